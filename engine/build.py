@@ -1,0 +1,219 @@
+"""Build the typed model from a definition that passed the meta-schema.
+
+The meta-schema has already vouched for the shape, so this module only
+translates: YAML mappings (with their lines) become frozen dataclasses.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .load import Located
+from .model import (
+    Action,
+    AllOf,
+    AnyOf,
+    Condition,
+    Definition,
+    Document,
+    Eligibility,
+    Field,
+    FieldTest,
+    MessageTemplate,
+    Not,
+    Notification,
+    Numbering,
+    Option,
+    Rule,
+    Section,
+    State,
+    Text,
+    Transition,
+    Workflow,
+)
+
+
+def _line(node: Any, key: str | None = None, default: int = 1) -> int:
+    if isinstance(node, Located):
+        return node.line_of(key) if key else node.line
+    return getattr(node, "line", default)
+
+
+def text(node: Any, line: int = 0) -> Text | None:
+    if node is None:
+        return None
+    return Text(fr=node.get("fr", ""), en=node.get("en", ""), line=_line(node, default=line))
+
+
+def condition(node: Any, line: int = 0) -> Condition:
+    """{all|any: [...]}, {not: c}, {field: value|{in|contains|answered: v}}; several keys = all."""
+    line = _line(node, default=line)
+    parts: list[Condition] = []
+    for key, value in node.items():
+        key_line = node.line_of(key) if isinstance(node, Located) else line
+        if key == "all":
+            parts.append(AllOf(tuple(condition(v, key_line) for v in value), key_line))
+        elif key == "any":
+            parts.append(AnyOf(tuple(condition(v, key_line) for v in value), key_line))
+        elif key == "not":
+            parts.append(Not(condition(value, key_line), key_line))
+        elif isinstance(value, dict):
+            (op, operand), = value.items()
+            parts.append(FieldTest(key, "eq" if op == "is" else op, operand, key_line))
+        else:
+            parts.append(FieldTest(key, "eq", value, key_line))
+    return parts[0] if len(parts) == 1 else AllOf(tuple(parts), line)
+
+
+def _options(node: Any, parent_line: int) -> tuple[Option, ...]:
+    if not node:
+        return ()
+    result = []
+    for index, item in enumerate(node):
+        line = node.line_of(index) if hasattr(node, "line_of") else parent_line
+        if isinstance(item, dict):
+            result.append(
+                Option(
+                    value=str(item["value"]),
+                    label=text(item.get("label"), line),
+                    line=line,
+                    when=condition(item["when"], line) if "when" in item else None,
+                )
+            )
+        else:
+            result.append(Option(value=str(item), label=None, line=line))
+    return tuple(result)
+
+
+def field(node: Located) -> Field:
+    line = node.line
+    return Field(
+        id=node["id"],
+        type=node["type"],
+        label=text(node["label"], line),
+        line=line,
+        required=node.get("required", True),
+        when=condition(node["when"], node.line_of("when")) if "when" in node else None,
+        help=text(node.get("help"), line),
+        options=_options(node.get("options"), line),
+        rows=_options(node.get("rows"), line),
+        columns=_options(node.get("columns"), line),
+        pattern=node.get("pattern"),
+        min_length=node.get("min_length"),
+        max_length=node.get("max_length"),
+        normalize=tuple(node.get("normalize", ())),
+        min_items=node.get("min_items"),
+        max_items=node.get("max_items"),
+        mask=node.get("mask", False),
+        autocomplete=node.get("autocomplete"),
+        messages={k: text(v, line) for k, v in node.get("messages", {}).items()},
+    )
+
+
+def rule(node: Located) -> Rule:
+    return Rule(
+        require=condition(node["require"], node.line_of("require")),
+        message=text(node["message"], node.line),
+        line=node.line,
+        id=node.get("id"),
+        when=condition(node["when"], node.line_of("when")) if "when" in node else None,
+        fields=tuple(node.get("fields", ())),
+    )
+
+
+def section(node: Located) -> Section:
+    return Section(
+        id=node["id"],
+        title=text(node["title"], node.line),
+        fields=tuple(field(f) for f in node["fields"]),
+        line=node.line,
+        rules=tuple(rule(r) for r in node.get("rules", ())),
+        intro=text(node.get("intro")),
+        note=text(node.get("note")),
+    )
+
+
+def _action(item: Any, line: int) -> Action:
+    if isinstance(item, str):
+        return Action(kind=item, ref=None, line=line)
+    (kind, ref), = item.items()
+    return Action(kind=kind, ref=ref, line=_line(item, default=line))
+
+
+def workflow(node: Located) -> Workflow:
+    states_node = node["states"]
+    states = {
+        sid: State(sid, text(s["label"]), states_node.line_of(sid), s.get("editable", False))
+        for sid, s in states_node.items()
+    }
+    transitions = []
+    for t in node["transitions"]:
+        sources = t["from"] if isinstance(t["from"], list) else [t["from"]]
+        actions = t.get("actions", [])
+        transitions.append(
+            Transition(
+                id=t["id"],
+                sources=tuple(sources),
+                target=t["to"],
+                line=t.line,
+                trigger=t.get("trigger", "applicant"),
+                label=text(t.get("label")),
+                guards=tuple(t.get("guards", ())),
+                actions=tuple(
+                    _action(a, actions.line_of(i) if hasattr(actions, "line_of") else t.line)
+                    for i, a in enumerate(actions)
+                ),
+            )
+        )
+    return Workflow(node["initial"], states, tuple(transitions), node.line)
+
+
+def definition(node: Located, path: str) -> Definition:
+    numbering = node["numbering"]
+    documents = node.get("documents", {})
+    messages = node.get("messages", {})
+    notification = node.get("notification")
+    return Definition(
+        id=node["id"],
+        version=node["version"],
+        title=text(node["title"], node.line_of("title")),
+        numbering=Numbering(
+            prefix=numbering["prefix"],
+            digits=numbering["digits"],
+            year_digits=numbering.get("year_digits", 2),
+        ),
+        deadline_days=node["deadline_days"],
+        sections=tuple(section(s) for s in node["sections"]),
+        workflow=workflow(node["workflow"]),
+        path=path,
+        line=node.line,
+        description=text(node.get("description")),
+        intro=text(node.get("intro")),
+        eligibility=tuple(
+            Eligibility(text(e["message"]), e.line, e.get("min_age"), e.get("max_age"))
+            for e in node.get("eligibility", ())
+        ),
+        documents={
+            did: Document(
+                id=did,
+                title=text(d["title"]),
+                sections=tuple(d["sections"]),
+                line=documents.line_of(did),
+                intro=text(d.get("intro")),
+                outro=text(d.get("outro")),
+                filename=d.get("filename"),
+            )
+            for did, d in documents.items()
+        },
+        messages={
+            mid: MessageTemplate(
+                mid, text(m["subject"]), text(m["body"]), messages.line_of(mid), m.get("notify", False)
+            )
+            for mid, m in messages.items()
+        },
+        notification=Notification(
+            text(notification["subject"]), text(notification["body"]), notification.line
+        )
+        if notification
+        else None,
+    )

@@ -1,0 +1,293 @@
+"""Check a definition: first its shape against the meta-schema, then its meaning.
+
+Each semantic check is a small function that yields DesignerErrors; `check`
+runs them all so a designer sees every mistake of a file in one run.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import jsonschema
+from jsonschema.exceptions import best_match
+
+from .errors import DesignerError, ErrorCode, error
+from .load import Located, LocatedList, plain
+from .model import (
+    CHOICE_TYPES,
+    LANGS,
+    Definition,
+    Field,
+    FieldTest,
+    Text,
+    condition_fields,
+)
+
+RESERVED_SECTION_IDS = frozenset({"profile"})
+
+
+@cache
+def meta_schema() -> dict[str, Any]:
+    return json.loads(resources.files("forms").joinpath("definition.schema.json").read_text())
+
+
+@cache
+def _meta_validator() -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(meta_schema())
+
+
+def _line_at(data: Any, path: list[Any]) -> int:
+    """The line of the deepest node on `path` that knows its line."""
+    line = getattr(data, "line", 1)
+    node = data
+    for step in path:
+        if isinstance(node, Located) and step in node:
+            line = node.line_of(step)
+            node = node[step]
+        elif isinstance(node, LocatedList) and isinstance(step, int) and step < len(node):
+            line = node.line_of(step)
+            node = node[step]
+        else:
+            break
+        line = getattr(node, "line", line)
+    return line
+
+
+def _where(path: list[Any]) -> str:
+    where = ""
+    for step in path:
+        where += f"[{step}]" if isinstance(step, int) else (f".{step}" if where else str(step))
+    return where or "definition"
+
+
+def check_shape(data: Any, path: str) -> list[DesignerError]:
+    """Validate against the meta-schema; each error names its place and line."""
+    if not isinstance(data, dict):
+        return [error(ErrorCode.NOT_A_MAPPING, path, getattr(data, "line", 1))]
+    errors = []
+    for err in _meta_validator().iter_errors(plain(data)):
+        detail = best_match(err.context) if err.context else err
+        location = list(detail.absolute_path)
+        errors.append(
+            error(
+                ErrorCode.META_SCHEMA,
+                path,
+                _line_at(data, location),
+                where=_where(location),
+                problem=detail.message,
+            )
+        )
+    return errors
+
+
+# --- semantic checks on the built model --------------------------------------
+
+Check = Callable[[Definition], Iterator[DesignerError]]
+
+
+def _all_fields(d: Definition) -> list[Field]:
+    return [f for s in d.sections for f in s.fields]
+
+
+def check_unique_ids(d: Definition) -> Iterator[DesignerError]:
+    def dupes(kind: str, items: list[tuple[str, int]]) -> Iterator[DesignerError]:
+        seen: dict[str, int] = {}
+        for item_id, line in items:
+            if item_id in seen:
+                yield error(
+                    ErrorCode.DUPLICATE_ID, d.path, line, kind=kind, id=item_id,
+                    first_line=seen[item_id],
+                )
+            else:
+                seen[item_id] = line
+
+    yield from dupes("section", [(s.id, s.line) for s in d.sections])
+    yield from dupes("field", [(f.id, f.line) for f in _all_fields(d)])
+    yield from dupes("transition", [(t.id, t.line) for t in d.workflow.transitions])
+    for f in _all_fields(d):
+        for kind, opts in (("option", f.options), ("row", f.rows), ("column", f.columns)):
+            yield from dupes(f"{kind} of '{f.id}'", [(o.value, o.line) for o in opts])
+
+
+def _texts(d: Definition) -> Iterator[Text]:
+    yield d.title
+    yield from (t for t in (d.description, d.intro) if t)
+    yield from (e.message for e in d.eligibility)
+    for s in d.sections:
+        yield s.title
+        yield from (t for t in (s.intro, s.note) if t)
+        for f in s.fields:
+            yield f.label
+            if f.help:
+                yield f.help
+            yield from f.messages.values()
+            yield from (o.label for o in (*f.options, *f.rows, *f.columns) if o.label)
+        yield from (r.message for r in s.rules)
+    for state in d.workflow.states.values():
+        yield state.label
+    yield from (t.label for t in d.workflow.transitions if t.label)
+    for doc in d.documents.values():
+        yield doc.title
+        yield from (t for t in (doc.intro, doc.outro) if t)
+    for m in d.messages.values():
+        yield from (m.subject, m.body)
+    if d.notification:
+        yield from (d.notification.subject, d.notification.body)
+
+
+def check_translations(d: Definition) -> Iterator[DesignerError]:
+    for t in _texts(d):
+        for lang in LANGS:
+            if not getattr(t, lang).strip():
+                yield error(ErrorCode.MISSING_TRANSLATION, d.path, t.line, lang=lang)
+
+
+def check_options(d: Definition) -> Iterator[DesignerError]:
+    for f in _all_fields(d):
+        needs = {"select": ("options",), "radio": ("options",), "checkboxes": ("options",),
+                 "grid": ("rows", "columns")}.get(f.type, ())
+        for attr in needs:
+            if not getattr(f, attr):
+                yield error(ErrorCode.OPTIONS_REQUIRED, d.path, f.line, field=f.id, type=f.type)
+        for attr in needs:
+            for o in getattr(f, attr):
+                if o.label is None:
+                    yield error(
+                        ErrorCode.OPTION_WITHOUT_LABEL, d.path, o.line, value=o.value, field=f.id
+                    )
+
+
+def _possible_values(f: Field) -> tuple[list[Any] | None, str]:
+    if f.type == "yesno":
+        return [True, False], "true or false"
+    if f.type in CHOICE_TYPES or f.is_list:
+        values = [o.value for o in f.choices()]
+        return values, "one of " + ", ".join(values)
+    return None, ""
+
+
+def _check_test(
+    d: Definition, test: FieldTest, fields: dict[str, Field], order: dict[str, int],
+    owner: str | None,
+) -> Iterator[DesignerError]:
+    target = fields.get(test.field)
+    if target is None:
+        yield error(ErrorCode.UNKNOWN_FIELD, d.path, test.line, field=test.field)
+        return
+    if owner is not None:
+        if test.field == owner:
+            yield error(ErrorCode.SELF_REFERENCE, d.path, test.line, field=owner)
+        elif order[test.field] > order[owner]:
+            yield error(ErrorCode.FORWARD_REFERENCE, d.path, test.line, field=owner,
+                        other=test.field)
+    if test.op == "answered":
+        return
+    if test.op == "contains" and not target.is_list:
+        yield error(ErrorCode.OPERATOR_MISMATCH, d.path, test.line, operator="contains",
+                    field=test.field, type=target.type, applies_to="checkboxes and grids")
+        return
+    if test.op in ("eq", "in") and target.is_list:
+        yield error(ErrorCode.OPERATOR_MISMATCH, d.path, test.line, operator=test.op,
+                    field=test.field, type=target.type, applies_to="single answers")
+        return
+    possible, expected = _possible_values(target)
+    if possible is None:
+        return
+    values = test.value if test.op == "in" else [test.value]
+    for value in values:
+        if value not in possible or isinstance(value, bool) != isinstance(possible[0], bool):
+            yield error(ErrorCode.IMPOSSIBLE_VALUE, d.path, test.line, field=test.field,
+                        value=value, expected=expected)
+
+
+def check_conditions(d: Definition) -> Iterator[DesignerError]:
+    fields = {f.id: f for f in _all_fields(d)}
+    order = {f.id: i for i, f in enumerate(_all_fields(d))}
+    for s in d.sections:
+        for f in s.fields:
+            for test in condition_fields(f.when):
+                yield from _check_test(d, test, fields, order, f.id)
+            for o in (*f.options, *f.rows, *f.columns):
+                for test in condition_fields(o.when):
+                    yield from _check_test(d, test, fields, order, f.id)
+        for r in s.rules:
+            for test in condition_fields(r.when) + condition_fields(r.require):
+                yield from _check_test(d, test, fields, order, None)
+            for fid in r.fields:
+                if s.field(fid) is None:
+                    yield error(ErrorCode.UNKNOWN_RULE_FIELD, d.path, r.line, field=fid,
+                                section=s.id)
+
+
+def check_field_bounds(d: Definition) -> Iterator[DesignerError]:
+    for f in _all_fields(d):
+        if f.pattern is not None:
+            try:
+                re.compile(f.pattern)
+            except re.error as exc:
+                yield error(ErrorCode.BAD_PATTERN, d.path, f.line, field=f.id, problem=exc)
+        for low, high in ((f.min_length, f.max_length), (f.min_items, f.max_items)):
+            if low is not None and high is not None and low > high:
+                yield error(ErrorCode.MIN_ABOVE_MAX, d.path, f.line, field=f.id, low=low,
+                            high=high)
+
+
+def check_workflow(d: Definition) -> Iterator[DesignerError]:
+    wf = d.workflow
+    if wf.initial not in wf.states:
+        yield error(ErrorCode.UNKNOWN_STATE, d.path, wf.line, transition="initial",
+                    state=wf.initial)
+    elif not wf.states[wf.initial].editable:
+        yield error(ErrorCode.NO_EDITABLE_INITIAL, d.path, wf.states[wf.initial].line,
+                    state=wf.initial)
+    for t in wf.transitions:
+        for state in (*t.sources, t.target):
+            if state not in wf.states:
+                yield error(ErrorCode.UNKNOWN_STATE, d.path, t.line, transition=t.id, state=state)
+        for a in t.actions:
+            if a.kind == "message" and a.ref not in d.messages:
+                yield error(ErrorCode.UNKNOWN_MESSAGE, d.path, a.line, transition=t.id,
+                            message=a.ref)
+            if a.kind == "document" and a.ref not in d.documents:
+                yield error(ErrorCode.UNKNOWN_DOCUMENT, d.path, a.line, transition=t.id,
+                            document=a.ref)
+    reached, frontier = {wf.initial}, [wf.initial]
+    while frontier:
+        current = frontier.pop()
+        for t in wf.transitions:
+            if current in t.sources and t.target not in reached:
+                reached.add(t.target)
+                frontier.append(t.target)
+    for state in wf.states.values():
+        if state.id not in reached:
+            yield error(ErrorCode.UNREACHABLE_STATE, d.path, state.line, state=state.id,
+                        initial=wf.initial)
+
+
+def check_documents(d: Definition) -> Iterator[DesignerError]:
+    known = {s.id for s in d.sections} | RESERVED_SECTION_IDS
+    for doc in d.documents.values():
+        for sid in doc.sections:
+            if sid not in known:
+                yield error(ErrorCode.UNKNOWN_SECTION, d.path, doc.line, document=doc.id,
+                            section=sid)
+
+
+CHECKS: tuple[Check, ...] = (
+    check_unique_ids,
+    check_translations,
+    check_options,
+    check_conditions,
+    check_field_bounds,
+    check_workflow,
+    check_documents,
+)
+
+
+def check_meaning(d: Definition) -> list[DesignerError]:
+    return [e for check in CHECKS for e in check(d)]

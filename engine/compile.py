@@ -1,0 +1,185 @@
+"""Compile the model into JSON Schema (draft 2020-12) and build validators once.
+
+Conditions compile one-to-one to JSON Schema, so the very same compiled
+condition decides whether a question is shown, whether it is required,
+whether its stored value is kept and whether an option may be chosen.
+Every `allOf` clause is recorded in `clauses`, which lets validation map an
+error's schema path back to the field and the designer's message.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import jsonschema_rs
+
+from .model import AllOf, AnyOf, Condition, Definition, Field, FieldTest, Not, Rule, Section
+
+DRAFT = "https://json-schema.org/draft/2020-12/schema"
+DEFAULT_MAX_LENGTH = {"text": 200, "textarea": 2000, "email": 254}
+DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
+
+
+def condition_schema(c: Condition) -> dict[str, Any]:
+    """A JSON Schema that an answers object satisfies exactly when `c` holds."""
+    if isinstance(c, AllOf):
+        return {"allOf": [condition_schema(i) for i in c.items]}
+    if isinstance(c, AnyOf):
+        return {"anyOf": [condition_schema(i) for i in c.items]}
+    if isinstance(c, Not):
+        return {"not": condition_schema(c.item)}
+    assert isinstance(c, FieldTest)
+    if c.op == "answered":
+        present = {"required": [c.field]}
+        return present if c.value else {"not": present}
+    test = {
+        "eq": lambda: {"const": c.value},
+        "in": lambda: {"enum": list(c.value)},
+        "contains": lambda: {"type": "array", "contains": {"const": c.value}},
+    }[c.op]()
+    return {"properties": {c.field: test}, "required": [c.field]}
+
+
+def field_schema(f: Field) -> dict[str, Any]:
+    """The schema of one answer, as stored after normalisation."""
+    if f.type == "yesno":
+        return {"type": "boolean"}
+    if f.type in ("select", "radio"):
+        return {"type": "string", "enum": [o.value for o in f.options]}
+    if f.is_list:
+        schema: dict[str, Any] = {
+            "type": "array",
+            "items": {"type": "string", "enum": [o.value for o in f.choices()]},
+            "uniqueItems": True,
+        }
+        if f.min_items:
+            schema["minItems"] = f.min_items
+        if f.max_items:
+            schema["maxItems"] = f.max_items
+        return schema
+    schema = {"type": "string"}
+    if f.type == "date":
+        schema.update(format="date", pattern=DATE_PATTERN)
+    if f.type == "email":
+        schema["format"] = "email"
+    if f.min_length:
+        schema["minLength"] = f.min_length
+    schema["maxLength"] = f.max_length or DEFAULT_MAX_LENGTH.get(f.type, 200)
+    if f.pattern:
+        schema["pattern"] = f.pattern
+    return schema
+
+
+ClauseKind = Literal["required", "hidden", "option", "rule"]
+
+
+@dataclass(frozen=True)
+class Clause:
+    """What one `allOf` entry of a section schema stands for."""
+
+    kind: ClauseKind
+    field: Field | None = None
+    rule: Rule | None = None
+
+
+def _option_exclusion(f: Field, value: str) -> dict[str, Any]:
+    if f.is_list:
+        return {"properties": {f.id: {"not": {"contains": {"const": value}}}}}
+    return {"properties": {f.id: {"not": {"const": value}}}}
+
+
+def section_schema(section: Section) -> tuple[dict[str, Any], tuple[Clause, ...]]:
+    clauses: list[Clause] = []
+    all_of: list[dict[str, Any]] = []
+    required: list[str] = []
+    for f in section.fields:
+        if f.when is None:
+            if f.required:
+                required.append(f.id)
+        else:
+            shown = condition_schema(f.when)
+            if f.required:
+                all_of.append({"if": shown, "then": {"required": [f.id]}})
+                clauses.append(Clause("required", field=f))
+            all_of.append({"if": {"not": shown}, "then": {"not": {"required": [f.id]}}})
+            clauses.append(Clause("hidden", field=f))
+        for o in (*f.options, *f.rows, *f.columns):
+            if o.when is not None:
+                all_of.append({"if": {"not": condition_schema(o.when)},
+                               "then": _option_exclusion(f, o.value)})
+                clauses.append(Clause("option", field=f))
+    for r in section.rules:
+        require = condition_schema(r.require)
+        all_of.append({"if": condition_schema(r.when), "then": require} if r.when else require)
+        clauses.append(Clause("rule", rule=r))
+    schema: dict[str, Any] = {
+        "$schema": DRAFT,
+        "title": section.title.fr,
+        "type": "object",
+        "properties": {f.id: field_schema(f) for f in section.fields},
+    }
+    if required:
+        schema["required"] = required
+    if all_of:
+        schema["allOf"] = all_of
+    return schema, tuple(clauses)
+
+
+def _validator(schema: dict[str, Any]) -> jsonschema_rs.Draft202012Validator:
+    return jsonschema_rs.Draft202012Validator(schema, validate_formats=True)
+
+
+@dataclass
+class CompiledSection:
+    section: Section
+    schema: dict[str, Any]
+    clauses: tuple[Clause, ...]
+    validator: Any = field(repr=False)
+
+
+@dataclass
+class CompiledDefinition:
+    """A definition with its schemas and validators, built once at start-up."""
+
+    definition: Definition
+    sections: dict[str, CompiledSection]
+    schema: dict[str, Any]
+    validator: Any = field(repr=False)
+    # field id -> validator of the condition under which it is shown
+    shown_when: dict[str, Any] = field(default_factory=dict, repr=False)
+    # (field id, option value) -> validator of the condition under which it is offered
+    offered_when: dict[tuple[str, str], Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def id(self) -> str:
+        return self.definition.id
+
+
+def dossier_schema(d: Definition, section_schemas: list[dict[str, Any]]) -> dict[str, Any]:
+    """The whole dossier: every section at once, and no answer the definition doesn't ask."""
+    return {
+        "$schema": DRAFT,
+        "title": d.title.fr,
+        "type": "object",
+        "properties": {f.id: field_schema(f) for s in d.sections for f in s.fields},
+        "additionalProperties": False,
+        "allOf": [{k: v for k, v in s.items() if k != "$schema"} for s in section_schemas],
+    }
+
+
+def compile_definition(d: Definition) -> CompiledDefinition:
+    sections = {}
+    for s in d.sections:
+        schema, clauses = section_schema(s)
+        sections[s.id] = CompiledSection(s, schema, clauses, _validator(schema))
+    whole = dossier_schema(d, [c.schema for c in sections.values()])
+    compiled = CompiledDefinition(d, sections, whole, _validator(whole))
+    for s in d.sections:
+        for f in s.fields:
+            if f.when is not None:
+                compiled.shown_when[f.id] = _validator(condition_schema(f.when))
+            for o in f.options:
+                if o.when is not None:
+                    compiled.offered_when[(f.id, o.value)] = _validator(condition_schema(o.when))
+    return compiled

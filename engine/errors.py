@@ -1,0 +1,99 @@
+"""The catalogue of designer errors.
+
+Every mistake a form designer can make has one code and one message template
+here (as pyxform does), so the wording never drifts between the checker, the
+CLI and the tests, which build their expected text from the same templates.
+Each message says what is wrong and what to do about it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class ErrorCode(Enum):
+    YAML_SYNTAX = "This file is not valid YAML: {problem}. Fix the indentation or quoting."
+    NOT_A_MAPPING = "A definition must be a YAML mapping with id, version, title, sections..."
+    META_SCHEMA = "{where}: {problem}."
+    DUPLICATE_ID = (
+        "The {kind} id '{id}' is already used on line {first_line}. "
+        "Give every {kind} its own id."
+    )
+    UNKNOWN_FIELD = (
+        "The condition refers to the field '{field}', which is not defined in this dossier type. "
+        "Use the id of a field declared in one of its sections."
+    )
+    MISSING_TRANSLATION = (
+        "This text has no '{lang}' version. Every label and message needs both 'fr' and 'en'."
+    )
+    OPTION_WITHOUT_LABEL = (
+        "The option '{value}' of the field '{field}' has no label. "
+        "Write it as {{value: {value}, label: {{fr: ..., en: ...}}}}."
+    )
+    OPTIONS_REQUIRED = "The field '{field}' of type {type} needs a list of options."
+    UNKNOWN_STATE = (
+        "The transition '{transition}' refers to the state '{state}', which is not declared "
+        "under workflow.states. Declare it or correct the name."
+    )
+    UNREACHABLE_STATE = (
+        "The state '{state}' can never be reached from the initial state '{initial}'. "
+        "Add a transition to it or remove it."
+    )
+    IMPOSSIBLE_VALUE = (
+        "The condition compares the field '{field}' to {value!r}, a value it can never have "
+        "({expected}). Use one of those values."
+    )
+    OPERATOR_MISMATCH = (
+        "The condition uses '{operator}' on the field '{field}' of type {type}; "
+        "'{operator}' only applies to {applies_to}."
+    )
+    FORWARD_REFERENCE = (
+        "The field '{field}' depends on '{other}', which is only asked later. "
+        "A condition may only refer to questions asked before it."
+    )
+    SELF_REFERENCE = "The field '{field}' is shown on a condition about itself. Remove it."
+    BAD_PATTERN = "The pattern of the field '{field}' is not a valid regular expression: {problem}."
+    UNKNOWN_MESSAGE = (
+        "The transition '{transition}' posts the message '{message}', which is not declared "
+        "under messages."
+    )
+    UNKNOWN_DOCUMENT = (
+        "The transition '{transition}' produces the document '{document}', which is not "
+        "declared under documents."
+    )
+    UNKNOWN_SECTION = (
+        "The document '{document}' lists the section '{section}', which does not exist. "
+        "Use 'profile' or the id of a section."
+    )
+    UNKNOWN_RULE_FIELD = (
+        "The rule shows its message on the field '{field}', which is not in the section "
+        "'{section}'."
+    )
+    MIN_ABOVE_MAX = "The field '{field}' asks for at least {low} but at most {high}."
+    NO_EDITABLE_INITIAL = "The initial state '{state}' must be editable, or nobody can fill the form."
+
+
+@dataclass(frozen=True)
+class DesignerError:
+    """One mistake in a definition file, at a line, in plain words."""
+
+    path: str
+    line: int
+    code: ErrorCode
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+def error(code: ErrorCode, path: str, line: int, **params: object) -> DesignerError:
+    return DesignerError(path, line, code, code.value.format(**params))
+
+
+class DefinitionError(Exception):
+    """Raised when a definition cannot be used; holds every error found, sorted by line."""
+
+    def __init__(self, errors: list[DesignerError]) -> None:
+        self.errors = sorted(errors, key=lambda e: (e.path, e.line, e.message))
+        super().__init__("\n".join(str(e) for e in self.errors))

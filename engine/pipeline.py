@@ -1,0 +1,96 @@
+"""Load, check, build and compile definitions: the one entry point of the engine.
+
+Like pyxform's ``convert()``, `convert` chains the stages and returns a small
+result holding what each produced, so the CLI, the web app and the tests all
+go through the same path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from . import build
+from .check import check_meaning, check_shape
+from .compile import CompiledDefinition, compile_definition
+from .errors import DefinitionError, DesignerError, ErrorCode, error
+from .load import YamlSyntaxError, load_text
+from .model import Definition
+
+
+@dataclass
+class Result:
+    path: str
+    definition: Definition | None = None
+    compiled: CompiledDefinition | None = None
+    errors: list[DesignerError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def convert_text(text: str, path: str = "<string>") -> Result:
+    result = Result(path)
+    try:
+        data = load_text(text, path)
+    except YamlSyntaxError as exc:
+        result.errors = [error(ErrorCode.YAML_SYNTAX, path, exc.line, problem=exc.problem)]
+        return result
+    result.errors = check_shape(data, path)
+    if result.errors:
+        return result
+    result.definition = build.definition(data, path)
+    result.errors = sorted(check_meaning(result.definition), key=lambda e: (e.line, e.message))
+    if not result.errors:
+        result.compiled = compile_definition(result.definition)
+    return result
+
+
+def convert(path: str | Path) -> Result:
+    return convert_text(Path(path).read_text(encoding="utf-8"), str(path))
+
+
+def forms_dir() -> Path:
+    """The `forms/` folder installed with the package."""
+    return Path(str(resources.files("forms")))
+
+
+def definition_paths(paths: list[str | Path] | None = None) -> list[Path]:
+    found: list[Path] = []
+    for p in paths or [forms_dir()]:
+        p = Path(p)
+        found.extend(sorted(p.glob("*.yaml")) if p.is_dir() else [p])
+    return found
+
+
+class Registry:
+    """Every compiled dossier type, by id, in a stable order."""
+
+    def __init__(self, compiled: list[CompiledDefinition]) -> None:
+        self._by_id = {c.id: c for c in compiled}
+
+    def __getitem__(self, type_id: str) -> CompiledDefinition:
+        return self._by_id[type_id]
+
+    def get(self, type_id: str) -> CompiledDefinition | None:
+        return self._by_id.get(type_id)
+
+    def __iter__(self):
+        return iter(self._by_id.values())
+
+    def __len__(self) -> int:
+        return len(self._by_id)
+
+    def ids(self) -> list[str]:
+        return list(self._by_id)
+
+
+def load_registry(paths: list[str | Path] | None = None) -> Registry:
+    """Compile every definition or raise DefinitionError listing all errors of all files."""
+    results = [convert(p) for p in definition_paths(paths)]
+    errors = [e for r in results for e in r.errors]
+    if errors:
+        raise DefinitionError(errors)
+    return Registry([r.compiled for r in results if r.compiled])

@@ -1,0 +1,218 @@
+"""Validate applicants' answers with the compiled validators.
+
+Answers are cleaned first (unknown keys dropped, text normalised, empty
+answers removed, answers to hidden questions dropped), then validated; each
+error is mapped back to its field and to the designer's message, never to a
+raw jsonschema sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+from .compile import Clause, CompiledDefinition, CompiledSection
+from .model import Field, Section, Text, condition_fields
+
+DEFAULT_MESSAGES: dict[str, Text] = {
+    "required": Text("Ce champ est obligatoire.", "This field is required."),
+    "pattern": Text("Le format de cette réponse n'est pas valide.",
+                    "The format of this answer is not valid."),
+    "min_length": Text("Cette réponse est trop courte.", "This answer is too short."),
+    "max_length": Text("Cette réponse est trop longue.", "This answer is too long."),
+    "min_items": Text("Cochez au moins {min_items} choix.", "Tick at least {min_items} boxes."),
+    "max_items": Text("Cochez au plus {max_items} choix.", "Tick at most {max_items} boxes."),
+    "option": Text("Choisissez une réponse proposée dans la liste.",
+                   "Choose one of the answers offered."),
+    "type": Text("Cette réponse n'est pas valide.", "This answer is not valid."),
+    "format:date": Text("Entrez une date valide au format AAAA-MM-JJ.",
+                        "Enter a valid date as YYYY-MM-DD."),
+    "format:email": Text("Entrez une adresse courriel valide, par exemple nom@exemple.com.",
+                         "Enter a valid email address, for example name@example.com."),
+}
+
+# jsonschema keyword -> the designer's message key
+KEYWORD_MESSAGE = {
+    "pattern": "pattern", "minLength": "min_length", "maxLength": "max_length",
+    "minItems": "min_items", "maxItems": "max_items", "enum": "option", "const": "option",
+    "not": "option", "uniqueItems": "option", "items": "option", "format": "format",
+    "type": "type", "required": "required",
+}
+
+
+class SectionStatus(Enum):
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    VALID = "valid"
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One applicant mistake: where it is and what to say, in both languages."""
+
+    section: str
+    field: str | None
+    kind: str
+    message: Text
+
+    def as_json(self, lang: str) -> dict[str, Any]:
+        return {"section": self.section, "field": self.field, "message": self.message.get(lang)}
+
+
+def message_for(f: Field, kind: str) -> Text:
+    text = f.messages.get(kind)
+    if text is None and kind == "format":
+        text = DEFAULT_MESSAGES.get(f"format:{f.type}")
+    text = text or DEFAULT_MESSAGES.get(kind) or DEFAULT_MESSAGES["type"]
+    params = {"min_items": f.min_items or 1, "max_items": f.max_items or "",
+              "min_length": f.min_length or "", "max_length": f.max_length or ""}
+    if "{" in text.fr or "{" in text.en:
+        return Text(text.fr.format(**params), text.en.format(**params), text.line)
+    return text
+
+
+# --- cleaning ------------------------------------------------------------------
+
+_SPACES = re.compile(r"\s+")
+_SPACES_HYPHENS = re.compile(r"[\s\-]+")
+NORMALIZERS = {
+    "strip": str.strip,
+    "collapse_spaces": lambda s: _SPACES.sub(" ", s).strip(),
+    "remove_spaces_hyphens": lambda s: _SPACES_HYPHENS.sub("", s),
+    "upper": str.upper,
+    "lower": str.lower,
+}
+
+
+def normalize(f: Field, value: Any) -> Any:
+    if isinstance(value, str):
+        for name in f.normalize or ("strip",):
+            value = NORMALIZERS[name](value)
+    elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+        value = list(dict.fromkeys(value))  # ticking the same box twice is one tick
+    return value
+
+
+def _is_empty(value: Any) -> bool:
+    return value is None or value == "" or value == []
+
+
+def clean(compiled: CompiledDefinition, answers: Mapping[str, Any],
+          sections: list[Section] | None = None) -> dict[str, Any]:
+    """The answers as they are kept: known fields, normalised, non-empty, shown.
+
+    Conditions only look at earlier questions (the checker enforces it), so a
+    single pass in question order decides visibility on already-cleaned answers.
+    """
+    result: dict[str, Any] = {}
+    for section in compiled.definition.sections:
+        for f in section.fields:
+            if f.id not in answers:
+                continue
+            value = normalize(f, answers[f.id])
+            if _is_empty(value):
+                continue
+            shown = compiled.shown_when.get(f.id)
+            if shown is not None and not shown.is_valid(result):
+                continue
+            result[f.id] = value
+    if sections is not None:
+        keep = {f.id for s in sections for f in s.fields}
+        result = {k: v for k, v in result.items() if k in keep}
+    return result
+
+
+def visible_fields(compiled: CompiledDefinition, section: Section,
+                   answers: Mapping[str, Any]) -> list[Field]:
+    """The questions of a section shown for these (cleaned) answers."""
+    shown = []
+    for f in section.fields:
+        check = compiled.shown_when.get(f.id)
+        if check is None or check.is_valid(answers):
+            shown.append(f)
+    return shown
+
+
+def offered_options(compiled: CompiledDefinition, f: Field, answers: Mapping[str, Any]) -> list:
+    return [
+        o for o in f.options
+        if (check := compiled.offered_when.get((f.id, o.value))) is None or check.is_valid(answers)
+    ]
+
+
+# --- validation -----------------------------------------------------------------
+
+
+def _map_error(cs: CompiledSection, err: Any) -> FieldError | None:
+    path = list(err.schema_path)
+    section = cs.section
+    if path and path[0] == "allOf":
+        clause: Clause = cs.clauses[path[1]]
+        if clause.kind == "rule":
+            rule = clause.rule
+            return FieldError(section.id, rule.fields[0] if rule.fields else None, "rule",
+                              rule.message)
+        f = clause.field
+        return FieldError(section.id, f.id, clause.kind if clause.kind == "required"
+                          else "option", message_for(f, "required" if clause.kind == "required"
+                                                     else "option"))
+    if path and path[0] == "required":
+        f = section.field(err.kind.property)
+        return FieldError(section.id, f.id, "required", message_for(f, "required"))
+    if len(path) >= 3 and path[0] == "properties":
+        f = section.field(path[1])
+        keyword = next((p for p in reversed(path) if p in KEYWORD_MESSAGE), "type")
+        kind = KEYWORD_MESSAGE[keyword]
+        return FieldError(section.id, f.id, kind, message_for(f, kind))
+    return FieldError(section.id, None, "type", DEFAULT_MESSAGES["type"])
+
+
+def validate_section(compiled: CompiledDefinition, section_id: str,
+                     cleaned: Mapping[str, Any]) -> list[FieldError]:
+    """Errors of one section, one per field at most, rules after field errors."""
+    cs = compiled.sections[section_id]
+    if cs.validator.is_valid(cleaned):
+        return []
+    by_field: dict[str | None, FieldError] = {}
+    rules: list[FieldError] = []
+    for err in cs.validator.iter_errors(cleaned):
+        mapped = _map_error(cs, err)
+        if mapped is None:
+            continue
+        if mapped.kind == "rule":
+            rules.append(mapped)
+        elif mapped.field not in by_field or mapped.kind == "required":
+            by_field[mapped.field] = mapped
+    errors = [by_field[f.id] for f in cs.section.fields if f.id in by_field]
+    errors += [e for e in by_field.values() if e.field is None]
+    # A rule about answers that already have their own error would only repeat it.
+    for r in rules:
+        if r not in errors and not (_rule_fields(cs, r) & by_field.keys()):
+            errors.append(r)
+    return errors
+
+
+def _rule_fields(cs: CompiledSection, error: FieldError) -> set[str]:
+    rule = next(r for r in cs.section.rules if r.message is error.message)
+    return {t.field for t in condition_fields(rule.require) + condition_fields(rule.when)}
+
+
+def validate(compiled: CompiledDefinition, answers: Mapping[str, Any]) -> list[FieldError]:
+    """Errors of the whole dossier, section by section, for cleaned or raw answers."""
+    cleaned = clean(compiled, answers)
+    if compiled.validator.is_valid(cleaned):
+        return []
+    return [e for sid in compiled.sections for e in validate_section(compiled, sid, cleaned)]
+
+
+def section_status(compiled: CompiledDefinition, section_id: str,
+                   cleaned: Mapping[str, Any]) -> SectionStatus:
+    section = compiled.sections[section_id].section
+    if not any(f.id in cleaned for f in section.fields):
+        return SectionStatus.NOT_STARTED
+    if validate_section(compiled, section_id, cleaned):
+        return SectionStatus.IN_PROGRESS
+    return SectionStatus.VALID
