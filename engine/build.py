@@ -207,7 +207,8 @@ def definition(node: Located, path: str) -> Definition:
         },
         messages={
             mid: MessageTemplate(
-                mid, text(m["subject"]), text(m["body"]), messages.line_of(mid), m.get("notify", False)
+                mid, text(m["subject"]), text(m["body"]), messages.line_of(mid),
+                m.get("notify", False),
             )
             for mid, m in messages.items()
         },

@@ -71,7 +71,9 @@ class ErrorCode(Enum):
         "'{section}'."
     )
     MIN_ABOVE_MAX = "The field '{field}' asks for at least {low} but at most {high}."
-    NO_EDITABLE_INITIAL = "The initial state '{state}' must be editable, or nobody can fill the form."
+    NO_EDITABLE_INITIAL = (
+        "The initial state '{state}' must be editable, or nobody can fill the form."
+    )
 
 
 @dataclass(frozen=True)
