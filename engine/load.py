@@ -89,7 +89,10 @@ def load_text(text: str, path: str = "<string>") -> Any:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
-        raise YamlSyntaxError(path, line, str(exc.problem or exc)) from None
+        problem = str(exc.problem or exc)
+        if exc.context and exc.context_mark and exc.context_mark.line + 1 != line:
+            problem += f" ({exc.context} on line {exc.context_mark.line + 1})"
+        raise YamlSyntaxError(path, line, problem) from None
     except yaml.YAMLError as exc:
         raise YamlSyntaxError(path, 1, str(exc)) from None
 

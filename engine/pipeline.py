@@ -36,7 +36,10 @@ def convert_text(text: str, path: str = "<string>") -> Result:
     try:
         data = load_text(text, path)
     except YamlSyntaxError as exc:
-        result.errors = [error(ErrorCode.YAML_SYNTAX, path, exc.line, problem=exc.problem)]
+        problem = exc.problem
+        if "got '?'" in problem:
+            problem += " (a ' ?' inside {...} starts a key: put the text in quotes)"
+        result.errors = [error(ErrorCode.YAML_SYNTAX, path, exc.line, problem=problem)]
         return result
     result.errors = check_shape(data, path)
     if result.errors:

@@ -1,0 +1,84 @@
+"""How fast are applicants' answers validated, and definitions compiled?
+
+Reports the median microseconds to validate one full Accompagnement Québec
+dossier (clean + validate) with the validators compiled at start-up, next to
+the same call with the validator rebuilt for every call, and next to the
+pure-Python jsonschema library on the same compiled schema; plus the time to
+load, check and compile every file of forms/.
+
+    python bench/validate.py
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+
+import jsonschema
+
+from engine import clean, load_registry, validate
+from engine.compile import compile_definition
+
+TYPE_ID = "accompagnement-quebec"
+ANSWERS = {
+    "statut_immigration": "citoyen_canadien",
+    "detail_statut": "citoyen_naturalise_selectionne_quebec",
+    "a_numero_mifi": True, "numero_mifi": "ABC12345",
+    "a_numero_ircc": True, "numero_ircc": "1234-5678",
+    "ville": "montreal", "type_rendez_vous": "virtuel",
+    "francais_suffisant": False, "langues": ["anglais", "autre"], "langue_autre": "Wolof",
+    "disponibilites": ["lundi_matin", "vendredi_apres_midi"],
+}
+
+
+def median_us(call: Callable[[], object], repeat: int = 7, number: int = 2000) -> float:
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        for _ in range(number):
+            call()
+        samples.append((time.perf_counter() - start) / number * 1e6)
+    return statistics.median(samples)
+
+
+def run() -> list[dict]:
+    start = time.perf_counter()
+    registry = load_registry()
+    startup_ms = (time.perf_counter() - start) * 1000
+    compiled = registry[TYPE_ID]
+    assert validate(compiled, ANSWERS) == []
+
+    compiled_us = median_us(lambda: validate(compiled, ANSWERS))
+    rebuilt_us = median_us(lambda: validate(compile_definition(compiled.definition), ANSWERS),
+                           number=50)
+    py_validator = jsonschema.Draft202012Validator(
+        compiled.schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+    cleaned = clean(compiled, ANSWERS)
+    pure_python_us = median_us(lambda: py_validator.is_valid(cleaned), number=200)
+    return [
+        {"name": "validate one AQ dossier, compiled validators (jsonschema-rs)",
+         "value": round(compiled_us, 1), "unit": "µs", "target": "≤ 20 µs",
+         "ok": compiled_us <= 20},
+        {"name": "validate one AQ dossier, validators rebuilt per call",
+         "value": round(rebuilt_us, 1), "unit": "µs", "target": "baseline",
+         "ok": None, "ratio": round(rebuilt_us / compiled_us, 1)},
+        {"name": "same schema with pure-Python jsonschema (is_valid only)",
+         "value": round(pure_python_us, 1), "unit": "µs", "target": "baseline",
+         "ok": None, "ratio": round(pure_python_us / compiled_us, 1)},
+        {"name": f"load+check+compile all forms/ ({len(registry)} types)",
+         "value": round(startup_ms, 1), "unit": "ms", "target": "≤ 100 ms",
+         "ok": startup_ms <= 100},
+    ]
+
+
+def print_table(rows: list[dict]) -> None:
+    for r in rows:
+        ratio = f"  ({r['ratio']}× slower)" if "ratio" in r else ""
+        verdict = {True: "OK", False: "MISSED", None: ""}[r["ok"]]
+        print(f"{r['name']:<62} {r['value']:>9} {r['unit']:<3} {r['target']:<10} "
+              f"{verdict}{ratio}")
+
+
+if __name__ == "__main__":
+    print_table(run())

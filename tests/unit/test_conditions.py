@@ -1,0 +1,104 @@
+"""Conditions compile one-to-one to JSON Schema and decide visibility, requirement, validity."""
+
+from __future__ import annotations
+
+from engine import clean, validate
+from engine.validate import offered_options, visible_fields
+
+from .conftest import compile_sections
+
+SECTIONS = """
+- id: main
+  title: {fr: Principal, en: Main}
+  fields:
+    - id: a_enfant
+      type: yesno
+      label: {fr: Enfant, en: Child}
+    - id: nombre
+      type: select
+      when: {a_enfant: true}
+      label: {fr: Nombre, en: Number}
+      options:
+        - {value: un, label: {fr: Un, en: One}}
+        - {value: plus, label: {fr: Plus, en: More}}
+    - id: activites
+      type: checkboxes
+      required: false
+      label: {fr: Activités, en: Activities}
+      options:
+        - {value: sport, label: {fr: Sport, en: Sport}}
+        - {value: musique, label: {fr: Musique, en: Music}, when: {nombre: {in: [plus]}}}
+    - id: precision
+      type: text
+      when: {any: [{activites: {contains: sport}}, {not: {a_enfant: false}}]}
+      label: {fr: Précisez, en: Specify}
+"""
+
+
+def _pointer(schema: dict, pointer: str):
+    node = schema
+    for part in pointer.strip("/").split("/"):
+        node = node[int(part)] if isinstance(node, list) else node[part]
+    return node
+
+
+def test_compile__field_condition__becomes_if_then_required():
+    compiled = compile_sections(SECTIONS)
+    schema = compiled.sections["main"].schema
+    assert _pointer(schema, "/allOf/0/if") == {
+        "properties": {"a_enfant": {"const": True}}, "required": ["a_enfant"]}
+    assert _pointer(schema, "/allOf/0/then") == {"required": ["nombre"]}
+    assert _pointer(schema, "/allOf/1/then") == {"not": {"required": ["nombre"]}}
+    assert _pointer(schema, "/required") == ["a_enfant", "nombre"][:1]
+
+
+def test_compile__option_condition__excludes_option_when_false():
+    schema = compile_sections(SECTIONS).sections["main"].schema
+    clause = _pointer(schema, "/allOf/2")
+    assert clause["if"] == {"not": {"properties": {"nombre": {"enum": ["plus"]}},
+                                    "required": ["nombre"]}}
+    assert clause["then"] == {"properties": {"activites": {"not": {"contains":
+                                                                   {"const": "musique"}}}}}
+
+
+def test_compile__any_not_contains__compile_to_anyof_not_contains():
+    schema = compile_sections(SECTIONS).sections["main"].schema
+    shown = _pointer(schema, "/allOf/3/if")
+    assert shown == {"anyOf": [
+        {"properties": {"activites": {"type": "array", "contains": {"const": "sport"}}},
+         "required": ["activites"]},
+        {"not": {"properties": {"a_enfant": {"const": False}}, "required": ["a_enfant"]}},
+    ]}
+
+
+def test_visibility__condition_false__question_hidden_and_answer_dropped():
+    compiled = compile_sections(SECTIONS)
+    section = compiled.definition.sections[0]
+    answers = clean(compiled, {"a_enfant": False, "nombre": "un", "precision": "x"})
+    assert answers == {"a_enfant": False}
+    assert [f.id for f in visible_fields(compiled, section, answers)] == [
+        "a_enfant", "activites"]
+
+
+def test_visibility__chain__hiding_a_parent_hides_its_children():
+    compiled = compile_sections(SECTIONS)
+    answers = clean(compiled, {"a_enfant": False, "nombre": "plus",
+                               "activites": ["musique"]})
+    # "musique" is only offered when nombre is "plus"; nombre is hidden, so it is refused.
+    errors = validate(compiled, answers)
+    assert [(e.field, e.kind) for e in errors] == [("activites", "option")]
+
+
+def test_options__depend_on_answer__only_matching_offered():
+    compiled = compile_sections(SECTIONS)
+    field = compiled.definition.sections[0].field("activites")
+    assert [o.value for o in offered_options(compiled, field, {})] == ["sport"]
+    assert [o.value for o in offered_options(
+        compiled, field, {"a_enfant": True, "nombre": "plus"})] == ["sport", "musique"]
+
+
+def test_required__condition_true_and_no_answer__required_error():
+    compiled = compile_sections(SECTIONS)
+    errors = validate(compiled, {"a_enfant": True})
+    assert [(e.field, e.kind) for e in errors] == [("nombre", "required"),
+                                                   ("precision", "required")]

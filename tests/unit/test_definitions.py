@@ -1,0 +1,90 @@
+"""Every shipped definition compiles; broken ones give coded errors at the right line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from engine import ErrorCode, convert
+from engine.errors import error
+from engine.pipeline import definition_paths
+
+FIXTURES = Path(__file__).parent.parent / "fixtures"
+
+
+@pytest.mark.parametrize("path", definition_paths(), ids=lambda p: p.name)
+def test_forms__shipped_definition__compiles_without_errors(path):
+    result = convert(path)
+    assert result.errors == []
+    assert result.compiled is not None
+    assert set(result.compiled.sections) == {s.id for s in result.definition.sections}
+
+
+def _errors(name: str):
+    path = FIXTURES / name
+    return path, [str(e) for e in convert(path).errors]
+
+
+def expected(code: ErrorCode, path: Path, line: int, **params) -> str:
+    return str(error(code, str(path), line, **params))
+
+
+@pytest.mark.parametrize(
+    ("fixture", "code", "line", "params"),
+    [
+        ("unknown_field.yaml", ErrorCode.UNKNOWN_FIELD, 15, {"field": "a_enfants"}),
+        ("duplicate_id.yaml", ErrorCode.DUPLICATE_ID, 13,
+         {"kind": "field", "id": "nom", "first_line": 10}),
+        ("missing_en.yaml", ErrorCode.MISSING_TRANSLATION, 13, {"lang": "en"}),
+        ("option_without_label.yaml", ErrorCode.OPTION_WITHOUT_LABEL, 15,
+         {"value": "vert", "field": "couleur"}),
+        ("unknown_state.yaml", ErrorCode.UNKNOWN_STATE, 20,
+         {"transition": "archive", "state": "archived"}),
+        ("unreachable_state.yaml", ErrorCode.UNREACHABLE_STATE, 18,
+         {"state": "archived", "initial": "draft"}),
+        ("impossible_value.yaml", ErrorCode.IMPOSSIBLE_VALUE, 15,
+         {"field": "a_enfant", "value": "oui", "expected": "true or false"}),
+    ],
+)
+def test_check__broken_fixture__reports_coded_error_at_line(fixture, code, line, params):
+    path, errors = _errors(fixture)
+    assert errors == [expected(code, path, line, **params)]
+
+
+def test_check__several_mistakes__all_reported_sorted_by_line():
+    path, errors = _errors("many_errors.yaml")
+    assert errors == [
+        expected(ErrorCode.MISSING_TRANSLATION, path, 3, lang="en"),
+        expected(ErrorCode.UNKNOWN_FIELD, path, 15, field="inconnu"),
+        expected(ErrorCode.UNREACHABLE_STATE, path, 21, state="lost", initial="draft"),
+    ]
+
+
+def test_check__wrong_shape__meta_schema_errors_name_place_and_line():
+    path, errors = _errors("bad_shape.yaml")
+    assert len(errors) == 2
+    assert errors[0].startswith(f"{path}:2: version: 'one' is not of type 'integer'")
+    assert errors[1].startswith(f"{path}:11: sections[0].fields[0].type: 'paragraph'")
+
+
+def test_check__not_yaml__syntax_error_with_line():
+    path, errors = _errors("not_yaml.yaml")
+    assert len(errors) == 1
+    assert errors[0].startswith(f"{path}:4: This file is not valid YAML")
+    assert "line 2" in errors[0]
+
+
+def test_load__python_tags__refused_by_safe_loader(tmp_path):
+    evil = tmp_path / "evil.yaml"
+    evil.write_text("id: !!python/object/apply:os.system ['echo hacked']\n")
+    errors = [str(e) for e in convert(evil).errors]
+    assert len(errors) == 1 and "not valid YAML" in errors[0]
+
+
+def test_translations__every_shipped_text__has_fr_and_en(registry):
+    from engine.check import _texts
+
+    for compiled in registry:
+        for text in _texts(compiled.definition):
+            assert text.fr.strip() and text.en.strip(), text
