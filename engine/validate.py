@@ -87,12 +87,35 @@ NORMALIZERS = {
 }
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def safe_text(value: str) -> str:
+    """Text that can be stored, validated and printed: no lone surrogates, no control codes."""
+    if not value.isprintable():
+        value = value.encode("utf-8", "replace").decode("utf-8")
+        value = _CONTROL.sub("", value)
+    return value
+
+
+def _safe(value: Any) -> Any:
+    """Any JSON value with every string inside made safe (wrong shapes are kept, and refused)."""
+    if isinstance(value, str):
+        return safe_text(value)
+    if isinstance(value, list):
+        return [_safe(v) for v in value]
+    if isinstance(value, dict):
+        return {safe_text(str(k)): _safe(v) for k, v in value.items()}
+    return value
+
+
 def normalize(f: Field, value: Any) -> Any:
+    value = _safe(value)
     if isinstance(value, str):
         for name in f.normalize or ("strip",):
             value = NORMALIZERS[name](value)
     elif isinstance(value, list) and all(isinstance(v, str) for v in value):
-        value = list(dict.fromkeys(value))  # ticking the same box twice is one tick
+        value = list(dict.fromkeys(value))  # a box ticked twice is one tick
     return value
 
 
