@@ -7,6 +7,7 @@ checker, instead of surfacing as a KeyError in a page.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -173,7 +174,7 @@ class Numbering:
 
     @property
     def regex(self) -> str:
-        return rf"^{self.prefix}\d{{{self.year_digits}}}\d{{{self.digits}}}$"
+        return rf"^{re.escape(self.prefix)}\d{{{self.year_digits}}}\d{{{self.digits}}}$"
 
 
 @dataclass(frozen=True)

@@ -93,14 +93,17 @@ def guard_failures(
     answers: dict[str, Any],
     deadline: date | None,
     now: datetime,
-    lang: str = "fr",
 ) -> list[GuardFailure]:
-    """Every reason the transition may not run; empty means go."""
+    """Every reason the transition may not run; empty means go.
+
+    `now` must be in the service's time zone: the deadline is a local date.
+    """
     d = compiled.definition
     if state not in transition.sources:
         label = state_label(d, state)
-        return [GuardFailure("wrong_state", _fill(GUARD_MESSAGES["wrong_state"],
-                                                  state=label.get(lang)))]
+        return [GuardFailure("wrong_state", Text(
+            GUARD_MESSAGES["wrong_state"].fr.format(state=label.fr),
+            GUARD_MESSAGES["wrong_state"].en.format(state=label.en)))]
     failures = []
     cleaned = clean(compiled, answers)
     for guard in transition.guards:

@@ -1,0 +1,144 @@
+"""The Pony entities, defined on a given `Database` so storage can be re-bound.
+
+Pony ties entities to one `Database` and a database to one binding; defining
+them in a function lets `configure()` build a fresh, bound `Database` when the
+configuration changes (tests, the benchmark) without restarting the process.
+Table and column names are fixed here because raw SQL (numbering, bulk loads)
+uses them.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pony.orm import Database, Json, Optional, PrimaryKey, Required, Set, composite_index
+
+
+def define_entities(db: Database) -> None:
+    """Declare every table of Guichet on `db` (before `generate_mapping`)."""
+
+    class Account(db.Entity):
+        """An applicant with the profile the guide calls the Arrima profile."""
+
+        _table_ = "account"
+        id = PrimaryKey(int, auto=True)
+        email = Required(str, 254, unique=True)  # stored lower-cased: unique ignoring case
+        password_hash = Required(str, 255)
+        lang = Required(str, 2, default="fr")
+        created_at = Required(datetime, precision=6)
+        given_names = Optional(str, 200)
+        family_names = Optional(str, 200)
+        sex = Optional(str, 1)
+        birth_date = Optional(date)
+        birth_city = Optional(str, 200)
+        birth_country = Optional(str, 200)
+        address_line1 = Optional(str, 200)
+        address_line2 = Optional(str, 200)
+        address_line3 = Optional(str, 200)
+        country = Optional(str, 200)
+        province = Optional(str, 200)
+        city = Optional(str, 200)
+        postal_code = Optional(str, 40)
+        phone_home_code = Optional(str, 10)
+        phone_home = Optional(str, 40)
+        phone_mobile_code = Optional(str, 10)
+        phone_mobile = Optional(str, 40)
+        phone_work_code = Optional(str, 10)
+        phone_work = Optional(str, 40)
+        phone_work_ext = Optional(str, 20)
+        dossiers = Set("Dossier")
+        messages = Set("Message")
+        documents = Set("Document")
+
+    class Dossier(db.Entity):
+        """One application; `owner` is empty while an agent-registered dossier waits
+        for its applicant to link it, found by the registered identity."""
+
+        _table_ = "dossier"
+        id = PrimaryKey(int, auto=True)
+        number = Required(str, 40, unique=True)
+        type_id = Required(str, 100)
+        definition_version = Required(int)
+        status = Required(str, 100)
+        answers = Required(Json)
+        created_at = Required(datetime, precision=6)
+        deadline = Required(date)
+        submitted_at = Optional(datetime, precision=6)
+        version = Required(int, default=1)  # optimistic locking: +1 on every write
+        owner = Optional(Account, column="owner_id")
+        given_names = Optional(str, 200)
+        family_names = Optional(str, 200)
+        sex = Optional(str, 1)
+        birth_date = Optional(date)
+        snapshot = Optional(Json, nullable=True)
+        messages = Set("Message")
+        documents = Set("Document")
+        events = Set("AuditEvent")
+        # "Mes dossiers" lists one owner's dossiers newest first: one index range scan.
+        composite_index(owner, created_at)
+        # `guichet dossiers expire` looks for drafts past their deadline.
+        composite_index(status, deadline)
+
+    class Message(db.Entity):
+        """A message in the applicant's message centre."""
+
+        _table_ = "message"
+        id = PrimaryKey(int, auto=True)
+        account = Required(Account, column="account_id")
+        dossier = Optional(Dossier, column="dossier_id")
+        subject = Required(str, 500)
+        body = Required(str)
+        created_at = Required(datetime, precision=6)
+        read_at = Optional(datetime, precision=6)
+        composite_index(account, created_at)
+
+    class Document(db.Entity):
+        """A document of "Mes documents"; content NULL until it is rendered."""
+
+        _table_ = "document"
+        id = PrimaryKey(int, auto=True)
+        account = Required(Account, column="account_id")
+        dossier = Optional(Dossier, column="dossier_id")
+        kind = Required(str, 100)
+        name = Required(str, 500)
+        filename = Required(str, 255)
+        content_type = Required(str, 100)
+        content = Optional(bytes, lazy=True)
+        created_at = Required(datetime, precision=6)
+        claimed_at = Optional(datetime, precision=6)  # a worker is rendering it
+        composite_index(account, created_at)
+
+    class OutgoingEmail(db.Entity):
+        """An email queued in the same transaction as what caused it (the outbox)."""
+
+        _table_ = "outgoing_email"
+        id = PrimaryKey(int, auto=True)
+        to = Required(str, 254, column="recipient")
+        subject = Required(str, 500)
+        body = Required(str)
+        attempts = Required(int, default=0)
+        last_error = Optional(str, nullable=True)
+        next_attempt_at = Required(datetime, precision=6)
+        sent_at = Optional(datetime, precision=6)
+        created_at = Required(datetime, precision=6)
+        composite_index(sent_at, next_attempt_at)
+
+    class AuditEvent(db.Entity):
+        """Who did what to which dossier, and when."""
+
+        _table_ = "audit_event"
+        id = PrimaryKey(int, auto=True)
+        actor = Required(str, 200)
+        action = Required(str, 100)
+        dossier = Optional(Dossier, column="dossier_id")
+        at = Required(datetime, precision=6)
+        detail = Optional(Json, nullable=True)
+
+    class NumberCounter(db.Entity):
+        """The last serial given out per (prefix, year); bumped with one atomic upsert."""
+
+        _table_ = "number_counter"
+        prefix = Required(str, 20)
+        year = Required(int)
+        value = Required(int, size=64)
+        PrimaryKey(prefix, year)

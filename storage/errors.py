@@ -1,0 +1,84 @@
+"""What can go wrong in a storage call, as exceptions the web layer maps to pages.
+
+Each carries what the caller needs to answer the applicant (the designer's
+messages, both versions of a conflicting save, the guard failures) so no
+view ever has to query again to explain a refusal.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engine.model import Text
+from engine.workflow import GuardFailure
+
+
+class StorageError(Exception):
+    """Base of every refusal raised by `storage`."""
+
+
+class NotFound(StorageError):
+    """Unknown, or not this account's: the two are indistinguishable on purpose (404)."""
+
+
+class NotEligible(StorageError):
+    """The profile does not meet the dossier type's eligibility rules."""
+
+    def __init__(self, messages: list[Text]) -> None:
+        super().__init__("; ".join(m.fr for m in messages))
+        self.messages = messages
+
+
+class Conflict(StorageError):
+    """Another tab saved first: both versions are handed back so nothing typed is lost."""
+
+    def __init__(self, mine: dict[str, Any], theirs: dict[str, Any], version: int) -> None:
+        super().__init__(f"stale version: the dossier is at version {version}")
+        self.mine = mine
+        self.theirs = theirs
+        self.version = version
+
+
+class Locked(StorageError):
+    """The dossier's state does not allow changes (submitted, expired, ...)."""
+
+    def __init__(self, status: str) -> None:
+        super().__init__(f"dossier not editable in state {status!r}")
+        self.status = status
+
+
+class SubmitRefused(StorageError):
+    """The transition's guards failed; `failures` say why, in both languages."""
+
+    def __init__(self, failures: list[GuardFailure]) -> None:
+        super().__init__("; ".join(f.message.fr for f in failures))
+        self.failures = failures
+
+    @property
+    def codes(self) -> list[str]:
+        return [f.code for f in self.failures]
+
+
+class EmailTaken(StorageError):
+    """An account already uses this email address (compared case-insensitively)."""
+
+
+LINK_REFUSED = Text(
+    "Votre dossier n'a pas été trouvé. Vérifiez le type et le numéro du dossier ainsi que "
+    "les renseignements de votre profil.",
+    "Your dossier was not found. Check the dossier type and number and the information "
+    "in your profile.",
+)
+
+
+class LinkRefused(StorageError):
+    """One reason for every failure of linking, so the refusal leaks nothing.
+
+    Whether the number is unknown, already linked, or the identity differs, the
+    applicant learns only that no dossier was found.
+    """
+
+    message = LINK_REFUSED
+
+    def __init__(self) -> None:
+        super().__init__(LINK_REFUSED.en)

@@ -1,0 +1,68 @@
+"""Deadlines: drafts left past their deadline take the definition's deadline transition.
+
+Applied on access (reading or listing a dossier) and in bulk by
+`guichet dossiers expire`, so a dossier's status is right whether or not the
+nightly job has run.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from engine import CompiledDefinition, Registry
+from engine.workflow import deadline_transition
+
+from . import audit
+from .actions import run_actions
+from .clock import clock
+from .db import database, dialect
+from .registry import default_registry
+from .tx import transaction
+
+
+def is_overdue(dossier: Any, today: date) -> bool:
+    """Past its deadline (the deadline day itself is still open)."""
+    return dossier.deadline is not None and today > dossier.deadline
+
+
+def expire_if_overdue(compiled: CompiledDefinition | None, dossier: Any,
+                      today: date | None = None) -> bool:
+    """Move an overdue dossier along its deadline transition (inside a session)."""
+    if compiled is None or not is_overdue(dossier, today or clock.today()):
+        return False
+    transition = deadline_transition(compiled.definition, dossier.status)
+    if transition is None:
+        return False
+    previous = dossier.status
+    dossier.status = transition.target
+    dossier.version += 1
+    run_actions(compiled, transition, dossier, clock.now())
+    audit.record(audit.SYSTEM, transition.id, dossier,
+                 {"from": previous, "to": transition.target, "deadline": str(dossier.deadline)})
+    return True
+
+
+@transaction(write=True)
+def expire_overdue(registry: Registry | None = None) -> int:
+    """Expire every overdue draft of every type; returns how many were moved."""
+    registry = registry or default_registry()
+    orm = database()
+    today = clock.today()
+    moved = 0
+    for compiled in registry:
+        sources = sorted({s for t in compiled.definition.workflow.transitions
+                          if t.trigger == "deadline" for s in t.sources})
+        if not sources:
+            continue
+        for dossier in _overdue(orm, compiled.id, sources, today):
+            moved += expire_if_overdue(compiled, dossier, today)
+    return moved
+
+
+def _overdue(orm: Any, type_id: str, sources: list[str], today: date) -> list[Any]:
+    query = orm.Dossier.select(
+        lambda d: d.type_id == type_id and d.status in sources and d.deadline < today)
+    if dialect() == "postgres":
+        query = query.for_update(skip_locked=True)  # one being submitted is left to it
+    return list(query.order_by(orm.Dossier.id))

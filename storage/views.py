@@ -1,0 +1,80 @@
+"""Plain frozen views of stored rows: what `storage` hands out instead of Pony entities.
+
+A view stays valid after its session ends and cannot write back by accident,
+so the web layer can keep one in a template without keeping a transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+# The profile as the web layer sees it: every value a string, "" when empty.
+PROFILE_FIELDS: tuple[str, ...] = (
+    "given_names", "family_names", "sex", "birth_date", "birth_city", "birth_country",
+    "address_line1", "address_line2", "address_line3", "country", "province", "city",
+    "postal_code", "phone_home_code", "phone_home", "phone_mobile_code", "phone_mobile",
+    "phone_work_code", "phone_work", "phone_work_ext",
+)
+SEXES: tuple[str, ...] = ("F", "M", "X")
+
+
+@dataclass(frozen=True)
+class AccountView:
+    id: int
+    email: str
+    lang: str
+    profile: dict[str, str]
+    password_hash: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class DossierView:
+    id: int
+    number: str
+    type_id: str
+    definition_version: int
+    status: str
+    answers: dict[str, Any]
+    created_at: datetime
+    deadline: date
+    submitted_at: datetime | None
+    version: int
+    owner_id: int | None
+    snapshot: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
+class MessageView:
+    id: int
+    dossier_number: str | None
+    subject: str
+    body: str
+    created_at: datetime
+    read_at: datetime | None
+
+
+@dataclass(frozen=True)
+class DocumentView:
+    id: int
+    dossier_number: str | None
+    kind: str
+    name: str
+    filename: str
+    content_type: str
+    created_at: datetime
+    ready: bool
+
+
+@dataclass(frozen=True)
+class EmailView:
+    id: int
+    to: str
+    subject: str
+    body: str
+    attempts: int
+    last_error: str | None
+    next_attempt_at: datetime
+    sent_at: datetime | None

@@ -1,0 +1,105 @@
+"""Storage tests run on the database DATABASE_URL names (unset: SQLite in tmp).
+
+The binding is made once per session and every test starts from empty
+tables. When PostgreSQL is asked for and does not answer, binding fails and
+every test errors: a storage suite must never pass by skipping.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from datetime import date
+from typing import Any
+
+import pytest
+
+import storage
+from engine import Registry
+from storage.db import database, reset_db
+from storage.tx import in_session
+
+from .definition import TYPE_ID, VALID_ANSWERS, build_registry
+
+
+@pytest.fixture(scope="session")
+def database_url() -> str | None:
+    return os.environ.get("DATABASE_URL") or None
+
+
+@pytest.fixture(scope="session")
+def instance_dir(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return str(tmp_path_factory.mktemp("instance"))
+
+
+@pytest.fixture(scope="session")
+def registry() -> Registry:
+    return build_registry()
+
+
+@pytest.fixture(autouse=True)
+def db(database_url: str | None, instance_dir: str, registry: Registry) -> Iterator[None]:
+    """Bound (again, if another suite re-bound storage), empty, clock real."""
+    assert not in_session(), "a test left a db_session open"
+    storage.configure(database_url, instance_dir)
+    storage.init_db()
+    reset_db()
+    storage.clock.reset()
+    storage.use_registry(registry)
+    yield
+    storage.clock.reset()
+    storage.use_registry(None)
+    assert not in_session(), "the test left a db_session open"
+
+
+@pytest.fixture
+def make_account() -> Callable[..., storage.AccountView]:
+    counter = iter(range(1, 10_000))
+
+    def make(birth_date: str = "1990-05-17", lang: str = "fr", **profile: str
+             ) -> storage.AccountView:
+        n = next(counter)
+        values = {"given_names": "Maria", "family_names": "Valdero", "sex": "F",
+                  "birth_date": birth_date, **profile}
+        return storage.create_account(f"applicant{n}@example.org", "hash", values, lang)
+
+    return make
+
+
+@pytest.fixture
+def account(make_account: Callable[..., storage.AccountView]) -> storage.AccountView:
+    return make_account()
+
+
+@pytest.fixture
+def draft(registry: Registry, account: storage.AccountView) -> storage.DossierView:
+    return storage.create_dossier(registry, account.id, TYPE_ID)
+
+
+@pytest.fixture
+def valid_draft(registry: Registry, account: storage.AccountView,
+                draft: storage.DossierView) -> storage.DossierView:
+    """A draft whose every section is valid: ready to submit."""
+    version = draft.version
+    saved = draft
+    for section_id, answers in VALID_ANSWERS.items():
+        saved = storage.save_section(registry, account.id, draft.number, section_id, answers,
+                                     version)
+        version = saved.version
+    return saved
+
+
+def rows(entity: str, **where: Any) -> list[Any]:
+    """Rows of one table, as dicts, straight from the database (test assertions)."""
+    with storage.session:
+        table = getattr(database(), entity)
+        found = [o.to_dict() for o in table.select()]
+    return [r for r in found if all(r[k] == v for k, v in where.items())]
+
+
+def count(entity: str, **where: Any) -> int:
+    return len(rows(entity, **where))
+
+
+def born_years_ago(years: int, today: date) -> str:
+    return today.replace(year=today.year - years).isoformat()

@@ -1,0 +1,69 @@
+"""Configuration: which database, its settings, tables created idempotently, and a
+suite that fails (never skips) when PostgreSQL is asked for and does not answer."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pony.orm.dbapiprovider import IntegrityError
+
+import storage
+from storage.db import database, dialect, target_for
+
+from .conftest import count
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_target_for__urls__sqlite_default_postgres_or_refused(tmp_path):
+    assert target_for(None, str(tmp_path)).location == str(tmp_path / "guichet.sqlite3")
+    assert target_for("", "instance").kind == "sqlite"
+    assert target_for("sqlite:////tmp/x.db", "i").location == "/tmp/x.db"
+    url = "postgresql://postgres@127.0.0.1:5432/test"
+    assert target_for(url, "i") == storage.db.Target("postgres", url)
+    with pytest.raises(ValueError, match="unsupported"):
+        target_for("mysql://root@localhost/guichet", "i")
+
+
+def test_init_db__twice__harmless_data_kept(account):
+    storage.init_db()
+    storage.init_db()
+    assert storage.get_account(account.id) == account
+
+
+def test_foreign_keys__row_pointing_nowhere__refused():
+    with pytest.raises(IntegrityError), storage.session:
+        database().execute("INSERT INTO message (account_id, subject, body, created_at) "
+                           "VALUES (999999, 's', 'b', '2022-07-11 12:00:00')")
+    assert count("Message") == 0
+
+
+def test_configure__sqlite__wal_foreign_keys_busy_timeout(tmp_path, database_url, instance_dir):
+    try:
+        storage.configure(None, str(tmp_path))
+        storage.init_db()
+        assert dialect() == "sqlite"
+        with storage.session:
+            pragma = {name: database().select(f"* FROM pragma_{name}")[0]
+                      for name in ("journal_mode", "foreign_keys", "busy_timeout")}
+        assert pragma == {"journal_mode": "wal", "foreign_keys": 1, "busy_timeout": 30000}
+        assert (tmp_path / "guichet.sqlite3").exists()
+    finally:
+        storage.configure(database_url, instance_dir)  # rebind for the next tests
+    assert storage.db.describe().split()[0] in ("SQLite", "PostgreSQL")
+
+
+def test_storage_suite__postgres_unreachable__tests_error_not_skip(tmp_path):
+    env = {**os.environ, "DATABASE_URL": "postgresql://postgres@127.0.0.1:9/test"}
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+         f"{Path(__file__).with_name('test_accounts.py')}::"
+         "test_get_account__unknown__not_found"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "1 error" in result.stdout and "skipped" not in result.stdout
+    assert "Connection refused" in result.stdout or "could not connect" in result.stdout

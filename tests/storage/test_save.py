@@ -1,0 +1,99 @@
+"""Saving a section as a draft: kept even if invalid, hidden answers dropped,
+stale versions refused with both versions, nothing written once submitted."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+import storage
+
+from .conftest import rows
+
+
+def save(registry, account, dossier, section, answers, version=None):
+    return storage.save_section(registry, account.id, dossier.number, section, answers,
+                                dossier.version if version is None else version)
+
+
+def test_save_section__invalid_answer__kept_as_draft_normalised(registry, account, draft):
+    saved = save(registry, account, draft, "identite", {"a_numero": True, "numero": " 12-34 "})
+    assert saved.answers == {"a_numero": True, "numero": "1234"}  # too short: still kept
+    assert saved.version == draft.version + 1
+
+
+def test_save_section__condition_turned_off__hidden_answer_dropped(registry, account, draft):
+    first = save(registry, account, draft, "identite", {"a_numero": True, "numero": "12345678"})
+    second = save(registry, account, first, "identite", {"a_numero": False,
+                                                         "numero": "12345678"})
+    assert second.answers == {"a_numero": False}
+    assert rows("Dossier", number=draft.number)[0]["answers"] == {"a_numero": False}
+
+
+def test_save_section__other_sections_and_unknown_keys__untouched_and_ignored(
+        registry, account, draft):
+    first = save(registry, account, draft, "rendez_vous", {"ville": "quebec"})
+    second = save(registry, account, first, "identite",
+                  {"a_numero": False, "ville": "montreal", "not_a_field": 1})
+    assert second.answers == {"ville": "quebec", "a_numero": False}
+
+
+def test_save_section__same_version_twice__second_gets_conflict_with_its_answers(
+        registry, account, draft):
+    mine = {"a_numero": True, "numero": "11112222"}
+    won = save(registry, account, draft, "identite", {"a_numero": False})
+    with pytest.raises(storage.Conflict) as caught:
+        save(registry, account, draft, "identite", mine, version=draft.version)
+    assert caught.value.mine == mine
+    assert caught.value.theirs == won.answers == {"a_numero": False}
+    assert caught.value.version == won.version
+    assert storage.get_dossier(account.id, draft.number).answers == {"a_numero": False}
+
+
+@pytest.mark.parametrize("in_caller_session", [False, True], ids=["own", "web"])
+def test_save_section__two_threads_same_version__exactly_one_wins(
+        registry, account, draft, in_caller_session):
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def tab(value: bool) -> None:
+        try:
+            if in_caller_session:
+                with storage.session:  # the web reads, then saves, in one session
+                    storage.get_dossier(account.id, draft.number)
+                    barrier.wait()
+                    save(registry, account, draft, "identite", {"a_numero": value})
+            else:
+                barrier.wait()
+                save(registry, account, draft, "identite", {"a_numero": value})
+            outcomes.append("saved")
+        except storage.Conflict:
+            outcomes.append("conflict")
+        finally:
+            storage.disconnect()
+
+    threads = [threading.Thread(target=tab, args=(v,)) for v in (True, False)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["conflict", "saved"]
+    assert storage.get_dossier(account.id, draft.number).version == draft.version + 1
+
+
+def test_save_section__after_submission__locked_and_unchanged(registry, account, valid_draft):
+    submitted = storage.submit(registry, account.id, valid_draft.number)
+    with pytest.raises(storage.Locked):
+        save(registry, account, submitted, "rendez_vous", {"ville": "quebec"})
+    assert storage.get_dossier(account.id, valid_draft.number).answers["ville"] == "montreal"
+
+
+def test_save_section__other_account_or_unknown_section__not_found(
+        registry, make_account, account, draft):
+    stranger = make_account()
+    with pytest.raises(storage.NotFound):
+        save(registry, stranger, draft, "identite", {"a_numero": True})
+    with pytest.raises(storage.NotFound):
+        save(registry, account, draft, "no_such_section", {"a_numero": True})
+    assert storage.get_dossier(account.id, draft.number).version == draft.version

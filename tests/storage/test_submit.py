@@ -1,0 +1,199 @@
+"""Submission: guards, then every action in one transaction, exactly once."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date, datetime, timedelta
+
+import pytest
+
+import storage
+from storage import actions
+
+from .conftest import count, rows
+from .definition import TYPE_ID, VALID_ANSWERS
+
+
+def side_effects(dossier_id: int) -> dict[str, int]:
+    return {
+        "message": count("Message", dossier=dossier_id),
+        "document": count("Document", dossier=dossier_id),
+        "email": count("OutgoingEmail"),
+        "submitted": count("AuditEvent", dossier=dossier_id, action="soumettre"),
+    }
+
+
+NOTHING = {"message": 0, "document": 0, "email": 0, "submitted": 0}
+ONCE = {"message": 1, "document": 1, "email": 1, "submitted": 1}
+
+
+def unchanged(before: storage.DossierView, account_id: int) -> None:
+    after = storage.get_dossier(account_id, before.number)
+    assert (after.status, after.version, after.answers, after.snapshot, after.submitted_at) == (
+        before.status, before.version, before.answers, before.snapshot, before.submitted_at)
+    assert side_effects(before.id) == NOTHING
+
+
+def test_submit__valid__status_time_snapshot_document_message_email(
+        registry, make_account):
+    account = make_account(lang="en")
+    storage.clock.set(datetime(2022, 7, 11, 15, 20))
+    draft = storage.create_dossier(registry, account.id, TYPE_ID)
+    version = draft.version
+    for section_id, answers in VALID_ANSWERS.items():
+        version = storage.save_section(registry, account.id, draft.number, section_id, answers,
+                                       version).version
+    submitted = storage.submit(registry, account.id, draft.number)
+    assert submitted.status == "presente"
+    assert submitted.submitted_at == storage.clock.now()
+    snap = submitted.snapshot
+    assert snap["number"] == draft.number and snap["definition_version"] == 3
+    assert snap["answers"] == {"a_numero": True, "numero": "12345678", "ville": "montreal"}
+    assert snap["profile"]["family_names"] == "Valdero"
+    assert snap["recap"]["fr"]["sections"][0]["items"][1]["value"] == "XXXXXXXXXX"
+    assert snap["recap"]["en"]["title"] == "Test dossier"
+    assert side_effects(draft.id) == ONCE
+    (message,) = storage.list_messages(account.id)
+    assert message.subject == f"Application {draft.number} received"
+    assert message.body == "Received on 2022-07-11 15:20."
+    (document,) = storage.list_documents(account.id)
+    assert (document.kind, document.name, document.filename, document.ready) == (
+        "recapitulatif", "Summary of your application", f"recapitulatif-{draft.number}.pdf",
+        False)
+    (email,) = storage.pending_emails()
+    assert email.to == account.email and email.subject == "Something new on the portal"
+    assert draft.number not in email.body and "Valdero" not in email.body  # no personal data
+
+
+@pytest.mark.parametrize("in_caller_session", [False, True], ids=["own", "web"])
+def test_submit__20_concurrent_threads__one_submission_message_email_event(
+        registry, account, valid_draft, in_caller_session):
+    barrier = threading.Barrier(20)
+    outcomes: list[str] = []
+
+    def submit() -> None:
+        if not in_caller_session:
+            return storage.submit(registry, account.id, valid_draft.number)
+        with storage.session:  # as the web layer calls it: inside the request's session
+            storage.get_dossier(account.id, valid_draft.number)
+            storage.submit(registry, account.id, valid_draft.number)
+
+    def click() -> None:
+        barrier.wait()
+        try:
+            submit()
+            outcomes.append("submitted")
+        except storage.SubmitRefused as refused:
+            outcomes.append("+".join(refused.codes))
+        except Exception as exc:  # noqa: BLE001 - any other outcome fails the test below
+            outcomes.append(repr(exc))
+        finally:
+            storage.disconnect()
+
+    threads = [threading.Thread(target=click) for _ in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["submitted"] + ["wrong_state"] * 19
+    assert side_effects(valid_draft.id) == ONCE
+    assert storage.get_dossier(account.id, valid_draft.number).version == valid_draft.version + 1
+
+
+def test_submit__invalid_dossier__refused_naming_the_section_nothing_changed(
+        registry, account, draft):
+    before = storage.save_section(registry, account.id, draft.number, "identite",
+                                  VALID_ANSWERS["identite"], draft.version)
+    with pytest.raises(storage.SubmitRefused) as caught:
+        storage.submit(registry, account.id, draft.number)
+    (failure,) = caught.value.failures
+    assert (failure.code, failure.section) == ("section_invalid", "rendez_vous")
+    assert "Rendez-vous" in failure.message.fr and "Appointment" in failure.message.en
+    unchanged(before, account.id)
+
+
+def test_submit__deadline_passed_not_yet_expired__refused_deadline_passed(
+        registry, account, valid_draft):
+    storage.clock.set(valid_draft.deadline + timedelta(days=1))
+    with pytest.raises(storage.SubmitRefused) as caught:
+        storage.submit(registry, account.id, valid_draft.number)
+    assert caught.value.codes == ["deadline_passed"]
+    assert valid_draft.deadline.isoformat() in caught.value.failures[0].message.fr
+    assert count("Message") == count("Document") == count("OutgoingEmail") == 0
+
+
+def test_submit__on_deadline_day__accepted(registry, account, valid_draft):
+    storage.clock.set(datetime.combine(valid_draft.deadline, datetime.min.time())
+                      + timedelta(hours=23, minutes=59))
+    assert storage.submit(registry, account.id, valid_draft.number).status == "presente"
+
+
+def test_submit__expired_dossier__refused_wrong_state_nothing_changed(
+        registry, account, valid_draft):
+    storage.clock.set(valid_draft.deadline + timedelta(days=1))
+    expired = storage.get_dossier(account.id, valid_draft.number)
+    assert expired.status == "expire"
+    with pytest.raises(storage.SubmitRefused) as caught:
+        storage.submit(registry, account.id, valid_draft.number)
+    assert caught.value.codes == ["wrong_state"]
+    assert "Expiré" in caught.value.failures[0].message.fr
+    unchanged(expired, account.id)
+
+
+def test_submit__already_submitted__refused_wrong_state_nothing_changed(
+        registry, account, valid_draft):
+    first = storage.submit(registry, account.id, valid_draft.number)
+    storage.clock.set(datetime.now() + timedelta(hours=1))
+    with pytest.raises(storage.SubmitRefused) as caught:
+        storage.submit(registry, account.id, valid_draft.number, lang="en")
+    assert caught.value.codes == ["wrong_state"]
+    assert "Submitted" in caught.value.failures[0].message.en
+    after = storage.get_dossier(account.id, valid_draft.number)
+    assert after == first
+    assert side_effects(valid_draft.id) == ONCE
+
+
+@pytest.mark.parametrize("failing", ["freeze_recap", "document", "message"])
+def test_submit__action_fails__still_a_draft_nothing_half_written(
+        registry, account, valid_draft, monkeypatch, failing):
+    def boom(ctx, ref):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setitem(actions.HANDLERS, failing, boom)
+    with pytest.raises(RuntimeError, match="disk full"):
+        storage.submit(registry, account.id, valid_draft.number)
+    unchanged(valid_draft, account.id)
+    assert count("AuditEvent", action="soumettre") == 0
+
+
+def test_submit__other_account__not_found(registry, make_account, valid_draft):
+    with pytest.raises(storage.NotFound):
+        storage.submit(registry, make_account().id, valid_draft.number)
+
+
+def test_create_dossier__under_18__refused_with_designer_message_nothing_created(
+        registry, make_account):
+    storage.clock.set(date(2022, 7, 11))
+    minor = make_account(birth_date="2004-07-12")  # 18 tomorrow
+    with pytest.raises(storage.NotEligible) as caught:
+        storage.create_dossier(registry, minor.id, TYPE_ID)
+    assert [m.fr for m in caught.value.messages] == ["Vous devez avoir au moins 18 ans."]
+    assert count("Dossier") == 0 and count("NumberCounter") == 0
+    assert rows("AuditEvent") == []
+
+
+def test_create_dossier__18_today__created(registry, make_account):
+    storage.clock.set(date(2022, 7, 11))
+    adult = make_account(birth_date="2004-07-11")
+    assert storage.create_dossier(registry, adult.id, TYPE_ID).number == "G2200000001"
+
+
+def test_create_dossier__no_birth_date__refused(registry, make_account):
+    with pytest.raises(storage.NotEligible):
+        storage.create_dossier(registry, make_account(birth_date="").id, TYPE_ID)
+    assert count("Dossier") == 0
+
+
+def test_create_dossier__unknown_type__not_found(registry, account):
+    with pytest.raises(storage.NotFound):
+        storage.create_dossier(registry, account.id, "no-such-type")
