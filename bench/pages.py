@@ -1,0 +1,281 @@
+"""Requests per second of the portal's pages under 16 concurrent clients, next to a bare
+Flask app that returns the same HTML from a static string, both behind the same gunicorn
+settings as `guichet serve`, in the same run.
+
+Measured: a section page GET, and a section POST (ENREGISTRER: validate, save the draft
+with its version, redirect). Each of the 16 clients keeps one HTTP/1.1 connection
+(http.client, keep-alive) and, for saves, its own dossier and version, so no save is a
+conflict. Clients run in 4 processes x 4 threads so the client's GIL is not the limit.
+Target: portal GET >= 0.5x the bare app's.
+
+    python bench/pages.py [--seconds 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import multiprocessing
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+
+CLIENTS, PROCESSES = 16, 4
+TYPE_ID = "accompagnement-quebec"
+SECTION = "identification"
+PASSWORD = "bench-motdepasse"
+ANSWERS = {"statut_immigration": "citoyen_canadien",
+           "detail_statut": "citoyen_naturalise_selectionne_quebec",
+           "a_numero_mifi": "true", "numero_mifi": "ABC12345",
+           "a_numero_ircc": "true", "numero_ircc": "12345678"}
+TARGET_GET_RATIO = 0.5
+
+
+# --- servers ------------------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def serve_bare(port: int, html_file: str) -> None:
+    """A Flask app with no database and no templates, under the portal's server settings."""
+    from flask import Flask, redirect
+
+    from web.server import PortalServer, server_options
+
+    html = Path(html_file).read_text(encoding="utf-8")
+
+    def factory() -> Flask:
+        app = Flask("bare")
+        app.add_url_rule("/page", "page", lambda: html)
+        app.add_url_rule("/page", "save", lambda: redirect("/page"), methods=["POST"])
+        return app
+
+    PortalServer(factory, server_options("127.0.0.1", port)).run()  # same options, access log too
+
+
+def start(cmd: list[str], env: dict[str, str], port: int) -> subprocess.Popen:
+    proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited: {proc.stderr.read().decode()[-2000:]}")
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/connexion")
+            conn.getresponse().read()
+            conn.close()
+            return proc
+        except OSError:
+            time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError("server did not answer within 60 s")
+
+
+def stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+# --- data and session ------------------------------------------------------------------
+
+def prepare(instance: str) -> list[str]:
+    """An applicant with one dossier per client; returns the dossier numbers."""
+    import storage
+    from engine import load_registry
+    from storage.passwords import hash_password
+
+    registry = load_registry()
+    storage.configure(os.environ.get("DATABASE_URL") or None, instance)
+    storage.init_db()
+    storage.reset_db()
+    profile = {"given_names": "Maria", "family_names": "Valdero", "sex": "F",
+               "birth_date": "2000-01-01", "birth_city": "Paris", "birth_country": "France",
+               "address_line1": "20 rue Monge", "country": "France", "city": "Paris"}
+    account = storage.create_account("bench@example.com", hash_password(PASSWORD), profile)
+    numbers = [storage.create_dossier(registry, account.id, TYPE_ID).number
+               for _ in range(CLIENTS)]
+    storage.disconnect()
+    return numbers
+
+
+def log_in(port: int) -> tuple[str, str]:
+    """(cookie, csrf token) of a logged-in session."""
+    conn = http.client.HTTPConnection("127.0.0.1", port)
+    conn.request("GET", "/connexion")
+    response = conn.getresponse()
+    html = response.read().decode()
+    cookie = response.getheader("Set-Cookie").split(";")[0]
+    token = re.search(r'name="csrf-token" content="([^"]+)"', html).group(1)
+    body = urlencode({"email": "bench@example.com", "password": PASSWORD, "csrf_token": token})
+    conn.request("POST", "/connexion", body, {
+        "Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"})
+    response = conn.getresponse()
+    response.read()
+    assert response.status == 302, response.status
+    cookie = response.getheader("Set-Cookie").split(";")[0]
+    conn.request("GET", "/dossiers/", headers={"Cookie": cookie})
+    response = conn.getresponse()
+    html = response.read().decode()
+    # the first page of a session adds its CSRF secret to the session cookie
+    cookie = (response.getheader("Set-Cookie") or cookie).split(";")[0]
+    token = re.search(r'name="csrf-token" content="([^"]+)"', html).group(1)
+    conn.close()
+    return cookie, token
+
+
+# --- load ---------------------------------------------------------------------------------
+
+def _client(port: int, jobs: list[dict], seconds: float, out: multiprocessing.Queue) -> None:
+    """One process: a thread per job, each on its own keep-alive connection."""
+    counts = [0] * len(jobs)
+    errors = [0] * len(jobs)
+    start_at = time.monotonic() + 0.5  # all threads start together, after connecting
+
+    def run(i: int, job: dict) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        version = job.get("version", 0)
+        headers = {"Cookie": job["cookie"]}
+        if job["method"] == "POST":
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        while time.monotonic() < start_at:
+            time.sleep(0.001)
+        end = start_at + seconds
+        while time.monotonic() < end:
+            body = None
+            if job["method"] == "POST":
+                body = urlencode({**job["form"], "version": version})
+            conn.request(job["method"], job["path"], body, headers)
+            response = conn.getresponse()
+            response.read()
+            if response.status == job["expect"]:
+                counts[i] += 1
+                version += 1
+            else:
+                errors[i] += 1
+        conn.close()
+
+    threads = [threading.Thread(target=run, args=(i, j)) for i, j in enumerate(jobs)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    out.put((sum(counts), sum(errors)))
+
+
+def load(port: int, jobs: list[dict], seconds: float) -> tuple[float, int]:
+    """Requests per second over all clients (and how many answers were unexpected)."""
+    out: multiprocessing.Queue = multiprocessing.Queue()
+    per = len(jobs) // PROCESSES
+    procs = [multiprocessing.Process(target=_client,
+                                     args=(port, jobs[k * per:(k + 1) * per], seconds, out))
+             for k in range(PROCESSES)]
+    for p in procs:
+        p.start()
+    results = [out.get(timeout=seconds + 120) for _ in procs]
+    for p in procs:
+        p.join()
+    done = sum(r[0] for r in results)
+    return done / seconds, sum(r[1] for r in results)
+
+
+def measure(seconds: float = 5.0) -> dict[str, float]:
+    with tempfile.TemporaryDirectory(prefix="guichet-bench-") as instance:
+        numbers = prepare(instance)
+        env = {**os.environ, "GUICHET_INSTANCE": instance, "GUICHET_SECRET_KEY": "bench",
+               "PYTHONUNBUFFERED": "1"}
+        port = free_port()
+        guichet = str(Path(sys.executable).with_name("guichet"))
+        portal = start([guichet, "serve", "--host", "127.0.0.1", "--port", str(port),
+                        "--no-background"], env, port)
+        try:
+            cookie, token = log_in(port)
+            section = [f"/dossiers/{n}/sections/{SECTION}" for n in numbers]
+            conn = http.client.HTTPConnection("127.0.0.1", port)
+            conn.request("GET", section[0], headers={"Cookie": cookie})
+            html = conn.getresponse().read().decode()
+            conn.close()
+            gets = [{"method": "GET", "path": p, "cookie": cookie, "expect": 200}
+                    for p in section]
+            saves = [{"method": "POST", "path": p, "cookie": cookie, "expect": 302,
+                      "version": 1, "form": {**ANSWERS, "csrf_token": token}}
+                     for p in section]
+            load(port, gets, 1.0)  # warm-up: templates compiled, connections open
+            get_rps, get_errors = load(port, gets, seconds)
+            save_rps, save_errors = load(port, saves, seconds)
+        finally:
+            stop(portal)
+
+        page_file = Path(instance) / "page.html"
+        page_file.write_text(html, encoding="utf-8")
+        port = free_port()
+        bare = start([sys.executable, str(Path(__file__).resolve()), "--serve-bare", str(port),
+                      str(page_file)], env, port)
+        try:
+            bare_gets = [{"method": "GET", "path": "/page", "cookie": "", "expect": 200}
+                         for _ in range(CLIENTS)]
+            bare_posts = [{"method": "POST", "path": "/page", "cookie": "", "expect": 302,
+                           "form": ANSWERS} for _ in range(CLIENTS)]
+            load(port, bare_gets, 1.0)
+            bare_get_rps, _ = load(port, bare_gets, seconds)
+            bare_post_rps, _ = load(port, bare_posts, seconds)
+        finally:
+            stop(bare)
+    return {"get": get_rps, "get_errors": get_errors, "save": save_rps,
+            "save_errors": save_errors, "bare_get": bare_get_rps, "bare_post": bare_post_rps,
+            "html_bytes": len(html)}
+
+
+def run(seconds: float = 5.0) -> list[dict]:
+    m = measure(seconds)
+    get_ratio = m["get"] / m["bare_get"]
+    save_ratio = m["save"] / m["bare_post"]
+    clean = m["get_errors"] == 0 and m["save_errors"] == 0
+    return [
+        {"name": f"bare Flask GET, same {m['html_bytes']} B HTML, 16 clients",
+         "value": round(m["bare_get"]), "unit": "req/s", "target": "", "ok": None},
+        {"name": "section page GET, 16 clients", "value": round(m["get"]), "unit": "req/s",
+         "target": f">= {TARGET_GET_RATIO}x bare", "ok": get_ratio >= TARGET_GET_RATIO and clean,
+         "ratio": round(get_ratio, 2)},
+        {"name": "bare Flask POST -> 302, 16 clients", "value": round(m["bare_post"]),
+         "unit": "req/s", "target": "", "ok": None},
+        {"name": "section POST (save draft) -> 302, 16 clients", "value": round(m["save"]),
+         "unit": "req/s", "target": "no error", "ok": clean, "ratio": round(save_ratio, 2)},
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--serve-bare", nargs=2, metavar=("PORT", "HTML_FILE"))
+    args = parser.parse_args()
+    if args.serve_bare:
+        serve_bare(int(args.serve_bare[0]), args.serve_bare[1])
+        return
+    rows = run(args.seconds)
+    for r in rows:
+        ratio = f"  ({r['ratio']}x bare)" if r.get("ratio") is not None else ""
+        print(f"{r['name']:<52} {r['value']:>7} {r['unit']}{ratio}  {r['target']}"
+              f"{'  OK' if r['ok'] else '  NOT MET' if r['ok'] is False else ''}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,75 @@
+"""The user guide walked in a real browser: French, English, and without JavaScript,
+with axe-core checking every page met on the way (errors and revealed questions too)."""
+
+from __future__ import annotations
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page
+
+from engine import load_registry
+from tests.browser.walk import AQ, Walk
+
+AXE = Axe()
+AXE_OPTIONS = {"resultTypes": ["violations"],
+               "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa",
+                                                     "best-practice"]}}
+
+
+@pytest.fixture(scope="module")
+def compiled():
+    """The first dossier type of the registry: the one the guide describes."""
+    registry = load_registry()
+    return registry[AQ] if AQ in registry.ids() else next(iter(registry))
+
+
+def axe_check(page: Page, name: str) -> None:
+    results = AXE.run(page, options=AXE_OPTIONS)
+    assert results.violations_count == 0, f"{name}: {page.url}\n{results.generate_report()}"
+
+
+def test_guide__french_with_javascript__account_to_submitted_dossier_without_a11y_issue(
+        page, compiled):
+    Walk(page, compiled, "fr", check=axe_check).whole_guide()
+
+
+def test_guide__english__the_same_walk(page, compiled):
+    Walk(page, compiled, "en").whole_guide()
+
+
+def test_guide__javascript_off_on_a_phone__the_same_walk(page_without_js, compiled):
+    Walk(page_without_js, compiled, "fr", javascript=False).whole_guide()
+
+
+def test_create__under_18__refusal_shown(page, compiled):
+    walk = Walk(page, compiled, "fr")
+    walk.register(birth_date="2015-01-01")
+    page.get_by_role("link", name=walk.t("dossiers.create")).click()
+    page.get_by_label(walk.t("create.type")).select_option(label=compiled.definition.title.fr)
+    page.get_by_role("button", name=walk.t("create.submit"), exact=True).click()
+    alert = page.get_by_role("alert")
+    assert compiled.definition.eligibility[0].message.fr in alert.inner_text()
+    axe_check(page, "create-refused")
+
+
+def test_other_pages__axe__no_violation(page, compiled):
+    walk = Walk(page, compiled, "fr")
+    walk.register()
+    for url in ("/profil/", "/profil/modifier", "/dossiers/nouveau",
+                f"/dossiers/identifier?type_id={compiled.id}", "/nulle-part"):
+        page.goto(url)
+        axe_check(page, url)
+    page.goto("/profil/modifier")
+    page.locator("#f-family_names").fill("")
+    page.get_by_role("button", name=walk.t("profile.save")).click()
+    assert page.locator(".error-summary").is_visible()
+    axe_check(page, "profile-errors")
+    page.goto(f"/dossiers/identifier?type_id={compiled.id}")
+    page.get_by_role("button", name=walk.t("link.submit")).click()
+    assert page.locator(".error-summary").is_visible()
+    axe_check(page, "link-errors")
+    page.get_by_role("link", name=walk.t("nav.logout")).click()
+    page.get_by_role("button", name=walk.t("yes"), exact=True).click()
+    walk.field(walk.t("auth.email")).fill(walk.email)
+    page.get_by_role("button", name=walk.t("login.submit")).click()
+    axe_check(page, "login-failed")

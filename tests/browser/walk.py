@@ -1,0 +1,235 @@
+"""The guide's walk (sections 2.2, 2.3 and 5) as a person does it, in French or English,
+with or without JavaScript. Labels come from the definition and the catalogue, as the
+applicant reads them on screen.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable
+
+from playwright.sync_api import Locator, Page, expect
+
+from engine import CompiledDefinition
+from web.profile_layout import PROFILE_GROUPS
+from web.translations import CATALOGUE
+
+PASSWORD = "motdepasse-solide"
+AQ = "accompagnement-quebec"
+PROFILE_LABELS = {f.key: f.label for g in PROFILE_GROUPS for f in g.fields}
+
+
+class Walk:
+    def __init__(self, page: Page, compiled: CompiledDefinition, lang: str = "fr",
+                 javascript: bool = True, check: Callable[[Page, str], None] | None = None):
+        self.page = page
+        self.d = compiled.definition
+        self.lang = lang
+        self.javascript = javascript
+        self.check = check or (lambda page, name: None)
+        self.email = f"maria.{uuid.uuid4().hex[:8]}@example.com"
+        self.number = ""
+
+    # --- words on screen
+    def t(self, key: str) -> str:
+        return CATALOGUE[key][self.lang]
+
+    def label(self, field_id: str) -> str:
+        return self.d.all_fields()[field_id].label.get(self.lang)
+
+    def option(self, field_id: str, value: str) -> str:
+        f = self.d.all_fields()[field_id]
+        for o in (*f.options, *f.rows, *f.columns):
+            if o.value == value:
+                return o.label.get(self.lang)
+        raise KeyError(value)
+
+    def field(self, label: str) -> Locator:
+        """An input by its label as read on screen (a required one ends with " *")."""
+        return self.page.get_by_label(re.compile("^" + re.escape(label) + r"( \*)?$"))
+
+    def group(self, field_id: str) -> Locator:
+        """The fieldset of a radio/checkbox question, found by its legend."""
+        return self.page.get_by_role("group", name=re.compile("^" + re.escape(
+            self.label(field_id))))
+
+    def button(self, key: str) -> Locator:
+        return self.page.get_by_role("button", name=self.t(key), exact=True)
+
+    def link(self, key: str) -> Locator:
+        return self.page.get_by_role("link", name=self.t(key), exact=True)
+
+    def updated(self) -> None:
+        """After an answer that can reveal questions: htmx does it; without JavaScript,
+        the applicant presses "Mettre à jour les questions"."""
+        if not self.javascript:
+            self.button("form.refresh").click()
+
+    # --- the steps
+    def open_register(self) -> None:
+        self.page.goto("/inscription")
+        if self.lang != "fr":
+            self.page.get_by_role("button", name=CATALOGUE["lang.switch"]["fr"]).click()
+        expect(self.page.locator("html")).to_have_attribute("lang", self.lang)
+        self.check(self.page, "register")
+
+    def register(self, birth_date: str = "2000-01-01") -> None:
+        p = self.page
+        self.open_register()
+        self.field(self.t("auth.email")).fill(self.email)
+        self.field(self.t("auth.password")).fill(PASSWORD)
+        self.field(self.t("auth.password_confirm")).fill(PASSWORD)
+        p.get_by_role("button", name=self.t("register.submit")).click()
+        expect(p.locator(".error-summary")).to_be_visible()  # nothing of the profile yet
+        self.check(p, "register-errors")
+        self.field(self.t("auth.password")).fill(PASSWORD)
+        self.field(self.t("auth.password_confirm")).fill(PASSWORD)
+        profile = {"family_names": "Valdero", "given_names": "Maria",
+                   "birth_date": birth_date, "birth_city": "Paris", "birth_country": "France",
+                   "address_line1": "20 rue Monge", "country": "France", "city": "Paris"}
+        for key, value in profile.items():
+            self.field(PROFILE_LABELS[key].get(self.lang)).fill(value)
+        self.field(PROFILE_LABELS["sex"].get(self.lang)).select_option("F")
+        p.get_by_role("button", name=self.t("register.submit")).click()
+        expect(p.get_by_role("heading", name=self.t("dossiers.title"))).to_be_visible()
+        expect(p.get_by_text(self.t("dossiers.none"))).to_be_visible()
+        self.check(p, "mes-dossiers-empty")
+
+    def create_dossier(self) -> None:
+        p = self.page
+        p.get_by_role("link", name=self.t("dossiers.create")).click()
+        self.field(self.t("create.type")).select_option(label=self.d.title.get(self.lang))
+        self.field(self.t("create.mode.new")).check()
+        self.check(p, "create")
+        p.get_by_role("button", name=self.t("create.submit"), exact=True).click()
+        header = p.locator(".dossier-header__table tbody")
+        expect(header).to_contain_text("Maria Valdero")
+        expect(header).to_contain_text(self.d.workflow.states[self.d.workflow.initial]
+                                       .label.get(self.lang))
+        self.number = header.locator("td").nth(1).inner_text().strip()
+        assert re.fullmatch(self.d.numbering.regex, self.number)
+        expect(p.get_by_text(self.d.intro.get(self.lang)[:40])).to_be_visible()
+        for name in ("form.quit", "form.recap", "form.submit"):
+            expect(self.link(name)).to_be_visible()
+        expect(self.button("form.save")).to_be_visible()
+
+    def fill_identification(self) -> None:
+        p = self.page
+        self.field(self.label("statut_immigration")).select_option(
+            label=self.option("statut_immigration", "citoyen_canadien"))
+        self.updated()
+        self.group("detail_statut").get_by_label(
+            self.option("detail_statut", "citoyen_naturalise_selectionne_quebec")).check()
+        number_mifi = self.field(self.label("numero_mifi"))
+        expect(number_mifi).to_have_count(0)
+        self.group("a_numero_mifi").get_by_label(self.t("yes"), exact=True).check()
+        self.updated()
+        expect(number_mifi).to_be_visible()
+        self.check(p, "identification-revealed")
+        number_mifi.fill("8765+321")  # the guide's example: not a valid number
+        self.group("a_numero_ircc").get_by_label(self.t("yes"), exact=True).check()
+        self.updated()
+        self.field(self.label("numero_ircc")).fill("12345678")
+        self.button("form.save").click()
+        summary = p.locator(".error-summary")
+        expect(summary).to_be_focused()  # read first by a screen reader, links to each field
+        self.check(p, "identification-errors")
+        summary.get_by_role("link", name=re.compile(re.escape(self.label("numero_mifi")[:6])
+                                                    + "|" + "num", re.I)).first.click()
+        expect(p).to_have_url(re.compile("#f-numero_mifi$"))
+        self.field(self.label("numero_mifi")).fill("ABC12345")
+        self.button("form.save").click()
+        expect(p.locator(".notice--success")).to_be_visible()
+        expect(p.locator(".section-nav .check--valid")).to_have_count(1)
+
+    def fill_rendez_vous(self) -> None:
+        p = self.page
+        p.locator(".section-nav").get_by_role("link", name=self.d.sections[1].title.get(
+            self.lang)).click()
+        self.field(self.label("ville")).select_option(label=self.option("ville", "montreal"))
+        self.group("type_rendez_vous").get_by_label(
+            self.option("type_rendez_vous", "virtuel")).check()
+        languages = self.group("langues")
+        expect(languages).to_have_count(0)
+        self.group("francais_suffisant").get_by_label(self.t("no"), exact=True).check()
+        self.updated()
+        expect(languages).to_be_visible()
+        for value in ("espagnol", "autre"):
+            languages.get_by_label(self.option("langues", value), exact=True).check()
+        self.updated()
+        other = self.field(self.label("langue_autre"))
+        expect(other).to_be_visible()
+        self.check(p, "rendez-vous-revealed")
+        other.fill("Wolof")
+        monday_morning = (f"{self.option('disponibilites', 'lundi')} "
+                          f"{self.option('disponibilites', 'matin')}")
+        self.field(monday_morning).check()
+        self.button("form.save").click()
+        expect(p.locator(".notice--success")).to_be_visible()
+        expect(p.locator(".section-nav .check--valid")).to_have_count(2)
+
+    def leave_and_come_back(self) -> None:
+        p = self.page
+        self.link("form.quit").click()
+        expect(p.get_by_role("heading", name=self.t("dossiers.title"))).to_be_visible()
+        self.check(p, "mes-dossiers")
+        p.get_by_role("link", name=self.number).click()
+        expect(self.field(self.label("numero_mifi"))).to_have_value("ABC12345")
+        expect(self.field(self.label("numero_ircc"))).to_have_value("12345678")
+        expect(p.locator(".section-nav .check--valid")).to_have_count(2)
+        p.locator(".section-nav").get_by_role("link", name=self.d.sections[1].title.get(
+            self.lang)).click()
+        expect(self.field(self.label("langue_autre"))).to_have_value("Wolof")
+
+    def recap(self) -> None:
+        p = self.page
+        self.link("form.recap").click()
+        expect(p.get_by_role("heading", name=self.t("recap.title"), exact=True)).to_be_visible()
+        main = p.locator("main")
+        expect(main).to_contain_text("XXXXXXXXXX")
+        expect(main).to_contain_text("Wolof")
+        expect(main).not_to_contain_text("ABC12345")
+        self.check(p, "recap")
+        self.link("recap.back").click()
+        expect(self.button("form.save")).to_be_visible()
+
+    def submit(self) -> None:
+        p = self.page
+        self.link("form.submit").click()
+        for step in (1, 2):
+            expect(p.locator('.steps [aria-current="step"]')).to_contain_text(str(step))
+            self.check(p, f"wizard-{step}")
+            self.link("submit.next").click()
+        expect(p.get_by_text(self.t("submit.warning"))).to_be_visible()
+        self.check(p, "wizard-3")
+        self.button("form.submit").click()
+        expect(p.locator(".notice--success")).to_contain_text(self.number)
+        self.check(p, "wizard-4")
+        self.link("form.quit").click()
+        row = p.get_by_role("row").filter(has_text=self.number)
+        submitted = self.d.workflow.states["presente"].label.get(self.lang)
+        expect(row).to_contain_text(submitted)
+        expect(row).to_contain_text(re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}"))
+
+    def read_only_and_logout(self) -> None:
+        p = self.page
+        p.get_by_role("link", name=self.number).click()
+        expect(p.get_by_text(self.t("form.readonly"))).to_be_visible()
+        expect(self.button("form.save")).to_have_count(0)
+        self.check(p, "read-only")
+        p.get_by_role("link", name=self.t("nav.logout")).click()
+        expect(p.get_by_text(self.t("logout.question"))).to_be_visible()
+        self.check(p, "logout")
+        p.get_by_role("button", name=self.t("yes"), exact=True).click()
+        expect(p.get_by_role("heading", name=self.t("login.title"))).to_be_visible()
+
+    def whole_guide(self) -> None:
+        self.register()
+        self.create_dossier()
+        self.fill_identification()
+        self.fill_rendez_vous()
+        self.leave_and_come_back()
+        self.recap()
+        self.submit()
+        self.read_only_and_logout()

@@ -1,0 +1,181 @@
+"""Fixtures for the portal's test-client tests: `app`, `client`, `runner` and `applicant`,
+whose methods are the user's steps (register, log in, create a dossier, fill a section...).
+
+The database is the one DATABASE_URL names (unset: SQLite in a temporary folder),
+emptied before each test.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+import storage
+from engine import Registry, load_registry
+from web import create_app
+
+CSRF = re.compile(r'name="csrf-token" content="([^"]+)"')
+PASSWORD = "motdepasse-solide"
+
+MARIA = {
+    "email": "maria.valdero@example.com", "family_names": "Valdero", "given_names": "Maria",
+    "sex": "F", "birth_date": "2000-01-01", "birth_city": "Paris", "birth_country": "France",
+    "address_line1": "20 rue Monge", "country": "France", "city": "Paris",
+    "postal_code": "75005", "phone_home_code": "33", "phone_home": "55555555",
+}
+
+# Accompagnement Québec answers, as a browser posts them (tests may name the type's fields)
+AQ = "accompagnement-quebec"
+IDENTIFICATION = {"statut_immigration": "citoyen_canadien",
+                  "detail_statut": "citoyen_naturalise_selectionne_quebec",
+                  "a_numero_mifi": "true", "numero_mifi": "ABC12345",
+                  "a_numero_ircc": "true", "numero_ircc": "12345678"}
+RENDEZ_VOUS = {"ville": "montreal", "type_rendez_vous": "virtuel",
+               "francais_suffisant": "false", "langues": ["espagnol", "autre"],
+               "langue_autre": "Wolof", "disponibilites": ["lundi_matin", "mercredi_apres_midi"]}
+
+
+@pytest.fixture(scope="session")
+def registry() -> Registry:
+    return load_registry()
+
+
+@pytest.fixture(scope="session")
+def instance_dir(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return str(tmp_path_factory.mktemp("instance"))
+
+
+@pytest.fixture
+def app(registry: Registry, instance_dir: str) -> Iterator[Flask]:
+    app = create_app({
+        "TESTING": True, "SECRET_KEY": "test-secret", "INSTANCE_PATH": instance_dir,
+        "DATABASE_URL": os.environ.get("DATABASE_URL") or None, "REGISTRY": registry,
+    })
+    storage.reset_db()
+    storage.clock.reset()
+    yield app
+    storage.clock.reset()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask):
+    return app.test_cli_runner()
+
+
+class Applicant:
+    """One person at one browser (a test client), doing the guide's steps."""
+
+    def __init__(self, client: FlaskClient, profile: dict[str, str] | None = None) -> None:
+        self.client = client
+        self.profile = dict(profile or MARIA)
+        self.last: TestResponse | None = None
+
+    # --- plumbing: every POST carries the CSRF token a page gave
+    def token(self) -> str:
+        html = self.last.get_data(as_text=True) if self.last is not None else ""
+        found = CSRF.search(html)
+        if not found:
+            found = CSRF.search(self.client.get("/connexion").get_data(as_text=True))
+        return found.group(1)
+
+    def get(self, url: str, **kwargs: Any) -> TestResponse:
+        self.last = self.client.get(url, **kwargs)
+        return self.last
+
+    def post(self, url: str, data: dict[str, Any] | None = None, **kwargs: Any) -> TestResponse:
+        data = {**(data or {}), "csrf_token": self.token()}
+        self.last = self.client.post(url, data=data, **kwargs)
+        return self.last
+
+    # --- the user's steps
+    def register(self, **changes: str) -> TestResponse:
+        self.profile.update(changes)
+        self.get("/inscription")
+        return self.post("/inscription", {**self.profile, "password": PASSWORD,
+                                          "password_confirm": PASSWORD})
+
+    def login(self, email: str | None = None, password: str = PASSWORD) -> TestResponse:
+        self.get("/connexion")
+        return self.post("/connexion", {"email": email or self.profile["email"],
+                                        "password": password})
+
+    def logout(self) -> TestResponse:
+        self.get("/deconnexion")
+        return self.post("/deconnexion")
+
+    def switch_language(self, lang: str, next_url: str = "/dossiers/") -> TestResponse:
+        return self.post("/langue", {"lang": lang, "next": next_url})
+
+    def create_dossier(self, type_id: str = AQ) -> str:
+        self.get("/dossiers/nouveau")
+        response = self.post("/dossiers/nouveau", {"type_id": type_id, "mode": "new"})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return response.location.split("/")[2]
+
+    def section_url(self, number: str, section: str) -> str:
+        return f"/dossiers/{number}/sections/{section}"
+
+    def version(self, number: str, section: str) -> str:
+        html = self.get(self.section_url(number, section)).get_data(as_text=True)
+        return re.search(r'name="version" value="(\d+)"', html).group(1)
+
+    def fill(self, number: str, section: str, answers: dict[str, Any]) -> TestResponse:
+        """Open the section, answer, ENREGISTRER (a plain POST, as without JavaScript)."""
+        version = self.version(number, section)
+        return self.post(self.section_url(number, section), {**answers, "version": version})
+
+    def refresh(self, number: str, section: str, answers: dict[str, Any],
+                htmx: bool = True) -> TestResponse:
+        version = self.version(number, section)
+        headers = {"HX-Request": "true"} if htmx else {}
+        return self.post(self.section_url(number, section) + "/actualiser",
+                         {**answers, "version": version}, headers=headers)
+
+    def fill_all(self, number: str) -> None:
+        assert self.fill(number, "identification", IDENTIFICATION).status_code == 302
+        assert self.fill(number, "premier_rendez_vous", RENDEZ_VOUS).status_code == 302
+
+    def submit(self, number: str) -> TestResponse:
+        for step in (1, 2, 3):
+            assert self.get(f"/dossiers/{number}/soumettre?etape={step}").status_code == 200
+        return self.post(f"/dossiers/{number}/soumettre")
+
+
+@pytest.fixture
+def applicant(client: FlaskClient) -> Applicant:
+    return Applicant(client)
+
+
+@pytest.fixture
+def maria(applicant: Applicant) -> Applicant:
+    """Maria, registered and logged in."""
+    assert applicant.register().status_code == 302
+    return applicant
+
+
+@pytest.fixture
+def other(app: Flask) -> Applicant:
+    """Another applicant with her own browser, registered and logged in."""
+    person = Applicant(app.test_client(), {**MARIA, "email": "gunter@example.com",
+                                          "given_names": "Gunter", "family_names": "DiCaprio",
+                                          "sex": "M"})
+    assert person.register().status_code == 302
+    return person
+
+
+def years_ago(years: int) -> str:
+    today = storage.clock.today()
+    return date(today.year - years, today.month, min(today.day, 28)).isoformat()

@@ -1,0 +1,38 @@
+"""Every dossier type works from its definition alone: here the second type of forms/
+(date, email, textarea questions), with nothing in web/ that knows it."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+TYPE = "cours-francais"
+
+
+@pytest.fixture
+def course(maria, registry):
+    assert TYPE in registry.ids(), f"{TYPE} must stay in forms/: it proves the engine generic"
+    return registry[TYPE].definition
+
+
+def test_other_type__wrong_then_right_answers__errors_then_submitted(maria, course):
+    number = maria.create_dossier(TYPE)
+    section = course.sections[0].id
+    page = maria.get(f"/dossiers/{number}/sections/{section}").get_data(as_text=True)
+    assert 'type="date"' in page and 'type="email"' in page and "<textarea" in page
+    wrong = {"deja_suivi": "false", "formule": "soir", "date_debut": "2026-02-31",
+             "courriel_contact": "pas un courriel", "commentaires": "x" * 600}
+    response = maria.fill(number, section, wrong)
+    page = maria.get(response.location).get_data(as_text=True)
+    for field_id in ("date_debut", "courriel_contact", "commentaires"):
+        assert f'<a href="#f-{field_id}">' in page, field_id
+    assert "Entrez une date valide au format AAAA-MM-JJ." in page
+    right = {**wrong, "date_debut": "2027-01-11", "courriel_contact": "maria@example.com",
+             "commentaires": "Le soir, merci."}
+    assert maria.fill(number, section, right).status_code == 302
+    assert maria.submit(number).status_code == 302
+    listing = maria.get("/dossiers/").get_data(as_text=True)
+    assert course.workflow.states["recue"].label.fr in listing
+    assert course.title.fr in listing
+    assert re.search(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", listing)

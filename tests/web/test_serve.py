@@ -1,0 +1,79 @@
+"""`guichet serve`: gunicorn in production, Flask's server only with --debug."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from web.commands import register  # noqa: F401  (the CLI module imports cleanly)
+from web.server import PortalServer, server_options
+
+
+def test_server_options__defaults__gthread_workers_threads_and_access_log():
+    options = server_options("127.0.0.1", 8123)
+    assert options["bind"] == "127.0.0.1:8123"
+    assert options["worker_class"] == "gthread"
+    assert options["workers"] >= 2 and options["threads"] >= 2
+    assert options["accesslog"] == "-"
+
+
+def test_portal_server__load__builds_the_app_in_the_worker(app):
+    calls = []
+    server = PortalServer(lambda: app, server_options("127.0.0.1", 0),
+                          on_worker_start=calls.append)
+    assert server.load() is app and calls == [app]
+    assert server.cfg.worker_class_str == "gthread"
+
+
+def test_serve_help__lists_host_port_debug(runner):
+    from web.cli import main
+
+    result = runner.invoke(main, ["serve", "--help"])
+    assert result.exit_code == 0
+    for option in ("--host", "--port", "--debug"):
+        assert option in result.output
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_guichet_serve__started__answers_the_login_page_through_gunicorn(tmp_path):
+    port = _free_port()
+    guichet = Path(sys.executable).with_name("guichet")
+    env = {**os.environ, "GUICHET_INSTANCE": str(tmp_path), "GUICHET_WORKERS": "2",
+           "GUICHET_THREADS": "2"}
+    env.pop("DATABASE_URL", None)
+    proc = subprocess.Popen([str(guichet), "serve", "--port", str(port), "--no-background"],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            try:
+                conn.request("GET", "/connexion")
+                response = conn.getresponse()
+                body = response.read().decode()
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "guichet serve did not answer"
+                assert proc.poll() is None, "guichet serve exited"
+                time.sleep(0.2)
+            finally:
+                conn.close()
+        assert response.status == 200
+        assert response.getheader("Server", "").startswith("gunicorn")
+        assert response.getheader("X-Request-Id")
+        assert "Connexion" in body
+        assert (tmp_path / "secret_key").exists()  # one key shared by every worker
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)

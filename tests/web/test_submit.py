@@ -1,0 +1,71 @@
+"""SOUMETTRE: blocked with reasons by section, else the wizard, then a locked dossier."""
+
+from __future__ import annotations
+
+import re
+
+from tests.web.conftest import IDENTIFICATION
+
+
+def test_submit__sections_with_errors__blocked_with_links_to_each_section(maria):
+    number = maria.create_dossier()
+    maria.fill(number, "identification", IDENTIFICATION)
+    page = maria.get(f"/dossiers/{number}/soumettre").get_data(as_text=True)
+    assert "Votre demande ne peut pas être soumise" in page
+    assert (f'href="/dossiers/{number}/sections/premier_rendez_vous?verifier=1">'
+            "La section « Premier rendez-vous » contient des erreurs") in page
+    assert "« Identification »" not in page
+
+
+def test_submit__post_with_errors__refused_and_nothing_changes(maria):
+    number = maria.create_dossier()
+    maria.get(f"/dossiers/{number}/recapitulatif")
+    response = maria.post(f"/dossiers/{number}/soumettre")
+    assert response.status_code == 409
+    assert "contient des erreurs" in response.get_data(as_text=True)
+    assert "Inscription en cours" in maria.get("/dossiers/").get_data(as_text=True)
+
+
+def test_submit__whole_flow_with_plain_posts__presente_with_date_and_time(maria):
+    number = maria.create_dossier()
+    maria.fill_all(number)
+    step1 = maria.get(f"/dossiers/{number}/soumettre").get_data(as_text=True)
+    assert "Étape 1 de 4" in step1 and "Renseignements personnels" in step1
+    assert "20 rue Monge" in step1 and 'aria-current="step"' in step1
+    assert f'href="/dossiers/{number}/soumettre?etape=2">Suivant' in step1
+    step2 = maria.get(f"/dossiers/{number}/soumettre?etape=2").get_data(as_text=True)
+    assert "Étape 2 de 4" in step2 and "XXXXXXXXXX" in step2 and "Wolof" in step2
+    step3 = maria.get(f"/dossiers/{number}/soumettre?etape=3").get_data(as_text=True)
+    assert "vous ne pourrez plus modifier votre formulaire de demande" in step3
+    assert ">Soumettre</button>" in step3
+    response = maria.post(f"/dossiers/{number}/soumettre")
+    assert response.location == f"/dossiers/{number}/soumis"
+    done = maria.get(response.location).get_data(as_text=True)
+    assert "Étape 4 de 4" in done and "a été soumise avec succès" in done
+    assert 'href="/dossiers/">Quitter</a>' in done
+    listing = maria.get("/dossiers/").get_data(as_text=True)
+    assert "Présenté" in listing
+    assert re.search(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", listing)
+
+
+def test_submitted_dossier__opens_read_only_and_refuses_changes(maria):
+    number = maria.create_dossier()
+    maria.fill_all(number)
+    maria.submit(number)
+    page = maria.get(f"/dossiers/{number}/sections/identification").get_data(as_text=True)
+    assert "il ne peut plus être modifié" in page
+    assert "<input" not in page.split("<main", 1)[1].split("</main>")[0].replace(
+        'type="hidden"', "")
+    assert ">Enregistrer<" not in page and "XXXXXXXXXX" in page
+    response = maria.post(f"/dossiers/{number}/sections/identification",
+                          {**IDENTIFICATION, "version": "99"})
+    assert response.status_code == 302
+    assert "il ne peut plus être modifié" in maria.get(response.location).get_data(as_text=True)
+    assert maria.get(f"/dossiers/{number}/soumettre").location == f"/dossiers/{number}/soumis"
+    again = maria.post(f"/dossiers/{number}/soumettre")
+    assert again.status_code == 409
+
+
+def test_submitted_page__draft__back_to_the_form(maria):
+    number = maria.create_dossier()
+    assert maria.get(f"/dossiers/{number}/soumis").location == f"/dossiers/{number}/"

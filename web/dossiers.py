@@ -1,0 +1,92 @@
+"""Mes dossiers: the list, creating a dossier of any type, linking an existing one."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+
+import storage
+
+from . import profile_fields
+from .context import account_id, current_account, login_required, registry
+from .dossier_views import dossier_row
+from .fields import FieldView, simple_choices
+from .i18n import t, tx
+
+bp = Blueprint("dossiers", __name__, url_prefix="/dossiers")
+
+MODES = ("new", "linked")
+
+
+def _type_field(type_id: str, errors: dict[str, str]) -> FieldView:
+    types = [(c.id, tx(c.definition.title)) for c in registry()]
+    return FieldView(id="type_id", type="select", label=t("create.type"),
+                     choices=simple_choices(types, type_id),
+                     error=t(errors["type_id"]) if "type_id" in errors else "", value=type_id)
+
+
+def _mode_field(mode: str) -> FieldView:
+    return FieldView(id="mode", type="radio", label=t("create.mode"),
+                     choices=simple_choices(((m, t(f"create.mode.{m}")) for m in MODES), mode))
+
+
+@bp.get("/")
+@login_required
+def index() -> ResponseReturnValue:
+    reg = registry()
+    rows = [dossier_row(reg, d) for d in storage.list_dossiers(account_id(), reg)]
+    return render_template("dossiers/index.html", rows=rows)
+
+
+@bp.route("/nouveau", methods=("GET", "POST"))
+@login_required
+def create() -> ResponseReturnValue:
+    form = request.form if request.method == "POST" else request.args
+    type_id, mode = form.get("type_id", ""), form.get("mode", "new")
+    errors: dict[str, str] = {}
+    refusals: list[str] = []
+    if request.method == "POST":
+        if registry().get(type_id) is None:
+            errors["type_id"] = "err.type"
+        elif mode == "linked":
+            return redirect(url_for("dossiers.link", type_id=type_id))
+        else:
+            try:
+                dossier = storage.create_dossier(registry(), account_id(), type_id)
+            except storage.NotEligible as exc:
+                refusals = [tx(m) for m in exc.messages]
+            else:
+                flash("flash.created", "success")
+                return redirect(url_for("forms.dossier", number=dossier.number))
+    return render_template("dossiers/create.html", fields=[_type_field(type_id, errors),
+                                                           _mode_field(mode)],
+                           refusals=refusals), (422 if errors or refusals else 200)
+
+
+@bp.route("/identifier", methods=("GET", "POST"))
+@login_required
+def link() -> ResponseReturnValue:
+    form = request.form if request.method == "POST" else request.args
+    type_id, number = form.get("type_id", ""), form.get("number", "").strip().upper()
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        if registry().get(type_id) is None:
+            errors["type_id"] = "err.type"
+        if not number:
+            errors["number"] = "err.required"
+        if not errors:
+            try:
+                dossier = storage.link_existing(account_id(), type_id, number)
+            except storage.LinkRefused:
+                errors["number"] = "err.link_refused"
+            else:
+                flash("flash.linked", "success")
+                return redirect(url_for("forms.dossier", number=dossier.number))
+    number_field = FieldView(id="number", type="text", label=t("link.number"), value=number,
+                             error=t(errors["number"]) if "number" in errors else "",
+                             autocomplete="off", max_length=40)
+    identity = profile_fields.items(current_account().profile, profile_fields.LINK_IDENTITY)
+    return render_template("dossiers/link.html", fields=[_type_field(type_id, errors),
+                                                         number_field],
+                           identity=identity), (422 if errors else 200)
+

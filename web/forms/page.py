@@ -1,0 +1,151 @@
+"""What a section page shows, computed with the engine from stored or posted answers.
+
+The same functions serve the full page, the htmx fragment and the no-JavaScript
+"update the questions" post, so the three always agree on which questions show.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from flask import abort, url_for
+
+import storage
+from engine import CompiledDefinition
+from engine.model import Section
+from engine.recap import build_recap
+from engine.validate import SectionStatus, clean, section_status, validate_section
+from engine.workflow import applicant_transitions, guard_failures
+
+from ..context import account_id, account_name, registry
+from ..dossier_views import DossierHeader, dossier_header
+from ..fields import FieldView, section_field_views
+from ..i18n import current_lang, tx
+
+
+@dataclass(frozen=True)
+class NavItem:
+    id: str
+    title: str
+    valid: bool
+    current: bool
+
+
+@dataclass(frozen=True)
+class SummaryItem:
+    """One line of the error summary: the message and the input it links to."""
+
+    message: str
+    anchor: str | None = None
+    section: str | None = None
+
+
+@dataclass
+class SectionPage:
+    header: DossierHeader
+    section: Section
+    nav: list[NavItem]
+    fields: list[FieldView]
+    version: int
+    section_errors: list[str] = field(default_factory=list)  # not about one shown question
+
+    @property
+    def base(self) -> str:
+        """The dossier's address, "/dossiers/<number>/": the page's links hang off it."""
+        return url_for("forms.dossier", number=self.header.number)
+
+    @property
+    def links(self) -> dict[str, str]:
+        base, sid = self.base, self.section.id
+        return {"save": f"{base}sections/{sid}", "refresh": f"{base}sections/{sid}/actualiser",
+                "recap": f"{base}recapitulatif?retour={sid}", "submit": f"{base}soumettre",
+                "sections": f"{base}sections/"}
+
+
+def load(number: str) -> tuple[Any, CompiledDefinition]:
+    """The applicant's dossier and its compiled type; 404 for anyone else's."""
+    dossier = storage.get_dossier(account_id(), number, registry())
+    compiled = registry().get(dossier.type_id)
+    if compiled is None:
+        abort(404)
+    return dossier, compiled
+
+
+def section_of(compiled: CompiledDefinition, section_id: str) -> Section:
+    section = compiled.definition.section(section_id)
+    if section is None:
+        abort(404)
+    return section
+
+
+def header(compiled: CompiledDefinition, dossier: Any) -> DossierHeader:
+    return dossier_header(compiled, dossier, account_name())
+
+
+def merged(stored: Mapping[str, Any], section: Section, posted: Mapping[str, Any]
+           ) -> dict[str, Any]:
+    """Stored answers of the other sections with this section's posted answers."""
+    own = {f.id for f in section.fields}
+    answers = {k: v for k, v in stored.items() if k not in own}
+    answers.update({k: v for k, v in posted.items() if v is not None})
+    return answers
+
+
+def nav(compiled: CompiledDefinition, cleaned: Mapping[str, Any], current: str) -> list[NavItem]:
+    return [NavItem(s.id, tx(s.title),
+                    section_status(compiled, s.id, cleaned) is SectionStatus.VALID,
+                    s.id == current)
+            for s in compiled.definition.sections]
+
+
+def section_page(compiled: CompiledDefinition, dossier: Any, section: Section,
+                 answers: Mapping[str, Any], version: int, show_errors: bool) -> SectionPage:
+    """Shown questions for `answers` (the whole dossier's, this section's as typed)."""
+    cleaned = clean(compiled, answers)
+    by_field: dict[str, list[str]] = {}
+    section_errors: list[str] = []
+    if show_errors:
+        for e in validate_section(compiled, section.id, cleaned):
+            if e.field:
+                by_field.setdefault(e.field, []).append(tx(e.message))
+            else:
+                section_errors.append(tx(e.message))
+    errors = {k: " ".join(v) for k, v in by_field.items()}
+    fields = section_field_views(compiled, section, answers, cleaned, errors)
+    shown = {f.id for f in fields}
+    section_errors += [m for k, m in errors.items() if k not in shown]  # never lose one
+    return SectionPage(header(compiled, dossier), section, nav(compiled, cleaned, section.id),
+                       fields, version, section_errors)
+
+
+def recap_of(compiled: CompiledDefinition, dossier: Any,
+             sections: tuple[str, ...] | None = None) -> dict[str, Any]:
+    """The recap as a dict: the frozen one of a submitted dossier, else built now."""
+    frozen = (dossier.snapshot or {}).get("recap", {}).get(current_lang())
+    if not frozen:
+        return recap_for(compiled, dossier.answers, sections)
+    if sections is None:
+        return frozen
+    return {**frozen, "sections": [s for s in frozen["sections"] if s["id"] in sections]}
+
+
+def recap_for(compiled: CompiledDefinition, answers: Mapping[str, Any],
+              sections: tuple[str, ...] | None = None) -> dict[str, Any]:
+    return asdict(build_recap(compiled, dict(answers), current_lang(), sections))
+
+
+def submit_blockers(compiled: CompiledDefinition, dossier: Any) -> list[SummaryItem]:
+    """Why the applicant may not submit now (errors by section, deadline), per the engine."""
+    transitions = applicant_transitions(compiled.definition, dossier.status)
+    if not transitions:
+        return []
+    failures = guard_failures(compiled, transitions[0], dossier.status, dossier.answers,
+                              dossier.deadline,
+                              storage.clock.local(storage.clock.now()))
+    return failures_summary(failures)
+
+
+def failures_summary(failures: list[Any]) -> list[SummaryItem]:
+    return [SummaryItem(tx(f.message), section=f.section) for f in failures]

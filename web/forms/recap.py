@@ -1,0 +1,21 @@
+"""Récapitulatif: every section's questions and answers, with a way back to the form."""
+
+from __future__ import annotations
+
+from flask import render_template, request
+from flask.typing import ResponseReturnValue
+
+from ..context import login_required
+from . import bp
+from .page import header, load, recap_of
+
+
+@bp.get("/recapitulatif")
+@login_required
+def recap(number: str) -> ResponseReturnValue:
+    dossier, compiled = load(number)
+    ids = [s.id for s in compiled.definition.sections]
+    back = request.args.get("retour")
+    return render_template("forms/recap.html", header=header(compiled, dossier),
+                           recap=recap_of(compiled, dossier),
+                           back=back if back in ids else ids[0])

@@ -1,0 +1,69 @@
+"""SOUMETTRE: blocked with the reasons by section, else a wizard, then the success page.
+
+Steps: 1 personal information (profile), 2 recap, 3 confirmation (POST), 4 success.
+"""
+
+from __future__ import annotations
+
+from flask import redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+
+import storage
+
+from .. import profile_fields
+from ..context import account_id, current_account, login_required, page_url, registry
+from ..i18n import current_lang
+from . import bp
+from .page import failures_summary, header, load, recap_of, submit_blockers
+
+STEPS = ("profile", "recap", "confirm", "done")
+
+
+def _blocked(compiled, dossier, blockers, status: int = 200) -> ResponseReturnValue:
+    return render_template("forms/submit_blocked.html", header=header(compiled, dossier),
+                           blockers=blockers), status
+
+
+@bp.get("/soumettre")
+@login_required
+def submit(number: str) -> ResponseReturnValue:
+    dossier, compiled = load(number)
+    head = header(compiled, dossier)
+    if not head.editable:
+        target = "forms.submitted" if dossier.submitted_at else "forms.dossier"
+        return redirect(url_for(target, number=number))
+    blockers = submit_blockers(compiled, dossier)
+    if blockers:
+        return _blocked(compiled, dossier, blockers)
+    step = request.args.get("etape", "1")
+    step = int(step) if step in ("1", "2", "3") else 1
+    context = {}
+    if step == 1:
+        account = current_account()
+        context["groups"] = profile_fields.summary(account.profile, account.email)
+    elif step == 2:
+        context["recap"] = recap_of(compiled, dossier)
+    return render_template(f"forms/submit_{STEPS[step - 1]}.html", header=head, step=step,
+                           steps=STEPS, **context)
+
+
+@bp.post("/soumettre")
+@login_required
+def confirm(number: str) -> ResponseReturnValue:
+    dossier, compiled = load(number)
+    try:
+        storage.submit(registry(), account_id(), number, lang=current_lang())
+    except storage.SubmitRefused as refused:
+        page_url(url_for("forms.submit", number=number))
+        return _blocked(compiled, dossier, failures_summary(refused.failures), 409)
+    return redirect(url_for("forms.submitted", number=number))
+
+
+@bp.get("/soumis")
+@login_required
+def submitted(number: str) -> ResponseReturnValue:
+    dossier, compiled = load(number)
+    head = header(compiled, dossier)
+    if head.editable or not dossier.submitted_at:
+        return redirect(url_for("forms.dossier", number=number))
+    return render_template("forms/submit_done.html", header=head, step=4, steps=STEPS)

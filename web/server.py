@@ -1,0 +1,66 @@
+"""The production server: gunicorn, run from Python so `guichet serve` is the only command.
+
+Each gunicorn worker process builds its own app (no `preload_app`): database
+connections are never shared across a fork. The benchmark serves a bare app
+through the same class and options so the two are measured alike.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import Any
+
+from flask import Flask
+from gunicorn.app.base import BaseApplication
+
+
+def default_workers() -> int:
+    return int(os.environ.get("GUICHET_WORKERS") or max(2, min(4, os.cpu_count() or 1)))
+
+
+def default_threads() -> int:
+    return int(os.environ.get("GUICHET_THREADS") or 8)
+
+
+def server_options(host: str, port: int, *, workers: int | None = None,
+                   threads: int | None = None, access_log: bool = True) -> dict[str, Any]:
+    """The settings `guichet serve` uses (threads per worker: requests wait on the database)."""
+    return {
+        "bind": f"{host}:{port}",
+        "workers": workers or default_workers(),
+        "worker_class": "gthread",
+        "threads": threads or default_threads(),
+        "keepalive": 5,
+        "timeout": 60,
+        "graceful_timeout": 20,
+        "accesslog": "-" if access_log else None,
+        "errorlog": "-",
+        "access_log_format": '%(h)s "%(r)s" %(s)s %(b)s %(M)sms [%({x-request-id}o)s]',
+        "proc_name": "guichet",
+        # gunicorn >= 24's control socket sits at one path per user: two servers on a
+        # machine (tests, the benchmark) would fight over it, and nothing here uses it.
+        "control_socket_disable": True,
+    }
+
+
+class PortalServer(BaseApplication):
+    """gunicorn around an app factory called once in each worker process."""
+
+    def __init__(self, factory: Callable[[], Flask], options: dict[str, Any],
+                 on_worker_start: Callable[[Flask], None] | None = None) -> None:
+        self.factory = factory
+        self.options = options
+        self.on_worker_start = on_worker_start
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            if value is not None and key in self.cfg.settings:
+                self.cfg.set(key, value)
+
+    def load(self) -> Flask:
+        app = self.factory()
+        if self.on_worker_start is not None:
+            self.on_worker_start(app)
+        return app
