@@ -92,11 +92,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
                       portal_url=app.config["PORTAL_URL"])
     storage.init_db()
 
-    from . import auth, dossiers, errors, forms, i18n, profile
+    from . import auth, dossiers, errors, forms, i18n, limits, profile
 
     errors.init_app(app)  # first: the request id and the language, for every page
     i18n.init_app(app)
     csrf.init_app(app)
+    limits.init_app(app)
     app.jinja_env.globals["csrf_token"] = _csrf_token  # for macros, imported without context
     app.context_processor(lambda: {"csrf_token": _csrf_token})  # after Flask-WTF's own
     htmx.init_app(app)

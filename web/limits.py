@@ -1,0 +1,84 @@
+"""Attempt limits (login, linking a dossier, password reset) shared by every process.
+
+Built on the `limits` library (the engine of Flask-Limiter): moving windows
+kept in memory for a single process, or in Redis when RATELIMIT_STORAGE_URI
+says `redis://...`, so that several server processes enforce one limit.
+A refusal says when the applicant may try again.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+
+from flask import Flask, current_app
+from limits import parse, storage, strategies
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Too many attempts: retry after `retry_after` seconds (at `retry_at`, epoch seconds)."""
+
+    retry_after: int
+    retry_at: float
+
+    @property
+    def minutes(self) -> int:
+        return max(1, math.ceil(self.retry_after / 60))
+
+
+class AttemptLimits:
+    """Named limits ("login", "link", ...) each applied to several keys at once."""
+
+    def __init__(self, storage_uri: str, rules: dict[str, str]) -> None:
+        self.storage = storage.storage_from_string(storage_uri)
+        self.strategy = strategies.MovingWindowRateLimiter(self.storage)
+        self.rules = {name: parse(rule) for name, rule in rules.items()}
+
+    def _keys(self, name: str, keys: tuple[str, ...]) -> list[str]:
+        return [f"guichet:{name}:{key}" for key in keys if key]
+
+    def check(self, name: str, *keys: str) -> Refusal | None:
+        """Would one more attempt be refused? (Counts nothing.)"""
+        item = self.rules[name]
+        worst: Refusal | None = None
+        for key in self._keys(name, keys):
+            if not self.strategy.test(item, key):
+                reset = self.strategy.get_window_stats(item, key).reset_time
+                refusal = Refusal(max(1, math.ceil(reset - time.time())), reset)
+                if worst is None or refusal.retry_at > worst.retry_at:
+                    worst = refusal
+        return worst
+
+    def hit(self, name: str, *keys: str) -> Refusal | None:
+        """Count one attempt against every key; a refusal if any key is over its limit."""
+        refusal = self.check(name, *keys)
+        if refusal is None:
+            item = self.rules[name]
+            for key in self._keys(name, keys):
+                self.strategy.hit(item, key)
+        return refusal
+
+    def reset(self, name: str, *keys: str) -> None:
+        """Forget the attempts of these keys (a successful login clears its account's count)."""
+        item = self.rules[name]
+        for key in self._keys(name, keys):
+            self.strategy.clear(item, key)
+
+
+DEFAULT_RULES = {
+    "login": "5/15 minutes",
+    "link": "5/15 minutes",
+    "password_reset": "5/hour",
+}
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+    rules = {**DEFAULT_RULES, **app.config.get("ATTEMPT_LIMITS", {})}
+    app.extensions["guichet.limits"] = AttemptLimits(app.config["RATELIMIT_STORAGE_URI"], rules)
+
+
+def limits() -> AttemptLimits:
+    return current_app.extensions["guichet.limits"]
