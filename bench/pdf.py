@@ -12,14 +12,19 @@ from __future__ import annotations
 
 import dataclasses
 import statistics
+import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import weasyprint
 
-from engine import load_registry
-from engine.recap import build_recap
-from web.pdf import recap_html, recap_pdf
+# the project's packages first: bench/storage.py would otherwise shadow `storage`
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from engine import load_registry  # noqa: E402
+from engine.recap import build_recap  # noqa: E402
+from web.pdf import recap_html, recap_pdf  # noqa: E402
 
 TYPE_ID = "accompagnement-quebec"
 ANSWERS = {

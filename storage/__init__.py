@@ -38,6 +38,7 @@ from .errors import (
     Locked,
     NotEligible,
     NotFound,
+    ResetRefused,
     StorageError,
     SubmitRefused,
 )
@@ -49,7 +50,14 @@ from .outbox import (
     pending_emails,
     queue_email,
 )
+from .password_reset import (
+    ResetRequest,
+    check_reset_token,
+    reset_password,
+    start_password_reset,
+)
 from .registry import use_registry
+from .sessions import end_session, session_ended
 from .views import (
     PROFILE_FIELDS,
     AccountView,
@@ -60,14 +68,16 @@ from .views import (
 )
 
 __all__ = [
-    "PROFILE_FIELDS", "AccountView", "Conflict", "DocumentJob", "DocumentView", "DossierView",
-    "EmailTaken", "EmailView", "LinkRefused", "Locked", "MessageView", "NotEligible",
-    "NotFound", "StorageError", "SubmitRefused", "claim_pending_documents",
-    "claim_pending_emails", "clock", "configure", "create_account", "create_dossier",
-    "disconnect", "expire_overdue", "find_account_by_email", "get_account", "get_document",
-    "get_dossier", "get_message", "init_db", "link_existing", "list_documents",
-    "list_dossiers", "list_messages", "mark_email_failed", "mark_email_sent",
-    "pending_emails", "queue_email", "register_existing", "reset_db", "save_section",
-    "session", "set_lang", "set_password_hash", "store_document_content", "submit",
+    "AccountView", "Conflict", "DocumentJob", "DocumentView", "DossierView", "EmailTaken",
+    "EmailView", "LinkRefused", "Locked", "MessageView", "NotEligible", "NotFound",
+    "PROFILE_FIELDS", "ResetRefused", "ResetRequest", "StorageError", "SubmitRefused",
+    "check_reset_token", "claim_pending_documents", "claim_pending_emails", "clock",
+    "configure", "create_account", "create_dossier", "disconnect", "expire_overdue",
+    "find_account_by_email", "get_account", "get_document", "get_dossier", "get_message",
+    "init_db", "link_existing", "list_documents", "list_dossiers", "list_messages",
+    "mark_email_failed", "mark_email_sent", "pending_emails", "queue_email",
+    "register_existing", "reset_db", "reset_password", "save_section", "session", "set_lang",
+    "set_password_hash", "start_password_reset", "store_document_content", "submit",
     "unread_count", "update_profile", "use_registry",
+    "end_session", "session_ended",
 ]

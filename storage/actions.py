@@ -63,7 +63,9 @@ def freeze_recap(ctx: Context, ref: str | None) -> None:
         "type_id": d.type_id,
         "definition_version": d.definition_version,
         "submitted_at": ctx.now.isoformat(),
-        "profile": profile_of(ctx.account) if ctx.account is not None else {},
+        # the email address too: the recap PDF shows it under Coordonnées
+        "profile": ({**profile_of(ctx.account), "email": ctx.account.email}
+                    if ctx.account is not None else {}),
         "answers": answers,
         "recap": {lang: asdict(build_recap(ctx.compiled, answers, lang)) for lang in ("fr", "en")},
     }

@@ -1,4 +1,4 @@
-"""`guichet db init`, `guichet dossiers expire` and `guichet demo`.
+"""`guichet db init`, `guichet dossiers expire|register-existing|import` and `guichet demo`.
 
 `web/cli.py` calls `register(main)`. The database comes from DATABASE_URL
 (unset: SQLite in the instance folder, ./instance or GUICHET_INSTANCE).
@@ -60,6 +60,51 @@ def dossiers_expire() -> None:
 
     _configure()
     click.echo(f"{expire_overdue(_registry())} dossier(s) expired")
+
+
+@dossiers_group.command("register-existing")
+@click.option("--type", "type_id", required=True, help="dossier type id (a file of forms/)")
+@click.option("--number", required=True, help="the dossier number, e.g. G2100076952")
+@click.option("--given-name", required=True, help="given name(s), as in the passport")
+@click.option("--family-name", required=True, help="family name(s), as in the passport")
+@click.option("--sex", required=True, type=click.Choice(["F", "M", "X"], case_sensitive=False))
+@click.option("--birth-date", required=True, metavar="YYYY-MM-DD")
+def dossiers_register_existing(type_id: str, number: str, given_name: str, family_name: str,
+                               sex: str, birth_date: str) -> None:
+    """Register a dossier opened by an agent, so its applicant can link it from the
+    portal ("Identifier mon dossier") with the same number and identity."""
+    from .existing import RowRefused, register_row
+
+    _configure()
+    row = {"type": type_id, "number": number, "given_name": given_name,
+           "family_name": family_name, "sex": sex, "birth_date": birth_date}
+    try:
+        registered = register_row(_registry(), row)
+    except RowRefused as exc:
+        raise click.ClickException(f"refused: {exc}") from exc
+    click.echo(f"registered {registered} ({type_id})")
+
+
+@dossiers_group.command("import")
+@click.argument("csv_file", type=click.File("r", encoding="utf-8-sig"))
+def dossiers_import(csv_file) -> None:
+    """Register existing dossiers from a CSV file with the header
+    type,number,given_name,family_name,sex,birth_date; print what was refused and why.
+    Exit status 1 when any row was refused."""
+    from .existing import RowRefused, import_rows
+
+    _configure()
+    try:
+        report = import_rows(_registry(), csv_file)
+    except RowRefused as exc:
+        raise click.ClickException(f"{csv_file.name}: {exc}") from exc
+    for line, number in report.registered:
+        click.echo(f"line {line}: registered {number}")
+    for line, reason in report.refused:
+        click.echo(f"line {line}: refused: {reason}", err=True)
+    click.echo(f"{len(report.registered)} row(s) registered, {len(report.refused)} refused")
+    if report.refused:
+        raise SystemExit(1)
 
 
 @click.command("demo")

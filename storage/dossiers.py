@@ -28,7 +28,7 @@ from .registry import default_registry
 from .rows import compiled_for, dossier_view, locked, owned_dossier, plain
 from .submission import submit
 from .tx import transaction
-from .views import DossierView
+from .views import SEXES, DossierView
 
 __all__ = [
     "create_dossier", "expire_overdue", "get_dossier", "link_existing", "list_dossiers",
@@ -122,6 +122,11 @@ def register_existing(registry: Registry, type_id: str, number: str, given_names
     number = number.strip().upper()
     if not re.fullmatch(d.numbering.regex, number):
         raise ValueError(f"{number!r} is not a {type_id} number ({d.numbering.regex})")
+    sex = sex.strip().upper()
+    if sex not in SEXES:
+        raise ValueError(f"sex must be one of {', '.join(SEXES)}, not {sex!r}")
+    if not given_names.strip() or not family_names.strip():
+        raise ValueError("a registered dossier needs the given and family names")
     status = status or d.workflow.initial
     if status not in d.workflow.states:
         raise ValueError(f"{type_id} has no state {status!r}")
@@ -133,7 +138,7 @@ def register_existing(registry: Registry, type_id: str, number: str, given_names
         number=number, type_id=type_id, definition_version=d.version, status=status,
         answers={}, created_at=to_db(clock.now()), deadline=deadline_for(d, today),
         owner=None, given_names=given_names.strip(), family_names=family_names.strip(),
-        sex=sex.strip().upper(), birth_date=birth_date,
+        sex=sex, birth_date=birth_date,
     )
     audit.record(actor, "register", dossier)
     flush()

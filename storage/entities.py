@@ -49,6 +49,7 @@ def define_entities(db: Database) -> None:
         dossiers = Set("Dossier")
         messages = Set("Message")
         documents = Set("Document")
+        reset_tokens = Set("PasswordResetToken")
 
     class Dossier(db.Entity):
         """One application; `owner` is empty while an agent-registered dossier waits
@@ -123,6 +124,18 @@ def define_entities(db: Database) -> None:
         created_at = Required(datetime, precision=6)
         composite_index(sent_at, next_attempt_at)
 
+    class PasswordResetToken(db.Entity):
+        """A single-use "Mot de passe oublié ?" link: only the token's hash is kept, so
+        a copy of the database cannot be used to take over accounts."""
+
+        _table_ = "password_reset_token"
+        id = PrimaryKey(int, auto=True)
+        account = Required(Account, column="account_id")
+        token_hash = Required(str, 64, unique=True)
+        created_at = Required(datetime, precision=6)
+        expires_at = Required(datetime, precision=6)
+        used_at = Optional(datetime, precision=6)
+
     class AuditEvent(db.Entity):
         """Who did what to which dossier, and when."""
 
@@ -133,6 +146,14 @@ def define_entities(db: Database) -> None:
         dossier = Optional(Dossier, column="dossier_id")
         at = Required(datetime, precision=6)
         detail = Optional(Json, nullable=True)
+
+    class EndedSession(db.Entity):
+        """A logged-out web session, refused until its cookie would be dead anyway
+        (storage/sessions.py); only a hash of the session id is kept."""
+
+        _table_ = "ended_session"
+        sid_hash = PrimaryKey(str, 64)
+        until = Required(datetime, precision=6, index=True)
 
     class NumberCounter(db.Entity):
         """The last serial given out per (prefix, year); bumped with one atomic upsert."""

@@ -82,3 +82,7 @@ class LinkRefused(StorageError):
 
     def __init__(self) -> None:
         super().__init__(LINK_REFUSED.en)
+
+
+class ResetRefused(StorageError):
+    """A password reset link that is unknown, already used or expired (one answer)."""

@@ -92,7 +92,18 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
                       portal_url=app.config["PORTAL_URL"])
     storage.init_db()
 
-    from . import auth, dossiers, errors, forms, i18n, limits, profile
+    from . import (
+        auth,
+        documents,
+        dossiers,
+        errors,
+        forms,
+        i18n,
+        limits,
+        messages,
+        password,
+        profile,
+    )
 
     errors.init_app(app)  # first: the request id and the language, for every page
     i18n.init_app(app)
@@ -102,7 +113,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.context_processor(lambda: {"csrf_token": _csrf_token})  # after Flask-WTF's own
     htmx.init_app(app)
     auth.init_app(app)
-    for module in (auth, profile, dossiers, forms):
+    from . import security
+
+    security.init_app(app)  # after CSRF: headers, sessions, request logs, database faults
+    for module in (auth, password, profile, dossiers, forms, messages, documents):
         app.register_blueprint(module.bp)
     app.add_url_rule("/", "index", auth.index)
     return app

@@ -9,18 +9,19 @@ from flask.typing import ResponseReturnValue
 
 import storage
 from engine.model import LANGS
-from storage.passwords import hash_password, verify_password
+from storage.passwords import hash_password
 
-from . import profile_fields
+from . import profile_fields, sessions
 from .context import account_id, account_name, current_page_url, safe_next, site_urls
 from .dossier_views import full_name
 from .fields import FieldView
 from .i18n import current_lang, set_lang, t
+from .passwords import MIN_LENGTH, attempt_login, password_error
 
 bp = Blueprint("auth", __name__)
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-MIN_PASSWORD = 10
+MIN_PASSWORD = MIN_LENGTH
 
 
 def init_app(app: Flask) -> None:
@@ -36,8 +37,7 @@ def index() -> ResponseReturnValue:
 def _log_in(account) -> None:
     """A new session on login (no fixation): keep only the chosen language."""
     lang = session.get("lang")
-    session.clear()
-    session["account_id"] = account.id
+    sessions.renew(account.id)
     session["name"] = full_name(account.profile)
     if lang in LANGS and lang != account.lang:
         storage.set_lang(account.id, lang)
@@ -45,19 +45,25 @@ def _log_in(account) -> None:
     set_lang(session["lang"])
 
 
+def password_errors(form) -> dict[str, str]:
+    """The password rules, shared by registration and the password reset page."""
+    password = form.get("password", "")
+    error = password_error(password)
+    if error:
+        return {"password": error}
+    if password != form.get("password_confirm", ""):
+        return {"password_confirm": "err.password_mismatch"}
+    return {}
+
+
 def _account_errors(form) -> dict[str, str]:
     errors = {}
     email = form.get("email", "").strip()
-    password = form.get("password", "")
     if not email:
         errors["email"] = "err.required"
     elif not EMAIL.match(email) or len(email) > 254:
         errors["email"] = "err.email"
-    if len(password) < MIN_PASSWORD:
-        errors["password"] = "err.password_short"
-    elif password != form.get("password_confirm", ""):
-        errors["password_confirm"] = "err.password_mismatch"
-    return errors
+    return errors | password_errors(form)
 
 
 def _account_views(email: str, errors: dict[str, str]) -> list[FieldView]:
@@ -98,19 +104,19 @@ def register() -> ResponseReturnValue:
 
 @bp.route("/connexion", methods=("GET", "POST"))
 def login() -> ResponseReturnValue:
-    failed = False
+    failed, refusal = False, None
     if request.method == "POST":
-        email = request.form.get("email", "").strip()
-        account = storage.find_account_by_email(email) if email else None
-        if account is not None and verify_password(account.password_hash,
-                                                   request.form.get("password", "")):
-            _log_in(account)
+        result = attempt_login(request.form.get("email", "").strip(),
+                               request.form.get("password", ""))
+        if result.account is not None:
+            _log_in(result.account)
             return redirect(safe_next(request.form.get("next"), url_for("dossiers.index")))
-        failed = True
-    return render_template("auth/login.html", failed=failed,
+        refusal = result.refusal
+        failed = refusal is None  # too many attempts: say only that (and until when)
+    return render_template("auth/login.html", failed=failed, refusal=refusal,
                            email=request.form.get("email", ""),
-                           next=safe_next(request.values.get("next"), "")), (401 if failed
-                                                                           else 200)
+                           next=safe_next(request.values.get("next"), "")), (
+        429 if refusal else 401 if failed else 200)
 
 
 @bp.route("/deconnexion", methods=("GET", "POST"))
@@ -122,7 +128,7 @@ def logout() -> ResponseReturnValue:
                                back=safe_next(request.args.get("next"),
                                               url_for("dossiers.index")))
     lang = current_lang()
-    session.clear()
+    sessions.end()
     session["lang"] = lang
     flash("flash.logged_out", "success")
     return redirect(url_for("auth.login"))

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from flask import current_app, g, redirect, render_template, request, session, url_for
+from flask import current_app, g, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 
 import storage
@@ -16,8 +16,9 @@ from engine import Registry
 V = TypeVar("V", bound=Callable[..., ResponseReturnValue])
 
 
-SITE_ENDPOINTS = ("index", "dossiers.index", "profile.show", "auth.login", "auth.register",
-                  "auth.logout", "auth.switch_language")
+SITE_ENDPOINTS = ("index", "dossiers.index", "documents.index", "messages.index",
+                  "profile.show", "auth.login", "auth.register", "auth.logout",
+                  "auth.switch_language")
 STATIC_FILES = {"css": "css/guichet.css", "htmx": "vendor/htmx/htmx.min.js"}
 
 
@@ -59,12 +60,15 @@ def account_name() -> str:
 
 
 def login_required(view: V) -> V:
-    """Anonymous users go to the login page, and come back here after."""
+    """Anonymous users go to the login page, and come back here after (htmx requests get
+    a 401 with HX-Redirect: web/sessions.py)."""
 
     @functools.wraps(view)
     def wrapped(*args: Any, **kwargs: Any) -> ResponseReturnValue:
         if "account_id" not in session:
-            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+            from .sessions import to_login
+
+            return to_login()
         return view(*args, **kwargs)
 
     return wrapped  # type: ignore[return-value]

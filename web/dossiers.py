@@ -12,15 +12,17 @@ from .context import account_id, current_account, login_required, registry
 from .dossier_views import dossier_row
 from .fields import FieldView, simple_choices
 from .i18n import t, tx
+from .limits import limits
 
 bp = Blueprint("dossiers", __name__, url_prefix="/dossiers")
 
 MODES = ("new", "linked")
 
 
-def _type_field(type_id: str, errors: dict[str, str]) -> FieldView:
+def _type_field(type_id: str, errors: dict[str, str], label: str = "create.type"
+                ) -> FieldView:
     types = [(c.id, tx(c.definition.title)) for c in registry()]
-    return FieldView(id="type_id", type="select", label=t("create.type"),
+    return FieldView(id="type_id", type="select", label=t(label),
                      choices=simple_choices(types, type_id),
                      error=t(errors["type_id"]) if "type_id" in errors else "", value=type_id)
 
@@ -66,15 +68,25 @@ def create() -> ResponseReturnValue:
 @bp.route("/identifier", methods=("GET", "POST"))
 @login_required
 def link() -> ResponseReturnValue:
+    """Identifier mon dossier: type and number typed, identity read from the profile.
+
+    Every refusal is the same message. Searches are limited per account and per
+    address (the "link" rule), counted before the search, so the sixth quick try
+    is refused even with the right number: numbers cannot be guessed by trying.
+    """
     form = request.form if request.method == "POST" else request.args
     type_id, number = form.get("type_id", ""), form.get("number", "").strip().upper()
     errors: dict[str, str] = {}
+    refusal = None
     if request.method == "POST":
         if registry().get(type_id) is None:
-            errors["type_id"] = "err.type"
+            errors["type_id"] = "err.type_search"
         if not number:
             errors["number"] = "err.required"
         if not errors:
+            refusal = limits().hit("link", f"account:{account_id()}",
+                                   f"ip:{request.remote_addr}")
+        if not errors and refusal is None:
             try:
                 dossier = storage.link_existing(account_id(), type_id, number)
             except storage.LinkRefused:
@@ -85,8 +97,15 @@ def link() -> ResponseReturnValue:
     number_field = FieldView(id="number", type="text", label=t("link.number"), value=number,
                              error=t(errors["number"]) if "number" in errors else "",
                              autocomplete="off", max_length=40)
-    identity = profile_fields.items(current_account().profile, profile_fields.LINK_IDENTITY)
-    return render_template("dossiers/link.html", fields=[_type_field(type_id, errors),
-                                                         number_field],
-                           identity=identity), (422 if errors else 200)
+    status = 429 if refusal else 422 if errors else 200
+    return render_template("dossiers/link.html",
+                           fields=[_type_field(type_id, errors, "link.type"), number_field],
+                           identity=_identity(), refusal=refusal), status
 
+
+def _identity() -> list[tuple[str, str]]:
+    """The four profile fields that must match, labelled as the guide shows them
+    (Prénom, Nom, Sexe, Date de naissance), read-only."""
+    keys = profile_fields.LINK_IDENTITY
+    shown = profile_fields.items(current_account().profile, keys)
+    return [(t(f"link.{key}"), value) for key, (_, value) in zip(keys, shown, strict=True)]

@@ -16,10 +16,12 @@ from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
 
 import storage
 
+from . import logs
+
 log = logging.getLogger("guichet.web")
 
 FRIENDLY = {400: "bad_request", 403: "forbidden", 404: "not_found", 405: "not_allowed",
-            409: "conflict", 500: "server_error"}
+            409: "conflict", 413: "too_large", 500: "server_error", 503: "unavailable"}
 
 
 class RequestIdFilter(logging.Filter):
@@ -35,11 +37,11 @@ def request_id() -> str:
 
 
 def _setup_logging(app: Flask) -> None:
-    handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter(
-        "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"))
+    """JSON lines with the request id (web/logs.py) for the app's logger and for every
+    `guichet.*` logger (web, request, mail, worker), which all propagate to `guichet`."""
+    handler = logs.handler()
     handler.addFilter(RequestIdFilter())
-    for logger in (app.logger, log):
+    for logger in (app.logger, logging.getLogger("guichet")):
         if not any(isinstance(f, RequestIdFilter) for h in logger.handlers for f in h.filters):
             logger.addHandler(handler)
         logger.setLevel(logging.INFO)

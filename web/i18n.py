@@ -43,6 +43,13 @@ def t(key: str, **params: Any) -> str:
     return text.format(**params) if params else text
 
 
+def t_in(lang: str, key: str, **params: Any) -> str:
+    """The catalogue's text in a given language: an email goes out in the account's
+    language, whatever the language of the page that caused it."""
+    text = CATALOGUE[key][lang if lang in LANGS else DEFAULT_LANG]
+    return text.format(**params) if params else text
+
+
 def tx(text: Text | None) -> str:
     """A definition's text (engine Text) in the current language."""
     return text.get(current_lang()) if text is not None else ""

@@ -68,7 +68,9 @@ class AttemptLimits:
 
 
 DEFAULT_RULES = {
-    "login": "5/15 minutes",
+    "login": "5/15 minutes",  # failed logins per account (the email typed)
+    # failed logins per address: looser, one office or family may share an address
+    "login_address": "30/15 minutes",
     "link": "5/15 minutes",
     "password_reset": "5/hour",
 }

@@ -4,12 +4,17 @@ A submission never talks to an SMTP server; it only queues a row. This
 sender claims due rows (a lease, so several server processes never send the
 same email), sends each over SMTP and marks it sent once; a failure keeps the
 row pending with an exponential backoff. Without SMTP_URL, emails are written
-to the log instead (with the recipient masked: no email address in logs).
+to the log instead (with the recipient masked: no email address in logs, and
+links cut to their site: a password reset link is a key, not a log line).
+
+Delivery is at least once: an email is marked sent after the server accepted
+it; if the process dies in between, the claim lapses and it is sent again.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import smtplib
 import ssl
 from dataclasses import dataclass
@@ -67,8 +72,12 @@ def mask_address(address: str) -> str:
 
 
 class SmtpTransport:
-    def __init__(self, settings: SmtpSettings) -> None:
+    """One connection per email: STARTTLS (never falling back to plain text when the
+    URL asks for it) and login when the URL has a user."""
+
+    def __init__(self, settings: SmtpSettings, context: ssl.SSLContext | None = None) -> None:
         self.settings = settings
+        self.context = context  # tests trust their own certificate; default: the system's
 
     def send(self, to: str, subject: str, body: str) -> None:
         s = self.settings
@@ -78,8 +87,9 @@ class SmtpTransport:
         message["Subject"] = subject
         message["Date"] = formatdate(localtime=False)
         message["Message-ID"] = make_msgid(domain=s.sender.partition("@")[2] or None)
+        message["Auto-Submitted"] = "auto-generated"  # no out-of-office replies (RFC 3834)
         message.set_content(body)
-        context = ssl.create_default_context()
+        context = self.context or ssl.create_default_context()
         if s.implicit_tls:
             client: smtplib.SMTP = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout,
                                                     context=context)
@@ -93,16 +103,35 @@ class SmtpTransport:
             client.send_message(message)
 
 
+URL = re.compile(r"(https?://[^/\s]+)[^\s]*")
+
+
+def redact_links(text: str) -> str:
+    """Every link reduced to its site: "https://portal.example/…"."""
+    return URL.sub(lambda m: m.group(1) + "/…", text)
+
+
 class LogTransport:
-    """No SMTP server configured: the email goes to the log (it holds no personal data)."""
+    """No SMTP server configured: the email goes to the log, recipient masked and links
+    cut (notification emails hold no personal data; reset links must not be logged)."""
 
     def send(self, to: str, subject: str, body: str) -> None:
         log.info("email not sent (no SMTP_URL): to=%s subject=%r body=%r",
-                 mask_address(to), subject, body)
+                 mask_address(to), subject, redact_links(body))
 
 
 def transport_for(smtp_url: str | None, sender: str = DEFAULT_SENDER) -> Transport:
     return SmtpTransport(parse_smtp_url(smtp_url, sender)) if smtp_url else LogTransport()
+
+
+def describe(transport: Transport) -> str:
+    """Where emails go, for the start-up log line (never the password)."""
+    if isinstance(transport, SmtpTransport):
+        s = transport.settings
+        tls = "TLS" if s.implicit_tls else "STARTTLS" if s.starttls else "plain"
+        login = ", login" if s.username else ""
+        return f"SMTP {s.host}:{s.port} ({tls}{login})"
+    return "the log (no SMTP_URL)"
 
 
 @dataclass
@@ -117,8 +146,9 @@ def send_pending(transport: Transport, limit: int = 50) -> SendReport:
     for email in storage.claim_pending_emails(limit):
         try:
             transport.send(email.to, email.subject, email.body)
-        except (smtplib.SMTPException, OSError) as exc:
-            storage.mark_email_failed(email.id, f"{type(exc).__name__}: {exc}"[:500])
+        except Exception as exc:  # noqa: BLE001 - any failure: keep it, retry later
+            # the server's reply, e.g. "451 try later": it names no recipient
+            storage.mark_email_failed(email.id, _error_text(exc))
             log.warning("email %s not sent (attempt %s): %s", email.id, email.attempts + 1,
                         type(exc).__name__)
             report.failed += 1
@@ -126,3 +156,12 @@ def send_pending(transport: Transport, limit: int = 50) -> SendReport:
             storage.mark_email_sent(email.id)
             report.sent += 1
     return report
+
+
+def _error_text(exc: Exception) -> str:
+    """What went wrong, kept on the email row; a refused recipient is not repeated there."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [f"{code} {reply.decode(errors='replace') if isinstance(reply, bytes) else reply}"
+                 for code, reply in exc.recipients.values()]
+        return ("SMTPRecipientsRefused: " + "; ".join(codes))[:500]
+    return f"{type(exc).__name__}: {exc}"[:500]

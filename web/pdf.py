@@ -89,8 +89,15 @@ def recap_html(definition: Definition, document: Document, snapshot: dict[str, A
     )
 
 
+def _fetch_nothing(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
+    """The recap needs no image, stylesheet or font from anywhere: nothing an answer
+    could smuggle in (answers are escaped anyway) may make WeasyPrint read a file or
+    call a server."""
+    raise ValueError(f"the recap PDF loads no resource ({url[:80]})")
+
+
 def render_pdf(html: str) -> bytes:
-    return weasyprint.HTML(string=html).write_pdf()
+    return weasyprint.HTML(string=html, url_fetcher=_fetch_nothing).write_pdf()
 
 
 def recap_pdf(definition: Definition, document: Document, snapshot: dict[str, Any],

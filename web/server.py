@@ -36,7 +36,8 @@ def server_options(host: str, port: int, *, workers: int | None = None,
         "graceful_timeout": 20,
         "accesslog": "-" if access_log else None,
         "errorlog": "-",
-        "access_log_format": '%(h)s "%(r)s" %(s)s %(b)s %(M)sms [%({x-request-id}o)s]',
+        # method and path only: a query string may carry what an applicant typed
+        "access_log_format": '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms [%({x-request-id}o)s]',
         "proc_name": "guichet",
         # gunicorn >= 24's control socket sits at one path per user: two servers on a
         # machine (tests, the benchmark) would fight over it, and nothing here uses it.

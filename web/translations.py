@@ -13,7 +13,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "nav.skip": {"fr": "Passer au contenu", "en": "Skip to content"},
     "nav.label": {"fr": "Menu principal", "en": "Main menu"},
     "nav.dossiers": {"fr": "Mes dossiers", "en": "My files"},
+    "nav.documents": {"fr": "Mes documents", "en": "My documents"},
     "nav.profile": {"fr": "Mon profil", "en": "My profile"},
+    "nav.messages.none": {"fr": "Messages (aucun non lu)", "en": "Messages (none unread)"},
+    "nav.messages.one": {"fr": "Messages (1 non lu)", "en": "Messages (1 unread)"},
+    "nav.messages.many": {"fr": "Messages ({count} non lus)", "en": "Messages ({count} unread)"},
+    "nav.messages.unknown": {"fr": "Messages", "en": "Messages"},
     "nav.logout": {"fr": "Déconnexion", "en": "Log out"},
     "nav.login": {"fr": "Connexion", "en": "Log in"},
     "nav.register": {"fr": "Créer un compte", "en": "Create an account"},
@@ -34,8 +39,13 @@ CATALOGUE: dict[str, dict[str, str]] = {
                   "en": "Enter a valid email address, for example name@example.com."},
     "err.email_taken": {"fr": "Un compte existe déjà avec cette adresse courriel. Connectez-vous.",
                         "en": "An account already exists with this email address. Log in."},
-    "err.password_short": {"fr": "Le mot de passe doit contenir au moins 10 caractères.",
-                           "en": "The password must have at least 10 characters."},
+    "err.password_short": {"fr": "Le mot de passe doit contenir au moins 12 caractères.",
+                           "en": "The password must have at least 12 characters."},
+    "err.password_common": {
+        "fr": "Ce mot de passe est trop courant : il fait partie des premiers essayés par les "
+              "pirates. Choisissez-en un autre, par exemple une phrase de quelques mots.",
+        "en": "This password is too common: it is among the first ones attackers try. Choose "
+              "another one, for example a sentence of a few words."},
     "err.password_mismatch": {"fr": "Les deux mots de passe ne sont pas identiques.",
                               "en": "The two passwords are not the same."},
     "err.birth_date": {"fr": "Entrez une date de naissance passée, au format AAAA-MM-JJ.",
@@ -44,6 +54,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
                          "en": "The email address or the password is incorrect."},
     "err.type": {"fr": "Sélectionnez le type de dossier à créer.",
                  "en": "Select the type of file to create."},
+    "err.type_search": {"fr": "Sélectionnez le type de demande à rechercher.",
+                        "en": "Select the type of application to search for."},
     "err.link_refused": {
         "fr": "Votre dossier n'a pas été trouvé. Vérifiez le numéro de dossier et les "
               "renseignements de votre profil, ou communiquez avec votre agente ou agent "
@@ -59,17 +71,50 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "flash.created": {"fr": "Votre dossier a été créé.", "en": "Your file was created."},
     "flash.linked": {"fr": "Votre dossier a été identifié avec succès.",
                      "en": "Your file was identified successfully."},
+    "flash.document_pending": {
+        "fr": "Ce document est en préparation. Réessayez dans quelques instants.",
+        "en": "This document is being prepared. Try again in a few moments."},
+    "flash.password_changed": {
+        "fr": "Votre mot de passe a été changé. Connectez-vous avec le nouveau mot de passe.",
+        "en": "Your password was changed. Log in with the new password."},
     "flash.saved": {"fr": "Vos réponses ont été enregistrées.", "en": "Your answers were saved."},
     "flash.saved_with_errors": {
         "fr": "Vos réponses ont été enregistrées, mais certaines sont à corriger avant de "
               "soumettre.",
         "en": "Your answers were saved, but some must be corrected before you submit."},
+    "flash.session_expired": {
+        "fr": "Votre session a expiré après une période d'inactivité. Connectez-vous de "
+              "nouveau pour continuer.",
+        "en": "Your session expired after a time without activity. Log in again to "
+              "continue."},
+    "flash.session_expired_saved": {
+        "fr": "Votre session a expiré après une période d'inactivité. Vos réponses ont été "
+              "enregistrées comme brouillon : connectez-vous de nouveau pour les retrouver.",
+        "en": "Your session expired after a time without activity. Your answers were "
+              "saved as a draft: log in again to find them."},
+    "flash.session_expired_kept": {
+        "fr": "Votre session a expiré après une période d'inactivité. Vos réponses sont "
+              "conservées : connectez-vous de nouveau pour les retrouver et les enregistrer.",
+        "en": "Your session expired after a time without activity. Your answers are "
+              "kept: log in again to find them and save them."},
+    "flash.answers_kept": {
+        "fr": "Voici les réponses que vous aviez saisies avant l'expiration de votre session. "
+              "Elles ne sont pas encore enregistrées : vérifiez-les, puis enregistrez.",
+        "en": "Here are the answers you had typed before your session expired. They are not "
+              "saved yet: check them, then save."},
+    "flash.too_long": {
+        "fr": "Vos réponses n'ont pas été enregistrées : certaines sont plus longues que "
+              "permis. Corrigez-les, puis enregistrez.",
+        "en": "Your answers were not saved: some are longer than allowed. Correct them, then "
+              "save."},
     "flash.locked": {"fr": "Ce dossier a été soumis : il ne peut plus être modifié.",
                      "en": "This file was submitted: it can no longer be changed."},
     # --- accounts
     "auth.email": {"fr": "Adresse courriel", "en": "Email address"},
     "auth.password": {"fr": "Mot de passe", "en": "Password"},
-    "auth.password.help": {"fr": "Au moins 10 caractères.", "en": "At least 10 characters."},
+    "auth.password.help": {
+        "fr": "Au moins 12 caractères. Une phrase de quelques mots est facile à retenir.",
+        "en": "At least 12 characters. A sentence of a few words is easy to remember."},
     "auth.password_confirm": {"fr": "Confirmez le mot de passe", "en": "Confirm the password"},
     "register.title": {"fr": "Créer un compte", "en": "Create an account"},
     "register.intro": {
@@ -81,6 +126,54 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "login.title": {"fr": "Connexion", "en": "Log in"},
     "login.submit": {"fr": "Se connecter", "en": "Log in"},
     "login.no_account": {"fr": "Vous n'avez pas de compte ?", "en": "No account yet?"},
+    "login.forgot": {"fr": "Mot de passe oublié ?", "en": "Forgot your password?"},
+    "limits.title": {"fr": "Trop de tentatives", "en": "Too many attempts"},
+    "limits.retry": {
+        "fr": "Pour protéger votre compte, les tentatives sont limitées. Vous pourrez "
+              "réessayer dans {minutes} min.",
+        "en": "To protect your account, attempts are limited. You can try again in "
+              "{minutes} min."},
+    "forgot.title": {"fr": "Mot de passe oublié", "en": "Forgotten password"},
+    "forgot.intro": {
+        "fr": "Entrez l'adresse courriel de votre compte. Nous vous enverrons un lien pour "
+              "choisir un nouveau mot de passe.",
+        "en": "Enter the email address of your account. We will send you a link to choose "
+              "a new password."},
+    "forgot.submit": {"fr": "Envoyer le lien", "en": "Send the link"},
+    "forgot.sent": {
+        "fr": "Si un compte existe avec cette adresse courriel, un courriel vient de lui être "
+              "envoyé avec un lien pour choisir un nouveau mot de passe.",
+        "en": "If an account exists with this email address, an email has just been sent to "
+              "it with a link to choose a new password."},
+    "forgot.sent_help": {
+        "fr": "Le lien est valide pendant une heure et ne fonctionne qu'une seule fois. "
+              "Vérifiez aussi vos courriels indésirables.",
+        "en": "The link is valid for one hour and works only once. Check your junk mail "
+              "too."},
+    "forgot.back_to_login": {"fr": "Retour à la connexion", "en": "Back to log in"},
+    "reset.title": {"fr": "Choisir un nouveau mot de passe", "en": "Choose a new password"},
+    "reset.password": {"fr": "Nouveau mot de passe", "en": "New password"},
+    "reset.submit": {"fr": "Enregistrer le mot de passe", "en": "Save the password"},
+    "reset.invalid.title": {"fr": "Lien expiré ou déjà utilisé",
+                            "en": "Link expired or already used"},
+    "reset.invalid.body": {
+        "fr": "Ce lien de réinitialisation n'est plus valide : il a expiré (après une heure) "
+              "ou il a déjà servi.",
+        "en": "This reset link is no longer valid: it expired (after one hour) or it was "
+              "already used."},
+    "reset.invalid.again": {"fr": "Demander un nouveau lien", "en": "Ask for a new link"},
+    "reset.email.subject": {"fr": "Réinitialisation de votre mot de passe",
+                            "en": "Resetting your password"},
+    "reset.email.body": {
+        "fr": "Bonjour,\n\nUne demande de nouveau mot de passe a été faite pour votre compte "
+              "du {site}.\nPour choisir un nouveau mot de passe, ouvrez ce lien dans l'heure "
+              "qui suit (il ne fonctionne qu'une fois) :\n\n{url}\n\nSi vous n'avez rien "
+              "demandé, ignorez ce courriel : votre mot de passe reste le même.\n\n"
+              "Veuillez recevoir nos meilleures salutations.",
+        "en": "Hello,\n\nA new password was requested for your account on the {site}.\n"
+              "To choose a new password, open this link within the next hour (it works only "
+              "once):\n\n{url}\n\nIf you did not ask for anything, ignore this email: your "
+              "password stays the same.\n\nBest regards."},
     "logout.title": {"fr": "Déconnexion", "en": "Log out"},
     "logout.question": {"fr": "Voulez-vous vraiment vous déconnecter ?",
                         "en": "Do you really want to log out?"},
@@ -114,6 +207,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "create.submit": {"fr": "Créer", "en": "Create"},
     "create.refused": {"fr": "Vous ne pouvez pas créer ce dossier",
                        "en": "You cannot create this file"},
+    "link.type": {"fr": "Sélectionnez le type de demande à rechercher",
+                  "en": "Select the type of application to search for"},
+    "link.given_names": {"fr": "Prénom", "en": "Given name"},
+    "link.family_names": {"fr": "Nom", "en": "Family name"},
+    "link.sex": {"fr": "Sexe", "en": "Sex"},
+    "link.birth_date": {"fr": "Date de naissance", "en": "Date of birth"},
     "link.title": {"fr": "Identifier mon dossier", "en": "Identify my file"},
     "link.intro": {
         "fr": "Saisissez le numéro de dossier transmis par votre agente ou agent d'aide à "
@@ -128,6 +227,29 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "This information comes from your profile. It must be the same as in your "
               "existing file."},
     "link.submit": {"fr": "Rechercher", "en": "Search"},
+    # --- message centre
+    "messages.title": {"fr": "Centre des messages", "en": "Message centre"},
+    "messages.date": {"fr": "Date", "en": "Date"},
+    "messages.subject": {"fr": "Objet", "en": "Subject"},
+    "messages.dossier": {"fr": "Numéro de dossier", "en": "File number"},
+    "messages.unread": {"fr": "(non lu)", "en": "(unread)"},
+    "messages.none": {"fr": "Vous n'avez aucun message.", "en": "You have no message."},
+    "messages.back": {"fr": "Retour au centre des messages",
+                      "en": "Back to the message centre"},
+    # --- Mes documents
+    "documents.title": {"fr": "Mes documents", "en": "My documents"},
+    "documents.number": {"fr": "Numéro de dossier", "en": "File number"},
+    "documents.name": {"fr": "Documents", "en": "Documents"},
+    "documents.received_at": {"fr": "Date de réception", "en": "Date received"},
+    "documents.format": {"fr": "Format", "en": "Format"},
+    "documents.download": {"fr": "Télécharger", "en": "Download"},
+    "documents.pdf": {"fr": "PDF", "en": "PDF"},
+    "documents.pending": {"fr": "En préparation", "en": "Being prepared"},
+    "documents.pending_help": {
+        "fr": "Un document en préparation sera prêt dans quelques instants : actualisez la "
+              "page.",
+        "en": "A document being prepared will be ready in a few moments: reload the page."},
+    "documents.none": {"fr": "Vous n'avez aucun document.", "en": "You have no document."},
     # --- the dossier form
     "dossier.header.caption": {"fr": "Votre dossier", "en": "Your file"},
     "dossier.name": {"fr": "Nom", "en": "Name"},
@@ -222,6 +344,19 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "error.conflict.body": {"fr": "Cette demande entre en conflit avec une autre modification.",
                             "en": "This request conflicts with another change."},
     "error.server_error.title": {"fr": "Erreur du système", "en": "System error"},
+    "error.too_large.title": {"fr": "Envoi trop volumineux", "en": "Too much data sent"},
+    "error.too_large.body": {
+        "fr": "Ce que vous avez envoyé dépasse la taille permise. Retournez à la page "
+              "précédente, raccourcissez vos réponses et recommencez.",
+        "en": "What you sent is larger than allowed. Go back, shorten your answers and try "
+              "again."},
+    "error.unavailable.title": {"fr": "Service momentanément indisponible",
+                                "en": "Service temporarily unavailable"},
+    "error.unavailable.body": {
+        "fr": "Le service ne peut pas répondre pour le moment. Vos réponses déjà enregistrées "
+              "sont conservées. Réessayez dans quelques instants.",
+        "en": "The service cannot answer right now. The answers you already saved are kept. "
+              "Try again in a few moments."},
     "error.server_error.body": {
         "fr": "Une erreur imprévue est survenue. Réessayez plus tard. Si le problème persiste, "
               "communiquez avec nous en donnant la référence ci-dessous.",

@@ -11,17 +11,21 @@ from __future__ import annotations
 import logging
 import threading
 
+from flask import after_this_request, current_app
+from flask.typing import ResponseReturnValue
+
 import storage
 from engine import Registry
 
 from .mailer import Transport, send_pending
-from .pdf import recap_pdf
 
 log = logging.getLogger("guichet.worker")
 
 
 def render_pending_documents(registry: Registry, limit: int = 20) -> int:
     """Render the documents whose content is not there yet; returns how many were stored."""
+    from .pdf import recap_pdf  # WeasyPrint takes half a second to import: only when used
+
     done = 0
     for job in storage.claim_pending_documents(limit):
         compiled = registry.get(job.type_id)
@@ -64,14 +68,33 @@ class Worker:
         self._thread.join(timeout=self.interval + 10)
 
     def run_once(self) -> None:
-        render_pending_documents(self.registry)
-        send_pending(self.transport)
+        """Documents, then emails; a failure of one (database down...) does not skip the
+        other, and the next round retries."""
+        for job in (lambda: render_pending_documents(self.registry),
+                    lambda: send_pending(self.transport)):
+            try:
+                job()
+            except Exception:  # never let the thread die
+                log.exception("background round failed")
 
     def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
+        try:
+            while not self._stop.is_set():
                 self.run_once()
-            except Exception:  # the next round retries; never let the thread die
-                log.exception("background round failed")
-            self._wake.wait(self.interval)
-            self._wake.clear()
+                self._wake.wait(self.interval)
+                self._wake.clear()
+        finally:
+            storage.disconnect()  # this thread's database connection
+
+
+def wake_after_response() -> None:
+    """Ask this process's worker for a round once the current request has committed
+    (a round started before the commit would find nothing). No worker: nothing."""
+    worker: Worker | None = current_app.extensions.get("guichet.worker")
+    if worker is None:
+        return
+
+    @after_this_request
+    def _wake(response: ResponseReturnValue) -> ResponseReturnValue:
+        worker.wake()
+        return response

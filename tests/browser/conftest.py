@@ -12,7 +12,10 @@ import threading
 from collections.abc import Iterator
 
 import pytest
+from flask import Flask
 from werkzeug.serving import make_server
+
+from tests.smtp import SmtpServer
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -26,14 +29,18 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The portal at http://127.0.0.1:PORT on its own SQLite file."""
+def live_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
     from web import create_app
 
     instance = tmp_path_factory.mktemp("browser-instance")
-    app = create_app({"SECRET_KEY": "browser-tests", "INSTANCE_PATH": str(instance),
-                      "DATABASE_URL": None})
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    return create_app({"SECRET_KEY": "browser-tests", "INSTANCE_PATH": str(instance),
+                       "DATABASE_URL": None})
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app: Flask) -> Iterator[str]:
+    """The portal at http://127.0.0.1:PORT on its own SQLite file."""
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     try:
@@ -41,6 +48,26 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     finally:
         server.shutdown()
         thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def mail_server(live_app: Flask) -> Iterator[SmtpServer]:
+    """A real SMTP server, and the live portal's background worker sending to it (woken
+    after each submission, as under `guichet serve`). Module-scoped: the worker must
+    stop before other suites re-bind storage to their own databases."""
+    from web.mailer import transport_for
+    from web.worker import Worker
+
+    server = SmtpServer().start()
+    worker = Worker(live_app.extensions["guichet.registry"], transport_for(server.url),
+                    interval=1.0).start()
+    live_app.extensions["guichet.worker"] = worker
+    try:
+        yield server
+    finally:
+        live_app.extensions.pop("guichet.worker", None)
+        worker.stop()
+        server.stop()
 
 
 @pytest.fixture(scope="session")

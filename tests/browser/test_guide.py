@@ -7,6 +7,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page
 
+import storage
 from engine import load_registry
 from tests.browser.walk import AQ, Walk
 
@@ -29,16 +30,17 @@ def axe_check(page: Page, name: str) -> None:
 
 
 def test_guide__french_with_javascript__account_to_submitted_dossier_without_a11y_issue(
-        page, compiled):
-    Walk(page, compiled, "fr", check=axe_check).whole_guide()
+        page, compiled, mail_server):
+    Walk(page, compiled, "fr", check=axe_check, inbox=mail_server.inbox).whole_guide()
 
 
-def test_guide__english__the_same_walk(page, compiled):
-    Walk(page, compiled, "en").whole_guide()
+def test_guide__english__the_same_walk(page, compiled, mail_server):
+    Walk(page, compiled, "en", inbox=mail_server.inbox).whole_guide()
 
 
-def test_guide__javascript_off_on_a_phone__the_same_walk(page_without_js, compiled):
-    Walk(page_without_js, compiled, "fr", javascript=False).whole_guide()
+def test_guide__javascript_off_on_a_phone__the_same_walk(page_without_js, compiled, mail_server):
+    Walk(page_without_js, compiled, "fr", javascript=False,
+         inbox=mail_server.inbox).whole_guide()
 
 
 def test_create__under_18__refusal_shown(page, compiled):
@@ -56,7 +58,8 @@ def test_other_pages__axe__no_violation(page, compiled):
     walk = Walk(page, compiled, "fr")
     walk.register()
     for url in ("/profil/", "/profil/modifier", "/dossiers/nouveau",
-                f"/dossiers/identifier?type_id={compiled.id}", "/nulle-part"):
+                f"/dossiers/identifier?type_id={compiled.id}", "/nulle-part", "/messages/",
+                "/documents/"):
         page.goto(url)
         axe_check(page, url)
     page.goto("/profil/modifier")
@@ -73,3 +76,16 @@ def test_other_pages__axe__no_violation(page, compiled):
     walk.field(walk.t("auth.email")).fill(walk.email)
     page.get_by_role("button", name=walk.t("login.submit")).click()
     axe_check(page, "login-failed")
+    page.get_by_role("link", name=walk.t("login.forgot")).click()
+    axe_check(page, "forgot")
+    walk.field(walk.t("auth.email")).fill(walk.email)
+    page.get_by_role("button", name=walk.t("forgot.submit")).click()
+    assert page.get_by_text(walk.t("forgot.sent")).is_visible()
+    axe_check(page, "forgot-sent")
+    page.goto(f"/mot-de-passe/{storage.start_password_reset(walk.email).token}")
+    walk.field(walk.t("reset.password")).fill("court")
+    page.get_by_role("button", name=walk.t("reset.submit")).click()
+    assert page.locator(".error-summary").is_visible()
+    axe_check(page, "reset-errors")
+    page.goto("/mot-de-passe/plus-valide")
+    axe_check(page, "reset-invalid")

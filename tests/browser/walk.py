@@ -1,17 +1,23 @@
-"""The guide's walk (sections 2.2, 2.3 and 5) as a person does it, in French or English,
-with or without JavaScript. Labels come from the definition and the catalogue, as the
-applicant reads them on screen.
+"""The guide's walk (sections 2.2, 2.3 with its step 4, 4 and 5) as a person does it, in
+French or English, with or without JavaScript. Labels come from the definition and the
+catalogue, as the applicant reads them on screen.
 """
 
 from __future__ import annotations
 
+import io
 import re
+import time
 import uuid
 from collections.abc import Callable
+from pathlib import Path
 
+import pypdf
 from playwright.sync_api import Locator, Page, expect
 
 from engine import CompiledDefinition
+from tests.smtp import Inbox, Received
+from web.pdf import LABELS as PDF_LABELS
 from web.profile_layout import PROFILE_GROUPS
 from web.translations import CATALOGUE
 
@@ -22,8 +28,10 @@ PROFILE_LABELS = {f.key: f.label for g in PROFILE_GROUPS for f in g.fields}
 
 class Walk:
     def __init__(self, page: Page, compiled: CompiledDefinition, lang: str = "fr",
-                 javascript: bool = True, check: Callable[[Page, str], None] | None = None):
+                 javascript: bool = True, check: Callable[[Page, str], None] | None = None,
+                 inbox: Inbox | None = None):
         self.page = page
+        self.inbox = inbox  # the SMTP server the live portal's worker sends to
         self.d = compiled.definition
         self.lang = lang
         self.javascript = javascript
@@ -212,6 +220,82 @@ class Walk:
         expect(row).to_contain_text(submitted)
         expect(row).to_contain_text(re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}"))
 
+    def message_centre(self) -> None:
+        """The envelope shows one unread message: the definition's confirmation."""
+        p = self.page
+        message = self.d.messages["confirmation"]
+        p.get_by_role("link", name=self.t("nav.messages.one"), exact=True).click()
+        expect(p.get_by_role("heading", name=self.t("messages.title"))).to_be_visible()
+        row = p.get_by_role("row").filter(has_text=self.number)
+        expect(row).to_contain_text(message.subject.get(self.lang))
+        self.check(p, "messages")
+        row.get_by_role("link").click()
+        expect(p.get_by_role("heading", level=1)).to_have_text(message.subject.get(self.lang))
+        body = p.locator(".message__body")
+        first_line = message.body.get(self.lang).split("\n")[0]
+        expect(body).to_contain_text(first_line)
+        expect(body).to_contain_text(self.number)
+        expect(p.get_by_role("link", name=self.t("nav.messages.none"), exact=True)
+               ).to_be_visible()
+        self.check(p, "message")
+
+    def email_received(self) -> Received:
+        """Exactly one email for this applicant, saying only that a message waits."""
+        assert self.inbox is not None
+        deadline = time.monotonic() + 20
+        while not self.inbox.to(self.email):
+            assert time.monotonic() < deadline, "no email received"
+            time.sleep(0.1)
+        time.sleep(0.5)  # a second one would have come with the first round
+        (email,) = self.inbox.to(self.email)
+        assert email.subject == self.d.notification.subject.get(self.lang)
+        text = email.text_without_to().lower()
+        for personal in ("Maria", "Valdero", self.number, self.email, "ABC12345", "12345678",
+                         "Wolof", "2000-01-01", "20 rue Monge"):
+            assert personal.lower() not in text, personal
+        return email
+
+    def my_documents(self) -> str:
+        """Mes documents lists the recap; its PDF holds the dossier as submitted."""
+        p = self.page
+        self.link("nav.documents").click()
+        expect(p.get_by_role("heading", name=self.t("documents.title"))).to_be_visible()
+        row = p.get_by_role("row").filter(has_text=self.number)
+        document = self.d.documents["recapitulatif"]
+        expect(row).to_contain_text(document.title.get(self.lang))
+        download = row.get_by_role("link", name=re.compile("^" + self.t("documents.download")))
+        deadline = time.monotonic() + 20
+        while not download.count():  # rendered by the background worker
+            assert time.monotonic() < deadline, "the PDF was never rendered"
+            if self.javascript:
+                p.wait_for_timeout(200)  # htmx asks again by itself
+            else:
+                p.reload()
+        expect(row).to_contain_text(self.t("documents.pdf"))
+        received = re.search(r"\d{4}-\d{2}-\d{2}", row.inner_text()).group(0)
+        self.check(p, "documents")
+        with p.expect_download() as info:
+            download.click()
+        assert info.value.suggested_filename == f"recapitulatif-{self.number}.pdf"
+        content = Path(info.value.path()).read_bytes()
+        reader = pypdf.PdfReader(io.BytesIO(content))
+        text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+        expected = [document.title.get(self.lang), self.number,
+                    f"{PDF_LABELS['deposit'].get(self.lang)} : {received}",
+                    self.option("ville", "montreal"), self.option("type_rendez_vous", "virtuel"),
+                    f"{self.option('disponibilites', 'lundi')} "
+                    f"{self.option('disponibilites', 'matin')}", "Wolof", "Maria Valdero"]
+        for value in expected:
+            assert value in text, value
+        assert "ABC12345" not in text and "12345678" not in text
+        return text
+
+    def after_submission(self) -> None:
+        self.message_centre()
+        if self.inbox is not None:
+            self.email_received()
+        self.my_documents()
+
     def read_only_and_logout(self) -> None:
         p = self.page
         p.get_by_role("link", name=self.number).click()
@@ -232,4 +316,6 @@ class Walk:
         self.leave_and_come_back()
         self.recap()
         self.submit()
+        self.after_submission()
+        self.link("nav.dossiers").click()
         self.read_only_and_logout()

@@ -20,6 +20,7 @@ from werkzeug.test import TestResponse
 
 import storage
 from engine import Registry, load_registry
+from tests.smtp import SmtpServer
 from web import create_app
 
 CSRF = re.compile(r'name="csrf-token" content="([^"]+)"')
@@ -152,6 +153,23 @@ class Applicant:
         for step in (1, 2, 3):
             assert self.get(f"/dossiers/{number}/soumettre?etape={step}").status_code == 200
         return self.post(f"/dossiers/{number}/soumettre")
+
+    def submitted_dossier(self, rendez_vous: dict[str, Any] | None = None) -> str:
+        """Create, fill (optionally other first-appointment answers) and submit."""
+        number = self.create_dossier()
+        assert self.fill(number, "identification", IDENTIFICATION).status_code == 302
+        assert self.fill(number, "premier_rendez_vous",
+                         rendez_vous or RENDEZ_VOUS).status_code == 302
+        assert self.submit(number).status_code == 302
+        return number
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpServer]:
+    """A real SMTP server (aiosmtpd) on a free port; `smtp.inbox` holds what it received."""
+    server = SmtpServer().start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture

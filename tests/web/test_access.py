@@ -30,14 +30,29 @@ ROUTES = [
     ("GET", f"/dossiers/{N}/recapitulatif", True),
     ("GET", f"/dossiers/{N}/soumettre", True), ("POST", f"/dossiers/{N}/soumettre", True),
     ("GET", f"/dossiers/{N}/soumis", True),
+    ("GET", "/messages/", True), ("GET", "/messages/{message}", True),
+    ("GET", "/documents/", True), ("GET", "/documents/{document}/telecharger", True),
+    ("GET", "/mot-de-passe-oublie", False), ("POST", "/mot-de-passe-oublie", False),
+    ("GET", "/mot-de-passe-oublie/envoye", False),
+    ("GET", "/mot-de-passe/{token}", False), ("POST", "/mot-de-passe/{token}", False),
 ]
+IDS = {"{message}": ("<int:message_id>", "1"), "{document}": ("<int:document_id>", "1"),
+       "{token}": ("<token>", "not-a-token")}
 DOSSIER_ROUTES = [r for r in ROUTES if N in r[1]]
 PROTECTED = [r for r in ROUTES if r[2]]
 POSTS = [r for r in ROUTES if r[0] == "POST"]
 
 
 def _rule(path: str) -> str:
+    for placeholder, (rule, _) in IDS.items():
+        path = path.replace(placeholder, rule)
     return path.replace(N, "<number>").replace("identification", "<section_id>")
+
+
+def _url(path: str, number: str) -> str:
+    for placeholder, (_, value) in IDS.items():
+        path = path.replace(placeholder, value)
+    return path.replace(N, number)
 
 
 def test_routes__every_rule_of_the_app__is_in_this_file(app):
@@ -51,7 +66,7 @@ def test_routes__every_rule_of_the_app__is_in_this_file(app):
 
 @pytest.mark.parametrize(("method", "path", "_"), PROTECTED)
 def test_protected_route__anonymous__sent_to_login(client, method, path, _):
-    response = client.open(path.replace(N, "G2600000001"), method=method,
+    response = client.open(_url(path, "G2600000001"), method=method,
                            data={"csrf_token": _token(client)})
     assert response.status_code == 302
     assert response.location.startswith("/connexion?next=")
@@ -72,7 +87,7 @@ def test_dossier_route__another_applicants_dossier__404(maria, other, method, pa
 @pytest.mark.parametrize(("method", "path", "_"), POSTS)
 def test_post__without_csrf_token__refused_400(maria, method, path, _):
     number = maria.create_dossier()
-    response = maria.client.post(path.replace(N, number), data={"lang": "en"})
+    response = maria.client.post(_url(path, number), data={"lang": "en"})
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert "Page expirée" in page and "Référence de la demande" in page

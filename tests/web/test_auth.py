@@ -25,7 +25,7 @@ def test_register__missing_and_wrong_answers__errors_next_to_fields_and_in_summa
     assert '<a href="#f-family_names">Ce champ est obligatoire.' in page
     assert 'id="f-birth_date-error"' in page
     assert 'aria-describedby="f-password-help f-password-error"' in page
-    assert "au moins 10 caractères" in page
+    assert "au moins 12 caractères" in page
 
 
 def test_register__email_already_used__says_so(applicant, client, app):

@@ -10,7 +10,9 @@ from engine.formdata import section_answers
 from engine.validate import SectionStatus, clean, section_status
 from engine.workflow import is_editable
 
+from .. import sessions
 from ..context import account_id, login_required, page_url, registry, render_page
+from ..security import overlong_fields
 from . import bp
 from .page import load, merged, recap_for, recap_of, section_of, section_page
 
@@ -37,7 +39,12 @@ def dossier(number: str) -> ResponseReturnValue:
 def section(number: str, section_id: str) -> ResponseReturnValue:
     dossier, compiled = load(number)
     sec = section_of(compiled, section_id)
-    page = section_page(compiled, dossier, sec, dossier.answers, dossier.version,
+    answers = dossier.answers
+    kept = sessions.take_kept(account_id(), number, section_id)  # typed before a timeout
+    if kept:
+        flash("flash.answers_kept", "warning")
+        answers = merged(dossier.answers, sec, kept)
+    page = section_page(compiled, dossier, sec, answers, dossier.version,
                         show_errors=bool(request.args.get("verifier")))
     if not page.header.editable:  # read-only: the answers as a recap, no inputs, no fragment
         return render_template(PAGE, page=page,
@@ -76,6 +83,12 @@ def save(number: str, section_id: str) -> ResponseReturnValue:
     sec = section_of(compiled, section_id)
     posted = section_answers(sec, request.form.getlist)
     here = url_for("forms.section", number=number, section_id=section_id)
+    typed = merged(dossier.answers, sec, posted)
+    if overlong_fields(sec, clean(compiled, typed)):  # never stored, not even in a draft
+        flash("flash.too_long", "error")
+        page_url(here)
+        page = section_page(compiled, dossier, sec, typed, _version(), show_errors=True)
+        return render_page(PAGE, FRAGMENT, 422, page=page, readonly=None)
     try:
         saved = storage.save_section(registry(), account_id(), number, section_id, posted,
                                      _version())

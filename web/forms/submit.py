@@ -13,6 +13,7 @@ import storage
 from .. import profile_fields
 from ..context import account_id, current_account, login_required, page_url, registry
 from ..i18n import current_lang
+from ..worker import wake_after_response
 from . import bp
 from .page import failures_summary, header, load, recap_of, submit_blockers
 
@@ -56,6 +57,7 @@ def confirm(number: str) -> ResponseReturnValue:
     except storage.SubmitRefused as refused:
         page_url(url_for("forms.submit", number=number))
         return _blocked(compiled, dossier, failures_summary(refused.failures), 409)
+    wake_after_response()  # the recap PDF and the email, right after the commit
     return redirect(url_for("forms.submitted", number=number))
 
 

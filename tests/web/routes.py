@@ -1,0 +1,142 @@
+"""Every route of the app, found in `app.url_map`, with real ids to fill its arguments.
+
+Used by the authorization matrix, the CSRF test and the headers test, so a new
+route is checked by all three without anyone listing it. A route whose
+argument has no known real value, or a public route missing from PUBLIC,
+fails the tests that walk them: say here what it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from flask import Flask
+from werkzeug.routing import Rule
+
+import storage
+from engine import Registry
+from tests.web.conftest import Applicant
+from web.worker import render_pending_documents
+
+# Routes anyone may open, logged in or not, with what an anonymous visitor gets by
+# method (the POSTs carry a valid CSRF token and no other field). Every other route
+# is "owned": anonymous -> login; another applicant -> 404 for the owner's ids.
+PUBLIC: dict[str, dict[str, set[int]]] = {
+    "index": {"GET": {302}},
+    "auth.login": {"GET": {200}, "POST": {401}},
+    "auth.register": {"GET": {200}, "POST": {422}},
+    "auth.logout": {"GET": {302}, "POST": {302}},
+    "auth.switch_language": {"POST": {302}},
+    "password.forgot": {"GET": {200}, "POST": {422}},
+    "password.sent": {"GET": {200}},
+    "password.reset": {"GET": {200}, "POST": {422}},  # a real, unused token
+}
+# Arguments naming something that belongs to an account: another applicant gets 404.
+OWNED_ARGS = frozenset({"number", "message_id", "document_id"})
+OWNER_OK = frozenset({200, 302, 303, 409, 410, 422})
+STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+@dataclass
+class World:
+    """Maria's things (a draft, a submitted dossier with its message and rendered PDF,
+    a password reset token) and another applicant, Gunter, with nothing of hers."""
+
+    owner: Applicant
+    other: Applicant
+    owner_id: int
+    draft: str
+    submitted: str
+    message_id: int
+    document_id: int
+    token: str
+    first_section: dict[str, str]
+
+    def args_for(self, rule: Rule, number: str) -> dict[str, Any]:
+        values = {"number": number, "section_id": self.first_section[number],
+                  "message_id": self.message_id, "document_id": self.document_id,
+                  "token": self.token}
+        missing = sorted(set(rule.arguments) - set(values))
+        if missing:
+            pytest.fail(f"{rule.rule}: no real value for {', '.join(missing)}; "
+                        "add one to World.args_for in tests/web/routes.py")
+        return {name: values[name] for name in rule.arguments}
+
+    def snapshot(self) -> tuple[Any, ...]:
+        """What another applicant must never change: Maria's dossiers and messages."""
+        draft = storage.get_dossier(self.owner_id, self.draft)
+        submitted = storage.get_dossier(self.owner_id, self.submitted)
+        messages = [(m.id, m.read_at) for m in storage.list_messages(self.owner_id)]
+        return (draft.version, draft.answers, submitted.version, submitted.status, messages)
+
+
+def build_world(maria: Applicant, other: Applicant, registry: Registry) -> World:
+    draft = maria.create_dossier()
+    submitted = maria.create_dossier()
+    maria.fill_all(submitted)
+    assert maria.submit(submitted).status_code == 302
+    render_pending_documents(registry)
+    owner = storage.find_account_by_email(maria.profile["email"])
+    (message,) = storage.list_messages(owner.id)
+    (document,) = storage.list_documents(owner.id)
+    reset = storage.start_password_reset(owner.email)
+    first = {n: registry[storage.get_dossier(owner.id, n).type_id].definition.sections[0].id
+             for n in (draft, submitted)}
+    return World(maria, other, owner.id, draft, submitted, message.id, document.id,
+                 reset.token, first)
+
+
+@dataclass(frozen=True)
+class Call:
+    """One method of one rule with its arguments filled."""
+
+    rule: Rule
+    method: str
+    url: str
+
+    @property
+    def endpoint(self) -> str:
+        return self.rule.endpoint
+
+    @property
+    def owned_args(self) -> bool:
+        return bool(OWNED_ARGS & set(self.rule.arguments))
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.url} ({self.endpoint})"
+
+
+def rules(app: Flask) -> list[Rule]:
+    return sorted((r for r in app.url_map.iter_rules() if r.endpoint != "static"),
+                  key=lambda r: r.rule)
+
+
+def calls(app: Flask, world: World, methods: frozenset[str] | None = None) -> Iterator[Call]:
+    """Every (method, rule) with real arguments; rules about a dossier once per dossier
+    (the draft and the submitted one behave differently)."""
+    for rule in rules(app):
+        numbers = [world.draft, world.submitted] if "number" in rule.arguments else [
+            world.draft]
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            if methods is not None and method not in methods:
+                continue
+            for number in numbers:
+                with app.test_request_context():
+                    url = app.url_for(rule.endpoint, **world.args_for(rule, number))
+                yield Call(rule, method, url)
+
+
+def request(applicant: Applicant, call: Call, *, token: bool = True,
+            headers: dict[str, str] | None = None) -> Any:
+    """The call as this applicant's browser makes it (a POST with its page's token)."""
+    data = {"csrf_token": applicant.token()} if token and call.method != "GET" else {}
+    return applicant.client.open(call.url, method=call.method, data=data,
+                                 headers=headers or {})
+
+
+def logged_in(applicant: Applicant) -> bool:
+    with applicant.client.session_transaction() as session:
+        return "account_id" in session

@@ -1,0 +1,48 @@
+"""Every state-changing route, found in url_map by its methods, refuses a request without a
+valid CSRF token: with a logged-in session (where CSRF matters), with no token, a wrong
+one, or a wrong one in htmx's header. Nothing changes, and the session survives."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.web.routes import STATE_CHANGING, World, build_world, calls, logged_in, request
+
+
+@pytest.fixture
+def world(maria, other, registry) -> World:
+    return build_world(maria, other, registry)
+
+
+def test_csrf__every_state_changing_route__400_without_a_valid_token(app, world):
+    found = list(calls(app, world, STATE_CHANGING))
+    assert len({c.endpoint for c in found}) >= 5, "state-changing routes not found"
+    before = world.snapshot()
+    owner = world.owner
+    wrong = []
+    for call in found:
+        attempts = {
+            "no token": request(owner, call, token=False),
+            "wrong token": owner.client.open(call.url, method=call.method,
+                                             data={"csrf_token": "forged"}),
+            "wrong htmx header": owner.client.open(
+                call.url, method=call.method,
+                headers={"HX-Request": "true", "X-CSRFToken": "forged"}),
+        }
+        for what, response in attempts.items():
+            page = response.get_data(as_text=True)
+            if response.status_code != 400 or "Page expirée" not in page:
+                wrong.append(f"{call} with {what}: {response.status_code}")
+            elif response.headers["X-Request-Id"] not in page:
+                wrong.append(f"{call} with {what}: no request id on the page")
+    assert not wrong, "\n".join(wrong)
+    assert world.snapshot() == before
+    assert logged_in(owner), "a forged logout went through"
+
+
+def test_csrf__token_of_another_session__refused(app, world):
+    """A token is bound to its session: Gunter's token does not work in Maria's browser."""
+    stolen = world.other.token()
+    call = next(c for c in calls(app, world, STATE_CHANGING) if c.endpoint == "forms.save")
+    response = world.owner.client.post(call.url, data={"csrf_token": stolen})
+    assert response.status_code == 400

@@ -1,0 +1,137 @@
+"""Identifier mon dossier: an agent-registered dossier becomes the applicant's when the
+profile's four identity fields match; every refusal reads the same; attempts limited."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+from markupsafe import escape
+
+import storage
+from tests.web.conftest import AQ, MARIA, Applicant
+from web.translations import CATALOGUE
+
+NUMBER = "G2100076952"
+GUNTER = {**MARIA, "email": "gunter@example.com", "given_names": "GÜNTER",
+          "family_names": " dicaprio ", "sex": "M", "birth_date": "1970-07-01"}
+SUMMARY = re.compile(r'<div class="error-summary".*?</div>', re.S)
+
+
+@pytest.fixture
+def registered(registry):
+    """The guide's example, as the agent typed it."""
+    return storage.register_existing(registry, AQ, NUMBER, "Gunter", "DiCaprio", "M",
+                                     date(1970, 7, 1))
+
+
+def person(app, **changes: str) -> Applicant:
+    applicant = Applicant(app.test_client(), {**GUNTER, **changes})
+    assert applicant.register().status_code == 302
+    return applicant
+
+
+def search(applicant: Applicant, number: str = NUMBER, type_id: str = AQ):
+    applicant.get(f"/dossiers/identifier?type_id={type_id}")
+    return applicant.post("/dossiers/identifier", {"type_id": type_id, "number": number})
+
+
+def test_link_page__as_in_the_guide__type_number_and_profile_read_only(app):
+    gunter = person(app)
+    page = gunter.get(f"/dossiers/identifier?type_id={AQ}").get_data(as_text=True)
+    for label in ("Identifier mon dossier", "Sélectionnez le type de demande à rechercher",
+                  "Numéro de dossier", ">Rechercher</button>", ">Annuler</a>"):
+        assert label in page, label
+    identity = re.findall(r"<dt>([^<]*)</dt><dd>([^<]*)</dd>", page)
+    assert identity == [("Prénom", "GÜNTER"), ("Nom", "dicaprio"), ("Sexe", "Masculin"),
+                        ("Date de naissance", "1970-07-01")]
+    assert 'name="given_names"' not in page  # shown, never posted
+
+
+def test_link__matching_identity_other_case_and_accents__linked_listed_and_opened(
+        app, registered):
+    gunter = person(app)
+    response = search(gunter, f"  {NUMBER.lower()} ")
+    assert response.status_code == 302 and response.location == f"/dossiers/{NUMBER}/"
+    page = gunter.get(response.location, follow_redirects=True).get_data(as_text=True)
+    assert "Votre dossier a été identifié avec succès." in page
+    assert NUMBER in gunter.get("/dossiers/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("case", ["unknown number", "wrong birth date", "wrong sex",
+                                  "linked elsewhere", "other type"])
+def test_link__any_mismatch__the_same_error_and_nothing_changes(app, registered, registry,
+                                                                 case):
+    changes = {"wrong birth date": {"birth_date": "1970-07-02"},
+               "wrong sex": {"sex": "X"}}.get(case, {})
+    if case == "linked elsewhere":
+        assert search(person(app, email="first@example.com")).status_code == 302
+    gunter = person(app, **changes)
+    number = "G2100076953" if case == "unknown number" else NUMBER
+    type_id = next(i for i in registry.ids() if i != AQ) if case == "other type" else AQ
+    response = search(gunter, number, type_id)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True).replace(number, "N").replace(type_id, "T")
+    summary = " ".join(SUMMARY.search(page).group(0).split()).replace("> <", "><")
+    assert summary == EXPECTED_SUMMARY
+    assert NUMBER not in gunter.get("/dossiers/").get_data(as_text=True)
+    if case == "linked elsewhere":  # still the first applicant's
+        first = storage.find_account_by_email("first@example.com")
+        assert [d.number for d in storage.list_dossiers(first.id)] == [NUMBER]
+
+
+EXPECTED_SUMMARY = " ".join(f"""
+<div class="error-summary" role="alert" tabindex="-1" autofocus
+     aria-labelledby="error-summary-title">
+  <h2 id="error-summary-title">Des réponses sont à corriger</h2>
+  <ul><li><a href="#f-number">{escape(CATALOGUE["err.link_refused"]["fr"])}</a></li></ul>
+</div>""".split()).replace("> <", "><")
+
+
+def test_link__sixth_quick_attempt__refused_even_with_the_right_data(app, registered):
+    gunter = person(app)
+    for n in range(5):
+        assert search(gunter, f"G21000769{60 + n}").status_code == 422
+    response = search(gunter)
+    assert response.status_code == 429
+    page = response.get_data(as_text=True)
+    assert "Trop de tentatives" in page
+    assert re.search(r"Vous pourrez réessayer dans 1[45] min\.", page)
+    assert NUMBER not in gunter.get("/dossiers/").get_data(as_text=True)
+    assert storage.list_dossiers(storage.find_account_by_email(GUNTER["email"]).id) == []
+
+
+def test_link__limits__per_account_and_per_address(app, registered):
+    gunter = person(app)
+    first_address = {"REMOTE_ADDR": "192.0.2.1"}
+    for n in range(5):
+        gunter.client.environ_base.update(first_address)
+        assert search(gunter, f"G21000769{60 + n}").status_code == 422
+    gunter.client.environ_base.update(REMOTE_ADDR="192.0.2.2")
+    assert search(gunter).status_code == 429  # same account, another address
+    neighbour = person(app, email="neighbour@example.com")
+    neighbour.client.environ_base.update(first_address)
+    assert search(neighbour).status_code == 429  # same address, another account
+    neighbour.client.environ_base.update(REMOTE_ADDR="192.0.2.3")
+    assert search(neighbour).status_code == 302
+
+
+def test_link__missing_number_or_type__field_errors_not_counted(app, registered):
+    gunter = person(app)
+    for _ in range(6):
+        response = search(gunter, "", "")
+        assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Sélectionnez le type de demande à rechercher." in page
+    assert "Ce champ est obligatoire." in page
+    assert search(gunter).status_code == 302
+
+
+def test_linked_dossier__another_applicant__never_sees_it(app, registered, maria):
+    gunter = person(app)
+    assert search(gunter).status_code == 302
+    assert NUMBER not in maria.get("/dossiers/").get_data(as_text=True)
+    assert maria.get(f"/dossiers/{NUMBER}/").status_code == 404
+    assert maria.get(f"/dossiers/{NUMBER}/recapitulatif").status_code == 404
+    assert search(maria).status_code == 422

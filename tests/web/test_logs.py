@@ -1,0 +1,132 @@
+"""Logs: one JSON line per request with the request id, method, path (no query string),
+status and duration; and nothing personal in any line of a whole applicant's walk:
+no answer, no identity number, no password, no email, no name, no address."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+
+from tests.web.conftest import IDENTIFICATION, MARIA, PASSWORD, RENDEZ_VOUS, Applicant
+from web.errors import RequestIdFilter
+from web.logs import JsonFormatter
+from web.mailer import LogTransport, send_pending
+from web.worker import render_pending_documents
+
+WRONG_PASSWORD = "pas-le-bon-mot-de-passe"
+SECRET_QUERY = "QUERYSECRET42"
+
+
+class Keep(logging.Handler):
+    """Formats every record as the portal writes it, and keeps the lines."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lines: list[str] = []
+        self.setFormatter(JsonFormatter())
+        self.addFilter(RequestIdFilter())
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(self.format(record))
+
+
+def capture_logs(app: Flask) -> Iterator[list[str]]:
+    """Every line the app and the guichet.* loggers write (mail, worker, requests...)."""
+    keep = Keep()
+    loggers = [app.logger, logging.getLogger("guichet"), logging.getLogger()]
+    for logger in loggers:
+        logger.addHandler(keep)
+    try:
+        yield keep.lines
+    finally:
+        for logger in loggers:
+            logger.removeHandler(keep)
+
+
+def secrets_of(profile: dict[str, str], *extra: str) -> list[str]:
+    """What must never be logged: the person's identity and contact details, the answers
+    (identity numbers included), passwords."""
+    answers = [v for v in (*IDENTIFICATION.values(), *RENDEZ_VOUS.values())
+               if isinstance(v, str) and len(v) >= 5 and not v.isidentifier()]
+    identity = [profile[k] for k in ("email", "family_names", "given_names", "address_line1",
+                                     "phone_home", "postal_code")]
+    return [*identity, *answers, "Wolof", PASSWORD, WRONG_PASSWORD, *extra]
+
+
+def leaks(lines: list[str], secrets: list[str]) -> list[str]:
+    return [f"{s!r} in {line}" for line in lines for s in secrets if s.lower() in line.lower()]
+
+
+@pytest.fixture
+def logs(app) -> Iterator[list[str]]:
+    yield from capture_logs(app)
+
+
+def test_logs__whole_walk_through_the_test_client__nothing_personal(app, registry, logs):
+    maria = Applicant(app.test_client())
+    maria.register()
+    number = maria.create_dossier()
+    maria.refresh(number, "identification", IDENTIFICATION)
+    maria.fill_all(number)
+    maria.get(f"/dossiers/{number}/recapitulatif")
+    maria.submit(number)
+    render_pending_documents(registry)
+    send_pending(LogTransport())  # no SMTP server: the email goes to the log, masked
+    maria.get("/messages/")
+    maria.get("/documents/")
+    maria.get(f"/dossiers/identifier?type_id=x&number={SECRET_QUERY}")
+    maria.post("/dossiers/identifier", {"type_id": "x", "number": SECRET_QUERY})
+    maria.post("/profil/modifier", {**MARIA, "family_names": ""})  # refused, with errors
+    maria.logout()
+    maria.login(password=WRONG_PASSWORD)
+    maria.get("/mot-de-passe-oublie")
+    maria.post("/mot-de-passe-oublie", {"email": MARIA["email"]})
+    send_pending(LogTransport())
+    maria.client.post("/connexion", data={"email": MARIA["email"]})  # no token: 400
+    assert len([line for line in logs if '"guichet.request"' in line]) >= 25
+    assert any("email not sent" in line for line in logs)  # the mail log is captured too
+    assert not leaks(logs, secrets_of(MARIA, SECRET_QUERY, "mot-de-passe/"))
+
+
+def test_logs__every_request__one_json_line_with_id_method_path_status_duration(client, logs):
+    responses = [client.get("/connexion?next=/dossiers/&x=" + SECRET_QUERY),
+                 client.get("/nulle-part"), client.post("/connexion")]
+    lines = [json.loads(line) for line in logs]
+    requests = [entry for entry in lines if entry["logger"] == "guichet.request"]
+    assert [(r["method"], r["path"], r["status"]) for r in requests] == [
+        ("GET", "/connexion", 200), ("GET", "/nulle-part", 404), ("POST", "/connexion", 400)]
+    for entry, response in zip(requests, responses, strict=True):
+        assert entry["request_id"] == response.headers["X-Request-Id"]
+        assert re.fullmatch(r"[0-9a-f]{16}", entry["request_id"])
+        assert isinstance(entry["duration_ms"], float) and entry["level"] == "INFO"
+    csrf = next(entry for entry in lines if entry["message"].startswith("CSRF refused"))
+    assert csrf["request_id"] == responses[2].headers["X-Request-Id"]
+    assert SECRET_QUERY not in "\n".join(logs)
+
+
+def test_logs__formatter__one_line_even_with_newlines_and_an_exception():
+    try:
+        raise ValueError("boom")
+    except ValueError:
+        record = logging.LogRecord("guichet.web", logging.ERROR, __file__, 1, "a\nb", (),
+                                   exc_info=True)
+        import sys
+
+        record.exc_info = sys.exc_info()
+    line = JsonFormatter().format(record)
+    assert "\n" not in line
+    entry = json.loads(line)
+    assert entry["message"] == "a\nb" and "ValueError: boom" in entry["exception"]
+
+
+def test_gunicorn_access_log__method_and_path_only__never_the_query_string():
+    from web.server import server_options
+
+    fmt = server_options("127.0.0.1", 8000)["access_log_format"]
+    assert "%(U)s" in fmt and "%({x-request-id}o)s" in fmt
+    assert "%(r)s" not in fmt and "%(q)s" not in fmt and "%(f)s" not in fmt

@@ -1,0 +1,167 @@
+"""Mot de passe oublié ? The same answer for any email; for an account, a single-use link
+valid one hour, sent through the outbox; the new password replaces the old one."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+import storage
+from storage.outbox import recent_emails
+from tests.web.conftest import MARIA, PASSWORD
+from web.mailer import send_pending, transport_for
+
+NEW_PASSWORD = "un-tout-nouveau-secret-2026"
+LINK = re.compile(r"http://127\.0\.0\.1:8000(/mot-de-passe/[A-Za-z0-9_-]+)")
+
+
+def ask_link(applicant, email: str = MARIA["email"], **kwargs):
+    applicant.get("/mot-de-passe-oublie", **kwargs)
+    return applicant.post("/mot-de-passe-oublie", {"email": email}, **kwargs)
+
+
+def link_path(email: str = MARIA["email"]) -> str:
+    """The link of the newest email sent to `email`."""
+    body = next(e.body for e in recent_emails() if e.to == email)
+    return LINK.search(body).group(1)
+
+
+def set_password(applicant, path: str, password: str = NEW_PASSWORD, confirm: str | None = None):
+    applicant.get(path)
+    return applicant.post(path, {"password": password,
+                                 "password_confirm": password if confirm is None else confirm})
+
+
+def logged_in_with(applicant, password: str, email: str = MARIA["email"]) -> bool:
+    applicant.logout()
+    return applicant.login(email, password).status_code == 302
+
+
+def test_login_page__forgot_password_link(client):
+    page = client.get("/connexion").get_data(as_text=True)
+    assert '<a href="/mot-de-passe-oublie">Mot de passe oublié ?</a>' in page
+
+
+def test_forgot__known_and_unknown_email__same_answer_email_only_for_the_account(
+        maria, client):
+    maria.logout()
+    known = ask_link(maria)
+    unknown = ask_link(maria, "personne@example.com")
+    assert known.status_code == unknown.status_code == 302
+    assert known.location == unknown.location == "/mot-de-passe-oublie/envoye"
+    page = maria.get(known.location).get_data(as_text=True)
+    assert "Si un compte existe avec cette adresse courriel" in page
+    (email,) = recent_emails()
+    assert email.to == MARIA["email"] and email.subject == "Réinitialisation de votre mot de passe"
+    for personal in (MARIA["given_names"], MARIA["family_names"], MARIA["email"]):
+        assert personal not in email.subject + email.body
+    assert LINK.search(email.body)
+
+
+def test_forgot__email_in_other_case__sent_in_the_accounts_language(maria):
+    maria.switch_language("en")
+    maria.logout()
+    ask_link(maria, MARIA["email"].upper())
+    (email,) = recent_emails()
+    assert email.subject == "Resetting your password" and "within the next hour" in email.body
+
+
+def test_forgot__malformed_email__field_error_nothing_sent(client, applicant):
+    response = ask_link(applicant, "pas-une-adresse")
+    assert response.status_code == 422
+    assert "Entrez une adresse courriel valide" in response.get_data(as_text=True)
+    assert recent_emails() == []
+
+
+def test_reset_link__works_once__old_password_stops_new_one_works(maria):
+    maria.logout()
+    ask_link(maria)
+    path = link_path()
+    form = maria.get(path)
+    assert form.status_code == 200 and form.headers["Referrer-Policy"] == "same-origin"
+    assert "Choisir un nouveau mot de passe" in form.get_data(as_text=True)
+    response = set_password(maria, path)
+    assert response.status_code == 302 and response.location == "/connexion"
+    assert "Votre mot de passe a été changé" in maria.get("/connexion").get_data(as_text=True)
+    assert not logged_in_with(maria, PASSWORD)
+    assert logged_in_with(maria, NEW_PASSWORD)
+    maria.logout()
+    again = maria.get(path)
+    assert again.status_code == 410 and "Lien expiré ou déjà utilisé" in again.get_data(
+        as_text=True)
+    assert maria.post(path, {"password": "encore-un-autre-secret",
+                             "password_confirm": "encore-un-autre-secret"}).status_code == 410
+    assert logged_in_with(maria, NEW_PASSWORD)
+
+
+def test_reset_link__after_one_hour__refused_and_password_unchanged(maria):
+    storage.clock.set(datetime(2022, 7, 11, 15, 20))
+    maria.logout()
+    ask_link(maria)
+    path = link_path()
+    storage.clock.advance(timedelta(minutes=59))
+    assert maria.get(path).status_code == 200
+    storage.clock.advance(timedelta(minutes=1))
+    assert maria.get(path).status_code == 410
+    assert set_password(maria, path).status_code == 410
+    assert logged_in_with(maria, PASSWORD)
+
+
+def test_reset_link__one_accounts_token__never_changes_another_account(maria, other):
+    maria.logout()
+    other.logout()
+    ask_link(maria)
+    ask_link(other, other.profile["email"])
+    marias, others = link_path(), link_path(other.profile["email"])
+    assert marias != others
+    other.get(marias)
+    assert other.post(marias, {"password": NEW_PASSWORD, "password_confirm": NEW_PASSWORD,
+                               "email": other.profile["email"]}).status_code == 302
+    assert logged_in_with(other, PASSWORD, other.profile["email"])  # untouched
+    assert logged_in_with(maria, NEW_PASSWORD)
+    assert maria.get(others).status_code == 200  # the other link still works, for its owner
+
+
+def test_reset_link__unknown_or_forged_token__refused(client, applicant):
+    for token in ("x", "A" * 43, "a" * 300):
+        assert applicant.get(f"/mot-de-passe/{token}").status_code == 410
+
+
+def test_reset__password_rules_as_registration(maria):
+    maria.logout()
+    ask_link(maria)
+    path = link_path()
+    short = set_password(maria, path, "court")
+    assert short.status_code == 422 and "au moins" in short.get_data(as_text=True)
+    mismatch = set_password(maria, path, NEW_PASSWORD, NEW_PASSWORD + "x")
+    assert mismatch.status_code == 422
+    assert "Les deux mots de passe ne sont pas identiques." in mismatch.get_data(as_text=True)
+    assert set_password(maria, path).status_code == 302  # the link survived the errors
+
+
+def test_forgot__link_built_from_portal_url_not_from_the_host_header(maria):
+    maria.logout()
+    assert ask_link(maria, headers={"Host": "evil.example"}).status_code == 302
+    (email,) = recent_emails()
+    assert "evil.example" not in email.body and LINK.search(email.body)
+
+
+def test_forgot__sixth_request_within_the_hour__refused_with_when_no_email(applicant, maria):
+    maria.logout()
+    for _ in range(5):
+        assert ask_link(maria).status_code == 302
+    refused = ask_link(maria)
+    assert refused.status_code == 429
+    page = refused.get_data(as_text=True)
+    assert "Trop de tentatives" in page and re.search(r"réessayer dans \d+ min\.", page)
+    assert len(recent_emails()) == 5
+
+
+def test_reset__email_through_smtp__the_received_link_works(maria, smtp):
+    maria.logout()
+    ask_link(maria)
+    assert send_pending(transport_for(smtp.url)).sent == 1
+    (received,) = smtp.inbox.received
+    path = LINK.search(received.body).group(1)
+    assert set_password(maria, path).status_code == 302
+    assert logged_in_with(maria, NEW_PASSWORD)

@@ -1,0 +1,136 @@
+"""Browser-side protections and request limits, set once for every response.
+
+- Headers on every response (a view may set its own first, e.g. a stricter
+  Referrer-Policy): a Content-Security-Policy that allows scripts, styles and
+  images from this site only, with no inline script and no eval (htmx is
+  configured for it in base.html: allowEval false, includeIndicatorStyles
+  false), no plugins, no framing, forms posting only here; Referrer-Policy
+  strict-origin-when-cross-origin (a same-site POST keeps its Referer, which
+  Flask-WTF requires over HTTPS); nosniff; X-Frame-Options for old browsers;
+  a Permissions-Policy switching off what a form never needs; HSTS over HTTPS.
+- HTTPS behind a proxy: GUICHET_PROXY_FIX=N trusts N proxies' X-Forwarded-*
+  headers (werkzeug ProxyFix), so `request.is_secure` is true behind a TLS
+  proxy and the session cookie gets `Secure`. The cookie is also `Secure`
+  whenever the request came over HTTPS, or always with SESSION_COOKIE_SECURE
+  or PREFERRED_URL_SCHEME=https. Without PROXY_FIX, forwarded headers are
+  ignored: a client cannot claim to be on HTTPS.
+- A request body limit (MAX_CONTENT_LENGTH, 256 KB: a dossier section is a few
+  KB), answered by a friendly 413 page.
+- Field lengths come from the definition (max_length, or the engine's default
+  per type). A draft may keep a text a little too long, with its error shown,
+  as it keeps any wrong answer; more than twice the limit is refused at save
+  with the field's error and nothing stored (`overlong_fields`). The
+  browser's maxlength stops a person; this stops a script.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask, Response, request
+from flask.sessions import SecureCookieSessionInterface
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from engine.compile import DEFAULT_MAX_LENGTH
+from engine.model import Field, Section
+
+MAX_BODY_BYTES = 256 * 1024
+
+CSP = "; ".join((
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self'",
+    "connect-src 'self'",
+    "font-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+))
+HEADERS = {
+    "Content-Security-Policy": CSP,
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+HSTS = "max-age=31536000; includeSubDomains"
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, `Secure` when the request itself is HTTPS."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        if super().get_cookie_secure(app) or app.config.get("PREFERRED_URL_SCHEME") == "https":
+            return True
+        return bool(request) and request.is_secure
+
+
+def _proxies(value: Any) -> int:
+    """GUICHET_PROXY_FIX: 0/unset = no proxy trusted, 1 (or true) = one, N = N."""
+    if isinstance(value, str):
+        value = value.strip().lower()
+        value = {"true": 1, "yes": 1, "false": 0, "no": 0, "": 0}.get(value, value)
+    try:
+        return max(0, int(value or 0))
+    except (TypeError, ValueError):
+        raise ValueError(f"PROXY_FIX must be a number of proxies, not {value!r}") from None
+
+
+def _headers(response: Response) -> Response:
+    for name, value in HEADERS.items():
+        response.headers.setdefault(name, value)
+    if request.is_secure:
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Every protection of this module, plus sessions, request logs and database faults
+    (one call in create_app, after CSRFProtect so a session rescue follows a valid token)."""
+    from . import faults, logs, sessions
+
+    logs.init_app(app)
+    faults.init_app(app)
+    sessions.init_app(app)
+    if app.config.get("MAX_CONTENT_LENGTH") is None:
+        app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
+    proxies = _proxies(app.config.get("PROXY_FIX"))
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies,  # type: ignore[method-assign]
+                                x_host=proxies, x_port=proxies, x_prefix=proxies)
+    app.session_interface = SessionInterface()
+    app.after_request(_headers)
+
+
+CHOICE_TYPES = frozenset({"select", "radio", "yesno"})
+# A draft may hold a text up to twice its max_length (with the "too long" error shown,
+# like any wrong answer kept in a draft); beyond that the save is refused.
+DRAFT_FACTOR = 2
+
+
+def _longest_choice(f: Field) -> int:
+    """The longest value a choice of `f` may be (at least a yes/no word's length)."""
+    return max([len(o.value) for o in f.choices()] + [10])
+
+
+def _too_big(f: Field, value: Any) -> bool:
+    if isinstance(value, list):
+        return len(value) > len(f.choices()) or any(
+            not isinstance(v, str) or len(v) > DRAFT_FACTOR * _longest_choice(f)
+            for v in value)
+    if not isinstance(value, str):
+        return False
+    if f.is_list or f.type in CHOICE_TYPES:
+        return len(value) > DRAFT_FACTOR * _longest_choice(f)
+    return len(value) > DRAFT_FACTOR * (f.max_length or DEFAULT_MAX_LENGTH.get(f.type, 200))
+
+
+def overlong_fields(section: Section, answers: Mapping[str, Any]) -> list[str]:
+    """Fields of `section` whose answer is too big even for a draft: a text over twice its
+    max_length, a choice over twice the longest choice, a list with more items than there
+    are choices. Drafts may be wrong (and say so), never oversized."""
+    return [f.id for f in section.fields if _too_big(f, answers.get(f.id))]
