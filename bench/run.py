@@ -28,6 +28,7 @@ ISSUE = {"validate": "#2 engine", "storage": "#3 storage", "pages": "#4 portal",
 def _load(name: str):
     spec = importlib.util.spec_from_file_location(f"bench_{name}", HERE / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
     sys.path.insert(0, str(HERE.parent))
     spec.loader.exec_module(module)
     return module

@@ -1,0 +1,32 @@
+"""The load test of bench/load.py in a small form: 3 applicants at once, 10 full flows,
+against `guichet serve` itself, then every row they wrote checked."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parents[2] / "bench" / "load.py"
+
+
+def _load_module():
+    spec = importlib.util.spec_from_file_location("bench_load", BENCH)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_full_flows__3_concurrent_10_flows__every_row_there_zero_errors():
+    load = _load_module()
+    database_url = os.environ.get("DATABASE_URL") or None
+    db = "postgresql" if database_url else "sqlite"
+    result = load.run_load(db, flows=10, concurrency=3, workers=2, database_url=database_url)
+    assert result.run.errors == []
+    assert result.problems == []
+    assert len(result.run.flows_done) == 10
+    assert len(set(result.run.flows_done)) == 10
+    steps = result.run.timings
+    assert len(steps["submit"]) == 10 and len(steps["download_pdf"]) == 10
