@@ -81,11 +81,24 @@ def _start() -> None:
     g.request_started = time.perf_counter()
 
 
+# URL parts that are credentials (a password-reset link): never written to a log.
+SECRET_ARGS = frozenset({"token"})
+
+
+def logged_path() -> str:
+    """The request's path with every secret part replaced by its name."""
+    path = request.path
+    for name, value in (request.view_args or {}).items():
+        if name in SECRET_ARGS and isinstance(value, str) and value:
+            path = path.replace(value, f"<{name}>")
+    return path
+
+
 def _line(response: Response) -> Response:
     started = g.get("request_started")
     duration = round((time.perf_counter() - started) * 1000, 1) if started else None
     request_log.info("request", extra={
-        "method": request.method, "path": request.path, "status": response.status_code,
+        "method": request.method, "path": logged_path(), "status": response.status_code,
         "duration_ms": duration, "endpoint": request.endpoint or "-"})
     return response
 

@@ -24,7 +24,7 @@ def default_threads() -> int:
 
 
 def server_options(host: str, port: int, *, workers: int | None = None,
-                   threads: int | None = None, access_log: bool = True) -> dict[str, Any]:
+                   threads: int | None = None, access_log: bool = False) -> dict[str, Any]:
     """The settings `guichet serve` uses (threads per worker: requests wait on the database)."""
     return {
         "bind": f"{host}:{port}",
@@ -34,6 +34,8 @@ def server_options(host: str, port: int, *, workers: int | None = None,
         "keepalive": 5,
         "timeout": 60,
         "graceful_timeout": 20,
+        # Off by default: the app logs one JSON line per request with its id and the
+        # path's secrets redacted (web/logs.py); gunicorn's line would hold the raw path.
         "accesslog": "-" if access_log else None,
         "errorlog": "-",
         # method and path only: a query string may carry what an applicant typed

@@ -130,3 +130,11 @@ def test_gunicorn_access_log__method_and_path_only__never_the_query_string():
     fmt = server_options("127.0.0.1", 8000)["access_log_format"]
     assert "%(U)s" in fmt and "%({x-request-id}o)s" in fmt
     assert "%(r)s" not in fmt and "%(q)s" not in fmt and "%(f)s" not in fmt
+
+
+def test_logs__password_reset_link_opened__token_not_in_the_request_line(client, logs):
+    token = "RESETTOKEN" + "x" * 30
+    client.get(f"/mot-de-passe/{token}")
+    requests = [json.loads(line) for line in logs if '"guichet.request"' in line]
+    assert [r["path"] for r in requests] == ["/mot-de-passe/<token>"]
+    assert token not in "\n".join(logs)
