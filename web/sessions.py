@@ -55,6 +55,11 @@ def init_app(app: Flask) -> None:
     app.before_request(_check_session)
 
 
+# Activity is recorded to the minute: the session expires between 30 and 31 minutes
+# after the last request, and a page view does not re-sign and re-send the cookie.
+SEEN_RESOLUTION = 60
+
+
 def _now() -> int:
     return int(storage.clock.now().timestamp())
 
@@ -138,7 +143,8 @@ def _check_session() -> ResponseReturnValue | None:
     except (TypeError, ValueError):
         idle = now
     if idle <= _idle_limit():
-        session["seen"] = now
+        if idle >= SEEN_RESOLUTION:  # re-sign the cookie once a minute, not every request
+            session["seen"] = now
         return None
     return _expire(idle)
 
