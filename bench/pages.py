@@ -68,12 +68,15 @@ def serve_bare(port: int, html_file: str) -> None:
 
 
 def start(cmd: list[str], env: dict[str, str], port: int) -> subprocess.Popen:
-    proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, start_new_session=True)
+    # The server's log goes to a file: a pipe nobody reads fills up and stalls the server.
+    log_path = Path(env["GUICHET_INSTANCE"]) / f"server-{port}.log"
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=log, stderr=log,
+                                start_new_session=True)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"server exited: {proc.stderr.read().decode()[-2000:]}")
+            raise RuntimeError(f"server exited: {log_path.read_text()[-2000:]}")
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
             conn.request("GET", "/connexion")
@@ -163,9 +166,15 @@ def _client(port: int, jobs: list[dict], seconds: float, out: multiprocessing.Qu
             body = None
             if job["method"] == "POST":
                 body = urlencode({**job["form"], "version": version})
-            conn.request(job["method"], job["path"], body, headers)
-            response = conn.getresponse()
-            response.read()
+            try:
+                conn.request(job["method"], job["path"], body, headers)
+                response = conn.getresponse()
+                response.read()
+            except OSError:  # a timeout or a dropped connection is an error, not a pause
+                errors[i] += 1
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                continue
             if response.status == job["expect"]:
                 counts[i] += 1
                 version += 1
