@@ -66,10 +66,11 @@ def main(names: list[str]) -> int:
     table = render(rows)
     print(table)
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    notes = (HERE / "NOTES.md").read_text() if (HERE / "NOTES.md").exists() else ""
     (HERE / "RESULTS.md").write_text(
         f"# Benchmark results\n\n{stamp} — {_machine()}\n\n"
         f"Reproduce with `.venv/bin/python bench/run.py` (each `bench/<name>.py` also runs "
-        f"alone).\n\n{table}\n"
+        f"alone).\n\n{table}\n\n{notes}"
     )
     return 0 if all(r.get("ok") is not False for _, r in rows) else 1
 

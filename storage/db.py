@@ -9,9 +9,12 @@ process (a test session, the benchmark) can move between databases.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import sqlite3
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -132,9 +135,40 @@ def dialect() -> str:
     return _target.kind
 
 
+_INIT_LOCK_KEY = 0x6775_6963  # "guic": the advisory lock taken while creating tables
+
+
+@contextmanager
+def _creation_lock() -> Iterator[None]:
+    """One process at a time creates tables: gunicorn boots its workers together, and
+    two CREATE TABLE of one table on an empty database make the second worker fail."""
+    assert _target is not None
+    if _target.kind == "sqlite":
+        with open(f"{_target.location}.init-lock", "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+        return
+    import psycopg2
+
+    conn = psycopg2.connect("postgresql://" + _target.location.split("://", 1)[1])
+    try:
+        conn.autocommit = True
+        with conn.cursor() as cur:
+            cur.execute("SELECT pg_advisory_lock(%s)", (_INIT_LOCK_KEY,))
+        yield
+    finally:
+        conn.close()  # ends the session, which releases the advisory lock
+
+
 def init_db() -> None:
-    """Create the tables and indexes that are missing; harmless when they exist."""
-    database().create_tables()
+    """Create the tables and indexes that are missing; harmless when they exist, and
+    safe when several processes start at once."""
+    db = database()
+    with _creation_lock():
+        db.create_tables()
 
 
 def disconnect() -> None:

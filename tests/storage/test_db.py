@@ -67,3 +67,36 @@ def test_storage_suite__postgres_unreachable__tests_error_not_skip(tmp_path):
     assert result.returncode == 1, result.stdout + result.stderr
     assert "1 error" in result.stdout and "skipped" not in result.stdout
     assert "Connection refused" in result.stdout or "could not connect" in result.stdout
+
+
+_RACE = """
+import sys, storage
+storage.configure(sys.argv[1] or None, sys.argv[2])
+storage.init_db()
+"""
+
+
+def _empty_database(tmp_path: Path) -> str | None:
+    """A new, empty database of the kind this suite runs on (None: a new SQLite file)."""
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        return None
+    import psycopg2
+
+    admin = url.rsplit("/", 1)[0] + "/postgres"
+    conn = psycopg2.connect(admin)
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute("DROP DATABASE IF EXISTS guichet_init_race WITH (FORCE)")
+        cur.execute("CREATE DATABASE guichet_init_race")
+    conn.close()
+    return url.rsplit("/", 1)[0] + "/guichet_init_race"
+
+
+def test_init_db__four_processes_at_once_on_an_empty_database__all_succeed(tmp_path):
+    """gunicorn boots its workers together; each creates the tables it finds missing."""
+    url = _empty_database(tmp_path)
+    procs = [subprocess.Popen([sys.executable, "-c", _RACE, url or "", str(tmp_path)],
+                              cwd=ROOT, stderr=subprocess.PIPE) for _ in range(4)]
+    outcomes = [(p.communicate(timeout=120)[1], p.returncode) for p in procs]
+    assert [err.decode()[-500:] for err, code in outcomes if code != 0] == []
