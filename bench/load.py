@@ -19,7 +19,6 @@ import argparse
 import http.client
 import os
 import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -34,6 +33,9 @@ from urllib.parse import urlencode, urlsplit
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
+sys.path.append(str(HERE))  # for servers.py; after ROOT: bench/storage.py must not hide storage/
+
+from servers import free_port, start, stop  # noqa: E402
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 PG_DB = "guichet_load"
@@ -199,39 +201,10 @@ def drive(port: int, flows: int, concurrency: int) -> Run:
 
 # --- servers and the database check ------------------------------------------------------
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def serve(env: dict[str, str], port: int) -> subprocess.Popen:
     """`guichet serve`, exactly as an operator starts it."""
-    log_path = Path(env["GUICHET_INSTANCE"]) / "serve.log"
-    with open(log_path, "wb") as log:  # a file, not a pipe: a full pipe would stall the server
-        proc = subprocess.Popen([sys.executable, "-m", "web.cli", "serve", "--port", str(port)],
-                                env=env, cwd=ROOT, stdout=log, stderr=log,
-                                start_new_session=True)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"server exited: {log_path.read_text()[-2000:]}")
-        try:
-            socket.create_connection(("127.0.0.1", port), 1).close()
-            return proc
-        except OSError:
-            time.sleep(0.2)
-    proc.kill()
-    raise RuntimeError("server did not answer within 60 s")
-
-
-def stop(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
+    return start([sys.executable, "-m", "web.cli", "serve", "--port", str(port)], env, port,
+                 env["GUICHET_INSTANCE"])
 
 
 def check_rows(database_url: str | None, instance: str, numbers: list[str],

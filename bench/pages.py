@@ -18,8 +18,6 @@ import http.client
 import multiprocessing
 import os
 import re
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
@@ -30,6 +28,9 @@ from urllib.parse import urlencode
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
+sys.path.append(str(HERE))  # for servers.py; after ROOT: bench/storage.py must not hide storage/
+
+from servers import free_port, start, stop  # noqa: E402
 
 CLIENTS, PROCESSES = 16, 4
 TYPE_ID = "accompagnement-quebec"
@@ -43,12 +44,6 @@ TARGET_GET_RATIO = 0.5
 
 
 # --- servers ------------------------------------------------------------------------
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 def serve_bare(port: int, html_file: str) -> None:
     """A Flask app with no database and no templates, under the portal's server settings."""
@@ -65,37 +60,6 @@ def serve_bare(port: int, html_file: str) -> None:
         return app
 
     PortalServer(factory, server_options("127.0.0.1", port)).run()  # same options, access log too
-
-
-def start(cmd: list[str], env: dict[str, str], port: int) -> subprocess.Popen:
-    # The server's log goes to a file: a pipe nobody reads fills up and stalls the server.
-    log_path = Path(env["GUICHET_INSTANCE"]) / f"server-{port}.log"
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=log, stderr=log,
-                                start_new_session=True)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"server exited: {log_path.read_text()[-2000:]}")
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/connexion")
-            conn.getresponse().read()
-            conn.close()
-            return proc
-        except OSError:
-            time.sleep(0.2)
-    proc.kill()
-    raise RuntimeError("server did not answer within 60 s")
-
-
-def stop(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
 
 
 # --- data and session ------------------------------------------------------------------
@@ -214,7 +178,7 @@ def measure(seconds: float = 5.0) -> dict[str, float]:
         port = free_port()
         guichet = str(Path(sys.executable).with_name("guichet"))
         portal = start([guichet, "serve", "--host", "127.0.0.1", "--port", str(port),
-                        "--no-background"], env, port)
+                        "--no-background"], env, port, instance)
         try:
             cookie, token = log_in(port)
             section = [f"/dossiers/{n}/sections/{SECTION}" for n in numbers]
@@ -237,7 +201,7 @@ def measure(seconds: float = 5.0) -> dict[str, float]:
         page_file.write_text(html, encoding="utf-8")
         port = free_port()
         bare = start([sys.executable, str(Path(__file__).resolve()), "--serve-bare", str(port),
-                      str(page_file)], env, port)
+                      str(page_file)], env, port, instance)
         try:
             bare_gets = [{"method": "GET", "path": "/page", "cookie": "", "expect": 200}
                          for _ in range(CLIENTS)]

@@ -14,7 +14,7 @@ import functools
 import random
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import ParamSpec, TypeVar
 
 from pony.orm import OptimisticCheckError, UnrepeatableReadError, db_session
@@ -34,28 +34,35 @@ def in_session() -> bool:
     return local.db_session is not None
 
 
+def causes(exc: BaseException) -> Iterator[BaseException]:
+    """`exc` and everything it wraps: Pony keeps the driver's error in `original_exc`,
+    commit errors in `exceptions` (as sys.exc_info() tuples), Python in causes."""
+    stack: list[object] = [exc]
+    seen: set[int] = set()
+    while stack:
+        e = stack.pop()
+        if isinstance(e, tuple):
+            e = e[1] if len(e) > 1 else None
+        if not isinstance(e, BaseException) or id(e) in seen:
+            continue
+        seen.add(id(e))
+        yield e
+        stack.extend([getattr(e, "original_exc", None), e.__cause__, e.__context__])
+        stack.extend(getattr(e, "exceptions", None) or [])
+
+
 def is_transient(exc: BaseException) -> bool:
     """Whether running the same transaction again may succeed (looks through
     Pony's wrappers: `original_exc`, `CommitException.exceptions`, causes)."""
     if isinstance(exc, StorageError):  # a refusal is an answer, not a hiccup
         return False
-    stack: list[object] = [exc]
-    seen: set[int] = set()
-    while stack:
-        e = stack.pop()
-        if isinstance(e, tuple):  # Pony keeps sys.exc_info() tuples
-            e = e[1] if len(e) > 1 else None
-        if not isinstance(e, BaseException) or id(e) in seen:
-            continue
-        seen.add(id(e))
+    for e in causes(exc):
         if isinstance(e, OptimisticCheckError | UnrepeatableReadError):
             return True
         if isinstance(e, sqlite3.OperationalError) and ("locked" in str(e) or "busy" in str(e)):
             return True
         if getattr(e, "pgcode", None) in TRANSIENT_PGCODES:
             return True
-        stack.extend([getattr(e, "original_exc", None), e.__cause__, e.__context__])
-        stack.extend(getattr(e, "exceptions", None) or [])
     return False
 
 

@@ -21,6 +21,7 @@ from pony.orm import dbapiprovider
 from pony.orm.core import CommitException, RollbackException
 
 import storage
+from storage.tx import causes
 
 from .errors import _page as friendly_page
 
@@ -35,20 +36,7 @@ WRAPPERS = (CommitException, RollbackException)
 
 def database_unreachable(exc: BaseException) -> bool:
     """Whether `exc` (or what Pony wrapped in it) says the database could not be reached."""
-    stack: list[object] = [exc]
-    seen: set[int] = set()
-    while stack:
-        e = stack.pop()
-        if isinstance(e, tuple):  # Pony keeps sys.exc_info() tuples
-            e = e[1] if len(e) > 1 else None
-        if not isinstance(e, BaseException) or id(e) in seen:
-            continue
-        seen.add(id(e))
-        if isinstance(e, UNAVAILABLE):
-            return True
-        stack.extend([getattr(e, "original_exc", None), e.__cause__, e.__context__])
-        stack.extend(getattr(e, "exceptions", None) or [])
-    return False
+    return any(isinstance(e, UNAVAILABLE) for e in causes(exc))
 
 
 def _drop_connection() -> None:
