@@ -12,12 +12,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from pony.orm import desc
-
 from .clock import clock, from_db, to_db
 from .db import database, dialect
 from .errors import NotFound
-from .rows import plain
+from .rows import newest_first, owned_row, plain
 from .tx import transaction
 from .views import DocumentView
 
@@ -46,18 +44,13 @@ def document_view(d: Any) -> DocumentView:
 @transaction(write=False)
 def list_documents(account_id: int) -> list[DocumentView]:
     """The account's documents, newest first (content not loaded)."""
-    orm = database()
-    query = orm.Document.select(lambda d: d.account.id == account_id)
-    return [document_view(d) for d in
-            query.order_by(desc(orm.Document.created_at), desc(orm.Document.id))]
+    return [document_view(d) for d in newest_first(database().Document, account_id)]
 
 
 @transaction(write=False)
 def get_document(account_id: int, document_id: int) -> tuple[DocumentView, bytes | None]:
     """One of the account's documents and its bytes (None: not rendered yet)."""
-    document = database().Document.get(id=document_id)
-    if document is None or document.account.id != account_id:
-        raise NotFound(f"document {document_id}")
+    document = owned_row(database().Document, document_id, account_id)
     content = document.content
     return document_view(document), bytes(content) if content is not None else None
 

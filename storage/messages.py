@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from pony.orm import count, desc
+from pony.orm import count
 
 from .clock import clock, from_db, to_db
 from .db import database
-from .errors import NotFound
+from .rows import newest_first, owned_row
 from .tx import transaction
 from .views import MessageView
 
@@ -21,18 +21,13 @@ def message_view(m: Any) -> MessageView:
 @transaction(write=False)
 def list_messages(account_id: int) -> list[MessageView]:
     """The account's messages, newest first."""
-    orm = database()
-    query = orm.Message.select(lambda m: m.account.id == account_id)
-    return [message_view(m) for m in
-            query.order_by(desc(orm.Message.created_at), desc(orm.Message.id))]
+    return [message_view(m) for m in newest_first(database().Message, account_id)]
 
 
 @transaction(write=True)
 def get_message(account_id: int, message_id: int, mark_read: bool = True) -> MessageView:
     """One of the account's messages (NotFound otherwise); opening it marks it read."""
-    message = database().Message.get(id=message_id)
-    if message is None or message.account.id != account_id:
-        raise NotFound(f"message {message_id}")
+    message = owned_row(database().Message, message_id, account_id)
     if mark_read and message.read_at is None:
         message.read_at = to_db(clock.now())
     return message_view(message)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from pony.orm import desc
+
 from engine import CompiledDefinition, Registry
 
 from .clock import from_db
@@ -49,6 +51,21 @@ def owned_dossier(account_id: int, number: str, *, for_update: bool = False) -> 
     if dossier is None or dossier.owner is None or dossier.owner.id != account_id:
         raise NotFound(f"dossier {number}")
     return dossier
+
+
+def owned_row(entity: Any, row_id: int, account_id: int) -> Any:
+    """The row `row_id` of an entity with an `account` if that account owns it, else
+    NotFound: the same answer for "not yours" and "does not exist"."""
+    row = entity.get(id=row_id)
+    if row is None or row.account.id != account_id:
+        raise NotFound(f"{entity.__name__.lower()} {row_id}")
+    return row
+
+
+def newest_first(entity: Any, account_id: int) -> Any:
+    """An account's rows of an entity (with `account` and `created_at`), newest first."""
+    return entity.select(lambda r: r.account.id == account_id).order_by(
+        desc(entity.created_at), desc(entity.id))
 
 
 def locked(entity: Any, **key: Any) -> Any:
