@@ -59,8 +59,8 @@ def _deadline_failure(dossier: Any) -> GuardFailure:
                         Text(text.fr.format(deadline=deadline), text.en.format(deadline=deadline)))
 
 
-def refusals(compiled: CompiledDefinition, transition: Transition, dossier: Any,
-             lang: str) -> list[GuardFailure]:
+def refusals(compiled: CompiledDefinition, transition: Transition,
+             dossier: Any) -> list[GuardFailure]:
     """Every reason not to run the transition now; an overdue draft that its
     definition would expire is refused even if the designer forgot the guard."""
     failures = guard_failures(compiled, transition, dossier.status, dossier.answers,
@@ -76,11 +76,14 @@ def refusals(compiled: CompiledDefinition, transition: Transition, dossier: Any,
 def submit(registry: Registry, account_id: int, number: str, lang: str = "fr",
            transition_id: str | None = None) -> DossierView:
     """Run the applicant transition leaving the dossier's state (the designer's submit);
-    SubmitRefused says why not, and then nothing is written."""
+    SubmitRefused says why not, and then nothing is written.
+
+    `lang` is unused and kept for the contract's callers: the message, the email and
+    the document take the account's language, and refusals carry both languages."""
     dossier = owned_dossier(account_id, number, for_update=True)
     compiled = compiled_for(registry, dossier.type_id)
     transition = pick_transition(compiled, dossier.status, transition_id)
-    failures = refusals(compiled, transition, dossier, lang)
+    failures = refusals(compiled, transition, dossier)
     if failures:
         raise SubmitRefused(failures)
     now = clock.now()
