@@ -23,6 +23,7 @@ from .documents import (
 )
 from .dossiers import (
     create_dossier,
+    dossier_stamp,
     expire_overdue,
     get_dossier,
     link_existing,
@@ -57,27 +58,31 @@ from .password_reset import (
     start_password_reset,
 )
 from .registry import use_registry
-from .sessions import end_session, session_ended
+from .sessions import end_session, visit
 from .views import (
     PROFILE_FIELDS,
     AccountView,
     DocumentView,
+    DossierStamp,
     DossierView,
     EmailView,
     MessageView,
+    Visit,
 )
 
 __all__ = [
-    "AccountView", "Conflict", "DocumentJob", "DocumentView", "DossierView", "EmailTaken",
+    "AccountView", "Conflict", "DocumentJob", "DocumentView", "DossierStamp", "DossierView",
+    "EmailTaken",
     "EmailView", "LinkRefused", "Locked", "MessageView", "NotEligible", "NotFound",
     "PROFILE_FIELDS", "ResetRefused", "ResetRequest", "StorageError", "SubmitRefused",
     "check_reset_token", "claim_pending_documents", "claim_pending_emails", "clock",
-    "configure", "create_account", "create_dossier", "disconnect", "expire_overdue",
+    "configure", "create_account", "create_dossier", "disconnect", "dossier_stamp",
+    "expire_overdue",
     "find_account_by_email", "get_account", "get_document", "get_dossier", "get_message",
     "init_db", "link_existing", "list_documents", "list_dossiers", "list_messages",
     "mark_email_failed", "mark_email_sent", "pending_emails", "queue_email",
     "register_existing", "reset_db", "reset_password", "save_section", "session", "set_lang",
     "set_password_hash", "start_password_reset", "store_document_content", "submit",
     "unread_count", "update_profile", "use_registry",
-    "end_session", "session_ended",
+    "end_session", "visit", "Visit",
 ]

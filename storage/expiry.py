@@ -23,7 +23,14 @@ from .tx import transaction
 
 def is_overdue(dossier: Any, today: date) -> bool:
     """Past its deadline (the deadline day itself is still open)."""
-    return dossier.deadline is not None and today > dossier.deadline
+    return is_past(dossier.deadline, today)
+
+
+def is_past(deadline: date | str | None, today: date) -> bool:
+    """`deadline` (a date, or SQLite's ISO text from a raw read) is over on `today`."""
+    if isinstance(deadline, str):
+        deadline = date.fromisoformat(deadline)
+    return deadline is not None and today > deadline
 
 
 def expire_if_overdue(compiled: CompiledDefinition | None, dossier: Any,

@@ -16,6 +16,7 @@ from datetime import datetime
 from .clock import clock, to_db
 from .db import database
 from .tx import transaction
+from .views import Visit
 
 
 def _key(sid: str) -> str:
@@ -38,7 +39,14 @@ def end_session(sid: str, until: datetime) -> None:
         row.until = max(row.until, to_db(until))
 
 
+# Both answers every logged-in page needs, in one round trip to the database.
+_VISIT_SQL = ("SELECT EXISTS (SELECT 1 FROM ended_session WHERE sid_hash = $key),"
+              " (SELECT COUNT(*) FROM message"
+              "  WHERE account_id = $account_id AND read_at IS NULL)")
+
+
 @transaction(write=False)
-def session_ended(sid: str) -> bool:
-    """Whether `sid` was ended (logged out) and its cookie must be refused."""
-    return database().EndedSession.exists(sid_hash=_key(sid))
+def visit(sid: str, account_id: int) -> Visit:
+    """Whether the session `sid` was ended, and the account's unread-message count."""
+    ended, unread = database().select(_VISIT_SQL, {"key": _key(sid), "account_id": account_id})[0]
+    return Visit(ended=bool(ended), unread_messages=int(unread))

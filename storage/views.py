@@ -47,6 +47,29 @@ class DossierView:
 
 
 @dataclass(frozen=True)
+class DossierStamp:
+    """What identifies one state of a dossier, read without its answers: pages rendered
+    from a dossier can be reused while its (number, version) stays the same, because
+    every write to a dossier adds 1 to its version."""
+
+    number: str
+    type_id: str
+    status: str
+    version: int
+    # False when the deadline passed and the dossier still waits for its deadline
+    # transition: reading the whole dossier (get_dossier) moves it first.
+    settled: bool
+
+
+@dataclass(frozen=True)
+class Visit:
+    """What a logged-in page needs to know besides its own data."""
+
+    ended: bool  # the session was logged out: its cookie is refused
+    unread_messages: int  # the number on the envelope
+
+
+@dataclass(frozen=True)
 class MessageView:
     id: int
     dossier_number: str | None

@@ -12,10 +12,10 @@ import secrets
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, g
+from flask import Flask
 from flask.typing import ResponseReturnValue
 from flask_htmx import HTMX
-from flask_wtf.csrf import CSRFProtect, generate_csrf
+from flask_wtf.csrf import CSRFProtect
 
 import storage
 from engine import load_registry
@@ -30,14 +30,6 @@ class GuichetFlask(Flask):
     def dispatch_request(self) -> ResponseReturnValue:
         with storage.session():
             return super().dispatch_request()
-
-
-def _csrf_token() -> str:
-    """Flask-WTF's token, made once per request (a page asks for it several times)."""
-    token = g.get("_guichet_csrf")
-    if token is None:
-        token = g._guichet_csrf = generate_csrf()
-    return token
 
 
 def _secret_key(instance_path: str) -> str:
@@ -94,6 +86,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     from . import (
         auth,
+        csrf_tokens,
         documents,
         dossiers,
         errors,
@@ -101,6 +94,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         i18n,
         limits,
         messages,
+        page_cache,
         password,
         profile,
     )
@@ -109,8 +103,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     csrf.init_app(app)
     limits.init_app(app)
-    app.jinja_env.globals["csrf_token"] = _csrf_token  # for macros, imported without context
-    app.context_processor(lambda: {"csrf_token": _csrf_token})  # after Flask-WTF's own
+    csrf_tokens.init_app(app)  # after CSRFProtect: its csrf_token replaces Flask-WTF's
+    page_cache.init_app(app)
     htmx.init_app(app)
     auth.init_app(app)
     from . import security

@@ -80,11 +80,16 @@ def _proxies(value: Any) -> int:
         raise ValueError(f"PROXY_FIX must be a number of proxies, not {value!r}") from None
 
 
+_LOWER = {name.lower(): (name, value) for name, value in HEADERS.items()}
+
+
 def _headers(response: Response) -> Response:
-    for name, value in HEADERS.items():
-        response.headers.setdefault(name, value)
-    if request.is_secure:
-        response.headers.setdefault("Strict-Transport-Security", HSTS)
+    """Add every header of HEADERS the view did not set (one pass over the response's
+    headers: werkzeug's setdefault costs a lookup, and a KeyError, per name)."""
+    present = {name.lower() for name, _ in response.headers}
+    response.headers.extend([pair for lower, pair in _LOWER.items() if lower not in present])
+    if request.is_secure and "strict-transport-security" not in present:
+        response.headers["Strict-Transport-Security"] = HSTS
     return response
 
 

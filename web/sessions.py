@@ -32,7 +32,7 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, current_app, flash, redirect, request, session, url_for
+from flask import Flask, Response, current_app, flash, g, redirect, request, session, url_for
 from flask.typing import ResponseReturnValue
 
 import storage
@@ -134,9 +134,11 @@ def _check_session() -> ResponseReturnValue | None:
     if request.endpoint == "static" or "account_id" not in session:
         return None
     sid = session.get("sid")
-    if not sid or storage.session_ended(sid):
+    visit = storage.visit(sid, session["account_id"]) if sid else None
+    if visit is None or visit.ended:
         _clear()  # a logged-out (or pre-sid) cookie: anonymous from here on
         return None
+    g.unread_messages = visit.unread_messages  # the envelope's number, read along
     now = _now()
     try:
         idle = now - int(session.get("seen", 0))

@@ -46,3 +46,17 @@ def test_csrf__token_of_another_session__refused(app, world):
     call = next(c for c in calls(app, world, STATE_CHANGING) if c.endpoint == "forms.save")
     response = world.owner.client.post(call.url, data={"csrf_token": stolen})
     assert response.status_code == 400
+
+
+def test_csrf__one_session__same_token_on_every_page_and_accepted(maria):
+    """The signed token is made once per session (web/csrf_tokens.py) and still works."""
+    maria.get("/dossiers/")
+    first = maria.token()
+    maria.get("/profil")
+    assert maria.token() == first
+    maria.create_dossier()  # posts with it (asserts the 302 to the new dossier)
+    assert maria.token() == first
+    assert maria.logout().status_code == 302
+    assert maria.login().status_code == 302
+    maria.get("/dossiers/")
+    assert maria.token() != first  # a new session, a new secret

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from collections.abc import Hashable
+from typing import Any
+
+from flask import flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
+from markupsafe import Markup
 
 import storage
 from engine.formdata import section_answers
@@ -11,12 +15,18 @@ from engine.validate import SectionStatus, clean, section_status
 from engine.workflow import is_editable
 
 from .. import sessions
-from ..context import account_id, login_required, page_url, registry, render_page
+from ..context import account_id, account_name, is_htmx, login_required, page_url, registry
+from ..csrf_tokens import marking_csrf
+from ..i18n import current_lang, tx
+from ..messages import unread_messages
+from ..page_cache import page_cache
 from ..security import overlong_fields
 from . import bp
-from .page import load, merged, recap_for, recap_of, section_of, section_page
+from .page import SectionPage, load, merged, recap_for, recap_of, section_of, section_page
 
-PAGE, FRAGMENT, REFRESHED = "forms/section.html", "forms/_section.html", "forms/_refresh.html"
+PAGE, CONTENT = "forms/section.html", "forms/_section_page.html"
+FRAGMENT, REFRESHED = "forms/_section.html", "forms/_refresh.html"
+VARY = {"Vary": "HX-Request"}  # the full page and its fragment share one address
 
 
 def _version() -> int:
@@ -34,22 +44,64 @@ def dossier(number: str) -> ResponseReturnValue:
     return redirect(url_for("forms.section", number=number, section_id=first))
 
 
+def _full_page(page: SectionPage, **context: Any) -> str:
+    content = Markup(render_template(CONTENT, page=page, **context))
+    title = f"{tx(page.section.title)} – {page.header.number}"
+    return render_template(PAGE, title=title, content=content)
+
+
+def _respond(page: SectionPage, fragment: str, status: int = 200,
+             **context: Any) -> ResponseReturnValue:
+    """The page for what was just typed or refused: rendered afresh, never kept."""
+    if is_htmx():
+        return render_template(fragment, page=page, readonly=None, **context), status, VARY
+    return _full_page(page, readonly=None, **context), status, VARY
+
+
+def _key(number: str, version: int) -> Hashable | None:
+    """Everything the section page shows besides the dossier (its number and version);
+    None when this page must not be reused: it shows a one-time notice."""
+    if session.get("_flashes"):
+        return None
+    return (number, version, request.full_path, current_lang(), account_name(),
+            unread_messages(), request.script_root)
+
+
+def _reused(number: str) -> str | None:
+    """The page as rendered before for this version of the dossier, if it was (one small
+    read instead of the dossier's answers, the engine and the templates)."""
+    stamp = storage.dossier_stamp(account_id(), number, registry())
+    if not stamp.settled:  # overdue: reading the dossier moves it to its deadline state
+        return None
+    key = _key(number, stamp.version)
+    return None if key is None else page_cache().get(key)
+
+
 @bp.get("/sections/<section_id>")
 @login_required
 def section(number: str, section_id: str) -> ResponseReturnValue:
+    kept = sessions.take_kept(account_id(), number, section_id)  # typed before a timeout
+    if not kept and not is_htmx():
+        reused = _reused(number)
+        if reused is not None:
+            return reused, 200, VARY
     dossier, compiled = load(number)
     sec = section_of(compiled, section_id)
     answers = dossier.answers
-    kept = sessions.take_kept(account_id(), number, section_id)  # typed before a timeout
     if kept:
         flash("flash.answers_kept", "warning")
         answers = merged(dossier.answers, sec, kept)
     page = section_page(compiled, dossier, sec, answers, dossier.version,
                         show_errors=bool(request.args.get("verifier")))
+    readonly = None
     if not page.header.editable:  # read-only: the answers as a recap, no inputs, no fragment
-        return render_template(PAGE, page=page,
-                               readonly=recap_of(compiled, dossier, (section_id,)))
-    return render_page(PAGE, FRAGMENT, page=page, readonly=None)
+        readonly = recap_of(compiled, dossier, (section_id,))
+    elif is_htmx():
+        return render_template(FRAGMENT, page=page, readonly=None), 200, VARY
+    key = _key(number, dossier.version)
+    with marking_csrf():
+        html = _full_page(page, readonly=readonly)
+    return page_cache().keep(key, html), 200, VARY
 
 
 @bp.get("/sections/<section_id>/actualiser")
@@ -72,7 +124,7 @@ def refresh(number: str, section_id: str) -> ResponseReturnValue:
     page = section_page(compiled, dossier, sec, merged(dossier.answers, sec, posted),
                         _version(), show_errors=False)
     page_url(url_for("forms.section", number=number, section_id=section_id))
-    return render_page(PAGE, REFRESHED, page=page, readonly=None)
+    return _respond(page, REFRESHED)
 
 
 @bp.post("/sections/<section_id>")
@@ -88,7 +140,7 @@ def save(number: str, section_id: str) -> ResponseReturnValue:
         flash("flash.too_long", "error")
         page_url(here)
         page = section_page(compiled, dossier, sec, typed, _version(), show_errors=True)
-        return render_page(PAGE, FRAGMENT, 422, page=page, readonly=None)
+        return _respond(page, FRAGMENT, 422)
     try:
         saved = storage.save_section(registry(), account_id(), number, section_id, posted,
                                      _version())
@@ -100,7 +152,7 @@ def save(number: str, section_id: str) -> ResponseReturnValue:
                             conflict.version, show_errors=False)
         theirs = recap_for(compiled, conflict.theirs, (section_id,))
         page_url(here)
-        return render_page(PAGE, FRAGMENT, 409, page=page, readonly=None, conflict=theirs)
+        return _respond(page, FRAGMENT, 409, conflict=theirs)
     status = section_status(compiled, section_id, clean(compiled, saved.answers))
     if status is SectionStatus.VALID:
         flash("flash.saved", "success")

@@ -1,0 +1,76 @@
+"""The small reads every page makes: a dossier's stamp (number, version) and the visit
+(session ended? unread messages?). Pages are reused per stamp, so a stamp that missed
+a write would show an applicant stale answers."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+import storage
+
+from .conftest import rows
+from .definition import TYPE_ID
+
+
+def stamp_version(account, number) -> int:
+    return storage.dossier_stamp(account.id, number).version
+
+
+def test_dossier_stamp__own_draft__same_version_type_status_as_the_dossier(account, draft):
+    stamp = storage.dossier_stamp(account.id, f" {draft.number} ")
+    assert (stamp.number, stamp.type_id, stamp.status, stamp.version, stamp.settled) == (
+        draft.number, TYPE_ID, draft.status, draft.version, True)
+
+
+def test_dossier_stamp__another_account_or_unknown_or_unlinked__not_found(
+        registry, make_account, draft):
+    stranger = make_account()
+    storage.register_existing(registry, TYPE_ID, "G2100076952", "Ana", "Ruiz", "F",
+                              date(1980, 1, 1))
+    for account_id, number in ((stranger.id, draft.number), (draft.owner_id, "G0000000000"),
+                               (draft.owner_id, "G2100076952"), (draft.owner_id, "")):
+        with pytest.raises(storage.NotFound):
+            storage.dossier_stamp(account_id, number)
+
+
+def test_dossier_stamp__every_write__new_version(registry, account, draft, valid_draft):
+    seen = {draft.version, valid_draft.version}
+    assert stamp_version(account, draft.number) == valid_draft.version
+    assert len(seen) == 2  # saving the sections moved it
+    submitted = storage.submit(registry, account.id, draft.number)
+    assert stamp_version(account, draft.number) == submitted.version not in seen
+
+
+def test_dossier_stamp__overdue_draft__unsettled_until_read_then_expired(
+        registry, account, draft):
+    storage.clock.set(draft.deadline + timedelta(days=1))
+    stamp = storage.dossier_stamp(account.id, draft.number)
+    assert (stamp.status, stamp.version, stamp.settled) == ("brouillon", draft.version, False)
+    expired = storage.get_dossier(account.id, draft.number)  # moves it
+    stamp = storage.dossier_stamp(account.id, draft.number)
+    assert (stamp.status, stamp.version, stamp.settled) == (
+        "expire", expired.version, True)
+    assert expired.version == draft.version + 1
+
+
+def test_dossier_stamp__deadline_day__still_settled(account, draft):
+    storage.clock.set(draft.deadline)
+    assert storage.dossier_stamp(account.id, draft.number).settled
+
+
+def test_visit__fresh_session__not_ended_and_unread_count(registry, account, valid_draft):
+    assert storage.visit("sid-1", account.id) == storage.Visit(False, 0)
+    storage.submit(registry, account.id, valid_draft.number)  # sends the confirmation message
+    assert storage.visit("sid-1", account.id) == storage.Visit(False, 1)
+    (message,) = storage.list_messages(account.id)
+    storage.get_message(account.id, message.id)  # read
+    assert storage.visit("sid-1", account.id) == storage.Visit(False, 0)
+
+
+def test_visit__ended_session__ended_others_not(account):
+    storage.end_session("sid-1", storage.clock.now() + timedelta(hours=1))
+    assert storage.visit("sid-1", account.id).ended
+    assert not storage.visit("sid-2", account.id).ended
+    assert [r["sid_hash"] for r in rows("EndedSession")] != ["sid-1"]  # only a hash is kept

@@ -1,0 +1,77 @@
+"""The CSRF token as pages show it: Flask-WTF's, signed once per session and process,
+and replaceable by a marker in pages kept for reuse (web/page_cache.py).
+
+Flask-WTF signs the session's secret anew on every request (a serializer, JSON,
+zlib and an HMAC: about a tenth of a cached page's cost). With
+WTF_CSRF_TIME_LIMIT unset (tokens live as long as the session, see create_app)
+a signature never expires, so the one made first for a session's secret is
+kept and shown again; Flask-WTF checks it exactly as before.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from cachetools import LRUCache
+from flask import Flask, current_app, g, session
+from flask_wtf.csrf import generate_csrf
+
+FIELD = "csrf_token"  # Flask-WTF's default session key and form field
+
+# Random per process: an answer cannot be typed to look like it (and would only ever
+# be filled with the token of the applicant who typed it).
+MARKER = f"csrf-{secrets.token_hex(16)}"
+
+_signed: LRUCache[tuple[str, str], str] = LRUCache(maxsize=10_000)
+_lock = threading.Lock()
+
+
+def _signed_token() -> str:
+    app = current_app
+    raw = session.get(FIELD)
+    if (raw is None or app.config.get("WTF_CSRF_TIME_LIMIT") is not None
+            or app.config.get("WTF_CSRF_FIELD_NAME", FIELD) != FIELD):
+        return generate_csrf()  # a new session's secret is made (and signed) there
+    key = (str(app.config.get("WTF_CSRF_SECRET_KEY") or app.secret_key), raw)
+    with _lock:
+        token = _signed.get(key)
+    if token is None:
+        token = generate_csrf()
+        with _lock:
+            _signed[key] = token
+    return token
+
+
+def csrf_token() -> str:
+    """This session's token (once per request: a page asks several times); the marker
+    while a page is rendered for reuse."""
+    if g.get("_guichet_for_cache"):
+        return MARKER
+    token = g.get("_guichet_csrf")
+    if token is None:
+        token = g._guichet_csrf = _signed_token()
+    return token
+
+
+@contextmanager
+def marking_csrf() -> Iterator[None]:
+    """Render with the marker in place of the token (then `fill` it in)."""
+    g._guichet_for_cache = True
+    try:
+        yield
+    finally:
+        g._guichet_for_cache = False
+
+
+def fill(parts: tuple[str, ...]) -> str:
+    """A page split at the marker, joined with this request's token."""
+    return csrf_token().join(parts)
+
+
+def init_app(app: Flask) -> None:
+    """After CSRFProtect: templates get this `csrf_token` instead of Flask-WTF's."""
+    app.jinja_env.globals["csrf_token"] = csrf_token  # for macros, imported without context
+    app.context_processor(lambda: {"csrf_token": csrf_token})
