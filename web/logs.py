@@ -34,6 +34,10 @@ def _request_id() -> str:
     return g.get("request_id", "-") if has_request_context() else "-"
 
 
+# One encoder for every line (json.dumps with options builds a new one per call).
+_ENCODER = json.JSONEncoder(ensure_ascii=False, default=str)
+
+
 class JsonFormatter(logging.Formatter):
     """time, level, logger, request_id, message, the record's `extra` fields, and the
     traceback of an exception if any."""
@@ -46,13 +50,15 @@ class JsonFormatter(logging.Formatter):
             "request_id": getattr(record, "request_id", None) or _request_id(),
             "message": record.getMessage(),
         }
-        for key, value in vars(record).items():
-            if key not in _STANDARD and not key.startswith("_"):
+        fields = vars(record)
+        for key in sorted(fields.keys() - _STANDARD):  # what `extra=` added
+            if not key.startswith("_"):
+                value = fields[key]
                 entry[key] = value if isinstance(value, str | int | float | bool | None) \
                     else str(value)
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
-        return json.dumps(entry, ensure_ascii=False)
+        return _ENCODER.encode(entry)
 
 
 class StderrHandler(logging.StreamHandler):

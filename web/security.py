@@ -29,7 +29,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask, Response, request
-from flask.sessions import SecureCookieSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from engine.compile import DEFAULT_MAX_LENGTH
@@ -60,15 +59,6 @@ HEADERS = {
 HSTS = "max-age=31536000; includeSubDomains"
 
 
-class SessionInterface(SecureCookieSessionInterface):
-    """Flask's signed-cookie sessions, `Secure` when the request itself is HTTPS."""
-
-    def get_cookie_secure(self, app: Flask) -> bool:
-        if super().get_cookie_secure(app) or app.config.get("PREFERRED_URL_SCHEME") == "https":
-            return True
-        return bool(request) and request.is_secure
-
-
 def _proxies(value: Any) -> int:
     """GUICHET_PROXY_FIX: 0/unset = no proxy trusted, 1 (or true) = one, N = N."""
     if isinstance(value, str):
@@ -97,6 +87,7 @@ def init_app(app: Flask) -> None:
     """Every protection of this module, plus sessions, request logs and database faults
     (one call in create_app, after CSRFProtect so a session rescue follows a valid token)."""
     from . import faults, logs, sessions
+    from .session_cookies import SessionInterface
 
     logs.init_app(app)
     faults.init_app(app)
