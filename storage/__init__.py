@@ -23,7 +23,6 @@ from .documents import (
 )
 from .dossiers import (
     create_dossier,
-    dossier_stamp,
     expire_overdue,
     get_dossier,
     link_existing,
@@ -58,7 +57,7 @@ from .password_reset import (
     start_password_reset,
 )
 from .registry import use_registry
-from .sessions import end_session, visit
+from .sessions import end_session
 from .views import (
     PROFILE_FIELDS,
     AccountView,
@@ -69,6 +68,7 @@ from .views import (
     MessageView,
     Visit,
 )
+from .visits import dossier_stamp, visit
 
 __all__ = [
     "AccountView", "Conflict", "DocumentJob", "DocumentView", "DossierStamp", "DossierView",

@@ -14,25 +14,25 @@ from pony.orm import desc, flush
 
 from engine import Registry
 from engine.validate import clean
-from engine.workflow import deadline_for, deadline_transition, eligibility_failures, is_editable
+from engine.workflow import deadline_for, eligibility_failures, is_editable
 
 from . import audit
 from .accounts import load_account
 from .clock import clock, to_db
 from .db import database
 from .errors import Conflict, LinkRefused, Locked, NotEligible, NotFound
-from .expiry import expire_if_overdue, expire_overdue, is_past
+from .expiry import expire_if_overdue, expire_overdue
 from .identity import same_person
 from .numbering import allocate_number
 from .registry import default_registry
 from .rows import compiled_for, dossier_view, locked, owned_dossier, plain
 from .submission import submit
 from .tx import transaction
-from .views import SEXES, DossierStamp, DossierView
+from .views import SEXES, DossierView
 
 __all__ = [
-    "create_dossier", "dossier_stamp", "expire_overdue", "get_dossier", "link_existing",
-    "list_dossiers", "register_existing", "save_section", "submit",
+    "create_dossier", "expire_overdue", "get_dossier", "link_existing", "list_dossiers",
+    "register_existing", "save_section", "submit",
 ]
 
 
@@ -78,27 +78,6 @@ def get_dossier(account_id: int, number: str, registry: Registry | None = None) 
     dossier = owned_dossier(account_id, number)
     expire_if_overdue((registry or default_registry()).get(dossier.type_id), dossier)
     return dossier_view(dossier)
-
-
-# One indexed row, four columns, no entity: about a quarter of get_dossier's cost.
-_STAMP_SQL = ("SELECT type_id, status, version, deadline FROM dossier"
-              " WHERE number = $number AND owner_id = $account_id")
-
-
-@transaction(write=False)
-def dossier_stamp(account_id: int, number: str,
-                  registry: Registry | None = None) -> DossierStamp:
-    """The (number, version) of one of the account's dossiers (NotFound otherwise), for
-    callers that reuse what they rendered from that version."""
-    number = (number or "").strip()
-    rows = database().select(_STAMP_SQL, {"number": number, "account_id": account_id})
-    if not rows:
-        raise NotFound(f"dossier {number}")
-    type_id, status, version, deadline = rows[0]
-    compiled = (registry or default_registry()).get(type_id)
-    pending = (compiled is not None and is_past(deadline, clock.today())
-               and deadline_transition(compiled.definition, status) is not None)
-    return DossierStamp(number, type_id, status, version, settled=not pending)
 
 
 @transaction(write=True)

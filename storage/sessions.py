@@ -16,10 +16,9 @@ from datetime import datetime
 from .clock import clock, to_db
 from .db import database
 from .tx import transaction
-from .views import Visit
 
 
-def _key(sid: str) -> str:
+def session_key(sid: str) -> str:
     return hashlib.sha256(sid.encode("utf-8")).hexdigest()
 
 
@@ -31,22 +30,9 @@ def end_session(sid: str, until: datetime) -> None:
     orm = database()
     now = to_db(clock.now())
     orm.EndedSession.select(lambda s: s.until < now).delete(bulk=True)
-    key = _key(sid)
+    key = session_key(sid)
     row = orm.EndedSession.get(sid_hash=key)
     if row is None:
         orm.EndedSession(sid_hash=key, until=to_db(until))
     else:
         row.until = max(row.until, to_db(until))
-
-
-# Both answers every logged-in page needs, in one round trip to the database.
-_VISIT_SQL = ("SELECT EXISTS (SELECT 1 FROM ended_session WHERE sid_hash = $key),"
-              " (SELECT COUNT(*) FROM message"
-              "  WHERE account_id = $account_id AND read_at IS NULL)")
-
-
-@transaction(write=False)
-def visit(sid: str, account_id: int) -> Visit:
-    """Whether the session `sid` was ended, and the account's unread-message count."""
-    ended, unread = database().select(_VISIT_SQL, {"key": _key(sid), "account_id": account_id})[0]
-    return Visit(ended=bool(ended), unread_messages=int(unread))

@@ -63,10 +63,12 @@ class DossierStamp:
 
 @dataclass(frozen=True)
 class Visit:
-    """What a logged-in page needs to know besides its own data."""
+    """What a logged-in page needs to know besides its own data (storage/visits.py)."""
 
     ended: bool  # the session was logged out: its cookie is refused
     unread_messages: int  # the number on the envelope
+    number: str | None = None  # the dossier asked about, if any
+    dossier: DossierStamp | None = None  # its stamp; None if not the account's
 
 
 @dataclass(frozen=True)

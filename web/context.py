@@ -54,6 +54,17 @@ def current_account() -> Any | None:
     return g.account
 
 
+def dossier_stamp(number: str) -> storage.DossierStamp:
+    """The (number, version) of one of the applicant's dossiers: the one read with the
+    session check (web/sessions.py) when the address names it, else read now."""
+    visit = g.get("visit")
+    if visit is not None and visit.number == number.strip():
+        if visit.dossier is None:
+            raise storage.NotFound(f"dossier {number}")
+        return visit.dossier
+    return storage.dossier_stamp(account_id(), number, registry())
+
+
 def account_name() -> str:
     """The applicant's name for page headers, kept in the session (no query per page)."""
     return session.get("name", "")

@@ -134,10 +134,14 @@ def _check_session() -> ResponseReturnValue | None:
     if request.endpoint == "static" or "account_id" not in session:
         return None
     sid = session.get("sid")
-    visit = storage.visit(sid, session["account_id"]) if sid else None
+    # A dossier's address: its stamp comes along in the same read (web/context.py).
+    number = (request.view_args or {}).get("number")
+    visit = storage.visit(sid, session["account_id"],
+                          number if isinstance(number, str) else None) if sid else None
     if visit is None or visit.ended:
         _clear()  # a logged-out (or pre-sid) cookie: anonymous from here on
         return None
+    g.visit = visit
     g.unread_messages = visit.unread_messages  # the envelope's number, read along
     now = _now()
     try:

@@ -74,3 +74,19 @@ def test_visit__ended_session__ended_others_not(account):
     assert storage.visit("sid-1", account.id).ended
     assert not storage.visit("sid-2", account.id).ended
     assert [r["sid_hash"] for r in rows("EndedSession")] != ["sid-1"]  # only a hash is kept
+
+
+def test_visit__with_a_dossier_number__its_stamp_read_along(
+        registry, account, make_account, draft):
+    visit = storage.visit("sid-1", account.id, f" {draft.number} ")
+    assert (visit.ended, visit.unread_messages, visit.number) == (False, 0, draft.number)
+    assert visit.dossier == storage.dossier_stamp(account.id, draft.number)
+    stranger = make_account()
+    for account_id, number in ((stranger.id, draft.number), (account.id, "G0000000000")):
+        visit = storage.visit("sid-1", account_id, number)
+        assert visit.dossier is None and not visit.ended
+
+
+def test_visit__with_a_dossier_number__ended_session_still_ended(account, draft):
+    storage.end_session("sid-1", storage.clock.now() + timedelta(hours=1))
+    assert storage.visit("sid-1", account.id, draft.number).ended

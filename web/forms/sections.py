@@ -15,7 +15,15 @@ from engine.validate import SectionStatus, clean, section_status
 from engine.workflow import is_editable
 
 from .. import sessions
-from ..context import account_id, account_name, is_htmx, login_required, page_url, registry
+from ..context import (
+    account_id,
+    account_name,
+    dossier_stamp,
+    is_htmx,
+    login_required,
+    page_url,
+    registry,
+)
 from ..csrf_tokens import marking_csrf
 from ..i18n import current_lang, tx
 from ..messages import unread_messages
@@ -70,7 +78,7 @@ def _key(number: str, version: int) -> Hashable | None:
 def _reused(number: str) -> str | None:
     """The page as rendered before for this version of the dossier, if it was (one small
     read instead of the dossier's answers, the engine and the templates)."""
-    stamp = storage.dossier_stamp(account_id(), number, registry())
+    stamp = dossier_stamp(number)
     if not stamp.settled:  # overdue: reading the dossier moves it to its deadline state
         return None
     key = _key(number, stamp.version)

@@ -1,0 +1,70 @@
+"""The small reads every page makes, each one round trip with no entity loaded.
+
+A logged-in page must know whether its session was ended (logout holds in every
+process) and how many messages are unread (the envelope); a page about a dossier
+also needs the dossier's stamp, its (number, version), to reuse what was rendered
+from that version (web/page_cache.py). `visit` answers all three in one
+statement when the address names a dossier, so such a page reads the database
+once on the way in.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from engine import Registry
+from engine.workflow import deadline_transition
+
+from .clock import clock
+from .db import database
+from .errors import NotFound
+from .expiry import is_past
+from .registry import default_registry
+from .sessions import session_key
+from .tx import transaction
+from .views import DossierStamp, Visit
+
+_STAMP = "SELECT type_id, status, version, deadline FROM dossier" \
+         " WHERE number = $number AND owner_id = $account_id"
+_ACCOUNT = ("EXISTS (SELECT 1 FROM ended_session WHERE sid_hash = $key),"
+            " (SELECT COUNT(*) FROM message WHERE account_id = $account_id AND read_at IS NULL)")
+_VISIT = f"SELECT {_ACCOUNT}"
+_VISIT_WITH_DOSSIER = (
+    f"SELECT {_ACCOUNT}, d.type_id, d.status, d.version, d.deadline"
+    " FROM (SELECT 1 AS one) AS visit"
+    " LEFT JOIN dossier d ON d.number = $number AND d.owner_id = $account_id")
+
+
+def _stamp(number: str, type_id: str, status: str, version: int, deadline: date | str,
+           registry: Registry | None) -> DossierStamp:
+    compiled = (registry or default_registry()).get(type_id)
+    pending = (compiled is not None and is_past(deadline, clock.today())
+               and deadline_transition(compiled.definition, status) is not None)
+    return DossierStamp(number, type_id, status, version, settled=not pending)
+
+
+@transaction(write=False)
+def dossier_stamp(account_id: int, number: str,
+                  registry: Registry | None = None) -> DossierStamp:
+    """The (number, version) of one of the account's dossiers (NotFound otherwise)."""
+    number = (number or "").strip()
+    rows = database().select(_STAMP, {"number": number, "account_id": account_id})
+    if not rows:
+        raise NotFound(f"dossier {number}")
+    return _stamp(number, *rows[0], registry)
+
+
+@transaction(write=False)
+def visit(sid: str, account_id: int, number: str | None = None,
+          registry: Registry | None = None) -> Visit:
+    """Whether the session `sid` was ended, the account's unread-message count, and, when
+    `number` is given, that dossier's stamp (None if it is not the account's)."""
+    params: dict[str, Any] = {"key": session_key(sid), "account_id": account_id}
+    if number is None:
+        ended, unread = database().select(_VISIT, params)[0]
+        return Visit(bool(ended), int(unread))
+    params["number"] = number = number.strip()
+    ended, unread, *dossier = database().select(_VISIT_WITH_DOSSIER, params)[0]
+    stamp = _stamp(number, *dossier, registry) if dossier[0] is not None else None
+    return Visit(bool(ended), int(unread), number, stamp)
