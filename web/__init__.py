@@ -7,9 +7,10 @@ dispatch itself so that a failing commit reaches the error handlers like any err
 
 from __future__ import annotations
 
+import functools
 import os
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from flask import Flask
@@ -30,6 +31,18 @@ class GuichetFlask(Flask):
     def dispatch_request(self) -> ResponseReturnValue:
         with storage.session():
             return super().dispatch_request()
+
+    def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
+        """Flask's answer, remembered per function: Flask asks it for every hook and view
+        on every request, and each answer inspects the function anew."""
+        sync = self._sync_functions.get(func)
+        if sync is None:
+            sync = self._sync_functions[func] = super().ensure_sync(func)
+        return sync
+
+    @functools.cached_property
+    def _sync_functions(self) -> dict[Callable[..., Any], Callable[..., Any]]:
+        return {}
 
 
 def _secret_key(instance_path: str) -> str:

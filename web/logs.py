@@ -101,11 +101,18 @@ def logged_path() -> str:
 
 
 def _line(response: Response) -> Response:
+    """The request's line. The record is made here and handed to the logger's handlers
+    as `Logger.info` would, less the search of the call stack for a caller's file and
+    line, which no line of ours shows."""
+    if not request_log.isEnabledFor(logging.INFO):
+        return response
     started = g.get("request_started")
     duration = round((time.perf_counter() - started) * 1000, 1) if started else None
-    request_log.info("request", extra={
-        "method": request.method, "path": logged_path(), "status": response.status_code,
-        "duration_ms": duration, "endpoint": request.endpoint or "-"})
+    record = request_log.makeRecord(
+        request_log.name, logging.INFO, __file__, 0, "request", (), None, extra={
+            "method": request.method, "path": logged_path(), "status": response.status_code,
+            "duration_ms": duration, "endpoint": request.endpoint or "-"})
+    request_log.handle(record)
     return response
 
 
