@@ -17,7 +17,7 @@ from engine import Registry
 from engine.workflow import deadline_transition
 
 from .clock import clock
-from .db import database
+from .db import read_rows
 from .errors import NotFound
 from .expiry import is_past
 from .registry import default_registry
@@ -49,7 +49,7 @@ def dossier_stamp(account_id: int, number: str,
                   registry: Registry | None = None) -> DossierStamp:
     """The (number, version) of one of the account's dossiers (NotFound otherwise)."""
     number = (number or "").strip()
-    rows = database().select(_STAMP, {"number": number, "account_id": account_id})
+    rows = read_rows(_STAMP, {"number": number, "account_id": account_id})
     if not rows:
         raise NotFound(f"dossier {number}")
     return _stamp(number, *rows[0], registry)
@@ -62,9 +62,9 @@ def visit(sid: str, account_id: int, number: str | None = None,
     `number` is given, that dossier's stamp (None if it is not the account's)."""
     params: dict[str, Any] = {"key": session_key(sid), "account_id": account_id}
     if number is None:
-        ended, unread = database().select(_VISIT, params)[0]
+        ended, unread = read_rows(_VISIT, params)[0]
         return Visit(bool(ended), int(unread))
     params["number"] = number = number.strip()
-    ended, unread, *dossier = database().select(_VISIT_WITH_DOSSIER, params)[0]
+    ended, unread, *dossier = read_rows(_VISIT_WITH_DOSSIER, params)[0]
     stamp = _stamp(number, *dossier, registry) if dossier[0] is not None else None
     return Visit(bool(ended), int(unread), number, stamp)
