@@ -3,9 +3,9 @@
 Flask verifies the session cookie on every request: a new serializer, base64,
 zlib, an HMAC and tagged JSON, about a tenth of what a reused section page
 costs in all. A browser sends the same cookie value for many requests, and the
-same bytes always verify the same way, so the JSON of a verified value is kept
-(bounded LRU, per secret key) and only the age check and the JSON parse are
-done again: each request still gets its own session dict, and an expired
+same bytes always verify the same way, so what a verified value holds is kept
+(bounded LRU, per secret key) and only the age check is done again: each
+request gets its own copy of the session, and an expired
 cookie is refused exactly as Flask refuses it. A cookie that is not
 byte-for-byte one already verified goes through Flask's full check.
 
@@ -15,6 +15,7 @@ every attribute before noticing, hence the early return.
 
 from __future__ import annotations
 
+import copy
 import threading
 from datetime import UTC, datetime
 from typing import Any
@@ -27,10 +28,19 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 VERIFIED_SIZE = 10_000  # cookie values (~0.5 kB each with their JSON)
 
 
+_PLAIN = (str, int, float, bool, type(None))
+
+
+def _copy(data: dict[str, Any]) -> dict[str, Any]:
+    """A copy no request can change the kept one through (flashes are a list, changed in
+    place): scalars shared, anything else copied deeply."""
+    return {k: v if isinstance(v, _PLAIN) else copy.deepcopy(v) for k, v in data.items()}
+
+
 class SessionInterface(SecureCookieSessionInterface):
     def __init__(self) -> None:
         self._serializers: dict[tuple[Any, ...], URLSafeTimedSerializer] = {}
-        self._verified: LRUCache[tuple[Any, ...], tuple[str, datetime]] = LRUCache(
+        self._verified: LRUCache[tuple[Any, ...], tuple[dict[str, Any], datetime]] = LRUCache(
             maxsize=VERIFIED_SIZE)
         self._lock = threading.Lock()
 
@@ -61,9 +71,9 @@ class SessionInterface(SecureCookieSessionInterface):
         with self._lock:
             verified = self._verified.get(key)
         if verified is not None:
-            text, signed_at = verified
+            data, signed_at = verified
             if 0 <= (datetime.now(UTC) - signed_at).total_seconds() <= max_age:
-                return self.session_class(self.serializer.loads(text))
+                return self.session_class(_copy(data))
         serializer = self.get_signing_serializer(app)
         assert serializer is not None
         try:
@@ -71,7 +81,7 @@ class SessionInterface(SecureCookieSessionInterface):
         except BadSignature:
             return self.session_class()
         with self._lock:
-            self._verified[key] = (self.serializer.dumps(data), signed_at)
+            self._verified[key] = (_copy(data), signed_at)
         return self.session_class(data)
 
     def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:

@@ -53,3 +53,19 @@ def test_session_cookie__what_one_request_adds__not_in_the_next_with_the_old_coo
     second.set_cookie("session", cookie)
     with second.session_transaction() as session:
         assert "planted" not in session and session["account_id"]
+
+
+def test_session_cookie__a_list_changed_in_place__not_in_the_next_with_the_same_cookie(
+        app, maria):
+    with maria.client.session_transaction() as session:
+        session["_flashes"] = [["info", "flash.saved"]]  # a notice waiting to be shown
+    cookie = cookie_value(maria)
+    browsers = [app.test_client() for _ in range(3)]
+    for browser in browsers:
+        browser.set_cookie("session", cookie)
+    with browsers[0].session_transaction() as session:  # verified in full, kept
+        assert session["_flashes"] == [["info", "flash.saved"]]
+    with browsers[1].session_transaction() as session:  # the kept one, changed in place
+        session["_flashes"].append(["info", "flash.locked"])
+    with browsers[2].session_transaction() as session:
+        assert session["_flashes"] == [["info", "flash.saved"]]
