@@ -7,7 +7,7 @@ of that request and shown on error pages so support can find the log.
 from __future__ import annotations
 
 import logging
-import uuid
+import secrets
 
 from flask import Flask, g, has_request_context, render_template
 from flask.typing import ResponseReturnValue
@@ -82,7 +82,7 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def _assign_request_id() -> None:
-        g.request_id = uuid.uuid4().hex[:16]
+        g.request_id = secrets.token_hex(8)  # 64 random bits, as 16 hex digits
 
     @app.after_request
     def _send_request_id(response):

@@ -138,3 +138,13 @@ def test_logs__password_reset_link_opened__token_not_in_the_request_line(client,
     requests = [json.loads(line) for line in logs if '"guichet.request"' in line]
     assert [r["path"] for r in requests] == ["/mot-de-passe/<token>"]
     assert token not in "\n".join(logs)
+
+
+def test_logs__formatter__odd_extra_values__still_one_json_line():
+    record = logging.LogRecord("guichet.web", logging.INFO, __file__, 1, "é", (), None)
+    record.huge = 2 ** 80  # beyond what the fast encoder takes
+    record.when = object()
+    record.text = "ligne\u2028deux"
+    entry = json.loads(JsonFormatter().format(record))
+    assert (entry["message"], entry["huge"], entry["text"]) == ("é", 2 ** 80, "ligne\u2028deux")
+    assert entry["when"].startswith("<object object")
