@@ -39,8 +39,9 @@ _VISIT_WITH_DOSSIER = (
 def _stamp(number: str, type_id: str, status: str, version: int, deadline: date | str,
            registry: Registry | None) -> DossierStamp:
     compiled = (registry or default_registry()).get(type_id)
-    pending = (compiled is not None and is_past(deadline, clock.today())
-               and deadline_transition(compiled.definition, status) is not None)
+    pending = (compiled is not None
+               and deadline_transition(compiled.definition, status) is not None
+               and is_past(deadline, clock.today()))
     return DossierStamp(number, type_id, status, version, settled=not pending)
 
 

@@ -114,9 +114,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     errors.init_app(app)  # first: the request id and the language, for every page
     i18n.init_app(app)
-    csrf.init_app(app)
+    csrf_tokens.init_app(app, csrf)  # CSRFProtect, checked for POST & co. only
     limits.init_app(app)
-    csrf_tokens.init_app(app)  # after CSRFProtect: its csrf_token replaces Flask-WTF's
     page_cache.init_app(app)
     htmx.init_app(app)
     auth.init_app(app)

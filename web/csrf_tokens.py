@@ -16,8 +16,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from cachetools import LRUCache
-from flask import Flask, current_app, g, session
-from flask_wtf.csrf import generate_csrf
+from flask import Flask, current_app, g, request, session
+from flask_wtf.csrf import CSRFProtect, generate_csrf
 
 FIELD = "csrf_token"  # Flask-WTF's default session key and form field
 
@@ -31,17 +31,19 @@ _lock = threading.Lock()
 
 def _signed_token() -> str:
     app = current_app
-    raw = session.get(FIELD)
-    if (raw is None or app.config.get("WTF_CSRF_TIME_LIMIT") is not None
+    if (app.config.get("WTF_CSRF_TIME_LIMIT") is not None
             or app.config.get("WTF_CSRF_FIELD_NAME", FIELD) != FIELD):
-        return generate_csrf()  # a new session's secret is made (and signed) there
-    key = (str(app.config.get("WTF_CSRF_SECRET_KEY") or app.secret_key), raw)
-    with _lock:
-        token = _signed.get(key)
-    if token is None:
-        token = generate_csrf()
+        return generate_csrf()
+    secret_key = str(app.config.get("WTF_CSRF_SECRET_KEY") or app.secret_key)
+    raw = session.get(FIELD)
+    if raw is not None:
         with _lock:
-            _signed[key] = token
+            token = _signed.get((secret_key, raw))
+        if token is not None:
+            return token
+    token = generate_csrf()  # makes the session's secret first if it has none
+    with _lock:
+        _signed[(secret_key, session[FIELD])] = token
     return token
 
 
@@ -71,7 +73,19 @@ def fill(parts: tuple[str, ...]) -> str:
     return csrf_token().join(parts)
 
 
-def init_app(app: Flask) -> None:
-    """After CSRFProtect: templates get this `csrf_token` instead of Flask-WTF's."""
+def init_app(app: Flask, protect: CSRFProtect) -> None:
+    """Call instead of CSRFProtect.init_app: templates get this `csrf_token`, and the
+    check runs for the methods it guards only. Flask-WTF's own hook works out, for every
+    GET too, whether the view is exempt before looking at the method; Flask-WTF documents
+    this way (WTF_CSRF_CHECK_DEFAULT off, `protect()` called from one's own hook)."""
+    app.config["WTF_CSRF_CHECK_DEFAULT"] = False
+    protect.init_app(app)
+    methods = app.config["WTF_CSRF_METHODS"]
+
+    @app.before_request
+    def _csrf_protect() -> None:
+        if request.method in methods and app.config["WTF_CSRF_ENABLED"]:
+            protect.protect(apply_exemptions=True)
+
     app.jinja_env.globals["csrf_token"] = csrf_token  # for macros, imported without context
     app.context_processor(lambda: {"csrf_token": csrf_token})

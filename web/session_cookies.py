@@ -86,7 +86,7 @@ class SessionInterface(SecureCookieSessionInterface):
 
     def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
         if session and not self.should_set_cookie(app, session):
-            if session.accessed:
-                response.vary.add("Cookie")
+            if session.accessed and "cookie" not in response.headers.get("Vary", "").lower():
+                response.vary.add("Cookie")  # (parses and rewrites the header)
             return
         super().save_session(app, session, response)

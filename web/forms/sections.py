@@ -34,7 +34,8 @@ from .page import SectionPage, load, merged, recap_for, recap_of, section_of, se
 
 PAGE, CONTENT = "forms/section.html", "forms/_section_page.html"
 FRAGMENT, REFRESHED = "forms/_section.html", "forms/_refresh.html"
-VARY = {"Vary": "HX-Request"}  # the full page and its fragment share one address
+# The full page and its fragment share one address; and each is the session's own.
+VARY = {"Vary": "HX-Request, Cookie"}
 
 
 def _version() -> int:
