@@ -26,10 +26,24 @@ htmx = HTMX()
 
 
 class GuichetFlask(Flask):
-    """Flask with one `storage.session` (Pony db_session) around each view's dispatch."""
+    """Flask with one `storage.session` (Pony db_session) around each view's dispatch.
+
+    `session_hooks` run inside that database session, after every before_request
+    hook and before the view; like a before_request hook, one may answer instead of
+    the view. The session check (web/sessions.py) is one: its read and the view's
+    share one database session instead of opening two.
+    """
+
+    @functools.cached_property
+    def session_hooks(self) -> list[Callable[[], ResponseReturnValue | None]]:
+        return []
 
     def dispatch_request(self) -> ResponseReturnValue:
         with storage.session():
+            for hook in self.session_hooks:
+                answer = hook()
+                if answer is not None:
+                    return answer
             return super().dispatch_request()
 
     def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:

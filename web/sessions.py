@@ -49,10 +49,11 @@ CONFLICT_ATTEMPTS = 3
 
 
 def init_app(app: Flask) -> None:
-    """Register the check; call after CSRFProtect so a rescue follows a valid token."""
+    """Register the check. It runs after every before_request hook (CSRF's among them,
+    so a rescue follows a valid token), inside the view's database session."""
     app.config.setdefault("SESSION_IDLE_MINUTES", 30)
     app.config.setdefault("SESSION_RESCUE_HOURS", 12)
-    app.before_request(_check_session)
+    app.session_hooks.append(_check_session)  # type: ignore[attr-defined]  # GuichetFlask
 
 
 # Activity is recorded to the minute: the session expires between 30 and 31 minutes
