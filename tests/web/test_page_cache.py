@@ -135,3 +135,14 @@ def test_section__cache_off__every_page_computed_alike(app, maria, renders):
     number = new_dossier(maria)
     assert section_html(maria, number) == section_html(maria, number)
     assert renders == ["identification"] * 3
+
+
+def test_section__other_query_strings__rendered_but_never_kept(maria, renders):
+    number = new_dossier(maria)
+    for n in range(3):
+        section_html(maria, number, query_string={"x": str(n)})
+        section_html(maria, number, query_string={"verifier": f"{n}x"})
+    assert len(renders) == 1 + 6
+    section_html(maria, number, query_string={"verifier": "1"})
+    section_html(maria, number, query_string={"verifier": "1"})
+    assert len(renders) == 1 + 6 + 1

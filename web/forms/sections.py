@@ -67,10 +67,16 @@ def _respond(page: SectionPage, fragment: str, status: int = 200,
     return _full_page(page, readonly=None, **context), status, VARY
 
 
+# The only query strings whose pages are kept: any other (the page links to its own
+# address) would let one applicant fill the cache with copies of one page.
+KEPT_QUERIES = frozenset({b"", b"verifier=1"})
+
+
 def _key(number: str, version: int) -> Hashable | None:
     """Everything the section page shows besides the dossier (its number and version);
-    None when this page must not be reused: it shows a one-time notice."""
-    if session.get("_flashes"):
+    None when this page must not be reused: it shows a one-time notice, or its address
+    has a query string of its own."""
+    if session.get("_flashes") or request.query_string not in KEPT_QUERIES:
         return None
     return (number, version, request.full_path, current_lang(), account_name(),
             unread_messages(), request.script_root)
