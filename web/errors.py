@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import secrets
 
-from flask import Flask, g, has_request_context, render_template
+from flask import Flask, g, render_template
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
@@ -17,6 +17,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
 import storage
 
 from . import logs
+from .logs import request_id
 
 log = logging.getLogger("guichet.web")
 
@@ -28,12 +29,8 @@ class RequestIdFilter(logging.Filter):
     """Adds `request_id` to every record (a dash outside requests)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = g.get("request_id", "-") if has_request_context() else "-"
+        record.request_id = request_id()
         return True
-
-
-def request_id() -> str:
-    return g.get("request_id", "-") if has_request_context() else "-"
 
 
 def _setup_logging(app: Flask) -> None:

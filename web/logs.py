@@ -31,10 +31,9 @@ _STANDARD = frozenset(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {
     "message", "asctime", "request_id", "taskName"}
 
 
-def _request_id() -> str:
+def request_id() -> str:
+    """The current request's id (web/errors.py assigns it), a dash outside requests."""
     return g.get("request_id", "-") if has_request_context() else "-"
-
-
 
 
 class JsonFormatter(logging.Formatter):
@@ -46,7 +45,7 @@ class JsonFormatter(logging.Formatter):
             "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname,
             "logger": record.name,
-            "request_id": getattr(record, "request_id", None) or _request_id(),
+            "request_id": getattr(record, "request_id", None) or request_id(),
             "message": record.getMessage(),
         }
         fields = vars(record)

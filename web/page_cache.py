@@ -7,9 +7,9 @@ same HTML. Each write to a dossier adds 1 to its version (storage's contract),
 so the HTML rendered from (number, version) stays right until the next write.
 A key also holds everything else the page shows (section, address, language,
 the applicant's name, the unread-message count, whether errors are shown, the
-mount point); the caller proves the dossier is the applicant's
-(storage.dossier_stamp) before every read, and never keeps a page that shows a
-one-time notice (a flashed message).
+mount point); the caller proves the dossier is the applicant's (the stamp that
+storage.visit reads with the session check) before every read, and never keeps
+a page that shows a one-time notice (a flashed message).
 
 Kept in the memory of each process, bounded, never in a shared store: a copy of
 applicants' answers in Redis would be one more place to protect. The cache
@@ -59,9 +59,6 @@ class PageCache:
             with self._lock:
                 self._entries[key] = parts
         return fill(parts)
-
-    def __len__(self) -> int:
-        return len(self._entries)
 
 
 def page_cache() -> PageCache:
