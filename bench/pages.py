@@ -174,8 +174,7 @@ def load(port: int, jobs: list[dict], seconds: float) -> tuple[float, int]:
     for p in procs:
         p.join()
     for k, part in enumerate(parts):
-        done, failed, versions = results[k]
-        for job, version in zip(part, versions, strict=True):
+        for job, version in zip(part, results[k][2], strict=True):
             if "version" in job:
                 job["version"] = version
     return sum(r[0] for r in results.values()) / seconds, sum(r[1] for r in results.values())
