@@ -17,7 +17,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
 import storage
 
 from . import logs
-from .logs import request_id
+from .logs import RequestIdFilter, request_id
 
 log = logging.getLogger("guichet.web")
 
@@ -25,19 +25,10 @@ FRIENDLY = {400: "bad_request", 403: "forbidden", 404: "not_found", 405: "not_al
             409: "conflict", 413: "too_large", 500: "server_error", 503: "unavailable"}
 
 
-class RequestIdFilter(logging.Filter):
-    """Adds `request_id` to every record (a dash outside requests)."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = request_id()
-        return True
-
-
 def _setup_logging(app: Flask) -> None:
     """JSON lines with the request id (web/logs.py) for the app's logger and for every
     `guichet.*` logger (web, request, mail, worker), which all propagate to `guichet`."""
     handler = logs.handler()
-    handler.addFilter(RequestIdFilter())
     for logger in (app.logger, logging.getLogger("guichet")):
         if not any(isinstance(f, RequestIdFilter) for h in logger.handlers for f in h.filters):
             logger.addHandler(handler)

@@ -4,6 +4,7 @@ no answer, no identity number, no password, no email, no name, no address."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import re
@@ -14,7 +15,7 @@ from flask import Flask
 
 from tests.web.conftest import IDENTIFICATION, MARIA, PASSWORD, RENDEZ_VOUS, Applicant
 from web.errors import RequestIdFilter
-from web.logs import JsonFormatter
+from web.logs import JsonFormatter, StderrHandler
 from web.mailer import LogTransport, send_pending
 from web.worker import render_pending_documents
 
@@ -148,3 +149,37 @@ def test_logs__formatter__odd_extra_values__still_one_json_line():
     entry = json.loads(JsonFormatter().format(record))
     assert (entry["message"], entry["huge"], entry["text"]) == ("é", 2 ** 80, "ligne\u2028deux")
     assert entry["when"].startswith("<object object")
+
+
+def _without_timing(line: str) -> list[tuple[str, object]]:
+    entry = json.loads(line)
+    return [(k, v) for k, v in entry.items() if k not in ("time", "request_id", "duration_ms")]
+
+
+def test_logs__request_line_written_directly__same_line_as_through_a_record(
+        app, client, capsys, monkeypatch):
+    """With only the portal's handler listening (production), the request line skips the
+    LogRecord; it must read exactly as the formatter writes it for a record."""
+    guichet = logging.getLogger("guichet")  # pytest adds its own handlers: take them off
+    monkeypatch.setattr(guichet, "handlers",
+                        [h for h in guichet.handlers if isinstance(h, StderrHandler)])
+    made: list[str] = []
+    make_record = logging.Logger.makeRecord
+    monkeypatch.setattr(logging.Logger, "makeRecord",
+                        lambda self, *a, **k: made.append(self.name) or make_record(self, *a, **k))
+    capsys.readouterr()
+    response = client.get("/connexion?x=" + SECRET_QUERY)
+    assert "guichet.request" not in made
+    direct = [line for line in capsys.readouterr().err.splitlines() if '"guichet.request"' in line]
+    assert len(direct) == 1
+    entry = json.loads(direct[0])
+    assert entry["request_id"] == response.headers["X-Request-Id"]
+    assert isinstance(entry["duration_ms"], float) and entry["time"].endswith("+00:00")
+
+    with contextlib.contextmanager(capture_logs)(app) as kept:  # another handler: a record
+        client.get("/connexion?x=" + SECRET_QUERY)
+    through_record = [line for line in kept if '"guichet.request"' in line]
+    assert len(through_record) == 1 and "guichet.request" in made
+    assert _without_timing(direct[0]) == _without_timing(through_record[0])
+    assert list(json.loads(through_record[0])) == list(entry)  # same keys, same order
+    assert SECRET_QUERY not in direct[0]
