@@ -1,6 +1,7 @@
 """Request ids, logging and friendly error pages (never a traceback for the applicant).
 
-Every request gets an id, sent back in `X-Request-Id`, written in every log line
+Every request gets an id, sent back in `X-Request-Id` (web/security.py adds it
+with the other headers), written in every log line
 of that request and shown on error pages so support can find the log.
 """
 
@@ -71,11 +72,6 @@ def init_app(app: Flask) -> None:
     @app.before_request
     def _assign_request_id() -> None:
         g.request_id = secrets.token_hex(8)  # 64 random bits, as 16 hex digits
-
-    @app.after_request
-    def _send_request_id(response):
-        response.headers["X-Request-Id"] = request_id()
-        return response
 
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(InternalServerError, _server_error)

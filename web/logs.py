@@ -19,11 +19,12 @@ import logging
 import sys
 import time
 import traceback
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 import orjson
-from flask import Flask, Response, g, has_request_context, request
+from flask import Flask, Request, Response, g, has_request_context, request
 
 request_log = logging.getLogger("guichet.request")
 
@@ -129,18 +130,30 @@ def _only_ours(logger: logging.Logger) -> list[StderrHandler] | None:
     return found
 
 
-def _start() -> None:
-    g.request_started = time.perf_counter()
+STARTED = "guichet.started"  # the WSGI environ's key for the request's start time
+
+
+class _Timed:
+    """Notes when a request reached the app, before Flask sees it (its duration then
+    counts the request context too, and no before_request hook is needed)."""
+
+    def __init__(self, wsgi_app: Callable[..., Any]) -> None:
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        environ[STARTED] = time.perf_counter()
+        return self.wsgi_app(environ, start_response)
 
 
 # URL parts that are credentials (a password-reset link): never written to a log.
 SECRET_ARGS = frozenset({"token"})
 
 
-def logged_path() -> str:
+def logged_path(req: Request | None = None) -> str:
     """The request's path with every secret part replaced by its name."""
-    path = request.path
-    for name, value in (request.view_args or {}).items():
+    req = req or request._get_current_object()  # type: ignore[attr-defined]
+    path = req.path
+    for name, value in (req.view_args or {}).items():
         if name in SECRET_ARGS and isinstance(value, str) and value:
             path = path.replace(value, f"<{name}>")
     return path
@@ -154,10 +167,11 @@ def _line(response: Response) -> Response:
     search of the call stack for a caller's file and line, which no line shows."""
     if not request_log.isEnabledFor(logging.INFO):
         return response
-    started = g.get("request_started")
+    req = request._get_current_object()  # type: ignore[attr-defined]  # once, not 5 times
+    started = req.environ.get(STARTED)
     duration = round((time.perf_counter() - started) * 1000, 1) if started else None
-    fields = {"method": request.method, "path": logged_path(), "status": response.status_code,
-              "duration_ms": duration, "endpoint": request.endpoint or "-"}
+    fields = {"method": req.method, "path": logged_path(req), "status": response.status_code,
+              "duration_ms": duration, "endpoint": req.endpoint or "-"}
     ours = _only_ours(request_log)
     if ours is None:
         request_log.handle(request_log.makeRecord(
@@ -171,6 +185,6 @@ def _line(response: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
-    """The request line. Its start time is taken by the very first before_request."""
-    app.before_request_funcs.setdefault(None, []).insert(0, _start)
+    """The request line, timed from the request's arrival at the app."""
+    app.wsgi_app = _Timed(app.wsgi_app)  # type: ignore[method-assign]
     app.after_request(_line)

@@ -34,6 +34,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from engine.compile import DEFAULT_MAX_LENGTH
 from engine.model import Field, Section
 
+from .logs import request_id
+
 MAX_BODY_BYTES = 256 * 1024
 
 CSP = "; ".join((
@@ -74,10 +76,12 @@ _LOWER = {name.lower(): (name, value) for name, value in HEADERS.items()}
 
 
 def _headers(response: Response) -> Response:
-    """Add every header of HEADERS the view did not set (one pass over the response's
-    headers: werkzeug's setdefault costs a lookup, and a KeyError, per name)."""
+    """Add every header of HEADERS the view did not set, and the request's id (one pass
+    over the response's headers: werkzeug's setdefault costs a lookup, and a KeyError,
+    per name)."""
     present = {name.lower() for name, _ in response.headers}
-    response.headers.extend([pair for lower, pair in _LOWER.items() if lower not in present])
+    response.headers.extend([pair for lower, pair in _LOWER.items() if lower not in present]
+                            + [("X-Request-Id", request_id())])
     if request.is_secure and "strict-transport-security" not in present:
         response.headers["Strict-Transport-Security"] = HSTS
     return response
