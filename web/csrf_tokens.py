@@ -15,7 +15,6 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from cachetools import LRUCache
 from flask import Flask, current_app, g, request, session
 from flask_wtf.csrf import CSRFProtect, generate_csrf
 
@@ -25,36 +24,47 @@ FIELD = "csrf_token"  # Flask-WTF's default session key and form field
 # be filled with the token of the applicant who typed it).
 MARKER = f"csrf-{secrets.token_hex(16)}"
 
-_signed: LRUCache[tuple[str, str], str] = LRUCache(maxsize=10_000)
+SIGNED_SIZE = 10_000  # sessions whose signed token is kept (~0.2 kB each)
+# (signing key, session's secret) -> signed token. Oldest first out: forgetting one only
+# means signing that session's secret again, into a token as valid as the first.
+_signed: dict[tuple[str, str], str] = {}
 _lock = threading.Lock()
 
 
+def _keep(key: tuple[str, str], token: str) -> None:
+    with _lock:
+        while len(_signed) >= SIGNED_SIZE:
+            del _signed[next(iter(_signed))]
+        _signed[key] = token
+
+
 def _signed_token() -> str:
-    app = current_app
-    if (app.config.get("WTF_CSRF_TIME_LIMIT") is not None
-            or app.config.get("WTF_CSRF_FIELD_NAME", FIELD) != FIELD):
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    config = app.config
+    if (config.get("WTF_CSRF_TIME_LIMIT") is not None
+            or config.get("WTF_CSRF_FIELD_NAME", FIELD) != FIELD):
         return generate_csrf()
-    secret_key = str(app.config.get("WTF_CSRF_SECRET_KEY") or app.secret_key)
-    raw = session.get(FIELD)
+    secret_key = str(config.get("WTF_CSRF_SECRET_KEY") or app.secret_key)
+    current = session._get_current_object()  # type: ignore[attr-defined]
+    raw = current.get(FIELD)
     if raw is not None:
-        with _lock:
-            token = _signed.get((secret_key, raw))
+        token = _signed.get((secret_key, raw))  # one dict read: atomic, no lock needed
         if token is not None:
             return token
     token = generate_csrf()  # makes the session's secret first if it has none
-    with _lock:
-        _signed[(secret_key, session[FIELD])] = token
+    _keep((secret_key, current[FIELD]), token)
     return token
 
 
 def csrf_token() -> str:
     """This session's token (once per request: a page asks several times); the marker
     while a page is rendered for reuse."""
-    if g.get("_guichet_for_cache"):
+    request_globals = g._get_current_object()  # type: ignore[attr-defined]
+    if getattr(request_globals, "_guichet_for_cache", False):
         return MARKER
-    token = g.get("_guichet_csrf")
+    token = getattr(request_globals, "_guichet_csrf", None)
     if token is None:
-        token = g._guichet_csrf = _signed_token()
+        token = request_globals._guichet_csrf = _signed_token()
     return token
 
 
@@ -79,7 +89,10 @@ def init_app(app: Flask, protect: CSRFProtect) -> None:
     GET too, whether the view is exempt before looking at the method; Flask-WTF documents
     this way (WTF_CSRF_CHECK_DEFAULT off, `protect()` called from one's own hook)."""
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False
+    hooks = app.before_request_funcs.setdefault(None, [])
+    kept = list(hooks)
     protect.init_app(app)
+    hooks[:] = kept  # Flask-WTF's own hook would only find WTF_CSRF_CHECK_DEFAULT off
     methods = app.config["WTF_CSRF_METHODS"]
 
     @app.before_request

@@ -132,26 +132,30 @@ def to_login(next_url: str | None = None) -> ResponseReturnValue:
 
 
 def _check_session() -> ResponseReturnValue | None:
-    if request.endpoint == "static" or "account_id" not in session:
+    # Every request passes here: the request, session and g are looked up once each.
+    req = request._get_current_object()  # type: ignore[attr-defined]
+    current = session._get_current_object()  # type: ignore[attr-defined]
+    if req.endpoint == "static" or "account_id" not in current:
         return None
-    sid = session.get("sid")
+    sid = current.get("sid")
     # A dossier's address: its stamp comes along in the same read (web/context.py).
-    number = (request.view_args or {}).get("number")
-    visit = storage.visit(sid, session["account_id"],
+    number = (req.view_args or {}).get("number")
+    visit = storage.visit(sid, current["account_id"],
                           number if isinstance(number, str) else None) if sid else None
     if visit is None or visit.ended:
         _clear()  # a logged-out (or pre-sid) cookie: anonymous from here on
         return None
-    g.visit = visit
-    g.unread_messages = visit.unread_messages  # the envelope's number, read along
+    request_globals = g._get_current_object()  # type: ignore[attr-defined]
+    request_globals.visit = visit
+    request_globals.unread_messages = visit.unread_messages  # the envelope's number
     now = _now()
     try:
-        idle = now - int(session.get("seen", 0))
+        idle = now - int(current.get("seen", 0))
     except (TypeError, ValueError):
         idle = now
     if idle <= _idle_limit():
         if idle >= SEEN_RESOLUTION:  # re-sign the cookie once a minute, not every request
-            session["seen"] = now
+            current["seen"] = now
         return None
     return _expire(idle)
 
