@@ -4,7 +4,7 @@ Flask verifies the session cookie on every request: a new serializer, base64,
 zlib, an HMAC and tagged JSON, about a tenth of what a reused section page
 costs in all. A browser sends the same cookie value for many requests, and the
 same bytes always verify the same way, so what a verified value holds is kept
-(bounded LRU, per secret key) and only the age check is done again: each
+(bounded, oldest out first, per secret key) and only the age check is done again: each
 request gets its own copy of the session, and an expired
 cookie is refused exactly as Flask refuses it. A cookie that is not
 byte-for-byte one already verified goes through Flask's full check.
@@ -17,10 +17,9 @@ from __future__ import annotations
 
 import copy
 import threading
-from datetime import UTC, datetime
+import time
 from typing import Any
 
-from cachetools import LRUCache
 from flask import Flask, Request, Response, request
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface, SessionMixin
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -40,8 +39,9 @@ def _copy(data: dict[str, Any]) -> dict[str, Any]:
 class SessionInterface(SecureCookieSessionInterface):
     def __init__(self) -> None:
         self._serializers: dict[tuple[Any, ...], URLSafeTimedSerializer] = {}
-        self._verified: LRUCache[tuple[Any, ...], tuple[dict[str, Any], datetime]] = LRUCache(
-            maxsize=VERIFIED_SIZE)
+        # (keys, cookie value) -> (its data, when it was signed, epoch seconds). Oldest
+        # first out: a value forgotten is only verified again in full.
+        self._verified: dict[tuple[Any, ...], tuple[dict[str, Any], float]] = {}
         self._lock = threading.Lock()
 
     def get_cookie_secure(self, app: Flask) -> bool:
@@ -68,21 +68,25 @@ class SessionInterface(SecureCookieSessionInterface):
             return super().open_session(app, request)
         max_age = int(app.permanent_session_lifetime.total_seconds())
         key = (self._keys(app), value)
-        with self._lock:
-            verified = self._verified.get(key)
+        verified = self._verified.get(key)  # one dict read: atomic, no lock needed
         if verified is not None:
             data, signed_at = verified
-            if 0 <= (datetime.now(UTC) - signed_at).total_seconds() <= max_age:
+            if 0 <= time.time() - signed_at <= max_age:  # as itsdangerous checks the age
                 return self.session_class(_copy(data))
         serializer = self.get_signing_serializer(app)
         assert serializer is not None
         try:
-            data, signed_at = serializer.loads(value, max_age=max_age, return_timestamp=True)
+            data, signed = serializer.loads(value, max_age=max_age, return_timestamp=True)
         except BadSignature:
             return self.session_class()
-        with self._lock:
-            self._verified[key] = (_copy(data), signed_at)
+        self._keep(key, (_copy(data), signed.timestamp()))
         return self.session_class(data)
+
+    def _keep(self, key: tuple[Any, ...], verified: tuple[dict[str, Any], float]) -> None:
+        with self._lock:
+            while len(self._verified) >= VERIFIED_SIZE:
+                del self._verified[next(iter(self._verified))]
+            self._verified[key] = verified
 
     def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
         if session and not self.should_set_cookie(app, session):
