@@ -78,9 +78,9 @@ def marking_csrf() -> Iterator[None]:
         g._guichet_for_cache = False
 
 
-def fill(parts: tuple[str, ...]) -> str:
-    """A page split at the marker, joined with this request's token."""
-    return csrf_token().join(parts)
+def fill(parts: tuple[bytes, ...]) -> bytes:
+    """A page, encoded and split at the marker, joined with this request's token."""
+    return csrf_token().encode("ascii").join(parts)
 
 
 def init_app(app: Flask, protect: CSRFProtect) -> None:

@@ -18,6 +18,9 @@ belongs to one app, hence to one registry of definitions.
 A session's CSRF token is the one part of such a page that is not the
 dossier's: pages rendered for the cache hold a marker where the token goes, and
 every use puts the requesting session's token there.
+
+Pages are kept encoded (UTF-8): a French page is not ASCII, and encoding 8 kB
+of it anew for every response cost as much as looking it up.
 """
 
 from __future__ import annotations
@@ -40,10 +43,10 @@ class PageCache:
 
     def __init__(self, size: int) -> None:
         self.enabled = size > 0
-        self._entries: LRUCache[Hashable, tuple[str, ...]] = LRUCache(maxsize=max(size, 1))
+        self._entries: LRUCache[Hashable, tuple[bytes, ...]] = LRUCache(maxsize=max(size, 1))
         self._lock = threading.Lock()
 
-    def get(self, key: Hashable) -> str | None:
+    def get(self, key: Hashable) -> bytes | None:
         """The page kept under `key`, with this request's CSRF token, or None."""
         if not self.enabled:
             return None
@@ -51,10 +54,10 @@ class PageCache:
             parts = self._entries.get(key)
         return None if parts is None else fill(parts)
 
-    def keep(self, key: Hashable | None, html: str) -> str:
+    def keep(self, key: Hashable | None, html: str) -> bytes:
         """Keep `html`, rendered under `csrf_tokens.marking_csrf`, under `key` (unless None);
-        returns it with this request's CSRF token."""
-        parts = tuple(html.split(MARKER))
+        returns it, encoded, with this request's CSRF token."""
+        parts = tuple(html.encode("utf-8").split(MARKER.encode("ascii")))
         if key is not None and self.enabled:
             with self._lock:
                 self._entries[key] = parts

@@ -50,6 +50,9 @@ def test_section__opened_twice_unchanged__second_page_reused_same_html(maria, re
     second = section_html(maria, number)
     assert renders == ["identification", "identification"]  # the one with the notice, then one
     assert second == first
+    reused = maria.get(maria.section_url(number, "identification"))  # kept encoded: UTF-8
+    assert reused.content_type == "text/html; charset=utf-8"
+    assert "Accompagnement Québec" in reused.get_data(as_text=True)
 
 
 def test_section__saved_then_opened__new_answers_shown_not_the_kept_page(maria, renders):

@@ -83,7 +83,7 @@ def _key(number: str, version: int) -> Hashable | None:
             unread_messages(), req.script_root)
 
 
-def _reused(number: str) -> str | None:
+def _reused(number: str) -> bytes | None:
     """The page as rendered before for this version of the dossier, if it was (one small
     read instead of the dossier's answers, the engine and the templates)."""
     stamp = dossier_stamp(number)
