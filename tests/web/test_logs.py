@@ -183,3 +183,14 @@ def test_logs__request_line_written_directly__same_line_as_through_a_record(
     assert _without_timing(direct[0]) == _without_timing(through_record[0])
     assert list(json.loads(through_record[0])) == list(entry)  # same keys, same order
     assert SECRET_QUERY not in direct[0]
+
+
+def test_logs__request_logger_disabled_by_a_logging_config__no_request_line(
+        client, capsys, monkeypatch):
+    guichet = logging.getLogger("guichet")
+    monkeypatch.setattr(guichet, "handlers",
+                        [h for h in guichet.handlers if isinstance(h, StderrHandler)])
+    monkeypatch.setattr(logging.getLogger("guichet.request"), "disabled", True)
+    capsys.readouterr()
+    assert client.get("/connexion").status_code == 200
+    assert '"guichet.request"' not in capsys.readouterr().err
