@@ -65,7 +65,7 @@ class DossierStamp:
 class Visit:
     """What a logged-in page needs to know besides its own data (storage/visits.py)."""
 
-    ended: bool  # the session was logged out: its cookie is refused
+    ended: bool  # logged out, or the password was reset since: its cookie is refused
     unread_messages: int  # the number on the envelope
     number: str | None = None  # the dossier asked about, if any
     dossier: DossierStamp | None = None  # its stamp; None if not the account's

@@ -1,22 +1,22 @@
 """The small reads every page makes, each one round trip with no entity loaded.
 
 A logged-in page must know whether its session was ended (logout holds in every
-process) and how many messages are unread (the envelope); a page about a dossier
-also needs the dossier's stamp, its (number, version), to reuse what was rendered
-from that version (web/page_cache.py). `visit` answers all three in one
-statement when the address names a dossier, so such a page reads the database
-once on the way in.
+process, and a password reset ends every session opened before it) and how many
+messages are unread (the envelope); a page about a dossier also needs the
+dossier's stamp, its (number, version), to reuse what was rendered from that
+version (web/page_cache.py). `visit` answers all three in one statement when the
+address names a dossier, so such a page reads the database once on the way in.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from engine import Registry
 from engine.workflow import deadline_transition
 
-from .clock import clock
+from .clock import clock, from_db
 from .db import read_rows
 from .errors import NotFound
 from .expiry import is_past
@@ -28,7 +28,9 @@ from .views import DossierStamp, Visit
 _STAMP = "SELECT type_id, status, version, deadline FROM dossier" \
          " WHERE number = $number AND owner_id = $account_id"
 _ACCOUNT = ("EXISTS (SELECT 1 FROM ended_session WHERE sid_hash = $key),"
-            " (SELECT COUNT(*) FROM message WHERE account_id = $account_id AND read_at IS NULL)")
+            " (SELECT COUNT(*) FROM message WHERE account_id = $account_id AND read_at IS NULL),"
+            # when the password was last reset: every session opened before is over
+            " (SELECT MAX(used_at) FROM password_reset_token WHERE account_id = $account_id)")
 _VISIT = f"SELECT {_ACCOUNT}"
 _VISIT_WITH_DOSSIER = (
     f"SELECT {_ACCOUNT}, d.type_id, d.status, d.version, d.deadline"
@@ -56,16 +58,29 @@ def dossier_stamp(account_id: int, number: str,
     return _stamp(number, *rows[0], registry)
 
 
+def _reset_since(reset_at: datetime | str | None, opened_at: float | None) -> bool:
+    """Whether the password was reset after the session was opened (at `opened_at`, epoch
+    seconds; None for a session that never said, which is then taken as older)."""
+    if reset_at is None:
+        return False
+    if isinstance(reset_at, str):  # SQLite's text, from a raw read
+        reset_at = datetime.fromisoformat(reset_at)
+    reset = from_db(reset_at)
+    assert reset is not None
+    return opened_at is None or reset.timestamp() > opened_at
+
+
 @transaction(write=False)
 def visit(sid: str, account_id: int, number: str | None = None,
-          registry: Registry | None = None) -> Visit:
-    """Whether the session `sid` was ended, the account's unread-message count, and, when
+          registry: Registry | None = None, *, opened_at: float | None = None) -> Visit:
+    """Whether the session `sid`, opened at `opened_at` (epoch seconds), is over (logged
+    out, or the password was reset since), the account's unread-message count, and, when
     `number` is given, that dossier's stamp (None if it is not the account's)."""
     params: dict[str, Any] = {"key": session_key(sid), "account_id": account_id}
     if number is None:
-        ended, unread = read_rows(_VISIT, params)[0]
-        return Visit(bool(ended), int(unread))
+        ended, unread, reset_at = read_rows(_VISIT, params)[0]
+        return Visit(bool(ended) or _reset_since(reset_at, opened_at), int(unread))
     params["number"] = number = number.strip()
-    ended, unread, *dossier = read_rows(_VISIT_WITH_DOSSIER, params)[0]
+    ended, unread, reset_at, *dossier = read_rows(_VISIT_WITH_DOSSIER, params)[0]
     stamp = _stamp(number, *dossier, registry) if dossier[0] is not None else None
-    return Visit(bool(ended), int(unread), number, stamp)
+    return Visit(bool(ended) or _reset_since(reset_at, opened_at), int(unread), number, stamp)

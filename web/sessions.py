@@ -9,6 +9,10 @@ alone are added here:
 - **Logout that sticks**: the `sid` is recorded as ended in the database
   (storage.end_session), so a copy of the cookie taken before logout is refused
   by every server process.
+- **A password reset ends every session**: the cookie says when its session was
+  opened, and a session opened before the account's last password reset is
+  refused ("Mot de passe oublié ?" is also what someone does who fears their
+  account is being used).
 - **Idle timeout** (SESSION_IDLE_MINUTES, 30): the cookie carries the time of
   the last request (`seen`, by storage.clock); past the limit any page sends to
   the login page with a message. If the expired request was a section being
@@ -100,6 +104,7 @@ def renew(account_id: int) -> None:
     session["account_id"] = account_id
     session["sid"] = secrets.token_urlsafe(24)
     session["seen"] = _now()
+    session["opened"] = storage.clock.now().timestamp()  # a later password reset ends it
 
 
 def end() -> None:
@@ -140,8 +145,10 @@ def _check_session() -> ResponseReturnValue | None:
     sid = current.get("sid")
     # A dossier's address: its stamp comes along in the same read (web/context.py).
     number = (req.view_args or {}).get("number")
-    visit = storage.visit(sid, current["account_id"],
-                          number if isinstance(number, str) else None) if sid else None
+    opened = current.get("opened")
+    visit = storage.visit(sid, current["account_id"], number if isinstance(number, str) else None,
+                          opened_at=opened if isinstance(opened, int | float) else None
+                          ) if sid else None
     if visit is None or visit.ended:
         _clear()  # a logged-out (or pre-sid) cookie: anonymous from here on
         return None

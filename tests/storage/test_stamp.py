@@ -90,3 +90,23 @@ def test_visit__with_a_dossier_number__its_stamp_read_along(
 def test_visit__with_a_dossier_number__ended_session_still_ended(account, draft):
     storage.end_session("sid-1", storage.clock.now() + timedelta(hours=1))
     assert storage.visit("sid-1", account.id, draft.number).ended
+
+
+def test_visit__password_reset__sessions_opened_before_ended_later_ones_not(
+        account, make_account, draft):
+    stranger = make_account()
+    before = storage.clock.now().timestamp()
+    assert not storage.visit("sid-1", account.id, opened_at=before).ended
+    assert not storage.visit("sid-1", account.id, opened_at=None).ended  # no reset yet
+    started = storage.start_password_reset(account.email)
+    assert not storage.visit("sid-1", account.id, opened_at=before).ended  # link only asked
+    storage.clock.set(storage.clock.now() + timedelta(minutes=5))
+    storage.reset_password(started.token, "new-hash")
+    after = storage.clock.now().timestamp()
+    storage.clock.set(storage.clock.now() + timedelta(minutes=1))
+    assert storage.visit("sid-1", account.id, opened_at=before).ended
+    assert storage.visit("sid-1", account.id, draft.number, opened_at=before).ended
+    assert storage.visit("sid-1", account.id, opened_at=None).ended  # says nothing: older
+    assert not storage.visit("sid-2", account.id, opened_at=after).ended  # logged in since
+    assert not storage.visit("sid-2", account.id, draft.number, opened_at=after).ended
+    assert not storage.visit("sid-3", stranger.id, opened_at=before).ended

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 import storage
 from storage.outbox import recent_emails
-from tests.web.conftest import MARIA, PASSWORD
+from tests.web.conftest import MARIA, PASSWORD, Applicant
 from web.mailer import send_pending, transport_for
 
 NEW_PASSWORD = "un-tout-nouveau-secret-2026"
@@ -165,3 +165,22 @@ def test_reset__email_through_smtp__the_received_link_works(maria, smtp):
     path = LINK.search(received.body).group(1)
     assert set_password(maria, path).status_code == 302
     assert logged_in_with(maria, NEW_PASSWORD)
+
+
+def test_reset__sessions_open_elsewhere__ended_even_on_a_kept_page_new_login_works(
+        app, maria):
+    number = maria.create_dossier()
+    section = maria.section_url(number, "identification")
+    maria.get(section)  # the one with the "created" notice
+    assert maria.get(section).status_code == 200  # this one is kept (web/page_cache.py)
+    assert maria.get(section).status_code == 200  # and reused
+    elsewhere = Applicant(app.test_client())  # e.g. whoever fears the account is used
+    ask_link(elsewhere)
+    assert set_password(elsewhere, link_path()).status_code == 302
+
+    response = maria.get(section)
+    assert response.status_code == 302 and response.location.startswith("/connexion")
+    assert maria.get("/dossiers/").status_code == 302  # and stays logged out
+    assert maria.login(MARIA["email"], NEW_PASSWORD).status_code == 302
+    assert maria.get(section).status_code == 200
+    assert maria.get("/dossiers/").status_code == 200
