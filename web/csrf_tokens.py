@@ -11,12 +11,13 @@ kept and shown again; Flask-WTF checks it exactly as before.
 from __future__ import annotations
 
 import secrets
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from flask import Flask, current_app, g, request, session
 from flask_wtf.csrf import CSRFProtect, generate_csrf
+
+from .memo import Memo
 
 FIELD = "csrf_token"  # Flask-WTF's default session key and form field
 
@@ -25,17 +26,9 @@ FIELD = "csrf_token"  # Flask-WTF's default session key and form field
 MARKER = f"csrf-{secrets.token_hex(16)}"
 
 SIGNED_SIZE = 10_000  # sessions whose signed token is kept (~0.2 kB each)
-# (signing key, session's secret) -> signed token. Oldest first out: forgetting one only
-# means signing that session's secret again, into a token as valid as the first.
-_signed: dict[tuple[str, str], str] = {}
-_lock = threading.Lock()
-
-
-def _keep(key: tuple[str, str], token: str) -> None:
-    with _lock:
-        while len(_signed) >= SIGNED_SIZE:
-            del _signed[next(iter(_signed))]
-        _signed[key] = token
+# (signing key, session's secret) -> signed token. A token forgotten is signed again,
+# into one as valid as the first.
+_signed: Memo[tuple[str, str], str] = Memo(SIGNED_SIZE)
 
 
 def _signed_token() -> str:
@@ -48,11 +41,11 @@ def _signed_token() -> str:
     current = session._get_current_object()  # type: ignore[attr-defined]
     raw = current.get(FIELD)
     if raw is not None:
-        token = _signed.get((secret_key, raw))  # one dict read: atomic, no lock needed
+        token = _signed.get((secret_key, raw))
         if token is not None:
             return token
     token = generate_csrf()  # makes the session's secret first if it has none
-    _keep((secret_key, current[FIELD]), token)
+    _signed.put((secret_key, current[FIELD]), token)
     return token
 
 

@@ -16,13 +16,14 @@ every attribute before noticing, hence the early return.
 from __future__ import annotations
 
 import copy
-import threading
 import time
 from typing import Any
 
 from flask import Flask, Request, Response, request
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface, SessionMixin
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from .memo import Memo
 
 VERIFIED_SIZE = 10_000  # cookie values (~0.5 kB each with their JSON)
 
@@ -39,10 +40,10 @@ def _copy(data: dict[str, Any]) -> dict[str, Any]:
 class SessionInterface(SecureCookieSessionInterface):
     def __init__(self) -> None:
         self._serializers: dict[tuple[Any, ...], URLSafeTimedSerializer] = {}
-        # (keys, cookie value) -> (its data, when it was signed, epoch seconds). Oldest
-        # first out: a value forgotten is only verified again in full.
-        self._verified: dict[tuple[Any, ...], tuple[dict[str, Any], float]] = {}
-        self._lock = threading.Lock()
+        # (keys, cookie value) -> (its data, when it was signed, epoch seconds); a value
+        # forgotten is only verified again in full.
+        self._verified: Memo[tuple[Any, ...], tuple[dict[str, Any], float]] = Memo(
+            VERIFIED_SIZE)
 
     def get_cookie_secure(self, app: Flask) -> bool:
         if super().get_cookie_secure(app) or app.config.get("PREFERRED_URL_SCHEME") == "https":
@@ -68,7 +69,7 @@ class SessionInterface(SecureCookieSessionInterface):
             return super().open_session(app, request)
         max_age = int(app.permanent_session_lifetime.total_seconds())
         key = (self._keys(app), value)
-        verified = self._verified.get(key)  # one dict read: atomic, no lock needed
+        verified = self._verified.get(key)
         if verified is not None:
             data, signed_at = verified
             if 0 <= time.time() - signed_at <= max_age:  # as itsdangerous checks the age
@@ -79,14 +80,8 @@ class SessionInterface(SecureCookieSessionInterface):
             data, signed = serializer.loads(value, max_age=max_age, return_timestamp=True)
         except BadSignature:
             return self.session_class()
-        self._keep(key, (_copy(data), signed.timestamp()))
+        self._verified.put(key, (_copy(data), signed.timestamp()))
         return self.session_class(data)
-
-    def _keep(self, key: tuple[Any, ...], verified: tuple[dict[str, Any], float]) -> None:
-        with self._lock:
-            while len(self._verified) >= VERIFIED_SIZE:
-                del self._verified[next(iter(self._verified))]
-            self._verified[key] = verified
 
     def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
         if session and not self.should_set_cookie(app, session):
