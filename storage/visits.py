@@ -25,15 +25,17 @@ from .sessions import session_key
 from .tx import transaction
 from .views import DossierStamp, Visit
 
-_STAMP = "SELECT type_id, status, version, deadline FROM dossier" \
-         " WHERE number = $number AND owner_id = $account_id"
+# What a stamp is made of, in `_stamp`'s order.
+_DOSSIER_COLUMNS = ("type_id", "status", "version", "deadline")
+_STAMP = (f"SELECT {', '.join(_DOSSIER_COLUMNS)} FROM dossier"
+          " WHERE number = $number AND owner_id = $account_id")
 _ACCOUNT = ("EXISTS (SELECT 1 FROM ended_session WHERE sid_hash = $key),"
             " (SELECT COUNT(*) FROM message WHERE account_id = $account_id AND read_at IS NULL),"
             # when the password was last reset: every session opened before is over
             " (SELECT MAX(used_at) FROM password_reset_token WHERE account_id = $account_id)")
 _VISIT = f"SELECT {_ACCOUNT}"
 _VISIT_WITH_DOSSIER = (
-    f"SELECT {_ACCOUNT}, d.type_id, d.status, d.version, d.deadline"
+    f"SELECT {_ACCOUNT}, {', '.join(f'd.{c}' for c in _DOSSIER_COLUMNS)}"
     " FROM (SELECT 1 AS one) AS visit"
     " LEFT JOIN dossier d ON d.number = $number AND d.owner_id = $account_id")
 
@@ -77,10 +79,9 @@ def visit(sid: str, account_id: int, number: str | None = None,
     out, or the password was reset since), the account's unread-message count, and, when
     `number` is given, that dossier's stamp (None if it is not the account's)."""
     params: dict[str, Any] = {"key": session_key(sid), "account_id": account_id}
-    if number is None:
-        ended, unread, reset_at = read_rows(_VISIT, params)[0]
-        return Visit(bool(ended) or _reset_since(reset_at, opened_at), int(unread))
-    params["number"] = number = number.strip()
-    ended, unread, reset_at, *dossier = read_rows(_VISIT_WITH_DOSSIER, params)[0]
-    stamp = _stamp(number, *dossier, registry) if dossier[0] is not None else None
+    if number is not None:
+        params["number"] = number = number.strip()
+    ended, unread, reset_at, *dossier = read_rows(
+        _VISIT if number is None else _VISIT_WITH_DOSSIER, params)[0]
+    stamp = _stamp(number, *dossier, registry) if dossier and dossier[0] is not None else None
     return Visit(bool(ended) or _reset_since(reset_at, opened_at), int(unread), number, stamp)

@@ -136,6 +136,14 @@ def to_login(next_url: str | None = None) -> ResponseReturnValue:
     return redirect(target)
 
 
+def _visit(sid: str, account_id: int, req: Any, opened: Any) -> storage.Visit:
+    """The session's visit read; on a dossier's address, the dossier's stamp comes along
+    in the same read (web/context.py)."""
+    number = (req.view_args or {}).get("number")
+    return storage.visit(sid, account_id, number if isinstance(number, str) else None,
+                         opened_at=opened if isinstance(opened, int | float) else None)
+
+
 def _check_session() -> ResponseReturnValue | None:
     # Every request passes here: the request, session and g are looked up once each.
     req = request._get_current_object()  # type: ignore[attr-defined]
@@ -143,12 +151,7 @@ def _check_session() -> ResponseReturnValue | None:
     if req.endpoint == "static" or "account_id" not in current:
         return None
     sid = current.get("sid")
-    # A dossier's address: its stamp comes along in the same read (web/context.py).
-    number = (req.view_args or {}).get("number")
-    opened = current.get("opened")
-    visit = storage.visit(sid, current["account_id"], number if isinstance(number, str) else None,
-                          opened_at=opened if isinstance(opened, int | float) else None
-                          ) if sid else None
+    visit = _visit(sid, current["account_id"], req, current.get("opened")) if sid else None
     if visit is None or visit.ended:
         _clear()  # a logged-out (or pre-sid) cookie: anonymous from here on
         return None
