@@ -290,9 +290,8 @@ def main() -> None:
         return
     rows = run(args.seconds)
     for r in rows:
-        ratio = f"  ({r['ratio']}x bare)" if r.get("ratio") is not None else ""
-        if r.get("spread"):
-            ratio = f"{ratio[:-1]}; rounds {r['spread'][0]}-{r['spread'][1]})"
+        spread = f"; rounds {r['spread'][0]}-{r['spread'][1]}" if r.get("spread") else ""
+        ratio = f"  ({r['ratio']}x bare{spread})" if r.get("ratio") is not None else ""
         print(f"{r['name']:<52} {r['value']:>7} {r['unit']}{ratio}  {r['target']}"
               f"{'  OK' if r['ok'] else '  NOT MET' if r['ok'] is False else ''}")
 

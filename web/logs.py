@@ -149,9 +149,8 @@ class _Timed:
 SECRET_ARGS = frozenset({"token"})
 
 
-def logged_path(req: Request | None = None) -> str:
+def logged_path(req: Request) -> str:
     """The request's path with every secret part replaced by its name."""
-    req = req or request._get_current_object()  # type: ignore[attr-defined]
     path = req.path
     for name, value in (req.view_args or {}).items():
         if name in SECRET_ARGS and isinstance(value, str) and value:
