@@ -214,19 +214,19 @@ def check_rows(database_url: str | None, instance: str, numbers: list[str],
     from pony.orm import count, select
 
     import storage
-    from storage.db import database
+    from storage.orm.db import database
 
     storage.configure(database_url, instance)
     problems: list[str] = []
     deadline = time.monotonic() + wait
     while True:
-        with storage.session():
+        with storage.db_session():
             orm = database()
             unsent = count(e for e in orm.OutgoingEmail if e.sent_at is None)
         if unsent == 0 or time.monotonic() > deadline:
             break
         time.sleep(0.5)
-    with storage.session():
+    with storage.db_session():
         orm = database()
         for number in numbers:
             d = orm.Dossier.get(number=number)

@@ -57,7 +57,7 @@ def serve_bare(port: int, html_file: str) -> None:
     """A Flask app with no database and no templates, under the portal's server settings."""
     from flask import Flask, redirect
 
-    from web.server import PortalServer, server_options
+    from web.cli.server import PortalServer, server_options
 
     html = Path(html_file).read_text(encoding="utf-8")
 
@@ -76,7 +76,7 @@ def prepare(instance: str) -> list[str]:
     """An applicant with one dossier per client; returns the dossier numbers."""
     import storage
     from engine import load_registry
-    from storage.passwords import hash_password
+    from storage import hash_password
 
     registry = load_registry()
     storage.configure(os.environ.get("DATABASE_URL") or None, instance)

@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from engine import load_registry  # noqa: E402
 from engine.recap import build_recap  # noqa: E402
-from web.pdf import recap_html, recap_pdf  # noqa: E402
+from web.background.pdf import recap_html, recap_pdf  # noqa: E402
 
 TYPE_ID = "accompagnement-quebec"
 ANSWERS = {

@@ -39,7 +39,7 @@ import psycopg2  # noqa: E402
 
 import storage  # noqa: E402
 from engine import Registry, load_registry  # noqa: E402
-from storage.db import database, dialect  # noqa: E402
+from storage.orm.db import database, dialect  # noqa: E402
 
 TYPE_ID = "accompagnement-quebec"
 SECTIONS = {
@@ -188,7 +188,7 @@ def _copy(cursor: object, table: str, columns: tuple[str, ...], rows: object) ->
 def bulk_load(start: int, stop: int) -> None:
     """Insert dossiers start..stop (and their owners) with plain SQL, then ANALYZE."""
     accounts = max((stop - start) // PER_ACCOUNT, 1)
-    with storage.session:
+    with storage.db_session:
         connection = database().get_connection()
         cursor = connection.cursor()
         cursor.execute("SELECT COALESCE(MAX(id), 0) FROM account")
@@ -210,12 +210,12 @@ def bulk_load(start: int, stop: int) -> None:
                 f"INSERT INTO dossier ({', '.join(COLUMNS)}) VALUES "
                 f"({', '.join('?' * len(COLUMNS))})",
                 ((*r[:5], r[5].isoformat(" "), r[6].isoformat(), *r[7:]) for r in rows))
-    with storage.session:
+    with storage.db_session:
         database().execute("ANALYZE")
 
 
 def dossier_count() -> int:
-    with storage.session:
+    with storage.db_session:
         return database().select("COUNT(*) FROM dossier")[0]
 
 

@@ -4,24 +4,27 @@ The engine decides; storage keeps. The web layer calls only what is
 re-exported here (see docs/storage-contract.md), never a query, never an entity.
 """
 
-from .accounts import (
+from storage.accounts.account import (
     create_account,
     find_account_by_email,
     get_account,
+    normalize_email,
     set_lang,
     set_password_hash,
     update_profile,
 )
-from .clock import clock
-from .db import configure, disconnect, init_db, reset_db, session
-from .documents import (
-    DocumentJob,
-    claim_pending_documents,
-    get_document,
-    list_documents,
-    store_document_content,
+from storage.accounts.ended_sessions import end_session
+from storage.accounts.hashing import hash_password, verify_password
+from storage.accounts.password_reset import (
+    ResetRequest,
+    check_reset_token,
+    reset_password,
+    start_password_reset,
 )
-from .dossiers import (
+from storage.clock import clock
+from storage.demo import DemoReport, load_demo
+from storage.dossiers.existing import ImportReport, RowRefused, import_rows, register_row
+from storage.dossiers.lifecycle import (
     create_dossier,
     expire_overdue,
     get_dossier,
@@ -31,7 +34,8 @@ from .dossiers import (
     save_section,
     submit,
 )
-from .errors import (
+from storage.dossiers.registry import use_registry
+from storage.errors import (
     Conflict,
     EmailTaken,
     LinkRefused,
@@ -42,23 +46,24 @@ from .errors import (
     StorageError,
     SubmitRefused,
 )
-from .messages import get_message, list_messages, unread_count
-from .outbox import (
+from storage.inbox.documents import (
+    DocumentJob,
+    claim_pending_documents,
+    get_document,
+    list_documents,
+    store_document_content,
+)
+from storage.inbox.messages import get_message, list_messages, unread_count
+from storage.inbox.outbox import (
     claim_pending_emails,
     mark_email_failed,
     mark_email_sent,
     pending_emails,
     queue_email,
 )
-from .password_reset import (
-    ResetRequest,
-    check_reset_token,
-    reset_password,
-    start_password_reset,
-)
-from .registry import use_registry
-from .sessions import end_session
-from .views import (
+from storage.orm.db import configure, db_session, describe, disconnect, init_db, reset_db
+from storage.orm.transactions import causes
+from storage.views import (
     PROFILE_FIELDS,
     AccountView,
     DocumentView,
@@ -68,7 +73,7 @@ from .views import (
     MessageView,
     Visit,
 )
-from .visits import dossier_stamp, visit
+from storage.visits import dossier_stamp, visit
 
 __all__ = [
     "AccountView", "Conflict", "DocumentJob", "DocumentView", "DossierStamp", "DossierView",
@@ -81,8 +86,10 @@ __all__ = [
     "find_account_by_email", "get_account", "get_document", "get_dossier", "get_message",
     "init_db", "link_existing", "list_documents", "list_dossiers", "list_messages",
     "mark_email_failed", "mark_email_sent", "pending_emails", "queue_email",
-    "register_existing", "reset_db", "reset_password", "save_section", "session", "set_lang",
+    "register_existing", "reset_db", "reset_password", "save_section", "db_session", "set_lang",
     "set_password_hash", "start_password_reset", "store_document_content", "submit",
     "unread_count", "update_profile", "use_registry",
-    "end_session", "visit", "Visit",
+    "end_session", "visit", "Visit", "DemoReport", "load_demo", "ImportReport", "RowRefused",
+    "import_rows", "register_row", "describe", "causes", "hash_password", "verify_password",
+    "normalize_email",
 ]

@@ -16,13 +16,12 @@ from typing import Any
 import yaml
 
 from engine import Registry
-
-from .accounts import create_account, find_account_by_email
-from .db import database
-from .dossiers import register_existing
-from .errors import EmailTaken
-from .passwords import hash_password
-from .tx import transaction
+from storage.accounts.account import create_account, find_account_by_email
+from storage.accounts.hashing import hash_password
+from storage.dossiers.lifecycle import register_existing
+from storage.errors import EmailTaken
+from storage.orm.db import database
+from storage.orm.transactions import transaction
 
 
 @dataclass

@@ -15,15 +15,14 @@ from typing import Any
 
 from engine import Registry
 from engine.workflow import deadline_transition
-
-from .clock import clock, from_db
-from .db import read_rows
-from .errors import NotFound
-from .expiry import is_past
-from .registry import default_registry
-from .sessions import session_key
-from .tx import transaction
-from .views import DossierStamp, Visit
+from storage.accounts.ended_sessions import session_key
+from storage.clock import clock, from_db
+from storage.dossiers.expiry import is_past
+from storage.dossiers.registry import default_registry
+from storage.errors import NotFound
+from storage.orm.db import read_rows
+from storage.orm.transactions import transaction
+from storage.views import DossierStamp, Visit
 
 # What a stamp is made of, in `_stamp`'s order.
 _DOSSIER_COLUMNS = ("type_id", "status", "version", "deadline")

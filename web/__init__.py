@@ -7,56 +7,40 @@ dispatch itself so that a failing commit reaches the error handlers like any err
 
 from __future__ import annotations
 
-import functools
 import os
 import secrets
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
 from flask.typing import ResponseReturnValue
 from flask_htmx import HTMX
-from flask_wtf.csrf import CSRFProtect
 
 import storage
 from engine import load_registry
+from web import forms, i18n
+from web.accounts import auth, login_session, password_reset, profile
+from web.dossiers import views
+from web.forms import page_cache, saving
+from web.http import cookies, csrf, errors, faults, headers, limits, logs
+from web.inbox import documents, messages
+from web.registry import EXTENSION as REGISTRY_EXTENSION
 
-csrf = CSRFProtect()
 htmx = HTMX()
 
 
 class GuichetFlask(Flask):
-    """Flask with one `storage.session` (Pony db_session) around each view's dispatch.
+    """Flask with one database transaction (`storage.db_session`) around each view.
 
-    `session_hooks` run inside that database session, after every before_request
-    hook and before the view; like a before_request hook, one may answer instead of
-    the view. The session check (web/sessions.py) is one: its read and the view's
-    share one database session instead of opening two.
+    The transaction is opened around the dispatch itself, not in before/teardown
+    hooks, so that a commit that fails reaches the error handlers like any error
+    (a 503 page) instead of failing after the page said "saved".
     """
 
-    @functools.cached_property
-    def session_hooks(self) -> list[Callable[[], ResponseReturnValue | None]]:
-        return []
-
     def dispatch_request(self) -> ResponseReturnValue:
-        with storage.session():
-            for hook in self.session_hooks:
-                answer = hook()
-                if answer is not None:
-                    return answer
+        """Flask's dispatch, inside `storage.db_session()`."""
+        with storage.db_session():
             return super().dispatch_request()
-
-    def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
-        """Flask's answer, remembered per function: Flask asks it for every hook and view
-        on every request, and each answer inspects the function anew."""
-        sync = self._sync_functions.get(func)
-        if sync is None:
-            sync = self._sync_functions[func] = super().ensure_sync(func)
-        return sync
-
-    @functools.cached_property
-    def _sync_functions(self) -> dict[Callable[..., Any], Callable[..., Any]]:
-        return {}
 
 
 def _secret_key(instance_path: str) -> str:
@@ -105,38 +89,27 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.jinja_env.lstrip_blocks = True
 
     registry = app.config.get("REGISTRY") or load_registry()
-    app.extensions["guichet.registry"] = registry
+    app.extensions[REGISTRY_EXTENSION] = registry
     storage.use_registry(registry)
     storage.configure(app.config["DATABASE_URL"], app.instance_path,
                       portal_url=app.config["PORTAL_URL"])
     storage.init_db()
 
-    from . import (
-        auth,
-        csrf_tokens,
-        documents,
-        dossiers,
-        errors,
-        forms,
-        i18n,
-        limits,
-        messages,
-        page_cache,
-        password,
-        profile,
-    )
-
-    errors.init_app(app)  # first: the request id and the language, for every page
-    i18n.init_app(app)
-    csrf_tokens.init_app(app, csrf)  # CSRFProtect, checked for POST & co. only
+    errors.init_app(app)  # first: the request id and the logs, for every page
+    i18n.init_app(app)  # the language, before anything may refuse a request
+    csrf.init_app(app)
+    login_session.init_app(app)  # after CSRF's check: a rescue follows a valid token
+    cookies.init_app(app)
+    logs.init_app(app)
+    faults.init_app(app)
+    headers.init_app(app)
     limits.init_app(app)
-    page_cache.init_app(app)
     htmx.init_app(app)
+    page_cache.init_app(app)
+    saving.init_app(app)
     auth.init_app(app)
-    from . import security
-
-    security.init_app(app)  # after CSRF: headers, sessions, request logs, database faults
-    for module in (auth, password, profile, dossiers, forms, messages, documents):
-        app.register_blueprint(module.bp)
+    for bp in (auth.bp, password_reset.bp, profile.bp, views.bp, forms.bp, messages.bp,
+               documents.bp):
+        app.register_blueprint(bp)
     app.add_url_rule("/", "index", auth.index)
     return app

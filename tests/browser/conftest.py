@@ -55,8 +55,8 @@ def mail_server(live_app: Flask) -> Iterator[SmtpServer]:
     """A real SMTP server, and the live portal's background worker sending to it (woken
     after each submission, as under `guichet serve`). Module-scoped: the worker must
     stop before other suites re-bind storage to their own databases."""
-    from web.mailer import transport_for
-    from web.worker import Worker
+    from web.background.mailer import transport_for
+    from web.background.worker import Worker
 
     server = SmtpServer().start()
     worker = Worker(live_app.extensions["guichet.registry"], transport_for(server.url),

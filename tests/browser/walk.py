@@ -17,9 +17,9 @@ from playwright.sync_api import Locator, Page, expect
 
 from engine import CompiledDefinition
 from tests.smtp import Inbox, Received
-from web.pdf import LABELS as PDF_LABELS
-from web.profile_layout import PROFILE_GROUPS
-from web.translations import CATALOGUE
+from web.accounts.profile_layout import PROFILE_GROUPS
+from web.background.pdf import LABELS as PDF_LABELS
+from web.i18n.catalogue import CATALOGUE
 
 PASSWORD = "motdepasse-solide"
 AQ = "accompagnement-quebec"

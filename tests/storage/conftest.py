@@ -16,8 +16,8 @@ import pytest
 
 import storage
 from engine import Registry
-from storage.db import database, reset_db
-from storage.tx import in_session
+from storage.orm.db import database, reset_db
+from storage.orm.transactions import in_session
 
 from .definition import TYPE_ID, VALID_ANSWERS, build_registry
 
@@ -91,7 +91,7 @@ def valid_draft(registry: Registry, account: storage.AccountView,
 
 def rows(entity: str, **where: Any) -> list[Any]:
     """Rows of one table, as dicts, straight from the database (test assertions)."""
-    with storage.session:
+    with storage.db_session:
         table = getattr(database(), entity)
         found = [o.to_dict() for o in table.select()]
     return [r for r in found if all(r[k] == v for k, v in where.items())]

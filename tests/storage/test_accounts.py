@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import storage
-from storage.passwords import hash_password, needs_rehash, verify_password
+from storage.accounts.hashing import hash_password, needs_rehash, verify_password
 
 
 def test_create_account__profile_given__every_key_back_as_string(make_account):

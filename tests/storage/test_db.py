@@ -12,7 +12,8 @@ import pytest
 from pony.orm.dbapiprovider import IntegrityError
 
 import storage
-from storage.db import database, dialect, target_for
+import storage.orm.db
+from storage.orm.db import database, dialect, target_for
 
 from .conftest import count
 
@@ -24,7 +25,7 @@ def test_target_for__urls__sqlite_default_postgres_or_refused(tmp_path):
     assert target_for("", "instance").kind == "sqlite"
     assert target_for("sqlite:////tmp/x.db", "i").location == "/tmp/x.db"
     url = "postgresql://postgres@127.0.0.1:5432/test"
-    assert target_for(url, "i") == storage.db.Target("postgres", url)
+    assert target_for(url, "i") == storage.orm.db.Target("postgres", url)
     with pytest.raises(ValueError, match="unsupported"):
         target_for("mysql://root@localhost/guichet", "i")
 
@@ -36,7 +37,7 @@ def test_init_db__twice__harmless_data_kept(account):
 
 
 def test_foreign_keys__row_pointing_nowhere__refused():
-    with pytest.raises(IntegrityError), storage.session:
+    with pytest.raises(IntegrityError), storage.db_session:
         database().execute("INSERT INTO message (account_id, subject, body, created_at) "
                            "VALUES (999999, 's', 'b', '2022-07-11 12:00:00')")
     assert count("Message") == 0
@@ -47,14 +48,14 @@ def test_configure__sqlite__wal_foreign_keys_busy_timeout(tmp_path, database_url
         storage.configure(None, str(tmp_path))
         storage.init_db()
         assert dialect() == "sqlite"
-        with storage.session:
+        with storage.db_session:
             pragma = {name: database().select(f"* FROM pragma_{name}")[0]
                       for name in ("journal_mode", "foreign_keys", "busy_timeout")}
         assert pragma == {"journal_mode": "wal", "foreign_keys": 1, "busy_timeout": 30000}
         assert (tmp_path / "guichet.sqlite3").exists()
     finally:
         storage.configure(database_url, instance_dir)  # rebind for the next tests
-    assert storage.db.describe().split()[0] in ("SQLite", "PostgreSQL")
+    assert storage.describe().split()[0] in ("SQLite", "PostgreSQL")
 
 
 def test_storage_suite__postgres_unreachable__tests_error_not_skip(tmp_path):

@@ -8,8 +8,8 @@ from click.testing import CliRunner
 
 import storage
 from engine import load_registry
-from storage.cli import register
-from storage.passwords import verify_password
+from storage.accounts.hashing import verify_password
+from web.cli.data import register
 
 from .conftest import count
 

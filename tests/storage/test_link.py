@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 import storage
-from storage.identity import fold
+from storage.dossiers.identity import fold
 
 from .conftest import count
 from .definition import TYPE_ID

@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 import storage
 from engine.model import Numbering
-from storage.numbering import NumberingExhausted, allocate_number
+from storage.dossiers.numbering import NumberingExhausted, allocate_number
 
 from .conftest import count
 from .definition import TYPE_ID
@@ -72,28 +72,28 @@ def test_allocate_number__next_number_registered_by_agent__skipped(registry, acc
 def test_allocate_number__inside_a_rolled_back_transaction__serial_given_back(registry):
     numbering = registry[TYPE_ID].definition.numbering
     try:
-        with storage.session:
+        with storage.db_session:
             allocate_number(numbering, date(2022, 1, 1))
             raise RuntimeError("roll back")
     except RuntimeError:
         pass
-    with storage.session:
+    with storage.db_session:
         assert allocate_number(numbering, date(2022, 1, 1)) == "G2200000001"
 
 
 def test_allocate_number__no_year_digits__one_sequence_across_years():
     numbering = Numbering(prefix="X", digits=4, year_digits=0)
-    with storage.session:
+    with storage.db_session:
         assert allocate_number(numbering, date(2022, 12, 31)) == "X0001"
         assert allocate_number(numbering, date(2023, 1, 1)) == "X0002"
 
 
 def test_allocate_number__all_serials_used__exhausted():
     numbering = Numbering(prefix="Y", digits=1, year_digits=2)
-    with storage.session:
+    with storage.db_session:
         assert [allocate_number(numbering, date(2022, 1, 1)) for _ in range(9)][-1] == "Y229"
     try:
-        with storage.session:
+        with storage.db_session:
             allocate_number(numbering, date(2022, 1, 1))
     except NumberingExhausted:
         return

@@ -7,7 +7,8 @@ from datetime import datetime, timedelta
 import pytest
 
 import storage
-from storage.outbox import MAX_ATTEMPTS
+import storage.inbox.outbox
+from storage.inbox.outbox import MAX_ATTEMPTS
 
 
 def test_pending_emails__due_unsent_only__oldest_first():
@@ -26,7 +27,7 @@ def test_mark_email_sent__twice__sent_at_set_once():
     assert storage.mark_email_sent(email.id) is True
     storage.clock.advance(timedelta(hours=1))
     assert storage.mark_email_sent(email.id) is False
-    (sent,) = [e for e in storage.outbox.recent_emails() if e.id == email.id]
+    (sent,) = [e for e in storage.inbox.outbox.recent_emails() if e.id == email.id]
     assert storage.clock.local(sent.sent_at).hour == 12
 
 
@@ -60,7 +61,7 @@ def test_claim_pending_emails__claimed__hidden_until_lease_ends():
 
 
 def test_queue_email__caller_transaction_rolls_back__no_email():
-    with pytest.raises(RuntimeError), storage.session:
+    with pytest.raises(RuntimeError), storage.db_session:
         storage.queue_email("a@example.org", "s", "b")
         raise RuntimeError("the cause failed")
     assert storage.pending_emails(storage.clock.now() + timedelta(days=1)) == []

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import pytest
 
 import storage
-from storage.password_reset import token_hash
+from storage.accounts.password_reset import token_hash
 
 from .conftest import rows
 

@@ -60,7 +60,7 @@ def test_save_section__two_threads_same_version__exactly_one_wins(
     def tab(value: bool) -> None:
         try:
             if in_caller_session:
-                with storage.session:  # the web reads, then saves, in one session
+                with storage.db_session:  # the web reads, then saves, in one session
                     storage.get_dossier(account.id, draft.number)
                     barrier.wait()
                     save(registry, account, draft, "identite", {"a_numero": value})

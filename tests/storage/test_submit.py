@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 import pytest
 
 import storage
-from storage import actions
+from storage.dossiers import actions
 
 from .conftest import count, rows
 from .definition import TYPE_ID, VALID_ANSWERS
@@ -74,7 +74,7 @@ def test_submit__20_concurrent_threads__one_submission_message_email_event(
     def submit() -> None:
         if not in_caller_session:
             return storage.submit(registry, account.id, valid_draft.number)
-        with storage.session:  # as the web layer calls it: inside the request's session
+        with storage.db_session:  # as the web layer calls it: inside the request's session
             storage.get_dossier(account.id, valid_draft.number)
             storage.submit(registry, account.id, valid_draft.number)
 

@@ -19,7 +19,7 @@ from werkzeug.routing import Rule
 import storage
 from engine import Registry
 from tests.web.conftest import Applicant
-from web.worker import render_pending_documents
+from web.background.worker import render_pending_documents
 
 # Routes anyone may open, logged in or not, with what an anonymous visitor gets by
 # method (the POSTs carry a valid CSRF token and no other field). Every other route

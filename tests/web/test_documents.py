@@ -12,7 +12,7 @@ import pytest
 
 import storage
 from tests.web.conftest import IDENTIFICATION, RENDEZ_VOUS
-from web.worker import render_pending_documents
+from web.background.worker import render_pending_documents
 
 DOWNLOAD = re.compile(r'href="(/documents/\d+/telecharger)"')
 

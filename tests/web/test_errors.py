@@ -42,7 +42,7 @@ def test_server_error__500_page_without_traceback_and_logged_with_request_id(fai
 
     keep = Keep()
     keep.setFormatter(logging.Formatter("[%(request_id)s] %(message)s"))
-    from web.errors import RequestIdFilter
+    from web.http.errors import RequestIdFilter
 
     keep.addFilter(RequestIdFilter())
     failing_app.logger.addHandler(keep)

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import pytest
 
 import storage
-from storage.db import database, dialect
+from storage.orm.db import database, dialect
 
 
 @pytest.fixture
@@ -77,7 +77,7 @@ def test_database_unreachable__logged_with_the_request_id(maria, unreachable, ca
 
 
 def test_other_database_error__not_mistaken_for_an_outage(app):
-    from web.faults import database_unreachable
+    from web.http.faults import database_unreachable
 
     assert not database_unreachable(ValueError("a bug"))
     assert not database_unreachable(storage.NotFound("dossier"))

@@ -26,7 +26,8 @@ import storage
 from engine.compile import DEFAULT_MAX_LENGTH
 from engine.model import Field
 from tests.web.conftest import AQ, IDENTIFICATION, RENDEZ_VOUS
-from web.security import DRAFT_FACTOR, MAX_BODY_BYTES, overlong_fields
+from web.forms.answer_sizes import DRAFT_FACTOR, overlong_fields
+from web.http.headers import MAX_BODY_BYTES
 
 MARK = "zq9x"
 SCRIPTS = [f"<script>{MARK}()</script>", f'"><img src=x onerror={MARK}()>',

@@ -6,7 +6,7 @@ import re
 import string
 from pathlib import Path
 
-from web.translations import CATALOGUE
+from web.i18n.catalogue import CATALOGUE
 
 WEB = Path(__file__).resolve().parents[2] / "web"
 LITERAL_KEY = re.compile(r"""\bt\(\s*["']([a-z_]+(?:\.[A-Za-z_]+)+)["']""")

@@ -11,7 +11,7 @@ from markupsafe import escape
 
 import storage
 from tests.web.conftest import AQ, MARIA, Applicant
-from web.translations import CATALOGUE
+from web.i18n.catalogue import CATALOGUE
 
 NUMBER = "G2100076952"
 GUNTER = {**MARIA, "email": "gunter@example.com", "given_names": "GÜNTER",

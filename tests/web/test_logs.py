@@ -14,10 +14,10 @@ import pytest
 from flask import Flask
 
 from tests.web.conftest import IDENTIFICATION, MARIA, PASSWORD, RENDEZ_VOUS, Applicant
-from web.errors import RequestIdFilter
-from web.logs import JsonFormatter, StderrHandler
-from web.mailer import LogTransport, send_pending
-from web.worker import render_pending_documents
+from web.background.mailer import LogTransport, send_pending
+from web.background.worker import render_pending_documents
+from web.http.errors import RequestIdFilter
+from web.http.logs import JsonFormatter, StderrHandler
 
 WRONG_PASSWORD = "pas-le-bon-mot-de-passe"
 SECRET_QUERY = "QUERYSECRET42"
@@ -126,7 +126,7 @@ def test_logs__formatter__one_line_even_with_newlines_and_an_exception():
 
 
 def test_gunicorn_access_log__method_and_path_only__never_the_query_string():
-    from web.server import server_options
+    from web.cli.server import server_options
 
     fmt = server_options("127.0.0.1", 8000)["access_log_format"]
     assert "%(U)s" in fmt and "%({x-request-id}o)s" in fmt

@@ -14,12 +14,10 @@ from datetime import datetime, timedelta
 import pytest
 
 import storage
-from storage.outbox import recent_emails
+from storage.inbox.outbox import recent_emails
 from tests.smtp import SmtpServer
 from tests.web.conftest import IDENTIFICATION, MARIA, RENDEZ_VOUS
-from web.cli import main
-from web.commands import _start_background_worker
-from web.mailer import (
+from web.background.mailer import (
     LogTransport,
     SmtpTransport,
     mask_address,
@@ -27,7 +25,9 @@ from web.mailer import (
     send_pending,
     transport_for,
 )
-from web.worker import Worker
+from web.background.worker import Worker
+from web.cli import main
+from web.cli.portal import _start_background_worker
 
 PERSONAL = [MARIA["given_names"], MARIA["family_names"], MARIA["email"], "maria.valdero",
             MARIA["address_line1"], MARIA["birth_date"], IDENTIFICATION["numero_mifi"],

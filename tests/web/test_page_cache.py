@@ -10,7 +10,7 @@ import pytest
 
 import storage
 import web.forms.sections
-from web.page_cache import EXTENSION, PageCache
+from web.forms.page_cache import EXTENSION, PageCache
 
 from .conftest import CSRF, IDENTIFICATION, MARIA, Applicant
 

@@ -7,9 +7,9 @@ import re
 from datetime import datetime, timedelta
 
 import storage
-from storage.outbox import recent_emails
+from storage.inbox.outbox import recent_emails
 from tests.web.conftest import MARIA, PASSWORD, Applicant
-from web.mailer import send_pending, transport_for
+from web.background.mailer import send_pending, transport_for
 
 NEW_PASSWORD = "un-tout-nouveau-secret-2026"
 LINK = re.compile(r"http://127\.0\.0\.1:8000(/mot-de-passe/[A-Za-z0-9_-]+)")

@@ -10,8 +10,8 @@ import sys
 import time
 from pathlib import Path
 
-from web.commands import register  # noqa: F401  (the CLI module imports cleanly)
-from web.server import PortalServer, server_options
+from web.cli.portal import register  # noqa: F401  (the CLI module imports cleanly)
+from web.cli.server import PortalServer, server_options
 
 
 def test_server_options__defaults__gthread_workers_threads_app_logs_requests():

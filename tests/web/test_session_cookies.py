@@ -1,6 +1,6 @@
-"""The session cookie is checked in full once per value (web/session_cookies.py): a
-value that is not byte-for-byte a verified one, or one now too old, is refused as
-Flask refuses it, and every request gets its own session."""
+"""The session cookie as Flask checks it (web/http/cookies.py): a value that is not
+byte-for-byte a signed one, or one now too old, is refused, and every request gets its
+own session."""
 
 from __future__ import annotations
 

@@ -226,14 +226,21 @@ def test_idle__htmx_update_after_31_minutes__saved_and_401_to_login(maria, now):
     assert _stored(maria, number)["numero_mifi"] == "TYPED9876"
 
 
-def test_idle__page_saved_in_another_tab_meanwhile__typed_answers_still_saved(maria, now):
+def test_idle__page_saved_in_another_tab_meanwhile__other_tab_kept_typed_answers_back_after_login(
+        maria, now):
+    """The rescue saves as ENREGISTRER does (web/forms/saving.py): a page older than the
+    stored dossier never overwrites it; what was typed comes back after login instead."""
     number = maria.create_dossier()
     stale = maria.version(number, SECTION)
     maria.fill(number, SECTION, IDENTIFICATION)  # the other tab
     maria.get(maria.section_url(number, SECTION))  # the first tab's page, with its token
     storage.clock.advance(IDLE + timedelta(minutes=1))
-    maria.post(maria.section_url(number, SECTION), {**TYPED, "version": stale})
-    assert _stored(maria, number)["numero_mifi"] == "TYPED9876"
+    response = maria.post(maria.section_url(number, SECTION), {**TYPED, "version": stale})
+    assert response.status_code == 302
+    assert _stored(maria, number)["numero_mifi"] == IDENTIFICATION["numero_mifi"]
+    maria.login()
+    assert 'value="TYPED9876"' in maria.get(maria.section_url(number, SECTION)).get_data(
+        as_text=True)
 
 
 def test_idle__draft_cannot_be_saved__answers_kept_and_restored_after_login(
@@ -296,7 +303,7 @@ def test_register__twelve_uncommon_characters__accepted(applicant):
 
 
 def test_common_password_list__shipped_and_large(app):
-    from web.passwords import common_passwords
+    from web.accounts.credentials import common_passwords
 
     words = common_passwords()
     assert len(words) >= 10_000 and "password" in words and "123456" in words

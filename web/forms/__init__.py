@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("forms", __name__, url_prefix="/dossiers/<number>")
 
-from . import recap, sections, submit  # noqa: E402,F401  (routes register on bp)
+from web.forms import recap, sections, submit  # noqa: E402,F401  (routes register on bp)

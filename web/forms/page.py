@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from flask import abort, url_for
+from flask import abort, g, url_for
 
 import storage
 from engine import CompiledDefinition
@@ -18,11 +18,12 @@ from engine.model import Section
 from engine.recap import build_recap
 from engine.validate import SectionStatus, clean, section_status, validate_section
 from engine.workflow import applicant_transitions, guard_failures
-
-from ..context import account_id, account_name, registry
-from ..dossier_views import DossierHeader, dossier_header
-from ..fields import FieldView, section_field_views
-from ..i18n import current_lang, tx
+from web.accounts.current import account_id, account_name
+from web.dossiers.display import DossierHeader, dossier_header
+from web.forms.fields import section_field_views
+from web.i18n import current_lang, tx
+from web.registry import registry
+from web.ui.fields import FieldView
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,17 @@ class SectionPage:
         return {"save": f"{base}sections/{sid}", "refresh": f"{base}sections/{sid}/actualiser",
                 "recap": f"{base}recapitulatif?retour={sid}", "submit": f"{base}soumettre",
                 "sections": f"{base}sections/"}
+
+
+def dossier_stamp(number: str) -> storage.DossierStamp:
+    """The (number, version) of one of the applicant's dossiers: the one read with the
+    session check (web/accounts/login_session.py) when the address names it, else read now."""
+    visit = g.get("visit")
+    if visit is not None and visit.number == number.strip():
+        if visit.dossier is None:
+            raise storage.NotFound(f"dossier {number}")
+        return visit.dossier
+    return storage.dossier_stamp(account_id(), number, registry())
 
 
 def load(number: str) -> tuple[Any, CompiledDefinition]:

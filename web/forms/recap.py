@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import render_template, request
 from flask.typing import ResponseReturnValue
 
-from ..context import login_required
-from . import bp
-from .page import header, load, recap_of
+from web.accounts.current import login_required
+from web.forms import bp
+from web.forms.page import header, load, recap_of
 
 
 @bp.get("/recapitulatif")

@@ -13,36 +13,30 @@ import storage
 from engine.formdata import section_answers
 from engine.validate import SectionStatus, clean, section_status
 from engine.workflow import is_editable
-
-from .. import sessions
-from ..context import (
-    account_id,
-    account_name,
+from web.accounts import login_session
+from web.accounts.current import account_id, account_name, login_required
+from web.forms import bp
+from web.forms.page import (
+    SectionPage,
     dossier_stamp,
-    is_htmx,
-    login_required,
-    page_url,
-    registry,
+    load,
+    merged,
+    recap_for,
+    recap_of,
+    section_of,
+    section_page,
 )
-from ..csrf_tokens import marking_csrf
-from ..i18n import current_lang, tx
-from ..messages import unread_messages
-from ..page_cache import page_cache
-from ..security import overlong_fields
-from . import bp
-from .page import SectionPage, load, merged, recap_for, recap_of, section_of, section_page
+from web.forms.page_cache import page_cache
+from web.forms.saving import AnswersTooBig, posted_version, save_posted
+from web.http.csrf import marking_csrf
+from web.i18n import current_lang, tx
+from web.inbox.messages import unread_messages
+from web.ui.pages import is_htmx, page_url
 
 PAGE, CONTENT = "forms/section.html", "forms/_section_page.html"
 FRAGMENT, REFRESHED = "forms/_section.html", "forms/_refresh.html"
 # The full page and its fragment share one address; and each is the session's own.
 VARY = {"Vary": "HX-Request, Cookie"}
-
-
-def _version() -> int:
-    try:
-        return int(request.form.get("version", ""))
-    except ValueError:
-        return -1
 
 
 @bp.get("/")
@@ -96,7 +90,7 @@ def _reused(number: str) -> bytes | None:
 @bp.get("/sections/<section_id>")
 @login_required
 def section(number: str, section_id: str) -> ResponseReturnValue:
-    kept = sessions.take_kept(account_id(), number, section_id)  # typed before a timeout
+    kept = login_session.take_kept(account_id(), number, section_id)  # typed before a timeout
     if not kept and not is_htmx():
         reused = _reused(number)
         if reused is not None:
@@ -138,7 +132,7 @@ def refresh(number: str, section_id: str) -> ResponseReturnValue:
         return redirect(url_for("forms.section", number=number, section_id=section_id))
     posted = section_answers(sec, request.form.getlist)
     page = section_page(compiled, dossier, sec, merged(dossier.answers, sec, posted),
-                        _version(), show_errors=False)
+                        posted_version(), show_errors=False)
     page_url(url_for("forms.section", number=number, section_id=section_id))
     return _respond(page, REFRESHED)
 
@@ -151,15 +145,14 @@ def save(number: str, section_id: str) -> ResponseReturnValue:
     sec = section_of(compiled, section_id)
     posted = section_answers(sec, request.form.getlist)
     here = url_for("forms.section", number=number, section_id=section_id)
-    typed = merged(dossier.answers, sec, posted)
-    if overlong_fields(sec, clean(compiled, typed)):  # never stored, not even in a draft
+    try:
+        saved = save_posted(compiled, account_id(), dossier, sec, posted, posted_version())
+    except AnswersTooBig:  # never stored, not even in a draft
         flash("flash.too_long", "error")
         page_url(here)
-        page = section_page(compiled, dossier, sec, typed, _version(), show_errors=True)
+        page = section_page(compiled, dossier, sec, merged(dossier.answers, sec, posted),
+                            posted_version(), show_errors=True)
         return _respond(page, FRAGMENT, 422)
-    try:
-        saved = storage.save_section(registry(), account_id(), number, section_id, posted,
-                                     _version())
     except storage.Locked:
         flash("flash.locked", "error")
         return redirect(here)

@@ -9,13 +9,14 @@ from flask import redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 import storage
-
-from .. import profile_fields
-from ..context import account_id, current_account, login_required, page_url, registry
-from ..i18n import current_lang
-from ..worker import wake_after_response
-from . import bp
-from .page import failures_summary, header, load, recap_of, submit_blockers
+from web.accounts import profile_form
+from web.accounts.current import account_id, current_account, login_required
+from web.background.worker import wake_after_response
+from web.forms import bp
+from web.forms.page import failures_summary, header, load, recap_of, submit_blockers
+from web.i18n import current_lang
+from web.registry import registry
+from web.ui.pages import page_url
 
 STEPS = ("profile", "recap", "confirm", "done")
 
@@ -41,7 +42,7 @@ def submit(number: str) -> ResponseReturnValue:
     context = {}
     if step == 1:
         account = current_account()
-        context["groups"] = profile_fields.summary(account.profile, account.email)
+        context["groups"] = profile_form.summary(account.profile, account.email)
     elif step == 2:
         context["recap"] = recap_of(compiled, dossier)
     return render_template(f"forms/submit_{STEPS[step - 1]}.html", header=head, step=step,

@@ -1,0 +1,1 @@
+"""Accounts: profile and language, password hashes, password reset tokens, ended sessions."""

@@ -1,0 +1,127 @@
+"""Applicant accounts and their profile (the guide's Arrima profile).
+
+Emails are kept lower-cased so that "Maria@Example.org" and
+"maria@example.org" are one account, enforced by a unique index rather than
+by a check that two concurrent sign-ups could both pass.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from pony.orm import TransactionIntegrityError, flush
+
+from storage.clock import clock, from_db, to_db
+from storage.errors import EmailTaken, NotFound
+from storage.orm.db import database
+from storage.orm.transactions import transaction
+from storage.views import PROFILE_FIELDS, SEXES, AccountView
+
+LANGS = ("fr", "en")
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def profile_of(a: Any) -> dict[str, str]:
+    """The profile as strings, "" when empty (birth_date as YYYY-MM-DD)."""
+    profile = {name: getattr(a, name) or "" for name in PROFILE_FIELDS}
+    profile["birth_date"] = a.birth_date.isoformat() if a.birth_date else ""
+    return profile
+
+
+def account_view(a: Any) -> AccountView:
+    return AccountView(a.id, a.email, a.lang, profile_of(a), a.password_hash,
+                       from_db(a.created_at))
+
+
+def profile_columns(profile: dict[str, Any]) -> dict[str, Any]:
+    """Profile values as stored; refuses unknown keys, bad sexes and bad dates
+    so that a typo in a form's field name fails loudly instead of vanishing."""
+    unknown = set(profile) - set(PROFILE_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown profile fields: {', '.join(sorted(unknown))}")
+    columns: dict[str, Any] = {}
+    for name, value in profile.items():
+        if name == "birth_date":
+            columns[name] = _date(value)
+            continue
+        value = "" if value is None else str(value).strip()
+        if name == "sex" and value not in ("", *SEXES):
+            raise ValueError(f"sex must be one of {', '.join(SEXES)}, not {value!r}")
+        columns[name] = value
+    return columns
+
+
+def _date(value: Any) -> date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value).strip())
+
+
+def _check_lang(lang: str) -> str:
+    if lang not in LANGS:
+        raise ValueError(f"lang must be one of {LANGS}, not {lang!r}")
+    return lang
+
+
+def load_account(account_id: int) -> Any:
+    """The Account entity, or NotFound (inside a session)."""
+    account = database().Account.get(id=account_id)
+    if account is None:
+        raise NotFound(f"account {account_id}")
+    return account
+
+
+@transaction(write=True)
+def create_account(email: str, password_hash: str, profile: dict[str, Any],
+                   lang: str = "fr") -> AccountView:
+    """A new applicant; EmailTaken when the address (ignoring case) is in use."""
+    orm = database()
+    email = normalize_email(email)
+    if not email:
+        raise ValueError("an account needs an email address")
+    columns = profile_columns(profile)
+    if orm.Account.exists(email=email):
+        raise EmailTaken(email)
+    account = orm.Account(email=email, password_hash=password_hash, lang=_check_lang(lang),
+                          created_at=to_db(clock.now()), **columns)
+    try:
+        flush()
+    except TransactionIntegrityError as exc:  # a concurrent sign-up won the race
+        raise EmailTaken(email) from exc
+    return account_view(account)
+
+
+@transaction(write=False)
+def get_account(account_id: int) -> AccountView:
+    return account_view(load_account(account_id))
+
+
+@transaction(write=False)
+def find_account_by_email(email: str) -> AccountView | None:
+    """The account for this address, compared case-insensitively; None if none."""
+    account = database().Account.get(email=normalize_email(email))
+    return account_view(account) if account else None
+
+
+@transaction(write=True)
+def update_profile(account_id: int, profile: dict[str, Any]) -> AccountView:
+    """Change the given profile fields; keys absent from `profile` keep their value."""
+    account = load_account(account_id)
+    account.set(**profile_columns(profile))
+    return account_view(account)
+
+
+@transaction(write=True)
+def set_password_hash(account_id: int, password_hash: str) -> None:
+    load_account(account_id).password_hash = password_hash
+
+
+@transaction(write=True)
+def set_lang(account_id: int, lang: str) -> None:
+    load_account(account_id).lang = _check_lang(lang)

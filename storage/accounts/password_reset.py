@@ -1,0 +1,84 @@
+"""Password reset tokens: "Mot de passe oublié ?" sends a single-use link valid one hour.
+
+The token is random (256 bits) and only its SHA-256 is stored: a leaked
+database or backup holds no usable link. A plain hash is enough, unlike for
+passwords, because the token is long and random (nothing to guess or to look
+up in a dictionary). A token works once, for its own account, until it
+expires by `storage.clock`; changing the password uses up every other link
+of the account too, so an older email cannot undo the change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from storage.accounts.account import account_view, normalize_email
+from storage.clock import clock, to_db
+from storage.errors import ResetRefused
+from storage.orm.db import database
+from storage.orm.transactions import transaction
+from storage.views import AccountView
+
+RESET_LIFETIME = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class ResetRequest:
+    """What the caller needs to send the link: the account (its email and language)
+    and the token in clear, which exists nowhere else after this call."""
+
+    account: AccountView
+    token: str
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+@transaction(write=True)
+def start_password_reset(email: str, lifetime: timedelta = RESET_LIFETIME
+                         ) -> ResetRequest | None:
+    """A new link for the account of `email` (None when no account has it: the caller
+    must answer the same either way). Joins the caller's transaction, so the email
+    carrying the link is queued with it or not at all."""
+    account = database().Account.get(email=normalize_email(email or ""))
+    if account is None:
+        return None
+    token = secrets.token_urlsafe(32)
+    now = clock.now()
+    database().PasswordResetToken(account=account, token_hash=token_hash(token),
+                                  created_at=to_db(now), expires_at=to_db(now + lifetime))
+    return ResetRequest(account_view(account), token)
+
+
+def _usable(token: str) -> Any:
+    """The token's row when it can still be used, else ResetRefused (one reason for all)."""
+    if not token or len(token) > 200:
+        raise ResetRefused()
+    row = database().PasswordResetToken.get(token_hash=token_hash(token))
+    if row is None or row.used_at is not None or row.expires_at <= to_db(clock.now()):
+        raise ResetRefused()
+    return row
+
+
+@transaction(write=False)
+def check_reset_token(token: str) -> AccountView:
+    """The account a link would reset (to show the form); ResetRefused when the link
+    is unknown, used or expired."""
+    return account_view(_usable(token).account)
+
+
+@transaction(write=True)
+def reset_password(token: str, password_hash: str) -> AccountView:
+    """Set the new password of the token's account and use up all its links."""
+    row = _usable(token)
+    account = row.account
+    account.password_hash = password_hash
+    now = to_db(clock.now())
+    for other in account.reset_tokens.select(lambda t: t.used_at is None):
+        other.used_at = now
+    return account_view(account)

@@ -1,0 +1,1 @@
+"""The dossier lifecycle: create, number, save, submit, expire, link, register, audit."""

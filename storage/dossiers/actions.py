@@ -1,0 +1,123 @@
+"""Carrying out a transition's actions, inside the transaction that moves the dossier.
+
+The engine says what to do (`freeze_recap`, `{document: X}`, `{message: X}`);
+this module does it with rows. Nothing slow happens here: a document is a row
+whose PDF is rendered later from the frozen snapshot, an email is a row in the
+outbox. So a submission is one short transaction, and any failure in an
+action rolls back the whole submission.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+
+from engine import CompiledDefinition
+from engine.model import Action, Transition
+from engine.recap import build_recap
+from engine.validate import clean
+from storage.accounts.account import profile_of
+from storage.clock import clock, to_db
+from storage.inbox.outbox import queue_email
+from storage.orm.db import database, settings
+
+PDF = "application/pdf"
+
+
+@dataclass(frozen=True)
+class Context:
+    """What an action needs: the dossier, its definition and owner, and the moment."""
+
+    compiled: CompiledDefinition
+    transition: Transition
+    dossier: Any
+    account: Any  # None for a dossier no applicant has linked yet
+    now: datetime
+
+    @property
+    def lang(self) -> str:
+        return self.account.lang if self.account is not None else "fr"
+
+
+def fill(text: str, **values: str) -> str:
+    """Replace {name} placeholders; other braces in a designer's text stay as they are."""
+    for name, value in values.items():
+        text = text.replace("{" + name + "}", value)
+    return text
+
+
+def stamp(dt: datetime) -> str:
+    """The submission time as the applicant reads it: local date and time."""
+    return clock.local(dt).strftime("%Y-%m-%d %H:%M")
+
+
+def freeze_recap(ctx: Context, ref: str | None) -> None:
+    """Keep the profile and answers as they were, so the recap and PDF never change."""
+    d = ctx.dossier
+    answers = clean(ctx.compiled, d.answers)
+    d.snapshot = {
+        "number": d.number,
+        "type_id": d.type_id,
+        "definition_version": d.definition_version,
+        "submitted_at": ctx.now.isoformat(),
+        # the email address too: the recap PDF shows it under Coordonnées
+        "profile": ({**profile_of(ctx.account), "email": ctx.account.email}
+                    if ctx.account is not None else {}),
+        "answers": answers,
+        "recap": {lang: asdict(build_recap(ctx.compiled, answers, lang)) for lang in ("fr", "en")},
+    }
+
+
+def add_document(ctx: Context, ref: str | None) -> None:
+    """A "Mes documents" row; its content stays NULL until the worker renders it."""
+    if ctx.account is None or ref is None:
+        return
+    document = ctx.compiled.definition.documents[ref]
+    number = ctx.dossier.number
+    database().Document(
+        account=ctx.account, dossier=ctx.dossier, kind=ref,
+        name=document.title.get(ctx.lang),
+        filename=fill(document.filename or f"{ref}-{{number}}.pdf", number=number),
+        content_type=PDF, content=None, created_at=to_db(ctx.now),
+    )
+
+
+def post_message(ctx: Context, ref: str | None) -> None:
+    """A message in the applicant's language; plus, if the template says `notify`,
+    an email that only says a message is waiting (never any personal data)."""
+    if ctx.account is None or ref is None:
+        return
+    d = ctx.compiled.definition
+    template = d.messages[ref]
+    values = {"number": ctx.dossier.number, "submitted_at": stamp(ctx.now)}
+    database().Message(
+        account=ctx.account, dossier=ctx.dossier,
+        subject=fill(template.subject.get(ctx.lang), **values),
+        body=fill(template.body.get(ctx.lang), **values),
+        created_at=to_db(ctx.now),
+    )
+    if template.notify and d.notification is not None:
+        queue_email(ctx.account.email,
+                    fill(d.notification.subject.get(ctx.lang), portal_url=settings.portal_url),
+                    fill(d.notification.body.get(ctx.lang), portal_url=settings.portal_url))
+
+
+HANDLERS: dict[str, Callable[[Context, str | None], None]] = {
+    "freeze_recap": freeze_recap,
+    "document": add_document,
+    "message": post_message,
+}
+
+
+def run_action(ctx: Context, action: Action) -> None:
+    HANDLERS[action.kind](ctx, action.ref)
+
+
+def run_actions(compiled: CompiledDefinition, transition: Transition, dossier: Any,
+                now: datetime) -> None:
+    """Every action of `transition`, in the designer's order (inside its transaction)."""
+    ctx = Context(compiled, transition, dossier, dossier.owner, now)
+    for action in transition.actions:
+        run_action(ctx, action)

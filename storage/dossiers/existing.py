@@ -1,0 +1,126 @@
+"""Agents registering dossiers opened elsewhere, one by one or from a CSV file.
+
+`guichet dossiers register-existing` and `guichet dossiers import FILE.csv`
+share this module: a row is checked field by field first, so the report says
+what is wrong in the agent's words (bad date, unknown type, malformed number,
+duplicate number...) instead of a database error. Each row is registered in
+its own transaction: one bad row never stops the others.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import IO
+
+from engine import Registry
+from engine.model import Numbering
+from storage.clock import clock
+from storage.dossiers.lifecycle import register_existing
+from storage.orm.db import database
+from storage.orm.transactions import transaction
+from storage.views import SEXES
+
+COLUMNS: tuple[str, ...] = ("type", "number", "given_name", "family_name", "sex",
+                            "birth_date")
+
+
+@dataclass(frozen=True)
+class ExistingDossier:
+    """One dossier to register, as an agent typed it (checked)."""
+
+    type_id: str
+    number: str
+    given_names: str
+    family_names: str
+    sex: str
+    birth_date: date
+
+
+@dataclass
+class ImportReport:
+    registered: list[tuple[int, str]] = field(default_factory=list)  # (line, number)
+    refused: list[tuple[int, str]] = field(default_factory=list)  # (line, reason)
+
+
+class RowRefused(ValueError):
+    """A row that cannot be registered; the message is the reason shown to the agent."""
+
+
+def numbering_example(numbering: Numbering) -> str:
+    """What a number looks like, e.g. "G2200045108" for G + 2-digit year + 8 digits."""
+    return numbering.format(2022, 45108)
+
+
+@transaction(write=False)
+def _number_exists(number: str) -> bool:
+    return database().Dossier.exists(number=number)
+
+
+def check_row(registry: Registry, row: Mapping[str, str | None]) -> ExistingDossier:
+    """The row as a dossier to register, or RowRefused with the first reason found."""
+    values = {c: (row.get(c) or "").strip() for c in COLUMNS}
+    missing = [c for c in COLUMNS if not values[c]]
+    if missing:
+        raise RowRefused("missing " + ", ".join(missing))
+    compiled = registry.get(values["type"])
+    if compiled is None:
+        known = ", ".join(sorted(registry.ids()))
+        raise RowRefused(f"unknown dossier type {values['type']!r} (known: {known})")
+    numbering = compiled.definition.numbering
+    number = values["number"].upper()
+    if not re.fullmatch(numbering.regex, number):
+        raise RowRefused(f"malformed number {values['number']!r} for {compiled.id} "
+                         f"(expected like {numbering_example(numbering)})")
+    sex = values["sex"].upper()
+    if sex not in SEXES:
+        raise RowRefused(f"bad sex {values['sex']!r} (expected {', '.join(SEXES)})")
+    try:
+        birth_date = date.fromisoformat(values["birth_date"])
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", values["birth_date"]):
+            raise ValueError(values["birth_date"])
+    except ValueError:
+        raise RowRefused(f"bad birth date {values['birth_date']!r} (expected YYYY-MM-DD)"
+                         ) from None
+    if birth_date >= clock.today():
+        raise RowRefused(f"bad birth date {values['birth_date']!r} (not in the past)")
+    if _number_exists(number):
+        raise RowRefused(f"duplicate number {number} (already registered)")
+    return ExistingDossier(compiled.id, number, values["given_name"], values["family_name"],
+                           sex, birth_date)
+
+
+def register_row(registry: Registry, row: Mapping[str, str | None]) -> str:
+    """Check and register one row; returns the number (RowRefused says why not)."""
+    dossier = check_row(registry, row)
+    try:
+        register_existing(registry, dossier.type_id, dossier.number, dossier.given_names,
+                          dossier.family_names, dossier.sex, dossier.birth_date)
+    except ValueError as exc:  # e.g. the same number registered meanwhile
+        raise RowRefused(str(exc)) from exc
+    return dossier.number
+
+
+def import_rows(registry: Registry, lines: IO[str] | Iterable[str]) -> ImportReport:
+    """Register every row of a CSV file whose header names the COLUMNS (any order,
+    extra columns ignored). Line numbers are the file's, header = line 1."""
+    reader = csv.DictReader(lines)
+    header = [h.strip() for h in reader.fieldnames or []]
+    absent = [c for c in COLUMNS if c not in header]
+    if absent:
+        raise RowRefused("the header lacks " + ", ".join(absent)
+                         + " (expected: " + ",".join(COLUMNS) + ")")
+    reader.fieldnames = header
+    report = ImportReport()
+    for row in reader:
+        line = reader.line_num
+        if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
+            continue  # a blank line
+        try:
+            report.registered.append((line, register_row(registry, row)))
+        except RowRefused as exc:
+            report.refused.append((line, str(exc)))
+    return report

@@ -1,0 +1,74 @@
+"""Deadlines: drafts left past their deadline take the definition's deadline transition.
+
+Applied on access (reading or listing a dossier) and in bulk by
+`guichet dossiers expire`, so a dossier's status is right whether or not the
+nightly job has run.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from engine import CompiledDefinition, Registry
+from engine.workflow import deadline_transition
+from storage.clock import clock
+from storage.dossiers import audit
+from storage.dossiers.actions import run_actions
+from storage.dossiers.registry import default_registry
+from storage.orm.db import database, dialect
+from storage.orm.transactions import transaction
+
+
+def is_overdue(dossier: Any, today: date) -> bool:
+    """Past its deadline (the deadline day itself is still open)."""
+    return is_past(dossier.deadline, today)
+
+
+def is_past(deadline: date | str | None, today: date) -> bool:
+    """`deadline` (a date, or SQLite's ISO text from a raw read) is over on `today`."""
+    if isinstance(deadline, str):
+        deadline = date.fromisoformat(deadline)
+    return deadline is not None and today > deadline
+
+
+def expire_if_overdue(compiled: CompiledDefinition | None, dossier: Any,
+                      today: date | None = None) -> bool:
+    """Move an overdue dossier along its deadline transition (inside a session)."""
+    if compiled is None or not is_overdue(dossier, today or clock.today()):
+        return False
+    transition = deadline_transition(compiled.definition, dossier.status)
+    if transition is None:
+        return False
+    previous = dossier.status
+    dossier.status = transition.target
+    dossier.version += 1
+    run_actions(compiled, transition, dossier, clock.now())
+    audit.record(audit.SYSTEM, transition.id, dossier,
+                 {"from": previous, "to": transition.target, "deadline": str(dossier.deadline)})
+    return True
+
+
+@transaction(write=True)
+def expire_overdue(registry: Registry | None = None) -> int:
+    """Expire every overdue draft of every type; returns how many were moved."""
+    registry = registry or default_registry()
+    orm = database()
+    today = clock.today()
+    moved = 0
+    for compiled in registry:
+        sources = sorted({s for t in compiled.definition.workflow.transitions
+                          if t.trigger == "deadline" for s in t.sources})
+        if not sources:
+            continue
+        for dossier in _overdue(orm, compiled.id, sources, today):
+            moved += expire_if_overdue(compiled, dossier, today)
+    return moved
+
+
+def _overdue(orm: Any, type_id: str, sources: list[str], today: date) -> list[Any]:
+    query = orm.Dossier.select(
+        lambda d: d.type_id == type_id and d.status in sources and d.deadline < today)
+    if dialect() == "postgres":
+        query = query.for_update(skip_locked=True)  # one being submitted is left to it
+    return list(query.order_by(orm.Dossier.id))

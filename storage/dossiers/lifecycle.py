@@ -1,0 +1,161 @@
+"""The dossier lifecycle as the web layer (and later an API) calls it.
+
+Each function is one transaction. The engine decides (eligibility, what is
+kept, editable states, deadlines); these functions read and write rows.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from pony.orm import desc, flush
+
+from engine import Registry
+from engine.validate import clean
+from engine.workflow import deadline_for, eligibility_failures, is_editable
+from storage.accounts.account import load_account
+from storage.clock import clock, to_db
+from storage.dossiers import audit
+from storage.dossiers.expiry import expire_if_overdue, expire_overdue
+from storage.dossiers.identity import same_person
+from storage.dossiers.numbering import allocate_number
+from storage.dossiers.registry import default_registry
+from storage.dossiers.submission import submit
+from storage.errors import Conflict, LinkRefused, Locked, NotEligible, NotFound
+from storage.orm.db import database
+from storage.orm.rows import compiled_for, dossier_view, locked, owned_dossier, plain
+from storage.orm.transactions import transaction
+from storage.views import SEXES, DossierView
+
+__all__ = [
+    "create_dossier", "expire_overdue", "get_dossier", "link_existing", "list_dossiers",
+    "register_existing", "save_section", "submit",
+]
+
+
+@transaction(write=True)
+def create_dossier(registry: Registry, account_id: int, type_id: str) -> DossierView:
+    """A new draft for the account; NotEligible (nothing created) when the profile
+    fails the type's eligibility rules, e.g. under 18."""
+    compiled = compiled_for(registry, type_id)
+    d = compiled.definition
+    account = load_account(account_id)
+    today = clock.today()
+    failures = eligibility_failures(d, account.birth_date, today)
+    if failures:
+        raise NotEligible(failures)
+    dossier = database().Dossier(
+        number=allocate_number(d.numbering, today), type_id=d.id,
+        definition_version=d.version, status=d.workflow.initial, answers={},
+        created_at=to_db(clock.now()), deadline=deadline_for(d, today), owner=account,
+        given_names=account.given_names, family_names=account.family_names,
+        sex=account.sex, birth_date=account.birth_date,
+    )
+    audit.record(audit.account_actor(account_id), "create", dossier)
+    flush()
+    return dossier_view(dossier)
+
+
+@transaction(write=False)
+def list_dossiers(account_id: int, registry: Registry | None = None) -> list[DossierView]:
+    """The account's dossiers, newest first; overdue drafts show as expired."""
+    orm = database()
+    registry = registry or default_registry()
+    query = orm.Dossier.select(lambda d: d.owner.id == account_id)
+    dossiers = list(query.order_by(desc(orm.Dossier.created_at), desc(orm.Dossier.id)))
+    today = clock.today()
+    for dossier in dossiers:
+        expire_if_overdue(registry.get(dossier.type_id), dossier, today)
+    return [dossier_view(d) for d in dossiers]
+
+
+@transaction(write=False)
+def get_dossier(account_id: int, number: str, registry: Registry | None = None) -> DossierView:
+    """One of the account's dossiers (NotFound otherwise), expired first if overdue."""
+    dossier = owned_dossier(account_id, number)
+    expire_if_overdue((registry or default_registry()).get(dossier.type_id), dossier)
+    return dossier_view(dossier)
+
+
+@transaction(write=True)
+def save_section(registry: Registry, account_id: int, number: str, section_id: str,
+                 answers: dict[str, Any], version: int) -> DossierView:
+    """Keep one section's answers as a draft (valid or not).
+
+    `answers` are the section's raw answers; keys absent keep their stored
+    value, None or "" clear it. The merged whole is cleaned by the engine, so
+    answers to questions now hidden (anywhere) are dropped. Locked when the
+    state is not editable (or the deadline passed); Conflict when `version`
+    is stale, with both versions, so the other tab's work and this one's survive.
+    """
+    dossier = owned_dossier(account_id, number, for_update=True)
+    compiled = compiled_for(registry, dossier.type_id)
+    section = compiled.definition.section(section_id)
+    if section is None:
+        raise NotFound(f"section {section_id} of {dossier.type_id}")
+    expire_if_overdue(compiled, dossier)
+    if not is_editable(compiled.definition, dossier.status):
+        raise Locked(dossier.status)
+    if dossier.version != version:
+        raise Conflict(mine=plain(answers), theirs=plain(dossier.answers),
+                       version=dossier.version)
+    merged = plain(dossier.answers)
+    for f in section.fields:
+        if f.id in answers:
+            merged[f.id] = answers[f.id]
+    dossier.answers = clean(compiled, merged)
+    dossier.version += 1
+    return dossier_view(dossier)
+
+
+@transaction(write=True)
+def register_existing(registry: Registry, type_id: str, number: str, given_names: str,
+                      family_names: str, sex: str, birth_date: date, *,
+                      status: str | None = None, actor: str = audit.AGENT) -> DossierView:
+    """An agent records a dossier opened elsewhere, with no owner yet, so its applicant
+    can link it by number and identity. Its state defaults to the initial one."""
+    compiled = compiled_for(registry, type_id)
+    d = compiled.definition
+    number = number.strip().upper()
+    if not re.fullmatch(d.numbering.regex, number):
+        raise ValueError(f"{number!r} is not a {type_id} number ({d.numbering.regex})")
+    sex = sex.strip().upper()
+    if sex not in SEXES:
+        raise ValueError(f"sex must be one of {', '.join(SEXES)}, not {sex!r}")
+    if not given_names.strip() or not family_names.strip():
+        raise ValueError("a registered dossier needs the given and family names")
+    status = status or d.workflow.initial
+    if status not in d.workflow.states:
+        raise ValueError(f"{type_id} has no state {status!r}")
+    orm = database()
+    if orm.Dossier.exists(number=number):
+        raise ValueError(f"dossier {number} already exists")
+    today = clock.today()
+    dossier = orm.Dossier(
+        number=number, type_id=type_id, definition_version=d.version, status=status,
+        answers={}, created_at=to_db(clock.now()), deadline=deadline_for(d, today),
+        owner=None, given_names=given_names.strip(), family_names=family_names.strip(),
+        sex=sex, birth_date=birth_date,
+    )
+    audit.record(actor, "register", dossier)
+    flush()
+    return dossier_view(dossier)
+
+
+@transaction(write=True)
+def link_existing(account_id: int, type_id: str, number: str) -> DossierView:
+    """Give a registered dossier to the account whose profile names the same person
+    (ignoring case, accents, spaces). Every failure is the same LinkRefused."""
+    account = load_account(account_id)
+    number = (number or "").strip().upper()
+    dossier = locked(database().Dossier, number=number) if number else None
+    if (dossier is None or dossier.type_id != type_id or dossier.owner is not None
+            or not same_person(account.given_names, account.family_names, account.sex,
+                               account.birth_date, dossier)):
+        raise LinkRefused()
+    dossier.owner = account
+    dossier.version += 1
+    audit.record(audit.account_actor(account_id), "link", dossier)
+    return dossier_view(dossier)

@@ -1,0 +1,98 @@
+"""Submitting a dossier: the definition's applicant transition, guards then actions.
+
+The dossier row is locked first, so of twenty simultaneous submits one moves
+the dossier and the other nineteen find it already moved and are refused
+(wrong state). Guards and actions run in that one transaction: either the
+status, snapshot, document, message, email and audit event are all written,
+or none is.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engine import CompiledDefinition, Registry
+from engine.model import Text, Transition
+from engine.validate import clean
+from engine.workflow import (
+    GUARD_MESSAGES,
+    GuardFailure,
+    applicant_transitions,
+    deadline_transition,
+    guard_failures,
+    is_editable,
+)
+from storage.clock import clock, to_db
+from storage.dossiers import audit
+from storage.dossiers.actions import run_actions
+from storage.dossiers.expiry import is_overdue
+from storage.errors import SubmitRefused
+from storage.orm.rows import compiled_for, dossier_view, owned_dossier
+from storage.orm.transactions import transaction
+from storage.views import DossierView
+
+
+def pick_transition(compiled: CompiledDefinition, state: str,
+                    transition_id: str | None) -> Transition:
+    """The applicant transition to run from `state` (the definition's first one when
+    none leaves it: its guards then report the wrong state)."""
+    workflow = compiled.definition.workflow
+    if transition_id is not None:
+        transition = workflow.transition(transition_id)
+        if transition is None or transition.trigger != "applicant":
+            raise ValueError(f"{compiled.id}: no applicant transition {transition_id!r}")
+        return transition
+    available = applicant_transitions(compiled.definition, state)
+    if available:
+        return available[0]
+    anywhere = [t for t in workflow.transitions if t.trigger == "applicant"]
+    if not anywhere:
+        raise ValueError(f"{compiled.id}: the workflow has no applicant transition")
+    return anywhere[0]
+
+
+def _deadline_failure(dossier: Any) -> GuardFailure:
+    text = GUARD_MESSAGES["deadline_passed"]
+    deadline = dossier.deadline.isoformat()
+    return GuardFailure("deadline_passed",
+                        Text(text.fr.format(deadline=deadline), text.en.format(deadline=deadline)))
+
+
+def refusals(compiled: CompiledDefinition, transition: Transition,
+             dossier: Any) -> list[GuardFailure]:
+    """Every reason not to run the transition now; an overdue draft that its
+    definition would expire is refused even if the designer forgot the guard."""
+    failures = guard_failures(compiled, transition, dossier.status, dossier.answers,
+                              dossier.deadline, clock.local(clock.now()))
+    overdue = is_overdue(dossier, clock.today()) and deadline_transition(
+        compiled.definition, dossier.status) is not None
+    if overdue and not any(f.code == "deadline_passed" for f in failures):
+        failures.append(_deadline_failure(dossier))
+    return failures
+
+
+@transaction(write=True)
+def submit(registry: Registry, account_id: int, number: str, lang: str = "fr",
+           transition_id: str | None = None) -> DossierView:
+    """Run the applicant transition leaving the dossier's state (the designer's submit);
+    SubmitRefused says why not, and then nothing is written.
+
+    `lang` is unused and kept for the contract's callers: the message, the email and
+    the document take the account's language, and refusals carry both languages."""
+    dossier = owned_dossier(account_id, number, for_update=True)
+    compiled = compiled_for(registry, dossier.type_id)
+    transition = pick_transition(compiled, dossier.status, transition_id)
+    failures = refusals(compiled, transition, dossier)
+    if failures:
+        raise SubmitRefused(failures)
+    now = clock.now()
+    previous = dossier.status
+    dossier.answers = clean(compiled, dossier.answers)
+    dossier.status = transition.target
+    dossier.version += 1
+    if dossier.submitted_at is None and is_editable(compiled.definition, previous):
+        dossier.submitted_at = to_db(now)
+    run_actions(compiled, transition, dossier, now)
+    audit.record(audit.account_actor(account_id), transition.id, dossier,
+                 {"from": previous, "to": transition.target})
+    return dossier_view(dossier)

@@ -1,0 +1,1 @@
+"""What reaches the applicant: messages, documents (recap PDFs) and the email outbox."""

@@ -1,0 +1,89 @@
+"""Mes documents: listing and reading them, and the rendering queue behind them.
+
+A submission only adds a document row (content NULL); a worker claims such
+rows, renders the PDF from the dossier's frozen snapshot and stores it. So a
+submission never waits on PDF rendering, and a document always shows the
+dossier as it was submitted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from storage.clock import clock, from_db, to_db
+from storage.errors import NotFound
+from storage.orm.db import database, dialect
+from storage.orm.rows import newest_first, owned_row, plain
+from storage.orm.transactions import transaction
+from storage.views import DocumentView
+
+CLAIM_LEASE = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class DocumentJob:
+    """A document to render: which one, from what snapshot, in which language."""
+
+    id: int
+    dossier_number: str | None
+    type_id: str | None
+    kind: str
+    filename: str
+    lang: str
+    snapshot: dict[str, Any] | None
+
+
+def document_view(d: Any) -> DocumentView:
+    return DocumentView(d.id, d.dossier.number if d.dossier else None, d.kind, d.name,
+                        d.filename, d.content_type, from_db(d.created_at),
+                        ready=d.content is not None)
+
+
+@transaction(write=False)
+def list_documents(account_id: int) -> list[DocumentView]:
+    """The account's documents, newest first (content not loaded)."""
+    return [document_view(d) for d in newest_first(database().Document, account_id)]
+
+
+@transaction(write=False)
+def get_document(account_id: int, document_id: int) -> tuple[DocumentView, bytes | None]:
+    """One of the account's documents and its bytes (None: not rendered yet)."""
+    document = owned_row(database().Document, document_id, account_id)
+    content = document.content
+    return document_view(document), bytes(content) if content is not None else None
+
+
+@transaction(write=True)
+def claim_pending_documents(limit: int = 20,
+                            lease: timedelta = CLAIM_LEASE) -> list[DocumentJob]:
+    """Documents still to render, hidden from other workers for `lease`."""
+    orm = database()
+    now = to_db(clock.now())
+    free_since = now - lease
+    query = orm.Document.select(
+        lambda d: d.content is None and (d.claimed_at is None or d.claimed_at < free_since)
+    ).order_by(orm.Document.id)
+    if dialect() == "postgres":
+        query = query.for_update(skip_locked=True)
+    jobs = []
+    for document in query.limit(limit):
+        document.claimed_at = now
+        dossier = document.dossier
+        jobs.append(DocumentJob(
+            document.id, dossier.number if dossier else None,
+            dossier.type_id if dossier else None, document.kind, document.filename,
+            document.account.lang,
+            plain(dossier.snapshot) if dossier and dossier.snapshot is not None else None,
+        ))
+    return jobs
+
+
+@transaction(write=True)
+def store_document_content(document_id: int, content: bytes) -> None:
+    """Keep the rendered bytes; the document shows as ready from now on."""
+    document = database().Document.get(id=document_id)
+    if document is None:
+        raise NotFound(f"document {document_id}")
+    document.content = content

@@ -1,0 +1,40 @@
+"""The applicant's message centre: list, read (marking read), count unread."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pony.orm import count
+
+from storage.clock import clock, from_db, to_db
+from storage.orm.db import database
+from storage.orm.rows import newest_first, owned_row
+from storage.orm.transactions import transaction
+from storage.views import MessageView
+
+
+def message_view(m: Any) -> MessageView:
+    return MessageView(m.id, m.dossier.number if m.dossier else None, m.subject, m.body,
+                       from_db(m.created_at), from_db(m.read_at))
+
+
+@transaction(write=False)
+def list_messages(account_id: int) -> list[MessageView]:
+    """The account's messages, newest first."""
+    return [message_view(m) for m in newest_first(database().Message, account_id)]
+
+
+@transaction(write=True)
+def get_message(account_id: int, message_id: int, mark_read: bool = True) -> MessageView:
+    """One of the account's messages (NotFound otherwise); opening it marks it read."""
+    message = owned_row(database().Message, message_id, account_id)
+    if mark_read and message.read_at is None:
+        message.read_at = to_db(clock.now())
+    return message_view(message)
+
+
+@transaction(write=False)
+def unread_count(account_id: int) -> int:
+    """The number on the envelope icon."""
+    return count(m for m in database().Message
+                 if m.account.id == account_id and m.read_at is None)

@@ -1,0 +1,94 @@
+"""Reading dossier rows: ownership checks, and turning rows into views.
+
+Every function that touches one applicant's dossier goes through
+`owned_dossier`, so "not yours" and "does not exist" are one answer (NotFound)
+everywhere.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pony.orm import desc
+
+from engine import CompiledDefinition, Registry
+from storage.clock import from_db
+from storage.errors import NotFound
+from storage.orm.db import database
+from storage.views import DossierView
+
+
+def plain(value: Any) -> Any:
+    """A deep copy made of plain dicts and lists (Pony hands out tracked ones)."""
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    return value
+
+
+def dossier_view(d: Any) -> DossierView:
+    return DossierView(
+        id=d.id, number=d.number, type_id=d.type_id, definition_version=d.definition_version,
+        status=d.status, answers=plain(d.answers), created_at=from_db(d.created_at),
+        deadline=d.deadline, submitted_at=from_db(d.submitted_at), version=d.version,
+        owner_id=d.owner.id if d.owner else None,
+        snapshot=plain(d.snapshot) if d.snapshot is not None else None,
+    )
+
+
+def owned_dossier(account_id: int, number: str, *, for_update: bool = False) -> Any:
+    """The dossier `number` if `account_id` owns it, else NotFound (inside a session).
+
+    `for_update` locks the row (PostgreSQL: SELECT ... FOR UPDATE; SQLite: the
+    write transaction) so concurrent writers to one dossier take turns.
+    """
+    orm = database()
+    number = (number or "").strip()
+    find = (lambda **key: locked(orm.Dossier, **key)) if for_update else orm.Dossier.get
+    dossier = find(number=number) if number else None
+    if dossier is None or dossier.owner is None or dossier.owner.id != account_id:
+        raise NotFound(f"dossier {number}")
+    return dossier
+
+
+def owned_row(entity: Any, row_id: int, account_id: int) -> Any:
+    """The row `row_id` of an entity with an `account` if that account owns it, else
+    NotFound: the same answer for "not yours" and "does not exist"."""
+    row = entity.get(id=row_id)
+    if row is None or row.account.id != account_id:
+        raise NotFound(f"{entity.__name__.lower()} {row_id}")
+    return row
+
+
+def newest_first(entity: Any, account_id: int) -> Any:
+    """An account's rows of an entity (with `account` and `created_at`), newest first."""
+    return entity.select(lambda r: r.account.id == account_id).order_by(
+        desc(entity.created_at), desc(entity.id))
+
+
+def locked(entity: Any, **key: Any) -> Any:
+    """`entity.get_for_update(**key)`, also when the caller's session read the row before.
+
+    The web layer reads a dossier (to render) and then submits it in one
+    session. If another request changed the row in between, Pony would see
+    the locked, fresh row differ from what this session read and raise
+    UnrepeatableReadError. The storage function decides only on what it reads
+    after taking the lock, so earlier reads are forgotten first (Pony keeps
+    them as `_rbits_`; pony is pinned, see pyproject). Rows with pending
+    writes keep Pony's check.
+    """
+    cached = entity.get(**key)
+    if cached is None:
+        return None
+    if not cached._wbits_:
+        cached._rbits_ = 0
+    return entity.get_for_update(**key)
+
+
+def compiled_for(registry: Registry, type_id: str) -> CompiledDefinition:
+    """The dossier type's compiled definition; NotFound when the registry lacks it."""
+    compiled = registry.get(type_id)
+    if compiled is None:
+        raise NotFound(f"dossier type {type_id}")
+    return compiled

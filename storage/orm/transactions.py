@@ -1,0 +1,94 @@
+"""One storage call, one transaction, retried when the database asks for it.
+
+Concurrency is settled by the database (row locks, an atomic counter, unique
+constraints); what remains are transient refusals: SQLite "database is
+locked" after the busy timeout, PostgreSQL serialization failures and
+deadlocks, Pony's optimistic checks. Those are retried from the start in a
+fresh session. Pony's own `db_session(retry=...)` warns when nested, and the
+web layer nests every call in its request session, hence this decorator.
+"""
+
+from __future__ import annotations
+
+import functools
+import random
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from typing import ParamSpec, TypeVar
+
+from pony.orm import OptimisticCheckError, UnrepeatableReadError, db_session
+from pony.orm.core import local
+
+from storage.errors import StorageError
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+ATTEMPTS = 8
+TRANSIENT_PGCODES = frozenset({"40001", "40P01"})  # serialization_failure, deadlock_detected
+
+
+def in_session() -> bool:
+    """True inside a caller's `db_session`: then the caller owns commit and retry."""
+    return local.db_session is not None
+
+
+def causes(exc: BaseException) -> Iterator[BaseException]:
+    """`exc` and everything it wraps: Pony keeps the driver's error in `original_exc`,
+    commit errors in `exceptions` (as sys.exc_info() tuples), Python in causes."""
+    stack: list[object] = [exc]
+    seen: set[int] = set()
+    while stack:
+        e = stack.pop()
+        if isinstance(e, tuple):
+            e = e[1] if len(e) > 1 else None
+        if not isinstance(e, BaseException) or id(e) in seen:
+            continue
+        seen.add(id(e))
+        yield e
+        stack.extend([getattr(e, "original_exc", None), e.__cause__, e.__context__])
+        stack.extend(getattr(e, "exceptions", None) or [])
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Whether running the same transaction again may succeed (looks through
+    Pony's wrappers: `original_exc`, `CommitException.exceptions`, causes)."""
+    if isinstance(exc, StorageError):  # a refusal is an answer, not a hiccup
+        return False
+    for e in causes(exc):
+        if isinstance(e, OptimisticCheckError | UnrepeatableReadError):
+            return True
+        if isinstance(e, sqlite3.OperationalError) and ("locked" in str(e) or "busy" in str(e)):
+            return True
+        if getattr(e, "pgcode", None) in TRANSIENT_PGCODES:
+            return True
+    return False
+
+
+def transaction(*, write: bool) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Run the function in its own transaction unless one is open already.
+
+    `write=True` starts the transaction at once (SQLite: BEGIN IMMEDIATE, so
+    its reads and writes are one consistent, serialised unit instead of an
+    upgrade that fails under load).
+    """
+
+    def decorate(func: Callable[P, R]) -> Callable[P, R]:
+        @functools.wraps(func)
+        def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+            if in_session():
+                return func(*args, **kwargs)
+            for attempt in range(ATTEMPTS):
+                try:
+                    with db_session(immediate=write):
+                        return func(*args, **kwargs)
+                except Exception as exc:
+                    if attempt + 1 == ATTEMPTS or not is_transient(exc):
+                        raise
+                time.sleep(random.uniform(0, 0.01 * 2 ** attempt))
+            raise AssertionError("unreachable")
+
+        return wrapper
+
+    return decorate

@@ -1,0 +1,143 @@
+"""Accounts: register, log in, log out (with its question), and the language switch."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, Flask, flash, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
+
+import storage
+from engine.model import LANGS
+from web.accounts import login_session, profile_form
+from web.accounts.credentials import MIN_LENGTH, attempt_login, password_error
+from web.accounts.current import account_id, account_name
+from web.i18n import current_lang, set_lang, t
+from web.ui.fields import FieldView
+from web.ui.pages import current_page_url, safe_next, site_urls
+
+bp = Blueprint("auth", __name__)
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MIN_PASSWORD = MIN_LENGTH
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals.update(account_name=account_name,
+                                 current_page_url=current_page_url, site_urls=site_urls)
+
+
+def index() -> ResponseReturnValue:
+    target = "dossiers.index" if "account_id" in session else "auth.login"
+    return redirect(url_for(target))
+
+
+def _log_in(account) -> None:
+    """A new session on login (no fixation): keep only the chosen language."""
+    lang = session.get("lang")
+    login_session.renew(account.id)
+    session["name"] = profile_form.full_name(account.profile)
+    if lang in LANGS and lang != account.lang:
+        storage.set_lang(account.id, lang)
+    session["lang"] = lang if lang in LANGS else account.lang
+    set_lang(session["lang"])
+
+
+def password_errors(form) -> dict[str, str]:
+    """The password rules, shared by registration and the password reset page."""
+    password = form.get("password", "")
+    error = password_error(password)
+    if error:
+        return {"password": error}
+    if password != form.get("password_confirm", ""):
+        return {"password_confirm": "err.password_mismatch"}
+    return {}
+
+
+def _account_errors(form) -> dict[str, str]:
+    errors = {}
+    email = form.get("email", "").strip()
+    if not email:
+        errors["email"] = "err.required"
+    elif not EMAIL.match(email) or len(email) > 254:
+        errors["email"] = "err.email"
+    return errors | password_errors(form)
+
+
+def _account_views(email: str, errors: dict[str, str]) -> list[FieldView]:
+    def view(id_: str, type_: str, autocomplete: str, value: str = "") -> FieldView:
+        return FieldView(id=id_, type=type_, label=t(f"auth.{id_}"), value=value,
+                         error=t(errors[id_]) if id_ in errors else "",
+                         help=t(f"auth.{id_}.help") if id_ == "password" else "",
+                         autocomplete=autocomplete, max_length=254)
+
+    return [view("email", "email", "email", email),
+            view("password", "password", "new-password"),
+            view("password_confirm", "password", "new-password")]
+
+
+@bp.route("/inscription", methods=("GET", "POST"))
+def register() -> ResponseReturnValue:
+    profile = profile_form.read_profile(request.form)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        errors = _account_errors(request.form)
+        errors |= profile_form.profile_errors(profile, storage.clock.today())
+        if not errors:
+            try:
+                account = storage.create_account(
+                    request.form["email"].strip(), storage.hash_password(request.form["password"]),
+                    profile, lang=current_lang())
+            except storage.EmailTaken:
+                errors["email"] = "err.email_taken"
+            else:
+                _log_in(account)
+                flash("flash.registered", "success")
+                return redirect(url_for("dossiers.index"))
+    account_views = _account_views(request.form.get("email", ""), errors)
+    groups = profile_form.group_views(profile, errors)
+    return render_template("auth/register.html", account_fields=account_views,
+                           groups=groups), (422 if errors else 200)
+
+
+@bp.route("/connexion", methods=("GET", "POST"))
+def login() -> ResponseReturnValue:
+    failed, refusal = False, None
+    if request.method == "POST":
+        result = attempt_login(request.form.get("email", "").strip(),
+                               request.form.get("password", ""))
+        if result.account is not None:
+            _log_in(result.account)
+            return redirect(safe_next(request.form.get("next"), url_for("dossiers.index")))
+        refusal = result.refusal
+        failed = refusal is None  # too many attempts: say only that (and until when)
+    return render_template("auth/login.html", failed=failed, refusal=refusal,
+                           email=request.form.get("email", ""),
+                           next=safe_next(request.values.get("next"), "")), (
+        429 if refusal else 401 if failed else 200)
+
+
+@bp.route("/deconnexion", methods=("GET", "POST"))
+def logout() -> ResponseReturnValue:
+    if request.method == "GET":
+        if "account_id" not in session:
+            return redirect(url_for("auth.login"))
+        return render_template("auth/logout.html",
+                               back=safe_next(request.args.get("next"),
+                                              url_for("dossiers.index")))
+    lang = current_lang()
+    login_session.end()
+    session["lang"] = lang
+    flash("flash.logged_out", "success")
+    return redirect(url_for("auth.login"))
+
+
+@bp.post("/langue")
+def switch_language() -> ResponseReturnValue:
+    lang = request.form.get("lang")
+    if lang in LANGS:
+        session["lang"] = lang
+        set_lang(lang)
+        if "account_id" in session:
+            storage.set_lang(account_id(), lang)
+    return redirect(safe_next(request.form.get("next"), url_for("index")))

@@ -1,0 +1,85 @@
+"""What a password must be, and how a login attempt is judged.
+
+Rules (registration and password reset): at least 12 characters, and not one
+of the common passwords that attackers try first (web/data/common-passwords,
+compared as Django does: ignoring case and surrounding spaces). Length beats
+composition rules (NIST SP 800-63B): no "one digit, one symbol" demands.
+
+Login attempts are limited per account (the email typed: `login` rule, 5
+failures in 15 minutes) and per address (`login_address`, 30: an office or a
+family may share one), by web/limits.py, shared by every process through
+Redis when RATELIMIT_STORAGE_URI says so. Only failures count; a success clears
+the account's count. The answer never tells whether the email exists: the
+same message, the same status, the same limit and, with a password hash
+checked either way, about the same time.
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import request
+
+import storage
+from web.http.limits import Refusal, limits
+
+MIN_LENGTH = 12
+COMMON_PASSWORDS = Path(__file__).parents[1] / "data" / "common-passwords.txt.gz"
+
+
+@functools.cache
+def common_passwords() -> frozenset[str]:
+    """The list, read once per process (about 20,000 short strings)."""
+    with gzip.open(COMMON_PASSWORDS, "rt", encoding="utf-8") as f:
+        return frozenset(line.strip() for line in f if line.strip())
+
+
+def password_error(password: str) -> str | None:
+    """The catalogue key of what is wrong with a new password, or None."""
+    if len(password) < MIN_LENGTH:
+        return "err.password_short"
+    if password.strip().lower() in common_passwords():
+        return "err.password_common"
+    return None
+
+
+@functools.cache
+def _decoy_hash() -> str:
+    """A hash to check an unknown email's password against, so it takes as long."""
+    return storage.hash_password(secrets.token_urlsafe(16))
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    """One of: `account` (logged in), `refusal` (too many attempts), or neither (wrong)."""
+
+    account: storage.AccountView | None = None
+    refusal: Refusal | None = None
+
+
+def _refusal(account_key: str, address_key: str) -> Refusal | None:
+    """The later of the two limits' retry times, if either is reached."""
+    found = [r for r in (limits().check("login", account_key),
+                         limits().check("login_address", address_key)) if r is not None]
+    return max(found, key=lambda r: r.retry_at) if found else None
+
+
+def attempt_login(email: str, password: str) -> LoginResult:
+    """Check the credentials unless this account or address is over its limit."""
+    account_key = f"account:{storage.normalize_email(email)}"
+    address_key = f"ip:{request.remote_addr or '-'}"
+    refusal = _refusal(account_key, address_key)
+    if refusal is not None:
+        return LoginResult(refusal=refusal)
+    account = storage.find_account_by_email(email) if email else None
+    if storage.verify_password(account.password_hash if account else _decoy_hash(), password) \
+            and account is not None:
+        limits().reset("login", account_key)
+        return LoginResult(account=account)
+    limits().hit("login", account_key)
+    limits().hit("login_address", address_key)
+    return LoginResult(refusal=_refusal(account_key, address_key))  # say so at once

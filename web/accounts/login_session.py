@@ -1,0 +1,237 @@
+"""Login sessions: a fresh one at login, ended at logout, expired after idle time.
+
+Sessions are Flask's signed cookies. Three things a signed cookie cannot do
+alone are added here:
+
+- **Renewal at login**: a new random session id (`sid`) and nothing of the
+  anonymous session but the language (and answers rescued for this very
+  account), so a cookie planted before login never becomes a logged-in one.
+- **Logout that sticks**: the `sid` is recorded as ended in the database
+  (storage.end_session), so a copy of the cookie taken before logout is refused
+  by every server process.
+- **A password reset ends every session**: the cookie says when its session was
+  opened, and a session opened before the account's last password reset is
+  refused ("Mot de passe oublié ?" is also what someone does who fears their
+  account is being used).
+- **Idle timeout** (SESSION_IDLE_MINUTES, 30): the cookie carries the time of
+  the last request (`seen`, by storage.clock); past the limit any page sends to
+  the login page with a message. If the expired request was a section being
+  saved or updated, what was typed is saved first as a draft of that account
+  (the signed cookie still says whose it is, and the CSRF check has passed),
+  through the same save as ENREGISTRER (registered by the dossier form with
+  `rescue_posts`: web/forms/saving.py), so nothing typed is lost; if that save
+  is refused (changed elsewhere meanwhile, too big), the answers wait in the
+  session and come back after login.
+
+Anonymous requests to a page that needs login go to the login page: a 302 for
+a normal request, a 401 with `HX-Redirect` for an htmx request (htmx would
+otherwise follow the redirect inside the XHR and put the login page in place
+of a fragment).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Flask, Response, current_app, flash, g, redirect, request, session, url_for
+from flask.typing import ResponseReturnValue
+
+import storage
+from web.ui.pages import is_htmx, safe_next
+
+log = logging.getLogger("guichet.web")
+
+KEPT_MAX_BYTES = 2500  # a cookie holds about 4 KB; answers beyond this are not kept in it
+RESCUES = "guichet.rescues"  # app.extensions key: endpoint -> Rescue
+
+
+@dataclass(frozen=True)
+class Rescue:
+    """What a POST to some endpoint saves when its session has just expired.
+
+    `save(account_id)` runs inside the expired request (CSRF checked, the signed
+    cookie still says whose it is) and returns "saved", the answers to keep in the
+    session for after login (a dict), or None when there is nothing to save.
+    `back_to` is the endpoint of the page to come back to after login, called with
+    the request's own view arguments.
+    """
+
+    save: Callable[[int], str | dict[str, Any] | None]
+    back_to: str
+
+
+def init_app(app: Flask) -> None:
+    """Register the check, after every before_request hook registered so far (CSRF's
+    among them, so a rescue follows a valid token)."""
+    app.config.setdefault("SESSION_IDLE_MINUTES", 30)
+    app.config.setdefault("SESSION_RESCUE_HOURS", 12)
+    app.extensions.setdefault(RESCUES, {})
+    app.before_request(_check_session)
+
+
+def rescue_posts(app: Flask, endpoints: tuple[str, ...], rescue: Rescue) -> None:
+    """Have an expired session's POST to any of `endpoints` saved by `rescue` (the
+    dossier form registers its section save: web/forms/saving.py)."""
+    rescues = app.extensions.setdefault(RESCUES, {})
+    for endpoint in endpoints:
+        rescues[endpoint] = rescue
+
+
+def _rescue_for(endpoint: str | None) -> Rescue | None:
+    return current_app.extensions.get(RESCUES, {}).get(endpoint)
+
+
+# Activity is recorded to the minute: the session expires between 30 and 31 minutes
+# after the last request, and a page view does not re-sign and re-send the cookie.
+SEEN_RESOLUTION = 60
+
+
+def _now() -> int:
+    return int(storage.clock.now().timestamp())
+
+
+def _idle_limit() -> int:
+    return int(float(current_app.config["SESSION_IDLE_MINUTES"]) * 60)
+
+
+def _rescue_limit() -> int:
+    """How long after the last activity a cookie may still save what it posts."""
+    return max(_idle_limit(), int(float(current_app.config["SESSION_RESCUE_HOURS"]) * 3600))
+
+
+def _end_sid() -> None:
+    """Record the current session id as ended (its cookie is refused from now on)."""
+    sid = session.get("sid")
+    if sid and "account_id" in session:
+        storage.end_session(sid, storage.clock.now() + timedelta(seconds=_rescue_limit()))
+
+
+def _clear(keep: dict[str, Any] | None = None) -> None:
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    session.update(keep or {})
+
+
+def renew(account_id: int) -> None:
+    """A brand-new session for `account_id` (login): new id, nothing of the old one but
+    the language and the answers kept for this same account."""
+    kept = session.get("kept")
+    if not (isinstance(kept, dict) and kept.get("account") == account_id):
+        kept = None
+    _end_sid()
+    _clear({"kept": kept} if kept else None)
+    session["account_id"] = account_id
+    session["sid"] = secrets.token_urlsafe(24)
+    session["seen"] = _now()
+    session["opened"] = storage.clock.now().timestamp()  # a later password reset ends it
+
+
+def end() -> None:
+    """Logout: the session is ended for every process and emptied (language kept)."""
+    _end_sid()
+    _clear()
+
+
+def _here() -> str:
+    """The page the applicant was on, to come back to after logging in."""
+    rescue = _rescue_for(request.endpoint)
+    if rescue is not None and request.view_args:
+        return url_for(rescue.back_to, **request.view_args)
+    current = request.headers.get("HX-Current-URL")
+    if current:
+        parts = urlsplit(current)
+        if parts.netloc == request.host and parts.path.startswith("/"):
+            return parts.path + (f"?{parts.query}" if parts.query else "")
+    return request.full_path.rstrip("?")
+
+
+def to_login(next_url: str | None = None) -> ResponseReturnValue:
+    """Send to the login page, coming back to `next_url` (default: this page) after."""
+    next_url = safe_next(next_url if next_url is not None else _here(), "")
+    target = url_for("auth.login", next=next_url) if next_url else url_for("auth.login")
+    if is_htmx():
+        return Response(status=401, headers={"HX-Redirect": target, "Vary": "HX-Request"})
+    return redirect(target)
+
+
+def _visit(sid: str, account_id: int, opened: Any) -> storage.Visit:
+    """The session's visit read; on a dossier's address, the dossier's stamp comes along
+    in the same read (web/forms/page.py `dossier_stamp`)."""
+    number = (request.view_args or {}).get("number")
+    return storage.visit(sid, account_id, number if isinstance(number, str) else None,
+                         opened_at=opened if isinstance(opened, int | float) else None)
+
+
+def _check_session() -> ResponseReturnValue | None:
+    """Before every request of a logged-in session: refuse an ended session (logout, or a
+    password reset since it opened), note the unread-message count, and expire an idle
+    session (saving what its POST carries first: `_expire`)."""
+    if request.endpoint == "static" or "account_id" not in session:
+        return None
+    sid = session.get("sid")
+    visit = _visit(sid, session["account_id"], session.get("opened")) if sid else None
+    if visit is None or visit.ended:
+        _clear()  # a logged-out (or pre-sid) cookie: anonymous from here on
+        return None
+    g.visit = visit
+    g.unread_messages = visit.unread_messages  # the envelope's number
+    now = _now()
+    try:
+        idle = now - int(session.get("seen", 0))
+    except (TypeError, ValueError):
+        idle = now
+    if idle <= _idle_limit():
+        if idle >= SEEN_RESOLUTION:  # re-sign the cookie once a minute, not every request
+            session["seen"] = now
+        return None
+    return _expire(idle)
+
+
+def _expire(idle: int) -> ResponseReturnValue:
+    """Idle too long: save what this request carries, end the session, ask to log in."""
+    account_id = session["account_id"]
+    next_url = _here()
+    outcome = None
+    rescue = _rescue_for(request.endpoint)
+    if request.method == "POST" and rescue is not None and idle <= _rescue_limit():
+        outcome = _keepable(rescue.save(account_id))
+    _end_sid()
+    _clear({"kept": outcome} if isinstance(outcome, dict) else None)
+    if outcome == "saved":
+        flash("flash.session_expired_saved", "warning")
+    elif outcome:
+        flash("flash.session_expired_kept", "warning")
+    else:
+        flash("flash.session_expired", "warning")
+    log.info("session expired", extra={"event": "session_expired",
+                                       "rescued": outcome is not None})
+    return to_login(next_url)
+
+
+def _keepable(outcome: str | dict[str, Any] | None) -> str | dict[str, Any] | None:
+    """The rescue's outcome, unless it is answers too big for the session cookie."""
+    if isinstance(outcome, dict) and len(json.dumps(outcome, ensure_ascii=False)
+                                         .encode("utf-8")) > KEPT_MAX_BYTES:
+        log.warning("rescued answers too large to keep", extra={"event": "rescue_lost"})
+        return None
+    return outcome
+
+
+def take_kept(account_id: int, number: str, section_id: str) -> dict[str, Any] | None:
+    """Answers rescued from an expired session for this section, once (then forgotten)."""
+    kept = session.get("kept")
+    if not (isinstance(kept, dict) and kept.get("account") == account_id
+            and kept.get("number") == number and kept.get("section") == section_id):
+        return None
+    session.pop("kept")
+    answers = kept.get("answers")
+    return answers if isinstance(answers, dict) else None

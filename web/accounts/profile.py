@@ -1,0 +1,38 @@
+"""The profile: shown, and edited here only (the address is never changed in a dossier)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
+
+import storage
+from web.accounts import profile_form
+from web.accounts.current import account_id, current_account, login_required
+
+bp = Blueprint("profile", __name__, url_prefix="/profil")
+
+
+@bp.get("/")
+@login_required
+def show() -> ResponseReturnValue:
+    account = current_account()
+    return render_template("profile/show.html", account=account,
+                           groups=profile_form.summary(account.profile, account.email))
+
+
+@bp.route("/modifier", methods=("GET", "POST"))
+@login_required
+def edit() -> ResponseReturnValue:
+    account = current_account()
+    profile, errors = account.profile, {}
+    if request.method == "POST":
+        profile = profile_form.read_profile(request.form)
+        errors = profile_form.profile_errors(profile, storage.clock.today())
+        if not errors:
+            updated = storage.update_profile(account_id(), profile)
+            session["name"] = profile_form.full_name(updated.profile)
+            flash("flash.profile_saved", "success")
+            return redirect(url_for("profile.show"))
+    return render_template("profile/edit.html", account=account,
+                           groups=profile_form.group_views(profile, errors),
+                           errors=errors), (422 if errors else 200)

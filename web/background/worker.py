@@ -1,0 +1,101 @@
+"""Background work of the portal: render pending documents, send the outbox.
+
+Submissions only queue a document row and an email row (one transaction);
+this worker does the slow parts afterwards, so a submission never waits on
+WeasyPrint or on an SMTP server. `guichet serve` runs it in a thread; the
+`guichet documents render` and `guichet mail send` commands run one round.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from flask import after_this_request, current_app
+from flask.typing import ResponseReturnValue
+
+import storage
+from engine import Registry
+from web.background.mailer import Transport, send_pending
+
+log = logging.getLogger("guichet.worker")
+
+
+def render_pending_documents(registry: Registry, limit: int = 20) -> int:
+    """Render the documents whose content is not there yet; returns how many were stored."""
+    # A deliberate lazy import: web.background.pdf imports WeasyPrint, a heavy library
+    # (half a second), which only a process that renders documents should pay for.
+    from web.background.pdf import recap_pdf
+
+    done = 0
+    for job in storage.claim_pending_documents(limit):
+        compiled = registry.get(job.type_id)
+        document = compiled.definition.documents.get(job.kind) if compiled else None
+        if document is None:
+            log.error("document %s: no definition for %s/%s", job.id, job.type_id, job.kind)
+            continue
+        try:
+            content = recap_pdf(compiled.definition, document, job.snapshot, job.lang)
+        except Exception:
+            log.exception("document %s could not be rendered", job.id)
+            continue
+        storage.store_document_content(job.id, content)
+        done += 1
+    return done
+
+
+class Worker:
+    """One thread doing both jobs every `interval` seconds until stopped."""
+
+    def __init__(self, registry: Registry, transport: Transport, interval: float = 2.0) -> None:
+        self.registry = registry
+        self.transport = transport
+        self.interval = interval
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="guichet-worker", daemon=True)
+
+    def start(self) -> Worker:
+        self._thread.start()
+        return self
+
+    def wake(self) -> None:
+        """Ask for a round now (after a submission) instead of at the next tick."""
+        self._wake.set()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        self._thread.join(timeout=self.interval + 10)
+
+    def run_once(self) -> None:
+        """Documents, then emails; a failure of one (database down...) does not skip the
+        other, and the next round retries."""
+        for job in (lambda: render_pending_documents(self.registry),
+                    lambda: send_pending(self.transport)):
+            try:
+                job()
+            except Exception:  # never let the thread die
+                log.exception("background round failed")
+
+    def _run(self) -> None:
+        try:
+            while not self._stop.is_set():
+                self.run_once()
+                self._wake.wait(self.interval)
+                self._wake.clear()
+        finally:
+            storage.disconnect()  # this thread's database connection
+
+
+def wake_after_response() -> None:
+    """Ask this process's worker for a round once the current request has committed
+    (a round started before the commit would find nothing). No worker: nothing."""
+    worker: Worker | None = current_app.extensions.get("guichet.worker")
+    if worker is None:
+        return
+
+    @after_this_request
+    def _wake(response: ResponseReturnValue) -> ResponseReturnValue:
+        worker.wake()
+        return response

@@ -1,0 +1,94 @@
+"""The `guichet` command: designer tools, database, demo data and the server.
+
+Designer commands (check, schema, validate) are here and only need the engine;
+`data` adds the database and dossier commands (db, dossiers, demo), `portal`
+the server and its background work (serve, mail, documents).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from engine import DefinitionError, convert, load_registry
+from engine.pipeline import definition_paths
+from engine.validate import clean, validate
+from web.cli import data, portal
+
+
+@click.group()
+def main() -> None:
+    """Guichet: declarative dossier engine and applicant portal."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+def check(paths: tuple[Path, ...]) -> None:
+    """Check definitions (default: every file of forms/); print every error as file:line."""
+    files = definition_paths(list(paths) or None)
+    errors = [e for p in files for e in convert(p).errors]
+    for e in errors:
+        click.echo(str(e), err=True)
+    if errors:
+        click.echo(f"{len(errors)} error(s) in {len(files)} file(s).", err=True)
+        sys.exit(1)
+    click.echo(f"{len(files)} definition(s) OK: " + ", ".join(str(p) for p in files))
+
+
+def _registry_or_exit():
+    try:
+        return load_registry()
+    except DefinitionError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(2)
+
+
+@main.command()
+@click.argument("type_id")
+@click.argument("section", required=False)
+def schema(type_id: str, section: str | None) -> None:
+    """Print the compiled JSON Schema of a dossier type, or of one of its sections."""
+    compiled = _registry_or_exit().get(type_id)
+    if compiled is None:
+        raise click.UsageError(f"unknown dossier type '{type_id}'")
+    if section is None:
+        click.echo(json.dumps(compiled.schema, ensure_ascii=False, indent=2))
+    elif section in compiled.sections:
+        click.echo(json.dumps(compiled.sections[section].schema, ensure_ascii=False, indent=2))
+    else:
+        raise click.UsageError(f"unknown section '{section}' in '{type_id}'")
+
+
+@main.command("validate")
+@click.argument("type_id")
+@click.argument("answers_file", type=click.File("rb"))
+@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
+def validate_cmd(type_id: str, answers_file, lang: str) -> None:
+    """Validate a JSON object of answers; exit 0 valid, 1 invalid, 2 usage/definition error."""
+    compiled = _registry_or_exit().get(type_id)
+    if compiled is None:
+        click.echo(f"unknown dossier type '{type_id}'", err=True)
+        sys.exit(2)
+    try:
+        answers = json.loads(answers_file.read())
+    except (ValueError, UnicodeDecodeError) as exc:
+        click.echo(f"{answers_file.name}: not JSON: {exc}", err=True)
+        sys.exit(2)
+    if not isinstance(answers, dict):
+        click.echo(f"{answers_file.name}: answers must be one JSON object keyed by field id",
+                   err=True)
+        sys.exit(2)
+    errors = validate(compiled, answers)
+    click.echo(json.dumps([e.as_json(lang) for e in errors], ensure_ascii=False, indent=2))
+    dropped = sorted(set(answers) - set(clean(compiled, answers)))
+    if dropped:
+        click.echo("ignored (unknown, empty or hidden): " + ", ".join(dropped), err=True)
+    sys.exit(1 if errors else 0)
+
+
+data.register(main)
+portal.register(main)
+

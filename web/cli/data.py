@@ -1,0 +1,122 @@
+"""`guichet db init`, `guichet dossiers expire|register-existing|import` and `guichet demo`.
+
+`web/cli/__init__.py` calls `register(main)`. The database comes from DATABASE_URL
+(unset: SQLite in the instance folder, ./instance or GUICHET_INSTANCE). Each
+command calls storage's public functions only.
+"""
+
+from __future__ import annotations
+
+import os
+
+import click
+
+import storage
+from engine import DefinitionError, load_registry
+
+DEFAULT_INSTANCE = "instance"
+
+
+def instance_path() -> str:
+    return os.path.abspath(os.environ.get("GUICHET_INSTANCE") or DEFAULT_INSTANCE)
+
+
+def _configure() -> None:
+    storage.configure(os.environ.get("DATABASE_URL") or None, instance_path())
+
+
+def _registry():
+    try:
+        return load_registry()
+    except DefinitionError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@click.group("db")
+def db_group() -> None:
+    """The database (DATABASE_URL, or SQLite in the instance folder)."""
+
+
+@db_group.command("init")
+def db_init() -> None:
+    """Create the tables (harmless when they exist)."""
+    _configure()
+    storage.init_db()
+    click.echo(f"database ready ({storage.describe()})")
+
+
+@click.group("dossiers")
+def dossiers_group() -> None:
+    """Dossier maintenance."""
+
+
+@dossiers_group.command("expire")
+def dossiers_expire() -> None:
+    """Move drafts past their deadline to their definition's deadline state."""
+    _configure()
+    click.echo(f"{storage.expire_overdue(_registry())} dossier(s) expired")
+
+
+@dossiers_group.command("register-existing")
+@click.option("--type", "type_id", required=True, help="dossier type id (a file of forms/)")
+@click.option("--number", required=True, help="the dossier number, e.g. G2100076952")
+@click.option("--given-name", required=True, help="given name(s), as in the passport")
+@click.option("--family-name", required=True, help="family name(s), as in the passport")
+@click.option("--sex", required=True, type=click.Choice(["F", "M", "X"], case_sensitive=False))
+@click.option("--birth-date", required=True, metavar="YYYY-MM-DD")
+def dossiers_register_existing(type_id: str, number: str, given_name: str, family_name: str,
+                               sex: str, birth_date: str) -> None:
+    """Register a dossier opened by an agent, so its applicant can link it from the
+    portal ("Identifier mon dossier") with the same number and identity."""
+    _configure()
+    row = {"type": type_id, "number": number, "given_name": given_name,
+           "family_name": family_name, "sex": sex, "birth_date": birth_date}
+    try:
+        registered = storage.register_row(_registry(), row)
+    except storage.RowRefused as exc:
+        raise click.ClickException(f"refused: {exc}") from exc
+    click.echo(f"registered {registered} ({type_id})")
+
+
+@dossiers_group.command("import")
+@click.argument("csv_file", type=click.File("r", encoding="utf-8-sig"))
+def dossiers_import(csv_file) -> None:
+    """Register existing dossiers from a CSV file with the header
+    type,number,given_name,family_name,sex,birth_date; print what was refused and why.
+    Exit status 1 when any row was refused."""
+    _configure()
+    try:
+        report = storage.import_rows(_registry(), csv_file)
+    except storage.RowRefused as exc:
+        raise click.ClickException(f"{csv_file.name}: {exc}") from exc
+    for line, number in report.registered:
+        click.echo(f"line {line}: registered {number}")
+    for line, reason in report.refused:
+        click.echo(f"line {line}: refused: {reason}", err=True)
+    click.echo(f"{len(report.registered)} row(s) registered, {len(report.refused)} refused")
+    if report.refused:
+        raise SystemExit(1)
+
+
+@click.command("demo")
+def demo() -> None:
+    """Create demo accounts and an agent-registered dossier (idempotent)."""
+    _configure()
+    storage.init_db()
+    report = storage.load_demo(_registry())
+    for line in report.created:
+        click.echo(f"created  {line}")
+    for line in report.existing:
+        click.echo(f"exists   {line}")
+    for line in report.skipped:
+        click.echo(f"skipped  {line}", err=True)
+    click.echo("demo accounts (password for all: " + report.password + "):")
+    for email in report.accounts:
+        click.echo(f"  {email}")
+
+
+def register(main: click.Group) -> None:
+    """Add the storage commands to the `guichet` group."""
+    main.add_command(db_group)
+    main.add_command(dossiers_group)
+    main.add_command(demo)

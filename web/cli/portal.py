@@ -1,0 +1,134 @@
+"""`guichet serve`, `guichet mail send` and `guichet documents render`.
+
+The two one-round commands do what the server's background thread does every
+few seconds; they suit a cron job, or a deployment that serves with
+`--no-background` and runs the slow work elsewhere. Emails go over SMTP_URL
+(smtp://host:port, `?starttls=1`, `user:password@` for login, smtps:// for
+implicit TLS); without it they are written to the log.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+
+import click
+
+import storage
+from engine import DefinitionError, load_registry
+from web import create_app
+from web.background.mailer import describe, send_pending, transport_for
+from web.background.worker import Worker, render_pending_documents
+from web.cli.data import instance_path
+from web.cli.server import PortalServer, server_options
+from web.http.logs import handler
+from web.registry import EXTENSION as REGISTRY_EXTENSION
+
+
+def _log_to_stderr() -> None:
+    """Background messages (emails logged without SMTP_URL, failures) reach stderr, as
+    the server's own logs do (the app sets this up; these commands build no app)."""
+
+    logger = logging.getLogger("guichet")
+    if not logger.handlers:
+        logger.addHandler(handler())
+        logger.propagate = False
+    logger.setLevel(logging.INFO)
+
+
+def _transport(smtp_url: str | None = None):
+    """SMTP_URL (the app's config wins over the environment), else the log."""
+
+    try:
+        return transport_for(smtp_url or os.environ.get("SMTP_URL") or None)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def _storage() -> None:
+
+    storage.configure(os.environ.get("DATABASE_URL") or None, instance_path())
+
+
+def _start_background_worker(app) -> None:
+    """Documents and emails are done after the response, by a thread of each process."""
+
+    _log_to_stderr()
+    transport = _transport(app.config.get("SMTP_URL"))
+    logging.getLogger("guichet.worker").info("background worker: emails to %s",
+                                             describe(transport))
+    app.extensions["guichet.worker"] = Worker(app.extensions[REGISTRY_EXTENSION],
+                                              transport).start()
+
+
+@click.group("mail")
+def mail_group() -> None:
+    """The outbox (emails queued by submissions and password resets)."""
+
+
+@mail_group.command("send")
+@click.option("--limit", default=50, show_default=True, help="emails at most in this round")
+def mail_send(limit: int) -> None:
+    """Send the pending emails once (SMTP_URL; without it, write them to the log).
+    Failures stay pending and are retried later, with backoff."""
+
+    _log_to_stderr()
+    transport = _transport()
+    _storage()
+    report = send_pending(transport, limit)
+    click.echo(f"{report.sent} email(s) sent to {describe(transport)}, "
+               f"{report.failed} failed (kept for a later try)")
+
+
+@click.group("documents")
+def documents_group() -> None:
+    """Documents of "Mes documents"."""
+
+
+@documents_group.command("render")
+@click.option("--limit", default=20, show_default=True, help="documents at most in this round")
+def documents_render(limit: int) -> None:
+    """Render the pending documents (recap PDFs) once, from their frozen snapshots."""
+
+
+    _log_to_stderr()
+    try:
+        registry = load_registry()
+    except DefinitionError as exc:
+        raise click.ClickException(str(exc)) from exc
+    _storage()
+    click.echo(f"{render_pending_documents(registry, limit)} document(s) rendered")
+
+
+def register(main: click.Group) -> None:
+    main.add_command(mail_group)
+    main.add_command(documents_group)
+
+    @main.command()
+    @click.option("--host", default="127.0.0.1", show_default=True)
+    @click.option("--port", default=8000, show_default=True, type=int)
+    @click.option("--debug", is_flag=True, help="Flask's development server, with reloader.")
+    @click.option("--workers", type=int, default=None,
+                  help="gunicorn worker processes [GUICHET_WORKERS or 2-4]")
+    @click.option("--threads", type=int, default=None,
+                  help="threads per worker [GUICHET_THREADS or 8]")
+    @click.option("--no-background", is_flag=True,
+                  help="Do not render documents or send emails from this server.")
+    def serve(host: str, port: int, debug: bool, workers: int | None, threads: int | None,
+              no_background: bool) -> None:
+        """Serve the applicant portal (DATABASE_URL, GUICHET_SECRET_KEY, SMTP_URL from the
+        environment); each process renders documents and sends emails in the background."""
+
+        if not no_background:
+            _transport()  # a malformed SMTP_URL stops here, not in every worker
+        hook = None if no_background else _start_background_worker
+        if debug:
+            app = create_app({"DEBUG": True})
+            if hook and os.environ.get("WERKZEUG_RUN_MAIN") == "true":
+                hook(app)
+            app.run(host=host, port=port, debug=True)
+            return
+
+        click.echo(f"Guichet: http://{host}:{port}/ (gunicorn)")
+        PortalServer(create_app, server_options(host, port, workers=workers, threads=threads),
+                     on_worker_start=hook).run()

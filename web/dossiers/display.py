@@ -1,0 +1,62 @@
+"""Dossiers as the applicant sees them: type title, status label, dates; no HTML here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from engine import CompiledDefinition, Registry
+from engine.workflow import is_editable, state_label
+from web.i18n import fmt_date, tx
+
+
+@dataclass(frozen=True)
+class DossierRow:
+    number: str
+    type_title: str
+    submitted_at: str
+    status: str
+    deadline: str
+    editable: bool
+
+
+@dataclass(frozen=True)
+class DossierHeader:
+    """The header of a dossier page: who, which dossier, where it stands."""
+
+    name: str
+    number: str
+    status: str
+    deadline: str
+    editable: bool
+    type_title: str
+    description: str
+    intro: str
+    submitted_at: str
+
+
+def _deadline(value: date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def dossier_row(reg: Registry, d: Any) -> DossierRow:
+    compiled = reg.get(d.type_id)
+    if compiled is None:  # a type removed from forms/: still listed, by its id
+        return DossierRow(d.number, d.type_id, fmt_date(d.submitted_at), d.status,
+                          _deadline(d.deadline), False)
+    definition = compiled.definition
+    return DossierRow(d.number, tx(definition.title), fmt_date(d.submitted_at),
+                      tx(state_label(definition, d.status)), _deadline(d.deadline),
+                      is_editable(definition, d.status))
+
+
+def dossier_header(compiled: CompiledDefinition, d: Any, name: str) -> DossierHeader:
+    definition = compiled.definition
+    submitted: datetime | None = d.submitted_at
+    return DossierHeader(
+        name=name, number=d.number,
+        status=tx(state_label(definition, d.status)), deadline=_deadline(d.deadline),
+        editable=is_editable(definition, d.status), type_title=tx(definition.title),
+        description=tx(definition.description) or tx(definition.title),
+        intro=tx(definition.intro), submitted_at=fmt_date(submitted))

@@ -1,0 +1,111 @@
+"""Mes dossiers: the list, creating a dossier of any type, linking an existing one."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+
+import storage
+from web.accounts import profile_form
+from web.accounts.current import account_id, current_account, login_required
+from web.dossiers.display import dossier_row
+from web.http.limits import limits
+from web.i18n import t, tx
+from web.registry import registry
+from web.ui.fields import FieldView, simple_choices
+
+bp = Blueprint("dossiers", __name__, url_prefix="/dossiers")
+
+MODES = ("new", "linked")
+
+
+def _type_field(type_id: str, errors: dict[str, str], label: str = "create.type"
+                ) -> FieldView:
+    types = [(c.id, tx(c.definition.title)) for c in registry()]
+    return FieldView(id="type_id", type="select", label=t(label),
+                     choices=simple_choices(types, type_id),
+                     error=t(errors["type_id"]) if "type_id" in errors else "", value=type_id)
+
+
+def _mode_field(mode: str) -> FieldView:
+    return FieldView(id="mode", type="radio", label=t("create.mode"),
+                     choices=simple_choices(((m, t(f"create.mode.{m}")) for m in MODES), mode))
+
+
+@bp.get("/")
+@login_required
+def index() -> ResponseReturnValue:
+    reg = registry()
+    rows = [dossier_row(reg, d) for d in storage.list_dossiers(account_id(), reg)]
+    return render_template("dossiers/index.html", rows=rows)
+
+
+@bp.route("/nouveau", methods=("GET", "POST"))
+@login_required
+def create() -> ResponseReturnValue:
+    form = request.form if request.method == "POST" else request.args
+    type_id, mode = form.get("type_id", ""), form.get("mode", "new")
+    errors: dict[str, str] = {}
+    refusals: list[str] = []
+    if request.method == "POST":
+        if registry().get(type_id) is None:
+            errors["type_id"] = "err.type"
+        elif mode == "linked":
+            return redirect(url_for("dossiers.link", type_id=type_id))
+        else:
+            try:
+                dossier = storage.create_dossier(registry(), account_id(), type_id)
+            except storage.NotEligible as exc:
+                refusals = [tx(m) for m in exc.messages]
+            else:
+                flash("flash.created", "success")
+                return redirect(url_for("forms.dossier", number=dossier.number))
+    return render_template("dossiers/create.html", fields=[_type_field(type_id, errors),
+                                                           _mode_field(mode)],
+                           refusals=refusals), (422 if errors or refusals else 200)
+
+
+@bp.route("/identifier", methods=("GET", "POST"))
+@login_required
+def link() -> ResponseReturnValue:
+    """Identifier mon dossier: type and number typed, identity read from the profile.
+
+    Every refusal is the same message. Searches are limited per account and per
+    address (the "link" rule), counted before the search, so the sixth quick try
+    is refused even with the right number: numbers cannot be guessed by trying.
+    """
+    form = request.form if request.method == "POST" else request.args
+    type_id, number = form.get("type_id", ""), form.get("number", "").strip().upper()
+    errors: dict[str, str] = {}
+    refusal = None
+    if request.method == "POST":
+        if registry().get(type_id) is None:
+            errors["type_id"] = "err.type_search"
+        if not number:
+            errors["number"] = "err.required"
+        if not errors:
+            refusal = limits().hit("link", f"account:{account_id()}",
+                                   f"ip:{request.remote_addr}")
+        if not errors and refusal is None:
+            try:
+                dossier = storage.link_existing(account_id(), type_id, number)
+            except storage.LinkRefused:
+                errors["number"] = "err.link_refused"
+            else:
+                flash("flash.linked", "success")
+                return redirect(url_for("forms.dossier", number=dossier.number))
+    number_field = FieldView(id="number", type="text", label=t("link.number"), value=number,
+                             error=t(errors["number"]) if "number" in errors else "",
+                             autocomplete="off", max_length=40)
+    status = 429 if refusal else 422 if errors else 200
+    return render_template("dossiers/link.html",
+                           fields=[_type_field(type_id, errors, "link.type"), number_field],
+                           identity=_identity(), refusal=refusal), status
+
+
+def _identity() -> list[tuple[str, str]]:
+    """The four profile fields that must match, labelled as the guide shows them
+    (Prénom, Nom, Sexe, Date de naissance), read-only."""
+    keys = profile_form.LINK_IDENTITY
+    shown = profile_form.items(current_account().profile, keys)
+    return [(t(f"link.{key}"), value) for key, (_, value) in zip(keys, shown, strict=True)]

@@ -1,0 +1,45 @@
+"""How big an answer may be, even in a draft: the rule that stops a script, not a person.
+
+Field lengths come from the definition (max_length, or the engine's default per
+type). A draft may keep a text a little too long, with its error shown, as it
+keeps any wrong answer; more than twice the limit is refused at save with the
+field's error and nothing stored (`overlong_fields`). The browser's maxlength
+stops a person; this stops a script.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from engine.compile import DEFAULT_MAX_LENGTH
+from engine.model import Field, Section
+
+CHOICE_TYPES = frozenset({"select", "radio", "yesno"})
+# A draft may hold a text up to twice its max_length (with the "too long" error shown,
+# like any wrong answer kept in a draft); beyond that the save is refused.
+DRAFT_FACTOR = 2
+
+
+def _longest_choice(f: Field) -> int:
+    """The longest value a choice of `f` may be (at least a yes/no word's length)."""
+    return max([len(o.value) for o in f.choices()] + [10])
+
+
+def _too_big(f: Field, value: Any) -> bool:
+    if isinstance(value, list):
+        return len(value) > len(f.choices()) or any(
+            not isinstance(v, str) or len(v) > DRAFT_FACTOR * _longest_choice(f)
+            for v in value)
+    if not isinstance(value, str):
+        return False
+    if f.is_list or f.type in CHOICE_TYPES:
+        return len(value) > DRAFT_FACTOR * _longest_choice(f)
+    return len(value) > DRAFT_FACTOR * (f.max_length or DEFAULT_MAX_LENGTH.get(f.type, 200))
+
+
+def overlong_fields(section: Section, answers: Mapping[str, Any]) -> list[str]:
+    """Fields of `section` whose answer is too big even for a draft: a text over twice its
+    max_length, a choice over twice the longest choice, a list with more items than there
+    are choices. Drafts may be wrong (and say so), never oversized."""
+    return [f.id for f in section.fields if _too_big(f, answers.get(f.id))]

@@ -1,0 +1,60 @@
+"""The database out of reach for a moment: a friendly 503, and recovery by itself.
+
+A restarted PostgreSQL, a failover, a network blip or a SQLite file that cannot
+be opened raise a DB-API OperationalError or InterfaceError (PEP 249: "not
+necessarily under the control of the programmer, e.g. an unexpected
+disconnect"), possibly wrapped by Pony. The applicant gets a page in their
+language saying to try again in a moment, with the request id, and a
+`Retry-After`; the log gets the error with that id. This thread's connection
+is then dropped, so the next request opens a fresh one: no restart needed.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+
+import psycopg2
+from flask import Flask
+from flask.typing import ResponseReturnValue
+from pony.orm import dbapiprovider
+from pony.orm.core import CommitException, RollbackException
+
+import storage
+from web.http.errors import friendly_page
+
+log = logging.getLogger("guichet.web")
+
+RETRY_AFTER_SECONDS = 30
+UNAVAILABLE = (dbapiprovider.OperationalError, dbapiprovider.InterfaceError,
+               sqlite3.OperationalError, sqlite3.InterfaceError,
+               psycopg2.OperationalError, psycopg2.InterfaceError)
+WRAPPERS = (CommitException, RollbackException)
+
+
+def database_unreachable(exc: BaseException) -> bool:
+    """Whether `exc` (or what Pony wrapped in it) says the database could not be reached."""
+    return any(isinstance(e, UNAVAILABLE) for e in storage.causes(exc))
+
+
+def _drop_connection() -> None:
+    """Forget this thread's connection (it may be dead); the next request reconnects."""
+    try:
+        storage.disconnect()
+    except Exception:  # noqa: BLE001 - best effort: a dead connection may fail to close
+        log.debug("dropping the connection failed", exc_info=True)
+
+
+def _unavailable(exc: Exception) -> ResponseReturnValue:
+    if not database_unreachable(exc):
+        raise exc
+    log.error("database unreachable: %s", type(exc).__name__,
+              extra={"event": "database_unreachable"}, exc_info=exc)
+    _drop_connection()
+    body, status = friendly_page(503)
+    return body, status, {"Retry-After": str(RETRY_AFTER_SECONDS)}
+
+
+def init_app(app: Flask) -> None:
+    for exc_class in (*UNAVAILABLE, *WRAPPERS):
+        app.register_error_handler(exc_class, _unavailable)

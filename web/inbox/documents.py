@@ -1,0 +1,47 @@
+"""Mes documents: the applicant's documents (the recap PDF) and their download.
+
+A submission only queues the document; the background worker renders it from
+the snapshot frozen at submission. Until then its row says "En préparation"
+instead of offering a link that would fail, and, with JavaScript, the table
+asks again every few seconds (htmx) until every document is ready.
+"""
+
+from __future__ import annotations
+
+import io
+
+from flask import Blueprint, flash, redirect, send_file, url_for
+from flask.typing import ResponseReturnValue
+
+import storage
+from web.accounts.current import account_id, login_required
+from web.ui.pages import render_page
+
+bp = Blueprint("documents", __name__, url_prefix="/documents")
+
+POLL_SECONDS = 3
+
+
+@bp.get("/")
+@login_required
+def index() -> ResponseReturnValue:
+    documents = storage.list_documents(account_id())
+    pending = any(not d.ready for d in documents)
+    return render_page("documents/index.html", "documents/_table.html", documents=documents,
+                       pending=pending, poll_seconds=POLL_SECONDS)
+
+
+@bp.get("/<int:document_id>/telecharger")
+@login_required
+def download(document_id: int) -> ResponseReturnValue:
+    """The stored bytes, as they were rendered once (storage.NotFound -> 404 when the
+    document is another account's). Never cached: it holds personal information."""
+    document, content = storage.get_document(account_id(), document_id)
+    if content is None:
+        flash("flash.document_pending", "warning")
+        return redirect(url_for("documents.index"))
+    response = send_file(io.BytesIO(content), mimetype=document.content_type,
+                         as_attachment=True, download_name=document.filename,
+                         conditional=False, etag=False, max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,96 @@
+"""What a field macro needs to draw one question: labels, value, choices, error.
+
+Built from an engine `Field` (dossier sections: web/forms/fields.py) or from the
+profile's field list, so one set of Jinja macros (templates/macros/fields.html)
+draws both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from markupsafe import Markup, escape
+
+FIELDSET_TYPES = frozenset({"radio", "yesno", "checkboxes", "grid"})
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    label: str
+    checked: bool = False
+
+
+@dataclass(frozen=True)
+class GridRow:
+    value: str
+    label: str
+    cells: tuple[Choice, ...]  # one per column; label is "Column Row"
+
+
+@dataclass(frozen=True)
+class FieldView:
+    id: str
+    type: str
+    label: str
+    required: bool = True
+    help: str = ""
+    error: str = ""
+    value: str = ""
+    choices: tuple[Choice, ...] = ()
+    columns: tuple[Choice, ...] = ()
+    rows: tuple[GridRow, ...] = ()
+    autocomplete: str | None = None
+    max_length: int | None = None
+    readonly: bool = False
+
+    @property
+    def dom_id(self) -> str:
+        return f"f-{self.id}"
+
+    @property
+    def anchor(self) -> str:
+        """Where the error summary's link for this field goes: its first input."""
+        return f"{self.dom_id}-0" if self.type in FIELDSET_TYPES else self.dom_id
+
+    @property
+    def is_fieldset(self) -> bool:
+        return self.type in FIELDSET_TYPES
+
+    @property
+    def aria(self) -> Markup:
+        """The ARIA attributes of a single input (select, text...), ready to print."""
+        out = ' aria-required="true"' if self.required else ""
+        if self.error:
+            out += ' aria-invalid="true"'
+        if self.describedby:
+            out += f' aria-describedby="{escape(self.describedby)}"'
+        return Markup(out)
+
+    @property
+    def describedby(self) -> str:
+        ids = [f"{self.dom_id}-help"] if self.help else []
+        if self.error:
+            ids.append(f"{self.dom_id}-error")
+        return " ".join(ids)
+
+
+def display_value(value: Any) -> str:
+    """A stored or posted single answer as the string an input holds."""
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    return "" if value is None else str(value)
+
+
+def ticked(value: Any) -> set[str]:
+    if isinstance(value, list):
+        return {str(v) for v in value}
+    return {str(value)} if isinstance(value, str) and value else set()
+
+
+def simple_choices(pairs: Iterable[tuple[str, str]], current: str) -> tuple[Choice, ...]:
+    return tuple(Choice(v, label, v == current) for v, label in pairs)

@@ -1,0 +1,63 @@
+"""Page rendering shared by the blueprints: full page or htmx fragment, the site's links,
+safe redirect targets, the address the language switch comes back to."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import current_app, g, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+
+SITE_ENDPOINTS = ("index", "dossiers.index", "documents.index", "messages.index",
+                  "profile.show", "auth.login", "auth.register", "auth.logout",
+                  "auth.switch_language")
+STATIC_FILES = {"css": "css/guichet.css", "htmx": "vendor/htmx/htmx.min.js"}
+
+
+def site_urls() -> dict[str, str]:
+    """The addresses every page links to, built once per mount point (url_for is not
+    free and the layout would call it on every page)."""
+    cache = current_app.extensions.setdefault("guichet.site_urls", {})
+    urls = cache.get(request.script_root)
+    if urls is None:
+        urls = {e: url_for(e) for e in SITE_ENDPOINTS}
+        urls.update({k: url_for("static", filename=f) for k, f in STATIC_FILES.items()})
+        cache[request.script_root] = urls
+    return urls
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """Only a path on this site (no scheme, no host, no '//'): never an open redirect."""
+    if not target:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return default
+    return target
+
+
+def is_htmx() -> bool:
+    """An htmx request wanting a fragment (a history restore wants the whole page)."""
+    htmx = current_app.htmx
+    return bool(htmx) and not htmx.history_restore_request
+
+
+def render_page(full: str, fragment: str, status: int = 200, **context: Any
+                ) -> ResponseReturnValue:
+    """The full page, or only its fragment when htmx asks; caches keep both apart."""
+    html = render_template(fragment if is_htmx() else full, **context)
+    return html, status, {"Vary": "HX-Request"}
+
+
+def page_url(url: str) -> None:
+    """The address the language switch comes back to when this response is a POST's."""
+    g.page_url = url
+
+
+def current_page_url() -> str:
+    if "page_url" in g:
+        return g.page_url
+    if request.method == "GET":
+        return request.full_path.rstrip("?")
+    return url_for("dossiers.index")
