@@ -1,6 +1,10 @@
 """The Guichet engine: dossier definitions from YAML to validated answers.
 
-Knows nothing of Flask or Pony; `web/` and `storage/` build on it.
+It exists so that everything a dossier type means (questions, conditions,
+rules, workflow, recap) is decided in one place, from the designer's YAML,
+and the pages, the PDF and the storage layer agree by asking it. Knows nothing
+of Flask or Pony; `web/` and `storage/` build on it. Stages: load, check,
+build, compile (chained by `pipeline.convert`), then validate, workflow, recap.
 """
 
 from .compile import CompiledDefinition

@@ -1,7 +1,12 @@
 """Build the typed model from a definition that passed the meta-schema.
 
 The meta-schema has already vouched for the shape, so this module only
-translates: YAML mappings (with their lines) become frozen dataclasses.
+translates: YAML mappings (with their lines) become frozen dataclasses. It
+exists so that the semantic checks and every later stage read typed values
+with their lines, never raw YAML.
+
+Every function here takes a node that passed `check.check_shape`; given
+anything else it may raise KeyError, TypeError or ValueError.
 """
 
 from __future__ import annotations
@@ -40,13 +45,22 @@ def _line(node: Any, key: str | None = None, default: int = 1) -> int:
 
 
 def text(node: Any, line: int = 0) -> Text | None:
+    """A `{fr, en}` mapping as a Text, a missing language as ""; None for None.
+
+    line: used when the node does not know its own line.
+    """
     if node is None:
         return None
     return Text(fr=node.get("fr", ""), en=node.get("en", ""), line=_line(node, default=line))
 
 
 def condition(node: Any, line: int = 0) -> Condition:
-    """{all|any: [...]}, {not: c}, {field: value|{in|contains|answered: v}}; several keys = all."""
+    """A condition mapping as a Condition; several keys in one mapping mean all of them.
+
+    Accepted: {all: [c, ...]}, {any: [c, ...]}, {not: c}, {field: value} (equality),
+    {field: {is|in|contains|answered: v}} ("is" means equality). line: used
+    when the node does not know its own line.
+    """
     line = _line(node, default=line)
     parts: list[Condition] = []
     for key, value in node.items():
@@ -86,6 +100,7 @@ def _options(node: Any, parent_line: int) -> tuple[Option, ...]:
 
 
 def field(node: Located) -> Field:
+    """A field mapping (id, type, label, ...) as a Field; omitted keys take Field's defaults."""
     line = node.line
     return Field(
         id=node["id"],
@@ -111,6 +126,7 @@ def field(node: Located) -> Field:
 
 
 def rule(node: Located) -> Rule:
+    """A section rule mapping (require, message, optional id, when, fields) as a Rule."""
     return Rule(
         require=condition(node["require"], node.line_of("require")),
         message=text(node["message"], node.line),
@@ -122,6 +138,7 @@ def rule(node: Located) -> Rule:
 
 
 def section(node: Located) -> Section:
+    """A section mapping (id, title, fields, optional rules, intro, note) as a Section."""
     return Section(
         id=node["id"],
         title=text(node["title"], node.line),
@@ -141,6 +158,11 @@ def _action(item: Any, line: int) -> Action:
 
 
 def workflow(node: Located) -> Workflow:
+    """The `workflow` mapping (initial, states, transitions) as a Workflow.
+
+    A transition's `from` may be one state id or a list; an action is a bare
+    kind ("freeze_recap") or a one-key mapping ({document: id}, {message: id}).
+    """
     states_node = node["states"]
     states = {
         sid: State(sid, text(s["label"]), states_node.line_of(sid), s.get("editable", False))
@@ -169,6 +191,7 @@ def workflow(node: Located) -> Workflow:
 
 
 def definition(node: Located, path: str) -> Definition:
+    """The whole definition mapping as a Definition; `path` is kept for error messages."""
     numbering = node["numbering"]
     documents = node.get("documents", {})
     messages = node.get("messages", {})

@@ -1,7 +1,10 @@
 """Check a definition: first its shape against the meta-schema, then its meaning.
 
-Each semantic check is a small function that yields DesignerErrors; `check`
-runs them all so a designer sees every mistake of a file in one run.
+Each semantic check is a small function that yields DesignerErrors;
+`check_meaning` runs them all so a designer sees every mistake of a file in
+one run. The module exists so that a definition is refused at start-up, with
+`file:line` and a plain sentence, instead of failing later in an applicant's
+page.
 """
 
 from __future__ import annotations
@@ -33,6 +36,10 @@ RESERVED_SECTION_IDS = frozenset({"profile"})
 
 @cache
 def meta_schema() -> dict[str, Any]:
+    """The meta-schema `forms/definition.schema.json` as a dict, read once and cached.
+
+    Raises OSError or json.JSONDecodeError only if the installed package is broken.
+    """
     return json.loads(resources.files("forms").joinpath("definition.schema.json").read_text())
 
 
@@ -66,7 +73,12 @@ def _where(path: list[Any]) -> str:
 
 
 def check_shape(data: Any, path: str) -> list[DesignerError]:
-    """Validate against the meta-schema; each error names its place and line."""
+    """Validate against the meta-schema; each error names its place and line.
+
+    data: what `load.load_text` returned; path: the file, for the errors.
+    Returns [] when the shape is right, else one META_SCHEMA error per problem
+    found (or a single NOT_A_MAPPING when `data` is not a mapping).
+    """
     if not isinstance(data, dict):
         return [error(ErrorCode.NOT_A_MAPPING, path, getattr(data, "line", 1))]
     errors = []
@@ -95,6 +107,8 @@ def _all_fields(d: Definition) -> list[Field]:
 
 
 def check_unique_ids(d: Definition) -> Iterator[DesignerError]:
+    """DUPLICATE_ID for a section, field or transition id used twice in the definition,
+    or an option, row or column value used twice in one field (at the second use)."""
     def dupes(kind: str, items: list[tuple[str, int]]) -> Iterator[DesignerError]:
         seen: dict[str, int] = {}
         for item_id, line in items:
@@ -141,6 +155,7 @@ def _texts(d: Definition) -> Iterator[Text]:
 
 
 def check_translations(d: Definition) -> Iterator[DesignerError]:
+    """MISSING_TRANSLATION for every designer text whose "fr" or "en" is blank."""
     for t in _texts(d):
         for lang in LANGS:
             if not getattr(t, lang).strip():
@@ -148,6 +163,8 @@ def check_translations(d: Definition) -> Iterator[DesignerError]:
 
 
 def check_options(d: Definition) -> Iterator[DesignerError]:
+    """OPTIONS_REQUIRED for a choice field without options (a grid without rows or
+    columns) and OPTION_WITHOUT_LABEL for each of its options written as a bare value."""
     for f in _all_fields(d):
         needs = {"select": ("options",), "radio": ("options",), "checkboxes": ("options",),
                  "grid": ("rows", "columns")}.get(f.type, ())
@@ -206,6 +223,15 @@ def _check_test(
 
 
 def check_conditions(d: Definition) -> Iterator[DesignerError]:
+    """Errors in the conditions of fields, options and rules.
+
+    UNKNOWN_FIELD, OPERATOR_MISMATCH (`contains` on a single answer, `eq`/`in`
+    on a list), IMPOSSIBLE_VALUE (a value the field can never hold), and, for
+    a field's or its options' conditions, SELF_REFERENCE and FORWARD_REFERENCE:
+    a condition may only look at questions asked before it, which lets
+    `validate.clean` decide visibility in one pass. UNKNOWN_RULE_FIELD for a
+    rule's `fields` entry that is not in the rule's section.
+    """
     fields = {f.id: f for f in _all_fields(d)}
     order = {f.id: i for i, f in enumerate(_all_fields(d))}
     for s in d.sections:
@@ -225,6 +251,13 @@ def check_conditions(d: Definition) -> Iterator[DesignerError]:
 
 
 def check_field_bounds(d: Definition) -> Iterator[DesignerError]:
+    """BAD_PATTERN for a pattern Python's `re` cannot compile; MIN_ABOVE_MAX when
+    min_length > max_length (characters) or min_items > max_items (ticked boxes).
+
+    A pattern `re` accepts but the answers' validator (jsonschema_rs, whose
+    regex dialect differs) refuses, such as `\\Z`, passes here and then makes
+    `compile.compile_definition` raise.
+    """
     for f in _all_fields(d):
         if f.pattern is not None:
             try:
@@ -238,6 +271,9 @@ def check_field_bounds(d: Definition) -> Iterator[DesignerError]:
 
 
 def check_workflow(d: Definition) -> Iterator[DesignerError]:
+    """Errors in the workflow: UNKNOWN_STATE (initial, or a transition's source or
+    target), NO_EDITABLE_INITIAL, UNKNOWN_MESSAGE and UNKNOWN_DOCUMENT for an
+    action's ref, UNREACHABLE_STATE for a state no chain of transitions leads to."""
     wf = d.workflow
     if wf.initial not in wf.states:
         yield error(ErrorCode.UNKNOWN_STATE, d.path, wf.line, transition="initial",
@@ -270,6 +306,7 @@ def check_workflow(d: Definition) -> Iterator[DesignerError]:
 
 
 def check_documents(d: Definition) -> Iterator[DesignerError]:
+    """UNKNOWN_SECTION for a document section that is neither a section id nor "profile"."""
     known = {s.id for s in d.sections} | RESERVED_SECTION_IDS
     for doc in d.documents.values():
         for sid in doc.sections:
@@ -290,4 +327,5 @@ CHECKS: tuple[Check, ...] = (
 
 
 def check_meaning(d: Definition) -> list[DesignerError]:
+    """Every error of every check in CHECKS, in that order (callers sort by line); [] if none."""
     return [e for check in CHECKS for e in check(d)]

@@ -22,7 +22,11 @@ DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
 
 
 def condition_schema(c: Condition) -> dict[str, Any]:
-    """A JSON Schema that an answers object satisfies exactly when `c` holds."""
+    """A JSON Schema that an answers object satisfies exactly when `c` holds.
+
+    A test on an unanswered field is false (it requires the field), except
+    `answered: false`.
+    """
     if isinstance(c, AllOf):
         return {"allOf": [condition_schema(i) for i in c.items]}
     if isinstance(c, AnyOf):
@@ -42,7 +46,13 @@ def condition_schema(c: Condition) -> dict[str, Any]:
 
 
 def field_schema(f: Field) -> dict[str, Any]:
-    """The schema of one answer, as stored after normalisation."""
+    """The schema of one answer, as stored after normalisation.
+
+    yesno: boolean; select, radio: one option value; checkboxes, grid: a list
+    of distinct values from `Field.choices()`; others: a string of at most
+    max_length characters (default DEFAULT_MAX_LENGTH by type, else 200),
+    dates as YYYY-MM-DD.
+    """
     if f.type == "yesno":
         return {"type": "boolean"}
     if f.type in ("select", "radio"):
@@ -76,7 +86,12 @@ ClauseKind = Literal["required", "hidden", "option", "rule"]
 
 @dataclass(frozen=True)
 class Clause:
-    """What one `allOf` entry of a section schema stands for."""
+    """What one `allOf` entry of a section schema stands for.
+
+    kind "required": `field` is required while shown; "hidden": `field` must
+    be absent while hidden; "option": one of `field`'s options is not offered
+    now; "rule": the section rule `rule`.
+    """
 
     kind: ClauseKind
     field: Field | None = None
@@ -90,6 +105,14 @@ def _option_exclusion(f: Field, value: str) -> dict[str, Any]:
 
 
 def section_schema(section: Section) -> tuple[dict[str, Any], tuple[Clause, ...]]:
+    """The section's JSON Schema, and what each entry of its `allOf` stands for.
+
+    Unconditional required fields go to `required`; a field with `when` gets an
+    if/then making it required while shown and absent while hidden; an option
+    with `when` an if/then refusing it while not offered; each rule its
+    `require` (under if/then when it has `when`). Guide: "at least one of the
+    two numbers" is such a rule. clauses[i] explains schema["allOf"][i].
+    """
     clauses: list[Clause] = []
     all_of: list[dict[str, Any]] = []
     required: list[str] = []
@@ -132,6 +155,8 @@ def _validator(schema: dict[str, Any]) -> jsonschema_rs.Draft202012Validator:
 
 @dataclass
 class CompiledSection:
+    """One section with its schema, the meaning of its `allOf` entries and its validator."""
+
     section: Section
     schema: dict[str, Any]
     clauses: tuple[Clause, ...]
@@ -153,6 +178,7 @@ class CompiledDefinition:
 
     @property
     def id(self) -> str:
+        """The dossier type's id (e.g. "accompagnement-quebec")."""
         return self.definition.id
 
 
@@ -169,6 +195,13 @@ def dossier_schema(d: Definition, section_schemas: list[dict[str, Any]]) -> dict
 
 
 def compile_definition(d: Definition) -> CompiledDefinition:
+    """Schemas and validators for a checked definition: each section, the whole dossier,
+    and each field's and option's condition (`shown_when`, `offered_when`).
+
+    Raises jsonschema_rs.ValidationError (a ValueError) when a schema cannot
+    be built, today only for a pattern Python's `re` accepts but jsonschema_rs
+    refuses (see `check.check_field_bounds`).
+    """
     sections = {}
     for s in d.sections:
         schema, clauses = section_schema(s)

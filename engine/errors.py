@@ -13,6 +13,13 @@ from enum import Enum
 
 
 class ErrorCode(Enum):
+    """Every designer error; each member's value is its message template.
+
+    The template is a `str.format` string whose `{name}` parameters are given
+    to `error()`; doubled braces (`{{`) print a literal brace. Tests build the
+    expected text from these same templates.
+    """
+
     YAML_SYNTAX = "This file is not valid YAML: {problem}. Fix the indentation or quoting."
     NOT_A_MAPPING = "A definition must be a YAML mapping with id, version, title, sections..."
     META_SCHEMA = "{where}: {problem}."
@@ -78,7 +85,12 @@ class ErrorCode(Enum):
 
 @dataclass(frozen=True)
 class DesignerError:
-    """One mistake in a definition file, at a line, in plain words."""
+    """One mistake in a definition file, at a line, in plain words.
+
+    path: the definition file as given to the loader (or "<string>");
+    line: 1-based line in that file; code: the catalogue entry;
+    message: the filled template. `str()` gives "path:line: message".
+    """
 
     path: str
     line: int
@@ -90,11 +102,20 @@ class DesignerError:
 
 
 def error(code: ErrorCode, path: str, line: int, **params: object) -> DesignerError:
+    """The DesignerError for `code` at `path:line`, its template filled with `params`.
+
+    params: the template's `{name}` parameters (str, int, or anything printable).
+    Raises KeyError when a parameter the template names is missing.
+    """
     return DesignerError(path, line, code, code.value.format(**params))
 
 
 class DefinitionError(Exception):
-    """Raised when a definition cannot be used; holds every error found, sorted by line."""
+    """Raised when a definition cannot be used; holds every error found, sorted by line.
+
+    errors: every DesignerError of every file, sorted by (path, line, message);
+    the exception's text is one "path:line: message" per line.
+    """
 
     def __init__(self, errors: list[DesignerError]) -> None:
         self.errors = sorted(errors, key=lambda e: (e.path, e.line, e.message))

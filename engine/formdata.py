@@ -17,7 +17,12 @@ FALSE_WORDS = frozenset({"false", "non", "no", "0", "off"})
 
 
 def field_value(f: Field, raw: list[str]) -> Any:
-    """The answer held by the posted values of one field; None when unanswered."""
+    """The answer held by the posted values of one field; None when unanswered.
+
+    raw: every value posted under the field's id. A list field gets its
+    non-empty values (list[str]); another field its last value (str), as a
+    bool for yesno when it is a yes/no word (true/oui/yes/1/on, false/non/no/0/off).
+    """
     raw = [r for r in raw if isinstance(r, str)]
     if f.is_list:
         return [r for r in raw if r != ""] or None

@@ -20,6 +20,7 @@ class Located(dict):
     key_lines: dict[str, int]
 
     def line_of(self, key: str) -> int:
+        """The 1-based line of `key`; the mapping's own line when it has no such key."""
         return self.key_lines.get(key, self.line)
 
 
@@ -30,6 +31,7 @@ class LocatedList(list):
     item_lines: list[int]
 
     def line_of(self, index: int) -> int:
+        """The 1-based line of item `index`; the sequence's own line when out of range."""
         if 0 <= index < len(self.item_lines):
             return self.item_lines[index]
         return self.line
@@ -83,7 +85,12 @@ class YamlSyntaxError(Exception):
 
 
 def load_text(text: str, path: str = "<string>") -> Any:
-    """Parse YAML text into Located/LocatedList values, raising YamlSyntaxError."""
+    """Parse YAML text into Located/LocatedList values (scalars stay str, int, bool...).
+
+    path: only used in error messages. Keys become str; dates stay strings.
+    Raises YamlSyntaxError (with the 1-based line) when `text` is not YAML, or
+    when a key is not a plain value.
+    """
     try:
         return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - _LineLoader is a SafeLoader
     except yaml.MarkedYAMLError as exc:
@@ -98,11 +105,16 @@ def load_text(text: str, path: str = "<string>") -> Any:
 
 
 def load_file(path: str | Path) -> Any:
+    """`load_text` of a UTF-8 file, errors naming `path`.
+
+    Raises YamlSyntaxError, OSError when the file cannot be read, and
+    UnicodeDecodeError when it is not UTF-8.
+    """
     return load_text(Path(path).read_text(encoding="utf-8"), str(path))
 
 
 def plain(value: Any) -> Any:
-    """The same data as ordinary dicts and lists (for JSON Schema validation)."""
+    """The same data as ordinary dicts and lists, lines dropped (for JSON Schema validation)."""
     if isinstance(value, dict):
         return {k: plain(v) for k, v in value.items()}
     if isinstance(value, list):

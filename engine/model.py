@@ -21,13 +21,18 @@ STRING_TYPES = frozenset({"text", "textarea", "date", "email", "select", "radio"
 
 @dataclass(frozen=True)
 class Text:
-    """A text in both languages; missing translations are reported by the checker."""
+    """A text in both languages; missing translations are reported by the checker.
+
+    fr, en: the designer's wording ("" when missing); line: 1-based line of the
+    `{fr, en}` mapping in the definition file, 0 when it comes from code.
+    """
 
     fr: str
     en: str
     line: int = 0
 
     def get(self, lang: str) -> str:
+        """The text in `lang` ("en", else French), or the other language when that one is ""."""
         return (self.en if lang == "en" else self.fr) or self.fr or self.en
 
 
@@ -36,7 +41,14 @@ class Text:
 
 @dataclass(frozen=True)
 class FieldTest:
-    """One test on one answer: equality, membership, list containment or presence."""
+    """One test on one answer: equality, membership, list containment or presence.
+
+    field: the id of the answer tested. `value` by `op`: "eq" a value the field
+    can hold (bool for yesno, an option value str otherwise); "in" a list of
+    such values; "contains" one option value of a checkboxes or grid field (a
+    grid's as "column_row"); "answered" a bool (True: has an answer).
+    line: 1-based line of the test in the definition file.
+    """
 
     field: str
     op: Literal["eq", "in", "contains", "answered"]
@@ -46,18 +58,27 @@ class FieldTest:
 
 @dataclass(frozen=True)
 class AllOf:
+    """Holds when every item holds: YAML `all: [...]`, or several keys in one mapping."""
+
     items: tuple[Condition, ...]
     line: int
 
 
 @dataclass(frozen=True)
 class AnyOf:
+    """Holds when at least one item holds: YAML `any: [...]`.
+
+    Guide: "at least one of the two numbers" (MIFI or IRCC) is an `any`.
+    """
+
     items: tuple[Condition, ...]
     line: int
 
 
 @dataclass(frozen=True)
 class Not:
+    """Holds when its item does not: YAML `not: {...}`."""
+
     item: Condition
     line: int
 
@@ -66,7 +87,7 @@ Condition = FieldTest | AllOf | AnyOf | Not
 
 
 def condition_fields(condition: Condition | None) -> list[FieldTest]:
-    """Every field test inside a condition, in reading order."""
+    """Every FieldTest inside a condition, in reading order; [] for None."""
     if condition is None:
         return []
     if isinstance(condition, FieldTest):
@@ -81,6 +102,15 @@ def condition_fields(condition: Condition | None) -> list[FieldTest]:
 
 @dataclass(frozen=True)
 class Option:
+    """One offered answer of a choice field, or one row or column of a grid.
+
+    value: what is stored (always a str); label: None only when the designer
+    wrote a bare value (the checker reports it); line: 1-based line in the
+    definition file; when: the option is offered only while this condition
+    holds on the earlier answers (Guide: the status detail's options depend on
+    the immigration status).
+    """
+
     value: str
     label: Text | None
     line: int
@@ -89,6 +119,23 @@ class Option:
 
 @dataclass(frozen=True)
 class Field:
+    """One question of a section, as the designer declared it.
+
+    id: the answer's key in the answers mapping; type: select, radio, yesno,
+    text, textarea, checkboxes, grid, date or email. required: must be answered
+    when shown. when: the question is shown, required and kept only while this
+    holds (DESIGN.md: answers to questions that became hidden are dropped on
+    save). pattern: a regular expression the normalised answer must match
+    (Guide: the MIFI number has 8 to 11 letters or digits, written as a
+    pattern in the YAML). min_length, max_length: characters. normalize: names
+    of `validate.NORMALIZERS`, applied in order (default: strip). min_items,
+    max_items: ticked boxes of a list field. mask: the answer shows as
+    XXXXXXXXXX in recaps and PDFs (Guide: identity numbers in the recap PDF).
+    autocomplete: an HTML autocomplete token. messages: rule name (required,
+    pattern, min_length, max_length, min_items, max_items, option, format,
+    type) -> the designer's message for it.
+    """
+
     id: str
     type: str
     label: Text
@@ -111,10 +158,15 @@ class Field:
 
     @property
     def is_list(self) -> bool:
+        """True for checkboxes and grid, whose answer is a list[str]; else one value."""
         return self.type in LIST_TYPES
 
     def choices(self) -> tuple[Option, ...]:
-        """Every value the field can hold; a grid's are column_row pairs."""
+        """Every value the field can hold; a grid's are "column_row" pairs.
+
+        Guide: the availability grid is Lundi-Vendredi x Matin/Après-midi, so
+        its values are like "lundi_matin" (as the AQ definition names them).
+        """
         if self.type == "grid":
             return tuple(
                 Option(f"{col.value}_{row.value}", None, col.line)
@@ -124,6 +176,7 @@ class Field:
         return self.options
 
     def option(self, value: Any) -> Option | None:
+        """The option whose value is `value` (a stored str), or None; grid cells are not options."""
         for option in self.options:
             if option.value == value:
                 return option
@@ -132,7 +185,13 @@ class Field:
 
 @dataclass(frozen=True)
 class Rule:
-    """A cross-field rule: when `when` holds (or always), `require` must hold."""
+    """A cross-field rule: when `when` holds (or always), `require` must hold.
+
+    message: shown when it does not; fields: ids of fields of the same section,
+    the first of which carries the message (none: the message is the
+    section's); id: optional, for the designer; line: 1-based.
+    Guide: "at least one of the two numbers" (MIFI or IRCC) is such a rule.
+    """
 
     require: Condition
     message: Text
@@ -144,6 +203,12 @@ class Rule:
 
 @dataclass(frozen=True)
 class Section:
+    """One page of the form (Guide: Identification, Premier rendez-vous).
+
+    fields: in the order asked; rules: their errors come after the fields' own;
+    intro: shown above the questions; note: shown below them and in the recap.
+    """
+
     id: str
     title: Text
     fields: tuple[Field, ...]
@@ -153,6 +218,7 @@ class Section:
     note: Text | None = None
 
     def field(self, field_id: str) -> Field | None:
+        """The field of this section with that id, or None."""
         for f in self.fields:
             if f.id == field_id:
                 return f
@@ -164,21 +230,40 @@ class Section:
 
 @dataclass(frozen=True)
 class Numbering:
+    """How dossier numbers are written: prefix + last `year_digits` of the year + serial.
+
+    Guide: an Accompagnement Québec number is G + two-digit year + 8 digits
+    (G2200045108), declared as {prefix: G, year_digits: 2, digits: 8}.
+    digits: the serial's width; year_digits: 0 leaves the year out.
+    """
+
     prefix: str
     digits: int
     year_digits: int = 2
 
     def format(self, year: int, serial: int) -> str:
+        """The number for a four-digit `year` and a serial >= 0: format(2022, 45108) -> G2200045108.
+
+        The serial is zero-padded to `digits`; a wider one is not cut (callers
+        check that it fits).
+        """
         year_part = str(year)[-self.year_digits :] if self.year_digits else ""
         return f"{self.prefix}{year_part}{serial:0{self.digits}d}"
 
     @property
     def regex(self) -> str:
+        """A regular expression (for `re.fullmatch`) that every number of this type matches."""
         return rf"^{re.escape(self.prefix)}\d{{{self.year_digits}}}\d{{{self.digits}}}$"
 
 
 @dataclass(frozen=True)
 class Eligibility:
+    """Who may create a dossier: an age range in whole years, and the message if not.
+
+    Guide: an Accompagnement Québec applicant is at least 18 years old (min_age: 18).
+    min_age, max_age: years, inclusive; None: no bound.
+    """
+
     message: Text
     line: int
     min_age: int | None = None
@@ -187,6 +272,12 @@ class Eligibility:
 
 @dataclass(frozen=True)
 class State:
+    """A workflow state (Guide: "Inscription en cours", "Présenté").
+
+    editable: the applicant may still change the answers (Guide: after
+    submission the dossier is locked).
+    """
+
     id: str
     label: Text
     line: int
@@ -195,6 +286,13 @@ class State:
 
 @dataclass(frozen=True)
 class Action:
+    """What a transition does once allowed; storage carries it out.
+
+    kind "freeze_recap" (ref None): keep the recap as submitted; "document":
+    produce the document `ref` (an id under `documents`); "message": post the
+    message `ref` (an id under `messages`) to the applicant's message centre.
+    """
+
     kind: Literal["freeze_recap", "document", "message"]
     ref: str | None
     line: int
@@ -202,6 +300,14 @@ class Action:
 
 @dataclass(frozen=True)
 class Transition:
+    """A move from one of `sources` to `target`, taken by the applicant or by the deadline.
+
+    trigger: "applicant" (a button, e.g. Soumettre) or "deadline" (taken by
+    itself once the deadline has passed); guards: names checked by
+    `workflow.guard_failures` (sections_valid, before_deadline); actions: run
+    in order inside the transaction that moves the dossier.
+    """
+
     id: str
     sources: tuple[str, ...]
     target: str
@@ -214,12 +320,18 @@ class Transition:
 
 @dataclass(frozen=True)
 class Workflow:
+    """The states of a dossier type (state id -> State) and the transitions between them.
+
+    initial: the state a new dossier starts in; the checker requires it editable.
+    """
+
     initial: str
     states: dict[str, State]
     transitions: tuple[Transition, ...]
     line: int
 
     def transition(self, transition_id: str) -> Transition | None:
+        """The transition with that id, or None."""
         for t in self.transitions:
             if t.id == transition_id:
                 return t
@@ -228,6 +340,15 @@ class Workflow:
 
 @dataclass(frozen=True)
 class Document:
+    """A document a transition produces (Guide: "Récapitulatif de votre demande
+    d'accompagnement", a PDF in Mes documents).
+
+    sections: what it shows, in order: section ids, or "profile" for the
+    applicant's personal information and contact details; intro, outro: texts
+    before and after them; filename: a pattern where "{number}" becomes the
+    dossier number (None: "<id>-{number}.pdf").
+    """
+
     id: str
     title: Text
     sections: tuple[str, ...]
@@ -239,6 +360,13 @@ class Document:
 
 @dataclass(frozen=True)
 class MessageTemplate:
+    """A message a transition posts to the applicant's message centre.
+
+    subject, body: may hold "{number}" and "{submitted_at}", filled by storage.
+    notify: also send the definition's `notification` email (Guide: the email
+    only says a new message is waiting).
+    """
+
     id: str
     subject: Text
     body: Text
@@ -248,6 +376,12 @@ class MessageTemplate:
 
 @dataclass(frozen=True)
 class Notification:
+    """The email sent when a message with `notify` is posted.
+
+    Guide: it says only that a message is waiting ("Du nouveau sur le portail
+    Arrima"); DESIGN.md: so no personal data. "{portal_url}" is filled by storage.
+    """
+
     subject: Text
     body: Text
     line: int
@@ -255,6 +389,14 @@ class Notification:
 
 @dataclass(frozen=True)
 class Definition:
+    """A whole dossier type, version `version` of the YAML file at `path`.
+
+    deadline_days: days from the creation date to the deadline to submit
+    (Guide: the "Date limite pour soumettre" of a draft; Accompagnement
+    Québec declares 90). eligibility: every rule must hold to create a
+    dossier. documents, messages: by id. Published once per (id, version).
+    """
+
     id: str
     version: int
     title: Text
@@ -272,10 +414,12 @@ class Definition:
     notification: Notification | None = None
 
     def section(self, section_id: str) -> Section | None:
+        """The section with that id, or None ("profile" is not a section)."""
         for s in self.sections:
             if s.id == section_id:
                 return s
         return None
 
     def all_fields(self) -> dict[str, Field]:
+        """field id -> Field, across every section, in the order asked."""
         return {f.id: f for s in self.sections for f in s.fields}

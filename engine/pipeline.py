@@ -21,6 +21,12 @@ from .model import Definition
 
 @dataclass
 class Result:
+    """What `convert` made of one file: each stage's product, or the designer errors.
+
+    definition: set once the shape passed; compiled: set only when there are
+    no errors; errors: sorted by line, [] when the file is usable.
+    """
+
     path: str
     definition: Definition | None = None
     compiled: CompiledDefinition | None = None
@@ -28,10 +34,18 @@ class Result:
 
     @property
     def ok(self) -> bool:
+        """True when the definition has no error (then `compiled` is set)."""
         return not self.errors
 
 
 def convert_text(text: str, path: str = "<string>") -> Result:
+    """Load, check, build and compile a definition given as YAML text.
+
+    path: names the file in errors. Designer mistakes do not raise: they are
+    returned in `Result.errors` (a YAML syntax error alone, else the shape's
+    errors, else every semantic error). Raises jsonschema_rs.ValidationError
+    (a ValueError) in the one case `compile.compile_definition` describes.
+    """
     result = Result(path)
     try:
         data = load_text(text, path)
@@ -52,6 +66,7 @@ def convert_text(text: str, path: str = "<string>") -> Result:
 
 
 def convert(path: str | Path) -> Result:
+    """`convert_text` of a UTF-8 file; raises OSError when it cannot be read."""
     return convert_text(Path(path).read_text(encoding="utf-8"), str(path))
 
 
@@ -61,6 +76,8 @@ def forms_dir() -> Path:
 
 
 def definition_paths(paths: list[str | Path] | None = None) -> list[Path]:
+    """The definition files to load: each given file as is, each given folder's
+    `*.yaml` files sorted by name (not recursive); None means `forms_dir()`."""
     found: list[Path] = []
     for p in paths or [forms_dir()]:
         p = Path(p)
@@ -69,7 +86,11 @@ def definition_paths(paths: list[str | Path] | None = None) -> list[Path]:
 
 
 class Registry:
-    """Every compiled dossier type, by id, in a stable order."""
+    """Every compiled dossier type, by id, in a stable order.
+
+    `registry[type_id]` raises KeyError for an unknown id; iterating gives the
+    CompiledDefinitions in the order they were loaded.
+    """
 
     def __init__(self, compiled: list[CompiledDefinition]) -> None:
         self._by_id = {c.id: c for c in compiled}
@@ -78,6 +99,7 @@ class Registry:
         return self._by_id[type_id]
 
     def get(self, type_id: str) -> CompiledDefinition | None:
+        """The compiled dossier type with that id, or None."""
         return self._by_id.get(type_id)
 
     def __iter__(self):
@@ -87,11 +109,16 @@ class Registry:
         return len(self._by_id)
 
     def ids(self) -> list[str]:
+        """Every dossier type id, in load order."""
         return list(self._by_id)
 
 
 def load_registry(paths: list[str | Path] | None = None) -> Registry:
-    """Compile every definition or raise DefinitionError listing all errors of all files."""
+    """Compile every definition or raise DefinitionError listing all errors of all files.
+
+    paths: as for `definition_paths` (None: the installed `forms/`). Also
+    raises OSError for an unreadable file, and what `convert_text` raises.
+    """
     results = [convert(p) for p in definition_paths(paths)]
     errors = [e for r in results for e in r.errors]
     if errors:

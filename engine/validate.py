@@ -3,7 +3,11 @@
 Answers are cleaned first (unknown keys dropped, text normalised, empty
 answers removed, answers to hidden questions dropped), then validated; each
 error is mapped back to its field and to the designer's message, never to a
-raw jsonschema sentence.
+raw jsonschema sentence. The pages, saving, the submission guard and the CLI
+all come here, so an answer is judged the same way wherever it is given.
+
+Answers, throughout: field id -> value as stored (str; bool for yesno;
+list[str] for checkboxes and grids), or as posted before cleaning.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from typing import Any
 from .compile import Clause, CompiledDefinition, CompiledSection
 from .model import Field, Section, Text, condition_fields
 
+# mistake kind -> the message when the field has none of its own ("format:<type>" by type)
 DEFAULT_MESSAGES: dict[str, Text] = {
     "required": Text("Ce champ est obligatoire.", "This field is required."),
     "pattern": Text("Le format de cette réponse n'est pas valide.",
@@ -44,6 +49,11 @@ KEYWORD_MESSAGE = {
 
 
 class SectionStatus(Enum):
+    """Where a section stands: no answer yet, answered with errors, or valid.
+
+    Guide: each section shows a green check once its answers are valid.
+    """
+
     NOT_STARTED = "not_started"
     IN_PROGRESS = "in_progress"
     VALID = "valid"
@@ -51,7 +61,13 @@ class SectionStatus(Enum):
 
 @dataclass(frozen=True)
 class FieldError:
-    """One applicant mistake: where it is and what to say, in both languages."""
+    """One applicant mistake: where it is and what to say, in both languages.
+
+    section: the section id; field: the field id, or None for a mistake of the
+    whole section (a rule without `fields`). kind: "required", "pattern",
+    "min_length", "max_length", "min_items", "max_items", "option", "format",
+    "type" or "rule".
+    """
 
     section: str
     field: str | None
@@ -59,10 +75,19 @@ class FieldError:
     message: Text
 
     def as_json(self, lang: str) -> dict[str, Any]:
+        """{"section": str, "field": str | None, "message": str in `lang`}, for JSON output."""
         return {"section": self.section, "field": self.field, "message": self.message.get(lang)}
 
 
 def message_for(f: Field, kind: str) -> Text:
+    """The message for a `kind` of mistake on `f`: the designer's, else the default.
+
+    kind: a key of `Field.messages` ("required", "pattern", "format"...); for
+    "format" the default depends on the type (date, email). The placeholders
+    {min_items}, {max_items}, {min_length}, {max_length} are filled from the
+    field. Raises KeyError (or ValueError) when a designer's message holds any
+    other `{...}`; the checker does not catch that today.
+    """
     text = f.messages.get(kind)
     if text is None and kind == "format":
         text = DEFAULT_MESSAGES.get(f"format:{f.type}")
@@ -78,6 +103,7 @@ def message_for(f: Field, kind: str) -> Text:
 
 _SPACES = re.compile(r"\s+")
 _SPACES_HYPHENS = re.compile(r"[\s\-]+")
+# the names a field's `normalize` may list (the meta-schema's enum), each str -> str
 NORMALIZERS = {
     "strip": str.strip,
     "collapse_spaces": lambda s: _SPACES.sub(" ", s).strip(),
@@ -110,6 +136,12 @@ def _safe(value: Any) -> Any:
 
 
 def normalize(f: Field, value: Any) -> Any:
+    """One answer made storable: strings made safe, then `f.normalize` applied
+    (default: strip); a list of strings loses its repeats, in order.
+
+    value: any JSON value; wrong shapes come back unchanged for the schema
+    to refuse.
+    """
     value = _safe(value)
     if isinstance(value, str):
         for name in f.normalize or ("strip",):
@@ -126,6 +158,12 @@ def _is_empty(value: Any) -> bool:
 def clean(compiled: CompiledDefinition, answers: Mapping[str, Any],
           sections: list[Section] | None = None) -> dict[str, Any]:
     """The answers as they are kept: known fields, normalised, non-empty, shown.
+
+    answers: field id -> value, stored or as posted. Returns a new dict of the
+    same shape: unknown keys, empty values (None, "", []) and answers to
+    questions hidden by the other answers are dropped (DESIGN.md: answers to
+    hidden questions are dropped on save). sections: keep only these
+    sections' fields (visibility still looks at every section).
 
     Conditions only look at earlier questions (the checker enforces it), so a
     single pass in question order decides visibility on already-cleaned answers.
@@ -160,6 +198,10 @@ def visible_fields(compiled: CompiledDefinition, section: Section,
 
 
 def offered_options(compiled: CompiledDefinition, f: Field, answers: Mapping[str, Any]) -> list:
+    """The options of `f` (list[Option], in order) offered for these cleaned answers.
+
+    Guide: the status detail's options depend on the immigration status.
+    """
     return [
         o for o in f.options
         if (check := compiled.offered_when.get((f.id, o.value))) is None or check.is_valid(answers)
@@ -195,7 +237,12 @@ def _map_error(cs: CompiledSection, err: Any) -> FieldError | None:
 
 def validate_section(compiled: CompiledDefinition, section_id: str,
                      cleaned: Mapping[str, Any]) -> list[FieldError]:
-    """Errors of one section, one per field at most, rules after field errors."""
+    """Errors of one section, one per field at most, rules after field errors.
+
+    cleaned: the output of `clean`. Returns [] when the section is valid. A
+    rule's error is left out when a field it tests already has one. Raises
+    KeyError for an unknown section_id.
+    """
     cs = compiled.sections[section_id]
     if cs.validator.is_valid(cleaned):
         return []
@@ -224,7 +271,11 @@ def _rule_fields(cs: CompiledSection, error: FieldError) -> set[str]:
 
 
 def validate(compiled: CompiledDefinition, answers: Mapping[str, Any]) -> list[FieldError]:
-    """Errors of the whole dossier, section by section, for cleaned or raw answers."""
+    """Errors of the whole dossier, section by section, for cleaned or raw answers.
+
+    Cleans first, so answers to hidden questions and unknown keys are not errors.
+    Returns [] when every section is valid.
+    """
     cleaned = clean(compiled, answers)
     if compiled.validator.is_valid(cleaned):
         return []
@@ -233,6 +284,11 @@ def validate(compiled: CompiledDefinition, answers: Mapping[str, Any]) -> list[F
 
 def section_status(compiled: CompiledDefinition, section_id: str,
                    cleaned: Mapping[str, Any]) -> SectionStatus:
+    """NOT_STARTED when no field of the section is answered in `cleaned` (the
+    output of `clean`), IN_PROGRESS when it has errors, else VALID.
+
+    Raises KeyError for an unknown section_id.
+    """
     section = compiled.sections[section_id].section
     if not any(f.id in cleaned for f in section.fields):
         return SectionStatus.NOT_STARTED

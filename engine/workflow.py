@@ -14,6 +14,7 @@ from .compile import CompiledDefinition
 from .model import Definition, Text, Transition
 from .validate import clean, validate_section
 
+# GuardFailure code -> its message; "{section}", "{deadline}" and "{state}" are filled in
 GUARD_MESSAGES = {
     "section_invalid": Text(
         "La section « {section} » contient des erreurs. Corrigez-les avant de soumettre.",
@@ -32,7 +33,12 @@ GUARD_MESSAGES = {
 
 @dataclass(frozen=True)
 class GuardFailure:
-    """Why a transition may not run now, in both languages, and where to look."""
+    """Why a transition may not run now, in both languages, and where to look.
+
+    code: "wrong_state", "section_invalid" or "deadline_passed"; section: the
+    section id to correct, for "section_invalid" (Guide: errors block the
+    submission and say where).
+    """
 
     code: str
     message: Text
@@ -44,12 +50,21 @@ def _fill(text: Text, **params: Any) -> Text:
 
 
 def age_on(birth_date: date, today: date) -> int:
+    """Age in whole years on `today`.
+
+    Someone born on 29 February gets a year older on 1 March in common years.
+    """
     return today.year - birth_date.year - ((today.month, today.day) < (birth_date.month,
                                                                        birth_date.day))
 
 
 def eligibility_failures(d: Definition, birth_date: date | None, today: date) -> list[Text]:
-    """The designer's messages of every eligibility rule the applicant does not meet."""
+    """The designer's messages of every eligibility rule the applicant does not meet.
+
+    birth_date: from the applicant's profile; None fails every age rule.
+    today: the local date of the creation. Returns [] when eligible.
+    Guide: an Accompagnement Québec applicant is at least 18 years old.
+    """
     failures = []
     for rule in d.eligibility:
         age = age_on(birth_date, today) if birth_date else None
@@ -61,20 +76,34 @@ def eligibility_failures(d: Definition, birth_date: date | None, today: date) ->
 
 
 def deadline_for(d: Definition, created: date) -> date:
+    """The last day to submit: the creation date + `d.deadline_days` calendar days.
+
+    Guide: the "Date limite pour soumettre" of a draft; Accompagnement Québec
+    declares 90 days, so a dossier created 2022-07-11 has deadline 2022-10-09.
+    """
     return created + timedelta(days=d.deadline_days)
 
 
 def is_editable(d: Definition, state: str) -> bool:
+    """Whether the applicant may change answers in `state` (a state id); False if unknown.
+
+    Guide: once submitted ("Présenté"), the form can no longer be changed.
+    """
     s = d.workflow.states.get(state)
     return bool(s and s.editable)
 
 
 def state_label(d: Definition, state: str) -> Text:
+    """The label of a state id ("Inscription en cours"); the id itself if unknown."""
     s = d.workflow.states.get(state)
     return s.label if s else Text(state, state)
 
 
 def applicant_transitions(d: Definition, state: str) -> list[Transition]:
+    """The transitions the applicant may try from `state` (a state id), in declared order.
+
+    Guards are not evaluated here; see `guard_failures`.
+    """
     return [t for t in d.workflow.transitions if t.trigger == "applicant" and state in t.sources]
 
 
@@ -95,6 +124,13 @@ def guard_failures(
     now: datetime,
 ) -> list[GuardFailure]:
     """Every reason the transition may not run; empty means go.
+
+    state: the dossier's state id; answers: field id -> value, stored or raw
+    (cleaned here); deadline: the dossier's last day to submit (None: no
+    deadline). Only "wrong_state" is returned when `state` is not a source.
+    Guard "sections_valid" gives one failure per invalid section; guard
+    "before_deadline" one failure when `now`'s date is after `deadline` (the
+    deadline day itself is still in time). The meta-schema allows no other guard.
 
     `now` must be in the service's time zone: the deadline is a local date.
     """
