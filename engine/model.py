@@ -35,6 +35,27 @@ class Text:
         """The text in `lang` ("en", else French), or the other language when that one is ""."""
         return (self.en if lang == "en" else self.fr) or self.fr or self.en
 
+    def filled(self, **values: str | int | Text) -> Text:
+        """This text with its `{name}` placeholders replaced by `values` (a `Text` value
+        gives each language its own wording); other braces a designer wrote stay as
+        they are, so a message such as "au format {NNNNNN}" never fails."""
+        def each(lang: str) -> dict[str, str | int]:
+            return {k: v.get(lang) if isinstance(v, Text) else v for k, v in values.items()}
+
+        return Text(fill_placeholders(self.fr, **each("fr")),
+                    fill_placeholders(self.en, **each("en")), self.line)
+
+
+def fill_placeholders(text: str, **values: str | int) -> str:
+    """`text` with each `{name}` of `values` replaced by the value; any other brace stays.
+
+    Designers' texts (messages, document file names, emails) hold placeholders such
+    as {number}; unlike `str.format`, an unknown `{...}` is left as typed.
+    """
+    for name, value in values.items():
+        text = text.replace("{" + name + "}", str(value))
+    return text
+
 
 # --- conditions -------------------------------------------------------------
 

@@ -85,8 +85,7 @@ def message_for(f: Field, kind: str) -> Text:
     kind: a key of `Field.messages` ("required", "pattern", "format"...); for
     "format" the default depends on the type (date, email). The placeholders
     {min_items}, {max_items}, {min_length}, {max_length} are filled from the
-    field. Raises KeyError (or ValueError) when a designer's message holds any
-    other `{...}`; the checker does not catch that today.
+    field; any other `{...}` a designer wrote stays as typed.
     """
     text = f.messages.get(kind)
     if text is None and kind == "format":
@@ -95,7 +94,7 @@ def message_for(f: Field, kind: str) -> Text:
     params = {"min_items": f.min_items or 1, "max_items": f.max_items or "",
               "min_length": f.min_length or "", "max_length": f.max_length or ""}
     if "{" in text.fr or "{" in text.en:
-        return Text(text.fr.format(**params), text.en.format(**params), text.line)
+        return text.filled(**params)
     return text
 
 

@@ -45,10 +45,6 @@ class GuardFailure:
     section: str | None = None
 
 
-def _fill(text: Text, **params: Any) -> Text:
-    return Text(text.fr.format(**params), text.en.format(**params), text.line)
-
-
 def age_on(birth_date: date, today: date) -> int:
     """Age in whole years on `today`.
 
@@ -137,9 +133,7 @@ def guard_failures(
     d = compiled.definition
     if state not in transition.sources:
         label = state_label(d, state)
-        return [GuardFailure("wrong_state", Text(
-            GUARD_MESSAGES["wrong_state"].fr.format(state=label.fr),
-            GUARD_MESSAGES["wrong_state"].en.format(state=label.en)))]
+        return [GuardFailure("wrong_state", GUARD_MESSAGES["wrong_state"].filled(state=label))]
     failures = []
     cleaned = clean(compiled, answers)
     for guard in transition.guards:
@@ -148,11 +142,10 @@ def guard_failures(
                 if validate_section(compiled, s.id, cleaned):
                     failures.append(GuardFailure(
                         "section_invalid",
-                        Text(GUARD_MESSAGES["section_invalid"].fr.format(section=s.title.fr),
-                             GUARD_MESSAGES["section_invalid"].en.format(section=s.title.en)),
+                        GUARD_MESSAGES["section_invalid"].filled(section=s.title),
                         s.id,
                     ))
         elif guard == "before_deadline" and deadline is not None and now.date() > deadline:
-            failures.append(GuardFailure("deadline_passed", _fill(
-                GUARD_MESSAGES["deadline_passed"], deadline=deadline.isoformat())))
+            message = GUARD_MESSAGES["deadline_passed"].filled(deadline=deadline.isoformat())
+            failures.append(GuardFailure("deadline_passed", message))
     return failures

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from engine import clean, validate
+from engine.model import Text
 from engine.validate import offered_options, visible_fields
 
 from .conftest import compile_sections
@@ -102,3 +103,13 @@ def test_required__condition_true_and_no_answer__required_error():
     errors = validate(compiled, {"a_enfant": True})
     assert [(e.field, e.kind) for e in errors] == [("nombre", "required"),
                                                    ("precision", "required")]
+
+
+def test_message__designer_braces_besides_placeholders__kept_as_typed():
+    """A designer's message may show a format such as {NNNNNN}: only the known
+    placeholders are filled, the rest stays (str.format would raise KeyError)."""
+    text = Text("Entrez {min_length} caractères au format {NNNNNN}.",
+                "Enter {min_length} characters as {NNNNNN}.")
+    filled = text.filled(min_length=6)
+    assert filled.fr == "Entrez 6 caractères au format {NNNNNN}."
+    assert filled.en == "Enter 6 characters as {NNNNNN}."

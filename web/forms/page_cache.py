@@ -31,7 +31,7 @@ from collections.abc import Hashable
 from cachetools import LRUCache
 from flask import Flask, current_app
 
-from web.http.csrf import MARKER, fill
+from web.http.csrf import MARKER, with_token
 
 EXTENSION = "guichet.page_cache"
 DEFAULT_SIZE = 1000  # pages (about 8 kB each): ~8 MB per process at most
@@ -52,7 +52,7 @@ class PageCache:
             return None
         with self._lock:
             parts = self._entries.get(key)
-        return None if parts is None else fill(parts)
+        return None if parts is None else with_token(parts)
 
     def keep(self, key: Hashable | None, html: str) -> bytes:
         """Keep `html`, rendered under `csrf_tokens.marking_csrf`, under `key` (unless None);
@@ -61,7 +61,7 @@ class PageCache:
         if key is not None and self.enabled:
             with self._lock:
                 self._entries[key] = parts
-        return fill(parts)
+        return with_token(parts)
 
 
 def page_cache() -> PageCache:

@@ -6,7 +6,7 @@ header (base.html sets it). Templates call `csrf_token()`, which asks
 Flask-WTF once per request.
 
 Section pages kept for reuse (web/forms/page_cache.py) are rendered under
-`marking_csrf()`: a random marker stands where the token goes, and `fill` puts
+`marking_csrf()`: a random marker stands where the token goes, and `with_token` puts
 the requesting session's own token there at every use.
 """
 
@@ -38,7 +38,7 @@ def csrf_token() -> str:
 
 @contextmanager
 def marking_csrf() -> Iterator[None]:
-    """Render with the marker in place of the token (then `fill` it in)."""
+    """Render with the marker in place of the token (then `with_token` puts it back)."""
     g.guichet_marking_csrf = True
     try:
         yield
@@ -46,7 +46,7 @@ def marking_csrf() -> Iterator[None]:
         g.guichet_marking_csrf = False
 
 
-def fill(parts: tuple[bytes, ...]) -> bytes:
+def with_token(parts: tuple[bytes, ...]) -> bytes:
     """A page, encoded and split at the marker, joined with this request's token."""
     return csrf_token().encode("ascii").join(parts)
 
