@@ -74,6 +74,9 @@ class ErrorCode(Enum):
     NO_EDITABLE_INITIAL = (
         "The initial state '{state}' must be editable, or nobody can fill the form."
     )
+    PROFILE_SCHEMA = (
+        "{where}: {problem}. The header of engine/profile.yaml says what each field takes."
+    )
 
 
 @dataclass(frozen=True)
