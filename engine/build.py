@@ -24,6 +24,9 @@ from .model import (
     Notification,
     Numbering,
     Option,
+    ProfileBlock,
+    ProfileBlockGroup,
+    ProfileEntry,
     Rule,
     Section,
     State,
@@ -168,6 +171,24 @@ def workflow(node: Located) -> Workflow:
     return Workflow(node["initial"], states, tuple(transitions), node.line)
 
 
+def profile_block(node: Located) -> ProfileBlock:
+    """`profile: {title?, groups: [{title?, subtitle?, fields: [id | {id: label}]}]}`."""
+    groups = []
+    for group in node["groups"]:
+        entries = []
+        fields = group["fields"]
+        for i, item in enumerate(fields):
+            line = fields.line_of(i) if hasattr(fields, "line_of") else group.line
+            if isinstance(item, dict):
+                (key, label), = item.items()
+                entries.append(ProfileEntry(str(key), line, text(label, line)))
+            else:
+                entries.append(ProfileEntry(str(item), line))
+        groups.append(ProfileBlockGroup(tuple(entries), group.line, text(group.get("title")),
+                                        text(group.get("subtitle"))))
+    return ProfileBlock(tuple(groups), node.line, text(node.get("title")))
+
+
 def definition(node: Located, path: str) -> Definition:
     numbering = node["numbering"]
     documents = node.get("documents", {})
@@ -217,4 +238,5 @@ def definition(node: Located, path: str) -> Definition:
         )
         if notification
         else None,
+        profile=profile_block(node["profile"]) if "profile" in node else None,
     )

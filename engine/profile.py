@@ -2,22 +2,28 @@
 
 The profile (the guide's Arrima profile) belongs to the platform, not to a dossier
 type, yet four layers need its fields: storage (columns, the profile it hands out),
-the web forms (lengths, required marks, options, labels) and the recap PDF. They all read
+the web forms (lengths, required marks, options, labels), the checker (a dossier
+type's `profile:` block may only name real fields) and the recap PDF. They all read
 `PROFILE`, loaded once from the YAML file next to this module, so a field is
 declared in one place. The engine is the lowest layer that needs the field ids,
 hence the file lives here; this module knows nothing of Pony or Flask.
+
+`profile_layout(definition)` resolves a dossier type's `profile:` block (model
+`ProfileBlock`) against the schema into what its wizard and PDF show; a type
+without a block shows every field under its generic label.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any, Literal
 
 from .errors import DefinitionError, DesignerError, ErrorCode, error
 from .load import Located, LocatedList, YamlSyntaxError, load_text
-from .model import LANGS, Text
+from .model import LANGS, Definition, ProfileBlock, Text
 
 Kind = Literal["text", "date", "choice", "email"]
 Source = Literal["profile", "account"]
@@ -309,3 +315,33 @@ def load_schema() -> ProfileSchema:
 
 
 PROFILE: ProfileSchema = load_schema()
+
+
+# --- a dossier type's profile block --------------------------------------------
+
+
+def block_layout(block: ProfileBlock | None, schema: ProfileSchema = PROFILE) -> ProfileLayout:
+    """What a `profile:` block shows, its bare ids under the schema's generic labels;
+    no block: the schema's own layout. Every key must be in the schema (the checker's
+    `check_profile` says so, with file:line, before a definition is used)."""
+    if block is None:
+        return schema.layout
+    groups = [(g.title, g.subtitle,
+               tuple(ShownField(schema.fields[e.key], e.label or schema.fields[e.key].label)
+                     for e in g.entries))
+              for g in block.groups]
+    return _layout(block.title or schema.layout.title, groups)
+
+
+def profile_layout(definition: Definition) -> ProfileLayout:
+    """The profile block of a checked dossier type's wizard step 1 and recap PDF."""
+    return block_layout(definition.profile)
+
+
+def unknown_keys(block: ProfileBlock, schema: ProfileSchema = PROFILE
+                 ) -> Iterator[tuple[str, int]]:
+    """(key, line) of every entry of `block` that names no field of the schema."""
+    for group in block.groups:
+        for entry in group.entries:
+            if entry.key not in schema.fields:
+                yield entry.key, entry.line

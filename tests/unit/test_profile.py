@@ -1,14 +1,18 @@
-"""The applicant profile's one schema (engine/profile.yaml)."""
+"""The applicant profile's one schema (engine/profile.yaml) and a dossier type's
+`profile:` block: which fields its wizard and recap PDF show, under what labels."""
 
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 
 import pytest
 
-from engine import DefinitionError, ErrorCode
+from engine import DefinitionError, ErrorCode, convert, convert_text
 from engine.errors import error
-from engine.profile import PROFILE, load_schema_text
+from engine.profile import PROFILE, block_layout, load_schema_text, profile_layout
+
+FIXTURES = Path(__file__).parent.parent / "fixtures"
 
 # The column lengths existing databases were created with (CI's PostgreSQL database
 # and deployments persist): a change here needs a migration of those databases first.
@@ -20,6 +24,31 @@ COLUMN_LENGTHS = {
     "phone_mobile_code": 10, "phone_mobile": 40, "phone_work_code": 10, "phone_work": 40,
     "phone_work_ext": 20,
 }
+
+DEFINITION = """\
+id: mini
+version: 1
+title: {fr: Mini, en: Mini}
+numbering: {prefix: M, digits: 6}
+deadline_days: 10
+sections:
+  - id: main
+    title: {fr: Principal, en: Main}
+    fields:
+      - {id: nom, type: text, label: {fr: Nom, en: Name}}
+workflow:
+  initial: draft
+  states:
+    draft: {label: {fr: Brouillon, en: Draft}, editable: true}
+  transitions: []
+%s"""
+
+
+def definition(profile_yaml: str = ""):
+    result = convert_text(DEFINITION % textwrap.dedent(profile_yaml), "inline.yaml")
+    assert result.ok, [str(e) for e in result.errors]
+    return result.definition
+
 
 # --- the schema -------------------------------------------------------------
 
@@ -93,3 +122,69 @@ def test_profile_schema__mistakes__every_one_reported_with_its_line():
         at(9, "groups[0].fields[3]", "kind must be one of text, date, choice, email"),
         at(9, "groups[0].fields[3]", "the key 'given_names' is already declared"),
     ]
+
+
+# --- a dossier type's profile block -------------------------------------------
+
+
+def test_profile_block__none__every_field_with_its_generic_label():
+    layout = profile_layout(definition())
+    assert layout == PROFILE.layout
+    assert [s.label for s in layout.fields()] == [f.label for f in PROFILE.fields.values()]
+
+
+def test_profile_block__bare_ids_and_labels__shown_in_the_designers_order():
+    d = definition("""\
+        profile:
+          title: {fr: Vous, en: You}
+          groups:
+            - title: {fr: Qui, en: Who}
+              fields:
+                - given_names: {fr: Prénom usuel, en: Usual given name}
+                - family_names
+            - subtitle: {fr: Joindre, en: Reach}
+              fields: [email]
+        """)
+    layout = profile_layout(d)
+    assert layout.title.fr == "Vous"
+    assert [(s.field.key, s.label.fr) for s in layout.fields()] == [
+        ("given_names", "Prénom usuel"), ("family_names", "Nom(s) de famille"),
+        ("email", "Adresse courriel")]
+    second = layout.groups[1]
+    assert second.title is None and second.heading.fr == "Qui" and second.subtitle.fr == "Joindre"
+
+
+def test_profile_block__no_title__the_schemas_title():
+    d = definition("""\
+        profile:
+          groups:
+            - {title: {fr: Qui, en: Who}, fields: [sex]}
+        """)
+    assert block_layout(d.profile).title == PROFILE.layout.title
+
+
+def test_profile_block__unknown_field_missing_translation_duplicate__file_line_errors():
+    path = FIXTURES / "unknown_profile_field.yaml"
+    errors = [str(e) for e in convert(path).errors]
+    known = ", ".join(PROFILE.fields)
+    assert errors == [
+        str(error(ErrorCode.UNKNOWN_PROFILE_FIELD, str(path), 16, field="passport_number",
+                  known=known)),
+        str(error(ErrorCode.MISSING_TRANSLATION, str(path), 17, lang="en")),
+        str(error(ErrorCode.DUPLICATE_ID, str(path), 18, kind="profile field",
+                  id="family_names", first_line=15)),
+    ]
+
+
+def test_profile_block__wrong_shape__meta_schema_error_at_its_line():
+    text = DEFINITION % textwrap.dedent("""\
+        profile:
+          groups:
+            - title: {fr: Qui, en: Who}
+              fields:
+                - {given_names: {fr: A, en: A}, family_names: {fr: B, en: B}}
+        """)
+    result = convert_text(text, "inline.yaml")
+    assert len(result.errors) == 1
+    assert result.errors[0].code is ErrorCode.META_SCHEMA
+    assert str(result.errors[0]).startswith("inline.yaml:20: profile.groups[0].fields[0]")
