@@ -29,6 +29,9 @@ from .model import (
     Notification,
     Numbering,
     Option,
+    ProfileBlock,
+    ProfileBlockGroup,
+    ProfileEntry,
     Rule,
     Section,
     State,
@@ -190,6 +193,24 @@ def workflow(node: Located) -> Workflow:
     return Workflow(node["initial"], states, tuple(transitions), node.line)
 
 
+def profile_block(node: Located) -> ProfileBlock:
+    """`profile: {title?, groups: [{title?, subtitle?, fields: [id | {id: label}]}]}`."""
+    groups = []
+    for group in node["groups"]:
+        entries = []
+        fields = group["fields"]
+        for i, item in enumerate(fields):
+            line = fields.line_of(i) if hasattr(fields, "line_of") else group.line
+            if isinstance(item, dict):
+                (key, label), = item.items()
+                entries.append(ProfileEntry(str(key), line, text(label, line)))
+            else:
+                entries.append(ProfileEntry(str(item), line))
+        groups.append(ProfileBlockGroup(tuple(entries), group.line, text(group.get("title")),
+                                        text(group.get("subtitle"))))
+    return ProfileBlock(tuple(groups), node.line, text(node.get("title")))
+
+
 def definition(node: Located, path: str) -> Definition:
     """The whole definition mapping as a Definition; `path` is kept for error messages."""
     numbering = node["numbering"]
@@ -240,4 +261,5 @@ def definition(node: Located, path: str) -> Definition:
         )
         if notification
         else None,
+        profile=profile_block(node["profile"]) if "profile" in node else None,
     )

@@ -30,6 +30,7 @@ from .model import (
     Text,
     condition_fields,
 )
+from .profile import PROFILE, unknown_keys
 
 RESERVED_SECTION_IDS = frozenset({"profile"})
 
@@ -152,6 +153,11 @@ def _texts(d: Definition) -> Iterator[Text]:
         yield from (m.subject, m.body)
     if d.notification:
         yield from (d.notification.subject, d.notification.body)
+    if d.profile:
+        yield from (t for t in (d.profile.title,) if t)
+        for g in d.profile.groups:
+            yield from (t for t in (g.title, g.subtitle) if t)
+            yield from (e.label for e in g.entries if e.label)
 
 
 def check_translations(d: Definition) -> Iterator[DesignerError]:
@@ -315,6 +321,21 @@ def check_documents(d: Definition) -> Iterator[DesignerError]:
                             section=sid)
 
 
+def check_profile(d: Definition) -> Iterator[DesignerError]:
+    """A `profile:` block names fields of the applicant profile, each once."""
+    if d.profile is None:
+        return
+    known = ", ".join(PROFILE.fields)
+    for key, line in unknown_keys(d.profile):
+        yield error(ErrorCode.UNKNOWN_PROFILE_FIELD, d.path, line, field=key, known=known)
+    seen: dict[str, int] = {}
+    for entry in (e for g in d.profile.groups for e in g.entries):
+        if entry.key in seen:
+            yield error(ErrorCode.DUPLICATE_ID, d.path, entry.line, kind="profile field",
+                        id=entry.key, first_line=seen[entry.key])
+        seen.setdefault(entry.key, entry.line)
+
+
 CHECKS: tuple[Check, ...] = (
     check_unique_ids,
     check_translations,
@@ -323,6 +344,7 @@ CHECKS: tuple[Check, ...] = (
     check_field_bounds,
     check_workflow,
     check_documents,
+    check_profile,
 )
 
 

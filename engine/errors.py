@@ -81,6 +81,13 @@ class ErrorCode(Enum):
     NO_EDITABLE_INITIAL = (
         "The initial state '{state}' must be editable, or nobody can fill the form."
     )
+    UNKNOWN_PROFILE_FIELD = (
+        "The profile block shows the field '{field}', which is not a field of the applicant "
+        "profile. Use one of: {known}."
+    )
+    PROFILE_SCHEMA = (
+        "{where}: {problem}. The header of engine/profile.yaml says what each field takes."
+    )
 
 
 @dataclass(frozen=True)

@@ -246,6 +246,41 @@ class Section:
         return None
 
 
+# --- the applicant profile, as a dossier type shows it ------------------------
+
+
+@dataclass(frozen=True)
+class ProfileEntry:
+    """One profile field named in a dossier type's `profile:` block: its key in the
+    profile schema (engine/profile.yaml) and the label this type shows it under
+    (None: the schema's generic label)."""
+
+    key: str
+    line: int
+    label: Text | None = None
+
+
+@dataclass(frozen=True)
+class ProfileBlockGroup:
+    """A group of a `profile:` block; without a title it continues the heading above."""
+
+    entries: tuple[ProfileEntry, ...]
+    line: int
+    title: Text | None = None
+    subtitle: Text | None = None
+
+
+@dataclass(frozen=True)
+class ProfileBlock:
+    """A dossier type's `profile:` block: which profile fields its submission wizard and
+    recap PDF show, grouped, and under what labels; `title` heads the whole block
+    (None: the schema's "Renseignements personnels")."""
+
+    groups: tuple[ProfileBlockGroup, ...]
+    line: int
+    title: Text | None = None
+
+
 # --- dossier type -----------------------------------------------------------
 
 
@@ -433,6 +468,7 @@ class Definition:
     documents: dict[str, Document] = field(default_factory=dict)
     messages: dict[str, MessageTemplate] = field(default_factory=dict)
     notification: Notification | None = None
+    profile: ProfileBlock | None = None  # None: every profile field, generic labels
 
     def section(self, section_id: str) -> Section | None:
         """The section with that id, or None ("profile" is not a section)."""

@@ -10,14 +10,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-# The profile as the web layer sees it: every value a string, "" when empty.
-PROFILE_FIELDS: tuple[str, ...] = (
-    "given_names", "family_names", "sex", "birth_date", "birth_city", "birth_country",
-    "address_line1", "address_line2", "address_line3", "country", "province", "city",
-    "postal_code", "phone_home_code", "phone_home", "phone_mobile_code", "phone_mobile",
-    "phone_work_code", "phone_work", "phone_work_ext",
-)
-SEXES: tuple[str, ...] = ("F", "M", "X")
+from engine.profile import PROFILE
+
+# The profile as the web layer sees it: every value a string, "" when empty. Its keys
+# are the profile schema's fields kept in the profile (engine/profile.yaml), in order.
+PROFILE_FIELDS: tuple[str, ...] = tuple(f.key for f in PROFILE.stored())
+# The values of the schema's `sex` choice; a registered dossier's identity uses them too.
+SEXES: tuple[str, ...] = PROFILE.fields["sex"].values
 
 
 @dataclass(frozen=True)

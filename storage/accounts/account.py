@@ -12,11 +12,12 @@ from typing import Any
 
 from pony.orm import TransactionIntegrityError, flush
 
+from engine.profile import PROFILE
 from storage.clock import clock, from_db, to_db
 from storage.errors import EmailTaken, NotFound
 from storage.orm.db import database
 from storage.orm.transactions import transaction
-from storage.views import PROFILE_FIELDS, SEXES, AccountView
+from storage.views import PROFILE_FIELDS, AccountView
 
 LANGS = ("fr", "en")
 
@@ -26,31 +27,43 @@ def normalize_email(email: str) -> str:
 
 
 def profile_of(a: Any) -> dict[str, str]:
-    """The profile as strings, "" when empty (birth_date as YYYY-MM-DD)."""
-    profile = {name: getattr(a, name) or "" for name in PROFILE_FIELDS}
-    profile["birth_date"] = a.birth_date.isoformat() if a.birth_date else ""
+    """The profile of an Account entity as strings, "" when empty (dates YYYY-MM-DD),
+    keyed by the profile schema's stored fields (PROFILE_FIELDS)."""
+    profile = {}
+    for f in PROFILE.stored():
+        value = getattr(a, f.key)
+        profile[f.key] = value.isoformat() if isinstance(value, date) else value or ""
     return profile
 
 
 def account_view(a: Any) -> AccountView:
+    """A frozen view of an Account entity (inside its session)."""
     return AccountView(a.id, a.email, a.lang, profile_of(a), a.password_hash,
                        from_db(a.created_at))
 
 
 def profile_columns(profile: dict[str, Any]) -> dict[str, Any]:
-    """Profile values as stored; refuses unknown keys, bad sexes and bad dates
-    so that a typo in a form's field name fails loudly instead of vanishing."""
+    """Profile values as stored, checked against the profile schema (engine/profile.yaml).
+
+    Refuses (ValueError) unknown keys, a choice outside its options (a sex other than
+    F, M or X), a malformed date and a value longer than its column, so that a typo
+    in a form's field name or a caller's bug fails loudly instead of vanishing or
+    being cut by the database. Text values are stripped; "" and None empty a field.
+    """
     unknown = set(profile) - set(PROFILE_FIELDS)
     if unknown:
         raise ValueError(f"unknown profile fields: {', '.join(sorted(unknown))}")
     columns: dict[str, Any] = {}
     for name, value in profile.items():
-        if name == "birth_date":
+        field = PROFILE.fields[name]
+        if field.kind == "date":
             columns[name] = _date(value)
             continue
         value = "" if value is None else str(value).strip()
-        if name == "sex" and value not in ("", *SEXES):
-            raise ValueError(f"sex must be one of {', '.join(SEXES)}, not {value!r}")
+        if field.options and value not in ("", *field.values):
+            raise ValueError(f"{name} must be one of {', '.join(field.values)}, not {value!r}")
+        if field.max_length is not None and len(value) > field.max_length:
+            raise ValueError(f"{name} is longer than {field.max_length} characters")
         columns[name] = value
     return columns
 

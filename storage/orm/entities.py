@@ -4,7 +4,8 @@ Pony ties entities to one `Database` and a database to one binding; defining
 them in a function lets `configure()` build a fresh, bound `Database` when the
 configuration changes (tests, the benchmark) without restarting the process.
 Table and column names are fixed here because raw SQL (numbering, bulk loads)
-uses them.
+uses them. The Account's profile columns are the profile schema's fields
+(engine/profile.yaml): their names and lengths are declared there, once.
 """
 
 from __future__ import annotations
@@ -13,43 +14,39 @@ from datetime import date, datetime
 
 from pony.orm import Database, Json, Optional, PrimaryKey, Required, Set, composite_index
 
+from engine.profile import PROFILE, ProfileField
+
+
+def profile_column(field: ProfileField) -> Optional:
+    """The column of one profile field (engine/profile.yaml): a date, or a string of
+    the field's max_length characters (VARCHAR(n) on PostgreSQL). Existing databases
+    were created with these lengths: the schema keeps them, so no column changes."""
+    if field.kind == "date":
+        return Optional(date)
+    return Optional(str, field.max_length)
+
 
 def define_entities(db: Database) -> None:
     """Declare every table of Guichet on `db` (before `generate_mapping`)."""
 
-    class Account(db.Entity):
-        """An applicant with the profile the guide calls the Arrima profile."""
-
-        _table_ = "account"
-        id = PrimaryKey(int, auto=True)
-        email = Required(str, 254, unique=True)  # stored lower-cased: unique ignoring case
-        password_hash = Required(str, 255)
-        lang = Required(str, 2, default="fr")
-        created_at = Required(datetime, precision=6)
-        given_names = Optional(str, 200)
-        family_names = Optional(str, 200)
-        sex = Optional(str, 1)
-        birth_date = Optional(date)
-        birth_city = Optional(str, 200)
-        birth_country = Optional(str, 200)
-        address_line1 = Optional(str, 200)
-        address_line2 = Optional(str, 200)
-        address_line3 = Optional(str, 200)
-        country = Optional(str, 200)
-        province = Optional(str, 200)
-        city = Optional(str, 200)
-        postal_code = Optional(str, 40)
-        phone_home_code = Optional(str, 10)
-        phone_home = Optional(str, 40)
-        phone_mobile_code = Optional(str, 10)
-        phone_mobile = Optional(str, 40)
-        phone_work_code = Optional(str, 10)
-        phone_work = Optional(str, 40)
-        phone_work_ext = Optional(str, 20)
-        dossiers = Set("Dossier")
-        messages = Set("Message")
-        documents = Set("Document")
-        reset_tokens = Set("PasswordResetToken")
+    # Built with type() rather than a class statement: the profile's columns come from
+    # the profile schema, one per field kept in the profile, named by its key.
+    Account = type("Account", (db.Entity,), {
+        "__doc__": "An applicant with the profile the guide calls the Arrima profile.",
+        "__module__": __name__,
+        "_table_": "account",
+        "id": PrimaryKey(int, auto=True),
+        # stored lower-cased: unique ignoring case
+        "email": Required(str, PROFILE.fields["email"].max_length, unique=True),
+        "password_hash": Required(str, 255),
+        "lang": Required(str, 2, default="fr"),
+        "created_at": Required(datetime, precision=6),
+        **{f.key: profile_column(f) for f in PROFILE.stored()},
+        "dossiers": Set("Dossier"),
+        "messages": Set("Message"),
+        "documents": Set("Document"),
+        "reset_tokens": Set("PasswordResetToken"),
+    })
 
     class Dossier(db.Entity):
         """One application; `owner` is empty while an agent-registered dossier waits
@@ -67,10 +64,11 @@ def define_entities(db: Database) -> None:
         submitted_at = Optional(datetime, precision=6)
         version = Required(int, default=1)  # optimistic locking: +1 on every write
         owner = Optional(Account, column="owner_id")
-        given_names = Optional(str, 200)
-        family_names = Optional(str, 200)
-        sex = Optional(str, 1)
-        birth_date = Optional(date)
+        # the identity an agent registered, compared with the profile's (same columns)
+        given_names = profile_column(PROFILE.fields["given_names"])
+        family_names = profile_column(PROFILE.fields["family_names"])
+        sex = profile_column(PROFILE.fields["sex"])
+        birth_date = profile_column(PROFILE.fields["birth_date"])
         snapshot = Optional(Json, nullable=True)
         messages = Set("Message")
         documents = Set("Document")

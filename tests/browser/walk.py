@@ -16,14 +16,14 @@ import pypdf
 from playwright.sync_api import Locator, Page, expect
 
 from engine import CompiledDefinition
+from engine.profile import PROFILE
 from tests.smtp import Inbox, Received
-from web.accounts.profile_layout import PROFILE_GROUPS
 from web.background.pdf import LABELS as PDF_LABELS
 from web.i18n.catalogue import CATALOGUE
 
 PASSWORD = "motdepasse-solide"
 AQ = "accompagnement-quebec"
-PROFILE_LABELS = {f.key: f.label for g in PROFILE_GROUPS for f in g.fields}
+PROFILE_LABELS = {key: f.label for key, f in PROFILE.fields.items()}
 
 
 class Walk:

@@ -1,103 +1,109 @@
 """The applicant's profile form: reading, checking and drawing it.
 
-Groups, labels and required marks come from `web.profile_layout` (shared with the
-PDF recap), so a label is written once; this module adds what a form needs.
-The email address belongs to the account, not the profile: it is shown with the
-profile but changed nowhere here.
+Every field, with its kind, length, required mark, options, autocomplete token and
+generic label, comes from the profile schema (engine/profile.yaml, `PROFILE`), which
+also gives the database its columns and the PDF its default profile block, so a
+field is declared once; this module adds what a form needs. The email address
+belongs to the account (`source: account`): shown with the profile, changed nowhere
+here.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from web.accounts.profile_layout import (
-    PROFILE_GROUPS,
-    SEX_LABELS,
-    ProfileField,
-    ProfileGroup,
-    display,
-)
+from engine.profile import DATE, PROFILE, ProfileField, ProfileLayout, ShownGroup
 from web.i18n import current_lang, t, tx
 from web.ui.fields import FieldView, simple_choices
 
-ACCOUNT_KEYS = frozenset({"email"})  # shown with the profile, kept on the account
-FORM_FIELDS: tuple[ProfileField, ...] = tuple(
-    f for g in PROFILE_GROUPS for f in g.fields if f.key not in ACCOUNT_KEYS)
-MAX_LENGTH = {"postal_code": 20, "phone_home_code": 6, "phone_mobile_code": 6,
-              "phone_work_code": 6, "phone_home": 30, "phone_mobile": 30, "phone_work": 30,
-              "phone_work_ext": 10}
+# the fields the profile form asks, in the schema's order (not the account's email)
+FORM_FIELDS: tuple[ProfileField, ...] = PROFILE.stored()
 # what must match an existing dossier to link it (shown read-only, from the profile)
-LINK_IDENTITY = ("given_names", "family_names", "sex", "birth_date")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+LINK_IDENTITY = PROFILE.identity
 
 
-def group_title(g: ProfileGroup) -> str:
-    return f"{tx(g.title)} – {tx(g.subtitle)}" if g.subtitle else tx(g.title)
+def group_title(g: ShownGroup) -> str:
+    """"Téléphone – Domicile": the group's heading and subtitle, in the current language."""
+    return f"{tx(g.heading)} – {tx(g.subtitle)}" if g.subtitle else tx(g.heading)
 
 
 def read_profile(form: Mapping[str, str]) -> dict[str, str]:
-    return {f.key: (form.get(f.key) or "").strip()[: MAX_LENGTH.get(f.key, 100)]
-            for f in FORM_FIELDS}
+    """The profile fields of a posted form, stripped and cut at their max_length (the
+    column's length, so what is kept always fits); absent fields are ""."""
+    return {f.key: (form.get(f.key) or "").strip()[: f.max_length] for f in FORM_FIELDS}
 
 
 def profile_errors(profile: Mapping[str, str], today: date) -> dict[str, str]:
-    """Field key -> message key in the catalogue."""
+    """Field key -> message key in the catalogue, by the schema's rules: required
+    fields filled, a choice among its options, a date as YYYY-MM-DD (before `today`
+    when the schema says `past`: the birth date, the only date of the profile)."""
     errors: dict[str, str] = {}
     for f in FORM_FIELDS:
-        if f.required and not profile.get(f.key):
+        value = profile.get(f.key)
+        if f.required and not value:
             errors[f.key] = "err.required"
-    if profile.get("sex") and profile["sex"] not in SEX_LABELS:
-        errors["sex"] = "err.option"
-    birth = profile.get("birth_date")
-    if birth and "birth_date" not in errors:
-        try:
-            if not _DATE.match(birth) or date.fromisoformat(birth) >= today:
-                errors["birth_date"] = "err.birth_date"
-        except ValueError:
-            errors["birth_date"] = "err.birth_date"
+        elif value and f.options and value not in f.values:
+            errors[f.key] = "err.option"
+        elif value and f.kind == "date" and not _good_date(value, today if f.past else None):
+            errors[f.key] = "err.birth_date"
     return errors
+
+
+def _good_date(value: str, before: date | None) -> bool:
+    if not DATE.match(value):
+        return False
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        return False
+    return before is None or day < before
 
 
 def field_view(f: ProfileField, profile: Mapping[str, Any], errors: Mapping[str, str]
                ) -> FieldView:
+    """One profile input: a select for a choice, else an input of the field's kind,
+    with the schema's label, required mark, autocomplete token and maxlength."""
     value = str(profile.get(f.key) or "")
-    kind = {"sex": "select"}.get(f.kind, f.kind)
+    kind = {"choice": "select"}.get(f.kind, f.kind)
     choices = ()
     if kind == "select":
-        choices = simple_choices(((k, tx(v)) for k, v in SEX_LABELS.items()), value)
+        choices = simple_choices(((o.value, tx(o.label)) for o in f.options), value)
     return FieldView(id=f.key, type=kind, label=tx(f.label), required=f.required,
                      error=t(errors[f.key]) if f.key in errors else "", value=value,
                      choices=choices, autocomplete=f.autocomplete,
-                     max_length=MAX_LENGTH.get(f.key, 100))
+                     max_length=f.max_length)
 
 
 def group_views(profile: Mapping[str, Any], errors: Mapping[str, str]
                 ) -> list[tuple[str, list[FieldView]]]:
-    """(group title, its field views) for the profile form."""
+    """(group title, its field views) for the profile form (registration, profile edit):
+    the schema's groups, without the account's email."""
     out = []
-    for g in PROFILE_GROUPS:
-        views = [field_view(f, profile, errors) for f in g.fields if f.key not in ACCOUNT_KEYS]
+    for g in PROFILE.layout.groups:
+        views = [field_view(s.field, profile, errors) for s in g.fields
+                 if s.field.source == "profile"]
         if views:
             out.append((group_title(g), views))
     return out
 
 
 def items(profile: Mapping[str, Any], keys: tuple[str, ...]) -> list[tuple[str, str]]:
-    """(label, value) of some profile fields, in the order asked."""
-    by_key = {f.key: f for g in PROFILE_GROUPS for f in g.fields}
-    return [(tx(by_key[k].label), display(by_key[k], dict(profile), current_lang()))
-            for k in keys]
+    """(generic label, value as read) of some profile fields, in the order asked."""
+    fields = [PROFILE.fields[k] for k in keys]
+    return [(tx(f.label), f.display(profile.get(f.key), current_lang())) for f in fields]
 
 
-def summary(profile: Mapping[str, Any], email: str) -> list[tuple[str, list[tuple[str, str]]]]:
-    """(group title, [(label, value)]) for read-only display (profile page, wizard)."""
+def summary(profile: Mapping[str, Any], email: str, layout: ProfileLayout = PROFILE.layout
+            ) -> list[tuple[str, list[tuple[str, str]]]]:
+    """(group title, [(label, value)]) for read-only display: the profile page (every
+    field, generic labels) or a dossier type's wizard step 1 (its `profile:` block)."""
     shown = {**profile, "email": email}
-    return [(group_title(g), [(tx(f.label), display(f, shown, current_lang()))
-                              for f in g.fields])
-            for g in PROFILE_GROUPS]
+    return [(group_title(g), [(tx(s.label), s.field.display(shown.get(s.field.key),
+                                                              current_lang()))
+                              for s in g.fields])
+            for g in layout.groups]
 
 
 def full_name(profile: Mapping[str, str]) -> str:

@@ -3,7 +3,8 @@
 The PDF reads only the snapshot (profile, answers and recap as they were when
 the applicant submitted), never the live profile, so a later profile change
 cannot alter a document already issued. What it contains (title, sections,
-masked values) comes from the definition's `documents` entry.
+masked values) comes from the definition's `documents` entry; its profile block
+(which fields, under what labels) from the definition's `profile:` block.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import jinja2
 import weasyprint
 
 from engine.model import Definition, Document, Text
-from web.accounts.profile_layout import PERSONAL_INFORMATION, PROFILE_GROUPS, display
+from engine.profile import ProfileLayout, profile_layout
 
 SERVICE_ZONE = ZoneInfo("America/Toronto")
 LABELS = {
@@ -44,17 +45,21 @@ def _local_date(value: str | datetime | None) -> str:
     return moment.date().isoformat()
 
 
-def _profile_block(profile: dict[str, Any], lang: str) -> dict[str, Any]:
+def _profile_block(layout: ProfileLayout, profile: dict[str, Any], lang: str
+                   ) -> dict[str, Any]:
+    """The dossier type's profile block (its `profile:` in the YAML, else every field):
+    a group with a title opens a heading, one without continues it under its subtitle."""
     return {
         "kind": "profile",
+        "title": layout.title.get(lang),
         "groups": [
             {
-                "title": group.title.get(lang),
-                "new_title": index == 0 or PROFILE_GROUPS[index - 1].title != group.title,
+                "title": group.title.get(lang) if group.title else None,
                 "subtitle": group.subtitle.get(lang) if group.subtitle else None,
-                "items": [(f.label.get(lang), display(f, profile, lang)) for f in group.fields],
+                "items": [(s.label.get(lang), s.field.display(profile.get(s.field.key), lang))
+                          for s in group.fields],
             }
-            for index, group in enumerate(PROFILE_GROUPS)
+            for group in layout.groups
         ],
     }
 
@@ -69,7 +74,7 @@ def recap_html(definition: Definition, document: Document, snapshot: dict[str, A
     blocks = []
     for section_id in document.sections:
         if section_id == "profile":
-            blocks.append(_profile_block(profile, lang))
+            blocks.append(_profile_block(profile_layout(definition), profile, lang))
         elif section_id in sections:
             blocks.append({"kind": "section", **sections[section_id]})
     name = " ".join(p for p in (profile.get("given_names"), profile.get("family_names")) if p)
@@ -82,8 +87,7 @@ def recap_html(definition: Definition, document: Document, snapshot: dict[str, A
         name=name,
         number=snapshot.get("number", ""),
         deposit_date=_local_date(snapshot.get("submitted_at")),
-        labels={k: v.get(lang) for k, v in LABELS.items()}
-        | {"personal": PERSONAL_INFORMATION.get(lang)},
+        labels={k: v.get(lang) for k, v in LABELS.items()},
         blocks=blocks,
     )
 

@@ -104,8 +104,8 @@ def link() -> ResponseReturnValue:
 
 
 def _identity() -> list[tuple[str, str]]:
-    """The four profile fields that must match, labelled as the guide shows them
-    (Prénom, Nom, Sexe, Date de naissance), read-only."""
+    """The profile fields that must match (the profile schema's `identity`), labelled
+    as the guide shows them (Prénom, Nom, Sexe, Date de naissance), read-only."""
     keys = profile_form.LINK_IDENTITY
     shown = profile_form.items(current_account().profile, keys)
     return [(t(f"link.{key}"), value) for key, (_, value) in zip(keys, shown, strict=True)]

@@ -1,6 +1,7 @@
 """SOUMETTRE: blocked with the reasons by section, else a wizard, then the success page.
 
-Steps: 1 personal information (profile), 2 recap, 3 confirmation (POST), 4 success.
+Steps: 1 personal information (the profile fields and labels of the dossier type's
+`profile:` block), 2 recap, 3 confirmation (POST), 4 success.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from flask import redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 import storage
+from engine.profile import profile_layout
 from web.accounts import profile_form
 from web.accounts.current import account_id, current_account, login_required
 from web.background.worker import wake_after_response
@@ -29,6 +31,8 @@ def _blocked(compiled, dossier, blockers, status: int = 200) -> ResponseReturnVa
 @bp.get("/soumettre")
 @login_required
 def submit(number: str) -> ResponseReturnValue:
+    """The wizard's steps 1-3 (`?etape=`), or the blockers by section; a dossier no
+    longer editable goes to its success page or its form."""
     dossier, compiled = load(number)
     head = header(compiled, dossier)
     if not head.editable:
@@ -42,7 +46,8 @@ def submit(number: str) -> ResponseReturnValue:
     context = {}
     if step == 1:
         account = current_account()
-        context["groups"] = profile_form.summary(account.profile, account.email)
+        context["groups"] = profile_form.summary(account.profile, account.email,
+                                                 profile_layout(compiled.definition))
     elif step == 2:
         context["recap"] = recap_of(compiled, dossier)
     return render_template(f"forms/submit_{STEPS[step - 1]}.html", header=head, step=step,

@@ -1,0 +1,347 @@
+"""The applicant profile's one schema (engine/profile.yaml), and how a dossier type shows it.
+
+The profile (the guide's Arrima profile) belongs to the platform, not to a dossier
+type, yet four layers need its fields: storage (columns, the profile it hands out),
+the web forms (lengths, required marks, options, labels), the checker (a dossier
+type's `profile:` block may only name real fields) and the recap PDF. They all read
+`PROFILE`, loaded once from the YAML file next to this module, so a field is
+declared in one place. The engine is the lowest layer that needs the field ids,
+hence the file lives here; this module knows nothing of Pony or Flask.
+
+`profile_layout(definition)` resolves a dossier type's `profile:` block (model
+`ProfileBlock`) against the schema into what its wizard and PDF show; a type
+without a block shows every field under its generic label.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any, Literal
+
+from .errors import DefinitionError, DesignerError, ErrorCode, error
+from .load import Located, LocatedList, YamlSyntaxError, load_text
+from .model import LANGS, Definition, ProfileBlock, Text
+
+Kind = Literal["text", "date", "choice", "email"]
+Source = Literal["profile", "account"]
+KINDS: tuple[str, ...] = ("text", "date", "choice", "email")
+SOURCES: tuple[str, ...] = ("profile", "account")
+_FIELD_KEYS = frozenset({"key", "kind", "label", "max_length", "required", "autocomplete",
+                         "options", "past", "source"})
+_KEY = re.compile(r"^[a-z][a-z0-9_]*$")
+DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass(frozen=True)
+class ProfileOption:
+    """One value a `choice` field may hold (e.g. "F") and its label."""
+
+    value: str
+    label: Text
+
+
+@dataclass(frozen=True)
+class ProfileField:
+    """One field of the applicant profile, as engine/profile.yaml declares it.
+
+    `max_length` is in characters and is also the length of the database column
+    (None for dates, stored as dates); `source` "account" marks a value kept on the
+    account (the login email): shown with the profile, never changed by its form.
+    """
+
+    key: str
+    kind: Kind
+    label: Text
+    line: int
+    max_length: int | None = None
+    required: bool = False
+    autocomplete: str | None = None
+    options: tuple[ProfileOption, ...] = ()
+    past: bool = False
+    source: Source = "profile"
+
+    @property
+    def values(self) -> tuple[str, ...]:
+        """The values a `choice` field accepts, in the schema's order (empty otherwise)."""
+        return tuple(o.value for o in self.options)
+
+    def display(self, value: Any, lang: str) -> str:
+        """The value as a person reads it: a choice's label, else the value itself ("" if
+        empty); an unknown choice value is shown as stored."""
+        text = "" if value is None else str(value)
+        for option in self.options:
+            if option.value == text:
+                return option.label.get(lang)
+        return text
+
+
+@dataclass(frozen=True)
+class ShownField:
+    """A profile field as one page or document shows it, under `label`."""
+
+    field: ProfileField
+    label: Text
+
+
+@dataclass(frozen=True)
+class ShownGroup:
+    """A group of shown fields. `title` is None when the group continues the heading
+    above it (the three telephones under one "Téléphone"); `heading` is then that
+    heading, so a page that titles every group still has one."""
+
+    fields: tuple[ShownField, ...]
+    heading: Text
+    title: Text | None = None
+    subtitle: Text | None = None
+
+
+@dataclass(frozen=True)
+class ProfileLayout:
+    """The profile as a page or document shows it: a title and ordered groups."""
+
+    title: Text
+    groups: tuple[ShownGroup, ...]
+
+    def fields(self) -> tuple[ShownField, ...]:
+        """Every shown field, in order."""
+        return tuple(f for g in self.groups for f in g.fields)
+
+
+@dataclass(frozen=True)
+class ProfileSchema:
+    """engine/profile.yaml, loaded: every field by key (in the file's order), the
+    generic layout (every field under its generic label) and the identity fields that
+    "Identifier mon dossier" compares."""
+
+    path: str
+    fields: dict[str, ProfileField]
+    layout: ProfileLayout
+    identity: tuple[str, ...]
+
+    def stored(self) -> tuple[ProfileField, ...]:
+        """The fields kept in the profile itself (the Account's profile columns)."""
+        return tuple(f for f in self.fields.values() if f.source == "profile")
+
+
+# --- reading engine/profile.yaml ----------------------------------------------
+
+
+def _text(node: Any, line: int) -> Text:
+    return Text(node.get("fr", ""), node.get("en", ""), getattr(node, "line", line))
+
+
+def _line(parent: Any, key: str | int, default: int) -> int:
+    if isinstance(parent, Located) and isinstance(key, str):
+        return parent.line_of(key)
+    if isinstance(parent, LocatedList) and isinstance(key, int):
+        return parent.line_of(key)
+    return default
+
+
+class _Checker:
+    """Collects every mistake of a profile schema file, each at its line."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.errors: list[DesignerError] = []
+
+    def report(self, line: int, where: str, problem: str) -> None:
+        self.errors.append(error(ErrorCode.PROFILE_SCHEMA, self.path, line, where=where,
+                                 problem=problem))
+
+    def text(self, node: Any, line: int, where: str) -> None:
+        if not isinstance(node, dict) or set(node) - set(LANGS):
+            self.report(line, where, "must be a text {fr: ..., en: ...}")
+            return
+        for lang in LANGS:
+            if not isinstance(node.get(lang), str) or not node[lang].strip():
+                self.report(getattr(node, "line", line), where, f"has no '{lang}' text")
+
+    def listing(self, node: Any, line: int, where: str) -> bool:
+        if not isinstance(node, list) or not node:
+            self.report(line, where, "must be a non-empty list")
+            return False
+        return True
+
+    def options(self, node: Any, f: Any, line: int, where: str) -> None:
+        if not self.listing(node, line, where):
+            return
+        seen: set[str] = set()
+        for i, option in enumerate(node):
+            at, place = _line(node, i, line), f"{where}[{i}]"
+            if not isinstance(option, dict) or set(option) != {"value", "label"}:
+                self.report(at, place, "must be {value: ..., label: {fr: ..., en: ...}}")
+                continue
+            value = option["value"]
+            if not isinstance(value, str) or not value or value in seen:
+                self.report(at, place, f"the value {value!r} must be a new, non-empty string")
+            elif isinstance(f.get("max_length"), int) and len(value) > f["max_length"]:
+                self.report(at, place, f"the value {value!r} is longer than max_length")
+            seen.add(str(value))
+            self.text(option["label"], at, f"{place}.label")
+
+    def field(self, f: Any, line: int, where: str, seen: set[str]) -> None:
+        if not isinstance(f, dict):
+            self.report(line, where, "must be a mapping with key, kind, label...")
+            return
+        for extra in sorted(set(f) - _FIELD_KEYS):
+            self.report(_line(f, extra, line), where, f"unknown attribute '{extra}'")
+        key, kind = f.get("key"), f.get("kind")
+        if not isinstance(key, str) or not _KEY.match(key):
+            self.report(line, where, "needs a key of lower-case letters, digits and _")
+        elif key in seen:
+            self.report(line, where, f"the key '{key}' is already declared")
+        seen.add(str(key))
+        if kind not in KINDS:
+            self.report(_line(f, "kind", line), where, f"kind must be one of {', '.join(KINDS)}")
+        self.text(f.get("label"), _line(f, "label", line), f"{where}.label")
+        length = f.get("max_length")
+        if kind == "date" and length is not None:
+            self.report(_line(f, "max_length", line), where, "a date has no max_length")
+        elif kind != "date" and (not isinstance(length, int) or isinstance(length, bool)
+                                 or length < 1):
+            self.report(_line(f, "max_length", line), where, "needs a max_length of at least 1")
+        for flag in ("required", "past"):
+            if flag in f and not isinstance(f[flag], bool):
+                self.report(_line(f, flag, line), where, f"{flag} must be true or false")
+        if "past" in f and kind != "date":
+            self.report(_line(f, "past", line), where, "only a date can be past")
+        if f.get("source", "profile") not in SOURCES:
+            self.report(_line(f, "source", line), where, f"source must be one of "
+                        f"{', '.join(SOURCES)}")
+        if "autocomplete" in f and not isinstance(f["autocomplete"], str):
+            self.report(_line(f, "autocomplete", line), where, "autocomplete must be a string")
+        if kind == "choice":
+            self.options(f.get("options"), f, _line(f, "options", line), f"{where}.options")
+        elif "options" in f:
+            self.report(_line(f, "options", line), where, "only a choice has options")
+
+    def groups(self, node: Any, line: int) -> set[str]:
+        seen: set[str] = set()
+        if not self.listing(node, line, "groups"):
+            return seen
+        for i, group in enumerate(node):
+            at, where = _line(node, i, line), f"groups[{i}]"
+            if not isinstance(group, dict) or set(group) - {"title", "subtitle", "fields"}:
+                self.report(at, where, "must be a mapping of title, subtitle and fields")
+                continue
+            if i == 0 and "title" not in group:
+                self.report(at, where, "the first group needs a title")
+            for part in ("title", "subtitle"):
+                if part in group:
+                    self.text(group[part], _line(group, part, at), f"{where}.{part}")
+            fields = group.get("fields")
+            if self.listing(fields, _line(group, "fields", at), f"{where}.fields"):
+                for j, f in enumerate(fields):
+                    self.field(f, _line(fields, j, at), f"{where}.fields[{j}]", seen)
+        return seen
+
+    def schema(self, data: Any) -> None:
+        if not isinstance(data, dict):
+            self.report(getattr(data, "line", 1), "profile", "must be a mapping of title, "
+                        "identity and groups")
+            return
+        for extra in sorted(set(data) - {"title", "identity", "groups"}):
+            self.report(_line(data, extra, 1), "profile", f"unknown attribute '{extra}'")
+        self.text(data.get("title"), _line(data, "title", 1), "title")
+        keys = self.groups(data.get("groups"), _line(data, "groups", 1))
+        identity = data.get("identity")
+        at = _line(data, "identity", 1)
+        if self.listing(identity, at, "identity"):
+            for i, key in enumerate(identity):
+                if key not in keys:
+                    self.report(_line(identity, i, at), f"identity[{i}]",
+                                f"'{key}' is not a declared field")
+
+
+def _field(node: Any, line: int) -> ProfileField:
+    return ProfileField(
+        key=node["key"],
+        kind=node["kind"],
+        label=_text(node["label"], line),
+        line=line,
+        max_length=node.get("max_length"),
+        required=node.get("required", False),
+        autocomplete=node.get("autocomplete"),
+        options=tuple(ProfileOption(o["value"], _text(o["label"], line))
+                      for o in node.get("options", ())),
+        past=node.get("past", False),
+        source=node.get("source", "profile"),
+    )
+
+
+def _layout(title: Text, groups: list[tuple[Text | None, Text | None, tuple[ShownField, ...]]]
+            ) -> ProfileLayout:
+    """Groups with the heading each inherits when it has no title of its own."""
+    shown, heading = [], title
+    for group_title, subtitle, fields in groups:
+        heading = group_title or heading
+        shown.append(ShownGroup(fields, heading, group_title, subtitle))
+    return ProfileLayout(title, tuple(shown))
+
+
+def load_schema_text(text: str, path: str = "<profile>") -> ProfileSchema:
+    """A profile schema from YAML text, or DefinitionError listing every mistake with
+    its line (the file's header describes what each field takes)."""
+    try:
+        data = load_text(text, path)
+    except YamlSyntaxError as exc:
+        raise DefinitionError([error(ErrorCode.YAML_SYNTAX, path, exc.line,
+                                     problem=exc.problem)]) from None
+    checker = _Checker(path)
+    checker.schema(data)
+    if checker.errors:
+        raise DefinitionError(checker.errors)
+    fields: dict[str, ProfileField] = {}
+    groups = []
+    for group in data["groups"]:
+        built = tuple(_field(f, data_line) for f, data_line in
+                      zip(group["fields"], group["fields"].item_lines, strict=True))
+        fields.update((f.key, f) for f in built)
+        groups.append((_text(group["title"], group.line) if "title" in group else None,
+                       _text(group["subtitle"], group.line) if "subtitle" in group else None,
+                       tuple(ShownField(f, f.label) for f in built)))
+    title = _text(data["title"], data.line)
+    return ProfileSchema(path, fields, _layout(title, groups), tuple(data["identity"]))
+
+
+def load_schema() -> ProfileSchema:
+    """engine/profile.yaml, as installed with the package."""
+    source = resources.files("engine").joinpath("profile.yaml")
+    return load_schema_text(source.read_text(encoding="utf-8"), "engine/profile.yaml")
+
+
+PROFILE: ProfileSchema = load_schema()
+
+
+# --- a dossier type's profile block --------------------------------------------
+
+
+def block_layout(block: ProfileBlock | None, schema: ProfileSchema = PROFILE) -> ProfileLayout:
+    """What a `profile:` block shows, its bare ids under the schema's generic labels;
+    no block: the schema's own layout. Every key must be in the schema (the checker's
+    `check_profile` says so, with file:line, before a definition is used)."""
+    if block is None:
+        return schema.layout
+    groups = [(g.title, g.subtitle,
+               tuple(ShownField(schema.fields[e.key], e.label or schema.fields[e.key].label)
+                     for e in g.entries))
+              for g in block.groups]
+    return _layout(block.title or schema.layout.title, groups)
+
+
+def profile_layout(definition: Definition) -> ProfileLayout:
+    """The profile block of a checked dossier type's wizard step 1 and recap PDF."""
+    return block_layout(definition.profile)
+
+
+def unknown_keys(block: ProfileBlock, schema: ProfileSchema = PROFILE
+                 ) -> Iterator[tuple[str, int]]:
+    """(key, line) of every entry of `block` that names no field of the schema."""
+    for group in block.groups:
+        for entry in group.entries:
+            if entry.key not in schema.fields:
+                yield entry.key, entry.line

@@ -1,0 +1,203 @@
+"""The applicant profile's one schema (engine/profile.yaml) and a dossier type's
+`profile:` block: which fields its wizard and recap PDF show, under what labels."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from engine import DefinitionError, ErrorCode, convert, convert_text
+from engine.errors import error
+from engine.profile import PROFILE, block_layout, load_schema_text, profile_layout
+
+FIXTURES = Path(__file__).parent.parent / "fixtures"
+
+# The column lengths existing databases were created with (CI's PostgreSQL database
+# and deployments persist): a change here needs a migration of those databases first.
+COLUMN_LENGTHS = {
+    "given_names": 200, "family_names": 200, "sex": 1, "birth_date": None,
+    "birth_city": 200, "birth_country": 200, "email": 254, "address_line1": 200,
+    "address_line2": 200, "address_line3": 200, "country": 200, "province": 200,
+    "city": 200, "postal_code": 40, "phone_home_code": 10, "phone_home": 40,
+    "phone_mobile_code": 10, "phone_mobile": 40, "phone_work_code": 10, "phone_work": 40,
+    "phone_work_ext": 20,
+}
+
+DEFINITION = """\
+id: mini
+version: 1
+title: {fr: Mini, en: Mini}
+numbering: {prefix: M, digits: 6}
+deadline_days: 10
+sections:
+  - id: main
+    title: {fr: Principal, en: Main}
+    fields:
+      - {id: nom, type: text, label: {fr: Nom, en: Name}}
+workflow:
+  initial: draft
+  states:
+    draft: {label: {fr: Brouillon, en: Draft}, editable: true}
+  transitions: []
+%s"""
+
+
+def definition(profile_yaml: str = ""):
+    result = convert_text(DEFINITION % textwrap.dedent(profile_yaml), "inline.yaml")
+    assert result.ok, [str(e) for e in result.errors]
+    return result.definition
+
+
+# --- the schema -------------------------------------------------------------
+
+
+def test_profile_schema__shipped__max_lengths_are_the_existing_column_lengths():
+    assert {key: f.max_length for key, f in PROFILE.fields.items()} == COLUMN_LENGTHS
+
+
+def test_profile_schema__shipped__every_field_grouped_once_with_both_labels():
+    shown = [s.field.key for s in PROFILE.layout.fields()]
+    assert shown == list(PROFILE.fields) and len(set(shown)) == len(shown)
+    for f in PROFILE.fields.values():
+        assert f.label.fr and f.label.en, f.key
+    assert PROFILE.layout.title.fr == "Renseignements personnels"
+
+
+def test_profile_schema__identity__the_four_fields_the_guide_compares():
+    assert PROFILE.identity == ("given_names", "family_names", "sex", "birth_date")
+    assert all(PROFILE.fields[k].source == "profile" for k in PROFILE.identity)
+
+
+def test_profile_schema__sex__a_choice_shown_by_its_label():
+    sex = PROFILE.fields["sex"]
+    assert sex.kind == "choice" and sex.values == ("F", "M", "X")
+    assert sex.display("F", "fr") == "Féminin" and sex.display("X", "en") == "Unspecified (X)"
+    assert sex.display("", "fr") == ""
+
+
+def test_profile_schema__email__kept_on_the_account_not_in_the_profile():
+    assert PROFILE.fields["email"].source == "account"
+    assert "email" not in {f.key for f in PROFILE.stored()}
+
+
+def test_profile_schema__generic_names__plain_without_passport_wording():
+    family, given = PROFILE.fields["family_names"], PROFILE.fields["given_names"]
+    assert (family.label.fr, given.label.fr) == ("Nom(s) de famille", "Prénom(s)")
+    assert "passport" not in family.label.en + given.label.en
+
+
+def test_profile_schema__untitled_groups__continue_the_heading_above():
+    phones = [g for g in PROFILE.layout.groups if g.heading.fr == "Téléphone"]
+    assert [g.subtitle.fr for g in phones] == ["Domicile", "Cellulaire", "Travail"]
+    assert [g.title is not None for g in phones] == [True, False, False]
+
+
+def test_profile_schema__mistakes__every_one_reported_with_its_line():
+    text = textwrap.dedent("""\
+        title: {fr: Renseignements personnels, en: Personal information}
+        identity: [given_names, nickname]
+        groups:
+          - title: {fr: Identité}
+            fields:
+              - {key: given_names, kind: text, label: {fr: Prénom, en: Name}, max_length: 0}
+              - {key: born, kind: date, label: {fr: Né, en: Born}, max_length: 10}
+              - {key: sex, kind: choice, label: {fr: Sexe, en: Sex}, max_length: 1}
+              - {key: given_names, kind: number, label: {fr: A, en: A}, max_length: 5}
+        """)
+    with pytest.raises(DefinitionError) as raised:
+        load_schema_text(text, "profile.yaml")
+
+    def at(line: int, where: str, problem: str) -> str:
+        return str(error(ErrorCode.PROFILE_SCHEMA, "profile.yaml", line, where=where,
+                         problem=problem))
+
+    assert [str(e) for e in raised.value.errors] == [
+        at(2, "identity[1]", "'nickname' is not a declared field"),
+        at(4, "groups[0].title", "has no 'en' text"),
+        at(6, "groups[0].fields[0]", "needs a max_length of at least 1"),
+        at(7, "groups[0].fields[1]", "a date has no max_length"),
+        at(8, "groups[0].fields[2].options", "must be a non-empty list"),
+        at(9, "groups[0].fields[3]", "kind must be one of text, date, choice, email"),
+        at(9, "groups[0].fields[3]", "the key 'given_names' is already declared"),
+    ]
+
+
+# --- a dossier type's profile block -------------------------------------------
+
+
+def test_profile_block__none__every_field_with_its_generic_label():
+    layout = profile_layout(definition())
+    assert layout == PROFILE.layout
+    assert [s.label for s in layout.fields()] == [f.label for f in PROFILE.fields.values()]
+
+
+def test_profile_block__bare_ids_and_labels__shown_in_the_designers_order():
+    d = definition("""\
+        profile:
+          title: {fr: Vous, en: You}
+          groups:
+            - title: {fr: Qui, en: Who}
+              fields:
+                - given_names: {fr: Prénom usuel, en: Usual given name}
+                - family_names
+            - subtitle: {fr: Joindre, en: Reach}
+              fields: [email]
+        """)
+    layout = profile_layout(d)
+    assert layout.title.fr == "Vous"
+    assert [(s.field.key, s.label.fr) for s in layout.fields()] == [
+        ("given_names", "Prénom usuel"), ("family_names", "Nom(s) de famille"),
+        ("email", "Adresse courriel")]
+    second = layout.groups[1]
+    assert second.title is None and second.heading.fr == "Qui" and second.subtitle.fr == "Joindre"
+
+
+def test_profile_block__no_title__the_schemas_title():
+    d = definition("""\
+        profile:
+          groups:
+            - {title: {fr: Qui, en: Who}, fields: [sex]}
+        """)
+    assert block_layout(d.profile).title == PROFILE.layout.title
+
+
+def test_profile_block__unknown_field_missing_translation_duplicate__file_line_errors():
+    path = FIXTURES / "unknown_profile_field.yaml"
+    errors = [str(e) for e in convert(path).errors]
+    known = ", ".join(PROFILE.fields)
+    assert errors == [
+        str(error(ErrorCode.UNKNOWN_PROFILE_FIELD, str(path), 16, field="passport_number",
+                  known=known)),
+        str(error(ErrorCode.MISSING_TRANSLATION, str(path), 17, lang="en")),
+        str(error(ErrorCode.DUPLICATE_ID, str(path), 18, kind="profile field",
+                  id="family_names", first_line=15)),
+    ]
+
+
+def test_profile_block__wrong_shape__meta_schema_error_at_its_line():
+    text = DEFINITION % textwrap.dedent("""\
+        profile:
+          groups:
+            - title: {fr: Qui, en: Who}
+              fields:
+                - {given_names: {fr: A, en: A}, family_names: {fr: B, en: B}}
+        """)
+    result = convert_text(text, "inline.yaml")
+    assert len(result.errors) == 1
+    assert result.errors[0].code is ErrorCode.META_SCHEMA
+    assert str(result.errors[0]).startswith("inline.yaml:20: profile.groups[0].fields[0]")
+
+
+def test_profile_block__shipped_types__aq_passport_wording_cours_francais_plain(registry):
+    aq = profile_layout(registry["accompagnement-quebec"].definition)
+    course = profile_layout(registry["cours-francais"].definition)
+    labels = {s.field.key: s.label for s in aq.fields()}
+    assert labels["family_names"].fr == "Nom(s) de famille inscrit(s) dans le passeport"
+    assert labels["given_names"].fr == "Prénom(s) inscrit(s) dans le passeport"
+    assert labels["given_names"].en == "Given name(s) as in the passport"
+    assert [s.field.key for s in aq.fields()] == list(PROFILE.fields)  # the guide's whole PDF
+    plain = {s.field.key: s.label.fr for s in course.fields()}
+    assert (plain["family_names"], plain["given_names"]) == ("Nom(s) de famille", "Prénom(s)")
+    assert not any("passeport" in s.label.fr for s in course.fields())

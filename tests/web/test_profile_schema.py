@@ -1,0 +1,108 @@
+"""Every page that asks or shows the profile follows the one profile schema
+(engine/profile.yaml); each dossier type's wizard and recap PDF follow its `profile:`
+block: Accompagnement Québec's passport wording, plain labels elsewhere."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+import pytest
+
+import storage
+from engine.profile import PROFILE
+from tests.web.conftest import MARIA
+from tests.web.test_documents import download_url, pdf_text
+from web.background.worker import render_pending_documents
+
+PASSPORT = ("Nom(s) de famille inscrit(s) dans le passeport",
+            "Prénom(s) inscrit(s) dans le passeport")
+PLAIN = ("Nom(s) de famille", "Prénom(s)")
+COURSE = "cours-francais"
+COURSE_ANSWERS = {"deja_suivi": "false", "formule": "soir", "date_debut": "2027-01-11"}
+
+
+def inputs(page: str) -> dict[str, str]:
+    """name -> the whole <input> or <select> tag, for every field of a page."""
+    return {m.group(2): m.group(0)
+            for m in re.finditer(r'<(input|select)[^>]*\bname="([^"]+)"[^>]*>', page)}
+
+
+def test_registration_form__every_profile_field__maxlength_required_autocomplete_from_schema(
+        client):
+    tags = inputs(client.get("/inscription").get_data(as_text=True))
+    for f in PROFILE.stored():
+        tag = tags[f.key]
+        if f.kind in ("text", "email"):
+            assert f'maxlength="{f.max_length}"' in tag, f.key
+        if f.autocomplete:
+            assert f'autocomplete="{f.autocomplete}"' in tag, f.key
+        assert ('aria-required="true"' in tag) == f.required, f.key
+
+
+def test_profile_edit__longer_than_the_column__cut_at_its_length_and_saved(maria):
+    long = {f.key: "9" * (f.max_length + 5) for f in PROFILE.stored()
+            if f.kind == "text" and not f.required}
+    maria.get("/profil/modifier")
+    assert maria.post("/profil/modifier", {**MARIA, **long}).status_code == 302
+    saved = storage.find_account_by_email(MARIA["email"]).profile
+    for key, value in long.items():
+        assert saved[key] == value[: PROFILE.fields[key].max_length], key
+
+
+def test_profile_pages__generic_labels__plain_names_without_passport(maria):
+    shown = maria.get("/profil/").get_data(as_text=True)
+    rows = re.findall(r"<dt>([^<]*)</dt><dd>([^<]*)</dd>", shown)
+    assert (PLAIN[0], "Valdero") in rows and (PLAIN[1], "Maria") in rows
+    for group in ("Identité", "Adresse du domicile", "Téléphone – Cellulaire"):
+        assert group in shown, group
+    edit = maria.get("/profil/modifier").get_data(as_text=True)
+    assert f'for="f-family_names">{PLAIN[0]}<' in edit
+    assert f'for="f-given_names">{PLAIN[1]}<' in edit
+    assert "passeport" not in shown + edit
+
+
+@pytest.mark.parametrize(("type_id", "labels", "absent"), [
+    ("accompagnement-quebec", PASSPORT, "Pour vous joindre"),
+    (COURSE, PLAIN, "passeport"),
+])
+def test_submit_step_1__profile__the_types_block_and_labels(maria, type_id, labels, absent):
+    number = maria.create_dossier(type_id)
+    if type_id == COURSE:
+        maria.fill(number, "cours", COURSE_ANSWERS)
+    else:
+        maria.fill_all(number)
+    page = maria.get(f"/dossiers/{number}/soumettre?etape=1").get_data(as_text=True)
+    rows = re.findall(r"<dt>([^<]*)</dt><dd>([^<]*)</dd>", page)
+    assert (labels[0], "Valdero") in rows and (labels[1], "Maria") in rows
+    assert absent not in page
+
+
+def test_submit_step_1__course_block__only_its_fields(maria):
+    number = maria.create_dossier(COURSE)
+    maria.fill(number, "cours", COURSE_ANSWERS)
+    page = maria.get(f"/dossiers/{number}/soumettre?etape=1").get_data(as_text=True)
+    assert "Pour vous joindre" in page and "Téléphone (domicile)" in page
+    assert "Ville de naissance" not in page and "Numéro de poste" not in page
+
+
+def test_recap_pdf__accompagnement_quebec__passport_labels_as_in_the_guide(maria, registry):
+    storage.clock.set(datetime(2022, 7, 11, 15, 20))
+    maria.submitted_dossier()
+    render_pending_documents(registry)
+    text = pdf_text(maria.get(download_url(maria)).data)
+    for label in PASSPORT:
+        assert label in text, label
+    assert text.index("Identité") < text.index(PASSPORT[0]) < text.index("Coordonnées")
+    assert "Domicile" in text and "Cellulaire" in text and "Numéro de poste" in text
+
+
+def test_recap_pdf__cours_francais__plain_labels_and_its_own_fields(maria, registry):
+    number = maria.create_dossier(COURSE)
+    assert maria.fill(number, "cours", COURSE_ANSWERS).status_code == 302
+    assert maria.submit(number).status_code == 302
+    render_pending_documents(registry)
+    text = pdf_text(maria.get(download_url(maria)).data)
+    assert "passeport" not in text
+    assert "Nom(s) de famille Valdero" in text and "Prénom(s) Maria" in text
+    assert "Pour vous joindre" in text and "Ville de naissance" not in text
