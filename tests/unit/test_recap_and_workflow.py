@@ -60,7 +60,7 @@ def test_workflow__submit_guards__invalid_section_and_deadline(essai, valid_answ
     assert [(f.code, f.section) for f in late] == [
         ("section_invalid", "identite"), ("section_invalid", "rendez_vous"),
         ("deadline_passed", None)]
-    assert "Identité" in late[0].message.fr
+    assert "Situation et numéros" in late[0].message.fr
     done = guard_failures(essai, submit, submit.target, valid_answers, None, now)
     assert [f.code for f in done] == ["wrong_state"]
 
