@@ -71,8 +71,8 @@ def test_csrf__htmx_request_with_the_token_in_its_header__accepted(maria):
     """htmx sends the page's token as X-CSRFToken (no form field): that is enough."""
     number = maria.create_dossier()
     token = maria.token()
-    response = maria.client.post(f"/dossiers/{number}/sections/identification/actualiser",
-                                 data={"a_numero_mifi": "true"},
+    response = maria.client.post(f"/dossiers/{number}/sections/identite/actualiser",
+                                 data={"a_numero": "true"},
                                  headers={"HX-Request": "true", "X-CSRFToken": token})
     assert response.status_code == 200
-    assert 'id="f-numero_mifi"' in response.get_data(as_text=True)
+    assert 'id="f-numero"' in response.get_data(as_text=True)  # the answer was taken
