@@ -19,6 +19,7 @@ import pytest
 
 import storage
 from storage.db import database, dialect
+from tests.databases import database_url, is_postgres
 
 
 @pytest.fixture
@@ -83,7 +84,7 @@ def test_other_database_error__not_mistaken_for_an_outage(app):
     assert not database_unreachable(storage.NotFound("dossier"))
 
 
-POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgresql://", "postgres://"))
+POSTGRES = is_postgres(database_url())
 
 
 @pytest.mark.skipif(not POSTGRES, reason="PostgreSQL only: set DATABASE_URL=postgresql://...")
