@@ -1,6 +1,10 @@
 """Browser fixtures: the portal served from a thread on a temporary SQLite database,
 and Debian's Chromium driven by Playwright (never a browser Playwright downloads).
 
+The portal serves the tests' dossier types (tests/definitions/), for the tests of its
+mechanics, and the types of forms/, for the walk of the user guide, which is
+Accompagnement Québec's.
+
 A missing /usr/bin/chromium is a failure, never a silent skip; deselect these tests
 explicitly with `-m "not browser"` when you mean to.
 """
@@ -15,6 +19,9 @@ import pytest
 from flask import Flask
 from werkzeug.serving import make_server
 
+from engine import CompiledDefinition, Registry
+from engine.pipeline import definition_paths
+from tests import definitions
 from tests.smtp import SmtpServer
 
 CHROMIUM = "/usr/bin/chromium"
@@ -29,12 +36,23 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(scope="session")
-def live_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
+def registry() -> Registry:
+    """essai and atelier (tests/definitions/), and every type of forms/."""
+    return definitions.with_registry(*definition_paths())
+
+
+@pytest.fixture(scope="session")
+def essai(registry: Registry) -> CompiledDefinition:
+    return registry[definitions.ESSAI]
+
+
+@pytest.fixture(scope="session")
+def live_app(tmp_path_factory: pytest.TempPathFactory, registry: Registry) -> Flask:
     from web import create_app
 
     instance = tmp_path_factory.mktemp("browser-instance")
     return create_app({"SECRET_KEY": "browser-tests", "INSTANCE_PATH": str(instance),
-                       "DATABASE_URL": None})
+                       "DATABASE_URL": None, "REGISTRY": registry})
 
 
 @pytest.fixture(scope="session")

@@ -18,8 +18,8 @@ import storage
 from engine import Registry
 from storage.orm.db import database, reset_db
 from storage.orm.transactions import in_session
-
-from .definition import TYPE_ID, VALID_ANSWERS, build_registry
+from tests.definitions import ESSAI, VALID_ANSWERS
+from tests.definitions import registry as test_registry
 
 
 @pytest.fixture(scope="session")
@@ -34,7 +34,7 @@ def instance_dir(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 @pytest.fixture(scope="session")
 def registry() -> Registry:
-    return build_registry()
+    return test_registry()
 
 
 @pytest.fixture(autouse=True)
@@ -73,7 +73,7 @@ def account(make_account: Callable[..., storage.AccountView]) -> storage.Account
 
 @pytest.fixture
 def draft(registry: Registry, account: storage.AccountView) -> storage.DossierView:
-    return storage.create_dossier(registry, account.id, TYPE_ID)
+    return storage.create_dossier(registry, account.id, ESSAI)
 
 
 @pytest.fixture

@@ -12,8 +12,8 @@ import pytest
 from pony.orm.dbapiprovider import IntegrityError
 
 import storage
-import storage.orm.db
 from storage.orm.db import database, dialect, target_for
+from tests.databases import database_url, is_postgres
 
 from .conftest import count
 
@@ -78,10 +78,12 @@ storage.init_db()
 
 
 def _empty_database(tmp_path: Path) -> str | None:
-    """A new, empty database of the kind this suite runs on (None: a new SQLite file)."""
-    url = os.environ.get("DATABASE_URL")
-    if not url:
-        return None
+    """A new, empty database of the kind this suite runs on: a new SQLite file (None when
+    DATABASE_URL is unset, a sqlite:/// URL when it names a SQLite file), or a new
+    PostgreSQL database on the server DATABASE_URL names."""
+    url = database_url()
+    if not is_postgres(url):
+        return f"sqlite:///{tmp_path / 'race.sqlite3'}" if url else None
     import psycopg2
 
     admin = url.rsplit("/", 1)[0] + "/postgres"

@@ -1,9 +1,13 @@
-"""`guichet demo` and the real definitions in forms/ running through storage."""
+"""`guichet demo`: its data (storage/demo.yaml) names dossier types of forms/, so it runs
+on the real definitions; every type of forms/ can be created through storage."""
 
 from __future__ import annotations
 
+from importlib import resources
+
 import click
 import pytest
+import yaml
 from click.testing import CliRunner
 
 import storage
@@ -13,14 +17,16 @@ from web.cli.data import register
 
 from .conftest import count
 
-AQ_ANSWERS = {
-    "identification": {"statut_immigration": "citoyen_canadien",
-                       "detail_statut": "citoyen_naturalise_selectionne_quebec",
-                       "a_numero_mifi": True, "numero_mifi": "ABC12345",
-                       "a_numero_ircc": False},
-    "premier_rendez_vous": {"ville": "montreal", "type_rendez_vous": "virtuel",
-                            "francais_suffisant": True, "disponibilites": ["lundi_matin"]},
-}
+
+def demo_data() -> dict:
+    """storage/demo.yaml: accounts, and dossiers an agent registered (their types and
+    numbers are data, read here rather than written again in the tests)."""
+    text = resources.files("storage").joinpath("demo.yaml").read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+def demo_registered() -> list[dict]:
+    return demo_data()["registered"]
 
 
 @pytest.fixture(scope="module")
@@ -52,8 +58,10 @@ def test_demo__run_twice__same_rows_known_password_printed(guichet):
     assert "Demo-Guichet-2026!" in first and "created  account maria.valdero" in first
     snapshot = (count("Account"), count("Dossier"), count("AuditEvent"))
     second = guichet("demo")
-    assert "created" not in second and "exists   dossier G2100076952" in second
-    assert (count("Account"), count("Dossier"), count("AuditEvent")) == snapshot == (3, 1, 1)
+    (registered,) = demo_registered()
+    assert "created" not in second and f"exists   dossier {registered['number']}" in second
+    assert (count("Account"), count("Dossier"), count("AuditEvent")) == snapshot == (
+        len(demo_data()["accounts"]), 1, 1)
     maria = storage.find_account_by_email("maria.valdero@example.org")
     assert verify_password(maria.password_hash, "Demo-Guichet-2026!")
     assert maria.profile["address_line1"] == "20 rue Monge"
@@ -63,7 +71,8 @@ def test_demo__run_twice__same_rows_known_password_printed(guichet):
 def test_demo__gunter_links_registered_dossier__linked(guichet):
     guichet("demo")
     gunter = storage.find_account_by_email("gunter.dicaprio@example.org")
-    linked = storage.link_existing(gunter.id, "accompagnement-quebec", "G2100076952")
+    (registered,) = demo_registered()
+    linked = storage.link_existing(gunter.id, registered["type_id"], registered["number"])
     assert linked.owner_id == gunter.id
 
 
@@ -72,19 +81,12 @@ def test_db_init_and_expire_commands__run__report(guichet):
     assert "0 dossier(s) expired" in guichet("dossiers", "expire")
 
 
-def test_forms_definitions__maria_creates_saves_submits__presented(guichet, forms):
+def test_forms_definitions__every_type__created_for_the_demo_applicant(guichet, forms):
     guichet("demo")
     maria = storage.find_account_by_email("maria.valdero@example.org")
-    for compiled in forms:  # every dossier type in forms/ can at least be created
-        storage.create_dossier(forms, maria.id, compiled.id)
-    dossier = storage.create_dossier(forms, maria.id, "accompagnement-quebec")
-    version = dossier.version
-    for section_id, answers in AQ_ANSWERS.items():
-        version = storage.save_section(forms, maria.id, dossier.number, section_id, answers,
-                                       version).version
-    submitted = storage.submit(forms, maria.id, dossier.number)
-    assert submitted.status == "presente" and submitted.snapshot["profile"]["city"] == "Paris"
-    (message,) = storage.list_messages(maria.id)
-    assert dossier.number in message.body
-    (email,) = storage.pending_emails()
-    assert "Maria" not in email.body and dossier.number not in email.body
+    for compiled in forms:
+        dossier = storage.create_dossier(forms, maria.id, compiled.id)
+        assert dossier.status == compiled.definition.workflow.initial
+        assert dossier.number.startswith(compiled.definition.numbering.prefix)
+    assert {d.type_id for d in storage.list_dossiers(maria.id)} == set(forms.ids())
+    assert {r["type_id"] for r in demo_registered()} <= set(forms.ids())

@@ -9,18 +9,20 @@ import pytest
 from click.testing import CliRunner
 
 import storage
-from engine import load_registry
+from tests.definitions import DIRECTORY, ESSAI
 
 from .conftest import rows
 
-AQ = "accompagnement-quebec"
 HEADER = "type,number,given_name,family_name,sex,birth_date\n"
 
 
 @pytest.fixture
-def guichet(instance_dir, database_url):
-    """Run `guichet ...` on the tests' database; returns the click Result."""
+def guichet(instance_dir, database_url, monkeypatch):
+    """Run `guichet ...` on the tests' database and the tests' dossier types (the
+    command compiles "forms/": here tests/definitions/); returns the click Result."""
     from web.cli import main
+
+    monkeypatch.setattr("engine.pipeline.forms_dir", lambda: DIRECTORY)
 
     env = {"GUICHET_INSTANCE": instance_dir, "DATABASE_URL": database_url or ""}
 
@@ -30,23 +32,16 @@ def guichet(instance_dir, database_url):
     return run
 
 
-@pytest.fixture
-def aq_registry():
-    registry = load_registry()
-    storage.use_registry(registry)
-    return registry
-
-
-def test_register_existing__valid__registered_without_owner(guichet, aq_registry):
-    result = guichet("dossiers", "register-existing", "--type", AQ, "--number", "g2100076952",
+def test_register_existing__valid__registered_without_owner(guichet):
+    result = guichet("dossiers", "register-existing", "--type", ESSAI, "--number", "g2100076952",
                      "--given-name", "Gunter", "--family-name", "DiCaprio", "--sex", "m",
                      "--birth-date", "1970-07-01")
     assert result.exit_code == 0, result.output
     assert "registered G2100076952" in result.output
     (row,) = rows("Dossier")
     assert (row["number"], row["owner"], row["sex"], row["birth_date"], row["status"]) == (
-        "G2100076952", None, "M", date(1970, 7, 1), "inscription_en_cours")
-    again = guichet("dossiers", "register-existing", "--type", AQ, "--number", "G2100076952",
+        "G2100076952", None, "M", date(1970, 7, 1), "brouillon")
+    again = guichet("dossiers", "register-existing", "--type", ESSAI, "--number", "G2100076952",
                     "--given-name", "X", "--family-name", "Y", "--sex", "F",
                     "--birth-date", "1980-01-01")
     assert again.exit_code == 1 and "duplicate number G2100076952" in again.output
@@ -58,9 +53,9 @@ def test_register_existing__valid__registered_without_owner(guichet, aq_registry
     ("--birth-date", "1970-13-01", "bad birth date '1970-13-01'"),
     ("--given-name", " ", "missing given_name"),
 ])
-def test_register_existing__bad_value__refused_with_the_reason(guichet, aq_registry, option,
+def test_register_existing__bad_value__refused_with_the_reason(guichet, option,
                                                                 value, reason):
-    values = {"--type": AQ, "--number": "G2100076952", "--given-name": "Gunter",
+    values = {"--type": ESSAI, "--number": "G2100076952", "--given-name": "Gunter",
               "--family-name": "DiCaprio", "--sex": "M", "--birth-date": "1970-07-01",
               option: value}
     result = guichet("dossiers", "register-existing", *[x for kv in values.items() for x in kv])
@@ -69,17 +64,17 @@ def test_register_existing__bad_value__refused_with_the_reason(guichet, aq_regis
 
 
 def test_import__mixed_file__good_rows_registered_report_with_lines_and_reasons(
-        guichet, aq_registry, tmp_path):
+        guichet, tmp_path):
     csv_file = tmp_path / "dossiers.csv"
     csv_file.write_text(
         "\ufeff" + HEADER
-        + f"{AQ},G2100076952,Gunter,DiCaprio,M,1970-07-01\n"
-        + f"{AQ},G2100076953,Maria,Valdero,F,2000-31-01\n"
+        + f"{ESSAI},G2100076952,Gunter,DiCaprio,M,1970-07-01\n"
+        + f"{ESSAI},G2100076953,Maria,Valdero,F,2000-31-01\n"
         + "inconnu,G2100076954,Ana,Lopez,F,1990-01-01\n"
-        + f"{AQ},X123,Ana,Lopez,F,1990-01-01\n"
-        + f"{AQ},G2100076952,Autre,Personne,X,1985-05-05\n"
+        + f"{ESSAI},X123,Ana,Lopez,F,1990-01-01\n"
+        + f"{ESSAI},G2100076952,Autre,Personne,X,1985-05-05\n"
         + "\n"
-        + f'{AQ},G2100076955,"José, Maria",Núñez,X,1991-02-03\n',
+        + f'{ESSAI},G2100076955,"José, Maria",Núñez,X,1991-02-03\n',
         encoding="utf-8")
     result = guichet("dossiers", "import", str(csv_file))
     assert result.exit_code == 1  # some rows refused
@@ -94,20 +89,20 @@ def test_import__mixed_file__good_rows_registered_report_with_lines_and_reasons(
     assert rows("Dossier", number="G2100076955")[0]["given_names"] == "José, Maria"
 
 
-def test_import__header_without_a_column__refused_whole_file(guichet, aq_registry, tmp_path):
+def test_import__header_without_a_column__refused_whole_file(guichet, tmp_path):
     csv_file = tmp_path / "dossiers.csv"
     csv_file.write_text("type,number,given_name,family_name,birth_date\n", encoding="utf-8")
     result = guichet("dossiers", "import", str(csv_file))
     assert result.exit_code == 1 and "the header lacks sex" in result.output
 
 
-def test_import__all_good__exit_0_and_the_applicant_can_link(guichet, aq_registry, tmp_path,
+def test_import__all_good__exit_0_and_the_applicant_can_link(guichet, tmp_path,
                                                              make_account):
     csv_file = tmp_path / "dossiers.csv"
-    csv_file.write_text(HEADER + f"{AQ},G2100076952,Günter,DiCaprio,M,1970-07-01\n",
+    csv_file.write_text(HEADER + f"{ESSAI},G2100076952,Günter,DiCaprio,M,1970-07-01\n",
                         encoding="utf-8")
     result = guichet("dossiers", "import", str(csv_file))
     assert result.exit_code == 0 and "1 row(s) registered, 0 refused" in result.output
     gunter = make_account(given_names="gunter", family_names="DICAPRIO", sex="M",
                           birth_date="1970-07-01")
-    assert storage.link_existing(gunter.id, AQ, "G2100076952").owner_id == gunter.id
+    assert storage.link_existing(gunter.id, ESSAI, "G2100076952").owner_id == gunter.id

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import storage
+from tests.definitions import ESSAI
 
 from .conftest import count
-from .definition import TYPE_ID
 
 
 def test_get_dossier__past_deadline__expired_on_access_with_audit(registry, account, draft):
@@ -42,11 +42,11 @@ def test_expire_overdue__mixed_dossiers__only_overdue_drafts_moved_and_counted(
         registry, make_account):
     owner = make_account()
     storage.clock.set(date(2022, 1, 1))
-    old = [storage.create_dossier(registry, owner.id, TYPE_ID) for _ in range(3)]
-    storage.register_existing(registry, TYPE_ID, "G2100076952", "Gunter", "DiCaprio", "M",
+    old = [storage.create_dossier(registry, owner.id, ESSAI) for _ in range(3)]
+    storage.register_existing(registry, ESSAI, "G2100076952", "Gunter", "DiCaprio", "M",
                               date(1970, 7, 1))  # no owner: expires too
     storage.clock.set(date(2022, 3, 1))
-    recent = storage.create_dossier(registry, owner.id, TYPE_ID)
+    recent = storage.create_dossier(registry, owner.id, ESSAI)
     storage.clock.set(old[0].deadline + timedelta(days=1))
     assert storage.expire_overdue(registry) == 4
     assert storage.expire_overdue(registry) == 0
@@ -58,11 +58,11 @@ def test_expire_overdue__mixed_dossiers__only_overdue_drafts_moved_and_counted(
 def test_list_dossiers__several_accounts__own_only_newest_first(registry, make_account):
     me, other = make_account(), make_account()
     storage.clock.set(date(2022, 7, 1))
-    first = storage.create_dossier(registry, me.id, TYPE_ID)
-    storage.create_dossier(registry, other.id, TYPE_ID)
+    first = storage.create_dossier(registry, me.id, ESSAI)
+    storage.create_dossier(registry, other.id, ESSAI)
     storage.clock.set(date(2022, 7, 2))
-    second = storage.create_dossier(registry, me.id, TYPE_ID)
-    third = storage.create_dossier(registry, me.id, TYPE_ID)  # same instant: later id first
+    second = storage.create_dossier(registry, me.id, ESSAI)
+    third = storage.create_dossier(registry, me.id, ESSAI)  # same instant: later id first
     assert [d.number for d in storage.list_dossiers(me.id)] == [
         third.number, second.number, first.number]
     assert storage.list_dossiers(make_account().id) == []

@@ -9,16 +9,16 @@ import pytest
 
 import storage
 from storage.dossiers.identity import fold
+from tests.definitions import ESSAI
 
 from .conftest import count
-from .definition import TYPE_ID
 
 NUMBER = "G2100076952"
 
 
 @pytest.fixture
 def registered(registry):
-    return storage.register_existing(registry, TYPE_ID, NUMBER, "Günter José", "DiCaprio",
+    return storage.register_existing(registry, ESSAI, NUMBER, "Günter José", "DiCaprio",
                                      "M", date(1970, 7, 1))
 
 
@@ -36,21 +36,21 @@ def test_register_existing__agent__no_owner_initial_state_audited(registered):
 def test_link_existing__case_accent_space_differences__linked_and_audited(
         registered, make_account):
     account = gunter(make_account)
-    linked = storage.link_existing(account.id, TYPE_ID, f" {NUMBER.lower()} ")
+    linked = storage.link_existing(account.id, ESSAI, f" {NUMBER.lower()} ")
     assert linked.owner_id == account.id and linked.number == NUMBER
     assert [d.number for d in storage.list_dossiers(account.id)] == [NUMBER]
     assert count("AuditEvent", action="link", actor=f"account:{account.id}") == 1
 
 
 @pytest.mark.parametrize("type_id, number, changes", [
-    (TYPE_ID, "G2100076953", {}),
+    (ESSAI, "G2100076953", {}),
     ("other-type", NUMBER, {}),
-    (TYPE_ID, "", {}),
-    (TYPE_ID, NUMBER, {"given_names": "Gunther José"}),
-    (TYPE_ID, NUMBER, {"family_names": "Caprio"}),
-    (TYPE_ID, NUMBER, {"sex": "F"}),
-    (TYPE_ID, NUMBER, {"birth_date": "1970-01-07"}),
-    (TYPE_ID, NUMBER, {"given_names": ""}),
+    (ESSAI, "", {}),
+    (ESSAI, NUMBER, {"given_names": "Gunther José"}),
+    (ESSAI, NUMBER, {"family_names": "Caprio"}),
+    (ESSAI, NUMBER, {"sex": "F"}),
+    (ESSAI, NUMBER, {"birth_date": "1970-01-07"}),
+    (ESSAI, NUMBER, {"given_names": ""}),
 ], ids=["number", "type", "no-number", "given", "family", "sex", "birth", "empty-given"])
 def test_link_existing__one_part_differs__same_link_refused(
         registered, make_account, type_id, number, changes):
@@ -62,17 +62,17 @@ def test_link_existing__one_part_differs__same_link_refused(
 
 
 def test_link_existing__already_linked__same_link_refused(registered, make_account):
-    storage.link_existing(gunter(make_account).id, TYPE_ID, NUMBER)
+    storage.link_existing(gunter(make_account).id, ESSAI, NUMBER)
     with pytest.raises(storage.LinkRefused):
-        storage.link_existing(gunter(make_account).id, TYPE_ID, NUMBER)
+        storage.link_existing(gunter(make_account).id, ESSAI, NUMBER)
     assert count("AuditEvent", action="link") == 1
 
 
 def test_link_existing__dossier_created_online__refused(registry, make_account):
     owner = gunter(make_account)
-    created = storage.create_dossier(registry, owner.id, TYPE_ID)
+    created = storage.create_dossier(registry, owner.id, ESSAI)
     with pytest.raises(storage.LinkRefused):
-        storage.link_existing(gunter(make_account).id, TYPE_ID, created.number)
+        storage.link_existing(gunter(make_account).id, ESSAI, created.number)
 
 
 def test_fold__accents_case_spaces__equal_other_letters__different():
@@ -83,6 +83,6 @@ def test_fold__accents_case_spaces__equal_other_letters__different():
 def test_register_existing__malformed_or_taken_number__refused(registry, registered):
     for number in ("X2100076952", "G21000769", NUMBER):
         with pytest.raises(ValueError):
-            storage.register_existing(registry, TYPE_ID, number, "A", "B", "F",
+            storage.register_existing(registry, ESSAI, number, "A", "B", "F",
                                       date(1990, 1, 1))
     assert count("Dossier") == 1

@@ -10,9 +10,9 @@ from datetime import date, datetime
 import storage
 from engine.model import Numbering
 from storage.dossiers.numbering import NumberingExhausted, allocate_number
+from tests.definitions import ESSAI
 
 from .conftest import count
-from .definition import TYPE_ID
 from .workers import create_many
 
 WELL_FORMED = re.compile(r"^G\d{2}\d{8}$")
@@ -46,7 +46,7 @@ def test_create_dossier__two_processes_200_each__400_distinct_well_formed_number
 
 def test_create_dossier__clock_set__year_and_deadline_from_clock(registry, account):
     storage.clock.set(datetime(2022, 7, 11, 9, 30))
-    dossier = storage.create_dossier(registry, account.id, TYPE_ID)
+    dossier = storage.create_dossier(registry, account.id, ESSAI)
     assert dossier.number == "G2200000001"
     assert dossier.deadline == date(2022, 10, 9)
     assert storage.clock.local(dossier.created_at).date() == date(2022, 7, 11)
@@ -56,21 +56,21 @@ def test_create_dossier__clock_set__year_and_deadline_from_clock(registry, accou
 
 def test_create_dossier__new_year_in_service_zone__counter_restarts(registry, account):
     storage.clock.set(datetime(2022, 12, 31, 23, 30))  # Toronto; already 2023 in UTC
-    assert storage.create_dossier(registry, account.id, TYPE_ID).number == "G2200000001"
+    assert storage.create_dossier(registry, account.id, ESSAI).number == "G2200000001"
     storage.clock.set(datetime(2023, 1, 1, 0, 30))
-    assert storage.create_dossier(registry, account.id, TYPE_ID).number == "G2300000001"
-    assert storage.create_dossier(registry, account.id, TYPE_ID).number == "G2300000002"
+    assert storage.create_dossier(registry, account.id, ESSAI).number == "G2300000001"
+    assert storage.create_dossier(registry, account.id, ESSAI).number == "G2300000002"
 
 
 def test_allocate_number__next_number_registered_by_agent__skipped(registry, account):
     storage.clock.set(datetime(2022, 7, 11, 12, 0))
-    storage.register_existing(registry, TYPE_ID, "G2200000001", "Gunter", "DiCaprio", "M",
+    storage.register_existing(registry, ESSAI, "G2200000001", "Gunter", "DiCaprio", "M",
                               date(1970, 7, 1))
-    assert storage.create_dossier(registry, account.id, TYPE_ID).number == "G2200000002"
+    assert storage.create_dossier(registry, account.id, ESSAI).number == "G2200000002"
 
 
 def test_allocate_number__inside_a_rolled_back_transaction__serial_given_back(registry):
-    numbering = registry[TYPE_ID].definition.numbering
+    numbering = registry[ESSAI].definition.numbering
     try:
         with storage.db_session:
             allocate_number(numbering, date(2022, 1, 1))

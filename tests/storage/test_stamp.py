@@ -9,9 +9,9 @@ from datetime import date, timedelta
 import pytest
 
 import storage
+from tests.definitions import ESSAI
 
 from .conftest import rows
-from .definition import TYPE_ID
 
 
 def stamp_version(account, number) -> int:
@@ -21,13 +21,13 @@ def stamp_version(account, number) -> int:
 def test_dossier_stamp__own_draft__same_version_type_status_as_the_dossier(account, draft):
     stamp = storage.dossier_stamp(account.id, f" {draft.number} ")
     assert (stamp.number, stamp.type_id, stamp.status, stamp.version, stamp.settled) == (
-        draft.number, TYPE_ID, draft.status, draft.version, True)
+        draft.number, ESSAI, draft.status, draft.version, True)
 
 
 def test_dossier_stamp__another_account_or_unknown_or_unlinked__not_found(
         registry, make_account, draft):
     stranger = make_account()
-    storage.register_existing(registry, TYPE_ID, "G2100076952", "Ana", "Ruiz", "F",
+    storage.register_existing(registry, ESSAI, "G2100076952", "Ana", "Ruiz", "F",
                               date(1980, 1, 1))
     for account_id, number in ((stranger.id, draft.number), (draft.owner_id, "G0000000000"),
                                (draft.owner_id, "G2100076952"), (draft.owner_id, "")):

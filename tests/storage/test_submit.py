@@ -9,9 +9,9 @@ import pytest
 
 import storage
 from storage.dossiers import actions
+from tests.definitions import ESSAI, VALID_ANSWERS
 
 from .conftest import count, rows
-from .definition import TYPE_ID, VALID_ANSWERS
 
 
 def side_effects(dossier_id: int) -> dict[str, int]:
@@ -38,7 +38,7 @@ def test_submit__valid__status_time_snapshot_document_message_email(
         registry, make_account):
     account = make_account(lang="en")
     storage.clock.set(datetime(2022, 7, 11, 15, 20))
-    draft = storage.create_dossier(registry, account.id, TYPE_ID)
+    draft = storage.create_dossier(registry, account.id, ESSAI)
     version = draft.version
     for section_id, answers in VALID_ANSWERS.items():
         version = storage.save_section(registry, account.id, draft.number, section_id, answers,
@@ -48,20 +48,23 @@ def test_submit__valid__status_time_snapshot_document_message_email(
     assert submitted.submitted_at == storage.clock.now()
     snap = submitted.snapshot
     assert snap["number"] == draft.number and snap["definition_version"] == 3
-    assert snap["answers"] == {"a_numero": True, "numero": "12345678", "ville": "montreal"}
+    assert snap["answers"] == {**VALID_ANSWERS["identite"], "numero": "12345678",
+                               **VALID_ANSWERS["rendez_vous"]}
     assert snap["profile"]["family_names"] == "Valdero"
-    assert snap["recap"]["fr"]["sections"][0]["items"][1]["value"] == "XXXXXXXXXX"
+    identite = snap["recap"]["fr"]["sections"][0]["items"]
+    assert [i["value"] for i in identite if i["field"] == "numero"] == ["XXXXXXXXXX"]
     assert snap["recap"]["en"]["title"] == "Test dossier"
     assert side_effects(draft.id) == ONCE
     (message,) = storage.list_messages(account.id)
     assert message.subject == f"Application {draft.number} received"
-    assert message.body == "Received on 2022-07-11 15:20."
+    assert message.body == (f"Hello,\n\nWe received your test dossier {draft.number} on "
+                            "2022-07-11 15:20.\n\nIts summary is in \"My documents\".")
     (document,) = storage.list_documents(account.id)
     assert (document.kind, document.name, document.filename, document.ready) == (
-        "recapitulatif", "Summary of your application", f"recapitulatif-{draft.number}.pdf",
+        "recapitulatif", "Summary of your test dossier", f"recapitulatif-{draft.number}.pdf",
         False)
     (email,) = storage.pending_emails()
-    assert email.to == account.email and email.subject == "Something new on the portal"
+    assert email.to == account.email and email.subject == "Something new on the test portal"
     assert draft.number not in email.body and "Valdero" not in email.body  # no personal data
 
 
@@ -136,7 +139,7 @@ def test_submit__expired_dossier__refused_wrong_state_nothing_changed(
     with pytest.raises(storage.SubmitRefused) as caught:
         storage.submit(registry, account.id, valid_draft.number)
     assert caught.value.codes == ["wrong_state"]
-    assert "Expiré" in caught.value.failures[0].message.fr
+    assert "Échu" in caught.value.failures[0].message.fr  # the expired state's label
     unchanged(expired, account.id)
 
 
@@ -147,7 +150,7 @@ def test_submit__already_submitted__refused_wrong_state_nothing_changed(
     with pytest.raises(storage.SubmitRefused) as caught:
         storage.submit(registry, account.id, valid_draft.number, lang="en")
     assert caught.value.codes == ["wrong_state"]
-    assert "Submitted" in caught.value.failures[0].message.en
+    assert "\"Sent in\"" in caught.value.failures[0].message.en  # the state's label
     after = storage.get_dossier(account.id, valid_draft.number)
     assert after == first
     assert side_effects(valid_draft.id) == ONCE
@@ -176,8 +179,9 @@ def test_create_dossier__under_18__refused_with_designer_message_nothing_created
     storage.clock.set(date(2022, 7, 11))
     minor = make_account(birth_date="2004-07-12")  # 18 tomorrow
     with pytest.raises(storage.NotEligible) as caught:
-        storage.create_dossier(registry, minor.id, TYPE_ID)
-    assert [m.fr for m in caught.value.messages] == ["Vous devez avoir au moins 18 ans."]
+        storage.create_dossier(registry, minor.id, ESSAI)
+    assert [m.fr for m in caught.value.messages] == [
+        "Vous devez avoir au moins 18 ans pour ouvrir un dossier d'essai."]
     assert count("Dossier") == 0 and count("NumberCounter") == 0
     assert rows("AuditEvent") == []
 
@@ -185,12 +189,12 @@ def test_create_dossier__under_18__refused_with_designer_message_nothing_created
 def test_create_dossier__18_today__created(registry, make_account):
     storage.clock.set(date(2022, 7, 11))
     adult = make_account(birth_date="2004-07-11")
-    assert storage.create_dossier(registry, adult.id, TYPE_ID).number == "G2200000001"
+    assert storage.create_dossier(registry, adult.id, ESSAI).number == "G2200000001"
 
 
 def test_create_dossier__no_birth_date__refused(registry, make_account):
     with pytest.raises(storage.NotEligible):
-        storage.create_dossier(registry, make_account(birth_date="").id, TYPE_ID)
+        storage.create_dossier(registry, make_account(birth_date="").id, ESSAI)
     assert count("Dossier") == 0
 
 

@@ -12,11 +12,11 @@ def create_many(database_url: str | None, instance_dir: str, account_ids: list[i
                 per_process: int, barrier: Any, results: Any) -> None:
     """Create `per_process` dossiers from THREADS threads, all starting together."""
     import storage
-
-    from .definition import TYPE_ID, build_registry
+    from tests.definitions import ESSAI
+    from tests.definitions import registry as test_registry
 
     storage.configure(database_url, instance_dir)
-    registry = build_registry()
+    registry = test_registry()
     numbers: list[str] = []
     errors: list[str] = []
     lock = threading.Lock()
@@ -24,7 +24,7 @@ def create_many(database_url: str | None, instance_dir: str, account_ids: list[i
     def work(share: int, account_id: int) -> None:
         try:
             for _ in range(share):
-                number = storage.create_dossier(registry, account_id, TYPE_ID).number
+                number = storage.create_dossier(registry, account_id, ESSAI).number
                 with lock:
                     numbers.append(number)
         except Exception as exc:  # noqa: BLE001 - reported to the parent test

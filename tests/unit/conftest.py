@@ -4,34 +4,27 @@ import textwrap
 
 import pytest
 
-from engine import convert_text, load_registry
+from engine import Registry, convert_text
 from engine.compile import CompiledDefinition
+from tests import definitions
 
 
 @pytest.fixture(scope="session")
-def registry():
-    return load_registry()
+def registry() -> Registry:
+    """The dossier types of tests/definitions/ (forms/ has its own tests)."""
+    return definitions.registry()
 
 
 @pytest.fixture(scope="session")
-def aq(registry) -> CompiledDefinition:
-    """The Accompagnement Québec definition, compiled as the portal does."""
-    return registry["accompagnement-quebec"]
+def essai(registry: Registry) -> CompiledDefinition:
+    """The test type shaped like Accompagnement Québec, compiled as the portal does."""
+    return registry[definitions.ESSAI]
 
 
 @pytest.fixture
-def valid_aq_answers() -> dict:
-    return {
-        "statut_immigration": "citoyen_canadien",
-        "detail_statut": "citoyen_naturalise_selectionne_quebec",
-        "a_numero_mifi": True,
-        "numero_mifi": "ABC12345",
-        "a_numero_ircc": False,
-        "ville": "montreal",
-        "type_rendez_vous": "virtuel",
-        "francais_suffisant": True,
-        "disponibilites": ["lundi_matin"],
-    }
+def valid_answers() -> dict:
+    """A valid essai dossier (every section), a new copy for each test."""
+    return definitions.valid_answers()
 
 
 MINIMAL = """\

@@ -1,24 +1,65 @@
-"""Every shipped definition compiles; broken ones give coded errors at the right line."""
+"""Every definition a designer wrote in forms/ compiles, with valid schemas and both
+languages (one test per file, whatever the files are); the tests' own types cover every
+kind of question; broken definitions give coded errors at the right line."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+from jsonschema import Draft202012Validator
 
 from engine import ErrorCode, convert
 from engine.errors import error
-from engine.pipeline import definition_paths
+from engine.model import condition_fields
+from engine.pipeline import definition_paths, forms_dir
+from tests import definitions
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
+SHIPPED = pytest.mark.parametrize("path", definition_paths(), ids=lambda p: p.name)
 
 
-@pytest.mark.parametrize("path", definition_paths(), ids=lambda p: p.name)
+@SHIPPED
 def test_forms__shipped_definition__compiles_without_errors(path):
     result = convert(path)
     assert result.errors == []
     assert result.compiled is not None
     assert set(result.compiled.sections) == {s.id for s in result.definition.sections}
+
+
+@SHIPPED
+def test_forms__shipped_definition__schemas_valid_draft_2020_12_every_question_in_them(path):
+    compiled = convert(path).compiled
+    Draft202012Validator.check_schema(compiled.schema)
+    assert set(compiled.schema["properties"]) == set(compiled.definition.all_fields())
+    assert compiled.schema["additionalProperties"] is False
+    for section in compiled.definition.sections:
+        schema = compiled.sections[section.id].schema
+        Draft202012Validator.check_schema(schema)
+        assert set(schema["properties"]) == {f.id for f in section.fields}
+
+
+@SHIPPED
+def test_translations__every_shipped_text__has_fr_and_en(path):
+    from engine.check import _texts
+
+    for text in _texts(convert(path).compiled.definition):
+        assert text.fr.strip() and text.en.strip(), text
+
+
+def test_test_definitions__every_question_type_and_condition__used():
+    """tests/definitions/ must keep exercising what designers may write."""
+    meta = json.loads((forms_dir() / "definition.schema.json").read_text(encoding="utf-8"))
+    kinds = set(meta["$defs"]["field"]["properties"]["type"]["enum"])
+    fields = [f for c in definitions.registry() for f in c.definition.all_fields().values()]
+    assert {f.type for f in fields} == kinds
+    tests = [t for f in fields for t in condition_fields(f.when)] + [
+        t for f in fields for o in f.options for t in condition_fields(o.when)]
+    assert {t.op for t in tests} == {"eq", "in", "contains", "answered"}
+    assert any(o.when for f in fields for o in f.options)
+    assert {f.type for f in fields if f.mask} and {n for f in fields for n in f.normalize} >= {
+        "strip", "remove_spaces_hyphens", "upper", "collapse_spaces"}
 
 
 def _errors(name: str):
@@ -80,11 +121,3 @@ def test_load__python_tags__refused_by_safe_loader(tmp_path):
     evil.write_text("id: !!python/object/apply:os.system ['echo hacked']\n")
     errors = [str(e) for e in convert(evil).errors]
     assert len(errors) == 1 and "not valid YAML" in errors[0]
-
-
-def test_translations__every_shipped_text__has_fr_and_en(registry):
-    from engine.check import _texts
-
-    for compiled in registry:
-        for text in _texts(compiled.definition):
-            assert text.fr.strip() and text.en.strip(), text

@@ -1,4 +1,5 @@
-"""Hostile and random answers never crash the engine and never pass as valid by accident."""
+"""Hostile and random answers never crash the engine and never pass as valid by accident:
+on the tests' dossier types, and on every definition a designer wrote in forms/."""
 
 from __future__ import annotations
 
@@ -6,8 +7,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine import clean, validate
+from engine import CompiledDefinition, clean, convert, validate
+from engine.pipeline import definition_paths
 from engine.validate import FieldError
+from tests import definitions
 
 NASTY_TEXT = st.one_of(
     st.text(max_size=300),
@@ -30,12 +33,22 @@ def answers_for(compiled):
                            max_size=len(ids) + 3)
 
 
-@pytest.mark.parametrize("type_id", ["accompagnement-quebec", "cours-francais"])
-def test_validate__random_answers__errors_name_known_fields_never_crash(registry, type_id):
-    compiled = registry[type_id]
+def every_definition() -> list:
+    """The tests' types (many examples) and forms/'s (fewer: they are checked, not tested
+    for the engine's sake), compiled at collection."""
+    ours = [pytest.param(c, 200, id=c.id) for c in definitions.registry()]
+    shipped = [pytest.param(convert(p).compiled, 100, id=f"forms/{p.name}")
+               for p in definition_paths()]
+    return ours + shipped
+
+
+@pytest.mark.parametrize(("compiled", "examples"), every_definition())
+def test_validate__random_answers__errors_name_known_fields_never_crash(
+        compiled: CompiledDefinition, examples: int):
     fields = compiled.definition.all_fields()
 
-    @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @settings(max_examples=examples, deadline=None,
+              suppress_health_check=[HealthCheck.too_slow])
     @given(answers_for(compiled))
     def check(answers):
         errors = validate(compiled, answers)
@@ -51,17 +64,17 @@ def test_validate__random_answers__errors_name_known_fields_never_crash(registry
     check()
 
 
-def test_validate__valid_dossier_with_script_text__kept_verbatim_for_escaping(aq,
-                                                                          valid_aq_answers):
-    answers = {**valid_aq_answers, "francais_suffisant": False, "langues": ["autre"],
+def test_validate__valid_dossier_with_script_text__kept_verbatim_for_escaping(essai,
+                                                                          valid_answers):
+    answers = {**valid_answers, "francais": False, "langues": ["autre"],
                "langue_autre": "<script>alert(1)</script>"}
-    assert validate(aq, answers) == []
+    assert validate(essai, answers) == []
     # The engine keeps text as typed; pages and PDFs escape it (tested there).
-    assert clean(aq, answers)["langue_autre"] == "<script>alert(1)</script>"
+    assert clean(essai, answers)["langue_autre"] == "<script>alert(1)</script>"
 
 
-def test_validate__text_beyond_definition_length__refused(aq, valid_aq_answers):
-    answers = {**valid_aq_answers, "francais_suffisant": False, "langues": ["autre"],
+def test_validate__text_beyond_definition_length__refused(essai, valid_answers):
+    answers = {**valid_answers, "francais": False, "langues": ["autre"],
                "langue_autre": "x" * 101}
-    assert [(e.field, e.kind) for e in validate(aq, answers)] == [("langue_autre",
-                                                                  "max_length")]
+    assert [(e.field, e.kind) for e in validate(essai, answers)] == [("langue_autre",
+                                                                     "max_length")]

@@ -190,14 +190,16 @@ def test_profile_block__wrong_shape__meta_schema_error_at_its_line():
     assert str(result.errors[0]).startswith("inline.yaml:20: profile.groups[0].fields[0]")
 
 
-def test_profile_block__shipped_types__aq_passport_wording_cours_francais_plain(registry):
-    aq = profile_layout(registry["accompagnement-quebec"].definition)
-    course = profile_layout(registry["cours-francais"].definition)
-    labels = {s.field.key: s.label for s in aq.fields()}
-    assert labels["family_names"].fr == "Nom(s) de famille inscrit(s) dans le passeport"
-    assert labels["given_names"].fr == "Prénom(s) inscrit(s) dans le passeport"
-    assert labels["given_names"].en == "Given name(s) as in the passport"
-    assert [s.field.key for s in aq.fields()] == list(PROFILE.fields)  # the guide's whole PDF
-    plain = {s.field.key: s.label.fr for s in course.fields()}
-    assert (plain["family_names"], plain["given_names"]) == ("Nom(s) de famille", "Prénom(s)")
-    assert not any("passeport" in s.label.fr for s in course.fields())
+def test_profile_block__type_with_block__its_fields_and_labels_only(registry):
+    workshop = profile_layout(registry["atelier"].definition)
+    labels = {s.field.key: s.label.fr for s in workshop.fields()}
+    assert labels == {"family_names": "Nom de famille du participant",
+                      "given_names": "Prénom du participant",
+                      "email": PROFILE.fields["email"].label.fr,
+                      "phone_home": PROFILE.fields["phone_home"].label.fr}
+
+
+def test_profile_block__type_without_block__every_field_with_its_generic_label(registry):
+    plain = profile_layout(registry["essai"].definition)
+    assert [s.field.key for s in plain.fields()] == list(PROFILE.fields)
+    assert all(s.label == s.field.label for s in plain.fields())

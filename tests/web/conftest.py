@@ -19,7 +19,9 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 import storage
-from engine import Registry, load_registry
+from engine import Registry
+from tests import definitions
+from tests.definitions import ESSAI, IDENTITE, RENDEZ_VOUS
 from tests.smtp import SmtpServer
 from web import create_app
 
@@ -33,20 +35,11 @@ MARIA = {
     "postal_code": "75005", "phone_home_code": "33", "phone_home": "55555555",
 }
 
-# Accompagnement Québec answers, as a browser posts them (tests may name the type's fields)
-AQ = "accompagnement-quebec"
-IDENTIFICATION = {"statut_immigration": "citoyen_canadien",
-                  "detail_statut": "citoyen_naturalise_selectionne_quebec",
-                  "a_numero_mifi": "true", "numero_mifi": "ABC12345",
-                  "a_numero_ircc": "true", "numero_ircc": "12345678"}
-RENDEZ_VOUS = {"ville": "montreal", "type_rendez_vous": "virtuel",
-               "francais_suffisant": "false", "langues": ["espagnol", "autre"],
-               "langue_autre": "Wolof", "disponibilites": ["lundi_matin", "mercredi_apres_midi"]}
-
 
 @pytest.fixture(scope="session")
 def registry() -> Registry:
-    return load_registry()
+    """The portal's dossier types: tests/definitions/ (essai, atelier), never forms/."""
+    return definitions.registry()
 
 
 @pytest.fixture(scope="session")
@@ -72,7 +65,9 @@ def client(app: Flask) -> FlaskClient:
 
 
 @pytest.fixture
-def runner(app: Flask):
+def runner(app: Flask, monkeypatch: pytest.MonkeyPatch):
+    """`guichet` commands compile "forms/" for their dossier types: here tests/definitions/."""
+    monkeypatch.setattr("engine.pipeline.forms_dir", lambda: definitions.DIRECTORY)
     return app.test_cli_runner()
 
 
@@ -120,7 +115,7 @@ class Applicant:
     def switch_language(self, lang: str, next_url: str = "/dossiers/") -> TestResponse:
         return self.post("/langue", {"lang": lang, "next": next_url})
 
-    def create_dossier(self, type_id: str = AQ) -> str:
+    def create_dossier(self, type_id: str = ESSAI) -> str:
         self.get("/dossiers/nouveau")
         response = self.post("/dossiers/nouveau", {"type_id": type_id, "mode": "new"})
         assert response.status_code == 302, response.get_data(as_text=True)
@@ -146,8 +141,9 @@ class Applicant:
                          {**answers, "version": version}, headers=headers)
 
     def fill_all(self, number: str) -> None:
-        assert self.fill(number, "identification", IDENTIFICATION).status_code == 302
-        assert self.fill(number, "premier_rendez_vous", RENDEZ_VOUS).status_code == 302
+        """Every section of an essai dossier, validly (tests.definitions' answers)."""
+        assert self.fill(number, "identite", IDENTITE).status_code == 302
+        assert self.fill(number, "rendez_vous", RENDEZ_VOUS).status_code == 302
 
     def submit(self, number: str) -> TestResponse:
         for step in (1, 2, 3):
@@ -155,11 +151,10 @@ class Applicant:
         return self.post(f"/dossiers/{number}/soumettre")
 
     def submitted_dossier(self, rendez_vous: dict[str, Any] | None = None) -> str:
-        """Create, fill (optionally other first-appointment answers) and submit."""
+        """Create an essai dossier, fill it (optionally other appointment answers), submit."""
         number = self.create_dossier()
-        assert self.fill(number, "identification", IDENTIFICATION).status_code == 302
-        assert self.fill(number, "premier_rendez_vous",
-                         rendez_vous or RENDEZ_VOUS).status_code == 302
+        assert self.fill(number, "identite", IDENTITE).status_code == 302
+        assert self.fill(number, "rendez_vous", rendez_vous or RENDEZ_VOUS).status_code == 302
         assert self.submit(number).status_code == 302
         return number
 

@@ -43,10 +43,10 @@ def test_matrix__anonymous__owned_routes_send_to_login_public_ones_answer(app, w
             if plain.status_code not in expected:
                 wrong.append(f"{call}: {plain.status_code}, expected {sorted(expected)}")
             continue
-        if plain.status_code != 302 or not plain.location.startswith("/connexion"):
+        if plain.status_code != 302 or not plain.location.startswith("/connexion?next="):
             wrong.append(f"{call}: {plain.status_code} {plain.location}, expected login")
         if htmx.status_code != 401 or not htmx.headers.get("HX-Redirect", "").startswith(
-                "/connexion"):
+                "/connexion?next="):
             wrong.append(f"{call} (htmx): {htmx.status_code}, expected 401 + HX-Redirect")
     assert not wrong, "\n".join(wrong)
 

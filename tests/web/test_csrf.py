@@ -1,6 +1,7 @@
 """Every state-changing route, found in url_map by its methods, refuses a request without a
 valid CSRF token: with a logged-in session (where CSRF matters), with no token, a wrong
-one, or a wrong one in htmx's header. Nothing changes, and the session survives."""
+one, or a wrong one in htmx's header. Nothing changes, and the session survives. The
+right token in htmx's header is accepted."""
 
 from __future__ import annotations
 
@@ -67,3 +68,14 @@ def test_csrf__one_session__token_of_an_earlier_page_still_accepted(maria):
     response = maria.client.post("/dossiers/nouveau", data={
         "type_id": "", "mode": "new", "csrf_token": first})
     assert response.status_code == 400  # a new session, a new secret
+
+
+def test_csrf__htmx_request_with_the_token_in_its_header__accepted(maria):
+    """htmx sends the page's token as X-CSRFToken (no form field): that is enough."""
+    number = maria.create_dossier()
+    token = maria.token()
+    response = maria.client.post(f"/dossiers/{number}/sections/identite/actualiser",
+                                 data={"a_numero": "true"},
+                                 headers={"HX-Request": "true", "X-CSRFToken": token})
+    assert response.status_code == 200
+    assert 'id="f-numero"' in response.get_data(as_text=True)  # the answer was taken

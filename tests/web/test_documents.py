@@ -11,7 +11,7 @@ import pypdf
 import pytest
 
 import storage
-from tests.web.conftest import IDENTIFICATION, RENDEZ_VOUS
+from tests.definitions import IDENTITE, RENDEZ_VOUS
 from web.background.worker import render_pending_documents
 
 DOWNLOAD = re.compile(r'href="(/documents/\d+/telecharger)"')
@@ -39,7 +39,7 @@ def test_submission__pdf_not_rendered_in_the_request__row_en_preparation_without
     page = maria.get("/documents/").get_data(as_text=True)
     row = re.search(r"<tbody>(.*?)</tbody>", page, re.S).group(1)
     assert submitted in row and "2022-07-11 15:20" in row
-    assert "Récapitulatif de votre demande d&#39;accompagnement" in row
+    assert "Récapitulatif de votre dossier d&#39;essai" in row
     assert "En préparation" in row and "Télécharger" not in row and "href" not in row
     assert 'hx-trigger="every 3s"' in page  # with JavaScript, the table asks again
 
@@ -74,18 +74,18 @@ def test_download__pdf__attachment_holds_recap_with_labels_and_masked_numbers(
         f"attachment; filename=recapitulatif-{submitted}.pdf")
     assert "no-store" in response.headers["Cache-Control"]
     text = pdf_text(response.data)
-    for expected in ("Récapitulatif de votre demande d'accompagnement", "Maria Valdero",
+    for expected in ("Récapitulatif de votre dossier d'essai", "Maria Valdero",
                      f"Numéro de dossier : {submitted}", "Date de dépôt : 2022-07-11",
                      "Renseignements personnels", "Identité", "Coordonnées",
                      "Adresse du domicile", "Téléphone", "maria.valdero@example.com",
-                     "20 rue Monge", "Identification", "Citoyenne ou citoyen canadien",
-                     "Premier rendez-vous", "Montréal", "En mode virtuel", "Espagnol",
-                     "Wolof", "Lundi Matin", "Mercredi Après-midi", "XXXXXXXXXX"):
+                     "20 rue Monge", "Situation et numéros", "Aux études",
+                     "Rendez-vous", "Montréal", "En visioconférence", "Espagnol",
+                     "Wolof", "Lundi Matin", "Mercredi Soir", "XXXXXXXXXX"):
         assert expected in text, expected
-    assert IDENTIFICATION["numero_mifi"] not in text
-    assert IDENTIFICATION["numero_ircc"] not in text
-    assert text.index("Renseignements personnels") < text.index("Identification") < text.index(
-        "Premier rendez-vous")
+    assert IDENTITE["numero"] not in text
+    assert IDENTITE["code"] not in text
+    assert text.index("Renseignements personnels") < text.index(
+        "Situation et numéros") < text.index("Rendez-vous")
 
 
 def test_download__twice__same_bytes(maria, submitted, registry):
@@ -133,6 +133,6 @@ def test_download__english_applicant__pdf_in_english(maria, registry):
     number = maria.submitted_dossier()
     render_pending_documents(registry)
     text = pdf_text(maria.get(download_url(maria)).data)
-    for expected in ("Summary of your application for support", f"File number : {number}",
+    for expected in ("Summary of your test dossier", f"File number : {number}",
                      "Personal information", "Monday Morning"):
         assert expected in text, expected

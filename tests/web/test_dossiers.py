@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
+from markupsafe import escape
+
 import storage
-from tests.web.conftest import AQ, years_ago
+from tests.definitions import ESSAI
+from tests.web.conftest import years_ago
 
 
 def test_mes_dossiers__none_yet__says_so_and_offers_to_create(maria):
@@ -18,17 +21,17 @@ def test_create_page__every_type_of_the_registry__offered_with_both_modes(maria,
     page = maria.get("/dossiers/nouveau").get_data(as_text=True)
     assert "Type de dossier à créer" in page
     for compiled in registry:
-        assert f'value="{compiled.id}">{compiled.definition.title.fr}</option>' in page
+        assert f'value="{compiled.id}">{escape(compiled.definition.title.fr)}</option>' in page
     assert ("Créer un dossier lié à une demande de parcours en cours de traitement au "
             "Ministère") in page
     assert ">Créer</button>" in page and ">Annuler</a>" in page
 
 
-def test_create__new_dossier__opens_form_and_lists_it_as_inscription_en_cours(maria):
+def test_create__new_dossier__opens_form_and_lists_it_in_its_initial_state(maria):
     number = maria.create_dossier()
     page = maria.get("/dossiers/").get_data(as_text=True)
     for text in ("Numéro du dossier", "Type de dossier", "Date de soumission", "Statut du dossier",
-                 number, "Accompagnement Québec", "Inscription en cours"):
+                 number, "Dossier d&#39;essai", "En rédaction"):
         assert text in page
     assert number.startswith("G") and len(number) == 11
 
@@ -45,10 +48,10 @@ def test_create__every_type__works_from_its_definition_alone(maria, registry):
 def test_create__under_18__clear_refusal_and_no_dossier(applicant):
     applicant.register(birth_date=years_ago(17))
     applicant.get("/dossiers/nouveau")
-    response = applicant.post("/dossiers/nouveau", {"type_id": AQ, "mode": "new"})
+    response = applicant.post("/dossiers/nouveau", {"type_id": ESSAI, "mode": "new"})
     page = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "Vous devez avoir au moins 18 ans pour vous inscrire à Accompagnement Québec." in page
+    assert "Vous devez avoir au moins 18 ans pour ouvrir un dossier d&#39;essai." in page
     assert 'role="alert"' in page
     assert "Vous n&#39;avez aucun dossier." in applicant.get("/dossiers/").get_data(as_text=True)
 
@@ -63,29 +66,29 @@ def test_create__no_type_chosen__error_linked_to_the_select(maria):
 
 def test_create__linked_mode__goes_to_identifier_mon_dossier(maria):
     maria.get("/dossiers/nouveau")
-    response = maria.post("/dossiers/nouveau", {"type_id": AQ, "mode": "linked"})
-    assert response.location == f"/dossiers/identifier?type_id={AQ}"
+    response = maria.post("/dossiers/nouveau", {"type_id": ESSAI, "mode": "linked"})
+    assert response.location == f"/dossiers/identifier?type_id={ESSAI}"
     page = maria.get(response.location).get_data(as_text=True)
     assert "Identifier mon dossier" in page and "Rechercher" in page
     assert "Valdero" in page and "2000-01-01" in page  # identity read-only, from the profile
 
 
 def test_link__registered_dossier_same_person__linked_and_listed(maria, registry):
-    storage.register_existing(registry, AQ, "G2100076952", "Maria", "Valdero", "F",
+    storage.register_existing(registry, ESSAI, "G2100076952", "Maria", "Valdero", "F",
                               date(2000, 1, 1))
-    maria.get(f"/dossiers/identifier?type_id={AQ}")
-    response = maria.post("/dossiers/identifier", {"type_id": AQ, "number": "g2100076952"})
+    maria.get(f"/dossiers/identifier?type_id={ESSAI}")
+    response = maria.post("/dossiers/identifier", {"type_id": ESSAI, "number": "g2100076952"})
     assert response.location == "/dossiers/G2100076952/"
     assert "G2100076952" in maria.get("/dossiers/").get_data(as_text=True)
 
 
 def test_link__wrong_identity_or_number__one_message_that_says_nothing_more(maria, registry):
-    storage.register_existing(registry, AQ, "G2100076952", "Gunter", "DiCaprio", "M",
+    storage.register_existing(registry, ESSAI, "G2100076952", "Gunter", "DiCaprio", "M",
                               date(1970, 7, 1))
     pages = []
     for number in ("G2100076952", "G2199999999"):
-        maria.get(f"/dossiers/identifier?type_id={AQ}")
-        response = maria.post("/dossiers/identifier", {"type_id": AQ, "number": number})
+        maria.get(f"/dossiers/identifier?type_id={ESSAI}")
+        response = maria.post("/dossiers/identifier", {"type_id": ESSAI, "number": number})
         assert response.status_code == 422
         pages.append(response.get_data(as_text=True))
     assert all("Votre dossier n&#39;a pas été trouvé." in p for p in pages)

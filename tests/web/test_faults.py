@@ -19,6 +19,7 @@ import pytest
 
 import storage
 from storage.orm.db import database, dialect
+from tests.databases import database_url, is_postgres
 
 
 @pytest.fixture
@@ -52,7 +53,7 @@ def assert_friendly_503(response, title: str) -> None:
 def test_database_unreachable__pages_that_need_it__503_friendly_then_back_by_itself(
         maria, unreachable, caplog):
     number = maria.create_dossier()
-    section = maria.section_url(number, "identification")
+    section = maria.section_url(number, "identite")
     token = maria.token()
     unreachable()
     assert_friendly_503(maria.get("/dossiers/"), "Service momentanément indisponible")
@@ -83,7 +84,7 @@ def test_other_database_error__not_mistaken_for_an_outage(app):
     assert not database_unreachable(storage.NotFound("dossier"))
 
 
-POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgresql://", "postgres://"))
+POSTGRES = is_postgres(database_url())
 
 
 @pytest.mark.skipif(not POSTGRES, reason="PostgreSQL only: set DATABASE_URL=postgresql://...")
@@ -108,7 +109,7 @@ def test_postgres_backends_terminated_and_refused__503_then_back_without_restart
             cursor.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
         admin.close()
     assert maria.get("/dossiers/").status_code == 200
-    assert maria.fill(number, "identification", {"a_numero_mifi": "true"}).status_code == 302
+    assert maria.fill(number, "identite", {"a_numero": "true"}).status_code == 302
 
 
 @pytest.mark.skipif(not POSTGRES, reason="PostgreSQL only: set DATABASE_URL=postgresql://...")

@@ -5,131 +5,129 @@ from __future__ import annotations
 
 import re
 
-from tests.web.conftest import IDENTIFICATION, RENDEZ_VOUS
+from tests.definitions import IDENTITE, RENDEZ_VOUS
 
 
 def test_form__opened__header_intro_sections_and_the_four_buttons(maria):
     number = maria.create_dossier()
     response = maria.get(f"/dossiers/{number}/", follow_redirects=True)
     page = response.get_data(as_text=True)
-    assert response.request.path == f"/dossiers/{number}/sections/identification"
-    for text in ("Maria Valdero", number, "Inscription en cours", "Date limite pour soumettre",
-                 "Remplir chaque section avant de soumettre", "Identification",
-                 "Premier rendez-vous", ">Quitter<", ">Enregistrer<", ">Récapitulatif<",
-                 ">Soumettre<", "Quel est votre statut d&#39;immigration ?"):
+    assert response.request.path == f"/dossiers/{number}/sections/identite"
+    for text in ("Maria Valdero", number, "En rédaction", "Date limite pour soumettre",
+                 "Répondez à chaque section avant de transmettre", "Situation et numéros",
+                 "Rendez-vous", ">Quitter<", ">Enregistrer<", ">Récapitulatif<",
+                 ">Soumettre<", "Quelle est votre catégorie d&#39;essai ?"):
         assert text in page
-    assert 'id="f-numero_mifi"' not in page  # hidden until "Oui"
+    assert 'id="f-numero"' not in page  # hidden until "Oui"
     assert 'hx-trigger="change"' in page and "hx-post=" in page
     assert "<noscript>" in page and "Mettre à jour les questions" in page
 
 
 def test_refresh__htmx_oui__fragment_alone_with_the_number_field(maria):
     number = maria.create_dossier()
-    response = maria.refresh(number, "identification", {"a_numero_mifi": "true"})
+    response = maria.refresh(number, "identite", {"a_numero": "true"})
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "HX-Request" in response.headers["Vary"]
     assert "<html" not in page and page.lstrip().startswith('<div id="section-body"')
-    assert 'id="f-numero_mifi"' in page and 'id="f-numero_ircc"' not in page
+    assert 'id="f-numero"' in page and 'id="f-code"' not in page
     assert 'hx-swap-oob="true"' in page  # the section checks follow too
     assert "field__error" not in page  # no error before the applicant saves
 
 
 def test_refresh__status_chosen__detail_offers_only_its_options(maria):
     number = maria.create_dossier()
-    page = maria.refresh(number, "identification",
-                         {"statut_immigration": "resident_permanent"}).get_data(as_text=True)
-    assert "Personne réfugiée parrainée" in page
-    assert "Personne citoyenne canadienne naturalisée" not in page
+    page = maria.refresh(number, "identite",
+                         {"categorie": "etudiant"}).get_data(as_text=True)
+    assert "Études à temps partiel" in page
+    assert "Emploi salarié" not in page
 
 
 def test_refresh__no_javascript__whole_page_with_new_questions_and_typed_answers(maria):
     number = maria.create_dossier()
-    response = maria.refresh(number, "premier_rendez_vous",
-                             {"ville": "laval", "francais_suffisant": "false",
+    response = maria.refresh(number, "rendez_vous",
+                             {"ville": "laval", "francais": "false",
                               "langues": ["autre"]}, htmx=False)
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" in page
-    assert "Quelle(s) langue(s) parlez-vous ?" in page
-    assert 'id="f-langue_autre"' in page and "Spécifier" in page
+    assert "Quelles langues parlez-vous ?" in page
+    assert 'id="f-langue_autre"' in page and "Laquelle ?" in page
     assert 'value="laval" selected' in page
     assert 'value="autre" checked' in page
 
 
 def test_refresh__french_oui__languages_disappear(maria):
     number = maria.create_dossier()
-    page = maria.refresh(number, "premier_rendez_vous", {"francais_suffisant": "true",
-                                                         "langues": ["autre"]}
+    page = maria.refresh(number, "rendez_vous", {"francais": "true", "langues": ["autre"]}
                          ).get_data(as_text=True)
-    assert "Quelle(s) langue(s)" not in page and "Spécifier" not in page
+    assert "Quelles langues" not in page and "Laquelle ?" not in page
 
 
 def test_save__valid_section__draft_kept_and_green_check(maria):
     number = maria.create_dossier()
-    response = maria.fill(number, "identification", IDENTIFICATION)
-    assert response.location == f"/dossiers/{number}/sections/identification"
+    response = maria.fill(number, "identite", IDENTITE)
+    assert response.location == f"/dossiers/{number}/sections/identite"
     page = maria.get(response.location).get_data(as_text=True)
     assert "Vos réponses ont été enregistrées." in page
-    assert 'value="ABC12345"' in page and 'value="true" checked' in page
-    assert page.count("check--valid") == 1  # Identification only
+    assert 'value="12345678"' in page and 'value="true" checked' in page
+    assert page.count("check--valid") == 1  # "Situation et numéros" only
 
 
 def test_save__mistakes__kept_as_draft_and_errors_next_to_fields_and_in_summary(maria):
     number = maria.create_dossier()
-    response = maria.fill(number, "identification", {"statut_immigration": "citoyen_canadien",
-                                                     "a_numero_mifi": "true",
-                                                     "numero_mifi": "8765+321"})
+    response = maria.fill(number, "identite", {"categorie": "etudiant", "a_numero": "true",
+                                               "numero": "8765+321"})
     assert response.location.endswith("?verifier=1")
     page = maria.get(response.location).get_data(as_text=True)
     assert 'class="error-summary" role="alert"' in page
     start = page.index("error-summary")
     summary = page[start:page.index("</ul>", start)]
-    assert '<a href="#f-detail_statut-0">Indiquez le détail de votre statut' in summary
-    assert '<a href="#f-numero_mifi">Le numéro de référence individuel doit contenir' in summary
-    assert '<a href="#f-a_numero_ircc-0">' in summary
-    assert 'id="f-numero_mifi-error"' in page
-    assert re.search(r'id="f-numero_mifi"[^>]*aria-invalid="true"[^>]*'
-                     r'aria-describedby="f-numero_mifi-help f-numero_mifi-error"', page)
+    assert '<a href="#f-precision-0">Précisez votre situation.' in summary
+    assert '<a href="#f-numero">Le numéro d&#39;essai doit contenir 8 chiffres.' in summary
+    assert '<a href="#f-a_code-0">' in summary
+    assert 'id="f-numero-error"' in page
+    assert re.search(r'id="f-numero"[^>]*aria-invalid="true"[^>]*'
+                     r'aria-describedby="f-numero-help f-numero-error"', page)
     assert 'value="8765+321"' in page  # what was typed stays, to be corrected
     assert "check--valid" not in page
 
 
 def test_save__neither_number__the_rule_message_is_shown(maria):
     number = maria.create_dossier()
-    response = maria.fill(number, "identification", {**IDENTIFICATION, "a_numero_mifi": "false",
-                                                     "a_numero_ircc": "false"})
+    response = maria.fill(number, "identite", {**IDENTITE, "a_numero": "false",
+                                               "a_code": "false"})
     page = maria.get(response.location).get_data(as_text=True)
-    assert "Vous devez fournir au moins un des deux numéros" in page
+    assert "Donnez au moins l&#39;un des deux : votre numéro d&#39;essai" in page
 
 
 def test_save__hidden_answer__dropped(maria):
     number = maria.create_dossier()
-    maria.fill(number, "premier_rendez_vous", {**RENDEZ_VOUS, "francais_suffisant": "true"})
-    page = maria.get(f"/dossiers/{number}/sections/premier_rendez_vous").get_data(as_text=True)
-    assert "Wolof" not in page and "Quelle(s) langue(s)" not in page
+    maria.fill(number, "rendez_vous", {**RENDEZ_VOUS, "francais": "true"})
+    page = maria.get(f"/dossiers/{number}/sections/rendez_vous").get_data(as_text=True)
+    assert "Wolof" not in page and "Quelles langues" not in page
 
 
 def test_save__stale_version__409_with_both_versions_nothing_lost(maria):
     number = maria.create_dossier()
-    stale = maria.version(number, "identification")
-    maria.fill(number, "identification", IDENTIFICATION)  # another tab saved first
-    response = maria.post(f"/dossiers/{number}/sections/identification",
-                          {**IDENTIFICATION, "numero_mifi": "ZZZ999999", "version": stale})
+    stale = maria.version(number, "identite")
+    maria.fill(number, "identite", IDENTITE)  # another tab saved first
+    response = maria.post(f"/dossiers/{number}/sections/identite",
+                          {**IDENTITE, "numero": "87654321", "version": stale})
     page = response.get_data(as_text=True)
     assert response.status_code == 409
     assert "Ce dossier a été modifié ailleurs" in page
-    assert 'value="ZZZ999999"' in page  # mine, in the form
+    assert 'value="87654321"' in page  # mine, in the form
     assert "Version enregistrée" in page and "XXXXXXXXXX" in page  # theirs, masked
     again = re.search(r'name="version" value="(\d+)"', page).group(1)
     assert again != stale
-    saved = maria.post(f"/dossiers/{number}/sections/identification",
-                       {**IDENTIFICATION, "numero_mifi": "ZZZ999999", "version": again})
+    saved = maria.post(f"/dossiers/{number}/sections/identite",
+                       {**IDENTITE, "numero": "87654321", "version": again})
     assert saved.status_code == 302
 
 
 def test_section__htmx_get__fragment_alone(maria):
     number = maria.create_dossier()
-    response = maria.get(f"/dossiers/{number}/sections/identification",
+    response = maria.get(f"/dossiers/{number}/sections/identite",
                          headers={"HX-Request": "true"})
     assert "<html" not in response.get_data(as_text=True)
     assert response.headers["Vary"].startswith("HX-Request")
@@ -143,15 +141,15 @@ def test_section__unknown_section__404(maria):
 def test_recap__any_time__every_question_answer_masked_numbers_and_a_way_back(maria):
     number = maria.create_dossier()
     maria.fill_all(number)
-    page = maria.get(f"/dossiers/{number}/recapitulatif?retour=premier_rendez_vous"
+    page = maria.get(f"/dossiers/{number}/recapitulatif?retour=rendez_vous"
                      ).get_data(as_text=True)
-    for text in ("Récapitulatif", "Citoyenne ou citoyen canadien", "XXXXXXXXXX", "Montréal",
-                 "En mode virtuel", "Espagnol", "Wolof", "Lundi Matin", "Mercredi Après-midi",
+    for text in ("Récapitulatif", "Aux études", "XXXXXXXXXX", "Montréal",
+                 "En visioconférence", "Espagnol", "Wolof", "Lundi Matin", "Mercredi Soir",
                  "Retour au formulaire"):
         assert text in page
-    assert "ABC12345" not in page and "12345678" not in page
-    assert f'href="/dossiers/{number}/sections/premier_rendez_vous"' in page
-    assert page.index("Identification") < page.index("Premier rendez-vous")
+    assert IDENTITE["numero"] not in page and IDENTITE["code"] not in page
+    assert f'href="/dossiers/{number}/sections/rendez_vous"' in page
+    assert page.index("Situation et numéros") < page.index("Rendez-vous")
 
 
 def test_recap__empty_dossier__questions_without_answers(maria):

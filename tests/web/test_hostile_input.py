@@ -1,6 +1,7 @@
-"""Hostile input through the web layer, for every section of every dossier type
-(Hypothesis): random and malicious answers, unknown fields, wrong shapes, huge strings,
-control characters, non-UTF-8 bytes, HTML and script in every text field.
+"""Hostile input through the web layer, for every section of every dossier type of
+tests/definitions/ (Hypothesis): random and malicious answers, unknown fields, wrong
+shapes, huge strings, control characters, non-UTF-8 bytes, HTML and script in every
+text field.
 
 What must hold, whatever is posted: never a 500; a section shown valid (green check) is
 valid for an independent validator (python-jsonschema, not the engine's jsonschema-rs);
@@ -25,7 +26,8 @@ from jsonschema import Draft202012Validator
 import storage
 from engine.compile import DEFAULT_MAX_LENGTH
 from engine.model import Field
-from tests.web.conftest import AQ, IDENTIFICATION, RENDEZ_VOUS
+from tests import definitions
+from tests.definitions import ESSAI, IDENTITE, RENDEZ_VOUS
 from web.forms.answer_sizes import DRAFT_FACTOR, overlong_fields
 from web.http.headers import MAX_BODY_BYTES
 
@@ -42,8 +44,8 @@ NASTY_CHARS = st.characters(min_codepoint=0, max_codepoint=0x30FF,
                             blacklist_categories=("Cs",))
 # Known valid answers (tests may name a type's fields), a script in the free text: the
 # "shown valid" and escaping checks then surely meet a valid section too.
-VALID = {(AQ, "identification"): IDENTIFICATION,
-         (AQ, "premier_rendez_vous"): {**RENDEZ_VOUS, "langue_autre": SCRIPTS[0]}}
+VALID = {(ESSAI, "identite"): IDENTITE,
+         (ESSAI, "rendez_vous"): {**RENDEZ_VOUS, "langue_autre": SCRIPTS[0]}}
 SLOW = settings(max_examples=50, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.function_scoped_fixture,
                                        HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -95,10 +97,8 @@ def valid_sections(page: str) -> list[str]:
 
 
 def every_section() -> list[tuple[str, str]]:
-    """(type, section) for every section of every definition in forms/, at collection."""
-    from engine import load_registry
-
-    return [(c.id, s.id) for c in load_registry() for s in c.definition.sections]
+    """(type, section) for every section of every type the portal under test serves."""
+    return [(c.id, s.id) for c in definitions.registry() for s in c.definition.sections]
 
 
 @pytest.mark.parametrize(("type_id", "section_id"), every_section())
@@ -163,8 +163,8 @@ def test_hostile_posts__any_section__no_500_escaped_and_valid_when_claimed(
 
 def test_body__over_256_kb__413_friendly_page_nothing_stored(maria):
     number = maria.create_dossier()
-    response = maria.post(maria.section_url(number, "identification"),
-                          {"numero_mifi": "A" * (MAX_BODY_BYTES + 1), "version": "1"})
+    response = maria.post(maria.section_url(number, "identite"),
+                          {"numero": "A" * (MAX_BODY_BYTES + 1), "version": "1"})
     page = response.get_data(as_text=True)
     assert response.status_code == 413
     assert "Envoi trop volumineux" in page and response.headers["X-Request-Id"] in page
@@ -176,11 +176,11 @@ def test_save__text_over_twice_its_length__refused_with_the_field_error(maria, r
     """A draft may keep a too-long text (with its error) up to twice the limit; beyond,
     nothing is stored and the field says why."""
     number = maria.create_dossier()
-    field = registry["accompagnement-quebec"].definition.all_fields()["langue_autre"]
+    field = registry[ESSAI].definition.all_fields()["langue_autre"]
     n = limit(field)
-    shown = {"francais_suffisant": "false", "langues": ["autre"]}
-    url = maria.section_url(number, "premier_rendez_vous")
-    version = maria.version(number, "premier_rendez_vous")
+    shown = {"francais": "false", "langues": ["autre"]}
+    url = maria.section_url(number, "rendez_vous")
+    version = maria.version(number, "rendez_vous")
     over = maria.post(url, {**shown, "langue_autre": "x" * (DRAFT_FACTOR * n + 1),
                             "version": version})
     page = over.get_data(as_text=True)

@@ -41,16 +41,16 @@ def test_pages__default__french(client):
 
 def test_switch__english__every_label_in_english_and_kept_on_the_account(maria):
     number = maria.create_dossier()
-    url = f"/dossiers/{number}/sections/premier_rendez_vous"
+    url = f"/dossiers/{number}/sections/rendez_vous"
     response = maria.switch_language("en", url)
     assert response.location == url
     page = maria.get(url).get_data(as_text=True)
     assert '<html lang="en">' in page
-    for text in ("First appointment", "Desired city of residence", "Registration in progress",
+    for text in ("Appointment", "Desired city", "Being drafted",
                  "Deadline to submit", ">Leave<", ">Save<", ">Summary<", ">Submit<",
                  "Monday", "Morning", "Français"):
         assert text in page, text
-    assert "Ville de résidence souhaitée" not in page
+    assert "Ville souhaitée" not in page
     maria.logout()
     with maria.client.session_transaction() as session:
         session.clear()
@@ -61,11 +61,10 @@ def test_switch__english__every_label_in_english_and_kept_on_the_account(maria):
 def test_switch__english__errors_and_refusals_in_english(maria):
     maria.switch_language("en")
     number = maria.create_dossier()
-    response = maria.fill(number, "identification", {"a_numero_mifi": "true",
-                                                     "numero_mifi": "1"})
+    response = maria.fill(number, "identite", {"a_numero": "true", "numero": "1"})
     page = maria.get(response.location).get_data(as_text=True)
     assert "Some answers need correcting" in page
-    assert "The individual reference number must have 8 to 11 letters" in page
+    assert "The test number must have 8 digits." in page
 
 
 def test_switch__unknown_language_or_foreign_next__ignored(maria):

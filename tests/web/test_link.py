@@ -10,7 +10,8 @@ import pytest
 from markupsafe import escape
 
 import storage
-from tests.web.conftest import AQ, MARIA, Applicant
+from tests.definitions import ESSAI
+from tests.web.conftest import MARIA, Applicant
 from web.i18n.catalogue import CATALOGUE
 
 NUMBER = "G2100076952"
@@ -22,7 +23,7 @@ SUMMARY = re.compile(r'<div class="error-summary".*?</div>', re.S)
 @pytest.fixture
 def registered(registry):
     """The guide's example, as the agent typed it."""
-    return storage.register_existing(registry, AQ, NUMBER, "Gunter", "DiCaprio", "M",
+    return storage.register_existing(registry, ESSAI, NUMBER, "Gunter", "DiCaprio", "M",
                                      date(1970, 7, 1))
 
 
@@ -32,14 +33,14 @@ def person(app, **changes: str) -> Applicant:
     return applicant
 
 
-def search(applicant: Applicant, number: str = NUMBER, type_id: str = AQ):
+def search(applicant: Applicant, number: str = NUMBER, type_id: str = ESSAI):
     applicant.get(f"/dossiers/identifier?type_id={type_id}")
     return applicant.post("/dossiers/identifier", {"type_id": type_id, "number": number})
 
 
 def test_link_page__as_in_the_guide__type_number_and_profile_read_only(app):
     gunter = person(app)
-    page = gunter.get(f"/dossiers/identifier?type_id={AQ}").get_data(as_text=True)
+    page = gunter.get(f"/dossiers/identifier?type_id={ESSAI}").get_data(as_text=True)
     for label in ("Identifier mon dossier", "Sélectionnez le type de demande à rechercher",
                   "Numéro de dossier", ">Rechercher</button>", ">Annuler</a>"):
         assert label in page, label
@@ -69,7 +70,7 @@ def test_link__any_mismatch__the_same_error_and_nothing_changes(app, registered,
         assert search(person(app, email="first@example.com")).status_code == 302
     gunter = person(app, **changes)
     number = "G2100076953" if case == "unknown number" else NUMBER
-    type_id = next(i for i in registry.ids() if i != AQ) if case == "other type" else AQ
+    type_id = next(i for i in registry.ids() if i != ESSAI) if case == "other type" else ESSAI
     response = search(gunter, number, type_id)
     assert response.status_code == 422
     page = response.get_data(as_text=True).replace(number, "N").replace(type_id, "T")

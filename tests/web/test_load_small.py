@@ -4,9 +4,10 @@ against `guichet serve` itself, then every row they wrote checked."""
 from __future__ import annotations
 
 import importlib.util
-import os
 import sys
 from pathlib import Path
+
+from tests.databases import database_url, is_postgres
 
 BENCH = Path(__file__).resolve().parents[2] / "bench" / "load.py"
 
@@ -21,9 +22,10 @@ def _load_module():
 
 def test_full_flows__3_concurrent_10_flows__every_row_there_zero_errors():
     load = _load_module()
-    database_url = os.environ.get("DATABASE_URL") or None
-    db = "postgresql" if database_url else "sqlite"
-    result = load.run_load(db, flows=10, concurrency=3, workers=2, database_url=database_url)
+    url = database_url()
+    db = "postgresql" if is_postgres(url) else "sqlite"  # sqlite:///...: a new file too
+    result = load.run_load(db, flows=10, concurrency=3, workers=2,
+                           database_url=url if db == "postgresql" else None)
     assert result.run.errors == []
     assert result.problems == []
     assert len(result.run.flows_done) == 10

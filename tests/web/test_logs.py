@@ -13,7 +13,8 @@ from collections.abc import Iterator
 import pytest
 from flask import Flask
 
-from tests.web.conftest import IDENTIFICATION, MARIA, PASSWORD, RENDEZ_VOUS, Applicant
+from tests.definitions import IDENTITE, RENDEZ_VOUS
+from tests.web.conftest import MARIA, PASSWORD, Applicant
 from web.background.mailer import LogTransport, send_pending
 from web.background.worker import render_pending_documents
 from web.http.errors import RequestIdFilter
@@ -52,7 +53,7 @@ def capture_logs(app: Flask) -> Iterator[list[str]]:
 def secrets_of(profile: dict[str, str], *extra: str) -> list[str]:
     """What must never be logged: the person's identity and contact details, the answers
     (identity numbers included), passwords."""
-    answers = [v for v in (*IDENTIFICATION.values(), *RENDEZ_VOUS.values())
+    answers = [v for v in (*IDENTITE.values(), *RENDEZ_VOUS.values())
                if isinstance(v, str) and len(v) >= 5 and not v.isidentifier()]
     identity = [profile[k] for k in ("email", "family_names", "given_names", "address_line1",
                                      "phone_home", "postal_code")]
@@ -72,7 +73,7 @@ def test_logs__whole_walk_through_the_test_client__nothing_personal(app, registr
     maria = Applicant(app.test_client())
     maria.register()
     number = maria.create_dossier()
-    maria.refresh(number, "identification", IDENTIFICATION)
+    maria.refresh(number, "identite", IDENTITE)
     maria.fill_all(number)
     maria.get(f"/dossiers/{number}/recapitulatif")
     maria.submit(number)

@@ -15,8 +15,9 @@ import pytest
 
 import storage
 from storage.inbox.outbox import recent_emails
+from tests.definitions import IDENTITE, RENDEZ_VOUS
 from tests.smtp import SmtpServer
-from tests.web.conftest import IDENTIFICATION, MARIA, RENDEZ_VOUS
+from tests.web.conftest import MARIA
 from web.background.mailer import (
     LogTransport,
     SmtpTransport,
@@ -30,8 +31,8 @@ from web.cli import main
 from web.cli.portal import _start_background_worker
 
 PERSONAL = [MARIA["given_names"], MARIA["family_names"], MARIA["email"], "maria.valdero",
-            MARIA["address_line1"], MARIA["birth_date"], IDENTIFICATION["numero_mifi"],
-            IDENTIFICATION["numero_ircc"], RENDEZ_VOUS["langue_autre"], "Montréal"]
+            MARIA["address_line1"], MARIA["birth_date"], IDENTITE["numero"],
+            IDENTITE["code"], RENDEZ_VOUS["langue_autre"], "Montréal"]
 
 
 def only_email():
@@ -50,8 +51,8 @@ def test_submission__one_round__one_email_with_no_personal_data_outside_to(maria
     assert (report.sent, report.failed) == (1, 0)
     (received,) = smtp.inbox.received
     assert received.rcpt_tos == (MARIA["email"],) and MARIA["email"] in received.to
-    assert received.subject == "Du nouveau sur le portail Arrima"
-    assert "Nous vous avons transmis un message." in received.body
+    assert received.subject == "Du nouveau sur le portail d'essai"
+    assert "Un message vous attend sur le portail" in received.body
     assert "http://127.0.0.1:8000" in received.body  # how to reach the portal
     assert_no_personal_data(received.text_without_to(), number)
     assert received.message["Auto-Submitted"] == "auto-generated"
@@ -64,7 +65,7 @@ def test_smtp_down__email_pending_retried_after_backoff_sent_once_when_back(mari
     storage.clock.set(datetime(2022, 7, 11, 15, 20))
     smtp.stop()
     number = maria.submitted_dossier()  # the submission never waits on SMTP
-    assert "Présenté" in maria.get("/dossiers/").get_data(as_text=True)
+    assert "Transmis" in maria.get("/dossiers/").get_data(as_text=True)
     transport = transport_for(smtp.url)
     assert send_pending(transport).failed == 1
     email = only_email()

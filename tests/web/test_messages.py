@@ -7,7 +7,7 @@ import re
 from datetime import datetime
 
 import storage
-from tests.web.conftest import AQ
+from tests.definitions import ESSAI
 
 ENVELOPE = re.compile(r'<a class="envelope" href="/messages/">.*?</a>', re.S)
 
@@ -21,12 +21,17 @@ def envelope(html: str) -> str:
 
 
 def confirmation(registry):
-    return registry[AQ].definition.messages["confirmation"]
+    return registry[ESSAI].definition.messages["confirmation"]
+
+
+def filled(text: str, number: str, submitted_at: str = "") -> str:
+    """A declared text with its placeholders filled, as the applicant reads it."""
+    return text.replace("{number}", number).replace("{submitted_at}", submitted_at)
 
 
 def test_envelope__logged_in_without_message__on_every_page_none_unread(maria):
     number = maria.create_dossier()
-    for url in ("/dossiers/", "/profil/", f"/dossiers/{number}/sections/identification",
+    for url in ("/dossiers/", "/profil/", f"/dossiers/{number}/sections/identite",
                 "/documents/", "/messages/", f"/dossiers/{number}/recapitulatif"):
         assert envelope(maria.get(url).get_data(as_text=True)) == "Messages (aucun non lu)"
     assert "Vous n&#39;avez aucun message." in maria.get("/messages/").get_data(as_text=True)
@@ -43,7 +48,7 @@ def test_submission__confirmation_message__one_unread_listed_with_date_subject_n
     page = maria.get("/dossiers/").get_data(as_text=True)
     assert envelope(page) == "Messages (1 non lu) [1]"
     listing = maria.get("/messages/").get_data(as_text=True)
-    subject = confirmation(registry).subject.fr
+    subject = filled(confirmation(registry).subject.fr, number)
     row = re.search(r'<tr class="messages__row--unread">(.*?)</tr>', listing, re.S).group(1)
     assert "2022-07-11 15:20" in row and number in row
     assert f'{subject}<span class="visually-hidden"> (non lu)</span></a>' in row.replace(
@@ -56,9 +61,8 @@ def test_message_page__opened__reads_as_declared_and_marked_read(maria, registry
     (message,) = storage.list_messages(storage.find_account_by_email(maria.profile["email"]).id)
     page = maria.get(f"/messages/{message.id}").get_data(as_text=True).replace("&#39;", "'")
     template = confirmation(registry)
-    body = template.body.fr.replace("{number}", number).replace(
-        "{submitted_at}", "2022-07-11 15:20")
-    assert f"<h1 id=\"message-subject\">{template.subject.fr}</h1>" in page
+    body = filled(template.body.fr, number, "2022-07-11 15:20")
+    assert f"<h1 id=\"message-subject\">{filled(template.subject.fr, number)}</h1>" in page
     assert f'<div class="message__body">{body}</div>' in page
     assert envelope(page) == "Messages (aucun non lu)"  # counted after the marking
     listing = maria.get("/messages/").get_data(as_text=True)
@@ -67,9 +71,9 @@ def test_message_page__opened__reads_as_declared_and_marked_read(maria, registry
 
 def test_submission__applicant_in_english__message_in_english(maria, registry):
     maria.switch_language("en")
-    maria.submitted_dossier()
+    number = maria.submitted_dossier()
     listing = maria.get("/messages/").get_data(as_text=True)
-    assert confirmation(registry).subject.en in listing
+    assert filled(confirmation(registry).subject.en, number) in listing
     assert envelope(listing) == "Messages (1 unread) [1]"
     assert "Message centre" in listing
 

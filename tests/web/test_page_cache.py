@@ -10,12 +10,13 @@ import pytest
 
 import storage
 import web.forms.sections
+from tests.definitions import IDENTITE
 from web.forms.page_cache import EXTENSION, PageCache
 
-from .conftest import CSRF, IDENTIFICATION, MARIA, Applicant
+from .conftest import CSRF, MARIA, Applicant
 
 
-def section_html(person: Applicant, number: str, section: str = "identification",
+def section_html(person: Applicant, number: str, section: str = "identite",
                  **kwargs) -> str:
     response = person.get(person.section_url(number, section), **kwargs)
     assert response.status_code == 200
@@ -48,20 +49,20 @@ def test_section__opened_twice_unchanged__second_page_reused_same_html(maria, re
     first = section_html(maria, number)
     assert section_html(maria, number) == first
     second = section_html(maria, number)
-    assert renders == ["identification", "identification"]  # the one with the notice, then one
+    assert renders == ["identite", "identite"]  # the one with the notice, then one
     assert second == first
-    reused = maria.get(maria.section_url(number, "identification"))  # kept encoded: UTF-8
+    reused = maria.get(maria.section_url(number, "identite"))  # kept encoded: UTF-8
     assert reused.content_type == "text/html; charset=utf-8"
-    assert "Accompagnement Québec" in reused.get_data(as_text=True)
+    assert "Situation et numéros" in reused.get_data(as_text=True)
 
 
 def test_section__saved_then_opened__new_answers_shown_not_the_kept_page(maria, renders):
     number = new_dossier(maria)
-    assert "ABC12345" not in section_html(maria, number)
-    assert maria.fill(number, "identification", IDENTIFICATION).status_code == 302
-    maria.get(maria.section_url(number, "identification"))  # the page with "Enregistré"
+    assert IDENTITE["numero"] not in section_html(maria, number)
+    assert maria.fill(number, "identite", IDENTITE).status_code == 302
+    maria.get(maria.section_url(number, "identite"))  # the page with "Enregistré"
     html = section_html(maria, number)
-    assert 'value="ABC12345"' in html
+    assert f'value="{IDENTITE["numero"]}"' in html
     assert "Vos réponses ont été enregistrées" not in html  # the notice shows once only
 
 
@@ -76,24 +77,24 @@ def test_section__reused_page__carries_this_session_token_and_its_form_posts(app
     assert len(tokens) == 4 and len(set(tokens)) == 1  # the tablet's, everywhere on the page
     assert tokens[0] != CSRF.search(section_html(maria, number)).group(1)
     version = re.search(r'name="version" value="(\d+)"', html).group(1)
-    response = tablet.post(tablet.section_url(number, "identification"),
-                           {**IDENTIFICATION, "version": version})
+    response = tablet.post(tablet.section_url(number, "identite"),
+                           {**IDENTITE, "version": version})
     assert response.status_code == 302  # the token was accepted
 
 
 def test_section__another_account__404_even_when_kept(maria, other):
     number = new_dossier(maria)
     section_html(maria, number)
-    assert other.get(other.section_url(number, "identification")).status_code == 404
+    assert other.get(other.section_url(number, "identite")).status_code == 404
 
 
 def test_section__language_switched__page_in_english(maria):
     number = new_dossier(maria)
     assert 'lang="fr"' in section_html(maria, number)
-    url = maria.section_url(number, "identification")
+    url = maria.section_url(number, "identite")
     maria.switch_language("en", url)
     html = section_html(maria, number)
-    assert '<html lang="en">' in html and "Identification" in html
+    assert '<html lang="en">' in html and "Situation and numbers" in html
 
 
 def test_section__name_changed_in_profile__new_name_in_the_header(maria):
@@ -123,7 +124,7 @@ def test_section__deadline_passes__expired_read_only_not_the_kept_form(maria):
     assert maria.login().status_code == 302  # the session idled out meanwhile
     html = section_html(maria, number)
     assert "<form class=\"section-form\"" not in html
-    assert "Expiré" in html
+    assert "Échu" in html  # the expired state's label
 
 
 def test_section__with_errors_asked__errors_shown_even_after_the_plain_page(maria):
@@ -137,7 +138,7 @@ def test_section__cache_off__every_page_computed_alike(app, maria, renders):
     app.extensions[EXTENSION] = PageCache(0)  # GUICHET_PAGE_CACHE_SIZE=0
     number = new_dossier(maria)
     assert section_html(maria, number) == section_html(maria, number)
-    assert renders == ["identification"] * 3
+    assert renders == ["identite"] * 3
 
 
 def test_section__other_query_strings__rendered_but_never_kept(maria, renders):

@@ -170,7 +170,7 @@ def test_reset__email_through_smtp__the_received_link_works(maria, smtp):
 def test_reset__sessions_open_elsewhere__ended_even_on_a_kept_page_new_login_works(
         app, maria):
     number = maria.create_dossier()
-    section = maria.section_url(number, "identification")
+    section = maria.section_url(number, "identite")
     maria.get(section)  # the one with the "created" notice
     assert maria.get(section).status_code == 200  # this one is kept (web/page_cache.py)
     assert maria.get(section).status_code == 200  # and reused

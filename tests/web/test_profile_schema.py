@@ -1,6 +1,6 @@
 """Every page that asks or shows the profile follows the one profile schema
 (engine/profile.yaml); each dossier type's wizard and recap PDF follow its `profile:`
-block: Accompagnement Québec's passport wording, plain labels elsewhere."""
+block (the test types: atelier has one, essai has none)."""
 
 from __future__ import annotations
 
@@ -11,15 +11,15 @@ import pytest
 
 import storage
 from engine.profile import PROFILE
+from tests.definitions import ATELIER, ESSAI
 from tests.web.conftest import MARIA
 from tests.web.test_documents import download_url, pdf_text
 from web.background.worker import render_pending_documents
 
-PASSPORT = ("Nom(s) de famille inscrit(s) dans le passeport",
-            "Prénom(s) inscrit(s) dans le passeport")
+# atelier (tests/definitions/) has a `profile:` block of its own; essai has none.
+OWN = ("Nom de famille du participant", "Prénom du participant")
 PLAIN = ("Nom(s) de famille", "Prénom(s)")
-COURSE = "cours-francais"
-COURSE_ANSWERS = {"deja_suivi": "false", "formule": "soir", "date_debut": "2027-01-11"}
+WORKSHOP_ANSWERS = {"deja_inscrit": "false", "horaire": "soir", "date_debut": "2027-01-11"}
 
 
 def inputs(page: str) -> dict[str, str]:
@@ -63,13 +63,13 @@ def test_profile_pages__generic_labels__plain_names_without_passport(maria):
 
 
 @pytest.mark.parametrize(("type_id", "labels", "absent"), [
-    ("accompagnement-quebec", PASSPORT, "Pour vous joindre"),
-    (COURSE, PLAIN, "passeport"),
+    (ESSAI, PLAIN, "Pour vous joindre"),  # no block: every field, generic labels
+    (ATELIER, OWN, "Ville de naissance"),  # its block: its fields, its labels
 ])
 def test_submit_step_1__profile__the_types_block_and_labels(maria, type_id, labels, absent):
     number = maria.create_dossier(type_id)
-    if type_id == COURSE:
-        maria.fill(number, "cours", COURSE_ANSWERS)
+    if type_id == ATELIER:
+        maria.fill(number, "choix", WORKSHOP_ANSWERS)
     else:
         maria.fill_all(number)
     page = maria.get(f"/dossiers/{number}/soumettre?etape=1").get_data(as_text=True)
@@ -78,31 +78,30 @@ def test_submit_step_1__profile__the_types_block_and_labels(maria, type_id, labe
     assert absent not in page
 
 
-def test_submit_step_1__course_block__only_its_fields(maria):
-    number = maria.create_dossier(COURSE)
-    maria.fill(number, "cours", COURSE_ANSWERS)
+def test_submit_step_1__block_of_the_type__only_its_fields(maria):
+    number = maria.create_dossier(ATELIER)
+    maria.fill(number, "choix", WORKSHOP_ANSWERS)
     page = maria.get(f"/dossiers/{number}/soumettre?etape=1").get_data(as_text=True)
-    assert "Pour vous joindre" in page and "Téléphone (domicile)" in page
+    assert "Participant" in page and "Coordonnées" in page
     assert "Ville de naissance" not in page and "Numéro de poste" not in page
 
 
-def test_recap_pdf__accompagnement_quebec__passport_labels_as_in_the_guide(maria, registry):
+def test_recap_pdf__type_without_block__every_profile_field_generic_labels(maria, registry):
     storage.clock.set(datetime(2022, 7, 11, 15, 20))
     maria.submitted_dossier()
     render_pending_documents(registry)
     text = pdf_text(maria.get(download_url(maria)).data)
-    for label in PASSPORT:
+    for label in PLAIN:
         assert label in text, label
-    assert text.index("Identité") < text.index(PASSPORT[0]) < text.index("Coordonnées")
+    assert text.index("Identité") < text.index(PLAIN[0]) < text.index("Coordonnées")
     assert "Domicile" in text and "Cellulaire" in text and "Numéro de poste" in text
 
 
-def test_recap_pdf__cours_francais__plain_labels_and_its_own_fields(maria, registry):
-    number = maria.create_dossier(COURSE)
-    assert maria.fill(number, "cours", COURSE_ANSWERS).status_code == 302
+def test_recap_pdf__type_with_block__its_labels_and_its_fields_only(maria, registry):
+    number = maria.create_dossier(ATELIER)
+    assert maria.fill(number, "choix", WORKSHOP_ANSWERS).status_code == 302
     assert maria.submit(number).status_code == 302
     render_pending_documents(registry)
     text = pdf_text(maria.get(download_url(maria)).data)
-    assert "passeport" not in text
-    assert "Nom(s) de famille Valdero" in text and "Prénom(s) Maria" in text
+    assert f"{OWN[0]} Valdero" in text and f"{OWN[1]} Maria" in text
     assert "Pour vous joindre" in text and "Ville de naissance" not in text

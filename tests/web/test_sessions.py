@@ -10,12 +10,13 @@ from datetime import datetime, timedelta
 import pytest
 
 import storage
-from tests.web.conftest import IDENTIFICATION, PASSWORD, Applicant
+from tests.definitions import IDENTITE
+from tests.web.conftest import PASSWORD, Applicant
 from web import create_app
 
-SECTION = "identification"
+SECTION = "identite"
 IDLE = timedelta(minutes=30)
-TYPED = {**IDENTIFICATION, "numero_mifi": "TYPED9876"}
+TYPED = {**IDENTITE, "numero": "98769876"}
 
 
 def set_cookies(response) -> list[str]:
@@ -205,13 +206,13 @@ def test_idle__section_saved_after_31_minutes__typed_answers_saved_then_found_af
     response = maria.post(maria.section_url(number, SECTION), {**TYPED, "version": version})
     here = maria.section_url(number, SECTION)
     assert response.status_code == 302 and response.location == f"/connexion?next={here}"
-    assert _stored(maria, number)["numero_mifi"] == "TYPED9876"
+    assert _stored(maria, number)["numero"] == TYPED["numero"]
     login_page = maria.get(response.location).get_data(as_text=True)
     assert "Vos réponses ont été enregistrées comme brouillon" in login_page
     back = maria.post("/connexion", {"email": maria.profile["email"], "password": PASSWORD,
                                      "next": here})
     assert back.location == here
-    assert 'value="TYPED9876"' in maria.get(here).get_data(as_text=True)
+    assert 'value="98769876"' in maria.get(here).get_data(as_text=True)
 
 
 def test_idle__htmx_update_after_31_minutes__saved_and_401_to_login(maria, now):
@@ -223,7 +224,7 @@ def test_idle__htmx_update_after_31_minutes__saved_and_401_to_login(maria, now):
     assert response.status_code == 401
     assert response.headers["HX-Redirect"] == (
         f"/connexion?next={maria.section_url(number, SECTION)}")
-    assert _stored(maria, number)["numero_mifi"] == "TYPED9876"
+    assert _stored(maria, number)["numero"] == TYPED["numero"]
 
 
 def test_idle__page_saved_in_another_tab_meanwhile__other_tab_kept_typed_answers_back_after_login(
@@ -232,14 +233,14 @@ def test_idle__page_saved_in_another_tab_meanwhile__other_tab_kept_typed_answers
     stored dossier never overwrites it; what was typed comes back after login instead."""
     number = maria.create_dossier()
     stale = maria.version(number, SECTION)
-    maria.fill(number, SECTION, IDENTIFICATION)  # the other tab
+    maria.fill(number, SECTION, IDENTITE)  # the other tab
     maria.get(maria.section_url(number, SECTION))  # the first tab's page, with its token
     storage.clock.advance(IDLE + timedelta(minutes=1))
     response = maria.post(maria.section_url(number, SECTION), {**TYPED, "version": stale})
     assert response.status_code == 302
-    assert _stored(maria, number)["numero_mifi"] == IDENTIFICATION["numero_mifi"]
+    assert _stored(maria, number)["numero"] == IDENTITE["numero"]
     maria.login()
-    assert 'value="TYPED9876"' in maria.get(maria.section_url(number, SECTION)).get_data(
+    assert 'value="98769876"' in maria.get(maria.section_url(number, SECTION)).get_data(
         as_text=True)
 
 
@@ -260,9 +261,9 @@ def test_idle__draft_cannot_be_saved__answers_kept_and_restored_after_login(
         as_text=True)
     maria.post("/connexion", {"email": maria.profile["email"], "password": PASSWORD})
     page = maria.get(maria.section_url(number, SECTION)).get_data(as_text=True)
-    assert 'value="TYPED9876"' in page and "Voici les réponses que vous aviez saisies" in page
+    assert 'value="98769876"' in page and "Voici les réponses que vous aviez saisies" in page
     again = maria.get(maria.section_url(number, SECTION)).get_data(as_text=True)
-    assert 'value="TYPED9876"' not in again  # shown once, then the stored draft
+    assert 'value="98769876"' not in again  # shown once, then the stored draft
 
 
 def test_idle__kept_answers__never_shown_to_another_account_on_that_browser(

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import re
 
-from tests.web.conftest import IDENTIFICATION
+from tests.definitions import IDENTITE
 
 
 def test_submit__sections_with_errors__blocked_with_links_to_each_section(maria):
     number = maria.create_dossier()
-    maria.fill(number, "identification", IDENTIFICATION)
+    maria.fill(number, "identite", IDENTITE)
     page = maria.get(f"/dossiers/{number}/soumettre").get_data(as_text=True)
     assert "Votre demande ne peut pas être soumise" in page
-    assert (f'href="/dossiers/{number}/sections/premier_rendez_vous?verifier=1">'
-            "La section « Premier rendez-vous » contient des erreurs") in page
-    assert "« Identification »" not in page
+    assert (f'href="/dossiers/{number}/sections/rendez_vous?verifier=1">'
+            "La section « Rendez-vous » contient des erreurs") in page
+    assert "« Situation et numéros »" not in page
 
 
 def test_submit__post_with_errors__refused_and_nothing_changes(maria):
@@ -23,7 +23,7 @@ def test_submit__post_with_errors__refused_and_nothing_changes(maria):
     response = maria.post(f"/dossiers/{number}/soumettre")
     assert response.status_code == 409
     assert "contient des erreurs" in response.get_data(as_text=True)
-    assert "Inscription en cours" in maria.get("/dossiers/").get_data(as_text=True)
+    assert "En rédaction" in maria.get("/dossiers/").get_data(as_text=True)
 
 
 def test_submit__whole_flow_with_plain_posts__presente_with_date_and_time(maria):
@@ -44,7 +44,7 @@ def test_submit__whole_flow_with_plain_posts__presente_with_date_and_time(maria)
     assert "Étape 4 de 4" in done and "a été soumise avec succès" in done
     assert 'href="/dossiers/">Quitter</a>' in done
     listing = maria.get("/dossiers/").get_data(as_text=True)
-    assert "Présenté" in listing
+    assert "Transmis" in listing
     assert re.search(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", listing)
 
 
@@ -52,13 +52,13 @@ def test_submitted_dossier__opens_read_only_and_refuses_changes(maria):
     number = maria.create_dossier()
     maria.fill_all(number)
     maria.submit(number)
-    page = maria.get(f"/dossiers/{number}/sections/identification").get_data(as_text=True)
+    page = maria.get(f"/dossiers/{number}/sections/identite").get_data(as_text=True)
     assert "il ne peut plus être modifié" in page
     assert "<input" not in page.split("<main", 1)[1].split("</main>")[0].replace(
         'type="hidden"', "")
     assert ">Enregistrer<" not in page and "XXXXXXXXXX" in page
-    response = maria.post(f"/dossiers/{number}/sections/identification",
-                          {**IDENTIFICATION, "version": "99"})
+    response = maria.post(f"/dossiers/{number}/sections/identite",
+                          {**IDENTITE, "version": "99"})
     assert response.status_code == 302
     assert "il ne peut plus être modifié" in maria.get(response.location).get_data(as_text=True)
     assert maria.get(f"/dossiers/{number}/soumettre").location == f"/dossiers/{number}/soumis"
