@@ -201,6 +201,24 @@ def test_logs__outside_a_request__a_dash_for_the_request_id(app, capsys, monkeyp
         "-", "round done", 2)
 
 
+def test_logs__formatter__values_json_refuses__still_one_strict_json_line():
+    loop: dict[str, object] = {}
+    loop["self"] = loop
+    record = logging.LogRecord("guichet.web", logging.INFO, __file__, 1, "m", (), None)
+    record.loop = loop
+    record.nan = float("nan")  # json writes NaN, which strict readers reject
+    record.keys = {(1, 2): "tuple key"}
+    record.fine = 3
+    line = JsonFormatter().format(record)
+
+    def strict(constant: str) -> None:
+        raise ValueError(constant)
+
+    entry = json.loads(line, parse_constant=strict)
+    assert (entry["loop"], entry["nan"], entry["keys"], entry["fine"]) == (
+        "{'self': {...}}", "nan", "{(1, 2): 'tuple key'}", 3)
+
+
 def test_logs__request_logger_disabled_by_a_logging_config__no_request_line(
         client, capsys, monkeypatch):
     _only_the_portals_handler(monkeypatch)

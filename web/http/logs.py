@@ -17,6 +17,7 @@ calls `logger.info("what happened", extra={"name": value})`.
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
 import time
@@ -26,6 +27,7 @@ from typing import Any
 
 from flask import Flask, Request, Response, g, has_request_context, request
 from pythonjsonlogger import json as jsonlogger
+from pythonjsonlogger.defaults import unknown_default
 
 request_log = logging.getLogger("guichet.request")
 
@@ -51,6 +53,25 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+def _dumps(data: dict[str, Any], **options: Any) -> str:
+    """`json.dumps` for python-json-logger's `json_serializer` hook, strict and lossless
+    of lines: a value json refuses even with the library's encoder (a circular structure,
+    a key that is not a string, NaN or infinity, which strict readers reject) is written
+    as its `str()` instead, so the line is still written and is valid JSON."""
+    try:
+        return json.dumps(data, allow_nan=False, **options)
+    except (TypeError, ValueError, RecursionError):
+        pass
+    safe: dict[str, Any] = {}
+    for key, value in data.items():
+        try:
+            json.dumps(value, allow_nan=False, **options)
+        except (TypeError, ValueError, RecursionError):
+            value = unknown_default(value)
+        safe[str(key)] = value
+    return json.dumps(safe, allow_nan=False, **options)
+
+
 class JsonFormatter(jsonlogger.JsonFormatter):
     """python-json-logger's formatter, writing one JSON object per line:
 
@@ -62,7 +83,8 @@ class JsonFormatter(jsonlogger.JsonFormatter):
 
     def __init__(self) -> None:
         renamed = {attr: key for attr, key in FIRST_KEYS.items() if attr != key}
-        super().__init__(list(FIRST_KEYS), rename_fields={**renamed, "exc_info": "exception"})
+        super().__init__(list(FIRST_KEYS), rename_fields={**renamed, "exc_info": "exception"},
+                         json_serializer=_dumps)
 
     def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
         """The record's time in ISO 8601, UTC, to the millisecond (`datefmt` is ignored)."""
