@@ -149,12 +149,12 @@ def _line(response: Response) -> Response:
     duration_ms (float, from the request's arrival at the app) and endpoint ("-" when
     no route matched)."""
     if request_log.isEnabledFor(logging.INFO):  # else the fields are not even gathered
-        started = request.environ.get(STARTED)
+        req = request._get_current_object()  # type: ignore[attr-defined]  # once, not 6 times
+        started = req.environ.get(STARTED)
         duration = round((time.perf_counter() - started) * 1000, 1) if started else None
         request_log.info("request", extra={
-            "method": request.method, "path": logged_path(request),
-            "status": response.status_code, "duration_ms": duration,
-            "endpoint": request.endpoint or "-"})
+            "method": req.method, "path": logged_path(req), "status": response.status_code,
+            "duration_ms": duration, "endpoint": req.endpoint or "-"})
     return response
 
 
