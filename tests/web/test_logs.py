@@ -4,7 +4,6 @@ no answer, no identity number, no password, no email, no name, no address."""
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import re
@@ -121,7 +120,7 @@ def test_logs__formatter__one_line_even_with_newlines_and_an_exception():
 
         record.exc_info = sys.exc_info()
     line = JsonFormatter().format(record)
-    assert "\n" not in line
+    assert "\n" not in line and len(line.splitlines()) == 1
     entry = json.loads(line)
     assert entry["message"] == "a\nb" and "ValueError: boom" in entry["exception"]
 
@@ -144,53 +143,86 @@ def test_logs__password_reset_link_opened__token_not_in_the_request_line(client,
 
 def test_logs__formatter__odd_extra_values__still_one_json_line():
     record = logging.LogRecord("guichet.web", logging.INFO, __file__, 1, "é", (), None)
-    record.huge = 2 ** 80  # beyond what the fast encoder takes
+    record.huge = 2 ** 80  # beyond 64 bits
     record.when = object()
-    record.text = "ligne\u2028deux"
-    entry = json.loads(JsonFormatter().format(record))
+    record.text = "ligne\u2028deux"  # a line separator to str.splitlines and others
+    line = JsonFormatter().format(record)
+    assert len(line.splitlines()) == 1
+    entry = json.loads(line)
     assert (entry["message"], entry["huge"], entry["text"]) == ("é", 2 ** 80, "ligne\u2028deux")
     assert entry["when"].startswith("<object object")
 
 
-def _without_timing(line: str) -> list[tuple[str, object]]:
-    entry = json.loads(line)
-    return [(k, v) for k, v in entry.items() if k not in ("time", "request_id", "duration_ms")]
-
-
-def test_logs__request_line_written_directly__same_line_as_through_a_record(
-        app, client, capsys, monkeypatch):
-    """With only the portal's handler listening (production), the request line skips the
-    LogRecord; it must read exactly as the formatter writes it for a record."""
-    guichet = logging.getLogger("guichet")  # pytest adds its own handlers: take them off
+def _only_the_portals_handler(monkeypatch) -> None:
+    """Takes pytest's capture handlers off the `guichet` logger for one test: only the
+    portal's handler (writing to stderr) is left, as in production."""
+    guichet = logging.getLogger("guichet")
     monkeypatch.setattr(guichet, "handlers",
                         [h for h in guichet.handlers if isinstance(h, StderrHandler)])
-    made: list[str] = []
-    make_record = logging.Logger.makeRecord
-    monkeypatch.setattr(logging.Logger, "makeRecord",
-                        lambda self, *a, **k: made.append(self.name) or make_record(self, *a, **k))
+
+
+TIME = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00"  # ISO 8601, UTC, milliseconds
+
+
+def test_logs__request_through_the_portals_handler__one_json_line_on_stderr(
+        client, capsys, monkeypatch):
+    _only_the_portals_handler(monkeypatch)
     capsys.readouterr()
     response = client.get("/connexion?x=" + SECRET_QUERY)
-    assert "guichet.request" not in made
-    direct = [line for line in capsys.readouterr().err.splitlines() if '"guichet.request"' in line]
-    assert len(direct) == 1
-    entry = json.loads(direct[0])
+    err = capsys.readouterr().err
+    lines = [line for line in err.splitlines() if '"guichet.request"' in line]
+    assert len(lines) == 1 and SECRET_QUERY not in err
+    entry = json.loads(lines[0])
+    assert list(entry)[:5] == ["time", "level", "logger", "request_id", "message"]
+    assert re.fullmatch(TIME, entry["time"])
     assert entry["request_id"] == response.headers["X-Request-Id"]
-    assert isinstance(entry["duration_ms"], float) and entry["time"].endswith("+00:00")
+    endpoint, _ = client.application.url_map.bind("localhost").match("/connexion")
+    assert {k: entry[k] for k in ("level", "message", "method", "path", "status", "endpoint")} \
+        == {"level": "INFO", "message": "request", "method": "GET", "path": "/connexion",
+            "status": 200, "endpoint": endpoint}
+    assert isinstance(entry["duration_ms"], float)
 
-    with contextlib.contextmanager(capture_logs)(app) as kept:  # another handler: a record
-        client.get("/connexion?x=" + SECRET_QUERY)
-    through_record = [line for line in kept if '"guichet.request"' in line]
-    assert len(through_record) == 1 and "guichet.request" in made
-    assert _without_timing(direct[0]) == _without_timing(through_record[0])
-    assert list(json.loads(through_record[0])) == list(entry)  # same keys, same order
-    assert SECRET_QUERY not in direct[0]
+
+def test_logs__request_line__a_record_that_pytests_capture_sees(client, caplog):
+    response = client.get("/connexion?x=" + SECRET_QUERY)
+    records = [r for r in caplog.records if r.name == "guichet.request"]
+    assert len(records) == 1
+    record = records[0]
+    assert (record.getMessage(), record.method, record.path, record.status) == (
+        "request", "GET", "/connexion", 200)
+    assert record.request_id == response.headers["X-Request-Id"]
+
+
+def test_logs__outside_a_request__a_dash_for_the_request_id(app, capsys, monkeypatch):
+    _only_the_portals_handler(monkeypatch)  # the app set it up
+    capsys.readouterr()
+    logging.getLogger("guichet.worker").info("round done", extra={"documents": 2})
+    entry = json.loads(capsys.readouterr().err)
+    assert (entry["request_id"], entry["message"], entry["documents"]) == (
+        "-", "round done", 2)
+
+
+def test_logs__formatter__values_json_refuses__still_one_strict_json_line():
+    loop: dict[str, object] = {}
+    loop["self"] = loop
+    record = logging.LogRecord("guichet.web", logging.INFO, __file__, 1, "m", (), None)
+    record.loop = loop
+    record.nan = float("nan")  # json writes NaN, which strict readers reject
+    record.keys = {(1, 2): "tuple key"}
+    record.fine = 3
+    line = JsonFormatter().format(record)
+
+    def strict(constant: str) -> None:
+        raise ValueError(constant)
+
+    entry = json.loads(line, parse_constant=strict)
+    assert (entry["loop"], entry["nan"], entry["keys"], entry["fine"]) == (
+        "{'self': {...}}", "nan", "{(1, 2): 'tuple key'}", 3)
 
 
 def test_logs__request_logger_disabled_by_a_logging_config__no_request_line(
         client, capsys, monkeypatch):
-    guichet = logging.getLogger("guichet")
-    monkeypatch.setattr(guichet, "handlers",
-                        [h for h in guichet.handlers if isinstance(h, StderrHandler)])
+    _only_the_portals_handler(monkeypatch)
     monkeypatch.setattr(logging.getLogger("guichet.request"), "disabled", True)
     capsys.readouterr()
     assert client.get("/connexion").status_code == 200

@@ -26,7 +26,7 @@ FRIENDLY = {400: "bad_request", 403: "forbidden", 404: "not_found", 405: "not_al
 
 
 def _setup_logging(app: Flask) -> None:
-    """JSON lines with the request id (web/logs.py) for the app's logger and for every
+    """JSON lines with the request id (web/http/logs.py) for the app's logger and for every
     `guichet.*` logger (web, request, mail, worker), which all propagate to `guichet`."""
     handler = logs.handler()
     for logger in (app.logger, logging.getLogger("guichet")):

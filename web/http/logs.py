@@ -9,7 +9,10 @@ searches the captured logs for the walk's answers, emails and passwords).
 
 JSON lines because they are read by machines (a log collector) first: every
 field is named, nothing has to be parsed out of a sentence, and a value can
-never break the line (newlines are escaped).
+never break the line (newlines are escaped). The lines are made by a logging
+library (python-json-logger), as GOV.UK Notify's notifications-utils does: a
+formatter, a filter that adds the request id, and application code that just
+calls `logger.info("what happened", extra={"name": value})`.
 """
 
 from __future__ import annotations
@@ -18,66 +21,74 @@ import json
 import logging
 import sys
 import time
-import traceback
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-import orjson
 from flask import Flask, Request, Response, g, has_request_context, request
+from pythonjsonlogger import json as jsonlogger
+from pythonjsonlogger.defaults import unknown_default
 
 request_log = logging.getLogger("guichet.request")
 
-# Attributes every LogRecord has; anything else on a record came from `extra=`.
-_STANDARD = frozenset(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {
-    "message", "asctime", "request_id", "taskName"}
+# The first keys of every line, in this order: the LogRecord attribute, the key written.
+FIRST_KEYS = {"asctime": "time", "levelname": "level", "name": "logger",
+              "request_id": "request_id", "message": "message"}
 
 
 def request_id() -> str:
-    """The current request's id (web/errors.py assigns it), a dash outside requests."""
+    """The current request's id (web/http/errors.py assigns it), a dash outside requests."""
     return g.get("request_id", "-") if has_request_context() else "-"
 
 
 class RequestIdFilter(logging.Filter):
-    """Adds `request_id` to every record (a dash outside requests)."""
+    """Adds `request_id` to every record (a dash outside requests); never drops one.
+
+    On a handler, so that records propagated from child loggers get it too (a logger's
+    own filters only see the records logged on that very logger)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        """Sets `record.request_id` (str) and keeps the record."""
         record.request_id = request_id()
         return True
 
 
-def _time(created: float) -> str:
-    return datetime.fromtimestamp(created, UTC).isoformat(timespec="milliseconds")
-
-
-def json_line(created: float, level: str, logger: str, rid: str, message: str,
-              fields: dict[str, Any], exception: str | None = None) -> str:
-    """The line of one record: time, level, logger, request_id, message, the `extra`
-    fields by name, and the traceback of an exception if any."""
-    entry: dict[str, Any] = {"time": _time(created), "level": level, "logger": logger,
-                             "request_id": rid, "message": message}
-    for key in sorted(fields):
-        entry[key] = fields[key]
-    if exception:
-        entry["exception"] = exception
-    # orjson: a line per request is written, and json.dumps took most of a line's cost
+def _dumps(data: dict[str, Any], **options: Any) -> str:
+    """`json.dumps` for python-json-logger's `json_serializer` hook, strict and lossless
+    of lines: a value json refuses even with the library's encoder (a circular structure,
+    a key that is not a string, NaN or infinity, which strict readers reject) is written
+    as its `str()` instead, so the line is still written and is valid JSON."""
     try:
-        return orjson.dumps(entry, default=str).decode()
-    except (TypeError, orjson.JSONEncodeError):  # e.g. an int over 64 bits: never lose a line
-        return json.dumps(entry, default=str, ensure_ascii=False)
+        return json.dumps(data, allow_nan=False, **options)
+    except (TypeError, ValueError, RecursionError):
+        pass
+    safe: dict[str, Any] = {}
+    for key, value in data.items():
+        try:
+            json.dumps(value, allow_nan=False, **options)
+        except (TypeError, ValueError, RecursionError):
+            value = unknown_default(value)
+        safe[str(key)] = value
+    return json.dumps(safe, allow_nan=False, **options)
 
 
-class JsonFormatter(logging.Formatter):
-    """Every record as `json_line`."""
+class JsonFormatter(jsonlogger.JsonFormatter):
+    """python-json-logger's formatter, writing one JSON object per line:
 
-    def format(self, record: logging.LogRecord) -> str:
-        fields = vars(record)
-        extra = {key: fields[key] for key in fields.keys() - _STANDARD  # what `extra=` added
-                 if not key.startswith("_")}
-        return json_line(record.created, record.levelname, record.name,
-                         getattr(record, "request_id", None) or request_id(),
-                         record.getMessage(), extra,
-                         self.formatException(record.exc_info) if record.exc_info else None)
+    `time` (ISO 8601, UTC, milliseconds: `2026-11-26T18:23:00.123+00:00`), `level`,
+    `logger`, `request_id` (set by `RequestIdFilter`; null without it), `message`, then
+    the traceback under `exception` when there is one, then every `extra=` field under
+    its own name. The line is ASCII (other characters escaped, as the library does by
+    default): no newline nor any other line separator (U+2028, U+0085) can split it."""
+
+    def __init__(self) -> None:
+        renamed = {attr: key for attr, key in FIRST_KEYS.items() if attr != key}
+        super().__init__(list(FIRST_KEYS), rename_fields={**renamed, "exc_info": "exception"},
+                         json_serializer=_dumps)
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
+        """The record's time in ISO 8601, UTC, to the millisecond (`datefmt` is ignored)."""
+        return datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds")
 
 
 class StderrHandler(logging.StreamHandler):
@@ -85,15 +96,6 @@ class StderrHandler(logging.StreamHandler):
 
     def __init__(self) -> None:
         super().__init__(sys.stderr)
-
-    def write_line(self, line: str) -> None:
-        """Write a line formatted already, as `emit` writes a record's."""
-        with self.lock:  # type: ignore[union-attr]  # made by Handler.__init__
-            try:
-                self.stream.write(line + self.terminator)
-                self.flush()
-            except Exception:  # as logging does: a failed write never fails the request
-                traceback.print_exc(file=sys.__stderr__)
 
     @property  # type: ignore[override]
     def stream(self):  # noqa: D102
@@ -105,29 +107,12 @@ class StderrHandler(logging.StreamHandler):
 
 
 def handler() -> logging.Handler:
-    """The handler every Guichet logger writes through."""
+    """The handler every Guichet logger writes through: JSON lines (`JsonFormatter`) with
+    the request id (`RequestIdFilter`) on the current `sys.stderr`."""
     h = StderrHandler()
     h.setFormatter(JsonFormatter())
     h.addFilter(RequestIdFilter())
     return h
-
-
-def _only_ours(logger: logging.Logger) -> list[StderrHandler] | None:
-    """The handlers an INFO record of `logger` reaches, if they are all `handler()`'s kind
-    and nothing else (a filter, another handler) would see it; else None."""
-    found: list[StderrHandler] = []
-    current: logging.Logger | None = logger
-    while current is not None:
-        if current.filters:
-            return None
-        for h in current.handlers:
-            if (type(h) is not StderrHandler or type(h.formatter) is not JsonFormatter
-                    or h.level > logging.INFO
-                    or any(type(f) is not RequestIdFilter for f in h.filters)):
-                return None
-            found.append(h)
-        current = current.parent if current.propagate else None
-    return found
 
 
 STARTED = "guichet.started"  # the WSGI environ's key for the request's start time
@@ -159,27 +144,17 @@ def logged_path(req: Request) -> str:
 
 
 def _line(response: Response) -> Response:
-    """The request's line. When only `handler()`s would see it (as in production), the
-    line is written to them as it would be formatted, without a LogRecord: making,
-    filtering and formatting a record cost about a tenth of a reused page. Otherwise a
-    record goes to the logger's handlers as `Logger.info` would send it, less the
-    search of the call stack for a caller's file and line, which no line shows."""
-    if not request_log.isEnabledFor(logging.INFO):
-        return response
-    req = request._get_current_object()  # type: ignore[attr-defined]  # once, not 5 times
-    started = req.environ.get(STARTED)
-    duration = round((time.perf_counter() - started) * 1000, 1) if started else None
-    fields = {"method": req.method, "path": logged_path(req), "status": response.status_code,
-              "duration_ms": duration, "endpoint": req.endpoint or "-"}
-    ours = _only_ours(request_log)
-    if ours is None:
-        request_log.handle(request_log.makeRecord(
-            request_log.name, logging.INFO, __file__, 0, "request", (), None, extra=fields))
-    elif ours:
-        line = json_line(time.time(), "INFO", request_log.name, request_id(), "request",
-                         fields)
-        for h in ours:
-            h.write_line(line)
+    """The request's line, an INFO record of `guichet.request` with the `extra` fields
+    method, path (`logged_path`: no query string, secrets redacted), status,
+    duration_ms (float, from the request's arrival at the app) and endpoint ("-" when
+    no route matched)."""
+    if request_log.isEnabledFor(logging.INFO):  # else the fields are not even gathered
+        req = request._get_current_object()  # type: ignore[attr-defined]  # once, not 6 times
+        started = req.environ.get(STARTED)
+        duration = round((time.perf_counter() - started) * 1000, 1) if started else None
+        request_log.info("request", extra={
+            "method": req.method, "path": logged_path(req), "status": response.status_code,
+            "duration_ms": duration, "endpoint": req.endpoint or "-"})
     return response
 
 
