@@ -20,7 +20,7 @@ from web.accounts.profile_layout import (
     ProfileGroup,
     display,
 )
-from web.i18n import current_lang, t, tx
+from web.i18n import N_, _, current_lang, localize
 from web.ui.fields import FieldView, simple_choices
 
 ACCOUNT_KEYS = frozenset({"email"})  # shown with the profile, kept on the account
@@ -35,7 +35,7 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def group_title(g: ProfileGroup) -> str:
-    return f"{tx(g.title)} – {tx(g.subtitle)}" if g.subtitle else tx(g.title)
+    return f"{localize(g.title)} – {localize(g.subtitle)}" if g.subtitle else localize(g.title)
 
 
 def read_profile(form: Mapping[str, str]) -> dict[str, str]:
@@ -44,20 +44,21 @@ def read_profile(form: Mapping[str, str]) -> dict[str, str]:
 
 
 def profile_errors(profile: Mapping[str, str], today: date) -> dict[str, str]:
-    """Field key -> message key in the catalogue."""
+    """Field key -> message (its msgid: translated where shown)."""
     errors: dict[str, str] = {}
     for f in FORM_FIELDS:
         if f.required and not profile.get(f.key):
-            errors[f.key] = "err.required"
+            errors[f.key] = N_("Ce champ est obligatoire.")
     if profile.get("sex") and profile["sex"] not in SEX_LABELS:
-        errors["sex"] = "err.option"
+        errors["sex"] = N_("Choisissez une réponse proposée dans la liste.")
     birth = profile.get("birth_date")
     if birth and "birth_date" not in errors:
         try:
             if not _DATE.match(birth) or date.fromisoformat(birth) >= today:
-                errors["birth_date"] = "err.birth_date"
+                errors["birth_date"] = N_("Entrez une date de naissance passée, au format "
+                                          "AAAA-MM-JJ.")
         except ValueError:
-            errors["birth_date"] = "err.birth_date"
+            errors["birth_date"] = N_("Entrez une date de naissance passée, au format AAAA-MM-JJ.")
     return errors
 
 
@@ -67,9 +68,9 @@ def field_view(f: ProfileField, profile: Mapping[str, Any], errors: Mapping[str,
     kind = {"sex": "select"}.get(f.kind, f.kind)
     choices = ()
     if kind == "select":
-        choices = simple_choices(((k, tx(v)) for k, v in SEX_LABELS.items()), value)
-    return FieldView(id=f.key, type=kind, label=tx(f.label), required=f.required,
-                     error=t(errors[f.key]) if f.key in errors else "", value=value,
+        choices = simple_choices(((k, localize(v)) for k, v in SEX_LABELS.items()), value)
+    return FieldView(id=f.key, type=kind, label=localize(f.label), required=f.required,
+                     error=_(errors[f.key]) if f.key in errors else "", value=value,
                      choices=choices, autocomplete=f.autocomplete,
                      max_length=MAX_LENGTH.get(f.key, 100))
 
@@ -88,14 +89,14 @@ def group_views(profile: Mapping[str, Any], errors: Mapping[str, str]
 def items(profile: Mapping[str, Any], keys: tuple[str, ...]) -> list[tuple[str, str]]:
     """(label, value) of some profile fields, in the order asked."""
     by_key = {f.key: f for g in PROFILE_GROUPS for f in g.fields}
-    return [(tx(by_key[k].label), display(by_key[k], dict(profile), current_lang()))
+    return [(localize(by_key[k].label), display(by_key[k], dict(profile), current_lang()))
             for k in keys]
 
 
 def summary(profile: Mapping[str, Any], email: str) -> list[tuple[str, list[tuple[str, str]]]]:
     """(group title, [(label, value)]) for read-only display (profile page, wizard)."""
     shown = {**profile, "email": email}
-    return [(group_title(g), [(tx(f.label), display(f, shown, current_lang()))
+    return [(group_title(g), [(localize(f.label), display(f, shown, current_lang()))
                               for f in g.fields])
             for g in PROFILE_GROUPS]
 
