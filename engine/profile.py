@@ -114,12 +114,12 @@ class ProfileLayout:
 class ProfileSchema:
     """engine/profile.yaml, loaded: every field by key (in the file's order), the
     generic layout (every field under its generic label) and the identity fields that
-    "Identifier mon dossier" compares."""
+    "Identifier mon dossier" compares, each under the guide's short label there."""
 
     path: str
     fields: dict[str, ProfileField]
     layout: ProfileLayout
-    identity: tuple[str, ...]
+    identity: tuple[ShownField, ...]
 
     def stored(self) -> tuple[ProfileField, ...]:
         """The fields kept in the profile itself (the Account's profile columns)."""
@@ -251,10 +251,15 @@ class _Checker:
         identity = data.get("identity")
         at = _line(data, "identity", 1)
         if self.listing(identity, at, "identity"):
-            for i, key in enumerate(identity):
+            for i, entry in enumerate(identity):
+                where, line = f"identity[{i}]", _line(identity, i, at)
+                if not isinstance(entry, dict) or len(entry) != 1:
+                    self.report(line, where, "must be {field: {fr: ..., en: ...}}")
+                    continue
+                ((key, label),) = entry.items()
                 if key not in keys:
-                    self.report(_line(identity, i, at), f"identity[{i}]",
-                                f"'{key}' is not a declared field")
+                    self.report(line, where, f"'{key}' is not a declared field")
+                self.text(label, line, where)
 
 
 def _field(node: Any, line: int) -> ProfileField:
@@ -305,7 +310,9 @@ def load_schema_text(text: str, path: str = "<profile>") -> ProfileSchema:
                        _text(group["subtitle"], group.line) if "subtitle" in group else None,
                        tuple(ShownField(f, f.label) for f in built)))
     title = _text(data["title"], data.line)
-    return ProfileSchema(path, fields, _layout(title, groups), tuple(data["identity"]))
+    identity = tuple(ShownField(fields[key], _text(label, data.line))
+                     for entry in data["identity"] for key, label in entry.items())
+    return ProfileSchema(path, fields, _layout(title, groups), identity)
 
 
 def load_schema() -> ProfileSchema:

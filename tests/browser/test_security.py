@@ -40,9 +40,9 @@ def test_walk__french_with_javascript__no_csp_violation_and_nothing_personal_log
     try:
         walk = Walk(page, compiled, "fr", inbox=mail_server.inbox)
         walk.whole_guide()
-        walk.field(walk.t("auth.email")).fill(walk.email)
-        walk.field(walk.t("auth.password")).fill("pas-le-bon-mot-de-passe")
-        page.get_by_role("button", name=walk.t("login.submit")).click()
+        walk.field(walk.t("Adresse courriel")).fill(walk.email)
+        walk.field(walk.t("Mot de passe")).fill("pas-le-bon-mot-de-passe")
+        page.get_by_role("button", name=walk.t("Se connecter")).click()
         page.get_by_role("alert").first.wait_for()
     finally:
         logs.close()

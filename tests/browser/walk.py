@@ -1,6 +1,6 @@
 """The guide's walk (sections 2.2, 2.3 with its step 4, 4 and 5) as a person does it, in
 French or English, with or without JavaScript. Labels come from the definition and the
-catalogue, as the applicant reads them on screen.
+catalogues (French msgids translated), as the applicant reads them on screen.
 """
 
 from __future__ import annotations
@@ -13,13 +13,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pypdf
+from babel.support import Translations
 from playwright.sync_api import Locator, Page, expect
 
 from engine import CompiledDefinition
 from engine.profile import PROFILE
 from tests.smtp import Inbox, Received
 from web.background.pdf import LABELS as PDF_LABELS
-from web.i18n.catalogue import CATALOGUE
+from web.i18n import TRANSLATIONS
 
 PASSWORD = "motdepasse-solide"
 AQ = "accompagnement-quebec"
@@ -34,14 +35,23 @@ class Walk:
         self.inbox = inbox  # the SMTP server the live portal's worker sends to
         self.d = compiled.definition
         self.lang = lang
+        self.translations = Translations.load(str(TRANSLATIONS), [lang])
         self.javascript = javascript
         self.check = check or (lambda page, name: None)
         self.email = f"maria.{uuid.uuid4().hex[:8]}@example.com"
         self.number = ""
 
     # --- words on screen
-    def t(self, key: str) -> str:
-        return CATALOGUE[key][self.lang]
+    def t(self, msgid: str) -> str:
+        """A text of the portal (its msgid: the French text) in the walk's language."""
+        return self.translations.gettext(msgid)
+
+    def unread(self, count: int) -> str:
+        """The envelope's name, `count` messages unread."""
+        if count == 0:
+            return self.t("Messages (aucun non lu)")
+        return self.translations.ngettext("Messages (%(num)d non lu)",
+                                          "Messages (%(num)d non lus)", count) % {"num": count}
 
     def label(self, field_id: str) -> str:
         return self.d.all_fields()[field_id].label.get(self.lang)
@@ -62,55 +72,56 @@ class Walk:
         return self.page.get_by_role("group", name=re.compile("^" + re.escape(
             self.label(field_id))))
 
-    def button(self, key: str) -> Locator:
-        return self.page.get_by_role("button", name=self.t(key), exact=True)
+    def button(self, msgid: str) -> Locator:
+        return self.page.get_by_role("button", name=self.t(msgid), exact=True)
 
-    def link(self, key: str) -> Locator:
-        return self.page.get_by_role("link", name=self.t(key), exact=True)
+    def link(self, msgid: str) -> Locator:
+        return self.page.get_by_role("link", name=self.t(msgid), exact=True)
 
     def updated(self) -> None:
         """After an answer that can reveal questions: htmx does it; without JavaScript,
         the applicant presses "Mettre à jour les questions"."""
         if not self.javascript:
-            self.button("form.refresh").click()
+            self.button("Mettre à jour les questions").click()
 
     # --- the steps
     def open_register(self) -> None:
         self.page.goto("/inscription")
         if self.lang != "fr":
-            self.page.get_by_role("button", name=CATALOGUE["lang.switch"]["fr"]).click()
+            self.page.get_by_role("button", name="English").click()
         expect(self.page.locator("html")).to_have_attribute("lang", self.lang)
         self.check(self.page, "register")
 
     def register(self, birth_date: str = "2000-01-01") -> None:
         p = self.page
         self.open_register()
-        self.field(self.t("auth.email")).fill(self.email)
-        self.field(self.t("auth.password")).fill(PASSWORD)
-        self.field(self.t("auth.password_confirm")).fill(PASSWORD)
-        p.get_by_role("button", name=self.t("register.submit")).click()
+        self.field(self.t("Adresse courriel")).fill(self.email)
+        self.field(self.t("Mot de passe")).fill(PASSWORD)
+        self.field(self.t("Confirmez le mot de passe")).fill(PASSWORD)
+        p.get_by_role("button", name=self.t("Créer mon compte")).click()
         expect(p.locator(".error-summary")).to_be_visible()  # nothing of the profile yet
         self.check(p, "register-errors")
-        self.field(self.t("auth.password")).fill(PASSWORD)
-        self.field(self.t("auth.password_confirm")).fill(PASSWORD)
+        self.field(self.t("Mot de passe")).fill(PASSWORD)
+        self.field(self.t("Confirmez le mot de passe")).fill(PASSWORD)
         profile = {"family_names": "Valdero", "given_names": "Maria",
                    "birth_date": birth_date, "birth_city": "Paris", "birth_country": "France",
                    "address_line1": "20 rue Monge", "country": "France", "city": "Paris"}
         for key, value in profile.items():
             self.field(PROFILE_LABELS[key].get(self.lang)).fill(value)
         self.field(PROFILE_LABELS["sex"].get(self.lang)).select_option("F")
-        p.get_by_role("button", name=self.t("register.submit")).click()
-        expect(p.get_by_role("heading", name=self.t("dossiers.title"))).to_be_visible()
-        expect(p.get_by_text(self.t("dossiers.none"))).to_be_visible()
+        p.get_by_role("button", name=self.t("Créer mon compte")).click()
+        expect(p.get_by_role("heading", name=self.t("Mes dossiers"))).to_be_visible()
+        expect(p.get_by_text(self.t("Vous n'avez aucun dossier."))).to_be_visible()
         self.check(p, "mes-dossiers-empty")
 
     def create_dossier(self) -> None:
         p = self.page
-        p.get_by_role("link", name=self.t("dossiers.create")).click()
-        self.field(self.t("create.type")).select_option(label=self.d.title.get(self.lang))
-        self.field(self.t("create.mode.new")).check()
+        p.get_by_role("link", name=self.t("Créer un nouveau dossier")).click()
+        self.field(self.t("Type de dossier à créer")).select_option(
+            label=self.d.title.get(self.lang))
+        self.field(self.t("Créer un nouveau dossier")).check()
         self.check(p, "create")
-        p.get_by_role("button", name=self.t("create.submit"), exact=True).click()
+        p.get_by_role("button", name=self.t("Créer"), exact=True).click()
         header = p.locator(".dossier-header__table tbody")
         expect(header).to_contain_text("Maria Valdero")
         expect(header).to_contain_text(self.d.workflow.states[self.d.workflow.initial]
@@ -118,9 +129,9 @@ class Walk:
         self.number = header.locator("td").nth(1).inner_text().strip()
         assert re.fullmatch(self.d.numbering.regex, self.number)
         expect(p.get_by_text(self.d.intro.get(self.lang)[:40])).to_be_visible()
-        for name in ("form.quit", "form.recap", "form.submit"):
+        for name in ("Quitter", "Récapitulatif", "Soumettre"):
             expect(self.link(name)).to_be_visible()
-        expect(self.button("form.save")).to_be_visible()
+        expect(self.button("Enregistrer")).to_be_visible()
 
     def fill_identification(self) -> None:
         p = self.page
@@ -131,15 +142,15 @@ class Walk:
             self.option("detail_statut", "citoyen_naturalise_selectionne_quebec")).check()
         number_mifi = self.field(self.label("numero_mifi"))
         expect(number_mifi).to_have_count(0)
-        self.group("a_numero_mifi").get_by_label(self.t("yes"), exact=True).check()
+        self.group("a_numero_mifi").get_by_label(self.t("Oui"), exact=True).check()
         self.updated()
         expect(number_mifi).to_be_visible()
         self.check(p, "identification-revealed")
         number_mifi.fill("8765+321")  # the guide's example: not a valid number
-        self.group("a_numero_ircc").get_by_label(self.t("yes"), exact=True).check()
+        self.group("a_numero_ircc").get_by_label(self.t("Oui"), exact=True).check()
         self.updated()
         self.field(self.label("numero_ircc")).fill("12345678")
-        self.button("form.save").click()
+        self.button("Enregistrer").click()
         summary = p.locator(".error-summary")
         expect(summary).to_be_focused()  # read first by a screen reader, links to each field
         self.check(p, "identification-errors")
@@ -147,7 +158,7 @@ class Walk:
                                                     + "|" + "num", re.I)).first.click()
         expect(p).to_have_url(re.compile("#f-numero_mifi$"))
         self.field(self.label("numero_mifi")).fill("ABC12345")
-        self.button("form.save").click()
+        self.button("Enregistrer").click()
         expect(p.locator(".notice--success")).to_be_visible()
         expect(p.locator(".section-nav .check--valid")).to_have_count(1)
 
@@ -160,7 +171,7 @@ class Walk:
             self.option("type_rendez_vous", "virtuel")).check()
         languages = self.group("langues")
         expect(languages).to_have_count(0)
-        self.group("francais_suffisant").get_by_label(self.t("no"), exact=True).check()
+        self.group("francais_suffisant").get_by_label(self.t("Non"), exact=True).check()
         self.updated()
         expect(languages).to_be_visible()
         for value in ("espagnol", "autre"):
@@ -173,14 +184,14 @@ class Walk:
         monday_morning = (f"{self.option('disponibilites', 'lundi')} "
                           f"{self.option('disponibilites', 'matin')}")
         self.field(monday_morning).check()
-        self.button("form.save").click()
+        self.button("Enregistrer").click()
         expect(p.locator(".notice--success")).to_be_visible()
         expect(p.locator(".section-nav .check--valid")).to_have_count(2)
 
     def leave_and_come_back(self) -> None:
         p = self.page
-        self.link("form.quit").click()
-        expect(p.get_by_role("heading", name=self.t("dossiers.title"))).to_be_visible()
+        self.link("Quitter").click()
+        expect(p.get_by_role("heading", name=self.t("Mes dossiers"))).to_be_visible()
         self.check(p, "mes-dossiers")
         p.get_by_role("link", name=self.number).click()
         expect(self.field(self.label("numero_mifi"))).to_have_value("ABC12345")
@@ -192,29 +203,31 @@ class Walk:
 
     def recap(self) -> None:
         p = self.page
-        self.link("form.recap").click()
-        expect(p.get_by_role("heading", name=self.t("recap.title"), exact=True)).to_be_visible()
+        self.link("Récapitulatif").click()
+        expect(p.get_by_role("heading", name=self.t("Récapitulatif"), exact=True)).to_be_visible()
         main = p.locator("main")
         expect(main).to_contain_text("XXXXXXXXXX")
         expect(main).to_contain_text("Wolof")
         expect(main).not_to_contain_text("ABC12345")
         self.check(p, "recap")
-        self.link("recap.back").click()
-        expect(self.button("form.save")).to_be_visible()
+        self.link("Retour au formulaire").click()
+        expect(self.button("Enregistrer")).to_be_visible()
 
     def submit(self) -> None:
         p = self.page
-        self.link("form.submit").click()
+        self.link("Soumettre").click()
         for step in (1, 2):
             expect(p.locator('.steps [aria-current="step"]')).to_contain_text(str(step))
             self.check(p, f"wizard-{step}")
-            self.link("submit.next").click()
-        expect(p.get_by_text(self.t("submit.warning"))).to_be_visible()
+            self.link("Suivant").click()
+        expect(p.get_by_text(self.t(
+            "Une fois que vous aurez soumis votre demande, vous ne pourrez plus modifier "
+            "votre formulaire de demande."))).to_be_visible()
         self.check(p, "wizard-3")
-        self.button("form.submit").click()
+        self.button("Soumettre").click()
         expect(p.locator(".notice--success")).to_contain_text(self.number)
         self.check(p, "wizard-4")
-        self.link("form.quit").click()
+        self.link("Quitter").click()
         row = p.get_by_role("row").filter(has_text=self.number)
         submitted = self.d.workflow.states["presente"].label.get(self.lang)
         expect(row).to_contain_text(submitted)
@@ -224,8 +237,8 @@ class Walk:
         """The envelope shows one unread message: the definition's confirmation."""
         p = self.page
         message = self.d.messages["confirmation"]
-        p.get_by_role("link", name=self.t("nav.messages.one"), exact=True).click()
-        expect(p.get_by_role("heading", name=self.t("messages.title"))).to_be_visible()
+        p.get_by_role("link", name=self.unread(1), exact=True).click()
+        expect(p.get_by_role("heading", name=self.t("Centre des messages"))).to_be_visible()
         row = p.get_by_role("row").filter(has_text=self.number)
         expect(row).to_contain_text(message.subject.get(self.lang))
         self.check(p, "messages")
@@ -235,7 +248,7 @@ class Walk:
         first_line = message.body.get(self.lang).split("\n")[0]
         expect(body).to_contain_text(first_line)
         expect(body).to_contain_text(self.number)
-        expect(p.get_by_role("link", name=self.t("nav.messages.none"), exact=True)
+        expect(p.get_by_role("link", name=self.unread(0), exact=True)
                ).to_be_visible()
         self.check(p, "message")
 
@@ -258,12 +271,12 @@ class Walk:
     def my_documents(self) -> str:
         """Mes documents lists the recap; its PDF holds the dossier as submitted."""
         p = self.page
-        self.link("nav.documents").click()
-        expect(p.get_by_role("heading", name=self.t("documents.title"))).to_be_visible()
+        self.link("Mes documents").click()
+        expect(p.get_by_role("heading", name=self.t("Mes documents"))).to_be_visible()
         row = p.get_by_role("row").filter(has_text=self.number)
         document = self.d.documents["recapitulatif"]
         expect(row).to_contain_text(document.title.get(self.lang))
-        download = row.get_by_role("link", name=re.compile("^" + self.t("documents.download")))
+        download = row.get_by_role("link", name=re.compile("^" + self.t("Télécharger")))
         deadline = time.monotonic() + 20
         while not download.count():  # rendered by the background worker
             assert time.monotonic() < deadline, "the PDF was never rendered"
@@ -271,7 +284,7 @@ class Walk:
                 p.wait_for_timeout(200)  # htmx asks again by itself
             else:
                 p.reload()
-        expect(row).to_contain_text(self.t("documents.pdf"))
+        expect(row).to_contain_text(self.t("PDF"))
         received = re.search(r"\d{4}-\d{2}-\d{2}", row.inner_text()).group(0)
         self.check(p, "documents")
         with p.expect_download() as info:
@@ -299,14 +312,15 @@ class Walk:
     def read_only_and_logout(self) -> None:
         p = self.page
         p.get_by_role("link", name=self.number).click()
-        expect(p.get_by_text(self.t("form.readonly"))).to_be_visible()
-        expect(self.button("form.save")).to_have_count(0)
+        expect(p.get_by_text(self.t("Ce dossier a été soumis : il ne peut plus être modifié."))
+               ).to_be_visible()
+        expect(self.button("Enregistrer")).to_have_count(0)
         self.check(p, "read-only")
-        p.get_by_role("link", name=self.t("nav.logout")).click()
-        expect(p.get_by_text(self.t("logout.question"))).to_be_visible()
+        p.get_by_role("link", name=self.t("Déconnexion")).click()
+        expect(p.get_by_text(self.t("Voulez-vous vraiment vous déconnecter ?"))).to_be_visible()
         self.check(p, "logout")
-        p.get_by_role("button", name=self.t("yes"), exact=True).click()
-        expect(p.get_by_role("heading", name=self.t("login.title"))).to_be_visible()
+        p.get_by_role("button", name=self.t("Oui"), exact=True).click()
+        expect(p.get_by_role("heading", name=self.t("Connexion"))).to_be_visible()
 
     def whole_guide(self) -> None:
         self.register()
@@ -317,5 +331,5 @@ class Walk:
         self.recap()
         self.submit()
         self.after_submission()
-        self.link("nav.dossiers").click()
+        self.link("Mes dossiers").click()
         self.read_only_and_logout()

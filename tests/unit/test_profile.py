@@ -66,8 +66,11 @@ def test_profile_schema__shipped__every_field_grouped_once_with_both_labels():
 
 
 def test_profile_schema__identity__the_four_fields_the_guide_compares():
-    assert PROFILE.identity == ("given_names", "family_names", "sex", "birth_date")
-    assert all(PROFILE.fields[k].source == "profile" for k in PROFILE.identity)
+    keys = tuple(shown.field.key for shown in PROFILE.identity)
+    assert keys == ("given_names", "family_names", "sex", "birth_date")
+    assert all(PROFILE.fields[k].source == "profile" for k in keys)
+    assert [shown.label.fr for shown in PROFILE.identity] == [
+        "Prénom", "Nom", "Sexe", "Date de naissance"]  # the guide's link screen
 
 
 def test_profile_schema__sex__a_choice_shown_by_its_label():
@@ -97,7 +100,7 @@ def test_profile_schema__untitled_groups__continue_the_heading_above():
 def test_profile_schema__mistakes__every_one_reported_with_its_line():
     text = textwrap.dedent("""\
         title: {fr: Renseignements personnels, en: Personal information}
-        identity: [given_names, nickname]
+        identity: [given_names: {fr: Prénom, en: Name}, nickname: {fr: Surnom, en: Nick}]
         groups:
           - title: {fr: Identité}
             fields:

@@ -3,34 +3,131 @@
 from __future__ import annotations
 
 import re
-import string
+import subprocess
+import sys
 from pathlib import Path
 
-from web.i18n.catalogue import CATALOGUE
+import pytest
+from babel.messages.catalog import Catalog, Message
+from babel.messages.mofile import read_mo
+from babel.messages.pofile import read_po
+from flask_babel import get_translations
 
-WEB = Path(__file__).resolve().parents[2] / "web"
-LITERAL_KEY = re.compile(r"""\bt\(\s*["']([a-z_]+(?:\.[A-Za-z_]+)+)["']""")
-FLASHED = re.compile(r"""["']((?:flash|err)\.[a-z_]+)["']""")
+from storage.inbox.outbox import recent_emails
+from tests.web.test_password_reset import ask_link
+from web.i18n import TRANSLATIONS, _, in_lang, ngettext, set_lang, translations
 
-
-def _placeholders(text: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
-
-
-def test_catalogue__every_key__has_french_and_english_with_same_placeholders():
-    for key, texts in CATALOGUE.items():
-        assert set(texts) == {"fr", "en"}, key
-        assert texts["fr"].strip() and texts["en"].strip(), key
-        assert _placeholders(texts["fr"]) == _placeholders(texts["en"]), key
+ROOT = Path(__file__).resolve().parents[2]
+LANGS = ("fr", "en")
+PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
 
 
-def test_catalogue__every_key_used_in_web__exists():
-    used = set()
-    for path in [*WEB.rglob("*.py"), *WEB.rglob("*.html")]:
-        text = path.read_text(encoding="utf-8")
-        used |= set(LITERAL_KEY.findall(text)) | set(FLASHED.findall(text))
-    missing = sorted(k for k in used if k not in CATALOGUE)
-    assert not missing
+@pytest.fixture(scope="module")
+def extracted(tmp_path_factory: pytest.TempPathFactory) -> Catalog:
+    """What `pybabel extract` finds in web/ today (babel.cfg), as scripts/translations runs it."""
+    pot = tmp_path_factory.mktemp("pot") / "messages.pot"
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", "-q", "extract",
+                    "-F", "babel.cfg", "-o", str(pot), "web"], cwd=ROOT, check=True)
+    with pot.open("rb") as f:
+        return read_po(f)
+
+
+def _po(lang: str) -> Catalog:
+    with (TRANSLATIONS / lang / "LC_MESSAGES" / "messages.po").open("rb") as f:
+        return read_po(f, locale=lang)
+
+
+def _entries(catalogue: Catalog) -> dict[tuple[str | None, tuple[str, ...]], tuple[str, ...]]:
+    """(context, msgid forms) -> msgstr forms, as compiled: fuzzy entries are left out."""
+    return {(m.context, _forms(m.id)): _forms(m.string) for m in catalogue
+            if m.id and not m.fuzzy}
+
+
+def _forms(value: str | tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    return tuple(value) if isinstance(value, tuple | list) else (value,)
+
+
+def _problem(extracted: Message, message: Message | None) -> str | None:
+    if message is None:
+        return "missing"
+    if message.fuzzy:
+        return "fuzzy"
+    if not all(_forms(message.string)):
+        return "untranslated"
+    wanted = {p for text in _forms(extracted.id) for p in PLACEHOLDER.findall(text)}
+    for text in _forms(message.string):
+        if set(PLACEHOLDER.findall(text)) != wanted:
+            return f"placeholders {sorted(wanted)} but {text!r}"
+    return None
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_catalogue__every_message_of_web__translated_with_the_same_placeholders(
+        extracted, lang):
+    catalogue = _po(lang)
+    problems = [f"{m.id!r}: {problem}" for m in extracted if m.id
+                if (problem := _problem(m, catalogue.get(m.id, m.context)))]
+    assert not problems, f"run scripts/translations update, then translate ({lang}): {problems}"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_catalogue__every_entry__still_used_in_web(extracted, lang):
+    unused = [m.id for m in _po(lang) if m.id and extracted.get(m.id, m.context) is None]
+    assert not unused, f"run scripts/translations update ({lang}): {unused}"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_catalogue__compiled_mo__the_po_as_it_is(lang):
+    """The .mo the portal reads are committed: scripts/translations compile after a change."""
+    po = _po(lang)
+    with (TRANSLATIONS / lang / "LC_MESSAGES" / "messages.mo").open("rb") as f:
+        mo = read_mo(f)
+    stale = f"{lang}: run scripts/translations compile"
+    assert mo.plural_forms == po.plural_forms, stale
+    assert _entries(mo) == _entries(po), stale
+
+
+def test_plurals__french_zero_and_one_singular__english_one(app):
+    template = app.jinja_env.from_string(
+        "{% for n in (0, 1, 2) %}{{ ngettext('Messages (%(num)d non lu)', "
+        "'Messages (%(num)d non lus)', n) }}|{% endfor %}")
+    with app.test_request_context():
+        assert template.render() == "Messages (0 non lu)|Messages (1 non lu)|Messages (2 non lus)|"
+        assert ngettext("Messages (%(num)d non lu)", "Messages (%(num)d non lus)", 0) == (
+            "Messages (0 non lu)")
+        set_lang("en")
+        assert template.render() == "Messages (0 unread)|Messages (1 unread)|Messages (2 unread)|"
+
+
+def test_templates__translation_and_values__escaped_like_any_text(app):
+    template = app.jinja_env.from_string(
+        "<p title=\"{{ _('Vous n\\'avez aucun dossier.') }}\">"
+        "{{ _('Référence de la demande : %(id)s', id=value) }}</p>")
+    with app.test_request_context():
+        assert template.render(value="<b>") == (
+            '<p title="Vous n&#39;avez aucun dossier.">Référence de la demande : &lt;b&gt;</p>')
+
+
+def test_lang__changed__within_the_same_request_and_forced_for_a_while(app):
+    with app.test_request_context():
+        assert _("Oui") == "Oui"
+        set_lang("en")
+        assert _("Oui") == "Yes"
+        with in_lang("fr"):
+            assert _("Oui") == "Oui" and translations() is get_translations()
+        assert _("Oui") == "Yes" and translations() is get_translations()
+        set_lang("de")
+        assert _("Oui") == "Oui"
+
+
+def test_forgot__page_in_english__email_in_the_accounts_french(maria):
+    maria.logout()
+    maria.switch_language("en", "/mot-de-passe-oublie")
+    assert "Forgotten password" in maria.get("/mot-de-passe-oublie").get_data(as_text=True)
+    ask_link(maria)
+    (email,) = recent_emails()
+    assert email.subject == "Réinitialisation de votre mot de passe"
+    assert "Bonjour,\n\nUne demande de nouveau mot de passe" in email.body
 
 
 def test_pages__default__french(client):

@@ -12,7 +12,6 @@ from markupsafe import escape
 import storage
 from tests.definitions import ESSAI
 from tests.web.conftest import MARIA, Applicant
-from web.i18n.catalogue import CATALOGUE
 
 NUMBER = "G2100076952"
 GUNTER = {**MARIA, "email": "gunter@example.com", "given_names": "GÜNTER",
@@ -82,11 +81,14 @@ def test_link__any_mismatch__the_same_error_and_nothing_changes(app, registered,
         assert [d.number for d in storage.list_dossiers(first.id)] == [NUMBER]
 
 
+REFUSED = ("Votre dossier n'a pas été trouvé. Vérifiez le numéro de dossier et les "
+           "renseignements de votre profil, ou communiquez avec votre agente ou agent "
+           "d'aide à l'intégration.")
 EXPECTED_SUMMARY = " ".join(f"""
 <div class="error-summary" role="alert" tabindex="-1" autofocus
      aria-labelledby="error-summary-title">
   <h2 id="error-summary-title">Des réponses sont à corriger</h2>
-  <ul><li><a href="#f-number">{escape(CATALOGUE["err.link_refused"]["fr"])}</a></li></ul>
+  <ul><li><a href="#f-number">{escape(REFUSED)}</a></li></ul>
 </div>""".split()).replace("> <", "><")
 
 

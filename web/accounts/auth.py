@@ -12,7 +12,7 @@ from engine.model import LANGS
 from web.accounts import login_session, profile_form
 from web.accounts.credentials import MIN_LENGTH, attempt_login, password_error
 from web.accounts.current import account_id, account_name
-from web.i18n import current_lang, set_lang, t
+from web.i18n import N_, _, current_lang, set_lang
 from web.ui.fields import FieldView
 from web.ui.pages import current_page_url, safe_next, site_urls
 
@@ -39,8 +39,7 @@ def _log_in(account) -> None:
     session["name"] = profile_form.full_name(account.profile)
     if lang in LANGS and lang != account.lang:
         storage.set_lang(account.id, lang)
-    session["lang"] = lang if lang in LANGS else account.lang
-    set_lang(session["lang"])
+    set_lang(lang if lang in LANGS else account.lang)
 
 
 def password_errors(form) -> dict[str, str]:
@@ -50,7 +49,7 @@ def password_errors(form) -> dict[str, str]:
     if error:
         return {"password": error}
     if password != form.get("password_confirm", ""):
-        return {"password_confirm": "err.password_mismatch"}
+        return {"password_confirm": N_("Les deux mots de passe ne sont pas identiques.")}
     return {}
 
 
@@ -58,22 +57,25 @@ def _account_errors(form) -> dict[str, str]:
     errors = {}
     email = form.get("email", "").strip()
     if not email:
-        errors["email"] = "err.required"
+        errors["email"] = N_("Ce champ est obligatoire.")
     elif not EMAIL.match(email) or len(email) > 254:
-        errors["email"] = "err.email"
+        errors["email"] = N_("Entrez une adresse courriel valide, par exemple "
+                             "nom@exemple.com.")
     return errors | password_errors(form)
 
 
 def _account_views(email: str, errors: dict[str, str]) -> list[FieldView]:
-    def view(id_: str, type_: str, autocomplete: str, value: str = "") -> FieldView:
-        return FieldView(id=id_, type=type_, label=t(f"auth.{id_}"), value=value,
-                         error=t(errors[id_]) if id_ in errors else "",
-                         help=t(f"auth.{id_}.help") if id_ == "password" else "",
+    def view(id_: str, type_: str, label: str, autocomplete: str, value: str = "",
+             help_: str = "") -> FieldView:
+        return FieldView(id=id_, type=type_, label=label, value=value,
+                         error=_(errors[id_]) if id_ in errors else "", help=help_,
                          autocomplete=autocomplete, max_length=254)
 
-    return [view("email", "email", "email", email),
-            view("password", "password", "new-password"),
-            view("password_confirm", "password", "new-password")]
+    return [view("email", "email", _("Adresse courriel"), "email", email),
+            view("password", "password", _("Mot de passe"), "new-password",
+                 help_=_("Au moins 12 caractères. Une phrase de quelques mots est facile à "
+                         "retenir.")),
+            view("password_confirm", "password", _("Confirmez le mot de passe"), "new-password")]
 
 
 @bp.route("/inscription", methods=("GET", "POST"))
@@ -89,10 +91,11 @@ def register() -> ResponseReturnValue:
                     request.form["email"].strip(), storage.hash_password(request.form["password"]),
                     profile, lang=current_lang())
             except storage.EmailTaken:
-                errors["email"] = "err.email_taken"
+                errors["email"] = N_("Un compte existe déjà avec cette adresse courriel. "
+                                     "Connectez-vous.")
             else:
                 _log_in(account)
-                flash("flash.registered", "success")
+                flash(N_("Votre compte a été créé. Bienvenue !"), "success")
                 return redirect(url_for("dossiers.index"))
     account_views = _account_views(request.form.get("email", ""), errors)
     groups = profile_form.group_views(profile, errors)
@@ -128,7 +131,7 @@ def logout() -> ResponseReturnValue:
     lang = current_lang()
     login_session.end()
     session["lang"] = lang
-    flash("flash.logged_out", "success")
+    flash(N_("Vous êtes déconnecté."), "success")
     return redirect(url_for("auth.login"))
 
 
@@ -136,7 +139,6 @@ def logout() -> ResponseReturnValue:
 def switch_language() -> ResponseReturnValue:
     lang = request.form.get("lang")
     if lang in LANGS:
-        session["lang"] = lang
         set_lang(lang)
         if "account_id" in session:
             storage.set_lang(account_id(), lang)

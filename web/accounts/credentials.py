@@ -26,6 +26,7 @@ from flask import request
 
 import storage
 from web.http.limits import Refusal, limits
+from web.i18n import N_
 
 MIN_LENGTH = 12
 COMMON_PASSWORDS = Path(__file__).parents[1] / "data" / "common-passwords.txt.gz"
@@ -39,11 +40,12 @@ def common_passwords() -> frozenset[str]:
 
 
 def password_error(password: str) -> str | None:
-    """The catalogue key of what is wrong with a new password, or None."""
+    """What is wrong with a new password (a msgid: translated where shown), or None."""
     if len(password) < MIN_LENGTH:
-        return "err.password_short"
+        return N_("Le mot de passe doit contenir au moins 12 caractères.")
     if password.strip().lower() in common_passwords():
-        return "err.password_common"
+        return N_("Ce mot de passe est trop courant : il fait partie des premiers essayés par "
+                  "les pirates. Choisissez-en un autre, par exemple une phrase de quelques mots.")
     return None
 
 

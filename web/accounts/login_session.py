@@ -44,6 +44,7 @@ from flask import Flask, Response, current_app, flash, g, redirect, request, ses
 from flask.typing import ResponseReturnValue
 
 import storage
+from web.i18n import N_
 from web.ui.pages import is_htmx, safe_next
 
 log = logging.getLogger("guichet.web")
@@ -207,11 +208,16 @@ def _expire(idle: int) -> ResponseReturnValue:
     _end_sid()
     _clear({"kept": outcome} if isinstance(outcome, dict) else None)
     if outcome == "saved":
-        flash("flash.session_expired_saved", "warning")
+        flash(N_("Votre session a expiré après une période d'inactivité. Vos réponses ont été "
+                 "enregistrées comme brouillon : connectez-vous de nouveau pour les retrouver."),
+              "warning")
     elif outcome:
-        flash("flash.session_expired_kept", "warning")
+        flash(N_("Votre session a expiré après une période d'inactivité. Vos réponses sont "
+                 "conservées : connectez-vous de nouveau pour les retrouver et les enregistrer."),
+              "warning")
     else:
-        flash("flash.session_expired", "warning")
+        flash(N_("Votre session a expiré après une période d'inactivité. Connectez-vous de "
+                 "nouveau pour continuer."), "warning")
     log.info("session expired", extra={"event": "session_expired",
                                        "rescued": outcome is not None})
     return to_login(next_url)

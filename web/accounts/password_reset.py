@@ -24,7 +24,7 @@ from flask.typing import ResponseReturnValue
 import storage
 from web.accounts.auth import EMAIL, password_errors
 from web.http.limits import limits
-from web.i18n import t, t_in
+from web.i18n import N_, _, in_lang
 from web.ui.fields import FieldView
 
 bp = Blueprint("password", __name__)
@@ -34,17 +34,18 @@ PRIVATE = {"Referrer-Policy": "same-origin", "Cache-Control": "no-store"}
 
 
 def _email_field(value: str, error: str | None) -> FieldView:
-    return FieldView(id="email", type="email", label=t("auth.email"), value=value,
-                     error=t(error) if error else "", autocomplete="email", max_length=254)
+    return FieldView(id="email", type="email", label=_("Adresse courriel"), value=value,
+                     error=_(error) if error else "", autocomplete="email", max_length=254)
 
 
 def _password_fields(errors: dict[str, str]) -> list[FieldView]:
-    return [FieldView(id=name, type="password", label=t(label),
-                      help=t("auth.password.help") if name == "password" else "",
-                      error=t(errors[name]) if name in errors else "",
+    help_ = _("Au moins 12 caractères. Une phrase de quelques mots est facile à retenir.")
+    return [FieldView(id=name, type="password", label=label,
+                      help=help_ if name == "password" else "",
+                      error=_(errors[name]) if name in errors else "",
                       autocomplete="new-password", max_length=200)
-            for name, label in (("password", "reset.password"),
-                                ("password_confirm", "auth.password_confirm"))]
+            for name, label in (("password", _("Nouveau mot de passe")),
+                                ("password_confirm", _("Confirmez le mot de passe")))]
 
 
 def _reset_url(token: str) -> str:
@@ -59,10 +60,19 @@ def _send_link(email: str) -> None:
     started = storage.start_password_reset(email)
     if started is None:
         return
-    lang = started.account.lang
-    storage.queue_email(started.account.email, t_in(lang, "reset.email.subject"),
-                        t_in(lang, "reset.email.body", url=_reset_url(started.token),
-                             site=t_in(lang, "app.name")))
+    with in_lang(started.account.lang):
+        subject = _("Réinitialisation de votre mot de passe")
+        body = _("Bonjour,\n\n"
+                 "Une demande de nouveau mot de passe a été faite pour votre compte du "
+                 "%(site)s.\n"
+                 "Pour choisir un nouveau mot de passe, ouvrez ce lien dans l'heure qui suit "
+                 "(il ne fonctionne qu'une fois) :\n\n"
+                 "%(url)s\n\n"
+                 "Si vous n'avez rien demandé, ignorez ce courriel : votre mot de passe reste "
+                 "le même.\n\n"
+                 "Veuillez recevoir nos meilleures salutations.",
+                 url=_reset_url(started.token), site=_("Guichet des services en ligne"))
+    storage.queue_email(started.account.email, subject, body)
 
 
 @bp.route("/mot-de-passe-oublie", methods=("GET", "POST"))
@@ -71,9 +81,9 @@ def forgot() -> ResponseReturnValue:
     error = refusal = None
     if request.method == "POST":
         if not email:
-            error = "err.required"
+            error = N_("Ce champ est obligatoire.")
         elif not EMAIL.match(email) or len(email) > 254:
-            error = "err.email"
+            error = N_("Entrez une adresse courriel valide, par exemple nom@exemple.com.")
         else:
             refusal = limits().hit("password_reset", f"ip:{request.remote_addr}",
                                    f"email:{email.lower()}")
@@ -105,7 +115,8 @@ def reset(token: str) -> ResponseReturnValue:
                 storage.reset_password(token, storage.hash_password(request.form["password"]))
             except storage.ResetRefused:  # used by a concurrent request meanwhile
                 return render_template("password/invalid.html"), 410, PRIVATE
-            flash("flash.password_changed", "success")
+            flash(N_("Votre mot de passe a été changé. Connectez-vous avec le nouveau mot de "
+                     "passe."), "success")
             return redirect(url_for("auth.login"))
     return (render_template("password/reset.html", fields=_password_fields(errors),
                             token=token), 422 if errors else 200, PRIVATE)

@@ -8,6 +8,7 @@ from flask.typing import ResponseReturnValue
 import storage
 from web.accounts import profile_form
 from web.accounts.current import account_id, current_account, login_required
+from web.i18n import N_
 
 bp = Blueprint("profile", __name__, url_prefix="/profil")
 
@@ -31,7 +32,7 @@ def edit() -> ResponseReturnValue:
         if not errors:
             updated = storage.update_profile(account_id(), profile)
             session["name"] = profile_form.full_name(updated.profile)
-            flash("flash.profile_saved", "success")
+            flash(N_("Votre profil a été enregistré."), "success")
             return redirect(url_for("profile.show"))
     return render_template("profile/edit.html", account=account,
                            groups=profile_form.group_views(profile, errors),

@@ -15,18 +15,18 @@ from datetime import date
 from typing import Any
 
 from engine.profile import DATE, PROFILE, ProfileField, ProfileLayout, ShownGroup
-from web.i18n import current_lang, t, tx
+from web.i18n import N_, _, current_lang, localize
 from web.ui.fields import FieldView, simple_choices
 
 # the fields the profile form asks, in the schema's order (not the account's email)
 FORM_FIELDS: tuple[ProfileField, ...] = PROFILE.stored()
 # what must match an existing dossier to link it (shown read-only, from the profile)
-LINK_IDENTITY = PROFILE.identity
+LINK_IDENTITY = tuple(shown.field.key for shown in PROFILE.identity)
 
 
 def group_title(g: ShownGroup) -> str:
     """"Téléphone – Domicile": the group's heading and subtitle, in the current language."""
-    return f"{tx(g.heading)} – {tx(g.subtitle)}" if g.subtitle else tx(g.heading)
+    return f"{localize(g.heading)} – {localize(g.subtitle)}" if g.subtitle else localize(g.heading)
 
 
 def read_profile(form: Mapping[str, str]) -> dict[str, str]:
@@ -36,18 +36,18 @@ def read_profile(form: Mapping[str, str]) -> dict[str, str]:
 
 
 def profile_errors(profile: Mapping[str, str], today: date) -> dict[str, str]:
-    """Field key -> message key in the catalogue, by the schema's rules: required
+    """Field key -> message (its msgid: translated where shown), by the schema's rules: required
     fields filled, a choice among its options, a date as YYYY-MM-DD (before `today`
     when the schema says `past`: the birth date, the only date of the profile)."""
     errors: dict[str, str] = {}
     for f in FORM_FIELDS:
         value = profile.get(f.key)
         if f.required and not value:
-            errors[f.key] = "err.required"
+            errors[f.key] = N_("Ce champ est obligatoire.")
         elif value and f.options and value not in f.values:
-            errors[f.key] = "err.option"
+            errors[f.key] = N_("Choisissez une réponse proposée dans la liste.")
         elif value and f.kind == "date" and not _good_date(value, today if f.past else None):
-            errors[f.key] = "err.birth_date"
+            errors[f.key] = N_("Entrez une date de naissance passée, au format AAAA-MM-JJ.")
     return errors
 
 
@@ -69,9 +69,9 @@ def field_view(f: ProfileField, profile: Mapping[str, Any], errors: Mapping[str,
     kind = {"choice": "select"}.get(f.kind, f.kind)
     choices = ()
     if kind == "select":
-        choices = simple_choices(((o.value, tx(o.label)) for o in f.options), value)
-    return FieldView(id=f.key, type=kind, label=tx(f.label), required=f.required,
-                     error=t(errors[f.key]) if f.key in errors else "", value=value,
+        choices = simple_choices(((o.value, localize(o.label)) for o in f.options), value)
+    return FieldView(id=f.key, type=kind, label=localize(f.label), required=f.required,
+                     error=_(errors[f.key]) if f.key in errors else "", value=value,
                      choices=choices, autocomplete=f.autocomplete,
                      max_length=f.max_length)
 
@@ -92,7 +92,7 @@ def group_views(profile: Mapping[str, Any], errors: Mapping[str, str]
 def items(profile: Mapping[str, Any], keys: tuple[str, ...]) -> list[tuple[str, str]]:
     """(generic label, value as read) of some profile fields, in the order asked."""
     fields = [PROFILE.fields[k] for k in keys]
-    return [(tx(f.label), f.display(profile.get(f.key), current_lang())) for f in fields]
+    return [(localize(f.label), f.display(profile.get(f.key), current_lang())) for f in fields]
 
 
 def summary(profile: Mapping[str, Any], email: str, layout: ProfileLayout = PROFILE.layout
@@ -100,7 +100,7 @@ def summary(profile: Mapping[str, Any], email: str, layout: ProfileLayout = PROF
     """(group title, [(label, value)]) for read-only display: the profile page (every
     field, generic labels) or a dossier type's wizard step 1 (its `profile:` block)."""
     shown = {**profile, "email": email}
-    return [(group_title(g), [(tx(s.label), s.field.display(shown.get(s.field.key),
+    return [(group_title(g), [(localize(s.label), s.field.display(shown.get(s.field.key),
                                                               current_lang()))
                               for s in g.fields])
             for g in layout.groups]

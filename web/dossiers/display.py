@@ -8,7 +8,7 @@ from typing import Any
 
 from engine import CompiledDefinition, Registry
 from engine.workflow import is_editable, state_label
-from web.i18n import fmt_date, tx
+from web.i18n import fmt_date, localize
 
 
 @dataclass(frozen=True)
@@ -46,8 +46,8 @@ def dossier_row(reg: Registry, d: Any) -> DossierRow:
         return DossierRow(d.number, d.type_id, fmt_date(d.submitted_at), d.status,
                           _deadline(d.deadline), False)
     definition = compiled.definition
-    return DossierRow(d.number, tx(definition.title), fmt_date(d.submitted_at),
-                      tx(state_label(definition, d.status)), _deadline(d.deadline),
+    return DossierRow(d.number, localize(definition.title), fmt_date(d.submitted_at),
+                      localize(state_label(definition, d.status)), _deadline(d.deadline),
                       is_editable(definition, d.status))
 
 
@@ -56,7 +56,7 @@ def dossier_header(compiled: CompiledDefinition, d: Any, name: str) -> DossierHe
     submitted: datetime | None = d.submitted_at
     return DossierHeader(
         name=name, number=d.number,
-        status=tx(state_label(definition, d.status)), deadline=_deadline(d.deadline),
-        editable=is_editable(definition, d.status), type_title=tx(definition.title),
-        description=tx(definition.description) or tx(definition.title),
-        intro=tx(definition.intro), submitted_at=fmt_date(submitted))
+        status=localize(state_label(definition, d.status)), deadline=_deadline(d.deadline),
+        editable=is_editable(definition, d.status), type_title=localize(definition.title),
+        description=localize(definition.description) or localize(definition.title),
+        intro=localize(definition.intro), submitted_at=fmt_date(submitted))

@@ -6,11 +6,11 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 import storage
-from web.accounts import profile_form
+from engine.profile import PROFILE
 from web.accounts.current import account_id, current_account, login_required
 from web.dossiers.display import dossier_row
 from web.http.limits import limits
-from web.i18n import t, tx
+from web.i18n import N_, _, current_lang, localize
 from web.registry import registry
 from web.ui.fields import FieldView, simple_choices
 
@@ -19,17 +19,19 @@ bp = Blueprint("dossiers", __name__, url_prefix="/dossiers")
 MODES = ("new", "linked")
 
 
-def _type_field(type_id: str, errors: dict[str, str], label: str = "create.type"
-                ) -> FieldView:
-    types = [(c.id, tx(c.definition.title)) for c in registry()]
-    return FieldView(id="type_id", type="select", label=t(label),
+def _type_field(type_id: str, errors: dict[str, str], label: str) -> FieldView:
+    types = [(c.id, localize(c.definition.title)) for c in registry()]
+    return FieldView(id="type_id", type="select", label=label,
                      choices=simple_choices(types, type_id),
-                     error=t(errors["type_id"]) if "type_id" in errors else "", value=type_id)
+                     error=_(errors["type_id"]) if "type_id" in errors else "", value=type_id)
 
 
 def _mode_field(mode: str) -> FieldView:
-    return FieldView(id="mode", type="radio", label=t("create.mode"),
-                     choices=simple_choices(((m, t(f"create.mode.{m}")) for m in MODES), mode))
+    labels = {"new": _("Créer un nouveau dossier"),
+              "linked": _("Créer un dossier lié à une demande de parcours en cours de "
+                          "traitement au Ministère")}
+    return FieldView(id="mode", type="radio", label=_("Nouveau dossier ou dossier existant"),
+                     choices=simple_choices(((m, labels[m]) for m in MODES), mode))
 
 
 @bp.get("/")
@@ -49,19 +51,19 @@ def create() -> ResponseReturnValue:
     refusals: list[str] = []
     if request.method == "POST":
         if registry().get(type_id) is None:
-            errors["type_id"] = "err.type"
+            errors["type_id"] = N_("Sélectionnez le type de dossier à créer.")
         elif mode == "linked":
             return redirect(url_for("dossiers.link", type_id=type_id))
         else:
             try:
                 dossier = storage.create_dossier(registry(), account_id(), type_id)
             except storage.NotEligible as exc:
-                refusals = [tx(m) for m in exc.messages]
+                refusals = [localize(m) for m in exc.messages]
             else:
-                flash("flash.created", "success")
+                flash(N_("Votre dossier a été créé."), "success")
                 return redirect(url_for("forms.dossier", number=dossier.number))
-    return render_template("dossiers/create.html", fields=[_type_field(type_id, errors),
-                                                           _mode_field(mode)],
+    type_field = _type_field(type_id, errors, _("Type de dossier à créer"))
+    return render_template("dossiers/create.html", fields=[type_field, _mode_field(mode)],
                            refusals=refusals), (422 if errors or refusals else 200)
 
 
@@ -80,9 +82,9 @@ def link() -> ResponseReturnValue:
     refusal = None
     if request.method == "POST":
         if registry().get(type_id) is None:
-            errors["type_id"] = "err.type_search"
+            errors["type_id"] = N_("Sélectionnez le type de demande à rechercher.")
         if not number:
-            errors["number"] = "err.required"
+            errors["number"] = N_("Ce champ est obligatoire.")
         if not errors:
             refusal = limits().hit("link", f"account:{account_id()}",
                                    f"ip:{request.remote_addr}")
@@ -90,22 +92,28 @@ def link() -> ResponseReturnValue:
             try:
                 dossier = storage.link_existing(account_id(), type_id, number)
             except storage.LinkRefused:
-                errors["number"] = "err.link_refused"
+                errors["number"] = N_(
+                    "Votre dossier n'a pas été trouvé. Vérifiez le numéro de dossier et les "
+                    "renseignements de votre profil, ou communiquez avec votre agente ou agent "
+                    "d'aide à l'intégration.")
             else:
-                flash("flash.linked", "success")
+                flash(N_("Votre dossier a été identifié avec succès."), "success")
                 return redirect(url_for("forms.dossier", number=dossier.number))
-    number_field = FieldView(id="number", type="text", label=t("link.number"), value=number,
-                             error=t(errors["number"]) if "number" in errors else "",
+    number_field = FieldView(id="number", type="text", label=_("Numéro de dossier"), value=number,
+                             error=_(errors["number"]) if "number" in errors else "",
                              autocomplete="off", max_length=40)
     status = 429 if refusal else 422 if errors else 200
     return render_template("dossiers/link.html",
-                           fields=[_type_field(type_id, errors, "link.type"), number_field],
+                           fields=[_type_field(type_id, errors,
+                                               _("Sélectionnez le type de demande à rechercher")),
+                                   number_field],
                            identity=_identity(), refusal=refusal), status
 
 
 def _identity() -> list[tuple[str, str]]:
-    """The profile fields that must match (the profile schema's `identity`), labelled
-    as the guide shows them (Prénom, Nom, Sexe, Date de naissance), read-only."""
-    keys = profile_form.LINK_IDENTITY
-    shown = profile_form.items(current_account().profile, keys)
-    return [(t(f"link.{key}"), value) for key, (_, value) in zip(keys, shown, strict=True)]
+    """The profile fields that must match (the profile schema's `identity`), under the
+    guide's short labels there (Prénom, Nom, Sexe, Date de naissance), read-only."""
+    profile = current_account().profile
+    return [(localize(shown.label), shown.field.display(profile.get(shown.field.key),
+                                                        current_lang()))
+            for shown in PROFILE.identity]

@@ -13,41 +13,41 @@ from typing import Any
 from engine.compile import DEFAULT_MAX_LENGTH, CompiledDefinition
 from engine.model import Field, Section
 from engine.validate import offered_options, visible_fields
-from web.i18n import t, tx
+from web.i18n import _, localize
 from web.ui.fields import Choice, FieldView, GridRow, display_value, ticked
 
 
 def _grid(f: Field, value: Any) -> tuple[tuple[Choice, ...], tuple[GridRow, ...]]:
     on = ticked(value)
-    columns = tuple(Choice(c.value, tx(c.label)) for c in f.columns)
+    columns = tuple(Choice(c.value, localize(c.label)) for c in f.columns)
     rows = []
     for r in f.rows:
         cells = tuple(
-            Choice(f"{c.value}_{r.value}", f"{tx(c.label)} {tx(r.label)}",
+            Choice(f"{c.value}_{r.value}", f"{localize(c.label)} {localize(r.label)}",
                    f"{c.value}_{r.value}" in on)
             for c in f.columns
         )
-        rows.append(GridRow(r.value, tx(r.label), cells))
+        rows.append(GridRow(r.value, localize(r.label), cells))
     return columns, tuple(rows)
 
 
 def engine_field_view(compiled: CompiledDefinition, f: Field, value: Any,
                       cleaned: Mapping[str, Any], error: str = "") -> FieldView:
     """One definition question, with the options its conditions offer for these answers."""
-    common = dict(id=f.id, type=f.type, label=tx(f.label), required=f.required,
-                  help=tx(f.help), error=error, autocomplete=f.autocomplete,
+    common = dict(id=f.id, type=f.type, label=localize(f.label), required=f.required,
+                  help=localize(f.help), error=error, autocomplete=f.autocomplete,
                   max_length=f.max_length or DEFAULT_MAX_LENGTH.get(f.type))
     if f.type == "grid":
         columns, rows = _grid(f, value)
         return FieldView(**common, columns=columns, rows=rows)
     if f.type == "yesno":
         current = display_value(value)
-        choices = (Choice("true", t("yes"), current == "true"),
-                   Choice("false", t("no"), current == "false"))
+        choices = (Choice("true", _("Oui"), current == "true"),
+                   Choice("false", _("Non"), current == "false"))
         return FieldView(**common, value=current, choices=choices)
     if f.type in ("select", "radio", "checkboxes"):
         on = ticked(value) if f.type == "checkboxes" else {display_value(value)}
-        choices = tuple(Choice(o.value, tx(o.label), o.value in on)
+        choices = tuple(Choice(o.value, localize(o.label), o.value in on)
                         for o in offered_options(compiled, f, cleaned))
         return FieldView(**common, value=display_value(value), choices=choices)
     return FieldView(**common, value=display_value(value))

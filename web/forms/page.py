@@ -21,7 +21,7 @@ from engine.workflow import applicant_transitions, guard_failures
 from web.accounts.current import account_id, account_name
 from web.dossiers.display import DossierHeader, dossier_header
 from web.forms.fields import section_field_views
-from web.i18n import current_lang, tx
+from web.i18n import current_lang, localize
 from web.registry import registry
 from web.ui.fields import FieldView
 
@@ -106,7 +106,7 @@ def merged(stored: Mapping[str, Any], section: Section, posted: Mapping[str, Any
 
 
 def nav(compiled: CompiledDefinition, cleaned: Mapping[str, Any], current: str) -> list[NavItem]:
-    return [NavItem(s.id, tx(s.title),
+    return [NavItem(s.id, localize(s.title),
                     section_status(compiled, s.id, cleaned) is SectionStatus.VALID,
                     s.id == current)
             for s in compiled.definition.sections]
@@ -121,9 +121,9 @@ def section_page(compiled: CompiledDefinition, dossier: Any, section: Section,
     if show_errors:
         for e in validate_section(compiled, section.id, cleaned):
             if e.field:
-                by_field.setdefault(e.field, []).append(tx(e.message))
+                by_field.setdefault(e.field, []).append(localize(e.message))
             else:
-                section_errors.append(tx(e.message))
+                section_errors.append(localize(e.message))
     errors = {k: " ".join(v) for k, v in by_field.items()}
     fields = section_field_views(compiled, section, answers, cleaned, errors)
     shown = {f.id for f in fields}
@@ -160,4 +160,4 @@ def submit_blockers(compiled: CompiledDefinition, dossier: Any) -> list[SummaryI
 
 
 def failures_summary(failures: list[Any]) -> list[SummaryItem]:
-    return [SummaryItem(tx(f.message), section=f.section) for f in failures]
+    return [SummaryItem(localize(f.message), section=f.section) for f in failures]

@@ -29,7 +29,7 @@ from web.forms.page import (
 from web.forms.page_cache import page_cache
 from web.forms.saving import AnswersTooBig, posted_version, save_posted
 from web.http.csrf import marking_csrf
-from web.i18n import current_lang, tx
+from web.i18n import N_, current_lang, localize
 from web.inbox.messages import unread_messages
 from web.ui.pages import is_htmx, page_url
 
@@ -49,7 +49,7 @@ def dossier(number: str) -> ResponseReturnValue:
 
 def _full_page(page: SectionPage, **context: Any) -> str:
     content = Markup(render_template(CONTENT, page=page, **context))
-    title = f"{tx(page.section.title)} – {page.header.number}"
+    title = f"{localize(page.section.title)} – {page.header.number}"
     return render_template(PAGE, title=title, content=content)
 
 
@@ -99,7 +99,9 @@ def section(number: str, section_id: str) -> ResponseReturnValue:
     sec = section_of(compiled, section_id)
     answers = dossier.answers
     if kept:
-        flash("flash.answers_kept", "warning")
+        flash(N_("Voici les réponses que vous aviez saisies avant l'expiration de votre "
+                 "session. Elles ne sont pas encore enregistrées : vérifiez-les, puis "
+                 "enregistrez."), "warning")
         answers = merged(dossier.answers, sec, kept)
     page = section_page(compiled, dossier, sec, answers, dossier.version,
                         show_errors=bool(request.args.get("verifier")))
@@ -148,13 +150,14 @@ def save(number: str, section_id: str) -> ResponseReturnValue:
     try:
         saved = save_posted(compiled, account_id(), dossier, sec, posted, posted_version())
     except AnswersTooBig:  # never stored, not even in a draft
-        flash("flash.too_long", "error")
+        flash(N_("Vos réponses n'ont pas été enregistrées : certaines sont plus longues que "
+                 "permis. Corrigez-les, puis enregistrez."), "error")
         page_url(here)
         page = section_page(compiled, dossier, sec, merged(dossier.answers, sec, posted),
                             posted_version(), show_errors=True)
         return _respond(page, FRAGMENT, 422)
     except storage.Locked:
-        flash("flash.locked", "error")
+        flash(N_("Ce dossier a été soumis : il ne peut plus être modifié."), "error")
         return redirect(here)
     except storage.Conflict as conflict:
         page = section_page(compiled, dossier, sec, merged(conflict.theirs, sec, posted),
@@ -164,9 +167,10 @@ def save(number: str, section_id: str) -> ResponseReturnValue:
         return _respond(page, FRAGMENT, 409, conflict=theirs)
     status = section_status(compiled, section_id, clean(compiled, saved.answers))
     if status is SectionStatus.VALID:
-        flash("flash.saved", "success")
+        flash(N_("Vos réponses ont été enregistrées."), "success")
         return redirect(here)
-    flash("flash.saved_with_errors", "warning")
+    flash(N_("Vos réponses ont été enregistrées, mais certaines sont à corriger avant de "
+             "soumettre."), "warning")
     return redirect(url_for("forms.section", number=number, section_id=section_id,
                             verifier=1))
 

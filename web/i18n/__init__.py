@@ -1,79 +1,187 @@
-"""The applicant's language (French by default) and the translation helpers of templates.
+"""The applicant's language (French by default) and the portal's own texts in it.
 
-The language comes from the session (the switch on every page), else from the
-account, else French. Labels come from the definition (engine `Text`) or from the
-catalogue in `web/translations.py`.
+Two kinds of text:
+
+- a dossier definition's texts (engine `Text`, `{fr, en}` in the YAML), written by
+  designers: `localize(text)` (`| localize` in templates) picks the current language;
+- the portal's own texts: gettext catalogues through Flask-Babel, in
+  `web/i18n/translations/<lang>/LC_MESSAGES/messages.po` (compiled to `.mo`).
+  Templates call `_("...")` and `ngettext(...)`, Python calls `_("...")`.
+
+The msgid is the French text. French is the portal's first language, the text a
+reader of the code and a translator expect to see, and gettext's idiom (the source
+text is the key: nothing to invent, no key that drifts from its text). The French
+catalogue still lists every msgid (its msgstr is the msgid unless a wording is
+overridden there), so a missing or untranslated text is caught the same way in both
+languages (tests/web/test_i18n.py). The one French word with two English
+translations carries a context (`pgettext`). Placeholders are `%(name)s`; plurals
+use `ngettext` (French: 0 and 1 are singular).
+
+A text kept to be translated later (an error of a form, a flashed notice: they may
+be shown in another request, after the language changed) is stored as its msgid,
+marked `N_("...")` for extraction, and translated where it is shown: `_(message)`.
+
+The language is the session's (`lang`: the switch on every page, or the account's
+language copied at login), else French; `set_lang` changes it within the request.
+An email goes out in the account's language: `with in_lang(account.lang): _(...)`.
+Dates keep their one format in both languages (`fmt_date`).
+
+Templates ask for dozens of texts per page: their `_` (`_install_jinja`) goes
+straight to Flask-Babel's translations for the request, through public APIs only
+(Flask-Babel's `get_translations`, Jinja's i18n extension).
+
+Translator's workflow: README.md, "Translations" (`scripts/translations`).
 """
 
 from __future__ import annotations
 
-from contextvars import ContextVar
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
-from flask import Flask, session
+from babel.support import NullTranslations
+from flask import Flask, has_request_context, session
+from flask_babel import (
+    Babel,
+    force_locale,
+    get_locale,
+    get_translations,
+    ngettext,
+    pgettext,
+    refresh,
+)
+from jinja2 import pass_eval_context
+from jinja2.nodes import EvalContext
+from markupsafe import escape
 
+import storage
 from engine.model import LANGS, Text
-from web.i18n.catalogue import CATALOGUE
+
+__all__ = ["DEFAULT_LANG", "TRANSLATIONS", "N_", "_", "current_lang", "fmt_date", "in_lang",
+           "init_app", "localize", "ngettext", "pgettext", "set_lang", "translations"]
 
 DEFAULT_LANG = "fr"
-# Set at the start of every request (before anything may render a page): a context
-# variable, because templates ask for it dozens of times per page.
-_lang: ContextVar[str] = ContextVar("guichet_lang", default=DEFAULT_LANG)
+TRANSLATIONS = Path(__file__).parent / "translations"
 
 
-def current_lang() -> str:
-    return _lang.get()
+def N_(msgid: str) -> str:
+    """Mark a msgid for extraction without translating it: for a text stored now and
+    translated where it is shown (`_(stored)`), in that request's language."""
+    return msgid
 
 
-def set_lang(lang: str) -> None:
-    _lang.set(lang if lang in LANGS else DEFAULT_LANG)
-
-
-def pick_lang() -> str:
-    """The session's choice (the switch, or the account's language copied at login)."""
+def _session_lang() -> str:
+    """Flask-Babel's locale selector, asked once per request (then cached)."""
+    if not has_request_context():
+        return DEFAULT_LANG
     lang = session.get("lang")
     return lang if lang in LANGS else DEFAULT_LANG
 
 
-def t(key: str, **params: Any) -> str:
-    """The catalogue's text for `key` in the current language, with `{params}` filled."""
-    text = CATALOGUE[key][current_lang()]
-    return text.format(**params) if params else text
+def translations() -> NullTranslations:
+    """This request's translations: Flask-Babel's `get_translations()`, which picks the
+    locale once per request and keeps each locale's catalogue loaded."""
+    return get_translations()
 
 
-def t_in(lang: str, key: str, **params: Any) -> str:
-    """The catalogue's text in a given language: an email goes out in the account's
+def _(msgid: str, **variables: Any) -> str:
+    """Flask-Babel's `gettext`: the msgid in the current language, `%(name)s` filled."""
+    text = translations().ugettext(msgid)
+    return text % variables if variables else text
+
+
+def current_lang() -> str:
+    """The current language, "fr" or "en" (the session's; French outside a request)."""
+    locale = get_locale()
+    return locale.language if locale is not None else DEFAULT_LANG
+
+
+def set_lang(lang: str) -> None:
+    """The session's language from now on, this request's texts included (the switch;
+    the account's language at login)."""
+    session["lang"] = lang if lang in LANGS else DEFAULT_LANG
+    refresh()
+
+
+@contextmanager
+def in_lang(lang: str) -> Iterator[None]:
+    """Texts in a given language for a while: an email goes out in the account's
     language, whatever the language of the page that caused it."""
-    text = CATALOGUE[key][lang if lang in LANGS else DEFAULT_LANG]
-    return text.format(**params) if params else text
+    with force_locale(lang if lang in LANGS else DEFAULT_LANG):
+        yield
 
 
-def tx(text: Text | None) -> str:
+def localize(text: Text | None) -> str:
     """A definition's text (engine Text) in the current language."""
     return text.get(current_lang()) if text is not None else ""
 
 
 def fmt_date(value: date | datetime | None) -> str:
+    """A date as YYYY-MM-DD; an instant as local "YYYY-MM-DD HH:MM" in the service's zone
+    (America/Toronto), as the guide shows a submission's date and time; "" for None."""
     if value is None:
         return ""
     if isinstance(value, datetime):
-        import storage
-
         return storage.clock.local(value).strftime("%Y-%m-%d %H:%M")
     return value.isoformat()
 
 
+def _html(eval_ctx: EvalContext, text: str, variables: dict[str, Any]) -> str:
+    """Jinja's newstyle contract: always a format string (`%%` for a %), values escaped
+    by Markup's `%` when the template autoescapes. One difference: the translation is
+    escaped too, like any other text (newstyle gettext marks it safe HTML), so a quote
+    in a translation cannot end an attribute."""
+    return (escape(text) if eval_ctx.autoescape else text) % variables
+
+
+@pass_eval_context
+def _jinja_gettext(eval_ctx: EvalContext, msgid: str, **variables: Any) -> str:
+    return _html(eval_ctx, translations().ugettext(msgid), variables)
+
+
+@pass_eval_context
+def _jinja_ngettext(eval_ctx: EvalContext, singular: str, plural: str, num: int,
+                    **variables: Any) -> str:
+    variables.setdefault("num", num)
+    return _html(eval_ctx, translations().ungettext(singular, plural, num), variables)
+
+
+@pass_eval_context
+def _jinja_pgettext(eval_ctx: EvalContext, context: str, msgid: str, **variables: Any) -> str:
+    return _html(eval_ctx, translations().upgettext(context, msgid), variables)
+
+
+@pass_eval_context
+def _jinja_npgettext(eval_ctx: EvalContext, context: str, singular: str, plural: str,
+                     num: int, **variables: Any) -> str:
+    variables.setdefault("num", num)
+    return _html(eval_ctx, translations().unpgettext(context, singular, plural, num),
+                 variables)
+
+
+def _install_jinja(app: Flask) -> None:
+    """Jinja's i18n extension (`{% trans %}`), newstyle: `_("... %(n)s", n=x)`, `ngettext`.
+
+    Its gettext functions (as Flask-Babel installs them) are replaced by direct ones
+    with the same contract (`_html`): they skip two calls through the template context
+    per text, and read the translations through `translations()`."""
+    env = app.jinja_env
+    env.add_extension("jinja2.ext.i18n")
+    env.newstyle_gettext = True  # type: ignore[attr-defined]
+    env.globals.update(_=_jinja_gettext, gettext=_jinja_gettext, ngettext=_jinja_ngettext,
+                       pgettext=_jinja_pgettext, npgettext=_jinja_npgettext)
+
+
 def init_app(app: Flask) -> None:
-    """Call before any extension that may refuse a request (CSRF), so its page is in the
-    applicant's language too."""
-
-    @app.before_request
-    def _language() -> None:
-        set_lang(pick_lang())
-
-    app.jinja_env.globals.update(t=t, tx=tx, langs=LANGS)
-    app.jinja_env.filters.update(datefmt=fmt_date, tx=tx)
+    """Flask-Babel with the session's language; Jinja's `_`, `ngettext`, `localize`."""
+    Babel(configure_jinja=False).init_app(
+        app, default_locale=DEFAULT_LANG, default_translation_directories=str(TRANSLATIONS),
+        locale_selector=_session_lang)
+    _install_jinja(app)
+    app.jinja_env.globals.update(localize=localize, langs=LANGS)
+    app.jinja_env.filters.update(datefmt=fmt_date, localize=localize)
 
     @app.context_processor
     def _lang() -> dict[str, Any]:

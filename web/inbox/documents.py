@@ -15,6 +15,7 @@ from flask.typing import ResponseReturnValue
 
 import storage
 from web.accounts.current import account_id, login_required
+from web.i18n import N_
 from web.ui.pages import render_page
 
 bp = Blueprint("documents", __name__, url_prefix="/documents")
@@ -38,7 +39,8 @@ def download(document_id: int) -> ResponseReturnValue:
     document is another account's). Never cached: it holds personal information."""
     document, content = storage.get_document(account_id(), document_id)
     if content is None:
-        flash("flash.document_pending", "warning")
+        flash(N_("Ce document est en préparation. Réessayez dans quelques instants."),
+              "warning")
         return redirect(url_for("documents.index"))
     response = send_file(io.BytesIO(content), mimetype=document.content_type,
                          as_attachment=True, download_name=document.filename,
