@@ -1,7 +1,7 @@
 """The applicant portal: a Flask app whose pages are generated from the dossier definitions.
 
-`create_app` follows Flask's tutorial (flaskr): configuration, extensions and one
-blueprint per area. Each view runs inside one database session, opened around the
+`create_app` follows Flask's tutorial (flaskr): configuration (web/config.py),
+extensions and one blueprint per area. Each view runs inside one database session, opened around the
 dispatch itself so that a failing commit reaches the error handlers like any error.
 """
 
@@ -18,7 +18,7 @@ from flask_htmx import HTMX
 
 import storage
 from engine import load_registry
-from web import forms, i18n
+from web import config, forms, i18n
 from web.accounts import auth, login_session, password_reset, profile
 from web.dossiers import views
 from web.forms import page_cache, saving
@@ -61,34 +61,22 @@ def _secret_key(instance_path: str) -> str:
         return f.read().strip()
 
 
-def _configure(app: Flask, test_config: Mapping[str, Any] | None) -> None:
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the portal: configuration (web/config.py: defaults, then the environment,
+    then `test_config`), database, registry of dossier types, extensions and
+    blueprints. Raises config.ConfigError for a setting that cannot be used,
+    engine.DefinitionError for a wrong definition."""
+    settings = config.load(test_config)
+    app = GuichetFlask(__name__, instance_relative_config=True,
+                       instance_path=settings["INSTANCE_PATH"])
     os.makedirs(app.instance_path, exist_ok=True)
-    app.config.from_mapping(
-        SECRET_KEY=os.environ.get("GUICHET_SECRET_KEY"),
-        DATABASE_URL=os.environ.get("DATABASE_URL") or None,
-        PORTAL_URL=os.environ.get("GUICHET_PORTAL_URL", "http://127.0.0.1:8000"),
-        SESSION_COOKIE_HTTPONLY=True,
-        SESSION_COOKIE_SAMESITE="Lax",
-        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
-        TEMPLATES_AUTO_RELOAD=False,
-    )
-    app.config.from_prefixed_env("GUICHET")
-    if test_config is not None:
-        app.config.from_mapping(test_config)
+    app.config.from_mapping(settings)
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _secret_key(app.instance_path)
-
-
-def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
-    """Build the portal: config, database, registry of dossier types, blueprints."""
-    instance_path = (test_config or {}).get("INSTANCE_PATH") or os.path.abspath(
-        os.environ.get("GUICHET_INSTANCE") or "instance")  # as `guichet db init` reads it
-    app = GuichetFlask(__name__, instance_relative_config=True, instance_path=instance_path)
-    _configure(app, test_config)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
-    registry = app.config.get("REGISTRY") or load_registry()
+    registry = app.config["REGISTRY"] or load_registry()
     app.extensions[REGISTRY_EXTENSION] = registry
     storage.use_registry(registry)
     storage.configure(app.config["DATABASE_URL"], app.instance_path,

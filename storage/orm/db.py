@@ -40,9 +40,10 @@ class Target:
 
 @dataclass
 class Settings:
-    """Process-wide storage settings besides the database itself."""
+    """Process-wide storage settings besides the database itself (`configure` sets them:
+    the portal reads its configuration in web/config.py)."""
 
-    portal_url: str = (os.environ.get("GUICHET_PORTAL_URL") or DEFAULT_PORTAL_URL).rstrip("/")
+    portal_url: str = DEFAULT_PORTAL_URL
 
 
 settings = Settings()

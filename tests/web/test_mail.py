@@ -219,8 +219,8 @@ def test_no_smtp_url__email_logged_recipient_masked_links_cut(app):
 
 # --- the commands -------------------------------------------------------------------
 
-def test_serve_background_worker__smtp_url__given_the_smtp_transport(app, smtp, monkeypatch):
-    monkeypatch.setenv("SMTP_URL", smtp.url)
+def test_serve_background_worker__smtp_url__given_the_smtp_transport(app, smtp):
+    app.config["SMTP_URL"] = smtp.url  # as create_app read it from the environment
     _start_background_worker(app)
     worker = app.extensions.pop("guichet.worker")
     try:
@@ -247,7 +247,8 @@ def test_guichet_mail_send__pending__sent_over_smtp_url(maria, smtp, runner, ins
 def test_guichet_mail_send__bad_smtp_url__clear_error(runner, instance_dir):
     result = runner.invoke(main, ["mail", "send"],
                            env={"SMTP_URL": "mail.example:25", "GUICHET_INSTANCE": instance_dir})
-    assert result.exit_code == 1 and "SMTP_URL must start with smtp://" in result.output
+    assert result.exit_code == 1
+    assert "SMTP_URL (URL): expected a URL starting with smtp:// or smtps://" in result.output
 
 
 def test_guichet_documents_render__pending__rendered_once(maria, runner, instance_dir):

@@ -1,28 +1,36 @@
 """`guichet db init`, `guichet dossiers expire|register-existing|import` and `guichet demo`.
 
-`web/cli/__init__.py` calls `register(main)`. The database comes from DATABASE_URL
-(unset: SQLite in the instance folder, ./instance or GUICHET_INSTANCE). Each
-command calls storage's public functions only.
+`web/cli/__init__.py` calls `register(main)`. Every command reads the portal's
+configuration (web/config.py: DATABASE_URL, unset meaning SQLite in the instance
+folder, GUICHET_INSTANCE or ./instance). Each command calls storage's public
+functions only.
 """
 
 from __future__ import annotations
 
-import os
+from typing import Any
 
 import click
 
 import storage
 from engine import DefinitionError, load_registry
-
-DEFAULT_INSTANCE = "instance"
-
-
-def instance_path() -> str:
-    return os.path.abspath(os.environ.get("GUICHET_INSTANCE") or DEFAULT_INSTANCE)
+from web import config
 
 
-def _configure() -> None:
-    storage.configure(os.environ.get("DATABASE_URL") or None, instance_path())
+def settings() -> dict[str, Any]:
+    """The configuration, as `create_app` reads it (defaults, then the environment); a
+    value that cannot be used stops the command with the variable's name."""
+    try:
+        return config.load()
+    except config.ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def configure_storage() -> None:
+    """Bind storage to the configured database, with the configured portal address."""
+    values = settings()
+    storage.configure(values["DATABASE_URL"], values["INSTANCE_PATH"],
+                      portal_url=values["PORTAL_URL"])
 
 
 def _registry():
@@ -40,7 +48,7 @@ def db_group() -> None:
 @db_group.command("init")
 def db_init() -> None:
     """Create the tables (harmless when they exist)."""
-    _configure()
+    configure_storage()
     storage.init_db()
     click.echo(f"database ready ({storage.describe()})")
 
@@ -53,7 +61,7 @@ def dossiers_group() -> None:
 @dossiers_group.command("expire")
 def dossiers_expire() -> None:
     """Move drafts past their deadline to their definition's deadline state."""
-    _configure()
+    configure_storage()
     click.echo(f"{storage.expire_overdue(_registry())} dossier(s) expired")
 
 
@@ -68,7 +76,7 @@ def dossiers_register_existing(type_id: str, number: str, given_name: str, famil
                                sex: str, birth_date: str) -> None:
     """Register a dossier opened by an agent, so its applicant can link it from the
     portal ("Identifier mon dossier") with the same number and identity."""
-    _configure()
+    configure_storage()
     row = {"type": type_id, "number": number, "given_name": given_name,
            "family_name": family_name, "sex": sex, "birth_date": birth_date}
     try:
@@ -84,7 +92,7 @@ def dossiers_import(csv_file) -> None:
     """Register existing dossiers from a CSV file with the header
     type,number,given_name,family_name,sex,birth_date; print what was refused and why.
     Exit status 1 when any row was refused."""
-    _configure()
+    configure_storage()
     try:
         report = storage.import_rows(_registry(), csv_file)
     except storage.RowRefused as exc:
@@ -101,7 +109,7 @@ def dossiers_import(csv_file) -> None:
 @click.command("demo")
 def demo() -> None:
     """Create demo accounts and an agent-registered dossier (idempotent)."""
-    _configure()
+    configure_storage()
     storage.init_db()
     report = storage.load_demo(_registry())
     for line in report.created:
