@@ -1,8 +1,11 @@
 """The applicant portal: a Flask app whose pages are generated from the dossier definitions.
 
 `create_app` follows Flask's tutorial (flaskr): configuration (web/config.py),
-extensions and one blueprint per area. Each view runs inside one database session, opened around the
-dispatch itself so that a failing commit reaches the error handlers like any error.
+extensions and one blueprint per area. Each app opens its own storage store (its
+database, registry and portal address) and makes it current for every request it
+serves, so two apps in one process never share a database. Each view runs inside
+one database session, opened around the dispatch itself so that a failing commit
+reaches the error handlers like any error.
 """
 
 from __future__ import annotations
@@ -27,15 +30,24 @@ from web.inbox import documents, messages
 from web.registry import EXTENSION as REGISTRY_EXTENSION
 
 htmx = HTMX()
+STORE = "guichet.store"  # app.extensions key: the app's storage.Store
 
 
 class GuichetFlask(Flask):
-    """Flask with one database transaction (`storage.db_session`) around each view.
+    """Flask with the app's store current during each request, and one database
+    transaction (`storage.db_session`) around each view.
 
-    The transaction is opened around the dispatch itself, not in before/teardown
-    hooks, so that a commit that fails reaches the error handlers like any error
-    (a 503 page) instead of failing after the page said "saved".
+    The store is made current around the whole WSGI call (hooks such as the session
+    check read the database before the view). The transaction is opened around the
+    dispatch itself, not in before/teardown hooks, so that a commit that fails
+    reaches the error handlers like any error (a 503 page) instead of failing after
+    the page said "saved".
     """
+
+    def wsgi_app(self, environ: dict[str, Any], start_response: Any) -> Any:
+        """Flask's WSGI application, with this app's store current for the request."""
+        with self.extensions[STORE].bound():
+            return super().wsgi_app(environ, start_response)
 
     def dispatch_request(self) -> ResponseReturnValue:
         """Flask's dispatch, inside `storage.db_session()`."""
@@ -61,11 +73,17 @@ def _secret_key(instance_path: str) -> str:
         return f.read().strip()
 
 
+def store_of(app: Flask) -> storage.Store:
+    """The storage store `create_app` opened for `app` (bind it with `.bound()` to call
+    storage outside a request: tests, commands)."""
+    return app.extensions[STORE]
+
+
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the portal: configuration (web/config.py: defaults, then the environment,
-    then `test_config`), database, registry of dossier types, extensions and
-    blueprints. Raises config.ConfigError for a setting that cannot be used,
-    engine.DefinitionError for a wrong definition."""
+    then `test_config`), its own storage store, the registry of dossier types,
+    extensions and blueprints. Raises config.ConfigError for a setting that cannot be
+    used, engine.DefinitionError for a wrong definition."""
     settings = config.load(test_config)
     app = GuichetFlask(__name__, instance_relative_config=True,
                        instance_path=settings["INSTANCE_PATH"])
@@ -78,10 +96,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     registry = app.config["REGISTRY"] or load_registry()
     app.extensions[REGISTRY_EXTENSION] = registry
-    storage.use_registry(registry)
-    storage.configure(app.config["DATABASE_URL"], app.instance_path,
-                      portal_url=app.config["PORTAL_URL"])
-    storage.init_db()
+    store = storage.open_store(app.config["DATABASE_URL"], app.instance_path,
+                               registry=registry, portal_url=app.config["PORTAL_URL"])
+    app.extensions[STORE] = store
+    with store.bound():
+        storage.init_db()
+    store.disconnect()  # requests come on other threads: keep no idle connection here
 
     errors.init_app(app)  # first: the request id and the logs, for every page
     i18n.init_app(app)  # the language, before anything may refuse a request

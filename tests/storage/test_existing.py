@@ -31,10 +31,14 @@ def guichet(instance_dir, database_url):
 
 
 @pytest.fixture
-def aq_registry():
+def aq_registry(database_url, instance_dir):
+    """The real definitions, registry of a store on the suite's database, current for
+    the test (its reads expire drafts by these definitions)."""
     registry = load_registry()
-    storage.use_registry(registry)
-    return registry
+    store = storage.open_store(database_url, instance_dir, registry=registry)
+    with store.bound():
+        yield registry
+    store.disconnect()
 
 
 def test_register_existing__valid__registered_without_owner(guichet, aq_registry):

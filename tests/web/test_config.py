@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from web import config, create_app
+from web import STORE, config, create_app
 from web.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -102,7 +102,7 @@ def test_create_app__environment_read_through_config__test_config_wins(
     app = create_app({"INSTANCE_PATH": str(tmp_path), "DATABASE_URL": None,
                       "REGISTRY": registry, "SESSION_RESCUE_HOURS": 4})
     assert app.config["PAGE_CACHE_SIZE"] == 3 and app.config["SESSION_RESCUE_HOURS"] == 4
-    assert app.config["PORTAL_URL"] == "https://portail.example/"
+    assert app.extensions[STORE].portal_url == "https://portail.example"
     assert app.config["SECRET_KEY"] == (tmp_path / "secret_key").read_text().strip()
 
 

@@ -17,6 +17,7 @@ import storage
 from storage.inbox.outbox import recent_emails
 from tests.smtp import SmtpServer
 from tests.web.conftest import IDENTIFICATION, MARIA, RENDEZ_VOUS
+from web import store_of
 from web.background.mailer import (
     LogTransport,
     SmtpTransport,
@@ -108,10 +109,11 @@ def test_two_concurrent_senders__each_email_sent_once(app, smtp):
     def sender() -> None:
         try:
             start.wait()
-            for _ in range(3):
-                reports.append(send_pending(transport, limit=10))
+            with store_of(app).bound():  # a new thread: no store current until it binds one
+                for _ in range(3):
+                    reports.append(send_pending(transport, limit=10))
         finally:
-            storage.disconnect()
+            store_of(app).disconnect()
 
     threads = [threading.Thread(target=sender) for _ in range(2)]
     for thread in threads:
@@ -125,7 +127,7 @@ def test_two_concurrent_senders__each_email_sent_once(app, smtp):
 
 
 def test_background_worker__woken_after_submission__sends_and_renders(app, maria, smtp):
-    worker = Worker(app.extensions["guichet.registry"], transport_for(smtp.url),
+    worker = Worker(store_of(app), transport_for(smtp.url),
                     interval=60).start()  # one round at start, then only when woken
     app.extensions["guichet.worker"] = worker
     try:

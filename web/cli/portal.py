@@ -17,13 +17,12 @@ from flask import Flask
 from werkzeug.serving import is_running_from_reloader
 
 from engine import DefinitionError, load_registry
-from web import create_app
+from web import create_app, store_of
 from web.background.mailer import Transport, describe, send_pending, transport_for
 from web.background.worker import Worker, render_pending_documents
-from web.cli.data import configure_storage, settings
+from web.cli.data import bound_store, settings
 from web.cli.server import PortalServer, server_options
 from web.http.logs import handler
-from web.registry import EXTENSION as REGISTRY_EXTENSION
 
 
 def _log_to_stderr() -> None:
@@ -47,14 +46,14 @@ def _transport(smtp_url: str | None) -> Transport:
 
 
 def _start_background_worker(app: Flask) -> None:
-    """Documents and emails are done after the response, by a thread of each process."""
+    """Documents and emails are done after the response, by a thread of each process,
+    on the app's own store."""
 
     _log_to_stderr()
     transport = _transport(app.config["SMTP_URL"])
     logging.getLogger("guichet.worker").info("background worker: emails to %s",
                                              describe(transport))
-    app.extensions["guichet.worker"] = Worker(app.extensions[REGISTRY_EXTENSION],
-                                              transport).start()
+    app.extensions["guichet.worker"] = Worker(store_of(app), transport).start()
 
 
 @click.group("mail")
@@ -70,8 +69,8 @@ def mail_send(limit: int) -> None:
 
     _log_to_stderr()
     transport = _transport(settings()["SMTP_URL"])
-    configure_storage()
-    report = send_pending(transport, limit)
+    with bound_store():
+        report = send_pending(transport, limit)
     click.echo(f"{report.sent} email(s) sent to {describe(transport)}, "
                f"{report.failed} failed (kept for a later try)")
 
@@ -91,8 +90,9 @@ def documents_render(limit: int) -> None:
         registry = load_registry()
     except DefinitionError as exc:
         raise click.ClickException(str(exc)) from exc
-    configure_storage()
-    click.echo(f"{render_pending_documents(registry, limit)} document(s) rendered")
+    with bound_store(registry):
+        done = render_pending_documents(registry, limit)
+    click.echo(f"{done} document(s) rendered")
 
 
 def register(main: click.Group) -> None:
