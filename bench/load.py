@@ -28,6 +28,7 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 HERE = Path(__file__).resolve().parent
@@ -211,23 +212,32 @@ def check_rows(database_url: str | None, instance: str, numbers: list[str],
                smtp_received: int, wait: float = 60.0) -> list[str]:
     """Read back every flow: one submitted dossier with one message, one rendered
     document and one email, all sent. Returns the problems found (none is the goal)."""
+    import storage
+
+    store = storage.open_store(database_url, instance)
+    try:
+        with store.bound():
+            return _problems(store, numbers, smtp_received, wait)
+    finally:
+        store.disconnect()
+
+
+def _problems(store: Any, numbers: list[str], smtp_received: int, wait: float) -> list[str]:
+    """`check_rows` on `store` (current): its Pony database read directly."""
     from pony.orm import count, select
 
     import storage
-    from storage.orm.db import database
 
-    storage.configure(database_url, instance)
+    orm = store.db
     problems: list[str] = []
     deadline = time.monotonic() + wait
     while True:
         with storage.db_session():
-            orm = database()
             unsent = count(e for e in orm.OutgoingEmail if e.sent_at is None)
         if unsent == 0 or time.monotonic() > deadline:
             break
         time.sleep(0.5)
     with storage.db_session():
-        orm = database()
         for number in numbers:
             d = orm.Dossier.get(number=number)
             if d is None:
@@ -256,7 +266,6 @@ def check_rows(database_url: str | None, instance: str, numbers: list[str],
                         f"{len(numbers)} flows")
     if dossiers != len(numbers):
         problems.append(f"{dossiers} dossiers in the database for {len(numbers)} flows")
-    storage.disconnect()
     return problems
 
 
@@ -293,10 +302,13 @@ class Result:
 def _emptied(database_url: str, instance: str) -> None:
     import storage
 
-    storage.configure(database_url, instance)
-    storage.init_db()
-    storage.reset_db()
-    storage.disconnect()
+    store = storage.open_store(database_url, instance)
+    try:
+        with store.bound():
+            storage.init_db()
+            storage.reset_db()
+    finally:
+        store.disconnect()
 
 
 def run_load(db: str, flows: int, concurrency: int, workers: int | None = None,

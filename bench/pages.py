@@ -79,17 +79,21 @@ def prepare(instance: str) -> list[str]:
     from storage import hash_password
 
     registry = load_registry()
-    storage.configure(os.environ.get("DATABASE_URL") or None, instance)
-    storage.init_db()
-    storage.reset_db()
+    store = storage.open_store(os.environ.get("DATABASE_URL") or None, instance,
+                               registry=registry)
     profile = {"given_names": "Maria", "family_names": "Valdero", "sex": "F",
                "birth_date": "2000-01-01", "birth_city": "Paris", "birth_country": "France",
                "address_line1": "20 rue Monge", "country": "France", "city": "Paris"}
-    account = storage.create_account("bench@example.com", hash_password(PASSWORD), profile)
-    numbers = [storage.create_dossier(registry, account.id, TYPE_ID).number
-               for _ in range(CLIENTS)]
-    storage.disconnect()
-    return numbers
+    try:
+        with store.bound():
+            storage.init_db()
+            storage.reset_db()
+            account = storage.create_account("bench@example.com", hash_password(PASSWORD),
+                                             profile)
+            return [storage.create_dossier(registry, account.id, TYPE_ID).number
+                    for _ in range(CLIENTS)]
+    finally:
+        store.disconnect()
 
 
 def log_in(port: int) -> tuple[str, str]:

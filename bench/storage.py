@@ -78,7 +78,6 @@ def sqlite_scratch() -> Iterator[tuple[str | None, str]]:
     try:
         yield None, folder
     finally:
-        storage.disconnect()
         shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -112,10 +111,7 @@ def postgres_scratch() -> Iterator[tuple[str | None, str]]:
     try:
         yield _with_db(admin, SCRATCH_DB), folder
     finally:
-        storage.disconnect()
-        storage.configure(None, folder)  # let go of the scratch database before dropping it
         _admin(admin, f"DROP DATABASE IF EXISTS {SCRATCH_DB} WITH (FORCE)")
-        storage.disconnect()
         shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -226,26 +222,28 @@ def measure_list(account_id: int, times: int = 500) -> float:
 
 
 def bench_database(label: str, scratch: Callable[[], object]) -> list[dict]:
+    registry = load_registry()
     with scratch() as (url, folder):
-        storage.configure(url, folder)
-        storage.init_db()
-        registry = load_registry()
-        storage.use_registry(registry)
-        listed = applicant(0)
-        for _ in range(PER_ACCOUNT):
-            filled_dossier(registry, listed.id)
-        worker = applicant(1)
-        save_ms = measure_save(registry, worker.id)
-        submit_ms = measure_submit(registry, worker.id)
-        bulk_load(0, SMALL - dossier_count())
-        small = dossier_count()
-        small_ms = measure_list(listed.id)
-        started = time.perf_counter()
-        bulk_load(SMALL, BIG)
-        load_s = time.perf_counter() - started
-        big = dossier_count()
-        big_ms = measure_list(listed.id)
-        storage.use_registry(None)
+        store = storage.open_store(url, folder, registry=registry)
+        try:
+            with store.bound():
+                storage.init_db()
+                listed = applicant(0)
+                for _ in range(PER_ACCOUNT):
+                    filled_dossier(registry, listed.id)
+                worker = applicant(1)
+                save_ms = measure_save(registry, worker.id)
+                submit_ms = measure_submit(registry, worker.id)
+                bulk_load(0, SMALL - dossier_count())
+                small = dossier_count()
+                small_ms = measure_list(listed.id)
+                started = time.perf_counter()
+                bulk_load(SMALL, BIG)
+                load_s = time.perf_counter() - started
+                big = dossier_count()
+                big_ms = measure_list(listed.id)
+        finally:
+            store.disconnect()  # let go of the scratch database before it is dropped
     ratio = big_ms / small_ms
     return [
         {"name": f"{label}: save one section (median)", "value": round(save_ms, 2),

@@ -34,7 +34,6 @@ from storage.dossiers.lifecycle import (
     save_section,
     submit,
 )
-from storage.dossiers.registry import use_registry
 from storage.errors import (
     Conflict,
     EmailTaken,
@@ -61,7 +60,16 @@ from storage.inbox.outbox import (
     pending_emails,
     queue_email,
 )
-from storage.orm.db import configure, db_session, describe, disconnect, init_db, reset_db
+from storage.orm.db import (
+    Store,
+    current_store,
+    db_session,
+    describe,
+    disconnect,
+    init_db,
+    open_store,
+    reset_db,
+)
 from storage.orm.transactions import causes
 from storage.views import (
     PROFILE_FIELDS,
@@ -81,14 +89,14 @@ __all__ = [
     "EmailView", "LinkRefused", "Locked", "MessageView", "NotEligible", "NotFound",
     "PROFILE_FIELDS", "ResetRefused", "ResetRequest", "StorageError", "SubmitRefused",
     "check_reset_token", "claim_pending_documents", "claim_pending_emails", "clock",
-    "configure", "create_account", "create_dossier", "disconnect", "dossier_stamp",
+    "create_account", "create_dossier", "disconnect", "dossier_stamp",
     "expire_overdue",
     "find_account_by_email", "get_account", "get_document", "get_dossier", "get_message",
     "init_db", "link_existing", "list_documents", "list_dossiers", "list_messages",
     "mark_email_failed", "mark_email_sent", "pending_emails", "queue_email",
     "register_existing", "reset_db", "reset_password", "save_section", "db_session", "set_lang",
     "set_password_hash", "start_password_reset", "store_document_content", "submit",
-    "unread_count", "update_profile", "use_registry",
+    "unread_count", "update_profile", "Store", "open_store", "current_store",
     "end_session", "visit", "Visit", "DemoReport", "load_demo", "ImportReport", "RowRefused",
     "import_rows", "register_row", "describe", "causes", "hash_password", "verify_password",
     "normalize_email",

@@ -1,8 +1,11 @@
 """The applicant portal: a Flask app whose pages are generated from the dossier definitions.
 
-`create_app` follows Flask's tutorial (flaskr): configuration, extensions and one
-blueprint per area. Each view runs inside one database session, opened around the
-dispatch itself so that a failing commit reaches the error handlers like any error.
+`create_app` follows Flask's tutorial (flaskr): configuration (web/config.py),
+extensions and one blueprint per area. Each app opens its own storage store (its
+database, registry and portal address) and makes it current for every request it
+serves, so two apps in one process never share a database. Each view runs inside
+one database session, opened around the dispatch itself so that a failing commit
+reaches the error handlers like any error.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from flask_htmx import HTMX
 
 import storage
 from engine import load_registry
-from web import forms, i18n
+from web import config, forms, i18n
 from web.accounts import auth, login_session, password_reset, profile
 from web.dossiers import views
 from web.forms import page_cache, saving
@@ -27,15 +30,24 @@ from web.inbox import documents, messages
 from web.registry import EXTENSION as REGISTRY_EXTENSION
 
 htmx = HTMX()
+STORE = "guichet.store"  # app.extensions key: the app's storage.Store
 
 
 class GuichetFlask(Flask):
-    """Flask with one database transaction (`storage.db_session`) around each view.
+    """Flask with the app's store current during each request, and one database
+    transaction (`storage.db_session`) around each view.
 
-    The transaction is opened around the dispatch itself, not in before/teardown
-    hooks, so that a commit that fails reaches the error handlers like any error
-    (a 503 page) instead of failing after the page said "saved".
+    The store is made current around the whole WSGI call (hooks such as the session
+    check read the database before the view). The transaction is opened around the
+    dispatch itself, not in before/teardown hooks, so that a commit that fails
+    reaches the error handlers like any error (a 503 page) instead of failing after
+    the page said "saved".
     """
+
+    def wsgi_app(self, environ: dict[str, Any], start_response: Any) -> Any:
+        """Flask's WSGI application, with this app's store current for the request."""
+        with self.extensions[STORE].bound():
+            return super().wsgi_app(environ, start_response)
 
     def dispatch_request(self) -> ResponseReturnValue:
         """Flask's dispatch, inside `storage.db_session()`."""
@@ -61,39 +73,35 @@ def _secret_key(instance_path: str) -> str:
         return f.read().strip()
 
 
-def _configure(app: Flask, test_config: Mapping[str, Any] | None) -> None:
-    os.makedirs(app.instance_path, exist_ok=True)
-    app.config.from_mapping(
-        SECRET_KEY=os.environ.get("GUICHET_SECRET_KEY"),
-        DATABASE_URL=os.environ.get("DATABASE_URL") or None,
-        PORTAL_URL=os.environ.get("GUICHET_PORTAL_URL", "http://127.0.0.1:8000"),
-        SESSION_COOKIE_HTTPONLY=True,
-        SESSION_COOKIE_SAMESITE="Lax",
-        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
-        TEMPLATES_AUTO_RELOAD=False,
-    )
-    app.config.from_prefixed_env("GUICHET")
-    if test_config is not None:
-        app.config.from_mapping(test_config)
-    if not app.config["SECRET_KEY"]:
-        app.config["SECRET_KEY"] = _secret_key(app.instance_path)
+def store_of(app: Flask) -> storage.Store:
+    """The storage store `create_app` opened for `app` (bind it with `.bound()` to call
+    storage outside a request: tests, commands)."""
+    return app.extensions[STORE]
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
-    """Build the portal: config, database, registry of dossier types, blueprints."""
-    instance_path = (test_config or {}).get("INSTANCE_PATH") or os.path.abspath(
-        os.environ.get("GUICHET_INSTANCE") or "instance")  # as `guichet db init` reads it
-    app = GuichetFlask(__name__, instance_relative_config=True, instance_path=instance_path)
-    _configure(app, test_config)
+    """Build the portal: configuration (web/config.py: defaults, then the environment,
+    then `test_config`), its own storage store, the registry of dossier types,
+    extensions and blueprints. Raises config.ConfigError for a setting that cannot be
+    used, engine.DefinitionError for a wrong definition."""
+    settings = config.load(test_config)
+    app = GuichetFlask(__name__, instance_relative_config=True,
+                       instance_path=settings["INSTANCE_PATH"])
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.from_mapping(settings)
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = _secret_key(app.instance_path)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
-    registry = app.config.get("REGISTRY") or load_registry()
+    registry = app.config["REGISTRY"] or load_registry()
     app.extensions[REGISTRY_EXTENSION] = registry
-    storage.use_registry(registry)
-    storage.configure(app.config["DATABASE_URL"], app.instance_path,
-                      portal_url=app.config["PORTAL_URL"])
-    storage.init_db()
+    store = storage.open_store(app.config["DATABASE_URL"], app.instance_path,
+                               registry=registry, portal_url=app.config["PORTAL_URL"])
+    app.extensions[STORE] = store
+    with store.bound():
+        storage.init_db()
+    store.disconnect()  # requests come on other threads: keep no idle connection here
 
     errors.init_app(app)  # first: the request id and the logs, for every page
     i18n.init_app(app)  # the language, before anything may refuse a request

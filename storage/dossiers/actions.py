@@ -21,7 +21,7 @@ from engine.validate import clean
 from storage.accounts.account import profile_of
 from storage.clock import clock, to_db
 from storage.inbox.outbox import queue_email
-from storage.orm.db import database, settings
+from storage.orm.db import current_store, database
 
 PDF = "application/pdf"
 
@@ -99,9 +99,10 @@ def post_message(ctx: Context, ref: str | None) -> None:
         created_at=to_db(ctx.now),
     )
     if template.notify and d.notification is not None:
+        portal_url = current_store().portal_url  # the app's own address
         queue_email(ctx.account.email,
-                    fill(d.notification.subject.get(ctx.lang), portal_url=settings.portal_url),
-                    fill(d.notification.body.get(ctx.lang), portal_url=settings.portal_url))
+                    fill(d.notification.subject.get(ctx.lang), portal_url=portal_url),
+                    fill(d.notification.body.get(ctx.lang), portal_url=portal_url))
 
 
 HANDLERS: dict[str, Callable[[Context, str | None], None]] = {

@@ -1,31 +1,17 @@
 """The dossier types storage falls back on when a caller passes none.
 
 Reading a dossier may expire it (its definition says what "expired" is), yet
-`get_dossier(account_id, number)` takes no registry: it uses this one, which
-the app sets at start-up (`use_registry`) or which is compiled from `forms/`
-on first use.
+`get_dossier(account_id, number)` takes no registry: it uses the current
+store's (`storage.open_store(..., registry=...)`, or `forms/` compiled on first
+use), so each app expires drafts by its own definitions.
 """
 
 from __future__ import annotations
 
-import threading
-
-from engine import Registry, load_registry
-
-_lock = threading.Lock()
-_registry: Registry | None = None
-
-
-def use_registry(registry: Registry | None) -> None:
-    """Make `registry` the default (None: compile `forms/` again on next use)."""
-    global _registry
-    with _lock:
-        _registry = registry
+from engine import Registry
+from storage.orm.db import current_store
 
 
 def default_registry() -> Registry:
-    global _registry
-    with _lock:
-        if _registry is None:
-            _registry = load_registry()
-        return _registry
+    """The current store's registry (RuntimeError when no store is bound)."""
+    return current_store().registry

@@ -1,10 +1,18 @@
-"""The Pony `Database`: binding it from configuration, creating and emptying tables.
+"""The Pony `Database` of each store: binding it from configuration, creating and emptying tables.
 
-`DATABASE_URL` unset means a SQLite file in the instance folder (WAL, foreign
+A `Store` is one app's storage: a Pony `Database` bound to one target, the
+registry of dossier types its reads expire drafts with, and the portal's
+address written in notification emails. Nothing here is process-wide: each
+app opens its own store (`open_store`), and a store is made *current* for a
+stretch of code with `with store.bound(): ...` (a `contextvars.ContextVar`,
+so each thread and each request sees only its own). Every storage function
+finds its database through `database()`, which reads the current store; with
+none bound it refuses, naming the way to bind one. There is no process
+default: two apps in one process never share a database by accident.
+
+`database_url` None means a SQLite file in the instance folder (WAL, foreign
 keys on, a busy timeout so concurrent writers wait instead of failing);
 `postgresql://...` means PostgreSQL through psycopg2, libpq parsing the URL.
-A fresh `Database` is built whenever the configuration changes, so one
-process (a test session, the benchmark) can move between databases.
 """
 
 from __future__ import annotations
@@ -15,6 +23,7 @@ import sqlite3
 import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -22,12 +31,13 @@ from urllib.parse import urlsplit
 import psycopg2
 from pony.orm import Database, db_session
 
+from engine import Registry, load_registry
 from storage.orm.entities import define_entities
 
 BUSY_TIMEOUT_S = 30.0
 SQLITE_FILENAME = "guichet.sqlite3"
 MIN_SQLITE = (3, 35, 0)  # RETURNING, used by numbering
-DEFAULT_PORTAL_URL = "http://127.0.0.1:8000"
+DEFAULT_PORTAL_URL = "http://127.0.0.1:8000"  # the development server's address
 
 
 @dataclass(frozen=True)
@@ -38,21 +48,9 @@ class Target:
     location: str
 
 
-@dataclass
-class Settings:
-    """Process-wide storage settings besides the database itself."""
-
-    portal_url: str = (os.environ.get("GUICHET_PORTAL_URL") or DEFAULT_PORTAL_URL).rstrip("/")
-
-
-settings = Settings()
-_lock = threading.Lock()
-_current: Database | None = None
-_target: Target | None = None
-
-
 def target_for(database_url: str | None, instance_path: str) -> Target:
-    """Read DATABASE_URL the way the deployment docs describe it."""
+    """Read DATABASE_URL the way the deployment docs describe it; ValueError for a
+    scheme other than postgresql://, postgres:// or sqlite://."""
     if not database_url:
         return Target("sqlite", os.path.abspath(os.path.join(instance_path, SQLITE_FILENAME)))
     scheme = urlsplit(database_url).scheme.split("+")[0]
@@ -67,21 +65,77 @@ def target_for(database_url: str | None, instance_path: str) -> Target:
                      "(use postgresql://user@host:port/db, or leave it unset for SQLite)")
 
 
-def configure(database_url: str | None, instance_path: str, *,
-              portal_url: str | None = None) -> None:
-    """Bind storage to the database that `database_url` names (None: SQLite in
-    `instance_path`). Idempotent: the same target again keeps the binding."""
-    global _current, _target
-    if portal_url:
-        settings.portal_url = portal_url.rstrip("/")
+_current: ContextVar[Store | None] = ContextVar("guichet_store", default=None)
+
+
+class Store:
+    """One app's storage binding: a Pony `Database` bound to `target`, the dossier types
+    (`registry`) and the portal's address (`portal_url`, no trailing slash).
+
+    Made current with `with store.bound(): ...`; storage's functions then use it. Each
+    thread opens its own connection to it on first use, and closes it with
+    `storage.disconnect()` (or `store.disconnect()`) before it ends.
+    """
+
+    def __init__(self, target: Target, db: Database, *, registry: Registry | None,
+                 portal_url: str) -> None:
+        self.target = target
+        self.db = db
+        self.portal_url = portal_url.rstrip("/")
+        self._registry = registry
+        self._registry_lock = threading.Lock()
+
+    @property
+    def registry(self) -> Registry:
+        """The store's dossier types: the registry it was opened with, else `forms/`
+        compiled on first use (engine.DefinitionError if a definition is wrong)."""
+        if self._registry is None:
+            with self._registry_lock:
+                if self._registry is None:
+                    self._registry = load_registry()
+        return self._registry
+
+    @contextmanager
+    def bound(self) -> Iterator[Store]:
+        """Make this the current store until the block ends (nested blocks are fine: the
+        previous store is current again after)."""
+        token = _current.set(self)
+        try:
+            yield self
+        finally:
+            _current.reset(token)
+
+    def disconnect(self) -> None:
+        """Close the calling thread's connection to this store's database (the next use
+        opens a new one). Not inside a `db_session`."""
+        self.db.disconnect()
+
+    def describe(self) -> str:
+        """Where the store is bound, without any password (for logs and the CLI)."""
+        if self.target.kind == "sqlite":
+            return f"SQLite {self.target.location}"
+        url = urlsplit(self.target.location)
+        host = url.hostname or "local socket"
+        return f"PostgreSQL {host}:{url.port or 5432}{url.path}"
+
+    def __repr__(self) -> str:
+        return f"<Store {self.describe()}>"
+
+
+def open_store(database_url: str | None, instance_path: str, *,
+               registry: Registry | None = None,
+               portal_url: str | None = None) -> Store:
+    """A new store on the database that `database_url` names (None or "": SQLite in
+    `instance_path`), with its own Pony `Database`. Nothing is made current and no
+    connection is opened yet; call `init_db()` inside `store.bound()` to create tables.
+
+    `registry`: the dossier types (None: `forms/` compiled on first need).
+    `portal_url`: the address in notification emails (None: http://127.0.0.1:8000).
+    Raises ValueError for an unsupported URL, RuntimeError for a SQLite too old.
+    """
     target = target_for(database_url, instance_path)
-    with _lock:
-        if _current is not None and target == _target:
-            return
-        db = _bind(target)
-        old, _current, _target = _current, db, target
-    if old is not None:
-        _disconnect(old)
+    return Store(target, _bind(target), registry=registry,
+                 portal_url=portal_url or DEFAULT_PORTAL_URL)
 
 
 def _bind(target: Target) -> Database:
@@ -113,18 +167,19 @@ def _sqlite_pragmas(db: Database, connection: sqlite3.Connection) -> None:
     cursor.execute("PRAGMA synchronous = NORMAL")
 
 
-def _disconnect(db: Database) -> None:
-    try:
-        db.disconnect()
-    except Exception:  # noqa: BLE001 - an old binding must not stop the new one
-        pass
+def current_store() -> Store:
+    """The store made current by the innermost `store.bound()` of this thread (or
+    request); RuntimeError when there is none."""
+    store = _current.get()
+    if store is None:
+        raise RuntimeError("no storage store is bound here: open one with "
+                           "storage.open_store(...) and use it within `with store.bound():`")
+    return store
 
 
 def database() -> Database:
-    """The bound `Database`; its entities are attributes (`database().Dossier`)."""
-    if _current is None:
-        raise RuntimeError("storage is not configured: call storage.configure() first")
-    return _current
+    """The current store's `Database`; its entities are attributes (`database().Dossier`)."""
+    return current_store().db
 
 
 def read_rows(sql: str, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
@@ -140,10 +195,9 @@ def read_rows(sql: str, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
 
 
 def dialect() -> str:
-    """"sqlite" or "postgres": the few SQL statements that differ look at this."""
-    database()
-    assert _target is not None
-    return _target.kind
+    """"sqlite" or "postgres" (the current store's): the few SQL statements that differ
+    look at this."""
+    return current_store().target.kind
 
 
 _INIT_LOCK_KEY = 0x6775_6963  # "guic": the advisory lock taken while creating tables
@@ -153,16 +207,16 @@ _INIT_LOCK_KEY = 0x6775_6963  # "guic": the advisory lock taken while creating t
 def _creation_lock() -> Iterator[None]:
     """One process at a time creates tables: gunicorn boots its workers together, and
     two CREATE TABLE of one table on an empty database make the second worker fail."""
-    assert _target is not None
-    if _target.kind == "sqlite":
-        with open(f"{_target.location}.init-lock", "a") as lock:
+    target = current_store().target
+    if target.kind == "sqlite":
+        with open(f"{target.location}.init-lock", "a") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             try:
                 yield
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
         return
-    conn = psycopg2.connect("postgresql://" + _target.location.split("://", 1)[1])
+    conn = psycopg2.connect("postgresql://" + target.location.split("://", 1)[1])
     try:
         conn.autocommit = True
         with conn.cursor() as cur:
@@ -173,21 +227,24 @@ def _creation_lock() -> Iterator[None]:
 
 
 def init_db() -> None:
-    """Create the tables and indexes that are missing; harmless when they exist, and
-    safe when several processes start at once."""
+    """Create the current store's missing tables and indexes; harmless when they exist,
+    and safe when several processes start at once."""
     db = database()
     with _creation_lock():
         db.create_tables()
 
 
 def disconnect() -> None:
-    """Close this thread's connection (threads that used storage call it before ending)."""
-    if _current is not None:
-        _current.disconnect()
+    """Close this thread's connection to the current store's database (threads that used
+    storage call it before ending); nothing when no store is bound."""
+    store = _current.get()
+    if store is not None:
+        store.disconnect()
 
 
 def reset_db() -> None:
-    """Delete every row of every table (tests): much faster than dropping tables."""
+    """Delete every row of every table of the current store (tests): much faster than
+    dropping tables."""
     db = database()
     tables = [e._table_ for e in db.entities.values()]
     with db_session:
@@ -201,11 +258,5 @@ def reset_db() -> None:
 
 
 def describe() -> str:
-    """Where storage is bound, without any password (for logs and the CLI)."""
-    database()
-    assert _target is not None
-    if _target.kind == "sqlite":
-        return f"SQLite {_target.location}"
-    url = urlsplit(_target.location)
-    host = url.hostname or "local socket"
-    return f"PostgreSQL {host}:{url.port or 5432}{url.path}"
+    """Where the current store is bound, without any password (for logs and the CLI)."""
+    return current_store().describe()

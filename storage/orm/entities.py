@@ -1,8 +1,8 @@
-"""The Pony entities, defined on a given `Database` so storage can be re-bound.
+"""The Pony entities, defined on a given `Database` so each store has its own.
 
 Pony ties entities to one `Database` and a database to one binding; defining
-them in a function lets `configure()` build a fresh, bound `Database` when the
-configuration changes (tests, the benchmark) without restarting the process.
+them in a function lets `open_store()` build a fresh, bound `Database` for each
+app (two apps, the tests, the benchmark: several databases in one process).
 Table and column names are fixed here because raw SQL (numbering, bulk loads)
 uses them. The Account's profile columns are the profile schema's fields
 (engine/profile.yaml): their names and lengths are declared there, once.

@@ -55,6 +55,18 @@ def live_app(tmp_path_factory: pytest.TempPathFactory, registry: Registry) -> Fl
                        "DATABASE_URL": None, "REGISTRY": registry})
 
 
+@pytest.fixture
+def live_store(live_app: Flask) -> Iterator[object]:
+    """The live portal's store, current for the test (a test may call storage, e.g. to
+    read a password reset token the email would carry)."""
+    from web import store_of
+
+    store = store_of(live_app)
+    with store.bound():
+        yield store
+    store.disconnect()
+
+
 @pytest.fixture(scope="session")
 def live_server(live_app: Flask) -> Iterator[str]:
     """The portal at http://127.0.0.1:PORT on its own SQLite file."""
@@ -71,14 +83,13 @@ def live_server(live_app: Flask) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def mail_server(live_app: Flask) -> Iterator[SmtpServer]:
     """A real SMTP server, and the live portal's background worker sending to it (woken
-    after each submission, as under `guichet serve`). Module-scoped: the worker must
-    stop before other suites re-bind storage to their own databases."""
+    after each submission, as under `guichet serve`), on the portal's own store."""
+    from web import store_of
     from web.background.mailer import transport_for
     from web.background.worker import Worker
 
     server = SmtpServer().start()
-    worker = Worker(live_app.extensions["guichet.registry"], transport_for(server.url),
-                    interval=1.0).start()
+    worker = Worker(store_of(live_app), transport_for(server.url), interval=1.0).start()
     live_app.extensions["guichet.worker"] = worker
     try:
         yield server
@@ -102,7 +113,7 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def page(browser, live_server):
+def page(browser, live_server, live_store):
     context = browser.new_context(base_url=live_server, viewport={"width": 1280, "height": 900})
     context.set_default_timeout(10_000)
     page = context.new_page()
@@ -111,7 +122,7 @@ def page(browser, live_server):
 
 
 @pytest.fixture
-def page_without_js(browser, live_server):
+def page_without_js(browser, live_server, live_store):
     context = browser.new_context(base_url=live_server, java_script_enabled=False,
                                   viewport={"width": 375, "height": 800})
     context.set_default_timeout(10_000)

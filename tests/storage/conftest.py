@@ -1,8 +1,10 @@
 """Storage tests run on the database DATABASE_URL names (unset: SQLite in tmp).
 
-The binding is made once per session and every test starts from empty
-tables. When PostgreSQL is asked for and does not answer, binding fails and
-every test errors: a storage suite must never pass by skipping.
+One store is opened per session (`store`), made current for each test, and
+every test starts from empty tables. When PostgreSQL is asked for and does not
+answer, creating the tables fails and every test errors: a storage suite must
+never pass by skipping. A thread a test starts binds the store itself
+(`with store.bound():`): a new thread starts with no store current.
 """
 
 from __future__ import annotations
@@ -37,18 +39,25 @@ def registry() -> Registry:
     return test_registry()
 
 
+@pytest.fixture(scope="session")
+def store(database_url: str | None, instance_dir: str,
+          registry: Registry) -> Iterator[storage.Store]:
+    """The suite's store: the test definition's registry, tables created."""
+    store = storage.open_store(database_url, instance_dir, registry=registry)
+    yield store
+    store.disconnect()
+
+
 @pytest.fixture(autouse=True)
-def db(database_url: str | None, instance_dir: str, registry: Registry) -> Iterator[None]:
-    """Bound (again, if another suite re-bound storage), empty, clock real."""
+def db(store: storage.Store) -> Iterator[storage.Store]:
+    """The store current for the test, empty, clock real."""
     assert not in_session(), "a test left a db_session open"
-    storage.configure(database_url, instance_dir)
-    storage.init_db()
-    reset_db()
-    storage.clock.reset()
-    storage.use_registry(registry)
-    yield
-    storage.clock.reset()
-    storage.use_registry(None)
+    with store.bound():
+        storage.init_db()
+        reset_db()
+        storage.clock.reset()
+        yield store
+        storage.clock.reset()
     assert not in_session(), "the test left a db_session open"
 
 

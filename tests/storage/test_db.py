@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -43,19 +44,21 @@ def test_foreign_keys__row_pointing_nowhere__refused():
     assert count("Message") == 0
 
 
-def test_configure__sqlite__wal_foreign_keys_busy_timeout(tmp_path, database_url, instance_dir):
+def test_open_store__sqlite__wal_foreign_keys_busy_timeout(tmp_path):
+    store = storage.open_store(None, str(tmp_path))
     try:
-        storage.configure(None, str(tmp_path))
-        storage.init_db()
-        assert dialect() == "sqlite"
-        with storage.db_session:
-            pragma = {name: database().select(f"* FROM pragma_{name}")[0]
-                      for name in ("journal_mode", "foreign_keys", "busy_timeout")}
-        assert pragma == {"journal_mode": "wal", "foreign_keys": 1, "busy_timeout": 30000}
-        assert (tmp_path / "guichet.sqlite3").exists()
+        with store.bound():
+            storage.init_db()
+            assert dialect() == "sqlite"
+            with storage.db_session:
+                pragma = {name: database().select(f"* FROM pragma_{name}")[0]
+                          for name in ("journal_mode", "foreign_keys", "busy_timeout")}
     finally:
-        storage.configure(database_url, instance_dir)  # rebind for the next tests
-    assert storage.describe().split()[0] in ("SQLite", "PostgreSQL")
+        store.disconnect()
+    assert pragma == {"journal_mode": "wal", "foreign_keys": 1, "busy_timeout": 30000}
+    assert (tmp_path / "guichet.sqlite3").exists()
+    assert store.describe() == f"SQLite {tmp_path / 'guichet.sqlite3'}"
+    assert storage.describe().split()[0] in ("SQLite", "PostgreSQL")  # the suite's, again
 
 
 def test_storage_suite__postgres_unreachable__tests_error_not_skip(tmp_path):
@@ -72,8 +75,8 @@ def test_storage_suite__postgres_unreachable__tests_error_not_skip(tmp_path):
 
 _RACE = """
 import sys, storage
-storage.configure(sys.argv[1] or None, sys.argv[2])
-storage.init_db()
+with storage.open_store(sys.argv[1] or None, sys.argv[2]).bound():
+    storage.init_db()
 """
 
 
@@ -103,3 +106,46 @@ def test_init_db__four_processes_at_once_on_an_empty_database__all_succeed(tmp_p
                               cwd=ROOT, stderr=subprocess.PIPE) for _ in range(4)]
     outcomes = [(p.communicate(timeout=120)[1], p.returncode) for p in procs]
     assert [err.decode()[-500:] for err, code in outcomes if code != 0] == []
+
+
+def test_storage_call__thread_with_no_store_bound__runtime_error_saying_how(account):
+    errors: list[str] = []
+
+    def read() -> None:
+        try:
+            storage.get_account(account.id)
+        except RuntimeError as exc:
+            errors.append(str(exc))
+
+    thread = threading.Thread(target=read)
+    thread.start()
+    thread.join()
+    assert len(errors) == 1 and "store.bound()" in errors[0]
+
+
+def test_store_bound__nested__inner_store_current_then_outer_again(store, tmp_path, account):
+    other = storage.open_store(None, str(tmp_path))
+    try:
+        with other.bound():
+            storage.init_db()
+            assert storage.current_store() is other
+            assert storage.find_account_by_email(account.email) is None
+            assert storage.describe() == f"SQLite {tmp_path / 'guichet.sqlite3'}"
+        assert storage.current_store() is store
+        assert storage.get_account(account.id) == account
+    finally:
+        other.disconnect()
+
+
+def test_submit__store_with_its_own_portal_url__that_address_in_the_email(
+        database_url, instance_dir, registry, account, valid_draft):
+    other = storage.open_store(database_url, instance_dir, registry=registry,
+                               portal_url="https://portail.example/")
+    try:
+        with other.bound():
+            storage.submit(registry, account.id, valid_draft.number)
+            (email,) = storage.pending_emails()
+    finally:
+        other.disconnect()
+    assert email.body.endswith(": https://portail.example")
+    assert storage.open_store(None, str(instance_dir)).portal_url == "http://127.0.0.1:8000"

@@ -53,11 +53,15 @@ def test_save_section__same_version_twice__second_gets_conflict_with_its_answers
 
 @pytest.mark.parametrize("in_caller_session", [False, True], ids=["own", "web"])
 def test_save_section__two_threads_same_version__exactly_one_wins(
-        registry, account, draft, in_caller_session):
+        store, registry, account, draft, in_caller_session):
     barrier = threading.Barrier(2)
     outcomes: list[str] = []
 
     def tab(value: bool) -> None:
+        with store.bound():  # a new thread: no store current until it binds one
+            tab_once(value)
+
+    def tab_once(value: bool) -> None:
         try:
             if in_caller_session:
                 with storage.db_session:  # the web reads, then saves, in one session

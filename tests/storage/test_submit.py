@@ -70,7 +70,7 @@ def test_submit__valid__status_time_snapshot_document_message_email(
 
 @pytest.mark.parametrize("in_caller_session", [False, True], ids=["own", "web"])
 def test_submit__20_concurrent_threads__one_submission_message_email_event(
-        registry, account, valid_draft, in_caller_session):
+        store, registry, account, valid_draft, in_caller_session):
     barrier = threading.Barrier(20)
     outcomes: list[str] = []
 
@@ -84,14 +84,15 @@ def test_submit__20_concurrent_threads__one_submission_message_email_event(
     def click() -> None:
         barrier.wait()
         try:
-            submit()
+            with store.bound():  # a new thread: no store current until it binds one
+                submit()
             outcomes.append("submitted")
         except storage.SubmitRefused as refused:
             outcomes.append("+".join(refused.codes))
         except Exception as exc:  # noqa: BLE001 - any other outcome fails the test below
             outcomes.append(repr(exc))
         finally:
-            storage.disconnect()
+            store.disconnect()
 
     threads = [threading.Thread(target=click) for _ in range(20)]
     for t in threads:

@@ -2,7 +2,8 @@
 whose methods are the user's steps (register, log in, create a dossier, fill a section...).
 
 The database is the one DATABASE_URL names (unset: SQLite in a temporary folder),
-emptied before each test.
+emptied before each test. The app's store is current for the whole test, so a test
+may call storage directly; a thread it starts binds the store itself.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from engine import Registry
 from tests import definitions
 from tests.definitions import ESSAI, IDENTITE, RENDEZ_VOUS
 from tests.smtp import SmtpServer
-from web import create_app
+from web import create_app, store_of
 
 CSRF = re.compile(r'name="csrf-token" content="([^"]+)"')
 PASSWORD = "motdepasse-solide"
@@ -49,14 +50,18 @@ def instance_dir(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 @pytest.fixture
 def app(registry: Registry, instance_dir: str) -> Iterator[Flask]:
+    """The portal on the suite's database, emptied; its store current for the test."""
     app = create_app({
         "TESTING": True, "SECRET_KEY": "test-secret", "INSTANCE_PATH": instance_dir,
         "DATABASE_URL": os.environ.get("DATABASE_URL") or None, "REGISTRY": registry,
     })
-    storage.reset_db()
-    storage.clock.reset()
-    yield app
-    storage.clock.reset()
+    store = store_of(app)
+    with store.bound():
+        storage.reset_db()
+        storage.clock.reset()
+        yield app
+        storage.clock.reset()
+    store.disconnect()
 
 
 @pytest.fixture

@@ -28,8 +28,10 @@ from engine.compile import DEFAULT_MAX_LENGTH
 from engine.model import Field
 from tests import definitions
 from tests.definitions import ESSAI, IDENTITE, RENDEZ_VOUS
+from web.config import BY_KEY
 from web.forms.answer_sizes import DRAFT_FACTOR, overlong_fields
-from web.http.headers import MAX_BODY_BYTES
+
+MAX_BODY_BYTES = BY_KEY["MAX_CONTENT_LENGTH"].default
 
 MARK = "zq9x"
 SCRIPTS = [f"<script>{MARK}()</script>", f'"><img src=x onerror={MARK}()>',

@@ -18,6 +18,7 @@ from storage.inbox.outbox import recent_emails
 from tests.definitions import IDENTITE, RENDEZ_VOUS
 from tests.smtp import SmtpServer
 from tests.web.conftest import MARIA
+from web import store_of
 from web.background.mailer import (
     LogTransport,
     SmtpTransport,
@@ -109,10 +110,11 @@ def test_two_concurrent_senders__each_email_sent_once(app, smtp):
     def sender() -> None:
         try:
             start.wait()
-            for _ in range(3):
-                reports.append(send_pending(transport, limit=10))
+            with store_of(app).bound():  # a new thread: no store current until it binds one
+                for _ in range(3):
+                    reports.append(send_pending(transport, limit=10))
         finally:
-            storage.disconnect()
+            store_of(app).disconnect()
 
     threads = [threading.Thread(target=sender) for _ in range(2)]
     for thread in threads:
@@ -126,7 +128,7 @@ def test_two_concurrent_senders__each_email_sent_once(app, smtp):
 
 
 def test_background_worker__woken_after_submission__sends_and_renders(app, maria, smtp):
-    worker = Worker(app.extensions["guichet.registry"], transport_for(smtp.url),
+    worker = Worker(store_of(app), transport_for(smtp.url),
                     interval=60).start()  # one round at start, then only when woken
     app.extensions["guichet.worker"] = worker
     try:
@@ -220,8 +222,8 @@ def test_no_smtp_url__email_logged_recipient_masked_links_cut(app):
 
 # --- the commands -------------------------------------------------------------------
 
-def test_serve_background_worker__smtp_url__given_the_smtp_transport(app, smtp, monkeypatch):
-    monkeypatch.setenv("SMTP_URL", smtp.url)
+def test_serve_background_worker__smtp_url__given_the_smtp_transport(app, smtp):
+    app.config["SMTP_URL"] = smtp.url  # as create_app read it from the environment
     _start_background_worker(app)
     worker = app.extensions.pop("guichet.worker")
     try:
@@ -248,7 +250,8 @@ def test_guichet_mail_send__pending__sent_over_smtp_url(maria, smtp, runner, ins
 def test_guichet_mail_send__bad_smtp_url__clear_error(runner, instance_dir):
     result = runner.invoke(main, ["mail", "send"],
                            env={"SMTP_URL": "mail.example:25", "GUICHET_INSTANCE": instance_dir})
-    assert result.exit_code == 1 and "SMTP_URL must start with smtp://" in result.output
+    assert result.exit_code == 1
+    assert "SMTP_URL (URL): expected a URL starting with smtp:// or smtps://" in result.output
 
 
 def test_guichet_documents_render__pending__rendered_once(maria, runner, instance_dir):

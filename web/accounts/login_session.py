@@ -70,9 +70,8 @@ class Rescue:
 
 def init_app(app: Flask) -> None:
     """Register the check, after every before_request hook registered so far (CSRF's
-    among them, so a rescue follows a valid token)."""
-    app.config.setdefault("SESSION_IDLE_MINUTES", 30)
-    app.config.setdefault("SESSION_RESCUE_HOURS", 12)
+    among them, so a rescue follows a valid token). Reads SESSION_IDLE_MINUTES and
+    SESSION_RESCUE_HOURS (web/config.py) on each request."""
     app.extensions.setdefault(RESCUES, {})
     app.before_request(_check_session)
 

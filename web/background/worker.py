@@ -4,6 +4,7 @@ Submissions only queue a document row and an email row (one transaction);
 this worker does the slow parts afterwards, so a submission never waits on
 WeasyPrint or on an SMTP server. `guichet serve` runs it in a thread; the
 `guichet documents render` and `guichet mail send` commands run one round.
+A worker works on the store of the app it serves, made current in its thread.
 """
 
 from __future__ import annotations
@@ -45,10 +46,13 @@ def render_pending_documents(registry: Registry, limit: int = 20) -> int:
 
 
 class Worker:
-    """One thread doing both jobs every `interval` seconds until stopped."""
+    """One thread doing both jobs every `interval` seconds until stopped, on `store` (an
+    app's storage.Store: its database, and its registry to render documents with)."""
 
-    def __init__(self, registry: Registry, transport: Transport, interval: float = 2.0) -> None:
-        self.registry = registry
+    def __init__(self, store: storage.Store, transport: Transport,
+                 interval: float = 2.0) -> None:
+        self.store = store
+        self.registry: Registry = store.registry
         self.transport = transport
         self.interval = interval
         self._stop = threading.Event()
@@ -69,14 +73,16 @@ class Worker:
         self._thread.join(timeout=self.interval + 10)
 
     def run_once(self) -> None:
-        """Documents, then emails; a failure of one (database down...) does not skip the
-        other, and the next round retries."""
-        for job in (lambda: render_pending_documents(self.registry),
-                    lambda: send_pending(self.transport)):
-            try:
-                job()
-            except Exception:  # never let the thread die
-                log.exception("background round failed")
+        """Documents, then emails, on the worker's store (current for the round, in the
+        calling thread); a failure of one (database down...) does not skip the other,
+        and the next round retries."""
+        with self.store.bound():
+            for job in (lambda: render_pending_documents(self.registry),
+                        lambda: send_pending(self.transport)):
+                try:
+                    job()
+                except Exception:  # never let the thread die
+                    log.exception("background round failed")
 
     def _run(self) -> None:
         try:
@@ -85,7 +91,7 @@ class Worker:
                 self._wake.wait(self.interval)
                 self._wake.clear()
         finally:
-            storage.disconnect()  # this thread's database connection
+            self.store.disconnect()  # this thread's database connection
 
 
 def wake_after_response() -> None:

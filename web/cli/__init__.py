@@ -1,8 +1,9 @@
-"""The `guichet` command: designer tools, database, demo data and the server.
+"""The `guichet` command: designer tools, settings, database, demo data and the server.
 
 Designer commands (check, schema, validate) are here and only need the engine;
-`data` adds the database and dossier commands (db, dossiers, demo), `portal`
-the server and its background work (serve, mail, documents).
+`settings` lists the configuration (web/config.py); `data` adds the database and
+dossier commands (db, dossiers, demo), `portal` the server and its background
+work (serve, mail, documents).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import click
 from engine import DefinitionError, convert, load_registry
 from engine.pipeline import definition_paths
 from engine.validate import clean, validate
+from web import config
 from web.cli import data, portal
 
 
@@ -87,6 +89,19 @@ def validate_cmd(type_id: str, answers_file, lang: str) -> None:
     if dropped:
         click.echo("ignored (unknown, empty or hidden): " + ", ".join(dropped), err=True)
     sys.exit(1 if errors else 0)
+
+
+@main.command("settings")
+def settings_cmd() -> None:
+    """List every setting read from the environment: variable, value in effect (secrets
+    only said set or unset), unit and meaning. Exit 1, naming it, when one is unusable."""
+    values = data.settings()
+    for setting in config.SETTINGS:
+        if setting.env is None:
+            continue
+        click.echo(f"{setting.env} = {config.shown(setting, values[setting.key])}"
+                   f"  [{setting.unit}]")
+        click.echo(f"    {setting.meaning}")
 
 
 data.register(main)

@@ -1,31 +1,48 @@
 """`guichet db init`, `guichet dossiers expire|register-existing|import` and `guichet demo`.
 
-`web/cli/__init__.py` calls `register(main)`. The database comes from DATABASE_URL
-(unset: SQLite in the instance folder, ./instance or GUICHET_INSTANCE). Each
-command calls storage's public functions only.
+`web/cli/__init__.py` calls `register(main)`. Every command reads the portal's
+configuration (web/config.py: DATABASE_URL, unset meaning SQLite in the instance
+folder, GUICHET_INSTANCE or ./instance) and works on a store of its own, current
+for the command (`bound_store`). Each command calls storage's public functions only.
 """
 
 from __future__ import annotations
 
-import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import click
 
 import storage
-from engine import DefinitionError, load_registry
-
-DEFAULT_INSTANCE = "instance"
-
-
-def instance_path() -> str:
-    return os.path.abspath(os.environ.get("GUICHET_INSTANCE") or DEFAULT_INSTANCE)
+from engine import DefinitionError, Registry, load_registry
+from web import config
 
 
-def _configure() -> None:
-    storage.configure(os.environ.get("DATABASE_URL") or None, instance_path())
+def settings() -> dict[str, Any]:
+    """The configuration, as `create_app` reads it (defaults, then the environment); a
+    value that cannot be used stops the command with the variable's name."""
+    try:
+        return config.load()
+    except config.ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
-def _registry():
+@contextmanager
+def bound_store(registry: Registry | None = None) -> Iterator[storage.Store]:
+    """A store on the configured database (`registry`: the dossier types, None: forms/
+    compiled on need), current for the block; this thread's connection closed after."""
+    values = settings()
+    store = storage.open_store(values["DATABASE_URL"], values["INSTANCE_PATH"],
+                               registry=registry, portal_url=values["PORTAL_URL"])
+    try:
+        with store.bound():
+            yield store
+    finally:
+        store.disconnect()
+
+
+def _registry() -> Registry:
     try:
         return load_registry()
     except DefinitionError as exc:
@@ -40,9 +57,9 @@ def db_group() -> None:
 @db_group.command("init")
 def db_init() -> None:
     """Create the tables (harmless when they exist)."""
-    _configure()
-    storage.init_db()
-    click.echo(f"database ready ({storage.describe()})")
+    with bound_store() as store:
+        storage.init_db()
+    click.echo(f"database ready ({store.describe()})")
 
 
 @click.group("dossiers")
@@ -53,8 +70,9 @@ def dossiers_group() -> None:
 @dossiers_group.command("expire")
 def dossiers_expire() -> None:
     """Move drafts past their deadline to their definition's deadline state."""
-    _configure()
-    click.echo(f"{storage.expire_overdue(_registry())} dossier(s) expired")
+    registry = _registry()
+    with bound_store(registry):
+        click.echo(f"{storage.expire_overdue(registry)} dossier(s) expired")
 
 
 @dossiers_group.command("register-existing")
@@ -68,11 +86,12 @@ def dossiers_register_existing(type_id: str, number: str, given_name: str, famil
                                sex: str, birth_date: str) -> None:
     """Register a dossier opened by an agent, so its applicant can link it from the
     portal ("Identifier mon dossier") with the same number and identity."""
-    _configure()
     row = {"type": type_id, "number": number, "given_name": given_name,
            "family_name": family_name, "sex": sex, "birth_date": birth_date}
+    registry = _registry()
     try:
-        registered = storage.register_row(_registry(), row)
+        with bound_store(registry):
+            registered = storage.register_row(registry, row)
     except storage.RowRefused as exc:
         raise click.ClickException(f"refused: {exc}") from exc
     click.echo(f"registered {registered} ({type_id})")
@@ -84,9 +103,10 @@ def dossiers_import(csv_file) -> None:
     """Register existing dossiers from a CSV file with the header
     type,number,given_name,family_name,sex,birth_date; print what was refused and why.
     Exit status 1 when any row was refused."""
-    _configure()
+    registry = _registry()
     try:
-        report = storage.import_rows(_registry(), csv_file)
+        with bound_store(registry):
+            report = storage.import_rows(registry, csv_file)
     except storage.RowRefused as exc:
         raise click.ClickException(f"{csv_file.name}: {exc}") from exc
     for line, number in report.registered:
@@ -101,9 +121,10 @@ def dossiers_import(csv_file) -> None:
 @click.command("demo")
 def demo() -> None:
     """Create demo accounts and an agent-registered dossier (idempotent)."""
-    _configure()
-    storage.init_db()
-    report = storage.load_demo(_registry())
+    registry = _registry()
+    with bound_store(registry):
+        storage.init_db()
+        report = storage.load_demo(registry)
     for line in report.created:
         click.echo(f"created  {line}")
     for line in report.existing:

@@ -4,25 +4,25 @@ The two one-round commands do what the server's background thread does every
 few seconds; they suit a cron job, or a deployment that serves with
 `--no-background` and runs the slow work elsewhere. Emails go over SMTP_URL
 (smtp://host:port, `?starttls=1`, `user:password@` for login, smtps:// for
-implicit TLS); without it they are written to the log.
+implicit TLS); without it they are written to the log. All of them read the
+configuration of web/config.py, as the app does.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 
 import click
+from flask import Flask
+from werkzeug.serving import is_running_from_reloader
 
-import storage
 from engine import DefinitionError, load_registry
-from web import create_app
-from web.background.mailer import describe, send_pending, transport_for
+from web import create_app, store_of
+from web.background.mailer import Transport, describe, send_pending, transport_for
 from web.background.worker import Worker, render_pending_documents
-from web.cli.data import instance_path
+from web.cli.data import bound_store, settings
 from web.cli.server import PortalServer, server_options
 from web.http.logs import handler
-from web.registry import EXTENSION as REGISTRY_EXTENSION
 
 
 def _log_to_stderr() -> None:
@@ -36,29 +36,24 @@ def _log_to_stderr() -> None:
     logger.setLevel(logging.INFO)
 
 
-def _transport(smtp_url: str | None = None):
-    """SMTP_URL (the app's config wins over the environment), else the log."""
+def _transport(smtp_url: str | None) -> Transport:
+    """Over `smtp_url` (the SMTP_URL setting), else to the log."""
 
     try:
-        return transport_for(smtp_url or os.environ.get("SMTP_URL") or None)
+        return transport_for(smtp_url)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
 
 
-def _storage() -> None:
-
-    storage.configure(os.environ.get("DATABASE_URL") or None, instance_path())
-
-
-def _start_background_worker(app) -> None:
-    """Documents and emails are done after the response, by a thread of each process."""
+def _start_background_worker(app: Flask) -> None:
+    """Documents and emails are done after the response, by a thread of each process,
+    on the app's own store."""
 
     _log_to_stderr()
-    transport = _transport(app.config.get("SMTP_URL"))
+    transport = _transport(app.config["SMTP_URL"])
     logging.getLogger("guichet.worker").info("background worker: emails to %s",
                                              describe(transport))
-    app.extensions["guichet.worker"] = Worker(app.extensions[REGISTRY_EXTENSION],
-                                              transport).start()
+    app.extensions["guichet.worker"] = Worker(store_of(app), transport).start()
 
 
 @click.group("mail")
@@ -73,9 +68,9 @@ def mail_send(limit: int) -> None:
     Failures stay pending and are retried later, with backoff."""
 
     _log_to_stderr()
-    transport = _transport()
-    _storage()
-    report = send_pending(transport, limit)
+    transport = _transport(settings()["SMTP_URL"])
+    with bound_store():
+        report = send_pending(transport, limit)
     click.echo(f"{report.sent} email(s) sent to {describe(transport)}, "
                f"{report.failed} failed (kept for a later try)")
 
@@ -90,17 +85,18 @@ def documents_group() -> None:
 def documents_render(limit: int) -> None:
     """Render the pending documents (recap PDFs) once, from their frozen snapshots."""
 
-
     _log_to_stderr()
     try:
         registry = load_registry()
     except DefinitionError as exc:
         raise click.ClickException(str(exc)) from exc
-    _storage()
-    click.echo(f"{render_pending_documents(registry, limit)} document(s) rendered")
+    with bound_store(registry):
+        done = render_pending_documents(registry, limit)
+    click.echo(f"{done} document(s) rendered")
 
 
 def register(main: click.Group) -> None:
+    """Add `serve`, `mail` and `documents` to the `guichet` group."""
     main.add_command(mail_group)
     main.add_command(documents_group)
 
@@ -116,15 +112,17 @@ def register(main: click.Group) -> None:
                   help="Do not render documents or send emails from this server.")
     def serve(host: str, port: int, debug: bool, workers: int | None, threads: int | None,
               no_background: bool) -> None:
-        """Serve the applicant portal (DATABASE_URL, GUICHET_SECRET_KEY, SMTP_URL from the
-        environment); each process renders documents and sends emails in the background."""
+        """Serve the applicant portal, configured from the environment (`guichet settings`
+        lists the variables); each process renders documents and sends emails in the
+        background."""
 
+        values = settings()  # a variable that cannot be used stops here, not in every worker
         if not no_background:
-            _transport()  # a malformed SMTP_URL stops here, not in every worker
+            _transport(values["SMTP_URL"])
         hook = None if no_background else _start_background_worker
         if debug:
             app = create_app({"DEBUG": True})
-            if hook and os.environ.get("WERKZEUG_RUN_MAIN") == "true":
+            if hook and is_running_from_reloader():
                 hook(app)
             app.run(host=host, port=port, debug=True)
             return

@@ -14,23 +14,25 @@ from typing import Any
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
+from web import config
+
 
 def default_workers() -> int:
-    return int(os.environ.get("GUICHET_WORKERS") or max(2, min(4, os.cpu_count() or 1)))
-
-
-def default_threads() -> int:
-    return int(os.environ.get("GUICHET_THREADS") or 8)
+    """Worker processes when WORKERS is unset: 2 to 4, by the number of CPUs."""
+    return max(2, min(4, os.cpu_count() or 1))
 
 
 def server_options(host: str, port: int, *, workers: int | None = None,
                    threads: int | None = None, access_log: bool = False) -> dict[str, Any]:
-    """The settings `guichet serve` uses (threads per worker: requests wait on the database)."""
+    """The gunicorn settings `guichet serve` uses. `workers`, `threads` (per worker:
+    requests wait on the database): None takes WORKERS and THREADS from the
+    configuration (web/config.py). Raises config.ConfigError for a bad variable."""
+    values = config.load()
     return {
         "bind": f"{host}:{port}",
-        "workers": workers or default_workers(),
+        "workers": workers or values["WORKERS"] or default_workers(),
         "worker_class": "gthread",
-        "threads": threads or default_threads(),
+        "threads": threads or values["THREADS"],
         "keepalive": 5,
         "timeout": 60,
         "graceful_timeout": 20,

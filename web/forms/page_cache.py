@@ -34,7 +34,6 @@ from flask import Flask, current_app
 from web.http.csrf import MARKER, with_token
 
 EXTENSION = "guichet.page_cache"
-DEFAULT_SIZE = 1000  # pages (about 8 kB each): ~8 MB per process at most
 
 
 class PageCache:
@@ -69,6 +68,7 @@ def page_cache() -> PageCache:
 
 
 def init_app(app: Flask) -> None:
-    """GUICHET_PAGE_CACHE_SIZE=0 turns it off (every page rendered afresh)."""
-    size = int(app.config.get("PAGE_CACHE_SIZE", DEFAULT_SIZE))
+    """A cache of PAGE_CACHE_SIZE pages (web/config.py); 0 turns it off (every page
+    rendered afresh)."""
+    size = int(app.config["PAGE_CACHE_SIZE"])
     app.extensions[EXTENSION] = PageCache(size)

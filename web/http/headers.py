@@ -14,8 +14,8 @@
   whenever the request came over HTTPS, or always with SESSION_COOKIE_SECURE
   or PREFERRED_URL_SCHEME=https. Without PROXY_FIX, forwarded headers are
   ignored: a client cannot claim to be on HTTPS.
-- A request body limit (MAX_CONTENT_LENGTH, 256 KB: a dossier section is a few
-  KB), answered by a friendly 413 page.
+- A request body limit (MAX_CONTENT_LENGTH, 256 KB by default: web/config.py; a
+  dossier section is a few KB), answered by a friendly 413 page.
 """
 
 from __future__ import annotations
@@ -26,8 +26,6 @@ from flask import Flask, Response, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from web.http.logs import request_id
-
-MAX_BODY_BYTES = 256 * 1024
 
 CSP = "; ".join((
     "default-src 'self'",
@@ -79,10 +77,9 @@ def _headers(response: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
-    """The headers on every response, the body limit, and the trusted proxies."""
-    if app.config.get("MAX_CONTENT_LENGTH") is None:
-        app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
-    proxies = _proxies(app.config.get("PROXY_FIX"))
+    """The headers on every response and the trusted proxies (PROXY_FIX); Flask enforces
+    the body limit (MAX_CONTENT_LENGTH)."""
+    proxies = _proxies(app.config["PROXY_FIX"])
     if proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies,  # type: ignore[method-assign]
                                 x_host=proxies, x_port=proxies, x_prefix=proxies)

@@ -67,19 +67,10 @@ class AttemptLimits:
             self.strategy.clear(item, key)
 
 
-DEFAULT_RULES = {
-    "login": "5/15 minutes",  # failed logins per account (the email typed)
-    # failed logins per address: looser, one office or family may share an address
-    "login_address": "30/15 minutes",
-    "link": "5/15 minutes",
-    "password_reset": "5/hour",
-}
-
-
 def init_app(app: Flask) -> None:
-    app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
-    rules = {**DEFAULT_RULES, **app.config.get("ATTEMPT_LIMITS", {})}
-    app.extensions["guichet.limits"] = AttemptLimits(app.config["RATELIMIT_STORAGE_URI"], rules)
+    """The app's limits: ATTEMPT_LIMITS kept in RATELIMIT_STORAGE_URI (web/config.py)."""
+    app.extensions["guichet.limits"] = AttemptLimits(app.config["RATELIMIT_STORAGE_URI"],
+                                                     dict(app.config["ATTEMPT_LIMITS"]))
 
 
 def limits() -> AttemptLimits:

@@ -1,0 +1,277 @@
+"""Every setting of the portal, once: its environment variable, default, unit and meaning.
+
+This is the only module of engine/, storage/ and web/ that reads the process
+environment (a test checks it). `create_app(test_config)` and the `guichet`
+commands all start from `load()`: the defaults below, then the environment,
+then the caller's overrides (a test's config), as Flask's tutorial does. No
+other variable is read: an unknown `GUICHET_*` variable does nothing (Flask's
+`from_prefixed_env` would have let any of them set any config key).
+
+A value that cannot be used stops start-up with a `ConfigError` that names
+the variable and says what is expected (`GUICHET_WORKERS: expected a whole
+number ...`), never echoing a secret (secret key, URLs that may hold a
+password). An empty variable counts as unset.
+
+`SETTINGS` is data, so the README, `guichet settings` and the tests read the
+list from here; the modules that use a setting just read `app.config[KEY]`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from limits import parse as parse_limit
+
+ATTEMPT_LIMITS = {
+    "login": "5/15 minutes",  # failed logins per account (the email typed)
+    # failed logins per address: looser, one office or family may share an address
+    "login_address": "30/15 minutes",
+    "link": "5/15 minutes",  # attempts to link an existing dossier, per account and address
+    "password_reset": "5/hour",  # reset links asked, per email and address
+}
+
+
+class ConfigError(ValueError):
+    """A setting's value cannot be used; the message names the environment variable
+    (or config key) and what is expected, without the value of a secret."""
+
+
+# --- parsers: the raw text of a variable -> the value (ValueError saying what is expected)
+
+def _text(raw: str) -> str:
+    return raw
+
+
+def _count(raw: str) -> int:
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        raise ValueError("expected a whole number") from None
+    if value < 0:
+        raise ValueError("expected a whole number, 0 or more")
+    return value
+
+
+def _positive_count(raw: str) -> int:
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        raise ValueError("expected a whole number") from None
+    if value < 1:
+        raise ValueError("expected a whole number, 1 or more")
+    return value
+
+
+def _positive(raw: str) -> float:
+    try:
+        value = float(raw.strip())
+    except ValueError:
+        raise ValueError("expected a number") from None
+    if not value > 0:
+        raise ValueError("expected a number above 0")
+    return value
+
+
+_BOOLEANS = {"1": True, "true": True, "yes": True, "on": True,
+             "0": False, "false": False, "no": False, "off": False}
+
+
+def _flag(raw: str) -> bool:
+    try:
+        return _BOOLEANS[raw.strip().lower()]
+    except KeyError:
+        raise ValueError("expected yes or no (1/0, true/false)") from None
+
+
+def _proxies(raw: str) -> int:
+    flag = _BOOLEANS.get(raw.strip().lower())
+    if flag is not None and not raw.strip().isdigit():
+        return int(flag)
+    try:
+        return _count(raw)
+    except ValueError:
+        raise ValueError("expected the number of proxies in front (0, 1, 2...)") from None
+
+
+def _url(*schemes: str) -> Callable[[str], str]:
+    def parse(raw: str) -> str:
+        if urlsplit(raw.strip()).scheme.lower() not in schemes:
+            raise ValueError("expected a URL starting with "
+                             + " or ".join(f"{s}://" for s in schemes))
+        return raw.strip()
+    return parse
+
+
+def _scheme(raw: str) -> str:
+    value = raw.strip().lower()
+    if value not in ("http", "https"):
+        raise ValueError("expected http or https")
+    return value
+
+
+def _limits(raw: str) -> dict[str, str]:
+    try:
+        rules = json.loads(raw)
+    except ValueError:
+        rules = None
+    if not isinstance(rules, dict):
+        raise ValueError('expected a JSON object such as {"login": "5/15 minutes"}')
+    for name, rule in rules.items():
+        if name not in ATTEMPT_LIMITS:
+            raise ValueError(f"unknown limit {name!r} (known: {', '.join(ATTEMPT_LIMITS)})")
+        try:
+            parse_limit(rule)
+        except (TypeError, ValueError):
+            raise ValueError(f"limit {name!r}: expected a rule such as "
+                             f"\"5/15 minutes\", not {rule!r}") from None
+    return rules
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting: `key` in `app.config`, read from the environment variable `env`
+    (None: fixed here, or given by a test's config only), `default` when unset, its
+    `unit`, what it means, and how the variable's text is read (`parse` raises
+    ValueError saying what is expected). `secret`: never echoed in errors or listings.
+    `merge`: a mapping given for it updates the default mapping instead of replacing it."""
+
+    key: str
+    env: str | None
+    default: Any
+    unit: str
+    meaning: str
+    parse: Callable[[str], Any] = _text
+    secret: bool = False
+    merge: bool = False
+
+
+SETTINGS: tuple[Setting, ...] = (
+    # --- where things are
+    Setting("INSTANCE_PATH", "GUICHET_INSTANCE", "instance", "folder",
+            "The instance folder (relative to the working directory): the SQLite database "
+            "when DATABASE_URL is unset, and the secret key made when none is given."),
+    Setting("DATABASE_URL", "DATABASE_URL", None, "URL",
+            "postgresql://user@host:port/db, or sqlite:////absolute/path.db; unset: the "
+            "SQLite file guichet.sqlite3 in the instance folder.",
+            _url("postgresql", "postgres", "sqlite"), secret=True),
+    Setting("PORTAL_URL", "GUICHET_PORTAL_URL", "http://127.0.0.1:8000", "URL",
+            "The portal's public address, written in notification emails and password "
+            "reset links (never taken from a request's Host header).", _url("http", "https")),
+    Setting("SMTP_URL", "SMTP_URL", None, "URL",
+            "Where emails go: smtp://host:port, smtp://user:password@host:587?starttls=1, "
+            "smtps://host (implicit TLS), &from=address for the sender; unset: emails are "
+            "written to the log (recipient masked, links cut).",
+            _url("smtp", "smtps"), secret=True),
+    # --- security
+    Setting("SECRET_KEY", "GUICHET_SECRET_KEY", None, "text",
+            "Signs session cookies and CSRF tokens; unset: a random key made once and kept "
+            "in <instance>/secret_key, shared by every process using that folder.",
+            secret=True),
+    Setting("SESSION_IDLE_MINUTES", "GUICHET_SESSION_IDLE_MINUTES", 30, "minutes",
+            "A logged-in session idle this long asks to log in again (what its request "
+            "carried is saved first).", _positive),
+    Setting("SESSION_RESCUE_HOURS", "GUICHET_SESSION_RESCUE_HOURS", 12, "hours",
+            "How long after the last activity an expired session's POST may still save "
+            "what it carries; also how long a logged-out session is remembered.", _positive),
+    Setting("ATTEMPT_LIMITS", "GUICHET_ATTEMPT_LIMITS", ATTEMPT_LIMITS, "attempts/window",
+            "Attempt limits (login, login_address, link, password_reset) as a JSON object; "
+            "the names given replace the defaults', the others keep theirs.",
+            _limits, merge=True),
+    Setting("RATELIMIT_STORAGE_URI", "GUICHET_RATELIMIT_STORAGE_URI", "memory://", "URI",
+            "Where attempt counts are kept: memory:// (each process its own) or "
+            "redis://host:port (one count for every process).", secret=True),
+    Setting("PROXY_FIX", "GUICHET_PROXY_FIX", 0, "proxies",
+            "How many proxies in front are trusted for X-Forwarded-* (client address, "
+            "HTTPS); 0: forwarded headers are ignored.", _proxies),
+    Setting("SESSION_COOKIE_SECURE", "GUICHET_SESSION_COOKIE_SECURE", False, "yes/no",
+            "Send the session cookie over HTTPS only, always (it is already whenever the "
+            "request came over HTTPS).", _flag),
+    Setting("PREFERRED_URL_SCHEME", "GUICHET_PREFERRED_URL_SCHEME", "http", "http|https",
+            "https: the portal is served over HTTPS only (Secure cookie always).", _scheme),
+    Setting("MAX_CONTENT_LENGTH", "GUICHET_MAX_CONTENT_LENGTH", 256 * 1024, "bytes",
+            "The largest request body accepted (a dossier section is a few KB); larger gets "
+            "a friendly 413 page.", _positive_count),
+    # --- performance
+    Setting("PAGE_CACHE_SIZE", "GUICHET_PAGE_CACHE_SIZE", 1000, "pages",
+            "Section pages kept rendered per dossier version in each process (about 8 kB "
+            "each); 0 turns the cache off.", _count),
+    Setting("WORKERS", "GUICHET_WORKERS", None, "processes",
+            "`guichet serve`: gunicorn worker processes; unset: 2 to 4, by the number of "
+            "CPUs.", _positive_count),
+    Setting("THREADS", "GUICHET_THREADS", 8, "threads",
+            "`guichet serve`: threads per worker process (requests wait on the database).",
+            _positive_count),
+    # --- fixed: not read from the environment
+    Setting("SESSION_COOKIE_HTTPONLY", None, True, "yes/no",
+            "Scripts never read the session cookie."),
+    Setting("SESSION_COOKIE_SAMESITE", None, "Lax", "text",
+            "The session cookie is not sent with cross-site POSTs."),
+    Setting("WTF_CSRF_TIME_LIMIT", None, None, "seconds",
+            "None: a CSRF token lives as long as its session."),
+    Setting("TEMPLATES_AUTO_RELOAD", None, False, "yes/no",
+            "Templates are read once per process."),
+    Setting("REGISTRY", None, None, "engine.Registry",
+            "Tests only: dossier types already compiled; None: every file of forms/ is "
+            "compiled at start-up."),
+)
+
+BY_KEY: dict[str, Setting] = {s.key: s for s in SETTINGS}
+
+
+def defaults() -> dict[str, Any]:
+    """Every setting's default, by config key (mappings copied: callers may change them)."""
+    return {s.key: dict(s.default) if isinstance(s.default, dict) else s.default
+            for s in SETTINGS}
+
+
+def from_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The settings the environment sets (default: this process's), parsed, by config key;
+    unset or empty variables are left out. ConfigError names the first bad variable."""
+    environ = os.environ if environ is None else environ
+    found: dict[str, Any] = {}
+    for setting in SETTINGS:
+        raw = environ.get(setting.env) if setting.env else None
+        if raw is None or not raw.strip():
+            continue
+        try:
+            found[setting.key] = setting.parse(raw)
+        except ValueError as exc:
+            got = "" if setting.secret else f" (got {raw!r})"
+            raise ConfigError(f"{setting.env} ({setting.unit}): {exc}{got}") from None
+    return found
+
+
+def load(overrides: Mapping[str, Any] | None = None,
+         environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The configuration: defaults, then the environment (`environ`, default: this
+    process's), then `overrides` (a test's config: Python values, any Flask key), by
+    config key. `INSTANCE_PATH` comes back absolute. Raises ConfigError."""
+    values = defaults()
+    for layer in (from_environment(environ), dict(overrides or {})):
+        for key, value in layer.items():
+            setting = BY_KEY.get(key)
+            if setting is not None and setting.merge and isinstance(value, Mapping):
+                value = {**values[key], **value}
+            values[key] = value
+    values["INSTANCE_PATH"] = os.path.abspath(values["INSTANCE_PATH"] or "instance")
+    return values
+
+
+def shown(setting: Setting, value: Any) -> str:
+    """`value` as a listing shows it. Secrets: a URL with its password as ***, anything
+    else only "(set)"; "(unset)" for None."""
+    if value is None:
+        return "(unset)"
+    if setting.secret:
+        parts = urlsplit(value) if isinstance(value, str) and "://" in value else None
+        if parts is None:
+            return "(set)"
+        if parts.password is not None:
+            parts = parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@"))
+        return parts.geturl()
+    return json.dumps(value) if isinstance(value, dict) else repr(value)
