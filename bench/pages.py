@@ -2,7 +2,7 @@
 Flask app that returns the same HTML from a static string, both behind the same gunicorn
 settings as `guichet serve`, in the same run.
 
-Measured: a section page GET (pages are reused per dossier version, web/page_cache.py;
+Measured: a section page GET (pages are reused per dossier version, web/forms/page_cache.py;
 the same GET on a second portal with that cache off is shown too), and a section POST
 (ENREGISTRER: validate, save the draft with its version, redirect). Each of the 16
 clients keeps one HTTP/1.1 connection (http.client, keep-alive) and, for saves, its own

@@ -3,7 +3,7 @@
 The portal's sessions live in signed cookies (nothing to look up per request
 on the happy path). A signed cookie cannot be taken back, so logging out
 records the session's id here until the cookie could no longer be used anyway
-(its idle and rescue windows, see web/sessions.py). Every server process
+(its idle and rescue windows, see web/accounts/login_session.py). Every server process
 shares the database, so a cookie copied before logout is refused by all of
 them. Only a SHA-256 of the id is kept: the table says nothing usable.
 """

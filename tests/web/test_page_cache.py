@@ -1,4 +1,4 @@
-"""Section pages reused per dossier version (web/page_cache.py): whatever changes what a
+"""Section pages reused per dossier version (web/forms/page_cache.py): whatever changes what a
 page shows must show, and a reused page must carry the reader's own CSRF token."""
 
 from __future__ import annotations

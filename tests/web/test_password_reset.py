@@ -172,7 +172,7 @@ def test_reset__sessions_open_elsewhere__ended_even_on_a_kept_page_new_login_wor
     number = maria.create_dossier()
     section = maria.section_url(number, "identite")
     maria.get(section)  # the one with the "created" notice
-    assert maria.get(section).status_code == 200  # this one is kept (web/page_cache.py)
+    assert maria.get(section).status_code == 200  # this one is kept (web/forms/page_cache.py)
     assert maria.get(section).status_code == 200  # and reused
     elsewhere = Applicant(app.test_client())  # e.g. whoever fears the account is used
     ask_link(elsewhere)

@@ -7,7 +7,7 @@ composition rules (NIST SP 800-63B): no "one digit, one symbol" demands.
 
 Login attempts are limited per account (the email typed: `login` rule, 5
 failures in 15 minutes) and per address (`login_address`, 30: an office or a
-family may share one), by web/limits.py, shared by every process through
+family may share one), by web/http/limits.py, shared by every process through
 Redis when RATELIMIT_STORAGE_URI says so. Only failures count; a success clears
 the account's count. The answer never tells whether the email exists: the
 same message, the same status, the same limit and, with a password hash

@@ -37,7 +37,7 @@ def server_options(host: str, port: int, *, workers: int | None = None,
         "timeout": 60,
         "graceful_timeout": 20,
         # Off by default: the app logs one JSON line per request with its id and the
-        # path's secrets redacted (web/logs.py); gunicorn's line would hold the raw path.
+        # path's secrets redacted (web/http/logs.py); gunicorn's line would hold the raw path.
         "accesslog": "-" if access_log else None,
         "errorlog": "-",
         # method and path only: a query string may carry what an applicant typed

@@ -1,6 +1,6 @@
 """Request ids, logging and friendly error pages (never a traceback for the applicant).
 
-Every request gets an id, sent back in `X-Request-Id` (web/security.py adds it
+Every request gets an id, sent back in `X-Request-Id` (web/http/headers.py adds it
 with the other headers), written in every log line
 of that request and shown on error pages so support can find the log.
 """
