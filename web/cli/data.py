@@ -8,15 +8,17 @@ for the command (`bound_store`). Each command calls storage's public functions o
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
 import storage
 from engine import DefinitionError, Registry, load_registry
 from web import config
+
+T = TypeVar("T")
 
 
 def settings() -> dict[str, Any]:
@@ -75,6 +77,17 @@ def dossiers_expire() -> None:
         click.echo(f"{storage.expire_overdue(registry)} dossier(s) expired")
 
 
+def _registering(register: Callable[[Registry], T], refused: str) -> T:
+    """`register(registry)` on the configured database with the definitions of forms/;
+    a refused row (storage.RowRefused) stops the command with `refused` + the reason."""
+    registry = _registry()
+    try:
+        with bound_store(registry):
+            return register(registry)
+    except storage.RowRefused as exc:
+        raise click.ClickException(f"{refused}{exc}") from exc
+
+
 @dossiers_group.command("register-existing")
 @click.option("--type", "type_id", required=True, help="dossier type id (a file of forms/)")
 @click.option("--number", required=True, help="the dossier number, e.g. G2100076952")
@@ -88,12 +101,8 @@ def dossiers_register_existing(type_id: str, number: str, given_name: str, famil
     portal ("Identifier mon dossier") with the same number and identity."""
     row = {"type": type_id, "number": number, "given_name": given_name,
            "family_name": family_name, "sex": sex, "birth_date": birth_date}
-    registry = _registry()
-    try:
-        with bound_store(registry):
-            registered = storage.register_row(registry, row)
-    except storage.RowRefused as exc:
-        raise click.ClickException(f"refused: {exc}") from exc
+    registered = _registering(lambda registry: storage.register_row(registry, row),
+                              "refused: ")
     click.echo(f"registered {registered} ({type_id})")
 
 
@@ -103,12 +112,8 @@ def dossiers_import(csv_file) -> None:
     """Register existing dossiers from a CSV file with the header
     type,number,given_name,family_name,sex,birth_date; print what was refused and why.
     Exit status 1 when any row was refused."""
-    registry = _registry()
-    try:
-        with bound_store(registry):
-            report = storage.import_rows(registry, csv_file)
-    except storage.RowRefused as exc:
-        raise click.ClickException(f"{csv_file.name}: {exc}") from exc
+    report = _registering(lambda registry: storage.import_rows(registry, csv_file),
+                          f"{csv_file.name}: ")
     for line, number in report.registered:
         click.echo(f"line {line}: registered {number}")
     for line, reason in report.refused:
