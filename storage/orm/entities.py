@@ -147,7 +147,7 @@ def define_entities(db: Database) -> None:
 
     class EndedSession(db.Entity):
         """A logged-out web session, refused until its cookie would be dead anyway
-        (storage/sessions.py); only a hash of the session id is kept."""
+        (storage/accounts/ended_sessions.py); only a hash of the session id is kept."""
 
         _table_ = "ended_session"
         sid_hash = PrimaryKey(str, 64)
