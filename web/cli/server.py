@@ -37,7 +37,7 @@ def server_options(host: str, port: int, *, workers: int | None = None,
         "timeout": 60,
         "graceful_timeout": 20,
         # Off by default: the app logs one JSON line per request with its id and the
-        # path's secrets redacted (web/logs.py); gunicorn's line would hold the raw path.
+        # path's secrets redacted (web/http/logs.py); gunicorn's line would hold the raw path.
         "accesslog": "-" if access_log else None,
         "errorlog": "-",
         # method and path only: a query string may carry what an applicant typed
@@ -60,11 +60,15 @@ class PortalServer(BaseApplication):
         super().__init__()
 
     def load_config(self) -> None:
+        """gunicorn's hook: apply `options` (gunicorn setting name -> value), skipping
+        None values and names gunicorn does not know."""
         for key, value in self.options.items():
             if value is not None and key in self.cfg.settings:
                 self.cfg.set(key, value)
 
     def load(self) -> Flask:
+        """gunicorn's hook, in each worker process: a new app from the factory, then
+        `on_worker_start(app)` (the background worker) when given."""
         app = self.factory()
         if self.on_worker_start is not None:
             self.on_worker_start(app)
