@@ -29,7 +29,13 @@ class DossierRow:
 
 @dataclass(frozen=True)
 class DossierHeader:
-    """The header of a dossier page: who, which dossier, where it stands."""
+    """The header of a dossier page: who, which dossier, where it stands.
+
+    Display strings in the current language: the applicant's `name`, the `status`
+    label, `deadline` YYYY-MM-DD, `submitted_at` "YYYY-MM-DD HH:MM" in the service's
+    zone ("" for a draft), the type's `type_title`, `description` (its title when it
+    has none) and `intro`; `editable`: whether the form still accepts changes.
+    """
 
     name: str
     number: str
