@@ -26,6 +26,10 @@ from storage.orm.transactions import transaction
 
 @dataclass
 class DemoReport:
+    """What `load_demo` did: `password` (every demo account's), and labels such as
+    "account maria@example.org" or "dossier G2100076952 (type)" that were `created`,
+    already `existing` or `skipped` (with the reason); `accounts`: every demo email."""
+
     password: str
     created: list[str] = field(default_factory=list)
     existing: list[str] = field(default_factory=list)
@@ -34,13 +38,23 @@ class DemoReport:
 
 
 def demo_data(path: str | Path | None = None) -> dict[str, Any]:
+    """The demo data as a mapping: `password`, `accounts` (email, lang, profile) and
+    `registered` (type_id, number, given_names, family_names, sex, birth_date), read
+    from `path` or, None, from storage/demo.yaml. OSError or yaml.YAMLError for a file
+    that cannot be read."""
     text = (Path(path).read_text(encoding="utf-8") if path
             else resources.files("storage").joinpath("demo.yaml").read_text(encoding="utf-8"))
     return yaml.safe_load(text)
 
 
 def load_demo(registry: Registry, data: dict[str, Any] | None = None) -> DemoReport:
-    """Create what is missing of the demo data; report what was created or kept."""
+    """Create what is missing of the demo data; report what was created or kept.
+
+    `data`: as `demo_data` returns it (None: storage/demo.yaml). Runs on the current
+    store; each account and dossier in its own transaction, so running it again
+    creates only what is missing. A dossier of a type `registry` lacks is
+    skipped and reported. ValueError for a bad profile value or registered dossier.
+    """
     data = data or demo_data()
     report = DemoReport(password=str(data["password"]))
     for spec in data.get("accounts", []):

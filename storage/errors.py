@@ -18,11 +18,20 @@ class StorageError(Exception):
 
 
 class NotFound(StorageError):
-    """Unknown, or not this account's: the two are indistinguishable on purpose (404)."""
+    """Unknown, or not this account's: the two are indistinguishable on purpose.
+
+    The web layer answers 404 for it wherever a view lets it through
+    (web/http/errors.py), so a dossier, message or document number of someone else
+    reads exactly like one that does not exist.
+    """
 
 
 class NotEligible(StorageError):
-    """The profile does not meet the dossier type's eligibility rules."""
+    """The profile does not meet the dossier type's eligibility rules; nothing was created.
+
+    `messages`: the designer's messages of the failed rules (engine Text, both
+    languages). Guide: an Accompagnement Québec applicant is at least 18 years old.
+    """
 
     def __init__(self, messages: list[Text]) -> None:
         super().__init__("; ".join(m.fr for m in messages))
@@ -30,7 +39,12 @@ class NotEligible(StorageError):
 
 
 class Conflict(StorageError):
-    """Another tab saved first: both versions are handed back so nothing typed is lost."""
+    """Another tab saved first: both versions are handed back so nothing typed is lost.
+
+    `mine`: the answers this save sent (field id -> value); `theirs`: the stored
+    answers; `version`: the stored version, to save again against (the web shows
+    both, status 409).
+    """
 
     def __init__(self, mine: dict[str, Any], theirs: dict[str, Any], version: int) -> None:
         super().__init__(f"stale version: the dossier is at version {version}")
@@ -40,7 +54,11 @@ class Conflict(StorageError):
 
 
 class Locked(StorageError):
-    """The dossier's state does not allow changes (submitted, expired, ...)."""
+    """The dossier's state does not allow changes (submitted, expired, ...).
+
+    `status`: the state's id. Guide: once submitted, the application form can no
+    longer be changed ("vous ne pourrez plus modifier votre formulaire de demande").
+    """
 
     def __init__(self, status: str) -> None:
         super().__init__(f"dossier not editable in state {status!r}")
@@ -56,6 +74,8 @@ class SubmitRefused(StorageError):
 
     @property
     def codes(self) -> list[str]:
+        """The failures' codes, in order: "wrong_state", "section_invalid",
+        "deadline_passed" (engine.workflow.GuardFailure)."""
         return [f.code for f in self.failures]
 
 
@@ -75,7 +95,9 @@ class LinkRefused(StorageError):
     """One reason for every failure of linking, so the refusal leaks nothing.
 
     Whether the number is unknown, already linked, or the identity differs, the
-    applicant learns only that no dossier was found.
+    applicant learns only that no dossier was found. `message`: that one answer in
+    both languages. Guide: "un message d'erreur s'affichera, vous indiquant que votre
+    dossier n'a pas été trouvé".
     """
 
     message = LINK_REFUSED

@@ -21,6 +21,10 @@ SEXES: tuple[str, ...] = PROFILE.fields["sex"].values
 
 @dataclass(frozen=True)
 class AccountView:
+    """An applicant account: `email` lower-cased, `lang` "fr" or "en", `profile`: field
+    key (PROFILE_FIELDS) -> str ("" when empty, dates YYYY-MM-DD), `password_hash` an
+    Argon2id string, `created_at` aware UTC."""
+
     id: int
     email: str
     lang: str
@@ -31,6 +35,17 @@ class AccountView:
 
 @dataclass(frozen=True)
 class DossierView:
+    """One dossier as stored.
+
+    `answers`: field id -> value as stored (str, bool, list[str]), cleaned by the
+    engine; `status`: a state id of the definition `definition_version` of `type_id`;
+    `created_at`, `submitted_at` (None before submission): aware UTC; `deadline`: the
+    last day to submit, in the service's zone (Guide: "Date limite pour soumettre");
+    `version`: + 1 at every write (optimistic locking); `owner_id`: None while an
+    agent-registered dossier waits to be linked; `snapshot`: what was frozen at
+    submission (profile, answers, recap per language), None before.
+    """
+
     id: int
     number: str
     type_id: str
@@ -72,6 +87,9 @@ class Visit:
 
 @dataclass(frozen=True)
 class MessageView:
+    """A message of the message centre: `subject` and `body` plain text in the language
+    it was written in, `created_at` aware UTC, `read_at` None while unread."""
+
     id: int
     dossier_number: str | None
     subject: str
@@ -82,6 +100,10 @@ class MessageView:
 
 @dataclass(frozen=True)
 class DocumentView:
+    """A document of Mes documents, without its bytes: `kind` the definition's document
+    id, `name` its title in the owner's language, `filename` the download's name,
+    `content_type` e.g. "application/pdf", `ready` False until the worker rendered it."""
+
     id: int
     dossier_number: str | None
     kind: str
@@ -94,6 +116,10 @@ class DocumentView:
 
 @dataclass(frozen=True)
 class EmailView:
+    """An email of the outbox: plain-text `subject` and `body`, `attempts` failed so far,
+    `last_error` (at most 2,000 characters), `next_attempt_at` and `sent_at` (None until
+    sent) aware UTC."""
+
     id: int
     to: str
     subject: str

@@ -23,6 +23,8 @@ LANGS = ("fr", "en")
 
 
 def normalize_email(email: str) -> str:
+    """The form an address is stored and looked up in: stripped and lower-cased
+    ("  Maria@Example.org " -> "maria@example.org"), so one address is one account."""
     return email.strip().lower()
 
 
@@ -93,7 +95,15 @@ def load_account(account_id: int) -> Any:
 @transaction(write=True)
 def create_account(email: str, password_hash: str, profile: dict[str, Any],
                    lang: str = "fr") -> AccountView:
-    """A new applicant; EmailTaken when the address (ignoring case) is in use."""
+    """A new applicant account, as an AccountView.
+
+    `email`: kept normalized (`normalize_email`); `password_hash`: from
+    `hash_password` (storage never keeps a password); `profile`: field key -> value
+    (str, or a date for birth_date), checked by `profile_columns`; `lang`: "fr" or
+    "en". Raises ValueError for an empty email, a bad profile value or language;
+    EmailTaken when the address (ignoring case) is in use, also when a concurrent
+    sign-up with it commits first.
+    """
     orm = database()
     email = normalize_email(email)
     if not email:
@@ -112,6 +122,8 @@ def create_account(email: str, password_hash: str, profile: dict[str, Any],
 
 @transaction(write=False)
 def get_account(account_id: int) -> AccountView:
+    """The account as an AccountView (profile: field key -> str, "" when empty);
+    NotFound when there is no such account (the web layer then forgets the session)."""
     return account_view(load_account(account_id))
 
 
@@ -124,7 +136,15 @@ def find_account_by_email(email: str) -> AccountView | None:
 
 @transaction(write=True)
 def update_profile(account_id: int, profile: dict[str, Any]) -> AccountView:
-    """Change the given profile fields; keys absent from `profile` keep their value."""
+    """Change the given profile fields and return the account as it now is.
+
+    `profile`: field key -> new value (str, or a date for birth_date; "" or None
+    empties a field); keys absent keep their value. Raises ValueError for an unknown
+    key or a bad value (`profile_columns`), NotFound for no such account.
+    Guide: the address is changed from the profile only ("Si vous désirez changer
+    votre adresse, vous devez le faire à partir de votre profil"): no dossier form
+    calls this.
+    """
     account = load_account(account_id)
     account.set(**profile_columns(profile))
     return account_view(account)
@@ -132,9 +152,15 @@ def update_profile(account_id: int, profile: dict[str, Any]) -> AccountView:
 
 @transaction(write=True)
 def set_password_hash(account_id: int, password_hash: str) -> None:
+    """Replace the account's password hash (made by the caller with `hash_password`);
+    NotFound for no such account. Other reset links stay valid: `reset_password`
+    is the path that also uses them up."""
     load_account(account_id).password_hash = password_hash
 
 
 @transaction(write=True)
 def set_lang(account_id: int, lang: str) -> None:
+    """Keep the account's language, "fr" or "en" (ValueError otherwise; NotFound for no
+    such account): its emails and documents are written in it, and a login that chose no
+    language starts in it."""
     load_account(account_id).lang = _check_lang(lang)

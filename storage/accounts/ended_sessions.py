@@ -19,6 +19,8 @@ from storage.orm.transactions import transaction
 
 
 def session_key(sid: str) -> str:
+    """The key a session id is kept under: its SHA-256, 64 hex characters (the id itself
+    is never stored, so the table names no cookie)."""
     return hashlib.sha256(sid.encode("utf-8")).hexdigest()
 
 
@@ -26,7 +28,12 @@ def session_key(sid: str) -> str:
 def end_session(sid: str, until: datetime) -> None:
     """Refuse the session `sid` from now until `until` (then its cookie is dead by age).
 
-    Also forgets the sessions ended long enough ago, so the table stays small."""
+    `sid`: the random id the login put in the cookie; `until`: an aware datetime (the
+    last moment the cookie could still be used: its rescue window, in hours, after its
+    last activity). Ending a session twice keeps the later `until`. Also forgets the
+    sessions ended long enough ago, so the table stays small. Guide: "Se déconnecter"
+    ends the session once "Voulez-vous vraiment vous déconnecter ?" is answered Oui;
+    recording it here makes that hold in every server process."""
     orm = database()
     now = to_db(clock.now())
     orm.EndedSession.select(lambda s: s.until < now).delete(bulk=True)

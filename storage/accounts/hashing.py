@@ -19,6 +19,9 @@ _hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
 
 
 def hash_password(password: str) -> str:
+    """An Argon2id hash of `password`: a str of about 97 characters that holds its
+    parameters and random salt ("$argon2id$v=19$m=19456,t=2,p=1$..."). Costs about
+    30 ms of CPU and 19 MiB of memory per call, by design."""
     return _hasher.hash(password)
 
 
@@ -31,4 +34,7 @@ def verify_password(password_hash: str, password: str) -> bool:
 
 
 def needs_rehash(password_hash: str) -> bool:
+    """True when `password_hash` was made with other parameters than `hash_password`'s
+    (a login may then store a fresh hash of the password it just verified; none does
+    yet). Raises argon2's InvalidHashError for a string that is no Argon2 hash."""
     return _hasher.check_needs_rehash(password_hash)

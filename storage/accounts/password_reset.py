@@ -36,6 +36,7 @@ class ResetRequest:
 
 
 def token_hash(token: str) -> str:
+    """The stored form of a reset token: its SHA-256, 64 hex characters."""
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
@@ -44,7 +45,12 @@ def start_password_reset(email: str, lifetime: timedelta = RESET_LIFETIME
                          ) -> ResetRequest | None:
     """A new link for the account of `email` (None when no account has it: the caller
     must answer the same either way). Joins the caller's transaction, so the email
-    carrying the link is queued with it or not at all."""
+    carrying the link is queued with it or not at all.
+
+    `email` is compared case-insensitively; `lifetime` (a timedelta, one hour by
+    default) runs from now by `storage.clock`. The returned token is 43 URL-safe
+    characters (256 random bits); only its hash is stored.
+    """
     account = database().Account.get(email=normalize_email(email or ""))
     if account is None:
         return None
@@ -74,7 +80,11 @@ def check_reset_token(token: str) -> AccountView:
 
 @transaction(write=True)
 def reset_password(token: str, password_hash: str) -> AccountView:
-    """Set the new password of the token's account and use up all its links."""
+    """Set the new password of the token's account and use up all its links; returns
+    the account. `password_hash`: from `hash_password`. ResetRefused when the link is
+    unknown, used (a concurrent request may have used it meanwhile) or expired. The
+    sessions opened before the reset are ended by the next request's session check
+    (storage.visit reads when the account's password was last reset)."""
     row = _usable(token)
     account = row.account
     account.password_hash = password_hash

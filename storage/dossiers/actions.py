@@ -38,6 +38,8 @@ class Context:
 
     @property
     def lang(self) -> str:
+        """The language the actions write in: the owner's ("fr" or "en"); French for a
+        dossier no applicant has linked yet."""
         return self.account.lang if self.account is not None else "fr"
 
 
@@ -49,12 +51,20 @@ def fill(text: str, **values: str) -> str:
 
 
 def stamp(dt: datetime) -> str:
-    """The submission time as the applicant reads it: local date and time."""
+    """The submission time as the applicant reads it: "YYYY-MM-DD HH:MM" in the
+    service's zone (America/Toronto). Guide: "2022-07-11 15:20" in Mes dossiers."""
     return clock.local(dt).strftime("%Y-%m-%d %H:%M")
 
 
 def freeze_recap(ctx: Context, ref: str | None) -> None:
-    """Keep the profile and answers as they were, so the recap and PDF never change."""
+    """Keep the profile and answers as they were, so the recap and PDF never change.
+
+    Writes `dossier.snapshot`: number, type_id, definition_version, submitted_at (ISO
+    8601), profile (field key -> str, with the email; {} without an owner), the cleaned
+    answers, and the recap in both languages ("fr"/"en" -> engine recap as a dict).
+    `ref` is unused. Guide: the recap document holds what the applicant provided at
+    the moment of submission.
+    """
     d = ctx.dossier
     answers = clean(ctx.compiled, d.answers)
     d.snapshot = {
@@ -71,7 +81,14 @@ def freeze_recap(ctx: Context, ref: str | None) -> None:
 
 
 def add_document(ctx: Context, ref: str | None) -> None:
-    """A "Mes documents" row; its content stays NULL until the worker renders it."""
+    """A "Mes documents" row; its content stays NULL until the worker renders it.
+
+    `ref`: the id of one of the definition's `documents` (KeyError for another: the
+    checker refuses such a definition first); its title, in the owner's language, is
+    the row's name, its `filename` (with {number} filled) the download's name. Nothing
+    for a dossier without an owner. Guide: "Récapitulatif de votre demande
+    d'accompagnement", a PDF in Mes documents.
+    """
     if ctx.account is None or ref is None:
         return
     document = ctx.compiled.definition.documents[ref]
@@ -86,7 +103,14 @@ def add_document(ctx: Context, ref: str | None) -> None:
 
 def post_message(ctx: Context, ref: str | None) -> None:
     """A message in the applicant's language; plus, if the template says `notify`,
-    an email that only says a message is waiting (never any personal data)."""
+    an email that only says a message is waiting (never any personal data).
+
+    `ref`: the id of one of the definition's `messages`; {number} and {submitted_at}
+    are filled in its subject and body, {portal_url} in the email's. Nothing for a
+    dossier without an owner. Guide: the confirmation is a message in the message
+    centre (the envelope), and the email says only "Nous vous avons transmis un
+    message" and where to read it.
+    """
     if ctx.account is None or ref is None:
         return
     d = ctx.compiled.definition
@@ -113,6 +137,9 @@ HANDLERS: dict[str, Callable[[Context, str | None], None]] = {
 
 
 def run_action(ctx: Context, action: Action) -> None:
+    """Carry out one action through HANDLERS: `action.kind` is "freeze_recap",
+    "document" or "message", `action.ref` the designer's document or message id (None
+    for freeze_recap). KeyError for another kind (the engine refuses it first)."""
     HANDLERS[action.kind](ctx, action.ref)
 
 

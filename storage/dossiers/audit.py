@@ -16,11 +16,18 @@ AGENT = "agent"
 
 
 def account_actor(account_id: int) -> str:
+    """The actor an applicant's action is recorded under: "account:<id>" (the others
+    are SYSTEM, for deadlines, and AGENT)."""
     return f"account:{account_id}"
 
 
 def record(actor: str, action: str, dossier: Any = None,
            detail: dict[str, Any] | None = None) -> None:
-    """Add one event (call inside the transaction that makes the change)."""
+    """Add one event (call inside the transaction that makes the change).
+
+    `actor`: `account_actor(id)`, SYSTEM or AGENT; `action`: what was done ("create",
+    "link", "register", or a transition id); `dossier`: the Dossier entity, or None;
+    `detail`: a JSON-able dict (e.g. {"from": state, "to": state}), stored as is.
+    """
     database().AuditEvent(actor=actor, action=action, dossier=dossier, at=to_db(clock.now()),
                           detail=detail)

@@ -42,6 +42,8 @@ class ExistingDossier:
 
 @dataclass
 class ImportReport:
+    """What `import_rows` did, row by row; line numbers are the file's (header = 1)."""
+
     registered: list[tuple[int, str]] = field(default_factory=list)  # (line, number)
     refused: list[tuple[int, str]] = field(default_factory=list)  # (line, reason)
 
@@ -61,7 +63,12 @@ def _number_exists(number: str) -> bool:
 
 
 def check_row(registry: Registry, row: Mapping[str, str | None]) -> ExistingDossier:
-    """The row as a dossier to register, or RowRefused with the first reason found."""
+    """The row as a dossier to register, or RowRefused with the first reason found.
+
+    `row`: column name (COLUMNS) -> text as typed (None or "" when missing). The type
+    must be in `registry`, the number match its numbering (upper-cased first), sex be
+    F, M or X, birth_date be YYYY-MM-DD and in the past, and the number be new.
+    """
     values = {c: (row.get(c) or "").strip() for c in COLUMNS}
     missing = [c for c in COLUMNS if not values[c]]
     if missing:
@@ -94,7 +101,9 @@ def check_row(registry: Registry, row: Mapping[str, str | None]) -> ExistingDoss
 
 
 def register_row(registry: Registry, row: Mapping[str, str | None]) -> str:
-    """Check and register one row; returns the number (RowRefused says why not)."""
+    """Check and register one row in its own transaction; returns the number as stored
+    (upper-cased). `row`: column name (COLUMNS) -> text. RowRefused says why not,
+    in the agent's words, also when the same number was registered meanwhile."""
     dossier = check_row(registry, row)
     try:
         register_existing(registry, dossier.type_id, dossier.number, dossier.given_names,
@@ -106,7 +115,12 @@ def register_row(registry: Registry, row: Mapping[str, str | None]) -> str:
 
 def import_rows(registry: Registry, lines: IO[str] | Iterable[str]) -> ImportReport:
     """Register every row of a CSV file whose header names the COLUMNS (any order,
-    extra columns ignored). Line numbers are the file's, header = line 1."""
+    extra columns ignored). Line numbers are the file's, header = line 1.
+
+    `lines`: an open text file or any iterable of CSV lines. Blank lines are skipped; a
+    refused row is reported and the others go on. RowRefused only when the header
+    lacks a column (then nothing is registered).
+    """
     reader = csv.DictReader(lines)
     header = [h.strip() for h in reader.fieldnames or []]
     absent = [c for c in COLUMNS if c not in header]

@@ -21,7 +21,8 @@ from storage.orm.transactions import transaction
 
 
 def is_overdue(dossier: Any, today: date) -> bool:
-    """Past its deadline (the deadline day itself is still open)."""
+    """Past its deadline (the deadline day itself is still open). `dossier`: a Dossier
+    entity; `today`: a date in the service's zone."""
     return is_past(dossier.deadline, today)
 
 
@@ -34,7 +35,13 @@ def is_past(deadline: date | str | None, today: date) -> bool:
 
 def expire_if_overdue(compiled: CompiledDefinition | None, dossier: Any,
                       today: date | None = None) -> bool:
-    """Move an overdue dossier along its deadline transition (inside a session)."""
+    """Move an overdue dossier along its deadline transition (inside a session).
+
+    `dossier`: a Dossier entity; `compiled`: its type (None: nothing happens);
+    `today`: default clock.today(). True when the dossier moved: its status and
+    version change, the transition's actions run and SYSTEM is recorded in the audit.
+    Guide: a draft must be submitted by its "Date limite pour soumettre".
+    """
     if compiled is None or not is_overdue(dossier, today or clock.today()):
         return False
     transition = deadline_transition(compiled.definition, dossier.status)
@@ -51,7 +58,11 @@ def expire_if_overdue(compiled: CompiledDefinition | None, dossier: Any,
 
 @transaction(write=True)
 def expire_overdue(registry: Registry | None = None) -> int:
-    """Expire every overdue draft of every type; returns how many were moved."""
+    """Expire every overdue draft of every type; returns how many were moved.
+
+    `registry`: the dossier types (None: the current store's). On PostgreSQL a
+    dossier locked by a concurrent submission is skipped, left to that submission.
+    """
     registry = registry or default_registry()
     orm = database()
     today = clock.today()

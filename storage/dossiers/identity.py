@@ -21,7 +21,10 @@ def fold(text: str | None) -> str:
 
 def same_person(given_names: str, family_names: str, sex: str, birth_date: date | None,
                 registered: Any) -> bool:
-    """True when all four match the identity stored on `registered` (a Dossier)."""
+    """True when all four match the identity stored on `registered` (a Dossier): names
+    and sex compared by `fold`, the birth date exactly; an empty value never matches.
+    Guide: Prénom, Nom, Sexe and Date de naissance, from the profile, must be identical
+    to those of the existing dossier."""
     return (
         birth_date is not None
         and registered.birth_date == birth_date

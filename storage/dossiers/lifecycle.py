@@ -37,8 +37,15 @@ __all__ = [
 
 @transaction(write=True)
 def create_dossier(registry: Registry, account_id: int, type_id: str) -> DossierView:
-    """A new draft for the account; NotEligible (nothing created) when the profile
-    fails the type's eligibility rules, e.g. under 18."""
+    """A new draft of `type_id` for the account, in the definition's initial state.
+
+    Its number is allocated now (unique under concurrency), its deadline is today (in
+    the service's zone) plus the definition's deadline_days, and the profile's
+    identity (names, sex, birth date) is copied onto it. Raises NotEligible (nothing
+    created) when the profile fails the type's eligibility rules, NotFound for a type
+    `registry` lacks or an unknown account. Guide: at least 18 years old; number
+    G + year + 8 digits; deadline = creation + 90 days (created 2022-07-11: 2022-10-09).
+    """
     compiled = compiled_for(registry, type_id)
     d = compiled.definition
     account = load_account(account_id)
@@ -60,7 +67,9 @@ def create_dossier(registry: Registry, account_id: int, type_id: str) -> Dossier
 
 @transaction(write=False)
 def list_dossiers(account_id: int, registry: Registry | None = None) -> list[DossierView]:
-    """The account's dossiers, newest first; overdue drafts show as expired."""
+    """The account's dossiers, newest first (by creation); overdue drafts show as
+    expired (their deadline transition is taken on the way). `registry`: None for the
+    current store's. Guide: Mes dossiers (number, type, submission date, status)."""
     orm = database()
     registry = registry or default_registry()
     query = orm.Dossier.select(lambda d: d.owner.id == account_id)
@@ -73,7 +82,9 @@ def list_dossiers(account_id: int, registry: Registry | None = None) -> list[Dos
 
 @transaction(write=False)
 def get_dossier(account_id: int, number: str, registry: Registry | None = None) -> DossierView:
-    """One of the account's dossiers (NotFound otherwise), expired first if overdue."""
+    """One of the account's dossiers (NotFound otherwise, the same for "not yours" and
+    "no such number"), expired first if overdue. `number` is stripped; `registry`:
+    None for the current store's."""
     dossier = owned_dossier(account_id, number)
     expire_if_overdue((registry or default_registry()).get(dossier.type_id), dossier)
     return dossier_view(dossier)
@@ -84,11 +95,16 @@ def save_section(registry: Registry, account_id: int, number: str, section_id: s
                  answers: dict[str, Any], version: int) -> DossierView:
     """Keep one section's answers as a draft (valid or not).
 
-    `answers` are the section's raw answers; keys absent keep their stored
-    value, None or "" clear it. The merged whole is cleaned by the engine, so
-    answers to questions now hidden (anywhere) are dropped. Locked when the
-    state is not editable (or the deadline passed); Conflict when `version`
-    is stale, with both versions, so the other tab's work and this one's survive.
+    `answers` are the section's raw answers (field id -> str, bool or list[str], as
+    engine.formdata reads a form); keys absent keep their stored value, None or ""
+    clear it, keys of other sections are ignored. The merged whole is cleaned by the
+    engine, so answers to questions now hidden (anywhere) are dropped. `version`: the
+    dossier version the answers were typed on. Returns the dossier, its version + 1.
+
+    Locked when the state is not editable (or the deadline passed); Conflict when
+    `version` is stale, with both versions, so the other tab's work and this one's
+    survive; NotFound for another account's dossier or an unknown section. Guide:
+    ENREGISTRER keeps a draft, valid or not; a submitted dossier can no longer change.
     """
     dossier = owned_dossier(account_id, number, for_update=True)
     compiled = compiled_for(registry, dossier.type_id)
@@ -115,7 +131,13 @@ def register_existing(registry: Registry, type_id: str, number: str, given_names
                       family_names: str, sex: str, birth_date: date, *,
                       status: str | None = None, actor: str = audit.AGENT) -> DossierView:
     """An agent records a dossier opened elsewhere, with no owner yet, so its applicant
-    can link it by number and identity. Its state defaults to the initial one."""
+    can link it by number and identity. Its state defaults to the initial one.
+
+    `number` is upper-cased and must match the type's numbering; `sex`: F, M or X;
+    `actor`: who is recorded in the audit. ValueError for a malformed number, a bad
+    sex, empty names, an unknown `status` or a number that exists; NotFound for a
+    type `registry` lacks.
+    """
     compiled = compiled_for(registry, type_id)
     d = compiled.definition
     number = number.strip().upper()
@@ -147,7 +169,13 @@ def register_existing(registry: Registry, type_id: str, number: str, given_names
 @transaction(write=True)
 def link_existing(account_id: int, type_id: str, number: str) -> DossierView:
     """Give a registered dossier to the account whose profile names the same person
-    (ignoring case, accents, spaces). Every failure is the same LinkRefused."""
+    (ignoring case, accents, spaces). Every failure is the same LinkRefused.
+
+    `number` is stripped and upper-cased. Refused alike: an unknown number, another
+    type, a dossier already linked, an identity that differs. Guide: "Identifier mon
+    dossier" answers only that the dossier was not found ("Votre dossier n'a pas été
+    trouvé"), never which part was wrong.
+    """
     account = load_account(account_id)
     number = (number or "").strip().upper()
     dossier = locked(database().Dossier, number=number) if number else None

@@ -25,7 +25,8 @@ class NumberingExhausted(RuntimeError):
 
 
 def next_serial(prefix: str, year: int) -> int:
-    """The next serial for (prefix, year); call inside the creating transaction."""
+    """The next serial for (prefix, year), from 1; call inside the creating transaction
+    (the counter row stays locked until it ends)."""
     cursor = database().execute(_BUMP, {}, {"prefix": prefix, "year": year})
     return int(cursor.fetchone()[0])
 
@@ -33,7 +34,9 @@ def next_serial(prefix: str, year: int) -> int:
 def allocate_number(numbering: Numbering, today: date) -> str:
     """A dossier number never given before, e.g. G + 22 + 00045108 (call in a session).
 
-    Numbers an agent registered by hand are skipped rather than reused.
+    Numbers an agent registered by hand are skipped rather than reused. `today` (in the
+    service's zone) gives the year. NumberingExhausted when every serial of the year
+    is used. Guide: G + two-digit year + 8 digits, e.g. G2200045108.
     """
     orm = database()
     year = today.year if numbering.year_digits else 0  # no year in the number: one sequence

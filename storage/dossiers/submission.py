@@ -35,7 +35,9 @@ from storage.views import DossierView
 def pick_transition(compiled: CompiledDefinition, state: str,
                     transition_id: str | None) -> Transition:
     """The applicant transition to run from `state` (the definition's first one when
-    none leaves it: its guards then report the wrong state)."""
+    none leaves it: its guards then report the wrong state). `transition_id`: a
+    specific one (None: the first leaving `state`). ValueError when it is not an
+    applicant transition, or when the workflow has none."""
     workflow = compiled.definition.workflow
     if transition_id is not None:
         transition = workflow.transition(transition_id)
@@ -60,8 +62,9 @@ def _deadline_failure(dossier: Any) -> GuardFailure:
 
 def refusals(compiled: CompiledDefinition, transition: Transition,
              dossier: Any) -> list[GuardFailure]:
-    """Every reason not to run the transition now; an overdue draft that its
-    definition would expire is refused even if the designer forgot the guard."""
+    """Every reason not to run the transition now (GuardFailure: code, message in both
+    languages, section); an overdue draft that its definition would expire is refused
+    even if the designer forgot the guard. Empty when it may run."""
     failures = guard_failures(compiled, transition, dossier.status, dossier.answers,
                               dossier.deadline, clock.local(clock.now()))
     overdue = is_overdue(dossier, clock.today()) and deadline_transition(
@@ -78,7 +81,15 @@ def submit(registry: Registry, account_id: int, number: str, lang: str = "fr",
     SubmitRefused says why not, and then nothing is written.
 
     `lang` is unused and kept for the contract's callers: the message, the email and
-    the document take the account's language, and refusals carry both languages."""
+    the document take the account's language, and refusals carry both languages.
+
+    Returns the dossier in its new state (submitted_at set when it leaves an editable
+    state). NotFound for another account's dossier; ValueError for a `transition_id`
+    that is no applicant transition. Submitting twice is refused (wrong_state).
+    Guide: errors block the submission and say where; once submitted the dossier is
+    locked ("Présenté", date and time shown); the confirmation goes to the message
+    centre and an email says only that a message waits.
+    """
     dossier = owned_dossier(account_id, number, for_update=True)
     compiled = compiled_for(registry, dossier.type_id)
     transition = pick_transition(compiled, dossier.status, transition_id)

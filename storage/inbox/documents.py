@@ -36,6 +36,8 @@ class DocumentJob:
 
 
 def document_view(d: Any) -> DocumentView:
+    """A frozen view of a Document entity (inside its session), without its bytes;
+    `ready` says whether they were rendered."""
     return DocumentView(d.id, d.dossier.number if d.dossier else None, d.kind, d.name,
                         d.filename, d.content_type, from_db(d.created_at),
                         ready=d.content is not None)
@@ -43,13 +45,15 @@ def document_view(d: Any) -> DocumentView:
 
 @transaction(write=False)
 def list_documents(account_id: int) -> list[DocumentView]:
-    """The account's documents, newest first (content not loaded)."""
+    """The account's documents, newest first (content not loaded). Guide: Mes
+    documents lists the dossier number, the document, its date and format (PDF)."""
     return [document_view(d) for d in newest_first(database().Document, account_id)]
 
 
 @transaction(write=False)
 def get_document(account_id: int, document_id: int) -> tuple[DocumentView, bytes | None]:
-    """One of the account's documents and its bytes (None: not rendered yet)."""
+    """One of the account's documents and its bytes (None: not rendered yet).
+    NotFound when the document is unknown or another account's (one answer)."""
     document = owned_row(database().Document, document_id, account_id)
     content = document.content
     return document_view(document), bytes(content) if content is not None else None
@@ -58,7 +62,10 @@ def get_document(account_id: int, document_id: int) -> tuple[DocumentView, bytes
 @transaction(write=True)
 def claim_pending_documents(limit: int = 20,
                             lease: timedelta = CLAIM_LEASE) -> list[DocumentJob]:
-    """Documents still to render, hidden from other workers for `lease`."""
+    """Documents still to render, oldest first, at most `limit`, hidden from other
+    workers for `lease` (a timedelta, 5 minutes by default: a crashed worker's claim
+    lapses). On PostgreSQL rows another worker is claiming are skipped, not waited for.
+    Each job carries the dossier's frozen snapshot and the owner's language."""
     orm = database()
     now = to_db(clock.now())
     free_since = now - lease
@@ -82,7 +89,8 @@ def claim_pending_documents(limit: int = 20,
 
 @transaction(write=True)
 def store_document_content(document_id: int, content: bytes) -> None:
-    """Keep the rendered bytes; the document shows as ready from now on."""
+    """Keep the rendered bytes (a PDF); the document shows as ready from now on.
+    NotFound for an unknown `document_id`."""
     document = database().Document.get(id=document_id)
     if document is None:
         raise NotFound(f"document {document_id}")

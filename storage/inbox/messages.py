@@ -1,4 +1,8 @@
-"""The applicant's message centre: list, read (marking read), count unread."""
+"""The applicant's message centre: list, read (marking read), count unread.
+
+Guide: the confirmation of a submission is a message in the message centre, behind
+an envelope icon that shows how many are unread; these are the reads behind it.
+"""
 
 from __future__ import annotations
 
@@ -14,19 +18,23 @@ from storage.views import MessageView
 
 
 def message_view(m: Any) -> MessageView:
+    """A frozen view of a Message entity (inside its session); `read_at` None: unread."""
     return MessageView(m.id, m.dossier.number if m.dossier else None, m.subject, m.body,
                        from_db(m.created_at), from_db(m.read_at))
 
 
 @transaction(write=False)
 def list_messages(account_id: int) -> list[MessageView]:
-    """The account's messages, newest first."""
+    """The account's messages, newest first (subject and body in the language they
+    were written in: the account's at the time)."""
     return [message_view(m) for m in newest_first(database().Message, account_id)]
 
 
 @transaction(write=True)
 def get_message(account_id: int, message_id: int, mark_read: bool = True) -> MessageView:
-    """One of the account's messages (NotFound otherwise); opening it marks it read."""
+    """One of the account's messages (NotFound otherwise, the same for "not yours" and
+    "no such id"); opening it marks it read unless `mark_read` is False (the first
+    reading's time is kept)."""
     message = owned_row(database().Message, message_id, account_id)
     if mark_read and message.read_at is None:
         message.read_at = to_db(clock.now())
@@ -35,6 +43,7 @@ def get_message(account_id: int, message_id: int, mark_read: bool = True) -> Mes
 
 @transaction(write=False)
 def unread_count(account_id: int) -> int:
-    """The number on the envelope icon."""
+    """The number on the envelope icon: the account's messages not read yet (0 for an
+    unknown account)."""
     return count(m for m in database().Message
                  if m.account.id == account_id and m.read_at is None)

@@ -26,6 +26,7 @@ CLAIM_LEASE = timedelta(minutes=5)
 
 
 def email_view(e: Any) -> EmailView:
+    """A frozen view of an OutgoingEmail entity (inside its session)."""
     return EmailView(e.id, e.to, e.subject, e.body, e.attempts, e.last_error,
                      from_db(e.next_attempt_at), from_db(e.sent_at))
 
@@ -37,7 +38,12 @@ def backoff(attempts: int) -> timedelta:
 
 @transaction(write=True)
 def queue_email(to: str, subject: str, body: str) -> EmailView:
-    """Queue an email, due now (joins the caller's transaction when there is one)."""
+    """Queue an email, due now (joins the caller's transaction when there is one).
+
+    `to`: one address; `subject`, `body`: plain text, already in the recipient's
+    language. Guide: a notification email holds no personal data, only that a
+    message waits; callers write it so (storage/dossiers/actions.py).
+    """
     now = to_db(clock.now())
     email = database().OutgoingEmail(to=to, subject=subject, body=body, attempts=0,
                                      next_attempt_at=now, created_at=now)
@@ -56,7 +62,9 @@ def _due(now: datetime) -> Any:
 
 @transaction(write=False)
 def pending_emails(now: datetime | None = None, limit: int = 50) -> list[EmailView]:
-    """Emails due at `now` (default: the clock) and not sent, oldest due first."""
+    """Emails due at `now` (default: the clock) and not sent, oldest due first, at most
+    `limit`; emails that failed MAX_ATTEMPTS (12) times are no longer due. Claims
+    nothing: senders use `claim_pending_emails`."""
     return [email_view(e) for e in _due(now or clock.now()).limit(limit)]
 
 
@@ -84,7 +92,8 @@ def _email(email_id: int, *, lock: bool = True) -> Any:
 
 @transaction(write=True)
 def mark_email_sent(email_id: int) -> bool:
-    """Record the sending; False (and no change) if it was already marked sent."""
+    """Record the sending; False (and no change) if it was already marked sent.
+    NotFound for an unknown `email_id`."""
     email = _email(email_id)
     if email.sent_at is not None:
         return False
@@ -94,7 +103,9 @@ def mark_email_sent(email_id: int) -> bool:
 
 @transaction(write=True)
 def mark_email_failed(email_id: int, error: str) -> EmailView:
-    """Count the failed attempt, keep the error, and schedule the next try later."""
+    """Count the failed attempt, keep the error (cut to 2,000 characters), and schedule
+    the next try after `backoff(attempts)`; an email already sent is left as it is.
+    NotFound for an unknown `email_id`."""
     email = _email(email_id)
     if email.sent_at is None:
         email.attempts += 1

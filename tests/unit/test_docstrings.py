@@ -6,8 +6,8 @@ rule comes from the guide, that it does. Whether a docstring says all that is
 for review; this test keeps any public definition from having none.
 
 The walk uses `ast`, so nothing is imported and any package can be checked.
-`storage/` and `web/` are not checked yet: to check one, add it to
-CHECKED_PACKAGES.
+`engine/`, `storage/` and `web/` are checked; a module listed in PENDING is
+skipped until the work on it is merged.
 """
 
 from __future__ import annotations
@@ -21,7 +21,17 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 # The packages whose public definitions must all have a docstring.
-CHECKED_PACKAGES: tuple[str, ...] = ("engine",)
+CHECKED_PACKAGES: tuple[str, ...] = ("engine", "storage", "web")
+
+# Modules skipped for now (paths from the repository's root): another branch is
+# rewriting them, and their docstrings come with that work. Temporary: remove each
+# path (and then this set) once that branch is merged.
+PENDING: frozenset[str] = frozenset({
+    "storage/visits.py",
+    "storage/orm/rows.py",
+    "storage/orm/transactions.py",
+    "storage/orm/db.py",
+})
 
 # Decorators that make a function a Flask view (`@bp.route(...)`, `@bp.get(...)`...):
 # a view is public as a URL whatever its name or where it is defined.
@@ -64,10 +74,16 @@ def public_definitions(source: str) -> list[tuple[str, Definition]]:
     return sorted(found, key=lambda item: item[1].lineno)
 
 
+def checked_modules(package: str) -> list[Path]:
+    """The modules of `package` that are checked: all of them but the PENDING ones."""
+    return [path for path in sorted((ROOT / package).rglob("*.py"))
+            if path.relative_to(ROOT).as_posix() not in PENDING]
+
+
 def undocumented(package: str) -> list[str]:
     """`path:line name` of every public definition in `package` without a docstring."""
     missing = []
-    for path in sorted((ROOT / package).rglob("*.py")):
+    for path in checked_modules(package):
         where = path.relative_to(ROOT).as_posix()
         for name, node in public_definitions(path.read_text(encoding="utf-8")):
             if ast.get_docstring(node) is None:
@@ -79,7 +95,7 @@ def undocumented_modules(package: str) -> list[str]:
     """Paths of the modules in `package` that have no module docstring."""
     return [
         path.relative_to(ROOT).as_posix()
-        for path in sorted((ROOT / package).rglob("*.py"))
+        for path in checked_modules(package)
         if ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) is None
     ]
 
@@ -124,3 +140,9 @@ def test_docstrings__walker__lists_public_definitions_and_views_only():
     names = [name for name, _ in public_definitions(WALKED)]
     assert names == ["public", "Thing", "Thing.method", "Thing.Inner", "Thing.Inner.deep",
                      "outer", "inside_view", "_view", "cached"]
+
+
+def test_docstrings__pending_path__is_a_module_of_a_checked_package():
+    stale = [p for p in PENDING
+             if not (ROOT / p).is_file() or p.split("/")[0] not in CHECKED_PACKAGES]
+    assert stale == [], "PENDING names modules that no longer need skipping"

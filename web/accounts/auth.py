@@ -23,11 +23,15 @@ MIN_PASSWORD = MIN_LENGTH
 
 
 def init_app(app: Flask) -> None:
+    """Make `account_name`, `current_page_url` and `site_urls` template globals: every
+    page's header (the applicant's name), language switch and links use them."""
     app.jinja_env.globals.update(account_name=account_name,
                                  current_page_url=current_page_url, site_urls=site_urls)
 
 
 def index() -> ResponseReturnValue:
+    """`/` (endpoint "index", added by create_app): 302 to Mes dossiers when logged in,
+    else to the login page."""
     target = "dossiers.index" if "account_id" in session else "auth.login"
     return redirect(url_for(target))
 
@@ -43,7 +47,11 @@ def _log_in(account) -> None:
 
 
 def password_errors(form) -> dict[str, str]:
-    """The password rules, shared by registration and the password reset page."""
+    """The password rules, shared by registration and the password reset page.
+
+    `form`: the posted fields (`password`, `password_confirm`). Returns field name ->
+    msgid (translated where shown): at most one error; {} when the password is good.
+    """
     password = form.get("password", "")
     error = password_error(password)
     if error:
@@ -80,6 +88,14 @@ def _account_views(email: str, errors: dict[str, str]) -> list[FieldView]:
 
 @bp.route("/inscription", methods=("GET", "POST"))
 def register() -> ResponseReturnValue:
+    """Create an account: email, password twice, and the profile (the guide's Arrima
+    profile: names as in the passport, sex, birth date and place, address, phones).
+
+    GET: the form, 200 (auth/register.html). POST: the account is created in the
+    current language and logged in, then 302 to Mes dossiers with a welcome notice; 422
+    with every error on its field (email missing or malformed, password too short or
+    too common, passwords differ, profile rules, an email already in use).
+    """
     profile = profile_form.read_profile(request.form)
     errors: dict[str, str] = {}
     if request.method == "POST":
@@ -105,6 +121,14 @@ def register() -> ResponseReturnValue:
 
 @bp.route("/connexion", methods=("GET", "POST"))
 def login() -> ResponseReturnValue:
+    """Log in with email and password (auth/login.html).
+
+    GET: the form, 200. POST: a new session, then 302 to `next` (a path on this site
+    only) or Mes dossiers; 401 for a wrong email or password (one message: whether the
+    email has an account is never said); 429 when this account or address made too
+    many failed attempts (web/accounts/credentials.py), saying in how many minutes to
+    try again.
+    """
     failed, refusal = False, None
     if request.method == "POST":
         result = attempt_login(request.form.get("email", "").strip(),
@@ -122,6 +146,14 @@ def login() -> ResponseReturnValue:
 
 @bp.route("/deconnexion", methods=("GET", "POST"))
 def logout() -> ResponseReturnValue:
+    """Se déconnecter, with its question. Guide: answer Oui to "Voulez-vous vraiment
+    vous déconnecter ?".
+
+    GET: the question (auth/logout.html), 200: Oui posts here, Non goes back to `next`
+    (a path on this site; default Mes dossiers); 302 to the login page when nobody is
+    logged in. POST: the session is ended for every server process (the language is
+    kept), then 302 to the login page with "Vous êtes déconnecté.".
+    """
     if request.method == "GET":
         if "account_id" not in session:
             return redirect(url_for("auth.login"))
@@ -137,6 +169,9 @@ def logout() -> ResponseReturnValue:
 
 @bp.post("/langue")
 def switch_language() -> ResponseReturnValue:
+    """The language switch on every page: `lang` "fr" or "en" (anything else is
+    ignored) becomes the session's and, when logged in, the account's (its emails then
+    come in it). 302 back to `next` (a path on this site) or `/`."""
     lang = request.form.get("lang")
     if lang in LANGS:
         set_lang(lang)

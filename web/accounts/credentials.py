@@ -71,7 +71,14 @@ def _refusal(account_key: str, address_key: str) -> Refusal | None:
 
 
 def attempt_login(email: str, password: str) -> LoginResult:
-    """Check the credentials unless this account or address is over its limit."""
+    """Check the credentials unless this account or address is over its limit.
+
+    `email` as typed (compared case-insensitively), `password` as typed. A
+    LoginResult: `account` when they match (the account's failures are forgotten);
+    `refusal` when a limit is reached, now or by this very failure; neither for a
+    wrong email or password. An unknown email costs a hash check too, so the time
+    taken does not tell whether it has an account.
+    """
     account_key = f"account:{storage.normalize_email(email)}"
     address_key = f"ip:{request.remote_addr or '-'}"
     refusal = _refusal(account_key, address_key)

@@ -155,7 +155,12 @@ def _here() -> str:
 
 
 def to_login(next_url: str | None = None) -> ResponseReturnValue:
-    """Send to the login page, coming back to `next_url` (default: this page) after."""
+    """Send to the login page, coming back to `next_url` (default: this page) after.
+
+    A 302 for a normal request; for an htmx request a 401 with `HX-Redirect` (htmx
+    would otherwise put the login page in place of a fragment). `next_url` is kept
+    only when it is a path on this site.
+    """
     next_url = safe_next(next_url if next_url is not None else _here(), "")
     target = url_for("auth.login", next=next_url) if next_url else url_for("auth.login")
     if is_htmx():

@@ -77,6 +77,13 @@ def _send_link(email: str) -> None:
 
 @bp.route("/mot-de-passe-oublie", methods=("GET", "POST"))
 def forgot() -> ResponseReturnValue:
+    """Mot de passe oublié ? Ask for a link by email (password/forgot.html).
+
+    GET: the form, 200. POST: 302 to the "sent" page whether or not the address has an
+    account (only an account gets an email, queued with its token); 422 for a missing
+    or malformed address; 429 when the address or the email asked too often (rule
+    "password_reset", 5 an hour by default), saying in how many minutes to try again.
+    """
     email = request.form.get("email", "").strip()
     error = refusal = None
     if request.method == "POST":
@@ -97,12 +104,20 @@ def forgot() -> ResponseReturnValue:
 
 @bp.get("/mot-de-passe-oublie/envoye")
 def sent() -> ResponseReturnValue:
-    """The one answer, account or not."""
+    """The one answer, account or not (password/sent.html), 200."""
     return render_template("password/sent.html")
 
 
 @bp.route("/mot-de-passe/<token>", methods=("GET", "POST"))
 def reset(token: str) -> ResponseReturnValue:
+    """The link of the email: choose a new password (password/reset.html).
+
+    GET: the form, 200. POST: the password is changed, every link of the account used
+    up and every session opened before ended; 302 to the login page with a notice. 422
+    for a password that breaks the rules. 410 (password/invalid.html) for a link that
+    is unknown, already used or expired (one page for the three). Every answer is
+    `no-store` with a same-origin Referrer-Policy: the token is a key.
+    """
     try:
         storage.check_reset_token(token)
     except storage.ResetRefused:

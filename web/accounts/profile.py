@@ -1,4 +1,9 @@
-"""The profile: shown, and edited here only (the address is never changed in a dossier)."""
+"""The profile: shown, and edited here only (the address is never changed in a dossier).
+
+Guide: the account's profile (the Arrima profile) holds the names as in the
+passport, sex, birth date and place, email, home address and phones; "Si vous
+désirez changer votre adresse, vous devez le faire à partir de votre profil".
+"""
 
 from __future__ import annotations
 
@@ -16,6 +21,8 @@ bp = Blueprint("profile", __name__, url_prefix="/profil")
 @bp.get("/")
 @login_required
 def show() -> ResponseReturnValue:
+    """Mon profil, read-only, every field under its generic label, by group
+    (profile/show.html), 200; 302 to the login page when nobody is logged in."""
     account = current_account()
     return render_template("profile/show.html", account=account,
                            groups=profile_form.summary(account.profile, account.email))
@@ -24,6 +31,13 @@ def show() -> ResponseReturnValue:
 @bp.route("/modifier", methods=("GET", "POST"))
 @login_required
 def edit() -> ResponseReturnValue:
+    """Change the profile (profile/edit.html); the email is the account's and is not
+    changed here.
+
+    GET: the form with the stored values, 200. POST: saved, the header's name updated,
+    302 to the profile with a notice; 422 with every error on its field (required
+    fields, choices, a birth date in the past as YYYY-MM-DD).
+    """
     account = current_account()
     profile, errors = account.profile, {}
     if request.method == "POST":

@@ -32,6 +32,11 @@ DEFAULT_SENDER = "nepasrepondre@guichet.example"
 
 @dataclass(frozen=True)
 class SmtpSettings:
+    """Where and how to send, read from SMTP_URL: `port` (25, or 465 for smtps://),
+    `username`/`password` for login (None: no login), `starttls` (upgrade a plain
+    connection, never falling back), `implicit_tls` (smtps://), `sender` (the From
+    address), `timeout` in seconds per connection."""
+
     host: str
     port: int
     username: str | None = None
@@ -43,7 +48,9 @@ class SmtpSettings:
 
 
 def parse_smtp_url(url: str, sender: str = DEFAULT_SENDER) -> SmtpSettings:
-    """smtp://[user:pass@]host[:port][?starttls=1&from=addr] or smtps://... (implicit TLS)."""
+    """smtp://[user:pass@]host[:port][?starttls=1&from=addr&timeout=s] or smtps://...
+    (implicit TLS) as SmtpSettings; user and password are URL-decoded, `sender` is
+    the From address unless the URL says `from=`. ValueError for another scheme."""
     parts = urlsplit(url)
     if parts.scheme not in ("smtp", "smtps"):
         raise ValueError(f"SMTP_URL must start with smtp:// or smtps://, not {parts.scheme}://")
@@ -62,7 +69,11 @@ def parse_smtp_url(url: str, sender: str = DEFAULT_SENDER) -> SmtpSettings:
 
 
 class Transport(Protocol):
-    def send(self, to: str, subject: str, body: str) -> None: ...
+    """Anything that can send one plain-text email (SMTP, the log, a test's fake)."""
+
+    def send(self, to: str, subject: str, body: str) -> None:
+        """Send it, or raise (any exception: the outbox keeps the email and retries)."""
+        ...
 
 
 def mask_address(address: str) -> str:
@@ -80,6 +91,9 @@ class SmtpTransport:
         self.context = context  # tests trust their own certificate; default: the system's
 
     def send(self, to: str, subject: str, body: str) -> None:
+        """Send one plain-text email to `to` over a new connection, marked
+        `Auto-Submitted: auto-generated`; raises smtplib.SMTPException or OSError
+        (refused, unreachable, TLS failure, timeout) for the outbox to retry."""
         s = self.settings
         message = EmailMessage()
         message["From"] = s.sender
@@ -116,11 +130,14 @@ class LogTransport:
     cut (notification emails hold no personal data; reset links must not be logged)."""
 
     def send(self, to: str, subject: str, body: str) -> None:
+        """Write one INFO line of `guichet.mail` instead of sending; never raises."""
         log.info("email not sent (no SMTP_URL): to=%s subject=%r body=%r",
                  mask_address(to), subject, redact_links(body))
 
 
 def transport_for(smtp_url: str | None, sender: str = DEFAULT_SENDER) -> Transport:
+    """An SmtpTransport for `smtp_url` (the SMTP_URL setting), or a LogTransport when it
+    is None or "". ValueError for a URL that is not smtp:// or smtps://."""
     return SmtpTransport(parse_smtp_url(smtp_url, sender)) if smtp_url else LogTransport()
 
 
@@ -136,12 +153,17 @@ def describe(transport: Transport) -> str:
 
 @dataclass
 class SendReport:
+    """How many emails one round of `send_pending` sent, and how many failed (those
+    stay in the outbox for a later try)."""
+
     sent: int = 0
     failed: int = 0
 
 
 def send_pending(transport: Transport, limit: int = 50) -> SendReport:
-    """Send what is due now; each email is marked sent once, or failed and retried later."""
+    """Send what is due now, at most `limit` emails; each is marked sent once, or failed
+    and retried later (after 1, 2, 4... minutes, up to 6 hours). Never raises for a
+    failed email; the database's errors propagate."""
     report = SendReport()
     for email in storage.claim_pending_emails(limit):
         try:

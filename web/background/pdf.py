@@ -66,7 +66,14 @@ def _profile_block(layout: ProfileLayout, profile: dict[str, Any], lang: str
 
 def recap_html(definition: Definition, document: Document, snapshot: dict[str, Any],
                lang: str) -> str:
-    """The document as HTML: also what the PDF benchmark renders directly."""
+    """The document as HTML: also what the PDF benchmark renders directly.
+
+    `snapshot`: as frozen at submission (number, submitted_at, profile, recap per
+    language); `lang`: "fr" or "en" (French when the snapshot lacks it); the blocks
+    follow `document.sections`, "profile" being the profile block. Guide: the recap
+    holds the number, date of deposit, personal information, contact details and the
+    sections' answers, identity numbers masked.
+    """
     lang = lang if lang in snapshot.get("recap", {}) else "fr"
     recap = snapshot["recap"][lang]
     sections = {s["id"]: s for s in recap["sections"]}
@@ -100,9 +107,14 @@ def _fetch_nothing(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
 
 
 def render_pdf(html: str) -> bytes:
+    """`html` as PDF bytes, by WeasyPrint, loading no resource: every file or server it
+    would fetch is refused (`_fetch_nothing`)."""
     return weasyprint.HTML(string=html, url_fetcher=_fetch_nothing).write_pdf()
 
 
 def recap_pdf(definition: Definition, document: Document, snapshot: dict[str, Any],
               lang: str) -> bytes:
+    """The recap document of a submitted dossier as PDF bytes (`recap_html`, then
+    `render_pdf`). Guide: Mes documents, "Récapitulatif de votre demande
+    d'accompagnement"."""
     return render_pdf(recap_html(definition, document, snapshot, lang))

@@ -23,7 +23,12 @@ log = logging.getLogger("guichet.worker")
 
 
 def render_pending_documents(registry: Registry, limit: int = 20) -> int:
-    """Render the documents whose content is not there yet; returns how many were stored."""
+    """Render the documents whose content is not there yet; returns how many were stored.
+
+    Claims at most `limit` on the current store. A document whose type or kind is no
+    longer in `registry`, or that fails to render, is logged and left for a later
+    round (its claim lapses after 5 minutes).
+    """
     # A deliberate lazy import: web.background.pdf imports WeasyPrint, a heavy library
     # (half a second), which only a process that renders documents should pay for.
     from web.background.pdf import recap_pdf
@@ -60,6 +65,7 @@ class Worker:
         self._thread = threading.Thread(target=self._run, name="guichet-worker", daemon=True)
 
     def start(self) -> Worker:
+        """Start the thread (daemon: it never keeps the process alive); returns self."""
         self._thread.start()
         return self
 
@@ -68,6 +74,7 @@ class Worker:
         self._wake.set()
 
     def stop(self) -> None:
+        """Stop after the current round, waiting at most `interval` + 10 seconds."""
         self._stop.set()
         self._wake.set()
         self._thread.join(timeout=self.interval + 10)

@@ -60,11 +60,15 @@ class PortalServer(BaseApplication):
         super().__init__()
 
     def load_config(self) -> None:
+        """gunicorn's hook: apply `options` (gunicorn setting name -> value), skipping
+        None values and names gunicorn does not know."""
         for key, value in self.options.items():
             if value is not None and key in self.cfg.settings:
                 self.cfg.set(key, value)
 
     def load(self) -> Flask:
+        """gunicorn's hook, in each worker process: a new app from the factory, then
+        `on_worker_start(app)` (the background worker) when given."""
         app = self.factory()
         if self.on_worker_start is not None:
             self.on_worker_start(app)

@@ -13,6 +13,12 @@ from web.i18n import fmt_date, localize
 
 @dataclass(frozen=True)
 class DossierRow:
+    """One line of Mes dossiers, every value a display string: number, the type's
+    title, the submission date and time ("" for a draft), the status label, the
+    deadline (YYYY-MM-DD), and whether the dossier can still be edited. Guide: "Numéro
+    du dossier, Type de dossier, Date de soumission, Statut du dossier"; a draft also
+    shows its "Date limite pour soumettre"."""
+
     number: str
     type_title: str
     submitted_at: str
@@ -23,7 +29,13 @@ class DossierRow:
 
 @dataclass(frozen=True)
 class DossierHeader:
-    """The header of a dossier page: who, which dossier, where it stands."""
+    """The header of a dossier page: who, which dossier, where it stands.
+
+    Display strings in the current language: the applicant's `name`, the `status`
+    label, `deadline` YYYY-MM-DD, `submitted_at` "YYYY-MM-DD HH:MM" in the service's
+    zone ("" for a draft), the type's `type_title`, `description` (its title when it
+    has none) and `intro`; `editable`: whether the form still accepts changes.
+    """
 
     name: str
     number: str
@@ -41,6 +53,8 @@ def _deadline(value: date | None) -> str:
 
 
 def dossier_row(reg: Registry, d: Any) -> DossierRow:
+    """The list's line for `d` (a storage.DossierView), in the current language; a
+    type no longer in `reg` is listed by its id, with its raw status, read-only."""
     compiled = reg.get(d.type_id)
     if compiled is None:  # a type removed from forms/: still listed, by its id
         return DossierRow(d.number, d.type_id, fmt_date(d.submitted_at), d.status,
@@ -52,6 +66,10 @@ def dossier_row(reg: Registry, d: Any) -> DossierRow:
 
 
 def dossier_header(compiled: CompiledDefinition, d: Any, name: str) -> DossierHeader:
+    """The header of every page of dossier `d` (a storage.DossierView) of type
+    `compiled`, for the applicant `name`, in the current language. Guide: a draft shows
+    the name, number, status "Inscription en cours" and "Date limite pour soumettre";
+    a submitted one its status "Présenté" and submission date and time."""
     definition = compiled.definition
     submitted: datetime | None = d.submitted_at
     return DossierHeader(

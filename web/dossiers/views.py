@@ -37,6 +37,9 @@ def _mode_field(mode: str) -> FieldView:
 @bp.get("/")
 @login_required
 def index() -> ResponseReturnValue:
+    """Mes dossiers: the applicant's dossiers, newest first (dossiers/index.html), 200;
+    overdue drafts show in their deadline state. 302 to the login page when nobody is
+    logged in."""
     reg = registry()
     rows = [dossier_row(reg, d) for d in storage.list_dossiers(account_id(), reg)]
     return render_template("dossiers/index.html", rows=rows)
@@ -45,6 +48,16 @@ def index() -> ResponseReturnValue:
 @bp.route("/nouveau", methods=("GET", "POST"))
 @login_required
 def create() -> ResponseReturnValue:
+    """Créer un nouveau dossier: the type, then a new dossier or one linked to an
+    existing one (dossiers/create.html).
+
+    GET: the form, 200 (`type_id` and `mode` may preselect). POST: a new dossier, then
+    302 to its form with a notice; "linked" 302 to Identifier mon dossier; 422 for no
+    or an unknown type, or when the profile fails the type's eligibility (the
+    designer's messages shown, nothing created). Guide: "Type de dossier à créer",
+    "Créer un nouveau dossier" or "Créer un dossier lié à une demande de parcours en
+    cours de traitement au Ministère"; at least 18 years old.
+    """
     form = request.form if request.method == "POST" else request.args
     type_id, mode = form.get("type_id", ""), form.get("mode", "new")
     errors: dict[str, str] = {}
@@ -75,6 +88,14 @@ def link() -> ResponseReturnValue:
     Every refusal is the same message. Searches are limited per account and per
     address (the "link" rule), counted before the search, so the sixth quick try
     is refused even with the right number: numbers cannot be guessed by trying.
+
+    GET: the form with the profile's Prénom, Nom, Sexe, Date de naissance read-only
+    (dossiers/link.html), 200. POST: the dossier becomes the account's, 302 to its form
+    with "Votre dossier a été identifié avec succès."; 422 for a missing type or number
+    and for every refusal (unknown number, another type, already linked, identity
+    differs): "Votre dossier n'a pas été trouvé..."; 429 over the limit. Guide: the
+    four profile fields must be identical to the existing dossier's, and the error
+    says only that the dossier was not found.
     """
     form = request.form if request.method == "POST" else request.args
     type_id, number = form.get("type_id", ""), form.get("number", "").strip().upper()

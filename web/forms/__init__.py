@@ -1,4 +1,10 @@
-"""The dossier form, generated from its definition: sections, recap and the submit wizard."""
+"""The dossier form, generated from its definition: sections, recap and the submit wizard.
+
+One blueprint, `forms`, under /dossiers/<number>/, because every page of it is about
+one dossier and shares its loading, header and navigation (`page`). Its views live in
+`sections`, `recap` and `submit`, imported below so their routes register on `bp`;
+`saving` is the one save path, `page_cache` keeps rendered section pages.
+"""
 
 from flask import Blueprint
 

@@ -28,6 +28,10 @@ from web.ui.fields import FieldView
 
 @dataclass(frozen=True)
 class NavItem:
+    """One section in the form's navigation: its id, title (current language), whether
+    its answers are valid (Guide: a green check once a section's answers are valid),
+    and whether it is the page shown."""
+
     id: str
     title: str
     valid: bool
@@ -45,6 +49,11 @@ class SummaryItem:
 
 @dataclass
 class SectionPage:
+    """Everything a section page draws: the dossier header, the engine Section, the
+    navigation, the shown questions as FieldViews (values as typed, errors when asked),
+    the dossier `version` the form posts back, and the section's errors that belong to
+    no shown question."""
+
     header: DossierHeader
     section: Section
     nav: list[NavItem]
@@ -59,6 +68,10 @@ class SectionPage:
 
     @property
     def links(self) -> dict[str, str]:
+        """The page's addresses, under `base`: "save" (ENREGISTRER), "refresh" (update
+        the questions), "recap" (RÉCAPITULATIF, coming back here), "submit"
+        (SOUMETTRE) and "sections". Guide: QUITTER ENREGISTRER RÉCAPITULATIF SOUMETTRE
+        on every form page."""
         base, sid = self.base, self.section.id
         return {"save": f"{base}sections/{sid}", "refresh": f"{base}sections/{sid}/actualiser",
                 "recap": f"{base}recapitulatif?retour={sid}", "submit": f"{base}soumettre",
@@ -67,7 +80,8 @@ class SectionPage:
 
 def dossier_stamp(number: str) -> storage.DossierStamp:
     """The (number, version) of one of the applicant's dossiers: the one read with the
-    session check (web/accounts/login_session.py) when the address names it, else read now."""
+    session check (web/accounts/login_session.py) when the address names it, else read now.
+    storage.NotFound (hence 404) for a dossier that is not the applicant's."""
     visit = g.get("visit")
     if visit is not None and visit.number == number.strip():
         if visit.dossier is None:
@@ -77,7 +91,9 @@ def dossier_stamp(number: str) -> storage.DossierStamp:
 
 
 def load(number: str) -> tuple[Any, CompiledDefinition]:
-    """The applicant's dossier and its compiled type; 404 for anyone else's."""
+    """The applicant's dossier (storage.DossierView, expired first if overdue) and its
+    compiled type. storage.NotFound, hence 404, for a number that is not the
+    applicant's; 404 too when its type is no longer in the registry."""
     dossier = storage.get_dossier(account_id(), number, registry())
     compiled = registry().get(dossier.type_id)
     if compiled is None:
@@ -86,6 +102,8 @@ def load(number: str) -> tuple[Any, CompiledDefinition]:
 
 
 def section_of(compiled: CompiledDefinition, section_id: str) -> Section:
+    """The definition's section `section_id`; 404 (werkzeug NotFound) for an unknown
+    id."""
     section = compiled.definition.section(section_id)
     if section is None:
         abort(404)
@@ -93,12 +111,17 @@ def section_of(compiled: CompiledDefinition, section_id: str) -> Section:
 
 
 def header(compiled: CompiledDefinition, dossier: Any) -> DossierHeader:
+    """The dossier page's header, for the applicant logged in (web/dossiers/display.py)."""
     return dossier_header(compiled, dossier, account_name())
 
 
 def merged(stored: Mapping[str, Any], section: Section, posted: Mapping[str, Any]
            ) -> dict[str, Any]:
-    """Stored answers of the other sections with this section's posted answers."""
+    """Stored answers of the other sections with this section's posted answers.
+
+    `stored`, `posted`: field id -> value (str, bool, list[str]); a posted None
+    (unanswered) is left out, so the section's answer is empty, not the stored one.
+    """
     own = {f.id for f in section.fields}
     answers = {k: v for k, v in stored.items() if k not in own}
     answers.update({k: v for k, v in posted.items() if v is not None})
@@ -106,6 +129,8 @@ def merged(stored: Mapping[str, Any], section: Section, posted: Mapping[str, Any
 
 
 def nav(compiled: CompiledDefinition, cleaned: Mapping[str, Any], current: str) -> list[NavItem]:
+    """Every section of the definition in order, each valid or not for `cleaned` (the
+    whole dossier's answers, cleaned by the engine); `current`: the section shown."""
     return [NavItem(s.id, localize(s.title),
                     section_status(compiled, s.id, cleaned) is SectionStatus.VALID,
                     s.id == current)
@@ -114,7 +139,12 @@ def nav(compiled: CompiledDefinition, cleaned: Mapping[str, Any], current: str) 
 
 def section_page(compiled: CompiledDefinition, dossier: Any, section: Section,
                  answers: Mapping[str, Any], version: int, show_errors: bool) -> SectionPage:
-    """Shown questions for `answers` (the whole dossier's, this section's as typed)."""
+    """Shown questions for `answers` (the whole dossier's, this section's as typed).
+
+    `answers`: field id -> value (str, bool, list[str]); `version`: the dossier version
+    the form will post back; `show_errors`: validate the section and put each message
+    on its question (or in the section's errors when no shown question takes it).
+    """
     cleaned = clean(compiled, answers)
     by_field: dict[str, list[str]] = {}
     section_errors: list[str] = []
@@ -145,11 +175,16 @@ def recap_of(compiled: CompiledDefinition, dossier: Any,
 
 def recap_for(compiled: CompiledDefinition, answers: Mapping[str, Any],
               sections: tuple[str, ...] | None = None) -> dict[str, Any]:
+    """The engine's recap of `answers` (field id -> value) as a dict, in the current
+    language, for `sections` (ids; None: all): sections, questions, answers as the
+    applicant saw them, masked values masked."""
     return asdict(build_recap(compiled, dict(answers), current_lang(), sections))
 
 
 def submit_blockers(compiled: CompiledDefinition, dossier: Any) -> list[SummaryItem]:
-    """Why the applicant may not submit now (errors by section, deadline), per the engine."""
+    """Why the applicant may not submit now (errors by section, deadline), per the engine;
+    [] when nothing blocks, or when no applicant transition leaves the dossier's state.
+    Guide: errors block the submission and say where."""
     transitions = applicant_transitions(compiled.definition, dossier.status)
     if not transitions:
         return []
@@ -160,4 +195,6 @@ def submit_blockers(compiled: CompiledDefinition, dossier: Any) -> list[SummaryI
 
 
 def failures_summary(failures: list[Any]) -> list[SummaryItem]:
+    """The error summary's lines for guard failures (engine GuardFailure: message in
+    both languages, section to correct), in the current language."""
     return [SummaryItem(localize(f.message), section=f.section) for f in failures]

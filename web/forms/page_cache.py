@@ -54,8 +54,8 @@ class PageCache:
         return None if parts is None else with_token(parts)
 
     def keep(self, key: Hashable | None, html: str) -> bytes:
-        """Keep `html`, rendered under `csrf_tokens.marking_csrf`, under `key` (unless None);
-        returns it, encoded, with this request's CSRF token."""
+        """Keep `html`, rendered under `web.http.csrf.marking_csrf`, under `key` (unless
+        None); returns it, encoded (UTF-8 bytes), with this request's CSRF token."""
         parts = tuple(html.encode("utf-8").split(MARKER.encode("ascii")))
         if key is not None and self.enabled:
             with self._lock:
@@ -64,6 +64,7 @@ class PageCache:
 
 
 def page_cache() -> PageCache:
+    """The current app's cache (made by `init_app`; KeyError before it)."""
     return current_app.extensions[EXTENSION]
 
 

@@ -42,6 +42,8 @@ VARY = {"Vary": "HX-Request, Cookie"}
 @bp.get("/")
 @login_required
 def dossier(number: str) -> ResponseReturnValue:
+    """The dossier's address: 302 to its first section; 404 for a dossier that is not
+    the applicant's."""
     _, compiled = load(number)
     first = compiled.definition.sections[0].id
     return redirect(url_for("forms.section", number=number, section_id=first))
@@ -90,6 +92,15 @@ def _reused(number: str) -> bytes | None:
 @bp.get("/sections/<section_id>")
 @login_required
 def section(number: str, section_id: str) -> ResponseReturnValue:
+    """One section of the form (forms/section.html; for htmx the fragment
+    forms/_section.html), 200; 404 for an unknown section or a dossier that is not the
+    applicant's.
+
+    `?verifier=1` shows the errors. A dossier no longer editable shows its answers
+    read-only (Guide: a submitted dossier is locked). Answers typed before a session
+    expired come back once, with a notice, not yet saved. An unchanged page is served
+    from the page cache (web/forms/page_cache.py).
+    """
     kept = login_session.take_kept(account_id(), number, section_id)  # typed before a timeout
     if not kept and not is_htmx():
         reused = _reused(number)
@@ -127,7 +138,10 @@ def refresh_again(number: str, section_id: str) -> ResponseReturnValue:
 @bp.post("/sections/<section_id>/actualiser")
 @login_required
 def refresh(number: str, section_id: str) -> ResponseReturnValue:
-    """Re-render the section for the answers as typed (no save, no error shown yet)."""
+    """Re-render the section for the answers as typed (no save, no error shown yet):
+    questions shown or hidden by their conditions, options offered. 200 with the
+    fragment forms/_refresh.html for htmx, else the full page; 302 to the section for
+    a dossier no longer editable; 404 as `section`."""
     dossier, compiled = load(number)
     sec = section_of(compiled, section_id)
     if not is_editable(compiled.definition, dossier.status):
@@ -142,7 +156,15 @@ def refresh(number: str, section_id: str) -> ResponseReturnValue:
 @bp.post("/sections/<section_id>")
 @login_required
 def save(number: str, section_id: str) -> ResponseReturnValue:
-    """ENREGISTRER: keep the draft (even with mistakes), then show what to correct."""
+    """ENREGISTRER: keep the draft (even with mistakes), then show what to correct.
+
+    302 back to the section with a notice (with `?verifier=1` when some answers need
+    correcting); 422 (nothing stored) for answers too big even for a draft; 409 when
+    the dossier changed since the form was shown (another tab): the page shows both,
+    nothing lost; 302 with "Ce dossier a été soumis" for a locked dossier; 404 as
+    `section`. Guide: "Assurez-vous d'avoir bien enregistré le formulaire avant de
+    quitter".
+    """
     dossier, compiled = load(number)
     sec = section_of(compiled, section_id)
     posted = section_answers(sec, request.form.getlist)

@@ -32,7 +32,15 @@ def _blocked(compiled, dossier, blockers, status: int = 200) -> ResponseReturnVa
 @login_required
 def submit(number: str) -> ResponseReturnValue:
     """The wizard's steps 1-3 (`?etape=`), or the blockers by section; a dossier no
-    longer editable goes to its success page or its form."""
+    longer editable goes to its success page or its form.
+
+    200: step 1 the profile fields the type shows (forms/submit_profile.html), 2 the
+    recap (forms/submit_recap.html), 3 the confirmation (forms/submit_confirm.html),
+    or the blockers (forms/submit_blocked.html). 302 to /soumis for a submitted
+    dossier, to the form for another that cannot be edited; 404 for a dossier that is
+    not the applicant's. Guide: errors block the submission and say where; else a
+    short wizard (recap, confirmation message, Soumettre).
+    """
     dossier, compiled = load(number)
     head = header(compiled, dossier)
     if not head.editable:
@@ -57,6 +65,13 @@ def submit(number: str) -> ResponseReturnValue:
 @bp.post("/soumettre")
 @login_required
 def confirm(number: str) -> ResponseReturnValue:
+    """SOUMETTRE, step 3's button: the definition's transition (guards checked again,
+    whatever the earlier steps showed), then 302 to /soumis. 409 with the blockers
+    (forms/submit_blocked.html) when refused: errors, deadline passed, or already
+    submitted (another tab); 404 for a dossier that is not the applicant's. The recap
+    PDF and the email are made after the commit. Guide: after submission the dossier
+    is locked; the confirmation goes to the message centre and an email says only
+    that a message waits."""
     dossier, compiled = load(number)
     try:
         storage.submit(registry(), account_id(), number, lang=current_lang())
@@ -70,6 +85,10 @@ def confirm(number: str) -> ResponseReturnValue:
 @bp.get("/soumis")
 @login_required
 def submitted(number: str) -> ResponseReturnValue:
+    """Step 4: "soumise avec succès", the submission date and time, and Quitter
+    (forms/submit_done.html), 200; 302 to the form for a dossier not submitted; 404
+    for one that is not the applicant's. Guide: check the confirmation message, then
+    Quitter back to the home page."""
     dossier, compiled = load(number)
     head = header(compiled, dossier)
     if head.editable or not dossier.submitted_at:

@@ -1,8 +1,8 @@
 """Request ids, logging and friendly error pages (never a traceback for the applicant).
 
 Every request gets an id, sent back in `X-Request-Id` (web/http/headers.py adds it
-with the other headers), written in every log line
-of that request and shown on error pages so support can find the log.
+with the other headers), written in every log line of that request and shown on
+error pages so support can find the log.
 """
 
 from __future__ import annotations
@@ -37,7 +37,10 @@ def _setup_logging(app: Flask) -> None:
 
 
 def friendly_page(code: int, key: str | None = None) -> ResponseReturnValue:
-    """The friendly page; it must not fail itself (no database if the database failed)."""
+    """The friendly page for HTTP status `code`, as a (body, status) response: the
+    template errors/error.html with the text for `key` (default: by code, in FRIENDLY)
+    and the request id; a bare HTML line if even that fails. It must not fail itself
+    (no database if the database failed)."""
     key = key or FRIENDLY.get(code, "server_error")
     try:
         return render_template("errors/error.html", key=key, code=code), code
@@ -65,6 +68,10 @@ def _server_error(exc: InternalServerError) -> ResponseReturnValue:
 
 
 def init_app(app: Flask) -> None:
+    """Logging (JSON lines with the request id), a request id for every request (16 hex
+    digits), and the error pages: every HTTPException by its code, a CSRF refusal as
+    400, a server error as 500, and storage.NotFound as 404 (not yours and does not
+    exist read alike). Registered first, so every later hook has the id."""
     _setup_logging(app)
     app.jinja_env.globals["request_id"] = request_id
 

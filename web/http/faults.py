@@ -56,5 +56,9 @@ def _unavailable(exc: Exception) -> ResponseReturnValue:
 
 
 def init_app(app: Flask) -> None:
+    """Answer the database's OperationalError and InterfaceError (SQLite, psycopg2, or
+    wrapped by Pony's commit and rollback errors) with a 503 page and `Retry-After: 30`
+    (seconds); a wrapped error that is not about reaching the database is raised
+    again, to the usual 500."""
     for exc_class in (*UNAVAILABLE, *WRAPPERS):
         app.register_error_handler(exc_class, _unavailable)

@@ -25,6 +25,7 @@ class Refusal:
 
     @property
     def minutes(self) -> int:
+        """`retry_after` in whole minutes, rounded up, at least 1: what the page says."""
         return max(1, math.ceil(self.retry_after / 60))
 
 
@@ -40,7 +41,10 @@ class AttemptLimits:
         return [f"guichet:{name}:{key}" for key in keys if key]
 
     def check(self, name: str, *keys: str) -> Refusal | None:
-        """Would one more attempt be refused? (Counts nothing.)"""
+        """Would one more attempt be refused? (Counts nothing.) `name`: a rule of
+        ATTEMPT_LIMITS (KeyError for another); `keys`: e.g. "account:<email>",
+        "ip:<address>" (empty ones ignored). The Refusal with the latest retry time
+        among the keys at their limit, or None."""
         item = self.rules[name]
         worst: Refusal | None = None
         for key in self._keys(name, keys):
@@ -74,4 +78,5 @@ def init_app(app: Flask) -> None:
 
 
 def limits() -> AttemptLimits:
+    """The current app's AttemptLimits (made by `init_app`)."""
     return current_app.extensions["guichet.limits"]

@@ -98,12 +98,13 @@ class StderrHandler(logging.StreamHandler):
         super().__init__(sys.stderr)
 
     @property  # type: ignore[override]
-    def stream(self):  # noqa: D102
+    def stream(self):
+        """The current `sys.stderr`, looked up at every write."""
         return sys.stderr
 
     @stream.setter
     def stream(self, value) -> None:
-        pass
+        """Ignored: the stream is always the current `sys.stderr`."""
 
 
 def handler() -> logging.Handler:

@@ -26,6 +26,11 @@ POLL_SECONDS = 3
 @bp.get("/")
 @login_required
 def index() -> ResponseReturnValue:
+    """Mes documents: the applicant's documents, newest first, each with its dossier
+    number, date and a download link, or "En préparation" until rendered
+    (documents/index.html; for htmx the table alone, documents/_table.html), 200.
+    While one is pending, the table asks again every POLL_SECONDS (3) seconds.
+    Guide: "Récapitulatif de votre demande d'accompagnement", PDF, Télécharger."""
     documents = storage.list_documents(account_id())
     pending = any(not d.ready for d in documents)
     return render_page("documents/index.html", "documents/_table.html", documents=documents,
@@ -36,7 +41,11 @@ def index() -> ResponseReturnValue:
 @login_required
 def download(document_id: int) -> ResponseReturnValue:
     """The stored bytes, as they were rendered once (storage.NotFound -> 404 when the
-    document is another account's). Never cached: it holds personal information."""
+    document is another account's). Never cached: it holds personal information.
+
+    200 with the file as an attachment under its filename; 302 to Mes documents with
+    a notice while it is still being rendered.
+    """
     document, content = storage.get_document(account_id(), document_id)
     if content is None:
         flash(N_("Ce document est en préparation. Réessayez dans quelques instants."),

@@ -38,13 +38,17 @@ def unread_messages() -> int | None:
 @bp.get("/")
 @login_required
 def index() -> ResponseReturnValue:
+    """The message centre: the applicant's messages, newest first, unread ones marked
+    (messages/index.html), 200. Guide: the envelope icon opens the Centre des
+    messages, where the confirmation of a submission is."""
     return render_template("messages/index.html", messages=storage.list_messages(account_id()))
 
 
 @bp.get("/<int:message_id>")
 @login_required
 def show(message_id: int) -> ResponseReturnValue:
-    """Reading marks the message read (storage.NotFound, hence 404, if not the owner's)."""
+    """One message (messages/show.html), 200; reading marks it read, and the envelope
+    on this very page counts it so (storage.NotFound, hence 404, if not the owner's)."""
     message = storage.get_message(account_id(), message_id)
     g.pop("unread_messages", None)  # counted again after the marking
     return render_template("messages/show.html", message=message)

@@ -18,6 +18,9 @@ FIELDSET_TYPES = frozenset({"radio", "yesno", "checkboxes", "grid"})
 
 @dataclass(frozen=True)
 class Choice:
+    """One option of a select, radio, checkbox list or grid: the value posted, its
+    label in the current language, and whether it is chosen."""
+
     value: str
     label: str
     checked: bool = False
@@ -25,6 +28,9 @@ class Choice:
 
 @dataclass(frozen=True)
 class GridRow:
+    """One row of a grid question (Guide: a day of the availability grid, Lundi to
+    Vendredi), with one checkbox per column (Matin, Après-midi)."""
+
     value: str
     label: str
     cells: tuple[Choice, ...]  # one per column; label is "Column Row"
@@ -32,6 +38,15 @@ class GridRow:
 
 @dataclass(frozen=True)
 class FieldView:
+    """One question as the macros draw it (templates/macros/fields.html).
+
+    `type`: the input's kind (text, email, date, select, radio, yesno, checkboxes,
+    grid, ...); `label`, `help`, `error`: display text in the current language ("" for
+    none); `value`: the answer as the input holds it (str: "true"/"false" for yes/no);
+    `choices`, or `columns` and `rows` for a grid; `max_length` in characters (the
+    input's maxlength); `autocomplete`: the HTML token; `readonly`: shown, not editable.
+    """
+
     id: str
     type: str
     label: str
@@ -48,6 +63,7 @@ class FieldView:
 
     @property
     def dom_id(self) -> str:
+        """The element id of the input (or fieldset): "f-<field id>"."""
         return f"f-{self.id}"
 
     @property
@@ -57,6 +73,8 @@ class FieldView:
 
     @property
     def is_fieldset(self) -> bool:
+        """Whether the question is a group of inputs (radio, yes/no, checkboxes, grid)
+        drawn as a fieldset with a legend, not one input with a label."""
         return self.type in FIELDSET_TYPES
 
     @property
@@ -71,6 +89,8 @@ class FieldView:
 
     @property
     def describedby(self) -> str:
+        """The ids of the help and error texts, space-separated, for aria-describedby
+        ("" when there is neither)."""
         ids = [f"{self.dom_id}-help"] if self.help else []
         if self.error:
             ids.append(f"{self.dom_id}-error")
@@ -87,10 +107,13 @@ def display_value(value: Any) -> str:
 
 
 def ticked(value: Any) -> set[str]:
+    """The values chosen in a list answer (list[str]) or a single non-empty str, as a
+    set of str; empty for anything else."""
     if isinstance(value, list):
         return {str(v) for v in value}
     return {str(value)} if isinstance(value, str) and value else set()
 
 
 def simple_choices(pairs: Iterable[tuple[str, str]], current: str) -> tuple[Choice, ...]:
+    """Choices from (value, label) pairs, the one equal to `current` chosen."""
     return tuple(Choice(v, label, v == current) for v, label in pairs)

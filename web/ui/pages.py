@@ -56,6 +56,9 @@ def page_url(url: str) -> None:
 
 
 def current_page_url() -> str:
+    """The path the language switch comes back to: the one a POST's view set
+    (`page_url`), else this GET's path and query, else Mes dossiers (a POST must not be
+    repeated by coming back)."""
     if "page_url" in g:
         return g.page_url
     if request.method == "GET":
