@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from engine import CompiledDefinition
-from engine.model import Action, Transition
+from engine.model import Action, Transition, fill_placeholders
 from engine.recap import build_recap
 from engine.validate import clean
 from storage.accounts.account import profile_of
@@ -43,14 +43,7 @@ class Context:
         return self.account.lang if self.account is not None else "fr"
 
 
-def fill(text: str, **values: str) -> str:
-    """Replace {name} placeholders; other braces in a designer's text stay as they are."""
-    for name, value in values.items():
-        text = text.replace("{" + name + "}", value)
-    return text
-
-
-def stamp(dt: datetime) -> str:
+def local_time(dt: datetime) -> str:
     """The submission time as the applicant reads it: "YYYY-MM-DD HH:MM" in the
     service's zone (America/Toronto). Guide: "2022-07-11 15:20" in Mes dossiers."""
     return clock.local(dt).strftime("%Y-%m-%d %H:%M")
@@ -96,7 +89,7 @@ def add_document(ctx: Context, ref: str | None) -> None:
     database().Document(
         account=ctx.account, dossier=ctx.dossier, kind=ref,
         name=document.title.get(ctx.lang),
-        filename=fill(document.filename or f"{ref}-{{number}}.pdf", number=number),
+        filename=fill_placeholders(document.filename or f"{ref}-{{number}}.pdf", number=number),
         content_type=PDF, content=None, created_at=to_db(ctx.now),
     )
 
@@ -115,18 +108,18 @@ def post_message(ctx: Context, ref: str | None) -> None:
         return
     d = ctx.compiled.definition
     template = d.messages[ref]
-    values = {"number": ctx.dossier.number, "submitted_at": stamp(ctx.now)}
+    values = {"number": ctx.dossier.number, "submitted_at": local_time(ctx.now)}
     database().Message(
         account=ctx.account, dossier=ctx.dossier,
-        subject=fill(template.subject.get(ctx.lang), **values),
-        body=fill(template.body.get(ctx.lang), **values),
+        subject=fill_placeholders(template.subject.get(ctx.lang), **values),
+        body=fill_placeholders(template.body.get(ctx.lang), **values),
         created_at=to_db(ctx.now),
     )
     if template.notify and d.notification is not None:
         portal_url = current_store().portal_url  # the app's own address
         queue_email(ctx.account.email,
-                    fill(d.notification.subject.get(ctx.lang), portal_url=portal_url),
-                    fill(d.notification.body.get(ctx.lang), portal_url=portal_url))
+                    fill_placeholders(d.notification.subject.get(ctx.lang), portal_url=portal_url),
+                    fill_placeholders(d.notification.body.get(ctx.lang), portal_url=portal_url))
 
 
 HANDLERS: dict[str, Callable[[Context, str | None], None]] = {
