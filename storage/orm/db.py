@@ -13,10 +13,9 @@ import fcntl
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
 from urllib.parse import urlsplit
 
 import psycopg2
@@ -125,18 +124,6 @@ def database() -> Database:
     if _current is None:
         raise RuntimeError("storage is not configured: call storage.configure() first")
     return _current
-
-
-def read_rows(sql: str, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
-    """The rows of a read-only statement with `$name` parameters, as plain tuples, inside
-    the current db_session and without starting a transaction, like `Database.select`.
-
-    `select` builds a new row class (a type with a property per column) on every call,
-    a third of the cost of the small reads every page makes (storage/visits.py). This
-    runs the same statement through the same Pony call, which is not public: pony is
-    pinned (pyproject.toml) and tests/storage/test_stamp.py runs it on both databases.
-    """
-    return database()._exec_raw_sql(sql, dict(params), None, 0).fetchall()
 
 
 def dialect() -> str:
