@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 import pony
+from pony.orm.core import local
 
 PONY_VERSION = "0.7.20"
 
@@ -49,3 +50,12 @@ def forget_reads(obj: Any) -> None:
     # transaction, dropping the caller's writes and every object it holds.
     if obj._wbits_ == 0:  # loaded and unchanged (None: created in this session)
         obj._rbits_ = 0
+
+
+def session_open() -> bool:
+    """True when this thread is inside a `db_session` (Pony's, entered by anyone)."""
+    # Pony keeps the current db_session in its thread-local `pony.orm.core.local`; no
+    # public API says whether one is open (a nested `db_session` is silently joined), and
+    # storage.orm.transactions must know: inside a caller's session the caller owns
+    # commit and retry.
+    return local.db_session is not None
