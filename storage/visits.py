@@ -82,7 +82,7 @@ def visit(sid: str, account_id: int, number: str | None = None,
         number = number.strip()
         rows = select((d.type_id, d.status, d.version, d.deadline, d.id,
                        exists(s for s in orm.EndedSession if s.sid_hash == key),
-                       count(m for m in d.owner.messages if m.read_at is None),
+                       count(m for m in orm.Message if m.account == d.owner and m.read_at is None),
                        max(r.used_at for r in d.owner.reset_tokens))
                       for d in orm.Dossier if d.number == number and d.owner.id == account_id)[:]
         if rows:
@@ -92,7 +92,7 @@ def visit(sid: str, account_id: int, number: str | None = None,
     # Not a dossier's address, or not the account's dossier: the same three, from the account.
     rows = select((a.id,
                    exists(s for s in orm.EndedSession if s.sid_hash == key),
-                   count(m for m in a.messages if m.read_at is None),
+                   count(m for m in orm.Message if m.account == a and m.read_at is None),
                    # when the password was last reset: every session opened before is over
                    max(r.used_at for r in a.reset_tokens))
                   for a in orm.Account if a.id == account_id)[:]
