@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 import pony
-from pony.orm.core import local
+import pony.orm.core  # its names are read at call time: the version check comes first
 
 PONY_VERSION = "0.7.20"
 
@@ -58,4 +58,4 @@ def session_open() -> bool:
     # public API says whether one is open (a nested `db_session` is silently joined), and
     # storage.orm.transactions must know: inside a caller's session the caller owns
     # commit and retry.
-    return local.db_session is not None
+    return pony.orm.core.local.db_session is not None
