@@ -1,17 +1,25 @@
-"""The small reads every page makes, each one round trip with no entity loaded.
+"""The small reads every page makes: one Pony query per page, and no entity loaded.
 
 A logged-in page must know whether its session was ended (logout holds in every
 process, and a password reset ends every session opened before it) and how many
 messages are unread (the envelope); a page about a dossier also needs the
 dossier's stamp, its (number, version), to reuse what was rendered from that
-version (web/page_cache.py). `visit` answers all three in one statement when the
-address names a dossier, so such a page reads the database once on the way in.
+version (web/page_cache.py). `visit` reads all of it in one query: from the
+dossier's row when the address names one of the account's dossiers (most
+pages), else from the account's row.
+
+The queries select values, never entities: nothing stays in the caller's session
+(the web's request) for a later write to find changed, and no answers are read.
+Each selects its row's primary key too, which spares Pony's DISTINCT (the rows
+are unique anyway). Building a Pony query costs more CPU than running it:
+bench/NOTES.md has the figures.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+
+from pony.orm import count, exists, select
 
 from engine import Registry
 from engine.workflow import deadline_transition
@@ -20,27 +28,15 @@ from storage.clock import clock, from_db
 from storage.dossiers.expiry import is_past
 from storage.dossiers.registry import default_registry
 from storage.errors import NotFound
-from storage.orm.db import read_rows
+from storage.orm.db import database
 from storage.orm.transactions import transaction
 from storage.views import DossierStamp, Visit
 
-# What a stamp is made of, in `_stamp`'s order.
-_DOSSIER_COLUMNS = ("type_id", "status", "version", "deadline")
-_STAMP = (f"SELECT {', '.join(_DOSSIER_COLUMNS)} FROM dossier"
-          " WHERE number = $number AND owner_id = $account_id")
-_ACCOUNT = ("EXISTS (SELECT 1 FROM ended_session WHERE sid_hash = $key),"
-            " (SELECT COUNT(*) FROM message WHERE account_id = $account_id AND read_at IS NULL),"
-            # when the password was last reset: every session opened before is over
-            " (SELECT MAX(used_at) FROM password_reset_token WHERE account_id = $account_id)")
-_VISIT = f"SELECT {_ACCOUNT}"
-_VISIT_WITH_DOSSIER = (
-    f"SELECT {_ACCOUNT}, {', '.join(f'd.{c}' for c in _DOSSIER_COLUMNS)}"
-    " FROM (SELECT 1 AS one) AS visit"
-    " LEFT JOIN dossier d ON d.number = $number AND d.owner_id = $account_id")
 
-
-def _stamp(number: str, type_id: str, status: str, version: int, deadline: date | str,
+def _stamp(number: str, type_id: str, status: str, version: int, deadline: date,
            registry: Registry | None) -> DossierStamp:
+    """The dossier's stamp; `settled` is False when its deadline passed and its state
+    has a deadline transition (get_dossier would move it first)."""
     compiled = (registry or default_registry()).get(type_id)
     pending = (compiled is not None
                and deadline_transition(compiled.definition, status) is not None
@@ -53,19 +49,20 @@ def dossier_stamp(account_id: int, number: str,
                   registry: Registry | None = None) -> DossierStamp:
     """The (number, version) of one of the account's dossiers (NotFound otherwise)."""
     number = (number or "").strip()
-    rows = read_rows(_STAMP, {"number": number, "account_id": account_id})
+    rows = select((d.type_id, d.status, d.version, d.deadline, d.id) for d in database().Dossier
+                  if d.number == number and d.owner.id == account_id)[:]
     if not rows:
         raise NotFound(f"dossier {number}")
-    return _stamp(number, *rows[0], registry)
+    type_id, status, version, deadline, _ = rows[0]
+    return _stamp(number, type_id, status, version, deadline, registry)
 
 
-def _reset_since(reset_at: datetime | str | None, opened_at: float | None) -> bool:
-    """Whether the password was reset after the session was opened (at `opened_at`, epoch
-    seconds; None for a session that never said, which is then taken as older)."""
+def _reset_since(reset_at: datetime | None, opened_at: float | None) -> bool:
+    """Whether the password was reset (at `reset_at`, naive UTC as stored) after the
+    session was opened (at `opened_at`, epoch seconds; None for a session that never
+    said, which is then taken as older)."""
     if reset_at is None:
         return False
-    if isinstance(reset_at, str):  # SQLite's text, from a raw read
-        reset_at = datetime.fromisoformat(reset_at)
     reset = from_db(reset_at)
     assert reset is not None
     return opened_at is None or reset.timestamp() > opened_at
@@ -76,11 +73,30 @@ def visit(sid: str, account_id: int, number: str | None = None,
           registry: Registry | None = None, *, opened_at: float | None = None) -> Visit:
     """Whether the session `sid`, opened at `opened_at` (epoch seconds), is over (logged
     out, or the password was reset since), the account's unread-message count, and, when
-    `number` is given, that dossier's stamp (None if it is not the account's)."""
-    params: dict[str, Any] = {"key": session_key(sid), "account_id": account_id}
+    `number` is given, that dossier's stamp (None if it is not the account's).
+
+    A session whose account does not exist (any more) is over."""
+    orm = database()
+    key = session_key(sid)
     if number is not None:
-        params["number"] = number = number.strip()
-    ended, unread, reset_at, *dossier = read_rows(
-        _VISIT if number is None else _VISIT_WITH_DOSSIER, params)[0]
-    stamp = _stamp(number, *dossier, registry) if dossier and dossier[0] is not None else None
-    return Visit(bool(ended) or _reset_since(reset_at, opened_at), int(unread), number, stamp)
+        number = number.strip()
+        rows = select((d.type_id, d.status, d.version, d.deadline, d.id,
+                       exists(s for s in orm.EndedSession if s.sid_hash == key),
+                       count(m for m in orm.Message if m.account == d.owner and m.read_at is None),
+                       max(r.used_at for r in d.owner.reset_tokens))
+                      for d in orm.Dossier if d.number == number and d.owner.id == account_id)[:]
+        if rows:
+            type_id, status, version, deadline, _, ended, unread, reset_at = rows[0]
+            return Visit(ended or _reset_since(reset_at, opened_at), unread, number,
+                         _stamp(number, type_id, status, version, deadline, registry))
+    # Not a dossier's address, or not the account's dossier: the same three, from the account.
+    rows = select((a.id,
+                   exists(s for s in orm.EndedSession if s.sid_hash == key),
+                   count(m for m in orm.Message if m.account == a and m.read_at is None),
+                   # when the password was last reset: every session opened before is over
+                   max(r.used_at for r in a.reset_tokens))
+                  for a in orm.Account if a.id == account_id)[:]
+    if not rows:
+        return Visit(True, 0, number)
+    _, ended, unread, reset_at = rows[0]
+    return Visit(ended or _reset_since(reset_at, opened_at), unread, number)

@@ -21,11 +21,10 @@ import fcntl
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any
 from urllib.parse import urlsplit
 
 import psycopg2
@@ -180,18 +179,6 @@ def current_store() -> Store:
 def database() -> Database:
     """The current store's `Database`; its entities are attributes (`database().Dossier`)."""
     return current_store().db
-
-
-def read_rows(sql: str, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
-    """The rows of a read-only statement with `$name` parameters, as plain tuples, inside
-    the current db_session and without starting a transaction, like `Database.select`.
-
-    `select` builds a new row class (a type with a property per column) on every call,
-    a third of the cost of the small reads every page makes (storage/visits.py). This
-    runs the same statement through the same Pony call, which is not public: pony is
-    pinned (pyproject.toml) and tests/storage/test_stamp.py runs it on both databases.
-    """
-    return database()._exec_raw_sql(sql, dict(params), None, 0).fetchall()
 
 
 def dialect() -> str:

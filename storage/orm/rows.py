@@ -15,6 +15,7 @@ from engine import CompiledDefinition, Registry
 from storage.clock import from_db
 from storage.errors import NotFound
 from storage.orm.db import database
+from storage.orm.pony_private import forget_reads
 from storage.views import DossierView
 
 
@@ -68,21 +69,20 @@ def newest_first(entity: Any, account_id: int) -> Any:
 
 
 def locked(entity: Any, **key: Any) -> Any:
-    """`entity.get_for_update(**key)`, also when the caller's session read the row before.
+    """`entity.get_for_update(**key)` (the row, locked, or None), also when the caller's
+    session read the row before.
 
-    The web layer reads a dossier (to render) and then submits it in one
-    session. If another request changed the row in between, Pony would see
-    the locked, fresh row differ from what this session read and raise
-    UnrepeatableReadError. The storage function decides only on what it reads
-    after taking the lock, so earlier reads are forgotten first (Pony keeps
-    them as `_rbits_`; pony is pinned, see pyproject). Rows with pending
-    writes keep Pony's check.
+    The web layer reads a dossier (to render) and then saves or submits it in one
+    session. If another request changed the row in between, Pony would find the
+    locked, fresh row different from what this session read and raise
+    UnrepeatableReadError. The storage function decides only on what it reads after
+    taking the lock, so the session's earlier reads are forgotten first
+    (storage/orm/pony_private.py); rows with pending writes keep Pony's check.
     """
     cached = entity.get(**key)
     if cached is None:
         return None
-    if not cached._wbits_:
-        cached._rbits_ = 0
+    forget_reads(cached)
     return entity.get_for_update(**key)
 
 

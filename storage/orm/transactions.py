@@ -18,9 +18,9 @@ from collections.abc import Callable, Iterator
 from typing import ParamSpec, TypeVar
 
 from pony.orm import OptimisticCheckError, UnrepeatableReadError, db_session
-from pony.orm.core import local
 
 from storage.errors import StorageError
+from storage.orm.pony_private import session_open
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -31,7 +31,7 @@ TRANSIENT_PGCODES = frozenset({"40001", "40P01"})  # serialization_failure, dead
 
 def in_session() -> bool:
     """True inside a caller's `db_session`: then the caller owns commit and retry."""
-    return local.db_session is not None
+    return session_open()
 
 
 def causes(exc: BaseException) -> Iterator[BaseException]:

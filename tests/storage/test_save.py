@@ -86,6 +86,21 @@ def test_save_section__two_threads_same_version__exactly_one_wins(
     assert storage.get_dossier(account.id, draft.number).version == draft.version + 1
 
 
+def test_save_section__read_in_the_session_then_saved_elsewhere__conflict_with_theirs(
+        registry, account, draft):
+    other_tab = threading.Thread(target=lambda: (
+        save(registry, account, draft, "identite", {"a_numero": False}), storage.disconnect()))
+    with storage.db_session:  # as the web does: the visit, the dossier, then the save
+        storage.visit("sid-1", account.id, draft.number)
+        storage.get_dossier(account.id, draft.number)
+        other_tab.start()
+        other_tab.join()
+        with pytest.raises(storage.Conflict) as caught:
+            save(registry, account, draft, "identite", {"a_numero": True})
+    assert (caught.value.version, caught.value.theirs) == (draft.version + 1,
+                                                           {"a_numero": False})
+
+
 def test_save_section__after_submission__locked_and_unchanged(registry, account, valid_draft):
     submitted = storage.submit(registry, account.id, valid_draft.number)
     with pytest.raises(storage.Locked):

@@ -4,7 +4,7 @@ a write would show an applicant stale answers."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -110,3 +110,53 @@ def test_visit__password_reset__sessions_opened_before_ended_later_ones_not(
     assert not storage.visit("sid-2", account.id, opened_at=after).ended  # logged in since
     assert not storage.visit("sid-2", account.id, draft.number, opened_at=after).ended
     assert not storage.visit("sid-3", stranger.id, opened_at=before).ended
+
+
+def test_visit__password_reset_within_the_second__microseconds_decide(account):
+    # the reset time comes back from the database as a datetime (SQLite keeps text):
+    # a session opened 0.3 s before it is over, one opened 0.3 s after it is not
+    storage.clock.set(datetime(2026, 3, 2, 9, 15, 7, 100_000, tzinfo=UTC))
+    before = storage.clock.now().timestamp()
+    started = storage.start_password_reset(account.email)
+    storage.clock.advance(timedelta(microseconds=300_000))
+    storage.reset_password(started.token, "new-hash")
+    storage.clock.advance(timedelta(microseconds=300_000))
+    after = storage.clock.now().timestamp()
+    assert storage.visit("sid-1", account.id, opened_at=before).ended
+    assert not storage.visit("sid-2", account.id, opened_at=after).ended
+
+
+def test_visit__several_resets__the_last_one_counts(account):
+    storage.clock.set(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+    first = storage.start_password_reset(account.email)
+    storage.reset_password(first.token, "hash-1")
+    storage.clock.advance(timedelta(hours=1))
+    between = storage.clock.now().timestamp()
+    second = storage.start_password_reset(account.email)
+    storage.clock.advance(timedelta(minutes=1))
+    storage.reset_password(second.token, "hash-2")
+    storage.clock.advance(timedelta(minutes=1))
+    assert storage.visit("sid-1", account.id, opened_at=between).ended
+    assert not storage.visit("sid-2", account.id,
+                             opened_at=storage.clock.now().timestamp()).ended
+
+
+def test_visit__another_accounts_dossier_number__own_unread_count_no_stamp(
+        registry, account, make_account, valid_draft):
+    storage.submit(registry, account.id, valid_draft.number)  # one unread message
+    stranger = make_account()
+    assert storage.visit("sid-1", account.id, valid_draft.number).unread_messages == 1
+    visit = storage.visit("sid-2", stranger.id, valid_draft.number)
+    assert (visit.ended, visit.unread_messages, visit.dossier) == (False, 0, None)
+
+
+def test_visit__overdue_draft__stamp_unsettled(account, draft):
+    storage.clock.set(draft.deadline + timedelta(days=1))
+    stamp = storage.visit("sid-1", account.id, draft.number).dossier
+    assert stamp is not None and (stamp.version, stamp.settled) == (draft.version, False)
+
+
+def test_visit__unknown_account__ended(account, draft):
+    missing = account.id + 1000
+    assert storage.visit("sid-1", missing) == storage.Visit(True, 0)
+    assert storage.visit("sid-1", missing, draft.number) == storage.Visit(True, 0, draft.number)
