@@ -114,9 +114,11 @@ def load_file(path: str | Path) -> Any:
 
 
 def plain(value: Any) -> Any:
-    """The same data as ordinary dicts and lists, lines dropped (for JSON Schema validation)."""
+    """A deep copy of `value` made of ordinary dicts and lists (tuples become lists):
+    for JSON Schema validation of loaded YAML, and for storage, whose ORM hands out
+    tracked dicts and lists that must not leave a transaction."""
     if isinstance(value, dict):
         return {k: plain(v) for k, v in value.items()}
-    if isinstance(value, list):
+    if isinstance(value, list | tuple):
         return [plain(v) for v in value]
     return value

@@ -4,7 +4,7 @@ A logged-in page must know whether its session was ended (logout holds in every
 process, and a password reset ends every session opened before it) and how many
 messages are unread (the envelope); a page about a dossier also needs the
 dossier's stamp, its (number, version), to reuse what was rendered from that
-version (web/page_cache.py). `visit` reads all of it in one query: from the
+version (web/forms/page_cache.py). `visit` reads all of it in one query: from the
 dossier's row when the address names one of the account's dossiers (most
 pages), else from the account's row.
 

@@ -13,6 +13,7 @@ from typing import Any
 from pony.orm import desc, flush
 
 from engine import Registry
+from engine.load import plain
 from engine.validate import clean
 from engine.workflow import deadline_for, eligibility_failures, is_editable
 from storage.accounts.account import load_account
@@ -25,7 +26,7 @@ from storage.dossiers.registry import default_registry
 from storage.dossiers.submission import submit
 from storage.errors import Conflict, LinkRefused, Locked, NotEligible, NotFound
 from storage.orm.db import database
-from storage.orm.rows import compiled_for, dossier_view, locked, owned_dossier, plain
+from storage.orm.rows import compiled_for, dossier_view, locked, owned_dossier
 from storage.orm.transactions import transaction
 from storage.views import SEXES, DossierView
 

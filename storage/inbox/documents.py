@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from engine.load import plain
 from storage.clock import clock, from_db, to_db
 from storage.errors import NotFound
 from storage.orm.db import database, dialect
-from storage.orm.rows import newest_first, owned_row, plain
+from storage.orm.rows import newest_first, owned_row
 from storage.orm.transactions import transaction
 from storage.views import DocumentView
 

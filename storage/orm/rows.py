@@ -12,6 +12,7 @@ from typing import Any
 from pony.orm import desc
 
 from engine import CompiledDefinition, Registry
+from engine.load import plain
 from storage.clock import from_db
 from storage.errors import NotFound
 from storage.orm.db import database
@@ -19,16 +20,9 @@ from storage.orm.pony_private import forget_reads
 from storage.views import DossierView
 
 
-def plain(value: Any) -> Any:
-    """A deep copy made of plain dicts and lists (Pony hands out tracked ones)."""
-    if isinstance(value, dict):
-        return {k: plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [plain(v) for v in value]
-    return value
-
-
 def dossier_view(d: Any) -> DossierView:
+    """The frozen view of a Pony `Dossier` row (inside its session): answers and snapshot
+    copied as plain dicts and lists, instants made timezone-aware (UTC)."""
     return DossierView(
         id=d.id, number=d.number, type_id=d.type_id, definition_version=d.definition_version,
         status=d.status, answers=plain(d.answers), created_at=from_db(d.created_at),
