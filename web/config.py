@@ -19,6 +19,7 @@ list from here; the modules that use a setting just read `app.config[KEY]`.
 from __future__ import annotations
 
 import json
+import math
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -72,9 +73,24 @@ def _positive(raw: str) -> float:
         value = float(raw.strip())
     except ValueError:
         raise ValueError("expected a number") from None
-    if not value > 0:
-        raise ValueError("expected a number above 0")
+    if not (value > 0 and math.isfinite(value)):
+        raise ValueError("expected a finite number above 0")
     return value
+
+
+MAX_PROCESSES = 64  # gunicorn workers on one machine: beyond, a typo, not a plan
+
+
+def _processes(raw: str) -> int:
+    value = _positive_count(raw)
+    if value > MAX_PROCESSES:
+        raise ValueError(f"expected a whole number from 1 to {MAX_PROCESSES}")
+    return value
+
+
+# What the `limits` library can keep attempt counts in (its storage schemes).
+RATELIMIT_SCHEMES = ("memory", "redis", "rediss", "redis+unix", "redis+sentinel",
+                     "redis+cluster", "memcached", "mongodb", "mongodb+srv")
 
 
 _BOOLEANS = {"1": True, "true": True, "yes": True, "on": True,
@@ -184,7 +200,8 @@ SETTINGS: tuple[Setting, ...] = (
             _limits, merge=True),
     Setting("RATELIMIT_STORAGE_URI", "GUICHET_RATELIMIT_STORAGE_URI", "memory://", "URI",
             "Where attempt counts are kept: memory:// (each process its own) or "
-            "redis://host:port (one count for every process).", secret=True),
+            "redis://host:port (one count for every process).", _url(*RATELIMIT_SCHEMES),
+            secret=True),
     Setting("PROXY_FIX", "GUICHET_PROXY_FIX", 0, "proxies",
             "How many proxies in front are trusted for X-Forwarded-* (client address, "
             "HTTPS); 0: forwarded headers are ignored.", _proxies),
@@ -202,10 +219,10 @@ SETTINGS: tuple[Setting, ...] = (
             "each); 0 turns the cache off.", _count),
     Setting("WORKERS", "GUICHET_WORKERS", None, "processes",
             "`guichet serve`: gunicorn worker processes; unset: 2 to 4, by the number of "
-            "CPUs.", _positive_count),
+            "CPUs.", _processes),
     Setting("THREADS", "GUICHET_THREADS", 8, "threads",
             "`guichet serve`: threads per worker process (requests wait on the database).",
-            _positive_count),
+            _processes),
     # --- fixed: not read from the environment
     Setting("SESSION_COOKIE_HTTPONLY", None, True, "yes/no",
             "Scripts never read the session cookie."),
@@ -271,7 +288,7 @@ def shown(setting: Setting, value: Any) -> str:
         parts = urlsplit(value) if isinstance(value, str) and "://" in value else None
         if parts is None:
             return "(set)"
-        if parts.password is not None:
-            parts = parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@"))
-        return parts.geturl()
+        if parts.password is None:
+            return value
+        return value.replace(f":{parts.password}@", ":***@", 1)
     return json.dumps(value) if isinstance(value, dict) else repr(value)

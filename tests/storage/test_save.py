@@ -87,9 +87,13 @@ def test_save_section__two_threads_same_version__exactly_one_wins(
 
 
 def test_save_section__read_in_the_session_then_saved_elsewhere__conflict_with_theirs(
-        registry, account, draft):
-    other_tab = threading.Thread(target=lambda: (
-        save(registry, account, draft, "identite", {"a_numero": False}), storage.disconnect()))
+        registry, account, draft, store):
+    def other_tab_saves() -> None:
+        with store.bound():  # a new thread has no store current
+            save(registry, account, draft, "identite", {"a_numero": False})
+            storage.disconnect()
+
+    other_tab = threading.Thread(target=other_tab_saves)
     with storage.db_session:  # as the web does: the visit, the dossier, then the save
         storage.visit("sid-1", account.id, draft.number)
         storage.get_dossier(account.id, draft.number)

@@ -61,6 +61,9 @@ def test_load__unknown_guichet_variable__sets_nothing():
     ("GUICHET_PAGE_CACHE_SIZE", "-1", "GUICHET_PAGE_CACHE_SIZE (pages): expected a whole number,"),
     ("GUICHET_PAGE_CACHE_SIZE", "lots", "GUICHET_PAGE_CACHE_SIZE (pages): expected a whole"),
     ("GUICHET_SESSION_IDLE_MINUTES", "0", "GUICHET_SESSION_IDLE_MINUTES (minutes): expected"),
+    ("GUICHET_SESSION_IDLE_MINUTES", "inf", "expected a finite number above 0"),
+    ("GUICHET_SESSION_RESCUE_HOURS", "1e400", "expected a finite number above 0"),
+    ("GUICHET_WORKERS", "100000", "GUICHET_WORKERS (processes): expected a whole number from 1"),
     ("GUICHET_PROXY_FIX", "maybe", "GUICHET_PROXY_FIX (proxies): expected the number"),
     ("GUICHET_SESSION_COOKIE_SECURE", "sure", "GUICHET_SESSION_COOKIE_SECURE (yes/no)"),
     ("GUICHET_PREFERRED_URL_SCHEME", "ftp", "GUICHET_PREFERRED_URL_SCHEME (http|https)"),
@@ -177,3 +180,22 @@ def test_docs__defaults_in_settings_tables__the_ones_of_web_config():
         if not shown.strip().startswith("see "):
             default = by_env[variable].default
             assert shown.strip().strip("`").lower() == str(default).lower(), variable
+
+
+def test_from_environment__attempt_counts_kept_in_an_unknown_store__refused_by_name():
+    with pytest.raises(config.ConfigError, match="^GUICHET_RATELIMIT_STORAGE_URI ") as caught:
+        config.from_environment({"GUICHET_RATELIMIT_STORAGE_URI": "bogus"})
+    assert "redis://" in str(caught.value)
+
+
+def test_guichet_settings__plain_uri__shown_as_given(tmp_path):
+    result = CliRunner().invoke(main, ["settings"], env={"GUICHET_INSTANCE": str(tmp_path)})
+    assert "GUICHET_RATELIMIT_STORAGE_URI = memory://  " in result.output
+
+
+def test_guichet_serve__workers_out_of_range__refused_before_starting(tmp_path):
+    for workers in ("0", "-1", "100000"):
+        result = CliRunner().invoke(main, ["serve", "--workers", workers],
+                                    env={"GUICHET_INSTANCE": str(tmp_path)})
+        assert result.exit_code == 2 and "--workers" in result.output
+        assert "Guichet: http" not in result.output

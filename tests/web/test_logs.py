@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 from flask import Flask
+from flask.logging import default_handler
 
 from tests.definitions import IDENTITE, RENDEZ_VOUS
 from tests.web.conftest import MARIA, PASSWORD, Applicant
@@ -139,6 +140,27 @@ def test_logs__password_reset_link_opened__token_not_in_the_request_line(client,
     requests = [json.loads(line) for line in logs if '"guichet.request"' in line]
     assert [r["path"] for r in requests] == ["/mot-de-passe/<token>"]
     assert token not in "\n".join(logs)
+
+
+def test_logs__mistyped_reset_link__no_route_matched__token_not_logged(client, logs):
+    token = "RESETTOKEN" + "y" * 30
+    assert client.get(f"/mot-de-passe/{token}/").status_code == 404  # trailing slash
+    assert client.get(f"/mot-de-passe/{token}/x").status_code == 404
+    requests = [json.loads(line) for line in logs if '"guichet.request"' in line]
+    assert [r["path"] for r in requests] == ["/mot-de-passe/…", "/mot-de-passe/…"]
+    assert token not in "\n".join(logs)
+
+
+def test_logs__server_error__one_json_line_with_the_request_id_no_plain_text(app, logs):
+    @app.get("/boom-for-test")
+    def boom() -> str:
+        raise RuntimeError("boom")
+
+    app.config["PROPAGATE_EXCEPTIONS"] = False  # as in production: a 500 page, logged
+    assert app.test_client().get("/boom-for-test").status_code == 500
+    assert default_handler not in app.logger.handlers  # Flask's plain-text copy is off
+    (error,) = [json.loads(line) for line in logs if '"level":"ERROR"' in line.replace(" ", "")]
+    assert error["request_id"] != "-" and "RuntimeError: boom" in error["exception"]
 
 
 def test_logs__formatter__odd_extra_values__still_one_json_line():

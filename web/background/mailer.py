@@ -117,7 +117,7 @@ class SmtpTransport:
             client.send_message(message)
 
 
-URL = re.compile(r"(https?://[^/\s]+)[^\s]*")
+URL = re.compile(r"(https?://[^/\s()<>\[\],;\"']+)[^\s()<>\"']*")
 
 
 def redact_links(text: str) -> str:

@@ -17,7 +17,7 @@ from flask import Flask
 from werkzeug.serving import is_running_from_reloader
 
 from engine import DefinitionError, load_registry
-from web import create_app, store_of
+from web import config, create_app, store_of
 from web.background.mailer import Transport, describe, send_pending, transport_for
 from web.background.worker import Worker, render_pending_documents
 from web.cli.data import bound_store, settings
@@ -104,9 +104,9 @@ def register(main: click.Group) -> None:
     @click.option("--host", default="127.0.0.1", show_default=True)
     @click.option("--port", default=8000, show_default=True, type=int)
     @click.option("--debug", is_flag=True, help="Flask's development server, with reloader.")
-    @click.option("--workers", type=int, default=None,
+    @click.option("--workers", type=click.IntRange(1, config.MAX_PROCESSES), default=None,
                   help="gunicorn worker processes [GUICHET_WORKERS or 2-4]")
-    @click.option("--threads", type=int, default=None,
+    @click.option("--threads", type=click.IntRange(1, config.MAX_PROCESSES), default=None,
                   help="threads per worker [GUICHET_THREADS or 8]")
     @click.option("--no-background", is_flag=True,
                   help="Do not render documents or send emails from this server.")

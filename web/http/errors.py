@@ -11,6 +11,7 @@ import logging
 import secrets
 
 from flask import Flask, g, render_template
+from flask.logging import default_handler
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
@@ -29,6 +30,9 @@ def _setup_logging(app: Flask) -> None:
     """JSON lines with the request id (web/http/logs.py) for the app's logger and for every
     `guichet.*` logger (web, request, mail, worker), which all propagate to `guichet`."""
     handler = logs.handler()
+    # Flask's own handler would write a second, plain-text copy of every error, without
+    # the request id: the app's logger writes JSON lines only (Flask documents this).
+    app.logger.removeHandler(default_handler)
     for logger in (app.logger, logging.getLogger("guichet")):
         if not any(isinstance(f, RequestIdFilter) for h in logger.handlers for f in h.filters):
             logger.addHandler(handler)

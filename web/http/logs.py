@@ -136,7 +136,12 @@ SECRET_ARGS = frozenset({"token"})
 
 
 def logged_path(req: Request) -> str:
-    """The request's path with every secret part replaced by its name."""
+    """The request's path with every secret part replaced by its name. When no route
+    matched (a 404: a mistyped or truncated password-reset link among them), only the
+    first segment is kept ("/mot-de-passe/…"): what follows may be a secret."""
+    if req.url_rule is None:
+        first, sep, _ = req.path.lstrip("/").partition("/")
+        return f"/{first}/…" if sep else req.path
     path = req.path
     for name, value in (req.view_args or {}).items():
         if name in SECRET_ARGS and isinstance(value, str) and value:
