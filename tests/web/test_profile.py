@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import storage
 from tests.web.conftest import MARIA
 
 
@@ -27,3 +28,9 @@ def test_profile_edit__required_missing__errors_and_nothing_saved(maria):
     assert response.status_code == 422
     assert '<a href="#f-family_names">' in page and '<a href="#f-sex">' in page
     assert "Valdero" in maria.get("/profil/").get_data(as_text=True)
+
+
+def test_profile_edit__control_characters_typed__not_stored(maria):
+    maria.get("/profil/modifier")
+    assert maria.post("/profil/modifier", {**MARIA, "city": "Mont\x00réal\x07"}).status_code == 302
+    assert storage.find_account_by_email(MARIA["email"]).profile["city"] == "Montréal"
