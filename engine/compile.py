@@ -178,7 +178,7 @@ class CompiledDefinition:
 
     @property
     def id(self) -> str:
-        """The dossier type's id (e.g. "accompagnement-quebec")."""
+        """The dossier type's id (its file's name in forms/, without .yaml)."""
         return self.definition.id
 
 

@@ -288,7 +288,7 @@ class ProfileBlock:
 class Numbering:
     """How dossier numbers are written: prefix + last `year_digits` of the year + serial.
 
-    Guide: an Accompagnement Québec number is G + two-digit year + 8 digits
+    Guide: the service's dossier number is G + two-digit year + 8 digits
     (G2200045108), declared as {prefix: G, year_digits: 2, digits: 8}.
     digits: the serial's width; year_digits: 0 leaves the year out.
     """
@@ -316,7 +316,7 @@ class Numbering:
 class Eligibility:
     """Who may create a dossier: an age range in whole years, and the message if not.
 
-    Guide: an Accompagnement Québec applicant is at least 18 years old (min_age: 18).
+    Guide: the service's applicant is at least 18 years old (min_age: 18).
     min_age, max_age: years, inclusive; None: no bound.
     """
 
@@ -396,8 +396,7 @@ class Workflow:
 
 @dataclass(frozen=True)
 class Document:
-    """A document a transition produces (Guide: "Récapitulatif de votre demande
-    d'accompagnement", a PDF in Mes documents).
+    """A document a transition produces (Guide: the recap of the application, a PDF in Mes documents).
 
     sections: what it shows, in order: section ids, or "profile" for the
     applicant's personal information and contact details; intro, outro: texts
@@ -448,8 +447,8 @@ class Definition:
     """A whole dossier type, version `version` of the YAML file at `path`.
 
     deadline_days: days from the creation date to the deadline to submit
-    (Guide: the "Date limite pour soumettre" of a draft; Accompagnement
-    Québec declares 90). eligibility: every rule must hold to create a
+    (Guide: the "Date limite pour soumettre" of a draft; the guide's
+    service declares 90). eligibility: every rule must hold to create a
     dossier. documents, messages: by id. Published once per (id, version).
     """
 

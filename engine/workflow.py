@@ -59,7 +59,7 @@ def eligibility_failures(d: Definition, birth_date: date | None, today: date) ->
 
     birth_date: from the applicant's profile; None fails every age rule.
     today: the local date of the creation. Returns [] when eligible.
-    Guide: an Accompagnement Québec applicant is at least 18 years old.
+    Guide: the service's applicant is at least 18 years old.
     """
     failures = []
     for rule in d.eligibility:
@@ -74,7 +74,7 @@ def eligibility_failures(d: Definition, birth_date: date | None, today: date) ->
 def deadline_for(d: Definition, created: date) -> date:
     """The last day to submit: the creation date + `d.deadline_days` calendar days.
 
-    Guide: the "Date limite pour soumettre" of a draft; Accompagnement Québec
+    Guide: the "Date limite pour soumettre" of a draft; the guide's service
     declares 90 days, so a dossier created 2022-07-11 has deadline 2022-10-09.
     """
     return created + timedelta(days=d.deadline_days)

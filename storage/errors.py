@@ -30,7 +30,7 @@ class NotEligible(StorageError):
     """The profile does not meet the dossier type's eligibility rules; nothing was created.
 
     `messages`: the designer's messages of the failed rules (engine Text, both
-    languages). Guide: an Accompagnement Québec applicant is at least 18 years old.
+    languages). Guide: the service's applicant is at least 18 years old.
     """
 
     def __init__(self, messages: list[Text]) -> None:

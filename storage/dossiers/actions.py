@@ -79,8 +79,7 @@ def add_document(ctx: Context, ref: str | None) -> None:
     `ref`: the id of one of the definition's `documents` (KeyError for another: the
     checker refuses such a definition first); its title, in the owner's language, is
     the row's name, its `filename` (with {number} filled) the download's name. Nothing
-    for a dossier without an owner. Guide: "Récapitulatif de votre demande
-    d'accompagnement", a PDF in Mes documents.
+    for a dossier without an owner. Guide: the recap of the application, a PDF in Mes documents.
     """
     if ctx.account is None or ref is None:
         return

@@ -115,6 +115,5 @@ def render_pdf(html: str) -> bytes:
 def recap_pdf(definition: Definition, document: Document, snapshot: dict[str, Any],
               lang: str) -> bytes:
     """The recap document of a submitted dossier as PDF bytes (`recap_html`, then
-    `render_pdf`). Guide: Mes documents, "Récapitulatif de votre demande
-    d'accompagnement"."""
+    `render_pdf`). Guide: the recap of the application in Mes documents."""
     return render_pdf(recap_html(definition, document, snapshot, lang))

@@ -72,7 +72,7 @@ def _key(number: str, version: int) -> Hashable | None:
     """Everything the section page shows besides the dossier (its number and version);
     None when this page must not be reused: it shows a one-time notice, or its address
     has a query string of its own."""
-    req = request._get_current_object()  # type: ignore[attr-defined]  # once, not 4 times
+    req = request
     if session.get("_flashes") or req.query_string not in KEPT_QUERIES:
         return None
     return (number, version, req.full_path, current_lang(), account_name(),

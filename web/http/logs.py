@@ -155,7 +155,7 @@ def _line(response: Response) -> Response:
     duration_ms (float, from the request's arrival at the app) and endpoint ("-" when
     no route matched)."""
     if request_log.isEnabledFor(logging.INFO):  # else the fields are not even gathered
-        req = request._get_current_object()  # type: ignore[attr-defined]  # once, not 6 times
+        req = request
         started = req.environ.get(STARTED)
         duration = round((time.perf_counter() - started) * 1000, 1) if started else None
         request_log.info("request", extra={

@@ -30,7 +30,7 @@ def index() -> ResponseReturnValue:
     number, date and a download link, or "En préparation" until rendered
     (documents/index.html; for htmx the table alone, documents/_table.html), 200.
     While one is pending, the table asks again every POLL_SECONDS (3) seconds.
-    Guide: "Récapitulatif de votre demande d'accompagnement", PDF, Télécharger."""
+    Guide: the recap of the application, PDF, Télécharger."""
     documents = storage.list_documents(account_id())
     pending = any(not d.ready for d in documents)
     return render_page("documents/index.html", "documents/_table.html", documents=documents,
