@@ -396,7 +396,8 @@ class Workflow:
 
 @dataclass(frozen=True)
 class Document:
-    """A document a transition produces (Guide: the recap of the application, a PDF in Mes documents).
+    """A document a transition produces (Guide: the recap of the application, a PDF in
+    Mes documents).
 
     sections: what it shows, in order: section ids, or "profile" for the
     applicant's personal information and contact details; intro, outro: texts
