@@ -4,22 +4,22 @@ A logged-in page must know whether its session was ended (logout holds in every
 process, and a password reset ends every session opened before it) and how many
 messages are unread (the envelope); a page about a dossier also needs the
 dossier's stamp, its (number, version), to reuse what was rendered from that
-version (web/forms/page_cache.py). `visit` reads all of it in one query: from the
-dossier's row when the address names one of the account's dossiers (most
-pages), else from the account's row.
+version (web/forms/page_cache.py). `visit` reads all of it in one statement, run
+through Pony's public `Database.select`, whose table and column names are taken
+from the entities (a Pony query cost three times as much CPU to build as to run,
+on every page: bench/NOTES.md has the figures).
 
-The queries select values, never entities: nothing stays in the caller's session
+The reads select values, never entities: nothing stays in the caller's session
 (the web's request) for a later write to find changed, and no answers are read.
-Each selects its row's primary key too, which spares Pony's DISTINCT (the rows
-are unique anyway). Building a Pony query costs more CPU than running it:
-bench/NOTES.md has the figures.
 """
 
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime
+from typing import Any
 
-from pony.orm import count, exists, select
+from pony.orm import Database, select
 
 from engine import Registry
 from engine.workflow import deadline_transition
@@ -33,7 +33,7 @@ from storage.orm.transactions import transaction
 from storage.views import DossierStamp, Visit
 
 
-def _stamp(number: str, type_id: str, status: str, version: int, deadline: date,
+def _stamp(number: str, type_id: str, status: str, version: int, deadline: date | str,
            registry: Registry | None) -> DossierStamp:
     """The dossier's stamp; `settled` is False when its deadline passed and its state
     has a deadline transition (get_dossier would move it first)."""
@@ -57,15 +57,46 @@ def dossier_stamp(account_id: int, number: str,
     return _stamp(number, type_id, status, version, deadline, registry)
 
 
-def _reset_since(reset_at: datetime | None, opened_at: float | None) -> bool:
-    """Whether the password was reset (at `reset_at`, naive UTC as stored) after the
-    session was opened (at `opened_at`, epoch seconds; None for a session that never
-    said, which is then taken as older)."""
+def _reset_since(reset_at: datetime | str | None, opened_at: float | None) -> bool:
+    """Whether the password was reset (at `reset_at`, naive UTC as stored; SQLite's raw
+    read gives it as ISO text) after the session was opened (at `opened_at`, epoch
+    seconds; None for a session that never said, which is then taken as older)."""
     if reset_at is None:
         return False
+    if isinstance(reset_at, str):
+        reset_at = datetime.fromisoformat(reset_at)
     reset = from_db(reset_at)
     assert reset is not None
     return opened_at is None or reset.timestamp() > opened_at
+
+
+@functools.lru_cache(maxsize=16)  # one per bound Database (a test run opens several)
+def _statements(orm: Database) -> tuple[str, str]:
+    """The visit's statement without and with a dossier, per bound `Database`: one SQL
+    text whose table and column names all come from the entities (their `_table_` and
+    each attribute's `columns`), so a renamed column cannot be missed here."""
+    account_, dossier, ended, message, reset = (
+        orm.Account, orm.Dossier, orm.EndedSession, orm.Message, orm.PasswordResetToken)
+
+    def column(attribute: Any) -> str:
+        return attribute.columns[0]
+
+    account = (
+        # logged out, or no such account (any more): the session is over
+        f"EXISTS (SELECT 1 FROM {ended._table_} WHERE {column(ended.sid_hash)} = $key)"
+        f" OR NOT EXISTS (SELECT 1 FROM {account_._table_}"
+        f" WHERE {column(account_.id)} = $account_id),"
+        f" (SELECT COUNT(*) FROM {message._table_} WHERE {column(message.account)} = $account_id"
+        f" AND {column(message.read_at)} IS NULL),"
+        # when the password was last reset: every session opened before is over
+        f" (SELECT MAX({column(reset.used_at)}) FROM {reset._table_}"
+        f" WHERE {column(reset.account)} = $account_id)")
+    stamp = ", ".join(f"d.{column(getattr(dossier, a))}"
+                      for a in ("type_id", "status", "version", "deadline"))
+    with_dossier = (f"SELECT {account}, {stamp} FROM (SELECT 1 AS one) AS visit"
+                    f" LEFT JOIN {dossier._table_} d ON d.{column(dossier.number)} = $number"
+                    f" AND d.{column(dossier.owner)} = $account_id")
+    return f"SELECT {account}", with_dossier
 
 
 @transaction(write=False)
@@ -73,30 +104,19 @@ def visit(sid: str, account_id: int, number: str | None = None,
           registry: Registry | None = None, *, opened_at: float | None = None) -> Visit:
     """Whether the session `sid`, opened at `opened_at` (epoch seconds), is over (logged
     out, or the password was reset since), the account's unread-message count, and, when
-    `number` is given, that dossier's stamp (None if it is not the account's).
+    `number` is given, that dossier's stamp (None if it is not the account's). A
+    session whose account does not exist (any more) is over.
 
-    A session whose account does not exist (any more) is over."""
+    One statement, run with Pony's public `Database.select` (a Pony query costs three
+    times as much to build as to run: bench/NOTES.md); it reads values, never
+    entities."""
     orm = database()
-    key = session_key(sid)
+    without_dossier, with_dossier = _statements(orm)
+    params: dict[str, Any] = {"key": session_key(sid), "account_id": account_id}
     if number is not None:
-        number = number.strip()
-        rows = select((d.type_id, d.status, d.version, d.deadline, d.id,
-                       exists(s for s in orm.EndedSession if s.sid_hash == key),
-                       count(m for m in orm.Message if m.account == d.owner and m.read_at is None),
-                       max(r.used_at for r in d.owner.reset_tokens))
-                      for d in orm.Dossier if d.number == number and d.owner.id == account_id)[:]
-        if rows:
-            type_id, status, version, deadline, _, ended, unread, reset_at = rows[0]
-            return Visit(ended or _reset_since(reset_at, opened_at), unread, number,
-                         _stamp(number, type_id, status, version, deadline, registry))
-    # Not a dossier's address, or not the account's dossier: the same three, from the account.
-    rows = select((a.id,
-                   exists(s for s in orm.EndedSession if s.sid_hash == key),
-                   count(m for m in orm.Message if m.account == a and m.read_at is None),
-                   # when the password was last reset: every session opened before is over
-                   max(r.used_at for r in a.reset_tokens))
-                  for a in orm.Account if a.id == account_id)[:]
-    if not rows:
-        return Visit(True, 0, number)
-    _, ended, unread, reset_at = rows[0]
-    return Visit(ended or _reset_since(reset_at, opened_at), unread, number)
+        params["number"] = number = number.strip()
+    ((ended, unread, reset_at, *dossier),) = orm.select(
+        without_dossier if number is None else with_dossier, {}, params)
+    stamp = (_stamp(number, *dossier, registry)
+             if number is not None and dossier[0] is not None else None)
+    return Visit(bool(ended) or _reset_since(reset_at, opened_at), int(unread), number, stamp)
