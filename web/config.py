@@ -48,24 +48,23 @@ def _text(raw: str) -> str:
     return raw
 
 
-def _count(raw: str) -> int:
-    try:
-        value = int(raw.strip())
-    except ValueError:
-        raise ValueError("expected a whole number") from None
-    if value < 0:
-        raise ValueError("expected a whole number, 0 or more")
-    return value
+def _whole(minimum: int, maximum: int | None = None) -> Callable[[str], int]:
+    """A parser of whole numbers from `minimum` (to `maximum`, when given)."""
+    def parse(raw: str) -> int:
+        try:
+            value = int(raw.strip())
+        except ValueError:
+            raise ValueError("expected a whole number") from None
+        if value < minimum:
+            raise ValueError(f"expected a whole number, {minimum} or more")
+        if maximum is not None and value > maximum:
+            raise ValueError(f"expected a whole number from {minimum} to {maximum}")
+        return value
+    return parse
 
 
-def _positive_count(raw: str) -> int:
-    try:
-        value = int(raw.strip())
-    except ValueError:
-        raise ValueError("expected a whole number") from None
-    if value < 1:
-        raise ValueError("expected a whole number, 1 or more")
-    return value
+_count = _whole(0)
+_positive_count = _whole(1)
 
 
 def _positive(raw: str) -> float:
@@ -81,11 +80,7 @@ def _positive(raw: str) -> float:
 MAX_PROCESSES = 64  # gunicorn workers on one machine: beyond, a typo, not a plan
 
 
-def _processes(raw: str) -> int:
-    value = _positive_count(raw)
-    if value > MAX_PROCESSES:
-        raise ValueError(f"expected a whole number from 1 to {MAX_PROCESSES}")
-    return value
+_processes = _whole(1, MAX_PROCESSES)
 
 
 # What the `limits` library can keep attempt counts in (its storage schemes).
