@@ -52,8 +52,8 @@ def test_csrf__token_of_another_session__refused(app, world):
 
 
 def test_csrf__one_session__token_of_an_earlier_page_still_accepted(maria):
-    """Flask-WTF signs the session's secret anew on each page; any of those tokens is
-    accepted for as long as the session lives, and none after logout."""
+    """A page's token is accepted for as long as the session lives, and none after
+    logout."""
     assert maria.logout().status_code == 302 and maria.login().status_code == 302
     maria.get("/dossiers/")
     first = maria.token()
@@ -79,3 +79,19 @@ def test_csrf__htmx_request_with_the_token_in_its_header__accepted(maria):
                                  headers={"HX-Request": "true", "X-CSRFToken": token})
     assert response.status_code == 200
     assert 'id="f-numero"' in response.get_data(as_text=True)  # the answer was taken
+
+
+def test_csrf__token__same_on_every_page_of_a_session_and_new_after_login(maria):
+    """The session's token is signed once (web/http/csrf.py) and shown on every page;
+    logging out and in again gives another one, and the old one is refused."""
+    maria.get("/dossiers/")
+    first = maria.token()
+    time.sleep(1.1)  # were it signed anew, the timestamp in it would differ
+    maria.get("/profil")
+    assert maria.token() == first
+    assert maria.logout().status_code == 302 and maria.login().status_code == 302
+    maria.get("/dossiers/")
+    assert maria.token() != first
+    response = maria.client.post("/dossiers/nouveau", data={
+        "type_id": "", "mode": "new", "csrf_token": first})
+    assert response.status_code == 400

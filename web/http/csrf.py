@@ -2,8 +2,15 @@
 
 Every POST (and every other method Flask-WTF guards) must carry the session's
 token, in the form field `csrf_token` or, for htmx, in the `X-CSRFToken`
-header (base.html sets it). Templates call `csrf_token()`, which asks
-Flask-WTF once per request.
+header (base.html sets it). Templates call `csrf_token()`.
+
+Tokens never expire on their own (WTF_CSRF_TIME_LIMIT is None: a token lives as long
+as its session, and the session has its idle and logout limits), so a session needs
+one signed token, not one per page: the first `csrf_token()` of a session asks
+Flask-WTF for it and keeps it in the session, beside the raw token it signs. A new
+session (login, logout) starts without either. Checking a token is Flask-WTF's own
+`validate_csrf`, unchanged. (Signing anew on every page cost ~10 % of a cached
+section page: bench/NOTES.md.)
 
 Section pages kept for reuse (web/forms/page_cache.py) are rendered under
 `marking_csrf()`: a random marker stands where the token goes, and `with_token` puts
@@ -16,7 +23,7 @@ import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from flask import Flask, g
+from flask import Flask, current_app, g, session
 from flask_wtf.csrf import CSRFProtect, generate_csrf
 
 # Random per process: an answer cannot be typed to look like it (and would only ever
@@ -25,15 +32,23 @@ MARKER = f"csrf-{secrets.token_hex(16)}"
 
 csrf = CSRFProtect()
 
+SIGNED = "csrf_signed"  # session key: the session's signed token, made once
+RAW = "csrf_token"  # Flask-WTF's session key for the raw token (its default field name)
+
 
 def csrf_token() -> str:
-    """This session's token (asked of Flask-WTF once per request: a page shows it in
-    several places); the marker while a page is rendered for reuse."""
+    """This session's signed token, made by Flask-WTF at the session's first page and
+    kept in the session (when tokens expire, WTF_CSRF_TIME_LIMIT set, one per request
+    instead); the marker while a page is rendered for reuse."""
     if g.get("guichet_marking_csrf"):
         return MARKER
-    if "guichet_csrf" not in g:
-        g.guichet_csrf = generate_csrf()
-    return g.guichet_csrf
+    signed = session.get(SIGNED)
+    if isinstance(signed, str) and RAW in session:
+        return signed
+    token = generate_csrf()  # also makes the raw token when the session has none
+    if current_app.config.get("WTF_CSRF_TIME_LIMIT") is None:
+        session[SIGNED] = token
+    return token
 
 
 @contextmanager
