@@ -1,5 +1,6 @@
 """The recap PDF as an applicant from any country reads it: every letter of a name in
-any script is printed (no empty .notdef box)."""
+any script is printed (no empty .notdef box), and every value, however long and
+unbroken, wraps inside its own cell instead of running over the next column."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+import pdfplumber
 import pypdf
+import pytest
 from fontTools.pens.boundsPen import BoundsPen
 from fontTools.ttLib import TTFont
 
@@ -31,6 +34,10 @@ NAMES = {
     "emoji": "🌷",
 }
 INSTALL = "the fonts are installed by scripts/install (Debian packages): run it"
+
+# Unbroken values wider than a cell: a long place name, languages typed without spaces.
+LONG_CITY = "Llanfairpwllgwyngyllgogerychwyrndrobwllllantysiliogogogoch" + "x" * 27
+LONG_LIST = "Tigrinya,Amharic,Oromo,Somali,Swahili,Kinyarwanda,Kirundi,Lingala"
 
 
 def _font_objects(resources: Any) -> Iterator[Any]:
@@ -103,4 +110,46 @@ def test_recap_pdf__names_in_every_script__every_character_has_a_glyph(applicant
     missing = {script: chars for script, chars in missing.items() if chars}
     assert not missing, f"no glyph in the PDF's fonts for {missing}; {INSTALL}"
     assert not boxes, f".notdef boxes printed for {''.join(sorted(boxes))!r}; {INSTALL}"
+
+
+def _runs(chars: list[dict[str, Any]], value: str) -> list[list[dict[str, Any]]]:
+    """Every place `value` is printed: its characters in reading order, the spaces and
+    line breaks WeasyPrint adds to wrap it left out."""
+    shown = [c for c in chars if not c["text"].isspace()]
+    text = "".join(c["text"] for c in shown)
+    return [shown[m.start():m.start() + len(value)]
+            for m in re.finditer(re.escape(value), text)]
+
+
+def _cell(chars: list[dict[str, Any]], edges: list[dict[str, Any]], run: list[dict[str, Any]]
+          ) -> tuple[float, float]:
+    """The x-range (points) of the cell `run` is printed in: the rule under it, the
+    nearest horizontal border below the run's first character that starts left of it."""
+    first = run[0]
+    below = [e for e in edges if e["orientation"] == "h" and e["top"] >= first["bottom"]
+             and e["x0"] <= first["x0"] + 0.5 and e["x1"] > first["x0"]]
+    assert below, f"no cell border under {first['text']!r} at {first['x0']:.0f}pt"
+    rule = min(below, key=lambda e: (e["top"], first["x0"] - e["x0"]))
+    return rule["x0"], rule["x1"]
+
+
+@pytest.mark.parametrize("value", [LONG_CITY, LONG_LIST], ids=["85-letter city", "list"])
+def test_recap_pdf__long_unbroken_value__wraps_inside_its_own_cell(applicant, registry, value):
+    """In the profile's two columns (left, right: birth city, country) and a section's."""
+    recap = recap_of(applicant, registry, {**RENDEZ_VOUS, "langue_autre": value},
+                     birth_city=value, birth_country=value)
+    with pdfplumber.open(io.BytesIO(recap)) as pdf:
+        checked = 0
+        for page in pdf.pages:
+            runs = _runs(page.chars, value)
+            for run in runs:
+                x0, x1 = _cell(page.chars, page.edges, run)
+                outside = [c["text"] for c in run if c["x1"] > x1 + 0.5 or c["x0"] < x0 - 0.5]
+                assert not outside, (
+                    f"{value[:20]}… runs out of its cell [{x0:.0f}, {x1:.0f}] pt:"
+                    f" {''.join(outside)!r}")
+                assert max(c["x1"] for c in run) <= page.width
+                checked += 1
+    assert checked == 3, f"{value!r} printed in {checked} cell(s), not 3"
+
 
