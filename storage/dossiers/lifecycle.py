@@ -170,7 +170,8 @@ def register_existing(registry: Registry, type_id: str, number: str, given_names
 @transaction(write=True)
 def link_existing(account_id: int, type_id: str, number: str) -> DossierView:
     """Give a registered dossier to the account whose profile names the same person
-    (ignoring case, accents, spaces). Every failure is the same LinkRefused.
+    (identity.fold: ignoring case, accents, spaces, apostrophe and dash variants,
+    ø/o, ß/ss...). Every failure is the same LinkRefused.
 
     `number` is stripped and upper-cased. Refused alike: an unknown number, another
     type, a dossier already linked, an identity that differs. Guide: "Identifier mon

@@ -76,8 +76,35 @@ def test_link_existing__dossier_created_online__refused(registry, make_account):
 
 
 def test_fold__accents_case_spaces__equal_other_letters__different():
-    assert fold("  Ève-Marie  D'ÁVILA ") == fold("eve-marie d'avila") == "eve-marie d'avila"
+    assert fold("  Ève-Marie  D'ÁVILA ") == fold("eve-marie d'avila") == "eve marie d avila"
     assert fold("Gunter") != fold("Gunther")
+
+
+@pytest.mark.parametrize("registered_names, typed_names", [
+    (("Seán", "O'Connor"), ("Sean", "O’Connor")),
+    (("Jean-François", "Łukasiewicz-Ørsted"), ("Jean François", "lukasiewicz orsted")),
+    (("Æbbe", "Straße"), ("AEBBE", "Strasse")),
+    (("Đurđa", "Yıldız"), ("Durda", "Yildiz")),
+    (("Anne‐Marie", "D´Ávila"), ("anne–marie\u200b", " d'avila ")),
+], ids=["apostrophe", "hyphen-stroke", "ligature-eszett", "stroke-dotless", "dashes-invisible"])
+def test_link_existing__harmless_spelling_variants__linked(
+        registry, make_account, registered_names, typed_names):
+    storage.register_existing(registry, ESSAI, NUMBER, *registered_names, "F",
+                              date(1988, 3, 9))
+    given, family = typed_names
+    account = make_account(given_names=given, family_names=family, sex="F",
+                           birth_date="1988-03-09")
+    assert storage.link_existing(account.id, ESSAI, NUMBER).owner_id == account.id
+
+
+@pytest.mark.parametrize("typed_family", ["Connor", "O'Conner", "OConnell", "Ørstedt"])
+def test_link_existing__another_name__refused(registry, make_account, typed_family):
+    storage.register_existing(registry, ESSAI, NUMBER, "Seán", "O'Connor", "F",
+                              date(1988, 3, 9))
+    account = make_account(given_names="Sean", family_names=typed_family, sex="F",
+                           birth_date="1988-03-09")
+    with pytest.raises(storage.LinkRefused):
+        storage.link_existing(account.id, ESSAI, NUMBER)
 
 
 def test_register_existing__malformed_or_taken_number__refused(registry, registered):

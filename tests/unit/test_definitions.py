@@ -14,6 +14,7 @@ from engine import ErrorCode, convert
 from engine.errors import error
 from engine.model import condition_fields
 from engine.pipeline import definition_paths, forms_dir
+from engine.validate import NORMALIZERS
 from tests import definitions
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
@@ -46,6 +47,21 @@ def test_translations__every_shipped_text__has_fr_and_en(path):
 
     for text in _texts(convert(path).compiled.definition):
         assert text.fr.strip() and text.en.strip(), text
+
+
+@SHIPPED
+def test_forms__pattern_expecting_digits__digits_of_any_script_accepted(path):
+    """A number typed on a full-width, Arabic-Indic or Devanagari keyboard, or with an en
+    dash, is the same number: every field whose pattern expects digits says so."""
+    for f in convert(path).compiled.definition.all_fields().values():
+        if f.pattern and ("0-9" in f.pattern or "\\d" in f.pattern):
+            assert {"digits", "remove_spaces_hyphens"} <= set(f.normalize), f.id
+
+
+def test_meta_schema__normalize_names__exactly_the_engine_normalizers():
+    meta = json.loads((forms_dir() / "definition.schema.json").read_text())
+    names = meta["$defs"]["field"]["properties"]["normalize"]["items"]["enum"]
+    assert sorted(names) == sorted(NORMALIZERS)
 
 
 def test_test_definitions__every_question_type_and_condition__used():

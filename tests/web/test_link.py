@@ -49,6 +49,21 @@ def test_link_page__as_in_the_guide__type_number_and_profile_read_only(app):
     assert 'name="given_names"' not in page  # shown, never posted
 
 
+@pytest.mark.parametrize("registered_as, typed", [
+    (("Seán", "O'Connor"), ("Sean", "O’Connor")),            # curly apostrophe from a phone
+    (("Jean-François", "Ørsted"), ("Jean François", "Orsted")),
+    (("Łucja", "Straße-Œhler"), ("Lucja", "STRASSE OEHLER")),
+], ids=["apostrophe", "hyphen-space-stroke", "stroke-eszett-ligature"])
+def test_link__harmless_spelling_variant_of_the_registered_name__linked(
+        app, registry, registered_as, typed):
+    storage.register_existing(registry, ESSAI, NUMBER, *registered_as, "F", date(1985, 2, 3))
+    applicant = person(app, given_names=typed[0], family_names=typed[1], sex="F",
+                       birth_date="1985-02-03")
+    response = search(applicant)
+    assert response.status_code == 302 and response.location == f"/dossiers/{NUMBER}/"
+    assert NUMBER in applicant.get("/dossiers/").get_data(as_text=True)
+
+
 def test_link__matching_identity_other_case_and_accents__linked_listed_and_opened(
         app, registered):
     gunter = person(app)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import storage
 from tests.web.conftest import MARIA
 
@@ -34,3 +36,24 @@ def test_profile_edit__control_characters_typed__not_stored(maria):
     maria.get("/profil/modifier")
     assert maria.post("/profil/modifier", {**MARIA, "city": "Mont\x00réal\x07"}).status_code == 302
     assert storage.find_account_by_email(MARIA["email"]).profile["city"] == "Montréal"
+
+
+def test_profile_edit__decomposed_accents_and_invisible_ends__stored_composed_and_trimmed(maria):
+    decomposed = unicodedata.normalize("NFD", "Hélène")  # as some keyboards send it
+    maria.get("/profil/modifier")
+    response = maria.post("/profil/modifier", {**MARIA, "given_names": f"\u200b{decomposed}\u00a0",
+                                               "city": "\ufeffTrois-Rivières\u202f"})
+    assert response.status_code == 302
+    profile = storage.find_account_by_email(MARIA["email"]).profile
+    assert profile["given_names"] == "Hélène" == unicodedata.normalize("NFC", "Hélène")
+    assert profile["city"] == "Trois-Rivières"
+
+
+def test_profile_edit__name_of_invisible_characters_only__required_error_next_to_field(maria):
+    maria.get("/profil/modifier")
+    response = maria.post("/profil/modifier", {**MARIA, "family_names": "\u200b\u00a0\ufeff"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert '<a href="#f-family_names">Ce champ est obligatoire.' in page
+    assert 'id="f-family_names-error"' in page
+    assert "Valdero" in maria.get("/profil/").get_data(as_text=True)

@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from engine.profile import DATE, PROFILE, ProfileField, ProfileLayout, ShownGroup
-from engine.validate import safe_text
+from engine.validate import clean_text
 from web.i18n import N_, _, current_lang, localize
 from web.ui.fields import FieldView, simple_choices
 
@@ -31,11 +31,12 @@ def group_title(g: ShownGroup) -> str:
 
 
 def read_profile(form: Mapping[str, str]) -> dict[str, str]:
-    """The profile fields of a posted form, made safe as answers are (no control codes
-    such as NUL, no lone surrogates: engine.validate.safe_text), stripped and cut at
-    their max_length (the column's length, so what is kept always fits); absent
-    fields are ""."""
-    return {f.key: safe_text(form.get(f.key) or "").strip()[: f.max_length]
+    """The profile fields of a posted form, made safe and composed as answers are (no
+    control codes such as NUL, no lone surrogates, accents composed: NFC), with spaces
+    and invisible characters trimmed (engine.validate.clean_text: a name of zero-width
+    spaces is no name), and cut at their max_length (the column's length, so what is
+    kept always fits); absent fields are ""."""
+    return {f.key: clean_text(form.get(f.key) or "")[: f.max_length]
             for f in FORM_FIELDS}
 
 
