@@ -200,3 +200,21 @@ def test_refresh__after_errors__the_summary_follows_the_questions(maria):
         "a_code": "true", "code": "ABC123", "verifier": "1"}).get_data(as_text=True)
     assert 'id="f-numero"' not in gone
     assert summary_of(gone) == "" and 'class="error-summary"' not in gone
+
+
+def test_save__same_save_sent_twice__the_second_is_saved_too_not_a_conflict(maria):
+    """A double click on ENREGISTRER sends the same form twice: the second finds its
+    own answers already stored one version later, and shows "saved", not "modifié
+    ailleurs"; a different save from the same old page is still a conflict."""
+    number = maria.create_dossier()
+    url = maria.section_url(number, "identite")
+    shown = maria.version(number, "identite")
+    first = maria.post(url, {**IDENTITE, "version": shown})
+    second = maria.post(url, {**IDENTITE, "version": shown})
+    assert first.status_code == second.status_code == 302
+    page = maria.get(second.location).get_data(as_text=True)
+    assert "Vos réponses ont été enregistrées." in page
+    assert "modifié ailleurs" not in page
+    assert maria.version(number, "identite") == str(int(shown) + 1)
+    other = maria.post(url, {**IDENTITE, "numero": "87654321", "version": shown})
+    assert other.status_code == 409
