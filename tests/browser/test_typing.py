@@ -9,6 +9,7 @@ are); the others on the tests' own type (tests/definitions/essai.yaml).
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -63,7 +64,7 @@ def reveal(page: Page) -> None:
         done.add(key)
         if kind == "select":
             select = page.locator(f"#{key}")
-            updating(page, lambda: select.select_option(index=1),
+            updating(page, partial(select.select_option, index=1),
                      select.get_attribute("hx-post") is not None)
             continue
         inputs = page.locator(f'#section-body input[name="{key}"]')
@@ -176,7 +177,7 @@ def answer(page: Page, answers: dict) -> None:
         refreshes = first.get_attribute("hx-post") is not None
         kind = first.evaluate("e => e.type")
         if kind == "select-one":
-            updating(page, lambda: first.select_option(value), refreshes)
+            updating(page, partial(first.select_option, value), refreshes)
         elif kind in ("radio", "checkbox"):
             for v in [value] if isinstance(value, str) else value:
                 box = page.locator(f'#section-body [name="{name}"][value="{v}"]')
