@@ -14,7 +14,18 @@ from typing import Any, Literal
 
 import jsonschema_rs
 
-from .model import AllOf, AnyOf, Condition, Definition, Field, FieldTest, Not, Rule, Section
+from .model import (
+    AllOf,
+    AnyOf,
+    Condition,
+    Definition,
+    Field,
+    FieldTest,
+    Not,
+    Rule,
+    Section,
+    condition_fields,
+)
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 DEFAULT_MAX_LENGTH = {"text": 200, "textarea": 2000, "email": 254}
@@ -175,6 +186,9 @@ class CompiledDefinition:
     shown_when: dict[str, Any] = field(default_factory=dict, repr=False)
     # (field id, option value) -> validator of the condition under which it is offered
     offered_when: dict[tuple[str, str], Any] = field(default_factory=dict, repr=False)
+    # ids of the fields whose answer some question's or option's `when` reads: only a
+    # change to one of them can show, hide or change the options of another question
+    read_by_conditions: frozenset[str] = frozenset()
 
     @property
     def id(self) -> str:
@@ -196,7 +210,8 @@ def dossier_schema(d: Definition, section_schemas: list[dict[str, Any]]) -> dict
 
 def compile_definition(d: Definition) -> CompiledDefinition:
     """Schemas and validators for a checked definition: each section, the whole dossier,
-    and each field's and option's condition (`shown_when`, `offered_when`).
+    and each field's and option's condition (`shown_when`, `offered_when`), and the
+    fields those conditions read (`read_by_conditions`).
 
     Raises jsonschema_rs.ValidationError (a ValueError) when a schema cannot
     be built, today only for a pattern Python's `re` accepts but jsonschema_rs
@@ -215,4 +230,8 @@ def compile_definition(d: Definition) -> CompiledDefinition:
             for o in f.options:
                 if o.when is not None:
                     compiled.offered_when[(f.id, o.value)] = _validator(condition_schema(o.when))
+    compiled.read_by_conditions = frozenset(
+        test.field for s in d.sections for f in s.fields
+        for c in (f.when, *(o.when for o in (*f.options, *f.rows, *f.columns)))
+        for test in condition_fields(c))
     return compiled

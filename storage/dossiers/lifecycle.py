@@ -91,6 +91,14 @@ def get_dossier(account_id: int, number: str, registry: Registry | None = None) 
     return dossier_view(dossier)
 
 
+def _applied(compiled: Any, dossier: Any, section: Any, answers: dict[str, Any]) -> bool:
+    """Whether saving `answers` (one section's, raw) would leave the stored dossier as
+    it is: the same save was already made."""
+    current = plain(dossier.answers)
+    merged = {**current, **{f.id: answers[f.id] for f in section.fields if f.id in answers}}
+    return clean(compiled, merged) == current
+
+
 @transaction(write=True)
 def save_section(registry: Registry, account_id: int, number: str, section_id: str,
                  answers: dict[str, Any], version: int) -> DossierView:
@@ -104,7 +112,9 @@ def save_section(registry: Registry, account_id: int, number: str, section_id: s
 
     Locked when the state is not editable (or the deadline passed); Conflict when
     `version` is stale, with both versions, so the other tab's work and this one's
-    survive; NotFound for another account's dossier or an unknown section. Guide:
+    survive, except when the stored dossier is this very save done once already
+    (`version` + 1, and these answers change nothing: a double click), which is
+    returned unchanged; NotFound for another account's dossier or an unknown section. Guide:
     ENREGISTRER keeps a draft, valid or not; a submitted dossier can no longer change.
     """
     dossier = owned_dossier(account_id, number, for_update=True)
@@ -116,6 +126,8 @@ def save_section(registry: Registry, account_id: int, number: str, section_id: s
     if not is_editable(compiled.definition, dossier.status):
         raise Locked(dossier.status)
     if dossier.version != version:
+        if dossier.version == version + 1 and _applied(compiled, dossier, section, answers):
+            return dossier_view(dossier)  # the same save, sent twice: already done
         raise Conflict(mine=plain(answers), theirs=plain(dossier.answers),
                        version=dossier.version)
     merged = plain(dossier.answers)

@@ -76,7 +76,7 @@ def refusals(compiled: CompiledDefinition, transition: Transition,
 
 @transaction(write=True)
 def submit(registry: Registry, account_id: int, number: str, lang: str = "fr",
-           transition_id: str | None = None) -> DossierView:
+           transition_id: str | None = None, version: int | None = None) -> DossierView:
     """Run the applicant transition leaving the dossier's state (the designer's submit);
     SubmitRefused says why not, and then nothing is written.
 
@@ -85,7 +85,10 @@ def submit(registry: Registry, account_id: int, number: str, lang: str = "fr",
 
     Returns the dossier in its new state (submitted_at set when it leaves an editable
     state). NotFound for another account's dossier; ValueError for a `transition_id`
-    that is no applicant transition. Submitting twice is refused (wrong_state).
+    that is no applicant transition. Submitting twice is refused (wrong_state),
+    except the same request again: with `version` (the dossier version the
+    applicant's page showed), when this transition took the dossier from exactly that
+    version (a double click on a slow link), the dossier is returned as it is, done.
     Guide: errors block the submission and say where; once submitted the dossier is
     locked ("Présenté", date and time shown); the confirmation goes to the message
     centre and an email says only that a message waits.
@@ -93,6 +96,9 @@ def submit(registry: Registry, account_id: int, number: str, lang: str = "fr",
     dossier = owned_dossier(account_id, number, for_update=True)
     compiled = compiled_for(registry, dossier.type_id)
     transition = pick_transition(compiled, dossier.status, transition_id)
+    if (version is not None and dossier.version == version + 1
+            and dossier.submitted_at is not None and dossier.status == transition.target):
+        return dossier_view(dossier)  # already done by this same request, sent twice
     failures = refusals(compiled, transition, dossier)
     if failures:
         raise SubmitRefused(failures)

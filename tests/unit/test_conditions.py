@@ -72,6 +72,13 @@ def test_compile__any_not_contains__compile_to_anyof_not_contains():
     ]}
 
 
+def test_compile__conditions_read__every_field_a_question_or_option_condition_tests():
+    """The answers whose change can show, hide or change the options of a question (and
+    only those) are known once compiled: the page updates its questions for them."""
+    compiled = compile_sections(SECTIONS)
+    assert compiled.read_by_conditions == {"a_enfant", "nombre", "activites"}
+
+
 def test_visibility__condition_false__question_hidden_and_answer_dropped():
     compiled = compile_sections(SECTIONS)
     section = compiled.definition.sections[0]

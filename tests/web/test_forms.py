@@ -19,7 +19,8 @@ def test_form__opened__header_intro_sections_and_the_four_buttons(maria):
                  ">Soumettre<", "Quelle est votre catégorie d&#39;essai ?"):
         assert text in page
     assert 'id="f-numero"' not in page  # hidden until "Oui"
-    assert 'hx-trigger="change"' in page and "hx-post=" in page
+    assert 'hx-swap="morph"' in page
+    assert re.search(r'id="f-categorie"[^>]*hx-post="[^"]+/actualiser"', page)
     assert "<noscript>" in page and "Mettre à jour les questions" in page
 
 
@@ -156,3 +157,64 @@ def test_recap__empty_dossier__questions_without_answers(maria):
     number = maria.create_dossier()
     page = maria.get(f"/dossiers/{number}/recapitulatif").get_data(as_text=True)
     assert "Sans réponse" in page
+
+
+def test_refresh__only_answers_a_condition_reads_post_the_form(maria):
+    """A question no condition reads never updates the page (its typing is never at
+    risk); one that some condition reads does, on each of its inputs."""
+    number = maria.create_dossier()
+    page = maria.get(maria.section_url(number, "rendez_vous")).get_data(as_text=True)
+    inputs = dict(re.findall(r'<(?:input|select|textarea)[^>]*id="(f-[^"]+)"([^>]*)>', page))
+    assert "hx-post" not in inputs["f-ville"] and "hx-post" not in inputs["f-creneaux-0"]
+    for reads in ("f-mode-0", "f-mode-2", "f-francais-0", "f-francais-1"):
+        assert re.search(r'hx-post="[^"]+/rendez_vous/actualiser"', inputs[reads]), reads
+
+
+def summary_of(page: str) -> str:
+    """The error summary in its slot ("" when the slot is empty): what the applicant
+    sees at the top of the section."""
+    slot = page[page.index('id="error-summary-slot"'):]
+    inside = slot[slot.index(">") + 1:].lstrip()
+    return inside[:inside.index("</ul>")] if inside.startswith('<div class="error-summary"') else ""
+
+
+def test_refresh__after_errors__the_summary_follows_the_questions(maria):
+    """After ENREGISTRER with mistakes, an update of the questions comes with the error
+    summary computed from the same errors: a question gone leaves the summary, and a
+    section with nothing wrong has none (never a link to a question that is gone)."""
+    number = maria.create_dossier()
+    saved = maria.fill(number, "identite", {"categorie": "etudiant", "precision": "temps_plein",
+                                            "a_numero": "true", "numero": "12"})
+    page = maria.get(saved.location).get_data(as_text=True)
+    assert 'href="#f-numero"' in summary_of(page) and 'name="verifier"' in page
+
+    still_wrong = maria.refresh(number, "identite", {
+        "categorie": "etudiant", "precision": "temps_plein", "a_numero": "true",
+        "numero": "12", "verifier": "1"}).get_data(as_text=True)
+    assert 'id="error-summary-slot" hx-swap-oob="morph"' in still_wrong
+    assert 'href="#f-numero"' in summary_of(still_wrong)
+    assert "autofocus" not in still_wrong  # the focus stays where the applicant types
+
+    gone = maria.refresh(number, "identite", {
+        "categorie": "etudiant", "precision": "temps_plein", "a_numero": "false",
+        "a_code": "true", "code": "ABC123", "verifier": "1"}).get_data(as_text=True)
+    assert 'id="f-numero"' not in gone
+    assert summary_of(gone) == "" and 'class="error-summary"' not in gone
+
+
+def test_save__same_save_sent_twice__the_second_is_saved_too_not_a_conflict(maria):
+    """A double click on ENREGISTRER sends the same form twice: the second finds its
+    own answers already stored one version later, and shows "saved", not "modifié
+    ailleurs"; a different save from the same old page is still a conflict."""
+    number = maria.create_dossier()
+    url = maria.section_url(number, "identite")
+    shown = maria.version(number, "identite")
+    first = maria.post(url, {**IDENTITE, "version": shown})
+    second = maria.post(url, {**IDENTITE, "version": shown})
+    assert first.status_code == second.status_code == 302
+    page = maria.get(second.location).get_data(as_text=True)
+    assert "Vos réponses ont été enregistrées." in page
+    assert "modifié ailleurs" not in page
+    assert maria.version(number, "identite") == str(int(shown) + 1)
+    other = maria.post(url, {**IDENTITE, "numero": "87654321", "version": shown})
+    assert other.status_code == 409

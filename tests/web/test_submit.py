@@ -69,3 +69,22 @@ def test_submitted_dossier__opens_read_only_and_refuses_changes(maria):
 def test_submitted_page__draft__back_to_the_form(maria):
     number = maria.create_dossier()
     assert maria.get(f"/dossiers/{number}/soumis").location == f"/dossiers/{number}/"
+
+
+def test_submit__soumettre_sent_twice_from_step_3__both_end_on_the_success_page(maria):
+    """A double click on a slow link sends step 3's form twice: the second is the same
+    request, done already, so it shows the success page, not a refusal; a SOUMETTRE
+    from a page older than the submission is still refused."""
+    number = maria.create_dossier()
+    maria.fill_all(number)
+    step3 = maria.get(f"/dossiers/{number}/soumettre?etape=3").get_data(as_text=True)
+    shown = re.search(r'name="version" value="(\d+)"', step3).group(1)
+    first = maria.post(f"/dossiers/{number}/soumettre", {"version": shown})
+    second = maria.post(f"/dossiers/{number}/soumettre", {"version": shown})
+    assert first.status_code == second.status_code == 302
+    assert second.location == first.location == f"/dossiers/{number}/soumis"
+    done = maria.get(second.location).get_data(as_text=True)
+    assert "soumise avec succès" in done and "ne peut plus être soumis" not in done
+    older = maria.post(f"/dossiers/{number}/soumettre", {"version": str(int(shown) - 1)})
+    assert older.status_code == 409
+    assert "ne peut plus être soumis" in older.get_data(as_text=True)

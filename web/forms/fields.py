@@ -32,11 +32,15 @@ def _grid(f: Field, value: Any) -> tuple[tuple[Choice, ...], tuple[GridRow, ...]
 
 
 def engine_field_view(compiled: CompiledDefinition, f: Field, value: Any,
-                      cleaned: Mapping[str, Any], error: str = "") -> FieldView:
-    """One definition question, with the options its conditions offer for these answers."""
+                      cleaned: Mapping[str, Any], error: str = "",
+                      refresh: str = "") -> FieldView:
+    """One definition question, with the options its conditions offer for these answers;
+    `refresh`: the address that updates the questions, kept only when some condition
+    reads this question's answer (engine `read_by_conditions`)."""
+    refresh = refresh if f.id in compiled.read_by_conditions else ""
     common = dict(id=f.id, type=f.type, label=localize(f.label), required=f.required,
                   help=localize(f.help), error=error, autocomplete=f.autocomplete,
-                  max_length=f.max_length or DEFAULT_MAX_LENGTH.get(f.type))
+                  max_length=f.max_length or DEFAULT_MAX_LENGTH.get(f.type), refresh=refresh)
     if f.type == "grid":
         columns, rows = _grid(f, value)
         return FieldView(**common, columns=columns, rows=rows)
@@ -55,8 +59,10 @@ def engine_field_view(compiled: CompiledDefinition, f: Field, value: Any,
 
 def section_field_views(compiled: CompiledDefinition, section: Section,
                         values: Mapping[str, Any], cleaned: Mapping[str, Any],
-                        errors: Mapping[str, str]) -> list[FieldView]:
+                        errors: Mapping[str, str], refresh: str = "") -> list[FieldView]:
     """The shown questions of a section: visibility and options from the cleaned answers,
-    values as the applicant typed them (so a mistake stays on screen to be corrected)."""
-    return [engine_field_view(compiled, f, values.get(f.id), cleaned, errors.get(f.id, ""))
+    values as the applicant typed them (so a mistake stays on screen to be corrected);
+    `refresh`: the section's update address, set on the questions conditions read."""
+    return [engine_field_view(compiled, f, values.get(f.id), cleaned, errors.get(f.id, ""),
+                              refresh)
             for f in visible_fields(compiled, section, cleaned)]

@@ -51,8 +51,10 @@ class SummaryItem:
 class SectionPage:
     """Everything a section page draws: the dossier header, the engine Section, the
     navigation, the shown questions as FieldViews (values as typed, errors when asked),
-    the dossier `version` the form posts back, and the section's errors that belong to
-    no shown question."""
+    the dossier `version` the form posts back, the section's errors that belong to
+    no shown question, and whether the answers were `checked` (errors shown: the
+    form says so, and updating the questions keeps showing the errors, so the error
+    summary and the questions always agree)."""
 
     header: DossierHeader
     section: Section
@@ -60,6 +62,7 @@ class SectionPage:
     fields: list[FieldView]
     version: int
     section_errors: list[str] = field(default_factory=list)  # not about one shown question
+    checked: bool = False
 
     @property
     def base(self) -> str:
@@ -144,6 +147,7 @@ def section_page(compiled: CompiledDefinition, dossier: Any, section: Section,
     `answers`: field id -> value (str, bool, list[str]); `version`: the dossier version
     the form will post back; `show_errors`: validate the section and put each message
     on its question (or in the section's errors when no shown question takes it).
+    The questions some condition reads carry the section's update address.
     """
     cleaned = clean(compiled, answers)
     by_field: dict[str, list[str]] = {}
@@ -155,11 +159,12 @@ def section_page(compiled: CompiledDefinition, dossier: Any, section: Section,
             else:
                 section_errors.append(localize(e.message))
     errors = {k: " ".join(v) for k, v in by_field.items()}
-    fields = section_field_views(compiled, section, answers, cleaned, errors)
+    refresh = url_for("forms.refresh", number=dossier.number, section_id=section.id)
+    fields = section_field_views(compiled, section, answers, cleaned, errors, refresh)
     shown = {f.id for f in fields}
     section_errors += [m for k, m in errors.items() if k not in shown]  # never lose one
     return SectionPage(header(compiled, dossier), section, nav(compiled, cleaned, section.id),
-                       fields, version, section_errors)
+                       fields, version, section_errors, show_errors)
 
 
 def recap_of(compiled: CompiledDefinition, dossier: Any,

@@ -138,8 +138,9 @@ def refresh_again(number: str, section_id: str) -> ResponseReturnValue:
 @bp.post("/sections/<section_id>/actualiser")
 @login_required
 def refresh(number: str, section_id: str) -> ResponseReturnValue:
-    """Re-render the section for the answers as typed (no save, no error shown yet):
-    questions shown or hidden by their conditions, options offered. 200 with the
+    """Re-render the section for the answers as typed (no save): questions shown or
+    hidden by their conditions, options offered; errors (and the error summary) only
+    when the form's answers were checked (`verifier`), recomputed for these answers. 200 with the
     fragment forms/_refresh.html for htmx, else the full page; 302 to the section for
     a dossier no longer editable; 404 as `section`."""
     dossier, compiled = load(number)
@@ -148,7 +149,7 @@ def refresh(number: str, section_id: str) -> ResponseReturnValue:
         return redirect(url_for("forms.section", number=number, section_id=section_id))
     posted = section_answers(sec, request.form.getlist)
     page = section_page(compiled, dossier, sec, merged(dossier.answers, sec, posted),
-                        posted_version(), show_errors=False)
+                        posted_version(), show_errors=request.form.get("verifier") == "1")
     page_url(url_for("forms.section", number=number, section_id=section_id))
     return _respond(page, REFRESHED)
 

@@ -16,6 +16,7 @@ from web.accounts.current import account_id, current_account, login_required
 from web.background.worker import wake_after_response
 from web.forms import bp
 from web.forms.page import failures_summary, header, load, recap_of, submit_blockers
+from web.forms.saving import posted_version
 from web.i18n import current_lang
 from web.registry import registry
 from web.ui.pages import page_url
@@ -59,7 +60,7 @@ def submit(number: str) -> ResponseReturnValue:
     elif step == 2:
         context["recap"] = recap_of(compiled, dossier)
     return render_template(f"forms/submit_{STEPS[step - 1]}.html", header=head, step=step,
-                           steps=STEPS, **context)
+                           steps=STEPS, version=dossier.version, **context)
 
 
 @bp.post("/soumettre")
@@ -68,13 +69,16 @@ def confirm(number: str) -> ResponseReturnValue:
     """SOUMETTRE, step 3's button: the definition's transition (guards checked again,
     whatever the earlier steps showed), then 302 to /soumis. 409 with the blockers
     (forms/submit_blocked.html) when refused: errors, deadline passed, or already
-    submitted (another tab); 404 for a dossier that is not the applicant's. The recap
+    submitted (another tab), except the same SOUMETTRE sent twice from step 3 (its
+    `version`), which goes to /soumis; 404 for a dossier that is not the applicant's. The recap
     PDF and the email are made after the commit. Guide: after submission the dossier
     is locked; the confirmation goes to the message centre and an email says only
     that a message waits."""
     dossier, compiled = load(number)
+    shown = posted_version()  # the version step 3 showed: a repeat of this request is done
     try:
-        storage.submit(registry(), account_id(), number, lang=current_lang())
+        storage.submit(registry(), account_id(), number, lang=current_lang(),
+                       version=shown if shown >= 0 else None)
     except storage.SubmitRefused as refused:
         page_url(url_for("forms.submit", number=number))
         return _blocked(compiled, dossier, failures_summary(refused.failures), 409)

@@ -44,7 +44,9 @@ class FieldView:
     grid, ...); `label`, `help`, `error`: display text in the current language ("" for
     none); `value`: the answer as the input holds it (str: "true"/"false" for yes/no);
     `choices`, or `columns` and `rows` for a grid; `max_length` in characters (the
-    input's maxlength); `autocomplete`: the HTML token; `readonly`: shown, not editable.
+    input's maxlength); `autocomplete`: the HTML token; `readonly`: shown, not editable;
+    `refresh`: the address htmx posts the form to when this answer changes, to update
+    the questions ("" when no condition reads it: its changes refresh nothing).
     """
 
     id: str
@@ -60,6 +62,7 @@ class FieldView:
     autocomplete: str | None = None
     max_length: int | None = None
     readonly: bool = False
+    refresh: str = ""
 
     @property
     def dom_id(self) -> str:
@@ -86,6 +89,13 @@ class FieldView:
         if self.describedby:
             out += f' aria-describedby="{escape(self.describedby)}"'
         return Markup(out)
+
+    @property
+    def refresh_attr(self) -> Markup:
+        """The htmx attribute of each of the question's inputs that makes a change post
+        the form to `refresh` (the form's hx-target and hx-swap apply), ready to print;
+        empty when the question refreshes nothing."""
+        return Markup(' hx-post="%s"') % self.refresh if self.refresh else Markup("")
 
     @property
     def describedby(self) -> str:

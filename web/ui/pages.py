@@ -12,7 +12,8 @@ from flask.typing import ResponseReturnValue
 SITE_ENDPOINTS = ("index", "dossiers.index", "documents.index", "messages.index",
                   "profile.show", "auth.login", "auth.register", "auth.logout",
                   "auth.switch_language")
-STATIC_FILES = {"css": "css/guichet.css", "htmx": "vendor/htmx/htmx.min.js"}
+STATIC_FILES = {"css": "css/guichet.css", "htmx": "vendor/htmx/htmx.min.js",
+                "idiomorph": "vendor/idiomorph/idiomorph-ext.min.js", "js": "js/guichet.js"}
 
 
 def site_urls() -> dict[str, str]:
