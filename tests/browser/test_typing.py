@@ -176,6 +176,26 @@ def test_error_summary__answers_corrected__the_summary_follows_the_questions(pag
     assert summary_matches_fields(page) == []
 
 
+def test_error_summary__a_mistake_corrected__its_error_and_its_summary_line_go(page, essai):
+    """A question showing an error is checked again when it changes, even when no
+    condition reads it: the corrected answer's error leaves the field and the summary."""
+    walk = Walk(page, essai, "fr")
+    walk.register()
+    walk.create_dossier()
+    box = page.locator('#section-body input[name="a_numero"][value="true"]')
+    updating(page, box.check, True)
+    page.locator("#f-numero").fill("12")
+    walk.button("Enregistrer").click()
+    expect(page.locator("#f-numero-error")).to_be_visible()
+    assert "#f-numero" in summary_matches_fields(page)
+
+    page.locator("#f-numero").fill("12345678")
+    updating(page, lambda: page.locator("#f-numero").press("Tab"), True)
+    expect(page.locator("#f-numero-error")).to_have_count(0)
+    assert "#f-numero" not in summary_matches_fields(page)
+    expect(page.locator("#f-numero")).to_have_value("12345678")
+
+
 def answer(page: Page, answers: dict) -> None:
     """Answer a section as a person does, by the inputs' names (tests.definitions)."""
     for name, value in answers.items():

@@ -36,8 +36,9 @@ def engine_field_view(compiled: CompiledDefinition, f: Field, value: Any,
                       refresh: str = "") -> FieldView:
     """One definition question, with the options its conditions offer for these answers;
     `refresh`: the address that updates the questions, kept only when some condition
-    reads this question's answer (engine `read_by_conditions`)."""
-    refresh = refresh if f.id in compiled.read_by_conditions else ""
+    reads this question's answer (engine `read_by_conditions`), or when the question
+    shows an error: correcting it then clears its error and its line of the summary."""
+    refresh = refresh if f.id in compiled.read_by_conditions or error else ""
     common = dict(id=f.id, type=f.type, label=localize(f.label), required=f.required,
                   help=localize(f.help), error=error, autocomplete=f.autocomplete,
                   max_length=f.max_length or DEFAULT_MAX_LENGTH.get(f.type), refresh=refresh)
