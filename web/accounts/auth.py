@@ -14,7 +14,7 @@ from web.accounts.credentials import MIN_LENGTH, attempt_login, password_error
 from web.accounts.current import account_id, account_name
 from web.i18n import N_, _, current_lang, set_lang
 from web.ui.fields import FieldView
-from web.ui.pages import current_page_url, safe_next, site_urls
+from web.ui.pages import current_page_url, note_errors, page_has_errors, safe_next, site_urls
 
 bp = Blueprint("auth", __name__)
 
@@ -24,9 +24,11 @@ MIN_PASSWORD = MIN_LENGTH
 
 def init_app(app: Flask) -> None:
     """Make `account_name`, `current_page_url` and `site_urls` template globals: every
-    page's header (the applicant's name), language switch and links use them."""
+    page's header (the applicant's name), language switch and links use them; and
+    `note_errors`, `page_has_errors` for the title of a page showing errors."""
     app.jinja_env.globals.update(account_name=account_name,
-                                 current_page_url=current_page_url, site_urls=site_urls)
+                                 current_page_url=current_page_url, site_urls=site_urls,
+                                 note_errors=note_errors, page_has_errors=page_has_errors)
 
 
 def index() -> ResponseReturnValue:
