@@ -19,6 +19,7 @@ import pytest
 import storage
 from tests.definitions import ESSAI, IDENTITE
 from tests.web.conftest import MARIA, PASSWORD, Applicant
+from tests.web.routes import STATE_CHANGING, build_world, calls, logged_in
 
 ENGLISH = '<html lang="en">'
 FRENCH = '<html lang="fr">'
@@ -294,3 +295,28 @@ def test_language_switch_with_a_token_of_an_older_session__switched_and_shown_ag
     html = text(switch_language(maria, page, {"a_numero": "true", "numero": "11112222"}))
     assert ENGLISH in html and value_of(html, "numero") == "11112222"
     assert FRENCH not in html
+
+
+def test_every_state_changing_route__owner_field_and_a_wrong_token__nothing_changes(
+        app, maria, other, registry):
+    """The owner field never lets a wrong token act: every POST route of url_map,
+    with Maria's own `guichet_owner` and a wrong token, either is refused (400) or
+    only shows its page again; nothing of hers changes and she stays logged in."""
+    world = build_world(maria, other, registry)
+    owner = Forms(text(maria.get("/profil/modifier"))).forms["page-form"]["hidden"][
+        "guichet_owner"]
+    before = world.snapshot(), storage.find_account_by_email(MARIA["email"]).profile
+    shown_again = set()
+    for call in calls(app, world, STATE_CHANGING):
+        response = maria.client.open(call.url, method=call.method, data={
+            "csrf_token": "forged", "guichet_owner": owner, "guichet_lang": "en",
+            "email": MARIA["email"], "password": PASSWORD, "password_confirm": PASSWORD,
+            **MARIA, "family_names": "Autre", **IDENTITE})
+        # 302: a dossier no longer editable sends back to its (read-only) section
+        assert response.status_code in (200, 302, 400), f"{call}: {response.status_code}"
+        if response.status_code != 400:
+            shown_again.add(call.endpoint)
+        assert logged_in(maria), f"{call} logged her out"
+    assert (world.snapshot(), storage.find_account_by_email(MARIA["email"]).profile) == before
+    assert {"forms.save", "profile.edit", "auth.register"} <= shown_again
+    assert "auth.logout" not in shown_again and "forms.confirm" not in shown_again
