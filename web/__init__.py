@@ -28,6 +28,7 @@ from web.forms import page_cache, saving
 from web.http import cookies, csrf, errors, faults, headers, limits, logs
 from web.inbox import documents, messages
 from web.registry import EXTENSION as REGISTRY_EXTENSION
+from web.ui import redisplay
 
 htmx = HTMX()
 STORE = "guichet.store"  # app.extensions key: the app's storage.Store
@@ -106,6 +107,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     errors.init_app(app)  # first: the request id and the logs, for every page
     i18n.init_app(app)  # the language, before anything may refuse a request
     csrf.init_app(app)
+    redisplay.init_app(app)  # after CSRF's check: only a valid post switches the language
     login_session.init_app(app)  # after CSRF's check: a rescue follows a valid token
     cookies.init_app(app)
     logs.init_app(app)

@@ -225,6 +225,13 @@ SETTINGS: tuple[Setting, ...] = (
             "The session cookie is not sent with cross-site POSTs."),
     Setting("WTF_CSRF_TIME_LIMIT", None, None, "seconds",
             "None: a CSRF token lives as long as its session."),
+    Setting("WTF_CSRF_ENABLED", None, True, "yes/no",
+            "Every POST's CSRF token is checked."),
+    Setting("WTF_CSRF_METHODS", None, ["POST", "PUT", "PATCH", "DELETE"], "HTTP methods",
+            "The methods whose requests must carry the session's CSRF token."),
+    Setting("WTF_CSRF_CHECK_DEFAULT", None, False, "yes/no",
+            "Off: web/http/csrf.py runs Flask-WTF's check itself, so a form of the same "
+            "account refused after a new login is shown again instead of lost."),
     Setting("TEMPLATES_AUTO_RELOAD", None, False, "yes/no",
             "Templates are read once per process."),
     Setting("REGISTRY", None, None, "engine.Registry",

@@ -103,3 +103,28 @@ def test_base_page__htmx_configured_for_the_csp__no_eval_no_inline_styles(client
     assert settings["allowEval"] is False
     assert settings["includeIndicatorStyles"] is False
     assert settings["allowScriptTags"] is False  # no script runs from a swapped fragment
+
+
+def test_no_store__every_page_and_post_of_a_logged_in_applicant__back_asks_the_server(
+        app, world):
+    """Issue #12.6: a page kept by the browser shows a stale dossier on Back (a live
+    SOUMETTRE after submitting) and keeps personal data on disk after logout."""
+    wrong = []
+    for call in calls(app, world):
+        if not logged_in(world.owner):
+            world.owner.login()
+        for htmx in (False, True):
+            response = request(world.owner, call,
+                               headers={"HX-Request": "true"} if htmx else None)
+            if "no-store" not in response.headers.get("Cache-Control", ""):
+                wrong.append(f"{call}{' htmx' if htmx else ''}: "
+                             f"{response.status_code} {response.headers.get('Cache-Control')}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_no_store__pages_of_an_anonymous_visitor_too__static_files_stay_cacheable(client):
+    for path in ("/connexion", "/inscription", "/mot-de-passe-oublie"):
+        assert client.get(path).headers.get("Cache-Control") == "no-store", path
+    css = client.get("/static/css/guichet.css")
+    assert "no-store" not in css.headers.get("Cache-Control", "")
+    css.close()

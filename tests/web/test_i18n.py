@@ -133,7 +133,9 @@ def test_forgot__page_in_english__email_in_the_accounts_french(maria):
 def test_pages__default__french(client):
     page = client.get("/connexion").get_data(as_text=True)
     assert '<html lang="fr">' in page and "Connexion" in page
-    assert '<button type="submit" name="lang" value="en" lang="en">English</button>' in page
+    # the login page has a form: the switch is one of its buttons (nothing typed is lost)
+    assert ('<button type="submit" form="page-form" name="guichet_lang" value="en" '
+            'lang="en">English</button>') in page
 
 
 def test_switch__english__every_label_in_english_and_kept_on_the_account(maria):

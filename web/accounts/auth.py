@@ -14,7 +14,8 @@ from web.accounts.credentials import MIN_LENGTH, attempt_login, password_error
 from web.accounts.current import account_id, account_name
 from web.i18n import N_, _, current_lang, set_lang
 from web.ui.fields import FieldView
-from web.ui.pages import current_page_url, safe_next, site_urls
+from web.ui.pages import current_page_url, note_errors, page_has_errors, safe_next, site_urls
+from web.ui.redisplay import keeps_errors, redisplaying, redisplays
 
 bp = Blueprint("auth", __name__)
 
@@ -24,9 +25,11 @@ MIN_PASSWORD = MIN_LENGTH
 
 def init_app(app: Flask) -> None:
     """Make `account_name`, `current_page_url` and `site_urls` template globals: every
-    page's header (the applicant's name), language switch and links use them."""
+    page's header (the applicant's name), language switch and links use them; and
+    `note_errors`, `page_has_errors` for the title of a page showing errors."""
     app.jinja_env.globals.update(account_name=account_name,
-                                 current_page_url=current_page_url, site_urls=site_urls)
+                                 current_page_url=current_page_url, site_urls=site_urls,
+                                 note_errors=note_errors, page_has_errors=page_has_errors)
 
 
 def index() -> ResponseReturnValue:
@@ -87,6 +90,7 @@ def _account_views(email: str, errors: dict[str, str]) -> list[FieldView]:
 
 
 @bp.route("/inscription", methods=("GET", "POST"))
+@redisplays
 def register() -> ResponseReturnValue:
     """Create an account: email, password twice, and the profile (the guide's Arrima
     profile: names as in the passport, sex, birth date and place, address, phones).
@@ -94,14 +98,18 @@ def register() -> ResponseReturnValue:
     GET: the form, 200 (auth/register.html). POST: the account is created in the
     current language and logged in, then 302 to Mes dossiers with a welcome notice; 422
     with every error on its field (email missing or malformed, password too short or
-    too common, passwords differ, profile rules, an email already in use).
+    too common, passwords differ, profile rules, an email already in use). Shown again
+    (language switch, token of an older session): nothing created, every value but the
+    passwords typed back, the errors again if the page showed some; 200 or 422.
     """
     profile = profile_form.read_profile(request.form)
     errors: dict[str, str] = {}
     if request.method == "POST":
         errors = _account_errors(request.form)
         errors |= profile_form.profile_errors(profile, storage.clock.today())
-        if not errors:
+        if redisplaying():
+            errors = errors if keeps_errors() else {}
+        elif not errors:
             try:
                 account = storage.create_account(
                     request.form["email"].strip(), storage.hash_password(request.form["password"]),
@@ -120,6 +128,7 @@ def register() -> ResponseReturnValue:
 
 
 @bp.route("/connexion", methods=("GET", "POST"))
+@redisplays
 def login() -> ResponseReturnValue:
     """Log in with email and password (auth/login.html).
 
@@ -127,10 +136,13 @@ def login() -> ResponseReturnValue:
     only) or Mes dossiers; 401 for a wrong email or password (one message: whether the
     email has an account is never said); 429 when this account or address made too
     many failed attempts (web/accounts/credentials.py), saying in how many minutes to
-    try again.
+    try again. Shown again (language switch, token of an older session): no attempt,
+    the email typed back, "incorrect" again if the page said it; 200 or 401.
     """
     failed, refusal = False, None
-    if request.method == "POST":
+    if redisplaying():
+        failed = keeps_errors()
+    elif request.method == "POST":
         result = attempt_login(request.form.get("email", "").strip(),
                                request.form.get("password", ""))
         if result.account is not None:

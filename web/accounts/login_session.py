@@ -46,6 +46,7 @@ from flask.typing import ResponseReturnValue
 import storage
 from web.i18n import N_
 from web.ui.pages import is_htmx, safe_next
+from web.ui.redisplay import Why, redisplaying
 
 log = logging.getLogger("guichet.web")
 
@@ -207,7 +208,8 @@ def _expire(idle: int) -> ResponseReturnValue:
     next_url = _here()
     outcome = None
     rescue = _rescue_for(request.endpoint)
-    if request.method == "POST" and rescue is not None and idle <= _rescue_limit():
+    if (request.method == "POST" and rescue is not None and idle <= _rescue_limit()
+            and redisplaying() is not Why.EXPIRED):  # never save on a refused token
         outcome = _keepable(rescue.save(account_id))
     _end_sid()
     _clear({"kept": outcome} if isinstance(outcome, dict) else None)

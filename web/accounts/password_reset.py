@@ -26,6 +26,7 @@ from web.accounts.auth import EMAIL, password_errors
 from web.http.limits import limits
 from web.i18n import N_, _, in_lang
 from web.ui.fields import FieldView
+from web.ui.redisplay import keeps_errors, redisplaying, redisplays
 
 bp = Blueprint("password", __name__)
 
@@ -76,6 +77,7 @@ def _send_link(email: str) -> None:
 
 
 @bp.route("/mot-de-passe-oublie", methods=("GET", "POST"))
+@redisplays
 def forgot() -> ResponseReturnValue:
     """Mot de passe oublié ? Ask for a link by email (password/forgot.html).
 
@@ -83,6 +85,8 @@ def forgot() -> ResponseReturnValue:
     account (only an account gets an email, queued with its token); 422 for a missing
     or malformed address; 429 when the address or the email asked too often (rule
     "password_reset", 5 an hour by default), saying in how many minutes to try again.
+    Shown again (language switch, token of an older session): nothing sent or counted,
+    the address typed back, its error again if the page showed it.
     """
     email = request.form.get("email", "").strip()
     error = refusal = None
@@ -91,7 +95,9 @@ def forgot() -> ResponseReturnValue:
             error = N_("Ce champ est obligatoire.")
         elif not EMAIL.match(email) or len(email) > 254:
             error = N_("Entrez une adresse courriel valide, par exemple nom@exemple.com.")
-        else:
+        if redisplaying():
+            error = error if keeps_errors() else None
+        elif error is None:
             refusal = limits().hit("password_reset", f"ip:{request.remote_addr}",
                                    f"email:{email.lower()}")
             if refusal is None:
@@ -109,6 +115,7 @@ def sent() -> ResponseReturnValue:
 
 
 @bp.route("/mot-de-passe/<token>", methods=("GET", "POST"))
+@redisplays
 def reset(token: str) -> ResponseReturnValue:
     """The link of the email: choose a new password (password/reset.html).
 
@@ -116,7 +123,9 @@ def reset(token: str) -> ResponseReturnValue:
     up and every session opened before ended; 302 to the login page with a notice. 422
     for a password that breaks the rules. 410 (password/invalid.html) for a link that
     is unknown, already used or expired (one page for the three). Every answer is
-    `no-store` with a same-origin Referrer-Policy: the token is a key.
+    `no-store` with a same-origin Referrer-Policy: the token is a key. Shown again
+    (language switch, token of an older session): nothing changed, the passwords not
+    typed back, their error again if the page showed it.
     """
     try:
         storage.check_reset_token(token)
@@ -125,7 +134,9 @@ def reset(token: str) -> ResponseReturnValue:
     errors: dict[str, str] = {}
     if request.method == "POST":
         errors = password_errors(request.form)
-        if not errors:
+        if redisplaying():
+            errors = errors if keeps_errors() else {}
+        elif not errors:
             try:
                 storage.reset_password(token, storage.hash_password(request.form["password"]))
             except storage.ResetRefused:  # used by a concurrent request meanwhile

@@ -14,6 +14,7 @@ import storage
 from web.accounts import profile_form
 from web.accounts.current import account_id, current_account, login_required
 from web.i18n import N_
+from web.ui.redisplay import keeps_errors, redisplaying, redisplays
 
 bp = Blueprint("profile", __name__, url_prefix="/profil")
 
@@ -30,20 +31,25 @@ def show() -> ResponseReturnValue:
 
 @bp.route("/modifier", methods=("GET", "POST"))
 @login_required
+@redisplays
 def edit() -> ResponseReturnValue:
     """Change the profile (profile/edit.html); the email is the account's and is not
     changed here.
 
     GET: the form with the stored values, 200. POST: saved, the header's name updated,
     302 to the profile with a notice; 422 with every error on its field (required
-    fields, choices, a birth date in the past as YYYY-MM-DD).
+    fields, choices, a birth date in the past as YYYY-MM-DD). Shown again (language
+    switch, token of an older session): nothing saved, the values as typed, the errors
+    again if the page showed some.
     """
     account = current_account()
     profile, errors = account.profile, {}
     if request.method == "POST":
         profile = profile_form.read_profile(request.form)
         errors = profile_form.profile_errors(profile, storage.clock.today())
-        if not errors:
+        if redisplaying():
+            errors = errors if keeps_errors() else {}
+        elif not errors:
             updated = storage.update_profile(account_id(), profile)
             session["name"] = profile_form.full_name(updated.profile)
             flash(N_("Votre profil a été enregistré."), "success")

@@ -13,6 +13,7 @@ from web.http.limits import limits
 from web.i18n import N_, _, current_lang, localize
 from web.registry import registry
 from web.ui.fields import FieldView, simple_choices
+from web.ui.redisplay import keeps_errors, redisplaying, redisplays
 
 bp = Blueprint("dossiers", __name__, url_prefix="/dossiers")
 
@@ -47,6 +48,7 @@ def index() -> ResponseReturnValue:
 
 @bp.route("/nouveau", methods=("GET", "POST"))
 @login_required
+@redisplays
 def create() -> ResponseReturnValue:
     """Créer un nouveau dossier: the type, then a new dossier or one linked to an
     existing one (dossiers/create.html).
@@ -56,13 +58,18 @@ def create() -> ResponseReturnValue:
     or an unknown type, or when the profile fails the type's eligibility (the
     designer's messages shown, nothing created). Guide: "Type de dossier à créer",
     "Créer un nouveau dossier" or "Créer un dossier lié à une demande de parcours en
-    cours de traitement au Ministère"; at least 18 years old.
+    cours de traitement au Ministère"; at least 18 years old. Shown again (language
+    switch, token of an older session): nothing created, the choices as made, a
+    missing type said again if the page said it.
     """
     form = request.form if request.method == "POST" else request.args
     type_id, mode = form.get("type_id", ""), form.get("mode", "new")
     errors: dict[str, str] = {}
     refusals: list[str] = []
-    if request.method == "POST":
+    if redisplaying():
+        if keeps_errors() and registry().get(type_id) is None:
+            errors["type_id"] = N_("Sélectionnez le type de dossier à créer.")
+    elif request.method == "POST":
         if registry().get(type_id) is None:
             errors["type_id"] = N_("Sélectionnez le type de dossier à créer.")
         elif mode == "linked":
@@ -82,6 +89,7 @@ def create() -> ResponseReturnValue:
 
 @bp.route("/identifier", methods=("GET", "POST"))
 @login_required
+@redisplays
 def link() -> ResponseReturnValue:
     """Identifier mon dossier: type and number typed, identity read from the profile.
 
@@ -95,7 +103,9 @@ def link() -> ResponseReturnValue:
     and for every refusal (unknown number, another type, already linked, identity
     differs): "Votre dossier n'a pas été trouvé..."; 429 over the limit. Guide: the
     four profile fields must be identical to the existing dossier's, and the error
-    says only that the dossier was not found.
+    says only that the dossier was not found. Shown again (language switch, token of
+    an older session): no search, no attempt counted, the type and number as typed, a
+    missing one said again if the page said it.
     """
     form = request.form if request.method == "POST" else request.args
     type_id, number = form.get("type_id", ""), form.get("number", "").strip().upper()
@@ -106,10 +116,12 @@ def link() -> ResponseReturnValue:
             errors["type_id"] = N_("Sélectionnez le type de demande à rechercher.")
         if not number:
             errors["number"] = N_("Ce champ est obligatoire.")
-        if not errors:
+        if redisplaying():
+            errors = errors if keeps_errors() else {}
+        elif not errors:
             refusal = limits().hit("link", f"account:{account_id()}",
                                    f"ip:{request.remote_addr}")
-        if not errors and refusal is None:
+        if not errors and refusal is None and not redisplaying():
             try:
                 dossier = storage.link_existing(account_id(), type_id, number)
             except storage.LinkRefused:

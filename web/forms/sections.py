@@ -32,6 +32,7 @@ from web.http.csrf import marking_csrf
 from web.i18n import N_, current_lang, localize
 from web.inbox.messages import unread_messages
 from web.ui.pages import is_htmx, page_url
+from web.ui.redisplay import keeps_errors, redisplaying, redisplays
 
 PAGE, CONTENT = "forms/section.html", "forms/_section_page.html"
 FRAGMENT, REFRESHED = "forms/_section.html", "forms/_refresh.html"
@@ -52,7 +53,11 @@ def dossier(number: str) -> ResponseReturnValue:
 def _full_page(page: SectionPage, **context: Any) -> str:
     content = Markup(render_template(CONTENT, page=page, **context))
     title = f"{localize(page.section.title)} – {page.header.number}"
-    return render_template(PAGE, title=title, content=content)
+    # The language switch submits the section's form to the questions' update, which
+    # shows the page again with the answers as typed (web/ui/redisplay.py).
+    form = None if context.get("readonly") else {"id": "section-form",
+                                                  "action": page.links["refresh"]}
+    return render_template(PAGE, title=title, content=content, page_form=form)
 
 
 def _respond(page: SectionPage, fragment: str, status: int = 200,
@@ -137,25 +142,29 @@ def refresh_again(number: str, section_id: str) -> ResponseReturnValue:
 
 @bp.post("/sections/<section_id>/actualiser")
 @login_required
+@redisplays
 def refresh(number: str, section_id: str) -> ResponseReturnValue:
     """Re-render the section for the answers as typed (no save): questions shown or
     hidden by their conditions, options offered; errors (and the error summary) only
     when the form's answers were checked (`verifier`), recomputed for these answers. 200 with the
     fragment forms/_refresh.html for htmx, else the full page; 302 to the section for
-    a dossier no longer editable; 404 as `section`."""
+    a dossier no longer editable; 404 as `section`. Also the language switch of the
+    section page: the errors the page showed are shown again, in the new language."""
     dossier, compiled = load(number)
     sec = section_of(compiled, section_id)
     if not is_editable(compiled.definition, dossier.status):
         return redirect(url_for("forms.section", number=number, section_id=section_id))
     posted = section_answers(sec, request.form.getlist)
     page = section_page(compiled, dossier, sec, merged(dossier.answers, sec, posted),
-                        posted_version(), show_errors=request.form.get("verifier") == "1")
+                        posted_version(),
+                        show_errors=request.form.get("verifier") == "1" or keeps_errors())
     page_url(url_for("forms.section", number=number, section_id=section_id))
     return _respond(page, REFRESHED)
 
 
 @bp.post("/sections/<section_id>")
 @login_required
+@redisplays
 def save(number: str, section_id: str) -> ResponseReturnValue:
     """ENREGISTRER: keep the draft (even with mistakes), then show what to correct.
 
@@ -164,12 +173,21 @@ def save(number: str, section_id: str) -> ResponseReturnValue:
     the dossier changed since the form was shown (another tab): the page shows both,
     nothing lost; 302 with "Ce dossier a été soumis" for a locked dossier; 404 as
     `section`. Guide: "Assurez-vous d'avoir bien enregistré le formulaire avant de
-    quitter".
+    quitter". A token of an older session of the same account (logged in again in
+    another tab) saves nothing: 200, the section again with the answers as posted, a
+    fresh token and a notice (web/ui/redisplay.py).
     """
     dossier, compiled = load(number)
     sec = section_of(compiled, section_id)
     posted = section_answers(sec, request.form.getlist)
     here = url_for("forms.section", number=number, section_id=section_id)
+    if redisplaying():
+        if not is_editable(compiled.definition, dossier.status):
+            return redirect(here)
+        page_url(here)
+        page = section_page(compiled, dossier, sec, merged(dossier.answers, sec, posted),
+                            posted_version(), show_errors=keeps_errors())
+        return _respond(page, FRAGMENT)
     try:
         saved = save_posted(compiled, account_id(), dossier, sec, posted, posted_version())
     except AnswersTooBig:  # never stored, not even in a draft

@@ -12,6 +12,14 @@ session (login, logout) starts without either. Checking a token is Flask-WTF's o
 `validate_csrf`, unchanged. (Signing anew on every page cost ~10 % of a cached
 section page: bench/NOTES.md.)
 
+The check itself is Flask-WTF's (`CSRFProtect.protect`), run by our own before_request
+hook instead of Flask-WTF's (WTF_CSRF_CHECK_DEFAULT off) for one reason: a refused
+token of a form that the account now logged in posted from its own page (it logged in
+again in another tab, so the session's secret changed) is not an error page that
+throws the typed values away: the view shows the same page again with them and a fresh
+token, saving nothing (web/ui/redisplay.py). Every other refusal is Flask-WTF's
+CSRFError, shown as "Page expirée".
+
 Section pages kept for reuse (web/forms/page_cache.py) are rendered under
 `marking_csrf()`: a random marker stands where the token goes, and `with_token` puts
 the requesting session's own token there at every use.
@@ -23,8 +31,10 @@ import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from flask import Flask, current_app, g, session
-from flask_wtf.csrf import CSRFProtect, generate_csrf
+from flask import Flask, current_app, g, request, session
+from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
+
+from web.ui.redisplay import expired_token
 
 # Random per process: an answer cannot be typed to look like it (and would only ever
 # be filled with the token of the applicant who typed it).
@@ -66,9 +76,26 @@ def with_token(parts: tuple[bytes, ...]) -> bytes:
     return csrf_token().encode("ascii").join(parts)
 
 
+def _check() -> None:
+    """Flask-WTF's check of every POST (and other guarded method) to a view; a refusal
+    raises CSRFError, unless the form may be shown again (`expired_token`)."""
+    config = current_app.config
+    if (not config["WTF_CSRF_ENABLED"] or request.method not in config["WTF_CSRF_METHODS"]
+            or not request.endpoint):
+        return
+    try:
+        csrf.protect()
+    except CSRFError:
+        if not expired_token():
+            raise
+
+
 def init_app(app: Flask) -> None:
-    """CSRFProtect for the app (its check runs before every view), and `csrf_token` for
-    templates and for macros imported without context."""
+    """CSRFProtect for the app, its check run before every view by `_check` (so
+    register this before any hook that acts on a POST), and `csrf_token` for templates
+    and for macros imported without context."""
     csrf.init_app(app)
+    app.config["WTF_CSRF_CHECK_DEFAULT"] = False  # `_check` runs Flask-WTF's check
+    app.before_request(_check)
     app.jinja_env.globals["csrf_token"] = csrf_token
     app.context_processor(lambda: {"csrf_token": csrf_token})

@@ -14,6 +14,10 @@
   whenever the request came over HTTPS, or always with SESSION_COOKIE_SECURE
   or PREFERRED_URL_SCHEME=https. Without PROXY_FIX, forwarded headers are
   ignored: a client cannot claim to be on HTTPS.
+- `Cache-Control: no-store` on every response but the static files (a view may set
+  its own): pages show personal data and carry the session's CSRF token, so no
+  browser keeps them on disk after logout, and Back asks the server again (a dossier
+  just submitted shows its new status, not a cached form with a live SOUMETTRE).
 - A request body limit (MAX_CONTENT_LENGTH, 256 KB by default: web/config.py; a
   dossier section is a few KB), answered by a friendly 413 page.
 """
@@ -47,6 +51,7 @@ HEADERS = {
     "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
     "Cross-Origin-Opener-Policy": "same-origin",
 }
+NO_STORE = ("Cache-Control", "no-store")
 HSTS = "max-age=31536000; includeSubDomains"
 
 
@@ -65,12 +70,15 @@ _LOWER = {name.lower(): (name, value) for name, value in HEADERS.items()}
 
 
 def _headers(response: Response) -> Response:
-    """Add every header of HEADERS the view did not set, and the request's id (one pass
+    """Add every header of HEADERS the view did not set, `Cache-Control: no-store` (but
+    for static files) unless the view set one, and the request's id (one pass
     over the response's headers: werkzeug's setdefault costs a lookup, and a KeyError,
     per name)."""
     present = {name.lower() for name, _ in response.headers}
-    response.headers.extend([pair for lower, pair in _LOWER.items() if lower not in present]
-                            + [("X-Request-Id", request_id())])
+    extra = [pair for lower, pair in _LOWER.items() if lower not in present]
+    if "cache-control" not in present and request.endpoint != "static":
+        extra.append(NO_STORE)
+    response.headers.extend(extra + [("X-Request-Id", request_id())])
     if request.is_secure and "strict-transport-security" not in present:
         response.headers["Strict-Transport-Security"] = HSTS
     return response

@@ -1,5 +1,6 @@
 """Page rendering shared by the blueprints: full page or htmx fragment, the site's links,
-safe redirect targets, the address the language switch comes back to."""
+safe redirect targets, the address the language switch comes back to, and whether the
+page shows errors (its title then says so first, as GOV.UK and Canada.ca do)."""
 
 from __future__ import annotations
 
@@ -65,3 +66,17 @@ def current_page_url() -> str:
     if request.method == "GET":
         return request.full_path.rstrip("?")
     return url_for("dossiers.index")
+
+
+def note_errors() -> str:
+    """Mark this response's page as showing errors (an error summary or an error notice
+    calls it while it renders; base.html renders the content before the title).
+    Returns "" so a template can call it in place."""
+    g.page_errors = True
+    return ""
+
+
+def page_has_errors() -> bool:
+    """Whether the page rendered so far showed errors: its `<title>` starts with
+    "Erreur :" ("Error:")."""
+    return bool(g.get("page_errors"))
