@@ -88,3 +88,18 @@ def test_title__the_same_pages_without_errors__no_prefix(client, lang):
     person.logout()
     for url in ("/inscription", "/connexion", "/mot-de-passe-oublie"):
         assert not title(person.get(url)).startswith(PREFIX[lang]), url
+
+
+def test_title__questions_updated_with_htmx__the_title_follows_the_errors(maria):
+    """The update of a section being corrected carries the page's title, which htmx puts
+    in the document: "Erreur : " while something is wrong, gone once nothing is."""
+    number = maria.create_dossier()
+    maria.fill(number, "identite", {"a_numero": "true", "numero": "12"})
+    wrong = maria.refresh(number, "identite", {"a_numero": "true", "numero": "12",
+                                               "verifier": "1"})
+    assert title(wrong).startswith(PREFIX["fr"])
+    right = maria.refresh(number, "identite", {
+        "categorie": "etudiant", "precision": "temps_plein", "a_numero": "true",
+        "numero": "12345678", "a_code": "false", "verifier": "1"})
+    assert 'class="error-summary"' not in right.get_data(as_text=True)
+    assert not title(right).startswith(PREFIX["fr"]) and "Erreur" not in title(right)

@@ -50,9 +50,14 @@ def dossier(number: str) -> ResponseReturnValue:
     return redirect(url_for("forms.section", number=number, section_id=first))
 
 
+def _title(page: SectionPage) -> str:
+    """The section page's title, before "– Guichet…" (and after "Erreur :")."""
+    return f"{localize(page.section.title)} – {page.header.number}"
+
+
 def _full_page(page: SectionPage, **context: Any) -> str:
     content = Markup(render_template(CONTENT, page=page, **context))
-    title = f"{localize(page.section.title)} – {page.header.number}"
+    title = _title(page)
     # The language switch submits the section's form to the questions' update, which
     # shows the page again with the answers as typed (web/ui/redisplay.py).
     form = None if context.get("readonly") else {"id": "section-form",
@@ -64,7 +69,8 @@ def _respond(page: SectionPage, fragment: str, status: int = 200,
              **context: Any) -> ResponseReturnValue:
     """The page for what was just typed or refused: rendered afresh, never kept."""
     if is_htmx():
-        return render_template(fragment, page=page, readonly=None, **context), status, VARY
+        return (render_template(fragment, page=page, readonly=None, title=_title(page),
+                                **context), status, VARY)
     return _full_page(page, readonly=None, **context), status, VARY
 
 
