@@ -19,6 +19,7 @@ from typing import Any
 import jsonschema
 from jsonschema.exceptions import best_match
 
+from .autofill import autocomplete_mismatch
 from .errors import DesignerError, ErrorCode, error
 from .load import Located, LocatedList, plain
 from .model import (
@@ -73,6 +74,17 @@ def _where(path: list[Any]) -> str:
     return where or "definition"
 
 
+def _problem(detail: jsonschema.ValidationError) -> str:
+    """The designer's sentence for one meta-schema error: a pattern's own
+    `patternErrorMessage` (the keyword editors such as VS Code show too) after the
+    value, else jsonschema's message."""
+    if detail.validator == "pattern" and isinstance(detail.schema, dict):
+        said = detail.schema.get("patternErrorMessage")
+        if said:
+            return f"{detail.instance!r} {said}"
+    return detail.message
+
+
 def check_shape(data: Any, path: str) -> list[DesignerError]:
     """Validate against the meta-schema; each error names its place and line.
 
@@ -92,7 +104,7 @@ def check_shape(data: Any, path: str) -> list[DesignerError]:
                 path,
                 _line_at(data, location),
                 where=_where(location),
-                problem=detail.message,
+                problem=_problem(detail),
             )
         )
     return errors
@@ -276,6 +288,16 @@ def check_field_bounds(d: Definition) -> Iterator[DesignerError]:
                             high=high)
 
 
+def check_autocomplete(d: Definition) -> Iterator[DesignerError]:
+    """AUTOCOMPLETE_TYPE for a field whose autocomplete token does not suit its type (the
+    meta-schema already refused a value outside the autofill grammar)."""
+    for f in _all_fields(d):
+        says = autocomplete_mismatch(f.type, f.autocomplete)
+        if says:
+            yield error(ErrorCode.AUTOCOMPLETE_TYPE, d.path, f.line, field=f.id, type=f.type,
+                        autocomplete=f.autocomplete, says=says)
+
+
 def check_workflow(d: Definition) -> Iterator[DesignerError]:
     """Errors in the workflow: UNKNOWN_STATE (initial, or a transition's source or
     target), NO_EDITABLE_INITIAL, UNKNOWN_MESSAGE and UNKNOWN_DOCUMENT for an
@@ -342,6 +364,7 @@ CHECKS: tuple[Check, ...] = (
     check_options,
     check_conditions,
     check_field_bounds,
+    check_autocomplete,
     check_workflow,
     check_documents,
     check_profile,

@@ -28,7 +28,7 @@ from .model import (
 )
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
-DEFAULT_MAX_LENGTH = {"text": 200, "textarea": 2000, "email": 254}
+DEFAULT_MAX_LENGTH = {"text": 200, "textarea": 2000, "email": 254, "tel": 40}
 DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
 
 

@@ -81,6 +81,11 @@ class ErrorCode(Enum):
     NO_EDITABLE_INITIAL = (
         "The initial state '{state}' must be editable, or nobody can fill the form."
     )
+    AUTOCOMPLETE_TYPE = (
+        "The field '{field}' is of type {type} but its autocomplete '{autocomplete}' "
+        "{says}. Write type: tel with a telephone token (e.g. 'mobile tel-national'), "
+        "and another type with another token."
+    )
     UNKNOWN_PROFILE_FIELD = (
         "The profile block shows the field '{field}', which is not a field of the applicant "
         "profile. Use one of: {known}."

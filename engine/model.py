@@ -16,7 +16,7 @@ LANGS: tuple[Lang, ...] = ("fr", "en")
 
 CHOICE_TYPES = frozenset({"select", "radio"})
 LIST_TYPES = frozenset({"checkboxes", "grid"})
-STRING_TYPES = frozenset({"text", "textarea", "date", "email", "select", "radio"})
+STRING_TYPES = frozenset({"text", "textarea", "date", "email", "tel", "select", "radio"})
 
 
 @dataclass(frozen=True)
@@ -143,7 +143,8 @@ class Field:
     """One question of a section, as the designer declared it.
 
     id: the answer's key in the answers mapping; type: select, radio, yesno,
-    text, textarea, checkboxes, grid, date or email. required: must be answered
+    text, textarea, checkboxes, grid, date, email or tel (a telephone number, or a part
+    of one such as its country code: an input showing a phone's keypad). required: must be answered
     when shown. when: the question is shown, required and kept only while this
     holds (DESIGN.md: answers to questions that became hidden are dropped on
     save). pattern: a regular expression the normalised answer must match
@@ -152,9 +153,9 @@ class Field:
     of `validate.NORMALIZERS`, applied in order (default: strip). min_items,
     max_items: ticked boxes of a list field. mask: the answer shows as
     XXXXXXXXXX in recaps and PDFs (Guide: identity numbers in the recap PDF).
-    autocomplete: an HTML autocomplete token. messages: rule name (required,
-    pattern, min_length, max_length, min_items, max_items, option, format,
-    type) -> the designer's message for it.
+    autocomplete: an HTML autofill value ("mobile tel-national": engine.autofill).
+    messages: rule name (required, pattern, min_length, max_length, min_items,
+    max_items, option, format, type) -> the designer's message for it.
     """
 
     id: str

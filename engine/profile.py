@@ -21,13 +21,14 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any, Literal
 
+from .autofill import autocomplete_mismatch, is_autocomplete
 from .errors import DefinitionError, DesignerError, ErrorCode, error
 from .load import Located, LocatedList, YamlSyntaxError, load_text
 from .model import LANGS, Definition, ProfileBlock, Text
 
-Kind = Literal["text", "date", "choice", "email"]
+Kind = Literal["text", "date", "choice", "email", "tel"]
 Source = Literal["profile", "account"]
-KINDS: tuple[str, ...] = ("text", "date", "choice", "email")
+KINDS: tuple[str, ...] = ("text", "date", "choice", "email", "tel")
 SOURCES: tuple[str, ...] = ("profile", "account")
 _FIELD_KEYS = frozenset({"key", "kind", "label", "max_length", "required", "autocomplete",
                          "options", "past", "source"})
@@ -183,6 +184,16 @@ class _Checker:
             seen.add(str(value))
             self.text(option["label"], at, f"{place}.label")
 
+    def autocomplete(self, value: Any, kind: Any, line: int, where: str) -> None:
+        if not isinstance(value, str) or not is_autocomplete(value):
+            self.report(line, where, f"autocomplete {value!r} is not an HTML autofill value "
+                        "(e.g. 'given-name', 'bday', 'mobile tel-national')")
+            return
+        says = autocomplete_mismatch(str(kind), value)
+        if says:
+            self.report(line, where, f"the autocomplete {value!r} {says}: a telephone token "
+                        "goes with kind tel, and kind tel with a telephone token")
+
     def field(self, f: Any, line: int, where: str, seen: set[str]) -> None:
         if not isinstance(f, dict):
             self.report(line, where, "must be a mapping with key, kind, label...")
@@ -212,8 +223,8 @@ class _Checker:
         if f.get("source", "profile") not in SOURCES:
             self.report(_line(f, "source", line), where, f"source must be one of "
                         f"{', '.join(SOURCES)}")
-        if "autocomplete" in f and not isinstance(f["autocomplete"], str):
-            self.report(_line(f, "autocomplete", line), where, "autocomplete must be a string")
+        if "autocomplete" in f:
+            self.autocomplete(f["autocomplete"], kind, _line(f, "autocomplete", line), where)
         if kind == "choice":
             self.options(f.get("options"), f, _line(f, "options", line), f"{where}.options")
         elif "options" in f:

@@ -30,7 +30,7 @@ PROFILE_LABELS = {key: f.label for key, f in PROFILE.fields.items()}
 class Walk:
     def __init__(self, page: Page, compiled: CompiledDefinition, lang: str = "fr",
                  javascript: bool = True, check: Callable[[Page, str], None] | None = None,
-                 inbox: Inbox | None = None):
+                 inbox: Inbox | None = None, profile: dict[str, str] | None = None):
         self.page = page
         self.inbox = inbox  # the SMTP server the live portal's worker sends to
         self.d = compiled.definition
@@ -40,6 +40,7 @@ class Walk:
         self.check = check or (lambda page, name: None)
         self.email = f"maria.{uuid.uuid4().hex[:8]}@example.com"
         self.number = ""
+        self.profile_overrides = profile or {}  # e.g. a long unbroken city name
 
     # --- words on screen
     def t(self, msgid: str) -> str:
@@ -105,7 +106,8 @@ class Walk:
         self.field(self.t("Confirmez le mot de passe")).fill(PASSWORD)
         profile = {"family_names": "Valdero", "given_names": "Maria",
                    "birth_date": birth_date, "birth_city": "Paris", "birth_country": "France",
-                   "address_line1": "20 rue Monge", "country": "France", "city": "Paris"}
+                   "address_line1": "20 rue Monge", "country": "France", "city": "Paris",
+                   **self.profile_overrides}
         for key, value in profile.items():
             self.field(PROFILE_LABELS[key].get(self.lang)).fill(value)
         self.field(PROFILE_LABELS["sex"].get(self.lang)).select_option("F")

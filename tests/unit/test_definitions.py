@@ -125,6 +125,24 @@ def test_check__wrong_shape__meta_schema_errors_name_place_and_line():
     assert errors[1].startswith(f"{path}:11: sections[0].fields[0].type: 'paragraph'")
 
 
+def test_check__unknown_autocomplete_token__meta_schema_refuses_it_at_its_line():
+    path, errors = _errors("unknown_autocomplete.yaml")
+    assert errors == [expected(
+        ErrorCode.META_SCHEMA, path, 16, where="sections[0].fields[1].autocomplete",
+        problem="'cellphone' is not an HTML autocomplete value: write a WHATWG autofill "
+                "token such as 'given-name', 'email' or 'mobile tel-national'")]
+
+
+def test_check__telephone_token_on_another_type__refused_and_the_reverse_too():
+    path, errors = _errors("autocomplete_type.yaml")
+    assert errors == [
+        expected(ErrorCode.AUTOCOMPLETE_TYPE, path, 10, field="joindre", type="text",
+                 autocomplete="work tel-national", says="asks for a telephone number"),
+        expected(ErrorCode.AUTOCOMPLETE_TYPE, path, 14, field="pays", type="tel",
+                 autocomplete="country-name", says="is not a telephone token"),
+    ]
+
+
 def test_check__not_yaml__syntax_error_with_line():
     path, errors = _errors("not_yaml.yaml")
     assert len(errors) == 1

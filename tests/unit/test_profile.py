@@ -108,6 +108,10 @@ def test_profile_schema__mistakes__every_one_reported_with_its_line():
               - {key: born, kind: date, label: {fr: Né, en: Born}, max_length: 10}
               - {key: sex, kind: choice, label: {fr: Sexe, en: Sex}, max_length: 1}
               - {key: given_names, kind: number, label: {fr: A, en: A}, max_length: 5}
+              - {key: cell, kind: tel, label: {fr: A, en: A}, max_length: 5,
+                 autocomplete: cellphone}
+              - {key: work, kind: text, label: {fr: A, en: A}, max_length: 5,
+                 autocomplete: work tel-national}
         """)
     with pytest.raises(DefinitionError) as raised:
         load_schema_text(text, "profile.yaml")
@@ -122,8 +126,13 @@ def test_profile_schema__mistakes__every_one_reported_with_its_line():
         at(6, "groups[0].fields[0]", "needs a max_length of at least 1"),
         at(7, "groups[0].fields[1]", "a date has no max_length"),
         at(8, "groups[0].fields[2].options", "must be a non-empty list"),
-        at(9, "groups[0].fields[3]", "kind must be one of text, date, choice, email"),
+        at(9, "groups[0].fields[3]", "kind must be one of text, date, choice, email, tel"),
         at(9, "groups[0].fields[3]", "the key 'given_names' is already declared"),
+        at(11, "groups[0].fields[4]", "autocomplete 'cellphone' is not an HTML autofill value "
+           "(e.g. 'given-name', 'bday', 'mobile tel-national')"),
+        at(13, "groups[0].fields[5]", "the autocomplete 'work tel-national' asks for a "
+           "telephone number: a telephone token goes with kind tel, and kind tel with a "
+           "telephone token"),
     ]
 
 

@@ -7,7 +7,22 @@ import re
 
 import pytest
 
+from engine.model import Field
 from tests.definitions import ATELIER
+
+
+def assert_inputs_say_what_they_hold(html: str, fields: list[Field]) -> None:
+    """Each shown single-input question is drawn with its definition's autocomplete value
+    and, for a `tel` question, as type="tel" (a phone's keypad)."""
+    tags = {m.group(1): m.group(0)
+            for m in re.finditer(r'<input[^>]*\bname="([^"]+)"[^>]*>', html)}
+    for f in fields:
+        if f.id not in tags:
+            continue
+        tag = tags[f.id]
+        assert ('type="tel"' in tag) == (f.type == "tel"), tag
+        if f.autocomplete:
+            assert f'autocomplete="{f.autocomplete}"' in tag, tag
 
 
 @pytest.fixture
@@ -34,3 +49,15 @@ def test_other_type__wrong_then_right_answers__errors_then_submitted(maria, work
     listing = maria.get("/dossiers/").get_data(as_text=True)
     assert "Inscription reçue" in listing and "Inscription à un atelier" in listing
     assert re.search(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", listing)
+
+
+def test_every_test_type__tel_and_autocomplete_questions__keypad_and_autofill(maria, registry):
+    shown = []
+    for compiled in registry:
+        number = maria.create_dossier(compiled.id)
+        for section in compiled.definition.sections:
+            html = maria.get(f"/dossiers/{number}/sections/{section.id}").get_data(as_text=True)
+            fields = [f for f in section.fields if f.when is None]
+            assert_inputs_say_what_they_hold(html, fields)
+            shown += [f for f in fields if f.type == "tel" and f.autocomplete]
+    assert shown, "no test type asks for a telephone with its autofill value"

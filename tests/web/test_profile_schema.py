@@ -10,6 +10,7 @@ from datetime import datetime
 import pytest
 
 import storage
+from engine.autofill import is_telephone
 from engine.profile import PROFILE
 from tests.definitions import ATELIER, ESSAI
 from tests.web.conftest import MARIA
@@ -33,16 +34,36 @@ def test_registration_form__every_profile_field__maxlength_required_autocomplete
     tags = inputs(client.get("/inscription").get_data(as_text=True))
     for f in PROFILE.stored():
         tag = tags[f.key]
-        if f.kind in ("text", "email"):
+        if f.kind in ("text", "email", "tel"):
             assert f'maxlength="{f.max_length}"' in tag, f.key
         if f.autocomplete:
             assert f'autocomplete="{f.autocomplete}"' in tag, f.key
         assert ('aria-required="true"' in tag) == f.required, f.key
 
 
+@pytest.mark.parametrize("url", ["/inscription", "/profil/modifier"])
+def test_profile_form__every_telephone_field__tel_keypad_and_its_autofill_token(maria, url):
+    """A phone shows its keypad and the browser fills each number from the right one
+    (home, mobile, work; country code, number, extension), on both profile forms."""
+    if url == "/inscription":
+        maria.logout()
+    tags = inputs(maria.get(url).get_data(as_text=True))
+    phones = [f for f in PROFILE.stored() if f.kind == "tel"]
+    assert phones, "the profile asks for no telephone"
+    for f in phones:
+        assert 'type="tel"' in tags[f.key], f.key
+        assert f.autocomplete and is_telephone(f.autocomplete), f.key
+        assert f'autocomplete="{f.autocomplete}"' in tags[f.key], f.key
+    sections = {f.autocomplete.split()[0] for f in phones}
+    assert sections == {"home", "mobile", "work"}
+    for f in PROFILE.stored():
+        if f.kind != "tel":
+            assert 'type="tel"' not in tags[f.key], f.key
+
+
 def test_profile_edit__longer_than_the_column__cut_at_its_length_and_saved(maria):
     long = {f.key: "9" * (f.max_length + 5) for f in PROFILE.stored()
-            if f.kind == "text" and not f.required}
+            if f.kind in ("text", "tel") and not f.required}
     maria.get("/profil/modifier")
     assert maria.post("/profil/modifier", {**MARIA, **long}).status_code == 302
     saved = storage.find_account_by_email(MARIA["email"]).profile

@@ -14,6 +14,7 @@ from engine import Registry, load_registry
 from engine.model import Definition
 from engine.pipeline import definition_paths
 from tests.web.conftest import Applicant, years_ago
+from tests.web.test_any_type import assert_inputs_say_what_they_hold
 
 
 def shipped_sections() -> list:
@@ -51,6 +52,7 @@ def test_shipped_section__opened_saved_and_refreshed__renders_its_questions(
     for field in section.fields:
         if field.when is None:
             assert str(escape(field.label.fr)) in html, field.id
+    assert_inputs_say_what_they_hold(html, [f for f in section.fields if f.when is None])
     fragment = applicant.get(url, headers={"HX-Request": "true"})
     assert fragment.status_code == 200 and "<html" not in fragment.get_data(as_text=True)
 
