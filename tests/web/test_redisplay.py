@@ -136,6 +136,20 @@ def test_language__registration_after_an_error__stays_there_in_english_with_the_
     assert storage.find_account_by_email("maria@exemple") is None
 
 
+def test_language__registration_passwords_differed__asks_for_the_password_not_a_length(
+        applicant):
+    """After "the two passwords differ", the page comes back without passwords (never
+    typed back); switching language then asks for the password, it does not claim the
+    empty field is too short."""
+    applicant.get("/inscription")
+    page = text(applicant.post("/inscription", {**MARIA, "password": PASSWORD,
+                                                "password_confirm": PASSWORD + "x"}))
+    assert "Les deux mots de passe ne sont pas identiques." in page
+    html = text(switch_language(applicant, page, {}))
+    assert ENGLISH in html and "Enter a password." in html
+    assert "12 characters" not in html.replace("At least 12 characters. ", "")
+
+
 def test_language__registration_without_error__english_and_no_error_yet(applicant):
     page = text(applicant.get("/inscription"))
     response = switch_language(applicant, page, {"email": "maria@exemple.com"})

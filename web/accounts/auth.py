@@ -56,6 +56,8 @@ def password_errors(form) -> dict[str, str]:
     msgid (translated where shown): at most one error; {} when the password is good.
     """
     password = form.get("password", "")
+    if not password:  # also a page shown again: passwords are never typed back into it
+        return {"password": N_("Entrez un mot de passe.")}
     error = password_error(password)
     if error:
         return {"password": error}
