@@ -118,6 +118,9 @@ _MINUS = "\u2212\u2043\u02d7\u207b\u208b\u2796"
 _SPACES = re.compile(r"\s+")
 _ASCII_SPACES_HYPHENS = re.compile(r"[\s\-]+")
 _LINE_BREAKS = re.compile(r"\r\n?")
+# Full-width forms of ASCII (U+FF01-U+FF5E: "ＡＢ１２", typed with an East Asian input
+# method left in full-width mode) and the ideographic space: their ASCII characters.
+_FULL_WIDTH = {0xFF01 + i: 0x21 + i for i in range(0x5E)} | {0x3000: 0x20}
 
 
 def _strip(text: str) -> str:
@@ -174,11 +177,12 @@ def safe_text(value: str) -> str:
 def typed_text(value: str) -> str:
     """Text as the person meant it, before any check: `safe_text`, composed (NFC: an
     "é" typed as "e" + combining accent is one character, for patterns and lengths
-    alike) and with every line break one LF (a textarea posts CR LF, which would
-    count twice against max_length)."""
+    alike), full-width ASCII made ASCII ("ＡＢ１２" is "AB12"), and with every line
+    break one LF (a textarea posts CR LF, which would count twice against
+    max_length)."""
     value = safe_text(value)
     if not value.isascii():
-        value = unicodedata.normalize("NFC", value)
+        value = unicodedata.normalize("NFC", value).translate(_FULL_WIDTH)
     if "\r" in value:
         value = _LINE_BREAKS.sub("\n", value)
     return value

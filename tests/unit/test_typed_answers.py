@@ -109,6 +109,18 @@ def test_code__invisible_and_dashes_removed_then_upper():
     assert kept({"code": "\u200bab-12\u00adcd "})["code"] == "AB12CD"
 
 
+@pytest.mark.parametrize("typed", ["ａｂ１２ｃｄ", "ＡＢ－１２　ＣＤ", "ab12cd"])
+def test_full_width__letters_digits_and_signs__ascii(typed):
+    """An East Asian keyboard left in full-width mode: the code is what was meant."""
+    assert kinds({"code": typed}) == {}
+    assert kept({"code": typed})["code"] == "AB12CD"
+
+
+def test_full_width__in_a_name__ascii_and_other_scripts_kept():
+    assert kept({"ville": "Ｍｏｎｔｒéａｌ　王"})["ville"] == "Montréal 王"
+    assert clean_text("　Ｌｉ　") == "Li"
+
+
 def test_line_breaks__crlf_and_cr__one_character_each():
     lines = ["x" * 49] * 10  # ten lines, 490 letters + 9 breaks + 1 = 500 with LF
     crlf = "\r\n".join(lines) + "\r\n"
