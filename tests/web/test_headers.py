@@ -128,3 +128,14 @@ def test_no_store__pages_of_an_anonymous_visitor_too__static_files_stay_cacheabl
     css = client.get("/static/css/guichet.css")
     assert "no-store" not in css.headers.get("Cache-Control", "")
     css.close()
+
+
+def test_icon__every_page_names_one__it_is_served(client):
+    """Browsers ask for the site's icon on every page: it is named and found, never a
+    404 in the log (/favicon.ico is not asked for when a page names its icon)."""
+    page = client.get("/connexion").get_data(as_text=True)
+    href = re.search(r'<link rel="icon" href="([^"]+)" type="image/svg\+xml">', page).group(1)
+    icon = client.get(href)
+    assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"
+    assert b"<svg" in icon.data
+    icon.close()
