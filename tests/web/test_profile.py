@@ -57,3 +57,16 @@ def test_profile_edit__name_of_invisible_characters_only__required_error_next_to
     assert '<a href="#f-family_names">Ce champ est obligatoire.' in page
     assert 'id="f-family_names-error"' in page
     assert "Valdero" in maria.get("/profil/").get_data(as_text=True)
+
+
+def test_profile_edit__value_over_its_max_length__refused_whole_never_cut(maria):
+    """A value longer than its column (a form sent without the page's maxlength) is
+    refused next to its field and shown whole, never saved cut short."""
+    long_phone = "5" * 60
+    maria.get("/profil/modifier")
+    response = maria.post("/profil/modifier", {**MARIA, "phone_home": long_phone})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert '<a href="#f-phone_home">Cette réponse est trop longue.' in page
+    assert f'value="{long_phone}"' in page
+    assert storage.find_account_by_email(MARIA["email"]).profile["phone_home"] == "55555555"

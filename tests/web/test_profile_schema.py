@@ -61,14 +61,18 @@ def test_profile_form__every_telephone_field__tel_keypad_and_its_autofill_token(
             assert 'type="tel"' not in tags[f.key], f.key
 
 
-def test_profile_edit__longer_than_the_column__cut_at_its_length_and_saved(maria):
+def test_profile_edit__longer_than_the_column__refused_next_to_the_field_never_cut(maria):
     long = {f.key: "9" * (f.max_length + 5) for f in PROFILE.stored()
             if f.kind in ("text", "tel") and not f.required}
+    before = storage.find_account_by_email(MARIA["email"]).profile
     maria.get("/profil/modifier")
-    assert maria.post("/profil/modifier", {**MARIA, **long}).status_code == 302
-    saved = storage.find_account_by_email(MARIA["email"]).profile
+    response = maria.post("/profil/modifier", {**MARIA, **long})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
     for key, value in long.items():
-        assert saved[key] == value[: PROFILE.fields[key].max_length], key
+        assert f'<a href="#f-{key}">Cette réponse est trop longue.' in page, key
+        assert f'value="{value}"' in page, key
+    assert storage.find_account_by_email(MARIA["email"]).profile == before
 
 
 def test_profile_pages__generic_labels__plain_names_without_passport(maria):

@@ -34,21 +34,23 @@ def read_profile(form: Mapping[str, str]) -> dict[str, str]:
     """The profile fields of a posted form, made safe and composed as answers are (no
     control codes such as NUL, no lone surrogates, accents composed: NFC), with spaces
     and invisible characters trimmed (engine.validate.clean_text: a name of zero-width
-    spaces is no name), and cut at their max_length (the column's length, so what is
-    kept always fits); absent fields are ""."""
-    return {f.key: clean_text(form.get(f.key) or "")[: f.max_length]
-            for f in FORM_FIELDS}
+    spaces is no name); absent fields are "". A value over its max_length is kept whole
+    (`profile_errors` refuses it: nothing typed is ever cut silently)."""
+    return {f.key: clean_text(form.get(f.key) or "") for f in FORM_FIELDS}
 
 
 def profile_errors(profile: Mapping[str, str], today: date) -> dict[str, str]:
-    """Field key -> message (its msgid: translated where shown), by the schema's rules: required
-    fields filled, a choice among its options, a date as YYYY-MM-DD (before `today`
-    when the schema says `past`: the birth date, the only date of the profile)."""
+    """Field key -> message (its msgid: translated where shown), by the schema's rules:
+    required fields filled, none over its max_length (the database column's), a choice
+    among its options, a date as YYYY-MM-DD (before `today` when the schema says
+    `past`: the birth date, the only date of the profile)."""
     errors: dict[str, str] = {}
     for f in FORM_FIELDS:
         value = profile.get(f.key)
         if f.required and not value:
             errors[f.key] = N_("Ce champ est obligatoire.")
+        elif value and f.max_length is not None and len(value) > f.max_length:
+            errors[f.key] = N_("Cette réponse est trop longue.")
         elif value and f.options and value not in f.values:
             errors[f.key] = N_("Choisissez une réponse proposée dans la liste.")
         elif value and f.kind == "date" and not _good_date(value, today if f.past else None):

@@ -14,7 +14,8 @@ SITE_ENDPOINTS = ("index", "dossiers.index", "documents.index", "messages.index"
                   "profile.show", "auth.login", "auth.register", "auth.logout",
                   "auth.switch_language")
 STATIC_FILES = {"css": "css/guichet.css", "htmx": "vendor/htmx/htmx.min.js",
-                "idiomorph": "vendor/idiomorph/idiomorph-ext.min.js", "js": "js/guichet.js", "icon": "favicon.svg"}
+                "idiomorph": "vendor/idiomorph/idiomorph-ext.min.js", "js": "js/guichet.js",
+                "icon": "favicon.svg"}
 
 
 def site_urls() -> dict[str, str]:
