@@ -3,7 +3,7 @@ and Debian's Chromium driven by Playwright (never a browser Playwright downloads
 
 The portal serves the tests' dossier types (tests/definitions/), for the tests of its
 mechanics, and the types of forms/, for the walk of the user guide, which is
-Accompagnement Québec's.
+the first dossier type of forms/ (tests/browser/guide_walk.yaml names it).
 
 A missing /usr/bin/chromium is a failure, never a silent skip; deselect these tests
 explicitly with `-m "not browser"` when you mean to.

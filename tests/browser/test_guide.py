@@ -2,8 +2,8 @@
 with and without JavaScript, on a 320 px phone, with axe-core checking every page met on
 the way (errors and revealed questions too) and, at 320 px, that nothing but the
 availability grid scrolls sideways, long unbroken values typed included.
-The guide is Accompagnement Québec's (forms/); the other pages are checked on the
-tests' own type (tests/definitions/essai.yaml)."""
+The guide is the first dossier type's (forms/, named in tests/browser/guide_walk.yaml);
+the other pages are checked on the tests' own type (tests/definitions/essai.yaml)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page
 
 import storage
-from tests.browser.walk import AQ, Walk
+from tests.browser.walk import GUIDE_TYPE, Walk
 
 AXE = Axe()
 AXE_OPTIONS = {"resultTypes": ["violations"],
@@ -26,7 +26,7 @@ AXE_OPTIONS = {"resultTypes": ["violations"],
 @pytest.fixture(scope="module")
 def compiled(registry):
     """The dossier type the guide describes."""
-    return registry[AQ]
+    return registry[GUIDE_TYPE]
 
 
 def axe_check(page: Page, name: str) -> None:

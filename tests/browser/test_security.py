@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page
 
-from tests.browser.walk import AQ, PASSWORD, Walk
+from tests.browser.walk import GUIDE_TYPE, PASSWORD, Walk
 from tests.web.test_logs import capture_logs, leaks
 
 # Reports every violation to the console too (the console listener sees all pages).
@@ -20,7 +20,7 @@ document.addEventListener("securitypolicyviolation", (e) =>
 @pytest.fixture(scope="module")
 def compiled(registry):
     """The guide's dossier type: the walk is the guide's."""
-    return registry[AQ]
+    return registry[GUIDE_TYPE]
 
 
 def record_csp_violations(page: Page) -> list[str]:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pypdf
+import yaml
 from babel.support import Translations
 from playwright.sync_api import Locator, Page, expect
 
@@ -23,7 +24,10 @@ from web.background.pdf import LABELS as PDF_LABELS
 from web.i18n import TRANSLATIONS
 
 PASSWORD = "motdepasse-solide"
-AQ = "accompagnement-quebec"
+# What the walk answers, and with what (names of the definition's fields and options).
+SCRIPT = yaml.safe_load((Path(__file__).with_name("guide_walk.yaml")).read_text("utf-8"))
+GUIDE_TYPE = SCRIPT["type"]
+ID, RV = SCRIPT["identification"], SCRIPT["rendez_vous"]
 PROFILE_LABELS = {key: f.label for key, f in PROFILE.fields.items()}
 
 
@@ -72,6 +76,12 @@ class Walk:
         """The fieldset of a radio/checkbox question, found by its legend."""
         return self.page.get_by_role("group", name=re.compile("^" + re.escape(
             self.label(field_id))))
+
+    def availability(self) -> str:
+        """The label of the walk's availability box: its column's, then its row's."""
+        cell = RV["availability"]
+        return (f"{self.option(cell['field'], cell['column'])} "
+                f"{self.option(cell['field'], cell['row'])}")
 
     def button(self, msgid: str) -> Locator:
         return self.page.get_by_role("button", name=self.t(msgid), exact=True)
@@ -137,29 +147,30 @@ class Walk:
 
     def fill_identification(self) -> None:
         p = self.page
-        self.field(self.label("statut_immigration")).select_option(
-            label=self.option("statut_immigration", "citoyen_canadien"))
+        status, detail = ID["status"], ID["detail"]
+        self.field(self.label(status["field"])).select_option(
+            label=self.option(status["field"], status["option"]))
         self.updated()
-        self.group("detail_statut").get_by_label(
-            self.option("detail_statut", "citoyen_naturalise_selectionne_quebec")).check()
-        number_mifi = self.field(self.label("numero_mifi"))
-        expect(number_mifi).to_have_count(0)
-        self.group("a_numero_mifi").get_by_label(self.t("Oui"), exact=True).check()
+        self.group(detail["field"]).get_by_label(
+            self.option(detail["field"], detail["option"])).check()
+        number = self.field(self.label(ID["number"]))
+        expect(number).to_have_count(0)
+        self.group(ID["has_number"]).get_by_label(self.t("Oui"), exact=True).check()
         self.updated()
-        expect(number_mifi).to_be_visible()
+        expect(number).to_be_visible()
         self.check(p, "identification-revealed")
-        number_mifi.fill("8765+321")  # the guide's example: not a valid number
-        self.group("a_numero_ircc").get_by_label(self.t("Oui"), exact=True).check()
+        number.fill(ID["wrong_number"])  # the guide's example: not a valid number
+        self.group(ID["has_second_number"]).get_by_label(self.t("Oui"), exact=True).check()
         self.updated()
-        self.field(self.label("numero_ircc")).fill("12345678")
+        self.field(self.label(ID["second_number"])).fill(ID["second_number_value"])
         self.button("Enregistrer").click()
         summary = p.locator(".error-summary")
         expect(summary).to_be_focused()  # read first by a screen reader, links to each field
         self.check(p, "identification-errors")
-        summary.get_by_role("link", name=re.compile(re.escape(self.label("numero_mifi")[:6])
+        summary.get_by_role("link", name=re.compile(re.escape(self.label(ID["number"])[:6])
                                                     + "|" + "num", re.I)).first.click()
-        expect(p).to_have_url(re.compile("#f-numero_mifi$"))
-        self.field(self.label("numero_mifi")).fill("ABC12345")
+        expect(p).to_have_url(re.compile(f"#f-{ID['number']}$"))
+        self.field(self.label(ID["number"])).fill(ID["right_number"])
         self.button("Enregistrer").click()
         expect(p.locator(".notice--success")).to_be_visible()
         expect(p.locator(".section-nav .check--valid")).to_have_count(1)
@@ -168,24 +179,23 @@ class Walk:
         p = self.page
         p.locator(".section-nav").get_by_role("link", name=self.d.sections[1].title.get(
             self.lang)).click()
-        self.field(self.label("ville")).select_option(label=self.option("ville", "montreal"))
-        self.group("type_rendez_vous").get_by_label(
-            self.option("type_rendez_vous", "virtuel")).check()
-        languages = self.group("langues")
+        city, kind, langs = RV["city"], RV["kind"], RV["languages"]
+        self.field(self.label(city["field"])).select_option(
+            label=self.option(city["field"], city["option"]))
+        self.group(kind["field"]).get_by_label(self.option(kind["field"], kind["option"])).check()
+        languages = self.group(langs["field"])
         expect(languages).to_have_count(0)
-        self.group("francais_suffisant").get_by_label(self.t("Non"), exact=True).check()
+        self.group(RV["enough_french"]).get_by_label(self.t("Non"), exact=True).check()
         self.updated()
         expect(languages).to_be_visible()
-        for value in ("espagnol", "autre"):
-            languages.get_by_label(self.option("langues", value), exact=True).check()
+        for value in langs["options"]:
+            languages.get_by_label(self.option(langs["field"], value), exact=True).check()
         self.updated()
-        other = self.field(self.label("langue_autre"))
+        other = self.field(self.label(RV["other_language"]))
         expect(other).to_be_visible()
         self.check(p, "rendez-vous-revealed")
-        other.fill("Wolof")
-        monday_morning = (f"{self.option('disponibilites', 'lundi')} "
-                          f"{self.option('disponibilites', 'matin')}")
-        self.field(monday_morning).check()
+        other.fill(RV["other_language_value"])
+        self.field(self.availability()).check()
         self.button("Enregistrer").click()
         expect(p.locator(".notice--success")).to_be_visible()
         expect(p.locator(".section-nav .check--valid")).to_have_count(2)
@@ -196,12 +206,14 @@ class Walk:
         expect(p.get_by_role("heading", name=self.t("Mes dossiers"))).to_be_visible()
         self.check(p, "mes-dossiers")
         p.get_by_role("link", name=self.number).click()
-        expect(self.field(self.label("numero_mifi"))).to_have_value("ABC12345")
-        expect(self.field(self.label("numero_ircc"))).to_have_value("12345678")
+        expect(self.field(self.label(ID["number"]))).to_have_value(ID["right_number"])
+        expect(self.field(self.label(ID["second_number"]))).to_have_value(
+            ID["second_number_value"])
         expect(p.locator(".section-nav .check--valid")).to_have_count(2)
         p.locator(".section-nav").get_by_role("link", name=self.d.sections[1].title.get(
             self.lang)).click()
-        expect(self.field(self.label("langue_autre"))).to_have_value("Wolof")
+        expect(self.field(self.label(RV["other_language"]))).to_have_value(
+            RV["other_language_value"])
 
     def recap(self) -> None:
         p = self.page
@@ -209,8 +221,8 @@ class Walk:
         expect(p.get_by_role("heading", name=self.t("Récapitulatif"), exact=True)).to_be_visible()
         main = p.locator("main")
         expect(main).to_contain_text("XXXXXXXXXX")
-        expect(main).to_contain_text("Wolof")
-        expect(main).not_to_contain_text("ABC12345")
+        expect(main).to_contain_text(RV["other_language_value"])
+        expect(main).not_to_contain_text(ID["right_number"])
         self.check(p, "recap")
         self.link("Retour au formulaire").click()
         expect(self.button("Enregistrer")).to_be_visible()
@@ -231,14 +243,14 @@ class Walk:
         self.check(p, "wizard-4")
         self.link("Quitter").click()
         row = p.get_by_role("row").filter(has_text=self.number)
-        submitted = self.d.workflow.states["presente"].label.get(self.lang)
+        submitted = self.d.workflow.states[SCRIPT["submitted_state"]].label.get(self.lang)
         expect(row).to_contain_text(submitted)
         expect(row).to_contain_text(re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}"))
 
     def message_centre(self) -> None:
         """The envelope shows one unread message: the definition's confirmation."""
         p = self.page
-        message = self.d.messages["confirmation"]
+        message = self.d.messages[SCRIPT["confirmation_message"]]
         p.get_by_role("link", name=self.unread(1), exact=True).click()
         expect(p.get_by_role("heading", name=self.t("Centre des messages"))).to_be_visible()
         row = p.get_by_role("row").filter(has_text=self.number)
@@ -265,8 +277,9 @@ class Walk:
         (email,) = self.inbox.to(self.email)
         assert email.subject == self.d.notification.subject.get(self.lang)
         text = email.text_without_to().lower()
-        for personal in ("Maria", "Valdero", self.number, self.email, "ABC12345", "12345678",
-                         "Wolof", "2000-01-01", "20 rue Monge"):
+        for personal in ("Maria", "Valdero", self.number, self.email, ID["right_number"],
+                         ID["second_number_value"], RV["other_language_value"], "2000-01-01",
+                         "20 rue Monge"):
             assert personal.lower() not in text, personal
         return email
 
@@ -276,7 +289,7 @@ class Walk:
         self.link("Mes documents").click()
         expect(p.get_by_role("heading", name=self.t("Mes documents"))).to_be_visible()
         row = p.get_by_role("row").filter(has_text=self.number)
-        document = self.d.documents["recapitulatif"]
+        document = self.d.documents[SCRIPT["recap_document"]]
         expect(row).to_contain_text(document.title.get(self.lang))
         download = row.get_by_role("link", name=re.compile("^" + self.t("Télécharger")))
         deadline = time.monotonic() + 20
@@ -291,18 +304,18 @@ class Walk:
         self.check(p, "documents")
         with p.expect_download() as info:
             download.click()
-        assert info.value.suggested_filename == f"recapitulatif-{self.number}.pdf"
+        assert info.value.suggested_filename == f"{SCRIPT['recap_document']}-{self.number}.pdf"
         content = Path(info.value.path()).read_bytes()
         reader = pypdf.PdfReader(io.BytesIO(content))
         text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
         expected = [document.title.get(self.lang), self.number,
                     f"{PDF_LABELS['deposit'].get(self.lang)} : {received}",
-                    self.option("ville", "montreal"), self.option("type_rendez_vous", "virtuel"),
-                    f"{self.option('disponibilites', 'lundi')} "
-                    f"{self.option('disponibilites', 'matin')}", "Wolof", "Maria Valdero"]
+                    self.option(RV["city"]["field"], RV["city"]["option"]),
+                    self.option(RV["kind"]["field"], RV["kind"]["option"]),
+                    self.availability(), RV["other_language_value"], "Maria Valdero"]
         for value in expected:
             assert value in text, value
-        assert "ABC12345" not in text and "12345678" not in text
+        assert ID["right_number"] not in text and ID["second_number_value"] not in text
         return text
 
     def after_submission(self) -> None:
