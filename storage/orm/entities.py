@@ -153,11 +153,10 @@ def define_entities(db: Database) -> None:
         sid_hash = PrimaryKey(str, 64)
         until = Required(datetime, precision=6, index=True)
 
-    class NumberCounter(db.Entity):
-        """The last serial given out per (prefix, year); bumped with one atomic upsert."""
+    class DossierNumber(db.Entity):
+        """A dossier number given out or registered: claimed with one atomic insert, so
+        two transactions drawing the same random number never both keep it
+        (storage/dossiers/numbering.py)."""
 
-        _table_ = "number_counter"
-        prefix = Required(str, 20)
-        year = Required(int)
-        value = Required(int, size=64)
-        PrimaryKey(prefix, year)
+        _table_ = "dossier_number"
+        number = PrimaryKey(str, 40)
