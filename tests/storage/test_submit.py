@@ -11,7 +11,7 @@ import storage
 from storage.dossiers import actions
 from tests.definitions import ESSAI, VALID_ANSWERS
 
-from .conftest import count, rows
+from .conftest import born_years_ago, count, rows
 
 
 def side_effects(dossier_id: int) -> dict[str, int]:
@@ -202,3 +202,17 @@ def test_create_dossier__no_birth_date__refused(registry, make_account):
 def test_create_dossier__unknown_type__not_found(registry, account):
     with pytest.raises(storage.NotFound):
         storage.create_dossier(registry, account.id, "no-such-type")
+
+
+def test_submit__birth_date_changed_under_age_after_creation__refused_nothing_written(
+        registry, account, valid_draft):
+    storage.update_profile(account.id, {"birth_date": born_years_ago(17, storage.clock.today())})
+    with pytest.raises(storage.SubmitRefused) as caught:
+        storage.submit(registry, account.id, valid_draft.number)
+    assert caught.value.codes == ["not_eligible"]
+    assert [f.message.fr for f in caught.value.failures] == [
+        "Vous devez avoir au moins 18 ans pour ouvrir un dossier d'essai."]
+    assert storage.get_dossier(account.id, valid_draft.number).status == "brouillon"
+    assert count("AuditEvent", action="soumettre") == 0 and count("Message") == 0
+    storage.update_profile(account.id, {"birth_date": "1990-05-17"})
+    assert storage.submit(registry, account.id, valid_draft.number).status == "presente"
