@@ -137,8 +137,8 @@ def flow(port: int, index: int, timings: dict[str, list[float]]) -> str:
         b.close()
 
 
-MESSAGE_LINK = re.compile(r'href="(/messages/\d+)"')
-DOWNLOAD_LINK = re.compile(r'href="(/documents/\d+/telecharger)"')
+MESSAGE_LINK = re.compile(r'href="(/messages/[A-Za-z0-9_-]+)"')
+DOWNLOAD_LINK = re.compile(r'href="(/documents/[A-Za-z0-9_-]+/telecharger)"')
 
 
 def after_submit(b: Browser, number: str) -> None:

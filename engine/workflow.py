@@ -35,7 +35,8 @@ GUARD_MESSAGES = {
 class GuardFailure:
     """Why a transition may not run now, in both languages, and where to look.
 
-    code: "wrong_state", "section_invalid" or "deadline_passed"; section: the
+    code: "wrong_state", "section_invalid", "deadline_passed" or "not_eligible";
+    section: the
     section id to correct, for "section_invalid" (Guide: errors block the
     submission and say where).
     """
@@ -118,15 +119,23 @@ def guard_failures(
     answers: dict[str, Any],
     deadline: date | None,
     now: datetime,
+    *,
+    birth_date: date | None,
 ) -> list[GuardFailure]:
     """Every reason the transition may not run; empty means go.
 
     state: the dossier's state id; answers: field id -> value, stored or raw
     (cleaned here); deadline: the dossier's last day to submit (None: no
-    deadline). Only "wrong_state" is returned when `state` is not a source.
-    Guard "sections_valid" gives one failure per invalid section; guard
-    "before_deadline" one failure when `now`'s date is after `deadline` (the
-    deadline day itself is still in time). The meta-schema allows no other guard.
+    deadline); birth_date: the applicant's, from the profile in force now.
+    Only "wrong_state" is returned when `state` is not a source.
+    An applicant transition leaving an editable state (a submission) is always
+    guarded by the definition's eligibility rules, checked again on `now`'s date
+    against `birth_date`: one "not_eligible" failure per rule not met, with the
+    designer's message (a birth date changed after the creation cannot slip an
+    ineligible applicant through). Guard "sections_valid" gives one failure per
+    invalid section; guard "before_deadline" one failure when `now`'s date is
+    after `deadline` (the deadline day itself is still in time). The meta-schema
+    allows no other guard.
 
     `now` must be in the service's time zone: the deadline is a local date.
     """
@@ -135,6 +144,9 @@ def guard_failures(
         label = state_label(d, state)
         return [GuardFailure("wrong_state", GUARD_MESSAGES["wrong_state"].filled(state=label))]
     failures = []
+    if transition.trigger == "applicant" and is_editable(d, state):
+        failures += [GuardFailure("not_eligible", message)
+                     for message in eligibility_failures(d, birth_date, now.date())]
     cleaned = clean(compiled, answers)
     for guard in transition.guards:
         if guard == "sections_valid":

@@ -11,7 +11,6 @@ from storage.accounts.account import (
     normalize_email,
     set_lang,
     set_password_hash,
-    update_profile,
 )
 from storage.accounts.ended_sessions import end_session
 from storage.accounts.hashing import hash_password, verify_password
@@ -24,6 +23,7 @@ from storage.accounts.password_reset import (
 from storage.clock import clock
 from storage.demo import DemoReport, load_demo
 from storage.dossiers.existing import ImportReport, RowRefused, import_rows, register_row
+from storage.dossiers.identity_changes import update_profile
 from storage.dossiers.lifecycle import (
     create_dossier,
     expire_overdue,

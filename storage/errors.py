@@ -75,7 +75,7 @@ class SubmitRefused(StorageError):
     @property
     def codes(self) -> list[str]:
         """The failures' codes, in order: "wrong_state", "section_invalid",
-        "deadline_passed" (engine.workflow.GuardFailure)."""
+        "deadline_passed", "not_eligible" (engine.workflow.GuardFailure)."""
         return [f.code for f in self.failures]
 
 

@@ -87,10 +87,12 @@ class Visit:
 
 @dataclass(frozen=True)
 class MessageView:
-    """A message of the message centre: `subject` and `body` plain text in the language
+    """A message of the message centre: `public_id` its unguessable address in URLs
+    (`id` is internal, never shown), `subject` and `body` plain text in the language
     it was written in, `created_at` aware UTC, `read_at` None while unread."""
 
     id: int
+    public_id: str
     dossier_number: str | None
     subject: str
     body: str
@@ -102,9 +104,11 @@ class MessageView:
 class DocumentView:
     """A document of Mes documents, without its bytes: `kind` the definition's document
     id, `name` its title in the owner's language, `filename` the download's name,
-    `content_type` e.g. "application/pdf", `ready` False until the worker rendered it."""
+    `content_type` e.g. "application/pdf", `ready` False until the worker rendered it;
+    `public_id` its unguessable address in URLs (`id` is internal, never shown)."""
 
     id: int
+    public_id: str
     dossier_number: str | None
     kind: str
     name: str

@@ -32,7 +32,8 @@ ATTEMPT_LIMITS = {
     "login": "5/15 minutes",  # failed logins per account (the email typed)
     # failed logins per address: looser, one office or family may share an address
     "login_address": "30/15 minutes",
-    "link": "5/15 minutes",  # attempts to link an existing dossier, per account and address
+    # attempts to link an existing dossier, per account, per address and per dossier number
+    "link": "5/15 minutes",
     "password_reset": "5/hour",  # reset links asked, per email and address
 }
 

@@ -14,6 +14,7 @@ from pony.orm import desc, flush
 
 from engine import Registry
 from engine.load import plain
+from engine.model import Text
 from engine.validate import clean
 from engine.workflow import deadline_for, eligibility_failures, is_editable
 from storage.accounts.account import load_account
@@ -21,7 +22,7 @@ from storage.clock import clock, to_db
 from storage.dossiers import audit
 from storage.dossiers.expiry import expire_if_overdue, expire_overdue
 from storage.dossiers.identity import same_person
-from storage.dossiers.numbering import allocate_number
+from storage.dossiers.numbering import allocate_number, claim_number
 from storage.dossiers.registry import default_registry
 from storage.dossiers.submission import submit
 from storage.errors import Conflict, LinkRefused, Locked, NotEligible, NotFound
@@ -29,6 +30,17 @@ from storage.orm.db import database
 from storage.orm.rows import compiled_for, dossier_view, locked, owned_dossier
 from storage.orm.transactions import transaction
 from storage.views import SEXES, DossierView
+
+# The message an account gets when a dossier is linked to it ({number}, {linked_at}).
+LINK_MESSAGE_SUBJECT = Text(fr="Dossier {number} lié à votre compte",
+                            en="File {number} linked to your account")
+LINK_MESSAGE_BODY = Text(
+    fr="Le dossier {number} a été lié à votre compte le {linked_at} (heure de l'Est) avec "
+       "« Identifier mon dossier ». Si vous n'êtes pas à l'origine de cette opération, "
+       "communiquez sans tarder avec votre agente ou agent d'aide à l'intégration.",
+    en="File {number} was linked to your account on {linked_at} (Eastern time) with "
+       "\"Identify my file\". If you did not do this, contact your integration support "
+       "agent without delay.")
 
 __all__ = [
     "create_dossier", "expire_overdue", "get_dossier", "link_existing", "list_dossiers",
@@ -165,7 +177,7 @@ def register_existing(registry: Registry, type_id: str, number: str, given_names
     if status not in d.workflow.states:
         raise ValueError(f"{type_id} has no state {status!r}")
     orm = database()
-    if orm.Dossier.exists(number=number):
+    if not claim_number(number):
         raise ValueError(f"dossier {number} already exists")
     today = clock.today()
     dossier = orm.Dossier(
@@ -188,7 +200,10 @@ def link_existing(account_id: int, type_id: str, number: str) -> DossierView:
     `number` is stripped and upper-cased. Refused alike: an unknown number, another
     type, a dossier already linked, an identity that differs. Guide: "Identifier mon
     dossier" answers only that the dossier was not found ("Votre dossier n'a pas été
-    trouvé"), never which part was wrong.
+    trouvé"), never which part was wrong. A dossier linked once is never linked again
+    (its owner is set). The link is audited ({"number": ...}) and the account gets a
+    message in its message centre (LINK_MESSAGE_*, in its language) saying which
+    dossier was linked and when, and whom to call if it was not the applicant.
     """
     account = load_account(account_id)
     number = (number or "").strip().upper()
@@ -199,5 +214,11 @@ def link_existing(account_id: int, type_id: str, number: str) -> DossierView:
         raise LinkRefused()
     dossier.owner = account
     dossier.version += 1
-    audit.record(audit.account_actor(account_id), "link", dossier)
+    audit.record(audit.account_actor(account_id), "link", dossier, {"number": number})
+    now = clock.now()
+    values = {"number": number, "linked_at": clock.local(now).strftime("%Y-%m-%d %H:%M")}
+    database().Message(account=account, dossier=dossier,
+                       subject=LINK_MESSAGE_SUBJECT.get(account.lang).format(**values),
+                       body=LINK_MESSAGE_BODY.get(account.lang).format(**values),
+                       created_at=to_db(now))
     return dossier_view(dossier)

@@ -1,50 +1,62 @@
-"""Dossier numbers: prefix + year + serial, unique even with many processes creating.
+"""Dossier numbers: prefix + year + a random serial, unique even with many processes creating.
 
-One counter row per (prefix, year), bumped by a single upsert with RETURNING
-inside the creating transaction: the database's row lock serialises
-concurrent creations (no read-then-write race) and a rolled-back creation
-gives its serial back, so numbers have no gaps.
+A sequential serial let anyone who knew one number guess the next ones (and link
+a dossier an agent registered for someone else). The serial is drawn with
+`secrets`, so numbers say nothing of each other. Uniqueness: each number given
+out is claimed in the `dossier_number` table by one `INSERT ... ON CONFLICT DO
+NOTHING RETURNING` inside the creating transaction. Two transactions that draw
+the same number at once: the second waits for the first (the row lock of the
+unique key), gets no row back, and draws again, without an error that would
+abort its transaction. A rolled-back creation gives its claim back.
 """
 
 from __future__ import annotations
 
+import secrets
 from datetime import date
 
 from engine.model import Numbering
 from storage.orm.db import database
 
-_BUMP = (
-    "INSERT INTO number_counter (prefix, year, value) VALUES ($prefix, $year, 1) "
-    "ON CONFLICT (prefix, year) DO UPDATE SET value = number_counter.value + 1 "
-    "RETURNING value"
-)
+_CLAIM = ("INSERT INTO dossier_number (number) VALUES ($number) "
+          "ON CONFLICT (number) DO NOTHING RETURNING number")
+# Draws before giving up: with a serial space a million times larger than the
+# dossiers of a year, a collision is rare and fifty in a row means it is full.
+MAX_DRAWS = 50
 
 
 class NumberingExhausted(RuntimeError):
-    """Every serial of the year is used: the definition needs more digits."""
+    """No free number found in MAX_DRAWS draws: the definition needs more digits."""
 
 
-def next_serial(prefix: str, year: int) -> int:
-    """The next serial for (prefix, year), from 1; call inside the creating transaction
-    (the counter row stays locked until it ends)."""
-    cursor = database().execute(_BUMP, {}, {"prefix": prefix, "year": year})
-    return int(cursor.fetchone()[0])
+def draw_serial(digits: int) -> int:
+    """A serial of at most `digits` digits from the operating system's CSPRNG
+    (1 to 10**digits - 1: never all zeros)."""
+    return 1 + secrets.randbelow(10 ** digits - 1)
+
+
+def claim_number(number: str) -> bool:
+    """Claim `number` for the calling transaction: True when no dossier has it and no
+    other transaction claimed it (an uncommitted claim is waited for), else False.
+    Call inside the transaction that creates or registers the dossier."""
+    orm = database()
+    if orm.Dossier.exists(number=number):  # dossiers older than the claims table
+        return False
+    return orm.execute(_CLAIM, {}, {"number": number}).fetchone() is not None
 
 
 def allocate_number(numbering: Numbering, today: date) -> str:
-    """A dossier number never given before, e.g. G + 22 + 00045108 (call in a session).
+    """A dossier number never given before, e.g. G + 22 + 8 random digits (call in a session).
 
-    Numbers an agent registered by hand are skipped rather than reused. `today` (in the
-    service's zone) gives the year. NumberingExhausted when every serial of the year
-    is used. Guide: G + two-digit year + 8 digits, e.g. G2200045108.
+    The serial is random (`draw_serial`), so consecutive dossiers' numbers are not
+    consecutive and cannot be guessed from one another; a number already taken
+    (created, or registered by an agent) is drawn again. `today` (in the service's
+    zone) gives the year. NumberingExhausted after MAX_DRAWS taken numbers in a row.
+    Guide: G + two-digit year + 8 digits, e.g. G2200045108.
     """
-    orm = database()
-    year = today.year if numbering.year_digits else 0  # no year in the number: one sequence
-    while True:
-        serial = next_serial(numbering.prefix, year)
-        if serial >= 10 ** numbering.digits:
-            raise NumberingExhausted(
-                f"{numbering.prefix}{year}: all {10 ** numbering.digits - 1} numbers used")
-        number = numbering.format(today.year, serial)
-        if not orm.Dossier.exists(number=number):
+    for _ in range(MAX_DRAWS):
+        number = numbering.format(today.year, draw_serial(numbering.digits))
+        if claim_number(number):
             return number
+    raise NumberingExhausted(f"{numbering.prefix}: no free number in {MAX_DRAWS} draws "
+                             f"of {numbering.digits} digits")

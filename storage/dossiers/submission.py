@@ -27,7 +27,8 @@ from storage.dossiers import audit
 from storage.dossiers.actions import run_actions
 from storage.dossiers.expiry import is_overdue
 from storage.errors import SubmitRefused
-from storage.orm.rows import compiled_for, dossier_view, owned_dossier
+from storage.orm.db import database
+from storage.orm.rows import compiled_for, dossier_view, locked, owned_dossier
 from storage.orm.transactions import transaction
 from storage.views import DossierView
 
@@ -64,9 +65,14 @@ def refusals(compiled: CompiledDefinition, transition: Transition,
              dossier: Any) -> list[GuardFailure]:
     """Every reason not to run the transition now (GuardFailure: code, message in both
     languages, section); an overdue draft that its definition would expire is refused
-    even if the designer forgot the guard. Empty when it may run."""
+    even if the designer forgot the guard, and a submission by an owner whose profile,
+    as it is now, fails the eligibility rules ("not_eligible"). Empty when it may run.
+    Call with the owner's row locked (`submit` does), so the profile read is the one
+    in force when the transaction commits."""
+    owner = dossier.owner
     failures = guard_failures(compiled, transition, dossier.status, dossier.answers,
-                              dossier.deadline, clock.local(clock.now()))
+                              dossier.deadline, clock.local(clock.now()),
+                              birth_date=owner.birth_date if owner is not None else None)
     overdue = is_overdue(dossier, clock.today()) and deadline_transition(
         compiled.definition, dossier.status) is not None
     if overdue and not any(f.code == "deadline_passed" for f in failures):
@@ -90,10 +96,12 @@ def submit(registry: Registry, account_id: int, number: str, lang: str = "fr",
     applicant's page showed), when this transition took the dossier from exactly that
     version (a double click on a slow link), the dossier is returned as it is, done.
     Guide: errors block the submission and say where; once submitted the dossier is
-    locked ("Présenté", date and time shown); the confirmation goes to the message
-    centre and an email says only that a message waits.
+    locked ("Présenté", date and time shown); the eligibility rules are checked again
+    against the profile in force (its row locked until the commit); the confirmation
+    goes to the message centre and an email says only that a message waits.
     """
     dossier = owned_dossier(account_id, number, for_update=True)
+    locked(database().Account, id=account_id)  # its profile: eligibility, the snapshot
     compiled = compiled_for(registry, dossier.type_id)
     transition = pick_transition(compiled, dossier.status, transition_id)
     if (version is not None and dossier.version == version + 1

@@ -16,7 +16,7 @@ from engine.load import plain
 from storage.clock import clock, from_db, to_db
 from storage.errors import NotFound
 from storage.orm.db import database, dialect
-from storage.orm.rows import newest_first, owned_row
+from storage.orm.rows import newest_first, owned_public_row
 from storage.orm.transactions import transaction
 from storage.views import DocumentView
 
@@ -39,7 +39,7 @@ class DocumentJob:
 def document_view(d: Any) -> DocumentView:
     """A frozen view of a Document entity (inside its session), without its bytes;
     `ready` says whether they were rendered."""
-    return DocumentView(d.id, d.dossier.number if d.dossier else None, d.kind, d.name,
+    return DocumentView(d.id, d.public_id, d.dossier.number if d.dossier else None, d.kind, d.name,
                         d.filename, d.content_type, from_db(d.created_at),
                         ready=d.content is not None)
 
@@ -52,10 +52,11 @@ def list_documents(account_id: int) -> list[DocumentView]:
 
 
 @transaction(write=False)
-def get_document(account_id: int, document_id: int) -> tuple[DocumentView, bytes | None]:
-    """One of the account's documents and its bytes (None: not rendered yet).
-    NotFound when the document is unknown or another account's (one answer)."""
-    document = owned_row(database().Document, document_id, account_id)
+def get_document(account_id: int, public_id: str) -> tuple[DocumentView, bytes | None]:
+    """One of the account's documents by its `public_id` (DocumentView.public_id, the
+    one in URLs) and its bytes (None: not rendered yet). NotFound when the document
+    is unknown or another account's (one answer)."""
+    document = owned_public_row(database().Document, public_id, account_id)
     content = document.content
     return document_view(document), bytes(content) if content is not None else None
 

@@ -12,15 +12,15 @@ from pony.orm import count
 
 from storage.clock import clock, from_db, to_db
 from storage.orm.db import database
-from storage.orm.rows import newest_first, owned_row
+from storage.orm.rows import newest_first, owned_public_row
 from storage.orm.transactions import transaction
 from storage.views import MessageView
 
 
 def message_view(m: Any) -> MessageView:
     """A frozen view of a Message entity (inside its session); `read_at` None: unread."""
-    return MessageView(m.id, m.dossier.number if m.dossier else None, m.subject, m.body,
-                       from_db(m.created_at), from_db(m.read_at))
+    return MessageView(m.id, m.public_id, m.dossier.number if m.dossier else None, m.subject,
+                       m.body, from_db(m.created_at), from_db(m.read_at))
 
 
 @transaction(write=False)
@@ -31,11 +31,12 @@ def list_messages(account_id: int) -> list[MessageView]:
 
 
 @transaction(write=True)
-def get_message(account_id: int, message_id: int, mark_read: bool = True) -> MessageView:
-    """One of the account's messages (NotFound otherwise, the same for "not yours" and
-    "no such id"); opening it marks it read unless `mark_read` is False (the first
-    reading's time is kept)."""
-    message = owned_row(database().Message, message_id, account_id)
+def get_message(account_id: int, public_id: str, mark_read: bool = True) -> MessageView:
+    """One of the account's messages by its `public_id` (MessageView.public_id, the
+    one in URLs; NotFound otherwise, the same for "not yours" and "no such id");
+    opening it marks it read unless `mark_read` is False (the first reading's time
+    is kept)."""
+    message = owned_public_row(database().Message, public_id, account_id)
     if mark_read and message.read_at is None:
         message.read_at = to_db(clock.now())
     return message_view(message)

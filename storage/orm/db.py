@@ -31,7 +31,7 @@ import psycopg2
 from pony.orm import Database, db_session
 
 from engine import Registry, load_registry
-from storage.orm.entities import define_entities
+from storage.orm.entities import PUBLIC_ID_LENGTH, define_entities, new_public_id
 
 BUSY_TIMEOUT_S = 30.0
 SQLITE_FILENAME = "guichet.sqlite3"
@@ -213,12 +213,47 @@ def _creation_lock() -> Iterator[None]:
         conn.close()  # ends the session, which releases the advisory lock
 
 
+# Columns added after tables were first created in deployed databases: Pony creates
+# missing tables, never missing columns, so `init_db` adds these (table, column, SQL
+# type), fills existing rows and makes their unique index. A small, forward-only list,
+# not a migration framework: a column is only ever added here, never changed.
+PUBLIC_ID_COLUMNS: tuple[tuple[str, str], ...] = (("message", "public_id"),
+                                                  ("document", "public_id"))
+
+
+def _columns(db: Database, table: str) -> set[str]:
+    """The column names of `table` as the database has them."""
+    if dialect() == "postgres":
+        rows = db.select("SELECT column_name FROM information_schema.columns "
+                         "WHERE table_schema = current_schema() AND table_name = $table")
+        return {str(r) for r in rows}
+    return {str(r[1]) for r in db.execute(f'PRAGMA table_info("{table}")').fetchall()}
+
+
+def _add_public_ids(db: Database) -> None:
+    """Give tables created before public ids their `public_id` column, a fresh random id
+    for each existing row (entities.new_public_id) and the unique index; only the
+    unique index when the column exists (it always is made here, not by Pony)."""
+    for table, column in PUBLIC_ID_COLUMNS:
+        if column not in _columns(db, table):
+            db.execute(f'ALTER TABLE "{table}" ADD COLUMN "{column}" '
+                       f"VARCHAR({PUBLIC_ID_LENGTH})")
+            for row_id in db.select(f'SELECT id FROM "{table}" WHERE "{column}" IS NULL'):
+                db.execute(f'UPDATE "{table}" SET "{column}" = $public_id WHERE id = $row_id',
+                           {}, {"public_id": new_public_id(), "row_id": row_id})
+        db.execute(f'CREATE UNIQUE INDEX IF NOT EXISTS "uq_{table}_{column}" '
+                   f'ON "{table}" ("{column}")')
+
+
 def init_db() -> None:
-    """Create the current store's missing tables and indexes; harmless when they exist,
-    and safe when several processes start at once."""
+    """Create the current store's missing tables and indexes, and add the columns of
+    PUBLIC_ID_COLUMNS to tables made before them; harmless when they exist, and safe
+    when several processes start at once."""
     db = database()
     with _creation_lock():
         db.create_tables()
+        with db_session:
+            _add_public_ids(db)
 
 
 def disconnect() -> None:

@@ -10,6 +10,7 @@ uses them. The Account's profile columns are the profile schema's fields
 
 from __future__ import annotations
 
+import secrets
 from datetime import date, datetime
 
 from pony.orm import Database, Json, Optional, PrimaryKey, Required, Set, composite_index
@@ -24,6 +25,16 @@ def profile_column(field: ProfileField) -> Optional:
     if field.kind == "date":
         return Optional(date)
     return Optional(str, field.max_length)
+
+
+PUBLIC_ID_LENGTH = 32
+
+
+def new_public_id() -> str:
+    """A fresh public id for a row whose address is in URLs (messages, documents):
+    16 bytes from the OS CSPRNG, URL-safe base64, 22 characters; unguessable, unlike
+    the sequential primary key. Unique: a unique index made by `init_db`."""
+    return secrets.token_urlsafe(16)
 
 
 def define_entities(db: Database) -> None:
@@ -83,6 +94,8 @@ def define_entities(db: Database) -> None:
 
         _table_ = "message"
         id = PrimaryKey(int, auto=True)
+        # in URLs instead of `id`; its unique index is made by init_db (storage/orm/db.py)
+        public_id = Required(str, PUBLIC_ID_LENGTH, default=new_public_id)
         account = Required(Account, column="account_id")
         dossier = Optional(Dossier, column="dossier_id")
         subject = Required(str, 500)
@@ -96,6 +109,8 @@ def define_entities(db: Database) -> None:
 
         _table_ = "document"
         id = PrimaryKey(int, auto=True)
+        # in URLs instead of `id`; its unique index is made by init_db (storage/orm/db.py)
+        public_id = Required(str, PUBLIC_ID_LENGTH, default=new_public_id)
         account = Required(Account, column="account_id")
         dossier = Optional(Dossier, column="dossier_id")
         kind = Required(str, 100)
@@ -153,11 +168,10 @@ def define_entities(db: Database) -> None:
         sid_hash = PrimaryKey(str, 64)
         until = Required(datetime, precision=6, index=True)
 
-    class NumberCounter(db.Entity):
-        """The last serial given out per (prefix, year); bumped with one atomic upsert."""
+    class DossierNumber(db.Entity):
+        """A dossier number given out or registered: claimed with one atomic insert, so
+        two transactions drawing the same random number never both keep it
+        (storage/dossiers/numbering.py)."""
 
-        _table_ = "number_counter"
-        prefix = Required(str, 20)
-        year = Required(int)
-        value = Required(int, size=64)
-        PrimaryKey(prefix, year)
+        _table_ = "dossier_number"
+        number = PrimaryKey(str, 40)

@@ -47,12 +47,13 @@ def owned_dossier(account_id: int, number: str, *, for_update: bool = False) -> 
     return dossier
 
 
-def owned_row(entity: Any, row_id: int, account_id: int) -> Any:
-    """The row `row_id` of an entity with an `account` if that account owns it, else
-    NotFound: the same answer for "not yours" and "does not exist"."""
-    row = entity.get(id=row_id)
+def owned_public_row(entity: Any, public_id: str, account_id: int) -> Any:
+    """The row of an entity (with `account` and `public_id`) whose public id is
+    `public_id`, if that account owns it, else NotFound: the same answer for "not
+    yours", "does not exist" and a malformed id."""
+    row = entity.get(public_id=public_id) if isinstance(public_id, str) else None
     if row is None or row.account.id != account_id:
-        raise NotFound(f"{entity.__name__.lower()} {row_id}")
+        raise NotFound(f"{entity.__name__.lower()} {public_id!r}")
     return row
 
 

@@ -39,8 +39,8 @@ def test_init_db__twice__harmless_data_kept(account):
 
 def test_foreign_keys__row_pointing_nowhere__refused():
     with pytest.raises(IntegrityError), storage.db_session:
-        database().execute("INSERT INTO message (account_id, subject, body, created_at) "
-                           "VALUES (999999, 's', 'b', '2022-07-11 12:00:00')")
+        database().execute("INSERT INTO message (account_id, subject, body, created_at, "
+                           "public_id) VALUES (999999, 's', 'b', '2022-07-11 12:00:00', 'p')")
     assert count("Message") == 0
 
 

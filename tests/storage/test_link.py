@@ -3,7 +3,7 @@ refusal is the same, so it reveals nothing about which part was wrong."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 
@@ -11,7 +11,7 @@ import storage
 from storage.dossiers.identity import fold
 from tests.definitions import ESSAI
 
-from .conftest import count
+from .conftest import count, rows
 
 NUMBER = "G2100076952"
 
@@ -113,3 +113,57 @@ def test_register_existing__malformed_or_taken_number__refused(registry, registe
             storage.register_existing(registry, ESSAI, number, "A", "B", "F",
                                       date(1990, 1, 1))
     assert count("Dossier") == 1
+
+
+def test_link_existing__linked__audited_with_number_and_message_in_account_language(
+        registered, make_account):
+    storage.clock.set(datetime(2022, 7, 11, 9, 30))
+    account = gunter(make_account, lang="en")
+    storage.link_existing(account.id, ESSAI, NUMBER)
+    [event] = rows("AuditEvent", action="link")
+    assert event["actor"] == f"account:{account.id}" and event["detail"] == {"number": NUMBER}
+    [message] = storage.list_messages(account.id)
+    assert message.dossier_number == NUMBER and message.read_at is None
+    assert message.subject == f"File {NUMBER} linked to your account"
+    assert "2022-07-11 09:30" in message.body and "did not do this" in message.body
+
+
+def test_link_existing__impostor_same_identity_after_owner_linked__refused_owner_keeps_it(
+        registered, make_account):
+    owner, impostor = gunter(make_account), gunter(make_account)
+    storage.link_existing(owner.id, ESSAI, NUMBER)
+    with pytest.raises(storage.LinkRefused) as caught:
+        storage.link_existing(impostor.id, ESSAI, NUMBER)
+    assert str(caught.value) == str(storage.LinkRefused())
+    assert [d.number for d in storage.list_dossiers(owner.id)] == [NUMBER]
+    assert storage.list_dossiers(impostor.id) == []
+    assert storage.list_messages(impostor.id) == []
+
+
+def test_update_profile__identity_of_linked_dossier_changed__audited_old_and_new(
+        registered, make_account):
+    account = gunter(make_account)
+    storage.link_existing(account.id, ESSAI, NUMBER)
+    storage.update_profile(account.id, {"family_names": "Caprio",
+                                        "birth_date": date(1971, 8, 2), "city": "Laval"})
+    [event] = rows("AuditEvent", action="profile_identity")
+    assert event["actor"] == f"account:{account.id}"
+    assert event["detail"] == {"changes": {
+        "family_names": {"old": "dicáprio", "new": "Caprio"},
+        "birth_date": {"old": "1970-07-01", "new": "1971-08-02"}}}
+    assert "hash" not in str(event["detail"])
+
+
+def test_update_profile__identity_of_submitted_dossier_changed__audited(
+        registry, account, valid_draft):
+    storage.submit(registry, account.id, valid_draft.number)
+    storage.update_profile(account.id, {"sex": "X"})
+    [event] = rows("AuditEvent", action="profile_identity")
+    assert event["detail"] == {"changes": {"sex": {"old": "F", "new": "X"}}}
+
+
+def test_update_profile__draft_only_or_other_fields__nothing_audited(
+        registry, account, valid_draft):
+    storage.update_profile(account.id, {"given_names": "Marie"})  # an unsubmitted draft
+    storage.update_profile(account.id, {"city": "Laval"})
+    assert count("AuditEvent", action="profile_identity") == 0

@@ -9,6 +9,7 @@ import pytest
 import storage
 import storage.inbox.outbox
 from storage.inbox.outbox import MAX_ATTEMPTS
+from storage.orm.db import database
 
 
 def test_pending_emails__due_unsent_only__oldest_first():
@@ -72,11 +73,11 @@ def test_messages__opened__marked_read_once_and_unread_count_drops(
     storage.submit(registry, account.id, valid_draft.number)
     (message,) = storage.list_messages(account.id)
     assert storage.unread_count(account.id) == 1
-    assert storage.get_message(account.id, message.id, mark_read=False).read_at is None
-    opened = storage.get_message(account.id, message.id)
+    assert storage.get_message(account.id, message.public_id, mark_read=False).read_at is None
+    opened = storage.get_message(account.id, message.public_id)
     assert opened.read_at is not None and opened.dossier_number == valid_draft.number
     storage.clock.advance(timedelta(hours=1))
-    assert storage.get_message(account.id, message.id).read_at == opened.read_at
+    assert storage.get_message(account.id, message.public_id).read_at == opened.read_at
     assert storage.unread_count(account.id) == 0
 
 
@@ -84,19 +85,52 @@ def test_documents__rendered_later__ready_with_bytes_owner_only(
         registry, make_account, account, valid_draft):
     storage.submit(registry, account.id, valid_draft.number)
     (document,) = storage.list_documents(account.id)
-    assert storage.get_document(account.id, document.id) == (document, None)
+    assert storage.get_document(account.id, document.public_id) == (document, None)
     (job,) = storage.claim_pending_documents()
     assert (job.id, job.kind, job.lang, job.dossier_number) == (
         document.id, "recapitulatif", "fr", valid_draft.number)
     assert job.snapshot["answers"]["numero"] == "12345678"
     assert storage.claim_pending_documents() == []
     storage.store_document_content(job.id, b"%PDF-1.7 ...")
-    view, content = storage.get_document(account.id, document.id)
+    view, content = storage.get_document(account.id, document.public_id)
     assert view.ready and content == b"%PDF-1.7 ..."
     stranger = make_account()
-    for call in (lambda: storage.get_document(stranger.id, document.id),
+    for call in (lambda: storage.get_document(stranger.id, document.public_id),
                  lambda: storage.get_message(stranger.id, storage.list_messages(
-                     account.id)[0].id)):
+                     account.id)[0].public_id)):
         with pytest.raises(storage.NotFound):
             call()
     assert storage.list_documents(stranger.id) == [] and storage.unread_count(stranger.id) == 0
+
+
+def test_public_ids__distinct_random_22_characters(registry, make_account, valid_draft,
+                                                    account):
+    storage.submit(registry, account.id, valid_draft.number)
+    (message,) = storage.list_messages(account.id)
+    (document,) = storage.list_documents(account.id)
+    for public_id in (message.public_id, document.public_id):
+        assert len(public_id) == 22 and public_id.isascii() and public_id != str(message.id)
+    assert message.public_id != document.public_id
+
+
+def test_init_db__tables_made_before_public_ids__column_added_rows_filled_unique(
+        registry, account, valid_draft):
+    """A database created before issue #13 item 15: `message` and `document` without
+    `public_id`. init_db adds the column, gives each old row its own id, and the
+    unique index refuses a duplicate."""
+    storage.submit(registry, account.id, valid_draft.number)
+    with storage.db_session:
+        db = database()
+        for table in ("message", "document"):
+            db.execute(f'DROP INDEX "uq_{table}_public_id"')
+            db.execute(f'ALTER TABLE "{table}" DROP COLUMN public_id')
+    storage.init_db()
+    storage.init_db()  # again: nothing to do
+    (message,) = storage.list_messages(account.id)
+    (document,) = storage.list_documents(account.id)
+    assert len(message.public_id) == 22 and len(document.public_id) == 22
+    assert storage.get_message(account.id, message.public_id).read_at is not None
+    with pytest.raises(Exception, match="(?i)unique"), storage.db_session:
+        database().execute("INSERT INTO message (account_id, subject, body, created_at, "
+                           "public_id) SELECT account_id, subject, body, created_at, "
+                           "public_id FROM message")

@@ -65,7 +65,7 @@ def test_visit__fresh_session__not_ended_and_unread_count(registry, account, val
     storage.submit(registry, account.id, valid_draft.number)  # sends the confirmation message
     assert storage.visit("sid-1", account.id) == storage.Visit(False, 1)
     (message,) = storage.list_messages(account.id)
-    storage.get_message(account.id, message.id)  # read
+    storage.get_message(account.id, message.public_id)  # read
     assert storage.visit("sid-1", account.id) == storage.Visit(False, 0)
 
 

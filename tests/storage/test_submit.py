@@ -11,7 +11,7 @@ import storage
 from storage.dossiers import actions
 from tests.definitions import ESSAI, VALID_ANSWERS
 
-from .conftest import count, rows
+from .conftest import born_years_ago, count, rows
 
 
 def side_effects(dossier_id: int) -> dict[str, int]:
@@ -183,14 +183,14 @@ def test_create_dossier__under_18__refused_with_designer_message_nothing_created
         storage.create_dossier(registry, minor.id, ESSAI)
     assert [m.fr for m in caught.value.messages] == [
         "Vous devez avoir au moins 18 ans pour ouvrir un dossier d'essai."]
-    assert count("Dossier") == 0 and count("NumberCounter") == 0
+    assert count("Dossier") == 0 and count("DossierNumber") == 0
     assert rows("AuditEvent") == []
 
 
 def test_create_dossier__18_today__created(registry, make_account):
     storage.clock.set(date(2022, 7, 11))
     adult = make_account(birth_date="2004-07-11")
-    assert storage.create_dossier(registry, adult.id, ESSAI).number == "G2200000001"
+    assert storage.create_dossier(registry, adult.id, ESSAI).number.startswith("G22")
 
 
 def test_create_dossier__no_birth_date__refused(registry, make_account):
@@ -202,3 +202,17 @@ def test_create_dossier__no_birth_date__refused(registry, make_account):
 def test_create_dossier__unknown_type__not_found(registry, account):
     with pytest.raises(storage.NotFound):
         storage.create_dossier(registry, account.id, "no-such-type")
+
+
+def test_submit__birth_date_changed_under_age_after_creation__refused_nothing_written(
+        registry, account, valid_draft):
+    storage.update_profile(account.id, {"birth_date": born_years_ago(17, storage.clock.today())})
+    with pytest.raises(storage.SubmitRefused) as caught:
+        storage.submit(registry, account.id, valid_draft.number)
+    assert caught.value.codes == ["not_eligible"]
+    assert [f.message.fr for f in caught.value.failures] == [
+        "Vous devez avoir au moins 18 ans pour ouvrir un dossier d'essai."]
+    assert storage.get_dossier(account.id, valid_draft.number).status == "brouillon"
+    assert count("AuditEvent", action="soumettre") == 0 and count("Message") == 0
+    storage.update_profile(account.id, {"birth_date": "1990-05-17"})
+    assert storage.submit(registry, account.id, valid_draft.number).status == "presente"

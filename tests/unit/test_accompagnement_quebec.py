@@ -182,9 +182,11 @@ def test_submission__valid_answers__guards_pass_then_recap_document_and_notifyin
     (submit,) = applicant_transitions(d, d.workflow.initial)
     now = datetime(2026, 11, 26, 12, 0)
     answers = clean(aq, valid_aq_answers)
-    assert guard_failures(aq, submit, d.workflow.initial, answers, date(2026, 12, 1), now) == []
+    assert guard_failures(aq, submit, d.workflow.initial, answers, date(2026, 12, 1), now,
+                          birth_date=date(1990, 5, 17)) == []
     assert [f.code for f in guard_failures(aq, submit, d.workflow.initial, answers,
-                                           date(2026, 11, 25), now)] == ["deadline_passed"]
+                                           date(2026, 11, 25), now,
+                                           birth_date=date(1990, 5, 17))] == ["deadline_passed"]
     assert d.workflow.states[d.workflow.initial].editable
     assert not d.workflow.states[submit.target].editable
     assert deadline_transition(d, d.workflow.initial) is not None

@@ -43,6 +43,9 @@ def test_deadline__created_2022_07_11__is_2022_10_09(essai):
     assert deadline_for(essai.definition, date(2022, 7, 11)) == date(2022, 10, 9)
 
 
+ADULT = date(1990, 5, 17)
+
+
 def test_eligibility__under_18__designer_message(essai):
     d = essai.definition
     today = date(2026, 11, 26)
@@ -54,15 +57,34 @@ def test_workflow__submit_guards__invalid_section_and_deadline(essai, valid_answ
     d = essai.definition
     submit = applicant_transitions(d, d.workflow.initial)[0]
     now = datetime(2026, 11, 26, 12, 0)
-    ok = guard_failures(essai, submit, d.workflow.initial, valid_answers, date(2026, 12, 1), now)
+    ok = guard_failures(essai, submit, d.workflow.initial, valid_answers, date(2026, 12, 1), now,
+                        birth_date=ADULT)
     assert ok == []
-    late = guard_failures(essai, submit, d.workflow.initial, {}, date(2026, 11, 25), now)
+    late = guard_failures(essai, submit, d.workflow.initial, {}, date(2026, 11, 25), now,
+                          birth_date=ADULT)
     assert [(f.code, f.section) for f in late] == [
         ("section_invalid", "identite"), ("section_invalid", "rendez_vous"),
         ("deadline_passed", None)]
     assert "Situation et numéros" in late[0].message.fr
-    done = guard_failures(essai, submit, submit.target, valid_answers, None, now)
+    done = guard_failures(essai, submit, submit.target, valid_answers, None, now,
+                          birth_date=ADULT)
     assert [f.code for f in done] == ["wrong_state"]
+
+
+def test_workflow__submit_guards__applicant_now_under_age__not_eligible_with_designer_message(
+        essai, valid_answers):
+    d = essai.definition
+    submit = applicant_transitions(d, d.workflow.initial)[0]
+    now = datetime(2026, 11, 26, 12, 0)
+    failures = guard_failures(essai, submit, d.workflow.initial, valid_answers,
+                              date(2026, 12, 1), now, birth_date=date(2008, 11, 27))
+    assert [(f.code, f.message) for f in failures] == [
+        ("not_eligible", d.eligibility[0].message)]
+    unknown = guard_failures(essai, submit, d.workflow.initial, valid_answers,
+                             date(2026, 12, 1), now, birth_date=None)
+    assert [f.code for f in unknown] == ["not_eligible"]
+    assert guard_failures(essai, submit, d.workflow.initial, valid_answers, date(2026, 12, 1),
+                          now, birth_date=date(2008, 11, 26)) == []
 
 
 def test_workflow__states__only_initial_editable_and_deadline_transition(essai):

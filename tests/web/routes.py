@@ -50,8 +50,8 @@ class World:
     owner_id: int
     draft: str
     submitted: str
-    message_id: int
-    document_id: int
+    message_id: str  # public ids: the ones in URLs
+    document_id: str
     token: str
     first_section: dict[str, str]
 
@@ -85,7 +85,7 @@ def build_world(maria: Applicant, other: Applicant, registry: Registry) -> World
     reset = storage.start_password_reset(owner.email)
     first = {n: registry[storage.get_dossier(owner.id, n).type_id].definition.sections[0].id
              for n in (draft, submitted)}
-    return World(maria, other, owner.id, draft, submitted, message.id, document.id,
+    return World(maria, other, owner.id, draft, submitted, message.public_id, document.public_id,
                  reset.token, first)
 
 

@@ -14,7 +14,7 @@ import storage
 from tests.definitions import IDENTITE, RENDEZ_VOUS
 from web.background.worker import render_pending_documents
 
-DOWNLOAD = re.compile(r'href="(/documents/\d+/telecharger)"')
+DOWNLOAD = re.compile(r'href="(/documents/[A-Za-z0-9_-]{22}/telecharger)"')
 
 
 def pdf_text(content: bytes) -> str:
@@ -47,7 +47,7 @@ def test_submission__pdf_not_rendered_in_the_request__row_en_preparation_without
 def test_download__not_rendered_yet__back_to_the_list_with_a_notice(maria, submitted):
     (document,) = storage.list_documents(storage.find_account_by_email(
         maria.profile["email"]).id)
-    response = maria.get(f"/documents/{document.id}/telecharger")
+    response = maria.get(f"/documents/{document.public_id}/telecharger")
     assert response.status_code == 302 and response.location == "/documents/"
     assert "Ce document est en préparation" in maria.get("/documents/").get_data(as_text=True)
 
@@ -136,3 +136,12 @@ def test_download__english_applicant__pdf_in_english(maria, registry):
     for expected in ("Summary of your test dossier", f"File number : {number}",
                      "Personal information", "Monday Morning"):
         assert expected in text, expected
+
+
+def test_download_address__random_public_id_never_the_sequential_one(
+        maria, submitted, registry):
+    render_pending_documents(registry)
+    (document,) = storage.list_documents(storage.find_account_by_email(
+        maria.profile["email"]).id)
+    assert download_url(maria) == f"/documents/{document.public_id}/telecharger"
+    assert maria.get(f"/documents/{document.id}/telecharger").status_code == 404

@@ -153,3 +153,34 @@ def test_linked_dossier__another_applicant__never_sees_it(app, registered, maria
     assert maria.get(f"/dossiers/{NUMBER}/").status_code == 404
     assert maria.get(f"/dossiers/{NUMBER}/recapitulatif").status_code == 404
     assert search(maria).status_code == 422
+
+
+def test_link__one_number_tried_from_many_accounts_and_addresses__limited_per_number(
+        app, registered):
+    """Five impostors, each on its own address, each with a wrong birth date: the
+    number itself is then refused, even to the right person."""
+    for n in range(5):
+        impostor = person(app, email=f"impostor{n}@example.com", birth_date="1970-07-02")
+        impostor.client.environ_base.update(REMOTE_ADDR=f"192.0.2.{10 + n}")
+        assert search(impostor).status_code == 422
+    gunter = person(app)
+    gunter.client.environ_base.update(REMOTE_ADDR="192.0.2.99")
+    assert search(gunter).status_code == 429
+    assert search(gunter, "G2100076953").status_code == 422  # another number: not limited
+
+
+def test_link__linked__a_message_in_the_message_centre(app, registered):
+    gunter = person(app)
+    assert search(gunter).status_code == 302
+    page = gunter.get("/messages/").get_data(as_text=True)
+    assert f"Dossier {NUMBER} lié à votre compte" in page
+
+
+def test_link__impostor_with_the_same_identity_after_the_owner__not_found(app, registered):
+    owner = person(app)
+    assert search(owner).status_code == 302
+    impostor = person(app, email="impostor@example.com")
+    response = search(impostor)
+    assert response.status_code == 422 and escape(REFUSED) in response.get_data(as_text=True)
+    assert NUMBER in owner.get("/dossiers/").get_data(as_text=True)
+    assert NUMBER not in impostor.get("/dossiers/").get_data(as_text=True)

@@ -59,7 +59,7 @@ def test_message_page__opened__reads_as_declared_and_marked_read(maria, registry
     storage.clock.set(datetime(2022, 7, 11, 15, 20))
     number = maria.submitted_dossier()
     (message,) = storage.list_messages(storage.find_account_by_email(maria.profile["email"]).id)
-    page = maria.get(f"/messages/{message.id}").get_data(as_text=True).replace("&#39;", "'")
+    page = maria.get(f"/messages/{message.public_id}").get_data(as_text=True).replace("&#39;", "'")
     template = confirmation(registry)
     body = filled(template.body.fr, number, "2022-07-11 15:20")
     assert f"<h1 id=\"message-subject\">{filled(template.subject.fr, number)}</h1>" in page
@@ -87,6 +87,20 @@ def test_envelope__two_unread__plural(maria):
 def test_message__another_applicants__404_and_stays_unread(maria, other):
     maria.submitted_dossier()
     (message,) = storage.list_messages(storage.find_account_by_email(maria.profile["email"]).id)
-    assert other.get(f"/messages/{message.id}").status_code == 404
+    assert other.get(f"/messages/{message.public_id}").status_code == 404
     assert other.get("/messages/999999").status_code == 404
     assert envelope(maria.get("/dossiers/").get_data(as_text=True)) == "Messages (1 non lu) [1]"
+
+
+def test_message_address__random_public_id_never_the_sequential_one(maria):
+    """Issue #13, item 15: message ids in URLs cannot be guessed from one another."""
+    for _ in range(2):
+        maria.submitted_dossier()
+    messages = storage.list_messages(storage.find_account_by_email(maria.profile["email"]).id)
+    listing = maria.get("/messages/").get_data(as_text=True)
+    links = re.findall(r'href="/messages/([^"/]+)"', listing)
+    assert sorted(links) == sorted(m.public_id for m in messages)
+    assert all(re.fullmatch(r"[A-Za-z0-9_-]{22}", link) for link in links)
+    for message in messages:  # the database's own id is no address
+        assert maria.get(f"/messages/{message.id}").status_code == 404
+    assert envelope(maria.get("/dossiers/").get_data(as_text=True)) == "Messages (2 non lus) [2]"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from tests.definitions import IDENTITE
+from tests.web.conftest import MARIA, years_ago
 
 
 def test_submit__sections_with_errors__blocked_with_links_to_each_section(maria):
@@ -88,3 +89,22 @@ def test_submit__soumettre_sent_twice_from_step_3__both_end_on_the_success_page(
     older = maria.post(f"/dossiers/{number}/soumettre", {"version": str(int(shown) - 1)})
     assert older.status_code == 409
     assert "ne peut plus être soumis" in older.get_data(as_text=True)
+
+
+def test_submit__birth_date_changed_after_creation__refused_with_the_eligibility_message(maria):
+    """The bypass of issue #13: an adult profile to create the dossier, then a birth
+    date under the minimum age: the wizard says so, and SOUMETTRE is refused."""
+    number = maria.create_dossier()
+    maria.fill_all(number)
+    maria.get("/profil/modifier")
+    assert maria.post("/profil/modifier", {**MARIA, "birth_date": years_ago(17)}
+                      ).status_code == 302
+    message = "Vous devez avoir au moins 18 ans pour ouvrir un dossier d&#39;essai."
+    page = maria.get(f"/dossiers/{number}/soumettre").get_data(as_text=True)
+    assert "Votre demande ne peut pas être soumise" in page and message in page
+    response = maria.post(f"/dossiers/{number}/soumettre")
+    assert response.status_code == 409 and message in response.get_data(as_text=True)
+    assert "En rédaction" in maria.get("/dossiers/").get_data(as_text=True)
+    maria.get("/profil/modifier")
+    maria.post("/profil/modifier", MARIA)  # back to the adult birth date
+    assert maria.submit(number).status_code == 302

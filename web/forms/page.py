@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
+from datetime import date
 from typing import Any
 
 from flask import abort, g, url_for
@@ -18,7 +19,7 @@ from engine.model import Section
 from engine.recap import build_recap
 from engine.validate import SectionStatus, clean, section_status, validate_section
 from engine.workflow import applicant_transitions, guard_failures
-from web.accounts.current import account_id, account_name
+from web.accounts.current import account_id, account_name, current_account
 from web.dossiers.display import DossierHeader, dossier_header
 from web.forms.fields import section_field_views
 from web.i18n import current_lang, localize
@@ -187,15 +188,19 @@ def recap_for(compiled: CompiledDefinition, answers: Mapping[str, Any],
 
 
 def submit_blockers(compiled: CompiledDefinition, dossier: Any) -> list[SummaryItem]:
-    """Why the applicant may not submit now (errors by section, deadline), per the engine;
+    """Why the applicant may not submit now (errors by section, deadline, eligibility
+    against the profile as it is now), per the engine;
     [] when nothing blocks, or when no applicant transition leaves the dossier's state.
     Guide: errors block the submission and say where."""
     transitions = applicant_transitions(compiled.definition, dossier.status)
     if not transitions:
         return []
+    account = current_account()
+    birth_date = account.profile.get("birth_date", "") if account else ""
     failures = guard_failures(compiled, transitions[0], dossier.status, dossier.answers,
                               dossier.deadline,
-                              storage.clock.local(storage.clock.now()))
+                              storage.clock.local(storage.clock.now()),
+                              birth_date=date.fromisoformat(birth_date) if birth_date else None)
     return failures_summary(failures)
 
 

@@ -37,11 +37,13 @@ def index() -> ResponseReturnValue:
                        pending=pending, poll_seconds=POLL_SECONDS)
 
 
-@bp.get("/<int:document_id>/telecharger")
+@bp.get("/<document_id>/telecharger")
 @login_required
-def download(document_id: int) -> ResponseReturnValue:
-    """The stored bytes, as they were rendered once (storage.NotFound -> 404 when the
-    document is another account's). Never cached: it holds personal information.
+def download(document_id: str) -> ResponseReturnValue:
+    """The stored bytes, as they were rendered once, found by the document's public id
+    (random: download addresses cannot be guessed; storage.NotFound -> 404 when the
+    document is unknown or another account's). Never cached: it holds personal
+    information.
 
     200 with the file as an attachment under its filename; 302 to Mes documents with
     a notice while it is still being rendered.

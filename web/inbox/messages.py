@@ -44,11 +44,13 @@ def index() -> ResponseReturnValue:
     return render_template("messages/index.html", messages=storage.list_messages(account_id()))
 
 
-@bp.get("/<int:message_id>")
+@bp.get("/<message_id>")
 @login_required
-def show(message_id: int) -> ResponseReturnValue:
-    """One message (messages/show.html), 200; reading marks it read, and the envelope
-    on this very page counts it so (storage.NotFound, hence 404, if not the owner's)."""
+def show(message_id: str) -> ResponseReturnValue:
+    """One message by its public id (random, 22 characters: ids in URLs cannot be
+    guessed) (messages/show.html), 200; reading marks it read, and the envelope on
+    this very page counts it so (storage.NotFound, hence 404, if not the owner's or
+    unknown)."""
     message = storage.get_message(account_id(), message_id)
     g.pop("unread_messages", None)  # counted again after the marking
     return render_template("messages/show.html", message=message)
