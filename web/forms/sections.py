@@ -38,6 +38,7 @@ PAGE, CONTENT = "forms/section.html", "forms/_section_page.html"
 FRAGMENT, REFRESHED = "forms/_section.html", "forms/_refresh.html"
 # The full page and its fragment share one address; and each is the session's own.
 VARY = {"Vary": "HX-Request, Cookie"}
+LEAVING_FIELD = "guichet_leaving"  # "1": the draft saved as the applicant leaves the page
 
 
 @bp.get("/")
@@ -182,6 +183,11 @@ def save(number: str, section_id: str) -> ResponseReturnValue:
     quitter". A token of an older session of the same account (logged in again in
     another tab) saves nothing: 200, the section again with the answers as posted, a
     fresh token and a notice (web/ui/redisplay.py).
+
+    Leaving the page: with `guichet_leaving=1` in the form (web/static/js/guichet.js
+    saves the draft before following a link, or as a beacon when the page is left
+    otherwise), a save (valid or not) answers 204 with the new version in
+    `Guichet-Version` and no notice; every refusal answers as above.
     """
     dossier, compiled = load(number)
     sec = section_of(compiled, section_id)
@@ -212,6 +218,8 @@ def save(number: str, section_id: str) -> ResponseReturnValue:
         theirs = recap_for(compiled, conflict.theirs, (section_id,))
         page_url(here)
         return _respond(page, FRAGMENT, 409, conflict=theirs)
+    if request.form.get(LEAVING_FIELD) == "1":  # saved on the way out: no page, no notice
+        return "", 204, {"Guichet-Version": str(saved.version)}
     status = section_status(compiled, section_id, clean(compiled, saved.answers))
     if status is SectionStatus.VALID:
         flash(N_("Vos réponses ont été enregistrées."), "success")
