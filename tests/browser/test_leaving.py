@@ -53,3 +53,23 @@ def test_soumettre_with_an_unsaved_change__the_submission_shows_the_new_answer(p
     main = page.locator("main")
     expect(main).to_contain_text("Tigrinya")
     expect(main).not_to_contain_text("Wolof")
+
+
+def test_back_button_with_unsaved_answers__saved_by_the_way_out(page, essai):
+    """Back is no link to intercept: the draft goes as a beacon when the page is hidden."""
+    walk = Walk(page, essai, "fr")
+    walk.register()
+    walk.create_dossier()
+    nav_link(page, essai, 1).click()
+    expect(nav_link(page, essai, 1)).to_have_attribute("aria-current", "page")
+    url = page.url
+    answer(page, {"ville": RENDEZ_VOUS["ville"], "francais": RENDEZ_VOUS["francais"]})
+    page.go_back()
+    expect(nav_link(page, essai, 0)).to_have_attribute("aria-current", "page")
+    for _ in range(20):  # the beacon is on its way while the previous page loads
+        page.goto(url)
+        if page.locator("#f-ville").input_value() == RENDEZ_VOUS["ville"]:
+            break
+        page.wait_for_timeout(100)
+    expect(page.locator("#f-ville")).to_have_value(RENDEZ_VOUS["ville"])
+    expect(page.locator('#section-body [name="francais"][value="false"]')).to_be_checked()
