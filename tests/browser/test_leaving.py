@@ -14,9 +14,9 @@ from tests.browser.walk import Walk
 from tests.definitions import IDENTITE, RENDEZ_VOUS
 
 
-def nav_link(page: Page, essai: CompiledDefinition, index: int):
-    """The side menu's link to the essai section at `index`, by its French title."""
-    title = essai.definition.sections[index].title.get("fr")
+def nav_link(page: Page, essai: CompiledDefinition, index: int, lang: str = "fr"):
+    """The side menu's link to the essai section at `index`, by its title."""
+    title = essai.definition.sections[index].title.get(lang)
     return page.locator("#section-nav").get_by_role("link", name=title)
 
 
@@ -73,3 +73,18 @@ def test_back_button_with_unsaved_answers__saved_by_the_way_out(page, essai):
         page.wait_for_timeout(100)
     expect(page.locator("#f-ville")).to_have_value(RENDEZ_VOUS["ville"])
     expect(page.locator('#section-body [name="francais"][value="false"]')).to_be_checked()
+
+
+def test_language_switch_then_a_link__the_answers_shown_again_are_saved(page, essai):
+    """The page the language switch shows again holds answers not yet stored: following
+    a link from it saves them too, though nothing was typed since it loaded."""
+    walk = Walk(page, essai, "fr")
+    walk.register()
+    walk.create_dossier()
+    answer(page, {k: IDENTITE[k] for k in ("categorie", "a_numero", "numero")})
+    page.get_by_role("button", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    nav_link(page, essai, 1, "en").click()
+    expect(nav_link(page, essai, 1, "en")).to_have_attribute("aria-current", "page")
+    nav_link(page, essai, 0, "en").click()
+    expect(page.locator('#section-body [name="numero"]')).to_have_value(IDENTITE["numero"])

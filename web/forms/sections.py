@@ -72,7 +72,10 @@ def _respond(page: SectionPage, fragment: str, status: int = 200,
     if is_htmx():
         return (render_template(fragment, page=page, readonly=None, title=_title(page),
                                 **context), status, VARY)
-    return _full_page(page, readonly=None, **context), status, VARY
+    # answers as posted, not as stored: leaving this page saves them (guichet.js); not
+    # on a refusal (a conflict, answers too long), which only ENREGISTRER may answer
+    unsaved = status == 200
+    return _full_page(page, readonly=None, unsaved=unsaved, **context), status, VARY
 
 
 # The only query strings whose pages are kept: any other (the page links to its own
@@ -135,7 +138,7 @@ def section(number: str, section_id: str) -> ResponseReturnValue:
         return render_template(FRAGMENT, page=page, readonly=None), 200, VARY
     key = _key(number, dossier.version)
     with marking_csrf():
-        html = _full_page(page, readonly=readonly)
+        html = _full_page(page, readonly=readonly, unsaved=bool(kept))
     return page_cache().keep(key, html), 200, VARY
 
 

@@ -9,7 +9,8 @@
  *    double "Soumettre" or "Enregistrer" on a slow link). The server also treats an
  *    identical repeat as done, for pages without JavaScript.
  * 3. Leaving a section never loses its answers. The section form knows whether it has
- *    unsaved changes (its fields now against the page as loaded or last saved). Before
+ *    unsaved changes (its fields now against the page as loaded or last saved, or any
+ *    state when the page shows answers not yet stored: data-unsaved). Before
  *    following a link of this site, or sending another form, a changed section is saved
  *    as a draft (posted to its own address with `guichet_leaving=1`: the server answers
  *    204, web/forms/sections.py `save`), then the page is left. Any other answer (a
@@ -59,7 +60,9 @@
 
   var LEAVING_FIELD = "guichet_leaving";
   var section = document.getElementById("section-form");
-  var saved = section ? serialized(section) : null; // the section as loaded or last saved
+  // the section as loaded or last saved; none when the page shows answers not yet
+  // stored (shown again as posted, or kept from an ended session: data-unsaved)
+  var saved = section && !section.hasAttribute("data-unsaved") ? serialized(section) : null;
   var leaving = false; // a draft is being saved before leaving
   var submitting = false; // the section form itself is being sent
 
