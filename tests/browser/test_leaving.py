@@ -45,7 +45,7 @@ def test_soumettre_with_an_unsaved_change__the_submission_shows_the_new_answer(p
     walk.button("Enregistrer").click()
     expect(page.locator(".notice--success")).to_be_visible()  # a complete dossier
     page.locator('#section-body [name="langue_autre"]').fill("Tigrinya")  # not saved
-    walk.link("Soumettre").click()
+    walk.button("Soumettre").click()  # saves first, with or without JavaScript
     steps = page.locator('.steps [aria-current="step"]')
     expect(steps).to_contain_text("1")  # the applicant's profile
     walk.link("Suivant").click()
@@ -87,4 +87,20 @@ def test_language_switch_then_a_link__the_answers_shown_again_are_saved(page, es
     nav_link(page, essai, 1, "en").click()
     expect(nav_link(page, essai, 1, "en")).to_have_attribute("aria-current", "page")
     nav_link(page, essai, 0, "en").click()
+    expect(page.locator('#section-body [name="numero"]')).to_have_value(IDENTITE["numero"])
+
+
+def test_without_javascript__quitter_saves_the_answers_first(page_without_js, essai):
+    page = page_without_js
+    walk = Walk(page, essai, "fr", javascript=False)
+    walk.register()
+    walk.create_dossier()
+    page.locator("#f-categorie").select_option(IDENTITE["categorie"])
+    page.locator(f'#section-body [name="a_numero"][value="{IDENTITE["a_numero"]}"]').check()
+    walk.updated()  # "Mettre à jour les questions": the number's question appears
+    page.locator('#section-body [name="numero"]').fill(IDENTITE["numero"])
+    walk.button("Quitter").click()
+    expect(page.get_by_role("heading", name=walk.t("Mes dossiers"))).to_be_visible()
+    expect(page.locator(".notice--warning")).to_be_visible()  # saved, some still to answer
+    page.get_by_role("link", name=walk.number).click()
     expect(page.locator('#section-body [name="numero"]')).to_have_value(IDENTITE["numero"])

@@ -31,7 +31,7 @@ from web.forms.saving import AnswersTooBig, posted_version, save_posted
 from web.http.csrf import marking_csrf
 from web.i18n import N_, current_lang, localize
 from web.inbox.messages import unread_messages
-from web.ui.pages import is_htmx, page_url
+from web.ui.pages import is_htmx, page_url, safe_next
 from web.ui.redisplay import keeps_errors, redisplaying, redisplays
 
 PAGE, CONTENT = "forms/section.html", "forms/_section_page.html"
@@ -187,7 +187,10 @@ def save(number: str, section_id: str) -> ResponseReturnValue:
     another tab) saves nothing: 200, the section again with the answers as posted, a
     fresh token and a notice (web/ui/redisplay.py).
 
-    Leaving the page: with `guichet_leaving=1` in the form (web/static/js/guichet.js
+    Leaving the page: `?next=` (a path of this site: the section's QUITTER,
+    RÉCAPITULATIF and SOUMETTRE are buttons of its form, so they save first, with or
+    without JavaScript) is where a save, valid or not, sends with its notice. With
+    `guichet_leaving=1` in the form (web/static/js/guichet.js
     saves the draft before following a link, or as a beacon when the page is left
     otherwise), a save (valid or not) answers 204 with the new version in
     `Guichet-Version` and no notice; every refusal answers as above.
@@ -223,12 +226,13 @@ def save(number: str, section_id: str) -> ResponseReturnValue:
         return _respond(page, FRAGMENT, 409, conflict=theirs)
     if request.form.get(LEAVING_FIELD) == "1":  # saved on the way out: no page, no notice
         return "", 204, {"Guichet-Version": str(saved.version)}
+    going = safe_next(request.args.get("next"), "")  # QUITTER, RÉCAPITULATIF, SOUMETTRE
     status = section_status(compiled, section_id, clean(compiled, saved.answers))
     if status is SectionStatus.VALID:
         flash(N_("Vos réponses ont été enregistrées."), "success")
-        return redirect(here)
+        return redirect(going or here)
     flash(N_("Vos réponses ont été enregistrées, mais certaines sont à corriger avant de "
              "soumettre."), "warning")
-    return redirect(url_for("forms.section", number=number, section_id=section_id,
-                            verifier=1))
+    return redirect(going or url_for("forms.section", number=number, section_id=section_id,
+                                     verifier=1))
 
