@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 
 from engine import CompiledDefinition
 from tests.browser.test_typing import answer
-from tests.browser.walk import Walk
+from tests.browser.walk import PASSWORD, Walk
 from tests.definitions import IDENTITE, RENDEZ_VOUS
 
 
@@ -104,3 +104,30 @@ def test_without_javascript__quitter_saves_the_answers_first(page_without_js, es
     expect(page.locator(".notice--warning")).to_be_visible()  # saved, some still to answer
     page.get_by_role("link", name=walk.number).click()
     expect(page.locator('#section-body [name="numero"]')).to_have_value(IDENTITE["numero"])
+
+
+def test_two_tabs__logged_out_in_the_other__answers_kept_until_login(page, essai):
+    """Tab A has unsaved answers; tab B logs out (and stays out). ENREGISTRER in tab A:
+    the login page with a notice, and after login the section shows what was typed."""
+    walk = Walk(page, essai, "fr")
+    walk.register()
+    walk.create_dossier()
+    answer(page, {k: IDENTITE[k] for k in ("categorie", "a_numero", "numero")})  # tab A
+    tab_b = page.context.new_page()
+    tab_b.goto("/dossiers/")
+    tab_b.get_by_role("link", name=walk.t("Déconnexion")).click()
+    tab_b.get_by_role("button", name=walk.t("Oui"), exact=True).click()
+    tab_b.close()
+
+    walk.button("Enregistrer").click()  # tab A
+    expect(page.locator(".notice--warning")).to_contain_text(
+        walk.t("Votre session a pris fin. Connectez-vous pour retrouver vos réponses et les "
+               "enregistrer."))
+    expect(page.get_by_role("heading", name=walk.t("Page expirée"))).to_have_count(0)
+    page.get_by_label(walk.t("Adresse courriel")).fill(walk.email)
+    page.get_by_label(walk.t("Mot de passe")).fill(PASSWORD)
+    page.get_by_role("button", name=walk.t("Se connecter")).click()
+    expect(nav_link(page, essai, 0)).to_have_attribute("aria-current", "page")
+    expect(page.locator('#section-body [name="numero"]')).to_have_value(IDENTITE["numero"])
+    walk.button("Enregistrer").click()
+    expect(page.locator(".notice").first).to_contain_text("enregistrées")
