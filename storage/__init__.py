@@ -81,7 +81,7 @@ from storage.views import (
     MessageView,
     Visit,
 )
-from storage.visits import dossier_stamp, visit
+from storage.visits import dossier_owner, dossier_stamp, visit
 
 __all__ = [
     "AccountView", "Conflict", "DocumentJob", "DocumentView", "DossierStamp", "DossierView",
@@ -89,7 +89,7 @@ __all__ = [
     "EmailView", "LinkRefused", "Locked", "MessageView", "NotEligible", "NotFound",
     "PROFILE_FIELDS", "ResetRefused", "ResetRequest", "StorageError", "SubmitRefused",
     "check_reset_token", "claim_pending_documents", "claim_pending_emails", "clock",
-    "create_account", "create_dossier", "disconnect", "dossier_stamp",
+    "create_account", "create_dossier", "disconnect", "dossier_owner", "dossier_stamp",
     "expire_overdue",
     "find_account_by_email", "get_account", "get_document", "get_dossier", "get_message",
     "init_db", "link_existing", "list_documents", "list_dossiers", "list_messages",

@@ -57,6 +57,18 @@ def dossier_stamp(account_id: int, number: str,
     return _stamp(number, type_id, status, version, deadline, registry)
 
 
+@transaction(write=False)
+def dossier_owner(number: str) -> int | None:
+    """The id of the account that owns dossier `number`, or None for no such dossier.
+
+    For a form posted after its session ended (logged out in another tab): the web
+    checks that the form was rendered for this account before keeping what it carries
+    for after login. A read of one column, no answers."""
+    number = (number or "").strip()
+    owners = select(d.owner.id for d in database().Dossier if d.number == number)[:1]
+    return int(owners[0]) if owners else None
+
+
 def _reset_since(reset_at: datetime | str | None, opened_at: float | None) -> bool:
     """Whether the password was reset (at `reset_at`, naive UTC as stored; SQLite's raw
     read gives it as ISO text) after the session was opened (at `opened_at`, epoch

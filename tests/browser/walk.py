@@ -141,9 +141,8 @@ class Walk:
         self.number = header.locator("td").nth(1).inner_text().strip()
         assert re.fullmatch(self.d.numbering.regex, self.number)
         expect(p.get_by_text(self.d.intro.get(self.lang)[:40])).to_be_visible()
-        for name in ("Quitter", "Récapitulatif", "Soumettre"):
-            expect(self.link(name)).to_be_visible()
-        expect(self.button("Enregistrer")).to_be_visible()
+        for name in ("Quitter", "Enregistrer", "Récapitulatif", "Soumettre"):
+            expect(self.button(name)).to_be_visible()  # leaving saves: buttons of the form
 
     def fill_identification(self) -> None:
         p = self.page
@@ -202,7 +201,7 @@ class Walk:
 
     def leave_and_come_back(self) -> None:
         p = self.page
-        self.link("Quitter").click()
+        self.button("Quitter").click()
         expect(p.get_by_role("heading", name=self.t("Mes dossiers"))).to_be_visible()
         self.check(p, "mes-dossiers")
         p.get_by_role("link", name=self.number).click()
@@ -217,7 +216,7 @@ class Walk:
 
     def recap(self) -> None:
         p = self.page
-        self.link("Récapitulatif").click()
+        self.button("Récapitulatif").click()
         expect(p.get_by_role("heading", name=self.t("Récapitulatif"), exact=True)).to_be_visible()
         main = p.locator("main")
         expect(main).to_contain_text("XXXXXXXXXX")
@@ -229,7 +228,7 @@ class Walk:
 
     def submit(self) -> None:
         p = self.page
-        self.link("Soumettre").click()
+        self.button("Soumettre").click()
         for step in (1, 2):
             expect(p.locator('.steps [aria-current="step"]')).to_contain_text(str(step))
             self.check(p, f"wizard-{step}")

@@ -23,6 +23,14 @@ alone are added here:
   is refused (changed elsewhere meanwhile, too big), the answers wait in the
   session and come back after login.
 
+**Logged out in another tab**: a section saved or updated from a page of the
+account after that browser's session was logged out has its token refused. When the
+posted form proves (`guichet_owner`, web/ui/redisplay.py) it was rendered for the
+account that owns the dossier in its address, what it carries waits in the session
+as after an idle expiry (`kept`, never written to the database: no one is logged in
+to own the write) and the login page comes back to the section, where only that
+account sees it (`renew` drops answers kept for another account).
+
 Anonymous requests to a page that needs login go to the login page: a 302 for
 a normal request, a 401 with `HX-Redirect` for an htmx request (htmx would
 otherwise follow the redirect inside the XHR and put the login page in place
@@ -44,6 +52,7 @@ from flask import Flask, Response, current_app, flash, g, redirect, request, ses
 from flask.typing import ResponseReturnValue
 
 import storage
+from web.http.csrf import when_refused
 from web.i18n import N_
 from web.ui.pages import is_htmx, safe_next
 from web.ui.redisplay import Why, redisplaying
@@ -62,11 +71,16 @@ class Rescue:
     cookie still says whose it is) and returns "saved", the answers to keep in the
     session for after login (a dict), or None when there is nothing to save.
     `back_to` is the endpoint of the page to come back to after login, called with
-    the request's own view arguments.
+    the request's own view arguments. `keep()` runs inside a POST whose token was
+    refused in an anonymous session (logged out in another tab): the answers to keep
+    in the session (`{"account", "number", "section", "answers"}`) when the posted
+    form proves it is the page of the account owning what the address names, else
+    None; it saves nothing.
     """
 
     save: Callable[[int], str | dict[str, Any] | None]
     back_to: str
+    keep: Callable[[], dict[str, Any] | None] | None = None
 
 
 def init_app(app: Flask) -> None:
@@ -75,6 +89,7 @@ def init_app(app: Flask) -> None:
     SESSION_RESCUE_HOURS (web/config.py) on each request."""
     app.extensions.setdefault(RESCUES, {})
     app.before_request(_check_session)
+    when_refused(app, _keep_logged_out)
 
 
 def rescue_posts(app: Flask, endpoints: tuple[str, ...], rescue: Rescue) -> None:
@@ -226,6 +241,26 @@ def _expire(idle: int) -> ResponseReturnValue:
                  "nouveau pour continuer."), "warning")
     log.info("session expired", extra={"event": "session_expired",
                                        "rescued": outcome is not None})
+    return to_login(next_url)
+
+
+def _keep_logged_out() -> ResponseReturnValue | None:
+    """A refused token in an anonymous session, posted to a rescued endpoint from the
+    page of the account owning its dossier: its answers wait in the session (as after
+    an idle expiry: `KEPT_MAX_BYTES`), and the login page comes back to the page. None
+    (the refusal stands) for anything else."""
+    rescue = _rescue_for(request.endpoint)
+    if (request.method != "POST" or "account_id" in session or rescue is None
+            or rescue.keep is None):
+        return None
+    kept = _keepable(rescue.keep())
+    if not isinstance(kept, dict):
+        return None
+    next_url = _here()
+    session["kept"] = kept
+    flash(N_("Votre session a pris fin. Connectez-vous pour retrouver vos réponses et les "
+             "enregistrer."), "warning")
+    log.info("answers kept after logout", extra={"event": "kept_after_logout"})
     return to_login(next_url)
 
 

@@ -11,7 +11,8 @@ Both go through `save_posted`, so they apply the same rules:
 
 ENREGISTRER shows each refusal on the page. The rescue (no one is there to see
 it) keeps the posted answers in the session instead, and the section page
-shows them again after login (web/accounts/login_session.py).
+shows them again after login (web/accounts/login_session.py); so does a save
+posted after the session was logged out in another tab (`_keep`: nothing saved).
 """
 
 from __future__ import annotations
@@ -26,10 +27,12 @@ from engine import CompiledDefinition
 from engine.formdata import section_answers
 from engine.model import Section
 from engine.validate import clean
+from engine.workflow import is_editable
 from web.accounts.login_session import Rescue, rescue_posts
 from web.forms.answer_sizes import overlong_fields
 from web.forms.page import merged
 from web.registry import registry
+from web.ui.redisplay import posted_for
 
 
 class AnswersTooBig(Exception):
@@ -92,6 +95,32 @@ def _rescue(account_id: int) -> str | dict[str, Any] | None:
     return "saved"
 
 
+def _keep() -> dict[str, Any] | None:
+    """The posted section's answers, to keep in the session for the dossier's owner,
+    when the form proves it was rendered for that account (`posted_for`) and the
+    dossier is still editable; None otherwise. Reads, never writes."""
+    args = request.view_args or {}
+    number, section_id = args.get("number"), args.get("section_id")
+    if not isinstance(number, str) or not isinstance(section_id, str):
+        return None
+    owner = storage.dossier_owner(number)
+    if owner is None or not posted_for(owner):
+        return None
+    try:
+        stamp = storage.dossier_stamp(owner, number, registry())
+    except storage.NotFound:
+        return None
+    compiled = registry().get(stamp.type_id)
+    section = compiled.definition.section(section_id) if compiled else None
+    if (compiled is None or section is None
+            or not is_editable(compiled.definition, stamp.status)):
+        return None
+    return {"account": owner, "number": number, "section": section_id,
+            "answers": section_answers(section, request.form.getlist)}
+
+
 def init_app(app: Flask) -> None:
-    """An expired session's ENREGISTRER or question update saves through `save_posted`."""
-    rescue_posts(app, ("forms.save", "forms.refresh"), Rescue(_rescue, "forms.section"))
+    """An expired session's ENREGISTRER or question update saves through `save_posted`;
+    one posted after a logout elsewhere keeps its answers for after login (`_keep`)."""
+    rescue_posts(app, ("forms.save", "forms.refresh"),
+                 Rescue(_rescue, "forms.section", keep=_keep))

@@ -31,13 +31,14 @@ from web.forms.saving import AnswersTooBig, posted_version, save_posted
 from web.http.csrf import marking_csrf
 from web.i18n import N_, current_lang, localize
 from web.inbox.messages import unread_messages
-from web.ui.pages import is_htmx, page_url
+from web.ui.pages import is_htmx, page_url, safe_next
 from web.ui.redisplay import keeps_errors, redisplaying, redisplays
 
 PAGE, CONTENT = "forms/section.html", "forms/_section_page.html"
 FRAGMENT, REFRESHED = "forms/_section.html", "forms/_refresh.html"
 # The full page and its fragment share one address; and each is the session's own.
 VARY = {"Vary": "HX-Request, Cookie"}
+LEAVING_FIELD = "guichet_leaving"  # "1": the draft saved as the applicant leaves the page
 
 
 @bp.get("/")
@@ -71,7 +72,10 @@ def _respond(page: SectionPage, fragment: str, status: int = 200,
     if is_htmx():
         return (render_template(fragment, page=page, readonly=None, title=_title(page),
                                 **context), status, VARY)
-    return _full_page(page, readonly=None, **context), status, VARY
+    # answers as posted, not as stored: leaving this page saves them (guichet.js); not
+    # on a refusal (a conflict, answers too long), which only ENREGISTRER may answer
+    unsaved = status == 200
+    return _full_page(page, readonly=None, unsaved=unsaved, **context), status, VARY
 
 
 # The only query strings whose pages are kept: any other (the page links to its own
@@ -134,7 +138,7 @@ def section(number: str, section_id: str) -> ResponseReturnValue:
         return render_template(FRAGMENT, page=page, readonly=None), 200, VARY
     key = _key(number, dossier.version)
     with marking_csrf():
-        html = _full_page(page, readonly=readonly)
+        html = _full_page(page, readonly=readonly, unsaved=bool(kept))
     return page_cache().keep(key, html), 200, VARY
 
 
@@ -182,6 +186,14 @@ def save(number: str, section_id: str) -> ResponseReturnValue:
     quitter". A token of an older session of the same account (logged in again in
     another tab) saves nothing: 200, the section again with the answers as posted, a
     fresh token and a notice (web/ui/redisplay.py).
+
+    Leaving the page: `?next=` (a path of this site: the section's QUITTER,
+    RÉCAPITULATIF and SOUMETTRE are buttons of its form, so they save first, with or
+    without JavaScript) is where a save, valid or not, sends with its notice. With
+    `guichet_leaving=1` in the form (web/static/js/guichet.js
+    saves the draft before following a link, or as a beacon when the page is left
+    otherwise), a save (valid or not) answers 204 with the new version in
+    `Guichet-Version` and no notice; every refusal answers as above.
     """
     dossier, compiled = load(number)
     sec = section_of(compiled, section_id)
@@ -212,12 +224,15 @@ def save(number: str, section_id: str) -> ResponseReturnValue:
         theirs = recap_for(compiled, conflict.theirs, (section_id,))
         page_url(here)
         return _respond(page, FRAGMENT, 409, conflict=theirs)
+    if request.form.get(LEAVING_FIELD) == "1":  # saved on the way out: no page, no notice
+        return "", 204, {"Guichet-Version": str(saved.version)}
+    going = safe_next(request.args.get("next"), "")  # QUITTER, RÉCAPITULATIF, SOUMETTRE
     status = section_status(compiled, section_id, clean(compiled, saved.answers))
     if status is SectionStatus.VALID:
         flash(N_("Vos réponses ont été enregistrées."), "success")
-        return redirect(here)
+        return redirect(going or here)
     flash(N_("Vos réponses ont été enregistrées, mais certaines sont à corriger avant de "
              "soumettre."), "warning")
-    return redirect(url_for("forms.section", number=number, section_id=section_id,
-                            verifier=1))
+    return redirect(going or url_for("forms.section", number=number, section_id=section_id,
+                                     verifier=1))
 

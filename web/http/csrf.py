@@ -17,8 +17,11 @@ hook instead of Flask-WTF's (WTF_CSRF_CHECK_DEFAULT off) for one reason: a refus
 token of a form that the account now logged in posted from its own page (it logged in
 again in another tab, so the session's secret changed) is not an error page that
 throws the typed values away: the view shows the same page again with them and a fresh
-token, saving nothing (web/ui/redisplay.py). Every other refusal is Flask-WTF's
-CSRFError, shown as "Page expirée".
+token, saving nothing (web/ui/redisplay.py). A refusal may also be answered by a
+handler registered with `when_refused` (a section posted after its session was logged
+out in another tab keeps its answers in the session for after login:
+web/accounts/login_session.py). Every other refusal is Flask-WTF's CSRFError, shown as
+"Page expirée".
 
 Section pages kept for reuse (web/forms/page_cache.py) are rendered under
 `marking_csrf()`: a random marker stands where the token goes, and `with_token` puts
@@ -28,10 +31,11 @@ the requesting session's own token there at every use.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from flask import Flask, current_app, g, request, session
+from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
 
 from web.ui.redisplay import expired_token
@@ -44,6 +48,7 @@ csrf = CSRFProtect()
 
 SIGNED = "csrf_signed"  # session key: the session's signed token, made once
 RAW = "csrf_token"  # Flask-WTF's session key for the raw token (its default field name)
+REFUSED = "guichet.csrf_refused"  # app.extensions key: handlers of a refused token
 
 
 def csrf_token() -> str:
@@ -76,18 +81,32 @@ def with_token(parts: tuple[bytes, ...]) -> bytes:
     return csrf_token().encode("ascii").join(parts)
 
 
-def _check() -> None:
+def when_refused(app: Flask, handler: Callable[[], ResponseReturnValue | None]) -> None:
+    """Have `handler` answer a refused token (one the form may not be shown again
+    with): it returns the response, or None to leave the refusal ("Page expirée")
+    to the next handler. It must act on nothing the request asks."""
+    app.extensions.setdefault(REFUSED, []).append(handler)
+
+
+def _check() -> ResponseReturnValue | None:
     """Flask-WTF's check of every POST (and other guarded method) to a view; a refusal
-    raises CSRFError, unless the form may be shown again (`expired_token`)."""
+    raises CSRFError, unless the form may be shown again (`expired_token`) or a
+    `when_refused` handler answers it."""
     config = current_app.config
     if (not config["WTF_CSRF_ENABLED"] or request.method not in config["WTF_CSRF_METHODS"]
             or not request.endpoint):
-        return
+        return None
     try:
         csrf.protect()
     except CSRFError:
-        if not expired_token():
-            raise
+        if expired_token():
+            return None
+        for handler in current_app.extensions.get(REFUSED, []):
+            response = handler()
+            if response is not None:
+                return response
+        raise
+    return None
 
 
 def init_app(app: Flask) -> None:

@@ -78,12 +78,18 @@ def keeps_errors() -> bool:
     return redisplaying() is not None and request.form.get(ERRORS_FIELD) == "1"
 
 
-def form_owner() -> str:
-    """The value of a form's `guichet_owner` field: an HMAC, under the app's secret key,
-    of the account logged in ("" for an anonymous visitor), 32 hex digits."""
-    who = f"account:{session.get('account_id', '')}".encode()
+def owner_mark(account_id: int | str) -> str:
+    """The `guichet_owner` value of a page rendered for `account_id` ("" for an
+    anonymous visitor): an HMAC under the app's secret key, 32 hex digits."""
+    who = f"account:{account_id}".encode()
     key = str(current_app.secret_key or "").encode()
     return hmac.new(key, b"form-owner\x00" + who, hashlib.sha256).hexdigest()[:32]
+
+
+def form_owner() -> str:
+    """The value of a form's `guichet_owner` field: `owner_mark` of the account logged
+    in ("" for an anonymous visitor)."""
+    return owner_mark(session.get("account_id", ""))
 
 
 def _same_site() -> bool:
@@ -99,6 +105,15 @@ def _owned() -> bool:
     if not posted or not hmac.compare_digest(posted, form_owner()):
         return False
     return "account_id" in session or _same_site()
+
+
+def posted_for(account_id: int) -> bool:
+    """The posted form proves it was rendered for `account_id` (its `guichet_owner`,
+    compared in constant time) and it was posted from a page of this site: used when
+    the session that rendered it has ended (logged out in another tab)."""
+    posted = request.form.get(OWNER_FIELD, "")
+    return (bool(posted) and hmac.compare_digest(posted, owner_mark(account_id))
+            and _same_site())
 
 
 def _switch_language() -> None:

@@ -8,6 +8,15 @@
  * 2. A form posts once: a second click while the page is being sent is ignored (a
  *    double "Soumettre" or "Enregistrer" on a slow link). The server also treats an
  *    identical repeat as done, for pages without JavaScript.
+ * 3. Leaving a section never loses its answers. The section form knows whether it has
+ *    unsaved changes (its fields now against the page as loaded or last saved, or any
+ *    state when the page shows answers not yet stored: data-unsaved). Before
+ *    following a link of this site, or sending another form, a changed section is saved
+ *    as a draft (posted to its own address with `guichet_leaving=1`: the server answers
+ *    204, web/forms/sections.py `save`), then the page is left. Any other answer (a
+ *    conflict with another tab, answers too long, a network failure) sends the section
+ *    form as ENREGISTRER does, so the applicant sees why. Leaving otherwise (Back,
+ *    closing the tab) sends the draft as a beacon. Never a "leave the page?" dialog.
  */
 (function () {
   "use strict";
@@ -49,6 +58,110 @@
     };
   }
 
+  var LEAVING_FIELD = "guichet_leaving";
+  var section = document.getElementById("section-form");
+  // the section as loaded or last saved; none when the page shows answers not yet
+  // stored (shown again as posted, or kept from an ended session: data-unsaved)
+  var saved = section && !section.hasAttribute("data-unsaved") ? serialized(section) : null;
+  var leaving = false; // a draft is being saved before leaving
+  var submitting = false; // the section form itself is being sent
+
+  function serialized(form) {
+    return new URLSearchParams(new FormData(form)).toString();
+  }
+
+  function changed() {
+    return section !== null && !submitting && serialized(section) !== saved;
+  }
+
+  function draft() {
+    var data = new FormData(section);
+    data.set(LEAVING_FIELD, "1");
+    return data;
+  }
+
+  function saveThen(go) {
+    var state = serialized(section);
+    leaving = true;
+    section.setAttribute("aria-busy", "true");
+    fetch(section.action, {method: "POST", body: draft(), credentials: "same-origin",
+                           redirect: "manual", headers: {"Accept": "text/html"}})
+      .then(function (response) {
+        if (response.status !== 204) {
+          throw new Error("not saved: " + response.status);
+        }
+        var version = response.headers.get("Guichet-Version");
+        if (version && section.elements.version) {
+          section.elements.version.value = version;
+          state = serialized(section);
+        }
+        saved = state;
+        go();
+      })
+      .catch(function () { // show why: the section sent as ENREGISTRER sends it
+        leaving = false;
+        section.removeAttribute("aria-busy");
+        section.requestSubmit();
+      });
+  }
+
+  function sameSiteLink(event) {
+    if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey ||
+        event.shiftKey || event.altKey || !(event.target instanceof Element)) {
+      return null;
+    }
+    var link = event.target.closest("a[href]");
+    if (!link || (link.target && link.target !== "_self") || link.hasAttribute("download")) {
+      return null;
+    }
+    var url = new URL(link.href, window.location.href);
+    var here = window.location;
+    if (url.origin !== here.origin || (url.hash && url.pathname === here.pathname &&
+                                       url.search === here.search)) {
+      return null; // another site, or a place on this page
+    }
+    return url;
+  }
+
+  document.addEventListener("click", function (event) {
+    var url = section && sameSiteLink(event);
+    if (!url) {
+      return;
+    }
+    if (leaving) {
+      event.preventDefault();
+    } else if (changed()) {
+      event.preventDefault();
+      saveThen(function () { window.location.assign(url.href); });
+    }
+  });
+
+  document.addEventListener("submit", function (event) { // before the double-post guard
+    var form = event.target;
+    if (!section || event.defaultPrevented) {
+      return;
+    }
+    if (form === section) {
+      submitting = true;
+      return;
+    }
+    if (leaving) {
+      event.preventDefault();
+    } else if (changed()) {
+      event.preventDefault();
+      var submitter = event.submitter && event.submitter.form === form ? event.submitter : null;
+      saveThen(function () { form.requestSubmit(submitter); });
+    }
+  });
+
+  window.addEventListener("pagehide", function () { // Back, another address, the tab closed
+    if (!leaving && changed() && navigator.sendBeacon) {
+      if (navigator.sendBeacon(section.action, draft())) {
+        saved = serialized(section);
+      }
+    }
+  });
+
   function release(form) {
     form.removeAttribute("data-sending");
     form.removeAttribute("aria-busy");
@@ -70,5 +183,10 @@
 
   window.addEventListener("pageshow", function () { // back to a page: it may post again
     document.querySelectorAll("form[data-sending]").forEach(release);
+    submitting = false;
+    leaving = false;
+    if (section) {
+      section.removeAttribute("aria-busy");
+    }
   });
 })();

@@ -1,0 +1,133 @@
+"""Leaving a section by any link never loses what was typed (issue #12: applicants never
+lose what they typed): the section's unsaved answers are saved as a draft on the way
+out, so coming back shows them, and SOUMETTRE submits what was just typed. On the
+tests' own type (tests/definitions/essai.yaml).
+"""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+from engine import CompiledDefinition
+from tests.browser.test_typing import answer
+from tests.browser.walk import PASSWORD, Walk
+from tests.definitions import IDENTITE, RENDEZ_VOUS
+
+
+def nav_link(page: Page, essai: CompiledDefinition, index: int, lang: str = "fr"):
+    """The side menu's link to the essai section at `index`, by its title."""
+    title = essai.definition.sections[index].title.get(lang)
+    return page.locator("#section-nav").get_by_role("link", name=title)
+
+
+def test_side_menu_link_with_unsaved_answers__saved_on_the_way_and_shown_again(page, essai):
+    walk = Walk(page, essai, "fr")
+    walk.register()
+    walk.create_dossier()  # on the first section
+    answer(page, {k: IDENTITE[k] for k in ("categorie", "a_numero", "numero")})
+    nav_link(page, essai, 1).click()  # no ENREGISTRER
+    expect(nav_link(page, essai, 1)).to_have_attribute("aria-current", "page")
+    nav_link(page, essai, 0).click()
+    expect(nav_link(page, essai, 0)).to_have_attribute("aria-current", "page")
+    expect(page.locator('#section-body [name="numero"]')).to_have_value(IDENTITE["numero"])
+    expect(page.locator("#f-categorie")).to_have_value(IDENTITE["categorie"])
+
+
+def test_soumettre_with_an_unsaved_change__the_submission_shows_the_new_answer(page, essai):
+    walk = Walk(page, essai, "fr")
+    walk.register()
+    walk.create_dossier()
+    answer(page, IDENTITE)
+    walk.button("Enregistrer").click()
+    expect(page.locator(".notice--success")).to_be_visible()
+    nav_link(page, essai, 1).click()
+    answer(page, RENDEZ_VOUS)
+    walk.button("Enregistrer").click()
+    expect(page.locator(".notice--success")).to_be_visible()  # a complete dossier
+    page.locator('#section-body [name="langue_autre"]').fill("Tigrinya")  # not saved
+    walk.button("Soumettre").click()  # saves first, with or without JavaScript
+    steps = page.locator('.steps [aria-current="step"]')
+    expect(steps).to_contain_text("1")  # the applicant's profile
+    walk.link("Suivant").click()
+    expect(steps).to_contain_text("2")  # the answers, as they will be submitted
+    main = page.locator("main")
+    expect(main).to_contain_text("Tigrinya")
+    expect(main).not_to_contain_text("Wolof")
+
+
+def test_back_button_with_unsaved_answers__saved_by_the_way_out(page, essai):
+    """Back is no link to intercept: the draft goes as a beacon when the page is hidden."""
+    walk = Walk(page, essai, "fr")
+    walk.register()
+    walk.create_dossier()
+    nav_link(page, essai, 1).click()
+    expect(nav_link(page, essai, 1)).to_have_attribute("aria-current", "page")
+    url = page.url
+    answer(page, {"ville": RENDEZ_VOUS["ville"], "francais": RENDEZ_VOUS["francais"]})
+    page.go_back()
+    expect(nav_link(page, essai, 0)).to_have_attribute("aria-current", "page")
+    for _ in range(20):  # the beacon is on its way while the previous page loads
+        page.goto(url)
+        if page.locator("#f-ville").input_value() == RENDEZ_VOUS["ville"]:
+            break
+        page.wait_for_timeout(100)
+    expect(page.locator("#f-ville")).to_have_value(RENDEZ_VOUS["ville"])
+    expect(page.locator('#section-body [name="francais"][value="false"]')).to_be_checked()
+
+
+def test_language_switch_then_a_link__the_answers_shown_again_are_saved(page, essai):
+    """The page the language switch shows again holds answers not yet stored: following
+    a link from it saves them too, though nothing was typed since it loaded."""
+    walk = Walk(page, essai, "fr")
+    walk.register()
+    walk.create_dossier()
+    answer(page, {k: IDENTITE[k] for k in ("categorie", "a_numero", "numero")})
+    page.get_by_role("button", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    nav_link(page, essai, 1, "en").click()
+    expect(nav_link(page, essai, 1, "en")).to_have_attribute("aria-current", "page")
+    nav_link(page, essai, 0, "en").click()
+    expect(page.locator('#section-body [name="numero"]')).to_have_value(IDENTITE["numero"])
+
+
+def test_without_javascript__quitter_saves_the_answers_first(page_without_js, essai):
+    page = page_without_js
+    walk = Walk(page, essai, "fr", javascript=False)
+    walk.register()
+    walk.create_dossier()
+    page.locator("#f-categorie").select_option(IDENTITE["categorie"])
+    page.locator(f'#section-body [name="a_numero"][value="{IDENTITE["a_numero"]}"]').check()
+    walk.updated()  # "Mettre à jour les questions": the number's question appears
+    page.locator('#section-body [name="numero"]').fill(IDENTITE["numero"])
+    walk.button("Quitter").click()
+    expect(page.get_by_role("heading", name=walk.t("Mes dossiers"))).to_be_visible()
+    expect(page.locator(".notice--warning")).to_be_visible()  # saved, some still to answer
+    page.get_by_role("link", name=walk.number).click()
+    expect(page.locator('#section-body [name="numero"]')).to_have_value(IDENTITE["numero"])
+
+
+def test_two_tabs__logged_out_in_the_other__answers_kept_until_login(page, essai):
+    """Tab A has unsaved answers; tab B logs out (and stays out). ENREGISTRER in tab A:
+    the login page with a notice, and after login the section shows what was typed."""
+    walk = Walk(page, essai, "fr")
+    walk.register()
+    walk.create_dossier()
+    answer(page, {k: IDENTITE[k] for k in ("categorie", "a_numero", "numero")})  # tab A
+    tab_b = page.context.new_page()
+    tab_b.goto("/dossiers/")
+    tab_b.get_by_role("link", name=walk.t("Déconnexion")).click()
+    tab_b.get_by_role("button", name=walk.t("Oui"), exact=True).click()
+    tab_b.close()
+
+    walk.button("Enregistrer").click()  # tab A
+    expect(page.locator(".notice--warning")).to_contain_text(
+        walk.t("Votre session a pris fin. Connectez-vous pour retrouver vos réponses et les "
+               "enregistrer."))
+    expect(page.get_by_role("heading", name=walk.t("Page expirée"))).to_have_count(0)
+    page.get_by_label(walk.t("Adresse courriel")).fill(walk.email)
+    page.get_by_label(walk.t("Mot de passe")).fill(PASSWORD)
+    page.get_by_role("button", name=walk.t("Se connecter")).click()
+    expect(nav_link(page, essai, 0)).to_have_attribute("aria-current", "page")
+    expect(page.locator('#section-body [name="numero"]')).to_have_value(IDENTITE["numero"])
+    walk.button("Enregistrer").click()
+    expect(page.locator(".notice").first).to_contain_text("enregistrées")
