@@ -71,6 +71,29 @@ def test_language__section_with_typed_answers__english_with_every_value(page, es
     expect(english.field(english.label("numero"))).to_have_value("87654321")
 
 
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "nojs"])
+def test_enter_in_a_field__the_form_is_sent_the_language_stays(request, essai, javascript):
+    """Enter in a text field presses the form's own button (ENREGISTRER on a section,
+    "Se connecter" on the login page), never the language switch placed before it."""
+    page = request.getfixturevalue("page" if javascript else "page_without_js")
+    walk = Walk(page, essai, "fr", javascript=javascript)
+    walk.register()
+    number = new_dossier(page, walk)
+    type_identification(page, walk, "87654321")
+    walk.field(walk.label("numero")).press("Enter")
+    expect(page.locator(".notice--success, .error-summary").first).to_be_visible()
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    page.goto(section_url(number, "identite"))
+    expect(walk.field(walk.label("numero"))).to_have_value("87654321")  # saved
+    page.get_by_role("link", name=walk.t("Déconnexion")).click()
+    page.get_by_role("button", name=walk.t("Oui"), exact=True).click()
+    walk.field(walk.t("Adresse courriel")).fill(walk.email)
+    walk.field(walk.t("Mot de passe")).fill(PASSWORD)
+    walk.field(walk.t("Mot de passe")).press("Enter")
+    expect(page.get_by_role("heading", name=walk.t("Mes dossiers"))).to_be_visible()
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+
+
 def test_language__registration_after_an_error_without_javascript__stays_there(
         page_without_js, essai):
     page = page_without_js
