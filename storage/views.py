@@ -118,7 +118,8 @@ class DocumentView:
 class EmailView:
     """An email of the outbox: plain-text `subject` and `body`, `attempts` failed so far,
     `last_error` (at most 2,000 characters), `next_attempt_at` and `sent_at` (None until
-    sent) aware UTC."""
+    sent) aware UTC, `message_id` the Message-ID header ("<...@host>"), the same for
+    every try."""
 
     id: int
     to: str
@@ -128,3 +129,4 @@ class EmailView:
     last_error: str | None
     next_attempt_at: datetime
     sent_at: datetime | None
+    message_id: str
