@@ -22,7 +22,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 
 import storage
-from web.accounts.auth import EMAIL, password_errors
+from web.accounts.auth import password_errors, read_email
 from web.http.limits import limits
 from web.i18n import N_, _, in_lang
 from web.ui.fields import FieldView
@@ -88,13 +88,10 @@ def forgot() -> ResponseReturnValue:
     Shown again (language switch, token of an older session): nothing sent or counted,
     the address typed back, its error again if the page showed it.
     """
-    email = request.form.get("email", "").strip()
-    error = refusal = None
+    email, error = read_email(request.form)
+    error = error if request.method == "POST" else None
+    refusal = None
     if request.method == "POST":
-        if not email:
-            error = N_("Ce champ est obligatoire.")
-        elif not EMAIL.match(email) or len(email) > 254:
-            error = N_("Entrez une adresse courriel valide, par exemple nom@exemple.com.")
         if redisplaying():
             error = error if keeps_errors() else None
         elif error is None:
