@@ -119,7 +119,7 @@ class EmailView:
     """An email of the outbox: plain-text `subject` and `body`, `attempts` failed so far,
     `last_error` (at most 2,000 characters), `next_attempt_at` and `sent_at` (None until
     sent) aware UTC, `message_id` the Message-ID header ("<...@host>"), the same for
-    every try."""
+    every try; `purpose` "password_reset" for a reset link still to be made, else None."""
 
     id: int
     to: str
@@ -130,3 +130,4 @@ class EmailView:
     next_attempt_at: datetime
     sent_at: datetime | None
     message_id: str
+    purpose: str | None = None

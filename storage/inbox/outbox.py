@@ -30,7 +30,8 @@ CLAIM_LEASE = timedelta(minutes=5)
 def email_view(e: Any) -> EmailView:
     """A frozen view of an OutgoingEmail entity (inside its session)."""
     return EmailView(e.id, e.to, e.subject, e.body, e.attempts, e.last_error,
-                     from_db(e.next_attempt_at), from_db(e.sent_at), e.message_id)
+                     from_db(e.next_attempt_at), from_db(e.sent_at), e.message_id,
+                     e.purpose)
 
 
 def backoff(attempts: int) -> timedelta:
@@ -39,12 +40,13 @@ def backoff(attempts: int) -> timedelta:
 
 
 @transaction(write=True)
-def queue_email(to: str, subject: str, body: str) -> EmailView:
+def queue_email(to: str, subject: str, body: str, purpose: str | None = None) -> EmailView:
     """Queue an email, due now (joins the caller's transaction when there is one).
 
     `to`: one address; `subject`, `body`: plain text, already in the recipient's
     language. Guide: a notification email holds no personal data, only that a
     message waits; callers write it so (storage/dossiers/actions.py).
+    `purpose`: None, or "password_reset" (storage.queue_password_reset says how).
     The email's Message-ID is made here, once, on the portal's host name: every try
     sends the same one, so a resend after a crash is recognisably the same email.
     """
@@ -52,7 +54,7 @@ def queue_email(to: str, subject: str, body: str) -> EmailView:
     host = urlsplit(current_store().portal_url).hostname or "guichet.invalid"
     email = database().OutgoingEmail(to=to, subject=subject, body=body, attempts=0,
                                      next_attempt_at=now, created_at=now,
-                                     message_id=make_msgid(domain=host))
+                                     message_id=make_msgid(domain=host), purpose=purpose)
     email.flush()
     return email_view(email)
 

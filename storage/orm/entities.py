@@ -123,6 +123,9 @@ def define_entities(db: Database) -> None:
         # made once when queued, sent with every try: a retry is the same email to mail
         # systems (RFC 5322 3.6.4), not a new one
         message_id = Required(str, 255, unique=True)
+        # "password_reset": its body holds RESET_TOKEN_SLOT, filled when sent, and an
+        # address with no account is dropped then (storage/accounts/password_reset.py)
+        purpose = Optional(str, 40, nullable=True)
         composite_index(sent_at, next_attempt_at)
 
     class PasswordResetToken(db.Entity):

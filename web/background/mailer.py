@@ -177,12 +177,20 @@ class SendReport:
 
 def send_pending(transport: Transport, limit: int = 50) -> SendReport:
     """Send what is due now, at most `limit` emails; each is marked sent once, or failed
-    and retried later (after 1, 2, 4... minutes, up to 6 hours). Never raises for a
-    failed email; the database's errors propagate."""
+    and retried later (after 1, 2, 4... minutes, up to 6 hours). A password reset
+    email gets its link's token now, or is dropped when its address has no account
+    (counted neither sent nor failed). Never raises for a failed email; the
+    database's errors propagate."""
     report = SendReport()
     for email in storage.claim_pending_emails(limit):
+        body = email.body
+        if email.purpose == storage.RESET_PURPOSE:  # the link's token is made now
+            token = storage.start_queued_password_reset(email.id)
+            if token is None:  # no account has this address: nothing to send
+                continue
+            body = body.replace(storage.RESET_TOKEN_SLOT, token)
         try:
-            transport.send(email.to, email.subject, email.body, email.message_id)
+            transport.send(email.to, email.subject, body, email.message_id)
         except Exception as exc:  # noqa: BLE001 - any failure: keep it, retry later
             # the server's reply, e.g. "451 try later": it names no recipient
             storage.mark_email_failed(email.id, _error_text(exc))
