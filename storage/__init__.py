@@ -19,6 +19,7 @@ from storage.accounts.password_reset import (
     RESET_PURPOSE,
     RESET_TOKEN_SLOT,
     ResetRequest,
+    change_password,
     check_reset_token,
     queue_password_reset,
     reset_password,
@@ -104,5 +105,5 @@ __all__ = [
     "end_session", "visit", "Visit", "DemoReport", "load_demo", "ImportReport", "RowRefused",
     "import_rows", "register_row", "describe", "causes", "hash_password", "verify_password",
     "normalize_email", "RESET_PURPOSE", "RESET_TOKEN_SLOT", "queue_password_reset",
-    "start_queued_password_reset",
+    "start_queued_password_reset", "change_password",
 ]

@@ -96,6 +96,28 @@ def start_queued_password_reset(email_id: int, lifetime: timedelta = RESET_LIFET
     return started.token
 
 
+@transaction(write=True)
+def change_password(account_id: int, password_hash: str) -> AccountView:
+    """A password changed while logged in (the caller checked the current one): set
+    `password_hash` (from `hash_password`), use up every reset link of the account,
+    and end every session opened before now, as a reset does. The change is kept as
+    a link used at once (its token never existed), so the same read that ends
+    sessions after a reset (storage.visit) ends them after a change; the caller's
+    own session lives on when it is renewed after this. NotFound for an unknown
+    `account_id`. Joins the caller's transaction."""
+    account = database().Account.get(id=account_id)
+    if account is None:
+        raise NotFound(f"account {account_id}")
+    account.password_hash = password_hash
+    now = to_db(clock.now())
+    for other in account.reset_tokens.select(lambda t: t.used_at is None):
+        other.used_at = now
+    database().PasswordResetToken(account=account,
+                                  token_hash=token_hash(secrets.token_urlsafe(32)),
+                                  created_at=now, expires_at=now, used_at=now)
+    return account_view(account)
+
+
 def _usable(token: str) -> Any:
     """The token's row when it can still be used, else ResetRefused (one reason for all)."""
     if not token or len(token) > 200:
