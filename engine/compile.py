@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 import jsonschema_rs
 
+from .email_address import is_email_address
 from .model import (
     AllOf,
     AnyOf,
@@ -161,7 +162,9 @@ def section_schema(section: Section) -> tuple[dict[str, Any], tuple[Clause, ...]
 
 
 def _validator(schema: dict[str, Any]) -> jsonschema_rs.Draft202012Validator:
-    return jsonschema_rs.Draft202012Validator(schema, validate_formats=True)
+    # "email": one address by email-validator's rules, not jsonschema's looser check
+    return jsonschema_rs.Draft202012Validator(schema, validate_formats=True,
+                                              formats={"email": is_email_address})
 
 
 @dataclass

@@ -20,6 +20,7 @@ from enum import Enum
 from typing import Any
 
 from .compile import Clause, CompiledDefinition, CompiledSection
+from .email_address import normalized_email
 from .model import Field, Section, Text, condition_fields
 
 # mistake kind -> the message when the field has none of its own ("format:<type>" by type)
@@ -210,7 +211,9 @@ def normalize(f: Field, value: Any) -> Any:
     """One answer made storable: strings made safe and composed (`typed_text`), then
     `f.normalize` applied (default: strip); a string left with nothing but spaces or
     invisible characters is "" (no answer, so a required question says so); a list
-    of strings loses its repeats, in order.
+    of strings loses its repeats, in order. The answer to an `email` question, when
+    it is one valid address, is stored normalised (`engine.email_address`: domain
+    lower-cased); anything else is kept as typed, for its error.
 
     value: any JSON value; wrong shapes come back unchanged for the schema
     to refuse.
@@ -221,6 +224,8 @@ def normalize(f: Field, value: Any) -> Any:
             value = NORMALIZERS[name](value)
         if not value.strip(BLANK):
             value = ""
+        elif f.type == "email":
+            value = normalized_email(value) or value
     elif isinstance(value, list) and all(isinstance(v, str) for v in value):
         value = list(dict.fromkeys(value))  # a box ticked twice is one tick
     return value

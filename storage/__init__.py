@@ -15,10 +15,15 @@ from storage.accounts.account import (
 from storage.accounts.ended_sessions import end_session
 from storage.accounts.hashing import hash_password, verify_password
 from storage.accounts.password_reset import (
+    RESET_PURPOSE,
+    RESET_TOKEN_SLOT,
     ResetRequest,
+    change_password,
     check_reset_token,
+    queue_password_reset,
     reset_password,
     start_password_reset,
+    start_queued_password_reset,
 )
 from storage.clock import clock
 from storage.demo import DemoReport, load_demo
@@ -99,5 +104,6 @@ __all__ = [
     "unread_count", "update_profile", "Store", "open_store", "current_store",
     "end_session", "visit", "Visit", "DemoReport", "load_demo", "ImportReport", "RowRefused",
     "import_rows", "register_row", "describe", "causes", "hash_password", "verify_password",
-    "normalize_email",
+    "normalize_email", "RESET_PURPOSE", "RESET_TOKEN_SLOT", "queue_password_reset",
+    "start_queued_password_reset", "change_password",
 ]

@@ -122,7 +122,8 @@ class DocumentView:
 class EmailView:
     """An email of the outbox: plain-text `subject` and `body`, `attempts` failed so far,
     `last_error` (at most 2,000 characters), `next_attempt_at` and `sent_at` (None until
-    sent) aware UTC."""
+    sent) aware UTC, `message_id` the Message-ID header ("<...@host>"), the same for
+    every try; `purpose` "password_reset" for a reset link still to be made, else None."""
 
     id: int
     to: str
@@ -132,3 +133,5 @@ class EmailView:
     last_error: str | None
     next_attempt_at: datetime
     sent_at: datetime | None
+    message_id: str
+    purpose: str | None = None

@@ -2,7 +2,9 @@
 
 `SmtpServer` keeps its port across stop/start, so a test can take the server
 down, let the portal fail, bring it back and see the email arrive once.
-`refuse` makes it answer DATA with a temporary error ("451 ...").
+`refuse` makes it answer DATA with a temporary error ("451 ..."); `quit_reply`
+makes it answer QUIT with another reply ("421 ..."), and `drop_at_quit` makes it
+close the connection without a word when the client says QUIT.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from email.message import EmailMessage
 from typing import Any
 
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult, LoginPassword
+from aiosmtpd.smtp import MISSING, AuthResult, LoginPassword
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,8 @@ class Inbox:
     def __init__(self) -> None:
         self.received: list[Received] = []
         self.refuse: str | None = None  # e.g. "451 4.3.0 try again later"
+        self.quit_reply: str | None = None  # e.g. "421 4.3.0 shutting down"
+        self.drop_at_quit = False
         self._lock = threading.Lock()
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
@@ -61,6 +65,11 @@ class Inbox:
             self.received.append(Received(envelope.mail_from, tuple(envelope.rcpt_tos),
                                           message))
         return "250 OK"
+
+    async def handle_QUIT(self, server: Any, session: Any, envelope: Any) -> Any:
+        if self.drop_at_quit:
+            server.transport.abort()  # the connection drops before any reply
+        return self.quit_reply or MISSING
 
     def to(self, address: str) -> list[Received]:
         return [r for r in self.received if address in r.rcpt_tos]

@@ -35,6 +35,7 @@ ATTEMPT_LIMITS = {
     # attempts to link an existing dossier, per account, per address and per dossier number
     "link": "5/15 minutes",
     "password_reset": "5/hour",  # reset links asked, per email and address
+    "password_change": "5/15 minutes",  # current passwords tried when changing it, per account
 }
 
 
@@ -191,7 +192,8 @@ SETTINGS: tuple[Setting, ...] = (
             "How long after the last activity an expired session's POST may still save "
             "what it carries; also how long a logged-out session is remembered.", _positive),
     Setting("ATTEMPT_LIMITS", "GUICHET_ATTEMPT_LIMITS", ATTEMPT_LIMITS, "attempts/window",
-            "Attempt limits (login, login_address, link, password_reset) as a JSON object; "
+            "Attempt limits (login, login_address, link, password_reset, password_change) "
+            "as a JSON object; "
             "the names given replace the defaults', the others keep theirs.",
             _limits, merge=True),
     Setting("RATELIMIT_STORAGE_URI", "GUICHET_RATELIMIT_STORAGE_URI", "memory://", "URI",

@@ -6,6 +6,12 @@ passwords, because the token is long and random (nothing to guess or to look
 up in a dictionary). A token works once, for its own account, until it
 expires by `storage.clock`; changing the password uses up every other link
 of the account too, so an older email cannot undo the change.
+
+The page asking for a link takes the same path whether the address has an
+account or not (no timing tells them apart): it only queues one outbox row,
+`queue_password_reset`, its body holding RESET_TOKEN_SLOT where the link's token
+goes. The sender then calls `start_queued_password_reset`: the token is made
+then, for the account of that address, or the row is deleted when there is none.
 """
 
 from __future__ import annotations
@@ -18,12 +24,15 @@ from typing import Any
 
 from storage.accounts.account import account_view, normalize_email
 from storage.clock import clock, to_db
-from storage.errors import ResetRefused
+from storage.errors import NotFound, ResetRefused
+from storage.inbox.outbox import queue_email
 from storage.orm.db import database
 from storage.orm.transactions import transaction
-from storage.views import AccountView
+from storage.views import AccountView, EmailView
 
 RESET_LIFETIME = timedelta(hours=1)
+RESET_PURPOSE = "password_reset"
+RESET_TOKEN_SLOT = "RESET-TOKEN-SLOT"  # in a queued body: where the token goes
 
 
 @dataclass(frozen=True)
@@ -59,6 +68,54 @@ def start_password_reset(email: str, lifetime: timedelta = RESET_LIFETIME
     database().PasswordResetToken(account=account, token_hash=token_hash(token),
                                   created_at=to_db(now), expires_at=to_db(now + lifetime))
     return ResetRequest(account_view(account), token)
+
+
+@transaction(write=True)
+def queue_password_reset(email: str, subject: str, body: str) -> EmailView:
+    """Queue the reset email of `email` (any address, with an account or not: the
+    same one INSERT either way). `body` holds RESET_TOKEN_SLOT where the link's token
+    goes; the token is made when the email is sent (`start_queued_password_reset`).
+    Joins the caller's transaction."""
+    return queue_email(normalize_email(email), subject, body, purpose=RESET_PURPOSE)
+
+
+@transaction(write=True)
+def start_queued_password_reset(email_id: int, lifetime: timedelta = RESET_LIFETIME
+                                ) -> str | None:
+    """For the sender, just before sending the queued reset email `email_id`: a new
+    token (in clear, valid `lifetime` from now) for the account of its address, or
+    None when no account has it, the row then deleted (nothing is sent, and a
+    stranger's address is not kept). NotFound for an unknown `email_id`."""
+    row = database().OutgoingEmail.get_for_update(id=email_id)
+    if row is None:
+        raise NotFound(f"email {email_id}")
+    started = start_password_reset(row.to, lifetime)
+    if started is None:
+        row.delete()
+        return None
+    return started.token
+
+
+@transaction(write=True)
+def change_password(account_id: int, password_hash: str) -> AccountView:
+    """A password changed while logged in (the caller checked the current one): set
+    `password_hash` (from `hash_password`), use up every reset link of the account,
+    and end every session opened before now, as a reset does. The change is kept as
+    a link used at once (its token never existed), so the same read that ends
+    sessions after a reset (storage.visit) ends them after a change; the caller's
+    own session lives on when it is renewed after this. NotFound for an unknown
+    `account_id`. Joins the caller's transaction."""
+    account = database().Account.get(id=account_id)
+    if account is None:
+        raise NotFound(f"account {account_id}")
+    account.password_hash = password_hash
+    now = to_db(clock.now())
+    for other in account.reset_tokens.select(lambda t: t.used_at is None):
+        other.used_at = now
+    database().PasswordResetToken(account=account,
+                                  token_hash=token_hash(secrets.token_urlsafe(32)),
+                                  created_at=now, expires_at=now, used_at=now)
+    return account_view(account)
 
 
 def _usable(token: str) -> Any:

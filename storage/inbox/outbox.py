@@ -9,13 +9,15 @@ submission without its email.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from email.utils import make_msgid
 from typing import Any
+from urllib.parse import urlsplit
 
 from pony.orm import desc
 
 from storage.clock import clock, from_db, to_db
 from storage.errors import NotFound
-from storage.orm.db import database, dialect
+from storage.orm.db import current_store, database, dialect
 from storage.orm.transactions import transaction
 from storage.views import EmailView
 
@@ -28,7 +30,8 @@ CLAIM_LEASE = timedelta(minutes=5)
 def email_view(e: Any) -> EmailView:
     """A frozen view of an OutgoingEmail entity (inside its session)."""
     return EmailView(e.id, e.to, e.subject, e.body, e.attempts, e.last_error,
-                     from_db(e.next_attempt_at), from_db(e.sent_at))
+                     from_db(e.next_attempt_at), from_db(e.sent_at), e.message_id,
+                     e.purpose)
 
 
 def backoff(attempts: int) -> timedelta:
@@ -37,16 +40,21 @@ def backoff(attempts: int) -> timedelta:
 
 
 @transaction(write=True)
-def queue_email(to: str, subject: str, body: str) -> EmailView:
+def queue_email(to: str, subject: str, body: str, purpose: str | None = None) -> EmailView:
     """Queue an email, due now (joins the caller's transaction when there is one).
 
     `to`: one address; `subject`, `body`: plain text, already in the recipient's
     language. Guide: a notification email holds no personal data, only that a
     message waits; callers write it so (storage/dossiers/actions.py).
+    `purpose`: None, or "password_reset" (storage.queue_password_reset says how).
+    The email's Message-ID is made here, once, on the portal's host name: every try
+    sends the same one, so a resend after a crash is recognisably the same email.
     """
     now = to_db(clock.now())
+    host = urlsplit(current_store().portal_url).hostname or "guichet.invalid"
     email = database().OutgoingEmail(to=to, subject=subject, body=body, attempts=0,
-                                     next_attempt_at=now, created_at=now)
+                                     next_attempt_at=now, created_at=now,
+                                     message_id=make_msgid(domain=host), purpose=purpose)
     email.flush()
     return email_view(email)
 

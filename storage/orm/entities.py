@@ -135,6 +135,12 @@ def define_entities(db: Database) -> None:
         next_attempt_at = Required(datetime, precision=6)
         sent_at = Optional(datetime, precision=6)
         created_at = Required(datetime, precision=6)
+        # made once when queued, sent with every try: a retry is the same email to mail
+        # systems (RFC 5322 3.6.4), not a new one
+        message_id = Required(str, 255, unique=True)
+        # "password_reset": its body holds RESET_TOKEN_SLOT, filled when sent, and an
+        # address with no account is dropped then (storage/accounts/password_reset.py)
+        purpose = Optional(str, 40, nullable=True)
         composite_index(sent_at, next_attempt_at)
 
     class PasswordResetToken(db.Entity):

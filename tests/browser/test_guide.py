@@ -152,7 +152,7 @@ def test_other_pages__axe__no_violation(page, essai, width):
     check = narrow_check if width == NARROW["width"] else axe_check
     walk = Walk(page, essai, "fr", profile=LONG_VALUES)
     walk.register()
-    for url in ("/profil/", "/profil/modifier", "/dossiers/nouveau",
+    for url in ("/profil/", "/profil/modifier", "/profil/mot-de-passe", "/dossiers/nouveau",
                 f"/dossiers/identifier?type_id={essai.id}", "/nulle-part", "/messages/",
                 "/documents/"):
         page.goto(url)
@@ -162,6 +162,10 @@ def test_other_pages__axe__no_violation(page, essai, width):
     page.get_by_role("button", name=walk.t("Enregistrer")).click()
     assert page.locator(".error-summary").is_visible()
     check(page, "profile-errors")
+    page.goto("/profil/mot-de-passe")
+    page.get_by_role("button", name=walk.t("Changer le mot de passe")).click()
+    assert page.locator(".error-summary").is_visible()
+    check(page, "password-change-errors")
     page.goto(f"/dossiers/identifier?type_id={essai.id}")
     page.get_by_role("button", name=walk.t("Rechercher")).click()
     assert page.locator(".error-summary").is_visible()

@@ -63,3 +63,19 @@ def test_check_reset_token__unknown_or_malformed__refused(account, token):
     storage.start_password_reset(account.email)
     with pytest.raises(storage.ResetRefused):
         storage.check_reset_token(token)
+
+
+def test_queued_reset__account__token_made_when_sent_and_it_works(account):
+    email = storage.queue_password_reset(account.email.upper(), "s",
+                                         f"lien /{storage.RESET_TOKEN_SLOT}")
+    assert (email.to, email.purpose) == (account.email, storage.RESET_PURPOSE)
+    token = storage.start_queued_password_reset(email.id)
+    assert storage.check_reset_token(token).id == account.id
+
+
+def test_queued_reset__no_account__row_deleted_nothing_made():
+    email = storage.queue_password_reset("personne@example.org", "s",
+                                         f"lien /{storage.RESET_TOKEN_SLOT}")
+    assert storage.start_queued_password_reset(email.id) is None
+    assert storage.pending_emails(storage.clock.now() + timedelta(days=1)) == []
+    assert rows("PasswordResetToken") == []

@@ -160,3 +160,21 @@ def test_visit__unknown_account__ended(account, draft):
     missing = account.id + 1000
     assert storage.visit("sid-1", missing) == storage.Visit(True, 0)
     assert storage.visit("sid-1", missing, draft.number) == storage.Visit(True, 0, draft.number)
+
+
+def test_visit__password_changed_while_logged_in__sessions_opened_before_ended(
+        account, make_account):
+    stranger = make_account()
+    storage.clock.set(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+    before = storage.clock.now().timestamp()
+    link = storage.start_password_reset(account.email)
+    storage.clock.advance(timedelta(minutes=5))
+    changed = storage.change_password(account.id, "new-hash")
+    assert changed.password_hash == "new-hash"
+    renewed = storage.clock.now().timestamp()  # the changing session, renewed at once
+    storage.clock.advance(timedelta(minutes=1))
+    assert storage.visit("sid-1", account.id, opened_at=before).ended
+    assert not storage.visit("sid-2", account.id, opened_at=renewed).ended
+    assert not storage.visit("sid-3", stranger.id, opened_at=before).ended
+    with pytest.raises(storage.ResetRefused):  # an older link cannot undo the change
+        storage.check_reset_token(link.token)

@@ -100,6 +100,47 @@ def test_smtp_refusing_451__pending_with_attempts_and_error__sent_once_later(mar
     assert len(smtp.inbox.received) == 1 and only_email().sent_at is not None
 
 
+@pytest.mark.parametrize("quit_fails", ["421 4.3.0 shutting down", "connection dropped"])
+def test_server_accepted_data_then_quit_fails__sent_once_never_retried(maria, smtp,
+                                                                       quit_fails):
+    storage.clock.set(datetime(2022, 7, 11, 15, 20))
+    if quit_fails == "connection dropped":
+        smtp.inbox.drop_at_quit = True
+    else:
+        smtp.inbox.quit_reply = quit_fails
+    maria.submitted_dossier()
+    transport = transport_for(smtp.url)
+    report = send_pending(transport)
+    assert (report.sent, report.failed) == (1, 0)
+    email = only_email()
+    assert email.sent_at is not None and email.attempts == 0
+    for _ in range(3):  # later rounds: nothing more goes out
+        storage.clock.advance(timedelta(hours=1))
+        assert send_pending(transport).sent == 0
+    (received,) = smtp.inbox.received
+    assert received.message["Message-ID"] == email.message_id
+
+
+def test_resend_after_a_crash__same_message_id(maria, smtp):
+    """The worker died after sending, before marking it sent: its claim lapses and the
+    email goes again, recognisably the same one."""
+    storage.clock.set(datetime(2022, 7, 11, 15, 20))
+    maria.submitted_dossier()
+    transport = transport_for(smtp.url)
+    (claimed,) = storage.claim_pending_emails()
+    transport.send(claimed.to, claimed.subject, claimed.body, claimed.message_id)  # then dies
+    storage.clock.advance(timedelta(minutes=6))
+    assert send_pending(transport).sent == 1
+    first, second = smtp.inbox.received
+    assert first.message["Message-ID"] == second.message["Message-ID"] == only_email().message_id
+    assert only_email().message_id.startswith("<") and only_email().message_id.endswith(">")
+
+
+def test_queued_emails__each_its_own_message_id(app):
+    ids = {storage.queue_email(f"p{n}@example.org", "s", "b").message_id for n in range(5)}
+    assert len(ids) == 5
+
+
 def test_two_concurrent_senders__each_email_sent_once(app, smtp):
     for n in range(30):
         storage.queue_email(f"person{n}@example.org", "Du nouveau", "Un message vous attend.")

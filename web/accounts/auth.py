@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
 from flask import Blueprint, Flask, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 
 import storage
+from engine.email_address import looks_like_a_list, normalized_email
 from engine.model import LANGS
 from web.accounts import login_session, profile_form
 from web.accounts.credentials import MIN_LENGTH, attempt_login, password_error
@@ -19,7 +18,6 @@ from web.ui.redisplay import keeps_errors, redisplaying, redisplays
 
 bp = Blueprint("auth", __name__)
 
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD = MIN_LENGTH
 
 
@@ -49,6 +47,25 @@ def _log_in(account) -> None:
     set_lang(lang if lang in LANGS else account.lang)
 
 
+def read_email(form) -> tuple[str, str | None]:
+    """The posted `email` field, checked as every account page checks it.
+
+    `form`: the posted fields. Returns (the address normalised, None) for one valid
+    address (engine.email_address: email-validator, a domain with a dot), else
+    (the text as typed, stripped; the msgid of its error): required, only one
+    address (a list such as "root,postmaster,a@example.org"), or not valid.
+    """
+    typed = form.get("email", "").strip()
+    if not typed:
+        return typed, N_("Ce champ est obligatoire.")
+    address = normalized_email(typed)
+    if address is not None:
+        return address, None
+    if looks_like_a_list(typed):
+        return typed, N_("Entrez une seule adresse courriel, par exemple nom@exemple.com.")
+    return typed, N_("Entrez une adresse courriel valide, par exemple nom@exemple.com.")
+
+
 def password_errors(form) -> dict[str, str]:
     """The password rules, shared by registration and the password reset page.
 
@@ -68,12 +85,9 @@ def password_errors(form) -> dict[str, str]:
 
 def _account_errors(form) -> dict[str, str]:
     errors = {}
-    email = form.get("email", "").strip()
-    if not email:
-        errors["email"] = N_("Ce champ est obligatoire.")
-    elif not EMAIL.match(email) or len(email) > 254:
-        errors["email"] = N_("Entrez une adresse courriel valide, par exemple "
-                             "nom@exemple.com.")
+    _, error = read_email(form)
+    if error:
+        errors["email"] = error
     return errors | password_errors(form)
 
 
@@ -114,7 +128,7 @@ def register() -> ResponseReturnValue:
         elif not errors:
             try:
                 account = storage.create_account(
-                    request.form["email"].strip(), storage.hash_password(request.form["password"]),
+                    read_email(request.form)[0], storage.hash_password(request.form["password"]),
                     profile, lang=current_lang())
             except storage.EmailTaken:
                 errors["email"] = N_("Un compte existe déjà avec cette adresse courriel. "
@@ -145,7 +159,7 @@ def login() -> ResponseReturnValue:
     if redisplaying():
         failed = keeps_errors()
     elif request.method == "POST":
-        result = attempt_login(request.form.get("email", "").strip(),
+        result = attempt_login(read_email(request.form)[0],  # normalised when valid
                                request.form.get("password", ""))
         if result.account is not None:
             _log_in(result.account)

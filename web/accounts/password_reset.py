@@ -1,8 +1,10 @@
 """Mot de passe oublié ? A single-use link by email, valid one hour, to set a new password.
 
 The page answers the same whether the address has an account or not, so it
-cannot be used to find out who is registered; only an existing account gets
-an email, queued through the outbox in the same transaction as its token.
+cannot be used to find out who is registered, and it takes the same path both
+ways, so its timing cannot tell either: one lookup (the account's language),
+the email written, one outbox row queued. The token is made when the email is
+sent (web/background/mailer.py), and only an existing account gets it.
 The link is built from PORTAL_URL, never from the request's Host header, so
 a forged Host cannot send an applicant a link to someone else's site.
 Requests are limited per address and per email ("password_reset" rule).
@@ -22,9 +24,10 @@ from flask import (
 from flask.typing import ResponseReturnValue
 
 import storage
-from web.accounts.auth import EMAIL, password_errors
+from web.accounts.auth import password_errors, read_email
+from web.background.worker import wake_after_response
 from web.http.limits import limits
-from web.i18n import N_, _, in_lang
+from web.i18n import N_, _, current_lang, in_lang
 from web.ui.fields import FieldView
 from web.ui.redisplay import keeps_errors, redisplaying, redisplays
 
@@ -57,11 +60,10 @@ def _reset_url(token: str) -> str:
 
 
 def _send_link(email: str) -> None:
-    """Token and email in one transaction (the request's); nothing for an unknown email."""
-    started = storage.start_password_reset(email)
-    if started is None:
-        return
-    with in_lang(started.account.lang):
+    """Queue the email, the same work whether `email` has an account or not: in the
+    account's language, else the page's; its link's token is made when it is sent."""
+    account = storage.find_account_by_email(email)
+    with in_lang(account.lang if account is not None else current_lang()):
         subject = _("Réinitialisation de votre mot de passe")
         body = _("Bonjour,\n\n"
                  "Une demande de nouveau mot de passe a été faite pour votre compte du "
@@ -72,8 +74,10 @@ def _send_link(email: str) -> None:
                  "Si vous n'avez rien demandé, ignorez ce courriel : votre mot de passe reste "
                  "le même.\n\n"
                  "Veuillez recevoir nos meilleures salutations.",
-                 url=_reset_url(started.token), site=_("Guichet des services en ligne"))
-    storage.queue_email(started.account.email, subject, body)
+                 url=_reset_url(storage.RESET_TOKEN_SLOT),
+                 site=_("Guichet des services en ligne"))
+    storage.queue_password_reset(email, subject, body)
+    wake_after_response()
 
 
 @bp.route("/mot-de-passe-oublie", methods=("GET", "POST"))
@@ -82,19 +86,17 @@ def forgot() -> ResponseReturnValue:
     """Mot de passe oublié ? Ask for a link by email (password/forgot.html).
 
     GET: the form, 200. POST: 302 to the "sent" page whether or not the address has an
-    account (only an account gets an email, queued with its token); 422 for a missing
-    or malformed address; 429 when the address or the email asked too often (rule
-    "password_reset", 5 an hour by default), saying in how many minutes to try again.
+    account, after the same work either way (one email queued; only an account's is
+    sent, its token made then); 422 for a missing, malformed or listed address; 429
+    when the address or the email asked too often (rule "password_reset", 5 an hour
+    by default), saying in how many minutes to try again.
     Shown again (language switch, token of an older session): nothing sent or counted,
     the address typed back, its error again if the page showed it.
     """
-    email = request.form.get("email", "").strip()
-    error = refusal = None
+    email, error = read_email(request.form)
+    error = error if request.method == "POST" else None
+    refusal = None
     if request.method == "POST":
-        if not email:
-            error = N_("Ce champ est obligatoire.")
-        elif not EMAIL.match(email) or len(email) > 254:
-            error = N_("Entrez une adresse courriel valide, par exemple nom@exemple.com.")
         if redisplaying():
             error = error if keeps_errors() else None
         elif error is None:

@@ -8,7 +8,9 @@ to the log instead (with the recipient masked: no email address in logs, and
 links cut to their site: a password reset link is a key, not a log line).
 
 Delivery is at least once: an email is marked sent after the server accepted
-it; if the process dies in between, the claim lapses and it is sent again.
+it (250 after DATA), whatever happens at QUIT; if the process dies in between,
+the claim lapses and it is sent again, with the same Message-ID (made once when
+the email was queued), so mail systems can tell it is the same email.
 """
 
 from __future__ import annotations
@@ -71,8 +73,9 @@ def parse_smtp_url(url: str, sender: str = DEFAULT_SENDER) -> SmtpSettings:
 class Transport(Protocol):
     """Anything that can send one plain-text email (SMTP, the log, a test's fake)."""
 
-    def send(self, to: str, subject: str, body: str) -> None:
-        """Send it, or raise (any exception: the outbox keeps the email and retries)."""
+    def send(self, to: str, subject: str, body: str, message_id: str | None = None) -> None:
+        """Send it, or raise (any exception: the outbox keeps the email and retries).
+        `message_id`: the Message-ID header, "<...@host>" (None: a new one)."""
         ...
 
 
@@ -90,17 +93,20 @@ class SmtpTransport:
         self.settings = settings
         self.context = context  # tests trust their own certificate; default: the system's
 
-    def send(self, to: str, subject: str, body: str) -> None:
+    def send(self, to: str, subject: str, body: str, message_id: str | None = None) -> None:
         """Send one plain-text email to `to` over a new connection, marked
-        `Auto-Submitted: auto-generated`; raises smtplib.SMTPException or OSError
-        (refused, unreachable, TLS failure, timeout) for the outbox to retry."""
+        `Auto-Submitted: auto-generated`, with `message_id` as its Message-ID (None: a
+        new one); raises smtplib.SMTPException or OSError (refused, unreachable, TLS
+        failure, timeout) for the outbox to retry. Once the server accepted the data,
+        the email is sent: a failed QUIT (421, a dropped connection) is only logged."""
         s = self.settings
         message = EmailMessage()
         message["From"] = s.sender
         message["To"] = to
         message["Subject"] = subject
         message["Date"] = formatdate(localtime=False)
-        message["Message-ID"] = make_msgid(domain=s.sender.partition("@")[2] or None)
+        message["Message-ID"] = message_id or make_msgid(
+            domain=s.sender.partition("@")[2] or None)
         message["Auto-Submitted"] = "auto-generated"  # no out-of-office replies (RFC 3834)
         message.set_content(body)
         context = self.context or ssl.create_default_context()
@@ -109,12 +115,21 @@ class SmtpTransport:
                                                     context=context)
         else:
             client = smtplib.SMTP(s.host, s.port, timeout=s.timeout)
-        with client:
+        try:
             if s.starttls:
                 client.starttls(context=context)
             if s.username:
                 client.login(s.username, s.password or "")
             client.send_message(message)
+        except BaseException:
+            client.close()
+            raise
+        try:  # accepted: what QUIT answers can no longer unsend it
+            client.quit()
+        except (smtplib.SMTPException, OSError) as exc:
+            log.info("email accepted by the server, then QUIT failed: %s", type(exc).__name__)
+        finally:
+            client.close()
 
 
 URL = re.compile(r"(https?://[^/\s()<>\[\],;\"']+)[^\s()<>\"']*")
@@ -129,7 +144,7 @@ class LogTransport:
     """No SMTP server configured: the email goes to the log, recipient masked and links
     cut (notification emails hold no personal data; reset links must not be logged)."""
 
-    def send(self, to: str, subject: str, body: str) -> None:
+    def send(self, to: str, subject: str, body: str, message_id: str | None = None) -> None:
         """Write one INFO line of `guichet.mail` instead of sending; never raises."""
         log.info("email not sent (no SMTP_URL): to=%s subject=%r body=%r",
                  mask_address(to), subject, redact_links(body))
@@ -162,12 +177,20 @@ class SendReport:
 
 def send_pending(transport: Transport, limit: int = 50) -> SendReport:
     """Send what is due now, at most `limit` emails; each is marked sent once, or failed
-    and retried later (after 1, 2, 4... minutes, up to 6 hours). Never raises for a
-    failed email; the database's errors propagate."""
+    and retried later (after 1, 2, 4... minutes, up to 6 hours). A password reset
+    email gets its link's token now, or is dropped when its address has no account
+    (counted neither sent nor failed). Never raises for a failed email; the
+    database's errors propagate."""
     report = SendReport()
     for email in storage.claim_pending_emails(limit):
+        body = email.body
+        if email.purpose == storage.RESET_PURPOSE:  # the link's token is made now
+            token = storage.start_queued_password_reset(email.id)
+            if token is None:  # no account has this address: nothing to send
+                continue
+            body = body.replace(storage.RESET_TOKEN_SLOT, token)
         try:
-            transport.send(email.to, email.subject, email.body)
+            transport.send(email.to, email.subject, body, email.message_id)
         except Exception as exc:  # noqa: BLE001 - any failure: keep it, retry later
             # the server's reply, e.g. "451 try later": it names no recipient
             storage.mark_email_failed(email.id, _error_text(exc))
