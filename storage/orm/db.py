@@ -21,10 +21,11 @@ import fcntl
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from email.utils import make_msgid
 from urllib.parse import urlsplit
 
 import psycopg2
@@ -214,11 +215,31 @@ def _creation_lock() -> Iterator[None]:
 
 
 # Columns added after tables were first created in deployed databases: Pony creates
-# missing tables, never missing columns, so `init_db` adds these (table, column, SQL
-# type), fills existing rows and makes their unique index. A small, forward-only list,
-# not a migration framework: a column is only ever added here, never changed.
-PUBLIC_ID_COLUMNS: tuple[tuple[str, str], ...] = (("message", "public_id"),
-                                                  ("document", "public_id"))
+# missing tables, never missing columns, so `init_db` adds these. A small, forward-only
+# list, not a migration framework: a column is only ever added here, never changed.
+# Each: table, column, SQL type, how to fill the rows already there (None: left NULL),
+# and whether the column gets a unique index.
+@dataclass(frozen=True)
+class AddedColumn:
+    """One column `init_db` adds to a table made before it existed."""
+
+    table: str
+    column: str
+    sql_type: str
+    fill: Callable[[], str] | None = None
+    unique: bool = False
+
+
+def _message_id() -> str:
+    return make_msgid(domain="guichet.invalid")
+
+
+ADDED_COLUMNS: tuple[AddedColumn, ...] = (
+    AddedColumn("message", "public_id", f"VARCHAR({PUBLIC_ID_LENGTH})", new_public_id, True),
+    AddedColumn("document", "public_id", f"VARCHAR({PUBLIC_ID_LENGTH})", new_public_id, True),
+    AddedColumn("outgoing_email", "message_id", "VARCHAR(255)", _message_id, True),
+    AddedColumn("outgoing_email", "purpose", "VARCHAR(40)"),
+)
 
 
 def _columns(db: Database, table: str) -> set[str]:
@@ -230,30 +251,42 @@ def _columns(db: Database, table: str) -> set[str]:
     return {str(r[1]) for r in db.execute(f'PRAGMA table_info("{table}")').fetchall()}
 
 
-def _add_public_ids(db: Database) -> None:
-    """Give tables created before public ids their `public_id` column, a fresh random id
-    for each existing row (entities.new_public_id) and the unique index; only the
-    unique index when the column exists (it always is made here, not by Pony)."""
-    for table, column in PUBLIC_ID_COLUMNS:
+def _add_columns(db: Database) -> None:
+    """Give tables created before them the columns of ADDED_COLUMNS, a value for each
+    existing row where the column says how, and their unique index (made here, by name,
+    also for tables Pony made with the column: `IF NOT EXISTS`)."""
+    for added in ADDED_COLUMNS:
+        table, column = added.table, added.column
         if column not in _columns(db, table):
-            db.execute(f'ALTER TABLE "{table}" ADD COLUMN "{column}" '
-                       f"VARCHAR({PUBLIC_ID_LENGTH})")
-            for row_id in db.select(f'SELECT id FROM "{table}" WHERE "{column}" IS NULL'):
-                db.execute(f'UPDATE "{table}" SET "{column}" = $public_id WHERE id = $row_id',
-                           {}, {"public_id": new_public_id(), "row_id": row_id})
-        db.execute(f'CREATE UNIQUE INDEX IF NOT EXISTS "uq_{table}_{column}" '
-                   f'ON "{table}" ("{column}")')
+            db.execute(f'ALTER TABLE "{table}" ADD COLUMN "{column}" {added.sql_type}')
+            if added.fill is not None:
+                for row_id in db.select(f'SELECT id FROM "{table}" WHERE "{column}" IS NULL'):
+                    db.execute(f'UPDATE "{table}" SET "{column}" = $value WHERE id = $row_id',
+                               {}, {"value": added.fill(), "row_id": row_id})
+        if added.unique:
+            db.execute(f'CREATE UNIQUE INDEX IF NOT EXISTS "uq_{table}_{column}" '
+                       f'ON "{table}" ("{column}")')
+
+
+def _claim_existing_numbers(db: Database) -> None:
+    """Dossier numbers given out before numbers were claimed in `dossier_number` (they
+    were a sequence then): claimed now, so a random draw never meets one."""
+    db.execute('INSERT INTO "dossier_number" ("number") SELECT d."number" FROM "dossier" d '
+               'WHERE NOT EXISTS (SELECT 1 FROM "dossier_number" n '
+               'WHERE n."number" = d."number")')
 
 
 def init_db() -> None:
-    """Create the current store's missing tables and indexes, and add the columns of
-    PUBLIC_ID_COLUMNS to tables made before them; harmless when they exist, and safe
-    when several processes start at once."""
+    """Create the current store's missing tables and indexes, add the columns of
+    ADDED_COLUMNS to tables made before them, and claim the dossier numbers given out
+    before numbers were claimed; harmless when done already, and safe when several
+    processes start at once."""
     db = database()
     with _creation_lock():
         db.create_tables()
         with db_session:
-            _add_public_ids(db)
+            _add_columns(db)
+            _claim_existing_numbers(db)
 
 
 def disconnect() -> None:

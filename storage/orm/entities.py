@@ -137,7 +137,8 @@ def define_entities(db: Database) -> None:
         created_at = Required(datetime, precision=6)
         # made once when queued, sent with every try: a retry is the same email to mail
         # systems (RFC 5322 3.6.4), not a new one
-        message_id = Required(str, 255, unique=True)
+        # (unique: its index is made by init_db, storage/orm/db.py)
+        message_id = Required(str, 255)
         # "password_reset": its body holds RESET_TOKEN_SLOT, filled when sent, and an
         # address with no account is dropped then (storage/accounts/password_reset.py)
         purpose = Optional(str, 40, nullable=True)

@@ -134,3 +134,26 @@ def test_init_db__tables_made_before_public_ids__column_added_rows_filled_unique
         database().execute("INSERT INTO message (account_id, subject, body, created_at, "
                            "public_id) SELECT account_id, subject, body, created_at, "
                            "public_id FROM message")
+
+
+def test_init_db__outbox_and_numbers_made_before_issue_13__columns_added_numbers_claimed(
+        registry, account, valid_draft):
+    """A database from before: the outbox without `purpose`, and dossier numbers given
+    out before numbers were claimed. init_db adds the column and claims the numbers, so
+    a random draw can never meet an existing dossier's number."""
+    storage.submit(registry, account.id, valid_draft.number)
+    with storage.db_session:
+        db = database()
+        db.execute('ALTER TABLE "outgoing_email" DROP COLUMN purpose')
+        db.execute('DELETE FROM "dossier_number"')
+    storage.init_db()
+    storage.init_db()  # again: nothing to do
+    with storage.db_session:
+        db = database()
+        assert db.select('SELECT count(*) FROM "outgoing_email" WHERE purpose IS NULL') == [1]
+        assert db.select('SELECT "number" FROM "dossier_number"') == [valid_draft.number]
+        with pytest.raises(Exception, match="(?i)unique"):
+            db.execute('INSERT INTO "outgoing_email" (recipient, subject, body, attempts, '
+                       'next_attempt_at, created_at, message_id) SELECT recipient, subject, '
+                       'body, attempts, next_attempt_at, created_at, message_id '
+                       'FROM "outgoing_email"')
