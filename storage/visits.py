@@ -29,6 +29,7 @@ from storage.dossiers.expiry import is_past
 from storage.dossiers.registry import default_registry
 from storage.errors import NotFound
 from storage.orm.db import database
+from storage.orm.rows import storable_number
 from storage.orm.transactions import transaction
 from storage.views import DossierStamp, Visit
 
@@ -49,6 +50,8 @@ def dossier_stamp(account_id: int, number: str,
                   registry: Registry | None = None) -> DossierStamp:
     """The (number, version) of one of the account's dossiers (NotFound otherwise)."""
     number = (number or "").strip()
+    if not storable_number(number):
+        raise NotFound(f"dossier {number!r}")
     rows = select((d.type_id, d.status, d.version, d.deadline, d.id) for d in database().Dossier
                   if d.number == number and d.owner.id == account_id)[:]
     if not rows:
@@ -114,9 +117,11 @@ def visit(sid: str, account_id: int, number: str | None = None,
     without_dossier, with_dossier = _statements(orm)
     params: dict[str, Any] = {"key": session_key(sid), "account_id": account_id}
     if number is not None:
-        params["number"] = number = number.strip()
+        number = number.strip()
+    findable = number is not None and storable_number(number)  # else: no such dossier
+    if findable:
+        params["number"] = number
     ((ended, unread, reset_at, *dossier),) = orm.select(
-        without_dossier if number is None else with_dossier, {}, params)
-    stamp = (_stamp(number, *dossier, registry)
-             if number is not None and dossier[0] is not None else None)
+        with_dossier if findable else without_dossier, {}, params)
+    stamp = _stamp(number, *dossier, registry) if findable and dossier[0] is not None else None
     return Visit(bool(ended) or _reset_since(reset_at, opened_at), int(unread), number, stamp)
