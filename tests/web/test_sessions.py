@@ -193,6 +193,58 @@ def test_idle__htmx_request__401_with_hx_redirect_to_login(maria, now):
     assert response.headers["HX-Redirect"].startswith("/connexion?next=")
 
 
+# --- absolute lifetime (ASVS 3.3.2) --------------------------------------------------------
+
+def test_lifetime__active_every_29_minutes__to_login_12_hours_after_login(maria, now):
+    for _ in range(24):  # 11 h 36 min of steady activity
+        storage.clock.advance(timedelta(minutes=29))
+        assert maria.get("/dossiers/").status_code == 200
+    storage.clock.advance(timedelta(minutes=25))  # 12 h 01 min after the login
+    response = maria.get("/profil/")
+    assert response.status_code == 302
+    assert response.location == "/connexion?next=/profil/"
+    page = maria.get(response.location).get_data(as_text=True)
+    assert "Par sécurité, une session prend fin quelques heures après la connexion" in page
+    assert "account_id" not in session_of(maria)
+    back = maria.post("/connexion", {"email": maria.profile["email"], "password": PASSWORD,
+                                     "next": "/profil/"})
+    assert back.location == "/profil/"
+    assert maria.get("/profil/").status_code == 200  # a new login starts a new lifetime
+
+
+def test_lifetime__logged_in_cookie_without_its_opening_time__to_login(maria, now):
+    with maria.client.session_transaction() as session:
+        del session["opened"]
+    response = maria.get("/dossiers/")
+    assert response.status_code == 302 and response.location.startswith("/connexion")
+    assert "account_id" not in session_of(maria)
+
+
+def test_lifetime__configured_1_hour__expires_after_1_hour_of_activity(
+        app, instance_dir, registry, now):
+    short = make_app(instance_dir, registry, SESSION_MAX_HOURS=1)  # on the emptied database
+    person = Applicant(short.test_client())
+    assert person.register().status_code == 302
+    storage.clock.advance(timedelta(minutes=29))
+    assert person.get("/dossiers/").status_code == 200
+    storage.clock.advance(timedelta(minutes=29))
+    assert person.get("/dossiers/").status_code == 200
+    storage.clock.advance(timedelta(minutes=3))
+    assert person.get("/dossiers/").status_code == 302
+
+
+def test_lifetime__htmx_section_update_after_12_hours__401_with_hx_redirect(maria, now):
+    number = maria.create_dossier()
+    version = maria.version(number, SECTION)
+    for _ in range(25):
+        storage.clock.advance(timedelta(minutes=29))
+        maria.get("/dossiers/")
+    response = maria.post(maria.section_url(number, SECTION) + "/actualiser",
+                          {**TYPED, "version": version}, headers={"HX-Request": "true"})
+    assert response.status_code == 401
+    assert response.headers["HX-Redirect"].startswith("/connexion?next=")
+
+
 def _stored(maria: Applicant, number: str) -> dict:
     owner = storage.find_account_by_email(maria.profile["email"])
     return storage.get_dossier(owner.id, number).answers
