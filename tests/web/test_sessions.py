@@ -4,7 +4,10 @@ what the applicant was typing before asking them to log in again."""
 
 from __future__ import annotations
 
+import base64
+import json
 import re
+import zlib
 from datetime import datetime, timedelta
 
 import pytest
@@ -128,6 +131,40 @@ def test_login__new_session__new_id_new_csrf_token_nothing_of_the_anonymous_one(
     assert after.get("csrf_token") != before.get("csrf_token")
     assert "planted" not in after
     assert after["lang"] == "en"  # the one thing kept
+
+
+def readable(cookie: str) -> str:
+    """What anyone holding the cookie reads in it without the key: Flask's signed
+    cookie is base64url JSON (zlib-compressed when it starts with a dot), then the
+    timestamp and the signature."""
+    compressed = cookie.startswith(".")
+    payload = cookie.lstrip(".").split(".")[0]
+    raw = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+    text = (zlib.decompress(raw) if compressed else raw).decode()
+    return json.dumps(json.loads(text), ensure_ascii=False)
+
+
+def test_session_cookie__whole_walk__only_opaque_ids_no_name_email_or_profile(maria):
+    number = maria.create_dossier()
+    seen = [cookie_value(maria)]
+    edited = {**maria.profile, "given_names": "Ximena", "family_names": "Quorreltine"}
+    for step in (lambda: maria.get("/dossiers/"),
+                 lambda: maria.fill(number, SECTION, TYPED),
+                 lambda: maria.get("/profil/modifier"),
+                 lambda: maria.post("/profil/modifier", edited),
+                 lambda: maria.get("/profil/"), maria.logout, maria.login,
+                 lambda: maria.get("/dossiers/")):
+        step()
+        seen.append(cookie_value(maria))
+    shown = maria.get("/dossiers/").get_data(as_text=True)
+    assert "Ximena Quorreltine" in shown  # the header still shows the name, now changed
+    values = [v for v in (*maria.profile.values(), *edited.values(), *TYPED.values())
+              if isinstance(v, str) and len(v) >= 4]
+    for cookie in seen:
+        text = readable(cookie)
+        assert '"account_id"' in text or '"lang"' in text  # decoded for real
+        found = [v for v in values if v.lower() in text.lower()]
+        assert not found, f"readable in the session cookie: {found}"
 
 
 def test_logout__old_cookie_replayed__refused_by_every_process(maria, instance_dir, registry):

@@ -7,7 +7,7 @@ désirez changer votre adresse, vous devez le faire à partir de votre profil".
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 import storage
@@ -50,8 +50,7 @@ def edit() -> ResponseReturnValue:
         if redisplaying():
             errors = errors if keeps_errors() else {}
         elif not errors:
-            updated = storage.update_profile(account_id(), profile)
-            session["name"] = profile_form.full_name(updated.profile)
+            storage.update_profile(account_id(), profile)  # the header reads the new name
             flash(N_("Votre profil a été enregistré."), "success")
             return redirect(url_for("profile.show"))
     return render_template("profile/edit.html", account=account,
