@@ -43,6 +43,13 @@ def server_options(host: str, port: int, *, workers: int | None = None,
         # method and path only: a query string may carry what an applicant typed
         "access_log_format": '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms [%({x-request-id}o)s]',
         "proc_name": "guichet",
+        # Forwarded headers are trusted by the app alone, and only with PROXY_FIX
+        # (werkzeug's ProxyFix: web/http/headers.py). gunicorn's defaults would trust
+        # X-Forwarded-Proto (and SCRIPT_NAME/PATH_INFO headers) from 127.0.0.1 or a
+        # FORWARDED_ALLOW_IPS variable, whatever PROXY_FIX says: they are emptied here.
+        "forwarded_allow_ips": "",
+        "secure_scheme_headers": {},
+        "forwarder_headers": "",
         # gunicorn >= 24's control socket sits at one path per user: two servers on a
         # machine (tests, the benchmark) would fight over it, and nothing here uses it.
         "control_socket_disable": True,
