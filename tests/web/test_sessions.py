@@ -64,16 +64,16 @@ def test_session_cookie__plain_http__httponly_samesite_lax_not_secure(applicant)
     assert "Secure" not in cookie
 
 
-def test_session_cookie__https_request__secure_and_hsts(app):
-    client = app.test_client()
+def test_session_cookie__https_request__secure_and_hsts(app, instance_dir, registry):
+    client = make_app(instance_dir, registry, PORTAL_URL="https://portail.example").test_client()
     response = client.get("/connexion", base_url="https://portail.example")
     assert "Secure" in session_cookie(response)
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
 
 
 def test_session_cookie__behind_proxy_with_forwarded_proto__secure_and_login_works(
-        instance_dir, registry):
-    app = make_app(instance_dir, registry, PROXY_FIX=1)
+        app, instance_dir, registry):  # `app`: the database emptied
+    app = make_app(instance_dir, registry, PROXY_FIX=1, PORTAL_URL="https://portail.example")
     behind = Applicant(app.test_client())
     proxied = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9",
                "X-Forwarded-Host": "portail.example"}
