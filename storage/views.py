@@ -83,6 +83,7 @@ class Visit:
     unread_messages: int  # the number on the envelope
     number: str | None = None  # the dossier asked about, if any
     dossier: DossierStamp | None = None  # its stamp; None if not the account's
+    names: tuple[str, str] = ("", "")  # the account's (given names, family names)
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,8 @@
 
 A logged-in page must know whether its session was ended (logout holds in every
 process, and a password reset ends every session opened before it) and how many
-messages are unread (the envelope); a page about a dossier also needs the
+messages are unread (the envelope), and the account's name for the header (the
+session cookie, signed but readable, holds only opaque ids); a page about a dossier also needs the
 dossier's stamp, its (number, version), to reuse what was rendered from that
 version (web/forms/page_cache.py). `visit` reads all of it in one statement, run
 through Pony's public `Database.select`, whose table and column names are taken
@@ -29,8 +30,11 @@ from storage.dossiers.expiry import is_past
 from storage.dossiers.registry import default_registry
 from storage.errors import NotFound
 from storage.orm.db import database
+from storage.orm.rows import storable_number
 from storage.orm.transactions import transaction
 from storage.views import DossierStamp, Visit
+
+NAME_FIELDS = ("given_names", "family_names")  # profile fields: the account's name
 
 
 def _stamp(number: str, type_id: str, status: str, version: int, deadline: date | str,
@@ -49,6 +53,8 @@ def dossier_stamp(account_id: int, number: str,
                   registry: Registry | None = None) -> DossierStamp:
     """The (number, version) of one of the account's dossiers (NotFound otherwise)."""
     number = (number or "").strip()
+    if not storable_number(number):
+        raise NotFound(f"dossier {number!r}")
     rows = select((d.type_id, d.status, d.version, d.deadline, d.id) for d in database().Dossier
                   if d.number == number and d.owner.id == account_id)[:]
     if not rows:
@@ -102,7 +108,10 @@ def _statements(orm: Database) -> tuple[str, str]:
         f" AND {column(message.read_at)} IS NULL),"
         # when the password was last reset: every session opened before is over
         f" (SELECT MAX({column(reset.used_at)}) FROM {reset._table_}"
-        f" WHERE {column(reset.account)} = $account_id)")
+        f" WHERE {column(reset.account)} = $account_id),"
+        # the name on every page's header (never kept in the cookie: it is readable there)
+        + ",".join(f" (SELECT {column(getattr(account_, name))} FROM {account_._table_}"
+                   f" WHERE {column(account_.id)} = $account_id)" for name in NAME_FIELDS))
     stamp = ", ".join(f"d.{column(getattr(dossier, a))}"
                       for a in ("type_id", "status", "version", "deadline"))
     with_dossier = (f"SELECT {account}, {stamp} FROM (SELECT 1 AS one) AS visit"
@@ -115,7 +124,8 @@ def _statements(orm: Database) -> tuple[str, str]:
 def visit(sid: str, account_id: int, number: str | None = None,
           registry: Registry | None = None, *, opened_at: float | None = None) -> Visit:
     """Whether the session `sid`, opened at `opened_at` (epoch seconds), is over (logged
-    out, or the password was reset since), the account's unread-message count, and, when
+    out, or the password was reset since), the account's unread-message count and name
+    (given names, family names: pages show it, and the cookie must not hold it), and, when
     `number` is given, that dossier's stamp (None if it is not the account's). A
     session whose account does not exist (any more) is over.
 
@@ -126,9 +136,12 @@ def visit(sid: str, account_id: int, number: str | None = None,
     without_dossier, with_dossier = _statements(orm)
     params: dict[str, Any] = {"key": session_key(sid), "account_id": account_id}
     if number is not None:
-        params["number"] = number = number.strip()
-    ((ended, unread, reset_at, *dossier),) = orm.select(
-        without_dossier if number is None else with_dossier, {}, params)
-    stamp = (_stamp(number, *dossier, registry)
-             if number is not None and dossier[0] is not None else None)
-    return Visit(bool(ended) or _reset_since(reset_at, opened_at), int(unread), number, stamp)
+        number = number.strip()
+    findable = number is not None and storable_number(number)  # else: no such dossier
+    if findable:
+        params["number"] = number
+    ((ended, unread, reset_at, given, family, *dossier),) = orm.select(
+        with_dossier if findable else without_dossier, {}, params)
+    stamp = _stamp(number, *dossier, registry) if findable and dossier[0] is not None else None
+    return Visit(bool(ended) or _reset_since(reset_at, opened_at), int(unread), number, stamp,
+                 names=(given or "", family or ""))

@@ -25,7 +25,7 @@ from web import config, forms, i18n
 from web.accounts import auth, login_session, password_reset, profile
 from web.dossiers import views
 from web.forms import page_cache, saving
-from web.http import cookies, csrf, errors, faults, headers, limits, logs
+from web.http import cookies, csrf, errors, faults, headers, hosts, limits, logs, nul_bytes
 from web.inbox import documents, messages
 from web.registry import EXTENSION as REGISTRY_EXTENSION
 from web.ui import redisplay
@@ -105,7 +105,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     store.disconnect()  # requests come on other threads: keep no idle connection here
 
     errors.init_app(app)  # first: the request id and the logs, for every page
+    hosts.init_app(app)  # then: a forged Host header is refused before anything else
     i18n.init_app(app)  # the language, before anything may refuse a request
+    nul_bytes.init_app(app)  # before any hook that reads the database
     csrf.init_app(app)
     redisplay.init_app(app)  # after CSRF's check: only a valid post switches the language
     login_session.init_app(app)  # after CSRF's check: a rescue follows a valid token

@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -120,6 +121,29 @@ def _url(*schemes: str) -> Callable[[str], str]:
     return parse
 
 
+def _hosts(raw: str) -> list[str]:
+    hosts = [h.strip().lower() for h in raw.split(",") if h.strip()]
+    for host in hosts:
+        if not re.fullmatch(r"\.?[a-z0-9.-]+", host):
+            raise ValueError("expected host names separated by commas, such as "
+                             "portail.example,.portail.example (a leading dot: any "
+                             f"subdomain), without scheme or port, not {host!r}")
+    return hosts
+
+
+LOCAL_HOSTS = ("127.0.0.1", "localhost")  # trusted when TRUSTED_HOSTS is unset
+
+
+def trusted_hosts(values: Mapping[str, Any]) -> list[str]:
+    """The host names requests may name (Flask's TRUSTED_HOSTS): those configured, else
+    LOCAL_HOSTS; always the host of PORTAL_URL, the portal's own address."""
+    hosts = list(values.get("TRUSTED_HOSTS") or LOCAL_HOSTS)
+    portal = urlsplit(values.get("PORTAL_URL") or "").hostname
+    if portal and portal not in hosts:
+        hosts.append(portal)
+    return hosts
+
+
 def _scheme(raw: str) -> str:
     value = raw.strip().lower()
     if value not in ("http", "https"):
@@ -188,6 +212,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SESSION_IDLE_MINUTES", "GUICHET_SESSION_IDLE_MINUTES", 30, "minutes",
             "A logged-in session idle this long asks to log in again (what its request "
             "carried is saved first).", _positive),
+    Setting("SESSION_MAX_HOURS", "GUICHET_SESSION_MAX_HOURS", 12, "hours",
+            "A session this old (since its login) asks to log in again, however active "
+            "(ASVS 3.3.2; what its request carried is saved first, as on idle expiry).",
+            _positive),
     Setting("SESSION_RESCUE_HOURS", "GUICHET_SESSION_RESCUE_HOURS", 12, "hours",
             "How long after the last activity an expired session's POST may still save "
             "what it carries; also how long a logged-out session is remembered.", _positive),
@@ -203,6 +231,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PROXY_FIX", "GUICHET_PROXY_FIX", 0, "proxies",
             "How many proxies in front are trusted for X-Forwarded-* (client address, "
             "HTTPS); 0: forwarded headers are ignored.", _proxies),
+    Setting("TRUSTED_HOSTS", "GUICHET_TRUSTED_HOSTS", None, "host names",
+            "The host names a request's Host header (or X-Forwarded-Host, with PROXY_FIX) "
+            "may name, comma-separated (.example.org: any subdomain); any other gets 400, "
+            "so no page or redirect is built from a forged host. Unset: 127.0.0.1 and "
+            "localhost; the host of GUICHET_PORTAL_URL is always added.", _hosts),
     Setting("SESSION_COOKIE_SECURE", "GUICHET_SESSION_COOKIE_SECURE", False, "yes/no",
             "Send the session cookie over HTTPS only, always (it is already whenever the "
             "request came over HTTPS).", _flag),
@@ -272,7 +305,8 @@ def load(overrides: Mapping[str, Any] | None = None,
          environ: Mapping[str, str] | None = None) -> dict[str, Any]:
     """The configuration: defaults, then the environment (`environ`, default: this
     process's), then `overrides` (a test's config: Python values, any Flask key), by
-    config key. `INSTANCE_PATH` comes back absolute. Raises ConfigError."""
+    config key. `INSTANCE_PATH` comes back absolute, `TRUSTED_HOSTS` completed
+    (`trusted_hosts`). Raises ConfigError."""
     values = defaults()
     for layer in (from_environment(environ), dict(overrides or {})):
         for key, value in layer.items():
@@ -281,6 +315,7 @@ def load(overrides: Mapping[str, Any] | None = None,
                 value = {**values[key], **value}
             values[key] = value
     values["INSTANCE_PATH"] = os.path.abspath(values["INSTANCE_PATH"] or "instance")
+    values["TRUSTED_HOSTS"] = trusted_hosts(values)
     return values
 
 

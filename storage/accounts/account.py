@@ -28,6 +28,16 @@ def normalize_email(email: str) -> str:
     return email.strip().lower()
 
 
+def account_by_email(email: str) -> Any:
+    """The Account entity of this address (normalized), or None (inside a session). An
+    address no account can have (longer than the column, or with a NUL byte, which
+    PostgreSQL refuses in any text) is None without asking the database."""
+    email = normalize_email(email or "")
+    if "\x00" in email or len(email) > PROFILE.fields["email"].max_length:
+        return None
+    return database().Account.get(email=email)
+
+
 def profile_of(a: Any) -> dict[str, str]:
     """The profile of an Account entity as strings, "" when empty (dates YYYY-MM-DD),
     keyed by the profile schema's stored fields (PROFILE_FIELDS)."""
@@ -130,7 +140,7 @@ def get_account(account_id: int) -> AccountView:
 @transaction(write=False)
 def find_account_by_email(email: str) -> AccountView | None:
     """The account for this address, compared case-insensitively; None if none."""
-    account = database().Account.get(email=normalize_email(email))
+    account = account_by_email(email)
     return account_view(account) if account else None
 
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from storage.accounts.account import account_view, normalize_email
+from storage.accounts.account import account_by_email, account_view
 from storage.clock import clock, to_db
 from storage.errors import NotFound, ResetRefused
 from storage.inbox.outbox import queue_email
@@ -60,7 +60,7 @@ def start_password_reset(email: str, lifetime: timedelta = RESET_LIFETIME
     default) runs from now by `storage.clock`. The returned token is 43 URL-safe
     characters (256 random bits); only its hash is stored.
     """
-    account = database().Account.get(email=normalize_email(email or ""))
+    account = account_by_email(email)
     if account is None:
         return None
     token = secrets.token_urlsafe(32)

@@ -17,6 +17,11 @@ from pony.orm import Database, Json, Optional, PrimaryKey, Required, Set, compos
 
 from engine.profile import PROFILE, ProfileField
 
+NUMBER_LENGTH = 40  # characters of a dossier number, at most (its column)
+# The largest row id: Pony's `int` is PostgreSQL's 32-bit INTEGER. A larger id cannot
+# name a row, and PostgreSQL (or SQLite, past 64 bits) refuses it as a parameter.
+ROW_ID_MAX = 2**31 - 1
+
 
 def profile_column(field: ProfileField) -> Optional:
     """The column of one profile field (engine/profile.yaml): a date, or a string of
@@ -65,7 +70,7 @@ def define_entities(db: Database) -> None:
 
         _table_ = "dossier"
         id = PrimaryKey(int, auto=True)
-        number = Required(str, 40, unique=True)
+        number = Required(str, NUMBER_LENGTH, unique=True)
         type_id = Required(str, 100)
         definition_version = Required(int)
         status = Required(str, 100)

@@ -16,6 +16,7 @@ from engine.load import plain
 from storage.clock import from_db
 from storage.errors import NotFound
 from storage.orm.db import database
+from storage.orm.entities import NUMBER_LENGTH, PUBLIC_ID_LENGTH, ROW_ID_MAX
 from storage.orm.pony_private import forget_reads
 from storage.views import DossierView
 
@@ -32,6 +33,13 @@ def dossier_view(d: Any) -> DossierView:
     )
 
 
+def storable_number(number: str) -> bool:
+    """Whether `number` (stripped) could be a dossier's number at all: not longer than
+    its column, no NUL byte (PostgreSQL refuses one in any text). Anything else is
+    looked up as NotFound without asking the database, which would raise instead."""
+    return 0 < len(number) <= NUMBER_LENGTH and "\x00" not in number
+
+
 def owned_dossier(account_id: int, number: str, *, for_update: bool = False) -> Any:
     """The dossier `number` if `account_id` owns it, else NotFound (inside a session).
 
@@ -41,7 +49,7 @@ def owned_dossier(account_id: int, number: str, *, for_update: bool = False) -> 
     orm = database()
     number = (number or "").strip()
     find = (lambda **key: locked(orm.Dossier, **key)) if for_update else orm.Dossier.get
-    dossier = find(number=number) if number else None
+    dossier = find(number=number) if storable_number(number) else None
     if dossier is None or dossier.owner is None or dossier.owner.id != account_id:
         raise NotFound(f"dossier {number}")
     return dossier
@@ -50,8 +58,11 @@ def owned_dossier(account_id: int, number: str, *, for_update: bool = False) -> 
 def owned_public_row(entity: Any, public_id: str, account_id: int) -> Any:
     """The row of an entity (with `account` and `public_id`) whose public id is
     `public_id`, if that account owns it, else NotFound: the same answer for "not
-    yours", "does not exist" and a malformed id."""
-    row = entity.get(public_id=public_id) if isinstance(public_id, str) else None
+    yours", "does not exist" and a malformed id (not a string, too long for the column,
+    or holding a NUL, which the database would refuse)."""
+    row = (entity.get(public_id=public_id)
+           if isinstance(public_id, str) and len(public_id) <= PUBLIC_ID_LENGTH
+           and "\x00" not in public_id else None)
     if row is None or row.account.id != account_id:
         raise NotFound(f"{entity.__name__.lower()} {public_id!r}")
     return row

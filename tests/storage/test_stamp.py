@@ -61,12 +61,19 @@ def test_dossier_stamp__deadline_day__still_settled(account, draft):
 
 
 def test_visit__fresh_session__not_ended_and_unread_count(registry, account, valid_draft):
-    assert storage.visit("sid-1", account.id) == storage.Visit(False, 0)
+    names = (account.profile["given_names"], account.profile["family_names"])
+    assert storage.visit("sid-1", account.id) == storage.Visit(False, 0, names=names)
     storage.submit(registry, account.id, valid_draft.number)  # sends the confirmation message
-    assert storage.visit("sid-1", account.id) == storage.Visit(False, 1)
+    assert storage.visit("sid-1", account.id) == storage.Visit(False, 1, names=names)
     (message,) = storage.list_messages(account.id)
     storage.get_message(account.id, message.public_id)  # read
-    assert storage.visit("sid-1", account.id) == storage.Visit(False, 0)
+    assert storage.visit("sid-1", account.id) == storage.Visit(False, 0, names=names)
+
+
+def test_visit__names__the_accounts_as_they_are_now(account):
+    assert all(storage.visit("sid-1", account.id).names)
+    storage.update_profile(account.id, {"given_names": "Ana", "family_names": "Lé"})
+    assert storage.visit("sid-1", account.id).names == ("Ana", "Lé")
 
 
 def test_visit__ended_session__ended_others_not(account):

@@ -23,7 +23,8 @@ def sources(*folders: str) -> list[Path]:
 
 def test_load__nothing_set__every_default_instance_path_absolute():
     values = config.load(environ={})
-    assert values == {**config.defaults(), "INSTANCE_PATH": os.path.abspath("instance")}
+    assert values == {**config.defaults(), "INSTANCE_PATH": os.path.abspath("instance"),
+                      "TRUSTED_HOSTS": ["127.0.0.1", "localhost"]}
     assert values["PORTAL_URL"] == "http://127.0.0.1:8000" and values["DATABASE_URL"] is None
     assert values["PAGE_CACHE_SIZE"] == 1000 and values["MAX_CONTENT_LENGTH"] == 256 * 1024
 
@@ -68,6 +69,8 @@ def test_load__unknown_guichet_variable__sets_nothing():
     ("GUICHET_SESSION_COOKIE_SECURE", "sure", "GUICHET_SESSION_COOKIE_SECURE (yes/no)"),
     ("GUICHET_PREFERRED_URL_SCHEME", "ftp", "GUICHET_PREFERRED_URL_SCHEME (http|https)"),
     ("GUICHET_PORTAL_URL", "portail.example", "GUICHET_PORTAL_URL (URL): expected a URL"),
+    ("GUICHET_TRUSTED_HOSTS", "https://portail.example", "GUICHET_TRUSTED_HOSTS (host names)"),
+    ("GUICHET_TRUSTED_HOSTS", "portail.example:443", "expected host names separated"),
     ("GUICHET_ATTEMPT_LIMITS", "5/hour", "GUICHET_ATTEMPT_LIMITS (attempts/window): expected"),
     ("GUICHET_ATTEMPT_LIMITS", '{"logins": "5/hour"}', "unknown limit 'logins'"),
     ("GUICHET_ATTEMPT_LIMITS", '{"login": "often"}', "limit 'login': expected a rule"),
@@ -78,6 +81,18 @@ def test_from_environment__bad_value__config_error_naming_the_variable(variable,
         config.from_environment({variable: value})
     assert str(caught.value).startswith(variable) and expected in str(caught.value)
     assert repr(value) in str(caught.value)  # not a secret: the value is shown
+
+
+@pytest.mark.parametrize(("environ", "expected"), [
+    ({}, ["127.0.0.1", "localhost"]),
+    ({"GUICHET_PORTAL_URL": "https://portail.example/"},
+     ["127.0.0.1", "localhost", "portail.example"]),
+    ({"GUICHET_PORTAL_URL": "https://portail.example/",
+      "GUICHET_TRUSTED_HOSTS": "Guichet.example, .guichet.example"},
+     ["guichet.example", ".guichet.example", "portail.example"]),
+])
+def test_load__trusted_hosts__local_by_default_portal_host_always(environ, expected):
+    assert config.load(environ=environ)["TRUSTED_HOSTS"] == expected
 
 
 @pytest.mark.parametrize(("variable", "value"), [

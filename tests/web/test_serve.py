@@ -25,6 +25,14 @@ def test_server_options__defaults__gthread_workers_threads_app_logs_requests():
     assert server_options("127.0.0.1", 8123, access_log=True)["accesslog"] == "-"
 
 
+def test_server_options__forwarded_headers__gunicorn_trusts_none_from_anywhere(monkeypatch):
+    monkeypatch.setenv("FORWARDED_ALLOW_IPS", "*")  # gunicorn's own variable: no effect
+    server = PortalServer(lambda: None, server_options("127.0.0.1", 8123))
+    assert server.cfg.forwarded_allow_ips == []
+    assert server.cfg.secure_scheme_headers == {}
+    assert server.cfg.forwarder_headers == []
+
+
 def test_portal_server__load__builds_the_app_in_the_worker(app):
     calls = []
     server = PortalServer(lambda: app, server_options("127.0.0.1", 0),
@@ -54,6 +62,7 @@ def test_guichet_serve__started__answers_the_login_page_through_gunicorn(tmp_pat
     env = {**os.environ, "GUICHET_INSTANCE": str(tmp_path), "GUICHET_WORKERS": "2",
            "GUICHET_THREADS": "2"}
     env.pop("DATABASE_URL", None)
+    env.pop("GUICHET_PROXY_FIX", None)
     proc = subprocess.Popen([str(guichet), "serve", "--port", str(port), "--no-background"],
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             start_new_session=True)
@@ -61,8 +70,9 @@ def test_guichet_serve__started__answers_the_login_page_through_gunicorn(tmp_pat
         deadline = time.monotonic() + 30
         while True:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            try:
-                conn.request("GET", "/connexion")
+            try:  # from 127.0.0.1, which gunicorn trusted by default for these headers
+                conn.request("GET", "/connexion", headers={"X-Forwarded-Proto": "https",
+                                                           "X-Forwarded-Ssl": "on"})
                 response = conn.getresponse()
                 body = response.read().decode()
                 break
@@ -73,7 +83,12 @@ def test_guichet_serve__started__answers_the_login_page_through_gunicorn(tmp_pat
             finally:
                 conn.close()
         assert response.status == 200
-        assert response.getheader("Server", "").startswith("gunicorn")
+        # GUICHET_PROXY_FIX unset: the forwarded scheme is ignored, the request is plain http
+        assert response.getheader("Strict-Transport-Security") is None
+        assert "Secure" not in response.getheader("Set-Cookie")
+        # the server software is not advertised (gunicorn has no setting: web/cli/server.py)
+        assert response.getheader("Server") == "guichet"
+        assert "gunicorn" not in str(response.getheaders()).lower()
         assert response.getheader("X-Request-Id")
         assert "Connexion" in body
         assert (tmp_path / "secret_key").exists()  # one key shared by every worker

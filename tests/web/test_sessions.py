@@ -4,7 +4,10 @@ what the applicant was typing before asking them to log in again."""
 
 from __future__ import annotations
 
+import base64
+import json
 import re
+import zlib
 from datetime import datetime, timedelta
 
 import pytest
@@ -61,16 +64,16 @@ def test_session_cookie__plain_http__httponly_samesite_lax_not_secure(applicant)
     assert "Secure" not in cookie
 
 
-def test_session_cookie__https_request__secure_and_hsts(app):
-    client = app.test_client()
+def test_session_cookie__https_request__secure_and_hsts(app, instance_dir, registry):
+    client = make_app(instance_dir, registry, PORTAL_URL="https://portail.example").test_client()
     response = client.get("/connexion", base_url="https://portail.example")
     assert "Secure" in session_cookie(response)
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
 
 
 def test_session_cookie__behind_proxy_with_forwarded_proto__secure_and_login_works(
-        instance_dir, registry):
-    app = make_app(instance_dir, registry, PROXY_FIX=1)
+        app, instance_dir, registry):  # `app`: the database emptied
+    app = make_app(instance_dir, registry, PROXY_FIX=1, PORTAL_URL="https://portail.example")
     behind = Applicant(app.test_client())
     proxied = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9",
                "X-Forwarded-Host": "portail.example"}
@@ -128,6 +131,40 @@ def test_login__new_session__new_id_new_csrf_token_nothing_of_the_anonymous_one(
     assert after.get("csrf_token") != before.get("csrf_token")
     assert "planted" not in after
     assert after["lang"] == "en"  # the one thing kept
+
+
+def readable(cookie: str) -> str:
+    """What anyone holding the cookie reads in it without the key: Flask's signed
+    cookie is base64url JSON (zlib-compressed when it starts with a dot), then the
+    timestamp and the signature."""
+    compressed = cookie.startswith(".")
+    payload = cookie.lstrip(".").split(".")[0]
+    raw = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+    text = (zlib.decompress(raw) if compressed else raw).decode()
+    return json.dumps(json.loads(text), ensure_ascii=False)
+
+
+def test_session_cookie__whole_walk__only_opaque_ids_no_name_email_or_profile(maria):
+    number = maria.create_dossier()
+    seen = [cookie_value(maria)]
+    edited = {**maria.profile, "given_names": "Ximena", "family_names": "Quorreltine"}
+    for step in (lambda: maria.get("/dossiers/"),
+                 lambda: maria.fill(number, SECTION, TYPED),
+                 lambda: maria.get("/profil/modifier"),
+                 lambda: maria.post("/profil/modifier", edited),
+                 lambda: maria.get("/profil/"), maria.logout, maria.login,
+                 lambda: maria.get("/dossiers/")):
+        step()
+        seen.append(cookie_value(maria))
+    shown = maria.get("/dossiers/").get_data(as_text=True)
+    assert "Ximena Quorreltine" in shown  # the header still shows the name, now changed
+    values = [v for v in (*maria.profile.values(), *edited.values(), *TYPED.values())
+              if isinstance(v, str) and len(v) >= 4]
+    for cookie in seen:
+        text = readable(cookie)
+        assert '"account_id"' in text or '"lang"' in text  # decoded for real
+        found = [v for v in values if v.lower() in text.lower()]
+        assert not found, f"readable in the session cookie: {found}"
 
 
 def test_logout__old_cookie_replayed__refused_by_every_process(maria, instance_dir, registry):
@@ -189,6 +226,58 @@ def test_idle__configured_5_minutes__expires_after_5(instance_dir, registry, now
 def test_idle__htmx_request__401_with_hx_redirect_to_login(maria, now):
     storage.clock.advance(IDLE + timedelta(minutes=1))
     response = maria.get("/dossiers/", headers={"HX-Request": "true"})
+    assert response.status_code == 401
+    assert response.headers["HX-Redirect"].startswith("/connexion?next=")
+
+
+# --- absolute lifetime (ASVS 3.3.2) --------------------------------------------------------
+
+def test_lifetime__active_every_29_minutes__to_login_12_hours_after_login(maria, now):
+    for _ in range(24):  # 11 h 36 min of steady activity
+        storage.clock.advance(timedelta(minutes=29))
+        assert maria.get("/dossiers/").status_code == 200
+    storage.clock.advance(timedelta(minutes=25))  # 12 h 01 min after the login
+    response = maria.get("/profil/")
+    assert response.status_code == 302
+    assert response.location == "/connexion?next=/profil/"
+    page = maria.get(response.location).get_data(as_text=True)
+    assert "Par sécurité, une session prend fin quelques heures après la connexion" in page
+    assert "account_id" not in session_of(maria)
+    back = maria.post("/connexion", {"email": maria.profile["email"], "password": PASSWORD,
+                                     "next": "/profil/"})
+    assert back.location == "/profil/"
+    assert maria.get("/profil/").status_code == 200  # a new login starts a new lifetime
+
+
+def test_lifetime__logged_in_cookie_without_its_opening_time__to_login(maria, now):
+    with maria.client.session_transaction() as session:
+        del session["opened"]
+    response = maria.get("/dossiers/")
+    assert response.status_code == 302 and response.location.startswith("/connexion")
+    assert "account_id" not in session_of(maria)
+
+
+def test_lifetime__configured_1_hour__expires_after_1_hour_of_activity(
+        app, instance_dir, registry, now):
+    short = make_app(instance_dir, registry, SESSION_MAX_HOURS=1)  # on the emptied database
+    person = Applicant(short.test_client())
+    assert person.register().status_code == 302
+    storage.clock.advance(timedelta(minutes=29))
+    assert person.get("/dossiers/").status_code == 200
+    storage.clock.advance(timedelta(minutes=29))
+    assert person.get("/dossiers/").status_code == 200
+    storage.clock.advance(timedelta(minutes=3))
+    assert person.get("/dossiers/").status_code == 302
+
+
+def test_lifetime__htmx_section_update_after_12_hours__401_with_hx_redirect(maria, now):
+    number = maria.create_dossier()
+    version = maria.version(number, SECTION)
+    for _ in range(25):
+        storage.clock.advance(timedelta(minutes=29))
+        maria.get("/dossiers/")
+    response = maria.post(maria.section_url(number, SECTION) + "/actualiser",
+                          {**TYPED, "version": version}, headers={"HX-Request": "true"})
     assert response.status_code == 401
     assert response.headers["HX-Redirect"].startswith("/connexion?next=")
 

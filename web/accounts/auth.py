@@ -41,7 +41,6 @@ def _log_in(account) -> None:
     """A new session on login (no fixation): keep only the chosen language."""
     lang = session.get("lang")
     login_session.renew(account.id)
-    session["name"] = profile_form.full_name(account.profile)
     if lang in LANGS and lang != account.lang:
         storage.set_lang(account.id, lang)
     set_lang(lang if lang in LANGS else account.lang)

@@ -1,5 +1,6 @@
-"""Who is logged in: the account id and name kept in the session, the account read once
-per request, and the `login_required` decorator."""
+"""Who is logged in: the account id kept in the session, the account's name (read with the
+session check, never kept in the cookie, which is signed but readable), the account
+read once per request, and the `login_required` decorator."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from flask.typing import ResponseReturnValue
 
 import storage
 from web.accounts.login_session import to_login
+from web.accounts.profile_form import full_name
 
 V = TypeVar("V", bound=Callable[..., ResponseReturnValue])
 
@@ -35,8 +37,14 @@ def current_account() -> storage.AccountView | None:
 
 
 def account_name() -> str:
-    """The applicant's name for page headers, kept in the session (no query per page)."""
-    return session.get("name", "")
+    """The applicant's name for page headers ("Given names Family names"), "" when nobody
+    is logged in. Read by the session check's one statement (storage.visit: no query of
+    its own); the cookie holds no name (ASVS 3.2.3 / 8.3.1: it is signed, not encrypted)."""
+    visit = g.get("visit") if "account_id" in session else None
+    if visit is None:  # no session check ran (an error page, the database down): no name
+        return ""
+    given, family = visit.names
+    return full_name({"given_names": given, "family_names": family})
 
 
 def login_required(view: V) -> V:

@@ -22,6 +22,11 @@ alone are added here:
   `rescue_posts`: web/forms/saving.py), so nothing typed is lost; if that save
   is refused (changed elsewhere meanwhile, too big), the answers wait in the
   session and come back after login.
+- **Absolute lifetime** (SESSION_MAX_HOURS, 12; ASVS 3.3.2): the cookie says when
+  its session was opened (`opened`, by storage.clock); that long after the login,
+  however active, the session expires as an idle one does (what its request
+  carries is saved first, then the login page with a notice). A logged-in cookie
+  that does not say when it was opened is taken as too old.
 
 **Logged out in another tab**: a section saved or updated from a page of the
 account after that browser's session was logged out has its token refused. When the
@@ -117,6 +122,15 @@ def _idle_limit() -> int:
     return int(float(current_app.config["SESSION_IDLE_MINUTES"]) * 60)
 
 
+def _too_old(now: int) -> bool:
+    """Whether the session was opened (its cookie's `opened`, epoch seconds) longer than
+    SESSION_MAX_HOURS before `now` (epoch seconds); True when it does not say."""
+    opened = session.get("opened")
+    if not isinstance(opened, int | float):
+        return True
+    return now - opened > float(current_app.config["SESSION_MAX_HOURS"]) * 3600
+
+
 def _rescue_limit() -> int:
     """How long after the last activity a cookie may still save what it posts."""
     return max(_idle_limit(), int(float(current_app.config["SESSION_RESCUE_HOURS"]) * 3600))
@@ -210,6 +224,8 @@ def _check_session() -> ResponseReturnValue | None:
         idle = now - int(session.get("seen", 0))
     except (TypeError, ValueError):
         idle = now
+    if _too_old(now):
+        return _expire(idle, lifetime=True)
     if idle <= _idle_limit():
         if idle >= SEEN_RESOLUTION:  # re-sign the cookie once a minute, not every request
             session["seen"] = now
@@ -217,8 +233,9 @@ def _check_session() -> ResponseReturnValue | None:
     return _expire(idle)
 
 
-def _expire(idle: int) -> ResponseReturnValue:
-    """Idle too long: save what this request carries, end the session, ask to log in."""
+def _expire(idle: int, lifetime: bool = False) -> ResponseReturnValue:
+    """Idle too long (or, with `lifetime`, opened too long ago): save what this request
+    carries, end the session, ask to log in."""
     account_id = session["account_id"]
     next_url = _here()
     outcome = None
@@ -228,7 +245,9 @@ def _expire(idle: int) -> ResponseReturnValue:
         outcome = _keepable(rescue.save(account_id))
     _end_sid()
     _clear({"kept": outcome} if isinstance(outcome, dict) else None)
-    if outcome == "saved":
+    if lifetime:
+        _flash_lifetime(outcome)
+    elif outcome == "saved":
         flash(N_("Votre session a expiré après une période d'inactivité. Vos réponses ont été "
                  "enregistrées comme brouillon : connectez-vous de nouveau pour les retrouver."),
               "warning")
@@ -239,7 +258,7 @@ def _expire(idle: int) -> ResponseReturnValue:
     else:
         flash(N_("Votre session a expiré après une période d'inactivité. Connectez-vous de "
                  "nouveau pour continuer."), "warning")
-    log.info("session expired", extra={"event": "session_expired",
+    log.info("session expired", extra={"event": "session_expired", "lifetime": lifetime,
                                        "rescued": outcome is not None})
     return to_login(next_url)
 
@@ -262,6 +281,22 @@ def _keep_logged_out() -> ResponseReturnValue | None:
              "enregistrer."), "warning")
     log.info("answers kept after logout", extra={"event": "kept_after_logout"})
     return to_login(next_url)
+
+
+def _flash_lifetime(outcome: str | dict[str, Any] | None) -> None:
+    """The notice of a session ended by its absolute lifetime, by what became of what
+    its request carried."""
+    if outcome == "saved":
+        flash(N_("Par sécurité, une session prend fin quelques heures après la connexion. "
+                 "Vos réponses ont été enregistrées comme brouillon : connectez-vous de "
+                 "nouveau pour les retrouver."), "warning")
+    elif outcome:
+        flash(N_("Par sécurité, une session prend fin quelques heures après la connexion. "
+                 "Vos réponses sont conservées : connectez-vous de nouveau pour les "
+                 "retrouver et les enregistrer."), "warning")
+    else:
+        flash(N_("Par sécurité, une session prend fin quelques heures après la connexion. "
+                 "Connectez-vous de nouveau pour continuer."), "warning")
 
 
 def _keepable(outcome: str | dict[str, Any] | None) -> str | dict[str, Any] | None:

@@ -69,8 +69,7 @@ def edit() -> ResponseReturnValue:
         if redisplaying():
             errors = errors if keeps_errors() else {}
         elif not errors:
-            updated = storage.update_profile(account_id(), profile)
-            session["name"] = profile_form.full_name(updated.profile)
+            storage.update_profile(account_id(), profile)  # the header reads the new name
             flash(N_("Votre profil a été enregistré."), "success")
             return redirect(url_for("profile.show"))
     return render_template("profile/edit.html", account=account,

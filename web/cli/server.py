@@ -3,6 +3,16 @@
 Each gunicorn worker process builds its own app (no `preload_app`): database
 connections are never shared across a fork. The benchmark serves a bare app
 through the same class and options so the two are measured alike.
+
+Responses do not advertise the server software (ASVS 14.3.3): gunicorn writes
+`Server: gunicorn` on every response and has no setting for it (its maintainers
+declined one: benoitc/gunicorn#825, #1617), and a `Server` header set by the app
+would only be sent in addition. The one way is the module constant
+`gunicorn.SERVER`, which gunicorn's HTTP module copies when it is first imported
+(by the worker class, when the server starts): `PortalServer` sets it before
+that. It is not a documented setting but a public module attribute that
+deployments override by common practice (GOV.UK Notify, cds-snc's Notify); the
+test that starts a real `guichet serve` checks it still works with each gunicorn.
 """
 
 from __future__ import annotations
@@ -11,6 +21,7 @@ import os
 from collections.abc import Callable
 from typing import Any
 
+import gunicorn
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
@@ -43,17 +54,29 @@ def server_options(host: str, port: int, *, workers: int | None = None,
         # method and path only: a query string may carry what an applicant typed
         "access_log_format": '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms [%({x-request-id}o)s]',
         "proc_name": "guichet",
+        # Forwarded headers are trusted by the app alone, and only with PROXY_FIX
+        # (werkzeug's ProxyFix: web/http/headers.py). gunicorn's defaults would trust
+        # X-Forwarded-Proto (and SCRIPT_NAME/PATH_INFO headers) from 127.0.0.1 or a
+        # FORWARDED_ALLOW_IPS variable, whatever PROXY_FIX says: they are emptied here.
+        "forwarded_allow_ips": "",
+        "secure_scheme_headers": {},
+        "forwarder_headers": "",
         # gunicorn >= 24's control socket sits at one path per user: two servers on a
         # machine (tests, the benchmark) would fight over it, and nothing here uses it.
         "control_socket_disable": True,
     }
 
 
+SERVER_HEADER = "guichet"  # the Server header's value: no server software, no version
+
+
 class PortalServer(BaseApplication):
-    """gunicorn around an app factory called once in each worker process."""
+    """gunicorn around an app factory called once in each worker process; its responses
+    say `Server: guichet` instead of gunicorn's name (see the module's docstring)."""
 
     def __init__(self, factory: Callable[[], Flask], options: dict[str, Any],
                  on_worker_start: Callable[[Flask], None] | None = None) -> None:
+        gunicorn.SERVER = SERVER_HEADER  # before gunicorn's HTTP module is imported
         self.factory = factory
         self.options = options
         self.on_worker_start = on_worker_start
