@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from storage.accounts.account import account_by_email, account_view
+from storage.accounts.account import account_by_email, account_view, normalize_email
 from storage.clock import clock, to_db
 from storage.errors import NotFound, ResetRefused
 from storage.inbox.outbox import queue_email

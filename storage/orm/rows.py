@@ -16,7 +16,7 @@ from engine.load import plain
 from storage.clock import from_db
 from storage.errors import NotFound
 from storage.orm.db import database
-from storage.orm.entities import NUMBER_LENGTH, PUBLIC_ID_LENGTH, ROW_ID_MAX
+from storage.orm.entities import NUMBER_LENGTH, PUBLIC_ID_LENGTH
 from storage.orm.pony_private import forget_reads
 from storage.views import DossierView
 
