@@ -8,6 +8,7 @@ are); the others on the tests' own type (tests/definitions/essai.yaml).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import partial
 
@@ -174,6 +175,7 @@ def test_error_summary__answers_corrected__the_summary_follows_the_questions(pag
     choose("a_code", "false")  # the last answer: nothing is wrong any more
     expect(page.locator(".error-summary")).to_have_count(0)
     assert summary_matches_fields(page) == []
+    expect(page).not_to_have_title(re.compile("^Erreur"))  # the update brought the title
 
 
 def test_error_summary__a_mistake_corrected__its_error_and_its_summary_line_go(page, essai):
@@ -188,12 +190,15 @@ def test_error_summary__a_mistake_corrected__its_error_and_its_summary_line_go(p
     walk.button("Enregistrer").click()
     expect(page.locator("#f-numero-error")).to_be_visible()
     assert "#f-numero" in summary_matches_fields(page)
+    expect(page).to_have_title(re.compile("^Erreur : "))  # issue #12 item 7
 
     page.locator("#f-numero").fill("12345678")
     updating(page, lambda: page.locator("#f-numero").press("Tab"), True)
     expect(page.locator("#f-numero-error")).to_have_count(0)
     assert "#f-numero" not in summary_matches_fields(page)
     expect(page.locator("#f-numero")).to_have_value("12345678")
+    expect(page.locator(".error-summary")).to_be_visible()  # the category is still missing
+    expect(page).to_have_title(re.compile("^Erreur : "))
 
 
 def answer(page: Page, answers: dict) -> None:
