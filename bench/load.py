@@ -36,29 +36,20 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 sys.path.append(str(HERE))  # for servers.py; after ROOT: bench/storage.py must not hide storage/
 
+from dossier import FORM_SECTIONS, TYPE_ID  # noqa: E402
 from servers import free_port, start, stop  # noqa: E402
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 PG_DB = "guichet_load"
 TARGET_FLOWS_PER_MINUTE = 150
 PASSWORD = "charge-motdepasse-2026"
-TYPE_ID = "accompagnement-quebec"
 CSRF = re.compile(r'name="csrf-token" content="([^"]+)"')
 VERSION = re.compile(r'name="version" value="(\d+)"')
 PROFILE = {"family_names": "Valdero", "given_names": "Maria", "sex": "F",
            "birth_date": "2000-01-01", "birth_city": "Paris", "birth_country": "France",
            "address_line1": "20 rue Monge", "country": "France", "city": "Paris",
            "postal_code": "75005", "phone_home_code": "33", "phone_home": "55555555"}
-SECTIONS = {
-    "identification": {"statut_immigration": "citoyen_canadien",
-                       "detail_statut": "citoyen_naturalise_selectionne_quebec",
-                       "a_numero_mifi": "true", "numero_mifi": "ABC12345",
-                       "a_numero_ircc": "true", "numero_ircc": "12345678"},
-    "premier_rendez_vous": {"ville": "montreal", "type_rendez_vous": "virtuel",
-                            "francais_suffisant": "false", "langues": ["espagnol", "autre"],
-                            "langue_autre": "Wolof",
-                            "disponibilites": ["lundi_matin", "mercredi_apres_midi"]},
-}
+SECTIONS = FORM_SECTIONS  # section id -> answers as the form posts them (bench/dossier.yaml)
 
 
 class FlowError(Exception):

@@ -37,17 +37,13 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 sys.path.append(str(HERE))  # for servers.py; after ROOT: bench/storage.py must not hide storage/
 
+from dossier import FORM_SECTIONS, TYPE_ID  # noqa: E402
 from servers import free_port, start, stop  # noqa: E402
 
 CLIENTS, PROCESSES = 16, 4
 ROUNDS = 9  # short rounds: a slow spell of a few seconds spoils one, not the median
-TYPE_ID = "accompagnement-quebec"
-SECTION = "identification"
 PASSWORD = "bench-motdepasse"
-ANSWERS = {"statut_immigration": "citoyen_canadien",
-           "detail_statut": "citoyen_naturalise_selectionne_quebec",
-           "a_numero_mifi": "true", "numero_mifi": "ABC12345",
-           "a_numero_ircc": "true", "numero_ircc": "12345678"}
+SECTION, ANSWERS = next(iter(FORM_SECTIONS.items()))  # the first section, as posted
 TARGET_GET_RATIO = 0.5
 
 

@@ -21,21 +21,14 @@ import weasyprint
 
 # the project's packages first: bench/storage.py would otherwise shadow `storage`
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.append(str(Path(__file__).resolve().parent))  # for dossier.py
+
+from dossier import ANSWERS, TYPE_ID  # noqa: E402
 
 from engine import load_registry  # noqa: E402
 from engine.recap import build_recap  # noqa: E402
 from web.background.pdf import recap_html, recap_pdf  # noqa: E402
 
-TYPE_ID = "accompagnement-quebec"
-ANSWERS = {
-    "statut_immigration": "citoyen_canadien",
-    "detail_statut": "citoyen_naturalise_selectionne_quebec",
-    "a_numero_mifi": True, "numero_mifi": "ABC12345",
-    "a_numero_ircc": True, "numero_ircc": "12345678",
-    "ville": "montreal", "type_rendez_vous": "virtuel",
-    "francais_suffisant": False, "langues": ["anglais", "autre"], "langue_autre": "Wolof",
-    "disponibilites": ["lundi_matin", "mardi_apres_midi"],
-}
 PROFILE = {
     "given_names": "Maria", "family_names": "Valdero", "sex": "F", "birth_date": "2000-01-01",
     "birth_city": "Paris", "birth_country": "France", "email": "maria@example.org",

@@ -22,6 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 if sys.path and Path(sys.path[0] or ".").resolve() == ROOT / "bench":
     sys.path[0] = str(ROOT)  # run as a script: `import storage` must not find this file
+sys.path.append(str(ROOT / "bench"))  # for dossier.py, after storage/
 
 import io  # noqa: E402
 import json  # noqa: E402
@@ -36,22 +37,12 @@ from datetime import timedelta  # noqa: E402
 from urllib.parse import urlsplit, urlunsplit  # noqa: E402
 
 import psycopg2  # noqa: E402
+from dossier import DRAFT_STATE, SECTIONS, TYPE_ID  # noqa: E402
 
 import storage  # noqa: E402
 from engine import Registry, load_registry  # noqa: E402
 from storage.orm.db import database, dialect  # noqa: E402
 
-TYPE_ID = "accompagnement-quebec"
-SECTIONS = {
-    "identification": {"statut_immigration": "citoyen_canadien",
-                       "detail_statut": "citoyen_naturalise_selectionne_quebec",
-                       "a_numero_mifi": True, "numero_mifi": "ABC12345",
-                       "a_numero_ircc": True, "numero_ircc": "1234-5678"},
-    "premier_rendez_vous": {"ville": "montreal", "type_rendez_vous": "virtuel",
-                            "francais_suffisant": False, "langues": ["anglais", "autre"],
-                            "langue_autre": "Wolof",
-                            "disponibilites": ["lundi_matin", "vendredi_apres_midi"]},
-}
 SMALL, BIG = 1_000, int(os.environ.get("BENCH_ROWS", "1000000"))
 PER_ACCOUNT = 5  # dossiers per applicant, the listed one included
 BULK_PREFIX = "B"  # numbers no real definition gives out
@@ -156,9 +147,9 @@ def bulk_rows(start: int, stop: int, first_account: int, accounts: int) -> Itera
     """Dossiers of other applicants: same shape and dates as real ones."""
     now = storage.clock.now().replace(tzinfo=None)
     deadline = (now + timedelta(days=90)).date()
-    answers = json.dumps(SECTIONS["premier_rendez_vous"])
+    answers = json.dumps(SECTIONS[list(SECTIONS)[-1]])
     for i in range(start, stop):
-        yield (f"{BULK_PREFIX}{i:010d}", TYPE_ID, 1, "inscription_en_cours", answers,
+        yield (f"{BULK_PREFIX}{i:010d}", TYPE_ID, 1, DRAFT_STATE, answers,
                now - timedelta(seconds=i), deadline, 1,
                first_account + i % accounts, "Bench", "Applicant", "F")
 
