@@ -44,7 +44,7 @@ def test_soumettre_with_an_unsaved_change__the_submission_shows_the_new_answer(p
     answer(page, RENDEZ_VOUS)
     walk.button("Enregistrer").click()
     expect(page.locator(".notice--success")).to_be_visible()  # a complete dossier
-    page.locator('#section-body [name="langue_autre"]').fill("Tigrinya")  # not saved
+    page.locator('#section-body [name="autre_langue"]').fill("Tigrinya")  # not saved
     walk.button("Soumettre").click()  # saves first, with or without JavaScript
     steps = page.locator('.steps [aria-current="step"]')
     expect(steps).to_contain_text("1")  # the applicant's profile

@@ -56,5 +56,5 @@ IDENTITE: dict[str, Any] = {"categorie": "etudiant", "precision": "temps_plein",
                             "a_numero": "true", "numero": "12345678",
                             "a_code": "true", "code": "4471QXZB"}
 RENDEZ_VOUS: dict[str, Any] = {"ville": "montreal", "mode": "en_ligne", "francais": "false",
-                               "langues": ["espagnol", "autre"], "langue_autre": "Wolof",
+                               "langues": ["espagnol", "autre"], "autre_langue": "Wolof",
                                "creneaux": ["lundi_matin", "mercredi_soir"]}

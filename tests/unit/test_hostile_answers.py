@@ -67,14 +67,14 @@ def test_validate__random_answers__errors_name_known_fields_never_crash(
 def test_validate__valid_dossier_with_script_text__kept_verbatim_for_escaping(essai,
                                                                           valid_answers):
     answers = {**valid_answers, "francais": False, "langues": ["autre"],
-               "langue_autre": "<script>alert(1)</script>"}
+               "autre_langue": "<script>alert(1)</script>"}
     assert validate(essai, answers) == []
     # The engine keeps text as typed; pages and PDFs escape it (tested there).
-    assert clean(essai, answers)["langue_autre"] == "<script>alert(1)</script>"
+    assert clean(essai, answers)["autre_langue"] == "<script>alert(1)</script>"
 
 
 def test_validate__text_beyond_definition_length__refused(essai, valid_answers):
     answers = {**valid_answers, "francais": False, "langues": ["autre"],
-               "langue_autre": "x" * 101}
-    assert [(e.field, e.kind) for e in validate(essai, answers)] == [("langue_autre",
+               "autre_langue": "x" * 101}
+    assert [(e.field, e.kind) for e in validate(essai, answers)] == [("autre_langue",
                                                                      "max_length")]

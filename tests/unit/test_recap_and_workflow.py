@@ -19,7 +19,7 @@ from tests.definitions import ATELIER
 
 def test_recap__answers__labels_in_definition_order_and_numbers_masked(essai, valid_answers):
     answers = {**valid_answers, "francais": False, "langues": ["autre", "anglais"],
-               "langue_autre": "Wolof", "creneaux": ["mardi_soir", "lundi_matin"]}
+               "autre_langue": "Wolof", "creneaux": ["mardi_soir", "lundi_matin"]}
     recap = build_recap(essai, answers, "fr")
     ident = {i.field: i.value for i in recap.section("identite").items}
     assert ident["categorie"] == "Aux études"

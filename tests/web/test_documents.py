@@ -121,7 +121,7 @@ def test_download__another_applicants_document__404(maria, submitted, registry, 
 
 def test_text_answer_with_html__escaped_in_the_pdf(maria, registry):
     hostile = '<script>alert("x")</script><img src="file:///etc/passwd">'
-    number = maria.submitted_dossier({**RENDEZ_VOUS, "langue_autre": hostile})
+    number = maria.submitted_dossier({**RENDEZ_VOUS, "autre_langue": hostile})
     assert render_pending_documents(registry) == 1
     text = pdf_text(maria.get(download_url(maria)).data)
     assert number in text

@@ -52,7 +52,7 @@ def test_refresh__no_javascript__whole_page_with_new_questions_and_typed_answers
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" in page
     assert "Quelles langues parlez-vous ?" in page
-    assert 'id="f-langue_autre"' in page and "Laquelle ?" in page
+    assert 'id="f-autre_langue"' in page and "Laquelle ?" in page
     assert 'value="laval" selected' in page
     assert 'value="autre" checked' in page
 

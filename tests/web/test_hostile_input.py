@@ -47,7 +47,7 @@ NASTY_CHARS = st.characters(min_codepoint=0, max_codepoint=0x30FF,
 # Known valid answers (tests may name a type's fields), a script in the free text: the
 # "shown valid" and escaping checks then surely meet a valid section too.
 VALID = {(ESSAI, "identite"): IDENTITE,
-         (ESSAI, "rendez_vous"): {**RENDEZ_VOUS, "langue_autre": SCRIPTS[0]}}
+         (ESSAI, "rendez_vous"): {**RENDEZ_VOUS, "autre_langue": SCRIPTS[0]}}
 SLOW = settings(max_examples=50, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.function_scoped_fixture,
                                        HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -178,21 +178,21 @@ def test_save__text_over_twice_its_length__refused_with_the_field_error(maria, r
     """A draft may keep a too-long text (with its error) up to twice the limit; beyond,
     nothing is stored and the field says why."""
     number = maria.create_dossier()
-    field = registry[ESSAI].definition.all_fields()["langue_autre"]
+    field = registry[ESSAI].definition.all_fields()["autre_langue"]
     n = limit(field)
     shown = {"francais": "false", "langues": ["autre"]}
     url = maria.section_url(number, "rendez_vous")
     version = maria.version(number, "rendez_vous")
-    over = maria.post(url, {**shown, "langue_autre": "x" * (DRAFT_FACTOR * n + 1),
+    over = maria.post(url, {**shown, "autre_langue": "x" * (DRAFT_FACTOR * n + 1),
                             "version": version})
     page = over.get_data(as_text=True)
     assert over.status_code == 422
     assert "Cette réponse est trop longue." in page and "n&#39;ont pas été enregistrées" in page
     owner = storage.find_account_by_email(maria.profile["email"]).id
     assert storage.get_dossier(owner, number).answers == {}
-    kept = maria.post(url, {**shown, "langue_autre": "x" * (n + 1), "version": version})
+    kept = maria.post(url, {**shown, "autre_langue": "x" * (n + 1), "version": version})
     assert kept.status_code == 302  # a draft may be wrong: kept, with the error shown
-    assert len(storage.get_dossier(owner, number).answers["langue_autre"]) == n + 1
+    assert len(storage.get_dossier(owner, number).answers["autre_langue"]) == n + 1
 
 
 def test_overlong_fields__every_field_of_every_type__limit_from_the_definition(registry):

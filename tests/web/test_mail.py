@@ -33,7 +33,7 @@ from web.cli.portal import _start_background_worker
 
 PERSONAL = [MARIA["given_names"], MARIA["family_names"], MARIA["email"], "maria.valdero",
             MARIA["address_line1"], MARIA["birth_date"], IDENTITE["numero"],
-            IDENTITE["code"], RENDEZ_VOUS["langue_autre"], "Montréal"]
+            IDENTITE["code"], RENDEZ_VOUS["autre_langue"], "Montréal"]
 
 
 def only_email():

@@ -136,7 +136,7 @@ def _cell(chars: list[dict[str, Any]], edges: list[dict[str, Any]], run: list[di
 @pytest.mark.parametrize("value", [LONG_CITY, LONG_LIST], ids=["85-letter city", "list"])
 def test_recap_pdf__long_unbroken_value__wraps_inside_its_own_cell(applicant, registry, value):
     """In the profile's two columns (left, right: birth city, country) and a section's."""
-    recap = recap_of(applicant, registry, {**RENDEZ_VOUS, "langue_autre": value},
+    recap = recap_of(applicant, registry, {**RENDEZ_VOUS, "autre_langue": value},
                      birth_city=value, birth_country=value)
     with pdfplumber.open(io.BytesIO(recap)) as pdf:
         checked = 0

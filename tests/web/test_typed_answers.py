@@ -76,5 +76,5 @@ def test_save__decomposed_accents__count_once_against_max_length_and_shown_compo
     decomposed = unicodedata.normalize("NFD", composed)
     assert len(decomposed) > 100
     number = maria.create_dossier()
-    page = saved_page(maria, number, "rendez_vous", {**RENDEZ_VOUS, "langue_autre": decomposed})
+    page = saved_page(maria, number, "rendez_vous", {**RENDEZ_VOUS, "autre_langue": decomposed})
     assert composed in page and decomposed not in page
