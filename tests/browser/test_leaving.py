@@ -131,3 +131,33 @@ def test_two_tabs__logged_out_in_the_other__answers_kept_until_login(page, essai
     expect(page.locator('#section-body [name="numero"]')).to_have_value(IDENTITE["numero"])
     walk.button("Enregistrer").click()
     expect(page.locator(".notice").first).to_contain_text("enregistrées")
+
+
+def test_two_tabs__logged_out_in_the_other__a_link_in_the_first_sends_the_answers_once(
+        page, essai):
+    """Tab B logs out; in tab A, with unsaved answers, the side menu's link: the answers
+    are posted once (no second post after the login page's answer), the login page
+    says so once, and after login the section shows them."""
+    walk = Walk(page, essai, "fr")
+    walk.register()
+    walk.create_dossier()
+    answer(page, {k: IDENTITE[k] for k in ("categorie", "a_numero", "numero")})  # tab A
+    tab_b = page.context.new_page()
+    tab_b.goto("/dossiers/")
+    tab_b.get_by_role("link", name=walk.t("Déconnexion")).click()
+    tab_b.get_by_role("button", name=walk.t("Oui"), exact=True).click()
+    tab_b.close()
+
+    posts: list[str] = []
+    page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
+    nav_link(page, essai, 1).click()  # tab A, no ENREGISTRER
+    notice = walk.t("Votre session a pris fin. Connectez-vous pour retrouver vos réponses et "
+                    "les enregistrer.")
+    expect(page.locator(".notice--warning")).to_contain_text(notice)
+    expect(page.locator(".notice--warning", has_text=notice)).to_have_count(1)
+    assert len([u for u in posts if "/sections/" in u]) == 1, posts
+    page.get_by_label(walk.t("Adresse courriel")).fill(walk.email)
+    page.get_by_label(walk.t("Mot de passe")).fill(PASSWORD)
+    page.get_by_role("button", name=walk.t("Se connecter")).click()
+    expect(nav_link(page, essai, 0)).to_have_attribute("aria-current", "page")
+    expect(page.locator('#section-body [name="numero"]')).to_have_value(IDENTITE["numero"])

@@ -105,3 +105,19 @@ def test_logged_out_elsewhere__forged_missing_owner_or_other_site__page_expired(
         with maria.client.session_transaction() as session:
             assert "kept" not in session
     assert storage.get_dossier(account(maria), number).version == version
+
+
+def test_logged_out_elsewhere__saved_on_leaving__401_to_the_login_once_not_sent_twice(maria):
+    """The draft guichet.js saves as the applicant follows a link gets a 401 naming the
+    login page (guichet.js goes there): never a redirect it would follow by sending the
+    form again, and one notice on the login page, not two."""
+    number, page, version = tab_a_then_logout_in_tab_b(maria)
+    response = submit(maria, page, "section-form", {**TYPED, "guichet_leaving": "1"}, **SITE)
+    assert response.status_code == 401
+    location = response.headers["Guichet-Login"]
+    assert urlsplit(location).path == "/connexion"
+    login_page = text(maria.get(location))
+    assert login_page.count(NOTICE) == 1
+    assert storage.get_dossier(account(maria), number).version == version  # nothing written
+    html = login_to(maria, location)
+    assert KEPT in html and value_of(html, "numero") == TYPED["numero"]

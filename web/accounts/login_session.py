@@ -59,7 +59,7 @@ from flask.typing import ResponseReturnValue
 import storage
 from web.http.csrf import when_refused
 from web.i18n import N_
-from web.ui.pages import is_htmx, safe_next
+from web.ui.pages import LOGIN_HEADER, is_htmx, is_leaving, safe_next
 from web.ui.redisplay import Why, redisplaying
 
 log = logging.getLogger("guichet.web")
@@ -188,13 +188,17 @@ def to_login(next_url: str | None = None) -> ResponseReturnValue:
     """Send to the login page, coming back to `next_url` (default: this page) after.
 
     A 302 for a normal request; for an htmx request a 401 with `HX-Redirect` (htmx
-    would otherwise put the login page in place of a fragment). `next_url` is kept
-    only when it is a path on this site.
+    would otherwise put the login page in place of a fragment); for the save guichet.js
+    makes as the applicant leaves a section, a 401 with `LOGIN_HEADER` (it goes there
+    instead of sending the form again). `next_url` is kept only when it is a path on
+    this site.
     """
     next_url = safe_next(next_url if next_url is not None else _here(), "")
     target = url_for("auth.login", next=next_url) if next_url else url_for("auth.login")
     if is_htmx():
         return Response(status=401, headers={"HX-Redirect": target, "Vary": "HX-Request"})
+    if is_leaving():
+        return Response(status=401, headers={LOGIN_HEADER: target})
     return redirect(target)
 
 

@@ -31,14 +31,13 @@ from web.forms.saving import AnswersTooBig, posted_version, save_posted
 from web.http.csrf import marking_csrf
 from web.i18n import N_, current_lang, localize
 from web.inbox.messages import unread_messages
-from web.ui.pages import is_htmx, page_url, safe_next
+from web.ui.pages import is_htmx, is_leaving, page_url, safe_next
 from web.ui.redisplay import keeps_errors, redisplaying, redisplays
 
 PAGE, CONTENT = "forms/section.html", "forms/_section_page.html"
 FRAGMENT, REFRESHED = "forms/_section.html", "forms/_refresh.html"
 # The full page and its fragment share one address; and each is the session's own.
 VARY = {"Vary": "HX-Request, Cookie"}
-LEAVING_FIELD = "guichet_leaving"  # "1": the draft saved as the applicant leaves the page
 
 
 @bp.get("/")
@@ -224,7 +223,7 @@ def save(number: str, section_id: str) -> ResponseReturnValue:
         theirs = recap_for(compiled, conflict.theirs, (section_id,))
         page_url(here)
         return _respond(page, FRAGMENT, 409, conflict=theirs)
-    if request.form.get(LEAVING_FIELD) == "1":  # saved on the way out: no page, no notice
+    if is_leaving():  # saved on the way out: no page, no notice
         return "", 204, {"Guichet-Version": str(saved.version)}
     going = safe_next(request.args.get("next"), "")  # QUITTER, RÉCAPITULATIF, SOUMETTRE
     status = section_status(compiled, section_id, clean(compiled, saved.answers))

@@ -40,6 +40,18 @@ def safe_next(target: str | None, default: str) -> str:
     return target
 
 
+# "1" in a section's form: the draft saved by web/static/js/guichet.js as the applicant
+# leaves the page (a link followed): no page is shown for it.
+LEAVING_FIELD = "guichet_leaving"
+LOGIN_HEADER = "Guichet-Login"  # where a leaving save sends the browser to log in
+
+
+def is_leaving() -> bool:
+    """A POST made by guichet.js while the applicant leaves the page: it wants no page,
+    only whether it was saved (204) or where to log in (401 and `LOGIN_HEADER`)."""
+    return request.method == "POST" and request.form.get(LEAVING_FIELD) == "1"
+
+
 def is_htmx() -> bool:
     """An htmx request wanting a fragment (a history restore wants the whole page)."""
     htmx = current_app.htmx

@@ -15,7 +15,9 @@
  *    as a draft (posted to its own address with `guichet_leaving=1`: the server answers
  *    204, web/forms/sections.py `save`), then the page is left. Any other answer (a
  *    conflict with another tab, answers too long, a network failure) sends the section
- *    form as ENREGISTRER does, so the applicant sees why. Leaving otherwise (Back,
+ *    form as ENREGISTRER does, so the applicant sees why; a session that had ended
+ *    answers 401 with Guichet-Login (the answers wait for the login: login_session.py),
+ *    where the browser goes, without sending them twice. Leaving otherwise (Back,
  *    closing the tab) sends the draft as a beacon. Never a "leave the page?" dialog.
  */
 (function () {
@@ -87,6 +89,12 @@
     fetch(section.action, {method: "POST", body: draft(), credentials: "same-origin",
                            redirect: "manual", headers: {"Accept": "text/html"}})
       .then(function (response) {
+        var login = response.status === 401 && response.headers.get("Guichet-Login");
+        if (login) { // the session had ended: the answers wait for the login, go there
+          saved = state;
+          window.location.assign(login);
+          return;
+        }
         if (response.status !== 204) {
           throw new Error("not saved: " + response.status);
         }
