@@ -93,10 +93,12 @@ def create() -> ResponseReturnValue:
 def link() -> ResponseReturnValue:
     """Identifier mon dossier: type and number typed, identity read from the profile.
 
-    Every refusal is the same message. Searches are limited per account, per
-    address and per dossier number (the "link" rule), counted before the search, so
-    the sixth quick try is refused even with the right number: numbers cannot be
-    guessed by trying, and one number cannot be tried from many accounts.
+    Every refusal is the same message. Searches are limited per account and per
+    dossier number (the "link" rule), and, more loosely, per address ("link_address":
+    an integration office may share one), counted before the search, so the sixth
+    quick try is refused even with the right number: numbers cannot be guessed by
+    trying, and one number cannot be tried from many accounts. A 429 says when to
+    retry (`Retry-After`).
 
     GET: the form with the profile's Prénom, Nom, Sexe, Date de naissance read-only
     (dossiers/link.html), 200. POST: the dossier becomes the account's, 302 to its form
@@ -120,8 +122,8 @@ def link() -> ResponseReturnValue:
         if redisplaying():
             errors = errors if keeps_errors() else {}
         elif not errors:
-            refusal = limits().hit("link", f"account:{account_id()}",
-                                   f"ip:{request.remote_addr}", f"number:{number[:40]}")
+            refusal = (limits().hit("link", f"account:{account_id()}", f"number:{number[:40]}")
+                       or limits().hit("link_address", f"ip:{request.remote_addr}"))
         if not errors and refusal is None and not redisplaying():
             try:
                 dossier = storage.link_existing(account_id(), type_id, number)

@@ -3,7 +3,8 @@
 Built on the `limits` library (the engine of Flask-Limiter): moving windows
 kept in memory for a single process, or in Redis when RATELIMIT_STORAGE_URI
 says `redis://...`, so that several server processes enforce one limit.
-A refusal says when the applicant may try again.
+A refusal says when the applicant may try again: on the page, and in the
+`Retry-After` header of its 429.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import math
 import time
 from dataclasses import dataclass
 
-from flask import Flask, current_app
+from flask import Flask, Response, current_app, g
 from limits import parse, storage, strategies
 
 
@@ -58,6 +59,8 @@ class AttemptLimits:
     def hit(self, name: str, *keys: str) -> Refusal | None:
         """Count one attempt against every key; a refusal if any key is over its limit."""
         refusal = self.check(name, *keys)
+        if refusal is not None:
+            g.attempt_refusal = refusal  # for the 429's Retry-After (`_retry_after`)
         if refusal is None:
             item = self.rules[name]
             for key in self._keys(name, keys):
@@ -71,10 +74,20 @@ class AttemptLimits:
             self.strategy.clear(item, key)
 
 
+def _retry_after(response: Response) -> Response:
+    """A 429 of a refused attempt says when to retry (`Retry-After`, seconds)."""
+    refusal = g.get("attempt_refusal")
+    if response.status_code == 429 and refusal is not None:
+        response.headers["Retry-After"] = str(refusal.retry_after)
+    return response
+
+
 def init_app(app: Flask) -> None:
-    """The app's limits: ATTEMPT_LIMITS kept in RATELIMIT_STORAGE_URI (web/config.py)."""
+    """The app's limits: ATTEMPT_LIMITS kept in RATELIMIT_STORAGE_URI (web/config.py),
+    and the `Retry-After` of their 429s."""
     app.extensions["guichet.limits"] = AttemptLimits(app.config["RATELIMIT_STORAGE_URI"],
                                                      dict(app.config["ATTEMPT_LIMITS"]))
+    app.after_request(_retry_after)
 
 
 def limits() -> AttemptLimits:
