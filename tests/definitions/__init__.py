@@ -1,11 +1,11 @@
 """The dossier types the tests run on, owned by tests/ (never forms/), and known answers.
 
-`essai.yaml` is shaped like Accompagnement Québec with its own ids and wording;
+`essai.yaml` is shaped like the first dossier type of forms/ with its own ids and wording;
 `atelier.yaml` is a second, small type (date, email, textarea). Engine, storage, web
 and browser tests all compile these same files, so a designer's edit of forms/ breaks
 no test of the machinery; what forms/ holds is checked by tests parametrised over its
-files (tests/unit/test_definitions.py, tests/web/test_shipped_forms.py) and, for the
-first dossier type's rules, tests/unit/test_accompagnement_quebec.py.
+files (tests/unit/test_definitions.py, tests/web/test_shipped_forms.py) and, for each
+type's guide rules, by the cases of tests/unit/shipped_cases/ (test_shipped_cases.py).
 """
 
 from __future__ import annotations

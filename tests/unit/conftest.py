@@ -17,7 +17,8 @@ def registry() -> Registry:
 
 @pytest.fixture(scope="session")
 def essai(registry: Registry) -> CompiledDefinition:
-    """The test type shaped like Accompagnement Québec, compiled as the portal does."""
+    """The test type shaped like the first dossier type of forms/, compiled as the portal
+    does."""
     return registry[definitions.ESSAI]
 
 
