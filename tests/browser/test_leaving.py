@@ -20,6 +20,15 @@ def nav_link(page: Page, essai: CompiledDefinition, index: int, lang: str = "fr"
     return page.locator("#section-nav").get_by_role("link", name=title)
 
 
+def log_out_in_another_tab(page: Page, walk: Walk) -> None:
+    """Tab B of the same browser logs out (and stays out); tab A is `page`."""
+    tab_b = page.context.new_page()
+    tab_b.goto("/dossiers/")
+    tab_b.get_by_role("link", name=walk.t("Déconnexion")).click()
+    tab_b.get_by_role("button", name=walk.t("Oui"), exact=True).click()
+    tab_b.close()
+
+
 def test_side_menu_link_with_unsaved_answers__saved_on_the_way_and_shown_again(page, essai):
     walk = Walk(page, essai, "fr")
     walk.register()
@@ -113,11 +122,7 @@ def test_two_tabs__logged_out_in_the_other__answers_kept_until_login(page, essai
     walk.register()
     walk.create_dossier()
     answer(page, {k: IDENTITE[k] for k in ("categorie", "a_numero", "numero")})  # tab A
-    tab_b = page.context.new_page()
-    tab_b.goto("/dossiers/")
-    tab_b.get_by_role("link", name=walk.t("Déconnexion")).click()
-    tab_b.get_by_role("button", name=walk.t("Oui"), exact=True).click()
-    tab_b.close()
+    log_out_in_another_tab(page, walk)
 
     walk.button("Enregistrer").click()  # tab A
     expect(page.locator(".notice--warning")).to_contain_text(
@@ -142,11 +147,7 @@ def test_two_tabs__logged_out_in_the_other__a_link_in_the_first_sends_the_answer
     walk.register()
     walk.create_dossier()
     answer(page, {k: IDENTITE[k] for k in ("categorie", "a_numero", "numero")})  # tab A
-    tab_b = page.context.new_page()
-    tab_b.goto("/dossiers/")
-    tab_b.get_by_role("link", name=walk.t("Déconnexion")).click()
-    tab_b.get_by_role("button", name=walk.t("Oui"), exact=True).click()
-    tab_b.close()
+    log_out_in_another_tab(page, walk)
 
     posts: list[str] = []
     page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
