@@ -116,3 +116,16 @@ def test_change__reset_link_sent_before__no_longer_works(maria):
     token = storage.start_password_reset(MARIA["email"]).token
     assert change(maria).status_code == 302
     assert maria.get(f"/mot-de-passe/{token}").status_code == 410
+
+
+def test_change__new_password_same_as_the_current__refused_nothing_changed(app, maria):
+    """Changing to the same password changes nothing: it is refused next to the new
+    password, no email is sent and no other session is ended."""
+    elsewhere = Applicant(app.test_client())
+    elsewhere.login(MARIA["email"])
+    response = change(maria, current=PASSWORD, new=PASSWORD)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Choisissez un mot de passe différent de l&#39;actuel." in error_of(page, "password")
+    assert elsewhere.get("/dossiers/").status_code == 200
+    assert can_log_in(app, PASSWORD) and recent_emails() == []

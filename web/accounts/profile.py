@@ -20,7 +20,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from flask.typing import ResponseReturnValue
@@ -121,7 +120,8 @@ def change_password() -> ResponseReturnValue:
     under the registration's rules (web/accounts/credentials.py: 422 with the error
     on its field, no attempt counted), then the current password, each try counted
     first against the "password_change" limit (5 per 15 minutes per account: 429
-    saying when to try again) and 422 when it is wrong. Right: the password changed,
+    saying when to try again) and 422 when it is wrong; a new password equal to the
+    current one is refused next to its field (nothing counted). Right: the password changed,
     every other session of the account ended, this one renewed (still logged in),
     an email sent to the account, 302 to the profile with a notice. Every answer is
     `no-store`. Shown again (language switch, token of an older session): nothing
@@ -134,6 +134,8 @@ def change_password() -> ResponseReturnValue:
         current = request.form.get("current_password", "")
         if not current:
             errors = {"current_password": N_("Entrez votre mot de passe actuel.")} | errors
+        elif not errors and request.form.get("password") == current:
+            errors = {"password": N_("Choisissez un mot de passe différent de l'actuel.")}
         if redisplaying():
             errors = errors if keeps_errors() else {}
         elif not errors:
@@ -146,10 +148,7 @@ def change_password() -> ResponseReturnValue:
                     storage.change_password(account.id,
                                             storage.hash_password(request.form["password"]))
                     _notify_change(account)
-                    name = session.get("name")
                     login_session.renew(account.id)  # every other session is over
-                    if name:
-                        session["name"] = name
                     flash(N_("Votre mot de passe a été changé."), "success")
                     return redirect(url_for("profile.show"))
                 errors = {"current_password": N_("Le mot de passe actuel est incorrect.")}
