@@ -51,9 +51,16 @@ def instance_dir(tmp_path_factory: pytest.TempPathFactory) -> str:
 @pytest.fixture
 def app(registry: Registry, instance_dir: str) -> Iterator[Flask]:
     """The portal on the suite's database, emptied; its store current for the test."""
+    yield from portal(registry, instance_dir)
+
+
+def portal(registry: Registry, instance_dir: str, **config: Any) -> Iterator[Flask]:
+    """The `app` fixture's portal, with `config` added (for a fixture of a test module's
+    own that needs other settings)."""
     app = create_app({
         "TESTING": True, "SECRET_KEY": "test-secret", "INSTANCE_PATH": instance_dir,
         "DATABASE_URL": os.environ.get("DATABASE_URL") or None, "REGISTRY": registry,
+        **config,
     })
     store = store_of(app)
     with store.bound():

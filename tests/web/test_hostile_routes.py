@@ -15,7 +15,6 @@ The answers of a section are checked more deeply by tests/web/test_hostile_input
 
 from __future__ import annotations
 
-import os
 import re
 from urllib.parse import quote, urlencode
 
@@ -23,10 +22,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import storage
-from tests.web.conftest import Applicant
+from tests.web.conftest import Applicant, portal
 from tests.web.routes import World, build_world, calls, logged_in
-from web import create_app, store_of
 
 ROW_ID_OVER = "2147483648"  # one over PostgreSQL's integer
 HOSTILE = ["\x00", "a\x00b", ROW_ID_OVER, "9" * 20, "-1", "0", "../../etc/passwd", "%00",
@@ -44,19 +41,9 @@ FAST = settings(max_examples=200, deadline=None, derandomize=True,
 def app(registry, instance_dir):
     """The portal with attempt limits out of the way: the owner logs in again after a
     random POST to the logout route, however many random logins came before."""
-    app = create_app({
-        "TESTING": True, "SECRET_KEY": "test-secret", "INSTANCE_PATH": instance_dir,
-        "DATABASE_URL": os.environ.get("DATABASE_URL") or None, "REGISTRY": registry,
-        "ATTEMPT_LIMITS": {name: "100000/minute" for name in
-                           ("login", "login_address", "link", "password_reset")},
-    })
-    store = store_of(app)
-    with store.bound():
-        storage.reset_db()
-        storage.clock.reset()
-        yield app
-        storage.clock.reset()
-    store.disconnect()
+    unlimited = ("login", "login_address", "link", "link_address", "password_reset")
+    yield from portal(registry, instance_dir,
+                      ATTEMPT_LIMITS={name: "100000/minute" for name in unlimited})
 
 
 def _fields(world: World, url: str) -> list[str]:
