@@ -3,9 +3,9 @@
 `create_app` follows Flask's tutorial (flaskr): configuration (web/config.py),
 extensions and one blueprint per area. Each app opens its own storage store (its
 database, registry and portal address) and makes it current for every request it
-serves, so two apps in one process never share a database. Each view runs inside
-one database session, opened around the dispatch itself so that a failing commit
-reaches the error handlers like any error.
+serves, so two apps in one process never share a database. Views call storage's
+public functions, each its own transaction (storage/orm/transactions.py): a commit
+that fails raises inside the call, and reaches the error handlers like any error.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
-from flask.typing import ResponseReturnValue
 from flask_htmx import HTMX
 
 import storage
@@ -35,25 +34,17 @@ STORE = "guichet.store"  # app.extensions key: the app's storage.Store
 
 
 class GuichetFlask(Flask):
-    """Flask with the app's store current during each request, and one database
-    transaction (`storage.db_session`) around each view.
+    """Flask with the app's store current during each request.
 
     The store is made current around the whole WSGI call (hooks such as the session
-    check read the database before the view). The transaction is opened around the
-    dispatch itself, not in before/teardown hooks, so that a commit that fails
-    reaches the error handlers like any error (a 503 page) instead of failing after
-    the page said "saved".
+    check read the database before the view). No transaction spans the request: each
+    storage call is one, so a page holds no database session while it renders.
     """
 
     def wsgi_app(self, environ: dict[str, Any], start_response: Any) -> Any:
         """Flask's WSGI application, with this app's store current for the request."""
         with self.extensions[STORE].bound():
             return super().wsgi_app(environ, start_response)
-
-    def dispatch_request(self) -> ResponseReturnValue:
-        """Flask's dispatch, inside `storage.db_session()`."""
-        with storage.db_session():
-            return super().dispatch_request()
 
 
 def _secret_key(instance_path: str) -> str:

@@ -97,14 +97,17 @@ def start_queued_password_reset(email_id: int, lifetime: timedelta = RESET_LIFET
 
 
 @transaction(write=True)
-def change_password(account_id: int, password_hash: str) -> AccountView:
+def change_password(account_id: int, password_hash: str,
+                    notice: tuple[str, str] | None = None) -> AccountView:
     """A password changed while logged in (the caller checked the current one): set
     `password_hash` (from `hash_password`), use up every reset link of the account,
     and end every session opened before now, as a reset does. The change is kept as
     a link used at once (its token never existed), so the same read that ends
     sessions after a reset (storage.visit) ends them after a change; the caller's
-    own session lives on when it is renewed after this. NotFound for an unknown
-    `account_id`. Joins the caller's transaction."""
+    own session lives on when it is renewed after this. `notice`: (subject, body) of
+    the email telling the account's address, queued in the same transaction, so a
+    password is never changed without its owner being told. NotFound for an unknown
+    `account_id`."""
     account = database().Account.get(id=account_id)
     if account is None:
         raise NotFound(f"account {account_id}")
@@ -115,6 +118,8 @@ def change_password(account_id: int, password_hash: str) -> AccountView:
     database().PasswordResetToken(account=account,
                                   token_hash=token_hash(secrets.token_urlsafe(32)),
                                   created_at=now, expires_at=now, used_at=now)
+    if notice is not None:
+        queue_email(account.email, *notice)
     return account_view(account)
 
 

@@ -27,7 +27,7 @@ from storage.dossiers.registry import default_registry
 from storage.dossiers.submission import submit
 from storage.errors import Conflict, LinkRefused, Locked, NotEligible, NotFound
 from storage.orm.db import database
-from storage.orm.rows import compiled_for, dossier_view, locked, owned_dossier
+from storage.orm.rows import compiled_for, dossier_view, owned_dossier
 from storage.orm.transactions import transaction
 from storage.views import SEXES, DossierView
 
@@ -207,7 +207,7 @@ def link_existing(account_id: int, type_id: str, number: str) -> DossierView:
     """
     account = load_account(account_id)
     number = (number or "").strip().upper()
-    dossier = locked(database().Dossier, number=number) if number else None
+    dossier = database().Dossier.get_for_update(number=number) if number else None
     if (dossier is None or dossier.type_id != type_id or dossier.owner is not None
             or not same_person(account.given_names, account.family_names, account.sex,
                                account.birth_date, dossier)):

@@ -28,7 +28,7 @@ from storage.dossiers.actions import run_actions
 from storage.dossiers.expiry import is_overdue
 from storage.errors import SubmitRefused
 from storage.orm.db import database
-from storage.orm.rows import compiled_for, dossier_view, locked, owned_dossier
+from storage.orm.rows import compiled_for, dossier_view, owned_dossier
 from storage.orm.transactions import transaction
 from storage.views import DossierView
 
@@ -101,7 +101,7 @@ def submit(registry: Registry, account_id: int, number: str, lang: str = "fr",
     goes to the message centre and an email says only that a message waits.
     """
     dossier = owned_dossier(account_id, number, for_update=True)
-    locked(database().Account, id=account_id)  # its profile: eligibility, the snapshot
+    database().Account.get_for_update(id=account_id)  # its profile: eligibility, the snapshot
     compiled = compiled_for(registry, dossier.type_id)
     transition = pick_transition(compiled, dossier.status, transition_id)
     if (version is not None and dossier.version == version + 1

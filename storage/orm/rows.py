@@ -17,7 +17,6 @@ from storage.clock import from_db
 from storage.errors import NotFound
 from storage.orm.db import database
 from storage.orm.entities import NUMBER_LENGTH, PUBLIC_ID_LENGTH
-from storage.orm.pony_private import forget_reads
 from storage.views import DossierView
 
 
@@ -48,7 +47,7 @@ def owned_dossier(account_id: int, number: str, *, for_update: bool = False) -> 
     """
     orm = database()
     number = (number or "").strip()
-    find = (lambda **key: locked(orm.Dossier, **key)) if for_update else orm.Dossier.get
+    find = orm.Dossier.get_for_update if for_update else orm.Dossier.get
     dossier = find(number=number) if storable_number(number) else None
     if dossier is None or dossier.owner is None or dossier.owner.id != account_id:
         raise NotFound(f"dossier {number}")
@@ -72,24 +71,6 @@ def newest_first(entity: Any, account_id: int) -> Any:
     """An account's rows of an entity (with `account` and `created_at`), newest first."""
     return entity.select(lambda r: r.account.id == account_id).order_by(
         desc(entity.created_at), desc(entity.id))
-
-
-def locked(entity: Any, **key: Any) -> Any:
-    """`entity.get_for_update(**key)` (the row, locked, or None), also when the caller's
-    session read the row before.
-
-    The web layer reads a dossier (to render) and then saves or submits it in one
-    session. If another request changed the row in between, Pony would find the
-    locked, fresh row different from what this session read and raise
-    UnrepeatableReadError. The storage function decides only on what it reads after
-    taking the lock, so the session's earlier reads are forgotten first
-    (storage/orm/pony_private.py); rows with pending writes keep Pony's check.
-    """
-    cached = entity.get(**key)
-    if cached is None:
-        return None
-    forget_reads(cached)
-    return entity.get_for_update(**key)
 
 
 def compiled_for(registry: Registry, type_id: str) -> CompiledDefinition:

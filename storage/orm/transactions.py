@@ -1,11 +1,18 @@
 """One storage call, one transaction, retried when the database asks for it.
 
+Each public storage function is one transaction: its own Pony `db_session`, opened
+when the call starts and committed when it returns. A storage function called by
+another joins the caller's transaction (this module counts the depth per thread), so
+a submission and what it queues commit together. Callers outside storage (the web's
+views, the background worker, commands) call storage functions one after the other,
+never inside a `db_session` of their own: a transaction never spans a page, and what
+one call read cannot be stale when the next one locks the row.
+
 Concurrency is settled by the database (row locks, an atomic counter, unique
 constraints); what remains are transient refusals: SQLite "database is
 locked" after the busy timeout, PostgreSQL serialization failures and
 deadlocks, Pony's optimistic checks. Those are retried from the start in a
-fresh session. Pony's own `db_session(retry=...)` warns when nested, and the
-web layer nests every call in its request session, hence this decorator.
+fresh session (Pony's own `db_session(retry=...)` would retry a joined call too).
 """
 
 from __future__ import annotations
@@ -13,6 +20,7 @@ from __future__ import annotations
 import functools
 import random
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterator
 from typing import ParamSpec, TypeVar
@@ -20,7 +28,6 @@ from typing import ParamSpec, TypeVar
 from pony.orm import OptimisticCheckError, UnrepeatableReadError, db_session
 
 from storage.errors import StorageError
-from storage.orm.pony_private import session_open
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -29,9 +36,13 @@ ATTEMPTS = 8
 TRANSIENT_PGCODES = frozenset({"40001", "40P01"})  # serialization_failure, deadlock_detected
 
 
-def in_session() -> bool:
-    """True inside a caller's `db_session`: then the caller owns commit and retry."""
-    return session_open()
+_calls = threading.local()  # `depth`: storage calls running on this thread, nested
+
+
+def in_transaction() -> bool:
+    """True while a storage call runs on this thread: a storage function called then
+    joins its transaction (the outer call owns commit and retry)."""
+    return getattr(_calls, "depth", 0) > 0
 
 
 def causes(exc: BaseException) -> Iterator[BaseException]:
@@ -67,7 +78,8 @@ def is_transient(exc: BaseException) -> bool:
 
 
 def transaction(*, write: bool) -> Callable[[Callable[P, R]], Callable[P, R]]:
-    """Run the function in its own transaction unless one is open already.
+    """Run the function in its own transaction, unless it is called by another storage
+    function (then it joins that one's).
 
     `write=True` starts the transaction at once (SQLite: BEGIN IMMEDIATE, so
     its reads and writes are one consistent, serialised unit instead of an
@@ -77,15 +89,18 @@ def transaction(*, write: bool) -> Callable[[Callable[P, R]], Callable[P, R]]:
     def decorate(func: Callable[P, R]) -> Callable[P, R]:
         @functools.wraps(func)
         def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-            if in_session():
+            if in_transaction():
                 return func(*args, **kwargs)
             for attempt in range(ATTEMPTS):
+                _calls.depth = 1
                 try:
                     with db_session(immediate=write):
                         return func(*args, **kwargs)
                 except Exception as exc:
                     if attempt + 1 == ATTEMPTS or not is_transient(exc):
                         raise
+                finally:
+                    _calls.depth = 0
                 time.sleep(random.uniform(0, 0.01 * 2 ** attempt))
             raise AssertionError("unreachable")
 

@@ -19,7 +19,7 @@ import pytest
 import storage
 from engine import Registry
 from storage.orm.db import database, reset_db
-from storage.orm.transactions import in_session
+from storage.orm.transactions import in_transaction
 from tests.definitions import ESSAI, VALID_ANSWERS
 from tests.definitions import registry as test_registry
 
@@ -51,14 +51,14 @@ def store(database_url: str | None, instance_dir: str,
 @pytest.fixture(autouse=True)
 def db(store: storage.Store) -> Iterator[storage.Store]:
     """The store current for the test, empty, clock real."""
-    assert not in_session(), "a test left a db_session open"
+    assert not in_transaction(), "a test left a storage call open"
     with store.bound():
         storage.init_db()
         reset_db()
         storage.clock.reset()
         yield store
         storage.clock.reset()
-    assert not in_session(), "the test left a db_session open"
+    assert not in_transaction(), "the test left a storage call open"
 
 
 @pytest.fixture

@@ -51,9 +51,9 @@ def test_save_section__same_version_twice__second_gets_conflict_with_its_answers
     assert storage.get_dossier(account.id, draft.number).answers == {"a_numero": False}
 
 
-@pytest.mark.parametrize("in_caller_session", [False, True], ids=["own", "web"])
+@pytest.mark.parametrize("reads_first", [False, True], ids=["save", "read-then-save"])
 def test_save_section__two_threads_same_version__exactly_one_wins(
-        store, registry, account, draft, in_caller_session):
+        store, registry, account, draft, reads_first):
     barrier = threading.Barrier(2)
     outcomes: list[str] = []
 
@@ -63,14 +63,10 @@ def test_save_section__two_threads_same_version__exactly_one_wins(
 
     def tab_once(value: bool) -> None:
         try:
-            if in_caller_session:
-                with storage.db_session:  # the web reads, then saves, in one session
-                    storage.get_dossier(account.id, draft.number)
-                    barrier.wait()
-                    save(registry, account, draft, "identite", {"a_numero": value})
-            else:
-                barrier.wait()
-                save(registry, account, draft, "identite", {"a_numero": value})
+            if reads_first:  # as a page does: the dossier read, then saved (two calls)
+                storage.get_dossier(account.id, draft.number)
+            barrier.wait()
+            save(registry, account, draft, "identite", {"a_numero": value})
             outcomes.append("saved")
         except storage.Conflict:
             outcomes.append("conflict")
@@ -94,13 +90,13 @@ def test_save_section__read_in_the_session_then_saved_elsewhere__conflict_with_t
             storage.disconnect()
 
     other_tab = threading.Thread(target=other_tab_saves)
-    with storage.db_session:  # as the web does: the visit, the dossier, then the save
-        storage.visit("sid-1", account.id, draft.number)
-        storage.get_dossier(account.id, draft.number)
-        other_tab.start()
-        other_tab.join()
-        with pytest.raises(storage.Conflict) as caught:
-            save(registry, account, draft, "identite", {"a_numero": True})
+    # as a page does, one call after the other: the visit, the dossier, then the save
+    storage.visit("sid-1", account.id, draft.number)
+    storage.get_dossier(account.id, draft.number)
+    other_tab.start()
+    other_tab.join()
+    with pytest.raises(storage.Conflict) as caught:
+        save(registry, account, draft, "identite", {"a_numero": True})
     assert (caught.value.version, caught.value.theirs) == (draft.version + 1,
                                                            {"a_numero": False})
 

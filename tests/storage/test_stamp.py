@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 import storage
+import storage.accounts.password_reset as changing
 from tests.definitions import ESSAI
 
 from .conftest import rows
@@ -185,3 +186,19 @@ def test_visit__password_changed_while_logged_in__sessions_opened_before_ended(
     assert not storage.visit("sid-3", stranger.id, opened_at=before).ended
     with pytest.raises(storage.ResetRefused):  # an older link cannot undo the change
         storage.check_reset_token(link.token)
+
+
+def test_change_password__notice__queued_in_the_same_transaction(account, monkeypatch):
+    notice = ("Votre mot de passe a été changé", "Bonjour")
+    storage.change_password(account.id, "new-hash", notice=notice)
+    assert [(e["to"], e["subject"], e["body"]) for e in rows("OutgoingEmail")] == [
+        (account.email, *notice)]
+
+    # the email cannot be queued: the password is not changed either
+    def refused(*args: object) -> None:
+        raise RuntimeError("outbox refused")
+
+    monkeypatch.setattr(changing, "queue_email", refused)
+    with pytest.raises(RuntimeError):
+        storage.change_password(account.id, "newer-hash", notice=notice)
+    assert storage.get_account(account.id).password_hash == "new-hash"

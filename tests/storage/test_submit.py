@@ -68,18 +68,16 @@ def test_submit__valid__status_time_snapshot_document_message_email(
     assert draft.number not in email.body and "Valdero" not in email.body  # no personal data
 
 
-@pytest.mark.parametrize("in_caller_session", [False, True], ids=["own", "web"])
+@pytest.mark.parametrize("reads_first", [False, True], ids=["submit", "read-then-submit"])
 def test_submit__20_concurrent_threads__one_submission_message_email_event(
-        store, registry, account, valid_draft, in_caller_session):
+        store, registry, account, valid_draft, reads_first):
     barrier = threading.Barrier(20)
     outcomes: list[str] = []
 
     def submit() -> None:
-        if not in_caller_session:
-            return storage.submit(registry, account.id, valid_draft.number)
-        with storage.db_session:  # as the web layer calls it: inside the request's session
+        if reads_first:  # as the page does: the dossier read, then submitted (two calls)
             storage.get_dossier(account.id, valid_draft.number)
-            storage.submit(registry, account.id, valid_draft.number)
+        storage.submit(registry, account.id, valid_draft.number)
 
     def click() -> None:
         barrier.wait()

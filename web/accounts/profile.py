@@ -92,9 +92,9 @@ def _password_fields(errors: dict[str, str]) -> list[FieldView]:
             for name, label, autocomplete, help_text in fields]
 
 
-def _notify_change(account: storage.AccountView) -> None:
-    """Queue "your password was changed", in the account's language, with the way to
-    take the account back (Mot de passe oublié ?) if it was not its owner."""
+def _change_notice(account: storage.AccountView) -> tuple[str, str]:
+    """(subject, body) of "your password was changed", in the account's language, with
+    the way to take the account back (Mot de passe oublié ?) if it was not its owner."""
     forgot = url_for("password.forgot")[len(request.script_root):]
     with in_lang(account.lang):
         subject = _("Votre mot de passe a été changé")
@@ -106,8 +106,7 @@ def _notify_change(account: storage.AccountView) -> None:
                  "Veuillez recevoir nos meilleures salutations.",
                  site=_("Guichet des services en ligne"),
                  url=current_app.config["PORTAL_URL"].rstrip("/") + forgot)
-    storage.queue_email(account.email, subject, body)
-    wake_after_response()
+    return subject, body
 
 
 @bp.route("/mot-de-passe", methods=("GET", "POST"))
@@ -146,8 +145,9 @@ def change_password() -> ResponseReturnValue:
                 if storage.verify_password(account.password_hash, current):
                     limits().reset("password_change", key)
                     storage.change_password(account.id,
-                                            storage.hash_password(request.form["password"]))
-                    _notify_change(account)
+                                            storage.hash_password(request.form["password"]),
+                                            notice=_change_notice(account))
+                    wake_after_response()
                     login_session.renew(account.id)  # every other session is over
                     flash(N_("Votre mot de passe a été changé."), "success")
                     return redirect(url_for("profile.show"))
