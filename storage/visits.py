@@ -8,7 +8,10 @@ dossier's stamp, its (number, version), to reuse what was rendered from that
 version (web/forms/page_cache.py). `visit` reads all of it in one statement, run
 through Pony's public `Database.select`, whose table and column names are taken
 from the entities (a Pony query cost three times as much CPU to build as to run,
-on every page: bench/NOTES.md has the figures).
+on every page: bench/NOTES.md has the figures). The statement selects one value, a
+JSON array of the fields: for a one-column result Pony hands back the values
+themselves, where for several columns it builds a new row class at every call (more
+than half the cost of the read).
 
 The reads select values, never entities: nothing stays in the caller's session
 (the web's request) for a later write to find changed, and no answers are read.
@@ -17,6 +20,7 @@ The reads select values, never entities: nothing stays in the caller's session
 from __future__ import annotations
 
 import functools
+import json
 from datetime import date, datetime
 from typing import Any
 
@@ -29,7 +33,7 @@ from storage.clock import clock, from_db
 from storage.dossiers.expiry import is_past
 from storage.dossiers.registry import default_registry
 from storage.errors import NotFound
-from storage.orm.db import database
+from storage.orm.db import database, dialect
 from storage.orm.rows import storable_number
 from storage.orm.transactions import transaction
 from storage.views import DossierStamp, Visit
@@ -75,24 +79,28 @@ def dossier_owner(number: str) -> int | None:
     return int(owners[0]) if owners else None
 
 
-def _reset_since(reset_at: datetime | str | None, opened_at: float | None) -> bool:
-    """Whether the password was reset (at `reset_at`, naive UTC as stored; SQLite's raw
-    read gives it as ISO text) after the session was opened (at `opened_at`, epoch
+def _reset_since(reset_at: str | None, opened_at: float | None) -> bool:
+    """Whether the password was reset (at `reset_at`, naive UTC as stored, as ISO text:
+    the visit reads it through JSON) after the session was opened (at `opened_at`, epoch
     seconds; None for a session that never said, which is then taken as older)."""
     if reset_at is None:
         return False
-    if isinstance(reset_at, str):
-        reset_at = datetime.fromisoformat(reset_at)
-    reset = from_db(reset_at)
+    reset = from_db(datetime.fromisoformat(reset_at))
     assert reset is not None
     return opened_at is None or reset.timestamp() > opened_at
 
 
+# The SQL function that makes a JSON array of its arguments, per dialect.
+JSON_ARRAY = {"sqlite": "json_array", "postgres": "json_build_array"}
+
+
 @functools.lru_cache(maxsize=16)  # one per bound Database (a test run opens several)
-def _statements(orm: Database) -> tuple[str, str]:
-    """The visit's statement without and with a dossier, per bound `Database`: one SQL
-    text whose table and column names all come from the entities (their `_table_` and
-    each attribute's `columns`), so a renamed column cannot be missed here."""
+def _statements(orm: Database, sql_dialect: str) -> tuple[str, str]:
+    """The visit's statement without and with a dossier, per bound `Database` and its
+    dialect ("sqlite", "postgres"): one SQL text whose table and column names all come
+    from the entities (their `_table_` and each attribute's `columns`), so a renamed
+    column cannot be missed here. It selects one JSON array: ended, unread, last reset,
+    given names, family names, then the dossier's type, status, version, deadline."""
     account_, dossier, ended, message, reset = (
         orm.Account, orm.Dossier, orm.EndedSession, orm.Message, orm.PasswordResetToken)
 
@@ -114,10 +122,11 @@ def _statements(orm: Database) -> tuple[str, str]:
                    f" WHERE {column(account_.id)} = $account_id)" for name in NAME_FIELDS))
     stamp = ", ".join(f"d.{column(getattr(dossier, a))}"
                       for a in ("type_id", "status", "version", "deadline"))
-    with_dossier = (f"SELECT {account}, {stamp} FROM (SELECT 1 AS one) AS visit"
+    array = JSON_ARRAY[sql_dialect]
+    with_dossier = (f"SELECT {array}({account}, {stamp}) FROM (SELECT 1 AS one) AS visit"
                     f" LEFT JOIN {dossier._table_} d ON d.{column(dossier.number)} = $number"
                     f" AND d.{column(dossier.owner)} = $account_id")
-    return f"SELECT {account}", with_dossier
+    return f"SELECT {array}({account})", with_dossier
 
 
 @transaction(write=False)
@@ -130,18 +139,20 @@ def visit(sid: str, account_id: int, number: str | None = None,
     session whose account does not exist (any more) is over.
 
     One statement, run with Pony's public `Database.select` (a Pony query costs three
-    times as much to build as to run: bench/NOTES.md); it reads values, never
-    entities."""
+    times as much to build as to run: bench/NOTES.md); it reads one JSON array of
+    values, never entities."""
     orm = database()
-    without_dossier, with_dossier = _statements(orm)
+    without_dossier, with_dossier = _statements(orm, dialect())
     params: dict[str, Any] = {"key": session_key(sid), "account_id": account_id}
     if number is not None:
         number = number.strip()
     findable = number is not None and storable_number(number)  # else: no such dossier
     if findable:
         params["number"] = number
-    ((ended, unread, reset_at, given, family, *dossier),) = orm.select(
-        with_dossier if findable else without_dossier, {}, params)
+    (row,) = orm.select(with_dossier if findable else without_dossier, {}, params)
+    # psycopg2 decodes a JSON value itself; SQLite gives its text
+    ended, unread, reset_at, given, family, *dossier = (
+        json.loads(row) if isinstance(row, str) else row)
     stamp = _stamp(number, *dossier, registry) if findable and dossier[0] is not None else None
     return Visit(bool(ended) or _reset_since(reset_at, opened_at), int(unread), number, stamp,
                  names=(given or "", family or ""))
