@@ -18,6 +18,7 @@ from typing import Any
 
 from engine import Registry
 from engine.load import plain
+from engine.validate import normalize
 from engine.workflow import is_editable
 from storage.clock import clock, to_db
 from storage.errors import Locked, NotFound
@@ -37,7 +38,8 @@ def _oldest_kept() -> Any:
 def keep_answers(registry: Registry, account_id: int, number: str, section_id: str,
                  answers: dict[str, Any]) -> None:
     """Keep `answers` (one section's raw answers, field id -> str, bool or list[str], as
-    engine.formdata reads a form; keys of other sections are dropped) aside for
+    engine.formdata reads a form; keys of other sections are dropped, each answer made
+    storable by engine.validate.normalize, as a save does) aside for
     `account_id`, in place of any kept before for that section; the dossier is not
     touched (its answers and version stay). Also forgets every row older than KEPT_DAYS.
 
@@ -53,8 +55,8 @@ def keep_answers(registry: Registry, account_id: int, number: str, section_id: s
         raise NotFound(f"section {section_id} of {dossier.type_id}")
     if not is_editable(compiled.definition, dossier.status):
         raise Locked(dossier.status)
-    ids = {f.id for f in section.fields}
-    kept = {k: v for k, v in plain(answers).items() if k in ids}
+    fields = {f.id: f for f in section.fields}  # made storable as a save would (no NUL)
+    kept = {k: normalize(fields[k], v) for k, v in plain(answers).items() if k in fields}
     row = orm.KeptAnswers.get(account=dossier.owner, dossier=dossier, section_id=section_id)
     if row is None:
         orm.KeptAnswers(account=dossier.owner, dossier=dossier, section_id=section_id,

@@ -52,6 +52,16 @@ def test_keep_answers__submitted_dossier__locked_nothing_kept(registry, account,
     assert count("KeptAnswers") == 0
 
 
+def test_keep_answers__nul_byte_and_lone_surrogate__stored_as_a_save_would(
+        registry, account, draft):
+    """PostgreSQL refuses a NUL in JSON: a kept answer is made storable first."""
+    storage.keep_answers(registry, account.id, draft.number, "identite",
+                         {"numero": "8765\x004321", "code": "ab\ud800"})
+    kept = storage.kept_answers(account.id, draft.number, "identite")
+    assert kept["numero"] == "87654321" and "\x00" not in kept["code"]
+    assert "\ud800" not in kept["code"]
+
+
 def test_save_section__answers_kept_for_it__deleted_in_the_save_others_stay(
         registry, account, draft):
     storage.keep_answers(registry, account.id, draft.number, "identite", TYPED)
