@@ -17,7 +17,7 @@ import pytest
 import storage
 from tests.definitions import IDENTITE
 from tests.web.conftest import MARIA, PASSWORD, Applicant
-from tests.web.test_redisplay import submit, text, value_of
+from tests.web.test_redisplay import submit, switch_language, text, value_of
 from tests.web.test_sessions import IDLE, cookie_value, readable
 
 SECTION = "identite"
@@ -187,3 +187,22 @@ def test_idle__posted_after_the_keeping_window__nothing_kept(maria, now):
     assert storage.kept_answers(account_id(maria), number, SECTION) is None
     assert KEPT not in log_in_back(maria, response.location)
     assert stored(maria, number).version == version
+
+
+def test_kept_answers__language_switch_on_their_page__notice_still_there_in_english(
+        maria, now):
+    _, _, response = expired_save(maria, IDLE + timedelta(minutes=1))
+    page = log_in_back(maria, response.location)
+    switched = text(switch_language(maria, page, TYPED))
+    assert "Some answers you typed before your session ended were not saved." in switched
+    assert "Discard these answers" in switched
+    assert value_of(switched, "numero") == TYPED["numero"]
+
+
+def test_idle__nul_byte_in_an_answer__kept_storable_no_server_error(maria, now):
+    """PostgreSQL refuses a NUL in JSON: kept answers are made storable first."""
+    number, _, response = expired_save(maria, IDLE + timedelta(minutes=1),
+                                       numero="8765\x004321")
+    assert response.status_code == 302
+    page = log_in_back(maria, response.location)
+    assert value_of(page, "numero") == "87654321"

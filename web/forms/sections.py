@@ -170,7 +170,8 @@ def refresh(number: str, section_id: str) -> ResponseReturnValue:
     when the form's answers were checked (`verifier`), recomputed for these answers. 200 with the
     fragment forms/_refresh.html for htmx, else the full page; 302 to the section for
     a dossier no longer editable; 404 as `section`. Also the language switch of the
-    section page: the errors the page showed are shown again, in the new language."""
+    section page: the errors the page showed are shown again, in the new language, and
+    so is the notice of answers kept aside after a session ended, while they are."""
     dossier, compiled = load(number)
     sec = section_of(compiled, section_id)
     if not is_editable(compiled.definition, dossier.status):
@@ -180,7 +181,9 @@ def refresh(number: str, section_id: str) -> ResponseReturnValue:
                         posted_version(),
                         show_errors=request.form.get("verifier") == "1" or keeps_errors())
     page_url(url_for("forms.section", number=number, section_id=section_id))
-    return _respond(page, REFRESHED)
+    # without htmx the whole page: its notice of answers kept aside stays while they are
+    kept = not is_htmx() and kept_answers(number, section_id) is not None
+    return _respond(page, REFRESHED, kept=kept)
 
 
 @bp.post("/sections/<section_id>")
