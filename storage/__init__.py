@@ -29,6 +29,12 @@ from storage.clock import clock
 from storage.demo import DemoReport, load_demo
 from storage.dossiers.existing import ImportReport, RowRefused, import_rows, register_row
 from storage.dossiers.identity_changes import update_profile
+from storage.dossiers.kept_answers import (
+    KEPT_DAYS,
+    discard_kept_answers,
+    keep_answers,
+    kept_answers,
+)
 from storage.dossiers.lifecycle import (
     create_dossier,
     expire_overdue,
@@ -106,4 +112,5 @@ __all__ = [
     "import_rows", "register_row", "describe", "causes", "hash_password", "verify_password",
     "normalize_email", "RESET_PURPOSE", "RESET_TOKEN_SLOT", "queue_password_reset",
     "start_queued_password_reset", "change_password",
+    "KEPT_DAYS", "keep_answers", "kept_answers", "discard_kept_answers",
 ]

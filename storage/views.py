@@ -84,6 +84,7 @@ class Visit:
     number: str | None = None  # the dossier asked about, if any
     dossier: DossierStamp | None = None  # its stamp; None if not the account's
     names: tuple[str, str] = ("", "")  # the account's (given names, family names)
+    kept: bool = False  # answers are kept aside for the account in that dossier
 
 
 @dataclass(frozen=True)

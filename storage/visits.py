@@ -100,9 +100,11 @@ def _statements(orm: Database, sql_dialect: str) -> tuple[str, str]:
     dialect ("sqlite", "postgres"): one SQL text whose table and column names all come
     from the entities (their `_table_` and each attribute's `columns`), so a renamed
     column cannot be missed here. It selects one JSON array: ended, unread, last reset,
-    given names, family names, then the dossier's type, status, version, deadline."""
-    account_, dossier, ended, message, reset = (
-        orm.Account, orm.Dossier, orm.EndedSession, orm.Message, orm.PasswordResetToken)
+    given names, family names, then the dossier's type, status, version, deadline and
+    whether answers are kept aside in it."""
+    account_, dossier, ended, message, reset, kept = (
+        orm.Account, orm.Dossier, orm.EndedSession, orm.Message, orm.PasswordResetToken,
+        orm.KeptAnswers)
 
     def column(attribute: Any) -> str:
         return attribute.columns[0]
@@ -122,6 +124,9 @@ def _statements(orm: Database, sql_dialect: str) -> tuple[str, str]:
                    f" WHERE {column(account_.id)} = $account_id)" for name in NAME_FIELDS))
     stamp = ", ".join(f"d.{column(getattr(dossier, a))}"
                       for a in ("type_id", "status", "version", "deadline"))
+    # answers kept aside for the account in this dossier (storage/dossiers/kept_answers.py)
+    stamp += (f", EXISTS (SELECT 1 FROM {kept._table_} WHERE {column(kept.account)} = $account_id"
+              f" AND {column(kept.dossier)} = d.{column(dossier.id)})")
     array = JSON_ARRAY[sql_dialect]
     with_dossier = (f"SELECT {array}({account}, {stamp}) FROM (SELECT 1 AS one) AS visit"
                     f" LEFT JOIN {dossier._table_} d ON d.{column(dossier.number)} = $number"
@@ -135,7 +140,8 @@ def visit(sid: str, account_id: int, number: str | None = None,
     """Whether the session `sid`, opened at `opened_at` (epoch seconds), is over (logged
     out, or the password was reset since), the account's unread-message count and name
     (given names, family names: pages show it, and the cookie must not hold it), and, when
-    `number` is given, that dossier's stamp (None if it is not the account's). A
+    `number` is given, that dossier's stamp (None if it is not the account's) and whether
+    answers are kept aside for the account in it (storage.keep_answers). A
     session whose account does not exist (any more) is over.
 
     One statement, run with Pony's public `Database.select` (a Pony query costs three
@@ -153,6 +159,7 @@ def visit(sid: str, account_id: int, number: str | None = None,
     # psycopg2 decodes a JSON value itself; SQLite gives its text
     ended, unread, reset_at, given, family, *dossier = (
         json.loads(row) if isinstance(row, str) else row)
-    stamp = _stamp(number, *dossier, registry) if findable and dossier[0] is not None else None
+    found = findable and dossier[0] is not None
+    stamp = _stamp(number, *dossier[:4], registry) if found else None
     return Visit(bool(ended) or _reset_since(reset_at, opened_at), int(unread), number, stamp,
-                 names=(given or "", family or ""))
+                 names=(given or "", family or ""), kept=found and bool(dossier[4]))

@@ -101,7 +101,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     nul_bytes.init_app(app)  # before any hook that reads the database
     csrf.init_app(app)
     redisplay.init_app(app)  # after CSRF's check: only a valid post switches the language
-    login_session.init_app(app)  # after CSRF's check: a rescue follows a valid token
+    login_session.init_app(app)  # after CSRF's check: answers kept aside only on a valid token
     cookies.init_app(app)
     logs.init_app(app)
     faults.init_app(app)

@@ -213,14 +213,15 @@ SETTINGS: tuple[Setting, ...] = (
             secret=True),
     Setting("SESSION_IDLE_MINUTES", "GUICHET_SESSION_IDLE_MINUTES", 30, "minutes",
             "A logged-in session idle this long asks to log in again (what its request "
-            "carried is saved first).", _positive),
+            "posted to a section is kept aside, never saved).", _positive),
     Setting("SESSION_MAX_HOURS", "GUICHET_SESSION_MAX_HOURS", 12, "hours",
             "A session this old (since its login) asks to log in again, however active "
-            "(ASVS 3.3.2; what its request carried is saved first, as on idle expiry).",
+            "(ASVS 3.3.2; what its request posted is kept aside, as on idle expiry).",
             _positive),
     Setting("SESSION_RESCUE_HOURS", "GUICHET_SESSION_RESCUE_HOURS", 12, "hours",
-            "How long after the last activity an expired session's POST may still save "
-            "what it carries; also how long a logged-out session is remembered.", _positive),
+            "How long after the last activity an expired session's POST to a section may "
+            "still have its answers kept aside (never saved) for after the next login; "
+            "also how long a logged-out session is remembered.", _positive),
     Setting("ATTEMPT_LIMITS", "GUICHET_ATTEMPT_LIMITS", ATTEMPT_LIMITS, "attempts/window",
             "Attempt limits (login, login_address, link, password_reset, password_change) "
             "as a JSON object; "

@@ -3,7 +3,7 @@
 The portal's sessions live in signed cookies (nothing to look up per request
 on the happy path). A signed cookie cannot be taken back, so logging out
 records the session's id here until the cookie could no longer be used anyway
-(its idle and rescue windows, see web/accounts/login_session.py). Every server process
+(its idle and keeping windows, see web/accounts/login_session.py). Every server process
 shares the database, so a cookie copied before logout is refused by all of
 them. Only a SHA-256 of the id is kept: the table says nothing usable.
 """
@@ -29,7 +29,7 @@ def end_session(sid: str, until: datetime) -> None:
     """Refuse the session `sid` from now until `until` (then its cookie is dead by age).
 
     `sid`: the random id the login put in the cookie; `until`: an aware datetime (the
-    last moment the cookie could still be used: its rescue window, in hours, after its
+    last moment the cookie could still be used: its keeping window, in hours, after its
     last activity). Ending a session twice keeps the later `until`. Also forgets the
     sessions ended long enough ago, so the table stays small. Guide: "Se déconnecter"
     ends the session once "Voulez-vous vraiment vous déconnecter ?" is answered Oui;

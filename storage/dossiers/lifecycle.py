@@ -22,6 +22,7 @@ from storage.clock import clock, to_db
 from storage.dossiers import audit
 from storage.dossiers.expiry import expire_if_overdue, expire_overdue
 from storage.dossiers.identity import same_person
+from storage.dossiers.kept_answers import drop_kept_answers
 from storage.dossiers.numbering import allocate_number, claim_number
 from storage.dossiers.registry import default_registry
 from storage.dossiers.submission import submit
@@ -128,6 +129,7 @@ def save_section(registry: Registry, account_id: int, number: str, section_id: s
     (`version` + 1, and these answers change nothing: a double click), which is
     returned unchanged; NotFound for another account's dossier or an unknown section. Guide:
     ENREGISTRER keeps a draft, valid or not; a submitted dossier can no longer change.
+    Answers kept aside for the section (storage.keep_answers) are deleted by the save.
     """
     dossier = owned_dossier(account_id, number, for_update=True)
     compiled = compiled_for(registry, dossier.type_id)
@@ -148,6 +150,7 @@ def save_section(registry: Registry, account_id: int, number: str, section_id: s
             merged[f.id] = answers[f.id]
     dossier.answers = clean(compiled, merged)
     dossier.version += 1
+    drop_kept_answers(dossier, section_id)  # what was kept aside for it is superseded
     return dossier_view(dossier)
 
 

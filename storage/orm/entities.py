@@ -13,7 +13,16 @@ from __future__ import annotations
 import secrets
 from datetime import date, datetime
 
-from pony.orm import Database, Json, Optional, PrimaryKey, Required, Set, composite_index
+from pony.orm import (
+    Database,
+    Json,
+    Optional,
+    PrimaryKey,
+    Required,
+    Set,
+    composite_index,
+    composite_key,
+)
 
 from engine.profile import PROFILE, ProfileField
 
@@ -62,6 +71,7 @@ def define_entities(db: Database) -> None:
         "messages": Set("Message"),
         "documents": Set("Document"),
         "reset_tokens": Set("PasswordResetToken"),
+        "kept_answers": Set("KeptAnswers"),
     })
 
     class Dossier(db.Entity):
@@ -89,6 +99,7 @@ def define_entities(db: Database) -> None:
         messages = Set("Message")
         documents = Set("Document")
         events = Set("AuditEvent")
+        kept_answers = Set("KeptAnswers")
         # "Mes dossiers" lists one owner's dossiers newest first: one index range scan.
         composite_index(owner, created_at)
         # `guichet dossiers expire` looks for drafts past their deadline.
@@ -179,6 +190,21 @@ def define_entities(db: Database) -> None:
         _table_ = "ended_session"
         sid_hash = PrimaryKey(str, 64)
         until = Required(datetime, precision=6, index=True)
+
+    class KeptAnswers(db.Entity):
+        """A section's answers posted after its session expired (or was logged out in
+        another tab): kept aside, never in the dossier, for that account to save or
+        discard after logging in again (storage/dossiers/kept_answers.py). One row per
+        account, dossier and section; the newest replaces the older."""
+
+        _table_ = "kept_answers"
+        id = PrimaryKey(int, auto=True)
+        account = Required(Account, column="account_id")
+        dossier = Required(Dossier, column="dossier_id")
+        section_id = Required(str, 100)
+        answers = Required(Json)
+        created_at = Required(datetime, precision=6, index=True)  # purged after KEPT_DAYS
+        composite_key(account, dossier, section_id)
 
     class DossierNumber(db.Entity):
         """A dossier number given out or registered: claimed with one atomic insert, so

@@ -9,6 +9,7 @@ from __future__ import annotations
 from playwright.sync_api import Page, expect
 
 from engine import CompiledDefinition
+from tests.browser.test_guide import axe_check, axe_check_without_js
 from tests.browser.test_typing import answer
 from tests.browser.walk import PASSWORD, Walk
 from tests.definitions import IDENTITE, RENDEZ_VOUS
@@ -117,9 +118,19 @@ def test_without_javascript__quitter_saves_the_answers_first(page_without_js, es
     expect(page.locator('#section-body [name="numero"]')).to_have_value(IDENTITE["numero"])
 
 
+KEPT_TITLE = "Réponses non enregistrées"
+
+
+def log_in(page: Page, walk: Walk) -> None:
+    page.get_by_label(walk.t("Adresse courriel")).fill(walk.email)
+    page.get_by_label(walk.t("Mot de passe")).fill(PASSWORD)
+    page.get_by_role("button", name=walk.t("Se connecter")).click()
+
+
 def test_two_tabs__logged_out_in_the_other__answers_kept_until_login(page, essai):
     """Tab A has unsaved answers; tab B logs out (and stays out). ENREGISTRER in tab A:
-    the login page with a notice, and after login the section shows what was typed."""
+    the login page with a notice; after login the section shows what was typed, not
+    saved, under a notice (axe: no violation); ENREGISTRER saves it."""
     walk = Walk(page, essai, "fr")
     walk.register()
     walk.create_dossier()
@@ -131,13 +142,16 @@ def test_two_tabs__logged_out_in_the_other__answers_kept_until_login(page, essai
         walk.t("Votre session a pris fin. Connectez-vous pour retrouver vos réponses et les "
                "enregistrer."))
     expect(page.get_by_role("heading", name=walk.t("Page expirée"))).to_have_count(0)
-    page.get_by_label(walk.t("Adresse courriel")).fill(walk.email)
-    page.get_by_label(walk.t("Mot de passe")).fill(PASSWORD)
-    page.get_by_role("button", name=walk.t("Se connecter")).click()
+    log_in(page, walk)
     expect(nav_link(page, essai, 0)).to_have_attribute("aria-current", "page")
+    expect(page.get_by_role("alert").get_by_role("heading", name=walk.t(KEPT_TITLE))
+           ).to_be_visible()
     expect(page.locator('#section-body [name="numero"]')).to_have_value(IDENTITE["numero"])
+    axe_check(page, "section with answers kept aside")
     walk.button("Enregistrer").click()
     expect(page.locator(".notice").first).to_contain_text("enregistrées")
+    expect(page.get_by_role("heading", name=walk.t(KEPT_TITLE))).to_have_count(0)
+    expect(page.locator('#section-body [name="numero"]')).to_have_value(IDENTITE["numero"])
 
 
 def test_two_tabs__logged_out_in_the_other__a_link_in_the_first_sends_the_answers_once(
@@ -159,8 +173,31 @@ def test_two_tabs__logged_out_in_the_other__a_link_in_the_first_sends_the_answer
     expect(page.locator(".notice--warning")).to_contain_text(notice)
     expect(page.locator(".notice--warning", has_text=notice)).to_have_count(1)
     assert len([u for u in posts if "/sections/" in u]) == 1, posts
-    page.get_by_label(walk.t("Adresse courriel")).fill(walk.email)
-    page.get_by_label(walk.t("Mot de passe")).fill(PASSWORD)
-    page.get_by_role("button", name=walk.t("Se connecter")).click()
+    log_in(page, walk)
     expect(nav_link(page, essai, 0)).to_have_attribute("aria-current", "page")
     expect(page.locator('#section-body [name="numero"]')).to_have_value(IDENTITE["numero"])
+    expect(page.get_by_role("heading", name=walk.t(KEPT_TITLE))).to_be_visible()
+
+
+def test_two_tabs_without_javascript__answers_kept__ignorer_forgets_them(
+        page_without_js, essai):
+    """Without JavaScript: tab B logs out, ENREGISTRER in tab A keeps the answers aside;
+    after login they are offered (axe: no violation), and "Ignorer ces réponses"
+    forgets them: the section shows the stored (empty) answers, nothing saved."""
+    page = page_without_js
+    walk = Walk(page, essai, "fr", javascript=False)
+    walk.register()
+    walk.create_dossier()
+    page.locator("#f-categorie").select_option(IDENTITE["categorie"])
+    log_out_in_another_tab(page, walk)
+    walk.button("Enregistrer").click()
+    expect(page.get_by_role("heading", name=walk.t("Connexion"))).to_be_visible()
+    log_in(page, walk)
+    expect(page.get_by_role("heading", name=walk.t(KEPT_TITLE))).to_be_visible()
+    expect(page.locator("#f-categorie")).to_have_value(IDENTITE["categorie"])
+    axe_check_without_js(page, "section with answers kept aside, without JavaScript")
+    page.get_by_role("button", name=walk.t("Ignorer ces réponses")).click()
+    expect(page.locator(".notice--success")).to_contain_text(
+        walk.t("Les réponses non enregistrées ont été ignorées."))
+    expect(page.get_by_role("heading", name=walk.t(KEPT_TITLE))).to_have_count(0)
+    expect(page.locator("#f-categorie")).not_to_have_value(IDENTITE["categorie"])

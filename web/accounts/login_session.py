@@ -4,8 +4,8 @@ Sessions are Flask's signed cookies. Three things a signed cookie cannot do
 alone are added here:
 
 - **Renewal at login**: a new random session id (`sid`) and nothing of the
-  anonymous session but the language (and answers rescued for this very
-  account), so a cookie planted before login never becomes a logged-in one.
+  anonymous session but the language, so a cookie planted before login never
+  becomes a logged-in one.
 - **Logout that sticks**: the `sid` is recorded as ended in the database
   (storage.end_session), so a copy of the cookie taken before logout is refused
   by every server process.
@@ -15,26 +15,27 @@ alone are added here:
   account is being used).
 - **Idle timeout** (SESSION_IDLE_MINUTES, 30): the cookie carries the time of
   the last request (`seen`, by storage.clock); past the limit any page sends to
-  the login page with a message. If the expired request was a section being
-  saved or updated, what was typed is saved first as a draft of that account
-  (the signed cookie still says whose it is, and the CSRF check has passed),
-  through the same save as ENREGISTRER (registered by the dossier form with
-  `rescue_posts`: web/forms/saving.py), so nothing typed is lost; if that save
-  is refused (changed elsewhere meanwhile, too big), the answers wait in the
-  session and come back after login.
+  the login page with a message.
 - **Absolute lifetime** (SESSION_MAX_HOURS, 12; ASVS 3.3.2): the cookie says when
   its session was opened (`opened`, by storage.clock); that long after the login,
-  however active, the session expires as an idle one does (what its request
-  carries is saved first, then the login page with a notice). A logged-in cookie
+  however active, the session expires as an idle one does. A logged-in cookie
   that does not say when it was opened is taken as too old.
+
+**An expired session never writes** (issue #13 item 8; ASVS 3.3.1). If the expired
+request was a section being saved, updated or left (a POST to an endpoint the dossier
+form registered with `keep_posts`: web/forms/saving.py), within SESSION_RESCUE_HOURS
+of its last activity, nothing is written to the dossier: the posted answers are kept
+aside, server-side, for the account the signed cookie names (storage.keep_answers),
+and the login page says so. After the next login the section page offers them back,
+for that account only (they are found by its id), until the applicant saves them
+(ENREGISTRER: the one save path) or discards them. The cookie never carries them: it
+is signed, not encrypted.
 
 **Logged out in another tab**: a section saved or updated from a page of the
 account after that browser's session was logged out has its token refused. When the
 posted form proves (`guichet_owner`, web/ui/redisplay.py) it was rendered for the
-account that owns the dossier in its address, what it carries waits in the session
-as after an idle expiry (`kept`, never written to the database: no one is logged in
-to own the write) and the login page comes back to the section, where only that
-account sees it (`renew` drops answers kept for another account).
+account that owns the dossier in its address, its answers are kept aside for that
+account as after an expiry, and the login page comes back to the section.
 
 Anonymous requests to a page that needs login go to the login page: a 302 for
 a normal request, a 401 with `HX-Redirect` for an htmx request (htmx would
@@ -44,7 +45,6 @@ of a fragment).
 
 from __future__ import annotations
 
-import json
 import logging
 import secrets
 from collections.abc import Callable
@@ -64,49 +64,48 @@ from web.ui.redisplay import Why, redisplaying
 
 log = logging.getLogger("guichet.web")
 
-KEPT_MAX_BYTES = 2500  # a cookie holds about 4 KB; answers beyond this are not kept in it
-RESCUES = "guichet.rescues"  # app.extensions key: endpoint -> Rescue
+KEEPERS = "guichet.keepers"  # app.extensions key: endpoint -> Keeper
 
 
 @dataclass(frozen=True)
-class Rescue:
-    """What a POST to some endpoint saves when its session has just expired.
+class Keeper:
+    """What a POST to some endpoint keeps aside when its session has ended.
 
-    `save(account_id)` runs inside the expired request (CSRF checked, the signed
-    cookie still says whose it is) and returns "saved", the answers to keep in the
-    session for after login (a dict), or None when there is nothing to save.
-    `back_to` is the endpoint of the page to come back to after login, called with
-    the request's own view arguments. `keep()` runs inside a POST whose token was
-    refused in an anonymous session (logged out in another tab): the answers to keep
-    in the session (`{"account", "number", "section", "answers"}`) when the posted
-    form proves it is the page of the account owning what the address names, else
-    None; it saves nothing.
+    `keep(account_id)` runs inside the request (never writing to the dossier) and keeps
+    the posted answers aside for that account (storage.keep_answers): True when it did,
+    False when there was nothing to keep (not that account's dossier, unknown section,
+    dossier no longer editable). `owner()` runs inside a POST whose token was refused in
+    an anonymous session (logged out in another tab): the id of the account the posted
+    form proves it was rendered for, owning what the address names, else None.
+    `back_to` is the endpoint of the page to come back to after login, called with the
+    request's own view arguments.
     """
 
-    save: Callable[[int], str | dict[str, Any] | None]
+    keep: Callable[[int], bool]
+    owner: Callable[[], int | None]
     back_to: str
-    keep: Callable[[], dict[str, Any] | None] | None = None
 
 
 def init_app(app: Flask) -> None:
     """Register the check, after every before_request hook registered so far (CSRF's
-    among them, so a rescue follows a valid token). Reads SESSION_IDLE_MINUTES and
-    SESSION_RESCUE_HOURS (web/config.py) on each request."""
-    app.extensions.setdefault(RESCUES, {})
+    among them, so answers are kept aside only after a valid token). Reads
+    SESSION_IDLE_MINUTES, SESSION_MAX_HOURS and SESSION_RESCUE_HOURS (web/config.py) on
+    each request."""
+    app.extensions.setdefault(KEEPERS, {})
     app.before_request(_check_session)
     when_refused(app, _keep_logged_out)
 
 
-def rescue_posts(app: Flask, endpoints: tuple[str, ...], rescue: Rescue) -> None:
-    """Have an expired session's POST to any of `endpoints` saved by `rescue` (the
-    dossier form registers its section save: web/forms/saving.py)."""
-    rescues = app.extensions.setdefault(RESCUES, {})
+def keep_posts(app: Flask, endpoints: tuple[str, ...], keeper: Keeper) -> None:
+    """Have what an ended session POSTs to any of `endpoints` kept aside by `keeper` (the
+    dossier form registers its section save and update: web/forms/saving.py)."""
+    keepers = app.extensions.setdefault(KEEPERS, {})
     for endpoint in endpoints:
-        rescues[endpoint] = rescue
+        keepers[endpoint] = keeper
 
 
-def _rescue_for(endpoint: str | None) -> Rescue | None:
-    return current_app.extensions.get(RESCUES, {}).get(endpoint)
+def _keeper_for(endpoint: str | None) -> Keeper | None:
+    return current_app.extensions.get(KEEPERS, {}).get(endpoint)
 
 
 # Activity is recorded to the minute: the session expires between 30 and 31 minutes
@@ -131,8 +130,9 @@ def _too_old(now: int) -> bool:
     return now - opened > float(current_app.config["SESSION_MAX_HOURS"]) * 3600
 
 
-def _rescue_limit() -> int:
-    """How long after the last activity a cookie may still save what it posts."""
+def _keep_limit() -> int:
+    """How long after the last activity an expired cookie may still have what it posts
+    kept aside (seconds)."""
     return max(_idle_limit(), int(float(current_app.config["SESSION_RESCUE_HOURS"]) * 3600))
 
 
@@ -140,25 +140,21 @@ def _end_sid() -> None:
     """Record the current session id as ended (its cookie is refused from now on)."""
     sid = session.get("sid")
     if sid and "account_id" in session:
-        storage.end_session(sid, storage.clock.now() + timedelta(seconds=_rescue_limit()))
+        storage.end_session(sid, storage.clock.now() + timedelta(seconds=_keep_limit()))
 
 
-def _clear(keep: dict[str, Any] | None = None) -> None:
+def _clear() -> None:
     lang = session.get("lang")
     session.clear()
     if lang:
         session["lang"] = lang
-    session.update(keep or {})
 
 
 def renew(account_id: int) -> None:
     """A brand-new session for `account_id` (login): new id, nothing of the old one but
-    the language and the answers kept for this same account."""
-    kept = session.get("kept")
-    if not (isinstance(kept, dict) and kept.get("account") == account_id):
-        kept = None
+    the language."""
     _end_sid()
-    _clear({"kept": kept} if kept else None)
+    _clear()
     session["account_id"] = account_id
     session["sid"] = secrets.token_urlsafe(24)
     session["seen"] = _now()
@@ -173,9 +169,9 @@ def end() -> None:
 
 def _here() -> str:
     """The page the applicant was on, to come back to after logging in."""
-    rescue = _rescue_for(request.endpoint)
-    if rescue is not None and request.view_args:
-        return url_for(rescue.back_to, **request.view_args)
+    keeper = _keeper_for(request.endpoint)
+    if keeper is not None and request.view_args:
+        return url_for(keeper.back_to, **request.view_args)
     current = request.headers.get("HX-Current-URL")
     if current:
         parts = urlsplit(current)
@@ -213,7 +209,7 @@ def _visit(sid: str, account_id: int, opened: Any) -> storage.Visit:
 def _check_session() -> ResponseReturnValue | None:
     """Before every request of a logged-in session: refuse an ended session (logout, or a
     password reset since it opened), note the unread-message count, and expire an idle
-    session (saving what its POST carries first: `_expire`)."""
+    or too old session (keeping aside what its POST carries: `_expire`)."""
     if request.endpoint == "static" or "account_id" not in session:
         return None
     sid = session.get("sid")
@@ -238,86 +234,48 @@ def _check_session() -> ResponseReturnValue | None:
 
 
 def _expire(idle: int, lifetime: bool = False) -> ResponseReturnValue:
-    """Idle too long (or, with `lifetime`, opened too long ago): save what this request
-    carries, end the session, ask to log in."""
+    """Idle too long (or, with `lifetime`, opened too long ago): keep aside what this
+    request posts (never write it), end the session, ask to log in."""
     account_id = session["account_id"]
     next_url = _here()
-    outcome = None
-    rescue = _rescue_for(request.endpoint)
-    if (request.method == "POST" and rescue is not None and idle <= _rescue_limit()
-            and redisplaying() is not Why.EXPIRED):  # never save on a refused token
-        outcome = _keepable(rescue.save(account_id))
+    keeper = _keeper_for(request.endpoint)
+    kept = (request.method == "POST" and keeper is not None and idle <= _keep_limit()
+            and redisplaying() is not Why.EXPIRED  # never on a refused token
+            and keeper.keep(account_id))
     _end_sid()
-    _clear({"kept": outcome} if isinstance(outcome, dict) else None)
-    if lifetime:
-        _flash_lifetime(outcome)
-    elif outcome == "saved":
-        flash(N_("Votre session a expiré après une période d'inactivité. Vos réponses ont été "
-                 "enregistrées comme brouillon : connectez-vous de nouveau pour les retrouver."),
-              "warning")
-    elif outcome:
+    _clear()
+    if lifetime and kept:
+        flash(N_("Par sécurité, une session prend fin quelques heures après la connexion. "
+                 "Vos réponses sont conservées : connectez-vous de nouveau pour les "
+                 "retrouver et les enregistrer."), "warning")
+    elif lifetime:
+        flash(N_("Par sécurité, une session prend fin quelques heures après la connexion. "
+                 "Connectez-vous de nouveau pour continuer."), "warning")
+    elif kept:
         flash(N_("Votre session a expiré après une période d'inactivité. Vos réponses sont "
-                 "conservées : connectez-vous de nouveau pour les retrouver et les enregistrer."),
-              "warning")
+                 "conservées : connectez-vous de nouveau pour les retrouver et les "
+                 "enregistrer."), "warning")
     else:
         flash(N_("Votre session a expiré après une période d'inactivité. Connectez-vous de "
                  "nouveau pour continuer."), "warning")
     log.info("session expired", extra={"event": "session_expired", "lifetime": lifetime,
-                                       "rescued": outcome is not None})
+                                       "kept": kept})
     return to_login(next_url)
 
 
 def _keep_logged_out() -> ResponseReturnValue | None:
-    """A refused token in an anonymous session, posted to a rescued endpoint from the
-    page of the account owning its dossier: its answers wait in the session (as after
-    an idle expiry: `KEPT_MAX_BYTES`), and the login page comes back to the page. None
-    (the refusal stands) for anything else."""
-    rescue = _rescue_for(request.endpoint)
-    if (request.method != "POST" or "account_id" in session or rescue is None
-            or rescue.keep is None):
+    """A refused token in an anonymous session, posted to a keeping endpoint from the
+    page of the account owning its dossier (`Keeper.owner`): its answers are kept aside
+    for that account (never written to the dossier), and the login page comes back to
+    the page. None (the refusal stands) for anything else."""
+    keeper = _keeper_for(request.endpoint)
+    if request.method != "POST" or "account_id" in session or keeper is None:
         return None
-    kept = _keepable(rescue.keep())
-    if not isinstance(kept, dict):
+    owner = keeper.owner()
+    if owner is None or not keeper.keep(owner):
         return None
     next_url = _here()
-    session["kept"] = kept
     flash(N_("Votre session a pris fin. Connectez-vous pour retrouver vos réponses et les "
              "enregistrer."), "warning")
     log.info("answers kept after logout", extra={"event": "kept_after_logout"})
     return to_login(next_url)
-
-
-def _flash_lifetime(outcome: str | dict[str, Any] | None) -> None:
-    """The notice of a session ended by its absolute lifetime, by what became of what
-    its request carried."""
-    if outcome == "saved":
-        flash(N_("Par sécurité, une session prend fin quelques heures après la connexion. "
-                 "Vos réponses ont été enregistrées comme brouillon : connectez-vous de "
-                 "nouveau pour les retrouver."), "warning")
-    elif outcome:
-        flash(N_("Par sécurité, une session prend fin quelques heures après la connexion. "
-                 "Vos réponses sont conservées : connectez-vous de nouveau pour les "
-                 "retrouver et les enregistrer."), "warning")
-    else:
-        flash(N_("Par sécurité, une session prend fin quelques heures après la connexion. "
-                 "Connectez-vous de nouveau pour continuer."), "warning")
-
-
-def _keepable(outcome: str | dict[str, Any] | None) -> str | dict[str, Any] | None:
-    """The rescue's outcome, unless it is answers too big for the session cookie."""
-    if isinstance(outcome, dict) and len(json.dumps(outcome, ensure_ascii=False)
-                                         .encode("utf-8")) > KEPT_MAX_BYTES:
-        log.warning("rescued answers too large to keep", extra={"event": "rescue_lost"})
-        return None
-    return outcome
-
-
-def take_kept(account_id: int, number: str, section_id: str) -> dict[str, Any] | None:
-    """Answers rescued from an expired session for this section, once (then forgotten)."""
-    kept = session.get("kept")
-    if not (isinstance(kept, dict) and kept.get("account") == account_id
-            and kept.get("number") == number and kept.get("section") == section_id):
-        return None
-    session.pop("kept")
-    answers = kept.get("answers")
-    return answers if isinstance(answers, dict) else None

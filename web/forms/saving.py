@@ -1,6 +1,6 @@
-"""One save path for a section: ENREGISTRER, and the rescue of an expired session's POST.
+"""One save path for a section (ENREGISTRER), and the answers an ended session posts.
 
-Both go through `save_posted`, so they apply the same rules:
+`save_posted` is the only way answers reach a dossier; it applies these rules:
 - only the posted section's questions are read from the form
   (engine.formdata.section_answers); the other sections' stored answers stay;
 - an answer too big even for a draft (web/forms/answer_sizes.py) refuses the
@@ -9,10 +9,14 @@ Both go through `save_posted`, so they apply the same rules:
 - a save made from an older version of the dossier than the stored one is
   refused (storage.Conflict): two tabs never silently overwrite each other.
 
-ENREGISTRER shows each refusal on the page. The rescue (no one is there to see
-it) keeps the posted answers in the session instead, and the section page
-shows them again after login (web/accounts/login_session.py); so does a save
-posted after the session was logged out in another tab (`_keep`: nothing saved).
+ENREGISTRER shows each refusal on the page.
+
+A section saved, updated or left after its session expired, or after it was logged
+out in another tab, is never saved: its answers are kept aside for the account
+(`_keep`, storage.keep_answers; registered with web/accounts/login_session.py
+`keep_posts`), and the section page offers them back after login (`kept_answers`)
+until the applicant saves them through `save_posted` or discards them (issue #13
+item 8).
 """
 
 from __future__ import annotations
@@ -20,15 +24,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, request
+from flask import Flask, g, request
 
 import storage
 from engine import CompiledDefinition
 from engine.formdata import section_answers
 from engine.model import Section
 from engine.validate import clean
-from engine.workflow import is_editable
-from web.accounts.login_session import Rescue, rescue_posts
+from web.accounts.current import account_id
+from web.accounts.login_session import Keeper, keep_posts
 from web.forms.answer_sizes import overlong_fields
 from web.forms.page import merged
 from web.registry import registry
@@ -69,58 +73,59 @@ def save_posted(compiled: CompiledDefinition, account_id: int, dossier: Any,
                                 dict(posted), version)
 
 
-def _rescue(account_id: int) -> str | dict[str, Any] | None:
-    """The expired request's section, saved by `save_posted` for `account_id`: "saved";
-    the posted answers to keep for after login when the save is refused as too big
-    or out of date; None when there is nothing to save (no such dossier or section,
-    or a dossier no longer editable)."""
-    args = request.view_args or {}
-    number, section_id = args.get("number"), args.get("section_id")
-    try:
-        dossier = storage.get_dossier(account_id, number, registry())
-    except storage.NotFound:
-        return None
-    compiled = registry().get(dossier.type_id)
-    section = compiled.definition.section(section_id) if compiled else None
-    if compiled is None or section is None:
-        return None
-    posted = section_answers(section, request.form.getlist)
-    try:
-        save_posted(compiled, account_id, dossier, section, posted, posted_version())
-    except (AnswersTooBig, storage.Conflict):
-        return {"account": account_id, "number": number, "section": section_id,
-                "answers": posted}
-    except (storage.Locked, storage.NotFound):
-        return None
-    return "saved"
-
-
-def _keep() -> dict[str, Any] | None:
-    """The posted section's answers, to keep in the session for the dossier's owner,
-    when the form proves it was rendered for that account (`posted_for`) and the
-    dossier is still editable; None otherwise. Reads, never writes."""
+def _posted_section() -> tuple[str, str] | None:
+    """The (dossier number, section id) of the request's address, if it names them."""
     args = request.view_args or {}
     number, section_id = args.get("number"), args.get("section_id")
     if not isinstance(number, str) or not isinstance(section_id, str):
         return None
-    owner = storage.dossier_owner(number)
-    if owner is None or not posted_for(owner):
-        return None
+    return number, section_id
+
+
+def _keep(owner: int) -> bool:
+    """Keep the posted section's answers aside for `owner` (storage.keep_answers): True
+    when kept; False when the address names no dossier of that account, no section of
+    its type, or a dossier no longer editable. Never writes to the dossier."""
+    where = _posted_section()
+    if where is None:
+        return False
+    number, section_id = where
     try:
         stamp = storage.dossier_stamp(owner, number, registry())
     except storage.NotFound:
-        return None
+        return False
     compiled = registry().get(stamp.type_id)
     section = compiled.definition.section(section_id) if compiled else None
-    if (compiled is None or section is None
-            or not is_editable(compiled.definition, stamp.status)):
+    if section is None:
+        return False
+    try:
+        storage.keep_answers(registry(), owner, number, section_id,
+                             section_answers(section, request.form.getlist))
+    except (storage.NotFound, storage.Locked):
+        return False
+    return True
+
+
+def _owner() -> int | None:
+    """The account owning the dossier in the address, when the posted form proves it
+    was rendered for that account (`posted_for`); None otherwise. Reads, never writes."""
+    where = _posted_section()
+    owner = storage.dossier_owner(where[0]) if where is not None else None
+    return owner if owner is not None and posted_for(owner) else None
+
+
+def kept_answers(number: str, section_id: str) -> dict[str, Any] | None:
+    """The answers kept aside for the logged-in applicant in that section (field id ->
+    value as posted), or None. Asked of the database only when the session check's read
+    (`g.visit`) says some are kept in that dossier."""
+    visit = g.get("visit")
+    if visit is not None and visit.number == number.strip() and not visit.kept:
         return None
-    return {"account": owner, "number": number, "section": section_id,
-            "answers": section_answers(section, request.form.getlist)}
+    return storage.kept_answers(account_id(), number, section_id)
 
 
 def init_app(app: Flask) -> None:
-    """An expired session's ENREGISTRER or question update saves through `save_posted`;
-    one posted after a logout elsewhere keeps its answers for after login (`_keep`)."""
-    rescue_posts(app, ("forms.save", "forms.refresh"),
-                 Rescue(_rescue, "forms.section", keep=_keep))
+    """What an ended session posts to the section's save or update is kept aside for
+    its account (`_keep`), never saved."""
+    keep_posts(app, ("forms.save", "forms.refresh"),
+               Keeper(_keep, _owner, "forms.section"))

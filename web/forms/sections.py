@@ -13,7 +13,6 @@ import storage
 from engine.formdata import section_answers
 from engine.validate import SectionStatus, clean, section_status
 from engine.workflow import is_editable
-from web.accounts import login_session
 from web.accounts.current import account_id, account_name, login_required
 from web.forms import bp
 from web.forms.page import (
@@ -27,7 +26,7 @@ from web.forms.page import (
     section_page,
 )
 from web.forms.page_cache import page_cache
-from web.forms.saving import AnswersTooBig, posted_version, save_posted
+from web.forms.saving import AnswersTooBig, kept_answers, posted_version, save_posted
 from web.http.csrf import marking_csrf
 from web.i18n import N_, current_lang, localize
 from web.inbox.messages import unread_messages
@@ -111,23 +110,24 @@ def section(number: str, section_id: str) -> ResponseReturnValue:
     applicant's.
 
     `?verifier=1` shows the errors. A dossier no longer editable shows its answers
-    read-only (Guide: a submitted dossier is locked). Answers typed before a session
-    expired come back once, with a notice, not yet saved. An unchanged page is served
-    from the page cache (web/forms/page_cache.py).
+    read-only (Guide: a submitted dossier is locked). Answers posted after the session
+    had ended (kept aside: web/forms/saving.py) are shown in the form, over the stored
+    ones, with a notice and "Ignorer ces réponses", not saved until ENREGISTRER, and
+    offered again until saved or discarded. An unchanged page is served from the page
+    cache (web/forms/page_cache.py).
     """
-    kept = login_session.take_kept(account_id(), number, section_id)  # typed before a timeout
-    if not kept and not is_htmx():
+    kept = None if is_htmx() else kept_answers(number, section_id)
+    if kept is None and not is_htmx():
         reused = _reused(number)
         if reused is not None:
             return reused, 200, VARY
     dossier, compiled = load(number)
     sec = section_of(compiled, section_id)
     answers = dossier.answers
-    if kept:
-        flash(N_("Voici les réponses que vous aviez saisies avant l'expiration de votre "
-                 "session. Elles ne sont pas encore enregistrées : vérifiez-les, puis "
-                 "enregistrez."), "warning")
+    if kept is not None and is_editable(compiled.definition, dossier.status):
         answers = merged(dossier.answers, sec, kept)
+    else:
+        kept = None
     page = section_page(compiled, dossier, sec, answers, dossier.version,
                         show_errors=bool(request.args.get("verifier")))
     readonly = None
@@ -135,10 +135,22 @@ def section(number: str, section_id: str) -> ResponseReturnValue:
         readonly = recap_of(compiled, dossier, (section_id,))
     elif is_htmx():
         return render_template(FRAGMENT, page=page, readonly=None), 200, VARY
-    key = _key(number, dossier.version)
+    key = None if kept is not None else _key(number, dossier.version)
     with marking_csrf():
-        html = _full_page(page, readonly=readonly, unsaved=bool(kept))
+        html = _full_page(page, readonly=readonly, kept=kept is not None)
     return page_cache().keep(key, html), 200, VARY
+
+
+@bp.post("/sections/<section_id>/ignorer")
+@login_required
+def discard(number: str, section_id: str) -> ResponseReturnValue:
+    """"Ignorer ces réponses": forget the answers kept aside for this section after a
+    session ended (never saved); the dossier is untouched. 302 back to the section,
+    with a notice when there were some; 404 as `section`."""
+    section_of(load(number)[1], section_id)
+    if storage.discard_kept_answers(account_id(), number, section_id):
+        flash(N_("Les réponses non enregistrées ont été ignorées."), "success")
+    return redirect(url_for("forms.section", number=number, section_id=section_id))
 
 
 @bp.get("/sections/<section_id>/actualiser")
@@ -158,7 +170,8 @@ def refresh(number: str, section_id: str) -> ResponseReturnValue:
     when the form's answers were checked (`verifier`), recomputed for these answers. 200 with the
     fragment forms/_refresh.html for htmx, else the full page; 302 to the section for
     a dossier no longer editable; 404 as `section`. Also the language switch of the
-    section page: the errors the page showed are shown again, in the new language."""
+    section page: the errors the page showed are shown again, in the new language, and
+    so is the notice of answers kept aside after a session ended, while they are."""
     dossier, compiled = load(number)
     sec = section_of(compiled, section_id)
     if not is_editable(compiled.definition, dossier.status):
@@ -168,7 +181,9 @@ def refresh(number: str, section_id: str) -> ResponseReturnValue:
                         posted_version(),
                         show_errors=request.form.get("verifier") == "1" or keeps_errors())
     page_url(url_for("forms.section", number=number, section_id=section_id))
-    return _respond(page, REFRESHED)
+    # without htmx the whole page: its notice of answers kept aside stays while they are
+    kept = not is_htmx() and kept_answers(number, section_id) is not None
+    return _respond(page, REFRESHED, kept=kept)
 
 
 @bp.post("/sections/<section_id>")

@@ -19,9 +19,9 @@ again in another tab, so the session's secret changed) is not an error page that
 throws the typed values away: the view shows the same page again with them and a fresh
 token, saving nothing (web/ui/redisplay.py). A refusal may also be answered by a
 handler registered with `when_refused` (a section posted after its session was logged
-out in another tab keeps its answers in the session for after login:
-web/accounts/login_session.py). Every other refusal is Flask-WTF's CSRFError, shown as
-"Page expirée".
+out in another tab has its answers kept aside, server-side, for its owner to find after
+login, never saved: web/accounts/login_session.py). Every other refusal is Flask-WTF's
+CSRFError, shown as "Page expirée".
 
 Section pages kept for reuse (web/forms/page_cache.py) are rendered under
 `marking_csrf()`: a random marker stands where the token goes, and `with_token` puts
@@ -84,7 +84,8 @@ def with_token(parts: tuple[bytes, ...]) -> bytes:
 def when_refused(app: Flask, handler: Callable[[], ResponseReturnValue | None]) -> None:
     """Have `handler` answer a refused token (one the form may not be shown again
     with): it returns the response, or None to leave the refusal ("Page expirée")
-    to the next handler. It must act on nothing the request asks."""
+    to the next handler. It must act on nothing the request asks (keeping what it
+    posted aside, for its proven owner to decide on after login, is all it may do)."""
     app.extensions.setdefault(REFUSED, []).append(handler)
 
 

@@ -16,9 +16,11 @@
  *    204, web/forms/sections.py `save`), then the page is left. Any other answer (a
  *    conflict with another tab, answers too long, a network failure) sends the section
  *    form as ENREGISTRER does, so the applicant sees why; a session that had ended
- *    answers 401 with Guichet-Login (the answers wait for the login: login_session.py),
- *    where the browser goes, without sending them twice. Leaving otherwise (Back,
- *    closing the tab) sends the draft as a beacon. Never a "leave the page?" dialog.
+ *    answers 401 with Guichet-Login (the answers are kept aside, not saved, until the
+ *    login: login_session.py), where the browser goes, without sending them twice.
+ *    Leaving otherwise (Back, closing the tab) sends the draft as a beacon. Never a
+ *    "leave the page?" dialog. "Ignorer ces réponses" (a form marked data-discard,
+ *    forgetting answers kept from an ended session) saves nothing on the way.
  */
 (function () {
   "use strict";
@@ -63,7 +65,7 @@
   var LEAVING_FIELD = "guichet_leaving";
   var section = document.getElementById("section-form");
   // the section as loaded or last saved; none when the page shows answers not yet
-  // stored (shown again as posted, or kept from an ended session: data-unsaved)
+  // stored (shown again as posted: data-unsaved)
   var saved = section && !section.hasAttribute("data-unsaved") ? serialized(section) : null;
   var leaving = false; // a draft is being saved before leaving
   var submitting = false; // the section form itself is being sent
@@ -149,8 +151,8 @@
     if (!section || event.defaultPrevented) {
       return;
     }
-    if (form === section) {
-      submitting = true;
+    if (form === section || form.hasAttribute("data-discard")) {
+      submitting = true; // the section itself, or "Ignorer ces réponses": nothing to save
       return;
     }
     if (leaving) {

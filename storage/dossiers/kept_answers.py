@@ -1,0 +1,104 @@
+"""Answers kept aside: what a section posted after its session had ended, never saved.
+
+A session that expired (idle or too old) or was logged out in another tab may not
+write to a dossier, yet what the applicant typed must not be lost (issue #13 item 8).
+The web layer keeps the posted section's answers here, server-side, for the account
+that owns the dossier (never in the session cookie, which is signed but readable), and
+offers them back on the section after the next login. They reach the dossier only when
+the applicant saves the section (`save_section` then deletes them, in its transaction),
+and go when discarded or after KEPT_DAYS.
+
+One row per (account, dossier, section): a newer post replaces the older.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from engine import Registry
+from engine.load import plain
+from engine.validate import normalize
+from engine.workflow import is_editable
+from storage.clock import clock, to_db
+from storage.errors import Locked, NotFound
+from storage.orm.db import database
+from storage.orm.rows import compiled_for, owned_dossier, storable_number
+from storage.orm.transactions import transaction
+
+KEPT_DAYS = 7  # answers kept aside longer than this are forgotten
+
+
+def _oldest_kept() -> Any:
+    """The creation time (as stored) before which kept answers are forgotten."""
+    return to_db(clock.now() - timedelta(days=KEPT_DAYS))
+
+
+@transaction(write=True)
+def keep_answers(registry: Registry, account_id: int, number: str, section_id: str,
+                 answers: dict[str, Any]) -> None:
+    """Keep `answers` (one section's raw answers, field id -> str, bool or list[str], as
+    engine.formdata reads a form; keys of other sections are dropped, each answer made
+    storable by engine.validate.normalize, as a save does) aside for
+    `account_id`, in place of any kept before for that section; the dossier is not
+    touched (its answers and version stay). Also forgets every row older than KEPT_DAYS.
+
+    NotFound when the dossier is not the account's or the section is unknown; Locked
+    when the dossier is no longer editable (nothing to offer back)."""
+    orm = database()
+    oldest = _oldest_kept()
+    orm.KeptAnswers.select(lambda k: k.created_at < oldest).delete(bulk=True)
+    dossier = owned_dossier(account_id, number, for_update=True)  # one keeper at a time
+    compiled = compiled_for(registry, dossier.type_id)
+    section = compiled.definition.section(section_id)
+    if section is None:
+        raise NotFound(f"section {section_id} of {dossier.type_id}")
+    if not is_editable(compiled.definition, dossier.status):
+        raise Locked(dossier.status)
+    fields = {f.id: f for f in section.fields}  # made storable as a save would (no NUL)
+    kept = {k: normalize(fields[k], v) for k, v in plain(answers).items() if k in fields}
+    row = orm.KeptAnswers.get(account=dossier.owner, dossier=dossier, section_id=section_id)
+    if row is None:
+        orm.KeptAnswers(account=dossier.owner, dossier=dossier, section_id=section_id,
+                        answers=kept, created_at=to_db(clock.now()))
+    else:
+        row.answers, row.created_at = kept, to_db(clock.now())
+
+
+def _rows(account_id: int, number: str, section_id: str) -> Any:
+    number = (number or "").strip()
+    if not storable_number(number) or not isinstance(section_id, str):
+        return []
+    return database().KeptAnswers.select(
+        lambda k: k.account.id == account_id and k.dossier.number == number
+        and k.section_id == section_id)
+
+
+@transaction(write=False)
+def kept_answers(account_id: int, number: str, section_id: str) -> dict[str, Any] | None:
+    """The answers kept aside for `account_id` in that dossier's section (field id ->
+    value, as posted), or None when there are none (or they are older than KEPT_DAYS).
+    Only ever the account's own: the row is found by the account id."""
+    oldest = _oldest_kept()
+    for row in _rows(account_id, number, section_id):
+        if row.created_at >= oldest:
+            return plain(row.answers)
+    return None
+
+
+@transaction(write=True)
+def discard_kept_answers(account_id: int, number: str, section_id: str) -> bool:
+    """Forget the answers kept aside for `account_id` in that dossier's section (the
+    applicant chose "Ignorer ces réponses"). True when there were some."""
+    rows = list(_rows(account_id, number, section_id))
+    for row in rows:
+        row.delete()
+    return bool(rows)
+
+
+def drop_kept_answers(dossier: Any, section_id: str) -> None:
+    """Inside a save of the section (storage.save_section): the answers kept aside for
+    it are superseded by what was just saved. `dossier`: the Dossier entity."""
+    database().KeptAnswers.select(
+        lambda k: k.dossier == dossier and k.account == dossier.owner
+        and k.section_id == section_id).delete(bulk=True)
