@@ -75,27 +75,17 @@ def _cursor() -> Iterator[tuple[Any, str]]:
         yield conn.cursor(), ("%s" if dialect() == "postgres" else "?")
 
 
-def _nth_latest(cur: Any, mark: str, key_hash: str, since: int, n: int) -> int | None:
-    """When (µs) the `n`-th latest attempt of the key after `since` (µs) was made, if any."""
-    cur.execute(f'SELECT "at" FROM "attempt" WHERE "key_hash" = {mark} AND "at" > {mark} '
-                f'ORDER BY "at" DESC LIMIT 1 OFFSET {mark}', (key_hash, since, n - 1))
-    row = cur.fetchone()
-    return None if row is None else int(row[0])
-
-
-def _at_limit_until(cur: Any, mark: str, keys: Sequence[AttemptKey],
-                    now: int) -> float | None:
-    """The latest time at which a key at its limit allows an attempt again, or None
-    when every key has room: a key is at its limit when its `limit`-th latest attempt
-    is within the window, and has room again once that one leaves it."""
-    until = [(at + _window(k)) / _US for k in keys
-             if (at := _nth_latest(cur, mark, _hash(k.key), now - _window(k), k.limit))
-             is not None]
-    return max(until, default=None)
-
-
 def _window(key: AttemptKey) -> int:
     return round(key.window_s * _US)
+
+
+def _latest(cur: Any, mark: str, key: AttemptKey, now: int) -> list[int]:
+    """When (µs) the key's latest attempts within its window were made, newest first;
+    `limit` of them at most (all a decision needs)."""
+    cur.execute(f'SELECT "at" FROM "attempt" WHERE "key_hash" = {mark} AND "at" > {mark} '
+                f'ORDER BY "at" DESC LIMIT {mark}', (_hash(key.key), now - _window(key),
+                                                     key.limit))
+    return [int(row[0]) for row in cur.fetchall()]
 
 
 def count_attempt(keys: Sequence[AttemptKey]) -> AttemptCount:
@@ -103,30 +93,37 @@ def count_attempt(keys: Sequence[AttemptKey]) -> AttemptCount:
     then nothing is counted. Atomic across threads, processes and servers sharing the
     database (see the module's docstring); its own transaction, committed on return
     whatever the caller's session does. Raises the driver's error if the database
-    refuses (SQLite: busy for longer than its timeout)."""
+    refuses (SQLite: busy for longer than its timeout).
+
+    A key is at its limit when its `limit`-th latest attempt is within the window; it
+    has room again when that attempt leaves the window. An attempt that brings a key
+    to `limit` leaves it full until its (`limit` - 1)-th latest before it, or itself
+    for a limit of 1, leaves the window."""
     now = round(clock.now().timestamp() * _US)
     with _cursor() as (cur, mark):
         postgres = mark == "%s"
-        if postgres:  # READ COMMITTED: each count below reads what the lock holders wrote
+        if postgres:  # READ COMMITTED: each read below sees what earlier lock holders wrote
             for key_hash in sorted({_hash(k.key) for k in keys}):
                 cur.execute("SELECT pg_advisory_xact_lock(%s, %s)",
                             (_LOCK_SPACE, _lock_id(key_hash)))
         else:
             cur.execute("BEGIN IMMEDIATE")
         try:
-            refused = _at_limit_until(cur, mark, keys, now)
-            if refused is not None:
-                return AttemptCount(refused_until=refused)
-            for k in keys:
-                cur.execute(f'INSERT INTO "attempt" ("key_hash", "at", "expires") '
-                            f"VALUES ({mark}, {mark}, {mark})",
-                            (_hash(k.key), now, now + _window(k)))
+            latest = [(k, _latest(cur, mark, k, now)) for k in keys]
+            refused = [ats[-1] + _window(k) for k, ats in latest if len(ats) == k.limit]
+            if refused:
+                return AttemptCount(refused_until=max(refused) / _US)
+            rows = [(_hash(k.key), now, now + _window(k)) for k in keys]
+            cur.execute('INSERT INTO "attempt" ("key_hash", "at", "expires") VALUES '
+                        + ", ".join([f"({mark}, {mark}, {mark})"] * len(rows)),
+                        [value for row in rows for value in row])
             skip = " FOR UPDATE SKIP LOCKED" if postgres else ""
             cur.execute(f'DELETE FROM "attempt" WHERE "id" IN (SELECT "id" FROM "attempt" '
                         f'WHERE "expires" < {mark} LIMIT {PRUNE_BATCH}{skip})', (now,))
-            full = _at_limit_until(cur, mark, keys, now)
             cur.connection.commit()
-            return AttemptCount(full_until=full)
+            full = [(ats[-1] if ats else now) + _window(k)
+                    for k, ats in latest if len(ats) == k.limit - 1]
+            return AttemptCount(full_until=max(full) / _US if full else None)
         finally:  # refused or failed: nothing counted, locks released (after a commit: no-op)
             cur.connection.rollback()
 

@@ -157,6 +157,11 @@ def _bind(target: Target) -> Database:
 
 
 def _sqlite_pragmas(db: Database, connection: sqlite3.Connection) -> None:
+    """Every new SQLite connection of Pony's: `sqlite_settings`."""
+    sqlite_settings(connection)
+
+
+def sqlite_settings(connection: sqlite3.Connection) -> None:
     """Every new SQLite connection: WAL (readers never block the writer), foreign
     keys enforced, and a busy timeout so a second writer waits its turn.
     synchronous=NORMAL is WAL's usual pairing: never corrupt, though a power cut
@@ -201,6 +206,7 @@ def own_connection() -> Iterator[Any]:
     if target.kind == "sqlite":
         conn: Any = sqlite3.connect(target.location, timeout=BUSY_TIMEOUT_S,
                                     isolation_level=None)
+        sqlite_settings(conn)
     else:  # libpq reads postgresql:// URLs only
         conn = psycopg2.connect("postgresql://" + target.location.split("://", 1)[1])
     try:
