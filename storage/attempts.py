@@ -60,7 +60,7 @@ class AttemptCount:
 
 
 def _hash(key: str) -> str:
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _lock_id(key_hash: str) -> int:
