@@ -25,6 +25,7 @@ from storage.accounts.password_reset import (
     start_password_reset,
     start_queued_password_reset,
 )
+from storage.attempts import AttemptCount, AttemptKey, clear_attempts, count_attempt, forget_attempt
 from storage.clock import clock
 from storage.demo import DemoReport, load_demo
 from storage.dossiers.existing import ImportReport, RowRefused, import_rows, register_row
@@ -113,4 +114,5 @@ __all__ = [
     "normalize_email", "RESET_PURPOSE", "RESET_TOKEN_SLOT", "queue_password_reset",
     "start_queued_password_reset", "change_password",
     "KEPT_DAYS", "keep_answers", "kept_answers", "discard_kept_answers",
+    "AttemptCount", "AttemptKey", "count_attempt", "clear_attempts", "forget_attempt",
 ]

@@ -88,8 +88,9 @@ MAX_PROCESSES = 64  # gunicorn workers on one machine: beyond, a typo, not a pla
 _processes = _whole(1, MAX_PROCESSES)
 
 
-# What the `limits` library can keep attempt counts in (its storage schemes).
-RATELIMIT_SCHEMES = ("memory", "redis", "rediss", "redis+unix", "redis+sentinel",
+# Where attempt counts can be kept: the portal's database (database://, the default),
+# or a store of the `limits` library (its storage schemes).
+RATELIMIT_SCHEMES = ("database", "memory", "redis", "rediss", "redis+unix", "redis+sentinel",
                      "redis+cluster", "memcached", "mongodb", "mongodb+srv")
 
 
@@ -227,10 +228,11 @@ SETTINGS: tuple[Setting, ...] = (
             "as a JSON object; "
             "the names given replace the defaults', the others keep theirs.",
             _limits, merge=True),
-    Setting("RATELIMIT_STORAGE_URI", "GUICHET_RATELIMIT_STORAGE_URI", "memory://", "URI",
-            "Where attempt counts are kept: memory:// (each process its own) or "
-            "redis://host:port (one count for every process).", _url(*RATELIMIT_SCHEMES),
-            secret=True),
+    Setting("RATELIMIT_STORAGE_URI", "GUICHET_RATELIMIT_STORAGE_URI", "database://", "URI",
+            "Where attempt counts are kept: database:// (the portal's database: one count "
+            "for every worker of every server sharing it), redis://host:port (one count "
+            "in Redis), or memory:// (each process its own: tests and a single process "
+            "only).", _url(*RATELIMIT_SCHEMES), secret=True),
     Setting("PROXY_FIX", "GUICHET_PROXY_FIX", 0, "proxies",
             "How many proxies in front are trusted for X-Forwarded-* (client address, "
             "HTTPS); 0: forwarded headers are ignored.", _proxies),

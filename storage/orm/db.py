@@ -26,6 +26,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from email.utils import make_msgid
+from typing import Any
 from urllib.parse import urlsplit
 
 import psycopg2
@@ -156,6 +157,11 @@ def _bind(target: Target) -> Database:
 
 
 def _sqlite_pragmas(db: Database, connection: sqlite3.Connection) -> None:
+    """Every new SQLite connection of Pony's: `sqlite_settings`."""
+    sqlite_settings(connection)
+
+
+def sqlite_settings(connection: sqlite3.Connection) -> None:
     """Every new SQLite connection: WAL (readers never block the writer), foreign
     keys enforced, and a busy timeout so a second writer waits its turn.
     synchronous=NORMAL is WAL's usual pairing: never corrupt, though a power cut
@@ -188,6 +194,27 @@ def dialect() -> str:
     return current_store().target.kind
 
 
+@contextmanager
+def own_connection() -> Iterator[Any]:
+    """A DB-API connection to the current store's database, apart from Pony's, closed
+    when the block ends: for work that must commit on its own whatever the caller's
+    `db_session` (the request's) does later. SQLite: `sqlite3` in autocommit mode (the
+    caller writes BEGIN IMMEDIATE / COMMIT), waiting up to BUSY_TIMEOUT_S for the
+    writer's lock; PostgreSQL: psycopg2 (a transaction opens with the first statement).
+    Statements take `%s` parameters on PostgreSQL, `?` on SQLite."""
+    target = current_store().target
+    if target.kind == "sqlite":
+        conn: Any = sqlite3.connect(target.location, timeout=BUSY_TIMEOUT_S,
+                                    isolation_level=None)
+        sqlite_settings(conn)
+    else:  # libpq reads postgresql:// URLs only
+        conn = psycopg2.connect("postgresql://" + target.location.split("://", 1)[1])
+    try:
+        yield conn
+    finally:
+        conn.close()
+
+
 _INIT_LOCK_KEY = 0x6775_6963  # "guic": the advisory lock taken while creating tables
 
 
@@ -204,14 +231,11 @@ def _creation_lock() -> Iterator[None]:
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
         return
-    conn = psycopg2.connect("postgresql://" + target.location.split("://", 1)[1])
-    try:
+    with own_connection() as conn:  # closing it ends the session and the advisory lock
         conn.autocommit = True
         with conn.cursor() as cur:
             cur.execute("SELECT pg_advisory_lock(%s)", (_INIT_LOCK_KEY,))
         yield
-    finally:
-        conn.close()  # ends the session, which releases the advisory lock
 
 
 # Columns added after tables were first created in deployed databases: Pony creates

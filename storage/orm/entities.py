@@ -206,6 +206,17 @@ def define_entities(db: Database) -> None:
         created_at = Required(datetime, precision=6, index=True)  # purged after KEPT_DAYS
         composite_key(account, dossier, section_id)
 
+    class Attempt(db.Entity):
+        """One counted attempt (a login, a link, a reset asked...) against one key, kept
+        until its window has passed (storage/attempts.py). Times are epoch microseconds; only
+        a SHA-256 of the key is kept, so the table names no email nor address."""
+
+        _table_ = "attempt"
+        key_hash = Required(str, 64)
+        at = Required(int, size=64)
+        expires = Required(int, size=64, index=True)
+        composite_index(key_hash, at)
+
     class DossierNumber(db.Entity):
         """A dossier number given out or registered: claimed with one atomic insert, so
         two transactions drawing the same random number never both keep it

@@ -200,12 +200,12 @@ def test_docs__defaults_in_settings_tables__the_ones_of_web_config():
 def test_from_environment__attempt_counts_kept_in_an_unknown_store__refused_by_name():
     with pytest.raises(config.ConfigError, match="^GUICHET_RATELIMIT_STORAGE_URI ") as caught:
         config.from_environment({"GUICHET_RATELIMIT_STORAGE_URI": "bogus"})
-    assert "redis://" in str(caught.value)
+    assert "database://" in str(caught.value) and "redis://" in str(caught.value)
 
 
 def test_guichet_settings__plain_uri__shown_as_given(tmp_path):
     result = CliRunner().invoke(main, ["settings"], env={"GUICHET_INSTANCE": str(tmp_path)})
-    assert "GUICHET_RATELIMIT_STORAGE_URI = memory://  " in result.output
+    assert "GUICHET_RATELIMIT_STORAGE_URI = database://  " in result.output
 
 
 def test_guichet_serve__workers_out_of_range__refused_before_starting(tmp_path):

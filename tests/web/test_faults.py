@@ -20,6 +20,7 @@ import pytest
 import storage
 from storage.orm.db import database, dialect
 from tests.databases import database_url, is_postgres
+from tests.web.conftest import Applicant
 
 
 @pytest.fixture
@@ -104,6 +105,10 @@ def test_postgres_backends_terminated_and_refused__503_then_back_without_restart
                            "WHERE datname = %s AND pid <> pg_backend_pid()", (name,))
         assert_friendly_503(maria.get("/dossiers/"), "Service momentanément indisponible")
         assert_friendly_503(maria.get("/dossiers/"), "Service momentanément indisponible")
+        # a login attempt is counted on a connection of its own (storage/attempts.py)
+        visitor = Applicant(maria.client.application.test_client())
+        assert_friendly_503(visitor.login(maria.profile["email"]),
+                            "Service momentanément indisponible")
     finally:
         with admin.cursor() as cursor:
             cursor.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')

@@ -340,7 +340,21 @@ def test_login__five_failures_for_an_account__refused_with_when_even_the_right_p
     page = refused.get_data(as_text=True)
     assert refused.status_code == 429
     assert "Trop de tentatives" in page and "réessayer dans 15 min." in page
+    assert 0 < int(refused.headers["Retry-After"]) <= 15 * 60
     assert "account_id" not in session_of(Applicant(client))
+
+
+def test_login__refused_account__the_right_password_again_once_the_window_passed(maria, app):
+    maria.logout()
+    storage.clock.set(datetime(2026, 3, 2, 9, 0))
+    client, email = app.test_client(), maria.profile["email"]
+    assert [_attempt(client, email).status_code for _ in range(5)] == [401] * 4 + [429]
+    storage.clock.advance(timedelta(minutes=14))
+    refused = _attempt(client, email, PASSWORD)
+    assert refused.status_code == 429 and refused.headers["Retry-After"] == "60"
+    assert "réessayer dans 1 min." in refused.get_data(as_text=True)
+    storage.clock.advance(timedelta(minutes=1, seconds=1))
+    assert _attempt(client, email, PASSWORD).status_code == 302
 
 
 def test_login__success__clears_the_accounts_failures(maria, app):
@@ -355,13 +369,26 @@ def test_login__success__clears_the_accounts_failures(maria, app):
 
 
 def test_login__many_failures_from_one_address__that_address_refused_others_not(
-        instance_dir, registry):
-    app = make_app(instance_dir, registry, ATTEMPT_LIMITS={"login_address": "3/15 minutes"})
-    client = app.test_client()
+        app, instance_dir, registry):  # `app`: the database, with the attempts, emptied
+    client = make_app(instance_dir, registry,
+                      ATTEMPT_LIMITS={"login_address": "3/15 minutes"}).test_client()
     statuses = [_attempt(client, f"p{i}@example.com").status_code for i in range(3)]
     assert statuses == [401, 401, 429]
     assert _attempt(client, "p9@example.com").status_code == 429
     assert _attempt(client, "p9@example.com", addr="192.0.2.200").status_code == 401
+
+
+def test_login__successes_from_one_address__not_counted_against_it(maria, app, instance_dir,
+                                                                   registry):
+    """Each attempt is counted before its password is checked; a right one is taken back
+    from its address's count: an office where many log in is not locked out."""
+    maria.logout()
+    client = make_app(instance_dir, registry,
+                      ATTEMPT_LIMITS={"login_address": "3/15 minutes"}).test_client()
+    for _ in range(4):
+        assert _attempt(client, maria.profile["email"], PASSWORD).status_code == 302
+        client.post("/deconnexion", data={"csrf_token": Applicant(client).token()})
+    assert _attempt(client, maria.profile["email"]).status_code == 401
 
 
 def test_login__unknown_email__the_very_same_answers_as_a_known_one(maria, app):
@@ -394,12 +421,11 @@ def redis_db():
     connection.close()
 
 
-def test_login_limits__two_servers_sharing_redis__one_limit(maria, redis_db, instance_dir,
-                                                            registry):
+def _two_servers__one_limit(maria, instance_dir, registry, storage_uri):
     maria.logout()
     email = maria.profile["email"]
-    first = make_app(instance_dir, registry, RATELIMIT_STORAGE_URI=REDIS)
-    second = make_app(instance_dir, registry, RATELIMIT_STORAGE_URI=REDIS)
+    first = make_app(instance_dir, registry, RATELIMIT_STORAGE_URI=storage_uri)
+    second = make_app(instance_dir, registry, RATELIMIT_STORAGE_URI=storage_uri)
     servers = [first.test_client(), second.test_client()]
     statuses = [_attempt(servers[i % 2], email, addr=f"192.0.2.{i}").status_code
                 for i in range(5)]
@@ -408,12 +434,23 @@ def test_login_limits__two_servers_sharing_redis__one_limit(maria, redis_db, ins
     assert _attempt(servers[0], email, PASSWORD, addr="203.0.113.5").status_code == 429
 
 
+def test_login_limits__two_servers_sharing_the_database__one_limit(maria, instance_dir,
+                                                                   registry):
+    _two_servers__one_limit(maria, instance_dir, registry, "database://")  # the default
+
+
+def test_login_limits__two_servers_sharing_redis__one_limit(maria, redis_db, instance_dir,
+                                                            registry):
+    _two_servers__one_limit(maria, instance_dir, registry, REDIS)
+
+
 def test_login_limits__two_servers_in_memory__each_counts_alone(maria, instance_dir,
                                                                 registry):
-    """The control for the test above: without a shared store, limits do not add up."""
+    """The control for the tests above: without a shared store, limits do not add up."""
     maria.logout()
     email = maria.profile["email"]
-    servers = [make_app(instance_dir, registry).test_client() for _ in range(2)]
+    servers = [make_app(instance_dir, registry, RATELIMIT_STORAGE_URI="memory://").test_client()
+               for _ in range(2)]
     statuses = [_attempt(servers[i % 2], email, addr=f"192.0.2.{i}").status_code
                 for i in range(5)]
     assert statuses == [401] * 5

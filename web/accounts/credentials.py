@@ -5,13 +5,14 @@ of the common passwords that attackers try first (web/data/common-passwords,
 compared as Django does: ignoring case and surrounding spaces). Length beats
 composition rules (NIST SP 800-63B): no "one digit, one symbol" demands.
 
-Login attempts are limited per account (the email typed: `login` rule, 5
-failures in 15 minutes) and per address (`login_address`, 30: an office or a
-family may share one), by web/http/limits.py, shared by every process through
-Redis when RATELIMIT_STORAGE_URI says so. Only failures count; a success clears
-the account's count. The answer never tells whether the email exists: the
-same message, the same status, the same limit and, with a password hash
-checked either way, about the same time.
+Login attempts are limited per account (the email typed: `login` rule, 5 in 15
+minutes) and per address (`login_address`, 30: an office or a family may share
+one), by web/http/limits.py, one count for every process (in the database by
+default). Each attempt is counted before its password is checked, so parallel
+guesses get no more than the limit; a success then clears the account's count and
+takes itself back from the address's, so only failures add up. The answer never
+tells whether the email exists: the same message, the same status, the same limit
+and, with a password hash checked either way, about the same time.
 """
 
 from __future__ import annotations
@@ -63,32 +64,26 @@ class LoginResult:
     refusal: Refusal | None = None
 
 
-def _refusal(account_key: str, address_key: str) -> Refusal | None:
-    """The later of the two limits' retry times, if either is reached."""
-    found = [r for r in (limits().check("login", account_key),
-                         limits().check("login_address", address_key)) if r is not None]
-    return max(found, key=lambda r: r.retry_at) if found else None
-
-
 def attempt_login(email: str, password: str) -> LoginResult:
-    """Check the credentials unless this account or address is over its limit.
+    """Count the attempt, then check the credentials unless this account or address is
+    over its limit.
 
     `email` as typed (compared case-insensitively), `password` as typed. A
-    LoginResult: `account` when they match (the account's failures are forgotten);
-    `refusal` when a limit is reached, now or by this very failure; neither for a
-    wrong email or password. An unknown email costs a hash check too, so the time
-    taken does not tell whether it has an account.
+    LoginResult: `account` when they match (the account's failures are forgotten, and
+    this attempt is taken back from the address's count); `refusal` when a limit is
+    reached, before this attempt (its password is not checked) or by this very failure;
+    neither for a wrong email or password. An unknown email costs a hash check too, so
+    the time taken does not tell whether it has an account.
     """
     account_key = f"account:{storage.normalize_email(email)}"
     address_key = f"ip:{request.remote_addr or '-'}"
-    refusal = _refusal(account_key, address_key)
-    if refusal is not None:
-        return LoginResult(refusal=refusal)
+    attempt = limits().attempt(("login", account_key), ("login_address", address_key))
+    if attempt.refusal is not None:
+        return LoginResult(refusal=attempt.refusal)
     account = storage.find_account_by_email(email) if email else None
     if storage.verify_password(account.password_hash if account else _decoy_hash(), password) \
             and account is not None:
         limits().reset("login", account_key)
+        limits().forget("login_address", address_key)
         return LoginResult(account=account)
-    limits().hit("login", account_key)
-    limits().hit("login_address", address_key)
-    return LoginResult(refusal=_refusal(account_key, address_key))  # say so at once
+    return LoginResult(refusal=attempt.full)  # the limit reached by this failure: say so at once

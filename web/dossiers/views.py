@@ -122,8 +122,9 @@ def link() -> ResponseReturnValue:
         if redisplaying():
             errors = errors if keeps_errors() else {}
         elif not errors:
-            refusal = (limits().hit("link", f"account:{account_id()}", f"number:{number[:40]}")
-                       or limits().hit("link_address", f"ip:{request.remote_addr}"))
+            refusal = limits().attempt(("link", f"account:{account_id()}"),
+                                       ("link", f"number:{number[:40]}"),
+                                       ("link_address", f"ip:{request.remote_addr}")).refusal
         if not errors and refusal is None and not redisplaying():
             try:
                 dossier = storage.link_existing(account_id(), type_id, number)
