@@ -25,6 +25,15 @@ from storage.accounts.password_reset import (
     start_password_reset,
     start_queued_password_reset,
 )
+from storage.accounts.signup import (
+    SIGNUP_LIFETIME,
+    SIGNUP_PURPOSE,
+    SIGNUP_TOKEN_SLOT,
+    check_signup_token,
+    confirm_signup,
+    queue_signup,
+    start_queued_signup,
+)
 from storage.clock import clock
 from storage.demo import DemoReport, load_demo
 from storage.dossiers.existing import ImportReport, RowRefused, import_rows, register_row
@@ -47,6 +56,7 @@ from storage.errors import (
     NotEligible,
     NotFound,
     ResetRefused,
+    SignupRefused,
     StorageError,
     SubmitRefused,
 )
@@ -106,4 +116,6 @@ __all__ = [
     "import_rows", "register_row", "describe", "causes", "hash_password", "verify_password",
     "normalize_email", "RESET_PURPOSE", "RESET_TOKEN_SLOT", "queue_password_reset",
     "start_queued_password_reset", "change_password",
+    "SIGNUP_LIFETIME", "SIGNUP_PURPOSE", "SIGNUP_TOKEN_SLOT", "SignupRefused",
+    "check_signup_token", "confirm_signup", "queue_signup", "start_queued_signup",
 ]
