@@ -1,12 +1,14 @@
 """Full applicant flows against `guichet serve`, then a check of every row they wrote.
 
 Each virtual applicant does what the guide describes, start to finish: create an
-account, create a dossier, fill and save both sections, go through the
+account (and activate it by the link of its email, read from the in-process SMTP
+server), log in, create a dossier, fill and save both sections, go through the
 submission wizard and submit, open the confirmation message, wait for the PDF
 recap in Mes documents and download it. `--concurrency` applicants run at once
 until `--flows` flows are done. Then the database is read back: every flow's
 dossier is there, submitted once, with exactly one message, one rendered
-document and one email in the outbox (sent to the in-process SMTP server).
+document and two emails in the outbox, both sent to the in-process SMTP server
+(the account's activation, the submission's notification).
 It prints flows per minute and p50/p95 latency per step.
 
     python bench/load.py                      # SQLite, then PostgreSQL
@@ -45,6 +47,10 @@ TARGET_FLOWS_PER_MINUTE = 150
 PASSWORD = "charge-motdepasse-2026"
 CSRF = re.compile(r'name="csrf-token" content="([^"]+)"')
 VERSION = re.compile(r'name="version" value="(\d+)"')
+ACTIVATION = re.compile(r"https?://[^/\s]+(/inscription/activer/[A-Za-z0-9_-]+)")
+# Every flow registers from 127.0.0.1: the per-address registration limit out of the way.
+LIMITS = '{"register_address": "100000/hour"}'
+EMAILS_PER_FLOW = 2  # the activation link, the submission's notification
 PROFILE = {"family_names": "Valdero", "given_names": "Maria", "sex": "F",
            "birth_date": "2000-01-01", "birth_city": "Paris", "birth_country": "France",
            "address_line1": "20 rue Monge", "country": "France", "city": "Paris",
@@ -100,14 +106,32 @@ class Browser:
         self.conn.close()
 
 
-def flow(port: int, index: int, timings: dict[str, list[float]]) -> str:
+def activation_path(inbox: Any, email: str) -> str:
+    """The link of the activation email `inbox` (tests.smtp.Inbox) received for `email`."""
+    deadline = time.monotonic() + 60
+    while not (received := inbox.to(email)):
+        if time.monotonic() > deadline:
+            raise FlowError("no activation email after 60 s")
+        time.sleep(0.2)
+    found = ACTIVATION.search(received[0].body)
+    if not found:
+        raise FlowError("no activation link in the email")
+    return found.group(1)
+
+
+def flow(port: int, index: int, timings: dict[str, list[float]], inbox: Any) -> str:
     """One applicant from account to downloaded PDF; returns the dossier number."""
     b = Browser(port, timings)
     try:
         email = f"charge{index}-{os.getpid()}@example.org"
         b.get("register_page", "/inscription")
         b.post("register", "/inscription", {**PROFILE, "email": email, "password": PASSWORD,
-                                            "password_confirm": PASSWORD})
+                                            "password_confirm": PASSWORD}, expect=(200,))
+        activation = activation_path(inbox, email)
+        b.get("activation_page", activation)
+        b.post("activate", activation, {})
+        b.get("login_page", "/connexion")
+        b.post("login", "/connexion", {"email": email, "password": PASSWORD})
         b.get("dossiers", "/dossiers/")
         b.get("create_page", "/dossiers/nouveau")
         _, head, _ = b.post("create", "/dossiers/nouveau", {"type_id": TYPE_ID, "mode": "new"})
@@ -161,7 +185,7 @@ class Run:
     seconds: float = 0.0
 
 
-def drive(port: int, flows: int, concurrency: int) -> Run:
+def drive(port: int, flows: int, concurrency: int, inbox: Any) -> Run:
     run = Run()
     lock = threading.Lock()
     counter = iter(range(flows))
@@ -173,7 +197,7 @@ def drive(port: int, flows: int, concurrency: int) -> Run:
             if index is None:
                 return
             try:
-                number = flow(port, index, run.timings)
+                number = flow(port, index, run.timings, inbox)
             except Exception as exc:  # counted, reported, never hidden
                 with lock:
                     run.errors.append(f"flow {index}: {exc}")
@@ -202,7 +226,7 @@ def serve(env: dict[str, str], port: int) -> subprocess.Popen:
 def check_rows(database_url: str | None, instance: str, numbers: list[str],
                smtp_received: int, wait: float = 60.0) -> list[str]:
     """Read back every flow: one submitted dossier with one message, one rendered
-    document and one email, all sent. Returns the problems found (none is the goal)."""
+    document and EMAILS_PER_FLOW emails, all sent. Returns the problems found (none is the goal)."""
     import storage
 
     store = storage.open_store(database_url, instance)
@@ -250,9 +274,10 @@ def _problems(store: Any, numbers: list[str], smtp_received: int, wait: float) -
         emails = count(e for e in orm.OutgoingEmail)
         sent = count(e for e in orm.OutgoingEmail if e.sent_at is not None)
         dossiers = count(d for d in orm.Dossier)
-    if emails != len(numbers) or sent != len(numbers):
+    expected = EMAILS_PER_FLOW * len(numbers)
+    if emails != expected or sent != expected:
         problems.append(f"{emails} emails in the outbox, {sent} sent, for {len(numbers)} flows")
-    if smtp_received != len(numbers):
+    if smtp_received != expected:
         problems.append(f"the SMTP server received {smtp_received} emails for "
                         f"{len(numbers)} flows")
     if dossiers != len(numbers):
@@ -318,7 +343,8 @@ def run_load(db: str, flows: int, concurrency: int, workers: int | None = None,
             database_url = _pg_scratch()
     else:
         database_url = None
-    env = {**os.environ, "GUICHET_INSTANCE": instance, "GUICHET_SECRET_KEY": "load-test"}
+    env = {**os.environ, "GUICHET_INSTANCE": instance, "GUICHET_SECRET_KEY": "load-test",
+           "GUICHET_ATTEMPT_LIMITS": LIMITS}
     env.pop("DATABASE_URL", None)
     if database_url:
         env["DATABASE_URL"] = database_url
@@ -330,9 +356,9 @@ def run_load(db: str, flows: int, concurrency: int, workers: int | None = None,
         port = free_port()
         proc = serve(env, port)
         try:
-            run = drive(port, flows, concurrency)
+            run = drive(port, flows, concurrency, smtp.inbox)
             deadline = time.monotonic() + 90
-            while (len(smtp.inbox.received) < len(run.flows_done)
+            while (len(smtp.inbox.received) < EMAILS_PER_FLOW * len(run.flows_done)
                    and time.monotonic() < deadline):
                 time.sleep(0.5)
             problems = check_rows(database_url, instance, run.flows_done,

@@ -25,6 +25,15 @@ from storage.accounts.password_reset import (
     start_password_reset,
     start_queued_password_reset,
 )
+from storage.accounts.signup import (
+    SIGNUP_LIFETIME,
+    SIGNUP_PURPOSE,
+    SIGNUP_TOKEN_SLOT,
+    check_signup_token,
+    confirm_signup,
+    queue_signup,
+    start_queued_signup,
+)
 from storage.attempts import AttemptCount, AttemptKey, clear_attempts, count_attempt, forget_attempt
 from storage.clock import clock
 from storage.demo import DemoReport, load_demo
@@ -54,6 +63,7 @@ from storage.errors import (
     NotEligible,
     NotFound,
     ResetRefused,
+    SignupRefused,
     StorageError,
     SubmitRefused,
 )
@@ -115,4 +125,6 @@ __all__ = [
     "start_queued_password_reset", "change_password",
     "KEPT_DAYS", "keep_answers", "kept_answers", "discard_kept_answers",
     "AttemptCount", "AttemptKey", "count_attempt", "clear_attempts", "forget_attempt",
+    "SIGNUP_LIFETIME", "SIGNUP_PURPOSE", "SIGNUP_TOKEN_SLOT", "SignupRefused",
+    "check_signup_token", "confirm_signup", "queue_signup", "start_queued_signup",
 ]

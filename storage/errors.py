@@ -108,3 +108,8 @@ class LinkRefused(StorageError):
 
 class ResetRefused(StorageError):
     """A password reset link that is unknown, already used or expired (one answer)."""
+
+
+class SignupRefused(StorageError):
+    """An account activation link that is unknown, already used, superseded by an
+    activation of its address, or expired (one answer)."""

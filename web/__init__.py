@@ -21,7 +21,7 @@ from flask_htmx import HTMX
 import storage
 from engine import load_registry
 from web import config, forms, i18n
-from web.accounts import auth, login_session, password_reset, profile
+from web.accounts import auth, login_session, password_reset, profile, signup
 from web.dossiers import views
 from web.forms import page_cache, saving
 from web.http import cookies, csrf, errors, faults, headers, hosts, limits, logs, nul_bytes
@@ -111,7 +111,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     page_cache.init_app(app)
     saving.init_app(app)
     auth.init_app(app)
-    for bp in (auth.bp, password_reset.bp, profile.bp, views.bp, forms.bp, messages.bp,
+    for bp in (auth.bp, signup.bp, password_reset.bp, profile.bp, views.bp, forms.bp, messages.bp,
                documents.bp):
         app.register_blueprint(bp)
     app.add_url_rule("/", "index", auth.index)

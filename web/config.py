@@ -39,6 +39,9 @@ ATTEMPT_LIMITS = {
     "link_address": "30/15 minutes",
     "password_reset": "5/hour",  # reset links asked, per email and address
     "password_change": "5/15 minutes",  # current passwords tried when changing it, per account
+    "register": "5/hour",  # registrations sent, per email (each sends an email to it)
+    # the same per address: looser, an integration office may register several people
+    "register_address": "30/hour",
 }
 
 

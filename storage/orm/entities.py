@@ -156,7 +156,9 @@ def define_entities(db: Database) -> None:
         # (unique: its index is made by init_db, storage/orm/db.py)
         message_id = Required(str, 255)
         # "password_reset": its body holds RESET_TOKEN_SLOT, filled when sent, and an
-        # address with no account is dropped then (storage/accounts/password_reset.py)
+        # address with no account is dropped then (storage/accounts/password_reset.py);
+        # "signup": a SignupRequest's link, or the "already registered" email
+        # (storage/accounts/signup.py)
         purpose = Optional(str, 40, nullable=True)
         composite_index(sent_at, next_attempt_at)
 
@@ -171,6 +173,25 @@ def define_entities(db: Database) -> None:
         created_at = Required(datetime, precision=6)
         expires_at = Required(datetime, precision=6)
         used_at = Optional(datetime, precision=6)
+
+    class SignupRequest(db.Entity):
+        """A registration waiting for its address to be confirmed: the account is made
+        from it when the emailed link is followed (storage/accounts/signup.py). Only the
+        token's hash is kept; the request goes once used, superseded or expired."""
+
+        _table_ = "signup_request"
+        id = PrimaryKey(int, auto=True)
+        address = Required(str, PROFILE.fields["email"].max_length, index=True)
+        email_id = Required(int, unique=True)  # the outbox row carrying its link
+        password_hash = Required(str, 255)
+        profile = Required(Json)
+        lang = Required(str, 2)
+        # what goes instead when the address has an account by the time it is sent
+        known_subject = Required(str, 500)
+        known_body = Required(str)
+        token_hash = Optional(str, 64, unique=True, nullable=True)
+        created_at = Required(datetime, precision=6)
+        expires_at = Required(datetime, precision=6, index=True)
 
     class AuditEvent(db.Entity):
         """Who did what to which dossier, and when."""

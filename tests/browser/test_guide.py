@@ -133,8 +133,8 @@ def test_guide__320_px_wide__nothing_scrolls_sideways_but_the_grid_and_no_a11y_i
          inbox=mail_server.inbox, profile=LONG_CITY).whole_guide()
 
 
-def test_create__under_18__refusal_shown(page, essai):
-    walk = Walk(page, essai, "fr")
+def test_create__under_18__refusal_shown(page, essai, mail_server):
+    walk = Walk(page, essai, "fr", inbox=mail_server.inbox)  # the module's worker sends
     walk.register(birth_date="2015-01-01")
     page.get_by_role("link", name=walk.t("Créer un nouveau dossier")).click()
     page.get_by_label(walk.t("Type de dossier à créer")).select_option(label="Dossier d'essai")
@@ -146,11 +146,11 @@ def test_create__under_18__refusal_shown(page, essai):
 
 
 @pytest.mark.parametrize("width", [1280, NARROW["width"]])
-def test_other_pages__axe__no_violation(page, essai, width):
+def test_other_pages__axe__no_violation(page, essai, width, mail_server):
     """At 320 px, with long unbroken values in the profile, nothing scrolls sideways."""
     page.set_viewport_size({**NARROW, "width": width})
     check = narrow_check if width == NARROW["width"] else axe_check
-    walk = Walk(page, essai, "fr", profile=LONG_VALUES)
+    walk = Walk(page, essai, "fr", profile=LONG_VALUES, inbox=mail_server.inbox)
     walk.register()
     for url in ("/profil/", "/profil/modifier", "/profil/mot-de-passe", "/dossiers/nouveau",
                 f"/dossiers/identifier?type_id={essai.id}", "/nulle-part", "/messages/",
@@ -190,3 +190,5 @@ def test_other_pages__axe__no_violation(page, essai, width):
     check(page, "reset-errors")
     page.goto("/mot-de-passe/plus-valide")
     check(page, "reset-invalid")
+    page.goto("/inscription/activer/plus-valide")
+    check(page, "activation-invalid")

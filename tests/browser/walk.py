@@ -20,15 +20,27 @@ from playwright.sync_api import Locator, Page, expect
 from engine import CompiledDefinition
 from engine.profile import PROFILE
 from tests.smtp import Inbox, Received
+from web.background.mailer import send_pending
 from web.background.pdf import LABELS as PDF_LABELS
 from web.i18n import TRANSLATIONS
 
 PASSWORD = "motdepasse-solide"
+ACTIVATION = re.compile(r"https?://[^/\s]+(/inscription/activer/[A-Za-z0-9_-]+)")
 # What the walk answers, and with what (names of the definition's fields and options).
 SCRIPT = yaml.safe_load((Path(__file__).with_name("guide_walk.yaml")).read_text("utf-8"))
 GUIDE_TYPE = SCRIPT["type"]
 ID, RV = SCRIPT["identification"], SCRIPT["rendez_vous"]
 PROFILE_LABELS = {key: f.label for key, f in PROFILE.fields.items()}
+
+
+class Recorder:
+    """A transport keeping (to, body) of what it sends: the outbox sent in the test."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, str]] = []
+
+    def send(self, to: str, subject: str, body: str, message_id: str | None = None) -> None:
+        self.sent.append((to, body))
 
 
 class Walk:
@@ -45,6 +57,7 @@ class Walk:
         self.email = f"maria.{uuid.uuid4().hex[:8]}@example.com"
         self.number = ""
         self.profile_overrides = profile or {}  # e.g. a long unbroken city name
+        self.sent: list[tuple[str, str]] = []  # (to, body) sent here, without an inbox
 
     # --- words on screen
     def t(self, msgid: str) -> str:
@@ -122,9 +135,46 @@ class Walk:
             self.field(PROFILE_LABELS[key].get(self.lang)).fill(value)
         self.field(PROFILE_LABELS["sex"].get(self.lang)).select_option("F")
         p.get_by_role("button", name=self.t("Créer mon compte")).click()
+        expect(p.get_by_text(self.t("Un courriel vous a été envoyé à %(email)s. Cliquez sur le "
+                                    "lien qu'il contient pour activer votre compte.")
+                             % {"email": self.email})).to_be_visible()
+        self.check(p, "register-sent")
+        self.activate()
         expect(p.get_by_role("heading", name=self.t("Mes dossiers"))).to_be_visible()
         expect(p.get_by_text(self.t("Vous n'avez aucun dossier."))).to_be_visible()
         self.check(p, "mes-dossiers-empty")
+
+    def activate(self) -> None:
+        """The link of the activation email, its button, then the login page's notice
+        and the login."""
+        p = self.page
+        p.goto(self.activation_path())
+        self.check(p, "activate")
+        self.button("Activer mon compte").click()
+        expect(p.get_by_text(self.t("Votre compte est activé. Connectez-vous avec votre "
+                                    "adresse courriel et votre mot de passe."))).to_be_visible()
+        self.check(p, "login-activated")
+        self.field(self.t("Adresse courriel")).fill(self.email)
+        self.field(self.t("Mot de passe")).fill(PASSWORD)
+        self.button("Se connecter").click()
+
+    def activation_path(self) -> str:
+        """The link of this applicant's activation email: from the SMTP server the live
+        portal's worker sends to, or, without one, from the outbox sent here."""
+        deadline = time.monotonic() + 20
+        while True:
+            if self.inbox is not None:
+                bodies = [r.body for r in self.inbox.to(self.email)]
+            else:
+                recorder = Recorder()
+                send_pending(recorder)
+                self.sent.extend(recorder.sent)
+                bodies = [body for to, body in self.sent if to == self.email]
+            links = [m.group(1) for body in bodies if (m := ACTIVATION.search(body))]
+            if links:
+                return links[-1]
+            assert time.monotonic() < deadline, "no activation email"
+            time.sleep(0.1)
 
     def create_dossier(self) -> None:
         p = self.page
@@ -266,15 +316,21 @@ class Walk:
         self.check(p, "message")
 
     def email_received(self) -> Received:
-        """Exactly one email for this applicant, saying only that a message waits."""
+        """Exactly one email for this applicant since its activation, saying only that a
+        message waits."""
         assert self.inbox is not None
+        subject = self.d.notification.subject.get(self.lang)
+
+        def notifications() -> list[Received]:
+            return [r for r in self.inbox.to(self.email) if not ACTIVATION.search(r.body)]
+
         deadline = time.monotonic() + 20
-        while not self.inbox.to(self.email):
+        while not notifications():
             assert time.monotonic() < deadline, "no email received"
             time.sleep(0.1)
         time.sleep(0.5)  # a second one would have come with the first round
-        (email,) = self.inbox.to(self.email)
-        assert email.subject == self.d.notification.subject.get(self.lang)
+        (email,) = notifications()
+        assert email.subject == subject
         text = email.text_without_to().lower()
         for personal in ("Maria", "Valdero", self.number, self.email, ID["right_number"],
                          ID["second_number_value"], RV["other_language_value"], "2000-01-01",

@@ -8,23 +8,29 @@ may call storage directly; a thread it starts binds the store itself.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from pony.orm import set_sql_debug
 from werkzeug.test import TestResponse
 
 import storage
 from engine import Registry
+from engine.email_address import normalized_email
+from storage.inbox.outbox import recent_emails
 from tests import definitions
 from tests.definitions import ESSAI, IDENTITE, RENDEZ_VOUS
 from tests.smtp import SmtpServer
 from web import create_app, store_of
+from web.background.mailer import send_pending
 
 CSRF = re.compile(r'name="csrf-token" content="([^"]+)"')
 PASSWORD = "motdepasse-solide"
@@ -35,6 +41,54 @@ MARIA = {
     "address_line1": "20 rue Monge", "country": "France", "city": "Paris",
     "postal_code": "75005", "phone_home_code": "33", "phone_home": "55555555",
 }
+
+
+ACTIVATION_LINK = re.compile(r"http://127\.0\.0\.1:8000(/inscription/activer/[A-Za-z0-9_-]+)")
+
+
+@dataclass(frozen=True)
+class Sent:
+    to: str
+    subject: str
+    body: str
+
+
+SENT: list[Sent] = []
+
+
+class Recorder:
+    """A transport keeping what it sends (in SENT)."""
+
+    def send(self, to: str, subject: str, body: str, message_id: str | None = None) -> None:
+        SENT.append(Sent(to, subject, body))
+
+
+@pytest.fixture(autouse=True)
+def _nothing_sent_yet():
+    SENT.clear()
+
+
+def delivered() -> list[Sent]:
+    """Send the outbox now, all of it, as the worker does after the response: what went
+    out."""
+    before = len(SENT)
+    while storage.pending_emails(limit=1):
+        send_pending(Recorder())
+    return SENT[before:]
+
+
+def activation_path(email: str) -> str:
+    """The link of the newest activation email sent to `email` (the outbox sent first)."""
+    delivered()
+    address = (normalized_email(email) or email).lower()
+    return next(found.group(1) for e in reversed(SENT) if e.to == address
+                and (found := ACTIVATION_LINK.search(e.body)))
+
+
+def emails() -> list[storage.EmailView]:
+    """The outbox, newest first, without the registrations' emails (each applicant of a
+    test registered: its activation email is there, sent)."""
+    return [e for e in recent_emails() if e.purpose != storage.SIGNUP_PURPOSE]
 
 
 @pytest.fixture(scope="session")
@@ -108,8 +162,37 @@ class Applicant:
         self.last = self.client.post(url, data=data, **kwargs)
         return self.last
 
+    def post_counting_sql(self, url: str, data: dict[str, Any], caplog: pytest.LogCaptureFixture
+                          ) -> tuple[TestResponse, list[str]]:
+        """Open `url`, then post `data` to it: the answer, and the SQL statements the
+        POST ran (their text, without values), from Pony's log."""
+        self.get(url)
+        caplog.clear()
+        set_sql_debug(True, show_values=False)
+        try:
+            with caplog.at_level(logging.INFO, logger="pony.orm.sql"):
+                response = self.post(url, data)
+        finally:
+            set_sql_debug(False)
+        return response, [r.getMessage() for r in caplog.records if r.name == "pony.orm.sql"]
+
     # --- the user's steps
     def register(self, **changes: str) -> TestResponse:
+        """Créer un compte, follow the link of its activation email, log in: the login's
+        answer (302 to Mes dossiers). The registration's own answer when it is not the
+        "email sent" page (errors: 422; too many: 429; shown again: 200 with the form)."""
+        response = self.register_only(**changes)
+        if response.status_code != 200 or 'action="/inscription"' in response.get_data(
+                as_text=True):
+            return response
+        with store_of(self.client.application).bound():  # this browser's portal's outbox
+            path = activation_path(self.profile["email"])
+        self.get(path)
+        assert self.post(path).status_code == 302
+        return self.login()
+
+    def register_only(self, **changes: str) -> TestResponse:
+        """Créer un compte, and nothing more: the registration's answer."""
         self.profile.update(changes)
         self.get("/inscription")
         return self.post("/inscription", {**self.profile, "password": PASSWORD,

@@ -33,6 +33,8 @@ PUBLIC: dict[str, dict[str, set[int]]] = {
     "password.forgot": {"GET": {200}, "POST": {422}},
     "password.sent": {"GET": {200}},
     "password.reset": {"GET": {200}, "POST": {422}},  # a real, unused token
+    # a real, unused activation link: its button makes the account, then the login page
+    "signup.activate": {"GET": {200}, "POST": {302}},
 }
 # Arguments naming something that belongs to an account: another applicant gets 404.
 OWNED_ARGS = frozenset({"number", "message_id", "document_id"})
@@ -43,7 +45,8 @@ STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 @dataclass
 class World:
     """Maria's things (a draft, a submitted dossier with its message and rendered PDF,
-    a password reset token) and another applicant, Gunter, with nothing of hers."""
+    a password reset token), a registration waiting for activation, and another
+    applicant, Gunter, with nothing of hers."""
 
     owner: Applicant
     other: Applicant
@@ -53,12 +56,13 @@ class World:
     message_id: str  # public ids: the ones in URLs
     document_id: str
     token: str
+    activation: str  # the token of a registration's activation link
     first_section: dict[str, str]
 
     def args_for(self, rule: Rule, number: str) -> dict[str, Any]:
         values = {"number": number, "section_id": self.first_section[number],
                   "message_id": self.message_id, "document_id": self.document_id,
-                  "token": self.token}
+                  "token": self.token, "activation": self.activation}
         missing = sorted(set(rule.arguments) - set(values))
         if missing:
             pytest.fail(f"{rule.rule}: no real value for {', '.join(missing)}; "
@@ -83,10 +87,13 @@ def build_world(maria: Applicant, other: Applicant, registry: Registry) -> World
     (message,) = storage.list_messages(owner.id)
     (document,) = storage.list_documents(owner.id)
     reset = storage.start_password_reset(owner.email)
+    queued = storage.queue_signup("nouvelle@example.com", owner.password_hash, {}, "fr",
+                                  ("Activez", storage.SIGNUP_TOKEN_SLOT), ("Déjà", "Déjà"))
+    _, activation = storage.start_queued_signup(queued.id)
     first = {n: registry[storage.get_dossier(owner.id, n).type_id].definition.sections[0].id
              for n in (draft, submitted)}
     return World(maria, other, owner.id, draft, submitted, message.public_id, document.public_id,
-                 reset.token, first)
+                 reset.token, activation, first)
 
 
 @dataclass(frozen=True)

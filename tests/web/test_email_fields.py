@@ -10,8 +10,7 @@ import unicodedata
 import pytest
 
 import storage
-from storage.inbox.outbox import recent_emails
-from tests.web.conftest import MARIA
+from tests.web.conftest import MARIA, emails
 from tests.web.test_password_reset import ask_link
 
 LIST = "root,postmaster,someone@example.org"
@@ -58,12 +57,12 @@ def test_forgot__list__refused_with_the_message_nothing_sent(maria):
     assert response.status_code == 422
     assert "Entrez une seule adresse courriel" in error_next_to_email(
         response.get_data(as_text=True))
-    assert recent_emails() == []
+    assert emails() == []
 
 
 def test_forgot__address_with_domain_in_capitals__one_email_to_the_account(maria):
     maria.logout()
     local, _, domain = MARIA["email"].partition("@")
     assert ask_link(maria, f"{local}@{domain.upper()}").status_code == 302
-    (email,) = recent_emails()
+    (email,) = emails()
     assert email.to == MARIA["email"]

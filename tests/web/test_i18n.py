@@ -13,8 +13,7 @@ from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 from flask_babel import get_translations
 
-from storage.inbox.outbox import recent_emails
-from tests.web.test_password_reset import ask_link
+from tests.web.test_password_reset import ask_link, reset_emails
 from web.i18n import TRANSLATIONS, _, in_lang, ngettext, set_lang, translations
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -125,7 +124,7 @@ def test_forgot__page_in_english__email_in_the_accounts_french(maria):
     maria.switch_language("en", "/mot-de-passe-oublie")
     assert "Forgotten password" in maria.get("/mot-de-passe-oublie").get_data(as_text=True)
     ask_link(maria)
-    (email,) = recent_emails()
+    (email,) = reset_emails()
     assert email.subject == "Réinitialisation de votre mot de passe"
     assert "Bonjour,\n\nUne demande de nouveau mot de passe" in email.body
 

@@ -14,10 +14,9 @@ from datetime import datetime, timedelta
 import pytest
 
 import storage
-from storage.inbox.outbox import recent_emails
 from tests.definitions import IDENTITE, RENDEZ_VOUS
 from tests.smtp import SmtpServer
-from tests.web.conftest import MARIA
+from tests.web.conftest import MARIA, emails
 from web import store_of
 from web.background.mailer import (
     LogTransport,
@@ -37,7 +36,7 @@ PERSONAL = [MARIA["given_names"], MARIA["family_names"], MARIA["email"], "maria.
 
 
 def only_email():
-    (email,) = recent_emails()
+    (email,) = emails()
     return email
 
 
@@ -165,7 +164,7 @@ def test_two_concurrent_senders__each_email_sent_once(app, smtp):
     recipients = [r.rcpt_tos[0] for r in smtp.inbox.received]
     assert sorted(recipients) == sorted(f"person{n}@example.org" for n in range(30))
     assert sum(r.sent for r in reports) == 30
-    assert all(e.sent_at is not None for e in recent_emails())
+    assert all(e.sent_at is not None for e in emails())
 
 
 def test_background_worker__woken_after_submission__sends_and_renders(app, maria, smtp):

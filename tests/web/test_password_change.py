@@ -7,8 +7,7 @@ from __future__ import annotations
 import re
 
 import storage
-from storage.inbox.outbox import recent_emails
-from tests.web.conftest import MARIA, PASSWORD, Applicant
+from tests.web.conftest import MARIA, PASSWORD, Applicant, emails
 
 NEW_PASSWORD = "un-tout-nouveau-secret-2026"
 PAGE = "/profil/mot-de-passe"
@@ -56,7 +55,7 @@ def test_change__right_current_password__other_sessions_ended_this_one_kept_emai
     assert gone.status_code == 302 and gone.location.startswith("/connexion")
     assert not can_log_in(app, PASSWORD)
     assert can_log_in(app, NEW_PASSWORD)
-    (email,) = recent_emails()
+    (email,) = emails()
     assert email.to == MARIA["email"] and email.subject == "Votre mot de passe a été changé"
     assert "vient d'être changé" in email.body and "/mot-de-passe-oublie" in email.body
     assert NEW_PASSWORD not in email.body
@@ -73,7 +72,7 @@ def test_change__wrong_current_password__refused_next_to_the_field_nothing_chang
     assert '<a href="#f-current_password">Le mot de passe actuel est incorrect.' in page
     assert NEW_PASSWORD not in page and "pas-le-bon" not in page  # never typed back
     assert elsewhere.get("/dossiers/").status_code == 200
-    assert can_log_in(app, PASSWORD) and recent_emails() == []
+    assert can_log_in(app, PASSWORD) and emails() == []
 
 
 def test_change__five_wrong_current_passwords__then_refused_even_the_right_one(app, maria):
@@ -108,7 +107,7 @@ def test_change__in_english__page_errors_and_email(maria):
     wrong = change(maria, current="pas-le-bon-mot-de-passe").get_data(as_text=True)
     assert "The current password is incorrect." in error_of(wrong, "current_password")
     assert change(maria).status_code == 302
-    (email,) = recent_emails()
+    (email,) = emails()
     assert email.subject == "Your password was changed" and "was just changed" in email.body
 
 
@@ -128,4 +127,4 @@ def test_change__new_password_same_as_the_current__refused_nothing_changed(app, 
     assert response.status_code == 422
     assert "Choisissez un mot de passe différent de l&#39;actuel." in error_of(page, "password")
     assert elsewhere.get("/dossiers/").status_code == 200
-    assert can_log_in(app, PASSWORD) and recent_emails() == []
+    assert can_log_in(app, PASSWORD) and emails() == []

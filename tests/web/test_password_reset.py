@@ -3,17 +3,12 @@ valid one hour, sent through the outbox; the new password replaces the old one."
 
 from __future__ import annotations
 
-import logging
 import re
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-
-import pytest
-from pony.orm import set_sql_debug
 
 import storage
 from storage.inbox.outbox import recent_emails
-from tests.web.conftest import MARIA, PASSWORD, Applicant
+from tests.web.conftest import MARIA, PASSWORD, SENT, Applicant, delivered
 from web.background.mailer import send_pending, transport_for
 
 NEW_PASSWORD = "un-tout-nouveau-secret-2026"
@@ -25,33 +20,9 @@ def ask_link(applicant, email: str = MARIA["email"], **kwargs):
     return applicant.post("/mot-de-passe-oublie", {"email": email}, **kwargs)
 
 
-@dataclass(frozen=True)
-class Sent:
-    to: str
-    subject: str
-    body: str
-
-
-SENT: list[Sent] = []
-
-
-class Recorder:
-    """A transport keeping what it sends (in SENT)."""
-
-    def send(self, to: str, subject: str, body: str, message_id: str | None = None) -> None:
-        SENT.append(Sent(to, subject, body))
-
-
-@pytest.fixture(autouse=True)
-def _nothing_sent_yet():
-    SENT.clear()
-
-
-def delivered() -> list[Sent]:
-    """Send the outbox now, as the worker does after the response: what went out."""
-    before = len(SENT)
-    send_pending(Recorder())
-    return SENT[before:]
+def reset_emails() -> list:
+    """The outbox's reset emails, newest first (not the registration's)."""
+    return [e for e in recent_emails() if e.purpose == storage.RESET_PURPOSE]
 
 
 def link_path(email: str = MARIA["email"]) -> str:
@@ -86,9 +57,9 @@ def test_forgot__known_and_unknown_email__same_answer_email_only_for_the_account
     assert known.location == unknown.location == "/mot-de-passe-oublie/envoye"
     page = maria.get(known.location).get_data(as_text=True)
     assert "Si un compte existe avec cette adresse courriel" in page
-    assert len(recent_emails()) == 2  # the same work for both: one row queued each
+    assert len(reset_emails()) == 2  # the same work for both: one row queued each
     (email,) = delivered()
-    assert [e.to for e in recent_emails()] == [MARIA["email"]]  # the stranger's is gone
+    assert [e.to for e in reset_emails()] == [MARIA["email"]]  # the stranger's is gone
     assert email.to == MARIA["email"] and email.subject == "Réinitialisation de votre mot de passe"
     for personal in (MARIA["given_names"], MARIA["family_names"], MARIA["email"]):
         assert personal not in email.subject + email.body
@@ -194,7 +165,7 @@ def test_forgot__sixth_request_within_the_hour__refused_with_when_no_email(appli
     assert refused.status_code == 429
     page = refused.get_data(as_text=True)
     assert "Trop de tentatives" in page and re.search(r"réessayer dans \d+ min\.", page)
-    assert len(recent_emails()) == 5
+    assert len(reset_emails()) == 5
 
 
 def test_reset__email_through_smtp__the_received_link_works(maria, smtp):
@@ -228,16 +199,10 @@ def test_reset__sessions_open_elsewhere__ended_even_on_a_kept_page_new_login_wor
 
 def statements_of(applicant, email: str, caplog) -> list[str]:
     """The SQL statements (text, no values) a Mot de passe oublié request for `email` runs."""
-    applicant.get("/mot-de-passe-oublie")
-    caplog.clear()
-    set_sql_debug(True, show_values=False)
-    try:
-        with caplog.at_level(logging.INFO, logger="pony.orm.sql"):
-            response = applicant.post("/mot-de-passe-oublie", {"email": email})
-    finally:
-        set_sql_debug(False)
+    response, statements = applicant.post_counting_sql(
+        "/mot-de-passe-oublie", {"email": email}, caplog)
     assert response.status_code == 302
-    return [r.getMessage() for r in caplog.records if r.name == "pony.orm.sql"]
+    return statements
 
 
 def test_forgot__known_and_unknown_email__the_very_same_database_work(app, maria, caplog):

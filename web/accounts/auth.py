@@ -1,4 +1,5 @@
-"""Accounts: register, log in, log out (with its question), and the language switch."""
+"""Accounts: register (activated by email: web/accounts/signup.py), log in, log out (with
+its question), and the language switch."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ from flask.typing import ResponseReturnValue
 import storage
 from engine.email_address import looks_like_a_list, normalized_email
 from engine.model import LANGS
-from web.accounts import login_session, profile_form
+from web.accounts import login_session, profile_form, signup
 from web.accounts.credentials import MIN_LENGTH, attempt_login, password_error
 from web.accounts.current import account_id, account_name
+from web.http.limits import limits
 from web.i18n import N_, _, current_lang, set_lang
 from web.ui.fields import FieldView
 from web.ui.pages import current_page_url, note_errors, page_has_errors, safe_next, site_urls
@@ -110,36 +112,39 @@ def register() -> ResponseReturnValue:
     """Create an account: email, password twice, and the profile (the guide's Arrima
     profile: names as in the passport, sex, birth date and place, address, phones).
 
-    GET: the form, 200 (auth/register.html). POST: the account is created in the
-    current language and logged in, then 302 to Mes dossiers with a welcome notice; 422
-    with every error on its field (email missing or malformed, password too short or
-    too common, passwords differ, profile rules, an email already in use). Shown again
-    (language switch, token of an older session): nothing created, every value but the
-    passwords typed back, the errors again if the page showed some; 200 or 422.
+    GET: the form, 200 (auth/register.html). POST of a valid form: 200, "Un courriel
+    vous a été envoyé à <adresse>…" (auth/register_sent.html), the very same answer
+    after the same work whether the address has an account or not
+    (web/accounts/signup.py: an activation link for a new address, in the current
+    language; a note to an address that has an account, which is not changed); the
+    account exists once the link is followed. 422 with every error on its field (email
+    missing or malformed, password too short or too common, passwords differ, profile
+    rules); 429 when this email or this address registered too often (rules
+    "register", "register_address"), saying in how many minutes to try again. Shown
+    again (language switch, token of an older session): nothing sent or counted, every
+    value but the passwords typed back, the errors again if the page showed some; 200
+    or 422.
     """
     profile = profile_form.read_profile(request.form)
     errors: dict[str, str] = {}
+    refusal = None
     if request.method == "POST":
         errors = _account_errors(request.form)
         errors |= profile_form.profile_errors(profile, storage.clock.today())
         if redisplaying():
             errors = errors if keeps_errors() else {}
         elif not errors:
-            try:
-                account = storage.create_account(
-                    read_email(request.form)[0], storage.hash_password(request.form["password"]),
-                    profile, lang=current_lang())
-            except storage.EmailTaken:
-                errors["email"] = N_("Un compte existe déjà avec cette adresse courriel. "
-                                     "Connectez-vous.")
-            else:
-                _log_in(account)
-                flash(N_("Votre compte a été créé. Bienvenue !"), "success")
-                return redirect(url_for("dossiers.index"))
+            email = read_email(request.form)[0]
+            refusal = (limits().hit("register", f"email:{email.lower()}")
+                       or limits().hit("register_address", f"ip:{request.remote_addr}"))
+            if refusal is None:
+                signup.send_activation(email, request.form["password"], profile)
+                return signup.sent_page(email)
     account_views = _account_views(request.form.get("email", ""), errors)
     groups = profile_form.group_views(profile, errors)
     return render_template("auth/register.html", account_fields=account_views,
-                           groups=groups), (422 if errors else 200)
+                           groups=groups, refusal=refusal), (
+        429 if refusal else 422 if errors else 200)
 
 
 @bp.route("/connexion", methods=("GET", "POST"))

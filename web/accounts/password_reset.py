@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -29,12 +28,10 @@ from web.background.worker import wake_after_response
 from web.http.limits import limits
 from web.i18n import N_, _, current_lang, in_lang
 from web.ui.fields import FieldView
+from web.ui.pages import PRIVATE, portal_url_for
 from web.ui.redisplay import keeps_errors, redisplaying, redisplays
 
 bp = Blueprint("password", __name__)
-
-# same-origin, not no-referrer: over HTTPS Flask-WTF refuses a POST without a Referer.
-PRIVATE = {"Referrer-Policy": "same-origin", "Cache-Control": "no-store"}
 
 
 def _email_field(value: str, error: str | None) -> FieldView:
@@ -52,13 +49,6 @@ def _password_fields(errors: dict[str, str]) -> list[FieldView]:
                                 ("password_confirm", _("Confirmez le mot de passe")))]
 
 
-def _reset_url(token: str) -> str:
-    """The link in the email: the configured portal address (with its mount point, as
-    in notification emails), then the page's path on this site."""
-    path = url_for("password.reset", token=token)[len(request.script_root):]
-    return current_app.config["PORTAL_URL"].rstrip("/") + path
-
-
 def _send_link(email: str) -> None:
     """Queue the email, the same work whether `email` has an account or not: in the
     account's language, else the page's; its link's token is made when it is sent."""
@@ -74,7 +64,7 @@ def _send_link(email: str) -> None:
                  "Si vous n'avez rien demandé, ignorez ce courriel : votre mot de passe reste "
                  "le même.\n\n"
                  "Veuillez recevoir nos meilleures salutations.",
-                 url=_reset_url(storage.RESET_TOKEN_SLOT),
+                 url=portal_url_for("password.reset", token=storage.RESET_TOKEN_SLOT),
                  site=_("Guichet des services en ligne"))
     storage.queue_password_reset(email, subject, body)
     wake_after_response()

@@ -32,6 +32,7 @@ from web.background.worker import wake_after_response
 from web.http.limits import limits
 from web.i18n import N_, _, in_lang
 from web.ui.fields import FieldView
+from web.ui.pages import PRIVATE
 from web.ui.redisplay import keeps_errors, redisplaying, redisplays
 
 bp = Blueprint("profile", __name__, url_prefix="/profil")
@@ -74,10 +75,6 @@ def edit() -> ResponseReturnValue:
     return render_template("profile/edit.html", account=account,
                            groups=profile_form.group_views(profile, errors),
                            errors=errors), (422 if errors else 200)
-
-
-# same-origin, not no-referrer: over HTTPS Flask-WTF refuses a POST without a Referer.
-PRIVATE = {"Referrer-Policy": "same-origin", "Cache-Control": "no-store"}
 
 
 def _password_fields(errors: dict[str, str]) -> list[FieldView]:

@@ -179,18 +179,25 @@ def send_pending(transport: Transport, limit: int = 50) -> SendReport:
     """Send what is due now, at most `limit` emails; each is marked sent once, or failed
     and retried later (after 1, 2, 4... minutes, up to 6 hours). A password reset
     email gets its link's token now, or is dropped when its address has no account
-    (counted neither sent nor failed). Never raises for a failed email; the
-    database's errors propagate."""
+    (counted neither sent nor failed); a registration's email gets its activation
+    link's token now, or becomes "someone tried to create an account with your
+    address" when the address has an account (storage.start_queued_signup). Never
+    raises for a failed email; the database's errors propagate."""
     report = SendReport()
     for email in storage.claim_pending_emails(limit):
-        body = email.body
+        subject, body = email.subject, email.body
         if email.purpose == storage.RESET_PURPOSE:  # the link's token is made now
             token = storage.start_queued_password_reset(email.id)
             if token is None:  # no account has this address: nothing to send
                 continue
             body = body.replace(storage.RESET_TOKEN_SLOT, token)
+        elif email.purpose == storage.SIGNUP_PURPOSE:  # activation link, or "already yours"
+            outgoing = storage.start_queued_signup(email.id)
+            if outgoing is None:  # its registration is gone: nothing to send
+                continue
+            subject, body = outgoing
         try:
-            transport.send(email.to, email.subject, body, email.message_id)
+            transport.send(email.to, subject, body, email.message_id)
         except Exception as exc:  # noqa: BLE001 - any failure: keep it, retry later
             # the server's reply, e.g. "451 try later": it names no recipient
             storage.mark_email_failed(email.id, _error_text(exc))

@@ -16,6 +16,10 @@ SITE_ENDPOINTS = ("index", "dossiers.index", "documents.index", "messages.index"
 STATIC_FILES = {"css": "css/guichet.css", "htmx": "vendor/htmx/htmx.min.js",
                 "idiomorph": "vendor/idiomorph/idiomorph-ext.min.js", "js": "js/guichet.js",
                 "icon": "favicon.svg"}
+# A page whose address holds a key (a reset or activation link) or that shows a secret:
+# never cached, and its address never sent to another site. Same-origin, not no-referrer:
+# over HTTPS Flask-WTF refuses a POST without a Referer.
+PRIVATE = {"Referrer-Policy": "same-origin", "Cache-Control": "no-store"}
 
 
 def site_urls() -> dict[str, str]:
@@ -28,6 +32,14 @@ def site_urls() -> dict[str, str]:
         urls.update({k: url_for("static", filename=f) for k, f in STATIC_FILES.items()})
         cache[request.script_root] = urls
     return urls
+
+
+def portal_url_for(endpoint: str, **values: Any) -> str:
+    """The absolute address of a page, for an email: the configured PORTAL_URL (with its
+    mount point, as in notification emails), then the page's path on this site; never
+    the request's Host header, so a forged Host cannot send anyone to another site."""
+    path = url_for(endpoint, **values)[len(request.script_root):]
+    return current_app.config["PORTAL_URL"].rstrip("/") + path
 
 
 def safe_next(target: str | None, default: str) -> str:
