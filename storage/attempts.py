@@ -7,30 +7,34 @@ database, so counting here makes one limit for all of them, with no Redis.
 
 Counting and deciding are one atomic step, and it happens before the password (or
 whatever the attempt tries) is checked: sixteen parallel guesses get exactly
-`limit` allowed. SQLite serialises it with BEGIN IMMEDIATE (one writer at a time);
-PostgreSQL with a transaction-scoped advisory lock per key, taken in sorted order
-(no deadlock), so the count a transaction reads cannot change before it inserts.
+`limit` allowed. Each function is one storage transaction (`transaction(write=True)`,
+storage/orm/transactions.py), committed when it returns, so a count is seen by every
+other process before the caller goes on to check the password. SQLite serialises
+the transaction with BEGIN IMMEDIATE (one writer at a time); PostgreSQL with a
+transaction-scoped advisory lock per key, taken first and in sorted order (no
+deadlock) and released by the commit, so the count a transaction reads (READ
+COMMITTED: each statement sees what earlier lock holders committed) cannot change
+before it inserts. A refused attempt returns before writing anything.
 
-The work runs on a connection of its own (`own_connection`), never in the caller's
-`db_session`: the web request's session commits only when the view ends, after the
-password check, and a count must be seen by the other processes at once and survive
-the request's rollback. A connection per call is cheap next to a password hash, and
-only those POSTs pay it. Rows carry their expiry: each counted attempt deletes a
-small batch of expired rows (PostgreSQL skips rows another transaction holds).
-Only a SHA-256 of each key is stored. Times come from `storage.clock`, so tests
-can move past a window; rows keep them in whole microseconds since the epoch.
+Rows are `Attempt` entities and carry their expiry: each counted attempt deletes a
+small batch of expired rows in one statement (PostgreSQL skips rows another
+transaction holds), its table and column names taken from the entity. Only a
+SHA-256 of each key is stored. Times come from `storage.clock`, so tests can move
+past a window; rows keep them in whole microseconds since the epoch.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+
+from pony.orm import Database, select
 
 from storage.clock import clock
-from storage.orm.db import dialect, own_connection
+from storage.orm.db import database, dialect
+from storage.orm.transactions import transaction
 
 PRUNE_BATCH = 100  # expired rows deleted by each counted attempt, at most
 _LOCK_SPACE = 0x6174  # "at": first half of the advisory locks' two-int key
@@ -68,83 +72,86 @@ def _lock_id(key_hash: str) -> int:
     return int.from_bytes(bytes.fromhex(key_hash[:8]), "big", signed=True)
 
 
-@contextmanager
-def _cursor() -> Iterator[tuple[Any, str]]:
-    """A cursor on a connection of its own, and the dialect's parameter mark."""
-    with own_connection() as conn:
-        yield conn.cursor(), ("%s" if dialect() == "postgres" else "?")
-
-
 def _window(key: AttemptKey) -> int:
     return round(key.window_s * _US)
 
 
-def _latest(cur: Any, mark: str, key: AttemptKey, now: int) -> list[int]:
+def _lock(orm: Database, keys: Sequence[AttemptKey]) -> None:
+    """PostgreSQL: hold each key's advisory lock until the transaction ends, taken in
+    sorted order so two attempts sharing keys never wait for each other in a cycle."""
+    for key_hash in sorted({_hash(k.key) for k in keys}):
+        orm.execute("SELECT pg_advisory_xact_lock($space, $lock)", {},
+                    {"space": _LOCK_SPACE, "lock": _lock_id(key_hash)})
+
+
+def _latest(orm: Database, key: AttemptKey, now: int) -> list[int]:
     """When (µs) the key's latest attempts within its window were made, newest first;
-    `limit` of them at most (all a decision needs)."""
-    cur.execute(f'SELECT "at" FROM "attempt" WHERE "key_hash" = {mark} AND "at" > {mark} '
-                f'ORDER BY "at" DESC LIMIT {mark}', (_hash(key.key), now - _window(key),
-                                                     key.limit))
-    return [int(row[0]) for row in cur.fetchall()]
+    `limit` of them at most (all a decision needs). Two attempts in one microsecond
+    are two values (no DISTINCT)."""
+    key_hash, since = _hash(key.key), now - _window(key)
+    query = select(a.at for a in orm.Attempt if a.key_hash == key_hash and a.at > since)
+    return [int(at) for at in query.without_distinct().order_by(-1)[:key.limit]]
 
 
+@functools.lru_cache(maxsize=16)  # one per bound Database (a test run opens several)
+def _prune_statement(orm: Database, sql_dialect: str) -> str:
+    """The DELETE of at most PRUNE_BATCH expired rows (`$now`: epoch µs), its names
+    taken from the `Attempt` entity; PostgreSQL skips rows another transaction holds."""
+    attempt = orm.Attempt
+    table = f'"{attempt._table_}"'
+    row_id, expires = (f'"{attr.columns[0]}"' for attr in (attempt.id, attempt.expires))
+    skip = " FOR UPDATE SKIP LOCKED" if sql_dialect == "postgres" else ""
+    return (f"DELETE FROM {table} WHERE {row_id} IN (SELECT {row_id} FROM {table}"
+            f" WHERE {expires} < $now LIMIT {PRUNE_BATCH}{skip})")
+
+
+@transaction(write=True)
 def count_attempt(keys: Sequence[AttemptKey]) -> AttemptCount:
     """Count one attempt against every key, unless one of them is at its limit already:
     then nothing is counted. Atomic across threads, processes and servers sharing the
-    database (see the module's docstring); its own transaction, committed on return
-    whatever the caller's session does. Raises the driver's error if the database
-    refuses (SQLite: busy for longer than its timeout).
+    database (see the module's docstring); one transaction, committed on return.
+    Raises the driver's error (through Pony's wrapper) if the database still refuses
+    after the storage retries (SQLite: busy for longer than its timeout).
 
     A key is at its limit when its `limit`-th latest attempt is within the window; it
     has room again when that attempt leaves the window. An attempt that brings a key
     to `limit` leaves it full until its (`limit` - 1)-th latest before it, or itself
     for a limit of 1, leaves the window."""
     now = round(clock.now().timestamp() * _US)
-    with _cursor() as (cur, mark):
-        postgres = mark == "%s"
-        if postgres:  # READ COMMITTED: each read below sees what earlier lock holders wrote
-            for key_hash in sorted({_hash(k.key) for k in keys}):
-                cur.execute("SELECT pg_advisory_xact_lock(%s, %s)",
-                            (_LOCK_SPACE, _lock_id(key_hash)))
-        else:
-            cur.execute("BEGIN IMMEDIATE")
-        try:
-            latest = [(k, _latest(cur, mark, k, now)) for k in keys]
-            refused = [ats[-1] + _window(k) for k, ats in latest if len(ats) == k.limit]
-            if refused:
-                return AttemptCount(refused_until=max(refused) / _US)
-            rows = [(_hash(k.key), now, now + _window(k)) for k in keys]
-            cur.execute('INSERT INTO "attempt" ("key_hash", "at", "expires") VALUES '
-                        + ", ".join([f"({mark}, {mark}, {mark})"] * len(rows)),
-                        [value for row in rows for value in row])
-            skip = " FOR UPDATE SKIP LOCKED" if postgres else ""
-            cur.execute(f'DELETE FROM "attempt" WHERE "id" IN (SELECT "id" FROM "attempt" '
-                        f'WHERE "expires" < {mark} LIMIT {PRUNE_BATCH}{skip})', (now,))
-            cur.connection.commit()
-            full = [(ats[-1] if ats else now) + _window(k)
-                    for k, ats in latest if len(ats) == k.limit - 1]
-            return AttemptCount(full_until=max(full) / _US if full else None)
-        finally:  # refused or failed: nothing counted, locks released (after a commit: no-op)
-            cur.connection.rollback()
+    orm, sql_dialect = database(), dialect()
+    if sql_dialect == "postgres":  # before any read: the reads see earlier holders' rows
+        _lock(orm, keys)
+    latest = [(k, _latest(orm, k, now)) for k in keys]
+    refused = [ats[-1] + _window(k) for k, ats in latest if len(ats) == k.limit]
+    if refused:  # nothing written: the commit only ends the transaction and its locks
+        return AttemptCount(refused_until=max(refused) / _US)
+    for k in keys:
+        orm.Attempt(key_hash=_hash(k.key), at=now, expires=now + _window(k))
+    orm.execute(_prune_statement(orm, sql_dialect), {}, {"now": now})  # flushes the rows first
+    full = [(ats[-1] if ats else now) + _window(k)
+            for k, ats in latest if len(ats) == k.limit - 1]
+    return AttemptCount(full_until=max(full) / _US if full else None)
 
 
+@transaction(write=True)
 def clear_attempts(keys: Sequence[str]) -> None:
     """Forget every attempt counted against these keys (a successful login clears its
     account's failures). Committed on return."""
     if not keys:
         return
-    with _cursor() as (cur, mark):
-        cur.execute(f'DELETE FROM "attempt" WHERE "key_hash" IN '
-                    f'({", ".join([mark] * len(keys))})', [_hash(k) for k in keys])
-        cur.connection.commit()
+    hashes = [_hash(k) for k in keys]
+    select(a for a in database().Attempt if a.key_hash in hashes).delete(bulk=True)
 
 
+@transaction(write=True)
 def forget_attempt(key: str) -> None:
     """Take back the latest attempt counted against `key`, if any (a login counted
     against its address before the password was known, which then proved right).
     Committed on return."""
-    with _cursor() as (cur, mark):
-        cur.execute(f'DELETE FROM "attempt" WHERE "id" = (SELECT "id" FROM "attempt" '
-                    f'WHERE "key_hash" = {mark} ORDER BY "at" DESC, "id" DESC LIMIT 1)',
-                    (_hash(key),))
-        cur.connection.commit()
+    key_hash = _hash(key)
+    attempt = database().Attempt
+    latest = select((a.at, a.id) for a in attempt if a.key_hash == key_hash
+                    ).order_by(-1, -2).first()
+    if latest is not None:
+        latest_id = latest[1]
+        select(a for a in attempt if a.id == latest_id).delete(bulk=True)

@@ -6,8 +6,6 @@ from __future__ import annotations
 import threading
 from datetime import timedelta
 
-import pytest
-
 import storage
 from storage.orm.db import database
 
@@ -30,7 +28,10 @@ def test_count_attempt__sixteen_threads_at_once__exactly_the_limit_counted(db):
     def attempt() -> None:
         with db.bound():
             barrier.wait(timeout=30)
-            count = storage.count_attempt([_key(), _key("ip:192.0.2.1", 30)])
+            try:
+                count = storage.count_attempt([_key(), _key("ip:192.0.2.1", 30)])
+            finally:
+                storage.disconnect()
             with lock:
                 counts.append(count)
 
@@ -66,11 +67,22 @@ def test_count_attempt__window_passed__allowed_again_and_expired_rows_deleted():
     assert _rows() == 1  # the three old rows went with that write
 
 
-def test_count_attempt__caller_session_rolled_back__still_counted():
-    with pytest.raises(RuntimeError), storage.db_session():
-        storage.count_attempt([_key(limit=1)])
-        raise RuntimeError("the request failed after the attempt was counted")
-    assert storage.count_attempt([_key(limit=1)]).refused_until is not None
+def test_count_attempt__committed_on_return__another_process_refused_at_once(db):
+    storage.count_attempt([_key(limit=1)])
+    refused: list[storage.AttemptCount] = []
+
+    def other_connection() -> None:  # a thread of its own: its own connection
+        with db.bound():
+            try:
+                refused.append(storage.count_attempt([_key(limit=1)]))
+            finally:
+                storage.disconnect()
+
+    thread = threading.Thread(target=other_connection)
+    thread.start()
+    thread.join(timeout=60)
+    assert refused and refused[0].refused_until is not None
+    assert _rows() == 1
 
 
 def test_clear_and_forget__only_the_keys_named():

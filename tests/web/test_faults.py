@@ -105,7 +105,7 @@ def test_postgres_backends_terminated_and_refused__503_then_back_without_restart
                            "WHERE datname = %s AND pid <> pg_backend_pid()", (name,))
         assert_friendly_503(maria.get("/dossiers/"), "Service momentanément indisponible")
         assert_friendly_503(maria.get("/dossiers/"), "Service momentanément indisponible")
-        # a login attempt is counted on a connection of its own (storage/attempts.py)
+        # counting a login attempt is a storage call like the others (storage/attempts.py)
         visitor = Applicant(maria.client.application.test_client())
         assert_friendly_503(visitor.login(maria.profile["email"]),
                             "Service momentanément indisponible")
