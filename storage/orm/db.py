@@ -26,7 +26,6 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from email.utils import make_msgid
-from typing import Any
 from urllib.parse import urlsplit
 
 import psycopg2
@@ -194,27 +193,6 @@ def dialect() -> str:
     return current_store().target.kind
 
 
-@contextmanager
-def own_connection() -> Iterator[Any]:
-    """A DB-API connection to the current store's database, apart from Pony's, closed
-    when the block ends: for work that must commit on its own whatever the caller's
-    `db_session` (the request's) does later. SQLite: `sqlite3` in autocommit mode (the
-    caller writes BEGIN IMMEDIATE / COMMIT), waiting up to BUSY_TIMEOUT_S for the
-    writer's lock; PostgreSQL: psycopg2 (a transaction opens with the first statement).
-    Statements take `%s` parameters on PostgreSQL, `?` on SQLite."""
-    target = current_store().target
-    if target.kind == "sqlite":
-        conn: Any = sqlite3.connect(target.location, timeout=BUSY_TIMEOUT_S,
-                                    isolation_level=None)
-        sqlite_settings(conn)
-    else:  # libpq reads postgresql:// URLs only
-        conn = psycopg2.connect("postgresql://" + target.location.split("://", 1)[1])
-    try:
-        yield conn
-    finally:
-        conn.close()
-
-
 _INIT_LOCK_KEY = 0x6775_6963  # "guic": the advisory lock taken while creating tables
 
 
@@ -231,11 +209,16 @@ def _creation_lock() -> Iterator[None]:
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
         return
-    with own_connection() as conn:  # closing it ends the session and the advisory lock
+    # a connection apart from Pony's, held while the tables are made: closing it ends
+    # its session and so the advisory lock (libpq reads postgresql:// URLs only)
+    conn = psycopg2.connect("postgresql://" + target.location.split("://", 1)[1])
+    try:
         conn.autocommit = True
         with conn.cursor() as cur:
             cur.execute("SELECT pg_advisory_lock(%s)", (_INIT_LOCK_KEY,))
         yield
+    finally:
+        conn.close()
 
 
 # Columns added after tables were first created in deployed databases: Pony creates
