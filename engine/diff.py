@@ -312,6 +312,8 @@ class _Side:
         for kind in ("document", "message"):
             for item_id, item in data.get(kind + "s", {}).items():
                 self.nodes[kind, item_id] = item
+        for index, item in enumerate(data.get("eligibility", ())):
+            self.nodes["eligibility", str(index)] = item
         for key in ("numbering", "notification", "profile"):
             if key in data:
                 self.nodes[key, ""] = data[key]
@@ -343,8 +345,14 @@ class _Differ:
     # generic: every attribute of a dataclass, texts compatible, the rest reviewed
 
     def props(self, a: Any, b: Any, owner: str, node: tuple[str, str], ids: dict[str, str],
-              skip: Iterable[str] = (), display: Iterable[str] = ()) -> None:
-        """Compare every attribute of two dataclasses of the same type but those in `skip`."""
+              skip: Iterable[str] = (), display: Iterable[str] = (),
+              default_line: int | None = None) -> None:
+        """Compare every attribute of two dataclasses of the same type but those in `skip`.
+
+        node: where `b` is in the new file, for the line of each key (default_line, else
+        `b.line`, when the node or the key is not found); display: attributes that only
+        change how answers are shown (compatible).
+        """
         for f in fields(b):
             name = f.name
             if name in skip or name in ("line", "path"):
@@ -352,11 +360,13 @@ class _Differ:
             old, new = getattr(a, name), getattr(b, name)
             if _bare(old) == _bare(new):
                 continue
-            line = self.new.line(node, name, getattr(b, "line", 1))
-            self.prop(name, old, new, owner, node, ids, line, name in display)
+            line = self.new.line(node, name, default_line or getattr(b, "line", 1))
+            self.prop(name, old, new, owner, ids, line, name in display)
 
-    def prop(self, name: str, old: Any, new: Any, owner: str, node: tuple[str, str],
-             ids: dict[str, str], line: int, display: bool) -> None:
+    def prop(self, name: str, old: Any, new: Any, owner: str, ids: dict[str, str], line: int,
+             display: bool) -> None:
+        """One attribute that differs: texts are compatible, nested dataclasses compared
+        attribute by attribute, anything else `display` or needs review."""
         texts = (Text, type(None))
         if isinstance(old, texts) and isinstance(new, texts):
             kind = {"label": Kind.LABEL_CHANGED, "help": Kind.HELP_CHANGED}.get(name)
@@ -365,13 +375,15 @@ class _Differ:
                 isinstance(v, Text) for v in (*old.values(), *new.values())):
             for key in sorted(set(old) | set(new)):
                 if _bare(old.get(key)) != _bare(new.get(key)):
-                    self.emit(Kind.TEXT_CHANGED, self.new, line, ids, owner=owner,
+                    at = new[key].line if key in new and new[key].line else line
+                    self.emit(Kind.TEXT_CHANGED, self.new, at, ids, owner=owner,
                               name=f"{name.removesuffix('s')} '{key}'")
         elif is_dataclass(old) and type(old) is type(new):
-            self.props(old, new, f"{name} of {owner}", node, ids)
+            self.props(old, new, f"{name} of {owner}", (name, ""), ids, default_line=line)
         elif _same_shapes(old, new):
             for index, (x, y) in enumerate(zip(old, new, strict=True)):
-                self.props(x, y, f"{name}[{index}] of {owner}", node, ids)
+                self.props(x, y, f"{name}[{index}] of {owner}", (name, str(index)), ids,
+                           default_line=getattr(y, "line", line))
         else:
             shown = (_show(old), _show(new))
             values = f" from {shown[0]} to {shown[1]}" if None not in shown else ""
