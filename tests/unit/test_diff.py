@@ -19,6 +19,19 @@ from engine.model import AllOf, AnyOf, FieldTest
 OLD, NEW = "old.yaml", "new.yaml"
 MIGRATE = "(or renamed: declare it in `migrations`)"
 
+SECONDE = """\
+  - id: seconde
+    title: {fr: Seconde, en: Second}
+    fields:
+      - id: cases
+        type: checkboxes
+        max_items: 2
+        label: {fr: Cases, en: Boxes}
+        options:
+          - {value: a, label: {fr: A, en: A}}
+          - {value: b, label: {fr: B, en: B}}
+"""
+
 BASE = """\
 id: ecarts
 version: 1
@@ -63,16 +76,7 @@ sections:
       - id: au_moins
         require: {any: [{oui_non: true}, {choix: un}]}
         message: {fr: Oui ou un., en: Yes or one.}
-  - id: seconde
-    title: {fr: Seconde, en: Second}
-    fields:
-      - id: cases
-        type: checkboxes
-        max_items: 2
-        label: {fr: Cases, en: Boxes}
-        options:
-          - {value: a, label: {fr: A, en: A}}
-          - {value: b, label: {fr: B, en: B}}
+""" + SECONDE + """\
 workflow:
   initial: brouillon
   states:
@@ -103,19 +107,6 @@ NOM = """\
 """
 
 DEUX = "          - {value: deux, when: {oui_non: true}, label: {fr: Deux, en: Two}}\n"
-
-SECONDE = """\
-  - id: seconde
-    title: {fr: Seconde, en: Second}
-    fields:
-      - id: cases
-        type: checkboxes
-        max_items: 2
-        label: {fr: Cases, en: Boxes}
-        options:
-          - {value: a, label: {fr: A, en: A}}
-          - {value: b, label: {fr: B, en: B}}
-"""
 
 NEW_SECTION = """\
   - id: troisieme
