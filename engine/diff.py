@@ -21,13 +21,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields, is_dataclass
 from enum import Enum
-from pathlib import Path
 from typing import Any
 
-from .errors import DefinitionError
 from .load import Located
 from .model import AllOf, AnyOf, Condition, Definition, FieldTest, Section, Text
-from .pipeline import Result, convert
+from .pipeline import Result
 
 
 class Effect(Enum):
@@ -338,6 +336,8 @@ class _Differ:
 
     def emit(self, kind: Kind, side: _Side, line: int, ids: dict[str, str] | None = None,
              effect: Effect | None = None, **params: object) -> None:
+        """Record one change in `side`'s file: the template filled with `ids` and `params`,
+        of class `effect` (default: the kind's)."""
         message = kind.template.format(**{**(ids or {}), **params})
         self.changes.append(Change(kind, effect or kind.effect, side.path, line, message,
                                    dict(ids or {})))
@@ -647,19 +647,6 @@ def diff(old: Result, new: Result) -> list[Change]:
     differ.definition()
     return sorted(differ.changes, key=lambda c: (
         _ORDER[c.effect], c.path != new.path, c.line, c.message))
-
-
-def diff_files(old_path: str | Path, new_path: str | Path) -> list[Change]:
-    """`diff` of two definition files, each loaded and checked as `guichet check` does.
-
-    Raises DefinitionError holding every designer error of both files when either
-    cannot be used; OSError or UnicodeDecodeError when a file cannot be read as UTF-8.
-    """
-    old, new = convert(old_path), convert(new_path)
-    errors = old.errors + new.errors
-    if errors:
-        raise DefinitionError(errors)
-    return diff(old, new)
 
 
 def compatible(changes: list[Change]) -> bool:

@@ -154,3 +154,11 @@ def test_diff__broken_new_file__exit_2_with_checker_errors(run, tmp_path):
     assert f"{new}:{line}: The transition 'envoyer' refers to the state 'nulle_part'" in (
         result.stderr)
     assert result.stdout == ""
+
+
+def test_diff__old_file_not_utf8__exit_2_naming_it(run, tmp_path):
+    old, new = _versions(tmp_path, [])
+    old.write_bytes(b"\xff\xfe")
+    result = run("diff", old, new)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"{old}: cannot be read as UTF-8 text")

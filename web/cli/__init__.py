@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from engine import DefinitionError, convert, load_registry
-from engine.diff import Effect, compatible, diff_files
+from engine.diff import Effect, compatible, diff
 from engine.pipeline import definition_paths
 from engine.validate import clean, validate
 from web import config
@@ -50,14 +50,18 @@ def diff_cmd(old: Path, new: Path) -> None:
     Exit 0 when every change is compatible, 1 when one needs a migration, asks
     applicants something new or needs review, 2 when a file is not a usable definition.
     """
-    try:
-        changes = diff_files(old, new)
-    except DefinitionError as exc:
-        click.echo(str(exc), err=True)
+    results = []
+    for path in (old, new):
+        try:
+            results.append(convert(path))
+        except (OSError, UnicodeDecodeError) as exc:
+            click.echo(f"{path}: cannot be read as UTF-8 text: {exc}", err=True)
+            sys.exit(2)
+    errors = [e for r in results for e in r.errors]
+    if errors:
+        click.echo(str(DefinitionError(errors)), err=True)
         sys.exit(2)
-    except (OSError, UnicodeDecodeError) as exc:
-        click.echo(f"cannot read a definition: {exc}", err=True)
-        sys.exit(2)
+    changes = diff(*results)
     for change in changes:
         click.echo(str(change))
     counts = {effect: sum(c.effect is effect for c in changes) for effect in Effect}
