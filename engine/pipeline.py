@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from . import build
 from .check import check_meaning, check_shape
@@ -23,11 +24,14 @@ from .model import Definition
 class Result:
     """What `convert` made of one file: each stage's product, or the designer errors.
 
-    definition: set once the shape passed; compiled: set only when there are
-    no errors; errors: sorted by line, [] when the file is usable.
+    data: the loaded YAML (`load.Located` mappings, with the line of every key),
+    set once the file parsed; definition: set once the shape passed; compiled:
+    set only when there are no errors; errors: sorted by line, [] when the file
+    is usable.
     """
 
     path: str
+    data: Any = None
     definition: Definition | None = None
     compiled: CompiledDefinition | None = None
     errors: list[DesignerError] = field(default_factory=list)
@@ -55,6 +59,7 @@ def convert_text(text: str, path: str = "<string>") -> Result:
             problem += " (a ' ?' inside {...} starts a key: put the text in quotes)"
         result.errors = [error(ErrorCode.YAML_SYNTAX, path, exc.line, problem=problem)]
         return result
+    result.data = data
     result.errors = check_shape(data, path)
     if result.errors:
         return result

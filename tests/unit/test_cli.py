@@ -94,3 +94,71 @@ def test_validate__unknown_type__exit_2(run, tmp_path, test_types):
     path = tmp_path / "a.json"
     path.write_text("{}")
     assert run("validate", "nope", path).exit_code == 2
+
+
+# --- guichet diff OLD NEW (the cases of every kind are in test_diff.py) --------------
+
+
+def _versions(tmp_path, edits):
+    from tests.unit.test_diff import BASE, edited
+
+    old, new = tmp_path / "old.yaml", tmp_path / "new.yaml"
+    old.write_text(BASE, encoding="utf-8")
+    new.write_text(edited(edits), encoding="utf-8")
+    return old, new
+
+
+def test_diff__only_compatible_changes__exit_0_one_line_each(run, tmp_path):
+    from tests.unit.test_diff import line_of
+
+    old, new = _versions(tmp_path, [("label: {fr: Choix,", "label: {fr: Option,")])
+    result = run("diff", old, new)
+    assert result.exit_code == 0, result.output
+    line = line_of(new.read_text(encoding="utf-8"), "label: {fr: Option,")
+    assert result.stdout.splitlines() == [
+        f"{new}:{line}: compatible: The label of the field 'choix' changed.",
+        "1 change(s): 1 compatible"]
+
+
+def test_diff__removal_and_new_question__exit_1_migrations_first(run, tmp_path):
+    from tests.unit.test_diff import DEUX, line_of
+
+    old, new = _versions(tmp_path, [(DEUX, ""), ("label: {fr: Choix,", "label: {fr: Option,"),
+                                    ("max_length: 8", "max_length: 6")])
+    result = run("diff", old, new)
+    assert result.exit_code == 1, result.output
+    new_text = new.read_text(encoding="utf-8")
+    lines = result.stdout.splitlines()
+    assert lines[0] == (
+        f"{old}:{line_of(old.read_text(encoding='utf-8'), 'value: deux')}: needs_migration: "
+        "The option 'deux' of the field 'choix' was removed (or renamed: declare it in "
+        "`migrations`); answers that chose it no longer fit.")
+    assert lines[1].startswith(f"{new}:{line_of(new_text, 'max_length: 6')}: asks_new: ")
+    assert lines[2].startswith(f"{new}:{line_of(new_text, 'label: {fr: Option,')}: compatible: ")
+    assert lines[3] == "3 change(s): 1 needs_migration, 1 asks_new, 1 compatible"
+
+
+def test_diff__same_content__exit_0_no_change(run, tmp_path):
+    old, _ = _versions(tmp_path, [])
+    result = run("diff", old, old)
+    assert (result.exit_code, result.stdout) == (0, "No change.\n")
+
+
+def test_diff__broken_new_file__exit_2_with_checker_errors(run, tmp_path):
+    from tests.unit.test_diff import line_of
+
+    old, new = _versions(tmp_path, [("to: envoye", "to: nulle_part")])
+    result = run("diff", old, new)
+    assert result.exit_code == 2
+    line = line_of(new.read_text(encoding="utf-8"), "- id: envoyer")
+    assert f"{new}:{line}: The transition 'envoyer' refers to the state 'nulle_part'" in (
+        result.stderr)
+    assert result.stdout == ""
+
+
+def test_diff__old_file_not_utf8__exit_2_naming_it(run, tmp_path):
+    old, new = _versions(tmp_path, [])
+    old.write_bytes(b"\xff\xfe")
+    result = run("diff", old, new)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"{old}: cannot be read as UTF-8 text")

@@ -1,6 +1,6 @@
 """The `guichet` command: designer tools, settings, database, demo data and the server.
 
-Designer commands (check, schema, validate) are here and only need the engine;
+Designer commands (check, diff, schema, validate) are here and only need the engine;
 `settings` lists the configuration (web/config.py); `data` adds the database and
 dossier commands (db, dossiers, demo), `portal` the server and its background
 work (serve, mail, documents).
@@ -15,6 +15,7 @@ from pathlib import Path
 import click
 
 from engine import DefinitionError, convert, load_registry
+from engine.diff import Effect, compatible, diff
 from engine.pipeline import definition_paths
 from engine.validate import clean, validate
 from web import config
@@ -38,6 +39,36 @@ def check(paths: tuple[Path, ...]) -> None:
         click.echo(f"{len(errors)} error(s) in {len(files)} file(s).", err=True)
         sys.exit(1)
     click.echo(f"{len(files)} definition(s) OK: " + ", ".join(str(p) for p in files))
+
+
+@main.command("diff")
+@click.argument("old", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("new", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def diff_cmd(old: Path, new: Path) -> None:
+    """Classify every change from OLD to NEW, one "file:line: class: message" a line.
+
+    Exit 0 when every change is compatible, 1 when one needs a migration, asks
+    applicants something new or needs review, 2 when a file is not a usable definition.
+    """
+    results = []
+    for path in (old, new):
+        try:
+            results.append(convert(path))
+        except (OSError, UnicodeDecodeError) as exc:
+            click.echo(f"{path}: cannot be read as UTF-8 text: {exc}", err=True)
+            sys.exit(2)
+    errors = [e for r in results for e in r.errors]
+    if errors:
+        click.echo(str(DefinitionError(errors)), err=True)
+        sys.exit(2)
+    changes = diff(*results)
+    for change in changes:
+        click.echo(str(change))
+    counts = {effect: sum(c.effect is effect for c in changes) for effect in Effect}
+    click.echo(f"{len(changes)} change(s): " + ", ".join(
+        f"{count} {effect.value}" for effect, count in counts.items() if count)
+        if changes else "No change.")
+    sys.exit(0 if compatible(changes) else 1)
 
 
 def _registry_or_exit():
