@@ -4,12 +4,15 @@ to choose again, at the question."""
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 
+from engine import convert_text
 from engine.recap import TO_REVIEW, build_recap
 from engine.validate import SectionStatus, section_status, unknown_answers, validate
 
-from .conftest import compile_sections
+from .conftest import MINIMAL, compile_sections
 
 SECTIONS = """
 - id: rdv
@@ -107,3 +110,11 @@ def test_validate__unknown_option__its_own_message_at_each_question(compiled, la
     assert section_status(compiled, "rdv", {"mode": "sur_place", "langues": ["italien"]}
                           ) is SectionStatus.IN_PROGRESS
 
+
+def test_convert__definition_text__sha256_of_the_text_kept_once():
+    text = MINIMAL % "  - id: s\n    title: {fr: S, en: S}\n    fields:\n" \
+        "      - {id: q, type: text, label: {fr: Q, en: Q}}\n"
+    compiled = convert_text(text, "inline.yaml").compiled
+    assert compiled.source_hash == hashlib.sha256(text.encode("utf-8")).hexdigest()
+    other = convert_text(text.replace("version: 1", "version: 2"), "inline.yaml").compiled
+    assert len(other.source_hash) == 64 and other.source_hash != compiled.source_hash
