@@ -192,6 +192,10 @@ class CompiledDefinition:
     # ids of the fields whose answer some question's or option's `when` reads: only a
     # change to one of them can show, hide or change the options of another question
     read_by_conditions: frozenset[str] = frozenset()
+    # sha256 (64 hex digits) of the definition's YAML text as loaded (UTF-8), set once by
+    # `pipeline.convert_text`: which text of (id, version) a snapshot was judged by;
+    # "" for a definition compiled from a model rather than from text
+    source_hash: str = ""
 
     @property
     def id(self) -> str:

@@ -7,6 +7,7 @@ go through the same path.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -49,6 +50,8 @@ def convert_text(text: str, path: str = "<string>") -> Result:
     returned in `Result.errors` (a YAML syntax error alone, else the shape's
     errors, else every semantic error). Raises jsonschema_rs.ValidationError
     (a ValueError) in the one case `compile.compile_definition` describes.
+    The compiled definition carries `source_hash`, the sha256 of `text` (UTF-8),
+    computed here once per load, never per request.
     """
     result = Result(path)
     try:
@@ -67,7 +70,14 @@ def convert_text(text: str, path: str = "<string>") -> Result:
     result.errors = sorted(check_meaning(result.definition), key=lambda e: (e.line, e.message))
     if not result.errors:
         result.compiled = compile_definition(result.definition)
+        result.compiled.source_hash = source_hash(text)
     return result
+
+
+def source_hash(text: str) -> str:
+    """The sha256 of a definition's YAML text encoded as UTF-8, as 64 lower-case hex
+    digits: the same text always gives the same hash, on every server."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def convert(path: str | Path) -> Result:

@@ -11,11 +11,14 @@ from typing import Any
 
 from .compile import CompiledDefinition
 from .model import Field, Text
-from .validate import clean, visible_fields
+from .validate import clean, unknown_choices, visible_fields
 
 # Guide: the recap PDF shows the identity numbers as XXXXXXXXXX.
 MASK = "XXXXXXXXXX"
 YES_NO = {True: Text("Oui", "Yes"), False: Text("Non", "No")}
+# What the recap shows instead of an answer that is none of its question's choices
+# (an option removed or renamed since it was given): never the stored code.
+TO_REVIEW = Text("Réponse à revoir", "Answer to review")
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,11 @@ class RecapItem:
     "Mardi Matin"), ("Oui",)), () when unanswered; value: those joined by
     ", "; masked: the answer is replaced by MASK (Guide: identity numbers are
     masked in the recap PDF); answered: False for a shown but empty question.
+    to_review: part of the answer is none of the question's choices (an option
+    since removed or renamed): `values` then ends with one TO_REVIEW text
+    ("Réponse à revoir") in place of every such stored code, and `review` flags
+    it: review[i] is True for values[i] that is that text, so pages mark it
+    (() when nothing is to review). Known choices of the same answer show as usual.
     """
 
     field: str
@@ -34,6 +42,8 @@ class RecapItem:
     values: tuple[str, ...] = ()
     masked: bool = False
     answered: bool = True
+    to_review: bool = False
+    review: tuple[bool, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -67,21 +77,29 @@ class Recap:
 def display_values(f: Field, value: Any, lang: str) -> tuple[str, ...]:
     """The answer as the labels the applicant picked ("Lundi Matin", "Oui", ...).
 
-    value: one stored answer (None gives ()); lang: "fr" or "en". A value
-    without an option gives its own text; a grid gives "<column> <row>" per
-    ticked cell, in the grid's order (Guide: "Lundi Matin" in the recap PDF).
+    value: one stored answer (None gives ()); lang: "fr" or "en". Only the
+    known choices are listed: the parts of the answer in `unknown_choices`
+    are left out (`build_recap` shows them as TO_REVIEW, never as the stored
+    code). A choice without a label gives its own value; a grid gives
+    "<column> <row>" per ticked cell, in the grid's order (Guide: "Lundi
+    Matin" in the recap PDF).
     """
     if value is None:
         return ()
     if f.type == "yesno":
-        return (YES_NO[bool(value)].get(lang),)
+        return (YES_NO[value].get(lang),) if isinstance(value, bool) else ()
     if f.type in ("select", "radio"):
-        option = f.option(value)
-        return (option.label.get(lang) if option and option.label else str(value),)
+        option = f.option(value) if isinstance(value, str) else None
+        return (option.label.get(lang) if option.label else option.value,) if option else ()
     if f.type == "checkboxes":
-        labels = {o.value: o.label.get(lang) for o in f.options if o.label}
-        return tuple(labels.get(v, str(v)) for v in f_order(f, value))
+        if not isinstance(value, list):
+            return ()
+        labels = {o.value: o.label.get(lang) if o.label else o.value for o in f.options}
+        known = [v for v in value if isinstance(v, str) and v in labels]
+        return tuple(labels[v] for v in f_order(f, known))
     if f.type == "grid":
+        if not isinstance(value, list):
+            return ()
         return tuple(
             f"{col.label.get(lang)} {row.label.get(lang)}"
             for col in f.columns
@@ -100,15 +118,34 @@ def f_order(f: Field, values: list[str]) -> list[str]:
     return sorted(values, key=lambda v: order.get(v, len(order)))
 
 
+def recap_item(f: Field, value: Any, lang: str) -> RecapItem:
+    """One shown question of the recap: `value` is its cleaned answer (None when
+    unanswered), `lang` "fr" or "en". Masked fields show MASK; the parts of the
+    answer that are none of its choices show as one TO_REVIEW text, after the
+    known choices, flagged in `review`."""
+    values = display_values(f, value, lang)
+    masked = f.mask and value is not None
+    to_review = bool(unknown_choices(f, value))
+    review: tuple[bool, ...] = ()
+    if masked:
+        values = (MASK,)
+    elif to_review:
+        values = (*values, TO_REVIEW.get(lang))
+        review = (False,) * (len(values) - 1) + (True,)
+    return RecapItem(f.id, f.label.get(lang), ", ".join(values), values, masked=masked,
+                     answered=value is not None, to_review=to_review, review=review)
+
+
 def build_recap(compiled: CompiledDefinition, answers: dict[str, Any], lang: str = "fr",
                 sections: tuple[str, ...] | None = None) -> Recap:
     """The recap of a dossier's answers in `lang` ("fr" or "en").
 
     answers: field id -> value, stored or raw; cleaned first, so answers to
     hidden questions never show. Every shown question is listed, answered or
-    not; masked fields show MASK. sections: the ids to include, in the
-    definition's order (None: all). Guide: the recap lists the Identification
-    and Premier rendez-vous answers with identity numbers masked.
+    not; masked fields show MASK; an answer that is none of its question's
+    choices shows TO_REVIEW, flagged (`RecapItem.to_review`). sections: the ids
+    to include, in the definition's order (None: all). Guide: the recap lists
+    the Identification and Premier rendez-vous answers with identity numbers masked.
     """
     d = compiled.definition
     cleaned = clean(compiled, answers)
@@ -118,13 +155,7 @@ def build_recap(compiled: CompiledDefinition, answers: dict[str, Any], lang: str
             continue
         items = []
         for f in visible_fields(compiled, s, cleaned):
-            value = cleaned.get(f.id)
-            values = display_values(f, value, lang)
-            if f.mask and value is not None:
-                values = (MASK,)
-            items.append(RecapItem(f.id, f.label.get(lang), ", ".join(values), values,
-                                   masked=f.mask and value is not None,
-                                   answered=value is not None))
+            items.append(recap_item(f, cleaned.get(f.id), lang))
         result.append(RecapSection(s.id, s.title.get(lang), tuple(items),
                                    s.note.get(lang) if s.note else None))
     return Recap(d.id, d.title.get(lang), lang, tuple(result))

@@ -34,6 +34,9 @@ DEFAULT_MESSAGES: dict[str, Text] = {
     "max_items": Text("Cochez au plus {max_items} choix.", "Tick at most {max_items} boxes."),
     "option": Text("Choisissez une réponse proposée dans la liste.",
                    "Choose one of the answers offered."),
+    "unknown_option": Text("Votre réponse précédente n'est plus proposée : choisissez de "
+                           "nouveau.", "Your previous answer is no longer offered: choose "
+                           "again."),
     "type": Text("Cette réponse n'est pas valide.", "This answer is not valid."),
     "format:date": Text("Entrez une date valide au format AAAA-MM-JJ.",
                         "Enter a valid date as YYYY-MM-DD."),
@@ -68,7 +71,8 @@ class FieldError:
     section: the section id; field: the field id, or None for a mistake of the
     whole section (a rule without `fields`). kind: "required", "pattern",
     "min_length", "max_length", "min_items", "max_items", "option", "format",
-    "type" or "rule".
+    "type", "unknown_option" (an answer that is none of its question's choices:
+    an option since removed or renamed in the definition) or "rule".
     """
 
     section: str
@@ -288,6 +292,42 @@ def offered_options(compiled: CompiledDefinition, f: Field, answers: Mapping[str
     ]
 
 
+CHOICE_TYPES = frozenset({"select", "radio", "checkboxes", "grid", "yesno"})
+
+
+def unknown_choices(f: Field, value: Any) -> tuple[Any, ...]:
+    """The parts of an answer to `f` that are none of its choices, () when all are.
+
+    value: one answer as stored (None gives ()). For select and radio, the value
+    when it is no option's; for checkboxes and grids, each listed value that is
+    not an option (a grid's "column_row" cell), in stored order; for yes/no, a
+    value that is not a bool. An answer of the wrong shape (a list for a radio, a
+    single value for checkboxes) is unknown as a whole; other field types have no
+    choices, so (). Such answers come from a definition changed under a draft (an
+    option removed or renamed): the recap shows them as "to review", never as the
+    stored code, and validation asks to choose again (kind "unknown_option").
+    """
+    if value is None or f.type not in CHOICE_TYPES:
+        return ()
+    if f.type == "yesno":
+        return () if isinstance(value, bool) else (value,)
+    known = {o.value for o in f.choices()}
+    if not f.is_list:
+        return () if isinstance(value, str) and value in known else (value,)
+    if not isinstance(value, list):
+        return (value,)
+    return tuple(v for v in value if not (isinstance(v, str) and v in known))
+
+
+def unknown_answers(section: Section, cleaned: Mapping[str, Any]) -> list[FieldError]:
+    """One "unknown_option" FieldError per question of `section` whose answer in
+    `cleaned` (the output of `clean`) holds `unknown_choices`, in question order;
+    [] when there is none. Guide: a draft's answers stay valid only while the
+    definition still offers them."""
+    return [FieldError(section.id, f.id, "unknown_option", message_for(f, "unknown_option"))
+            for f in section.fields if unknown_choices(f, cleaned.get(f.id))]
+
+
 # --- validation -----------------------------------------------------------------
 
 
@@ -320,13 +360,16 @@ def validate_section(compiled: CompiledDefinition, section_id: str,
     """Errors of one section, one per field at most, rules after field errors.
 
     cleaned: the output of `clean`. Returns [] when the section is valid. A
-    rule's error is left out when a field it tests already has one. Raises
+    rule's error is left out when a field it tests already has one. An answer
+    that is none of its question's choices (`unknown_choices`) gets the
+    "unknown_option" error, whatever else the schema says of it. Raises
     KeyError for an unknown section_id.
     """
     cs = compiled.sections[section_id]
     if cs.validator.is_valid(cleaned):
         return []
-    by_field: dict[str | None, FieldError] = {}
+    by_field: dict[str | None, FieldError] = {e.field: e for e in unknown_answers(cs.section,
+                                                                                  cleaned)}
     rules: list[FieldError] = []
     for err in cs.validator.iter_errors(cleaned):
         mapped = _map_error(cs, err)

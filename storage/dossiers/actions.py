@@ -52,18 +52,22 @@ def local_time(dt: datetime) -> str:
 def freeze_recap(ctx: Context, ref: str | None) -> None:
     """Keep the profile and answers as they were, so the recap and PDF never change.
 
-    Writes `dossier.snapshot`: number, type_id, definition_version, submitted_at (ISO
-    8601), profile (field key -> str, with the email; {} without an owner), the cleaned
-    answers, and the recap in both languages ("fr"/"en" -> engine recap as a dict).
-    `ref` is unused. Guide: the recap document holds what the applicant provided at
-    the moment of submission.
+    Writes `dossier.snapshot`: number, type_id, definition_version (the `version` of
+    the definition the answers were just validated against, not the one the dossier
+    was created under), definition_hash (that definition's `source_hash`: sha256 hex
+    of its YAML text), submitted_at (ISO 8601), profile (field key -> str, with the
+    email; {} without an owner), the cleaned answers, and the recap in both languages
+    ("fr"/"en" -> engine recap as a dict). `ref` is unused. Guide: the recap document
+    holds what the applicant provided at the moment of submission.
     """
     d = ctx.dossier
     answers = clean(ctx.compiled, d.answers)
     d.snapshot = {
         "number": d.number,
         "type_id": d.type_id,
-        "definition_version": d.definition_version,
+        # the definition that judged the answers: a draft may be older than it
+        "definition_version": ctx.compiled.definition.version,
+        "definition_hash": ctx.compiled.source_hash,
         "submitted_at": ctx.now.isoformat(),
         # the email address too: the recap PDF shows it under Coordonnées
         "profile": ({**profile_of(ctx.account), "email": ctx.account.email}

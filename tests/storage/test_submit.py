@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from datetime import date, datetime, timedelta
 
 import pytest
 
 import storage
+from engine import Registry, convert_text
 from storage.dossiers import actions
-from tests.definitions import ESSAI, VALID_ANSWERS
+from tests.definitions import DIRECTORY, ESSAI, VALID_ANSWERS
 
 from .conftest import born_years_ago, count, rows
 
@@ -214,3 +216,21 @@ def test_submit__birth_date_changed_under_age_after_creation__refused_nothing_wr
     assert count("AuditEvent", action="soumettre") == 0 and count("Message") == 0
     storage.update_profile(account.id, {"birth_date": "1990-05-17"})
     assert storage.submit(registry, account.id, valid_draft.number).status == "presente"
+
+
+def test_submit__draft_of_an_older_version__snapshot_names_the_version_and_hash_that_judged_it(
+        registry, account, valid_draft):
+    # the draft was created under version 3; the type is now published as version 4
+    text = (DIRECTORY / f"{ESSAI}.yaml").read_text(encoding="utf-8")
+    newer = text.replace("\nversion: 3\n", "\nversion: 4\n")
+    assert newer != text
+    result = convert_text(newer, f"{ESSAI}.yaml")
+    assert result.ok
+    registry_v4 = Registry([result.compiled if c.id == ESSAI else c for c in registry])
+    assert valid_draft.definition_version == 3
+    snap = storage.submit(registry_v4, account.id, valid_draft.number).snapshot
+    assert snap["definition_version"] == 4
+    assert snap["definition_hash"] == hashlib.sha256(newer.encode("utf-8")).hexdigest()
+    stored = storage.get_dossier(account.id, valid_draft.number).snapshot
+    assert (stored["definition_version"], stored["definition_hash"]) == (
+        4, snap["definition_hash"])

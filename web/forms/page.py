@@ -17,7 +17,13 @@ import storage
 from engine import CompiledDefinition
 from engine.model import Section
 from engine.recap import build_recap
-from engine.validate import SectionStatus, clean, section_status, validate_section
+from engine.validate import (
+    SectionStatus,
+    clean,
+    section_status,
+    unknown_answers,
+    validate_section,
+)
 from engine.workflow import applicant_transitions, guard_failures
 from web.accounts.current import account_id, account_name, current_account
 from web.dossiers.display import DossierHeader, dossier_header
@@ -148,22 +154,26 @@ def section_page(compiled: CompiledDefinition, dossier: Any, section: Section,
     `answers`: field id -> value (str, bool, list[str]); `version`: the dossier version
     the form will post back; `show_errors`: validate the section and put each message
     on its question (or in the section's errors when no shown question takes it).
+    An answer that is none of its question's choices (an option since removed or
+    renamed) shows "Votre réponse précédente n'est plus proposée" on its question
+    even when errors are not asked for: nothing is ticked, so the applicant must know.
     The questions some condition reads carry the section's update address.
     """
     cleaned = clean(compiled, answers)
     by_field: dict[str, list[str]] = {}
     section_errors: list[str] = []
-    if show_errors:
-        for e in validate_section(compiled, section.id, cleaned):
-            if e.field:
-                by_field.setdefault(e.field, []).append(localize(e.message))
-            else:
-                section_errors.append(localize(e.message))
-    errors = {k: " ".join(v) for k, v in by_field.items()}
+    errors = (validate_section(compiled, section.id, cleaned) if show_errors
+              else unknown_answers(section, cleaned))
+    for e in errors:
+        if e.field:
+            by_field.setdefault(e.field, []).append(localize(e.message))
+        else:
+            section_errors.append(localize(e.message))
+    messages = {k: " ".join(v) for k, v in by_field.items()}
     refresh = url_for("forms.refresh", number=dossier.number, section_id=section.id)
-    fields = section_field_views(compiled, section, answers, cleaned, errors, refresh)
+    fields = section_field_views(compiled, section, answers, cleaned, messages, refresh)
     shown = {f.id for f in fields}
-    section_errors += [m for k, m in errors.items() if k not in shown]  # never lose one
+    section_errors += [m for k, m in messages.items() if k not in shown]  # never lose one
     return SectionPage(header(compiled, dossier), section, nav(compiled, cleaned, section.id),
                        fields, version, section_errors, show_errors)
 
