@@ -196,6 +196,11 @@ class CompiledDefinition:
     # `pipeline.convert_text`: which text of (id, version) a snapshot was judged by;
     # "" for a definition compiled from a model rather than from text
     source_hash: str = ""
+    # the YAML text itself (what is published into the database, storage/definitions.py)
+    # and the 1-based line of its `version:` key (where a republication error points);
+    # "" and 0 for a definition compiled from a model rather than from text
+    source_text: str = field(default="", repr=False)
+    version_line: int = 0
 
     @property
     def id(self) -> str:

@@ -90,6 +90,9 @@ class ErrorCode(Enum):
         "The profile block shows the field '{field}', which is not a field of the applicant "
         "profile. Use one of: {known}."
     )
+    REPUBLISHED = (
+        "version {version} of {id} is already published with other content: increase `version`"
+    )
     PROFILE_SCHEMA = (
         "{where}: {problem}. The header of engine/profile.yaml says what each field takes."
     )

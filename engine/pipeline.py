@@ -71,6 +71,8 @@ def convert_text(text: str, path: str = "<string>") -> Result:
     if not result.errors:
         result.compiled = compile_definition(result.definition)
         result.compiled.source_hash = source_hash(text)
+        result.compiled.source_text = text
+        result.compiled.version_line = data.line_of("version")
     return result
 
 
@@ -78,6 +80,16 @@ def source_hash(text: str) -> str:
     """The sha256 of a definition's YAML text encoded as UTF-8, as 64 lower-case hex
     digits: the same text always gives the same hash, on every server."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def republished_error(compiled: CompiledDefinition) -> DesignerError:
+    """The designer error for a file whose (id, version) is already published with
+    another text: at the file's `version:` line, "version N of <id> is already published
+    with other content: increase `version`" (issue 14: published versions never change).
+    """
+    d = compiled.definition
+    return error(ErrorCode.REPUBLISHED, d.path, compiled.version_line or d.line,
+                 version=d.version, id=d.id)
 
 
 def convert(path: str | Path) -> Result:

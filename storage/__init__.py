@@ -36,6 +36,14 @@ from storage.accounts.signup import (
 )
 from storage.attempts import AttemptCount, AttemptKey, clear_attempts, count_attempt, forget_attempt
 from storage.clock import clock
+from storage.definitions import (
+    PublishedVersion,
+    definition_of,
+    is_current,
+    publish_definitions,
+    published_versions,
+    republished,
+)
 from storage.demo import DemoReport, load_demo
 from storage.dossiers.existing import ImportReport, RowRefused, import_rows, register_row
 from storage.dossiers.identity_changes import update_profile
@@ -91,6 +99,7 @@ from storage.orm.db import (
     init_db,
     open_store,
     reset_db,
+    store_exists,
 )
 from storage.orm.transactions import causes
 from storage.views import (
@@ -127,4 +136,6 @@ __all__ = [
     "AttemptCount", "AttemptKey", "count_attempt", "clear_attempts", "forget_attempt",
     "SIGNUP_LIFETIME", "SIGNUP_PURPOSE", "SIGNUP_TOKEN_SLOT", "SignupRefused",
     "check_signup_token", "confirm_signup", "queue_signup", "start_queued_signup",
+    "PublishedVersion", "definition_of", "is_current", "publish_definitions",
+    "published_versions", "republished", "store_exists",
 ]

@@ -10,6 +10,7 @@ that fails raises inside the call, and reaches the error handlers like any error
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 from collections.abc import Mapping
@@ -20,6 +21,7 @@ from flask_htmx import HTMX
 
 import storage
 from engine import load_registry
+from engine.pipeline import republished_error
 from web import config, forms, i18n
 from web.accounts import auth, login_session, password_reset, profile, signup
 from web.dossiers import views
@@ -28,6 +30,8 @@ from web.http import cookies, csrf, errors, faults, headers, hosts, limits, logs
 from web.inbox import documents, messages
 from web.registry import EXTENSION as REGISTRY_EXTENSION
 from web.ui import redisplay
+
+log = logging.getLogger("guichet.definitions")
 
 htmx = HTMX()
 STORE = "guichet.store"  # app.extensions key: the app's storage.Store
@@ -93,6 +97,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions[STORE] = store
     with store.bound():
         storage.init_db()
+        for changed in storage.publish_definitions(registry):
+            # `guichet check` and `guichet serve` refuse this; a process started anyway
+            # serves its own file for that version, and says so
+            log.error("%s", republished_error(changed))
     store.disconnect()  # requests come on other threads: keep no idle connection here
 
     errors.init_app(app)  # first: the request id and the logs, for every page

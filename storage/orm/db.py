@@ -26,6 +26,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from email.utils import make_msgid
+from typing import Any
 from urllib.parse import urlsplit
 
 import psycopg2
@@ -84,6 +85,10 @@ class Store:
         self.portal_url = portal_url.rstrip("/")
         self._registry = registry
         self._registry_lock = threading.Lock()
+        # (type id, version) -> CompiledDefinition of a published version the registry
+        # does not hold (storage/definitions.py): compiled once per store, never per request
+        self.published: dict[tuple[str, int], Any] = {}
+        self.published_lock = threading.Lock()
 
     @property
     def registry(self) -> Registry:
@@ -136,6 +141,14 @@ def open_store(database_url: str | None, instance_path: str, *,
     target = target_for(database_url, instance_path)
     return Store(target, _bind(target), registry=registry,
                  portal_url=portal_url or DEFAULT_PORTAL_URL)
+
+
+def store_exists(database_url: str | None, instance_path: str) -> bool:
+    """Whether `open_store` with these arguments would find a database already there:
+    always for PostgreSQL (reachable or not), for SQLite only when its file exists
+    (opening it would create it). ValueError as `open_store`."""
+    target = target_for(database_url, instance_path)
+    return target.kind == "postgres" or os.path.exists(target.location)
 
 
 def _bind(target: Target) -> Database:

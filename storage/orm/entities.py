@@ -16,6 +16,7 @@ from datetime import date, datetime
 from pony.orm import (
     Database,
     Json,
+    LongStr,
     Optional,
     PrimaryKey,
     Required,
@@ -237,6 +238,21 @@ def define_entities(db: Database) -> None:
         at = Required(int, size=64)
         expires = Required(int, size=64, index=True)
         composite_index(key_hash, at)
+
+    class PublishedDefinition(db.Entity):
+        """One published version of a dossier type: its YAML text exactly as loaded, the
+        sha256 of that text, and when it was first published (storage/definitions.py).
+        Never changed once written: dossiers pinned to (type_id, version) are read
+        with this text even after forms/ moved on or dropped the type."""
+
+        _table_ = "published_definition"
+        id = PrimaryKey(int, auto=True)
+        type_id = Required(str, 100)
+        version = Required(int)
+        text = Required(LongStr)
+        source_hash = Required(str, 64)
+        published_at = Required(datetime, precision=6)
+        composite_key(type_id, version)
 
     class DossierNumber(db.Entity):
         """A dossier number given out or registered: claimed with one atomic insert, so

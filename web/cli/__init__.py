@@ -32,7 +32,9 @@ def main() -> None:
 def check(paths: tuple[Path, ...]) -> None:
     """Check definitions (default: every file of forms/); print every error as file:line."""
     files = definition_paths(list(paths) or None)
-    errors = [e for p in files for e in convert(p).errors]
+    results = [convert(p) for p in files]
+    errors = [e for r in results for e in r.errors]
+    errors += data.republished_errors([r.compiled for r in results if r.compiled])
     for e in errors:
         click.echo(str(e), err=True)
     if errors:

@@ -15,7 +15,8 @@ from typing import Any, TypeVar
 import click
 
 import storage
-from engine import DefinitionError, Registry, load_registry
+from engine import CompiledDefinition, DefinitionError, DesignerError, Registry, load_registry
+from engine.pipeline import republished_error
 from web import config
 
 T = TypeVar("T")
@@ -56,12 +57,68 @@ def db_group() -> None:
     """The database (DATABASE_URL, or SQLite in the instance folder)."""
 
 
+def publish(registry: Registry) -> str:
+    """Create the tables on the configured database and publish every definition of
+    `registry` not stored yet (storage.publish_definitions); returns where the database
+    is. A definition whose (id, version) is published with other content stops the
+    command, each at its `version:` line, and nothing of its is changed."""
+    with bound_store(registry) as store:
+        storage.init_db()
+        changed = storage.publish_definitions(registry)
+    if changed:
+        raise click.ClickException("\n".join(str(republished_error(c)) for c in changed))
+    return store.describe()
+
+
+def republished_errors(compiled: list[CompiledDefinition]) -> list[DesignerError]:
+    """`guichet check`'s comparison with the published versions: an error at the
+    `version:` line of each definition whose (id, version) the configured database holds
+    with other content. Only when a database is there (DATABASE_URL, or the instance
+    folder's SQLite file): none configured, nothing is compared; one that cannot be
+    read (unreachable, tables not made yet) is said on stderr and not compared."""
+    values = settings()
+    if not compiled or not storage.store_exists(values["DATABASE_URL"], values["INSTANCE_PATH"]):
+        return []
+    try:
+        with bound_store(Registry(compiled)) as store:
+            changed = storage.republished(compiled)
+    except Exception as exc:  # the check of the files stands without the database
+        click.echo(f"not compared with the published versions: {type(exc).__name__}: "
+                   f"{str(exc).splitlines()[0] if str(exc) else ''}", err=True)
+        return []
+    click.echo(f"compared with the published versions of {store.describe()}", err=True)
+    return [republished_error(c) for c in changed]
+
+
 @db_group.command("init")
 def db_init() -> None:
-    """Create the tables (harmless when they exist)."""
-    with bound_store() as store:
+    """Create the tables (harmless when they exist) and publish every definition of
+    forms/ whose (id, version) is not stored yet."""
+    click.echo(f"database ready ({publish(_registry())})")
+
+
+@click.group("definitions")
+def definitions_group() -> None:
+    """The published versions of the dossier types."""
+
+
+@definitions_group.command("list")
+def definitions_list() -> None:
+    """Each type, its published versions (newest in forms/ marked), and how many
+    dossiers each version holds, by state."""
+    registry = _registry()
+    with bound_store(registry):
         storage.init_db()
-    click.echo(f"database ready ({store.describe()})")
+        versions = storage.published_versions()
+    if not versions:
+        click.echo("No published definition.")
+    for v in versions:
+        current = registry.get(v.type_id)
+        mark = ("  (forms/)" if current is not None and current.definition.version == v.version
+                else "" if current is not None else "  (removed from forms/)")
+        held = ", ".join(f"{n} {status}" for status, n in v.dossiers.items()) or "no dossier"
+        published = v.published_at.isoformat(timespec="seconds") if v.published_at else "never"
+        click.echo(f"{v.type_id} version {v.version}{mark}: {held}; published {published}")
 
 
 @click.group("dossiers")
@@ -144,5 +201,6 @@ def demo() -> None:
 def register(main: click.Group) -> None:
     """Add the storage commands to the `guichet` group."""
     main.add_command(db_group)
+    main.add_command(definitions_group)
     main.add_command(dossiers_group)
     main.add_command(demo)

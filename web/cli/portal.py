@@ -20,7 +20,7 @@ from engine import DefinitionError, load_registry
 from web import config, create_app, store_of
 from web.background.mailer import Transport, describe, send_pending, transport_for
 from web.background.worker import Worker, render_pending_documents
-from web.cli.data import bound_store, settings
+from web.cli.data import bound_store, publish, settings
 from web.cli.server import PortalServer, server_options
 from web.http.logs import handler
 
@@ -117,6 +117,10 @@ def register(main: click.Group) -> None:
         background."""
 
         values = settings()  # a variable that cannot be used stops here, not in every worker
+        try:  # so does a published version edited in forms/, before any worker starts
+            publish(load_registry())
+        except DefinitionError as exc:
+            raise click.ClickException(str(exc)) from exc
         if not no_background:
             _transport(values["SMTP_URL"])
         hook = None if no_background else _start_background_worker

@@ -1,0 +1,59 @@
+"""`guichet db init`, `guichet check` and `guichet definitions list` against the published
+versions of the configured database (issue 14, item 1)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.definitions import DIRECTORY, ESSAI
+from web.cli import main
+
+ESSAI_TEXT = (DIRECTORY / "essai.yaml").read_text(encoding="utf-8")
+
+
+def _version_line(text: str) -> int:
+    return next(n for n, line in enumerate(text.splitlines(), 1) if line.startswith("version:"))
+
+
+def _env(instance_dir: str) -> dict[str, str]:
+    return {"GUICHET_INSTANCE": instance_dir}
+
+
+def test_check__published_version_edited__error_at_its_version_line(runner, instance_dir,
+                                                                     tmp_path: Path):
+    assert runner.invoke(main, ["db", "init"], env=_env(instance_dir)).exit_code == 0
+    edited = tmp_path / "essai.yaml"
+    edited.write_text(ESSAI_TEXT.replace("Dossier d'essai", "Dossier d'essai modifié"),
+                      encoding="utf-8")
+    result = runner.invoke(main, ["check", str(edited)], env=_env(instance_dir))
+    assert result.exit_code == 1
+    assert (f"{edited}:{_version_line(ESSAI_TEXT)}: version 3 of {ESSAI} is already published "
+            "with other content: increase `version`") in result.output
+
+
+def test_check__edited_file_with_a_new_version__ok(runner, instance_dir, tmp_path: Path):
+    assert runner.invoke(main, ["db", "init"], env=_env(instance_dir)).exit_code == 0
+    bumped = tmp_path / "essai.yaml"
+    bumped.write_text(ESSAI_TEXT.replace("Dossier d'essai", "Dossier d'essai modifié")
+                      .replace("\nversion: 3\n", "\nversion: 4\n"), encoding="utf-8")
+    result = runner.invoke(main, ["check", str(bumped)], env=_env(instance_dir))
+    assert result.exit_code == 0, result.output
+
+
+def test_db_init__published_version_edited__refused_and_stored_text_kept(
+        runner, instance_dir, tmp_path: Path, monkeypatch):
+    assert runner.invoke(main, ["db", "init"], env=_env(instance_dir)).exit_code == 0
+    edited = tmp_path / "essai.yaml"
+    edited.write_text(ESSAI_TEXT.replace("Dossier d'essai", "Autre titre"), encoding="utf-8")
+    monkeypatch.setattr("engine.pipeline.forms_dir", lambda: tmp_path)
+    result = runner.invoke(main, ["db", "init"], env=_env(instance_dir))
+    assert result.exit_code == 1
+    assert f"{edited}:{_version_line(ESSAI_TEXT)}: version 3 of {ESSAI}" in result.output
+
+
+def test_definitions_list__dossiers__counted_by_version_and_state(maria, runner, instance_dir):
+    maria.create_dossier()
+    maria.submitted_dossier()
+    result = runner.invoke(main, ["definitions", "list"], env=_env(instance_dir))
+    assert result.exit_code == 0, result.output
+    assert f"{ESSAI} version 3  (forms/): 1 brouillon, 1 " in result.output
