@@ -40,6 +40,7 @@ from storage.definitions import (
     PublishedVersion,
     definition_of,
     is_current,
+    load_pinned,
     publish_definitions,
     published_versions,
     republished,
@@ -136,6 +137,6 @@ __all__ = [
     "AttemptCount", "AttemptKey", "count_attempt", "clear_attempts", "forget_attempt",
     "SIGNUP_LIFETIME", "SIGNUP_PURPOSE", "SIGNUP_TOKEN_SLOT", "SignupRefused",
     "check_signup_token", "confirm_signup", "queue_signup", "start_queued_signup",
-    "PublishedVersion", "definition_of", "is_current", "publish_definitions",
+    "PublishedVersion", "definition_of", "is_current", "load_pinned", "publish_definitions",
     "published_versions", "republished", "store_exists",
 ]

@@ -21,12 +21,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from pony.orm import count, select
 
 from engine import CompiledDefinition, Registry, convert_text
 from storage.clock import clock, from_db, to_db
-from storage.errors import NotFound
+from storage.errors import Locked, NotFound
 from storage.orm.db import current_store, database
 from storage.orm.transactions import transaction
 
@@ -114,6 +115,44 @@ def definition_of(registry: Registry, type_id: str, version: int) -> CompiledDef
         with store.published_lock:
             found = store.published.setdefault(key, result.compiled)
     return found
+
+
+def pinned(registry: Registry, dossier: Any) -> CompiledDefinition:
+    """The definition a dossier row (or view) is pinned to: `definition_of` its
+    (type_id, definition_version). NotFound as `definition_of`."""
+    return definition_of(registry, dossier.type_id, dossier.definition_version)
+
+
+def pinned_or_none(registry: Registry, dossier: Any) -> CompiledDefinition | None:
+    """`pinned`, or None when that version cannot be found (nothing to expire it by)."""
+    try:
+        return pinned(registry, dossier)
+    except NotFound:
+        return None
+
+
+def pinned_to_change(registry: Registry, dossier: Any) -> CompiledDefinition:
+    """`pinned`, for a change to the dossier (save, submit, answers kept aside): Locked
+    when its type was removed from forms/ (read-only from then on)."""
+    compiled = pinned(registry, dossier)
+    if not is_current(registry, dossier.type_id):
+        raise Locked(dossier.status)
+    return compiled
+
+
+@transaction(write=False)
+def load_pinned(registry: Registry) -> list[tuple[str, int]]:
+    """Compile now, for the current store, every version that a dossier uses and the
+    registry does not hold (a process's start: no first page pays for it); returns the
+    (type id, version) pairs that could not be found or compiled."""
+    missing = []
+    pairs = select((d.type_id, d.definition_version) for d in database().Dossier)[:]
+    for type_id, version in sorted(set(pairs)):
+        try:
+            definition_of(registry, type_id, version)
+        except NotFound:
+            missing.append((type_id, version))
+    return missing
 
 
 @transaction(write=False)

@@ -73,6 +73,8 @@ class DossierStamp:
     # False when the deadline passed and the dossier still waits for its deadline
     # transition: reading the whole dossier (get_dossier) moves it first.
     settled: bool
+    # the version of its type's definition the dossier is pinned to (issue 14)
+    definition_version: int = 0
 
 
 @dataclass(frozen=True)

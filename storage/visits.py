@@ -30,6 +30,7 @@ from engine import Registry
 from engine.workflow import deadline_transition
 from storage.accounts.ended_sessions import session_key
 from storage.clock import clock, from_db
+from storage.definitions import definition_of
 from storage.dossiers.expiry import is_past
 from storage.dossiers.registry import default_registry
 from storage.errors import NotFound
@@ -42,14 +43,19 @@ NAME_FIELDS = ("given_names", "family_names")  # profile fields: the account's n
 
 
 def _stamp(number: str, type_id: str, status: str, version: int, deadline: date | str,
-           registry: Registry | None) -> DossierStamp:
+           definition_version: int, registry: Registry | None) -> DossierStamp:
     """The dossier's stamp; `settled` is False when its deadline passed and its state
-    has a deadline transition (get_dossier would move it first)."""
-    compiled = (registry or default_registry()).get(type_id)
+    has a deadline transition (get_dossier would move it first), by the definition
+    version the dossier is pinned to."""
+    try:
+        compiled = definition_of(registry or default_registry(), type_id, definition_version)
+    except NotFound:
+        compiled = None
     pending = (compiled is not None
                and deadline_transition(compiled.definition, status) is not None
                and is_past(deadline, clock.today()))
-    return DossierStamp(number, type_id, status, version, settled=not pending)
+    return DossierStamp(number, type_id, status, version, settled=not pending,
+                        definition_version=definition_version)
 
 
 @transaction(write=False)
@@ -59,12 +65,13 @@ def dossier_stamp(account_id: int, number: str,
     number = (number or "").strip()
     if not storable_number(number):
         raise NotFound(f"dossier {number!r}")
-    rows = select((d.type_id, d.status, d.version, d.deadline, d.id) for d in database().Dossier
+    rows = select((d.type_id, d.status, d.version, d.deadline, d.definition_version, d.id)
+                  for d in database().Dossier
                   if d.number == number and d.owner.id == account_id)[:]
     if not rows:
         raise NotFound(f"dossier {number}")
-    type_id, status, version, deadline, _ = rows[0]
-    return _stamp(number, type_id, status, version, deadline, registry)
+    type_id, status, version, deadline, definition_version, _ = rows[0]
+    return _stamp(number, type_id, status, version, deadline, definition_version, registry)
 
 
 @transaction(write=False)
@@ -123,7 +130,8 @@ def _statements(orm: Database, sql_dialect: str) -> tuple[str, str]:
         + ",".join(f" (SELECT {column(getattr(account_, name))} FROM {account_._table_}"
                    f" WHERE {column(account_.id)} = $account_id)" for name in NAME_FIELDS))
     stamp = ", ".join(f"d.{column(getattr(dossier, a))}"
-                      for a in ("type_id", "status", "version", "deadline"))
+                      for a in ("type_id", "status", "version", "deadline",
+                                "definition_version"))
     # answers kept aside for the account in this dossier (storage/dossiers/kept_answers.py)
     stamp += (f", EXISTS (SELECT 1 FROM {kept._table_} WHERE {column(kept.account)} = $account_id"
               f" AND {column(kept.dossier)} = d.{column(dossier.id)})")
@@ -160,6 +168,6 @@ def visit(sid: str, account_id: int, number: str | None = None,
     ended, unread, reset_at, given, family, *dossier = (
         json.loads(row) if isinstance(row, str) else row)
     found = findable and dossier[0] is not None
-    stamp = _stamp(number, *dossier[:4], registry) if found else None
+    stamp = _stamp(number, *dossier[:5], registry) if found else None
     return Visit(bool(ended) or _reset_since(reset_at, opened_at), int(unread), number, stamp,
-                 names=(given or "", family or ""), kept=found and bool(dossier[4]))
+                 names=(given or "", family or ""), kept=found and bool(dossier[5]))

@@ -101,6 +101,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
             # `guichet check` and `guichet serve` refuse this; a process started anyway
             # serves its own file for that version, and says so
             log.error("%s", republished_error(changed))
+        # every older version a dossier is pinned to, compiled now rather than on a page
+        for type_id, version in storage.load_pinned(registry):
+            log.warning("dossiers of %s version %s: that version is not published here, "
+                        "they cannot be shown", type_id, version)
     store.disconnect()  # requests come on other threads: keep no idle connection here
 
     errors.init_app(app)  # first: the request id and the logs, for every page

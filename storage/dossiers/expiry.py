@@ -10,12 +10,16 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from pony.orm import select
+
 from engine import CompiledDefinition, Registry
 from engine.workflow import deadline_transition
 from storage.clock import clock
+from storage.definitions import definition_of
 from storage.dossiers import audit
 from storage.dossiers.actions import run_actions
 from storage.dossiers.registry import default_registry
+from storage.errors import NotFound
 from storage.orm.db import database, dialect
 from storage.orm.transactions import transaction
 
@@ -67,19 +71,28 @@ def expire_overdue(registry: Registry | None = None) -> int:
     orm = database()
     today = clock.today()
     moved = 0
-    for compiled in registry:
+    # each dossier by the version it is pinned to, types removed from forms/ included
+    pinned = sorted(set(select((d.type_id, d.definition_version) for d in orm.Dossier
+                               if d.deadline < today)[:]))
+    for type_id, version in pinned:
+        try:
+            compiled = definition_of(registry, type_id, version)
+        except NotFound:
+            continue
         sources = sorted({s for t in compiled.definition.workflow.transitions
                           if t.trigger == "deadline" for s in t.sources})
         if not sources:
             continue
-        for dossier in _overdue(orm, compiled.id, sources, today):
+        for dossier in _overdue(orm, type_id, version, sources, today):
             moved += expire_if_overdue(compiled, dossier, today)
     return moved
 
 
-def _overdue(orm: Any, type_id: str, sources: list[str], today: date) -> list[Any]:
+def _overdue(orm: Any, type_id: str, version: int, sources: list[str],
+             today: date) -> list[Any]:
     query = orm.Dossier.select(
-        lambda d: d.type_id == type_id and d.status in sources and d.deadline < today)
+        lambda d: d.type_id == type_id and d.definition_version == version
+        and d.status in sources and d.deadline < today)
     if dialect() == "postgres":
         query = query.for_update(skip_locked=True)  # one being submitted is left to it
     return list(query.order_by(orm.Dossier.id))

@@ -21,9 +21,10 @@ from engine.load import plain
 from engine.validate import normalize
 from engine.workflow import is_editable
 from storage.clock import clock, to_db
+from storage.definitions import pinned_to_change
 from storage.errors import Locked, NotFound
 from storage.orm.db import database
-from storage.orm.rows import compiled_for, owned_dossier, storable_number
+from storage.orm.rows import owned_dossier, storable_number
 from storage.orm.transactions import transaction
 
 KEPT_DAYS = 7  # answers kept aside longer than this are forgotten
@@ -49,7 +50,7 @@ def keep_answers(registry: Registry, account_id: int, number: str, section_id: s
     oldest = _oldest_kept()
     orm.KeptAnswers.select(lambda k: k.created_at < oldest).delete(bulk=True)
     dossier = owned_dossier(account_id, number, for_update=True)  # one keeper at a time
-    compiled = compiled_for(registry, dossier.type_id)
+    compiled = pinned_to_change(registry, dossier)
     section = compiled.definition.section(section_id)
     if section is None:
         raise NotFound(f"section {section_id} of {dossier.type_id}")

@@ -19,6 +19,7 @@ from engine.validate import clean
 from engine.workflow import deadline_for, eligibility_failures, is_editable
 from storage.accounts.account import load_account
 from storage.clock import clock, to_db
+from storage.definitions import pinned_or_none, pinned_to_change
 from storage.dossiers import audit
 from storage.dossiers.expiry import expire_if_overdue, expire_overdue
 from storage.dossiers.identity import same_person
@@ -90,7 +91,7 @@ def list_dossiers(account_id: int, registry: Registry | None = None) -> list[Dos
     dossiers = list(query.order_by(desc(orm.Dossier.created_at), desc(orm.Dossier.id)))
     today = clock.today()
     for dossier in dossiers:
-        expire_if_overdue(registry.get(dossier.type_id), dossier, today)
+        expire_if_overdue(pinned_or_none(registry, dossier), dossier, today)
     return [dossier_view(d) for d in dossiers]
 
 
@@ -100,7 +101,7 @@ def get_dossier(account_id: int, number: str, registry: Registry | None = None) 
     "no such number"), expired first if overdue. `number` is stripped; `registry`:
     None for the current store's."""
     dossier = owned_dossier(account_id, number)
-    expire_if_overdue((registry or default_registry()).get(dossier.type_id), dossier)
+    expire_if_overdue(pinned_or_none(registry or default_registry(), dossier), dossier)
     return dossier_view(dossier)
 
 
@@ -132,7 +133,7 @@ def save_section(registry: Registry, account_id: int, number: str, section_id: s
     Answers kept aside for the section (storage.keep_answers) are deleted by the save.
     """
     dossier = owned_dossier(account_id, number, for_update=True)
-    compiled = compiled_for(registry, dossier.type_id)
+    compiled = pinned_to_change(registry, dossier)
     section = compiled.definition.section(section_id)
     if section is None:
         raise NotFound(f"section {section_id} of {dossier.type_id}")

@@ -23,12 +23,13 @@ from engine.workflow import (
     is_editable,
 )
 from storage.clock import clock, to_db
+from storage.definitions import pinned_to_change
 from storage.dossiers import audit
 from storage.dossiers.actions import run_actions
 from storage.dossiers.expiry import is_overdue
 from storage.errors import SubmitRefused
 from storage.orm.db import database
-from storage.orm.rows import compiled_for, dossier_view, owned_dossier
+from storage.orm.rows import dossier_view, owned_dossier
 from storage.orm.transactions import transaction
 from storage.views import DossierView
 
@@ -102,7 +103,7 @@ def submit(registry: Registry, account_id: int, number: str, lang: str = "fr",
     """
     dossier = owned_dossier(account_id, number, for_update=True)
     database().Account.get_for_update(id=account_id)  # its profile: eligibility, the snapshot
-    compiled = compiled_for(registry, dossier.type_id)
+    compiled = pinned_to_change(registry, dossier)
     transition = pick_transition(compiled, dossier.status, transition_id)
     if (version is not None and dossier.version == version + 1
             and dossier.submitted_at is not None and dossier.status == transition.target):

@@ -34,6 +34,7 @@ class DocumentJob:
     filename: str
     lang: str
     snapshot: dict[str, Any] | None
+    definition_version: int | None = None  # the version its dossier is pinned to
 
 
 def document_view(d: Any) -> DocumentView:
@@ -85,6 +86,7 @@ def claim_pending_documents(limit: int = 20,
             dossier.type_id if dossier else None, document.kind, document.filename,
             document.account.lang,
             plain(dossier.snapshot) if dossier and dossier.snapshot is not None else None,
+            dossier.definition_version if dossier else None,
         ))
     return jobs
 

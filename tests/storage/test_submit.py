@@ -218,19 +218,21 @@ def test_submit__birth_date_changed_under_age_after_creation__refused_nothing_wr
     assert storage.submit(registry, account.id, valid_draft.number).status == "presente"
 
 
-def test_submit__draft_of_an_older_version__snapshot_names_the_version_and_hash_that_judged_it(
+def test_submit__draft_of_an_older_version__judged_by_its_own_version_snapshot_says_so(
         registry, account, valid_draft):
-    # the draft was created under version 3; the type is now published as version 4
+    # the draft was created under version 3, published; forms/ now holds version 4. The
+    # draft stays on its version (`drafts: keep`, the default): version 3 judges it
     text = (DIRECTORY / f"{ESSAI}.yaml").read_text(encoding="utf-8")
     newer = text.replace("\nversion: 3\n", "\nversion: 4\n")
     assert newer != text
     result = convert_text(newer, f"{ESSAI}.yaml")
     assert result.ok
+    storage.publish_definitions(registry)
     registry_v4 = Registry([result.compiled if c.id == ESSAI else c for c in registry])
     assert valid_draft.definition_version == 3
     snap = storage.submit(registry_v4, account.id, valid_draft.number).snapshot
-    assert snap["definition_version"] == 4
-    assert snap["definition_hash"] == hashlib.sha256(newer.encode("utf-8")).hexdigest()
+    assert snap["definition_version"] == 3
+    assert snap["definition_hash"] == hashlib.sha256(text.encode("utf-8")).hexdigest()
     stored = storage.get_dossier(account.id, valid_draft.number).snapshot
     assert (stored["definition_version"], stored["definition_hash"]) == (
-        4, snap["definition_hash"])
+        3, snap["definition_hash"])

@@ -35,7 +35,10 @@ def render_pending_documents(registry: Registry, limit: int = 20) -> int:
 
     done = 0
     for job in storage.claim_pending_documents(limit):
-        compiled = registry.get(job.type_id)
+        try:  # the version its dossier is pinned to, even of a type since removed
+            compiled = storage.definition_of(registry, job.type_id, job.definition_version)
+        except storage.NotFound:
+            compiled = None
         document = compiled.definition.documents.get(job.kind) if compiled else None
         if document is None:
             log.error("document %s: no definition for %s/%s", job.id, job.type_id, job.kind)

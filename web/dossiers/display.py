@@ -6,9 +6,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+import storage
 from engine import CompiledDefinition, Registry
 from engine.workflow import is_editable, state_label
 from web.i18n import fmt_date, localize
+from web.registry import editable
 
 
 @dataclass(frozen=True)
@@ -53,16 +55,18 @@ def _deadline(value: date | None) -> str:
 
 
 def dossier_row(reg: Registry, d: Any) -> DossierRow:
-    """The list's line for `d` (a storage.DossierView), in the current language; a
-    type no longer in `reg` is listed by its id, with its raw status, read-only."""
-    compiled = reg.get(d.type_id)
-    if compiled is None:  # a type removed from forms/: still listed, by its id
+    """The list's line for `d` (a storage.DossierView), in the current language, by the
+    definition version it is pinned to: a type removed from forms/ is named by its
+    published definition, read-only (by its id only if no version of it is found)."""
+    try:
+        compiled = storage.definition_of(reg, d.type_id, d.definition_version)
+    except storage.NotFound:
         return DossierRow(d.number, d.type_id, fmt_date(d.submitted_at), d.status,
                           _deadline(d.deadline), False)
     definition = compiled.definition
     return DossierRow(d.number, localize(definition.title), fmt_date(d.submitted_at),
                       localize(state_label(definition, d.status)), _deadline(d.deadline),
-                      is_editable(definition, d.status))
+                      storage.is_current(reg, d.type_id) and is_editable(definition, d.status))
 
 
 def dossier_header(compiled: CompiledDefinition, d: Any, name: str) -> DossierHeader:
@@ -75,6 +79,6 @@ def dossier_header(compiled: CompiledDefinition, d: Any, name: str) -> DossierHe
     return DossierHeader(
         name=name, number=d.number,
         status=localize(state_label(definition, d.status)), deadline=_deadline(d.deadline),
-        editable=is_editable(definition, d.status), type_title=localize(definition.title),
+        editable=editable(compiled, d), type_title=localize(definition.title),
         description=localize(definition.description) or localize(definition.title),
         intro=localize(definition.intro), submitted_at=fmt_date(submitted))

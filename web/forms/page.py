@@ -29,7 +29,7 @@ from web.accounts.current import account_id, account_name, current_account
 from web.dossiers.display import DossierHeader, dossier_header
 from web.forms.fields import section_field_views
 from web.i18n import current_lang, localize
-from web.registry import registry
+from web.registry import definition, registry
 from web.ui.fields import FieldView
 
 
@@ -103,10 +103,12 @@ def dossier_stamp(number: str) -> storage.DossierStamp:
 def load(number: str) -> tuple[Any, CompiledDefinition]:
     """The applicant's dossier (storage.DossierView, expired first if overdue) and its
     compiled type. storage.NotFound, hence 404, for a number that is not the
-    applicant's; 404 too when its type is no longer in the registry."""
+    applicant's; its compiled type is the version it is pinned to (`definition`), also
+    for a type since removed from forms/; 404 when that version is nowhere."""
     dossier = storage.get_dossier(account_id(), number, registry())
-    compiled = registry().get(dossier.type_id)
-    if compiled is None:
+    try:
+        compiled = definition(dossier)
+    except storage.NotFound:
         abort(404)
     return dossier, compiled
 

@@ -35,7 +35,7 @@ from web.accounts.current import account_id
 from web.accounts.login_session import Keeper, keep_posts
 from web.forms.answer_sizes import overlong_fields
 from web.forms.page import merged
-from web.registry import registry
+from web.registry import definition, registry
 from web.ui.redisplay import posted_for
 
 
@@ -94,8 +94,11 @@ def _keep(owner: int) -> bool:
         stamp = storage.dossier_stamp(owner, number, registry())
     except storage.NotFound:
         return False
-    compiled = registry().get(stamp.type_id)
-    section = compiled.definition.section(section_id) if compiled else None
+    try:
+        compiled = definition(stamp)
+    except storage.NotFound:
+        return False
+    section = compiled.definition.section(section_id)
     if section is None:
         return False
     try:

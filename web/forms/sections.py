@@ -12,7 +12,6 @@ from markupsafe import Markup
 import storage
 from engine.formdata import section_answers
 from engine.validate import SectionStatus, clean, section_status
-from engine.workflow import is_editable
 from web.accounts.current import account_id, account_name, login_required
 from web.forms import bp
 from web.forms.page import (
@@ -30,6 +29,7 @@ from web.forms.saving import AnswersTooBig, kept_answers, posted_version, save_p
 from web.http.csrf import marking_csrf
 from web.i18n import N_, current_lang, localize
 from web.inbox.messages import unread_messages
+from web.registry import editable
 from web.ui.pages import is_htmx, is_leaving, page_url, safe_next
 from web.ui.redisplay import keeps_errors, redisplaying, redisplays
 
@@ -124,7 +124,7 @@ def section(number: str, section_id: str) -> ResponseReturnValue:
     dossier, compiled = load(number)
     sec = section_of(compiled, section_id)
     answers = dossier.answers
-    if kept is not None and is_editable(compiled.definition, dossier.status):
+    if kept is not None and editable(compiled, dossier):
         answers = merged(dossier.answers, sec, kept)
     else:
         kept = None
@@ -174,7 +174,7 @@ def refresh(number: str, section_id: str) -> ResponseReturnValue:
     so is the notice of answers kept aside after a session ended, while they are."""
     dossier, compiled = load(number)
     sec = section_of(compiled, section_id)
-    if not is_editable(compiled.definition, dossier.status):
+    if not editable(compiled, dossier):
         return redirect(url_for("forms.section", number=number, section_id=section_id))
     posted = section_answers(sec, request.form.getlist)
     page = section_page(compiled, dossier, sec, merged(dossier.answers, sec, posted),
@@ -214,7 +214,7 @@ def save(number: str, section_id: str) -> ResponseReturnValue:
     posted = section_answers(sec, request.form.getlist)
     here = url_for("forms.section", number=number, section_id=section_id)
     if redisplaying():
-        if not is_editable(compiled.definition, dossier.status):
+        if not editable(compiled, dossier):
             return redirect(here)
         page_url(here)
         page = section_page(compiled, dossier, sec, merged(dossier.answers, sec, posted),
