@@ -89,3 +89,19 @@ def test_published_versions__dossiers__counted_by_state(account):
     storage.create_dossier(registry, account.id, ESSAI)
     [v3] = storage.published_versions()
     assert v3.dossiers == {"brouillon": 2}
+
+
+def test_type_removed_from_forms__dossier_read_by_its_published_version_changes_locked(
+        account):
+    v3 = Registry([essai(3)])
+    storage.publish_definitions(v3)
+    draft = storage.create_dossier(v3, account.id, ESSAI)
+    removed = Registry([])
+    assert storage.get_dossier(account.id, draft.number, removed).definition_version == 3
+    assert storage.definition_of(removed, ESSAI, 3).definition.version == 3
+    with pytest.raises(storage.Locked):
+        storage.save_section(removed, account.id, draft.number, "identite",
+                             {"categorie": "etudiant"}, draft.version)
+    with pytest.raises(storage.NotFound):
+        storage.create_dossier(removed, account.id, ESSAI)
+    assert storage.get_dossier(account.id, draft.number).answers == {}
