@@ -92,7 +92,9 @@ from storage.inbox.outbox import (
     queue_email,
 )
 from storage.orm.db import (
+    DEFAULT_TIMEOUTS,
     Store,
+    Timeouts,
     current_store,
     db_session,
     describe,
@@ -128,7 +130,8 @@ __all__ = [
     "mark_email_failed", "mark_email_sent", "pending_emails", "queue_email",
     "register_existing", "reset_db", "reset_password", "save_section", "db_session", "set_lang",
     "set_password_hash", "start_password_reset", "store_document_content", "submit",
-    "unread_count", "update_profile", "Store", "open_store", "current_store",
+    "unread_count", "update_profile", "Store", "open_store", "Timeouts", "DEFAULT_TIMEOUTS",
+    "current_store",
     "end_session", "visit", "Visit", "DemoReport", "load_demo", "ImportReport", "RowRefused",
     "import_rows", "register_row", "describe", "causes", "hash_password", "verify_password",
     "normalize_email", "RESET_PURPOSE", "RESET_TOKEN_SLOT", "queue_password_reset",

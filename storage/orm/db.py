@@ -13,6 +13,8 @@ default: two apps in one process never share a database by accident.
 `database_url` None means a SQLite file in the instance folder (WAL, foreign
 keys on, a busy timeout so concurrent writers wait instead of failing);
 `postgresql://...` means PostgreSQL through psycopg2, libpq parsing the URL.
+Either way every wait on the database is bounded by the store's `Timeouts`
+(storage/orm/deadlines.py): a hung database fails a request in seconds.
 """
 
 from __future__ import annotations
@@ -33,9 +35,15 @@ import psycopg2
 from pony.orm import Database, db_session
 
 from engine import Registry, load_registry
+from storage.orm.deadlines import (
+    DEFAULT_TIMEOUTS,
+    Timeouts,
+    install_wait_callback,
+    postgres_parameters,
+    statements_unbounded,
+)
 from storage.orm.entities import PUBLIC_ID_LENGTH, define_entities, new_public_id
 
-BUSY_TIMEOUT_S = 30.0
 SQLITE_FILENAME = "guichet.sqlite3"
 MIN_SQLITE = (3, 35, 0)  # RETURNING, used by numbering
 DEFAULT_PORTAL_URL = "http://127.0.0.1:8000"  # the development server's address
@@ -79,9 +87,14 @@ class Store:
     """
 
     def __init__(self, target: Target, db: Database, *, registry: Registry | None,
-                 portal_url: str) -> None:
+                 portal_url: str, timeouts: Timeouts = DEFAULT_TIMEOUTS) -> None:
         self.target = target
         self.db = db
+        self.timeouts = timeouts
+        # SQLite: this process's write transactions take turns here, each waiting at
+        # most the lock timeout (storage.orm.transactions); Pony's own turn-taking
+        # would wait without a limit behind a writer stuck on another's lock.
+        self.writer_turn = threading.Lock()
         self.portal_url = portal_url.rstrip("/")
         self._registry = registry
         self._registry_lock = threading.Lock()
@@ -129,18 +142,23 @@ class Store:
 
 def open_store(database_url: str | None, instance_path: str, *,
                registry: Registry | None = None,
-               portal_url: str | None = None) -> Store:
+               portal_url: str | None = None,
+               timeouts: Timeouts | None = None) -> Store:
     """A new store on the database that `database_url` names (None or "": SQLite in
     `instance_path`), with its own Pony `Database`. Nothing is made current and no
     connection is opened yet; call `init_db()` inside `store.bound()` to create tables.
 
     `registry`: the dossier types (None: `forms/` compiled on first need).
     `portal_url`: the address in notification emails (None: http://127.0.0.1:8000).
-    Raises ValueError for an unsupported URL, RuntimeError for a SQLite too old.
+    `timeouts`: how long to wait on the database to connect, per statement and per lock
+    (None: DEFAULT_TIMEOUTS); past them the call raises the driver's OperationalError.
+    Raises ValueError for an unsupported URL, RuntimeError for a SQLite too old (or for
+    PostgreSQL when another psycopg2 wait callback is set: waits could not be bounded).
     """
     target = target_for(database_url, instance_path)
-    return Store(target, _bind(target), registry=registry,
-                 portal_url=portal_url or DEFAULT_PORTAL_URL)
+    timeouts = timeouts or DEFAULT_TIMEOUTS
+    return Store(target, _bind(target, timeouts), registry=registry,
+                 portal_url=portal_url or DEFAULT_PORTAL_URL, timeouts=timeouts)
 
 
 def store_exists(database_url: str | None, instance_path: str) -> bool:
@@ -151,7 +169,7 @@ def store_exists(database_url: str | None, instance_path: str) -> bool:
     return target.kind == "postgres" or os.path.exists(target.location)
 
 
-def _bind(target: Target) -> Database:
+def _bind(target: Target, timeouts: Timeouts) -> Database:
     db = Database()
     define_entities(db)
     if target.kind == "sqlite":
@@ -159,27 +177,29 @@ def _bind(target: Target) -> Database:
             raise RuntimeError(f"SQLite {sqlite3.sqlite_version} is too old: Guichet needs "
                                f"{'.'.join(map(str, MIN_SQLITE))} or later (RETURNING)")
         os.makedirs(os.path.dirname(target.location), exist_ok=True)
-        db.on_connect(provider="sqlite")(_sqlite_pragmas)
+        busy_ms = max(1, round(timeouts.lock * 1000))
+
+        def pragmas(db: Database, connection: sqlite3.Connection) -> None:
+            sqlite_settings(connection, busy_ms)
+
+        db.on_connect(provider="sqlite")(pragmas)
         db.bind(provider="sqlite", filename=target.location, create_db=True,
-                timeout=BUSY_TIMEOUT_S)
+                timeout=timeouts.lock)
     else:
-        db.bind(provider="postgres", dsn=target.location)
+        install_wait_callback()
+        db.bind(provider="postgres", dsn=target.location, **postgres_parameters(timeouts))
     db.generate_mapping(check_tables=False, create_tables=False)
     return db
 
 
-def _sqlite_pragmas(db: Database, connection: sqlite3.Connection) -> None:
-    """Every new SQLite connection of Pony's: `sqlite_settings`."""
-    sqlite_settings(connection)
-
-
-def sqlite_settings(connection: sqlite3.Connection) -> None:
+def sqlite_settings(connection: sqlite3.Connection, busy_ms: int) -> None:
     """Every new SQLite connection: WAL (readers never block the writer), foreign
-    keys enforced, and a busy timeout so a second writer waits its turn.
+    keys enforced, and a busy timeout (`busy_ms`, the store's lock timeout) so a second
+    writer waits its turn, but no longer: past it, "database is locked".
     synchronous=NORMAL is WAL's usual pairing: never corrupt, though a power cut
     may lose the last commits; production runs on PostgreSQL."""
     cursor = connection.cursor()
-    cursor.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+    cursor.execute(f"PRAGMA busy_timeout = {busy_ms}")
     cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.execute("PRAGMA synchronous = NORMAL")
@@ -300,11 +320,15 @@ def init_db() -> None:
     """Create the current store's missing tables and indexes, add the columns of
     ADDED_COLUMNS to tables made before them, and claim the dossier numbers given out
     before numbers were claimed; harmless when done already, and safe when several
-    processes start at once."""
+    processes start at once. Its statements are not bound by the store's statement and
+    lock timeouts (an index built on a large table may take minutes); connecting is."""
     db = database()
-    with _creation_lock():
+    with _creation_lock(), statements_unbounded():
         db.create_tables()
         with db_session:
+            if dialect() == "postgres":  # this transaction only: pages keep their limits
+                db.execute("SET LOCAL statement_timeout = 0")
+                db.execute("SET LOCAL lock_timeout = 0")
             _add_columns(db)
             _claim_existing_numbers(db)
 

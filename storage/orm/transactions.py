@@ -12,7 +12,13 @@ Concurrency is settled by the database (row locks, an atomic counter, unique
 constraints); what remains are transient refusals: SQLite "database is
 locked" after the busy timeout, PostgreSQL serialization failures and
 deadlocks, Pony's optimistic checks. Those are retried from the start in a
-fresh session (Pony's own `db_session(retry=...)` would retry a joined call too).
+fresh session (Pony's own `db_session(retry=...)` would retry a joined call too),
+but not past the store's lock timeout: a database held by someone else for longer
+fails the call (the web answers 503) instead of keeping a thread for eight busy
+timeouts. On SQLite the write transactions of one process take turns on the store's
+`writer_turn`, each waiting at most the lock timeout too: Pony's SQLite provider
+serialises them on a lock of its own without a limit, so behind one writer waiting
+out a lock held by another process every writing thread of the server would queue.
 """
 
 from __future__ import annotations
@@ -23,11 +29,13 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import ParamSpec, TypeVar
 
 from pony.orm import OptimisticCheckError, UnrepeatableReadError, db_session
 
 from storage.errors import StorageError
+from storage.orm.db import Store, current_store
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -77,6 +85,23 @@ def is_transient(exc: BaseException) -> bool:
     return False
 
 
+@contextmanager
+def _writer_turn(store: Store, write: bool) -> Iterator[None]:
+    """On SQLite, a write transaction's turn among this process's writers (the store's
+    `writer_turn`), waited for at most the store's lock timeout: past it,
+    sqlite3.OperationalError "database is locked", as SQLite's busy timeout says."""
+    if not write or store.target.kind != "sqlite":
+        yield
+        return
+    if not store.writer_turn.acquire(timeout=store.timeouts.lock):
+        raise sqlite3.OperationalError("database is locked (this process's other writers "
+                                       "held it past the lock timeout)")
+    try:
+        yield
+    finally:
+        store.writer_turn.release()
+
+
 def transaction(*, write: bool) -> Callable[[Callable[P, R]], Callable[P, R]]:
     """Run the function in its own transaction, unless it is called by another storage
     function (then it joins that one's).
@@ -91,13 +116,16 @@ def transaction(*, write: bool) -> Callable[[Callable[P, R]], Callable[P, R]]:
         def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
             if in_transaction():
                 return func(*args, **kwargs)
+            store = current_store()
+            started = time.monotonic()
             for attempt in range(ATTEMPTS):
                 _calls.depth = 1
                 try:
-                    with db_session(immediate=write):
+                    with _writer_turn(store, write), db_session(immediate=write):
                         return func(*args, **kwargs)
                 except Exception as exc:
-                    if attempt + 1 == ATTEMPTS or not is_transient(exc):
+                    if (attempt + 1 == ATTEMPTS or not is_transient(exc)
+                            or time.monotonic() - started >= store.timeouts.lock):
                         raise
                 finally:
                     _calls.depth = 0

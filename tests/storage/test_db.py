@@ -44,8 +44,8 @@ def test_foreign_keys__row_pointing_nowhere__refused():
     assert count("Message") == 0
 
 
-def test_open_store__sqlite__wal_foreign_keys_busy_timeout(tmp_path):
-    store = storage.open_store(None, str(tmp_path))
+def test_open_store__sqlite__wal_foreign_keys_busy_timeout_is_the_lock_timeout(tmp_path):
+    store = storage.open_store(None, str(tmp_path), timeouts=storage.Timeouts(lock=2.5))
     try:
         with store.bound():
             storage.init_db()
@@ -55,7 +55,7 @@ def test_open_store__sqlite__wal_foreign_keys_busy_timeout(tmp_path):
                           for name in ("journal_mode", "foreign_keys", "busy_timeout")}
     finally:
         store.disconnect()
-    assert pragma == {"journal_mode": "wal", "foreign_keys": 1, "busy_timeout": 30000}
+    assert pragma == {"journal_mode": "wal", "foreign_keys": 1, "busy_timeout": 2500}
     assert (tmp_path / "guichet.sqlite3").exists()
     assert store.describe() == f"SQLite {tmp_path / 'guichet.sqlite3'}"
     assert storage.describe().split()[0] in ("SQLite", "PostgreSQL")  # the suite's, again
