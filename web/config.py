@@ -29,6 +29,8 @@ from urllib.parse import urlsplit
 
 from limits import parse as parse_limit
 
+from storage import DEFAULT_TIMEOUTS, Timeouts
+
 ATTEMPT_LIMITS = {
     "login": "5/15 minutes",  # failed logins per account (the email typed)
     # failed logins per address: looser, one office or family may share an address
@@ -202,6 +204,19 @@ SETTINGS: tuple[Setting, ...] = (
             "postgresql://user@host:port/db, or sqlite:////absolute/path.db; unset: the "
             "SQLite file guichet.sqlite3 in the instance folder.",
             _url("postgresql", "postgres", "sqlite"), secret=True),
+    Setting("DATABASE_CONNECT_TIMEOUT", "GUICHET_DATABASE_CONNECT_TIMEOUT",
+            DEFAULT_TIMEOUTS.connect, "seconds",
+            "PostgreSQL: how long opening a connection may take; past it the page answers "
+            "503 with Retry-After (a database that hangs frees the server's threads).",
+            _positive),
+    Setting("DATABASE_STATEMENT_TIMEOUT", "GUICHET_DATABASE_STATEMENT_TIMEOUT",
+            DEFAULT_TIMEOUTS.statement, "seconds",
+            "PostgreSQL: how long one statement may run (statement_timeout); a server that "
+            "cannot answer at all is given up one second later. Past it: 503.", _positive),
+    Setting("DATABASE_LOCK_TIMEOUT", "GUICHET_DATABASE_LOCK_TIMEOUT",
+            DEFAULT_TIMEOUTS.lock, "seconds",
+            "How long a statement waits for a lock held by another transaction "
+            "(PostgreSQL lock_timeout, SQLite busy timeout); past it: 503.", _positive),
     Setting("PORTAL_URL", "GUICHET_PORTAL_URL", "http://127.0.0.1:8000", "URL",
             "The portal's public address, written in notification emails and password "
             "reset links (never taken from a request's Host header).", _url("http", "https")),
@@ -325,6 +340,18 @@ def load(overrides: Mapping[str, Any] | None = None,
     values["INSTANCE_PATH"] = os.path.abspath(values["INSTANCE_PATH"] or "instance")
     values["TRUSTED_HOSTS"] = trusted_hosts(values)
     return values
+
+
+def database_timeouts(values: Mapping[str, Any]) -> Timeouts:
+    """The store's waits on the database (storage.Timeouts, seconds) from the loaded
+    settings DATABASE_CONNECT_TIMEOUT, DATABASE_STATEMENT_TIMEOUT, DATABASE_LOCK_TIMEOUT.
+    Raises ConfigError for a value that is not seconds above 0 (a test's config)."""
+    try:
+        return Timeouts(connect=float(values["DATABASE_CONNECT_TIMEOUT"]),
+                        statement=float(values["DATABASE_STATEMENT_TIMEOUT"]),
+                        lock=float(values["DATABASE_LOCK_TIMEOUT"]))
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"database timeouts: {exc}") from None
 
 
 def shown(setting: Setting, value: Any) -> str:

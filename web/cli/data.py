@@ -37,7 +37,8 @@ def bound_store(registry: Registry | None = None) -> Iterator[storage.Store]:
     compiled on need), current for the block; this thread's connection closed after."""
     values = settings()
     store = storage.open_store(values["DATABASE_URL"], values["INSTANCE_PATH"],
-                               registry=registry, portal_url=values["PORTAL_URL"])
+                               registry=registry, portal_url=values["PORTAL_URL"],
+                               timeouts=config.database_timeouts(values))
     try:
         with store.bound():
             yield store

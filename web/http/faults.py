@@ -6,7 +6,10 @@ necessarily under the control of the programmer, e.g. an unexpected
 disconnect"), possibly wrapped by Pony. The applicant gets a page in their
 language saying to try again in a moment, with the request id, and a
 `Retry-After`; the log gets the error with that id. This thread's connection
-is then dropped, so the next request opens a fresh one: no restart needed.
+is then dropped, so the next request opens a fresh one: no restart needed. The
+page itself asks nothing of the database (no envelope count), so it costs no
+second wait on a database that hangs (its waits are bounded by the store's
+timeouts: storage/orm/deadlines.py).
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import logging
 import sqlite3
 
 import psycopg2
-from flask import Flask
+from flask import Flask, g
 from flask.typing import ResponseReturnValue
 from pony.orm import dbapiprovider
 from pony.orm.core import CommitException, RollbackException
@@ -51,6 +54,7 @@ def _unavailable(exc: Exception) -> ResponseReturnValue:
     log.error("database unreachable: %s", type(exc).__name__,
               extra={"event": "database_unreachable"}, exc_info=exc)
     _drop_connection()
+    g.unread_messages = None  # the page's envelope is not counted: no database call
     body, status = friendly_page(503)
     return body, status, {"Retry-After": str(RETRY_AFTER_SECONDS)}
 
