@@ -27,7 +27,7 @@ from storage.orm.db import current_store
 from tests.databases import database_url, is_postgres
 from tests.definitions import IDENTITE
 from tests.frozen_database import FreezableProxy
-from tests.web.conftest import portal
+from tests.web.conftest import CSRF, PASSWORD, portal
 from tests.web.test_faults import assert_friendly_503
 
 POSTGRES = is_postgres(database_url())
@@ -107,6 +107,12 @@ def test_postgres_frozen__503_with_retry_after_within_the_timeouts__then_back_by
         response, took = timed(2, lambda path=path: visitor.get(path))
         response.close()
         assert response.status_code == 200 and took < 1
+    # a login counts its attempt in the database, on a connection of its own: bounded too
+    login_token = CSRF.search(visitor.get("/connexion").get_data(as_text=True)).group(1)
+    response, took = timed(WORST_S + 10, lambda: visitor.post("/connexion", data={
+        "email": maria.profile["email"], "password": PASSWORD, "csrf_token": login_token}))
+    assert took < WORST_S + 1.5, f"503 after {took:.1f} s"
+    assert_friendly_503(response, "Service momentanément indisponible")
 
     proxy.thaw()
     response, _ = timed(WORST_S + 10, lambda: maria.client.get("/dossiers/"))

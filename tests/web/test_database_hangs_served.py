@@ -27,6 +27,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlencode
 
+import storage
 from tests.databases import database_url, is_postgres
 from tests.frozen_database import FreezableProxy
 from tests.web.conftest import MARIA, PASSWORD
@@ -114,6 +115,18 @@ def _database(tmp_path: Path) -> Iterator[tuple[dict[str, str], Callable[[], Cal
     yield {"DATABASE_URL": ""}, lock
 
 
+def _account(url: str | None, instance: str, email: str) -> None:
+    """Maria's account, made in the server's database (straight to the server, never
+    through the proxy), activated: she logs in with PASSWORD."""
+    store = storage.open_store(url or None, instance)
+    try:
+        with store.bound():
+            profile = {k: v for k, v in MARIA.items() if k != "email"}
+            storage.create_account(email, storage.hash_password(PASSWORD), profile, lang="fr")
+    finally:
+        store.disconnect()
+
+
 def test_guichet_serve__database_hangs__static_and_login_answer_others_503_then_back(tmp_path):
     with _database(tmp_path) as (settings, hang):
         env = {**settings, "GUICHET_INSTANCE": str(tmp_path), "GUICHET_WORKERS": "1",
@@ -122,13 +135,12 @@ def test_guichet_serve__database_hangs__static_and_login_answer_others_503_then_
                "GUICHET_DATABASE_STATEMENT_TIMEOUT": str(TIMEOUT_S),
                "GUICHET_DATABASE_LOCK_TIMEOUT": str(TIMEOUT_S)}
         with _served(env) as port, ThreadPoolExecutor(max_workers=4 * THREADS) as pool:
-            maria = Browser(port)
-            maria.open("/inscription")
             email = f"maria.{uuid.uuid4().hex}@example.com"  # the database is not emptied
-            status, _, _ = maria.open("/inscription", {**MARIA, "email": email,
-                                                       "password": PASSWORD,
-                                                       "password_confirm": PASSWORD})
-            assert status == 200  # registered, then Mes dossiers
+            _account(settings["DATABASE_URL"] and database_url(), str(tmp_path), email)
+            maria = Browser(port)
+            maria.open("/connexion")
+            status, _, _ = maria.open("/connexion", {"email": email, "password": PASSWORD})
+            assert status == 200  # logged in, then Mes dossiers
             token = maria.token
 
             def needs_database() -> tuple[int, dict[str, str], float]:
