@@ -38,6 +38,7 @@ from engine import Registry, load_registry
 from storage.orm.deadlines import (
     DEFAULT_TIMEOUTS,
     Timeouts,
+    connect_parameters,
     install_wait_callback,
     postgres_parameters,
     statements_unbounded,
@@ -233,7 +234,8 @@ _INIT_LOCK_KEY = 0x6775_6963  # "guic": the advisory lock taken while creating t
 def _creation_lock() -> Iterator[None]:
     """One process at a time creates tables: gunicorn boots its workers together, and
     two CREATE TABLE of one table on an empty database make the second worker fail."""
-    target = current_store().target
+    store = current_store()
+    target = store.target
     if target.kind == "sqlite":
         with open(f"{target.location}.init-lock", "a") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
@@ -243,8 +245,12 @@ def _creation_lock() -> Iterator[None]:
                 fcntl.flock(lock, fcntl.LOCK_UN)
         return
     # a connection apart from Pony's, held while the tables are made: closing it ends
-    # its session and so the advisory lock (libpq reads postgresql:// URLs only)
-    conn = psycopg2.connect("postgresql://" + target.location.split("://", 1)[1])
+    # its session and so the advisory lock (libpq reads postgresql:// URLs only).
+    # Connecting is bounded (a hung server stops start-up in seconds); the lock is
+    # waited for as long as another process takes to create the tables (init_db's
+    # statements_unbounded, no server-side limits on this session).
+    conn = psycopg2.connect("postgresql://" + target.location.split("://", 1)[1],
+                            **connect_parameters(store.timeouts))
     try:
         conn.autocommit = True
         with conn.cursor() as cur:
@@ -323,7 +329,7 @@ def init_db() -> None:
     processes start at once. Its statements are not bound by the store's statement and
     lock timeouts (an index built on a large table may take minutes); connecting is."""
     db = database()
-    with _creation_lock(), statements_unbounded():
+    with statements_unbounded(), _creation_lock():
         db.create_tables()
         with db_session:
             if dialect() == "postgres":  # this transaction only: pages keep their limits

@@ -78,18 +78,22 @@ def connection_class(timeouts: Timeouts) -> type[TimedConnection]:
     return type("TimedConnection", (TimedConnection,), {"timeouts": timeouts})
 
 
+def connect_parameters(timeouts: Timeouts) -> dict[str, Any]:
+    """The psycopg2.connect keywords that bound connecting only: libpq's
+    `connect_timeout` (whole seconds, libpq's unit) and the connection class of the
+    client-side deadlines (its statements are bounded too, but within
+    `statements_unbounded` they wait as long as they must)."""
+    return {"connect_timeout": max(1, math.ceil(timeouts.connect)),
+            "connection_factory": connection_class(timeouts)}
+
+
 def postgres_parameters(timeouts: Timeouts) -> dict[str, Any]:
-    """The libpq parameters that bound waits server-side (psycopg2.connect keywords):
-    `connect_timeout` (whole seconds, libpq's unit) and the session's `statement_timeout`
-    and `lock_timeout` (milliseconds), plus the connection class of the client-side
-    deadlines."""
+    """The psycopg2.connect keywords of a store's connections: `connect_parameters`, and
+    the session's server-side `statement_timeout` and `lock_timeout` (milliseconds)."""
     statement_ms = max(1, round(timeouts.statement * 1000))
     lock_ms = max(1, round(timeouts.lock * 1000))
-    return {
-        "connect_timeout": max(1, math.ceil(timeouts.connect)),
-        "options": f"-c statement_timeout={statement_ms} -c lock_timeout={lock_ms}",
-        "connection_factory": connection_class(timeouts),
-    }
+    return {**connect_parameters(timeouts),
+            "options": f"-c statement_timeout={statement_ms} -c lock_timeout={lock_ms}"}
 
 
 _unbounded: ContextVar[bool] = ContextVar("guichet_statements_unbounded", default=False)

@@ -9,6 +9,7 @@ import threading
 import time
 from collections.abc import Iterator
 
+import psycopg2
 import pytest
 from pony.orm.dbapiprovider import OperationalError
 
@@ -111,3 +112,25 @@ def test_postgres_slow_statement__cancelled_by_the_server_at_the_statement_timeo
             database().select("pg_sleep(1)")
         storage.init_db()
         storage.disconnect()
+
+
+@pytest.mark.skipif(not POSTGRES, reason="PostgreSQL only: set DATABASE_URL=postgresql://...")
+def test_postgres_frozen_at_start_up__store_fails_within_the_connect_timeout(
+        instance_dir, registry):
+    with FreezableProxy.for_url(database_url()) as proxy:
+        proxy.freeze()
+        started = time.monotonic()
+        with pytest.raises(UNAVAILABLE):  # binding connects once: never answered
+            storage.open_store(proxy.url(database_url()), instance_dir,
+                               registry=registry, timeouts=SHORT)
+        assert time.monotonic() - started < SHORT.connect + 1
+        proxy.thaw()
+        store = storage.open_store(proxy.url(database_url()), instance_dir,
+                                   registry=registry, timeouts=SHORT)
+        with store.bound():
+            proxy.freeze()
+            started = time.monotonic()
+            with pytest.raises(UNAVAILABLE + (psycopg2.OperationalError,)):
+                storage.init_db()  # the creation lock's own connection: never answered
+            assert time.monotonic() - started < SHORT.connect + 1
+            storage.disconnect()

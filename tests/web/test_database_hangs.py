@@ -107,7 +107,7 @@ def test_postgres_frozen__503_with_retry_after_within_the_timeouts__then_back_by
         response, took = timed(2, lambda path=path: visitor.get(path))
         response.close()
         assert response.status_code == 200 and took < 1
-    # a login counts its attempt in the database, on a connection of its own: bounded too
+    # a login counts its attempt in the database before checking the password: bounded too
     login_token = CSRF.search(visitor.get("/connexion").get_data(as_text=True)).group(1)
     response, took = timed(WORST_S + 10, lambda: visitor.post("/connexion", data={
         "email": maria.profile["email"], "password": PASSWORD, "csrf_token": login_token}))
