@@ -60,8 +60,27 @@ def secrets_of(profile: dict[str, str], *extra: str) -> list[str]:
     return [*identity, *answers, "Wolof", PASSWORD, WRONG_PASSWORD, *extra]
 
 
+# Fields made by the portal itself, random or measured: a request id's hex digits may spell
+# a postal code ("75005") by chance, which is no leak.
+GENERATED_FIELDS = ("request_id", "time", "duration_ms")
+
+
+def _searched(line: str) -> str:
+    """A log line as searched for personal data: its generated fields left out."""
+    try:
+        entry = json.loads(line)
+    except ValueError:
+        return line
+    if not isinstance(entry, dict):
+        return line
+    return json.dumps({k: v for k, v in entry.items() if k not in GENERATED_FIELDS},
+                      ensure_ascii=False)
+
+
 def leaks(lines: list[str], secrets: list[str]) -> list[str]:
-    return [f"{s!r} in {line}" for line in lines for s in secrets if s.lower() in line.lower()]
+    """Each secret found in a line (case-insensitive; JSON lines without GENERATED_FIELDS)."""
+    return [f"{s!r} in {line}" for line in lines for s in secrets
+            if s.lower() in _searched(line).lower()]
 
 
 @pytest.fixture
