@@ -12,7 +12,9 @@ a browser does. The servers run side by side and are loaded in turn, each measur
 right after its baseline, in 9 short rounds; figures are medians (ratios: of the
 rounds' ratios, whose lowest and highest are shown too), because this machine's speed
 drifts by a fifth within a minute and stalls for seconds now and then.
-Target: portal GET >= 0.5x the bare app's.
+Target: portal GET >= 0.5x the bare app's (issue #4), 0.45x after issue #11.
+Also shown: each server's own CPU per request (Linux /proc, `server_cpu`), as a ratio
+bare/portal: it moves far less than requests per second when the machine is busy.
 
     python bench/pages.py [--seconds 15]
 """
@@ -190,6 +192,26 @@ def load(port: int, jobs: list[dict], seconds: float) -> tuple[float, int]:
     return sum(r[0] for r in results.values()) / seconds, sum(r[1] for r in results.values())
 
 
+def server_cpu(pid: int) -> float:
+    """CPU seconds (user + system) used so far by server process `pid` and its worker
+    processes (Linux /proc). Divided by the requests served, it is the server's own CPU
+    per request: unlike requests per second, it does not move with what else the
+    machine runs, so it compares two servers measured minutes apart."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    pids = [pid]
+    while pids:
+        current = pids.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except OSError:  # exited meanwhile
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+        pids.extend(int(c) for c in children)
+    return total
+
+
 def _portal(instance: str, env: dict[str, str], **extra: str):
     port = free_port()
     guichet = str(Path(sys.executable).with_name("guichet"))
@@ -220,8 +242,9 @@ def measure(seconds: float = 5.0, rounds: int = ROUNDS) -> dict[str, float]:
             page_file = Path(instance) / "page.html"
             page_file.write_text(html, encoding="utf-8")
             bare_port = free_port()
-            servers.append(start([sys.executable, str(Path(__file__).resolve()), "--serve-bare",
-                                  str(bare_port), str(page_file)], env, bare_port, instance))
+            bare = start([sys.executable, str(Path(__file__).resolve()), "--serve-bare",
+                          str(bare_port), str(page_file)], env, bare_port, instance)
+            servers.append(bare)
 
             gets = [{"method": "GET", "path": p, "cookie": cookie, "expect": 200}
                     for p in section]
@@ -233,16 +256,21 @@ def measure(seconds: float = 5.0, rounds: int = ROUNDS) -> dict[str, float]:
             bare_posts = [{"method": "POST", "path": "/page", "cookie": "", "expect": 302,
                            "form": ANSWERS} for _ in range(CLIENTS)]
             # each measure right next to its baseline: a slow spell touches both
-            phases = {"get": (port, gets), "bare_get": (bare_port, bare_gets),
-                      "uncached_get": (uncached_port, gets), "save": (port, saves),
-                      "bare_post": (bare_port, bare_posts)}
-            for p, jobs in phases.values():  # warm-up: templates compiled, connections open
+            phases = {"get": (port, gets, portal), "bare_get": (bare_port, bare_gets, bare),
+                      "uncached_get": (uncached_port, gets, uncached),
+                      "save": (port, saves, portal), "bare_post": (bare_port, bare_posts, bare)}
+            for p, jobs, _ in phases.values():  # warm-up: templates compiled, connections open
                 load(p, jobs, 0.5)
             rates: dict[str, list[float]] = {name: [] for name in phases}
             errors = dict.fromkeys(phases, 0)
+            cpu = dict.fromkeys(phases, 0.0)  # server CPU seconds, and requests served
+            served = dict.fromkeys(phases, 0.0)
             for _ in range(rounds):
-                for name, (p, jobs) in phases.items():
+                for name, (p, jobs, proc) in phases.items():
+                    before = server_cpu(proc.pid)
                     rps, failed = load(p, jobs, seconds / rounds)
+                    cpu[name] += server_cpu(proc.pid) - before
+                    served[name] += rps * seconds / rounds
                     rates[name].append(rps)
                     errors[name] += failed
         finally:
@@ -255,6 +283,10 @@ def measure(seconds: float = 5.0, rounds: int = ROUNDS) -> dict[str, float]:
         per_round = [o / b for o, b in zip(rates[ours], rates[bare], strict=True)]
         result[ratio] = statistics.median(per_round)
         result[f"{ratio}_spread"] = (min(per_round), max(per_round))
+    per_request = {name: cpu[name] / served[name] * 1e6 for name in phases}  # µs
+    result["cpu_us"] = per_request
+    result["cpu_get_ratio"] = per_request["bare_get"] / per_request["get"]
+    result["cpu_save_ratio"] = per_request["bare_post"] / per_request["save"]
     return {**result, "get_errors": errors["get"] + errors["uncached_get"],
             "save_errors": errors["save"], "html_bytes": len(html)}
 
@@ -276,6 +308,12 @@ def run(seconds: float = 15.0) -> list[dict]:
          "unit": "req/s", "target": "", "ok": None},
         {"name": "section POST (save draft) -> 302, 16 clients", "value": round(m["save"]),
          "unit": "req/s", "target": "no error", "ok": clean, "ratio": round(m["save_ratio"], 2)},
+        {"name": f"server CPU per section GET (bare: {m['cpu_us']['bare_get']:.0f} us)",
+         "value": round(m["cpu_us"]["get"]), "unit": "us", "target": "", "ok": None,
+         "ratio": round(m["cpu_get_ratio"], 2)},
+        {"name": f"server CPU per section POST (bare: {m['cpu_us']['bare_post']:.0f} us)",
+         "value": round(m["cpu_us"]["save"]), "unit": "us", "target": "", "ok": None,
+         "ratio": round(m["cpu_save_ratio"], 2)},
     ]
 
 
