@@ -146,8 +146,8 @@ class Field:
     text, textarea, checkboxes, grid, date, email or tel (a telephone number, or a part
     of one such as its country code: an input showing a phone's keypad). required: must be answered
     when shown. when: the question is shown, required and kept only while this
-    holds (DESIGN.md: answers to questions that became hidden are dropped on
-    save). pattern: a regular expression the normalised answer must match
+    holds (DESIGN.md: answers to questions that became hidden leave the dossier
+    on save, for its archive). pattern: a regular expression the normalised answer must match
     (Guide: the MIFI number has 8 to 11 letters or digits, written as a
     pattern in the YAML). min_length, max_length: characters. normalize: names
     of `validate.NORMALIZERS`, applied in order (default: strip). min_items,

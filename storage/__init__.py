@@ -46,6 +46,12 @@ from storage.definitions import (
     republished,
 )
 from storage.demo import DemoReport, load_demo
+from storage.dossiers.archive import (
+    ArchivedAnswerView,
+    AuditEventView,
+    archived_answers,
+    dossier_audit,
+)
 from storage.dossiers.existing import ImportReport, RowRefused, import_rows, register_row
 from storage.dossiers.identity_changes import update_profile
 from storage.dossiers.kept_answers import (
@@ -139,4 +145,5 @@ __all__ = [
     "check_signup_token", "confirm_signup", "queue_signup", "start_queued_signup",
     "PublishedVersion", "definition_of", "is_current", "load_pinned", "publish_definitions",
     "published_versions", "republished", "store_exists",
+    "ArchivedAnswerView", "AuditEventView", "archived_answers", "dossier_audit",
 ]

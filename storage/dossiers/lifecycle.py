@@ -21,6 +21,7 @@ from storage.accounts.account import load_account
 from storage.clock import clock, to_db
 from storage.definitions import pinned_or_none, pinned_to_change
 from storage.dossiers import audit
+from storage.dossiers.archive import store_cleaned
 from storage.dossiers.expiry import expire_if_overdue, expire_overdue
 from storage.dossiers.identity import same_person
 from storage.dossiers.kept_answers import drop_kept_answers
@@ -121,7 +122,9 @@ def save_section(registry: Registry, account_id: int, number: str, section_id: s
     `answers` are the section's raw answers (field id -> str, bool or list[str], as
     engine.formdata reads a form); keys absent keep their stored value, None or ""
     clear it, keys of other sections are ignored. The merged whole is cleaned by the
-    engine, so answers to questions now hidden (anywhere) are dropped. `version`: the
+    engine, so answers to questions now hidden (anywhere) leave it: they are moved to the
+    dossier's archive (storage.archived_answers), with any stored answer holding a choice
+    no longer offered that this save replaces or clears. `version`: the
     dossier version the answers were typed on. Returns the dossier, its version + 1.
 
     Locked when the state is not editable (or the deadline passed); Conflict when
@@ -149,7 +152,7 @@ def save_section(registry: Registry, account_id: int, number: str, section_id: s
     for f in section.fields:
         if f.id in answers:
             merged[f.id] = answers[f.id]
-    dossier.answers = clean(compiled, merged)
+    store_cleaned(compiled, dossier, merged, audit.account_actor(account_id))
     dossier.version += 1
     drop_kept_answers(dossier, section_id)  # what was kept aside for it is superseded
     return dossier_view(dossier)
