@@ -42,6 +42,7 @@ from storage.definitions import (
     is_current,
     load_pinned,
     publish_definitions,
+    published_definitions,
     published_versions,
     republished,
 )
@@ -145,5 +146,6 @@ __all__ = [
     "check_signup_token", "confirm_signup", "queue_signup", "start_queued_signup",
     "PublishedVersion", "definition_of", "is_current", "load_pinned", "publish_definitions",
     "published_versions", "republished", "store_exists",
-    "ArchivedAnswerView", "AuditEventView", "archived_answers", "dossier_audit",
+    "ArchivedAnswerView", "AuditEventView", "published_definitions", "archived_answers",
+    "dossier_audit",
 ]

@@ -57,3 +57,25 @@ def test_definitions_list__dossiers__counted_by_version_and_state(maria, runner,
     result = runner.invoke(main, ["definitions", "list"], env=_env(instance_dir))
     assert result.exit_code == 0, result.output
     assert f"{ESSAI} version 3  (forms/): 1 brouillon, 1 " in result.output
+
+
+MIGRATIONS_DIR = DIRECTORY / "migrations"
+
+
+def test_check__migrate_without_drop_against_published_v1__error_at_from_line(
+        runner, instance_dir, tmp_path: Path, monkeypatch):
+    forms = tmp_path / "forms"
+    forms.mkdir()
+    (forms / "demenagement.yaml").write_text((MIGRATIONS_DIR / "v1.yaml").read_text("utf-8"),
+                                             encoding="utf-8")
+    monkeypatch.setattr("engine.pipeline.forms_dir", lambda: forms)
+    assert runner.invoke(main, ["db", "init"], env=_env(instance_dir)).exit_code == 0
+    text = (MIGRATIONS_DIR / "v2.yaml").read_text("utf-8")
+    v2 = tmp_path / "v2.yaml"
+    v2.write_text(text.replace("    drop_fields: [note_ancienne]\n", ""), encoding="utf-8")
+    result = runner.invoke(main, ["check", str(v2)], env=_env(instance_dir))
+    assert result.exit_code == 1
+    line = next(n for n, s in enumerate(text.splitlines(), 1) if "- from: 1" in s)
+    assert f"{v2}:{line}: The field 'note_ancienne' of version 1 is gone" in result.output
+    v2.write_text(text, encoding="utf-8")
+    assert runner.invoke(main, ["check", str(v2)], env=_env(instance_dir)).exit_code == 0

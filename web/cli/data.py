@@ -8,6 +8,7 @@ for the command (`bound_store`). Each command calls storage's public functions o
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -16,6 +17,8 @@ import click
 
 import storage
 from engine import CompiledDefinition, DefinitionError, DesignerError, Registry, load_registry
+from engine.migrate import check_versions
+from engine.model import Definition
 from engine.pipeline import republished_error
 from web import config
 
@@ -73,20 +76,39 @@ def publish(registry: Registry) -> str:
 def republished_errors(compiled: list[CompiledDefinition]) -> list[DesignerError]:
     """`guichet check`'s comparison with the published versions: an error at the
     `version:` line of each definition whose (id, version) the configured database holds
-    with other content. Only when a database is there (DATABASE_URL, or the instance
-    folder's SQLite file): none configured, nothing is compared; one that cannot be
-    read (unreachable, tables not made yet) is said on stderr and not compared."""
+    with other content, and each error of its migrations against the published older
+    versions of its type (engine.migrate.check_versions) and against the other files
+    checked with it (an older version given on the command line). Compared with the
+    database only when one is there (DATABASE_URL, or the instance folder's SQLite file):
+    none configured, the files alone are compared; one that cannot be read
+    (unreachable, tables not made yet) is said on stderr and not compared."""
+    older: dict[str, dict[int, Definition]] = defaultdict(dict)
+    for c in compiled:
+        older[c.definition.id][c.definition.version] = c.definition
+    errors = _published_errors(compiled, older)
+    for c in compiled:
+        errors += check_versions(c.definition, older[c.definition.id])
+    return errors
+
+
+def _published_errors(compiled: list[CompiledDefinition],
+                      older: dict[str, dict[int, Definition]]) -> list[DesignerError]:
+    """The republished errors; adds the published versions to `older` (files win)."""
     values = settings()
     if not compiled or not storage.store_exists(values["DATABASE_URL"], values["INSTANCE_PATH"]):
         return []
     try:
         with bound_store(Registry(compiled)) as store:
             changed = storage.republished(compiled)
+            published = storage.published_definitions({c.definition.id for c in compiled})
     except Exception as exc:  # the check of the files stands without the database
         click.echo(f"not compared with the published versions: {type(exc).__name__}: "
                    f"{str(exc).splitlines()[0] if str(exc) else ''}", err=True)
         return []
     click.echo(f"compared with the published versions of {store.describe()}", err=True)
+    for type_id, versions in published.items():
+        for version, definition in versions.items():
+            older[type_id].setdefault(version, definition)
     return [republished_error(c) for c in changed]
 
 
