@@ -71,6 +71,7 @@ from storage.dossiers.lifecycle import (
     save_section,
     submit,
 )
+from storage.dossiers.migration import MigrationNotice, notice_text, open_draft
 from storage.errors import (
     Conflict,
     EmailTaken,
@@ -147,5 +148,5 @@ __all__ = [
     "PublishedVersion", "definition_of", "is_current", "load_pinned", "publish_definitions",
     "published_versions", "republished", "store_exists",
     "ArchivedAnswerView", "AuditEventView", "published_definitions", "archived_answers",
-    "dossier_audit",
+    "dossier_audit", "MigrationNotice", "notice_text", "open_draft",
 ]

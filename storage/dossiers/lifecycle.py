@@ -25,6 +25,7 @@ from storage.dossiers.archive import store_cleaned
 from storage.dossiers.expiry import expire_if_overdue, expire_overdue
 from storage.dossiers.identity import same_person
 from storage.dossiers.kept_answers import drop_kept_answers
+from storage.dossiers.migration import migrate_draft
 from storage.dossiers.numbering import allocate_number, claim_number
 from storage.dossiers.registry import default_registry
 from storage.dossiers.submission import submit
@@ -134,8 +135,14 @@ def save_section(registry: Registry, account_id: int, number: str, section_id: s
     returned unchanged; NotFound for another account's dossier or an unknown section. Guide:
     ENREGISTRER keeps a draft, valid or not; a submitted dossier can no longer change.
     Answers kept aside for the section (storage.keep_answers) are deleted by the save.
+    A draft on an older version whose type says `drafts: migrate` is migrated first
+    (storage.open_draft), and the answers posted from its older page renamed alike.
     """
     dossier = owned_dossier(account_id, number, for_update=True)
+    before = dossier.version
+    moved = migrate_draft(registry, dossier, audit.account_actor(account_id))
+    if moved is not None and version == before:  # posted from the page of the older version
+        answers, version = moved.translate(answers), dossier.version
     compiled = pinned_to_change(registry, dossier)
     section = compiled.definition.section(section_id)
     if section is None:
