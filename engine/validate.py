@@ -285,6 +285,11 @@ class SetAside:
     why: str
 
 
+def _shown(compiled: CompiledDefinition, f: Field, answers: Mapping[str, Any]) -> bool:
+    shown = compiled.shown_when.get(f.id)
+    return shown is None or shown.is_valid(answers)
+
+
 def set_aside(compiled: CompiledDefinition, stored: Mapping[str, Any],
               merged: Mapping[str, Any], kept: Mapping[str, Any]) -> list[SetAside]:
     """The stored answers that keeping `kept` instead of `stored` would lose, in stored
@@ -304,8 +309,10 @@ def set_aside(compiled: CompiledDefinition, stored: Mapping[str, Any],
             why = "unknown_field"
         elif unknown_choices(f, value):
             why = "unknown_option"
-        elif field_id not in kept and not _is_empty(normalize(f, merged.get(field_id))):
-            why = "hidden"
+        elif field_id not in kept and (
+                not _is_empty(normalize(f, merged.get(field_id)))
+                or not _shown(compiled, f, kept)):
+            why = "hidden"  # hidden by the other answers: a form does not post it
         else:
             continue  # changed or cleared by the applicant
         lost.append(SetAside(field_id, value, why))

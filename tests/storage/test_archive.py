@@ -89,3 +89,11 @@ def test_archive__stored_with_its_dossier__rows_name_it(registry, account, draft
     [row] = rows("ArchivedAnswer")
     assert row["field_id"] == "numero" and row["why"] == "hidden"
     assert row["dossier"] == rows("Dossier", number=draft.number)[0]["id"]
+
+
+def test_save__hidden_question_posted_empty_as_forms_do__still_archived(
+        registry, account, draft):
+    first = save(registry, account, draft, "identite", {"a_numero": True, "numero": "12345678"})
+    save(registry, account, first, "identite", {"a_numero": False, "numero": ""})
+    assert [(a.field_id, a.why) for a in storage.archived_answers(draft.number)] == [
+        ("numero", "hidden")]
