@@ -79,3 +79,18 @@ def test_check__migrate_without_drop_against_published_v1__error_at_from_line(
     assert f"{v2}:{line}: The field 'note_ancienne' of version 1 is gone" in result.output
     v2.write_text(text, encoding="utf-8")
     assert runner.invoke(main, ["check", str(v2)], env=_env(instance_dir)).exit_code == 0
+
+
+def test_dossiers_audit__hidden_answer__trail_and_archive_printed(maria, runner, instance_dir):
+    number = maria.create_dossier()
+    assert maria.fill(number, "identite", {"a_numero": "true", "numero": "12345678"}
+                      ).status_code == 302
+    assert maria.fill(number, "identite", {"a_numero": "false"}).status_code == 302
+    result = runner.invoke(main, ["dossiers", "audit", number.lower()], env=_env(instance_dir))
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert any(line.endswith(' archive {"fields": {"numero": "hidden"}}') for line in lines)
+    assert "archive: 1 answer(s)" in lines
+    assert lines[-1].endswith(' numero = "12345678" (version 3, hidden)')
+    unknown = runner.invoke(main, ["dossiers", "audit", "G0000000000"], env=_env(instance_dir))
+    assert unknown.exit_code == 1 and "no dossier G0000000000" in unknown.output

@@ -1,4 +1,4 @@
-"""`guichet db init`, `guichet dossiers expire|register-existing|import` and `guichet demo`.
+"""`guichet db init`, `guichet dossiers expire|register-existing|import|audit`, `guichet demo`.
 
 `web/cli/__init__.py` calls `register(main)`. Every command reads the portal's
 configuration (web/config.py: DATABASE_URL, unset meaning SQLite in the instance
@@ -8,6 +8,7 @@ for the command (`bound_store`). Each command calls storage's public functions o
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -200,6 +201,28 @@ def dossiers_import(csv_file) -> None:
     click.echo(f"{len(report.registered)} row(s) registered, {len(report.refused)} refused")
     if report.refused:
         raise SystemExit(1)
+
+
+@dossiers_group.command("audit")
+@click.argument("number")
+def dossiers_audit(number: str) -> None:
+    """Print a dossier's audit trail, oldest first, then its archive: the answers it no
+    longer holds (hidden, a choice no longer offered, dropped by a migration...), each
+    with the version it came from, when and why. For agents: never shown to applicants."""
+    with bound_store(_registry()):
+        try:
+            events = storage.dossier_audit(number)
+            archived = storage.archived_answers(number)
+        except storage.NotFound as exc:
+            raise click.ClickException(f"no dossier {number.strip().upper()}") from exc
+    for e in events:
+        detail = f" {json.dumps(e.detail, ensure_ascii=False)}" if e.detail else ""
+        click.echo(f"{e.at.isoformat(timespec='seconds')} {e.actor} {e.action}{detail}")
+    click.echo(f"archive: {len(archived)} answer(s)")
+    for a in archived:
+        click.echo(f"{a.at.isoformat(timespec='seconds')} {a.field_id} = "
+                   f"{json.dumps(a.value, ensure_ascii=False)} (version {a.from_version}, "
+                   f"{a.why})")
 
 
 @click.command("demo")
