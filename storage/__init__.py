@@ -71,7 +71,13 @@ from storage.dossiers.lifecycle import (
     save_section,
     submit,
 )
-from storage.dossiers.migration import MigrationNotice, notice_text, open_draft
+from storage.dossiers.migration import (
+    MigrationNotice,
+    StateImpact,
+    impact,
+    notice_text,
+    open_draft,
+)
 from storage.errors import (
     Conflict,
     EmailTaken,
@@ -148,5 +154,5 @@ __all__ = [
     "PublishedVersion", "definition_of", "is_current", "load_pinned", "publish_definitions",
     "published_versions", "republished", "store_exists",
     "ArchivedAnswerView", "AuditEventView", "published_definitions", "archived_answers",
-    "dossier_audit", "MigrationNotice", "notice_text", "open_draft",
+    "dossier_audit", "MigrationNotice", "notice_text", "open_draft", "StateImpact", "impact",
 ]

@@ -17,10 +17,10 @@ from typing import Any
 
 from pony.orm import select
 
-from engine import Registry
+from engine import CompiledDefinition, Registry
 from engine.load import plain
 from engine.migrate import MIGRATE, Migrated, Step, apply, chain, fit, what_changed
-from engine.model import Text
+from engine.model import Definition, Text
 from engine.workflow import is_editable
 from storage.clock import clock, to_db
 from storage.definitions import definition_of, pinned
@@ -59,19 +59,52 @@ def _both(t: Text) -> dict[str, str]:
     return {"fr": t.fr, "en": t.en}
 
 
-def _versions(registry: Registry, type_id: str, above: int) -> dict[int, Any]:
-    """The definitions of `type_id` above version `above`: every published one and the
-    registry's (the newest)."""
+def _versions(registry: Registry, newest: CompiledDefinition, above: int) -> dict[int, Any]:
+    """The definitions of `newest`'s type above version `above`: every published one
+    below `newest`, and `newest` itself."""
+    type_id, top = newest.definition.id, newest.definition.version
     numbers = set(select(p.version for p in database().PublishedDefinition
-                         if p.type_id == type_id and p.version > above)[:])
-    numbers.add(registry[type_id].definition.version)
-    found = {}
+                         if p.type_id == type_id and p.version > above and p.version < top)[:])
+    found: dict[int, Any] = {top: newest.definition}
     for n in sorted(numbers):
         try:
             found[n] = definition_of(registry, type_id, n).definition
         except NotFound:
             continue
     return found
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What migrating one draft would do: `old` its definition, the `steps` of the chain,
+    and the answers, state and losses after them (`migrated`)."""
+
+    old: Definition
+    steps: tuple[Step, ...]
+    migrated: Migrated
+
+
+def plan(registry: Registry, dossier: Any, newest: CompiledDefinition) -> Plan | None:
+    """The migration of the Dossier entity to `newest` (its type's newest version), or
+    None when there is none: `newest` says keep, the dossier is not older, not a draft
+    (editable state), its version is nowhere, or no declared chain reaches `newest`.
+    Reads only."""
+    start = dossier.definition_version
+    if newest.definition.drafts != MIGRATE or start >= newest.definition.version:
+        return None
+    try:
+        old = pinned(registry, dossier).definition
+    except NotFound:
+        return None
+    if not is_editable(old, dossier.status):
+        return None
+    steps = chain({start: old, **_versions(registry, newest, start)}, start)
+    if not steps:
+        return None
+    migrated = Migrated(plain(dossier.answers), dossier.status)
+    for step in steps:
+        migrated = apply(step.migration, migrated)
+    return Plan(old, tuple(steps), fit(newest, migrated))
 
 
 @dataclass(frozen=True)
@@ -97,23 +130,10 @@ def migrate_draft(registry: Registry, dossier: Any, actor: str) -> Moved | None:
     written. Call inside a write transaction that commits even when it is all it does
     (an exception after it would undo the migration, to be done again next time)."""
     newest = registry.get(dossier.type_id)
-    start = dossier.definition_version
-    if newest is None or newest.definition.drafts != MIGRATE or start >= newest.definition.version:
+    found = plan(registry, dossier, newest) if newest is not None else None
+    if found is None:
         return None
-    try:
-        old = pinned(registry, dossier).definition
-    except NotFound:
-        return None
-    if not is_editable(old, dossier.status):
-        return None
-    versions = {start: old, **_versions(registry, dossier.type_id, start)}
-    steps = chain(versions, start)
-    if not steps:
-        return None
-    migrated = Migrated(plain(dossier.answers), dossier.status)
-    for step in steps:
-        migrated = apply(step.migration, migrated)
-    migrated = fit(newest, migrated)
+    old, steps, migrated, start = found.old, found.steps, found.migrated, dossier.definition_version
     archive(dossier, migrated.lost, actor)  # from the version the answers were stored under
     to_version = newest.definition.version
     dossier.answers = migrated.answers
@@ -166,3 +186,46 @@ def open_draft(registry: Registry, account_id: int, number: str) -> MigrationNot
     dossier = owned_dossier(account_id, number, for_update=True)
     moved = migrate_draft(registry, dossier, audit.account_actor(account_id))
     return moved.notice if moved else None
+
+
+@dataclass(frozen=True)
+class StateImpact:
+    """What publishing a version would do to the dossiers of one state on older versions
+    (`guichet impact`): how many there are, how many drafts would be migrated and how
+    many stay on their version, the answers that would be archived ("field (why)" ->
+    how many), and how many migrated drafts would have new questions to answer."""
+
+    status: str
+    dossiers: int
+    migrated: int
+    staying: int
+    archived: dict[str, int]
+    new_questions: int
+
+
+@transaction(write=False)
+def impact(registry: Registry, newest: CompiledDefinition) -> list[StateImpact]:
+    """A dry run of `newest` (a version about to be published) against the dossiers of
+    its type on older versions, by state (in name order); writes nothing. Each draft is
+    planned as opening it would migrate it (`plan`), with `newest` as the newest
+    version and the published versions between."""
+    d = newest.definition
+    rows = select(x for x in database().Dossier
+                  if x.type_id == d.id and x.definition_version < d.version)
+    found: dict[str, dict[str, Any]] = {}
+    for dossier in rows:
+        state = found.setdefault(dossier.status, {"n": 0, "moved": 0, "archived": {},
+                                                  "asked": 0})
+        state["n"] += 1
+        p = plan(registry, dossier, newest)
+        if p is None:
+            continue
+        state["moved"] += 1
+        for lost in p.migrated.lost:
+            key = f"{lost.field_id} ({lost.why})"
+            state["archived"][key] = state["archived"].get(key, 0) + 1
+        if any(c.new for c in what_changed(p.old, newest, p.migrated)):
+            state["asked"] += 1
+    return [StateImpact(status, s["n"], s["moved"], s["n"] - s["moved"],
+                        dict(sorted(s["archived"].items())), s["asked"])
+            for status, s in sorted(found.items())]

@@ -102,3 +102,23 @@ def test_open_draft__chain_not_declared_to_the_newest__stays(account, v1_draft):
     no_step = with_newest(compiled(3, ("from: 2", "from: 1")))  # v2 then nothing from 2
     assert storage.open_draft(no_step, account.id, v1_draft.number) is None
     assert storage.get_dossier(account.id, v1_draft.number).definition_version == 1
+
+
+def test_impact__v3_dry_run__counts_by_state_archived_new_questions_nothing_written(
+        account, v1_draft, registry):
+    v1 = with_newest(compiled(1))
+    submitted = storage.create_dossier(v1, account.id, TYPE)
+    for section, answers in V1_ANSWERS.items():
+        submitted = storage.save_section(v1, account.id, submitted.number, section, answers,
+                                         submitted.version)
+    storage.submit(v1, account.id, submitted.number)
+    before = storage.get_dossier(account.id, v1_draft.number)
+    states = storage.impact(v1, compiled(3))
+    assert [(s.status, s.dossiers, s.migrated, s.staying, s.archived, s.new_questions)
+            for s in states] == [
+        ("en_cours", 1, 1, 0, {"note_ancienne (dropped_by_migration)": 1}, 1),
+        ("envoye", 1, 0, 1, {}, 0)]
+    assert storage.get_dossier(account.id, v1_draft.number) == before
+    assert storage.archived_answers(v1_draft.number) == []
+    keep = compiled(3, ("drafts: migrate", "drafts: keep"))
+    assert [s.migrated for s in storage.impact(v1, keep)] == [0, 0]

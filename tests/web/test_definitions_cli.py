@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import storage
+from engine import Registry, convert
 from tests.definitions import DIRECTORY, ESSAI
+from web import store_of
 from web.cli import main
 
 ESSAI_TEXT = (DIRECTORY / "essai.yaml").read_text(encoding="utf-8")
@@ -94,3 +97,24 @@ def test_dossiers_audit__hidden_answer__trail_and_archive_printed(maria, runner,
     assert lines[-1].endswith(' numero = "12345678" (version 3, hidden)')
     unknown = runner.invoke(main, ["dossiers", "audit", "G0000000000"], env=_env(instance_dir))
     assert unknown.exit_code == 1 and "no dossier G0000000000" in unknown.output
+
+
+def test_impact__v1_draft_under_v2__dry_run_printed_nothing_changed(app, runner, instance_dir):
+    v1 = convert(MIGRATIONS_DIR / "v1.yaml").compiled
+    with store_of(app).bound():
+        storage.publish_definitions([v1])
+        someone = storage.create_account("impact@example.org", "hash", {
+            "given_names": "Ana", "family_names": "Lima", "sex": "F",
+            "birth_date": "1990-01-01"}, "fr")
+        draft = storage.create_dossier(Registry([v1]), someone.id, "demenagement")
+        storage.save_section(Registry([v1]), someone.id, draft.number, "depart",
+                             {"note_ancienne": "x"}, draft.version)
+    result = runner.invoke(main, ["impact", str(MIGRATIONS_DIR / "v2.yaml")],
+                           env=_env(instance_dir))
+    assert result.exit_code == 0, result.output
+    assert ("en_cours: 1 dossier(s), 1 would be migrated, 0 stay on their version; "
+            "archived: note_ancienne (dropped_by_migration): 1; 1 with new questions to "
+            "answer") in result.output
+    with store_of(app).bound():
+        assert storage.get_dossier(someone.id, draft.number).definition_version == 1
+        assert storage.archived_answers(draft.number) == []

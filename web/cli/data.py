@@ -113,6 +113,14 @@ def _published_errors(compiled: list[CompiledDefinition],
     return [republished_error(c) for c in changed]
 
 
+def impact(compiled: CompiledDefinition) -> list[storage.StateImpact]:
+    """`guichet impact`: storage.impact of `compiled` on the configured database, with
+    forms/ as the registry (published versions read from the database); reads only."""
+    registry = _registry()
+    with bound_store(registry):
+        return storage.impact(registry, compiled)
+
+
 @db_group.command("init")
 def db_init() -> None:
     """Create the tables (harmless when they exist) and publish every definition of
