@@ -21,21 +21,17 @@ V1, V2, V3 = (HERE / f"v{n}.yaml" for n in (1, 2, 3))
 
 
 def line_of(result, needle: str) -> int:
-    lines = result_text(result).splitlines()
+    """The line of `needle` in the text `edited` converted."""
+    lines = result.text.splitlines()
     return next(i for i, line in enumerate(lines, 1) if needle in line)
 
 
-_TEXTS: dict[int, str] = {}
-
-
-def result_text(result) -> str:
-    return _TEXTS[id(result)]
-
-
 def edited(old: str, new: str):
-    text = V2.read_text(encoding="utf-8").replace(old, new, 1)
-    result = convert_text(text, "v2.yaml")
-    _TEXTS[id(result)] = text
+    """v2.yaml with `old` replaced by `new`, converted as "v2.yaml"; its text kept."""
+    text = V2.read_text(encoding="utf-8")
+    assert old in text
+    result = convert_text(text.replace(old, new, 1), "v2.yaml")
+    result.text = text.replace(old, new, 1)
     return result
 
 
@@ -81,7 +77,7 @@ def test_check__field_gone_without_rename_or_drop_under_migrate__error_at_from_l
 
 def test_check__option_and_state_gone_without_rename_under_migrate__errors():
     result = edited("    rename_states: {en_cours: brouillon}\n", "")
-    result = convert_text(result_text(result).replace(
+    result = convert_text(result.text.replace(
         "{moyen: {telephone: par_telephone}, ", "{"), "v2.yaml")
     assert result.ok, result.errors
     text = V2.read_text(encoding="utf-8")
@@ -94,7 +90,7 @@ def test_check__option_and_state_gone_without_rename_under_migrate__errors():
 
 def test_check__same_disappearances_under_keep__allowed():
     result = edited("drafts: migrate", "drafts: keep")
-    result = convert_text(result_text(result).replace("    drop_fields: [note_ancienne]\n", "")
+    result = convert_text(result.text.replace("    drop_fields: [note_ancienne]\n", "")
                           .replace("    rename_states: {en_cours: brouillon}\n", ""), "v2.yaml")
     assert result.ok, result.errors
     assert check_versions(result.definition, older()) == []
