@@ -25,6 +25,7 @@ from .model import (
     Field,
     FieldTest,
     MessageTemplate,
+    Migration,
     Not,
     Notification,
     Numbering,
@@ -211,6 +212,28 @@ def profile_block(node: Located) -> ProfileBlock:
     return ProfileBlock(tuple(groups), node.line, text(node.get("title")))
 
 
+def migration(node: Located) -> Migration:
+    """One `migrations` entry as a Migration, with the line of each of its keys."""
+    lines: dict[tuple[str, ...], int] = {("from",): node.line_of("from")}
+    for kind in ("rename_fields", "rename_states"):
+        for old in node.get(kind, {}):
+            lines[(kind, old)] = node[kind].line_of(old)
+    for field_id, renames in node.get("rename_options", {}).items():
+        lines[("rename_options", field_id)] = node["rename_options"].line_of(field_id)
+        for old in renames:
+            lines[("rename_options", field_id, old)] = _line(renames, old, renames.line)
+    drops = node.get("drop_fields", [])
+    for index, field_id in enumerate(drops):
+        lines[("drop_fields", field_id)] = (drops.line_of(index) if hasattr(drops, "line_of")
+                                            else node.line_of("drop_fields"))
+    return Migration(
+        from_version=node["from"], line=node.line,
+        rename_fields=dict(node.get("rename_fields", {})),
+        rename_options={k: dict(v) for k, v in node.get("rename_options", {}).items()},
+        rename_states=dict(node.get("rename_states", {})),
+        drop_fields=tuple(drops), message=text(node.get("message")), lines=lines)
+
+
 def definition(node: Located, path: str) -> Definition:
     """The whole definition mapping as a Definition; `path` is kept for error messages."""
     numbering = node["numbering"]
@@ -262,4 +285,7 @@ def definition(node: Located, path: str) -> Definition:
         if notification
         else None,
         profile=profile_block(node["profile"]) if "profile" in node else None,
+        drafts=node.get("drafts", "keep"),
+        migrations=tuple(migration(m) for m in node.get("migrations", ())),
+        drafts_line=node.line_of("drafts") if "drafts" in node else 0,
     )

@@ -22,6 +22,7 @@ from jsonschema.exceptions import best_match
 from .autofill import autocomplete_mismatch
 from .errors import DesignerError, ErrorCode, error
 from .load import Located, LocatedList, plain
+from .migrate import check_targets
 from .model import (
     CHOICE_TYPES,
     LANGS,
@@ -165,6 +166,7 @@ def _texts(d: Definition) -> Iterator[Text]:
         yield from (m.subject, m.body)
     if d.notification:
         yield from (d.notification.subject, d.notification.body)
+    yield from (m.message for m in d.migrations if m.message)
     if d.profile:
         yield from (t for t in (d.profile.title,) if t)
         for g in d.profile.groups:
@@ -368,6 +370,7 @@ CHECKS: tuple[Check, ...] = (
     check_workflow,
     check_documents,
     check_profile,
+    check_targets,
 )
 
 

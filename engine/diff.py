@@ -11,7 +11,10 @@ at `file:line` (in the new file, or in the old one for what was removed), so tha
 catalogue (`errors.py`), every kind of change has one message template here.
 
 A rename cannot be told from a removal and an addition: only a declared migration says
-so, hence "removed (or renamed: declare it in `migrations`)". A property this module
+so, hence "removed (or renamed: declare it in `migrations`)". When the new file declares
+a migration from the old file's version, its renames are reported as renames and its
+dropped fields as dropped (compatible: drafts are migrated, answers archived), and
+`drafts` / `migrations` themselves are no property to review. A property this module
 does not know how to judge is reported as `needs_review`, never ignored: the generic
 comparison walks every attribute of the model's dataclasses.
 """
@@ -24,7 +27,7 @@ from enum import Enum
 from typing import Any
 
 from .load import Located
-from .model import AllOf, AnyOf, Condition, Definition, FieldTest, Section, Text
+from .model import AllOf, AnyOf, Condition, Definition, FieldTest, Migration, Section, Text
 from .pipeline import Result
 
 
@@ -152,6 +155,18 @@ class Kind(Enum):
     RULE_RELAXED = (Effect.COMPATIBLE,
                     "The rule {rule} of the section '{section}' is less strict now.")
     STATE_ADDED = (Effect.COMPATIBLE, "New workflow state '{state}'.")
+    FIELD_RENAMED = (Effect.COMPATIBLE,
+                     "The field '{old}' is renamed '{field}' (declared in `migrations`).")
+    FIELD_DROPPED = (Effect.COMPATIBLE,
+                     "The field '{field}' is dropped (declared in `migrations`): migrated "
+                     "drafts' answers to it move to their archive.")
+    OPTION_RENAMED = (Effect.COMPATIBLE, "The {part} '{old}' of the field '{field}' is "
+                      "renamed '{option}' (declared in `migrations`).")
+    STATE_RENAMED = (Effect.COMPATIBLE,
+                     "The workflow state '{old}' is renamed '{state}' (declared in "
+                     "`migrations`).")
+    DRAFTS_CHANGED = (Effect.COMPATIBLE,
+                      "Drafts of older versions: `drafts` changed from {old} to {new}.")
     STATE_REMOVED = (
         Effect.NEEDS_MIGRATION,
         "The workflow state '{state}' was removed (or renamed: declare it in `migrations`); "
@@ -333,6 +348,8 @@ class _Differ:
     def __init__(self, old: Result, new: Result) -> None:
         self.old, self.new = _Side(old), _Side(new)
         self.changes: list[Change] = []
+        declared = new.definition.migration_from(old.definition.version)
+        self.migration = declared or Migration(old.definition.version, 1)
 
     def emit(self, kind: Kind, side: _Side, line: int, ids: dict[str, str] | None = None,
              effect: Effect | None = None, **params: object) -> None:
@@ -419,8 +436,12 @@ class _Differ:
         self.keyed("message", o.messages, n.messages)
         if _bare(o.profile) != _bare(n.profile):
             self.emit(Kind.PROFILE_CHANGED, self.new, self.new.line(top, "profile", 1))
+        if o.drafts != n.drafts:
+            self.emit(Kind.DRAFTS_CHANGED, self.new, self.new.line(top, "drafts", 1),
+                      old=o.drafts, new=n.drafts)
         self.props(o, n, "the dossier type", top, {}, skip=(
-            "id", "version", "sections", "workflow", "documents", "messages", "profile"))
+            "id", "version", "sections", "workflow", "documents", "messages", "profile",
+            "drafts", "migrations", "drafts_line"))
         if self.changes and n.version <= o.version:
             self.emit(Kind.VERSION_NOT_INCREASED, self.new, self.new.line(top, "version", 1),
                       old=o.version, new=n.version)
@@ -455,8 +476,15 @@ class _Differ:
         self.rules(a, b)
 
     def fields(self, old: tuple[Section, ...], new: tuple[Section, ...]) -> None:
-        old_fields = {f.id: (s.id, f) for s in old for f in s.fields}
+        m = self.migration
+        old_fields = {m.rename_fields.get(f.id, f.id): (s.id, f) for s in old for f in s.fields
+                      if f.id not in m.drop_fields}
         new_fields = {f.id: (s.id, f) for s in new for f in s.fields}
+        for s in old:
+            for f in s.fields:
+                if f.id in m.drop_fields:
+                    self.emit(Kind.FIELD_DROPPED, self.old, f.line, {"section": s.id,
+                                                                     "field": f.id})
         for fid, (sid, f) in new_fields.items():
             ids = {"section": sid, "field": fid}
             if fid not in old_fields:
@@ -467,6 +495,8 @@ class _Differ:
                     self.emit(Kind.FIELD_ADDED_OPTIONAL, self.new, f.line, ids)
                 continue
             old_sid, old_f = old_fields[fid]
+            if old_f.id != fid:
+                self.emit(Kind.FIELD_RENAMED, self.new, f.line, ids, old=old_f.id)
             if old_sid != sid:
                 self.emit(Kind.FIELD_MOVED, self.new, f.line, ids, old=old_sid, new=sid)
             _FieldDiffer(self, old_f, f, ids).run()
@@ -504,14 +534,18 @@ class _Differ:
     def workflow(self) -> None:
         a, b = self.old.definition.workflow, self.new.definition.workflow
         node = ("workflow", "")
-        if a.initial != b.initial:
+        renames = self.migration.rename_states
+        if renames.get(a.initial, a.initial) != b.initial:
             self.emit(Kind.INITIAL_CHANGED, self.new, self.new.line(node, "initial", b.line),
                       old=a.initial, new=b.initial)
+        old_states = {renames.get(sid, sid): state for sid, state in a.states.items()}
         for sid, state in b.states.items():
-            if sid not in a.states:
+            if sid not in old_states:
                 self.emit(Kind.STATE_ADDED, self.new, state.line, {"state": sid})
                 continue
-            old = a.states[sid]
+            old = old_states[sid]
+            if old.id != sid:
+                self.emit(Kind.STATE_RENAMED, self.new, state.line, {"state": sid}, old=old.id)
             if old.editable != state.editable:
                 now = "editable" if state.editable else "read-only"
                 self.emit(Kind.STATE_EDITABLE_CHANGED, self.new,
@@ -520,7 +554,7 @@ class _Differ:
             self.props(old, state, f"the state '{sid}'", ("state", sid), {"state": sid},
                        skip=("id", "editable"))
         for sid, state in a.states.items():
-            if sid not in b.states:
+            if renames.get(sid, sid) not in b.states:
                 self.emit(Kind.STATE_REMOVED, self.old, state.line, {"state": sid})
         self.keyed("transition", {t.id: t for t in a.transitions},
                    {t.id: t for t in b.transitions}, added=Effect.NEEDS_REVIEW)
@@ -601,15 +635,19 @@ class _FieldDiffer:
             self.emit(Kind.CONDITION_REWRITTEN, "when", owner=f"the field '{self.b.id}'")
 
     def options(self, attr: str, part: str) -> None:
-        old = {o.value: o for o in getattr(self.a, attr)}
-        new = {o.value: o for o in getattr(self.b, attr)}
         fid = self.b.id
+        renames = self.d.migration.rename_options.get(fid, {}) if attr == "options" else {}
+        old = {renames.get(o.value, o.value): o for o in getattr(self.a, attr)}
+        new = {o.value: o for o in getattr(self.b, attr)}
         for value, o in new.items():
             ids = {**self.ids, "option": value}
             if value not in old:
                 self.d.emit(Kind.OPTION_ADDED, self.d.new, o.line, ids, part=part)
                 continue
             before = old[value]
+            if before.value != value:
+                self.d.emit(Kind.OPTION_RENAMED, self.d.new, o.line, ids, part=part,
+                            old=before.value)
             if _bare(before.when) != _bare(o.when):
                 if not implies(before.when, o.when):
                     kind = Kind.OPTION_OFFERED_LESS

@@ -93,6 +93,38 @@ class ErrorCode(Enum):
     REPUBLISHED = (
         "version {version} of {id} is already published with other content: increase `version`"
     )
+    MIGRATION_FROM = (
+        "The migration from version {source} must come from an older version than this "
+        "file's ({version}), once each."
+    )
+    MIGRATION_UNKNOWN_TARGET = (
+        "The migration from version {source} renames {what} to '{target}', which is not "
+        "{where} in this version. Rename to an id this file declares."
+    )
+    MIGRATION_UNKNOWN_SOURCE = (
+        "The migration from version {source} names {what}, which version {source} does "
+        "not have. Use an id of version {source}."
+    )
+    MIGRATION_MISSING = (
+        "drafts: migrate, but version {source} is published and no migration comes from "
+        "it: add `- from: {source}` under migrations, or write drafts: keep."
+    )
+    UNMIGRATED_FIELD = (
+        "The field '{field}' of version {source} is gone and the migration from version "
+        "{source} neither renames it (rename_fields) nor drops it (drop_fields): drafts "
+        "would lose its answers. Declare one of them."
+    )
+    UNMIGRATED_OPTION = (
+        "The option '{option}' of the field '{field}' of version {source} is gone and the "
+        "migration from version {source} does not rename it (rename_options: "
+        "{{{field}: {{{option}: ...}}}}): drafts that chose it would lose it. Declare it, or "
+        "drop the field."
+    )
+    UNMIGRATED_STATE = (
+        "The workflow state '{state}' of version {source} is gone and the migration from "
+        "version {source} does not rename it (rename_states): drafts in it would be lost. "
+        "Declare it."
+    )
     PROFILE_SCHEMA = (
         "{where}: {problem}. The header of engine/profile.yaml says what each field takes."
     )

@@ -146,8 +146,8 @@ class Field:
     text, textarea, checkboxes, grid, date, email or tel (a telephone number, or a part
     of one such as its country code: an input showing a phone's keypad). required: must be answered
     when shown. when: the question is shown, required and kept only while this
-    holds (DESIGN.md: answers to questions that became hidden are dropped on
-    save). pattern: a regular expression the normalised answer must match
+    holds (DESIGN.md: answers to questions that became hidden leave the dossier
+    on save, for its archive). pattern: a regular expression the normalised answer must match
     (Guide: the MIFI number has 8 to 11 letters or digits, written as a
     pattern in the YAML). min_length, max_length: characters. normalize: names
     of `validate.NORMALIZERS`, applied in order (default: strip). min_items,
@@ -445,6 +445,34 @@ class Notification:
 
 
 @dataclass(frozen=True)
+class Migration:
+    """How a draft of version `from_version` becomes one of the definition declaring it
+    (issue 14: `drafts: migrate`). Declared in the NEW version's YAML.
+
+    rename_fields: old field id -> new id; rename_options: field id in the new version ->
+    {old option value -> new value} (a grid's values are its "column_row" cells);
+    rename_states: old state id -> new id; drop_fields: old field ids whose answers go
+    to the archive; message: told to the applicant once after the migration (None:
+    a generic one). line: the entry's line; lines: ("rename_fields", old id),
+    ("rename_options", field, old value), ("rename_states", old id), ("drop_fields",
+    id), ("from",) -> the line of that key, for errors.
+    """
+
+    from_version: int
+    line: int
+    rename_fields: dict[str, str] = field(default_factory=dict)
+    rename_options: dict[str, dict[str, str]] = field(default_factory=dict)
+    rename_states: dict[str, str] = field(default_factory=dict)
+    drop_fields: tuple[str, ...] = ()
+    message: Text | None = None
+    lines: dict[tuple[str, ...], int] = field(default_factory=dict)
+
+    def at(self, *key: str) -> int:
+        """The line of `key` (see `lines`), else the entry's line."""
+        return self.lines.get(tuple(key), self.line)
+
+
+@dataclass(frozen=True)
 class Definition:
     """A whole dossier type, version `version` of the YAML file at `path`.
 
@@ -452,6 +480,8 @@ class Definition:
     (Guide: the "Date limite pour soumettre" of a draft; the guide's
     service declares 90). eligibility: every rule must hold to create a
     dossier. documents, messages: by id. Published once per (id, version).
+    drafts: "keep" (drafts of older versions stay on theirs) or "migrate" (they are
+    moved to this version by the chain of `migrations`, each from one older version).
     """
 
     id: str
@@ -470,6 +500,16 @@ class Definition:
     messages: dict[str, MessageTemplate] = field(default_factory=dict)
     notification: Notification | None = None
     profile: ProfileBlock | None = None  # None: every profile field, generic labels
+    drafts: str = "keep"  # or "migrate": drafts of older versions move to this one
+    migrations: tuple[Migration, ...] = ()
+    drafts_line: int = 0  # the line of `drafts:` (0: not written)
+
+    def migration_from(self, version: int) -> Migration | None:
+        """The migration this version declares from `version`, or None."""
+        for m in self.migrations:
+            if m.from_version == version:
+                return m
+        return None
 
     def section(self, section_id: str) -> Section | None:
         """The section with that id, or None ("profile" is not a section)."""

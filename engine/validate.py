@@ -246,8 +246,8 @@ def clean(compiled: CompiledDefinition, answers: Mapping[str, Any],
     answers: field id -> value, stored or as posted. Returns a new dict of the
     same shape: unknown keys, empty values (None, "", []) and answers to
     questions hidden by the other answers are dropped (DESIGN.md: answers to
-    hidden questions are dropped on save). sections: keep only these
-    sections' fields (visibility still looks at every section).
+    hidden questions leave the dossier on save; storage archives them: `set_aside`).
+    sections: keep only these sections' fields (visibility still looks at every section).
 
     Conditions only look at earlier questions (the checker enforces it), so a
     single pass in question order decides visibility on already-cleaned answers.
@@ -268,6 +268,55 @@ def clean(compiled: CompiledDefinition, answers: Mapping[str, Any],
         keep = {f.id for s in sections for f in s.fields}
         result = {k: v for k, v in result.items() if k in keep}
     return result
+
+
+@dataclass(frozen=True)
+class SetAside:
+    """A stored answer that a save would lose, and why (issue 14: nothing is ever lost).
+
+    field_id: its key in the answers; value: the stored value, as it was; why: "hidden"
+    (its question is now hidden by the other answers), "unknown_option" (it holds a
+    choice the question no longer offers, and was replaced or cleared) or
+    "unknown_field" (its question is not in this definition).
+    """
+
+    field_id: str
+    value: Any
+    why: str
+
+
+def _shown(compiled: CompiledDefinition, f: Field, answers: Mapping[str, Any]) -> bool:
+    shown = compiled.shown_when.get(f.id)
+    return shown is None or shown.is_valid(answers)
+
+
+def set_aside(compiled: CompiledDefinition, stored: Mapping[str, Any],
+              merged: Mapping[str, Any], kept: Mapping[str, Any]) -> list[SetAside]:
+    """The stored answers that keeping `kept` instead of `stored` would lose, in stored
+    order; an answer the applicant changed or cleared is not lost (it is what they meant),
+    unless it held a choice no longer offered (then the old value is set aside).
+
+    stored: the answers as stored before; merged: stored with the posted ones over them,
+    before `clean`; kept: `clean(compiled, merged)`, what will be stored.
+    """
+    fields = compiled.definition.all_fields()
+    lost = []
+    for field_id, value in stored.items():
+        if field_id in kept and kept[field_id] == value:
+            continue
+        f = fields.get(field_id)
+        if f is None:
+            why = "unknown_field"
+        elif unknown_choices(f, value):
+            why = "unknown_option"
+        elif field_id not in kept and (
+                not _is_empty(normalize(f, merged.get(field_id)))
+                or not _shown(compiled, f, kept)):
+            why = "hidden"  # hidden by the other answers: a form does not post it
+        else:
+            continue  # changed or cleared by the applicant
+        lost.append(SetAside(field_id, value, why))
+    return lost
 
 
 def visible_fields(compiled: CompiledDefinition, section: Section,

@@ -42,10 +42,17 @@ from storage.definitions import (
     is_current,
     load_pinned,
     publish_definitions,
+    published_definitions,
     published_versions,
     republished,
 )
 from storage.demo import DemoReport, load_demo
+from storage.dossiers.archive import (
+    ArchivedAnswerView,
+    AuditEventView,
+    archived_answers,
+    dossier_audit,
+)
 from storage.dossiers.existing import ImportReport, RowRefused, import_rows, register_row
 from storage.dossiers.identity_changes import update_profile
 from storage.dossiers.kept_answers import (
@@ -63,6 +70,13 @@ from storage.dossiers.lifecycle import (
     register_existing,
     save_section,
     submit,
+)
+from storage.dossiers.migration import (
+    MigrationNotice,
+    StateImpact,
+    impact,
+    notice_text,
+    open_draft,
 )
 from storage.errors import (
     Conflict,
@@ -142,4 +156,6 @@ __all__ = [
     "check_signup_token", "confirm_signup", "queue_signup", "start_queued_signup",
     "PublishedVersion", "definition_of", "is_current", "load_pinned", "publish_definitions",
     "published_versions", "republished", "store_exists",
+    "ArchivedAnswerView", "AuditEventView", "published_definitions", "archived_answers",
+    "dossier_audit", "MigrationNotice", "notice_text", "open_draft", "StateImpact", "impact",
 ]

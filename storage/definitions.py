@@ -26,6 +26,7 @@ from typing import Any
 from pony.orm import count, select
 
 from engine import CompiledDefinition, Registry, convert_text
+from engine.model import Definition
 from storage.clock import clock, from_db, to_db
 from storage.errors import Locked, NotFound
 from storage.orm.db import current_store, database
@@ -153,6 +154,22 @@ def load_pinned(registry: Registry) -> list[tuple[str, int]]:
         except NotFound:
             missing.append((type_id, version))
     return missing
+
+
+@transaction(write=False)
+def published_definitions(type_ids: Iterable[str]) -> dict[str, dict[int, Definition]]:
+    """Every published version of each of `type_ids`, compiled from its stored text:
+    type id -> version -> Definition (`guichet check` verifies a file's migrations
+    against them). A stored text that no longer compiles is left out."""
+    wanted = set(type_ids)
+    found: dict[str, dict[int, Definition]] = defaultdict(dict)
+    for p in database().PublishedDefinition.select():
+        if p.type_id not in wanted:
+            continue
+        result = convert_text(p.text, f"<published {p.type_id} version {p.version}>")
+        if result.ok and result.definition is not None:
+            found[p.type_id][p.version] = result.definition
+    return dict(found)
 
 
 @transaction(write=False)

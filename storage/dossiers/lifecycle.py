@@ -21,9 +21,11 @@ from storage.accounts.account import load_account
 from storage.clock import clock, to_db
 from storage.definitions import pinned_or_none, pinned_to_change
 from storage.dossiers import audit
+from storage.dossiers.archive import store_cleaned
 from storage.dossiers.expiry import expire_if_overdue, expire_overdue
 from storage.dossiers.identity import same_person
 from storage.dossiers.kept_answers import drop_kept_answers
+from storage.dossiers.migration import migrate_draft
 from storage.dossiers.numbering import allocate_number, claim_number
 from storage.dossiers.registry import default_registry
 from storage.dossiers.submission import submit
@@ -121,7 +123,9 @@ def save_section(registry: Registry, account_id: int, number: str, section_id: s
     `answers` are the section's raw answers (field id -> str, bool or list[str], as
     engine.formdata reads a form); keys absent keep their stored value, None or ""
     clear it, keys of other sections are ignored. The merged whole is cleaned by the
-    engine, so answers to questions now hidden (anywhere) are dropped. `version`: the
+    engine, so answers to questions now hidden (anywhere) leave it: they are moved to the
+    dossier's archive (storage.archived_answers), with any stored answer holding a choice
+    no longer offered that this save replaces or clears. `version`: the
     dossier version the answers were typed on. Returns the dossier, its version + 1.
 
     Locked when the state is not editable (or the deadline passed); Conflict when
@@ -131,8 +135,14 @@ def save_section(registry: Registry, account_id: int, number: str, section_id: s
     returned unchanged; NotFound for another account's dossier or an unknown section. Guide:
     ENREGISTRER keeps a draft, valid or not; a submitted dossier can no longer change.
     Answers kept aside for the section (storage.keep_answers) are deleted by the save.
+    A draft on an older version whose type says `drafts: migrate` is migrated first
+    (storage.open_draft), and the answers posted from its older page renamed alike.
     """
     dossier = owned_dossier(account_id, number, for_update=True)
+    before = dossier.version
+    moved = migrate_draft(registry, dossier, audit.account_actor(account_id))
+    if moved is not None and version == before:  # posted from the page of the older version
+        answers, version = moved.translate(answers), dossier.version
     compiled = pinned_to_change(registry, dossier)
     section = compiled.definition.section(section_id)
     if section is None:
@@ -149,7 +159,7 @@ def save_section(registry: Registry, account_id: int, number: str, section_id: s
     for f in section.fields:
         if f.id in answers:
             merged[f.id] = answers[f.id]
-    dossier.answers = clean(compiled, merged)
+    store_cleaned(compiled, dossier, merged, audit.account_actor(account_id))
     dossier.version += 1
     drop_kept_answers(dossier, section_id)  # what was kept aside for it is superseded
     return dossier_view(dossier)

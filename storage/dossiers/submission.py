@@ -12,8 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 from engine import CompiledDefinition, Registry
+from engine.load import plain
 from engine.model import Text, Transition
-from engine.validate import clean
 from engine.workflow import (
     GUARD_MESSAGES,
     GuardFailure,
@@ -26,6 +26,7 @@ from storage.clock import clock, to_db
 from storage.definitions import pinned_to_change
 from storage.dossiers import audit
 from storage.dossiers.actions import run_actions
+from storage.dossiers.archive import store_cleaned
 from storage.dossiers.expiry import is_overdue
 from storage.errors import SubmitRefused
 from storage.orm.db import database
@@ -113,7 +114,7 @@ def submit(registry: Registry, account_id: int, number: str, lang: str = "fr",
         raise SubmitRefused(failures)
     now = clock.now()
     previous = dossier.status
-    dossier.answers = clean(compiled, dossier.answers)
+    store_cleaned(compiled, dossier, plain(dossier.answers), audit.account_actor(account_id))
     dossier.status = transition.target
     dossier.version += 1
     if dossier.submitted_at is None and is_editable(compiled.definition, previous):

@@ -101,6 +101,7 @@ def define_entities(db: Database) -> None:
         documents = Set("Document")
         events = Set("AuditEvent")
         kept_answers = Set("KeptAnswers")
+        archive = Set("ArchivedAnswer")
         # "Mes dossiers" lists one owner's dossiers newest first: one index range scan.
         composite_index(owner, created_at)
         # `guichet dossiers expire` looks for drafts past their deadline.
@@ -212,6 +213,22 @@ def define_entities(db: Database) -> None:
         _table_ = "ended_session"
         sid_hash = PrimaryKey(str, 64)
         until = Required(datetime, precision=6, index=True)
+
+    class ArchivedAnswer(db.Entity):
+        """An answer a dossier no longer holds, kept for ever with it: hidden by other
+        answers, a choice no longer offered, a question a migration dropped
+        (storage/dossiers/archive.py). Never deleted, never shown to the applicant; read
+        with the audit trail."""
+
+        _table_ = "dossier_archive"
+        id = PrimaryKey(int, auto=True)
+        dossier = Required(Dossier, column="dossier_id")
+        field_id = Required(str, 100)
+        value = Optional(Json, nullable=True)  # the stored value, as it was (False included)
+        from_version = Required(int)  # the definition version the answer was stored under
+        at = Required(datetime, precision=6)
+        why = Required(str, 40)
+        composite_index(dossier, at)
 
     class KeptAnswers(db.Entity):
         """A section's answers posted after its session expired (or was logged out in

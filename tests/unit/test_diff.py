@@ -160,6 +160,7 @@ def changes_between(old_text: str, new_text: str):
     return diff(old, new)
 
 
+MIGRATIONS = "migrations:\n  - from: 1\n"  # a migration's head, its keys follow
 C, A, M, R = Effect.COMPATIBLE, Effect.ASKS_NEW, Effect.NEEDS_MIGRATION, Effect.NEEDS_REVIEW
 K = Kind
 F_CHOIX = {"section": "premiere", "field": "choix"}
@@ -427,6 +428,34 @@ CASES = {
         K.PROPERTY_CHANGED, R, [("min_age: 18", "min_age: 21")], "- min_age",
         params={"name": "min_age", "owner": "eligibility[0] of the dossier type",
                 "values": " from 18 to 21"}),
+    # declared migrations (issue 14, item 3): renames reported as renames
+    "field_renamed": Case(
+        K.FIELD_RENAMED, C, [("      - id: nom\n", "      - id: prenom\n"),
+                             ("deadline_days: 30\n", "deadline_days: 30\n" + MIGRATIONS
+                              + "    rename_fields: {nom: prenom}\n")],
+        "id: prenom", params={"old": "nom", "field": "prenom"}),
+    "field_dropped": Case(
+        K.FIELD_DROPPED, C, [(NOM, ""), ("deadline_days: 30\n", "deadline_days: 30\n"
+                                         + MIGRATIONS + "    drop_fields: [nom]\n")],
+        "id: nom", old=True, params={"field": "nom"}),
+    "option_renamed": Case(
+        K.OPTION_RENAMED, C, [(DEUX, DEUX.replace("value: deux", "value: deux_bis")),
+                              ("deadline_days: 30\n", "deadline_days: 30\n" + MIGRATIONS
+                               + "    rename_options: {choix: {deux: deux_bis}}\n")],
+        "value: deux_bis", params={"part": "option", "old": "deux", "option": "deux_bis"}),
+    "state_renamed": Case(
+        K.STATE_RENAMED, C, [("    envoye: {label: {fr: Envoyé, en: Sent}}\n",
+                              "    transmis: {label: {fr: Envoyé, en: Sent}}\n"),
+                             ("to: envoye", "to: transmis"),
+                             ("rappeler, from: envoye", "rappeler, from: transmis"),
+                             ("deadline_days: 30\n", "deadline_days: 30\n" + MIGRATIONS
+                              + "    rename_states: {envoye: transmis}\n")],
+        "transmis: {label", params={"old": "envoye", "state": "transmis"},
+        others=(K.PROPERTY_CHANGED, K.PROPERTY_CHANGED)),
+    "drafts_changed": Case(
+        K.DRAFTS_CHANGED, C, [("deadline_days: 30\n", "deadline_days: 30\ndrafts: migrate\n"
+                               + MIGRATIONS)],
+        "drafts: migrate", params={"old": "keep", "new": "migrate"}),
     "type_id_changed": Case(
         K.TYPE_ID_CHANGED, M, [("id: ecarts", "id: ecarts-bis")], "id: ecarts-bis",
         params={"old": "ecarts", "new": "ecarts-bis"}),

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import storage
+from engine import Registry, convert
 from tests.definitions import DIRECTORY, ESSAI
+from web import store_of
 from web.cli import main
 
 ESSAI_TEXT = (DIRECTORY / "essai.yaml").read_text(encoding="utf-8")
@@ -57,3 +60,61 @@ def test_definitions_list__dossiers__counted_by_version_and_state(maria, runner,
     result = runner.invoke(main, ["definitions", "list"], env=_env(instance_dir))
     assert result.exit_code == 0, result.output
     assert f"{ESSAI} version 3  (forms/): 1 brouillon, 1 " in result.output
+
+
+MIGRATIONS_DIR = DIRECTORY / "migrations"
+
+
+def test_check__migrate_without_drop_against_published_v1__error_at_from_line(
+        runner, instance_dir, tmp_path: Path, monkeypatch):
+    forms = tmp_path / "forms"
+    forms.mkdir()
+    (forms / "demenagement.yaml").write_text((MIGRATIONS_DIR / "v1.yaml").read_text("utf-8"),
+                                             encoding="utf-8")
+    monkeypatch.setattr("engine.pipeline.forms_dir", lambda: forms)
+    assert runner.invoke(main, ["db", "init"], env=_env(instance_dir)).exit_code == 0
+    text = (MIGRATIONS_DIR / "v2.yaml").read_text("utf-8")
+    v2 = tmp_path / "v2.yaml"
+    v2.write_text(text.replace("    drop_fields: [note_ancienne]\n", ""), encoding="utf-8")
+    result = runner.invoke(main, ["check", str(v2)], env=_env(instance_dir))
+    assert result.exit_code == 1
+    line = next(n for n, s in enumerate(text.splitlines(), 1) if "- from: 1" in s)
+    assert f"{v2}:{line}: The field 'note_ancienne' of version 1 is gone" in result.output
+    v2.write_text(text, encoding="utf-8")
+    assert runner.invoke(main, ["check", str(v2)], env=_env(instance_dir)).exit_code == 0
+
+
+def test_dossiers_audit__hidden_answer__trail_and_archive_printed(maria, runner, instance_dir):
+    number = maria.create_dossier()
+    assert maria.fill(number, "identite", {"a_numero": "true", "numero": "12345678"}
+                      ).status_code == 302
+    assert maria.fill(number, "identite", {"a_numero": "false"}).status_code == 302
+    result = runner.invoke(main, ["dossiers", "audit", number.lower()], env=_env(instance_dir))
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert any(line.endswith(' archive {"fields": {"numero": "hidden"}}') for line in lines)
+    assert "archive: 1 answer(s)" in lines
+    assert lines[-1].endswith(' numero = "12345678" (version 3, hidden)')
+    unknown = runner.invoke(main, ["dossiers", "audit", "G0000000000"], env=_env(instance_dir))
+    assert unknown.exit_code == 1 and "no dossier G0000000000" in unknown.output
+
+
+def test_impact__v1_draft_under_v2__dry_run_printed_nothing_changed(app, runner, instance_dir):
+    v1 = convert(MIGRATIONS_DIR / "v1.yaml").compiled
+    with store_of(app).bound():
+        storage.publish_definitions([v1])
+        someone = storage.create_account("impact@example.org", "hash", {
+            "given_names": "Ana", "family_names": "Lima", "sex": "F",
+            "birth_date": "1990-01-01"}, "fr")
+        draft = storage.create_dossier(Registry([v1]), someone.id, "demenagement")
+        storage.save_section(Registry([v1]), someone.id, draft.number, "depart",
+                             {"note_ancienne": "x"}, draft.version)
+    result = runner.invoke(main, ["impact", str(MIGRATIONS_DIR / "v2.yaml")],
+                           env=_env(instance_dir))
+    assert result.exit_code == 0, result.output
+    assert ("en_cours: 1 dossier(s), 1 would be migrated, 0 stay on their version; "
+            "archived: note_ancienne (dropped_by_migration): 1; 1 with new questions to "
+            "answer") in result.output
+    with store_of(app).bound():
+        assert storage.get_dossier(someone.id, draft.number).definition_version == 1
+        assert storage.archived_answers(draft.number) == []

@@ -43,6 +43,34 @@ def check(paths: tuple[Path, ...]) -> None:
     click.echo(f"{len(files)} definition(s) OK: " + ", ".join(str(p) for p in files))
 
 
+@main.command("impact")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def impact_cmd(file: Path) -> None:
+    """Dry run of FILE (a version about to be published) against the configured database:
+    per state, how many dossiers of older versions would be migrated or stay, which
+    answers would be archived, and how many drafts would have new questions. Changes
+    nothing. Exit 2 when FILE is not a usable definition."""
+    try:
+        result = convert(file)
+    except (OSError, UnicodeDecodeError) as exc:
+        click.echo(f"{file}: cannot be read as UTF-8 text: {exc}", err=True)
+        sys.exit(2)
+    for e in result.errors:
+        click.echo(str(e), err=True)
+    if not result.ok:
+        sys.exit(2)
+    d = result.compiled.definition
+    states = data.impact(result.compiled)
+    click.echo(f"{d.id} version {d.version} (drafts: {d.drafts})")
+    if not states:
+        click.echo("no dossier on an older version")
+    for s in states:
+        archived = ", ".join(f"{k}: {n}" for k, n in s.archived.items()) or "nothing"
+        click.echo(f"{s.status}: {s.dossiers} dossier(s), {s.migrated} would be migrated, "
+                   f"{s.staying} stay on their version; archived: {archived}; "
+                   f"{s.new_questions} with new questions to answer")
+
+
 @main.command("diff")
 @click.argument("old", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.argument("new", type=click.Path(exists=True, dir_okay=False, path_type=Path))

@@ -1,4 +1,4 @@
-"""`guichet db init`, `guichet dossiers expire|register-existing|import` and `guichet demo`.
+"""`guichet db init`, `guichet dossiers expire|register-existing|import|audit`, `guichet demo`.
 
 `web/cli/__init__.py` calls `register(main)`. Every command reads the portal's
 configuration (web/config.py: DATABASE_URL, unset meaning SQLite in the instance
@@ -8,6 +8,8 @@ for the command (`bound_store`). Each command calls storage's public functions o
 
 from __future__ import annotations
 
+import json
+from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -16,6 +18,8 @@ import click
 
 import storage
 from engine import CompiledDefinition, DefinitionError, DesignerError, Registry, load_registry
+from engine.migrate import check_versions
+from engine.model import Definition
 from engine.pipeline import republished_error
 from web import config
 
@@ -74,21 +78,48 @@ def publish(registry: Registry) -> str:
 def republished_errors(compiled: list[CompiledDefinition]) -> list[DesignerError]:
     """`guichet check`'s comparison with the published versions: an error at the
     `version:` line of each definition whose (id, version) the configured database holds
-    with other content. Only when a database is there (DATABASE_URL, or the instance
-    folder's SQLite file): none configured, nothing is compared; one that cannot be
-    read (unreachable, tables not made yet) is said on stderr and not compared."""
+    with other content, and each error of its migrations against the published older
+    versions of its type (engine.migrate.check_versions) and against the other files
+    checked with it (an older version given on the command line). Compared with the
+    database only when one is there (DATABASE_URL, or the instance folder's SQLite file):
+    none configured, the files alone are compared; one that cannot be read
+    (unreachable, tables not made yet) is said on stderr and not compared."""
+    older: dict[str, dict[int, Definition]] = defaultdict(dict)
+    for c in compiled:
+        older[c.definition.id][c.definition.version] = c.definition
+    errors = _published_errors(compiled, older)
+    for c in compiled:
+        errors += check_versions(c.definition, older[c.definition.id])
+    return errors
+
+
+def _published_errors(compiled: list[CompiledDefinition],
+                      older: dict[str, dict[int, Definition]]) -> list[DesignerError]:
+    """The republished errors; adds the published versions to `older` (files win)."""
     values = settings()
     if not compiled or not storage.store_exists(values["DATABASE_URL"], values["INSTANCE_PATH"]):
         return []
     try:
         with bound_store(Registry(compiled)) as store:
             changed = storage.republished(compiled)
+            published = storage.published_definitions({c.definition.id for c in compiled})
     except Exception as exc:  # the check of the files stands without the database
         click.echo(f"not compared with the published versions: {type(exc).__name__}: "
                    f"{str(exc).splitlines()[0] if str(exc) else ''}", err=True)
         return []
     click.echo(f"compared with the published versions of {store.describe()}", err=True)
+    for type_id, versions in published.items():
+        for version, definition in versions.items():
+            older[type_id].setdefault(version, definition)
     return [republished_error(c) for c in changed]
+
+
+def impact(compiled: CompiledDefinition) -> list[storage.StateImpact]:
+    """`guichet impact`: storage.impact of `compiled` on the configured database, with
+    forms/ as the registry (published versions read from the database); reads only."""
+    registry = _registry()
+    with bound_store(registry):
+        return storage.impact(registry, compiled)
 
 
 @db_group.command("init")
@@ -179,6 +210,28 @@ def dossiers_import(csv_file) -> None:
     click.echo(f"{len(report.registered)} row(s) registered, {len(report.refused)} refused")
     if report.refused:
         raise SystemExit(1)
+
+
+@dossiers_group.command("audit")
+@click.argument("number")
+def dossiers_audit(number: str) -> None:
+    """Print a dossier's audit trail, oldest first, then its archive: the answers it no
+    longer holds (hidden, a choice no longer offered, dropped by a migration...), each
+    with the version it came from, when and why. For agents: never shown to applicants."""
+    with bound_store(_registry()):
+        try:
+            events = storage.dossier_audit(number)
+            archived = storage.archived_answers(number)
+        except storage.NotFound as exc:
+            raise click.ClickException(f"no dossier {number.strip().upper()}") from exc
+    for e in events:
+        detail = f" {json.dumps(e.detail, ensure_ascii=False)}" if e.detail else ""
+        click.echo(f"{e.at.isoformat(timespec='seconds')} {e.actor} {e.action}{detail}")
+    click.echo(f"archive: {len(archived)} answer(s)")
+    for a in archived:
+        click.echo(f"{a.at.isoformat(timespec='seconds')} {a.field_id} = "
+                   f"{json.dumps(a.value, ensure_ascii=False)} (version {a.from_version}, "
+                   f"{a.why})")
 
 
 @click.command("demo")

@@ -28,6 +28,7 @@ from engine.workflow import applicant_transitions, guard_failures
 from web.accounts.current import account_id, account_name, current_account
 from web.dossiers.display import DossierHeader, dossier_header
 from web.forms.fields import section_field_views
+from web.forms.migration import migrate_on_open
 from web.i18n import current_lang, localize
 from web.registry import definition, registry
 from web.ui.fields import FieldView
@@ -100,12 +101,17 @@ def dossier_stamp(number: str) -> storage.DossierStamp:
     return storage.dossier_stamp(account_id(), number, registry())
 
 
-def load(number: str) -> tuple[Any, CompiledDefinition]:
+def load(number: str, migrate: bool = True) -> tuple[Any, CompiledDefinition]:
     """The applicant's dossier (storage.DossierView, expired first if overdue) and its
     compiled type. storage.NotFound, hence 404, for a number that is not the
     applicant's; its compiled type is the version it is pinned to (`definition`), also
-    for a type since removed from forms/; 404 when that version is nowhere."""
+    for a type since removed from forms/; 404 when that version is nowhere. A draft of
+    an older version whose type says `drafts: migrate` is migrated first
+    (web/forms/migration.py), unless `migrate` is False (a save posted from the older
+    page: storage migrates it and renames the posted answers alike)."""
     dossier = storage.get_dossier(account_id(), number, registry())
+    if migrate and migrate_on_open(dossier):  # drafts: migrate, and this draft was older
+        dossier = storage.get_dossier(account_id(), number, registry())
     try:
         compiled = definition(dossier)
     except storage.NotFound:

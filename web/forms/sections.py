@@ -14,6 +14,7 @@ from engine.formdata import section_answers
 from engine.validate import SectionStatus, clean, section_status
 from web.accounts.current import account_id, account_name, login_required
 from web.forms import bp
+from web.forms.migration import may_migrate, pending, take_notice
 from web.forms.page import (
     SectionPage,
     dossier_stamp,
@@ -86,7 +87,7 @@ def _key(number: str, version: int) -> Hashable | None:
     None when this page must not be reused: it shows a one-time notice, or its address
     has a query string of its own."""
     req = request
-    if session.get("_flashes") or req.query_string not in KEPT_QUERIES:
+    if session.get("_flashes") or req.query_string not in KEPT_QUERIES or pending(number):
         return None
     return (number, version, req.full_path, current_lang(), account_name(),
             unread_messages(), req.script_root)
@@ -96,7 +97,7 @@ def _reused(number: str) -> bytes | None:
     """The page as rendered before for this version of the dossier, if it was (one small
     read instead of the dossier's answers, the engine and the templates)."""
     stamp = dossier_stamp(number)
-    if not stamp.settled:  # overdue: reading the dossier moves it to its deadline state
+    if not stamp.settled or may_migrate(stamp):  # reading it first moves it on
         return None
     key = _key(number, stamp.version)
     return None if key is None else page_cache().get(key)
@@ -135,9 +136,10 @@ def section(number: str, section_id: str) -> ResponseReturnValue:
         readonly = recap_of(compiled, dossier, (section_id,))
     elif is_htmx():
         return render_template(FRAGMENT, page=page, readonly=None), 200, VARY
-    key = None if kept is not None else _key(number, dossier.version)
+    migrated = take_notice(number)
+    key = None if kept is not None or migrated else _key(number, dossier.version)
     with marking_csrf():
-        html = _full_page(page, readonly=readonly, kept=kept is not None)
+        html = _full_page(page, readonly=readonly, kept=kept is not None, migrated=migrated)
     return page_cache().keep(key, html), 200, VARY
 
 
@@ -209,7 +211,7 @@ def save(number: str, section_id: str) -> ResponseReturnValue:
     otherwise), a save (valid or not) answers 204 with the new version in
     `Guichet-Version` and no notice; every refusal answers as above.
     """
-    dossier, compiled = load(number)
+    dossier, compiled = load(number, migrate=False)  # storage migrates, posted included
     sec = section_of(compiled, section_id)
     posted = section_answers(sec, request.form.getlist)
     here = url_for("forms.section", number=number, section_id=section_id)

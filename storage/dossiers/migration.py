@@ -1,0 +1,231 @@
+"""Moving a draft to the newest version of its type, when the designer declared `drafts: migrate`.
+
+Issue 14, item 3: when a draft on an older version is opened or saved and the newest
+version of its type says `drafts: migrate`, the declared migrations are applied in a
+chain (1→2→3, engine.migrate), in the transaction that opened or saved it: fields,
+options and states renamed, what no longer fits moved to the archive (step 1,
+storage/dossiers/archive.py), `definition_version` set to the newest, the dossier's
+version + 1, one audit event "migrate". The applicant is told (item 5): a message in
+the message centre, and a `MigrationNotice` handed back so the page shows it once. A
+draft whose chain is not declared all the way stays on its version (as under keep).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pony.orm import select
+
+from engine import CompiledDefinition, Registry
+from engine.load import plain
+from engine.migrate import MIGRATE, Migrated, Step, apply, chain, fit, what_changed
+from engine.model import Definition, Text
+from engine.workflow import is_editable
+from storage.clock import clock, to_db
+from storage.definitions import definition_of, pinned
+from storage.dossiers import audit
+from storage.dossiers.archive import archive
+from storage.errors import NotFound
+from storage.orm.db import database
+from storage.orm.rows import owned_dossier
+from storage.orm.transactions import transaction
+
+# The message-centre message after a migration ({number}); its body is the designer's
+# message (or MIGRATION_DEFAULT), then the questions to look at, by section.
+MIGRATION_SUBJECT = Text(fr="Le formulaire de votre dossier {number} a changé",
+                         en="The form of your file {number} has changed")
+MIGRATION_DEFAULT = Text(fr="Le formulaire de ce type de dossier a été mis à jour.",
+                         en="The form for this type of file has been updated.")
+MIGRATION_NEW = Text(fr="Nouvelles questions", en="New questions")
+MIGRATION_CHANGED = Text(fr="Questions modifiées", en="Changed questions")
+
+
+@dataclass(frozen=True)
+class MigrationNotice:
+    """What the applicant is told once after a migration: `message` and each section's
+    questions to look at, in both languages. sections: ({"id", "title": {fr, en},
+    "new": [{fr, en}], "changed": [{fr, en}]}, ...), in form order. Plain data (JSON-able:
+    the web keeps it in the session until shown)."""
+
+    number: str
+    from_version: int
+    to_version: int
+    message: dict[str, str]
+    sections: tuple[dict[str, Any], ...]
+
+
+def _both(t: Text) -> dict[str, str]:
+    return {"fr": t.fr, "en": t.en}
+
+
+def _versions(registry: Registry, newest: CompiledDefinition, above: int) -> dict[int, Any]:
+    """The definitions of `newest`'s type above version `above`: every published one
+    below `newest`, and `newest` itself."""
+    type_id, top = newest.definition.id, newest.definition.version
+    numbers = set(select(p.version for p in database().PublishedDefinition
+                         if p.type_id == type_id and p.version > above and p.version < top)[:])
+    found: dict[int, Any] = {top: newest.definition}
+    for n in sorted(numbers):
+        try:
+            found[n] = definition_of(registry, type_id, n).definition
+        except NotFound:
+            continue
+    return found
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What migrating one draft would do: `old` its definition, the `steps` of the chain,
+    and the answers, state and losses after them (`migrated`)."""
+
+    old: Definition
+    steps: tuple[Step, ...]
+    migrated: Migrated
+
+
+def plan(registry: Registry, dossier: Any, newest: CompiledDefinition) -> Plan | None:
+    """The migration of the Dossier entity to `newest` (its type's newest version), or
+    None when there is none: `newest` says keep, the dossier is not older, not a draft
+    (editable state), its version is nowhere, or no declared chain reaches `newest`.
+    Reads only."""
+    start = dossier.definition_version
+    if newest.definition.drafts != MIGRATE or start >= newest.definition.version:
+        return None
+    try:
+        old = pinned(registry, dossier).definition
+    except NotFound:
+        return None
+    if not is_editable(old, dossier.status):
+        return None
+    steps = chain({start: old, **_versions(registry, newest, start)}, start)
+    if not steps:
+        return None
+    migrated = Migrated(plain(dossier.answers), dossier.status)
+    for step in steps:
+        migrated = apply(step.migration, migrated)
+    return Plan(old, tuple(steps), fit(newest, migrated))
+
+
+@dataclass(frozen=True)
+class Moved:
+    """A migration just made: what to tell (`notice`) and the steps applied."""
+
+    notice: MigrationNotice
+    steps: tuple[Step, ...]
+
+    def translate(self, answers: dict[str, Any]) -> dict[str, Any]:
+        """Answers posted from a page of the older version, renamed as the stored ones
+        were (a save posted just before the migration); dropped fields left out."""
+        migrated = Migrated(dict(answers), "")
+        for step in self.steps:
+            migrated = apply(step.migration, migrated)
+        return migrated.answers
+
+
+def migrate_draft(registry: Registry, dossier: Any, actor: str) -> Moved | None:
+    """Move the Dossier entity (locked by the caller) to the newest version of its type
+    when that version says `drafts: migrate`, the dossier is a draft (editable state) on
+    an older version, and the declared chain reaches the newest; else None, nothing
+    written. Call inside a write transaction that commits even when it is all it does
+    (an exception after it would undo the migration, to be done again next time)."""
+    newest = registry.get(dossier.type_id)
+    found = plan(registry, dossier, newest) if newest is not None else None
+    if found is None:
+        return None
+    old, steps, migrated, start = found.old, found.steps, found.migrated, dossier.definition_version
+    archive(dossier, migrated.lost, actor)  # from the version the answers were stored under
+    to_version = newest.definition.version
+    dossier.answers = migrated.answers
+    dossier.status = migrated.status
+    dossier.definition_version = to_version
+    dossier.version += 1
+    audit.record(actor, "migrate", dossier, {"from": start, "to": to_version,
+                                             "status": migrated.status})
+    messages = [s.migration.message for s in steps if s.migration.message]
+    message = {lang: "\n\n".join(m.get(lang) for m in messages)
+               or MIGRATION_DEFAULT.get(lang) for lang in ("fr", "en")}
+    notice = MigrationNotice(dossier.number, start, to_version, message, tuple(
+        {"id": c.section_id, "title": _both(c.title), "new": [_both(t) for t in c.new],
+         "changed": [_both(t) for t in c.changed]}
+        for c in what_changed(old, newest, migrated)))
+    _post(dossier, notice)
+    return Moved(notice, tuple(steps))
+
+
+def notice_text(notice: MigrationNotice, lang: str) -> str:
+    """The notice as plain text in `lang` (the message-centre body): the message, then per
+    section "Title — New questions: a; b. Changed questions: c." lines."""
+    lines = [notice.message[lang]]
+    for s in notice.sections:
+        parts = []
+        for key, heading in (("new", MIGRATION_NEW), ("changed", MIGRATION_CHANGED)):
+            if s[key]:
+                parts.append(f"{heading.get(lang)} : " if lang == "fr" else
+                             f"{heading.get(lang)}: ")
+                parts[-1] += "; ".join(label[lang] for label in s[key]) + "."
+        lines.append(f"{s['title'][lang]} — " + " ".join(parts))
+    return "\n\n".join(lines)
+
+
+def _post(dossier: Any, notice: MigrationNotice) -> None:
+    account = dossier.owner
+    if account is None:
+        return
+    lang = account.lang if account.lang in ("fr", "en") else "fr"
+    database().Message(account=account, dossier=dossier,
+                       subject=MIGRATION_SUBJECT.get(lang).format(number=dossier.number),
+                       body=notice_text(notice, lang), created_at=to_db(clock.now()))
+
+
+@transaction(write=True)
+def open_draft(registry: Registry, account_id: int, number: str) -> MigrationNotice | None:
+    """Opening one of the account's dossiers: a draft on an older version is migrated now
+    when its type says `drafts: migrate` (`migrate_draft`); returns what to tell the
+    applicant once, or None (nothing to do, nothing written). NotFound as get_dossier."""
+    dossier = owned_dossier(account_id, number, for_update=True)
+    moved = migrate_draft(registry, dossier, audit.account_actor(account_id))
+    return moved.notice if moved else None
+
+
+@dataclass(frozen=True)
+class StateImpact:
+    """What publishing a version would do to the dossiers of one state on older versions
+    (`guichet impact`): how many there are, how many drafts would be migrated and how
+    many stay on their version, the answers that would be archived ("field (why)" ->
+    how many), and how many migrated drafts would have new questions to answer."""
+
+    status: str
+    dossiers: int
+    migrated: int
+    staying: int
+    archived: dict[str, int]
+    new_questions: int
+
+
+@transaction(write=False)
+def impact(registry: Registry, newest: CompiledDefinition) -> list[StateImpact]:
+    """A dry run of `newest` (a version about to be published) against the dossiers of
+    its type on older versions, by state (in name order); writes nothing. Each draft is
+    planned as opening it would migrate it (`plan`), with `newest` as the newest
+    version and the published versions between."""
+    d = newest.definition
+    rows = select(x for x in database().Dossier
+                  if x.type_id == d.id and x.definition_version < d.version)
+    found: dict[str, dict[str, Any]] = {}
+    for dossier in rows:
+        state = found.setdefault(dossier.status, {"n": 0, "moved": 0, "archived": {},
+                                                  "asked": 0})
+        state["n"] += 1
+        p = plan(registry, dossier, newest)
+        if p is None:
+            continue
+        state["moved"] += 1
+        for lost in p.migrated.lost:
+            key = f"{lost.field_id} ({lost.why})"
+            state["archived"][key] = state["archived"].get(key, 0) + 1
+        if any(c.new for c in what_changed(p.old, newest, p.migrated)):
+            state["asked"] += 1
+    return [StateImpact(status, s["n"], s["moved"], s["n"] - s["moved"],
+                        dict(sorted(s["archived"].items())), s["asked"])
+            for status, s in sorted(found.items())]

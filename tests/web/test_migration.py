@@ -1,0 +1,103 @@
+"""A draft moves to the newest version when the designer declares `drafts: migrate`
+(issue 14, items 3-5), end to end through the pages.
+
+Maria has a version-3 draft of `essai` (city Montréal, another language named) and a
+submitted dossier. The portal restarts with a version 4 that renames the option
+`montreal` to `mtl`, drops the field `autre_langue`, adds a required question and says
+`drafts: migrate`. Her draft opens on version 4: Montréal still ticked, the migration's
+message shown once and in the message centre, the new question asked, the section's
+green check gone, the recap without a raw code, the dropped answer in the archive.
+"""
+
+from __future__ import annotations
+
+import re
+
+from flask import Flask
+
+import storage
+from tests.definitions import IDENTITE, RENDEZ_VOUS
+from tests.web.test_versions import (
+    ESSAI_TEXT,
+    essai_registry,
+    maria_id,
+    page,
+    person,
+    portal_with,
+    v3_portal,  # noqa: F401  (fixture)
+)
+from web import store_of
+
+NEW_QUESTION = """      - id: accompagnant
+        type: yesno
+        label: {fr: "Viendrez-vous accompagné ?", en: "Will someone come with you?"}
+
+      - id: mode
+"""
+AUTRE_LANGUE = ESSAI_TEXT[ESSAI_TEXT.index("      - id: autre_langue\n"):
+                          ESSAI_TEXT.index("      - id: creneaux\n")]
+MIGRATION = """version: 4
+drafts: migrate
+migrations:
+  - from: 3
+    rename_options: {ville: {montreal: mtl}}
+    drop_fields: [autre_langue]
+    message:
+      fr: Le formulaire d'essai a changé, merci de le vérifier.
+      en: The test form changed, please check it.
+"""
+V4_MIGRATE = (ESSAI_TEXT.replace("version: 3\n", MIGRATION, 1)
+              .replace("{value: montreal, label:", "{value: mtl, label:", 1)
+              .replace("      - id: mode\n", NEW_QUESTION, 1)
+              .replace(AUTRE_LANGUE, "", 1)
+              .replace("when: {langues: {contains: autre}}", "when: {francais: false}"))
+CHECK = 'class="check check--valid"'
+
+
+def nav_item(html: str, section: str) -> str:
+    return re.search(rf'<a href="[^"]*{section}"[^>]*>(.*?)</a>', html, re.S).group(1)
+
+
+def test_migrate__v3_draft_opened_on_v4__renamed_ticked_told_once_asked_archived(
+        v3_portal: Flask, instance_dir: str):  # noqa: F811
+    maria = person(v3_portal, register=True)
+    draft = maria.create_dossier()
+    assert maria.fill(draft, "identite", IDENTITE).status_code == 302
+    assert maria.fill(draft, "rendez_vous", RENDEZ_VOUS).status_code == 302
+    before = page(maria, maria.section_url(draft, "identite"))
+    assert CHECK in nav_item(before, "rendez_vous")
+    submitted = maria.submitted_dossier()
+
+    v4 = portal_with(essai_registry(V4_MIGRATE), instance_dir)
+    maria = person(v4)
+    html = page(maria, maria.section_url(draft, "rendez_vous"))
+    assert 'value="mtl" selected' in html
+    assert "Le formulaire a été mis à jour" in html
+    assert "Le formulaire d&#39;essai a changé, merci de le vérifier." in html
+    start = html.index("migration-notice")
+    notice = html[start:html.index("</div>", start)]
+    assert "Rendez-vous" in notice and "Viendrez-vous accompagné ?" in notice
+    assert 'name="accompagnant"' in html
+    assert CHECK not in nav_item(html, "rendez_vous")  # it now needs an answer
+    assert CHECK in nav_item(html, "identite")
+    again = page(maria, maria.section_url(draft, "rendez_vous"))
+    assert "Le formulaire a été mis à jour" not in again  # once
+    with store_of(v4).bound():
+        account = maria_id(draft)
+        [message] = [m for m in storage.list_messages(account) if m.dossier_number == draft]
+        assert draft in message.subject
+        assert "Le formulaire d'essai a changé" in message.body
+        assert "Viendrez-vous accompagné ?" in message.body
+        dossier = storage.get_dossier(account, draft)
+        assert dossier.definition_version == 4 and dossier.answers["ville"] == "mtl"
+        assert "autre_langue" not in dossier.answers
+        assert [(a.field_id, a.value, a.why) for a in storage.archived_answers(draft)] == [
+            ("autre_langue", "Wolof", "dropped_by_migration")]
+        assert storage.get_dossier(account, submitted).definition_version == 3
+    recap = page(maria, f"/dossiers/{draft}/recapitulatif")
+    assert "Montréal" in recap and "Réponse à revoir" not in recap
+    assert ">montreal<" not in recap and ">mtl<" not in recap and "Wolof" not in recap
+    assert maria.fill(draft, "rendez_vous", {**RENDEZ_VOUS, "ville": "mtl",
+                                             "accompagnant": "false"}).status_code == 302
+    assert CHECK in nav_item(page(maria, maria.section_url(draft, "identite")), "rendez_vous")
+    store_of(v4).disconnect()
