@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.web.conftest import MARIA, PASSWORD
 
 
@@ -80,3 +82,13 @@ def test_index__anonymous_or_logged_in__login_or_mes_dossiers(client, maria):
     assert maria.get("/").location == "/dossiers/"
     maria.logout()
     assert maria.get("/").location == "/connexion"
+
+
+@pytest.mark.parametrize("target", ["/profil/\r\nX-Injected: 1", "/\\evil.example/"])
+def test_login__next_with_a_line_break_or_backslash__default(applicant, target):
+    applicant.register()
+    applicant.logout()
+    applicant.get("/connexion")
+    response = applicant.post("/connexion", {"email": MARIA["email"], "password": PASSWORD,
+                                             "next": target})
+    assert response.status_code == 302 and response.location == "/dossiers/"

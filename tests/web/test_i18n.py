@@ -169,3 +169,12 @@ def test_switch__unknown_language_or_foreign_next__ignored(maria):
     response = maria.switch_language("de", "https://evil.example/")
     assert response.location == "/"
     assert '<html lang="fr">' in maria.get("/dossiers/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("target", ["/dossiers/\r\nX-Injected: 1", "/a\nb", "/\\evil.example/",
+                                    "/\\/evil.example", "/a\x7fb"])
+def test_switch__next_with_a_line_break_backslash_or_control__default_not_500(maria, target):
+    response = maria.switch_language("en", target)
+    assert response.status_code == 302
+    assert response.location == "/"
+    assert "X-Injected" not in response.headers

@@ -71,3 +71,13 @@ def test_save_with_a_next_elsewhere__back_to_the_section(maria):
                           {**IDENTITE, "version": version})
     assert response.status_code == 302
     assert response.location == maria.section_url(number, "identite")
+
+
+def test_save_with_a_next_holding_a_line_break__saved_and_back_to_the_section_not_500(maria):
+    number = maria.create_dossier()
+    version = maria.version(number, "identite")
+    response = maria.post(f"{maria.section_url(number, 'identite')}?next=/a%0D%0AX-Injected:%201",
+                          {**IDENTITE, "version": version})
+    assert response.status_code == 302
+    assert response.location == maria.section_url(number, "identite")
+    assert "X-Injected" not in response.headers

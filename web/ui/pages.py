@@ -43,11 +43,16 @@ def portal_url_for(endpoint: str, **values: Any) -> str:
 
 
 def safe_next(target: str | None, default: str) -> str:
-    """Only a path on this site (no scheme, no host, no '//'): never an open redirect."""
-    if not target:
+    """`target` when it is a path on this site, else `default`: never an open redirect,
+    never a header a server refuses. Refused: a scheme, a host, '//' (another host), a
+    backslash (browsers read '/\\host' as '//host'), any control character (a line
+    break cannot go in a Location header) and anything not starting with '/'."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return default
+    if "\\" in target or any(ord(c) < 0x20 or ord(c) == 0x7f for c in target):
         return default
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+    if parts.scheme or parts.netloc:
         return default
     return target
 
