@@ -76,6 +76,8 @@ def test_database_unreachable__logged_with_the_request_id(maria, unreachable, ca
     unreachable.undo()
     records = [r for r in caplog.records if r.getMessage().startswith("database unreachable")]
     assert records and records[0].request_id == response.headers["X-Request-Id"]
+    # one line per refused request, with the driver's reason, no traceback
+    assert records[0].exc_info is None and records[0].cause and records[0].reason
 
 
 def test_other_database_error__not_mistaken_for_an_outage(app):

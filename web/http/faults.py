@@ -5,7 +5,8 @@ be opened raise a DB-API OperationalError or InterfaceError (PEP 249: "not
 necessarily under the control of the programmer, e.g. an unexpected
 disconnect"), possibly wrapped by Pony. The applicant gets a page in their
 language saying to try again in a moment, with the request id, and a
-`Retry-After`; the log gets the error with that id. This thread's connection
+`Retry-After`; the log gets one line with that id and the driver's reason (no
+traceback: an outage is not a bug, and a traceback per request would bury the log). This thread's connection
 is then dropped, so the next request opens a fresh one: no restart needed. The
 page itself asks nothing of the database (no envelope count), so it costs no
 second wait on a database that hangs (its waits are bounded by the store's
@@ -51,8 +52,13 @@ def _drop_connection() -> None:
 def _unavailable(exc: Exception) -> ResponseReturnValue:
     if not database_unreachable(exc):
         raise exc
+    cause = next(e for e in storage.causes(exc) if isinstance(e, UNAVAILABLE))
+    # One line, no traceback: an outage is a state of the database, not a bug, and a
+    # traceback per refused request would bury the log (the driver's first line says
+    # what happened: a timeout, a refused connection, a lock).
     log.error("database unreachable: %s", type(exc).__name__,
-              extra={"event": "database_unreachable"}, exc_info=exc)
+              extra={"event": "database_unreachable", "cause": type(cause).__name__,
+                     "reason": str(cause).strip().splitlines()[0][:200] if str(cause) else ""})
     _drop_connection()
     g.unread_messages = None  # the page's envelope is not counted: no database call
     body, status = friendly_page(503)
