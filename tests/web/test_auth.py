@@ -92,3 +92,22 @@ def test_login__next_with_a_line_break_or_backslash__default(applicant, target):
     response = applicant.post("/connexion", {"email": MARIA["email"], "password": PASSWORD,
                                              "next": target})
     assert response.status_code == 302 and response.location == "/dossiers/"
+
+
+def test_login__empty_fields__said_next_to_each_no_attempt_counted(applicant):
+    applicant.get("/connexion")
+    response = applicant.post("/connexion", {"email": " ", "password": ""})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 401
+    assert page.count("Entrez votre adresse courriel.") == 2  # next to the field, in the summary
+    assert page.count("Entrez votre mot de passe.") == 2
+    assert 'aria-describedby="f-password-error"' in page
+    assert "incorrect" not in page
+
+
+def test_login__wrong_password__reminds_that_a_new_account_is_activated_by_email(applicant):
+    applicant.register()
+    applicant.logout()
+    applicant.get("/connexion")
+    page = applicant.login(password="pas le bon").get_data(as_text=True)
+    assert "Activez-le d&#39;abord avec le lien reçu par courriel." in page
