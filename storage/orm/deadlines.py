@@ -65,17 +65,58 @@ class Timeouts:
 DEFAULT_TIMEOUTS = Timeouts()
 
 
+class Reachability:
+    """Whether a store's database just failed to answer, shared by its connections.
+
+    After a deadline passed (`unreachable`), one new connection at a time tries the
+    database (the probe) and the others give up at once instead of each waiting a
+    connect timeout in turn: requests queued behind hung ones answer 503 in
+    milliseconds (80 at once on 16 threads took 21 s before). The first wait that
+    completes (the probe connecting, or any statement answered) makes it reachable
+    again, so the first request after the database is back is served."""
+
+    def __init__(self) -> None:
+        self.unreachable = False
+        self.probing = False
+        self.lock = threading.Lock()
+
+    def enter_connect(self) -> bool:
+        """Whether this new connection may try (False: give up at once); a True while
+        unreachable makes it the probe."""
+        with self.lock:
+            if not self.unreachable:
+                return True
+            if self.probing:
+                return False
+            self.probing = True
+            return True
+
+    def answered(self) -> None:
+        """A wait completed: the database answers (no lock taken when nothing changes:
+        this runs after every statement)."""
+        if self.unreachable or self.probing:
+            with self.lock:
+                self.unreachable = self.probing = False
+
+    def timed_out(self) -> None:
+        """A wait passed its deadline, or the database refused."""
+        with self.lock:
+            self.unreachable, self.probing = True, False
+
+
 class TimedConnection(extensions.connection):
-    """A psycopg2 connection whose waits `wait` bounds by `timeouts` (a subclass per
-    store sets it: `connection_class`)."""
+    """A psycopg2 connection whose waits `wait` bounds by `timeouts`; `reachability` is
+    its store's (a subclass per store sets both: `connection_class`)."""
 
     timeouts: Timeouts = DEFAULT_TIMEOUTS
+    reachability: Reachability = Reachability()
 
 
 def connection_class(timeouts: Timeouts) -> type[TimedConnection]:
-    """A `TimedConnection` class bounded by `timeouts`, for psycopg2.connect's
-    `connection_factory`."""
-    return type("TimedConnection", (TimedConnection,), {"timeouts": timeouts})
+    """A `TimedConnection` class bounded by `timeouts`, with its own `Reachability`, for
+    psycopg2.connect's `connection_factory`."""
+    return type("TimedConnection", (TimedConnection,),
+                {"timeouts": timeouts, "reachability": Reachability()})
 
 
 def connect_parameters(timeouts: Timeouts) -> dict[str, Any]:
@@ -130,21 +171,35 @@ _EVENTS = {extensions.POLL_READ: select.POLLIN, extensions.POLL_WRITE: select.PO
 def wait(conn: Any, *_: Any) -> None:
     """psycopg2's wait callback: poll `conn` until its operation is done, waiting on its
     socket with `poll`; past the deadline of its store (`_deadline`), raise
-    psycopg2.OperationalError (psycopg2 then closes the connection)."""
+    psycopg2.OperationalError (psycopg2 then closes the connection). While the store's
+    database is unreachable, a new connection gives up at once unless it is the one
+    trying (`Reachability`)."""
     deadline = _deadline(conn)
-    while True:
-        state = conn.poll()
-        if state == extensions.POLL_OK:
-            return
-        left = None if deadline is None else deadline - time.monotonic()
-        if left is not None and left <= 0:
-            raise psycopg2.OperationalError("the database did not answer in time "
-                                            "(connect or statement timeout)")
-        if state not in _EVENTS:
-            raise psycopg2.OperationalError(f"bad state from poll: {state}")
-        poller = select.poll()  # not select.select: file numbers above 1023 happen
-        poller.register(conn.fileno(), _EVENTS[state])
-        poller.poll(None if left is None else math.ceil(left * 1000))
+    reachability = getattr(conn, "reachability", None) if deadline is not None else None
+    if (reachability is not None and conn.status == extensions.STATUS_SETUP
+            and not reachability.enter_connect()):
+        raise psycopg2.OperationalError("the database did not answer a moment ago; "
+                                        "another connection is trying it")
+    try:
+        while True:
+            state = conn.poll()
+            if state == extensions.POLL_OK:
+                if reachability is not None:
+                    reachability.answered()
+                return
+            left = None if deadline is None else deadline - time.monotonic()
+            if left is not None and left <= 0:
+                raise psycopg2.OperationalError("the database did not answer in time "
+                                                "(connect or statement timeout)")
+            if state not in _EVENTS:
+                raise psycopg2.OperationalError(f"bad state from poll: {state}")
+            poller = select.poll()  # not select.select: file numbers above 1023 happen
+            poller.register(conn.fileno(), _EVENTS[state])
+            poller.poll(None if left is None else math.ceil(left * 1000))
+    except psycopg2.OperationalError:  # no answer in time, or refused: the next one probes
+        if reachability is not None:
+            reachability.timed_out()
+        raise
 
 
 _install_lock = threading.Lock()

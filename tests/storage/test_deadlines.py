@@ -134,3 +134,40 @@ def test_postgres_frozen_at_start_up__store_fails_within_the_connect_timeout(
                 storage.init_db()  # the creation lock's own connection: never answered
             assert time.monotonic() - started < SHORT.connect + 1
             storage.disconnect()
+
+
+@pytest.mark.skipif(not POSTGRES, reason="PostgreSQL only: set DATABASE_URL=postgresql://...")
+def test_postgres_frozen__one_connection_tries_the_others_give_up_at_once__then_served(
+        instance_dir, registry):
+    slow = storage.Timeouts(connect=2.0, statement=2.0, lock=2.0)
+    with FreezableProxy.for_url(database_url()) as proxy:
+        store = storage.open_store(proxy.url(database_url()), instance_dir,
+                                   registry=registry, timeouts=slow)
+        proxy.freeze()
+
+        def select_one() -> float:
+            started = time.monotonic()
+            try:
+                with store.bound():
+                    with storage.db_session():
+                        database().select("SELECT 1")
+            except OperationalError:
+                pass
+            finally:
+                with store.bound():
+                    storage.disconnect()
+            return time.monotonic() - started
+
+        assert select_one() >= slow.connect - 0.2  # the first finds it frozen: a timeout
+        probe = threading.Thread(target=select_one)  # the next one tries again...
+        probe.start()
+        time.sleep(0.3)
+        took = [select_one() for _ in range(5)]  # ...the others meanwhile give up at once
+        assert max(took) < 0.3, took
+        probe.join(10)
+        proxy.thaw()
+        with store.bound():  # the first after the thaw is served, and the next ones
+            for _ in range(3):
+                with storage.db_session():
+                    assert database().select("SELECT 1") == [1]
+            storage.disconnect()
