@@ -71,6 +71,7 @@ class SectionPage:
     version: int
     section_errors: list[str] = field(default_factory=list)  # not about one shown question
     checked: bool = False
+    definition_version: int = 0  # of the definition the page was drawn from (posted back)
 
     @property
     def base(self) -> str:
@@ -183,7 +184,8 @@ def section_page(compiled: CompiledDefinition, dossier: Any, section: Section,
     shown = {f.id for f in fields}
     section_errors += [m for k, m in messages.items() if k not in shown]  # never lose one
     return SectionPage(header(compiled, dossier), section, nav(compiled, cleaned, section.id),
-                       fields, version, section_errors, show_errors)
+                       fields, version, section_errors, show_errors,
+                       compiled.definition.version)
 
 
 def recap_of(compiled: CompiledDefinition, dossier: Any,

@@ -55,6 +55,19 @@ def posted_version() -> int:
         return -1
 
 
+def page_outdated(dossier: Any) -> bool:
+    """Whether the posted section form was drawn from an older definition version than
+    `dossier`'s (a DossierView) now is: the draft was migrated meanwhile (issue 14: a page
+    left open across a `drafts: migrate` deploy, then opened elsewhere). Its answers are
+    in the older version's terms: they must not be saved nor shown as they are. A form
+    that does not say (an older page, a test) is taken as current."""
+    try:
+        drawn = int(request.form.get("definition_version", ""))
+    except ValueError:
+        return False
+    return drawn < dossier.definition_version
+
+
 def save_posted(compiled: CompiledDefinition, account_id: int, dossier: Any,
                 section: Section, posted: Mapping[str, Any], version: int
                 ) -> storage.DossierView:

@@ -26,7 +26,13 @@ from web.forms.page import (
     section_page,
 )
 from web.forms.page_cache import page_cache
-from web.forms.saving import AnswersTooBig, kept_answers, posted_version, save_posted
+from web.forms.saving import (
+    AnswersTooBig,
+    kept_answers,
+    page_outdated,
+    posted_version,
+    save_posted,
+)
 from web.http.csrf import marking_csrf
 from web.i18n import N_, current_lang, localize
 from web.inbox.messages import unread_messages
@@ -155,6 +161,14 @@ def discard(number: str, section_id: str) -> ResponseReturnValue:
     return redirect(url_for("forms.section", number=number, section_id=section_id))
 
 
+def _reload(here: str) -> ResponseReturnValue:
+    """The section drawn again from the dossier as stored: the whole page (`HX-Refresh`
+    for htmx, which would otherwise swap a fragment into a page of another version)."""
+    if is_htmx():
+        return "", 200, {"HX-Refresh": "true"}
+    return redirect(here)
+
+
 @bp.get("/sections/<section_id>/actualiser")
 @login_required
 def refresh_again(number: str, section_id: str) -> ResponseReturnValue:
@@ -174,10 +188,15 @@ def refresh(number: str, section_id: str) -> ResponseReturnValue:
     a dossier no longer editable; 404 as `section`. Also the language switch of the
     section page: the errors the page showed are shown again, in the new language, and
     so is the notice of answers kept aside after a session ended, while they are."""
-    dossier, compiled = load(number)
+    dossier, compiled = load(number, migrate=False)
     sec = section_of(compiled, section_id)
+    here = url_for("forms.section", number=number, section_id=section_id)
+    if may_migrate(dossier) or page_outdated(dossier):
+        # drawn from a version the draft leaves (or left): the page is drawn again,
+        # migrated, with its notice; the older page's answers are never shown as new
+        return _reload(here)
     if not editable(compiled, dossier):
-        return redirect(url_for("forms.section", number=number, section_id=section_id))
+        return redirect(here)
     posted = section_answers(sec, request.form.getlist)
     page = section_page(compiled, dossier, sec, merged(dossier.answers, sec, posted),
                         posted_version(),
@@ -215,6 +234,14 @@ def save(number: str, section_id: str) -> ResponseReturnValue:
     sec = section_of(compiled, section_id)
     posted = section_answers(sec, request.form.getlist)
     here = url_for("forms.section", number=number, section_id=section_id)
+    if page_outdated(dossier):  # migrated since this page was drawn: saving it would
+        # store the older version's answers (an option renamed would be lost)
+        flash(N_("Le formulaire a été mis à jour pendant que vous le remplissiez : vos "
+                 "réponses enregistrées y ont été reprises. Vérifiez-les, puis "
+                 "enregistrez."), "warning")
+        if is_leaving():
+            return "", 409
+        return _reload(here)
     if redisplaying():
         if not editable(compiled, dossier):
             return redirect(here)
