@@ -242,8 +242,7 @@ SETTINGS: tuple[Setting, ...] = (
             "still have its answers kept aside (never saved) for after the next login; "
             "also how long a logged-out session is remembered.", _positive),
     Setting("ATTEMPT_LIMITS", "GUICHET_ATTEMPT_LIMITS", ATTEMPT_LIMITS, "attempts/window",
-            "Attempt limits (login, login_address, link, password_reset, password_change) "
-            "as a JSON object; "
+            f"Attempt limits ({', '.join(ATTEMPT_LIMITS)}) as a JSON object; "
             "the names given replace the defaults', the others keep theirs.",
             _limits, merge=True),
     Setting("RATELIMIT_STORAGE_URI", "GUICHET_RATELIMIT_STORAGE_URI", "database://", "URI",

@@ -147,6 +147,11 @@ def register() -> ResponseReturnValue:
         429 if refusal else 422 if errors else 200)
 
 
+# An empty login field: its message, said next to it (no attempt is counted).
+LOGIN_MISSING = {"email": N_("Entrez votre adresse courriel."),
+                 "password": N_("Entrez votre mot de passe.")}
+
+
 @bp.route("/connexion", methods=("GET", "POST"))
 @redisplays
 def login() -> ResponseReturnValue:
@@ -156,24 +161,32 @@ def login() -> ResponseReturnValue:
     only) or Mes dossiers; 401 for a wrong email or password (one message: whether the
     email has an account is never said); 429 when this account or address made too
     many failed attempts (web/accounts/credentials.py), saying in how many minutes to
-    try again. Shown again (language switch, token of an older session): no attempt,
+    try again; 422 when the email or the password is empty ("Entrez …" next to that
+    field, no attempt counted). Under "incorrect", a line reminds that a new account
+    logs in only once activated by its emailed link (said to everyone: it reveals
+    nothing). Shown again (language switch, token of an older session): no attempt,
     the email typed back, "incorrect" again if the page said it; 200 or 401.
     """
     failed, refusal = False, None
+    missing: dict[str, str] = {}
     if redisplaying():
         failed = keeps_errors()
     elif request.method == "POST":
-        result = attempt_login(read_email(request.form)[0],  # normalised when valid
-                               request.form.get("password", ""))
-        if result.account is not None:
-            _log_in(result.account)
-            return redirect(safe_next(request.form.get("next"), url_for("dossiers.index")))
-        refusal = result.refusal
-        failed = refusal is None  # too many attempts: say only that (and until when)
+        missing = {name: message for name, message in LOGIN_MISSING.items()
+                   if not request.form.get(name, "").strip()}
+        if not missing:  # an empty field is no attempt: nothing counted
+            result = attempt_login(read_email(request.form)[0],  # normalised when valid
+                                   request.form.get("password", ""))
+            if result.account is not None:
+                _log_in(result.account)
+                return redirect(safe_next(request.form.get("next"),
+                                          url_for("dossiers.index")))
+            refusal = result.refusal
+            failed = refusal is None  # too many attempts: say only that (and until when)
     return render_template("auth/login.html", failed=failed, refusal=refusal,
-                           email=request.form.get("email", ""),
+                           missing=missing, email=request.form.get("email", ""),
                            next=safe_next(request.values.get("next"), "")), (
-        429 if refusal else 401 if failed else 200)
+        429 if refusal else 401 if failed else 422 if missing else 200)
 
 
 @bp.route("/deconnexion", methods=("GET", "POST"))

@@ -6,8 +6,8 @@ necessarily under the control of the programmer, e.g. an unexpected
 disconnect"), possibly wrapped by Pony. The applicant gets a page in their
 language saying to try again in a moment, with the request id, and a
 `Retry-After`; the log gets one line with that id and the driver's reason (no
-traceback: an outage is not a bug, and a traceback per request would bury the log). This thread's connection
-is then dropped, so the next request opens a fresh one: no restart needed. The
+traceback: an outage is not a bug, and a traceback per request would bury the log).
+This thread's connection is then dropped, so the next request opens a fresh one: no restart needed. The
 page itself asks nothing of the database (no envelope count), so it costs no
 second wait on a database that hangs (its waits are bounded by the store's
 timeouts: storage/orm/deadlines.py).
