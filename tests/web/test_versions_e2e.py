@@ -50,6 +50,7 @@ TYPE = "demenagement"
 TOKENS = re.compile(r"[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{20,}")  # CSRF
 DOWNLOAD = re.compile(r'href="(/documents/[^"]+/telecharger)"')
 LOCKED = "Ce dossier a été soumis"
+WITHDRAWN = "Ce type de dossier n&#39;est plus proposé"
 DEPART = {"ville": "montreal", "moyen": "telephone", "note_ancienne": "2e étage"}
 ARRIVEE = {"etage": "3"}
 ATELIER_CHOIX = {"deja_inscrit": "false", "horaire": "soir"}
@@ -185,8 +186,11 @@ def test_v2_keep_then_v3_migrate__nothing_lost_submitted_unchanged_drafts_kept_t
         assert_no_raw_code(page(maria, f"/dossiers/{number}/recapitulatif"))
         assert stored(portals[-1], number)[0].answers == answers_v1[number]
     assert_no_raw_code(page(maria, f"/dossiers/{removed}/recapitulatif"))
-    section = page(maria, maria.section_url(removed, "choix"))  # read-only
+    section = page(maria, maria.section_url(removed, "choix"))  # read-only, never submitted
     assert "Horaire souhaité" in section and 'name="version"' not in section
+    assert LOCKED not in section and WITHDRAWN in section
+    maria.post(maria.section_url(removed, "choix"), {**ATELIER_CHOIX, "version": "2"})
+    assert LOCKED not in page(maria, maria.section_url(removed, "choix"))  # nor refused so
     assert maria.submit(kept).status_code == 302
     dossier, _ = stored(portals[-1], kept)
     assert dossier.snapshot["definition_version"] == 1 and dossier.definition_version == 1
