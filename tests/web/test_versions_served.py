@@ -14,7 +14,6 @@ reads it from the database's published versions. The database is the suite's: SQ
 from __future__ import annotations
 
 import http.client
-import os
 import re
 import sys
 import tempfile
@@ -25,11 +24,10 @@ from urllib.parse import urlencode
 
 import pytest
 
-import storage
 from bench.servers import free_port, start, stop
-from tests.databases import database_url
 from tests.definitions import DIRECTORY
 from tests.web.conftest import MARIA, PASSWORD
+from tests.web.served import emptied_database, server_env
 
 MIGRATIONS = DIRECTORY / "migrations"
 TYPE = "demenagement"
@@ -96,21 +94,8 @@ def serve() -> Iterator:
     """Start a `guichet serve` (1 worker, 2 threads) on the suite's database, emptied
     first, holding Maria's account, with a given forms folder: its port."""
     instance = tempfile.mkdtemp(prefix="guichet-versions-")
-    url = database_url()
-    store = storage.open_store(url, instance)
-    try:
-        with store.bound():
-            storage.init_db()
-            storage.reset_db()
-            storage.create_account(MARIA["email"], storage.hash_password(PASSWORD),
-                                   {k: v for k, v in MARIA.items() if k != "email"})
-    finally:
-        store.disconnect()
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith("GUICHET_") and k != "DATABASE_URL"}
-    env.update(GUICHET_INSTANCE=instance, GUICHET_WORKERS="1", GUICHET_THREADS="2")
-    if url:
-        env["DATABASE_URL"] = url
+    url = emptied_database(instance, (MARIA["email"],))
+    env = server_env(instance, url, GUICHET_WORKERS="1", GUICHET_THREADS="2")
     procs = []
 
     def started(forms: str) -> int:
