@@ -50,6 +50,7 @@ TYPE = "demenagement"
 TOKENS = re.compile(r"[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{20,}")  # CSRF
 DOWNLOAD = re.compile(r'href="(/documents/[^"]+/telecharger)"')
 LOCKED = "Ce dossier a été soumis"
+DONE = 'class="check check--valid"'  # a section's green check in the navigation
 WITHDRAWN = "Ce type de dossier n&#39;est plus proposé"
 DEPART = {"ville": "montreal", "moyen": "telephone", "note_ancienne": "2e étage"}
 ARRIVEE = {"etage": "3"}
@@ -180,6 +181,7 @@ def test_v2_keep_then_v3_migrate__nothing_lost_submitted_unchanged_drafts_kept_t
     for number in (kept, moved):
         html = page(maria, maria.section_url(number, "depart"))
         assert LOCKED not in html and 'name="version"' in html  # still a form
+        assert html.count(DONE) == 2  # both sections complete by version 1's rules
         assert 'value="montreal" selected' in html and 'name="note_ancienne"' in html
         assert "Moyen de contact" in html and "Comment vous joindre" not in html
         assert "ascenseur" not in page(maria, maria.section_url(number, "arrivee"))
@@ -210,6 +212,7 @@ def test_v2_keep_then_v3_migrate__nothing_lost_submitted_unchanged_drafts_kept_t
     assert "Nous avons mis à jour le formulaire de déménagement." in html
     assert "Y a-t-il un ascenseur ?" in html  # listed in the message
     assert 'name="ascenseur"' in page(maria, maria.section_url(moved, "arrivee"))
+    assert html.count(DONE) == 1  # Arrivée now needs an answer: its check is gone
     assert_no_raw_code(page(maria, f"/dossiers/{moved}/recapitulatif"))
     dossier, archive = stored(portals[-1], moved)
     assert dossier.definition_version == 3 and dossier.status == "brouillon"
