@@ -193,6 +193,9 @@ def test_v2_keep_then_v3_migrate__nothing_lost_submitted_unchanged_drafts_kept_t
     assert LOCKED not in section and WITHDRAWN in section
     maria.post(maria.section_url(removed, "choix"), {**ATELIER_CHOIX, "version": "2"})
     assert LOCKED not in page(maria, maria.section_url(removed, "choix"))  # nor refused so
+    # saving a section under v2 keeps the v1 draft whole: its other answers stay
+    assert maria.fill(kept, "arrivee", {"etage": "4"}).status_code == 302
+    assert stored(portals[-1], kept)[0].answers == {**answers_v1[kept], "etage": "4"}
     assert maria.submit(kept).status_code == 302
     dossier, _ = stored(portals[-1], kept)
     assert dossier.snapshot["definition_version"] == 1 and dossier.definition_version == 1
@@ -221,6 +224,7 @@ def test_v2_keep_then_v3_migrate__nothing_lost_submitted_unchanged_drafts_kept_t
     assert maria.fill(moved, "arrivee", {**ARRIVEE, "ascenseur": "true"}).status_code == 302
     assert maria.submit(moved).status_code == 302
     assert stored(portals[-1], moved)[0].snapshot["definition_version"] == 3
+    assert_nothing_lost(portals[-1], moved, answers_v1[moved], {"ville": "ville_depart"})
     listing = page(maria, "/dossiers/")
     assert "Inscription à un atelier" in listing and f">{ATELIER}<" not in listing
     assert_no_raw_code(page(maria, f"/dossiers/{removed}/recapitulatif"))
