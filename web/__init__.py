@@ -90,7 +90,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
-    registry = app.config["REGISTRY"] or load_registry()
+    registry = app.config["REGISTRY"] or load_registry(config.forms_paths(app.config))
     app.extensions[REGISTRY_EXTENSION] = registry
     store = storage.open_store(app.config["DATABASE_URL"], app.instance_path,
                                registry=registry, portal_url=app.config["PORTAL_URL"],

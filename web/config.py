@@ -200,6 +200,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("INSTANCE_PATH", "GUICHET_INSTANCE", "instance", "folder",
             "The instance folder (relative to the working directory): the SQLite database "
             "when DATABASE_URL is unset, and the secret key made when none is given."),
+    Setting("FORMS_DIR", "GUICHET_FORMS_DIR", None, "folder",
+            "The folder whose *.yaml files are the dossier types served, published at "
+            "start-up and checked by default; unset: forms/ installed with the package. "
+            "Older versions that dossiers still use are read from the database."),
     Setting("DATABASE_URL", "DATABASE_URL", None, "URL",
             "postgresql://user@host:port/db, or sqlite:////absolute/path.db; unset: the "
             "SQLite file guichet.sqlite3 in the instance folder.",
@@ -339,6 +343,12 @@ def load(overrides: Mapping[str, Any] | None = None,
     values["INSTANCE_PATH"] = os.path.abspath(values["INSTANCE_PATH"] or "instance")
     values["TRUSTED_HOSTS"] = trusted_hosts(values)
     return values
+
+
+def forms_paths(values: Mapping[str, Any]) -> list[str] | None:
+    """Where the dossier types are read from, as `engine.load_registry` takes it: the
+    loaded setting FORMS_DIR in a list, or None for forms/ installed with the package."""
+    return [values["FORMS_DIR"]] if values.get("FORMS_DIR") else None
 
 
 def database_timeouts(values: Mapping[str, Any]) -> Timeouts:

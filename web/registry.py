@@ -34,3 +34,10 @@ def editable(compiled: CompiledDefinition, dossier: Any) -> bool:
     dossiers are shown read-only)."""
     return (storage.is_current(registry(), dossier.type_id)
             and is_editable(compiled.definition, dossier.status))
+
+
+def withdrawn(dossier: Any) -> bool:
+    """Whether `dossier`'s type was removed from forms/: its dossiers are shown read-only
+    and a change is refused for that reason, never as if the dossier had been submitted
+    (a draft of a removed type never was)."""
+    return not storage.is_current(registry(), dossier.type_id)

@@ -118,3 +118,16 @@ def test_impact__v1_draft_under_v2__dry_run_printed_nothing_changed(app, runner,
     with store_of(app).bound():
         assert storage.get_dossier(someone.id, draft.number).definition_version == 1
         assert storage.archived_answers(draft.number) == []
+
+
+def test_forms_dir_setting__check_and_db_init__read_that_folder(runner, instance_dir,
+                                                                 tmp_path: Path):
+    moving = tmp_path / "demenagement.yaml"
+    moving.write_text((DIRECTORY / "migrations" / "v1.yaml").read_text(encoding="utf-8"),
+                      encoding="utf-8")
+    env = {**_env(instance_dir), "GUICHET_FORMS_DIR": str(tmp_path)}
+    checked = runner.invoke(main, ["check"], env=env)
+    assert checked.exit_code == 0 and f"1 definition(s) OK: {moving}" in checked.output
+    assert runner.invoke(main, ["db", "init"], env=env).exit_code == 0
+    with storage.db_session:
+        assert 1 in storage.published_definitions(["demenagement"])["demenagement"]

@@ -6,7 +6,6 @@ and parallel guesses are counted before the password is looked at."""
 from __future__ import annotations
 
 import http.client
-import os
 import re
 import sys
 import tempfile
@@ -17,10 +16,9 @@ from urllib.parse import urlencode
 
 import pytest
 
-import storage
 from bench.servers import free_port, start, stop
-from tests.databases import database_url
-from tests.web.conftest import MARIA, PASSWORD
+from tests.web.conftest import PASSWORD
+from tests.web.served import emptied_database, server_env
 
 CSRF = re.compile(r'name="csrf-token" content="([^"]+)"')
 WRONG = "mauvais-mot-de-passe"
@@ -32,23 +30,8 @@ def servers() -> Iterator[list[int]]:
     """The ports of two `guichet serve` (2 workers, 4 threads each) on one emptied
     database holding two accounts, with the shipped settings (no limit setting)."""
     instance = tempfile.mkdtemp(prefix="guichet-limits-")
-    url = database_url()
-    store = storage.open_store(url, instance)
-    try:
-        with store.bound():
-            storage.init_db()
-            storage.reset_db()
-            password_hash = storage.hash_password(PASSWORD)
-            for email in ("seq@example.com", "par@example.com"):
-                storage.create_account(email, password_hash,
-                                       {k: v for k, v in MARIA.items() if k != "email"})
-    finally:
-        store.disconnect()
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith("GUICHET_") and k != "DATABASE_URL"}
-    env.update(GUICHET_INSTANCE=instance, GUICHET_WORKERS="2", GUICHET_THREADS="4")
-    if url:
-        env["DATABASE_URL"] = url
+    url = emptied_database(instance, ("seq@example.com", "par@example.com"))
+    env = server_env(instance, url, GUICHET_WORKERS="2", GUICHET_THREADS="4")
     procs = []
     try:
         for _ in range(2):

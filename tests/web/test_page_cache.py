@@ -126,6 +126,8 @@ def test_section__deadline_passes__expired_read_only_not_the_kept_form(maria):
     html = section_html(maria, number)
     assert "<form id=\"section-form\"" not in html
     assert "Échu" in html  # the expired state's label
+    assert "Ce dossier a été soumis" not in html  # it never was
+    assert "Ce dossier ne peut plus être modifié." in html
 
 
 def test_section__with_errors_asked__errors_shown_even_after_the_plain_page(maria):

@@ -31,7 +31,7 @@ def main() -> None:
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 def check(paths: tuple[Path, ...]) -> None:
     """Check definitions (default: every file of forms/); print every error as file:line."""
-    files = definition_paths(list(paths) or None)
+    files = definition_paths(list(paths) or config.forms_paths(data.settings()))
     results = [convert(p) for p in files]
     errors = [e for r in results for e in r.errors]
     errors += data.republished_errors([r.compiled for r in results if r.compiled])
@@ -103,7 +103,7 @@ def diff_cmd(old: Path, new: Path) -> None:
 
 def _registry_or_exit():
     try:
-        return load_registry()
+        return load_registry(config.forms_paths(data.settings()))
     except DefinitionError as exc:
         click.echo(str(exc), err=True)
         sys.exit(2)

@@ -50,9 +50,11 @@ def bound_store(registry: Registry | None = None) -> Iterator[storage.Store]:
         store.disconnect()
 
 
-def _registry() -> Registry:
+def forms() -> Registry:
+    """The dossier types of the configured forms folder (GUICHET_FORMS_DIR, unset:
+    forms/), compiled; a wrong definition stops the command with its errors."""
     try:
-        return load_registry()
+        return load_registry(config.forms_paths(settings()))
     except DefinitionError as exc:
         raise click.ClickException(str(exc)) from exc
 
@@ -117,7 +119,7 @@ def _published_errors(compiled: list[CompiledDefinition],
 def impact(compiled: CompiledDefinition) -> list[storage.StateImpact]:
     """`guichet impact`: storage.impact of `compiled` on the configured database, with
     forms/ as the registry (published versions read from the database); reads only."""
-    registry = _registry()
+    registry = forms()
     with bound_store(registry):
         return storage.impact(registry, compiled)
 
@@ -126,7 +128,7 @@ def impact(compiled: CompiledDefinition) -> list[storage.StateImpact]:
 def db_init() -> None:
     """Create the tables (harmless when they exist) and publish every definition of
     forms/ whose (id, version) is not stored yet."""
-    click.echo(f"database ready ({publish(_registry())})")
+    click.echo(f"database ready ({publish(forms())})")
 
 
 @click.group("definitions")
@@ -138,7 +140,7 @@ def definitions_group() -> None:
 def definitions_list() -> None:
     """Each type, its published versions (newest in forms/ marked), and how many
     dossiers each version holds, by state."""
-    registry = _registry()
+    registry = forms()
     with bound_store(registry):
         storage.init_db()
         versions = storage.published_versions()
@@ -161,7 +163,7 @@ def dossiers_group() -> None:
 @dossiers_group.command("expire")
 def dossiers_expire() -> None:
     """Move drafts past their deadline to their definition's deadline state."""
-    registry = _registry()
+    registry = forms()
     with bound_store(registry):
         click.echo(f"{storage.expire_overdue(registry)} dossier(s) expired")
 
@@ -169,7 +171,7 @@ def dossiers_expire() -> None:
 def _registering(register: Callable[[Registry], T], refused: str) -> T:
     """`register(registry)` on the configured database with the definitions of forms/;
     a refused row (storage.RowRefused) stops the command with `refused` + the reason."""
-    registry = _registry()
+    registry = forms()
     try:
         with bound_store(registry):
             return register(registry)
@@ -218,7 +220,7 @@ def dossiers_audit(number: str) -> None:
     """Print a dossier's audit trail, oldest first, then its archive: the answers it no
     longer holds (hidden, a choice no longer offered, dropped by a migration...), each
     with the version it came from, when and why. For agents: never shown to applicants."""
-    with bound_store(_registry()):
+    with bound_store(forms()):
         try:
             events = storage.dossier_audit(number)
             archived = storage.archived_answers(number)
@@ -237,7 +239,7 @@ def dossiers_audit(number: str) -> None:
 @click.command("demo")
 def demo() -> None:
     """Create demo accounts and an agent-registered dossier (idempotent)."""
-    registry = _registry()
+    registry = forms()
     with bound_store(registry):
         storage.init_db()
         report = storage.load_demo(registry)

@@ -16,11 +16,10 @@ import click
 from flask import Flask
 from werkzeug.serving import is_running_from_reloader
 
-from engine import DefinitionError, load_registry
 from web import config, create_app, store_of
 from web.background.mailer import Transport, describe, send_pending, transport_for
 from web.background.worker import Worker, render_pending_documents
-from web.cli.data import bound_store, publish, settings
+from web.cli.data import bound_store, forms, publish, settings
 from web.cli.server import PortalServer, server_options
 from web.http.logs import handler
 
@@ -86,10 +85,7 @@ def documents_render(limit: int) -> None:
     """Render the pending documents (recap PDFs) once, from their frozen snapshots."""
 
     _log_to_stderr()
-    try:
-        registry = load_registry()
-    except DefinitionError as exc:
-        raise click.ClickException(str(exc)) from exc
+    registry = forms()
     with bound_store(registry):
         done = render_pending_documents(registry, limit)
     click.echo(f"{done} document(s) rendered")
@@ -117,10 +113,9 @@ def register(main: click.Group) -> None:
         background."""
 
         values = settings()  # a variable that cannot be used stops here, not in every worker
-        try:  # so does a published version edited in forms/, before any worker starts
-            publish(load_registry())
-        except DefinitionError as exc:
-            raise click.ClickException(str(exc)) from exc
+        # so does a wrong definition or a published version edited in forms/, before any
+        # worker starts
+        publish(forms())
         if not no_background:
             _transport(values["SMTP_URL"])
         hook = None if no_background else _start_background_worker

@@ -36,7 +36,7 @@ from web.forms.saving import (
 from web.http.csrf import marking_csrf
 from web.i18n import N_, current_lang, localize
 from web.inbox.messages import unread_messages
-from web.registry import editable
+from web.registry import editable, withdrawn
 from web.ui.pages import is_htmx, is_leaving, page_url, safe_next
 from web.ui.redisplay import keeps_errors, redisplaying, redisplays
 
@@ -59,6 +59,20 @@ def dossier(number: str) -> ResponseReturnValue:
 def _title(page: SectionPage) -> str:
     """The section page's title, before "– Guichet…" (and after "Erreur :")."""
     return f"{localize(page.section.title)} – {page.header.number}"
+
+# Why a dossier's page shows no form: it was submitted, its type is no longer offered,
+# or its state takes no change though it was never submitted (a deadline passed)
+LOCKED = N_("Ce dossier a été soumis : il ne peut plus être modifié.")
+WITHDRAWN = N_("Ce type de dossier n'est plus proposé : ce dossier ne peut plus être modifié.")
+CLOSED = N_("Ce dossier ne peut plus être modifié.")
+
+
+def _locked(dossier: storage.DossierView) -> str:
+    """The msgid saying why `dossier` (not editable) takes no change, never "submitted"
+    for a dossier that was not."""
+    if withdrawn(dossier):
+        return WITHDRAWN
+    return LOCKED if dossier.submitted_at is not None else CLOSED
 
 
 def _full_page(page: SectionPage, **context: Any) -> str:
@@ -145,7 +159,8 @@ def section(number: str, section_id: str) -> ResponseReturnValue:
     migrated = take_notice(number)
     key = None if kept is not None or migrated else _key(number, dossier.version)
     with marking_csrf():
-        html = _full_page(page, readonly=readonly, kept=kept is not None, migrated=migrated)
+        html = _full_page(page, readonly=readonly, kept=kept is not None, migrated=migrated,
+                          locked=_locked(dossier) if readonly else None)
     return page_cache().keep(key, html), 200, VARY
 
 
@@ -216,7 +231,8 @@ def save(number: str, section_id: str) -> ResponseReturnValue:
     302 back to the section with a notice (with `?verifier=1` when some answers need
     correcting); 422 (nothing stored) for answers too big even for a draft; 409 when
     the dossier changed since the form was shown (another tab): the page shows both,
-    nothing lost; 302 with "Ce dossier a été soumis" for a locked dossier; 404 as
+    nothing lost; 302 with "Ce dossier a été soumis" for a locked dossier (or why else
+    it takes no change: its type removed from forms/, its deadline passed); 404 as
     `section`. Guide: "Assurez-vous d'avoir bien enregistré le formulaire avant de
     quitter". A token of an older session of the same account (logged in again in
     another tab) saves nothing: 200, the section again with the answers as posted, a
@@ -259,7 +275,7 @@ def save(number: str, section_id: str) -> ResponseReturnValue:
                             posted_version(), show_errors=True)
         return _respond(page, FRAGMENT, 422)
     except storage.Locked:
-        flash(N_("Ce dossier a été soumis : il ne peut plus être modifié."), "error")
+        flash(_locked(dossier), "error")
         return redirect(here)
     except storage.Conflict as conflict:
         page = section_page(compiled, dossier, sec, merged(conflict.theirs, sec, posted),
