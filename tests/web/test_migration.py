@@ -101,3 +101,35 @@ def test_migrate__v3_draft_opened_on_v4__renamed_ticked_told_once_asked_archived
                                              "accompagnant": "false"}).status_code == 302
     assert CHECK in nav_item(page(maria, maria.section_url(draft, "identite")), "rendez_vous")
     store_of(v4).disconnect()
+
+
+def test_migrate__page_left_open_across_the_deploy__redrawn_never_saved_as_it_was(
+        v3_portal: Flask, instance_dir: str):  # noqa: F811
+    maria = person(v3_portal, register=True)
+    draft = maria.create_dossier()
+    assert maria.fill(draft, "rendez_vous", RENDEZ_VOUS).status_code == 302
+    old_page = page(maria, maria.section_url(draft, "rendez_vous"))
+    assert 'name="definition_version" value="3"' in old_page
+    stale = {**RENDEZ_VOUS, "definition_version": "3",
+             "version": re.search(r'name="version" value="(\d+)"', old_page).group(1)}
+
+    v4 = portal_with(essai_registry(V4_MIGRATE), instance_dir)
+    maria = person(v4)
+    url = maria.section_url(draft, "rendez_vous")
+    # a question updated on the old page (htmx): the whole page is drawn again
+    response = maria.post(url + "/actualiser", stale, headers={"HX-Request": "true"})
+    assert response.status_code == 200 and response.headers["HX-Refresh"] == "true"
+    html = page(maria, url)  # ...migrated, told, the renamed option ticked
+    assert 'value="mtl" selected' in html and "Le formulaire a été mis à jour" in html
+    # ENREGISTRER on the old page, after the draft moved on: nothing stored as it was
+    response = maria.post(url, stale)
+    assert response.status_code == 302 and response.location == url
+    html = page(maria, url)
+    assert "Le formulaire a été mis à jour pendant que vous le remplissiez" in html
+    assert 'value="mtl" selected' in html
+    with store_of(v4).bound():
+        dossier = storage.get_dossier(maria_id(draft), draft)
+        assert dossier.definition_version == 4 and dossier.answers["ville"] == "mtl"
+        kept = {a.field_id for a in storage.archived_answers(draft)}
+        assert set(RENDEZ_VOUS) - {"autre_langue"} <= set(dossier.answers) | kept
+    store_of(v4).disconnect()
