@@ -144,6 +144,11 @@ def test_type_removed_from_forms__its_dossiers_named_and_readable_read_only(
     assert refused.status_code == 302, refused.status_code
     with store_of(without).bound():
         assert "categorie" not in storage.get_dossier(maria_id(draft), draft).answers
+    # SOUMETTRE from a confirmation page left open across the removal: refused, no 500
+    submitting = maria.post(f"/dossiers/{draft}/soumettre", {"version": "2"})
+    assert submitting.status_code == 302 and submitting.location == f"/dossiers/{draft}/"
+    assert "ce dossier ne peut plus être modifié" in page(maria, maria.section_url(draft,
+                                                                                  "identite"))
     maria.get("/dossiers/nouveau")
     assert maria.post("/dossiers/nouveau", {"type_id": ESSAI, "mode": "new"}).status_code == 422
     store_of(without).disconnect()

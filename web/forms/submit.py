@@ -70,7 +70,9 @@ def confirm(number: str) -> ResponseReturnValue:
     whatever the earlier steps showed), then 302 to /soumis. 409 with the blockers
     (forms/submit_blocked.html) when refused: errors, deadline passed, or already
     submitted (another tab), except the same SOUMETTRE sent twice from step 3 (its
-    `version`), which goes to /soumis; 404 for a dossier that is not the applicant's. The recap
+    `version`), which goes to /soumis; 302 to the dossier's page, which says why, for a
+    dossier that takes no change at all (its type withdrawn from forms/); 404 for a
+    dossier that is not the applicant's. The recap
     PDF and the email are made after the commit. Guide: after submission the dossier
     is locked; the confirmation goes to the message centre and an email says only
     that a message waits."""
@@ -82,6 +84,8 @@ def confirm(number: str) -> ResponseReturnValue:
     except storage.SubmitRefused as refused:
         page_url(url_for("forms.submit", number=number))
         return _blocked(compiled, dossier, failures_summary(refused.failures), 409)
+    except storage.Locked:  # takes no change at all (its type withdrawn): the dossier's
+        return redirect(url_for("forms.dossier", number=number))  # page says why
     wake_after_response()  # the recap PDF and the email, right after the commit
     return redirect(url_for("forms.submitted", number=number))
 
