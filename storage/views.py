@@ -58,6 +58,9 @@ class DossierView:
     version: int
     owner_id: int | None
     snapshot: dict[str, Any] | None
+    # Set only on what the save that migrated the draft returns (storage.save_section):
+    # the MigrationNotice as plain data, for the page to show once.
+    migration: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ kept, editable states, deadlines); these functions read and write rows.
 from __future__ import annotations
 
 import re
+from dataclasses import asdict, replace
 from datetime import date
 from typing import Any
 
@@ -136,7 +137,8 @@ def save_section(registry: Registry, account_id: int, number: str, section_id: s
     ENREGISTRER keeps a draft, valid or not; a submitted dossier can no longer change.
     Answers kept aside for the section (storage.keep_answers) are deleted by the save.
     A draft on an older version whose type says `drafts: migrate` is migrated first
-    (storage.open_draft), and the answers posted from its older page renamed alike.
+    (storage.open_draft), and the answers posted from its older page renamed alike; the
+    view returned then carries the migration's notice (`DossierView.migration`).
     """
     dossier = owned_dossier(account_id, number, for_update=True)
     before = dossier.version
@@ -162,7 +164,8 @@ def save_section(registry: Registry, account_id: int, number: str, section_id: s
     store_cleaned(compiled, dossier, merged, audit.account_actor(account_id))
     dossier.version += 1
     drop_kept_answers(dossier, section_id)  # what was kept aside for it is superseded
-    return dossier_view(dossier)
+    saved = dossier_view(dossier)
+    return replace(saved, migration=asdict(moved.notice)) if moved is not None else saved
 
 
 @transaction(write=True)

@@ -133,3 +133,26 @@ def test_migrate__page_left_open_across_the_deploy__redrawn_never_saved_as_it_wa
         kept = {a.field_id for a in storage.archived_answers(draft)}
         assert set(RENDEZ_VOUS) - {"autre_langue"} <= set(dossier.answers) | kept
     store_of(v4).disconnect()
+
+
+def test_migrate__first_thing_after_the_deploy_is_a_save_of_the_old_page__saved_and_told(
+        v3_portal: Flask, instance_dir: str):  # noqa: F811
+    maria = person(v3_portal, register=True)
+    draft = maria.create_dossier()
+    old_page = page(maria, maria.section_url(draft, "rendez_vous"))
+    posted = {**RENDEZ_VOUS, "definition_version": "3",
+              "version": re.search(r'name="version" value="(\d+)"', old_page).group(1)}
+
+    v4 = portal_with(essai_registry(V4_MIGRATE), instance_dir)
+    maria = person(v4)
+    url = maria.section_url(draft, "rendez_vous")
+    response = maria.post(url, posted)  # ENREGISTRER without JavaScript, from the v3 page
+    assert response.status_code == 302
+    html = page(maria, response.location)
+    assert "Le formulaire d&#39;essai a changé, merci de le vérifier." in html  # told once
+    assert 'value="mtl" selected' in html
+    assert "Le formulaire d&#39;essai a changé" not in page(maria, url)
+    with store_of(v4).bound():
+        dossier = storage.get_dossier(maria_id(draft), draft)
+        assert dossier.definition_version == 4 and dossier.answers["ville"] == "mtl"
+    store_of(v4).disconnect()

@@ -39,10 +39,17 @@ def migrate_on_open(dossier: Any) -> bool:
     notice = storage.open_draft(registry(), account_id(), dossier.number)
     if notice is None:
         return False
-    notices = dict(session.get(NOTICES) or {})
-    notices[dossier.number] = asdict(notice)
-    session[NOTICES] = notices
+    remember(dossier.number, asdict(notice))
     return True
+
+
+def remember(number: str, notice: dict[str, Any]) -> None:
+    """Keep a migration notice (a MigrationNotice as a dict) in the session until the
+    dossier `number`'s next section page shows it: after opening the draft migrated it,
+    or after a save that did (storage.save_section: `DossierView.migration`)."""
+    notices = dict(session.get(NOTICES) or {})
+    notices[number] = notice
+    session[NOTICES] = notices
 
 
 def pending(number: str) -> bool:

@@ -14,7 +14,7 @@ from engine.formdata import section_answers
 from engine.validate import SectionStatus, clean, section_status
 from web.accounts.current import account_id, account_name, login_required
 from web.forms import bp
-from web.forms.migration import may_migrate, pending, take_notice
+from web.forms.migration import may_migrate, pending, remember, take_notice
 from web.forms.page import (
     SectionPage,
     dossier_stamp,
@@ -283,6 +283,8 @@ def save(number: str, section_id: str) -> ResponseReturnValue:
         theirs = recap_for(compiled, conflict.theirs, (section_id,))
         page_url(here)
         return _respond(page, FRAGMENT, 409, conflict=theirs)
+    if saved.migration is not None:  # the save moved the draft on: told on its next page
+        remember(number, saved.migration)
     if is_leaving():  # saved on the way out: no page, no notice
         return "", 204, {"Guichet-Version": str(saved.version)}
     going = safe_next(request.args.get("next"), "")  # QUITTER, RÉCAPITULATIF, SOUMETTRE
