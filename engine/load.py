@@ -53,6 +53,10 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> Located:
                 None, None, "a key must be a plain value", key_node.start_mark
             )
         key = str(key) if not isinstance(key, str) else key
+        if key in result:  # YAML would keep the last one silently: a designer's slip
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key '{key}' (first on line {result.key_lines[key]}): "
+                "keep one", key_node.start_mark)
         result[key] = loader.construct_object(value_node, deep=True)
         result.key_lines[key] = key_node.start_mark.line + 1
     return result
@@ -88,8 +92,9 @@ def load_text(text: str, path: str = "<string>") -> Any:
     """Parse YAML text into Located/LocatedList values (scalars stay str, int, bool...).
 
     path: only used in error messages. Keys become str; dates stay strings.
-    Raises YamlSyntaxError (with the 1-based line) when `text` is not YAML, or
-    when a key is not a plain value.
+    Raises YamlSyntaxError (with the 1-based line) when `text` is not YAML, when a
+    key is not a plain value, or when a mapping repeats a key (YAML would silently
+    keep the last one).
     """
     try:
         return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - _LineLoader is a SafeLoader

@@ -155,3 +155,12 @@ def test_load__python_tags__refused_by_safe_loader(tmp_path):
     evil.write_text("id: !!python/object/apply:os.system ['echo hacked']\n")
     errors = [str(e) for e in convert(evil).errors]
     assert len(errors) == 1 and "not valid YAML" in errors[0]
+
+
+def test_check__a_key_written_twice__error_at_the_second_naming_the_first(tmp_path):
+    twice = tmp_path / "twice.yaml"
+    twice.write_text("id: essai\nversion: 1\nversion: 2\n")
+    errors = [str(e) for e in convert(twice).errors]
+    assert len(errors) == 1
+    assert errors[0].startswith(f"{twice}:3: This file is not valid YAML")
+    assert "duplicate key 'version' (first on line 2)" in errors[0]
