@@ -118,6 +118,14 @@ def test_impact__v1_draft_under_v2__dry_run_printed_nothing_changed(app, runner,
     with store_of(app).bound():
         assert storage.get_dossier(someone.id, draft.number).definition_version == 1
         assert storage.archived_answers(draft.number) == []
+    # a file `guichet check` refuses is no dry run: its errors, exit 2
+    text = (MIGRATIONS_DIR / "v2.yaml").read_text("utf-8")
+    broken = Path(str(instance_dir)) / "v2-broken.yaml"
+    broken.write_text(text.replace("    drop_fields: [note_ancienne]\n", ""), encoding="utf-8")
+    refused = runner.invoke(main, ["impact", str(broken)], env=_env(instance_dir))
+    assert refused.exit_code == 2
+    assert "The field 'note_ancienne' of version 1 is gone" in refused.output
+    assert "would be migrated" not in refused.output
 
 
 def test_forms_dir_setting__check_and_db_init__read_that_folder(runner, instance_dir,

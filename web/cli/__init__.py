@@ -49,15 +49,20 @@ def impact_cmd(file: Path) -> None:
     """Dry run of FILE (a version about to be published) against the configured database:
     per state, how many dossiers of older versions would be migrated or stay, which
     answers would be archived, and how many drafts would have new questions. Changes
-    nothing. Exit 2 when FILE is not a usable definition."""
+    nothing. Exit 2, with `guichet check`'s errors, when FILE could not be published."""
     try:
         result = convert(file)
     except (OSError, UnicodeDecodeError) as exc:
         click.echo(f"{file}: cannot be read as UTF-8 text: {exc}", err=True)
         sys.exit(2)
-    for e in result.errors:
+    # the same verification as `guichet check` (published versions, migrations) first:
+    # no dry run of a file that could not be published
+    errors = list(result.errors)
+    if result.ok:
+        errors += data.republished_errors([result.compiled])
+    for e in errors:
         click.echo(str(e), err=True)
-    if not result.ok:
+    if errors:
         sys.exit(2)
     d = result.compiled.definition
     states = data.impact(result.compiled)
