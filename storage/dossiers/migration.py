@@ -163,7 +163,8 @@ def notice_text(notice: MigrationNotice, lang: str) -> str:
             if s[key]:
                 parts.append(f"{heading.get(lang)} : " if lang == "fr" else
                              f"{heading.get(lang)}: ")
-                parts[-1] += "; ".join(label[lang] for label in s[key]) + "."
+                listed = "; ".join(label[lang].strip() for label in s[key])
+                parts[-1] += listed if listed.endswith((".", "?", "!", "…")) else listed + "."
         lines.append(f"{s['title'][lang]} — " + " ".join(parts))
     return "\n\n".join(lines)
 

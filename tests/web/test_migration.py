@@ -88,6 +88,7 @@ def test_migrate__v3_draft_opened_on_v4__renamed_ticked_told_once_asked_archived
         assert draft in message.subject
         assert "Le formulaire d'essai a changé" in message.body
         assert "Viendrez-vous accompagné ?" in message.body
+        assert "?." not in message.body  # a question ends the list: no dot after it
         dossier = storage.get_dossier(account, draft)
         assert dossier.definition_version == 4 and dossier.answers["ville"] == "mtl"
         assert "autre_langue" not in dossier.answers
