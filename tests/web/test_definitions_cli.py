@@ -139,3 +139,14 @@ def test_forms_dir_setting__check_and_db_init__read_that_folder(runner, instance
     assert runner.invoke(main, ["db", "init"], env=env).exit_code == 0
     with storage.db_session:
         assert 1 in storage.published_definitions(["demenagement"])["demenagement"]
+
+
+def test_check__migrate_with_no_older_version_anywhere__says_only_targets_were_checked(
+        runner, tmp_path: Path):
+    v2 = tmp_path / "v2.yaml"
+    v2.write_text((MIGRATIONS_DIR / "v2.yaml").read_text("utf-8"), encoding="utf-8")
+    empty = tmp_path / "instance"  # no database there: nothing published to compare with
+    files_alone = {**_env(str(empty)), "DATABASE_URL": ""}
+    result = runner.invoke(main, ["check", str(v2)], env=files_alone)
+    assert result.exit_code == 0, result.output
+    assert "no older version found (published or given): only the targets" in result.output

@@ -18,7 +18,7 @@ import click
 
 import storage
 from engine import CompiledDefinition, DefinitionError, DesignerError, Registry, load_registry
-from engine.migrate import check_versions
+from engine.migrate import MIGRATE, check_versions
 from engine.model import Definition
 from engine.pipeline import republished_error
 from web import config
@@ -91,7 +91,11 @@ def republished_errors(compiled: list[CompiledDefinition]) -> list[DesignerError
         older[c.definition.id][c.definition.version] = c.definition
     errors = _published_errors(compiled, older)
     for c in compiled:
-        errors += check_versions(c.definition, older[c.definition.id])
+        d = c.definition
+        if d.drafts == MIGRATE and not any(v < d.version for v in older[d.id]):
+            click.echo(f"{d.id} version {d.version}: no older version found (published or "
+                       "given): only the targets of its migrations were checked", err=True)
+        errors += check_versions(d, older[d.id])
     return errors
 
 
