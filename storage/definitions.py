@@ -47,6 +47,20 @@ class PublishedVersion:
     dossiers: dict[str, int] = field(default_factory=dict)
 
 
+def _insert_statement(db: Any) -> str:
+    """The insert-or-ignore of one published version, its table and column names taken
+    from the entity (`_table_`, each attribute's `columns`): one statement that both
+    SQLite and PostgreSQL run atomically against the unique (type_id, version)."""
+    entity = db.PublishedDefinition
+    names = ("type_id", "version", "text", "source_hash", "published_at")
+    column = {name: getattr(entity, name).columns[0] for name in names}
+    columns = ", ".join('"' + column[n] + '"' for n in names)
+    values = ", ".join("$" + n for n in names)
+    key = '"' + column["type_id"] + '", "' + column["version"] + '"'
+    return (f'INSERT INTO "{entity._table_}" ({columns}) VALUES ({values}) '
+            f"ON CONFLICT ({key}) DO NOTHING")
+
+
 @transaction(write=True)
 def publish_definitions(compiled: Iterable[CompiledDefinition]) -> list[CompiledDefinition]:
     """Publish each definition whose (id, version) is not stored yet; returns those whose
@@ -59,17 +73,14 @@ def publish_definitions(compiled: Iterable[CompiledDefinition]) -> list[Compiled
     """
     db = database()
     now = to_db(clock.now())
+    insert = _insert_statement(db)
     changed = []
     for c in compiled:
         if not c.source_text:
             continue
         d = c.definition
-        db.execute('INSERT INTO "published_definition" '
-                   '("type_id", "version", "text", "source_hash", "published_at") '
-                   'VALUES ($type_id, $version, $text, $hash, $now) '
-                   'ON CONFLICT ("type_id", "version") DO NOTHING',
-                   {}, {"type_id": d.id, "version": d.version, "text": c.source_text,
-                        "hash": c.source_hash, "now": now})
+        db.execute(insert, {}, {"type_id": d.id, "version": d.version, "text": c.source_text,
+                                "source_hash": c.source_hash, "published_at": now})
         stored = _stored_hash(d.id, d.version)
         if stored is not None and stored != c.source_hash:
             changed.append(c)
