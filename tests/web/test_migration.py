@@ -122,6 +122,12 @@ def test_migrate__page_left_open_across_the_deploy__redrawn_never_saved_as_it_wa
     assert response.status_code == 200 and response.headers["HX-Refresh"] == "true"
     html = page(maria, url)  # ...migrated, told, the renamed option ticked
     assert 'value="mtl" selected' in html and "Le formulaire a été mis à jour" in html
+    assert "Le formulaire a été mis à jour pendant que vous le remplissiez" in html
+    # the old page's leaving save (guichet.js, as the page unloads): refused, nothing
+    # said on a later page
+    leaving = maria.post(url, {**stale, "guichet_leaving": "1"})
+    assert leaving.status_code == 409
+    assert "pendant que vous le remplissiez" not in page(maria, url)
     # ENREGISTRER on the old page, after the draft moved on: nothing stored as it was
     response = maria.post(url, stale)
     assert response.status_code == 302 and response.location == url

@@ -176,9 +176,17 @@ def discard(number: str, section_id: str) -> ResponseReturnValue:
     return redirect(url_for("forms.section", number=number, section_id=section_id))
 
 
-def _reload(here: str) -> ResponseReturnValue:
+OUTDATED = N_("Le formulaire a été mis à jour pendant que vous le remplissiez : vos "
+              "réponses enregistrées y ont été reprises. Vérifiez-les, puis enregistrez.")
+
+
+def _reload(here: str, *, told: bool = False) -> ResponseReturnValue:
     """The section drawn again from the dossier as stored: the whole page (`HX-Refresh`
-    for htmx, which would otherwise swap a fragment into a page of another version)."""
+    for htmx, which would otherwise swap a fragment into a page of another version);
+    `told`: that page says the form was updated meanwhile (OUTDATED), so an answer
+    changed on the older page and not kept is not a surprise."""
+    if told:
+        flash(OUTDATED, "warning")
     if is_htmx():
         return "", 200, {"HX-Refresh": "true"}
     return redirect(here)
@@ -209,7 +217,7 @@ def refresh(number: str, section_id: str) -> ResponseReturnValue:
     if may_migrate(dossier) or page_outdated(dossier):
         # drawn from a version the draft leaves (or left): the page is drawn again,
         # migrated, with its notice; the older page's answers are never shown as new
-        return _reload(here)
+        return _reload(here, told=True)
     if not editable(compiled, dossier):
         return redirect(here)
     posted = section_answers(sec, request.form.getlist)
@@ -252,12 +260,9 @@ def save(number: str, section_id: str) -> ResponseReturnValue:
     here = url_for("forms.section", number=number, section_id=section_id)
     if page_outdated(dossier):  # migrated since this page was drawn: saving it would
         # store the older version's answers (an option renamed would be lost)
-        flash(N_("Le formulaire a été mis à jour pendant que vous le remplissiez : vos "
-                 "réponses enregistrées y ont été reprises. Vérifiez-les, puis "
-                 "enregistrez."), "warning")
-        if is_leaving():
+        if is_leaving():  # no page follows: nothing to say
             return "", 409
-        return _reload(here)
+        return _reload(here, told=True)
     if redisplaying():
         if not editable(compiled, dossier):
             return redirect(here)
