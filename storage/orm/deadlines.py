@@ -176,8 +176,8 @@ def wait(conn: Any, *_: Any) -> None:
     trying (`Reachability`)."""
     deadline = _deadline(conn)
     reachability = getattr(conn, "reachability", None) if deadline is not None else None
-    if (reachability is not None and conn.status == extensions.STATUS_SETUP
-            and not reachability.enter_connect()):
+    connecting = conn.status == extensions.STATUS_SETUP
+    if reachability is not None and connecting and not reachability.enter_connect():
         raise psycopg2.OperationalError("the database did not answer a moment ago; "
                                         "another connection is trying it")
     try:
@@ -189,6 +189,7 @@ def wait(conn: Any, *_: Any) -> None:
                 return
             left = None if deadline is None else deadline - time.monotonic()
             if left is not None and left <= 0:
+                connecting = True  # no answer in time: as unreachable as a failed connect
                 raise psycopg2.OperationalError("the database did not answer in time "
                                                 "(connect or statement timeout)")
             if state not in _EVENTS:
@@ -196,8 +197,11 @@ def wait(conn: Any, *_: Any) -> None:
             poller = select.poll()  # not select.select: file numbers above 1023 happen
             poller.register(conn.fileno(), _EVENTS[state])
             poller.poll(None if left is None else math.ceil(left * 1000))
-    except psycopg2.OperationalError:  # no answer in time, or refused: the next one probes
-        if reachability is not None:
+    except BaseException:  # a connect that failed in any way (refused, no answer, an
+        # error of any kind: a failed probe must never stay "in flight", or every later
+        # connection would give up at once, for good), or a deadline passed: the next
+        # connection tries again
+        if reachability is not None and connecting:
             reachability.timed_out()
         raise
 
