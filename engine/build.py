@@ -23,6 +23,7 @@ from .model import (
     Document,
     Eligibility,
     Field,
+    FieldRef,
     FieldTest,
     MessageTemplate,
     Migration,
@@ -62,8 +63,9 @@ def condition(node: Any, line: int = 0) -> Condition:
     """A condition mapping as a Condition; several keys in one mapping mean all of them.
 
     Accepted: {all: [c, ...]}, {any: [c, ...]}, {not: c}, {field: value} (equality),
-    {field: {is|in|contains|answered: v}} ("is" means equality). line: used
-    when the node does not know its own line.
+    {field: {is|in|contains|answered: v}} ("is" means equality), {field: {gt|ge|lt|le:
+    operand, ...}} (several comparisons on one field: all of them; an operand
+    {field: other} becomes a FieldRef). line: used when the node does not know its own line.
     """
     line = _line(node, default=line)
     parts: list[Condition] = []
@@ -76,8 +78,10 @@ def condition(node: Any, line: int = 0) -> Condition:
         elif key == "not":
             parts.append(Not(condition(value, key_line), key_line))
         elif isinstance(value, dict):
-            (op, operand), = value.items()
-            parts.append(FieldTest(key, "eq" if op == "is" else op, operand, key_line))
+            for op, operand in value.items():
+                if isinstance(operand, dict):
+                    operand = FieldRef(operand["field"])
+                parts.append(FieldTest(key, "eq" if op == "is" else op, operand, key_line))
         else:
             parts.append(FieldTest(key, "eq", value, key_line))
     return parts[0] if len(parts) == 1 else AllOf(tuple(parts), line)
@@ -142,7 +146,7 @@ def rule(node: Located) -> Rule:
 
 
 def section(node: Located) -> Section:
-    """A section mapping (id, title, fields, optional rules, intro, note) as a Section."""
+    """A section mapping (id, title, fields, optional rules, intro, note, when) as a Section."""
     return Section(
         id=node["id"],
         title=text(node["title"], node.line),
@@ -151,6 +155,7 @@ def section(node: Located) -> Section:
         rules=tuple(rule(r) for r in node.get("rules", ())),
         intro=text(node.get("intro")),
         note=text(node.get("note")),
+        when=condition(node["when"], node.line_of("when")) if "when" in node else None,
     )
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator
+from datetime import date
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -20,17 +21,22 @@ import jsonschema
 from jsonschema.exceptions import best_match
 
 from .autofill import autocomplete_mismatch
+from .compare import date_operand, is_number
 from .errors import DesignerError, ErrorCode, error
 from .load import Located, LocatedList, plain
 from .migrate import check_targets
 from .model import (
     CHOICE_TYPES,
+    COMPARISON_OPS,
     LANGS,
     Definition,
     Field,
+    FieldRef,
     FieldTest,
     Text,
+    comparable_kind,
     condition_fields,
+    condition_reads,
 )
 from .profile import PROFILE, unknown_keys
 
@@ -216,13 +222,11 @@ def _check_test(
     if target is None:
         yield error(ErrorCode.UNKNOWN_FIELD, d.path, test.line, field=test.field)
         return
-    if owner is not None:
-        if test.field == owner:
-            yield error(ErrorCode.SELF_REFERENCE, d.path, test.line, field=owner)
-        elif order[test.field] > order[owner]:
-            yield error(ErrorCode.FORWARD_REFERENCE, d.path, test.line, field=owner,
-                        other=test.field)
+    yield from _check_order(d, test.field, test.line, order, owner)
     if test.op == "answered":
+        return
+    if test.op in COMPARISON_OPS:
+        yield from _check_comparison(d, test, target, fields, order, owner)
         return
     if test.op == "contains" and not target.is_list:
         yield error(ErrorCode.OPERATOR_MISMATCH, d.path, test.line, operator="contains",
@@ -242,6 +246,60 @@ def _check_test(
                         value=value, expected=expected)
 
 
+def _check_order(d: Definition, field_id: str, line: int, order: dict[str, int],
+                 owner: str | None) -> Iterator[DesignerError]:
+    """SELF_REFERENCE or FORWARD_REFERENCE when the condition of `owner` (a field id;
+    None: a rule's, which may read any answer) reads `field_id`, itself or a later one."""
+    if owner is None:
+        return
+    if field_id == owner:
+        yield error(ErrorCode.SELF_REFERENCE, d.path, line, field=owner)
+    elif order[field_id] > order[owner]:
+        yield error(ErrorCode.FORWARD_REFERENCE, d.path, line, field=owner, other=field_id)
+
+
+def _operand_kind(value: Any) -> str | None:
+    """"number" or "date" for a comparison's literal operand; None when malformed."""
+    if is_number(value):
+        return "number"
+    if isinstance(value, str) and date_operand(value, date(2000, 1, 1)) is not None:
+        return "date"
+    return None
+
+
+def _check_comparison(
+    d: Definition, test: FieldTest, target: Field, fields: dict[str, Field],
+    order: dict[str, int], owner: str | None,
+) -> Iterator[DesignerError]:
+    """A `gt`/`ge`/`lt`/`le` test: OPERATOR_MISMATCH on a field whose answers have no
+    order (`comparable_kind` None), UNKNOWN_FIELD, SELF_REFERENCE or FORWARD_REFERENCE for
+    an operand {field: x}, COMPARISON_MISMATCH for an operand of another kind (a date
+    field with a number, a number field with a date, a date field with a number field),
+    BAD_COMPARISON_OPERAND for a string that is no date, `today` nor offset."""
+    kind = comparable_kind(target)
+    if kind is None:
+        yield error(ErrorCode.OPERATOR_MISMATCH, d.path, test.line, operator=test.op,
+                    field=test.field, type=target.type, applies_to="dates and numbers")
+        return
+    if isinstance(test.value, FieldRef):
+        other = fields.get(test.value.field)
+        if other is None:
+            yield error(ErrorCode.UNKNOWN_FIELD, d.path, test.line, field=test.value.field)
+            return
+        yield from _check_order(d, other.id, test.line, order, owner)
+        if comparable_kind(other) != kind:
+            yield error(ErrorCode.COMPARISON_MISMATCH, d.path, test.line, kind=kind,
+                        field=test.field, operand=f"the {other.type} field '{other.id}'")
+        return
+    operand_kind = _operand_kind(test.value)
+    if operand_kind is None and isinstance(test.value, str) and kind == "date":
+        yield error(ErrorCode.BAD_COMPARISON_OPERAND, d.path, test.line, field=test.field,
+                    operand=test.value)
+    elif operand_kind != kind:
+        yield error(ErrorCode.COMPARISON_MISMATCH, d.path, test.line, kind=kind,
+                    field=test.field, operand=repr(test.value))
+
+
 def check_conditions(d: Definition) -> Iterator[DesignerError]:
     """Errors in the conditions of fields, options and rules.
 
@@ -249,12 +307,22 @@ def check_conditions(d: Definition) -> Iterator[DesignerError]:
     on a list), IMPOSSIBLE_VALUE (a value the field can never hold), and, for
     a field's or its options' conditions, SELF_REFERENCE and FORWARD_REFERENCE:
     a condition may only look at questions asked before it, which lets
-    `validate.clean` decide visibility in one pass. UNKNOWN_RULE_FIELD for a
-    rule's `fields` entry that is not in the rule's section.
+    `validate.clean` decide visibility in one pass. Comparisons (`_check_comparison`).
+    A section's `when`: SECTION_FORWARD_REFERENCE for a question of the same or a
+    later section. UNKNOWN_RULE_FIELD for a rule's `fields` entry that is not in the
+    rule's section.
     """
     fields = {f.id: f for f in _all_fields(d)}
     order = {f.id: i for i, f in enumerate(_all_fields(d))}
+    asked_before: set[str] = set()  # the questions of the sections before `s`
     for s in d.sections:
+        for test in condition_fields(s.when):
+            yield from _check_test(d, test, fields, order, None)
+            for field_id in condition_reads(test):
+                if field_id in fields and field_id not in asked_before:
+                    yield error(ErrorCode.SECTION_FORWARD_REFERENCE, d.path, test.line,
+                                section=s.id, other=field_id)
+        asked_before |= {f.id for f in s.fields}
         for f in s.fields:
             for test in condition_fields(f.when):
                 yield from _check_test(d, test, fields, order, f.id)

@@ -14,30 +14,39 @@ from typing import Any, Literal
 
 import jsonschema_rs
 
+from .compare import KEYWORD, KEYWORDS, is_number
 from .email_address import is_email_address
 from .model import (
+    COMPARISON_OPS,
     AllOf,
     AnyOf,
     Condition,
     Definition,
     Field,
+    FieldRef,
     FieldTest,
     Not,
     Rule,
     Section,
-    condition_fields,
+    condition_reads,
 )
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 DEFAULT_MAX_LENGTH = {"text": 200, "textarea": 2000, "email": 254, "tel": 40}
 DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
+# a comparison with a number literal -> its JSON Schema keyword
+NUMBER_BOUNDS = {"gt": "exclusiveMinimum", "ge": "minimum", "lt": "exclusiveMaximum",
+                 "le": "maximum"}
 
 
 def condition_schema(c: Condition) -> dict[str, Any]:
     """A JSON Schema that an answers object satisfies exactly when `c` holds.
 
     A test on an unanswered field is false (it requires the field), except
-    `answered: false`.
+    `answered: false`. A comparison with a number literal is JSON Schema's
+    `minimum` family (the answer must be a number); any other comparison (a date,
+    `today`, an offset, another field) is the custom keyword `compare.KEYWORD`,
+    judged when validating (engine.compare.holds), so "today" is never frozen here.
     """
     if isinstance(c, AllOf):
         return {"allOf": [condition_schema(i) for i in c.items]}
@@ -49,6 +58,12 @@ def condition_schema(c: Condition) -> dict[str, Any]:
     if c.op == "answered":
         present = {"required": [c.field]}
         return present if c.value else {"not": present}
+    if c.op in COMPARISON_OPS:
+        if is_number(c.value):
+            bound = {"type": "number", NUMBER_BOUNDS[c.op]: c.value}
+            return {"properties": {c.field: bound}, "required": [c.field]}
+        than = {"field": c.value.field} if isinstance(c.value, FieldRef) else c.value
+        return {"required": [c.field], KEYWORD: {"field": c.field, "op": c.op, "than": than}}
     test = {
         "eq": lambda: {"const": c.value},
         "in": lambda: {"enum": list(c.value)},
@@ -162,9 +177,11 @@ def section_schema(section: Section) -> tuple[dict[str, Any], tuple[Clause, ...]
 
 
 def _validator(schema: dict[str, Any]) -> jsonschema_rs.Draft202012Validator:
-    # "email": one address by email-validator's rules, not jsonschema's looser check
+    # "email": one address by email-validator's rules, not jsonschema's looser check;
+    # comparisons JSON Schema cannot say: engine.compare's keyword
     return jsonschema_rs.Draft202012Validator(schema, validate_formats=True,
-                                              formats={"email": is_email_address})
+                                              formats={"email": is_email_address},
+                                              keywords=KEYWORDS)
 
 
 @dataclass
@@ -189,6 +206,8 @@ class CompiledDefinition:
     shown_when: dict[str, Any] = field(default_factory=dict, repr=False)
     # (field id, option value) -> validator of the condition under which it is offered
     offered_when: dict[tuple[str, str], Any] = field(default_factory=dict, repr=False)
+    # section id -> validator of the condition under which that section is shown
+    section_shown_when: dict[str, Any] = field(default_factory=dict, repr=False)
     # ids of the fields whose answer some question's or option's `when` reads: only a
     # change to one of them can show, hide or change the options of another question
     read_by_conditions: frozenset[str] = frozenset()
@@ -209,20 +228,32 @@ class CompiledDefinition:
 
 
 def dossier_schema(d: Definition, section_schemas: list[dict[str, Any]]) -> dict[str, Any]:
-    """The whole dossier: every section at once, and no answer the definition doesn't ask."""
+    """The whole dossier: every section at once, and no answer the definition doesn't ask.
+
+    A section with `when` holds only while shown; while hidden, none of its answers may
+    be present (as a hidden question's). section_schemas: in `d.sections`' order.
+    """
+    all_of = []
+    for section, schema in zip(d.sections, section_schemas, strict=True):
+        body = {k: v for k, v in schema.items() if k != "$schema"}
+        if section.when is not None:
+            absent = {"not": {"anyOf": [{"required": [f.id]} for f in section.fields]}}
+            body = {"if": condition_schema(section.when), "then": body, "else": absent}
+        all_of.append(body)
     return {
         "$schema": DRAFT,
         "title": d.title.fr,
         "type": "object",
         "properties": {f.id: field_schema(f) for s in d.sections for f in s.fields},
         "additionalProperties": False,
-        "allOf": [{k: v for k, v in s.items() if k != "$schema"} for s in section_schemas],
+        "allOf": all_of,
     }
 
 
 def compile_definition(d: Definition) -> CompiledDefinition:
     """Schemas and validators for a checked definition: each section, the whole dossier,
-    and each field's and option's condition (`shown_when`, `offered_when`), and the
+    each section's, field's and option's condition (`section_shown_when`, `shown_when`,
+    `offered_when`), and the
     fields those conditions read (`read_by_conditions`).
 
     Raises jsonschema_rs.ValidationError (a ValueError) when a schema cannot
@@ -236,6 +267,8 @@ def compile_definition(d: Definition) -> CompiledDefinition:
     whole = dossier_schema(d, [c.schema for c in sections.values()])
     compiled = CompiledDefinition(d, sections, whole, _validator(whole))
     for s in d.sections:
+        if s.when is not None:
+            compiled.section_shown_when[s.id] = _validator(condition_schema(s.when))
         for f in s.fields:
             if f.when is not None:
                 compiled.shown_when[f.id] = _validator(condition_schema(f.when))
@@ -243,7 +276,7 @@ def compile_definition(d: Definition) -> CompiledDefinition:
                 if o.when is not None:
                     compiled.offered_when[(f.id, o.value)] = _validator(condition_schema(o.when))
     compiled.read_by_conditions = frozenset(
-        test.field for s in d.sections for f in s.fields
+        field_id for s in d.sections for f in s.fields
         for c in (f.when, *(o.when for o in (*f.options, *f.rows, *f.columns)))
-        for test in condition_fields(c))
+        for field_id in condition_reads(c))
     return compiled

@@ -60,6 +60,21 @@ class ErrorCode(Enum):
         "A condition may only refer to questions asked before it."
     )
     SELF_REFERENCE = "The field '{field}' is shown on a condition about itself. Remove it."
+    COMPARISON_MISMATCH = (
+        "The condition compares the {kind} field '{field}' with {operand}. Compare a date "
+        "with a date (YYYY-MM-DD), today, an offset such as -12m or another date field, and "
+        "a number with a number or another number field."
+    )
+    BAD_COMPARISON_OPERAND = (
+        "The condition compares the field '{field}' with {operand!r}, which is not a date "
+        "(YYYY-MM-DD, a real day), today, nor an offset from today such as -12m, +1y, -30d "
+        "or +2w."
+    )
+    SECTION_FORWARD_REFERENCE = (
+        "The section '{section}' is shown on a condition about '{other}', which is asked in "
+        "this section or a later one. A section's condition may only refer to questions of "
+        "earlier sections."
+    )
     BAD_PATTERN = "The pattern of the field '{field}' is not a valid regular expression: {problem}."
     UNKNOWN_MESSAGE = (
         "The transition '{transition}' posts the message '{message}', which is not declared "

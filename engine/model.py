@@ -62,19 +62,48 @@ def fill_placeholders(text: str, **values: str | int) -> str:
 
 @dataclass(frozen=True)
 class FieldTest:
-    """One test on one answer: equality, membership, list containment or presence.
+    """One test on one answer: equality, membership, list containment, presence or order.
 
     field: the id of the answer tested. `value` by `op`: "eq" a value the field
     can hold (bool for yesno, an option value str otherwise); "in" a list of
     such values; "contains" one option value of a checkboxes or grid field (a
-    grid's as "column_row"); "answered" a bool (True: has an answer).
+    grid's as "column_row"); "answered" a bool (True: has an answer); "gt", "ge",
+    "lt", "le" (greater than, at least, less than, at most) a number, a date
+    "YYYY-MM-DD", "today", an offset from today ("-12m", "+1y", "-30d", "+2w") or a
+    FieldRef (another answer), compared as `comparable_kind` says (engine.compare).
     line: 1-based line of the test in the definition file.
     """
 
     field: str
-    op: Literal["eq", "in", "contains", "answered"]
+    op: Literal["eq", "in", "contains", "answered", "gt", "ge", "lt", "le"]
     value: Any
     line: int
+
+
+@dataclass(frozen=True)
+class FieldRef:
+    """The operand of a comparison that is another answer: YAML `{field: other_id}`."""
+
+    field: str
+
+
+COMPARISON_OPS = ("gt", "ge", "lt", "le")
+
+
+def comparable_kind(f: Field) -> str | None:
+    """What a comparison (`gt`, `ge`, `lt`, `le`) compares an answer to `f` as: "date"
+    (a "YYYY-MM-DD" answer, compared with dates, `today` and offsets), "number" (a JSON
+    number, compared with numbers: a number literal compiles to JSON Schema's `minimum`
+    family), or None when its answers have no order (text, yes/no, choices).
+
+    The one place that says which types are ordered: a new ordered type (e.g. `number`)
+    only adds itself here; the checker, the compiler and engine.compare follow.
+    """
+    if f.type == "date":
+        return "date"
+    if f.type == "number":
+        return "number"
+    return None
 
 
 @dataclass(frozen=True)
@@ -116,6 +145,17 @@ def condition_fields(condition: Condition | None) -> list[FieldTest]:
     if isinstance(condition, Not):
         return condition_fields(condition.item)
     return [test for item in condition.items for test in condition_fields(item)]
+
+
+def condition_reads(condition: Condition | None) -> list[str]:
+    """The ids of every answer a condition reads, in reading order, repeats kept: each
+    test's field and each comparison's other field (`FieldRef`); [] for None."""
+    ids = []
+    for test in condition_fields(condition):
+        ids.append(test.field)
+        if isinstance(test.value, FieldRef):
+            ids.append(test.value.field)
+    return ids
 
 
 # --- questions --------------------------------------------------------------
@@ -229,6 +269,9 @@ class Section:
 
     fields: in the order asked; rules: their errors come after the fields' own;
     intro: shown above the questions; note: shown below them and in the recap.
+    when: the section is shown (in the navigation, the recap, the PDF), required and
+    its answers kept only while this holds on the answers of earlier sections (issue
+    15: a spouse's section only when married); None: always.
     """
 
     id: str
@@ -238,6 +281,7 @@ class Section:
     rules: tuple[Rule, ...] = ()
     intro: Text | None = None
     note: Text | None = None
+    when: Condition | None = None
 
     def field(self, field_id: str) -> Field | None:
         """The field of this section with that id, or None."""

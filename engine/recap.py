@@ -11,7 +11,7 @@ from typing import Any
 
 from .compile import CompiledDefinition
 from .model import Field, Text
-from .validate import clean, unknown_choices, visible_fields
+from .validate import clean, unknown_choices, visible_fields, visible_sections
 
 # Guide: the recap PDF shows the identity numbers as XXXXXXXXXX.
 MASK = "XXXXXXXXXX"
@@ -141,7 +141,7 @@ def build_recap(compiled: CompiledDefinition, answers: dict[str, Any], lang: str
     """The recap of a dossier's answers in `lang` ("fr" or "en").
 
     answers: field id -> value, stored or raw; cleaned first, so answers to
-    hidden questions never show. Every shown question is listed, answered or
+    hidden questions (and hidden sections) never show. Every shown question is listed, answered or
     not; masked fields show MASK; an answer that is none of its question's
     choices shows TO_REVIEW, flagged (`RecapItem.to_review`). sections: the ids
     to include, in the definition's order (None: all). Guide: the recap lists
@@ -150,7 +150,7 @@ def build_recap(compiled: CompiledDefinition, answers: dict[str, Any], lang: str
     d = compiled.definition
     cleaned = clean(compiled, answers)
     result = []
-    for s in d.sections:
+    for s in visible_sections(compiled, cleaned):  # a hidden section is not in the recap
         if sections is not None and s.id not in sections:
             continue
         items = []

@@ -54,7 +54,8 @@ KEYWORD_MESSAGE = {
 
 
 class SectionStatus(Enum):
-    """Where a section stands: no answer yet, answered with errors, or valid.
+    """Where a section stands: no answer yet, answered with errors, valid, or hidden
+    (its `when` does not hold: neither done nor to do, not shown at all).
 
     Guide: each section shows a green check once its answers are valid.
     """
@@ -62,6 +63,7 @@ class SectionStatus(Enum):
     NOT_STARTED = "not_started"
     IN_PROGRESS = "in_progress"
     VALID = "valid"
+    HIDDEN = "hidden"
 
 
 @dataclass(frozen=True)
@@ -249,11 +251,16 @@ def clean(compiled: CompiledDefinition, answers: Mapping[str, Any],
     hidden questions leave the dossier on save; storage archives them: `set_aside`).
     sections: keep only these sections' fields (visibility still looks at every section).
 
-    Conditions only look at earlier questions (the checker enforces it), so a
-    single pass in question order decides visibility on already-cleaned answers.
+    Answers of a section hidden by its `when` are dropped too.
+
+    Conditions only look at earlier questions (the checker enforces it; a section's,
+    at earlier sections'), so a single pass in question order decides visibility on
+    already-cleaned answers.
     """
     result: dict[str, Any] = {}
     for section in compiled.definition.sections:
+        if not section_shown(compiled, section, result):
+            continue
         for f in section.fields:
             if f.id not in answers:
                 continue
@@ -285,9 +292,25 @@ class SetAside:
     why: str
 
 
+def section_shown(compiled: CompiledDefinition, section: Section,
+                  answers: Mapping[str, Any]) -> bool:
+    """Whether `section` is shown for these cleaned answers: its `when` holds, or it has none."""
+    shown = compiled.section_shown_when.get(section.id)
+    return shown is None or shown.is_valid(answers)
+
+
+def visible_sections(compiled: CompiledDefinition, answers: Mapping[str, Any]) -> list[Section]:
+    """The sections shown for these cleaned answers, in order: the ones the navigation,
+    progress, recap, PDF and submission guard know of (a hidden section is none of them)."""
+    return [s for s in compiled.definition.sections if section_shown(compiled, s, answers)]
+
+
 def _shown(compiled: CompiledDefinition, f: Field, answers: Mapping[str, Any]) -> bool:
     shown = compiled.shown_when.get(f.id)
-    return shown is None or shown.is_valid(answers)
+    if shown is not None and not shown.is_valid(answers):
+        return False
+    section = next(s for s in compiled.definition.sections if s.field(f.id) is f)
+    return section_shown(compiled, section, answers)
 
 
 def set_aside(compiled: CompiledDefinition, stored: Mapping[str, Any],
@@ -408,14 +431,14 @@ def validate_section(compiled: CompiledDefinition, section_id: str,
                      cleaned: Mapping[str, Any]) -> list[FieldError]:
     """Errors of one section, one per field at most, rules after field errors.
 
-    cleaned: the output of `clean`. Returns [] when the section is valid. A
-    rule's error is left out when a field it tests already has one. An answer
-    that is none of its question's choices (`unknown_choices`) gets the
-    "unknown_option" error, whatever else the schema says of it. Raises
-    KeyError for an unknown section_id.
+    cleaned: the output of `clean`. Returns [] when the section is valid or hidden
+    (`section_shown`: a hidden section is not required). A rule's error is left
+    out when a field it tests already has one. An answer that is none of its
+    question's choices (`unknown_choices`) gets the "unknown_option" error, whatever
+    else the schema says of it. Raises KeyError for an unknown section_id.
     """
     cs = compiled.sections[section_id]
-    if cs.validator.is_valid(cleaned):
+    if cs.validator.is_valid(cleaned) or not section_shown(compiled, cs.section, cleaned):
         return []
     by_field: dict[str | None, FieldError] = {e.field: e for e in unknown_answers(cs.section,
                                                                                   cleaned)}
@@ -451,17 +474,21 @@ def validate(compiled: CompiledDefinition, answers: Mapping[str, Any]) -> list[F
     cleaned = clean(compiled, answers)
     if compiled.validator.is_valid(cleaned):
         return []
-    return [e for sid in compiled.sections for e in validate_section(compiled, sid, cleaned)]
+    return [e for s in visible_sections(compiled, cleaned)
+            for e in validate_section(compiled, s.id, cleaned)]
 
 
 def section_status(compiled: CompiledDefinition, section_id: str,
                    cleaned: Mapping[str, Any]) -> SectionStatus:
-    """NOT_STARTED when no field of the section is answered in `cleaned` (the
-    output of `clean`), IN_PROGRESS when it has errors, else VALID.
+    """HIDDEN when the section's `when` does not hold, NOT_STARTED when no field of
+    the section is answered in `cleaned` (the output of `clean`), IN_PROGRESS when it
+    has errors, else VALID.
 
     Raises KeyError for an unknown section_id.
     """
     section = compiled.sections[section_id].section
+    if not section_shown(compiled, section, cleaned):
+        return SectionStatus.HIDDEN
     if not any(f.id in cleaned for f in section.fields):
         return SectionStatus.NOT_STARTED
     if validate_section(compiled, section_id, cleaned):

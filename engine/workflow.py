@@ -12,7 +12,7 @@ from typing import Any
 
 from .compile import CompiledDefinition
 from .model import Definition, Text, Transition
-from .validate import clean, validate_section
+from .validate import clean, validate_section, visible_sections
 
 # GuardFailure code -> its message; "{section}", "{deadline}" and "{state}" are filled in
 GUARD_MESSAGES = {
@@ -149,8 +149,8 @@ def guard_failures(
                      for message in eligibility_failures(d, birth_date, now.date())]
     cleaned = clean(compiled, answers)
     for guard in transition.guards:
-        if guard == "sections_valid":
-            for s in d.sections:
+        if guard == "sections_valid":  # the shown sections only: a hidden one is not required
+            for s in visible_sections(compiled, cleaned):
                 if validate_section(compiled, s.id, cleaned):
                     failures.append(GuardFailure(
                         "section_invalid",

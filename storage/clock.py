@@ -11,7 +11,9 @@ import threading
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-SERVICE_ZONE = ZoneInfo("America/Toronto")
+from engine.compare import use_today
+
+SERVICE_ZONE = ZoneInfo("America/Toronto")  # the same zone as engine.compare's "today"
 
 
 class Clock:
@@ -58,6 +60,8 @@ class Clock:
 
 
 clock = Clock()
+# conditions comparing with "today" (engine.compare) read this clock, frozen in tests too
+use_today(clock.today)
 
 
 def to_db(dt: datetime) -> datetime:

@@ -12,7 +12,7 @@ from jsonschema import Draft202012Validator
 
 from engine import ErrorCode, convert
 from engine.errors import error
-from engine.model import condition_fields
+from engine.model import FieldRef, condition_fields
 from engine.pipeline import definition_paths, forms_dir
 from engine.validate import NORMALIZERS
 from tests import definitions
@@ -72,7 +72,9 @@ def test_test_definitions__every_question_type_and_condition__used():
     assert {f.type for f in fields} == kinds
     tests = [t for f in fields for t in condition_fields(f.when)] + [
         t for f in fields for o in f.options for t in condition_fields(o.when)]
-    assert {t.op for t in tests} == {"eq", "in", "contains", "answered"}
+    assert {t.op for t in tests} == {"eq", "in", "contains", "answered", "gt", "le"}
+    assert any(isinstance(t.value, FieldRef) for t in tests)
+    assert any(s.when for c in definitions.registry() for s in c.definition.sections)
     assert any(o.when for f in fields for o in f.options)
     assert {f.type for f in fields if f.mask} and {n for f in fields for n in f.normalize} >= {
         "strip", "remove_spaces_hyphens", "upper", "collapse_spaces"}
