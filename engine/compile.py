@@ -208,7 +208,8 @@ class CompiledDefinition:
     offered_when: dict[tuple[str, str], Any] = field(default_factory=dict, repr=False)
     # section id -> validator of the condition under which that section is shown
     section_shown_when: dict[str, Any] = field(default_factory=dict, repr=False)
-    # ids of the fields whose answer some question's or option's `when` reads: only a
+    # ids of the fields whose answer some section's, question's or option's `when` reads
+    # (a section's: the navigation shows or hides it): only a
     # change to one of them can show, hide or change the options of another question
     read_by_conditions: frozenset[str] = frozenset()
     # sha256 (64 hex digits) of the definition's YAML text as loaded (UTF-8), set once by
@@ -277,6 +278,6 @@ def compile_definition(d: Definition) -> CompiledDefinition:
                     compiled.offered_when[(f.id, o.value)] = _validator(condition_schema(o.when))
     compiled.read_by_conditions = frozenset(
         field_id for s in d.sections for f in s.fields
-        for c in (f.when, *(o.when for o in (*f.options, *f.rows, *f.columns)))
+        for c in (s.when, f.when, *(o.when for o in (*f.options, *f.rows, *f.columns)))
         for field_id in condition_reads(c))
     return compiled

@@ -23,6 +23,7 @@ from engine.validate import (
     section_status,
     unknown_answers,
     validate_section,
+    visible_sections,
 )
 from engine.workflow import applicant_transitions, guard_failures
 from web.accounts.current import account_id, account_name, current_account
@@ -148,12 +149,13 @@ def merged(stored: Mapping[str, Any], section: Section, posted: Mapping[str, Any
 
 
 def nav(compiled: CompiledDefinition, cleaned: Mapping[str, Any], current: str) -> list[NavItem]:
-    """Every section of the definition in order, each valid or not for `cleaned` (the
-    whole dossier's answers, cleaned by the engine); `current`: the section shown."""
+    """Every section shown for `cleaned` (the whole dossier's answers, cleaned by the
+    engine), in order, each valid or not; a section hidden by its `when` is left out
+    (engine `visible_sections`). `current`: the section shown."""
     return [NavItem(s.id, localize(s.title),
                     section_status(compiled, s.id, cleaned) is SectionStatus.VALID,
                     s.id == current)
-            for s in compiled.definition.sections]
+            for s in visible_sections(compiled, cleaned)]
 
 
 def section_page(compiled: CompiledDefinition, dossier: Any, section: Section,

@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 import storage
 from engine.formdata import section_answers
-from engine.validate import SectionStatus, clean, section_status
+from engine.validate import SectionStatus, clean, section_shown, section_status
 from web.accounts.current import account_id, account_name, login_required
 from web.forms import bp
 from web.forms.migration import may_migrate, pending, remember, take_notice
@@ -128,7 +128,9 @@ def _reused(number: str) -> bytes | None:
 def section(number: str, section_id: str) -> ResponseReturnValue:
     """One section of the form (forms/section.html; for htmx the fragment
     forms/_section.html), 200; 404 for an unknown section or a dossier that is not the
-    applicant's.
+    applicant's; 302 to the dossier's address (its first section) for a section hidden by
+    its `when` (the answers of earlier sections decide it: a link kept from before they
+    changed leads on, not to an error).
 
     `?verifier=1` shows the errors. A dossier no longer editable shows its answers
     read-only (Guide: a submitted dossier is locked). Answers posted after the session
@@ -145,6 +147,8 @@ def section(number: str, section_id: str) -> ResponseReturnValue:
     dossier, compiled = load(number)
     sec = section_of(compiled, section_id)
     answers = dossier.answers
+    if not section_shown(compiled, sec, clean(compiled, answers)):
+        return redirect(url_for("forms.dossier", number=number))
     if kept is not None and editable(compiled, dossier):
         answers = merged(dossier.answers, sec, kept)
     else:
@@ -294,6 +298,9 @@ def save(number: str, section_id: str) -> ResponseReturnValue:
         return "", 204, {"Guichet-Version": str(saved.version)}
     going = safe_next(request.args.get("next"), "")  # QUITTER, RÉCAPITULATIF, SOUMETTRE
     status = section_status(compiled, section_id, clean(compiled, saved.answers))
+    if status is SectionStatus.HIDDEN:  # hidden meanwhile (another tab): nothing to correct
+        flash(N_("Vos réponses ont été enregistrées."), "success")
+        return redirect(going or url_for("forms.dossier", number=number))
     if status is SectionStatus.VALID:
         flash(N_("Vos réponses ont été enregistrées."), "success")
         return redirect(going or here)
