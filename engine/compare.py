@@ -39,13 +39,15 @@ def _wall_clock_today() -> date:
 _today: Callable[[], date] = _wall_clock_today
 
 
-def use_today(source: Callable[[], date]) -> None:
-    """Take "today" from `source` (a function giving the service's local date) from now on.
+def use_today(source: Callable[[], date]) -> Callable[[], date]:
+    """Take "today" from `source` (a function giving the service's local date) from now
+    on; returns the source used until now (to put it back).
 
     storage.clock calls it with its own clock, so a frozen test clock freezes conditions too.
     """
     global _today
-    _today = source
+    previous, _today = _today, source
+    return previous
 
 
 def today() -> date:
