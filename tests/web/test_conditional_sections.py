@@ -106,3 +106,18 @@ def test_comparison_with_another_field__later_availability__question_shown(maria
     malformed = maria.refresh(number, "jour", {"date_disponible": "2027-02-31"}, htmx=htmx)
     assert malformed.status_code == 200
     assert 'name="accord_employeur"' not in malformed.get_data(as_text=True)
+
+
+def test_comparison_with_today__next_day__a_page_seen_before_is_not_reused(maria, today):
+    """A section page is reused while its dossier is unchanged, but not past midnight: a
+    question compared with today may have appeared or disappeared overnight."""
+    number = maria.create_dossier(ATELIER)
+    start = today + relativedelta(months=6) + timedelta(days=3)
+    assert maria.fill(number, "choix", _choix(today, date_debut=start.isoformat())
+                      ).status_code == 302
+    url = f"/dossiers/{number}/sections/choix"
+    assert 'name="raison_report"' in _page(maria, url)
+    assert 'name="raison_report"' in _page(maria, url)  # the page as kept
+    storage.clock.set(storage.clock.now() + timedelta(days=5))
+    assert maria.login().status_code == 302  # the session did not last 5 days
+    assert 'name="raison_report"' not in _page(maria, url)

@@ -10,6 +10,7 @@ from flask.typing import ResponseReturnValue
 from markupsafe import Markup
 
 import storage
+from engine.compare import today
 from engine.formdata import section_answers
 from engine.validate import SectionStatus, clean, section_shown, section_status
 from web.accounts.current import account_id, account_name, login_required
@@ -103,14 +104,15 @@ KEPT_QUERIES = frozenset({b"", b"verifier=1"})
 
 
 def _key(number: str, version: int) -> Hashable | None:
-    """Everything the section page shows besides the dossier (its number and version);
-    None when this page must not be reused: it shows a one-time notice, or its address
-    has a query string of its own."""
+    """Everything the section page shows besides the dossier (its number and version),
+    today's date included (a condition may compare an answer with today, and the page
+    shows the days left before the deadline); None when this page must not be reused:
+    it shows a one-time notice, or its address has a query string of its own."""
     req = request
     if session.get("_flashes") or req.query_string not in KEPT_QUERIES or pending(number):
         return None
     return (number, version, req.full_path, current_lang(), account_name(),
-            unread_messages(), req.script_root)
+            unread_messages(), req.script_root, today())
 
 
 def _reused(number: str) -> bytes | None:
