@@ -103,7 +103,8 @@ def store_upload(account_id: int, dossier_number: str, field_path: str,
 
     `field_path`: the field's place in the answers ("preuve", "groupe.1.preuve"; up to
     200 characters, opaque here). `filename`: the name the browser sent (only shown,
-    made safe: storage.files.safe_name). `stream`: the body, read in chunks, never past
+    made safe: storage.files.safe_name, the detected type's extension added when its
+    own is another's). `stream`: the body, read in chunks, never past
     the limit. `accept`: MIME types ("application/pdf", "image/*") the bytes must be;
     `max_bytes`: this file's limit; `max_files`: files the field may hold;
     `dossier_max_bytes`: all the dossier's files together. `registry`: None for the
@@ -147,8 +148,8 @@ def store_upload(account_id: int, dossier_number: str, field_path: str,
         blob = store.files.put(spooled.file)
     try:
         return _insert(registry, account_id, dossier_number, field_path,
-                       safe_name(filename), blob.size, blob.sha256, content_type, blob.key,
-                       scan_status, max_files, dossier_max_bytes)
+                       safe_name(filename, content_type), blob.size, blob.sha256,
+                       content_type, blob.key, scan_status, max_files, dossier_max_bytes)
     except BaseException:
         store.files.delete(blob.key)
         raise

@@ -111,6 +111,18 @@ def test_safe_name(given, safe):
     assert safe_name(given) == safe
 
 
+@pytest.mark.parametrize(("given", "content_type", "safe"), [
+    ("photo.html", "image/png", "photo.html.png"),
+    ("preuve.PDF", "application/pdf", "preuve.PDF"),
+    ("scan.jpeg", "image/jpeg", "scan.jpeg"),
+    ("", "image/png", "fichier.png"),
+    ("data.bin", "application/x-unknown-thing", "data.bin"),
+    ("é" * 300 + ".exe", "application/pdf", "é" * 116 + ".pdf"),
+])
+def test_safe_name__extension_of_the_detected_type(given, content_type, safe):
+    assert safe_name(given, content_type) == safe
+
+
 def test_detect_type_by_content():
     assert detect_type(png()) == "image/png"
     assert detect_type(PDF) == "application/pdf"

@@ -10,9 +10,12 @@ import shutil
 from datetime import timedelta
 from typing import Any
 
+import boto3
 import pytest
+from moto import mock_aws
 
 import storage
+from storage.files import S3BlobStore
 from storage.files.spool import CHUNK
 
 from .conftest import count, rows
@@ -78,6 +81,10 @@ def test_upload__html_named_pdf__refused_by_content(db, account, draft):
     refused("type", account.id, draft.number, HTML, filename="preuve.pdf",
             accept=["application/pdf"])
     assert count("UploadedFile") == 0 and stored_files(db) == []
+
+
+def test_upload__png_named_html__kept_with_the_png_extension(account, draft):
+    assert upload(account.id, draft.number, png(), filename="page.html").name == "page.html.png"
 
 
 def test_upload__real_pdf_and_image_family__accepted(account, draft):
@@ -192,3 +199,18 @@ def test_upload__row_refused_at_insert__bytes_removed(db, account, draft, monkey
     assert count("UploadedFile") == 0 and stored_files(db) == []
 
 
+
+
+def test_upload__s3_backend__kept_in_the_bucket_read_back_deleted(db, account, draft,
+                                                                  monkeypatch):
+    with mock_aws():
+        client = boto3.client("s3", region_name="us-east-1")
+        client.create_bucket(Bucket="guichet")
+        monkeypatch.setattr(db, "files", S3BlobStore("guichet", "prod", client=client))
+        info = upload(account.id, draft.number, png())
+        [stored] = client.list_objects_v2(Bucket="guichet")["Contents"]
+        assert stored["Key"] == "prod/" + rows("UploadedFile")[0]["storage_key"]
+        _, stream = storage.upload_for_owner(account.id, info.id)
+        assert stream.read() == png()
+        storage.delete_upload(account.id, info.id)
+        assert client.list_objects_v2(Bucket="guichet")["KeyCount"] == 0
