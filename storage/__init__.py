@@ -78,7 +78,15 @@ from storage.dossiers.migration import (
     notice_text,
     open_draft,
 )
+from storage.dossiers.uploads import (
+    delete_upload,
+    dossier_uploads,
+    prune_uploads,
+    store_upload,
+    upload_for_owner,
+)
 from storage.errors import (
+    UPLOAD_REFUSALS,
     Conflict,
     EmailTaken,
     LinkRefused,
@@ -89,7 +97,9 @@ from storage.errors import (
     SignupRefused,
     StorageError,
     SubmitRefused,
+    UploadRefused,
 )
+from storage.files import FileSettings
 from storage.inbox.documents import (
     DocumentJob,
     claim_pending_documents,
@@ -127,6 +137,7 @@ from storage.views import (
     DossierView,
     EmailView,
     MessageView,
+    UploadInfo,
     Visit,
 )
 from storage.visits import dossier_owner, dossier_stamp, visit
@@ -158,4 +169,6 @@ __all__ = [
     "published_versions", "republished", "store_exists",
     "ArchivedAnswerView", "AuditEventView", "published_definitions", "archived_answers",
     "dossier_audit", "MigrationNotice", "notice_text", "open_draft", "StateImpact", "impact",
+    "FileSettings", "UploadInfo", "UploadRefused", "UPLOAD_REFUSALS", "store_upload",
+    "upload_for_owner", "dossier_uploads", "delete_upload", "prune_uploads",
 ]

@@ -113,3 +113,30 @@ class ResetRefused(StorageError):
 class SignupRefused(StorageError):
     """An account activation link that is unknown, already used, superseded by an
     activation of its address, or expired (one answer)."""
+
+
+UPLOAD_REFUSALS = (
+    "type",              # its bytes are none of the accepted types
+    "too_large",         # more than the field's max_bytes
+    "too_many",          # the field already holds max_files files
+    "dossier_full",      # the dossier's files would pass dossier_max_bytes
+    "empty",             # no bytes at all
+    "infected",          # clamd found a virus
+    "scan_unavailable",  # scanning is configured but clamd gave no verdict (fail closed)
+    "not_editable",      # the dossier's state (or deadline) allows no change
+    "frozen",            # submitted with its dossier: cannot be deleted
+)
+
+
+class UploadRefused(StorageError):
+    """An upload (or a deletion) refused; nothing was stored (or deleted).
+
+    `code`: one of UPLOAD_REFUSALS, for the web layer to choose its message.
+    `limit`: the number the refusal is about when there is one (max_bytes,
+    max_files, dossier_max_bytes), else None.
+    """
+
+    def __init__(self, code: str, limit: int | None = None) -> None:
+        super().__init__(f"upload refused: {code}")
+        self.code = code
+        self.limit = limit

@@ -142,3 +142,21 @@ class EmailView:
     sent_at: datetime | None
     message_id: str
     purpose: str | None = None
+
+
+@dataclass(frozen=True)
+class UploadInfo:
+    """An uploaded file: `id` its random public id (22 characters, in URLs), the
+    `field_path` it was given for, `name` the applicant's file name made safe (for
+    Content-Disposition), `size` in bytes, `sha256` (64 hex digits), `content_type`
+    detected from its bytes, `created` aware UTC, `frozen` (submitted with its dossier:
+    it can no longer be deleted)."""
+
+    id: str
+    field_path: str
+    name: str
+    size: int
+    sha256: str
+    content_type: str
+    created: datetime
+    frozen: bool

@@ -94,7 +94,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions[REGISTRY_EXTENSION] = registry
     store = storage.open_store(app.config["DATABASE_URL"], app.instance_path,
                                registry=registry, portal_url=app.config["PORTAL_URL"],
-                               timeouts=config.database_timeouts(app.config))
+                               timeouts=config.database_timeouts(app.config),
+                               files=config.file_settings(app.config))
     app.extensions[STORE] = store
     with store.bound():
         storage.init_db()

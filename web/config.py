@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 
 from limits import parse as parse_limit
 
-from storage import DEFAULT_TIMEOUTS, Timeouts
+from storage import DEFAULT_TIMEOUTS, FileSettings, Timeouts
 
 ATTEMPT_LIMITS = {
     "login": "5/15 minutes",  # failed logins per account (the email typed)
@@ -127,6 +127,15 @@ def _url(*schemes: str) -> Callable[[str], str]:
                              + " or ".join(f"{s}://" for s in schemes))
         return raw.strip()
     return parse
+
+
+def _clamd(raw: str) -> str:
+    value = raw.strip()
+    host, _, port = value.rpartition(":")
+    if value.startswith("/") or (host and port.isdigit() and 0 < int(port) < 65536):
+        return value
+    raise ValueError("expected the path of clamd's unix socket (/run/clamav/clamd.ctl) "
+                     "or host:port (127.0.0.1:3310)")
 
 
 def _hosts(raw: str) -> list[str]:
@@ -229,6 +238,30 @@ SETTINGS: tuple[Setting, ...] = (
             "smtps://host (implicit TLS), &from=address for the sender; unset: emails are "
             "written to the log (recipient masked, links cut).",
             _url("smtp", "smtps"), secret=True),
+    # --- uploaded files
+    Setting("FILES_URL", "GUICHET_FILES_URL", None, "URL",
+            "Where uploaded files' bytes are kept: s3://bucket/prefix (an S3-compatible "
+            "bucket, which must exist), file:///absolute/folder; unset: the folder files/ "
+            "of the instance folder. Files are named by random keys, never by their names.",
+            _url("s3", "file")),
+    Setting("S3_ENDPOINT_URL", "GUICHET_S3_ENDPOINT_URL", None, "URL",
+            "With FILES_URL s3://: the S3 service's address (https://minio.example:9000); "
+            "unset: AWS S3 itself.", _url("http", "https")),
+    Setting("S3_REGION", "GUICHET_S3_REGION", None, "text",
+            "With FILES_URL s3://: the bucket's region (us-east-1...); unset: boto3's "
+            "default."),
+    Setting("S3_ACCESS_KEY_ID", "AWS_ACCESS_KEY_ID", None, "text",
+            "With FILES_URL s3://: the access key; unset (with the secret key): boto3's "
+            "own credential chain (~/.aws, an instance or pod role).", secret=True),
+    Setting("S3_SECRET_ACCESS_KEY", "AWS_SECRET_ACCESS_KEY", None, "text",
+            "With FILES_URL s3://: the secret key going with S3_ACCESS_KEY_ID.", secret=True),
+    Setting("CLAMD", "GUICHET_CLAMD", None, "socket",
+            "ClamAV's clamd, to scan every upload before it is kept: a unix socket path "
+            "(/run/clamav/clamd.ctl) or host:port; unset: no scanning. When set and clamd "
+            "does not answer, uploads are refused (fail closed).", _clamd),
+    Setting("CLAMD_TIMEOUT", "GUICHET_CLAMD_TIMEOUT", 30, "seconds",
+            "How long connecting to clamd, or waiting on it while it scans, may take before "
+            "it counts as unavailable (the upload is refused).", _positive),
     # --- security
     Setting("SECRET_KEY", "GUICHET_SECRET_KEY", None, "text",
             "Signs session cookies and CSRF tokens; unset: a random key made once and kept "
@@ -361,6 +394,21 @@ def database_timeouts(values: Mapping[str, Any]) -> Timeouts:
                         lock=float(values["DATABASE_LOCK_TIMEOUT"]))
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"database timeouts: {exc}") from None
+
+
+def file_settings(values: Mapping[str, Any]) -> FileSettings:
+    """Where the store keeps uploaded files and who scans them (storage.FileSettings) from
+    the loaded settings FILES_URL, S3_*, CLAMD and CLAMD_TIMEOUT. Raises ConfigError for
+    a CLAMD_TIMEOUT that is not seconds above 0 (a test's config)."""
+    try:
+        timeout = float(values["CLAMD_TIMEOUT"])
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"CLAMD_TIMEOUT: {exc}") from None
+    return FileSettings(url=values["FILES_URL"], s3_endpoint_url=values["S3_ENDPOINT_URL"],
+                        s3_region=values["S3_REGION"],
+                        s3_access_key_id=values["S3_ACCESS_KEY_ID"],
+                        s3_secret_access_key=values["S3_SECRET_ACCESS_KEY"],
+                        clamd=values["CLAMD"], clamd_timeout=timeout)
 
 
 def shown(setting: Setting, value: Any) -> str:

@@ -20,6 +20,7 @@ from engine.recap import build_recap
 from engine.validate import clean
 from storage.accounts.account import profile_of
 from storage.clock import clock, to_db
+from storage.dossiers.upload_rows import freeze_uploads, upload_info
 from storage.inbox.outbox import queue_email
 from storage.orm.db import current_store, database
 
@@ -57,8 +58,11 @@ def freeze_recap(ctx: Context, ref: str | None) -> None:
     was created under), definition_hash (that definition's `source_hash`: sha256 hex
     of its YAML text), submitted_at (ISO 8601), profile (field key -> str, with the
     email; {} without an owner), the cleaned answers, and the recap in both languages
-    ("fr"/"en" -> engine recap as a dict). `ref` is unused. Guide: the recap document
-    holds what the applicant provided at the moment of submission.
+    ("fr"/"en" -> engine recap as a dict); with "uploads" (id, field_path, name, size,
+    sha256, content_type of each file, oldest first) when the dossier has files, which
+    are frozen in this transaction (storage.dossiers.uploads.freeze_uploads). `ref` is
+    unused. Guide: the recap document holds what the applicant provided at the moment
+    of submission.
     """
     d = ctx.dossier
     answers = clean(ctx.compiled, d.answers)
@@ -75,6 +79,10 @@ def freeze_recap(ctx: Context, ref: str | None) -> None:
         "answers": answers,
         "recap": {lang: asdict(build_recap(ctx.compiled, answers, lang)) for lang in ("fr", "en")},
     }
+    if freeze_uploads(d, ctx.now) or not d.uploads.is_empty():
+        d.snapshot = {**d.snapshot, "uploads": [
+            {k: v for k, v in asdict(upload_info(u)).items() if k not in ("created", "frozen")}
+            for u in d.uploads.order_by(lambda u: u.id)]}
 
 
 def add_document(ctx: Context, ref: str | None) -> None:

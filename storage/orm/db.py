@@ -35,6 +35,7 @@ import psycopg2
 from pony.orm import Database, db_session
 
 from engine import Registry, load_registry
+from storage.files import BlobStore, ClamdScanner, FileSettings, blob_store_for
 from storage.orm.deadlines import (
     DEFAULT_TIMEOUTS,
     Timeouts,
@@ -88,8 +89,12 @@ class Store:
     """
 
     def __init__(self, target: Target, db: Database, *, registry: Registry | None,
-                 portal_url: str, timeouts: Timeouts = DEFAULT_TIMEOUTS) -> None:
+                 portal_url: str, timeouts: Timeouts = DEFAULT_TIMEOUTS,
+                 files: BlobStore | None = None, scanner: ClamdScanner | None = None) -> None:
         self.target = target
+        # uploaded files' bytes (storage.files) and their virus scanner (None: off)
+        self.files = files
+        self.scanner = scanner
         self.db = db
         self.timeouts = timeouts
         # SQLite: this process's write transactions take turns here, each waiting at
@@ -144,7 +149,8 @@ class Store:
 def open_store(database_url: str | None, instance_path: str, *,
                registry: Registry | None = None,
                portal_url: str | None = None,
-               timeouts: Timeouts | None = None) -> Store:
+               timeouts: Timeouts | None = None,
+               files: FileSettings | None = None) -> Store:
     """A new store on the database that `database_url` names (None or "": SQLite in
     `instance_path`), with its own Pony `Database`. Nothing is made current and no
     connection is opened yet; call `init_db()` inside `store.bound()` to create tables.
@@ -153,13 +159,20 @@ def open_store(database_url: str | None, instance_path: str, *,
     `portal_url`: the address in notification emails (None: http://127.0.0.1:8000).
     `timeouts`: how long to wait on the database to connect, per statement and per lock
     (None: DEFAULT_TIMEOUTS); past them the call raises the driver's OperationalError.
-    Raises ValueError for an unsupported URL, RuntimeError for a SQLite too old (or for
-    PostgreSQL when another psycopg2 wait callback is set: waits could not be bounded).
+    `files`: where uploaded files go and whether clamd scans them (storage.FileSettings;
+    None: `<instance_path>/files`, no scanning).
+    Raises ValueError for an unsupported URL (database or files), RuntimeError for a
+    SQLite too old (or for PostgreSQL when another psycopg2 wait callback is set:
+    waits could not be bounded).
     """
     target = target_for(database_url, instance_path)
     timeouts = timeouts or DEFAULT_TIMEOUTS
+    files = files or FileSettings()
+    blobs = blob_store_for(files, instance_path)
+    scanner = ClamdScanner(files.clamd, files.clamd_timeout) if files.clamd else None
     return Store(target, _bind(target, timeouts), registry=registry,
-                 portal_url=portal_url or DEFAULT_PORTAL_URL, timeouts=timeouts)
+                 portal_url=portal_url or DEFAULT_PORTAL_URL, timeouts=timeouts,
+                 files=blobs, scanner=scanner)
 
 
 def store_exists(database_url: str | None, instance_path: str) -> bool:

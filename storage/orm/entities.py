@@ -73,6 +73,7 @@ def define_entities(db: Database) -> None:
         "documents": Set("Document"),
         "reset_tokens": Set("PasswordResetToken"),
         "kept_answers": Set("KeptAnswers"),
+        "uploads": Set("UploadedFile"),
     })
 
     class Dossier(db.Entity):
@@ -102,6 +103,7 @@ def define_entities(db: Database) -> None:
         events = Set("AuditEvent")
         kept_answers = Set("KeptAnswers")
         archive = Set("ArchivedAnswer")
+        uploads = Set("UploadedFile")
         # "Mes dossiers" lists one owner's dossiers newest first: one index range scan.
         composite_index(owner, created_at)
         # `guichet dossiers expire` looks for drafts past their deadline.
@@ -278,3 +280,26 @@ def define_entities(db: Database) -> None:
 
         _table_ = "dossier_number"
         number = PrimaryKey(str, 40)
+
+    class UploadedFile(db.Entity):
+        """A file an applicant attached to a field of a dossier: its bytes are in the
+        store's BlobStore under `storage_key` (storage/files), never in the database
+        and never under the applicant's file name (storage/dossiers/uploads.py).
+        `frozen_at`: set by the submission that froze it with the snapshot; from then
+        on it can be neither deleted nor replaced."""
+
+        _table_ = "uploaded_file"
+        id = PrimaryKey(int, auto=True)
+        public_id = Required(str, PUBLIC_ID_LENGTH, unique=True, default=new_public_id)
+        account = Required(Account, column="account_id")
+        dossier = Required(Dossier, column="dossier_id")
+        field_path = Required(str, 200)  # "preuve" or "groupe.1.preuve": opaque here
+        name = Required(str, 255)  # storage.files.safe_name of the name given
+        size = Required(int, size=64)  # bytes
+        sha256 = Required(str, 64)
+        content_type = Required(str, 100)  # detected from the bytes
+        storage_key = Required(str, 300)
+        created_at = Required(datetime, precision=6)
+        frozen_at = Optional(datetime, precision=6)
+        scan_status = Required(str, 20)  # "clean" (clamd said OK) or "not_scanned"
+        composite_index(dossier, field_path)

@@ -57,10 +57,10 @@ def owned_dossier(account_id: int, number: str, *, for_update: bool = False) -> 
 def owned_public_row(entity: Any, public_id: str, account_id: int) -> Any:
     """The row of an entity (with `account` and `public_id`) whose public id is
     `public_id`, if that account owns it, else NotFound: the same answer for "not
-    yours", "does not exist" and a malformed id (not a string, too long for the column,
-    or holding a NUL, which the database would refuse)."""
+    yours", "does not exist" and a malformed id (not a string, empty, too long for the
+    column, or holding a NUL, which the database would refuse)."""
     row = (entity.get(public_id=public_id)
-           if isinstance(public_id, str) and len(public_id) <= PUBLIC_ID_LENGTH
+           if isinstance(public_id, str) and 0 < len(public_id) <= PUBLIC_ID_LENGTH
            and "\x00" not in public_id else None)
     if row is None or row.account.id != account_id:
         raise NotFound(f"{entity.__name__.lower()} {public_id!r}")

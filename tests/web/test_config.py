@@ -214,3 +214,45 @@ def test_guichet_serve__workers_out_of_range__refused_before_starting(tmp_path):
                                     env={"GUICHET_INSTANCE": str(tmp_path)})
         assert result.exit_code == 2 and "--workers" in result.output
         assert "Guichet: http" not in result.output
+
+
+def test_files__defaults__local_folder_no_scan(tmp_path):
+    settings = config.file_settings(config.load({"INSTANCE_PATH": str(tmp_path)}, environ={}))
+    assert (settings.url, settings.clamd, settings.clamd_timeout) == (None, None, 30.0)
+    app = create_app({"INSTANCE_PATH": str(tmp_path), "TESTING": True})
+    store = app.extensions[STORE]
+    assert store.files.root == str(tmp_path / "files") and store.scanner is None
+
+
+def test_files__environment__s3_and_clamd_reach_the_store(tmp_path):
+    values = config.load({"INSTANCE_PATH": str(tmp_path), "TESTING": True}, environ={
+        "GUICHET_FILES_URL": "s3://guichet/televersements",
+        "GUICHET_S3_ENDPOINT_URL": "http://127.0.0.1:9000", "GUICHET_S3_REGION": "ca-central-1",
+        "AWS_ACCESS_KEY_ID": "cle", "AWS_SECRET_ACCESS_KEY": "hunter4",
+        "GUICHET_CLAMD": "/run/clamav/clamd.ctl", "GUICHET_CLAMD_TIMEOUT": "5"})
+    settings = config.file_settings(values)
+    assert (settings.url, settings.s3_endpoint_url, settings.s3_region,
+            settings.s3_access_key_id, settings.s3_secret_access_key, settings.clamd,
+            settings.clamd_timeout) == (
+        "s3://guichet/televersements", "http://127.0.0.1:9000", "ca-central-1", "cle",
+        "hunter4", "/run/clamav/clamd.ctl", 5.0)
+    store = create_app(values).extensions[STORE]
+    assert (store.files.bucket, store.files.prefix) == ("guichet", "televersements/")
+    assert store.files.client.meta.endpoint_url == "http://127.0.0.1:9000"
+    assert (store.scanner.address, store.scanner.timeout) == ("/run/clamav/clamd.ctl", 5.0)
+
+
+@pytest.mark.parametrize(("variable", "value"), [
+    ("GUICHET_FILES_URL", "ftp://x/y"), ("GUICHET_CLAMD", "clamd"),
+    ("GUICHET_CLAMD", "host:99999"), ("GUICHET_CLAMD_TIMEOUT", "0"),
+])
+def test_files__bad_values__refused_by_name(variable, value):
+    with pytest.raises(config.ConfigError, match=variable):
+        config.from_environment({variable: value})
+
+
+def test_files__secret_key_never_listed(tmp_path):
+    result = CliRunner().invoke(main, ["settings"], env={
+        "AWS_SECRET_ACCESS_KEY": "hunter5", "GUICHET_INSTANCE": str(tmp_path)})
+    assert result.exit_code == 0, result.output
+    assert "AWS_SECRET_ACCESS_KEY = (set)" in result.output and "hunter5" not in result.output

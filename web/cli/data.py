@@ -42,7 +42,8 @@ def bound_store(registry: Registry | None = None) -> Iterator[storage.Store]:
     values = settings()
     store = storage.open_store(values["DATABASE_URL"], values["INSTANCE_PATH"],
                                registry=registry, portal_url=values["PORTAL_URL"],
-                               timeouts=config.database_timeouts(values))
+                               timeouts=config.database_timeouts(values),
+                               files=config.file_settings(values))
     try:
         with store.bound():
             yield store
