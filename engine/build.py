@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .load import Located
+from .fieldtypes import REGISTRY
+from .load import Located, plain
 from .model import (
     Action,
     AllOf,
@@ -130,7 +131,21 @@ def field(node: Located) -> Field:
         mask=node.get("mask", False),
         autocomplete=node.get("autocomplete"),
         messages={k: text(v, line) for k, v in node.get("messages", {}).items()},
+        extra=_extra(node),
     )
+
+
+_FIELD_ATTRIBUTES = frozenset(Field.__dataclass_fields__)
+
+
+def _extra(node: Located) -> dict[str, Any]:
+    """The keys of a field mapping that its type declares (`FieldType.properties`) and
+    `Field` has no attribute for, as plain values: a new type's own settings."""
+    declared = REGISTRY.get(node["type"])
+    if declared is None:
+        return {}
+    return {k: plain(node[k]) for k in declared.properties
+            if k in node and k not in _FIELD_ATTRIBUTES}
 
 
 def rule(node: Located) -> Rule:

@@ -20,13 +20,12 @@ from typing import Any
 import jsonschema
 from jsonschema.exceptions import best_match
 
-from .autofill import autocomplete_mismatch
 from .compare import date_operand, is_number
 from .errors import DesignerError, ErrorCode, error
+from .fieldtypes import REGISTRY, applies_to, field_meta_schema, generation
 from .load import Located, LocatedList, plain
 from .migrate import check_targets
 from .model import (
-    CHOICE_TYPES,
     COMPARISON_OPS,
     LANGS,
     Definition,
@@ -44,17 +43,33 @@ RESERVED_SECTION_IDS = frozenset({"profile"})
 
 
 @cache
-def meta_schema() -> dict[str, Any]:
-    """The meta-schema `forms/definition.schema.json` as a dict, read once and cached.
+def shipped_meta_schema() -> dict[str, Any]:
+    """The meta-schema file `forms/definition.schema.json` as a dict, read once and cached
+    (what editors read; its `$defs.field` is `fieldtypes.field_meta_schema()` of the
+    built-in types, written there by `scripts/meta-schema`).
 
     Raises OSError or json.JSONDecodeError only if the installed package is broken.
     """
     return json.loads(resources.files("forms").joinpath("definition.schema.json").read_text())
 
 
+def meta_schema() -> dict[str, Any]:
+    """The meta-schema definitions are checked against: the shipped file with its field
+    part assembled from the field-type registry (`fieldtypes.field_meta_schema`), so a
+    registered type's properties are accepted on it and refused on the others."""
+    return _meta_schema(generation())
+
+
 @cache
-def _meta_validator() -> jsonschema.Draft202012Validator:
-    return jsonschema.Draft202012Validator(meta_schema())
+def _meta_schema(_generation: int) -> dict[str, Any]:
+    schema = dict(shipped_meta_schema())
+    schema["$defs"] = {**schema["$defs"], "field": field_meta_schema()}
+    return schema
+
+
+@cache
+def _meta_validator(_generation: int) -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(_meta_schema(_generation))
 
 
 def _line_at(data: Any, path: list[Any]) -> int:
@@ -102,9 +117,12 @@ def check_shape(data: Any, path: str) -> list[DesignerError]:
     if not isinstance(data, dict):
         return [error(ErrorCode.NOT_A_MAPPING, path, getattr(data, "line", 1))]
     errors = []
-    for err in _meta_validator().iter_errors(plain(data)):
+    for err in _meta_validator(generation()).iter_errors(plain(data)):
         detail = best_match(err.context) if err.context else err
         location = list(detail.absolute_path)
+        if _is_type_branch(detail):
+            errors += _not_for_type(data, path, location, detail)
+            continue
         errors.append(
             error(
                 ErrorCode.META_SCHEMA,
@@ -114,6 +132,35 @@ def check_shape(data: Any, path: str) -> list[DesignerError]:
                 problem=_problem(detail),
             )
         )
+    return errors
+
+
+def _is_type_branch(detail: jsonschema.ValidationError) -> bool:
+    """Whether the error is a key refused by a field type's branch of the meta-schema."""
+    return (detail.validator == "additionalProperties" and isinstance(detail.schema, dict)
+            and "x-field-type" in detail.schema and isinstance(detail.instance, dict))
+
+
+def _not_for_type(data: Any, path: str, location: list[Any],
+                  detail: jsonschema.ValidationError) -> list[DesignerError]:
+    """PROPERTY_NOT_FOR_TYPE for each key of a field that some other type accepts, at
+    the key's line; META_SCHEMA "unknown key" for one no type accepts."""
+    type_name = detail.schema["x-field-type"]
+    allowed = detail.schema.get("properties", {})
+    errors = []
+    for key in detail.instance:
+        if key in allowed:
+            continue
+        line = _line_at(data, [*location, key])
+        types = applies_to(key)
+        if types:
+            errors.append(error(ErrorCode.PROPERTY_NOT_FOR_TYPE, path, line, property=key,
+                                type=type_name, field=detail.instance.get("id", "?"),
+                                applies_to=", ".join(types)))
+        else:
+            errors.append(error(ErrorCode.META_SCHEMA, path, line, where=_where(location),
+                                problem=f"Additional properties are not allowed ({key!r} "
+                                        "was unexpected)"))
     return errors
 
 
@@ -192,13 +239,12 @@ def check_options(d: Definition) -> Iterator[DesignerError]:
     """OPTIONS_REQUIRED for a choice field without options (a grid without rows or
     columns) and OPTION_WITHOUT_LABEL for each of its options written as a bare value."""
     for f in _all_fields(d):
-        needs = {"select": ("options",), "radio": ("options",), "checkboxes": ("options",),
-                 "grid": ("rows", "columns")}.get(f.type, ())
-        for attr in needs:
-            if not getattr(f, attr):
+        needs = f.kind.option_lists(f)
+        for _key, options in needs:
+            if not options:
                 yield error(ErrorCode.OPTIONS_REQUIRED, d.path, f.line, field=f.id, type=f.type)
-        for attr in needs:
-            for o in getattr(f, attr):
+        for _key, options in needs:
+            for o in options:
                 if o.label is None:
                     yield error(
                         ErrorCode.OPTION_WITHOUT_LABEL, d.path, o.line, value=o.value, field=f.id
@@ -206,12 +252,17 @@ def check_options(d: Definition) -> Iterator[DesignerError]:
 
 
 def _possible_values(f: Field) -> tuple[list[Any] | None, str]:
-    if f.type == "yesno":
-        return [True, False], "true or false"
-    if f.type in CHOICE_TYPES or f.is_list:
-        values = [o.value for o in f.choices()]
-        return values, "one of " + ", ".join(values)
-    return None, ""
+    return f.kind.condition_values(f)
+
+
+def _operator_applies_to(op: str) -> str:
+    """Which answers the condition operator `op` tests, in words: "single answers" when
+    no list type takes it, else the plural names of the types that do."""
+    types = [ft for ft in REGISTRY.values() if op in ft.operators]
+    if not any(ft.is_list for ft in types):
+        return "single answers"
+    names = [ft.name if ft.name.endswith("s") else ft.name + "s" for ft in types]
+    return " and ".join(filter(None, (", ".join(names[:-1]), names[-1])))
 
 
 def _check_test(
@@ -228,13 +279,10 @@ def _check_test(
     if test.op in COMPARISON_OPS:
         yield from _check_comparison(d, test, target, fields, order, owner)
         return
-    if test.op == "contains" and not target.is_list:
-        yield error(ErrorCode.OPERATOR_MISMATCH, d.path, test.line, operator="contains",
-                    field=test.field, type=target.type, applies_to="checkboxes and grids")
-        return
-    if test.op in ("eq", "in") and target.is_list:
+    if test.op not in target.kind.operators:
         yield error(ErrorCode.OPERATOR_MISMATCH, d.path, test.line, operator=test.op,
-                    field=test.field, type=target.type, applies_to="single answers")
+                    field=test.field, type=target.type,
+                    applies_to=_operator_applies_to(test.op))
         return
     possible, expected = _possible_values(target)
     if possible is None:
@@ -362,10 +410,16 @@ def check_autocomplete(d: Definition) -> Iterator[DesignerError]:
     """AUTOCOMPLETE_TYPE for a field whose autocomplete token does not suit its type (the
     meta-schema already refused a value outside the autofill grammar)."""
     for f in _all_fields(d):
-        says = autocomplete_mismatch(f.type, f.autocomplete)
+        says = f.kind.autocomplete_mismatch(f.autocomplete) if f.autocomplete else None
         if says:
             yield error(ErrorCode.AUTOCOMPLETE_TYPE, d.path, f.line, field=f.id, type=f.type,
                         autocomplete=f.autocomplete, says=says)
+
+
+def check_field_types(d: Definition) -> Iterator[DesignerError]:
+    """Each field's own type's checks (`FieldType.check`), in question order."""
+    for f in _all_fields(d):
+        yield from f.kind.check(f, d)
 
 
 def check_workflow(d: Definition) -> Iterator[DesignerError]:
@@ -435,6 +489,7 @@ CHECKS: tuple[Check, ...] = (
     check_conditions,
     check_field_bounds,
     check_autocomplete,
+    check_field_types,
     check_workflow,
     check_documents,
     check_profile,

@@ -32,8 +32,6 @@ from .model import (
 )
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
-DEFAULT_MAX_LENGTH = {"text": 200, "textarea": 2000, "email": 254, "tel": 40}
-DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
 # a comparison with a number literal -> its JSON Schema keyword
 NUMBER_BOUNDS = {"gt": "exclusiveMinimum", "ge": "minimum", "lt": "exclusiveMaximum",
                  "le": "maximum"}
@@ -73,39 +71,10 @@ def condition_schema(c: Condition) -> dict[str, Any]:
 
 
 def field_schema(f: Field) -> dict[str, Any]:
-    """The schema of one answer, as stored after normalisation.
-
-    yesno: boolean; select, radio: one option value; checkboxes, grid: a list
-    of distinct values from `Field.choices()`; others: a string of at most
-    max_length characters (default DEFAULT_MAX_LENGTH by type, else 200),
-    dates as YYYY-MM-DD.
-    """
-    if f.type == "yesno":
-        return {"type": "boolean"}
-    if f.type in ("select", "radio"):
-        return {"type": "string", "enum": [o.value for o in f.options]}
-    if f.is_list:
-        schema: dict[str, Any] = {
-            "type": "array",
-            "items": {"type": "string", "enum": [o.value for o in f.choices()]},
-            "uniqueItems": True,
-        }
-        if f.min_items:
-            schema["minItems"] = f.min_items
-        if f.max_items:
-            schema["maxItems"] = f.max_items
-        return schema
-    schema = {"type": "string"}
-    if f.type == "date":
-        schema.update(format="date", pattern=DATE_PATTERN)
-    if f.type == "email":
-        schema["format"] = "email"
-    if f.min_length:
-        schema["minLength"] = f.min_length
-    schema["maxLength"] = f.max_length or DEFAULT_MAX_LENGTH.get(f.type, 200)
-    if f.pattern:
-        schema["pattern"] = f.pattern
-    return schema
+    """The schema of one answer, as stored after normalisation: its type's
+    (`FieldType.schema`: yesno a boolean, select and radio one option value,
+    checkboxes and grid a list of distinct choice values, the others a string)."""
+    return f.kind.schema(f)
 
 
 ClauseKind = Literal["required", "hidden", "option", "rule"]

@@ -39,6 +39,10 @@ class ErrorCode(Enum):
         "Write it as {{value: {value}, label: {{fr: ..., en: ...}}}}."
     )
     OPTIONS_REQUIRED = "The field '{field}' of type {type} needs a list of options."
+    PROPERTY_NOT_FOR_TYPE = (
+        "`{property}` does not apply to a field of type {type} (field '{field}'); it applies "
+        "to {applies_to}. Remove it, or change the field's type."
+    )
     UNKNOWN_STATE = (
         "The transition '{transition}' refers to the state '{state}', which is not declared "
         "under workflow.states. Declare it or correct the name."

@@ -14,9 +14,6 @@ from typing import Any, Literal
 Lang = Literal["fr", "en"]
 LANGS: tuple[Lang, ...] = ("fr", "en")
 
-CHOICE_TYPES = frozenset({"select", "radio"})
-LIST_TYPES = frozenset({"checkboxes", "grid"})
-STRING_TYPES = frozenset({"text", "textarea", "date", "email", "tel", "select", "radio"})
 
 
 @dataclass(frozen=True)
@@ -161,6 +158,12 @@ def condition_reads(condition: Condition | None) -> list[str]:
 # --- questions --------------------------------------------------------------
 
 
+# The field-type registry's table, type name -> engine.fieldtypes.FieldType: filled
+# by `engine.fieldtypes.register` (which owns it: read `engine.fieldtypes.REGISTRY`);
+# it lives here so that `Field.kind` needs no import of the types, which import this.
+FIELD_TYPES: dict[str, Any] = {}
+
+
 @dataclass(frozen=True)
 class Option:
     """One offered answer of a choice field, or one row or column of a grid.
@@ -182,9 +185,10 @@ class Option:
 class Field:
     """One question of a section, as the designer declared it.
 
-    id: the answer's key in the answers mapping; type: select, radio, yesno,
-    text, textarea, checkboxes, grid, date, email or tel (a telephone number, or a part
-    of one such as its country code: an input showing a phone's keypad). required: must be answered
+    id: the answer's key in the answers mapping; type: the name of a registered
+    `engine.fieldtypes.FieldType` (built in: select, radio, yesno, text, textarea,
+    checkboxes, grid, date, email, tel), which says what the answer is and which of
+    the attributes below apply. required: must be answered
     when shown. when: the question is shown, required and kept only while this
     holds (DESIGN.md: answers to questions that became hidden leave the dossier
     on save, for its archive). pattern: a regular expression the normalised answer must match
@@ -196,6 +200,8 @@ class Field:
     autocomplete: an HTML autofill value ("mobile tel-national": engine.autofill).
     messages: rule name (required, pattern, min_length, max_length, min_items,
     max_items, option, format, type) -> the designer's message for it.
+    extra: the YAML keys its type declares (`FieldType.properties`) that are none of
+    the attributes above, as written (plain JSON values).
     """
 
     id: str
@@ -217,25 +223,27 @@ class Field:
     mask: bool = False
     autocomplete: str | None = None
     messages: dict[str, Text] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def kind(self) -> Any:
+        """The registered `engine.fieldtypes.FieldType` of this field; KeyError for a type
+        no module registered (the meta-schema refuses it first)."""
+        return FIELD_TYPES[self.type]
 
     @property
     def is_list(self) -> bool:
-        """True for checkboxes and grid, whose answer is a list[str]; else one value."""
-        return self.type in LIST_TYPES
+        """True when the answer is a list of choice values (checkboxes, grid); else one value."""
+        return self.kind.is_list
 
     def choices(self) -> tuple[Option, ...]:
-        """Every value the field can hold; a grid's are "column_row" pairs.
+        """Every value the field can hold (its type's `choices`); a grid's are
+        "column_row" pairs.
 
         Guide: the availability grid is Lundi-Vendredi x Matin/Après-midi, so
         its values are like "lundi_matin" (as the AQ definition names them).
         """
-        if self.type == "grid":
-            return tuple(
-                Option(f"{col.value}_{row.value}", None, col.line)
-                for col in self.columns
-                for row in self.rows
-            )
-        return self.options
+        return self.kind.choices(self)
 
     def option(self, value: Any) -> Option | None:
         """The option whose value is `value` (a stored str), or None; grid cells are not options."""

@@ -15,7 +15,6 @@ from .validate import clean, unknown_choices, visible_fields, visible_sections
 
 # Guide: the recap PDF shows the identity numbers as XXXXXXXXXX.
 MASK = "XXXXXXXXXX"
-YES_NO = {True: Text("Oui", "Yes"), False: Text("Non", "No")}
 # What the recap shows instead of an answer that is none of its question's choices
 # (an option removed or renamed since it was given): never the stored code.
 TO_REVIEW = Text("Réponse à revoir", "Answer to review")
@@ -82,40 +81,11 @@ def display_values(f: Field, value: Any, lang: str) -> tuple[str, ...]:
     are left out (`build_recap` shows them as TO_REVIEW, never as the stored
     code). A choice without a label gives its own value; a grid gives
     "<column> <row>" per ticked cell, in the grid's order (Guide: "Lundi
-    Matin" in the recap PDF).
+    Matin" in the recap PDF). Each type says it: `FieldType.display`.
     """
     if value is None:
         return ()
-    if f.type == "yesno":
-        return (YES_NO[value].get(lang),) if isinstance(value, bool) else ()
-    if f.type in ("select", "radio"):
-        option = f.option(value) if isinstance(value, str) else None
-        return (option.label.get(lang) if option.label else option.value,) if option else ()
-    if f.type == "checkboxes":
-        if not isinstance(value, list):
-            return ()
-        labels = {o.value: o.label.get(lang) if o.label else o.value for o in f.options}
-        known = [v for v in value if isinstance(v, str) and v in labels]
-        return tuple(labels[v] for v in f_order(f, known))
-    if f.type == "grid":
-        if not isinstance(value, list):
-            return ()
-        return tuple(
-            f"{col.label.get(lang)} {row.label.get(lang)}"
-            for col in f.columns
-            for row in f.rows
-            if f"{col.value}_{row.value}" in value and col.label and row.label
-        )
-    return (str(value),)
-
-
-def f_order(f: Field, values: list[str]) -> list[str]:
-    """List answers in the order the options are offered, not the order ticked.
-
-    values: option values (list[str]); unknown values go last. Returns a new list.
-    """
-    order = {o.value: i for i, o in enumerate(f.options)}
-    return sorted(values, key=lambda v: order.get(v, len(order)))
+    return f.kind.display(f, value, lang)
 
 
 def recap_item(f: Field, value: Any, lang: str) -> RecapItem:

@@ -20,7 +20,6 @@ from enum import Enum
 from typing import Any
 
 from .compile import Clause, CompiledDefinition, CompiledSection
-from .email_address import normalized_email
 from .model import Field, Section, Text, condition_fields
 
 # mistake kind -> the message when the field has none of its own ("format:<type>" by type)
@@ -38,11 +37,7 @@ DEFAULT_MESSAGES: dict[str, Text] = {
                            "nouveau.", "Your previous answer is no longer offered: choose "
                            "again."),
     "type": Text("Cette réponse n'est pas valide.", "This answer is not valid."),
-    "format:date": Text("Entrez une date valide au format AAAA-MM-JJ.",
-                        "Enter a valid date as YYYY-MM-DD."),
-    "format:email": Text("Entrez une adresse courriel valide, par exemple nom@exemple.com.",
-                         "Enter a valid email address, for example name@example.com."),
-}
+}  # a type's own defaults (a date's "format"...) are its `FieldType.messages`
 
 # jsonschema keyword -> the designer's message key
 KEYWORD_MESSAGE = {
@@ -90,14 +85,13 @@ class FieldError:
 def message_for(f: Field, kind: str) -> Text:
     """The message for a `kind` of mistake on `f`: the designer's, else the default.
 
-    kind: a key of `Field.messages` ("required", "pattern", "format"...); for
-    "format" the default depends on the type (date, email). The placeholders
+    kind: a key of `Field.messages` ("required", "pattern", "format"...); the
+    default is the type's own (`FieldType.messages`: a date's "format"), else
+    DEFAULT_MESSAGES. The placeholders
     {min_items}, {max_items}, {min_length}, {max_length} are filled from the
     field; any other `{...}` a designer wrote stays as typed.
     """
-    text = f.messages.get(kind)
-    if text is None and kind == "format":
-        text = DEFAULT_MESSAGES.get(f"format:{f.type}")
+    text = f.messages.get(kind) or f.kind.messages.get(kind)
     text = text or DEFAULT_MESSAGES.get(kind) or DEFAULT_MESSAGES["type"]
     params = {"min_items": f.min_items or 1, "max_items": f.max_items or "",
               "min_length": f.min_length or "", "max_length": f.max_length or ""}
@@ -215,23 +209,26 @@ def _safe(value: Any) -> Any:
 
 def normalize(f: Field, value: Any) -> Any:
     """One answer made storable: strings made safe and composed (`typed_text`), then
-    `f.normalize` applied (default: strip); a string left with nothing but spaces or
-    invisible characters is "" (no answer, so a required question says so); a list
-    of strings loses its repeats, in order. The answer to an `email` question, when
-    it is one valid address, is stored normalised (`engine.email_address`: domain
-    lower-cased); anything else is kept as typed, for its error.
+    its type's `FieldType.normalize` (by default `normalize_text`; the answer to an
+    `email` question, when it is one valid address, is then stored normalised:
+    `engine.email_address`, domain lower-cased); anything else is kept as typed,
+    for its error.
 
     value: any JSON value; wrong shapes come back unchanged for the schema
     to refuse.
     """
-    value = _safe(value)
+    return f.kind.normalize(f, _safe(value))
+
+
+def normalize_text(f: Field, value: Any) -> Any:
+    """A string answer with `f.normalize` applied (default: strip); a string left with
+    nothing but spaces or invisible characters is "" (no answer, so a required question
+    says so); a list of strings loses its repeats, in order; other values unchanged."""
     if isinstance(value, str):
         for name in f.normalize or ("strip",):
             value = NORMALIZERS[name](value)
         if not value.strip(BLANK):
             value = ""
-        elif f.type == "email":
-            value = normalized_email(value) or value
     elif isinstance(value, list) and all(isinstance(v, str) for v in value):
         value = list(dict.fromkeys(value))  # a box ticked twice is one tick
     return value
@@ -364,9 +361,6 @@ def offered_options(compiled: CompiledDefinition, f: Field, answers: Mapping[str
     ]
 
 
-CHOICE_TYPES = frozenset({"select", "radio", "checkboxes", "grid", "yesno"})
-
-
 def unknown_choices(f: Field, value: Any) -> tuple[Any, ...]:
     """The parts of an answer to `f` that are none of its choices, () when all are.
 
@@ -379,16 +373,9 @@ def unknown_choices(f: Field, value: Any) -> tuple[Any, ...]:
     option removed or renamed): the recap shows them as "to review", never as the
     stored code, and validation asks to choose again (kind "unknown_option").
     """
-    if value is None or f.type not in CHOICE_TYPES:
+    if value is None:
         return ()
-    if f.type == "yesno":
-        return () if isinstance(value, bool) else (value,)
-    known = {o.value for o in f.choices()}
-    if not f.is_list:
-        return () if isinstance(value, str) and value in known else (value,)
-    if not isinstance(value, list):
-        return (value,)
-    return tuple(v for v in value if not (isinstance(v, str) and v in known))
+    return f.kind.unknown_choices(f, value)  # each type says it: FieldType.unknown_choices
 
 
 def unknown_answers(section: Section, cleaned: Mapping[str, Any]) -> list[FieldError]:

@@ -24,7 +24,6 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 import storage
-from engine.compile import DEFAULT_MAX_LENGTH
 from engine.model import Field
 from tests import definitions
 from tests.definitions import ESSAI, IDENTITE, RENDEZ_VOUS
@@ -54,7 +53,7 @@ SLOW = settings(max_examples=50, deadline=None, derandomize=True,
 
 
 def limit(f: Field) -> int:
-    return f.max_length or DEFAULT_MAX_LENGTH.get(f.type, 200)
+    return f.kind.max_length(f) or 200
 
 
 def values(f: Field) -> st.SearchStrategy[list[str]]:

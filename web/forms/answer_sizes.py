@@ -1,10 +1,10 @@
 """How big an answer may be, even in a draft: the rule that stops a script, not a person.
 
-Field lengths come from the definition (max_length, or the engine's default per
-type). A draft may keep a text a little too long, with its error shown, as it
-keeps any wrong answer; more than twice the limit is refused at save with the
-field's error and nothing stored (`overlong_fields`). The browser's maxlength
-stops a person; this stops a script.
+Field lengths come from the definition (max_length, or the default of its type:
+`FieldType.max_length`); a choice's from its type's kind of value. A draft may keep
+a text a little too long, with its error shown, as it keeps any wrong answer; more
+than twice the limit is refused at save with the field's error and nothing stored
+(`overlong_fields`). The browser's maxlength stops a person; this stops a script.
 """
 
 from __future__ import annotations
@@ -12,10 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from engine.compile import DEFAULT_MAX_LENGTH
 from engine.model import Field, Section
 
-CHOICE_TYPES = frozenset({"select", "radio", "yesno"})
 # A draft may hold a text up to twice its max_length (with the "too long" error shown,
 # like any wrong answer kept in a draft); beyond that the save is refused.
 DRAFT_FACTOR = 2
@@ -33,9 +31,9 @@ def _too_big(f: Field, value: Any) -> bool:
             for v in value)
     if not isinstance(value, str):
         return False
-    if f.is_list or f.type in CHOICE_TYPES:
+    if f.is_list or f.kind.value_kind in ("option", "bool"):
         return len(value) > DRAFT_FACTOR * _longest_choice(f)
-    return len(value) > DRAFT_FACTOR * (f.max_length or DEFAULT_MAX_LENGTH.get(f.type, 200))
+    return len(value) > DRAFT_FACTOR * (f.kind.max_length(f) or 200)
 
 
 def overlong_fields(section: Section, answers: Mapping[str, Any]) -> list[str]:

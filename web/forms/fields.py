@@ -1,8 +1,10 @@
 """Field views of a dossier section's questions, from the engine's `Field` and the answers.
 
 Visibility and the options offered come from the engine (the same conditions
-that decide what is required and kept); this module only turns them into the
-`FieldView`s the macros draw.
+that decide what is required and kept), and so does everything about the field's
+type (`engine.fieldtypes`: its macro, its choices, its default length); this module
+only localises them into the `FieldView`s the macros draw. It knows no type name:
+the only macro it treats apart is the grid table, which draws its cells by rows.
 """
 
 from __future__ import annotations
@@ -10,25 +12,32 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from engine.compile import DEFAULT_MAX_LENGTH, CompiledDefinition
+from engine.compile import CompiledDefinition
+from engine.fieldtypes import ChoiceItem
 from engine.model import Field, Section
 from engine.validate import offered_options, visible_fields
-from web.i18n import _, localize
-from web.ui.fields import Choice, FieldView, GridRow, display_value, ticked
+from web.i18n import localize
+from web.ui.fields import Choice, FieldView, GridRow, display_value
 
 
-def _grid(f: Field, value: Any) -> tuple[tuple[Choice, ...], tuple[GridRow, ...]]:
-    on = ticked(value)
-    columns = tuple(Choice(c.value, localize(c.label)) for c in f.columns)
-    rows = []
-    for r in f.rows:
-        cells = tuple(
-            Choice(f"{c.value}_{r.value}", f"{localize(c.label)} {localize(r.label)}",
-                   f"{c.value}_{r.value}" in on)
-            for c in f.columns
-        )
-        rows.append(GridRow(r.value, localize(r.label), cells))
-    return columns, tuple(rows)
+def _choice(item: ChoiceItem) -> Choice:
+    return Choice(item.value, localize(item.label) if item.label else item.value, item.checked)
+
+
+def _table(f: Field, cells: tuple[ChoiceItem, ...]) -> dict[str, Any]:
+    """The columns and rows of a table of choices (the `grid` macro): the type's option
+    lists ("rows", "columns") and its cells, given row by row."""
+    lists = dict(f.kind.option_lists(f))
+    columns = tuple(Choice(c.value, localize(c.label)) for c in lists["columns"])
+    width = len(columns)
+    rows = tuple(GridRow(r.value, localize(r.label),
+                         tuple(_choice(c) for c in cells[i * width:(i + 1) * width]))
+                 for i, r in enumerate(lists["rows"]))
+    return {"columns": columns, "rows": rows}
+
+
+# macro name -> how its view is built from the type's choices (default: `choices`)
+TABLE_MACROS = {"grid": _table}
 
 
 def engine_field_view(compiled: CompiledDefinition, f: Field, value: Any,
@@ -39,23 +48,16 @@ def engine_field_view(compiled: CompiledDefinition, f: Field, value: Any,
     reads this question's answer (engine `read_by_conditions`), or when the question
     shows an error: correcting it then clears its error and its line of the summary."""
     refresh = refresh if f.id in compiled.read_by_conditions or error else ""
-    common = dict(id=f.id, type=f.type, label=localize(f.label), required=f.required,
+    kind = f.kind
+    common = dict(id=f.id, type=kind.macro, label=localize(f.label), required=f.required,
                   help=localize(f.help), error=error, autocomplete=f.autocomplete,
-                  max_length=f.max_length or DEFAULT_MAX_LENGTH.get(f.type), refresh=refresh)
-    if f.type == "grid":
-        columns, rows = _grid(f, value)
-        return FieldView(**common, columns=columns, rows=rows)
-    if f.type == "yesno":
-        current = display_value(value)
-        choices = (Choice("true", _("Oui"), current == "true"),
-                   Choice("false", _("Non"), current == "false"))
-        return FieldView(**common, value=current, choices=choices)
-    if f.type in ("select", "radio", "checkboxes"):
-        on = ticked(value) if f.type == "checkboxes" else {display_value(value)}
-        choices = tuple(Choice(o.value, localize(o.label), o.value in on)
-                        for o in offered_options(compiled, f, cleaned))
-        return FieldView(**common, value=display_value(value), choices=choices)
-    return FieldView(**common, value=display_value(value))
+                  max_length=kind.max_length(f), refresh=refresh, fieldset=kind.fieldset)
+    offered = kind.offered(f, value, offered_options(compiled, f, cleaned))
+    table = TABLE_MACROS.get(kind.macro)
+    if table is not None:
+        return FieldView(**common, **table(f, offered))
+    return FieldView(**common, value=display_value(value),
+                     choices=tuple(_choice(c) for c in offered))
 
 
 def section_field_views(compiled: CompiledDefinition, section: Section,

@@ -13,7 +13,9 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-FIELDSET_TYPES = frozenset({"radio", "yesno", "checkboxes", "grid"})
+# the macros that draw a group of inputs (a fieldset), for views that do not say
+# (`FieldView.fieldset` None: the portal's own forms, such as the profile's)
+FIELDSET_MACROS = frozenset({"radio", "yesno", "checkboxes", "grid"})
 
 
 @dataclass(frozen=True)
@@ -40,9 +42,11 @@ class GridRow:
 class FieldView:
     """One question as the macros draw it (templates/macros/fields.html).
 
-    `type`: the input's kind (text, email, date, select, radio, yesno, checkboxes,
-    grid, ...); `label`, `help`, `error`: display text in the current language ("" for
-    none); `value`: the answer as the input holds it (str: "true"/"false" for yes/no);
+    `type`: the name of the macro drawing it (text, email, date, select, radio, yesno,
+    checkboxes, grid, password...: a definition field's `FieldType.macro`); `fieldset`:
+    drawn as a group of inputs with a legend (None: as its macro is, FIELDSET_MACROS);
+    `label`, `help`, `error`: display text in the current language ("" for none);
+    `value`: the answer as the input holds it (str: "true"/"false" for yes/no);
     `choices`, or `columns` and `rows` for a grid; `max_length` in characters (the
     input's maxlength); `autocomplete`: the HTML token; `readonly`: shown, not editable;
     `refresh`: the address htmx posts the form to when this answer changes, to update
@@ -63,6 +67,7 @@ class FieldView:
     max_length: int | None = None
     readonly: bool = False
     refresh: str = ""
+    fieldset: bool | None = None
 
     @property
     def dom_id(self) -> str:
@@ -72,13 +77,13 @@ class FieldView:
     @property
     def anchor(self) -> str:
         """Where the error summary's link for this field goes: its first input."""
-        return f"{self.dom_id}-0" if self.type in FIELDSET_TYPES else self.dom_id
+        return f"{self.dom_id}-0" if self.is_fieldset else self.dom_id
 
     @property
     def is_fieldset(self) -> bool:
         """Whether the question is a group of inputs (radio, yes/no, checkboxes, grid)
         drawn as a fieldset with a legend, not one input with a label."""
-        return self.type in FIELDSET_TYPES
+        return self.type in FIELDSET_MACROS if self.fieldset is None else self.fieldset
 
     @property
     def aria(self) -> Markup:

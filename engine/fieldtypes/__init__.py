@@ -1,0 +1,255 @@
+"""The field-type registry: the engine's extension point for the kinds of question.
+
+Everything the engine, the web pages and the PDF know about one `type:` of field
+(its YAML properties, its checks, its JSON Schema, reading it from a form, normalising,
+displaying, which macro draws it) lives on one `FieldType` object, registered here by
+name. The pipeline asks `field_type(f.type)` instead of branching on type names, so a
+new type is one module that subclasses `FieldType` and calls `register` (see
+docs/architecture.md, "Adding a field type").
+
+Answers, throughout: any JSON value (str, bool, number, list, dict) as stored after
+`normalize`; None is "no answer".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
+
+from ..model import FIELD_TYPES, Option, Text
+
+if TYPE_CHECKING:
+    from ..errors import DesignerError
+    from ..model import Definition, Field
+
+# What a condition compares an answer of the type with: a bool (yesno), one option
+# value (select, radio), a list of option values (checkboxes, grid: `contains`), a
+# text, a date (YYYY-MM-DD); composite types to come use "dict".
+ValueKind = Literal["bool", "option", "list", "text", "date", "number", "dict"]
+GetList = Callable[[str], list[str]]
+
+# YAML keys every field accepts, whatever its type (JSON Schema of each)
+COMMON_PROPERTIES: dict[str, dict[str, Any]] = {
+    "id": {"type": "string", "pattern": "^[a-z][a-z0-9_]*$"},
+    "type": {"type": "string"},
+    "label": {"$ref": "#/$defs/text"},
+    "help": {"$ref": "#/$defs/text"},
+    "required": {"type": "boolean"},
+    "when": {"$ref": "#/$defs/condition"},
+    "mask": {"type": "boolean"},
+    "messages": {"$ref": "#/$defs/messages_by_rule"},
+}
+
+
+@dataclass(frozen=True)
+class ChoiceItem:
+    """One choice a question offers, as engine data: the value posted, its label in both
+    languages (None: show the value) and whether the current answer holds it. The web
+    layer localises the label (web/forms/fields.py)."""
+
+    value: str
+    label: Text | None
+    checked: bool = False
+
+
+class FieldType:
+    """One `type:` of question. Subclass it, set the class attributes, override the
+    methods that differ, and `register` an instance.
+
+    Class attributes:
+      name: the YAML `type` value ("text", "date"...).
+      properties: the YAML keys this type accepts beyond COMMON_PROPERTIES, each with
+        its JSON Schema (a fragment of forms/definition.schema.json). Any other key on a
+        field of this type is a `guichet check` error PROPERTY_NOT_FOR_TYPE. A key that
+        is not an attribute of `model.Field` is kept in `Field.extra`.
+      macro: the name of the Jinja macro drawing it (templates/macros/fields.html; an
+        unknown macro name falls back to `text`).
+      input_type: the HTML input type the `text` macro gives it ("text", "date"...).
+      is_list: the answer is a list of option values (checkboxes, grid).
+      fieldset: drawn as a group of inputs in a fieldset with a legend.
+      default_max_length: characters when the field sets no max_length (None: no limit).
+      value_kind: what conditions compare its answer with (see ValueKind).
+      operators: the condition operators that may test it ("eq", "in", "contains",
+        "answered"...; "answered" applies to every type).
+      messages: rule -> default message (FR/EN) of this type, over the engine's generic
+        ones (`validate.DEFAULT_MESSAGES`): e.g. "format" for a date.
+
+    Types to come fit the same interface: a composite (address) reads several form
+    names in `parse` (`name + ".line1"`...) and answers a dict; a file answers a list of
+    file references; a repeating group answers a list of dicts and lists its nested
+    fields in `children` (their `parse` is then called with a prefixed name).
+    """
+
+    name: ClassVar[str] = ""
+    properties: ClassVar[Mapping[str, dict[str, Any]]] = {}
+    macro: ClassVar[str] = "text"
+    input_type: ClassVar[str] = "text"
+    is_list: ClassVar[bool] = False
+    fieldset: ClassVar[bool] = False
+    default_max_length: ClassVar[int | None] = None
+    value_kind: ClassVar[ValueKind] = "text"
+    operators: ClassVar[frozenset[str]] = frozenset({"eq", "in", "answered"})
+    messages: ClassVar[Mapping[str, Text]] = {}
+
+    # --- the definition ---------------------------------------------------------
+
+    def children(self, f: Field) -> tuple[Field, ...]:
+        """The fields nested in `f` (a repeating group's), in order; () for a plain question."""
+        return ()
+
+    def option_lists(self, f: Field) -> tuple[tuple[str, tuple[Option, ...]], ...]:
+        """The designer's option lists of `f`, as (YAML key, options): ("options", ...),
+        or ("rows", ...) and ("columns", ...) for a grid; () when it has none. The
+        checker requires each to be non-empty and every option labelled."""
+        return ()
+
+    def check(self, f: Field, d: Definition) -> Iterable[DesignerError]:
+        """Meaning checks of one field of this type (the meta-schema already checked its
+        shape): each mistake a DesignerError with d.path and a line. Default: none."""
+        return ()
+
+    def autocomplete_mismatch(self, autocomplete: str) -> str | None:
+        """Why an autocomplete token does not suit this type (a sentence ending "...
+        telephone number"), None when it does. Default: a telephone token belongs on a
+        telephone input only."""
+        from ..autofill import autocomplete_mismatch
+
+        return autocomplete_mismatch(self.input_type, autocomplete)
+
+    # --- answers ----------------------------------------------------------------
+
+    def schema(self, f: Field) -> dict[str, Any]:
+        """The JSON Schema (draft 2020-12) of one stored answer. Default: a string of
+        min_length to `max_length(f)` characters matching `f.pattern`."""
+        schema: dict[str, Any] = {"type": "string"}
+        if f.min_length:
+            schema["minLength"] = f.min_length
+        schema["maxLength"] = self.max_length(f) or 200
+        if f.pattern:
+            schema["pattern"] = f.pattern
+        return schema
+
+    def max_length(self, f: Field) -> int | None:
+        """The most characters an answer may hold: `f.max_length`, else the type's default."""
+        return f.max_length or self.default_max_length
+
+    def parse(self, f: Field, getlist: GetList, name: str) -> Any:
+        """The answer posted in a form, before normalising; None when unanswered.
+
+        getlist: as werkzeug's MultiDict.getlist (every value posted under a name, str);
+        name: the form name of the field (its id, or a prefixed one inside a group; a
+        composite type reads `name + ".part"`). Default: the last value posted, as typed.
+        Never raises: a value it cannot read is returned as is, for validation to refuse.
+        """
+        raw = [r for r in getlist(name) if isinstance(r, str)]
+        return raw[-1] if raw else None
+
+    def normalize(self, f: Field, value: Any) -> Any:
+        """One answer made storable (strings already made safe by the engine: see
+        `validate.normalize`). Default: a string gets `f.normalize` (default strip) and
+        becomes "" when only blanks are left; other shapes come back unchanged, for the
+        schema to refuse."""
+        from ..validate import normalize_text
+
+        return normalize_text(f, value) if isinstance(value, str) else value
+
+    def display(self, f: Field, value: Any, lang: str) -> tuple[str, ...]:
+        """The answer as the applicant reads it in the recap and PDF, one string per
+        part, in `lang` ("fr" or "en"); () for None. Parts that are none of the
+        field's choices (`unknown_choices`) are left out. Default: (str(value),)."""
+        return () if value is None else (str(value),)
+
+    # --- choices ----------------------------------------------------------------
+
+    def choices(self, f: Field) -> tuple[Option, ...]:
+        """Every option value an answer may hold (a grid's "column_row" cells); () for a
+        type without choices."""
+        return ()
+
+    def condition_values(self, f: Field) -> tuple[list[Any] | None, str]:
+        """The values an `eq`/`in` test on `f` may compare with, and how to say them
+        ("true or false", "one of a, b"); (None, "") when any value of the kind may be."""
+        values = [o.value for o in self.choices(f)]
+        if not values:
+            return None, ""
+        return values, "one of " + ", ".join(values)
+
+    def unknown_choices(self, f: Field, value: Any) -> tuple[Any, ...]:
+        """The parts of a stored answer that are none of the field's choices (an option
+        since removed or renamed); () when all are, and for a type without choices."""
+        return ()
+
+    def offered(self, f: Field, value: Any, options: Iterable[Option]) -> tuple[ChoiceItem, ...]:
+        """The choices a page shows for `f` holding `value` (as typed or stored), among
+        the `options` offered now (`validate.offered_options`); () for a type without
+        choices."""
+        return ()
+
+
+# name -> type; read it, change it only through `register` and `unregister`
+REGISTRY: dict[str, FieldType] = FIELD_TYPES
+_generation = [0]
+
+
+def register(ft: FieldType) -> FieldType:
+    """Add (or replace) the type `ft.name`; returns `ft`. Raises ValueError for a nameless one."""
+    if not ft.name:
+        raise ValueError("a FieldType needs a name")
+    REGISTRY[ft.name] = ft
+    _generation[0] += 1
+    return ft
+
+
+def unregister(name: str) -> None:
+    """Remove the type `name` (tests register example types, then remove them)."""
+    REGISTRY.pop(name, None)
+    _generation[0] += 1
+
+
+def field_type(name: str) -> FieldType:
+    """The registered type `name`. Raises KeyError for an unknown one (the meta-schema
+    refuses such a definition first)."""
+    return REGISTRY[name]
+
+
+def registered() -> tuple[str, ...]:
+    """The names of the registered types, in registration order."""
+    return tuple(REGISTRY)
+
+
+def generation() -> int:
+    """A number that changes whenever the registry does (for caches built from it)."""
+    return _generation[0]
+
+
+def field_meta_schema() -> dict[str, Any]:
+    """The meta-schema of one field (`$defs.field` of forms/definition.schema.json),
+    assembled from the registry: the common keys, `type` one of the registered names,
+    and per type "if type is X then only these keys" (the common ones, checked above,
+    as `true`; each branch marked with
+    "x-field-type": X, so the checker says which key does not apply to which type)."""
+    branches = []
+    for name, ft in REGISTRY.items():
+        branches.append({
+            "if": {"properties": {"type": {"const": name}}, "required": ["type"]},
+            "then": {"x-field-type": name,
+                     "properties": {**dict.fromkeys(COMMON_PROPERTIES, True), **ft.properties},
+                     "additionalProperties": False},
+        })
+    return {
+        "type": "object",
+        "required": ["id", "type", "label"],
+        "properties": {**COMMON_PROPERTIES, "type": {"enum": list(REGISTRY)}},
+        "allOf": branches,
+    }
+
+
+def applies_to(key: str) -> tuple[str, ...]:
+    """The registered types accepting the YAML key `key` (every one for a common key)."""
+    return tuple(n for n, ft in REGISTRY.items() if key in COMMON_PROPERTIES
+                 or key in ft.properties)
+
+
+# the built-in types register themselves on import
+from . import checkboxes, choice, date, email, grid, tel, text, yesno  # noqa: E402, F401
