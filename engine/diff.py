@@ -562,7 +562,6 @@ class _Differ:
                    skip=("initial", "states", "transitions"))
 
 
-_SAME_ANSWERS = {("select", "radio"), ("radio", "select"), ("text", "textarea")}
 _BOUNDS = {"min_length": "low", "min_items": "low", "max_length": "high", "max_items": "high"}
 _HANDLED = {"id", "type", "required", "when", "options", "rows", "columns", "pattern",
             "normalize", *_BOUNDS}
@@ -584,7 +583,8 @@ class _FieldDiffer:
     def run(self) -> None:
         a, b = self.a, self.b
         if a.type != b.type:
-            kind = Kind.INPUT_CHANGED if (a.type, b.type) in _SAME_ANSWERS else Kind.TYPE_CHANGED
+            same = a.type in b.kind.keeps_answers_of  # only the input changed
+            kind = Kind.INPUT_CHANGED if same else Kind.TYPE_CHANGED
             self.emit(kind, "type", old=a.type, new=b.type)
         if a.required != b.required:
             kind = Kind.FIELD_NOW_REQUIRED if b.required else Kind.FIELD_NOW_OPTIONAL

@@ -39,6 +39,7 @@ class ErrorCode(Enum):
         "Write it as {{value: {value}, label: {{fr: ..., en: ...}}}}."
     )
     OPTIONS_REQUIRED = "The field '{field}' of type {type} needs a list of options."
+    FIELD_TYPE = "The field '{field}' of type {type}: {problem}."
     PROPERTY_NOT_FOR_TYPE = (
         "`{property}` does not apply to a field of type {type} (field '{field}'); it applies "
         "to {applies_to}. Remove it, or change the field's type."

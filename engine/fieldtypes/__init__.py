@@ -74,6 +74,9 @@ class FieldType:
         "answered"...; "answered" applies to every type).
       messages: rule -> default message (FR/EN) of this type, over the engine's generic
         ones (`validate.DEFAULT_MESSAGES`): e.g. "format" for a date.
+      keeps_answers_of: the types whose every answer is a valid answer of this one
+        (a radio takes a select's): a field changed from one of them to this type
+        changes only its input, for the version differ (engine.diff).
 
     Types to come fit the same interface: a composite (address) reads several form
     names in `parse` (`name + ".line1"`...) and answers a dict; a file answers a list of
@@ -91,6 +94,7 @@ class FieldType:
     value_kind: ClassVar[ValueKind] = "text"
     operators: ClassVar[frozenset[str]] = frozenset({"eq", "in", "answered"})
     messages: ClassVar[Mapping[str, Text]] = {}
+    keeps_answers_of: ClassVar[frozenset[str]] = frozenset()
 
     # --- the definition ---------------------------------------------------------
 

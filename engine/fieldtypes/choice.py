@@ -32,6 +32,7 @@ class SelectType(FieldType):
     input_type = "select"
     value_kind = "option"
     properties = {"options": OPTIONS_PROPERTY, "autocomplete": AUTOCOMPLETE_PROPERTY}
+    keeps_answers_of = frozenset({"radio"})
 
     def option_lists(self, f: Field) -> tuple[tuple[str, tuple[Option, ...]], ...]:
         """("options", f.options)."""
@@ -71,6 +72,7 @@ class RadioType(SelectType):
     input_type = "radio"
     fieldset = True
     properties = {"options": OPTIONS_PROPERTY}
+    keeps_answers_of = frozenset({"select"})
 
 
 register(SelectType())

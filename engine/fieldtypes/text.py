@@ -54,6 +54,7 @@ class TextareaType(TextType):
     name = "textarea"
     macro = "textarea"
     default_max_length = 2000
+    keeps_answers_of = frozenset({"text"})
 
 
 register(TextType())
