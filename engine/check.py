@@ -38,6 +38,7 @@ from .model import (
     condition_reads,
 )
 from .profile import PROFILE, unknown_keys
+from .workflow import check_actions_and_guards
 
 RESERVED_SECTION_IDS = frozenset({"profile"})
 
@@ -424,8 +425,10 @@ def check_field_types(d: Definition) -> Iterator[DesignerError]:
 
 def check_workflow(d: Definition) -> Iterator[DesignerError]:
     """Errors in the workflow: UNKNOWN_STATE (initial, or a transition's source or
-    target), NO_EDITABLE_INITIAL, UNKNOWN_MESSAGE and UNKNOWN_DOCUMENT for an
-    action's ref, UNREACHABLE_STATE for a state no chain of transitions leads to."""
+    target), NO_EDITABLE_INITIAL, the errors of its guards and actions
+    (`workflow.check_actions_and_guards`: UNKNOWN_GUARD, UNKNOWN_ACTION, ACTION_REF,
+    UNKNOWN_MESSAGE, UNKNOWN_DOCUMENT), UNREACHABLE_STATE for a state no chain of
+    transitions leads to."""
     wf = d.workflow
     if wf.initial not in wf.states:
         yield error(ErrorCode.UNKNOWN_STATE, d.path, wf.line, transition="initial",
@@ -437,13 +440,7 @@ def check_workflow(d: Definition) -> Iterator[DesignerError]:
         for state in (*t.sources, t.target):
             if state not in wf.states:
                 yield error(ErrorCode.UNKNOWN_STATE, d.path, t.line, transition=t.id, state=state)
-        for a in t.actions:
-            if a.kind == "message" and a.ref not in d.messages:
-                yield error(ErrorCode.UNKNOWN_MESSAGE, d.path, a.line, transition=t.id,
-                            message=a.ref)
-            if a.kind == "document" and a.ref not in d.documents:
-                yield error(ErrorCode.UNKNOWN_DOCUMENT, d.path, a.line, transition=t.id,
-                            document=a.ref)
+    yield from check_actions_and_guards(d)
     reached, frontier = {wf.initial}, [wf.initial]
     while frontier:
         current = frontier.pop()

@@ -89,6 +89,15 @@ class ErrorCode(Enum):
         "The transition '{transition}' produces the document '{document}', which is not "
         "declared under documents."
     )
+    UNKNOWN_GUARD = (
+        "The transition '{transition}' names the guard '{guard}', which the engine does not "
+        "know. Use one of: {known}."
+    )
+    UNKNOWN_ACTION = (
+        "The transition '{transition}' names the action '{action}', which the engine does not "
+        "know. Use one of: {known}."
+    )
+    ACTION_REF = "The action '{action}' is written {how}."
     UNKNOWN_SECTION = (
         "The document '{document}' lists the section '{section}', which does not exist. "
         "Use 'profile' or the id of a section."

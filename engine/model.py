@@ -397,12 +397,13 @@ class State:
 class Action:
     """What a transition does once allowed; storage carries it out.
 
-    kind "freeze_recap" (ref None): keep the recap as submitted; "document":
+    kind: the name of a registered action (`workflow.ACTIONS`); built in:
+    "freeze_recap" (ref None): keep the recap as submitted; "document":
     produce the document `ref` (an id under `documents`); "message": post the
     message `ref` (an id under `messages`) to the applicant's message centre.
     """
 
-    kind: Literal["freeze_recap", "document", "message"]
+    kind: str
     ref: str | None
     line: int
 
@@ -412,8 +413,8 @@ class Transition:
     """A move from one of `sources` to `target`, taken by the applicant or by the deadline.
 
     trigger: "applicant" (a button, e.g. Soumettre) or "deadline" (taken by
-    itself once the deadline has passed); guards: names checked by
-    `workflow.guard_failures` (sections_valid, before_deadline); actions: run
+    itself once the deadline has passed); guards: names of registered guards
+    (`workflow.GUARDS`: sections_valid, before_deadline); actions: run
     in order inside the transaction that moves the dossier.
     """
 

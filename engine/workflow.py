@@ -1,17 +1,21 @@
 """The dossier workflow: eligibility, deadlines, and transitions with their guards.
 
 The engine only decides (may this transition run? what must it do?); the
-storage layer carries the actions out inside one transaction.
+storage layer carries the actions out inside one transaction. Guards and actions are
+named in the YAML and registered here (`guard`, `register_action`), so a new one is a
+function and a registration, and the checker refuses a name nobody registered.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from .compile import CompiledDefinition
-from .model import Definition, Text, Transition
+from .errors import DesignerError, ErrorCode, error
+from .model import Action, Definition, Text, Transition
 from .validate import clean, validate_section, visible_sections
 
 # GuardFailure code -> its message; "{section}", "{deadline}" and "{state}" are filled in
@@ -44,6 +48,122 @@ class GuardFailure:
     code: str
     message: Text
     section: str | None = None
+
+
+# --- guards -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GuardContext:
+    """What a guard reads: the compiled definition, the dossier's cleaned answers
+    (`validate.clean`), its deadline (a local date, None: none) and the moment (in the
+    service's time zone)."""
+
+    compiled: CompiledDefinition
+    cleaned: dict[str, Any]
+    deadline: date | None
+    now: datetime
+
+
+Guard = Callable[[GuardContext], list[GuardFailure]]
+# guard name (as written under a transition's `guards`) -> the function judging it
+GUARDS: dict[str, Guard] = {}
+
+
+def guard(name: str) -> Callable[[Guard], Guard]:
+    """Decorator registering `fn(ctx: GuardContext) -> list[GuardFailure]` as the guard
+    `name` ([] means it lets the transition run); the checker accepts only registered names."""
+    def register(fn: Guard) -> Guard:
+        GUARDS[name] = fn
+        return fn
+    return register
+
+
+@guard("sections_valid")
+def sections_valid(ctx: GuardContext) -> list[GuardFailure]:
+    """One "section_invalid" failure per shown section with errors, in section order (a
+    section hidden by its `when` is not required)."""
+    compiled = ctx.compiled
+    return [GuardFailure("section_invalid",
+                         GUARD_MESSAGES["section_invalid"].filled(section=s.title), s.id)
+            for s in visible_sections(compiled, ctx.cleaned)
+            if validate_section(compiled, s.id, ctx.cleaned)]
+
+
+@guard("before_deadline")
+def before_deadline(ctx: GuardContext) -> list[GuardFailure]:
+    """One "deadline_passed" failure when `now`'s date is after the deadline (the
+    deadline day itself is still in time); none without a deadline."""
+    if ctx.deadline is None or ctx.now.date() <= ctx.deadline:
+        return []
+    message = GUARD_MESSAGES["deadline_passed"].filled(deadline=ctx.deadline.isoformat())
+    return [GuardFailure("deadline_passed", message)]
+
+
+# --- actions ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActionKind:
+    """A kind of transition action the engine knows: its YAML name, whether it names
+    something (`{document: id}`: `ref`) and how the checker judges that reference.
+
+    check(action, transition, definition) yields the DesignerErrors of one action of
+    this kind (e.g. UNKNOWN_DOCUMENT); storage carries the action out (the handler
+    registered under the same name in storage/dossiers/actions.py).
+    """
+
+    name: str
+    takes_ref: bool
+    check: Callable[[Action, Transition, Definition], Iterable[DesignerError]] = (
+        lambda a, t, d: ())
+
+
+# action name -> its kind; `register_action` adds one
+ACTIONS: dict[str, ActionKind] = {}
+
+
+def register_action(kind: ActionKind) -> ActionKind:
+    """Add (or replace) the action kind `kind.name`; returns it."""
+    ACTIONS[kind.name] = kind
+    return kind
+
+
+def _document_known(a: Action, t: Transition, d: Definition) -> Iterator[DesignerError]:
+    if a.ref not in d.documents:
+        yield error(ErrorCode.UNKNOWN_DOCUMENT, d.path, a.line, transition=t.id, document=a.ref)
+
+
+def _message_known(a: Action, t: Transition, d: Definition) -> Iterator[DesignerError]:
+    if a.ref not in d.messages:
+        yield error(ErrorCode.UNKNOWN_MESSAGE, d.path, a.line, transition=t.id, message=a.ref)
+
+
+register_action(ActionKind("freeze_recap", takes_ref=False))  # keep the recap as submitted
+register_action(ActionKind("document", takes_ref=True, check=_document_known))
+register_action(ActionKind("message", takes_ref=True, check=_message_known))
+
+
+def check_actions_and_guards(d: Definition) -> Iterator[DesignerError]:
+    """UNKNOWN_GUARD for a guard name no module registered (at the transition's line);
+    UNKNOWN_ACTION for an unregistered action; ACTION_REF for an action written bare
+    that needs a reference, or with one it does not take; then each action kind's
+    own check (UNKNOWN_DOCUMENT, UNKNOWN_MESSAGE)."""
+    for t in d.workflow.transitions:
+        for name in t.guards:
+            if name not in GUARDS:
+                yield error(ErrorCode.UNKNOWN_GUARD, d.path, t.line, transition=t.id,
+                            guard=name, known=", ".join(GUARDS))
+        for a in t.actions:
+            kind = ACTIONS.get(a.kind)
+            if kind is None:
+                yield error(ErrorCode.UNKNOWN_ACTION, d.path, a.line, transition=t.id,
+                            action=a.kind, known=", ".join(ACTIONS))
+            elif kind.takes_ref != (a.ref is not None):
+                yield error(ErrorCode.ACTION_REF, d.path, a.line, action=a.kind,
+                            how=f"{{{a.kind}: <id>}}" if kind.takes_ref else a.kind)
+            else:
+                yield from kind.check(a, t, d)
 
 
 def age_on(birth_date: date, today: date) -> int:
@@ -134,8 +254,8 @@ def guard_failures(
     designer's message (a birth date changed after the creation cannot slip an
     ineligible applicant through). Guard "sections_valid" gives one failure per
     invalid section; guard "before_deadline" one failure when `now`'s date is
-    after `deadline` (the deadline day itself is still in time). The meta-schema
-    allows no other guard.
+    after `deadline` (the deadline day itself is still in time); each guard is the
+    function registered under its name (GUARDS; the checker refuses another name).
 
     `now` must be in the service's time zone: the deadline is a local date.
     """
@@ -147,17 +267,7 @@ def guard_failures(
     if transition.trigger == "applicant" and is_editable(d, state):
         failures += [GuardFailure("not_eligible", message)
                      for message in eligibility_failures(d, birth_date, now.date())]
-    cleaned = clean(compiled, answers)
-    for guard in transition.guards:
-        if guard == "sections_valid":  # the shown sections only: a hidden one is not required
-            for s in visible_sections(compiled, cleaned):
-                if validate_section(compiled, s.id, cleaned):
-                    failures.append(GuardFailure(
-                        "section_invalid",
-                        GUARD_MESSAGES["section_invalid"].filled(section=s.title),
-                        s.id,
-                    ))
-        elif guard == "before_deadline" and deadline is not None and now.date() > deadline:
-            message = GUARD_MESSAGES["deadline_passed"].filled(deadline=deadline.isoformat())
-            failures.append(GuardFailure("deadline_passed", message))
+    ctx = GuardContext(compiled, clean(compiled, answers), deadline, now)
+    for name in transition.guards:
+        failures += GUARDS[name](ctx)
     return failures

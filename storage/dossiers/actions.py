@@ -1,7 +1,8 @@
 """Carrying out a transition's actions, inside the transaction that moves the dossier.
 
-The engine says what to do (`freeze_recap`, `{document: X}`, `{message: X}`);
-this module does it with rows. Nothing slow happens here: a document is a row
+The engine says what to do (`freeze_recap`, `{document: X}`, `{message: X}`: the
+action names of engine.workflow.ACTIONS); this module does it with rows, one handler
+registered per name (`handles`). Nothing slow happens here: a document is a row
 whose PDF is rendered later from the frozen snapshot, an email is a row in the
 outbox. So a submission is one short transaction, and any failure in an
 action rolls back the whole submission.
@@ -18,6 +19,7 @@ from engine import CompiledDefinition
 from engine.model import Action, Transition, fill_placeholders
 from engine.recap import build_recap
 from engine.validate import clean
+from engine.workflow import ACTIONS
 from storage.accounts.account import profile_of
 from storage.clock import clock, to_db
 from storage.dossiers.upload_rows import freeze_uploads, upload_info
@@ -25,6 +27,30 @@ from storage.inbox.outbox import queue_email
 from storage.orm.db import current_store, database
 
 PDF = "application/pdf"
+
+Handler = Callable[["Context", str | None], None]
+# engine action name (engine.workflow.ACTIONS) -> how storage carries it out
+HANDLERS: dict[str, Handler] = {}
+
+
+def handles(action: str) -> Callable[[Handler], Handler]:
+    """Decorator registering `fn(ctx, ref)` as the way to carry out the engine's action
+    `action`. Raises ValueError for a name the engine does not know (so the two
+    registries cannot drift: an action the checker accepts has a handler, see
+    `unhandled_actions`)."""
+    if action not in ACTIONS:
+        raise ValueError(f"the engine knows no action {action!r}")
+
+    def register(fn: Handler) -> Handler:
+        HANDLERS[action] = fn
+        return fn
+    return register
+
+
+def unhandled_actions() -> list[str]:
+    """The engine's action names with no handler here ([] when every one has)."""
+    return [name for name in ACTIONS if name not in HANDLERS]
+
 
 
 @dataclass(frozen=True)
@@ -50,6 +76,7 @@ def local_time(dt: datetime) -> str:
     return clock.local(dt).strftime("%Y-%m-%d %H:%M")
 
 
+@handles("freeze_recap")
 def freeze_recap(ctx: Context, ref: str | None) -> None:
     """Keep the profile and answers as they were, so the recap and PDF never change.
 
@@ -85,6 +112,7 @@ def freeze_recap(ctx: Context, ref: str | None) -> None:
             for u in d.uploads.order_by(lambda u: u.id)]}
 
 
+@handles("document")
 def add_document(ctx: Context, ref: str | None) -> None:
     """A "Mes documents" row; its content stays NULL until the worker renders it.
 
@@ -105,6 +133,7 @@ def add_document(ctx: Context, ref: str | None) -> None:
     )
 
 
+@handles("message")
 def post_message(ctx: Context, ref: str | None) -> None:
     """A message in the applicant's language; plus, if the template says `notify`,
     an email that only says a message is waiting (never any personal data).
@@ -133,17 +162,11 @@ def post_message(ctx: Context, ref: str | None) -> None:
                     fill_placeholders(d.notification.body.get(ctx.lang), portal_url=portal_url))
 
 
-HANDLERS: dict[str, Callable[[Context, str | None], None]] = {
-    "freeze_recap": freeze_recap,
-    "document": add_document,
-    "message": post_message,
-}
-
-
 def run_action(ctx: Context, action: Action) -> None:
-    """Carry out one action through HANDLERS: `action.kind` is "freeze_recap",
-    "document" or "message", `action.ref` the designer's document or message id (None
-    for freeze_recap). KeyError for another kind (the engine refuses it first)."""
+    """Carry out one action through HANDLERS: `action.kind` is a registered action
+    ("freeze_recap", "document" or "message"), `action.ref` the designer's document or
+    message id (None for freeze_recap). KeyError for a kind without a handler (the
+    engine refuses an unknown one first)."""
     HANDLERS[action.kind](ctx, action.ref)
 
 
