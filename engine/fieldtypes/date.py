@@ -26,13 +26,8 @@ class DateType(TextType):
 
     def schema(self, f: Field) -> dict[str, Any]:
         """A string of format "date" matching YYYY-MM-DD (at most 200 characters)."""
-        schema: dict[str, Any] = {"type": "string", "format": "date", "pattern": DATE_PATTERN}
-        if f.min_length:
-            schema["minLength"] = f.min_length
-        schema["maxLength"] = self.max_length(f) or 200
-        if f.pattern:
-            schema["pattern"] = f.pattern
-        return schema
+        return {"type": "string", "format": "date", "pattern": DATE_PATTERN,
+                **super().schema(f)}
 
 
 register(DateType())
