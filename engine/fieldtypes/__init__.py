@@ -151,12 +151,13 @@ class FieldType:
 
     def normalize(self, f: Field, value: Any) -> Any:
         """One answer made storable (strings already made safe by the engine: see
-        `validate.normalize`). Default: a string gets `f.normalize` (default strip) and
-        becomes "" when only blanks are left; other shapes come back unchanged, for the
-        schema to refuse."""
+        `validate.normalize`). Default (`validate.normalize_text`): a string gets
+        `f.normalize` (default strip) and becomes "" when only blanks are left; a list of
+        strings loses its repeats; other shapes come back unchanged, for the schema to
+        refuse."""
         from ..validate import normalize_text
 
-        return normalize_text(f, value) if isinstance(value, str) else value
+        return normalize_text(f, value)
 
     def display(self, f: Field, value: Any, lang: str) -> tuple[str, ...]:
         """The answer as the applicant reads it in the recap and PDF, one string per

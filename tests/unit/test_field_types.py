@@ -16,6 +16,7 @@ from engine.errors import error
 from engine.fieldtypes import field_type, registered, unregister
 from engine.fieldtypes.metaschema import SCHEMA_FILE, write
 from engine.formdata import section_answers
+from engine.model import Field, Option, Text
 from engine.recap import build_recap
 from engine.validate import clean, validate
 from tests.colour_type import register_colour
@@ -90,3 +91,33 @@ def test_example_type__parsed_normalised_validated_compiled_shown(colour):
     for lang in ("fr", "en"):
         items = build_recap(compiled, answers, lang).sections[0].items
         assert [i.value for i in items] == ["#FFAA00", "#00FF00"]
+
+
+def _field(type_: str, **kw) -> Field:
+    opts = (Option("a", Text("Un", "One"), 1), Option("b", Text("Deux", "Two"), 1))
+    return Field(id="q", type=type_, label=Text("Q", "Q"), line=1, options=opts,
+                 rows=opts, columns=(Option("x", Text("Matin", "Morning"), 1),), **kw)
+
+
+@pytest.mark.parametrize("type_, posted, stored, fr, en", [
+    ("text", [" Marie "], "Marie", ("Marie",), ("Marie",)),
+    ("textarea", ["a\r\nb"], "a\nb", ("a\nb",), ("a\nb",)),
+    ("email", [" Marie@EXAMPLE.com"], "Marie@example.com", ("Marie@example.com",),
+     ("Marie@example.com",)),
+    ("tel", ["514 555-0101"], "514 555-0101", ("514 555-0101",), ("514 555-0101",)),
+    ("date", ["2026-01-31"], "2026-01-31", ("2026-01-31",), ("2026-01-31",)),
+    ("yesno", ["oui"], True, ("Oui",), ("Yes",)),
+    ("select", ["b"], "b", ("Deux",), ("Two",)),
+    ("radio", ["a", "b"], "b", ("Deux",), ("Two",)),
+    ("checkboxes", ["b", "", "a", "b"], ["b", "a"], ("Un", "Deux"), ("One", "Two")),
+    ("grid", ["x_b"], ["x_b"], ("Matin Deux",), ("Morning Two",)),
+])
+def test_built_in_type__parse_normalise_display_both_languages(type_, posted, stored, fr, en):
+    from engine.validate import normalize
+
+    f = _field(type_)
+    kind = field_type(type_)
+    value = normalize(f, kind.parse(f, MultiDict([("q", p) for p in posted]).getlist, "q"))
+    assert value == stored
+    assert (kind.display(f, value, "fr"), kind.display(f, value, "en")) == (fr, en)
+    assert kind.parse(f, MultiDict().getlist, "q") is None
