@@ -93,14 +93,12 @@ def comparable_kind(f: Field) -> str | None:
     number, compared with numbers: a number literal compiles to JSON Schema's `minimum`
     family), or None when its answers have no order (text, yes/no, choices).
 
-    The one place that says which types are ordered: a new ordered type (e.g. `number`)
-    only adds itself here; the checker, the compiler and engine.compare follow.
+    Each type says it (`FieldType.value_kind`, engine.fieldtypes): a new ordered type
+    (e.g. `number`) declares `value_kind = "number"`; the checker, the compiler and
+    engine.compare follow.
     """
-    if f.type == "date":
-        return "date"
-    if f.type == "number":
-        return "number"
-    return None
+    kind = f.kind.value_kind
+    return kind if kind in ("date", "number") else None
 
 
 @dataclass(frozen=True)
