@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from ..model import FIELD_TYPES, Option, Text
+from ..typed_text import normalize_text
 
 if TYPE_CHECKING:
     from ..errors import DesignerError
@@ -155,8 +156,6 @@ class FieldType:
         `f.normalize` (default strip) and becomes "" when only blanks are left; a list of
         strings loses its repeats; other shapes come back unchanged, for the schema to
         refuse."""
-        from ..validate import normalize_text
-
         return normalize_text(f, value)
 
     def display(self, f: Field, value: Any, lang: str) -> tuple[str, ...]:

@@ -14,7 +14,7 @@ from engine import ErrorCode, convert
 from engine.errors import error
 from engine.model import FieldRef, condition_fields
 from engine.pipeline import definition_paths, forms_dir
-from engine.validate import NORMALIZERS
+from engine.typed_text import NORMALIZERS
 from tests import definitions
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"

@@ -10,7 +10,7 @@ import unicodedata
 import pytest
 
 from engine import clean, validate
-from engine.validate import clean_text
+from engine.typed_text import clean_text
 
 from .conftest import compile_sections
 

@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from engine.profile import DATE, PROFILE, ProfileField, ProfileLayout, ShownGroup
-from engine.validate import clean_text
+from engine.typed_text import clean_text
 from web.i18n import N_, _, current_lang, localize
 from web.ui.fields import FieldView, simple_choices
 
