@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any, Literal
 
@@ -121,6 +121,15 @@ class ProfileSchema:
     fields: dict[str, ProfileField]
     layout: ProfileLayout
     identity: tuple[ShownField, ...]
+    groups: dict[str, tuple[ProfileField, ...]] = field(default_factory=dict)  # by `id`
+
+    def group_ids(self) -> tuple[str, ...]:
+        """The `id`s of the groups that have one, in the file's order."""
+        return tuple(self.groups)
+
+    def group_fields(self, group_id: str) -> tuple[ProfileField, ...]:
+        """The fields of the group of that `id`, in order; () for no such group."""
+        return self.groups.get(group_id, ())
 
     def stored(self) -> tuple[ProfileField, ...]:
         """The fields kept in the profile itself (the Account's profile columns)."""
@@ -236,9 +245,13 @@ class _Checker:
             return seen
         for i, group in enumerate(node):
             at, where = _line(node, i, line), f"groups[{i}]"
-            if not isinstance(group, dict) or set(group) - {"title", "subtitle", "fields"}:
-                self.report(at, where, "must be a mapping of title, subtitle and fields")
+            if not isinstance(group, dict) or set(group) - {"id", "title", "subtitle", "fields"}:
+                self.report(at, where, "must be a mapping of id, title, subtitle and fields")
                 continue
+            if "id" in group and (not isinstance(group["id"], str)
+                                  or not _KEY.match(group["id"])):
+                self.report(_line(group, "id", at), where, "the id must be lower-case letters, "
+                            "digits and _")
             if i == 0 and "title" not in group:
                 self.report(at, where, "the first group needs a title")
             for part in ("title", "subtitle"):
@@ -313,17 +326,20 @@ def load_schema_text(text: str, path: str = "<profile>") -> ProfileSchema:
         raise DefinitionError(checker.errors)
     fields: dict[str, ProfileField] = {}
     groups = []
+    by_id: dict[str, tuple[ProfileField, ...]] = {}
     for group in data["groups"]:
         built = tuple(_field(f, data_line) for f, data_line in
                       zip(group["fields"], group["fields"].item_lines, strict=True))
         fields.update((f.key, f) for f in built)
+        if "id" in group:
+            by_id[group["id"]] = built
         groups.append((_text(group["title"], group.line) if "title" in group else None,
                        _text(group["subtitle"], group.line) if "subtitle" in group else None,
                        tuple(ShownField(f, f.label) for f in built)))
     title = _text(data["title"], data.line)
     identity = tuple(ShownField(fields[key], _text(label, data.line))
                      for entry in data["identity"] for key, label in entry.items())
-    return ProfileSchema(path, fields, _layout(title, groups), identity)
+    return ProfileSchema(path, fields, _layout(title, groups), identity, by_id)
 
 
 def load_schema() -> ProfileSchema:

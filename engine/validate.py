@@ -68,17 +68,32 @@ class FieldError:
     whole section (a rule without `fields`). kind: "required", "pattern",
     "min_length", "max_length", "min_items", "max_items", "option", "format",
     "type", "unknown_option" (an answer that is none of its question's choices:
-    an option since removed or renamed in the definition) or "rule".
+    an option since removed or renamed in the definition) or "rule". part: for a
+    composite answer (an address), the part the mistake is in ("postal_code"), None
+    for the answer as a whole.
     """
 
     section: str
     field: str | None
     kind: str
     message: Text
+    part: str | None = None
+
+    @property
+    def path(self) -> str | None:
+        """Where the mistake is: the field id, "<field>.<part>" for a part of a composite
+        answer ("adresse.postal_code"); None for the section as a whole."""
+        if self.field is None or self.part is None:
+            return self.field
+        return f"{self.field}.{self.part}"
 
     def as_json(self, lang: str) -> dict[str, Any]:
-        """{"section": str, "field": str | None, "message": str in `lang`}, for JSON output."""
-        return {"section": self.section, "field": self.field, "message": self.message.get(lang)}
+        """{"section": str, "field": str | None, "message": str in `lang`}, with "part"
+        for a part of a composite answer, for JSON output."""
+        out = {"section": self.section, "field": self.field, "message": self.message.get(lang)}
+        if self.part is not None:
+            out["part"] = self.part
+        return out
 
 
 def message_for(f: Field, kind: str) -> Text:
@@ -93,7 +108,8 @@ def message_for(f: Field, kind: str) -> Text:
     text = f.messages.get(kind) or f.kind.messages.get(kind)
     text = text or DEFAULT_MESSAGES.get(kind) or DEFAULT_MESSAGES["type"]
     params = {"min_items": f.min_items or 1, "max_items": f.max_items or "",
-              "min_length": f.min_length or "", "max_length": f.max_length or ""}
+              "min_length": f.min_length or "", "max_length": f.max_length or "",
+              **f.kind.message_values(f)}
     if "{" in text.fr or "{" in text.en:
         return text.filled(**params)
     return text
@@ -271,7 +287,23 @@ def unknown_answers(section: Section, cleaned: Mapping[str, Any]) -> list[FieldE
 # --- validation -----------------------------------------------------------------
 
 
-def _map_error(cs: CompiledSection, err: Any) -> FieldError | None:
+def _part_error(section: Section, f: Field, kind: str, err: Any,
+                cleaned: Mapping[str, Any]) -> FieldError:
+    """The error of `f` as a whole, or of one part of its composite answer: the part
+    the error's place in the answer names (a missing part: the required keyword's)."""
+    part = None
+    instance = list(err.instance_path)
+    if len(instance) > 1:
+        part = str(instance[1])
+    elif kind == "required" and instance:
+        part = str(err.kind.property)
+    if part is None:
+        return FieldError(section.id, f.id, kind, message_for(f, kind))
+    message = f.kind.part_message(f, part, kind, cleaned.get(f.id)) or message_for(f, kind)
+    return FieldError(section.id, f.id, kind, message, part)
+
+
+def _map_error(cs: CompiledSection, err: Any, cleaned: Mapping[str, Any]) -> FieldError | None:
     path = list(err.schema_path)
     section = cs.section
     if path and path[0] == "allOf":
@@ -290,14 +322,14 @@ def _map_error(cs: CompiledSection, err: Any) -> FieldError | None:
     if len(path) >= 3 and path[0] == "properties":
         f = section.field(path[1])
         keyword = next((p for p in reversed(path) if p in KEYWORD_MESSAGE), "type")
-        kind = KEYWORD_MESSAGE[keyword]
-        return FieldError(section.id, f.id, kind, message_for(f, kind))
+        return _part_error(section, f, KEYWORD_MESSAGE[keyword], err, cleaned)
     return FieldError(section.id, None, "type", DEFAULT_MESSAGES["type"])
 
 
 def validate_section(compiled: CompiledDefinition, section_id: str,
                      cleaned: Mapping[str, Any]) -> list[FieldError]:
-    """Errors of one section, one per field at most, rules after field errors.
+    """Errors of one section, one per field at most (one per part of a composite answer,
+    after its own), rules after field errors.
 
     cleaned: the output of `clean`. Returns [] when the section is valid or hidden
     (`section_shown`: a hidden section is not required). A rule's error is left
@@ -308,24 +340,35 @@ def validate_section(compiled: CompiledDefinition, section_id: str,
     cs = compiled.sections[section_id]
     if cs.validator.is_valid(cleaned) or not section_shown(compiled, cs.section, cleaned):
         return []
-    by_field: dict[str | None, FieldError] = {e.field: e for e in unknown_answers(cs.section,
-                                                                                  cleaned)}
+    by_path: dict[str | None, FieldError] = {e.field: e for e in unknown_answers(cs.section,
+                                                                                 cleaned)}
     rules: list[FieldError] = []
     for err in cs.validator.iter_errors(cleaned):
-        mapped = _map_error(cs, err)
+        mapped = _map_error(cs, err, cleaned)
         if mapped is None:
             continue
         if mapped.kind == "rule":
             rules.append(mapped)
-        elif mapped.field not in by_field or mapped.kind == "required":
-            by_field[mapped.field] = mapped
-    errors = [by_field[f.id] for f in cs.section.fields if f.id in by_field]
-    errors += [e for e in by_field.values() if e.field is None]
+        elif mapped.path not in by_path or mapped.kind == "required":
+            by_path[mapped.path] = mapped
+    errors = []
+    for f in cs.section.fields:
+        if f.id in by_path:
+            errors.append(by_path[f.id])
+        errors += sorted((e for e in by_path.values() if e.field == f.id and e.part),
+                         key=lambda e: _part_order(f, e.part))
+    errors += [e for e in by_path.values() if e.field is None]
     # A rule about answers that already have their own error would only repeat it.
+    wrong = {e.field for e in by_path.values()}
     for r in rules:
-        if r not in errors and not (_rule_fields(cs, r) & by_field.keys()):
+        if r not in errors and not (_rule_fields(cs, r) & wrong):
             errors.append(r)
     return errors
+
+
+def _part_order(f: Field, part: str | None) -> int:
+    names = [p.name for p in f.kind.parts(f, None, "fr")]
+    return names.index(part) if part in names else len(names)
 
 
 def _rule_fields(cs: CompiledSection, error: FieldError) -> set[str]:

@@ -44,6 +44,25 @@ COMMON_PROPERTIES: dict[str, dict[str, Any]] = {
 
 
 @dataclass(frozen=True)
+class Part:
+    """One input of a composite answer (an address's city...), as engine data for a page
+    in one language: `name` is its key in the answer dict and its form name's suffix
+    (`<field>.<name>`); `label` (both languages) and `autocomplete` (an HTML token) for
+    its input; `value` as the input holds it; `choices` (value, label in the page's
+    language) make it a drop-down list (None: a text input); `required` marks it;
+    `refreshes`: changing it redraws the question (a country changes the regions)."""
+
+    name: str
+    label: Text
+    value: str = ""
+    required: bool = False
+    autocomplete: str | None = None
+    max_length: int | None = None
+    choices: tuple[tuple[str, str], ...] | None = None
+    refreshes: bool = False
+
+
+@dataclass(frozen=True)
 class ChoiceItem:
     """One choice a question offers, as engine data: the value posted, its label in both
     languages (None: show the value) and whether the current answer holds it. The web
@@ -78,6 +97,10 @@ class FieldType:
       keeps_answers_of: the types whose every answer is a valid answer of this one
         (a radio takes a select's): a field changed from one of them to this type
         changes only its input, for the version differ (engine.diff).
+      default_autocomplete: the HTML autofill token of its input when the field gives
+        none (a postal code's "postal-code").
+      display_lines: the recap and PDF show its `display` parts one per line (an
+        address's postal block), not as a list.
 
     Types to come fit the same interface: a composite (address) reads several form
     names in `parse` (`name + ".line1"`...) and answers a dict; a file answers a list of
@@ -96,6 +119,8 @@ class FieldType:
     operators: ClassVar[frozenset[str]] = frozenset({"eq", "in", "answered"})
     messages: ClassVar[Mapping[str, Text]] = {}
     keeps_answers_of: ClassVar[frozenset[str]] = frozenset()
+    default_autocomplete: ClassVar[str | None] = None
+    display_lines: ClassVar[bool] = False
 
     # --- the definition ---------------------------------------------------------
 
@@ -163,6 +188,30 @@ class FieldType:
         part, in `lang` ("fr" or "en"); () for None. Parts that are none of the
         field's choices (`unknown_choices`) are left out. Default: (str(value),)."""
         return () if value is None else (str(value),)
+
+    def message_values(self, f: Field) -> Mapping[str, str | Text]:
+        """Values for placeholders of this type's messages beyond the generic ones
+        (`validate.message_for`): e.g. {"example": "H2X 2S5"}. Default: none."""
+        return {}
+
+    # --- composite answers (a dict of parts) -------------------------------------
+
+    def parts(self, f: Field, value: Any, lang: str) -> tuple[Part, ...]:
+        """The inputs of a composite answer holding `value` (stored, posted or
+        pre-filled), in order, in `lang`; () for a one-input type (the default)."""
+        return ()
+
+    def part_message(self, f: Field, part: str, kind: str, value: Any) -> Text | None:
+        """The message for a `kind` of mistake ("required", "pattern", "option"...) on
+        the part `part` of the answer `value`; None: the field's own message of that
+        kind (`validate.message_for`). Default: None."""
+        return None
+
+    def prefill(self, f: Field, profile: Mapping[str, Any]) -> Any:
+        """What the question shows before it has an answer, from the applicant's profile
+        (profile key -> value, engine/profile.yaml); only shown, stored when the applicant
+        saves. Default: None (nothing)."""
+        return None
 
     # --- choices ----------------------------------------------------------------
 
@@ -256,4 +305,4 @@ def applies_to(key: str) -> tuple[str, ...]:
 
 
 # the built-in types register themselves on import
-from . import checkboxes, choice, date, email, grid, tel, text, yesno  # noqa: E402, F401
+from . import address, checkboxes, choice, date, email, grid, postal_code, tel, text, yesno  # noqa: E402, F401  # noqa: E402, F401
