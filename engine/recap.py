@@ -43,6 +43,7 @@ class RecapItem:
     answered: bool = True
     to_review: bool = False
     review: tuple[bool, ...] = ()
+    lines: bool = False  # values are the lines of a block (an address), not a list
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,8 @@ def recap_item(f: Field, value: Any, lang: str) -> RecapItem:
         values = (*values, TO_REVIEW.get(lang))
         review = (False,) * (len(values) - 1) + (True,)
     return RecapItem(f.id, f.label.get(lang), ", ".join(values), values, masked=masked,
-                     answered=value is not None, to_review=to_review, review=review)
+                     answered=value is not None, to_review=to_review, review=review,
+                     lines=f.kind.display_lines and not masked)
 
 
 def build_recap(compiled: CompiledDefinition, answers: dict[str, Any], lang: str = "fr",

@@ -305,4 +305,4 @@ def applies_to(key: str) -> tuple[str, ...]:
 
 
 # the built-in types register themselves on import
-from . import address, checkboxes, choice, date, email, grid, postal_code, tel, text, yesno  # noqa: E402, F401  # noqa: E402, F401
+from . import address, checkboxes, choice, date, email, grid, postal_code, tel, text, yesno  # noqa: E402, F401

@@ -16,8 +16,8 @@ from engine.compile import CompiledDefinition
 from engine.fieldtypes import ChoiceItem
 from engine.model import Field, Section
 from engine.validate import offered_options, visible_fields
-from web.i18n import localize
-from web.ui.fields import Choice, FieldView, GridRow, display_value
+from web.i18n import current_lang, localize
+from web.ui.fields import Choice, FieldView, GridRow, PartView, display_value
 
 
 def _choice(item: ChoiceItem) -> Choice:
@@ -42,16 +42,30 @@ TABLE_MACROS = {"grid": _table}
 
 def engine_field_view(compiled: CompiledDefinition, f: Field, value: Any,
                       cleaned: Mapping[str, Any], error: str = "",
-                      refresh: str = "") -> FieldView:
+                      refresh: str = "", part_errors: Mapping[str, str] | None = None
+                      ) -> FieldView:
     """One definition question, with the options its conditions offer for these answers;
+    a composite one (an address) with its inputs (`FieldType.parts`), each with its
+    error from `part_errors` (part -> message), the country's changes always refreshing;
     `refresh`: the address that updates the questions, kept only when some condition
     reads this question's answer (engine `read_by_conditions`), or when the question
     shows an error: correcting it then clears its error and its line of the summary."""
+    address = refresh
     refresh = refresh if f.id in compiled.read_by_conditions or error else ""
     kind = f.kind
     common = dict(id=f.id, type=kind.macro, label=localize(f.label), required=f.required,
-                  help=localize(f.help), error=error, autocomplete=f.autocomplete,
+                  help=localize(f.help), error=error,
+                  autocomplete=f.autocomplete or kind.default_autocomplete,
                   max_length=kind.max_length(f), refresh=refresh, fieldset=kind.fieldset)
+    parts = kind.parts(f, value, current_lang())
+    if parts:
+        return FieldView(**common, parts=tuple(
+            PartView(f.id, p.name, localize(p.label), p.value, p.required,
+                     (part_errors or {}).get(p.name, ""), p.autocomplete, p.max_length,
+                     None if p.choices is None else
+                     tuple(Choice(v, label, v == p.value) for v, label in p.choices),
+                     address if p.refreshes or refresh else "")
+            for p in parts))
     offered = kind.offered(f, value, offered_options(compiled, f, cleaned))
     table = TABLE_MACROS.get(kind.macro)
     if table is not None:
@@ -64,8 +78,10 @@ def section_field_views(compiled: CompiledDefinition, section: Section,
                         values: Mapping[str, Any], cleaned: Mapping[str, Any],
                         errors: Mapping[str, str], refresh: str = "") -> list[FieldView]:
     """The shown questions of a section: visibility and options from the cleaned answers,
+    `errors` by field id or "<field id>.<part>" (a composite answer's part),
     values as the applicant typed them (so a mistake stays on screen to be corrected);
     `refresh`: the section's update address, set on the questions conditions read."""
     return [engine_field_view(compiled, f, values.get(f.id), cleaned, errors.get(f.id, ""),
-                              refresh)
+                              refresh, {k.split(".", 1)[1]: m for k, m in errors.items()
+                                        if k.startswith(f.id + ".")})
             for f in visible_fields(compiled, section, cleaned)]

@@ -165,7 +165,8 @@ def section_page(compiled: CompiledDefinition, dossier: Any, section: Section,
     `answers`: field id -> value (str, bool, list[str]); `version`: the dossier version
     the form will post back; `show_errors`: validate the section and put each message
     on its question (or in the section's errors when no shown question takes it).
-    An answer that is none of its question's choices (an option since removed or
+    A question without an answer shows what its type takes from the profile
+    (`prefilled`). An answer that is none of its question's choices (an option since removed or
     renamed) shows "Votre réponse précédente n'est plus proposée" on its question
     even when errors are not asked for: nothing is ticked, so the applicant must know.
     The questions some condition reads carry the section's update address.
@@ -176,18 +177,35 @@ def section_page(compiled: CompiledDefinition, dossier: Any, section: Section,
     errors = (validate_section(compiled, section.id, cleaned) if show_errors
               else unknown_answers(section, cleaned))
     for e in errors:
-        if e.field:
-            by_field.setdefault(e.field, []).append(localize(e.message))
+        if e.path:
+            by_field.setdefault(e.path, []).append(localize(e.message))
         else:
             section_errors.append(localize(e.message))
     messages = {k: " ".join(v) for k, v in by_field.items()}
     refresh = url_for("forms.refresh", number=dossier.number, section_id=section.id)
-    fields = section_field_views(compiled, section, answers, cleaned, messages, refresh)
+    values = {**prefilled(section, answers), **answers}
+    fields = section_field_views(compiled, section, values, cleaned, messages, refresh)
     shown = {f.id for f in fields}
-    section_errors += [m for k, m in messages.items() if k not in shown]  # never lose one
+    section_errors += [m for k, m in messages.items()
+                       if k.split(".", 1)[0] not in shown]  # never lose one
     return SectionPage(header(compiled, dossier), section, nav(compiled, cleaned, section.id),
                        fields, version, section_errors, show_errors,
                        compiled.definition.version)
+
+
+def prefilled(section: Section, answers: Mapping[str, Any]) -> dict[str, Any]:
+    """What the section's unanswered questions show from the applicant's profile
+    (`FieldType.prefill`: an address with `prefill: profile.address`), field id ->
+    value; only shown, stored when the applicant saves."""
+    account = current_account()
+    profile = account.profile if account is not None else {}
+    out = {}
+    for f in section.fields:
+        if f.id not in answers:
+            value = f.kind.prefill(f, profile)
+            if value is not None:
+                out[f.id] = value
+    return out
 
 
 def recap_of(compiled: CompiledDefinition, dossier: Any,

@@ -39,6 +39,48 @@ class GridRow:
 
 
 @dataclass(frozen=True)
+class PartView:
+    """One input of a composite question (an address's city...), in the current language:
+    `name` posted as "<field id>.<name>"; `choices` make it a drop-down list (None: a
+    text input); `error` its own message; `refresh`: the address htmx posts the form to
+    when it changes ("" for none)."""
+
+    field_id: str
+    name: str
+    label: str
+    value: str = ""
+    required: bool = False
+    error: str = ""
+    autocomplete: str | None = None
+    max_length: int | None = None
+    choices: tuple[Choice, ...] | None = None
+    refresh: str = ""
+
+    @property
+    def input_name(self) -> str:
+        """The form name: "<field id>.<part>"."""
+        return f"{self.field_id}.{self.name}"
+
+    @property
+    def dom_id(self) -> str:
+        """The element id of the input: "f-<field id>-<part>"."""
+        return f"f-{self.field_id}-{self.name}"
+
+    @property
+    def aria(self) -> Markup:
+        """The ARIA attributes of the input, ready to print."""
+        out = ' aria-required="true"' if self.required else ""
+        if self.error:
+            out += f' aria-invalid="true" aria-describedby="{escape(self.dom_id)}-error"'
+        return Markup(out)
+
+    @property
+    def refresh_attr(self) -> Markup:
+        """The htmx attribute that posts the form to `refresh` on change, ready to print."""
+        return Markup(' hx-post="%s"') % self.refresh if self.refresh else Markup("")
+
+
+@dataclass(frozen=True)
 class FieldView:
     """One question as the macros draw it (templates/macros/fields.html).
 
@@ -68,6 +110,14 @@ class FieldView:
     readonly: bool = False
     refresh: str = ""
     fieldset: bool | None = None
+    parts: tuple[PartView, ...] = ()  # a composite question's inputs (an address)
+
+    @property
+    def summary_errors(self) -> tuple[tuple[str, str], ...]:
+        """The error summary's lines for this question, as (anchor, message): its own
+        error, linked to `anchor`, then each part's, linked to that part's input."""
+        own = ((self.anchor, self.error),) if self.error else ()
+        return own + tuple((p.dom_id, p.error) for p in self.parts if p.error)
 
     @property
     def dom_id(self) -> str:
@@ -77,6 +127,8 @@ class FieldView:
     @property
     def anchor(self) -> str:
         """Where the error summary's link for this field goes: its first input."""
+        if self.parts:
+            return self.parts[0].dom_id
         return f"{self.dom_id}-0" if self.is_fieldset else self.dom_id
 
     @property
