@@ -292,12 +292,13 @@ def _part_error(section: Section, f: Field, kind: str, err: Any,
     """The error of `f` as a whole, or of one part of its composite answer: the part
     the error's place in the answer names (a missing part: the required keyword's)."""
     part = None
+    names = f.kind.part_names(f)
     instance = list(err.instance_path)
     if len(instance) > 1:
         part = str(instance[1])
     elif kind == "required" and instance:
         part = str(err.kind.property)
-    if part is None:
+    if part not in names:
         return FieldError(section.id, f.id, kind, message_for(f, kind))
     message = f.kind.part_message(f, part, kind, cleaned.get(f.id)) or message_for(f, kind)
     return FieldError(section.id, f.id, kind, message, part)
@@ -367,7 +368,7 @@ def validate_section(compiled: CompiledDefinition, section_id: str,
 
 
 def _part_order(f: Field, part: str | None) -> int:
-    names = [p.name for p in f.kind.parts(f, None, "fr")]
+    names = f.kind.part_names(f)
     return names.index(part) if part in names else len(names)
 
 

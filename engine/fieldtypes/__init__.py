@@ -196,6 +196,11 @@ class FieldType:
 
     # --- composite answers (a dict of parts) -------------------------------------
 
+    def part_names(self, f: Field) -> tuple[str, ...]:
+        """The keys of a composite answer's parts, in order (its errors are told per
+        part, `validate.FieldError.part`); () for a one-input type (the default)."""
+        return ()
+
     def parts(self, f: Field, value: Any, lang: str) -> tuple[Part, ...]:
         """The inputs of a composite answer holding `value` (stored, posted or
         pre-filled), in order, in `lang`; () for a one-input type (the default)."""

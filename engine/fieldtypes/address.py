@@ -199,6 +199,10 @@ class AddressType(FieldType):
 
     # --- composite parts ----------------------------------------------------------
 
+    def part_names(self, f: Field) -> tuple[str, ...]:
+        """line1, line2, line3, city, region, postal_code, country."""
+        return PART_NAMES
+
     def parts(self, f: Field, value: Any, lang: str) -> tuple[Part, ...]:
         """Its inputs for `value`: the lines and city as text, the region as a list of
         the country's provinces or states (left out for a country without), the postal

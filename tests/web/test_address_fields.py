@@ -1,5 +1,5 @@
 """The address and postal_code field types in the portal (issue 15), on the test-only
-type tests/definitions/types/adresses.yaml: the address pre-filled from the profile,
+type tests/definitions/adresses.yaml: the address pre-filled from the profile,
 each part's error next to its input and in the error summary, the province list
 redrawn for another country without JavaScript (and with htmx), postal codes stored as
 the post writes them, and the recap's postal block."""
@@ -7,22 +7,10 @@ the post writes them, and the recap's postal block."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
-import pytest
-
-from engine import Registry
-from tests.definitions import with_registry
-
-ADRESSES = Path(__file__).parent.parent / "definitions" / "types" / "adresses.yaml"
 QUEBEC = {"adresse.line1": "4500, rue Saint-Denis", "adresse.line2": "app. 3",
           "adresse.city": "Montréal", "adresse.region": "QC",
           "adresse.postal_code": "h2j-2l3", "adresse.country": "CA"}
-
-
-@pytest.fixture(scope="module")
-def registry() -> Registry:
-    return with_registry(ADRESSES)
 
 
 def _page(maria, number: str, section: str = "coordonnees") -> str:

@@ -1,0 +1,177 @@
+"""The postal_code and address field types (issue 15): per-country postal codes as
+people type them, the address's parts, its JSON Schema, per-part errors, its display in
+French and English, the profile pre-fill and the checker's errors at file:line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from engine import convert, convert_text
+from engine.errors import ErrorCode, error
+from engine.fieldtypes import field_type
+from engine.places import (
+    countries,
+    find_country,
+    find_region,
+    normalize_postal_code,
+    postal_format,
+    regions,
+)
+from engine.profile import PROFILE
+from engine.recap import build_recap
+from engine.validate import clean, validate
+
+ADRESSES = Path(__file__).parent.parent / "definitions" / "adresses.yaml"
+FIXTURES = Path(__file__).parent.parent / "fixtures"
+COMPILED = convert(ADRESSES).compiled
+ADDRESS = COMPILED.definition.all_fields()["adresse"]
+MONTREAL = {"line1": "4500, rue Saint-Denis", "line2": "app. 3", "city": "Montréal",
+            "region": "QC", "postal_code": "H2J 2L3", "country": "CA"}
+
+
+@pytest.mark.parametrize("typed", ["h2x2s5", "H2X-2S5", " h2x 2s5 ", "H2X 2S5", "h2x\u20112s5"])
+def test_canadian_postal_code__as_typed__stored_as_canada_post_writes_it(typed):
+    assert normalize_postal_code("CA", typed) == "H2X 2S5"
+    assert postal_format("CA").matches("H2X 2S5")
+
+
+@pytest.mark.parametrize("code", ["D2X 2S5", "H2F 2S5", "H2X 2S0".replace("0", "O"),
+                                  "W2X 2S5", "Z2X 2S5", "H2X 2U5", "H2X 2S", "12345"])
+def test_canadian_postal_code__letters_canada_post_never_uses__refused(code):
+    assert not postal_format("CA").matches(normalize_postal_code("CA", code))
+
+
+@pytest.mark.parametrize(("country", "typed", "stored"), [
+    ("US", "12345", "12345"), ("US", "123456789", "12345-6789"),
+    ("US", "12345 6789", "12345-6789"), ("FR", "75 001", "75001"),
+    ("GB", "sw1a1aa", "SW1A 1AA"), ("GB", "m2 5bq", "M2 5BQ"), ("BE", "1000", "1000"),
+    ("CH", "1211", "1211"), ("DE", "10115", "10115"), ("NL", "1234ab", "1234 AB"),
+])
+def test_postal_codes_of_other_countries__normalised_and_valid(country, typed, stored):
+    assert normalize_postal_code(country, typed) == stored
+    assert postal_format(country).matches(stored)
+
+
+@pytest.mark.parametrize(("country", "code"), [("US", "1234"), ("US", "12345-67"),
+                                               ("FR", "7500"), ("GB", "QQ1 1AA"),
+                                               ("DE", "1011")])
+def test_postal_codes_of_other_countries__wrong_format_refused(country, code):
+    assert not postal_format(country).matches(normalize_postal_code(country, code))
+
+
+def test_postal_code_field__schema_validation_and_messages():
+    assert COMPILED.sections["codes"].validator.is_valid(
+        clean(COMPILED, {"code_postal": "h2x-2s5"}))
+    assert clean(COMPILED, {"code_postal": " h2x 2s5 ", "code_france": "75 001"}) == {
+        "code_postal": "H2X 2S5", "code_france": "75001"}
+    errors = validate(COMPILED, {"code_postal": "W2X 2S5", "code_france": "7500"})
+    assert [(e.field, e.kind, e.message.fr, e.message.en) for e in errors[-2:]] == [
+        ("code_postal", "pattern", "Entrez un code postal valide, par exemple H3Z 2Y7.",
+         "Enter a valid postal code, for example H3Z 2Y7."),
+        ("code_france", "pattern", "Entrez un code postal valide, par exemple 33380.",
+         "Enter a valid postal code, for example 33380.")]
+
+
+def test_address__parsed_from_its_parts():
+    posted = {"adresse.line1": [" 4500,  rue Saint-Denis "], "adresse.city": ["Montréal"],
+              "adresse.region": ["qc"], "adresse.postal_code": ["h2j2l3"],
+              "adresse.country": ["CA"], "adresse.line2": [""]}
+    value = field_type("address").parse(ADDRESS, lambda n: posted.get(n, []), "adresse")
+    assert clean(COMPILED, {"adresse": value})["adresse"] == {
+        "line1": "4500, rue Saint-Denis", "city": "Montréal", "region": "QC",
+        "postal_code": "H2J 2L3", "country": "CA"}
+    only_country = {"adresse.country": ["CA"], "adresse.line1": ["  "]}
+    assert field_type("address").parse(ADDRESS, lambda n: only_country.get(n, []),
+                                       "adresse") is None
+
+
+def test_address__region_dropped_for_a_country_without_regions():
+    value = {**MONTREAL, "country": "FR", "postal_code": "75 005"}
+    assert clean(COMPILED, {"adresse": value})["adresse"] == {
+        "line1": "4500, rue Saint-Denis", "line2": "app. 3", "city": "Montréal",
+        "postal_code": "75005", "country": "FR"}
+
+
+def test_address__schema_is_an_object_of_parts():
+    schema = field_type("address").schema(ADDRESS)
+    assert schema["type"] == "object" and schema["additionalProperties"] is False
+    assert schema["required"] == ["line1", "city", "country"]
+    assert "CA" in schema["properties"]["country"]["enum"]
+    assert validate(COMPILED, {"adresse": MONTREAL, "code_postal": "H2X 2S5"}) == []
+
+
+def test_address__each_part_its_own_error_in_order():
+    wrong = {**MONTREAL, "city": "", "region": "ZZ", "postal_code": "D2J 2L3"}
+    errors = validate(COMPILED, {"adresse": wrong})
+    assert [(e.path, e.kind, e.message.fr) for e in errors[:3]] == [
+        ("adresse.city", "required", "Entrez la ville."),
+        ("adresse.region", "option",
+         "Choisissez la province, le territoire ou l'État dans la liste."),
+        ("adresse.postal_code", "pattern",
+         "Entrez un code postal valide, par exemple H3Z 2Y7.")]
+    assert errors[0].as_json("en") == {"section": "coordonnees", "field": "adresse",
+                                       "message": "Enter the city.", "part": "city"}
+    us = validate(COMPILED, {"adresse": {**MONTREAL, "country": "US", "postal_code": "1234"}})
+    assert [(e.path, e.message.en) for e in us[:2]] == [
+        ("adresse.region", "Choose the province, territory or state from the list."),
+        ("adresse.postal_code", "Enter a valid postal code, for example 95014.")]
+    missing = validate(COMPILED, {"autre_adresse": {"line1": "1 Main", "country": "CA"}})
+    assert {e.path for e in missing} >= {"adresse", "autre_adresse.city",
+                                         "autre_adresse.region", "autre_adresse.postal_code"}
+
+
+def test_address__display_a_postal_block_in_each_language():
+    fr = build_recap(COMPILED, {"adresse": {**MONTREAL, "region": "PE"}}, "fr")
+    en = build_recap(COMPILED, {"adresse": {**MONTREAL, "country": "US", "region": "NY",
+                                            "postal_code": "10001"}}, "en")
+    item = fr.sections[0].items[0]
+    assert item.lines and item.values == ("4500, rue Saint-Denis", "app. 3", "Montréal",
+                                          "Île-du-Prince Édouard", "H2J 2L3", "Canada")
+    assert en.sections[0].items[0].values[-3:] == ("New York", "10001", "United States")
+    assert build_recap(COMPILED, {"adresse": {**MONTREAL, "country": "US", "region": "NY",
+                                              "postal_code": "10001"}},
+                       "fr").sections[0].items[0].values[-1] == "États-Unis"
+
+
+def test_address__condition_answered():
+    cleaned = clean(COMPILED, {"autre_adresse": MONTREAL, "depuis_autre": True})
+    assert cleaned["depuis_autre"] is True
+    assert "depuis_autre" not in clean(COMPILED, {"depuis_autre": True})
+
+
+def test_address__prefill_from_the_profile_group_by_autocomplete_tokens():
+    profile = {"address_line1": "4500, rue Saint-Denis", "address_line2": "app. 3",
+               "city": "Montréal", "province": "Québec", "postal_code": "h2j2l3",
+               "country": "Canada", "given_names": "Samira"}
+    assert field_type("address").prefill(ADDRESS, profile) == MONTREAL
+    assert field_type("address").prefill(ADDRESS, {}) is None
+    other = COMPILED.definition.all_fields()["autre_adresse"]
+    assert field_type("address").prefill(other, profile) is None
+    assert "address" in PROFILE.group_ids()
+
+
+def test_lists__from_iso_with_french_names():
+    assert ("QC", "Québec") in regions("CA", "fr") and ("QC", "Quebec") in regions("CA", "en")
+    assert len(regions("CA", "en")) == 13 and regions("FR", "fr") == ()
+    names = [name for _, name in countries("fr")]
+    assert names.index("États-Unis") < names.index("France")  # accents ignored in order
+    assert find_country("Etats-Unis") == "US" and find_country("canada") == "CA"
+    assert find_region("CA", "Nouveau-Brunswick") == "NB" and find_region("US", "ny") == "NY"
+
+
+def test_check__unknown_profile_group_country_and_key_not_for_type_at_their_lines():
+    path = FIXTURES / "bad_address.yaml"
+    errors = [str(e) for e in convert(path).errors]
+    assert str(error(ErrorCode.FIELD_TYPE, str(path), 10, field="adresse", type="address",
+                     problem="prefill 'profile.adresse' names no group of the profile; "
+                             "profile groups: profile.address")) in errors
+    assert str(error(ErrorCode.FIELD_TYPE, str(path), 14, field="code", type="postal_code",
+                     problem="country 'XX' is not an ISO 3166-1 alpha-2 code (e.g. CA, US, "
+                             "FR)")) in errors
+    assert len(errors) == 2
+    text = path.read_text().replace("prefill: profile.adresse", 'pattern: "^x$"')
+    assert [str(e) for e in convert_text(text, "x.yaml").errors] == [str(error(
+        ErrorCode.PROPERTY_NOT_FOR_TYPE, "x.yaml", 12, property="pattern", type="address",
+        field="adresse", applies_to="text, textarea, email, tel"))]
