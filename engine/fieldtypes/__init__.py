@@ -212,6 +212,16 @@ class FieldType:
         kind (`validate.message_for`). Default: None."""
         return None
 
+    def examples(self, f: Field) -> tuple[Any, ...]:
+        """Some valid answers to `f` as stored, for tests that try every type (a round
+        trip through form data, storage and the recap). Default: none."""
+        return ()
+
+    def form_values(self, f: Field, value: Any, name: str) -> dict[str, list[str]]:
+        """A stored answer as a form posts it: form name -> values, the inverse of
+        `parse` (`name` is the field's form name). Default: {name: [str(value)]}."""
+        return {} if value is None else {name: [str(value)]}
+
     def prefill(self, f: Field, profile: Mapping[str, Any]) -> Any:
         """What the question shows before it has an answer, from the applicant's profile
         (profile key -> value, engine/profile.yaml); only shown, stored when the applicant

@@ -236,6 +236,21 @@ class AddressType(FieldType):
             return postal_message(_country(value))
         return PART_MESSAGES.get((part, kind))
 
+    def examples(self, f: Field) -> tuple[Any, ...]:
+        """A Canadian, a US and a French address, as stored."""
+        return ({"line1": "4500, rue Saint-Denis", "line2": "app. 3", "city": "Montréal",
+                 "region": "QC", "postal_code": "H2J 2L3", "country": "CA"},
+                {"line1": "350 Fifth Avenue", "city": "New York", "region": "NY",
+                 "postal_code": "10118", "country": "US"},
+                {"line1": "20 rue Monge", "city": "Paris", "postal_code": "75005",
+                 "country": "FR"})
+
+    def form_values(self, f: Field, value: Any, name: str) -> dict[str, list[str]]:
+        """{"<name>.<part>": [text]} per part of the stored dict."""
+        if not isinstance(value, dict):
+            return {}
+        return {f"{name}.{part}": [str(text)] for part, text in value.items()}
+
     def prefill(self, f: Field, profile: Mapping[str, Any]) -> Any:
         """The profile group named by `prefill` as an answer (see the module's
         docstring), normalised; None without `prefill` or when the profile holds no

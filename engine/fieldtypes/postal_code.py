@@ -86,6 +86,13 @@ class PostalCodeType(FieldType):
             return value
         return normalize_postal_code(field_country(f), value)
 
+    def examples(self, f: Field) -> tuple[Any, ...]:
+        """The examples of the field's country from Google's data ("H3Z 2Y7"...), each
+        as stored; "12345" for a country without a known format."""
+        country = field_country(f)
+        return tuple(normalize_postal_code(country, e)
+                     for e in postal_format(country).examples) or ("12345",)
+
     def message_values(self, f: Field) -> Mapping[str, str | Text]:
         """{example}: the first example postal code of the field's country."""
         examples = postal_format(field_country(f)).examples

@@ -175,3 +175,16 @@ def test_check__unknown_profile_group_country_and_key_not_for_type_at_their_line
     assert [str(e) for e in convert_text(text, "x.yaml").errors] == [str(error(
         ErrorCode.PROPERTY_NOT_FOR_TYPE, "x.yaml", 12, property="pattern", type="address",
         field="adresse", applies_to="text, textarea, email, tel"))]
+
+
+@pytest.mark.parametrize("field_id", ["adresse", "autre_adresse", "code_postal", "code_france"])
+def test_examples__valid_and_survive_form_data_and_recap(field_id):
+    f = COMPILED.definition.all_fields()[field_id]
+    section = next(s for s in COMPILED.definition.sections if s.field(field_id))
+    for value in f.kind.examples(f):
+        posted = f.kind.form_values(f, value, field_id)
+        parsed = f.kind.parse(f, lambda n, posted=posted: posted.get(n, []), field_id)
+        assert clean(COMPILED, {field_id: parsed})[field_id] == value
+        errors = validate(COMPILED, {field_id: value})
+        assert not [e for e in errors if e.field == field_id and e.section == section.id]
+        assert build_recap(COMPILED, {field_id: value}, "en").section(section.id).items

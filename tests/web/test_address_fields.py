@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+import web.forms.sections
+
 QUEBEC = {"adresse.line1": "4500, rue Saint-Denis", "adresse.line2": "app. 3",
           "adresse.city": "Montréal", "adresse.region": "QC",
           "adresse.postal_code": "h2j-2l3", "adresse.country": "CA"}
@@ -32,6 +34,30 @@ def test_prefilled_from_the_profile_and_saved_only_when_saved(maria):
     assert '<option value="QC">Québec</option>' in page
     recap = maria.get(f"/dossiers/{number}/recapitulatif").get_data(as_text=True)
     assert "20 rue Monge" not in recap  # shown, not saved
+    maria.get("/profil/modifier")
+    assert maria.post("/profil/modifier", {**maria.profile, "address_line1": "1 rue Neuve"}
+                      ).status_code == 302
+    assert 'value="1 rue Neuve"' in _page(maria, number)
+
+
+def test_prefilled_page_never_reused_from_the_page_cache(maria, monkeypatch):
+    """The profile may change without the dossier changing: a page showing it is drawn
+    each time."""
+    seen = []
+    original = web.forms.sections.section_page
+
+    def counted(compiled, dossier, section, *args, **kwargs):
+        seen.append(section.id)
+        return original(compiled, dossier, section, *args, **kwargs)
+
+    monkeypatch.setattr(web.forms.sections, "section_page", counted)
+    number = maria.create_dossier("adresses")
+    for _ in range(3):
+        _page(maria, number)
+    assert seen == ["coordonnees"] * 3
+    for _ in range(3):
+        _page(maria, number, "codes")  # no pre-fill: kept after the first
+    assert seen == ["coordonnees"] * 3 + ["codes"]
 
 
 def test_markup_fieldset_legend_labels_and_tokens(maria):

@@ -73,6 +73,7 @@ class SectionPage:
     section_errors: list[str] = field(default_factory=list)  # not about one shown question
     checked: bool = False
     definition_version: int = 0  # of the definition the page was drawn from (posted back)
+    prefilled: bool = False  # shows answers from the profile (never kept in the page cache)
 
     @property
     def base(self) -> str:
@@ -183,14 +184,15 @@ def section_page(compiled: CompiledDefinition, dossier: Any, section: Section,
             section_errors.append(localize(e.message))
     messages = {k: " ".join(v) for k, v in by_field.items()}
     refresh = url_for("forms.refresh", number=dossier.number, section_id=section.id)
-    values = {**prefilled(section, answers), **answers}
+    from_profile = prefilled(section, answers)
+    values = {**from_profile, **answers}
     fields = section_field_views(compiled, section, values, cleaned, messages, refresh)
     shown = {f.id for f in fields}
     section_errors += [m for k, m in messages.items()
                        if k.split(".", 1)[0] not in shown]  # never lose one
     return SectionPage(header(compiled, dossier), section, nav(compiled, cleaned, section.id),
                        fields, version, section_errors, show_errors,
-                       compiled.definition.version)
+                       compiled.definition.version, bool(from_profile))
 
 
 def prefilled(section: Section, answers: Mapping[str, Any]) -> dict[str, Any]:

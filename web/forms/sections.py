@@ -163,7 +163,9 @@ def section(number: str, section_id: str) -> ResponseReturnValue:
     elif is_htmx():
         return render_template(FRAGMENT, page=page, readonly=None), 200, VARY
     migrated = take_notice(number)
-    key = None if kept is not None or migrated else _key(number, dossier.version)
+    # a page showing the profile's answers would outlive a change of the profile
+    key = None if kept is not None or migrated or page.prefilled else _key(
+        number, dossier.version)
     with marking_csrf():
         html = _full_page(page, readonly=readonly, kept=kept is not None, migrated=migrated,
                           locked=_locked(dossier) if readonly else None)
