@@ -146,3 +146,11 @@ def test_postal_code_fields(maria):
             in page)
     assert ('<a href="#f-code_france">Entrez un code postal valide, par exemple 33380.</a>'
             in page)
+
+
+def test_a_part_too_long_even_for_a_draft__refused_nothing_stored(maria):
+    number = maria.create_dossier("adresses")
+    response = maria.fill(number, "coordonnees", {**QUEBEC, "adresse.line2": "x" * 401})
+    assert response.status_code == 422
+    assert "4500, rue Saint-Denis" not in maria.get(
+        f"/dossiers/{number}/recapitulatif").get_data(as_text=True)

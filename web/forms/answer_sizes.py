@@ -29,6 +29,8 @@ def _too_big(f: Field, value: Any) -> bool:
         return len(value) > len(f.choices()) or any(
             not isinstance(v, str) or len(v) > DRAFT_FACTOR * _longest_choice(f)
             for v in value)
+    if isinstance(value, dict):  # a composite answer (an address): each part a text
+        return any(_too_big(f, v) for v in value.values())
     if not isinstance(value, str):
         return False
     if f.is_list or f.kind.value_kind in ("option", "bool"):
@@ -39,5 +41,6 @@ def _too_big(f: Field, value: Any) -> bool:
 def overlong_fields(section: Section, answers: Mapping[str, Any]) -> list[str]:
     """Fields of `section` whose answer is too big even for a draft: a text over twice its
     max_length, a choice over twice the longest choice, a list with more items than there
-    are choices. Drafts may be wrong (and say so), never oversized."""
+    are choices, a composite answer (an address) with such a part. Drafts may be wrong
+    (and say so), never oversized."""
     return [f.id for f in section.fields if _too_big(f, answers.get(f.id))]
