@@ -63,6 +63,17 @@ class Part:
 
 
 @dataclass(frozen=True)
+class UploadRules:
+    """What one question's uploads may be (a type with `multipart`): `accept` the MIME
+    types ("application/pdf", "image/*"), `max_bytes` per file (bytes), `max_files` the
+    files its answer may name."""
+
+    accept: tuple[str, ...]
+    max_bytes: int
+    max_files: int
+
+
+@dataclass(frozen=True)
 class ChoiceItem:
     """One choice a question offers, as engine data: the value posted, its label in both
     languages (None: show the value) and whether the current answer holds it. The web
@@ -101,6 +112,9 @@ class FieldType:
         none (a postal code's "postal-code").
       display_lines: the recap and PDF show its `display` parts one per line (an
         address's postal block), not as a list.
+      multipart: its input posts files: a section holding it is sent as
+        multipart/form-data, its files are kept by storage (`upload_rules`), and its
+        answer names them (`file_refs`, `answer_with_files`).
 
     Types to come fit the same interface: a composite (address) reads several form
     names in `parse` (`name + ".line1"`...) and answers a dict; a file answers a list of
@@ -121,6 +135,7 @@ class FieldType:
     keeps_answers_of: ClassVar[frozenset[str]] = frozenset()
     default_autocomplete: ClassVar[str | None] = None
     display_lines: ClassVar[bool] = False
+    multipart: ClassVar[bool] = False
 
     # --- the definition ---------------------------------------------------------
 
@@ -228,6 +243,29 @@ class FieldType:
         saves. Default: None (nothing)."""
         return None
 
+    # --- uploaded files (types with `multipart`) ---------------------------------
+
+    def upload_rules(self, f: Field) -> UploadRules | None:
+        """What files `f` takes (types, sizes, how many); None for a type without files."""
+        return None
+
+    def file_refs(self, f: Field, value: Any) -> tuple[str, ...]:
+        """The ids of the uploaded files an answer names (the others of the dossier's
+        files are pruned on save); () for a type without files."""
+        return ()
+
+    def answer_with_files(self, f: Field, files: list[Mapping[str, Any]]) -> Any:
+        """The answer naming `files` (each {"id", "name", "size", "sha256"}, as storage
+        keeps them), None for none; None for a type without files."""
+        return None
+
+    def upload_message(self, f: Field, code: str, limit: int | None) -> Text:
+        """What to tell the applicant when storage refuses a file of `f` (`code`: one of
+        storage's UPLOAD_REFUSALS; `limit`: the number it is about, bytes or files)."""
+        from ..validate import message_for
+
+        return message_for(f, "type")
+
     # --- choices ----------------------------------------------------------------
 
     def choices(self, f: Field) -> tuple[Option, ...]:
@@ -320,4 +358,16 @@ def applies_to(key: str) -> tuple[str, ...]:
 
 
 # the built-in types register themselves on import
-from . import address, checkboxes, choice, date, email, grid, postal_code, tel, text, yesno  # noqa: E402, F401
+from . import (  # noqa: E402, F401
+    address,
+    checkboxes,
+    choice,
+    date,
+    email,
+    file,
+    grid,
+    postal_code,
+    tel,
+    text,
+    yesno,
+)
