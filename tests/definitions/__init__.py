@@ -1,7 +1,8 @@
 """The dossier types the tests run on, owned by tests/ (never forms/), and known answers.
 
 `essai.yaml` is shaped like the first dossier type of forms/ with its own ids and wording;
-`atelier.yaml` is a second, small type (date, email, textarea). Engine, storage, web
+`atelier.yaml` is a second, small type (date, email, textarea); `pieces.yaml` has file
+questions (uploads). Engine, storage, web
 and browser tests all compile these same files, so a designer's edit of forms/ breaks
 no test of the machinery; what forms/ holds is checked by tests parametrised over its
 files (tests/unit/test_definitions.py, tests/web/test_shipped_forms.py) and, for each

@@ -9,7 +9,7 @@ from engine import convert
 from engine.validate import clean, validate_section
 
 ROOT = Path(__file__).parent.parent
-PIECES = ROOT / "definitions" / "uploads" / "pieces.yaml"
+PIECES = ROOT / "definitions" / "pieces.yaml"
 REF = {"id": "AbC_123-xyz", "name": "acte.pdf", "size": 1_234_567, "sha256": "ab" * 32}
 
 
