@@ -25,7 +25,7 @@ from engine.pipeline import republished_error
 from web import config, forms, i18n
 from web.accounts import auth, login_session, password_reset, profile, signup
 from web.dossiers import views
-from web.forms import page_cache, saving
+from web.forms import page_cache, saving, uploads
 from web.http import cookies, csrf, errors, faults, headers, hosts, limits, logs, nul_bytes
 from web.inbox import documents, messages
 from web.registry import EXTENSION as REGISTRY_EXTENSION
@@ -113,6 +113,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     hosts.init_app(app)  # then: a forged Host header is refused before anything else
     i18n.init_app(app)  # the language, before anything may refuse a request
     nul_bytes.init_app(app)  # before any hook that reads the database
+    uploads.init_app(app)  # before CSRF's check reads the body: its limit is set first
     csrf.init_app(app)
     redisplay.init_app(app)  # after CSRF's check: only a valid post switches the language
     login_session.init_app(app)  # after CSRF's check: answers kept aside only on a valid token

@@ -262,6 +262,15 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CLAMD_TIMEOUT", "GUICHET_CLAMD_TIMEOUT", 30, "seconds",
             "How long connecting to clamd, or waiting on it while it scans, may take before "
             "it counts as unavailable (the upload is refused).", _positive),
+    Setting("UPLOAD_REQUEST_MAX_MB", "GUICHET_UPLOAD_REQUEST_MAX_MB", 25, "MB",
+            "The largest request body a section holding a file question may post (all its "
+            "files and answers together; 1 MB = 1,000,000 bytes); every other request keeps "
+            "MAX_CONTENT_LENGTH. Larger gets the 413 page before the body is read.",
+            _positive_count),
+    Setting("UPLOAD_DOSSIER_MAX_MB", "GUICHET_UPLOAD_DOSSIER_MAX_MB", 50, "MB",
+            "All the files of one dossier together, at most (1 MB = 1,000,000 bytes); a file "
+            "that would pass it is refused. Each question's own limit is its max_size_mb.",
+            _positive_count),
     # --- security
     Setting("SECRET_KEY", "GUICHET_SECRET_KEY", None, "text",
             "Signs session cookies and CSRF tokens; unset: a random key made once and kept "

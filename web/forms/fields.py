@@ -9,15 +9,19 @@ the only macro it treats apart is the grid table, which draws its cells by rows.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
+from flask import request, url_for
+
 from engine.compile import CompiledDefinition
 from engine.fieldtypes import ChoiceItem
+from engine.fieldtypes.file import file_size, human_types
 from engine.model import Field, Section
 from engine.validate import offered_options, visible_fields
-from web.i18n import current_lang, localize
-from web.ui.fields import Choice, FieldView, GridRow, PartView, display_value
+from web.i18n import _, current_lang, localize, ngettext
+from web.ui.fields import Choice, FieldView, FileItem, GridRow, PartView, display_value
 
 
 def _choice(item: ChoiceItem) -> Choice:
@@ -36,8 +40,31 @@ def _table(f: Field, cells: tuple[ChoiceItem, ...]) -> dict[str, Any]:
     return {"columns": columns, "rows": rows}
 
 
+def _files(f: Field, value: Any, help_text: str) -> dict[str, Any]:
+    """A file question's view (the `file` macro): its files (the answer's references,
+    each with its download address), the input's `accept` and `multiple`, and the help
+    followed by what it takes ("PDF, JPEG ou PNG, 10 Mo au plus par fichier")."""
+    rules = f.kind.upload_rules(f)
+    lang = current_lang()
+    number = (request.view_args or {}).get("number", "")
+    files = tuple(
+        FileItem(r["id"], r["name"], file_size(r["size"], lang), r["sha256"],
+                 url_for("forms.download", number=number, file_id=r["id"]),
+                 json.dumps(r, ensure_ascii=False, sort_keys=True))
+        for r in (value if isinstance(value, list) else ())
+        if isinstance(r, dict) and isinstance(r.get("id"), str)
+        and isinstance(r.get("size"), int))
+    takes = _("Formats acceptés : %(types)s. Taille maximale : %(size)s par fichier.",
+              types=human_types(rules.accept, lang), size=file_size(rules.max_bytes, lang))
+    takes += " " + ngettext("Un seul fichier.", "Jusqu'à %(num)d fichiers.", rules.max_files)
+    return {"files": files, "accept": ",".join(rules.accept), "multiple": rules.max_files > 1,
+            "help": f"{help_text} {takes}".strip()}
+
+
 # macro name -> how its view is built from the type's choices (default: `choices`)
 TABLE_MACROS = {"grid": _table}
+# macro name -> what its view holds besides the common parts (a file question's files)
+VIEW_PARTS = {"file": _files}
 
 
 def engine_field_view(compiled: CompiledDefinition, f: Field, value: Any,
@@ -57,6 +84,9 @@ def engine_field_view(compiled: CompiledDefinition, f: Field, value: Any,
                   help=localize(f.help), error=error,
                   autocomplete=f.autocomplete or kind.default_autocomplete,
                   max_length=kind.max_length(f), refresh=refresh, fieldset=kind.fieldset)
+    extra = VIEW_PARTS.get(kind.macro)
+    if extra is not None:
+        common.update(extra(f, value, common["help"]))
     parts = kind.parts(f, value, current_lang())
     if parts:
         return FieldView(**common, parts=tuple(

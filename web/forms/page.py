@@ -74,6 +74,7 @@ class SectionPage:
     checked: bool = False
     definition_version: int = 0  # of the definition the page was drawn from (posted back)
     prefilled: bool = False  # shows answers from the profile (never kept in the page cache)
+    multipart: bool = False  # a question posts files: the form is multipart/form-data
 
     @property
     def base(self) -> str:
@@ -160,7 +161,8 @@ def nav(compiled: CompiledDefinition, cleaned: Mapping[str, Any], current: str) 
 
 
 def section_page(compiled: CompiledDefinition, dossier: Any, section: Section,
-                 answers: Mapping[str, Any], version: int, show_errors: bool) -> SectionPage:
+                 answers: Mapping[str, Any], version: int, show_errors: bool,
+                 refused: Mapping[str, str] | None = None) -> SectionPage:
     """Shown questions for `answers` (the whole dossier's, this section's as typed).
 
     `answers`: field id -> value (str, bool, list[str]); `version`: the dossier version
@@ -171,6 +173,8 @@ def section_page(compiled: CompiledDefinition, dossier: Any, section: Section,
     renamed) shows "Votre réponse précédente n'est plus proposée" on its question
     even when errors are not asked for: nothing is ticked, so the applicant must know.
     The questions some condition reads carry the section's update address.
+    `refused`: field id -> why a file posted for it was not kept (current language),
+    shown on the question and in the error summary whatever `show_errors` says.
     """
     cleaned = clean(compiled, answers)
     by_field: dict[str, list[str]] = {}
@@ -182,6 +186,8 @@ def section_page(compiled: CompiledDefinition, dossier: Any, section: Section,
             by_field.setdefault(e.path, []).append(localize(e.message))
         else:
             section_errors.append(localize(e.message))
+    for field_id, why in (refused or {}).items():
+        by_field.setdefault(field_id, []).insert(0, why)
     messages = {k: " ".join(v) for k, v in by_field.items()}
     refresh = url_for("forms.refresh", number=dossier.number, section_id=section.id)
     from_profile = prefilled(section, answers)
@@ -192,7 +198,8 @@ def section_page(compiled: CompiledDefinition, dossier: Any, section: Section,
                        if k.split(".", 1)[0] not in shown]  # never lose one
     return SectionPage(header(compiled, dossier), section, nav(compiled, cleaned, section.id),
                        fields, version, section_errors, show_errors,
-                       compiled.definition.version, bool(from_profile))
+                       compiled.definition.version, bool(from_profile),
+                       any(f.kind.multipart for f in section.fields))
 
 
 def prefilled(section: Section, answers: Mapping[str, Any]) -> dict[str, Any]:

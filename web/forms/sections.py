@@ -34,6 +34,7 @@ from web.forms.saving import (
     posted_version,
     save_posted,
 )
+from web.forms.uploads import attach_files, posts_files, prune
 from web.http.csrf import marking_csrf
 from web.i18n import N_, current_lang, localize
 from web.inbox.messages import unread_messages
@@ -229,6 +230,8 @@ def refresh(number: str, section_id: str) -> ResponseReturnValue:
     if not editable(compiled, dossier):
         return redirect(here)
     posted = section_answers(sec, request.form.getlist)
+    if posts_files(sec):  # the files listed, as storage has them; none kept here
+        attach_files(compiled, number, sec, posted, store=False)
     page = section_page(compiled, dossier, sec, merged(dossier.answers, sec, posted),
                         posted_version(),
                         show_errors=request.form.get("verifier") == "1" or keeps_errors())
@@ -261,6 +264,12 @@ def save(number: str, section_id: str) -> ResponseReturnValue:
     saves the draft before following a link, or as a beacon when the page is left
     otherwise), a save (valid or not) answers 204 with the new version in
     `Guichet-Version` and no notice; every refusal answers as above.
+
+    A section with file questions (web/forms/uploads.py): the files chosen are kept
+    and the "Retirer" pressed done before the save, and files no answer names any more
+    deleted after it; a file refused (type, size, number, virus...) leaves the other
+    answers saved and answers 422 with the section, the reason at the question and in
+    the error summary.
     """
     dossier, compiled = load(number, migrate=False)  # storage migrates, posted included
     sec = section_of(compiled, section_id)
@@ -271,13 +280,19 @@ def save(number: str, section_id: str) -> ResponseReturnValue:
         if is_leaving():  # no page follows: nothing to say
             return "", 409
         return _reload(here, told=True)
+    files = posts_files(sec)
     if redisplaying():
         if not editable(compiled, dossier):
             return redirect(here)
+        if files:
+            attach_files(compiled, number, sec, posted, store=False)
         page_url(here)
         page = section_page(compiled, dossier, sec, merged(dossier.answers, sec, posted),
                             posted_version(), show_errors=keeps_errors())
         return _respond(page, FRAGMENT)
+    refused: dict[str, str] = {}
+    if files and editable(compiled, dossier):  # files chosen kept, "Retirer" done
+        refused = attach_files(compiled, number, sec, posted, store=True)
     try:
         saved = save_posted(compiled, account_id(), dossier, sec, posted, posted_version())
     except AnswersTooBig:  # never stored, not even in a draft
@@ -298,6 +313,14 @@ def save(number: str, section_id: str) -> ResponseReturnValue:
         return _respond(page, FRAGMENT, 409, conflict=theirs)
     if saved.migration is not None:  # the save moved the draft on: told on its next page
         remember(number, saved.migration)
+    prune(compiled, number, saved.answers)  # files no answer names any more
+    if refused:  # the rest is saved; the page says which file was refused, and why
+        if is_leaving():
+            return "", 422
+        page_url(here)
+        page = section_page(compiled, saved, sec, saved.answers, saved.version,
+                            show_errors=keeps_errors(), refused=refused)
+        return _respond(page, FRAGMENT, 422)
     if is_leaving():  # saved on the way out: no page, no notice
         return "", 204, {"Guichet-Version": str(saved.version)}
     going = safe_next(request.args.get("next"), "")  # QUITTER, RÉCAPITULATIF, SOUMETTRE

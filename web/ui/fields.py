@@ -81,6 +81,20 @@ class PartView:
 
 
 @dataclass(frozen=True)
+class FileItem:
+    """One file a file question holds, as its list shows it: `id`, `name`, `size` as
+    people read it ("1,2 Mo"), `sha256` (64 hex digits), `url` to download it, `ref`
+    what the page posts back to keep it (the answer's reference, JSON)."""
+
+    id: str
+    name: str
+    size: str
+    sha256: str
+    url: str
+    ref: str
+
+
+@dataclass(frozen=True)
 class FieldView:
     """One question as the macros draw it (templates/macros/fields.html).
 
@@ -91,6 +105,8 @@ class FieldView:
     `value`: the answer as the input holds it (str: "true"/"false" for yes/no);
     `choices`, or `columns` and `rows` for a grid; `max_length` in characters (the
     input's maxlength); `autocomplete`: the HTML token; `readonly`: shown, not editable;
+    `files`, `accept` (the input's accept attribute), `multiple`: a file question's
+    list of files and what its input takes;
     `refresh`: the address htmx posts the form to when this answer changes, to update
     the questions ("" when no condition reads it: its changes refresh nothing).
     """
@@ -110,6 +126,9 @@ class FieldView:
     readonly: bool = False
     refresh: str = ""
     fieldset: bool | None = None
+    files: tuple[FileItem, ...] = ()
+    accept: str = ""
+    multiple: bool = False
     parts: tuple[PartView, ...] = ()  # a composite question's inputs (an address)
 
     @property

@@ -1,0 +1,151 @@
+"""Files attached to a section's questions (issue 15): kept on save, listed, removed,
+downloaded, and the body limit of the posts that carry them.
+
+The engine's field type says which questions post files (`FieldType.multipart`), what
+they take (`upload_rules`) and how an answer names them; storage keeps the bytes
+(`storage.store_upload`). This module joins the two for the section form:
+
+- the body limit: every request keeps MAX_CONTENT_LENGTH (256 KB) but the save and the
+  update of a section holding a file question, which may post UPLOAD_REQUEST_MAX_MB;
+  werkzeug refuses a larger body from its Content-Length (or as soon as a chunked one
+  passes it) before reading it, with the 413 page;
+- on ENREGISTRER (`attach_files`): the files the page listed are kept only when they
+  are this dossier's files of this question (never a posted name, size or hash), those
+  whose "Retirer" was pressed are deleted, and each file chosen is kept by storage,
+  which reads no further than the limits; a refusal becomes the question's message;
+- after the save, files no answer names any more are deleted (`prune`);
+- the download (`download`): the owner only (404 for anyone else and for an unknown id),
+  as an attachment with a safe name, never rendered by the browser.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from flask import Flask, current_app, request, send_file
+from flask.typing import ResponseReturnValue
+
+import storage
+from engine import CompiledDefinition
+from engine.model import Field, Section
+from web.accounts.current import account_id, login_required
+from web.forms import bp
+from web.i18n import localize
+from web.registry import registry
+
+MEGABYTE = 1_000_000
+SAVE_ENDPOINTS = frozenset({"forms.save", "forms.refresh"})
+
+
+def file_fields(section: Section) -> Iterator[Field]:
+    """The questions of `section` whose input posts files."""
+    return (f for f in section.fields if f.kind.multipart)
+
+
+def posts_files(section: Section) -> bool:
+    """Whether the section's form must be sent as multipart/form-data."""
+    return any(file_fields(section))
+
+
+def _section_takes_files(section_id: str) -> bool:
+    """Whether a section of that id holds a file question in some served dossier type
+    (read from the definitions alone: no database before the body's limit is set)."""
+    for compiled in registry():
+        section = compiled.definition.section(section_id)
+        if section is not None and posts_files(section):
+            return True
+    return False
+
+
+def _raise_limit() -> None:
+    """For the save or update of a section holding a file question, the body may be
+    UPLOAD_REQUEST_MAX_MB (Flask's per-request `max_content_length`)."""
+    args = request.view_args or {}
+    section_id = args.get("section_id")
+    if (request.endpoint in SAVE_ENDPOINTS and isinstance(section_id, str)
+            and _section_takes_files(section_id)):
+        request.max_content_length = current_app.config["UPLOAD_REQUEST_MAX_MB"] * MEGABYTE
+
+
+def _refs(info: storage.UploadInfo) -> dict[str, Any]:
+    return {"id": info.id, "name": info.name, "size": info.size, "sha256": info.sha256}
+
+
+def remove_field(f: Field) -> str:
+    """The form name of the "Retirer" buttons of `f`'s files (their value: the file id)."""
+    return f"{f.id}.retirer"
+
+
+def attach_files(compiled: CompiledDefinition, number: str, section: Section,
+                 posted: dict[str, Any], store: bool) -> dict[str, str]:
+    """Replace, in `posted` (one section's answers as engine.formdata reads them), each
+    file question's answer by the files it really names: those the page listed that are
+    this dossier's files of this question, with storage's name, size and hash. With
+    `store` (ENREGISTRER): the files whose "Retirer" was pressed are deleted first, then
+    each file chosen in the input is kept (storage.store_upload, limits: the question's
+    and UPLOAD_DOSSIER_MAX_MB) and added. Returns field id -> the message (current
+    language) of the first file refused; the other answers are untouched.
+    Raises storage.NotFound for a dossier that is not the applicant's."""
+    errors: dict[str, str] = {}
+    owner = account_id()
+    for f in file_fields(section):
+        kind = f.kind
+        rules = kind.upload_rules(f)
+        have = {i.id: i for i in storage.dossier_uploads(owner, number, f.id)}
+        removed = set(request.form.getlist(remove_field(f))) if store else set()
+        kept = [have[i] for i in dict.fromkeys(kind.file_refs(f, posted.get(f.id)))
+                if i in have and i not in removed]
+        for file_id in removed & have.keys():
+            try:
+                storage.delete_upload(owner, file_id, registry())
+            except storage.UploadRefused as refused:
+                errors.setdefault(f.id, localize(kind.upload_message(f, refused.code, None)))
+        for chosen in request.files.getlist(f.id) if store else ():
+            if not chosen.filename:
+                continue  # the input left empty
+            try:
+                kept.append(storage.store_upload(
+                    owner, number, f.id, chosen.filename, chosen.stream,
+                    accept=list(rules.accept), max_bytes=rules.max_bytes,
+                    max_files=rules.max_files,
+                    dossier_max_bytes=current_app.config["UPLOAD_DOSSIER_MAX_MB"] * MEGABYTE,
+                    registry=registry()))
+            except storage.UploadRefused as refused:
+                errors.setdefault(f.id, localize(kind.upload_message(f, refused.code,
+                                                                     refused.limit)))
+        posted[f.id] = kind.answer_with_files(f, [_refs(i) for i in kept])
+    return errors
+
+
+def prune(compiled: CompiledDefinition, number: str, answers: Mapping[str, Any]) -> None:
+    """Delete the dossier's files that no answer of `answers` (the saved dossier's) names
+    any more (frozen ones stay: storage). Asks nothing of storage for a type without file
+    questions."""
+    fields = [f for f in compiled.definition.all_fields().values() if f.kind.multipart]
+    if not fields:
+        return
+    named = {i for f in fields for i in f.kind.file_refs(f, answers.get(f.id))}
+    storage.prune_uploads(account_id(), number, named)
+
+
+@bp.get("/fichiers/<file_id>")
+@login_required
+def download(number: str, file_id: str) -> ResponseReturnValue:
+    """One of the applicant's files: its bytes as an attachment (`Content-Disposition:
+    attachment` with its safe name, RFC 6266 `filename*` for non-ASCII), its stored type,
+    never cached, never sniffed. 404 for another account's file and for an unknown id
+    (storage.upload_for_owner: the same NotFound)."""
+    info, stream = storage.upload_for_owner(account_id(), file_id)
+    response = send_file(stream, mimetype=info.content_type, as_attachment=True,
+                         download_name=info.name, conditional=False, etag=False,
+                         max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """The body limit of the posts carrying files: registered before any hook that reads
+    the form (the CSRF check)."""
+    app.before_request(_raise_limit)
