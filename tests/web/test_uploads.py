@@ -113,6 +113,8 @@ def test_english__refusal_in_english(maria, number):
     page = html.unescape(_upload(maria, number, {"preuve": [(HTML, "acte.pdf")]}).get_data(
         as_text=True))
     assert "This type of file is not accepted: attach a PDF, JPEG or PNG file." in page
+    assert ("Accepted formats: PDF, JPEG or PNG. Maximum size: 1 MB per file. Up to 2 files."
+            in page)
 
 
 def test_oversized_file__refused_before_stored(maria, number):
@@ -153,7 +155,8 @@ def test_request_over_the_upload_limit__413_before_reading(app, maria, number):
         "wsgi.input": Body(), "CONTENT_LENGTH": "5000000",
         "CONTENT_TYPE": "multipart/form-data; boundary=x"})
     assert response.status_code == 413 and sum(read) < 100
-    assert "Envoi trop volumineux" in response.get_data(as_text=True)
+    page = html.unescape(response.get_data(as_text=True))
+    assert "Envoi trop volumineux" in page and "pour un envoi (1 Mo)" in page
 
 
 def test_body_limit__raised_only_for_file_sections(app, maria, number):

@@ -20,7 +20,7 @@ from engine.fieldtypes import ChoiceItem
 from engine.fieldtypes.file import file_size, human_types
 from engine.model import Field, Section
 from engine.validate import offered_options, visible_fields
-from web.i18n import _, current_lang, localize, ngettext
+from web.i18n import _, current_lang, localize
 from web.ui.fields import Choice, FieldView, FileItem, GridRow, PartView, display_value
 
 
@@ -56,7 +56,8 @@ def _files(f: Field, value: Any, help_text: str) -> dict[str, Any]:
         and isinstance(r.get("size"), int))
     takes = _("Formats acceptés : %(types)s. Taille maximale : %(size)s par fichier.",
               types=human_types(rules.accept, lang), size=file_size(rules.max_bytes, lang))
-    takes += " " + ngettext("Un seul fichier.", "Jusqu'à %(num)d fichiers.", rules.max_files)
+    takes += " " + (_("Jusqu'à %(count)s fichiers.", count=rules.max_files)
+                    if rules.max_files > 1 else _("Un seul fichier."))
     return {"files": files, "accept": ",".join(rules.accept), "multiple": rules.max_files > 1,
             "help": f"{help_text} {takes}".strip()}
 

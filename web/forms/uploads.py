@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from flask import Flask, current_app, request, send_file
+from flask import Flask, current_app, g, request, send_file
 from flask.typing import ResponseReturnValue
 
 import storage
@@ -65,7 +65,9 @@ def _raise_limit() -> None:
     section_id = args.get("section_id")
     if (request.endpoint in SAVE_ENDPOINTS and isinstance(section_id, str)
             and _section_takes_files(section_id)):
-        request.max_content_length = current_app.config["UPLOAD_REQUEST_MAX_MB"] * MEGABYTE
+        limit = current_app.config["UPLOAD_REQUEST_MAX_MB"]
+        request.max_content_length = limit * MEGABYTE
+        g.upload_request_max_mb = limit  # the 413 page says it (templates/errors/error.html)
 
 
 def _refs(info: storage.UploadInfo) -> dict[str, Any]:
