@@ -8,6 +8,7 @@ fails the tests that walk them: say here what it is.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +19,7 @@ from werkzeug.routing import Rule
 
 import storage
 from engine import Registry
+from tests.storage.files_data import png
 from tests.web.conftest import Applicant
 from web.background.worker import render_pending_documents
 
@@ -58,11 +60,12 @@ class World:
     token: str
     activation: str  # the token of a registration's activation link
     first_section: dict[str, str]
+    file_id: str = ""  # a file of Maria's draft
 
     def args_for(self, rule: Rule, number: str) -> dict[str, Any]:
         values = {"number": number, "section_id": self.first_section[number],
                   "message_id": self.message_id, "document_id": self.document_id,
-                  "token": self.token, "activation": self.activation}
+                  "token": self.token, "activation": self.activation, "file_id": self.file_id}
         missing = sorted(set(rule.arguments) - set(values))
         if missing:
             pytest.fail(f"{rule.rule}: no real value for {', '.join(missing)}; "
@@ -92,8 +95,11 @@ def build_world(maria: Applicant, other: Applicant, registry: Registry) -> World
     _, activation = storage.start_queued_signup(queued.id)
     first = {n: registry[storage.get_dossier(owner.id, n).type_id].definition.sections[0].id
              for n in (draft, submitted)}
+    upload = storage.store_upload(owner.id, draft, "piece", "acte.png", io.BytesIO(png()),
+                                  accept=["image/png"], max_bytes=10**6, max_files=1,
+                                  dossier_max_bytes=10**7)
     return World(maria, other, owner.id, draft, submitted, message.public_id, document.public_id,
-                 reset.token, activation, first)
+                 reset.token, activation, first, upload.id)
 
 
 @dataclass(frozen=True)
@@ -141,7 +147,7 @@ def request(applicant: Applicant, call: Call, *, token: bool = True,
     """The call as this applicant's browser makes it (a POST with its page's token)."""
     data = {"csrf_token": applicant.token()} if token and call.method != "GET" else {}
     return applicant.client.open(call.url, method=call.method, data=data,
-                                 headers=headers or {})
+                                 headers=headers or {}, buffered=True)  # streams closed
 
 
 def logged_in(applicant: Applicant) -> bool:
