@@ -1,0 +1,48 @@
+"""A file question in a real browser (issue 15): with JavaScript on, a file chosen with
+the input (Playwright's set_input_files) and ENREGISTRER is kept and listed by name,
+size and SHA-256, the other answers saved; a refused one says why at the question; the
+page has no axe violation, with a file listed and with an error."""
+
+from __future__ import annotations
+
+import hashlib
+
+from playwright.sync_api import expect
+
+from tests.browser.test_guide import axe_check
+from tests.browser.walk import Walk
+from tests.storage.files_data import HTML, png
+
+PNG = png()
+
+
+def test_upload__js_on__file_listed_other_answers_kept_refusal_shown_axe_clean(
+        page, registry):
+    walk = Walk(page, registry["pieces"])
+    walk.register()
+    walk.create_dossier()
+    axe_check(page, "file question, empty")
+    walk.field("Nom à donner au dossier").fill("Famille Valdero")
+    walk.field("Preuve de naissance").set_input_files(
+        {"name": "acte.png", "mimeType": "image/png", "buffer": PNG})
+    walk.button("Enregistrer").click()
+    files = page.locator("#f-preuve-files")
+    expect(files).to_contain_text("acte.png")
+    expect(files).to_contain_text(f"({len(PNG)}\u00a0o)")
+    expect(files).to_contain_text(hashlib.sha256(PNG).hexdigest())
+    expect(walk.field("Nom à donner au dossier")).to_have_value("Famille Valdero")
+    expect(page.get_by_role("button", name="Retirer acte.png")).to_be_visible()
+    axe_check(page, "file question, one file listed")
+
+    walk.field("Preuve de naissance").set_input_files(
+        {"name": "acte.pdf", "mimeType": "application/pdf", "buffer": HTML})
+    walk.button("Enregistrer").click()
+    message = "Ce type de fichier n'est pas accepté : joignez un fichier PDF, JPEG ou PNG."
+    expect(page.locator("#f-preuve-error")).to_contain_text(message)
+    expect(page.locator(".error-summary")).to_contain_text(message)
+    expect(files).to_contain_text("acte.png")  # the file kept before is still there
+    axe_check(page, "file question, refused file")
+
+    page.get_by_role("button", name="Retirer acte.png").click()
+    expect(page.locator("#f-preuve-files")).to_have_count(0)
+    expect(walk.field("Nom à donner au dossier")).to_have_value("Famille Valdero")
