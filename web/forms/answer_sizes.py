@@ -25,8 +25,8 @@ def _longest_choice(f: Field) -> int:
 
 
 def _too_big(f: Field, value: Any) -> bool:
-    if f.kind.multipart:  # the files' references, rebuilt from storage (web/forms/uploads.py)
-        return False
+    if f.kind.multipart and isinstance(value, list):  # files' references, rebuilt from
+        return False  # storage's files on save (web/forms/uploads.py), never as posted
     if isinstance(value, list):
         return len(value) > len(f.choices()) or any(
             not isinstance(v, str) or len(v) > DRAFT_FACTOR * _longest_choice(f)
