@@ -231,7 +231,7 @@ def refresh(number: str, section_id: str) -> ResponseReturnValue:
         return redirect(here)
     posted = section_answers(sec, request.form.getlist)
     if posts_files(sec):  # the files listed, as storage has them; none kept here
-        attach_files(compiled, number, sec, posted, store=False)
+        attach_files(number, sec, posted, store=False)
     page = section_page(compiled, dossier, sec, merged(dossier.answers, sec, posted),
                         posted_version(),
                         show_errors=request.form.get("verifier") == "1" or keeps_errors())
@@ -285,14 +285,14 @@ def save(number: str, section_id: str) -> ResponseReturnValue:
         if not editable(compiled, dossier):
             return redirect(here)
         if files:
-            attach_files(compiled, number, sec, posted, store=False)
+            attach_files(number, sec, posted, store=False)
         page_url(here)
         page = section_page(compiled, dossier, sec, merged(dossier.answers, sec, posted),
                             posted_version(), show_errors=keeps_errors())
         return _respond(page, FRAGMENT)
     refused: dict[str, str] = {}
     if files and editable(compiled, dossier):  # files chosen kept, "Retirer" done
-        refused = attach_files(compiled, number, sec, posted, store=True)
+        refused = attach_files(number, sec, posted, store=True)
     try:
         saved = save_posted(compiled, account_id(), dossier, sec, posted, posted_version())
     except AnswersTooBig:  # never stored, not even in a draft
@@ -313,7 +313,7 @@ def save(number: str, section_id: str) -> ResponseReturnValue:
         return _respond(page, FRAGMENT, 409, conflict=theirs)
     if saved.migration is not None:  # the save moved the draft on: told on its next page
         remember(number, saved.migration)
-    prune(compiled, number, saved.answers)  # files no answer names any more
+    prune(saved)  # files no answer names any more
     if refused:  # the rest is saved; the page says which file was refused, and why
         if is_leaving():
             return "", 422

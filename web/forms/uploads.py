@@ -20,19 +20,18 @@ they take (`upload_rules`) and how an answer names them; storage keeps the bytes
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from typing import Any
 
 from flask import Flask, current_app, g, request, send_file
 from flask.typing import ResponseReturnValue
 
 import storage
-from engine import CompiledDefinition
 from engine.model import Field, Section
 from web.accounts.current import account_id, login_required
 from web.forms import bp
 from web.i18n import localize
-from web.registry import registry
+from web.registry import definition, registry
 
 MEGABYTE = 1_000_000
 SAVE_ENDPOINTS = frozenset({"forms.save", "forms.refresh"})
@@ -79,8 +78,8 @@ def remove_field(f: Field) -> str:
     return f"{f.id}.retirer"
 
 
-def attach_files(compiled: CompiledDefinition, number: str, section: Section,
-                 posted: dict[str, Any], store: bool) -> dict[str, str]:
+def attach_files(number: str, section: Section, posted: dict[str, Any],
+                 store: bool) -> dict[str, str]:
     """Replace, in `posted` (one section's answers as engine.formdata reads them), each
     file question's answer by the files it really names: those the page listed that are
     this dossier's files of this question, with storage's name, size and hash. With
@@ -120,15 +119,17 @@ def attach_files(compiled: CompiledDefinition, number: str, section: Section,
     return errors
 
 
-def prune(compiled: CompiledDefinition, number: str, answers: Mapping[str, Any]) -> None:
-    """Delete the dossier's files that no answer of `answers` (the saved dossier's) names
-    any more (frozen ones stay: storage). Asks nothing of storage for a type without file
-    questions."""
+def prune(saved: storage.DossierView) -> None:
+    """Delete the files of the `saved` dossier that none of its answers names any more
+    (frozen ones stay: storage), read with the definition it is pinned to now (a save
+    may have migrated it: its answers are in the newer version's terms). Asks nothing of
+    storage for a type without file questions."""
+    compiled = definition(saved)
     fields = [f for f in compiled.definition.all_fields().values() if f.kind.multipart]
     if not fields:
         return
-    named = {i for f in fields for i in f.kind.file_refs(f, answers.get(f.id))}
-    storage.prune_uploads(account_id(), number, named)
+    named = {i for f in fields for i in f.kind.file_refs(f, saved.answers.get(f.id))}
+    storage.prune_uploads(account_id(), saved.number, named)
 
 
 @bp.get("/fichiers/<file_id>")
