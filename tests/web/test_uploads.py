@@ -230,3 +230,14 @@ def test_recap_pdf_and_submit__listed_then_frozen_without_remove(maria, number, 
     pdf = pdf_text(response.get_data())
     response.close()
     assert f"acte.png({len(PNG)}o)–SHA-256:{PNG_SHA}" in pdf.replace(" ", "")
+
+
+def test_update_of_the_questions__htmx__listed_files_shown_forged_ones_dropped(maria, number):
+    _upload(maria, number, {"preuve": [(PNG, "a.png")]})
+    [ref] = _refs(maria.get(maria.section_url(number, SECTION)).get_data(as_text=True))
+    forged = {**ref, "id": "B" * 22, "name": "autre.png"}
+    response = maria.refresh(number, SECTION, {"preuve": [json.dumps(ref), json.dumps(forged)],
+                                               "nom_dossier": "y"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "<html" not in page
+    assert [r["id"] for r in _refs(page)] == [ref["id"]] and "autre.png" not in page
