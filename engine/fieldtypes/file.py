@@ -182,6 +182,19 @@ class FileType(FieldType):
             out.append(ref)
         return out
 
+    def examples(self, f: Field) -> tuple[Any, ...]:
+        """One file and, when the question takes more, two (as stored)."""
+        one = {"id": "Exemple_Fichier-000001", "name": "acte.pdf", "size": 1234,
+               "sha256": "0" * 64}
+        two = [one, {**one, "id": "Exemple_Fichier-000002", "name": "photo.png"}]
+        return ([one], two) if self.upload_rules(f).max_files > 1 else ([one],)
+
+    def form_values(self, f: Field, value: Any, name: str) -> dict[str, list[str]]:
+        """Each reference as the page posts it back (JSON), the inverse of `parse`."""
+        if not isinstance(value, list):
+            return {}
+        return {name: [json.dumps(r, ensure_ascii=False, sort_keys=True) for r in value]}
+
     def file_refs(self, f: Field, value: Any) -> tuple[str, ...]:
         """The `id` of each reference."""
         if not isinstance(value, list):

@@ -83,3 +83,13 @@ def test_upload_message__types_in_words_and_limits():
     assert "2 fichiers" in f.kind.upload_message(f, "too_many", 2).fr
     _, photo = _field("photo")
     assert "Un seul fichier" in photo.kind.upload_message(photo, "too_many", 1).fr
+
+
+def test_examples__round_trip_through_form_data_valid():
+    compiled, f = _field()
+    for value in f.kind.examples(f):
+        posted = f.kind.form_values(f, value, "preuve")
+        parsed = f.kind.normalize(f, f.kind.parse(f, lambda n, p=posted: p.get(n, []), "preuve"))
+        assert parsed == value
+        answers = clean(compiled, {"nom_dossier": "x", "preuve": parsed})
+        assert validate_section(compiled, "documents", answers) == []
