@@ -40,16 +40,17 @@ def _stored_bytes() -> list[str]:
     return [os.path.join(d, f) for d, _, fs in os.walk(root) for f in fs]
 
 
-def _upload(person, number: str, files: dict, answers: dict | None = None):
+def _upload(person, number: str, files: dict, answers: dict | None = None,
+            section: str = SECTION):
     """Open the section, choose `files` (field -> list of (bytes, name)), ENREGISTRER."""
-    page = person.get(person.section_url(number, SECTION)).get_data(as_text=True)
+    page = person.get(person.section_url(number, section)).get_data(as_text=True)
     version = re.search(r'name="version" value="(\d+)"', page).group(1)
     data: dict = {"version": version, **(answers or {})}
     for field, chosen in files.items():
         data[field] = [(io.BytesIO(content), name) for content, name in chosen]
     data["csrf_token"] = person.token()
     # werkzeug's test client leaves a big body's temporary file open: built and closed here
-    environ = EnvironBuilder(person.section_url(number, SECTION), method="POST",
+    environ = EnvironBuilder(person.section_url(number, section), method="POST",
                              data=data).get_environ()
     try:
         person.last = person.client.open(environ)
@@ -241,3 +242,22 @@ def test_update_of_the_questions__htmx__listed_files_shown_forged_ones_dropped(m
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" not in page
     assert [r["id"] for r in _refs(page)] == [ref["id"]] and "autre.png" not in page
+
+
+def test_file_question_hidden_by_a_later_answer__its_answer_archived_with_its_file(
+        maria, number):
+    """The answer of a question hidden by a later change is archived, not lost: its file
+    stays stored with it (never pruned as unreferenced)."""
+    before = len(_stored_bytes())
+    assert _upload(maria, number, {"piece_autre": [(PNG, "autre.png")]},
+                   {"autre_piece": "true"}, section="suite").status_code == 302
+    assert len(_stored_bytes()) == before + 1
+    page = maria.get(maria.section_url(number, "suite")).get_data(as_text=True)
+    version = re.search(r'name="version" value="(\d+)"', page).group(1)
+    response = maria.post(maria.section_url(number, "suite"),
+                          {"version": version, "autre_piece": "false",
+                           "piece_autre": [json.dumps(r) for r in _refs(page, "piece_autre")]})
+    assert response.status_code == 302
+    assert [a.field_id for a in storage.archived_answers(number)] == ["piece_autre"]
+    assert len(_stored_bytes()) == before + 1
+    assert [u.name for u in storage.dossier_uploads(_owner(maria), number)] == ["autre.png"]

@@ -120,15 +120,20 @@ def attach_files(number: str, section: Section, posted: dict[str, Any],
 
 
 def prune(saved: storage.DossierView) -> None:
-    """Delete the files of the `saved` dossier that none of its answers names any more
-    (frozen ones stay: storage), read with the definition it is pinned to now (a save
-    may have migrated it: its answers are in the newer version's terms). Asks nothing of
-    storage for a type without file questions."""
+    """Delete the files of the `saved` dossier that none of its answers names any more,
+    archived answers included (a file question hidden by a later answer has its answer
+    archived, not lost: its files stay with it; frozen ones stay too: storage), read
+    with the definition it is pinned to now (a save may have migrated it: its answers
+    are in the newer version's terms). Asks nothing of storage for a type without file
+    questions."""
     compiled = definition(saved)
     fields = [f for f in compiled.definition.all_fields().values() if f.kind.multipart]
     if not fields:
         return
     named = {i for f in fields for i in f.kind.file_refs(f, saved.answers.get(f.id))}
+    by_id = {f.id: f for f in fields}
+    named |= {i for a in storage.archived_answers(saved.number) if a.field_id in by_id
+              for i in by_id[a.field_id].kind.file_refs(by_id[a.field_id], a.value)}
     storage.prune_uploads(account_id(), saved.number, named)
 
 
