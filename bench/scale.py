@@ -274,29 +274,42 @@ def generate(size: int) -> Synthetic:
 
 # --- measures ---------------------------------------------------------------------------
 
-def best_ms(call: Callable[[], object], seconds: float = 2.0, most: int = 200,
-            warm: bool = True) -> float:
-    """The median milliseconds of `call` over about `seconds` (at least 3 calls, at most
-    `most`), after one warm-up call when `warm`."""
-    if warm:
+def interleaved_ms(calls: dict[int, Callable[[], object]], rounds: int,
+                  batch: dict[int, int]) -> dict[int, float]:
+    """Milliseconds of CPU (this process's, `time.process_time`) per call of each size's
+    call: `rounds` rounds, each calling every size's `batch[size]` times in turn after
+    one warm-up call each; the median of the rounds per size. The sizes are measured
+    side by side and in CPU time because this machine's speed drifts within a minute
+    and other work steals it (wall-clock ratios moved from 10x to 13x between runs)."""
+    for call in calls.values():
         call()
-    samples: list[float] = []
-    end = time.perf_counter() + seconds
-    while len(samples) < 3 or (time.perf_counter() < end and len(samples) < most):
-        start = time.perf_counter()
-        call()
-        samples.append((time.perf_counter() - start) * 1000)
-    return statistics.median(samples)
+    samples: dict[int, list[float]] = {n: [] for n in calls}
+    for _ in range(rounds):
+        for n, call in calls.items():
+            start = time.process_time()
+            for _ in range(batch[n]):
+                call()
+            samples[n].append((time.process_time() - start) / batch[n] * 1000)
+    return {n: statistics.median(v) for n, v in samples.items()}
 
 
-def compile_ms(s: Synthetic) -> float:
-    """Load + check + build + compile its YAML text, ms."""
-    return best_ms(lambda: convert_text(s.text, "echelle.yaml"), seconds=2, most=30, warm=False)
+def compile_ms(synthetics: list[Synthetic]) -> dict[int, float]:
+    """Load + check + build + compile each size's YAML text, ms of CPU."""
+    return interleaved_ms({s.size: (lambda s=s: convert_text(s.text, "echelle.yaml"))
+                           for s in synthetics}, rounds=3, batch=_batch(synthetics, 1))
 
 
-def validate_ms(s: Synthetic) -> float:
-    """Clean + validate the full dossier (every question answered), ms."""
-    return best_ms(lambda: validate(s.compiled, s.answers))
+def validate_ms(synthetics: list[Synthetic]) -> dict[int, float]:
+    """Clean + validate each size's full dossier (every question answered), ms of CPU."""
+    return interleaved_ms({s.size: (lambda s=s: validate(s.compiled, s.answers))
+                           for s in synthetics}, rounds=5, batch=_batch(synthetics, 20))
+
+
+def _batch(synthetics: list[Synthetic], at_largest: int) -> dict[int, int]:
+    """Calls per round for each size: `at_largest` for the largest, proportionally more
+    for the smaller ones (so each size's round takes about as long)."""
+    largest = max(s.size for s in synthetics)
+    return {s.size: at_largest * largest // s.size for s in synthetics}
 
 
 class Portal:
@@ -346,17 +359,26 @@ class Portal:
         last = s.compiled.definition.sections[-1].id
         return f"/dossiers/{self.numbers[s.size]}/sections/{last}"
 
-    def page_ms(self, s: Synthetic) -> float:
-        """One GET of the last section's page, ms (checks it is the full page: 200, and
-        every question of the section drawn)."""
+    def check_page(self, s: Synthetic) -> None:
+        """The last section's page of size s.size is the full page: 200, and every
+        question of the section drawn. Raises AssertionError otherwise."""
         path = self.section_path(s)
         with self.store.bound():
             response = self.client.get(path)
-            html = response.get_data(as_text=True)
-            assert response.status_code == 200, (path, response.status_code)
-            for f in s.compiled.definition.sections[-1].fields:
-                assert f'id="f-{f.id}' in html, f.id
-            return best_ms(lambda: self.client.get(path).get_data())
+        html = response.get_data(as_text=True)
+        assert response.status_code == 200, (path, response.status_code)
+        for f in s.compiled.definition.sections[-1].fields:
+            assert f'id="f-{f.id}' in html, f.id
+
+    def page_ms(self, synthetics: list[Synthetic]) -> dict[int, float]:
+        """One GET of each size's last section page, ms of CPU."""
+        for s in synthetics:
+            self.check_page(s)
+        paths = {s.size: self.section_path(s) for s in synthetics}
+        with self.store.bound():
+            return interleaved_ms({n: (lambda p=p: self.client.get(p).get_data())
+                                   for n, p in paths.items()},
+                                  rounds=5, batch=_batch(synthetics, 4))
 
     def close(self) -> None:
         """Disconnect the store and remove the temporary folder."""
@@ -374,14 +396,10 @@ def aq_validate_us() -> float:
 def run() -> list[dict]:
     synthetics = [generate(n) for n in SIZES]
     s0 = synthetics[0]
-    figures: dict[str, dict[int, float]] = {"compile": {}, "validate": {}, "page": {}}
-    for s in synthetics:
-        figures["compile"][s.size] = compile_ms(s)
-        figures["validate"][s.size] = validate_ms(s)
+    figures = {"compile": compile_ms(synthetics), "validate": validate_ms(synthetics)}
     portal = Portal(synthetics)
     try:
-        for s in synthetics:
-            figures["page"][s.size] = portal.page_ms(s)
+        figures["page"] = portal.page_ms(synthetics)
     finally:
         portal.close()
     group = (f"a group of {GROUP_ITEMS} items" if s0.group
@@ -396,7 +414,7 @@ def run() -> list[dict]:
         by_size = figures[key]
         for n in SIZES:
             value = by_size[n]
-            row = {"name": f"{label}, {n:,} questions", "value": _round(value), "unit": "ms",
+            row = {"name": f"{label}, {n:,} questions", "value": _round(value), "unit": "ms CPU",
                    "target": "", "ok": None}
             if n == SIZES[-1]:
                 ratio = value / by_size[SIZES[-2]]
