@@ -431,13 +431,7 @@ def _round(ms: float) -> float:
     return round(ms, 3 if ms < 1 else 2 if ms < 100 else 1)
 
 
-def print_table(rows: list[dict]) -> None:
-    for r in rows:
-        ratio = f"  ({r['ratio']}×)" if "ratio" in r else ""
-        verdict = {True: "OK", False: "MISSED", None: ""}[r["ok"]]
-        print(f"{r['name']:<62} {r['value']:>9} {r['unit']:<3} {r['target']:<22} "
-              f"{verdict}{ratio}")
-
-
 if __name__ == "__main__":
-    print_table(run())
+    from run import render
+
+    print(render([("scale", row) for row in run()]))

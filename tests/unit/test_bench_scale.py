@@ -4,22 +4,13 @@ so the benchmark cannot rot unnoticed."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
 from engine import convert_text, validate
 from engine.fieldtypes import registered
-
-BENCH = Path(__file__).resolve().parents[2] / "bench" / "scale.py"
+from tests.bench_modules import load_bench
 
 
 def _scale():
-    spec = importlib.util.spec_from_file_location("bench_scale", BENCH)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
+    return load_bench("scale")
 
 
 def test_generator__10_questions__checks_clean_every_question_answered_and_valid():
