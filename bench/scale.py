@@ -8,9 +8,9 @@ after the first shown on a condition on the one before it (a chain across the se
 on dates: an offset from today, a fixed date or an earlier date question; `gt` on a number
 when the registry has one); every fourth section shown on a condition too; and, when the
 field-type registry has `group`, a repeating group of 20 items at the end. The question
-types are every registered type the generator knows how to fill (`TYPES`), so a type
-added to the registry joins the bench once it has an entry there, and one the generator
-cannot build is named in the output and left out.
+types are every registered type the generator can write and fill (its own sample in
+`TYPES`, else the type's `FieldType.examples`), so a type added to the registry joins the
+bench by itself, and one the generator cannot build is named in the output and left out.
 
 Measured per size: (1) load + check + compile the YAML text; (2) validate one dossier
 with every question answered (clean + validate, as a save and the submission guard do);
@@ -67,8 +67,8 @@ class TypeSample:
 _OPTIONS_YAML = ("options: [" + ", ".join(
     f"{{value: {o}, label: {{fr: Choix {o}, en: Choice {o}}}}}" for o in OPTIONS) + "]",)
 
-# type name -> how to write and fill it; `group` and `file` are not here (see `group_yaml`;
-# a file needs an upload store)
+# type name -> how to write and fill it (a type without an entry: `_sample`); `group` is
+# added apart (`group_yaml`)
 TYPES: dict[str, TypeSample] = {
     "text": TypeSample((), ({"": ["Une réponse"]},), ("{{{id}: {{answered: true}}}}",)),
     "textarea": TypeSample((), ({"": ["Une réponse\nsur deux lignes"]},),
@@ -102,6 +102,12 @@ TYPES: dict[str, TypeSample] = {
                           ("{{{id}: {{answered: true}}}}",)),
 }
 
+def _sample(type_name: str) -> TypeSample:
+    """How to write and fill `type_name`: its TYPES entry; for a type without one, no own
+    keys, the type's own example answers (`FieldType.examples`) and `answered` tests."""
+    return TYPES.get(type_name, TypeSample())
+
+
 _HEAD = """\
 id: echelle{size}
 version: 1
@@ -129,20 +135,20 @@ def _field_yaml(fid: str, type_name: str, when: str | None, indent: str) -> str:
              f"  label: {{fr: Question {fid}, en: Question {fid}}}"]
     if when:
         lines.append(f"  when: {when}")
-    lines += [f"  {p}" for p in TYPES[type_name].props if p.split(":")[0] in accepted]
+    lines += [f"  {p}" for p in _sample(type_name).props if p.split(":")[0] in accepted]
     return "".join(f"{indent}{line}\n" for line in lines)
 
 
-def _condition(prev_id: str, prev_type: str, k: int, last_date: str | None) -> str:
-    """The `when` of question k on question k-1 (`prev_id`, of `prev_type`): one of
-    the type's conditions in turn; a condition on another date question only when an
-    earlier date (`last_date`) exists."""
-    choices = [w for w in TYPES[prev_type].when if "{date}" not in w or last_date]
+def _condition(prev_id: str, prev_type: str, turn: int, earlier_date: str | None) -> str:
+    """The `when` of the question after `prev_id` (of `prev_type`): the type's conditions
+    taken in turn (`turn`: how many questions of that type came before); one comparing
+    with another date question only when there is an earlier one (`earlier_date`)."""
+    choices = [w for w in _sample(prev_type).when if "{date}" not in w or earlier_date]
     ft = field_type(prev_type)
     allowed = {*ft.operators, "answered"} | (
         {"gt", "ge", "lt", "le"} if ft.value_kind in ("date", "number") else set())
     choices = [w for w in choices if _operator(w) in allowed] or ["{{{id}: {{answered: true}}}}"]
-    return choices[k % len(choices)].format(id=prev_id, date=last_date)
+    return choices[turn % len(choices)].format(id=prev_id, date=earlier_date)
 
 
 def _operator(when: str) -> str:
@@ -177,23 +183,23 @@ def usable_types() -> tuple[tuple[str, ...], dict[str, str], dict[str, dict[str,
     for name in registered():
         if name == "group":
             continue  # a repeating group is added apart (`group_yaml`)
-        if name not in TYPES:
-            skipped[name] = "no sample in bench/scale.py TYPES"
-            continue
         text = (_HEAD.replace("{size}", "0") + "  - id: s1\n    title: {fr: S, en: S}\n"
                 "    fields:\n" + _field_yaml("q1", name, None, "      ") + _TAIL)
         result = convert_text(text, f"probe-{name}.yaml")
         if not result.ok:
             skipped[name] = "definition refused: " + "; ".join(map(str, result.errors))
             continue
-        for candidate in TYPES[name].posted:
+        f = result.compiled.definition.all_fields()["q1"]
+        examples = tuple({k[len("q1"):]: v for k, v in f.kind.form_values(f, e, "q1").items()}
+                         for e in f.kind.examples(f))
+        for candidate in (*_sample(name).posted, *examples):
             answers = _parse(result.compiled, {"q1": candidate})
             if answers.get("q1") is not None and not validate(result.compiled, answers):
                 usable.append(name)
                 posted[name] = candidate
                 break
         else:
-            skipped[name] = "no candidate answer is valid"
+            skipped[name] = "no valid answer (bench/scale.py TYPES, FieldType.examples)"
     return tuple(usable), skipped, posted
 
 
@@ -236,7 +242,7 @@ def generate(size: int) -> Synthetic:
     lines = [_HEAD.replace("{size}", str(size))]
     sections: list[list[str]] = []
     prev: tuple[str, str] | None = None
-    last_date = None
+    dates: list[str] = []  # the date questions so far
     for k in range(size):
         if k % PER_SECTION == 0:
             n = k // PER_SECTION + 1
@@ -246,11 +252,12 @@ def generate(size: int) -> Synthetic:
                 lines.append(f"    when: {{{prev[0]}: {{answered: true}}}}\n")
             lines.append("    fields:\n")
         fid, type_name = f"q{k + 1}", types[k % len(types)]
-        when = _condition(*prev, k, last_date) if prev else None
+        earlier = dates[-2] if prev and prev[1] == "date" and len(dates) > 1 else None
+        when = _condition(*prev, (k - 1) // len(types), earlier) if prev else None
         lines.append(_field_yaml(fid, type_name, when, "      "))
         sections[-1].append(fid)
         if type_name == "date":
-            last_date = fid
+            dates.append(fid)
         prev = (fid, type_name)
     if has_group:
         lines.append(group_yaml(f"{{{prev[0]}: {{answered: true}}}}", "      "))
