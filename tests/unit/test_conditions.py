@@ -120,3 +120,31 @@ def test_message__designer_braces_besides_placeholders__kept_as_typed():
     filled = text.filled(min_length=6)
     assert filled.fr == "Entrez 6 caractères au format {NNNNNN}."
     assert filled.en == "Enter 6 characters as {NNNNNN}."
+
+
+def test_compiled_condition__many_answers__judged_on_the_ones_it_reads_only():
+    from engine.compile import SUBSET_FROM, compiled_condition
+    from engine.model import FieldRef, FieldTest
+
+    # what a 1,000-question dossier's cleaning gives each question's condition
+    others = {f"q{i}": "x" for i in range(SUBSET_FROM + 10)}
+    later = compiled_condition(FieldTest("fin", "gt", FieldRef("debut"), 1))
+    assert later.reads == ("fin", "debut")
+    assert later.is_valid({**others, "debut": "2020-01-01", "fin": "2021-01-01"})
+    assert not later.is_valid({**others, "debut": "2021-01-01", "fin": "2020-01-01"})
+    assert not later.is_valid({**others, "fin": "2021-01-01"})  # the other one unanswered
+    assert later.is_valid({"debut": "2020-01-01", "fin": "2021-01-01"})  # few answers: whole
+
+
+def test_clean__long_chain_over_many_sections__each_condition_judged_in_order():
+    sections = "".join(
+        f"- id: s{n}\n  title: {{fr: S, en: S}}\n  fields:\n"
+        + "".join(f"    - {{id: q{k}, type: yesno, label: {{fr: Q, en: Q}}"
+                  + (f", when: {{q{k - 1}: true}}" if k > 1 else "") + "}\n"
+                  for k in range(10 * n - 9, 10 * n + 1))
+        for n in range(1, 6))
+    compiled = compile_sections(sections)
+    answers = {f"q{k}": True for k in range(1, 51)}
+    assert clean(compiled, answers) == answers
+    answers["q25"] = False  # hides q26 and every question after it
+    assert clean(compiled, answers) == {f"q{k}": k != 25 for k in range(1, 26)}

@@ -3,25 +3,12 @@ against `guichet serve` itself, then every row they wrote checked."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
+from tests.bench_modules import load_bench
 from tests.databases import database_url, is_postgres
-
-BENCH = Path(__file__).resolve().parents[2] / "bench" / "load.py"
-
-
-def _load_module():
-    spec = importlib.util.spec_from_file_location("bench_load", BENCH)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_full_flows__3_concurrent_10_flows__every_row_there_zero_errors():
-    load = _load_module()
+    load = load_bench("load")
     url = database_url()
     db = "postgresql" if is_postgres(url) else "sqlite"  # sqlite:///...: a new file too
     result = load.run_load(db, flows=10, concurrency=3, workers=2,
