@@ -108,8 +108,19 @@ def _options(node: Any, parent_line: int) -> tuple[Option, ...]:
     return tuple(result)
 
 
-def field(node: Located) -> Field:
-    """A field mapping (id, type, label, ...) as a Field; omitted keys take Field's defaults."""
+# keys a definition sets for all its questions: a question of a type that declares the
+# same key (`FieldType.properties`) and leaves it out takes the definition's value
+INHERITED_KEYS = ("region",)
+
+
+def inherited(node: Located) -> dict[str, Any]:
+    """The INHERITED_KEYS the definition mapping `node` sets, as plain values."""
+    return {k: plain(node[k]) for k in INHERITED_KEYS if k in node}
+
+
+def field(node: Located, defaults: dict[str, Any] | None = None) -> Field:
+    """A field mapping (id, type, label, ...) as a Field; omitted keys take Field's
+    defaults, and its type's own keys the definition's `defaults` (`inherited`)."""
     line = node.line
     return Field(
         id=node["id"],
@@ -131,21 +142,23 @@ def field(node: Located) -> Field:
         mask=node.get("mask", False),
         autocomplete=node.get("autocomplete"),
         messages={k: text(v, line) for k, v in node.get("messages", {}).items()},
-        extra=_extra(node),
+        extra=_extra(node, defaults or {}),
     )
 
 
 _FIELD_ATTRIBUTES = frozenset(Field.__dataclass_fields__)
 
 
-def _extra(node: Located) -> dict[str, Any]:
+def _extra(node: Located, defaults: dict[str, Any]) -> dict[str, Any]:
     """The keys of a field mapping that its type declares (`FieldType.properties`) and
-    `Field` has no attribute for, as plain values: a new type's own settings."""
+    `Field` has no attribute for, as plain values: a new type's own settings; a key it
+    leaves out that the definition sets for all (`defaults`) takes that value."""
     declared = REGISTRY.get(node["type"])
     if declared is None:
         return {}
-    return {k: plain(node[k]) for k in declared.properties
-            if k in node and k not in _FIELD_ATTRIBUTES}
+    extra = {k: plain(node[k]) for k in declared.properties
+             if k in node and k not in _FIELD_ATTRIBUTES}
+    return {**{k: v for k, v in defaults.items() if k in declared.properties}, **extra}
 
 
 def rule(node: Located) -> Rule:
@@ -160,12 +173,13 @@ def rule(node: Located) -> Rule:
     )
 
 
-def section(node: Located) -> Section:
-    """A section mapping (id, title, fields, optional rules, intro, note, when) as a Section."""
+def section(node: Located, defaults: dict[str, Any] | None = None) -> Section:
+    """A section mapping (id, title, fields, optional rules, intro, note, when) as a
+    Section; `defaults`: the definition's keys its questions inherit (`inherited`)."""
     return Section(
         id=node["id"],
         title=text(node["title"], node.line),
-        fields=tuple(field(f) for f in node["fields"]),
+        fields=tuple(field(f, defaults) for f in node["fields"]),
         line=node.line,
         rules=tuple(rule(r) for r in node.get("rules", ())),
         intro=text(node.get("intro")),
@@ -270,7 +284,7 @@ def definition(node: Located, path: str) -> Definition:
             year_digits=numbering.get("year_digits", 2),
         ),
         deadline_days=node["deadline_days"],
-        sections=tuple(section(s) for s in node["sections"]),
+        sections=tuple(section(s, inherited(node)) for s in node["sections"]),
         workflow=workflow(node["workflow"]),
         path=path,
         line=node.line,
@@ -308,4 +322,5 @@ def definition(node: Located, path: str) -> Definition:
         drafts=node.get("drafts", "keep"),
         migrations=tuple(migration(m) for m in node.get("migrations", ())),
         drafts_line=node.line_of("drafts") if "drafts" in node else 0,
+        region=node.get("region", "CA"),
     )

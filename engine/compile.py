@@ -17,6 +17,7 @@ import jsonschema_rs
 
 from .compare import KEYWORD, KEYWORDS, is_number
 from .email_address import is_email_address
+from .fieldtypes import KEYWORDS as TYPE_KEYWORDS
 from .model import (
     COMPARISON_OPS,
     AllOf,
@@ -78,7 +79,7 @@ def field_schema(f: Field) -> dict[str, Any]:
     return f.kind.schema(f)
 
 
-ClauseKind = Literal["required", "hidden", "option", "rule"]
+ClauseKind = Literal["required", "hidden", "option", "rule", "check"]
 
 
 @dataclass(frozen=True)
@@ -87,12 +88,14 @@ class Clause:
 
     kind "required": `field` is required while shown; "hidden": `field` must
     be absent while hidden; "option": one of `field`'s options is not offered
-    now; "rule": the section rule `rule`.
+    now; "rule": the section rule `rule`; "check": one of the type's own checks of
+    `field` (`FieldType.clauses`), whose error has the message key `message`.
     """
 
     kind: ClauseKind
     field: Field | None = None
     rule: Rule | None = None
+    message: str = ""
 
 
 def _option_exclusion(f: Field, value: str) -> dict[str, Any]:
@@ -129,6 +132,9 @@ def section_schema(section: Section) -> tuple[dict[str, Any], tuple[Clause, ...]
                 all_of.append({"if": {"not": condition_schema(o.when)},
                                "then": _option_exclusion(f, o.value)})
                 clauses.append(Clause("option", field=f))
+        for message, check in f.kind.clauses(f):
+            all_of.append(check)
+            clauses.append(Clause("check", field=f, message=message))
     for r in section.rules:
         require = condition_schema(r.require)
         all_of.append({"if": condition_schema(r.when), "then": require} if r.when else require)
@@ -148,10 +154,12 @@ def section_schema(section: Section) -> tuple[dict[str, Any], tuple[Clause, ...]
 
 def _validator(schema: dict[str, Any]) -> jsonschema_rs.Draft202012Validator:
     # "email": one address by email-validator's rules, not jsonschema's looser check;
-    # comparisons JSON Schema cannot say: engine.compare's keyword
+    # comparisons JSON Schema cannot say: engine.compare's keyword; the field types'
+    # own keywords (fieldtypes.register_keyword: a check digit, a phone's validity...)
+    keywords = {**KEYWORDS, **{k: kw.validator for k, kw in TYPE_KEYWORDS.items()}}
     return jsonschema_rs.Draft202012Validator(schema, validate_formats=True,
                                               formats={"email": is_email_address},
-                                              keywords=KEYWORDS)
+                                              keywords=keywords)
 
 
 @dataclass(frozen=True)

@@ -554,6 +554,7 @@ class Definition:
     drafts: str = "keep"  # or "migrate": drafts of older versions move to this one
     migrations: tuple[Migration, ...] = ()
     drafts_line: int = 0  # the line of `drafts:` (0: not written)
+    region: str = "CA"  # `region:`, the default country of phone numbers (ISO 3166 alpha-2)
 
     def migration_from(self, version: int) -> Migration | None:
         """The migration this version declares from `version`, or None."""

@@ -18,6 +18,7 @@ from enum import Enum
 from typing import Any
 
 from .compile import Clause, CompiledDefinition, CompiledSection
+from .fieldtypes import KEYWORDS as TYPE_KEYWORDS
 from .model import Field, Section, Text, condition_fields
 from .typed_text import made_safe
 
@@ -43,8 +44,9 @@ KEYWORD_MESSAGE = {
     "pattern": "pattern", "minLength": "min_length", "maxLength": "max_length",
     "minItems": "min_items", "maxItems": "max_items", "enum": "option", "const": "option",
     "not": "option", "uniqueItems": "option", "items": "option", "format": "format",
-    "type": "type", "required": "required",
-}
+    "type": "type", "required": "required", "minimum": "min", "maximum": "max",
+    "exclusiveMinimum": "min", "exclusiveMaximum": "max",
+}  # and each field type's own keywords' (fieldtypes.KEYWORDS)
 
 
 class SectionStatus(Enum):
@@ -96,23 +98,25 @@ class FieldError:
         return out
 
 
-def message_for(f: Field, kind: str) -> Text:
+def message_for(f: Field, kind: str, answers: Mapping[str, Any] | None = None) -> Text:
     """The message for a `kind` of mistake on `f`: the designer's, else the default.
 
     kind: a key of `Field.messages` ("required", "pattern", "format"...); the
     default is the type's own (`FieldType.messages`: a date's "format"), else
     DEFAULT_MESSAGES. The placeholders
     {min_items}, {max_items}, {min_length}, {max_length} are filled from the
-    field; any other `{...}` a designer wrote stays as typed.
+    field, and the type's own ({min}, {max} of a date or a number...) from
+    `FieldType.message_values` for `answers` (the cleaned answers judged; None: none);
+    any other `{...}` a designer wrote stays as typed.
     """
     text = f.messages.get(kind) or f.kind.messages.get(kind)
     text = text or DEFAULT_MESSAGES.get(kind) or DEFAULT_MESSAGES["type"]
+    if "{" not in text.fr and "{" not in text.en:
+        return text
     params = {"min_items": f.min_items or 1, "max_items": f.max_items or "",
               "min_length": f.min_length or "", "max_length": f.max_length or "",
-              **f.kind.message_values(f)}
-    if "{" in text.fr or "{" in text.en:
-        return text.filled(**params)
-    return text
+              **f.kind.message_values(f, answers or {})}
+    return text.filled(**params)
 
 
 
@@ -299,16 +303,28 @@ def _part_error(section: Section, f: Field, kind: str, err: Any,
     elif kind == "required" and instance:
         part = str(err.kind.property)
     if part not in names:
-        return FieldError(section.id, f.id, kind, message_for(f, kind))
-    message = f.kind.part_message(f, part, kind, cleaned.get(f.id)) or message_for(f, kind)
+        return FieldError(section.id, f.id, kind, message_for(f, kind, cleaned))
+    message = (f.kind.part_message(f, part, kind, cleaned.get(f.id))
+               or message_for(f, kind, cleaned))
     return FieldError(section.id, f.id, kind, message, part)
 
 
+def _keyword_message(step: Any) -> str | None:
+    if not isinstance(step, str):
+        return None
+    own = TYPE_KEYWORDS.get(step)
+    return own.message if own is not None else KEYWORD_MESSAGE.get(step)
+
+
 def _map_error(cs: CompiledSection, err: Any, cleaned: Mapping[str, Any]) -> FieldError | None:
+
     path = list(err.schema_path)
     section = cs.section
     if path and path[0] == "allOf":
         clause: Clause = cs.clauses[path[1]]
+        if clause.kind == "check":
+            return FieldError(section.id, clause.field.id, clause.message,
+                              message_for(clause.field, clause.message, cleaned))
         if clause.kind == "rule":
             rule = clause.rule
             return FieldError(section.id, rule.fields[0] if rule.fields else None, "rule",
@@ -322,8 +338,8 @@ def _map_error(cs: CompiledSection, err: Any, cleaned: Mapping[str, Any]) -> Fie
         return FieldError(section.id, f.id, "required", message_for(f, "required"))
     if len(path) >= 3 and path[0] == "properties":
         f = section.field(path[1])
-        keyword = next((p for p in reversed(path) if p in KEYWORD_MESSAGE), "type")
-        return _part_error(section, f, KEYWORD_MESSAGE[keyword], err, cleaned)
+        kind = next((k for p in reversed(path) if (k := _keyword_message(p))), "type")
+        return _part_error(section, f, kind, err, cleaned)
     return FieldError(section.id, None, "type", DEFAULT_MESSAGES["type"])
 
 

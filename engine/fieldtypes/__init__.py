@@ -137,6 +137,62 @@ class FieldType:
     display_lines: ClassVar[bool] = False
     multipart: ClassVar[bool] = False
 
+    # --- generic hooks of the newer types (each has a default that changes nothing) --
+
+    def example(self) -> dict[str, Any]:
+        """The YAML keys (beyond id, type, label) of a typical field of this type, as
+        plain values: what a test or a doc needs to write one (a select's `options`).
+        Default: none needed."""
+        return {}
+
+    def example_posts(self, f: Field, name: str) -> tuple[dict[str, list[str]], ...]:
+        """Form posts (form name -> values) that give `f` a valid answer, under the form
+        name `name`; tests/unit/test_any_type_hypothesis.py posts them through the whole
+        pipeline. Default: one word typed in the one input."""
+        return ({name: ["Exemple"]},)
+
+    def form_names(self, f: Field, name: str) -> tuple[str, ...]:
+        """Every form name the type's inputs post under, for the field named `name`
+        (a phone with an extension: name and name + ".ext"). Default: (name,)."""
+        return (name,)
+
+    def input_texts(self, f: Field, value: Any, lang: str, name: str) -> dict[str, str] | None:
+        """What each of the type's inputs shows for `value` (stored, or as posted) in
+        `lang`, by form name; None (the default): the one input shows the value as is
+        ("true"/"false" for a bool)."""
+        return None
+
+    def input_mode(self, f: Field) -> str | None:
+        """The HTML `inputmode` of its input (the keyboard a phone shows: "numeric",
+        "decimal"...); None (the default): the input type's own."""
+        return None
+
+    def view(self, f: Field, lang: str) -> dict[str, str]:
+        """Texts the type's own macro shows besides the label and help, in `lang` (a
+        phone's extension box label); default none."""
+        return {}
+
+    def clauses(self, f: Field) -> tuple[tuple[str, dict[str, Any]], ...]:
+        """Schemas the object holding the answer (the section's answers, or a group
+        item's) must satisfy beyond the answer's own schema, each with the message key of
+        its error: (("min", schema), ...). For checks reading other answers or today (a
+        date's bounds), judged each time answers are validated. Default: none."""
+        return ()
+
+    def message_values(self, f: Field, answers: Mapping[str, Any] | None = None
+                       ) -> Mapping[str, Any]:
+        """Values for the `{name}` placeholders of this type's messages beyond the generic
+        ones (`validate.message_for`), each a str, an int or a `Text` per language, for
+        `answers` (the cleaned answers being judged; None: none): a postal code's
+        {"example": "H2X 2S5"}, a date's bounds, a number's minimum. Default: none."""
+        return {}
+
+    def resave(self, f: Field, stored: Any, posted: Any) -> Any:
+        """The answer a save keeps when `posted` (as parsed) replaces `stored` (as
+        stored): default `posted`; a declaration ticked again keeps the moment it was
+        first ticked."""
+        return posted
+
     # --- the definition ---------------------------------------------------------
 
     def children(self, f: Field) -> tuple[Field, ...]:
@@ -203,11 +259,6 @@ class FieldType:
         part, in `lang` ("fr" or "en"); () for None. Parts that are none of the
         field's choices (`unknown_choices`) are left out. Default: (str(value),)."""
         return () if value is None else (str(value),)
-
-    def message_values(self, f: Field) -> Mapping[str, str | Text]:
-        """Values for placeholders of this type's messages beyond the generic ones
-        (`validate.message_for`): e.g. {"example": "H2X 2S5"}. Default: none."""
-        return {}
 
     # --- composite answers (a dict of parts) -------------------------------------
 
@@ -293,6 +344,26 @@ class FieldType:
         return ()
 
 
+@dataclass(frozen=True)
+class Keyword:
+    """A JSON Schema keyword of our own, for checks JSON Schema cannot say (a check
+    digit, a telephone number's validity): `validator` is a jsonschema_rs custom keyword
+    class (`__init__(parent_schema, value, schema_path)`, `validate(instance)` raising
+    ValueError); `message` the message key of its error ("check_digit", "format")."""
+
+    validator: type
+    message: str
+
+
+# keyword name -> Keyword; every compiled validator knows them (engine.compile)
+KEYWORDS: dict[str, Keyword] = {}
+
+
+def register_keyword(name: str, validator: type, message: str) -> None:
+    """Make the keyword `name` known to every validator compiled from now on."""
+    KEYWORDS[name] = Keyword(validator, message)
+
+
 # name -> type; read it, change it only through `register` and `unregister`
 REGISTRY: dict[str, FieldType] = FIELD_TYPES
 _generation = [0]
@@ -363,9 +434,12 @@ from . import (  # noqa: E402, F401
     checkboxes,
     choice,
     date,
+    declaration,
     email,
     file,
     grid,
+    number,
+    phone,
     postal_code,
     tel,
     text,

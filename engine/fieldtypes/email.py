@@ -7,7 +7,7 @@ from typing import Any
 from ..email_address import normalized_email
 from ..model import Field, Text
 from . import register
-from .text import TextType
+from .text import TEXT_PROPERTIES, TextType
 
 
 class EmailType(TextType):
@@ -18,6 +18,7 @@ class EmailType(TextType):
     macro = "email"
     input_type = "email"
     default_max_length = 254
+    properties = TEXT_PROPERTIES
     messages = {"format": Text("Entrez une adresse courriel valide, par exemple nom@exemple.com.",
                                "Enter a valid email address, for example name@example.com.")}
 

@@ -93,7 +93,8 @@ class PostalCodeType(FieldType):
         return tuple(normalize_postal_code(country, e)
                      for e in postal_format(country).examples) or ("12345",)
 
-    def message_values(self, f: Field) -> Mapping[str, str | Text]:
+    def message_values(self, f: Field, answers: Mapping[str, Any] | None = None
+                       ) -> Mapping[str, str | Text]:
         """{example}: the first example postal code of the field's country."""
         examples = postal_format(field_country(f)).examples
         return {"example": examples[0] if examples else ""}

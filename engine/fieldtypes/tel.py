@@ -4,7 +4,7 @@ phone's keypad; its autocomplete token, if any, must be a telephone one."""
 from __future__ import annotations
 
 from . import register
-from .text import TextType
+from .text import TEXT_PROPERTIES, TextType
 
 
 class TelType(TextType):
@@ -14,6 +14,7 @@ class TelType(TextType):
     macro = "tel"
     input_type = "tel"
     default_max_length = 40
+    properties = TEXT_PROPERTIES
 
 
 register(TelType())

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..model import Field, Text
 from . import FieldType, register
+from .check_digits import CHECK_DIGIT_KEYWORD, CHECK_DIGITS
 
 NORMALIZE_PROPERTY: dict[str, Any] = {
     "description": (
@@ -39,19 +41,32 @@ TEXT_PROPERTIES: dict[str, dict[str, Any]] = {
 
 
 class TextType(FieldType):
-    """`text`: one line of text, at most 200 characters unless max_length says otherwise."""
+    """`text`: one line of text, at most 200 characters unless max_length says otherwise;
+    `check_digit` (an algorithm of check_digits.CHECK_DIGITS, e.g. luhn for a SIN): the
+    normalised answer, when it is digits, must pass it."""
 
     name = "text"
-    properties = TEXT_PROPERTIES
+    properties = {**TEXT_PROPERTIES, "check_digit": {"enum": list(CHECK_DIGITS)}}
     macro = "text"
     input_type = "text"
     default_max_length = 200
+    messages = {"check_digit": Text(
+        "Ce numéro n'existe pas : un chiffre est probablement mal saisi. Vérifiez-le.",
+        "This number does not exist: a digit is probably mistyped. Check it.")}
+
+    def schema(self, f: Field) -> dict[str, Any]:
+        """A string bounded in length, matching `pattern`, passing `check_digit`."""
+        schema = super().schema(f)
+        if f.extra.get("check_digit"):
+            schema[CHECK_DIGIT_KEYWORD] = f.extra["check_digit"]
+        return schema
 
 
 class TextareaType(TextType):
     """`textarea`: several lines of text, at most 2000 characters by default."""
 
     name = "textarea"
+    properties = TEXT_PROPERTIES
     macro = "textarea"
     default_max_length = 2000
     keeps_answers_of = frozenset({"text"})

@@ -159,8 +159,8 @@ def save_section(registry: Registry, account_id: int, number: str, section_id: s
                        version=dossier.version)
     merged = plain(dossier.answers)
     for f in section.fields:
-        if f.id in answers:
-            merged[f.id] = answers[f.id]
+        if f.id in answers:  # the type may keep part of the stored answer (FieldType.resave)
+            merged[f.id] = f.kind.resave(f, merged.get(f.id), answers[f.id])
     store_cleaned(compiled, dossier, merged, audit.account_actor(account_id))
     dossier.version += 1
     drop_kept_answers(dossier, section_id)  # what was kept aside for it is superseded

@@ -20,6 +20,7 @@ from engine import CompiledDefinition, Registry, convert, load_registry
 DIRECTORY = Path(__file__).parent
 ESSAI = "essai"
 ATELIER = "atelier"
+SAISIES = "saisies"  # the newer question types (saisies.yaml)
 
 
 @functools.cache

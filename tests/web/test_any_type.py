@@ -20,7 +20,7 @@ def assert_inputs_say_what_they_hold(html: str, fields: list[Field]) -> None:
         if f.id not in tags:
             continue
         tag = tags[f.id]
-        assert ('type="tel"' in tag) == (f.type == "tel"), tag
+        assert ('type="tel"' in tag) == (f.kind.input_type == "tel"), tag
         if f.autocomplete:
             assert f'autocomplete="{f.autocomplete}"' in tag, tag
 
@@ -41,7 +41,8 @@ def test_other_type__wrong_then_right_answers__errors_then_submitted(maria, work
     page = maria.get(response.location).get_data(as_text=True)
     for field_id in ("date_debut", "courriel_contact", "commentaires"):
         assert f'<a href="#f-{field_id}">' in page, field_id
-    assert "Entrez une date valide au format AAAA-MM-JJ." in page
+    assert ("Entrez une date valide au format AAAA-MM-JJ, entre le 1 janvier 1900 et le "
+            "31 décembre 2100.") in page
     right = {**wrong, "date_debut": "2027-01-11", "courriel_contact": "maria@example.com",
              "commentaires": "Le soir, merci."}
     assert maria.fill(number, section, right).status_code == 302

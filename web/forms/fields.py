@@ -101,8 +101,12 @@ def engine_field_view(compiled: CompiledDefinition, f: Field, value: Any,
     table = TABLE_MACROS.get(kind.macro)
     if table is not None:
         return FieldView(**common, **table(f, offered))
-    return FieldView(**common, value=display_value(value),
-                     choices=tuple(_choice(c) for c in offered))
+    lang = current_lang()
+    texts = kind.input_texts(f, value, lang, f.id)
+    shown = display_value(value) if texts is None else texts.get(f.id, "")
+    return FieldView(**common, value=shown, choices=tuple(_choice(c) for c in offered),
+                     inputmode=kind.input_mode(f) or "",
+                     extra={**(texts or {}), **kind.view(f, lang)})
 
 
 def section_field_views(compiled: CompiledDefinition, section: Section,

@@ -8,7 +8,7 @@ draws both.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -108,7 +108,10 @@ class FieldView:
     `files`, `accept` (the input's accept attribute), `multiple`: a file question's
     list of files and what its input takes;
     `refresh`: the address htmx posts the form to when this answer changes, to update
-    the questions ("" when no condition reads it: its changes refresh nothing).
+    the questions ("" when no condition reads it: its changes refresh nothing);
+    `inputmode`: the input's keyboard ("decimal" for a number; "" none); `extra`: what a
+    type's own macro reads besides `value`: its other inputs' texts by form name (a
+    phone's "<id>.ext") and its own texts (`FieldType.view`: "ext_label").
     """
 
     id: str
@@ -137,6 +140,8 @@ class FieldView:
         error, linked to `anchor`, then each part's, linked to that part's input."""
         own = ((self.anchor, self.error),) if self.error else ()
         return own + tuple((p.dom_id, p.error) for p in self.parts if p.error)
+    inputmode: str = ""
+    extra: dict[str, str] = field(default_factory=dict)
 
     @property
     def dom_id(self) -> str:
