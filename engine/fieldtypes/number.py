@@ -203,9 +203,8 @@ class NumberType(FieldType):
     messages = {
         "type": Text("Entrez un nombre en chiffres, par exemple {example}.",
                      "Enter a number in digits, for example {example}."),
-        "decimals": Text("Entrez un nombre d'au plus {decimals} décimales, par exemple "
-                         "{example}.", "Enter a number with at most {decimals} decimals, "
-                         "for example {example}."),
+        "decimals": Text("Entrez un nombre d'au plus {decimals}, par exemple {example}.",
+                         "Enter a number with at most {decimals}, for example {example}."),
         "min": Text("Entrez un nombre d'au moins {min}.", "Enter a number of at least {min}."),
         "max": Text("Entrez un nombre d'au plus {max}.", "Enter a number of at most {max}."),
     }
@@ -277,7 +276,8 @@ class NumberType(FieldType):
 
     def message_values(self, f: Field, answers: Mapping[str, Any] | None = None
                        ) -> dict[str, Any]:
-        """{min}, {max}: the bounds with the unit, per language; {decimals}; {example}:
+        """{min}, {max}: the bounds with the unit, per language; {decimals} ("2
+        décimales" / "2 decimals"); {example}:
         12 500 with the field's decimals, per language."""
         decimals, unit = decimals_of(f), str(f.extra.get("unit", ""))
 
@@ -285,7 +285,10 @@ class NumberType(FieldType):
             return Text(format_number(value, decimals, with_unit, "fr"),
                         format_number(value, decimals, with_unit, "en"))
 
-        values: dict[str, Any] = {"decimals": decimals, "example": both(12500.5, "")}
+        plural = "s" if decimals > 1 else ""
+        values: dict[str, Any] = {
+            "decimals": Text(f"{decimals} décimale{plural}", f"{decimals} decimal{plural}"),
+            "example": both(12500.5, "")}
         for key in ("min", "max"):
             if f.extra.get(key) is not None:
                 values[key] = both(f.extra[key], unit)
