@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..model import Field, Option
-from . import ChoiceItem, FieldType, GetList, register
+from . import ChoiceItem, FieldType, GetList, field_type, register
 from .choice import OPTIONS_PROPERTY
 
 ITEMS_PROPERTIES: dict[str, dict[str, Any]] = {
@@ -45,6 +45,11 @@ class ListType(FieldType):
             schema["maxItems"] = f.max_items
         return schema
 
+    def example_posts(self, f: Field, name: str) -> tuple[dict[str, list[str]], ...]:
+        """The first choice ticked; the first two ticked."""
+        values = [o.value for o in self.choices(f)]
+        return ({name: values[:1]}, {name: values[:2]})
+
     def parse(self, f: Field, getlist: GetList, name: str) -> Any:
         """Every non-empty value posted (list[str]); None when there is none."""
         return [r for r in getlist(name) if isinstance(r, str) and r != ""] or None
@@ -66,6 +71,10 @@ class CheckboxesType(ListType):
     macro = "checkboxes"
     input_type = "checkbox"
     properties = {"options": OPTIONS_PROPERTY, **ITEMS_PROPERTIES}
+
+    def example(self) -> dict[str, Any]:
+        """A select's example options."""
+        return field_type("select").example()
 
     def option_lists(self, f: Field) -> tuple[tuple[str, tuple[Option, ...]], ...]:
         """("options", f.options)."""

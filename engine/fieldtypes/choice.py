@@ -34,6 +34,15 @@ class SelectType(FieldType):
     properties = {"options": OPTIONS_PROPERTY, "autocomplete": AUTOCOMPLETE_PROPERTY}
     keeps_answers_of = frozenset({"radio"})
 
+    def example(self) -> dict[str, Any]:
+        """Two labelled options, a and b."""
+        return {"options": [{"value": "a", "label": {"fr": "A", "en": "A"}},
+                            {"value": "b", "label": {"fr": "B", "en": "B"}}]}
+
+    def example_posts(self, f: Field, name: str) -> tuple[dict[str, list[str]], ...]:
+        """Each option chosen."""
+        return tuple({name: [o.value]} for o in f.options)
+
     def option_lists(self, f: Field) -> tuple[tuple[str, tuple[Option, ...]], ...]:
         """("options", f.options)."""
         return (("options", f.options),)

@@ -18,6 +18,10 @@ class EmailType(TextType):
     macro = "email"
     input_type = "email"
     default_max_length = 254
+
+    def example_posts(self, f: Field, name: str) -> tuple[dict[str, list[str]], ...]:
+        """One address, with a domain in capitals."""
+        return ({name: ["nom@Exemple.com"]},)
     properties = TEXT_PROPERTIES
     messages = {"format": Text("Entrez une adresse courriel valide, par exemple nom@exemple.com.",
                                "Enter a valid email address, for example name@example.com.")}

@@ -20,6 +20,13 @@ class GridType(ListType):
     input_type = "checkbox"
     properties = {"rows": OPTIONS_PROPERTY, "columns": OPTIONS_PROPERTY, **ITEMS_PROPERTIES}
 
+    def example(self) -> dict[str, Any]:
+        """Two rows (lundi, mardi) by two columns (matin, soir)."""
+        def two(*values: str) -> list[dict[str, Any]]:
+            return [{"value": v, "label": {"fr": v, "en": v}} for v in values]
+
+        return {"rows": two("lundi", "mardi"), "columns": two("matin", "soir")}
+
     def option_lists(self, f: Field) -> tuple[tuple[str, tuple[Option, ...]], ...]:
         """("rows", f.rows) and ("columns", f.columns)."""
         return (("rows", f.rows), ("columns", f.columns))

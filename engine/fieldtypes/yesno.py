@@ -22,6 +22,10 @@ class YesNoType(FieldType):
     fieldset = True
     value_kind = "bool"
 
+    def example_posts(self, f: Field, name: str) -> tuple[dict[str, list[str]], ...]:
+        """Oui, Non, and the words a form may post."""
+        return ({name: ["true"]}, {name: ["false"]}, {name: [" Oui "]})
+
     def schema(self, f: Field) -> dict[str, Any]:
         """A boolean."""
         return {"type": "boolean"}

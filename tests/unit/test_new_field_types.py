@@ -94,7 +94,8 @@ def test_number__bounds_and_decimals__own_messages(compiled):
     assert errors["enfants_a_charge"].message.fr == "Entrez un nombre d'au plus 20."
     too_precise = _errors(compiled, {"revenu": 12.555})["revenu"]
     assert too_precise.kind == "decimals"
-    assert too_precise.message.en == "Enter a number with at most 2 decimals, for example 12,500.50."
+    assert too_precise.message.en == (
+        "Enter a number with at most 2 decimals, for example 12,500.50.")
 
 
 def test_number__schema__number_with_minimum_and_maximum(fields):
