@@ -129,4 +129,8 @@ class CompareKeyword:
             raise ValueError(f"{self.field} is not {self.op} {self.than!r}")
 
 
-KEYWORDS = {KEYWORD: CompareKeyword}
+# the keywords of our own every compiled validator knows (engine.compile): this one, and
+# the field types' (fieldtypes.register_keyword: a check digit, a phone's validity...)
+KEYWORDS: dict[str, type] = {KEYWORD: CompareKeyword}
+# keyword -> the message key of its error (engine.validate), for the field types' keywords
+KEYWORD_MESSAGES: dict[str, str] = {}

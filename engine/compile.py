@@ -17,7 +17,6 @@ import jsonschema_rs
 
 from .compare import KEYWORD, KEYWORDS, is_number
 from .email_address import is_email_address
-from .fieldtypes import KEYWORDS as TYPE_KEYWORDS
 from .model import (
     COMPARISON_OPS,
     AllOf,
@@ -154,12 +153,11 @@ def section_schema(section: Section) -> tuple[dict[str, Any], tuple[Clause, ...]
 
 def _validator(schema: dict[str, Any]) -> jsonschema_rs.Draft202012Validator:
     # "email": one address by email-validator's rules, not jsonschema's looser check;
-    # comparisons JSON Schema cannot say: engine.compare's keyword; the field types'
+    # comparisons JSON Schema cannot say: engine.compare's keyword; and the field types'
     # own keywords (fieldtypes.register_keyword: a check digit, a phone's validity...)
-    keywords = {**KEYWORDS, **{k: kw.validator for k, kw in TYPE_KEYWORDS.items()}}
     return jsonschema_rs.Draft202012Validator(schema, validate_formats=True,
                                               formats={"email": is_email_address},
-                                              keywords=keywords)
+                                              keywords=KEYWORDS)
 
 
 @dataclass(frozen=True)

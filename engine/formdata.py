@@ -18,11 +18,12 @@ __all__ = ["FALSE_WORDS", "TRUE_WORDS", "field_value", "section_answers"]
 def field_value(f: Field, raw: list[str]) -> Any:
     """The answer held by the posted values of one field; None when unanswered.
 
-    raw: every value posted under the field's id, read by its type's `parse`: a
+    raw: every value posted under the field's id (a type's other form names, such as a
+    phone's "<id>.ext", post nothing), read by its type's `parse`: a
     list field gets its non-empty values (list[str]); another field its last value
     (str), as a bool for yesno when it is a yes/no word (true/oui/yes/1/on, false/non/no/0/off).
     """
-    return f.kind.parse(f, lambda name: raw, f.id)
+    return f.kind.parse(f, lambda name: raw if name == f.id else [], f.id)
 
 
 def section_answers(section: Section, getlist: Callable[[str], list[str]]) -> dict[str, Any]:

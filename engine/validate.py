@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
+from .compare import KEYWORD_MESSAGES
 from .compile import Clause, CompiledDefinition, CompiledSection
-from .fieldtypes import KEYWORDS as TYPE_KEYWORDS
 from .model import Field, Section, Text, condition_fields
 from .typed_text import made_safe
 
@@ -46,7 +46,7 @@ KEYWORD_MESSAGE = {
     "not": "option", "uniqueItems": "option", "items": "option", "format": "format",
     "type": "type", "required": "required", "minimum": "min", "maximum": "max",
     "exclusiveMinimum": "min", "exclusiveMaximum": "max",
-}  # and each field type's own keywords' (fieldtypes.KEYWORDS)
+}  # and each field type's own keywords' (compare.KEYWORD_MESSAGES)
 
 
 class SectionStatus(Enum):
@@ -312,8 +312,7 @@ def _part_error(section: Section, f: Field, kind: str, err: Any,
 def _keyword_message(step: Any) -> str | None:
     if not isinstance(step, str):
         return None
-    own = TYPE_KEYWORDS.get(step)
-    return own.message if own is not None else KEYWORD_MESSAGE.get(step)
+    return KEYWORD_MESSAGES.get(step) or KEYWORD_MESSAGE.get(step)
 
 
 def _map_error(cs: CompiledSection, err: Any, cleaned: Mapping[str, Any]) -> FieldError | None:

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
+from ..compare import KEYWORD_MESSAGES, KEYWORDS
 from ..model import FIELD_TYPES, Option, Text
 from ..typed_text import normalize_text
 
@@ -344,24 +345,14 @@ class FieldType:
         return ()
 
 
-@dataclass(frozen=True)
-class Keyword:
-    """A JSON Schema keyword of our own, for checks JSON Schema cannot say (a check
-    digit, a telephone number's validity): `validator` is a jsonschema_rs custom keyword
-    class (`__init__(parent_schema, value, schema_path)`, `validate(instance)` raising
-    ValueError); `message` the message key of its error ("check_digit", "format")."""
-
-    validator: type
-    message: str
-
-
-# keyword name -> Keyword; every compiled validator knows them (engine.compile)
-KEYWORDS: dict[str, Keyword] = {}
-
-
 def register_keyword(name: str, validator: type, message: str) -> None:
-    """Make the keyword `name` known to every validator compiled from now on."""
-    KEYWORDS[name] = Keyword(validator, message)
+    """Make the JSON Schema keyword `name`, one of our own for a check JSON Schema cannot
+    say (a check digit, a telephone number's validity), known to every validator compiled
+    from now on (engine.compare.KEYWORDS). `validator`: a jsonschema_rs custom keyword
+    class (`__init__(parent_schema, value, schema_path)`, `validate(instance)` raising
+    ValueError); `message`: the message key of its error ("check_digit", "format")."""
+    KEYWORDS[name] = validator
+    KEYWORD_MESSAGES[name] = message
 
 
 # name -> type; read it, change it only through `register` and `unregister`

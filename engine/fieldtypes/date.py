@@ -23,7 +23,12 @@ from ..model import Definition, Field, Text
 from . import register, register_keyword
 from .text import AUTOCOMPLETE_PROPERTY, NORMALIZE_PROPERTY, TextType
 
-DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
+# the year a date may have by (designer sets min, designer sets max): DEFAULT_BOUNDS on
+# the sides left unset (any date of the year 2100 is at most 2100-12-31)
+YEARS = {(False, False): "(19[0-9]{2}|20[0-9]{2}|2100)",
+         (False, True): "(19[0-9]{2}|[2-9][0-9]{3})",
+         (True, False): "([01][0-9]{3}|20[0-9]{2}|2100)",
+         (True, True): "[0-9]{4}"}
 DEFAULT_BOUNDS = {"min": date(1900, 1, 1), "max": date(2100, 12, 31)}
 BOUND_KEYWORD = "x-guichet-date-bound"
 LOCALES = {"fr": "fr_CA", "en": "en_CA"}
@@ -104,7 +109,8 @@ class DateType(TextType):
     value_kind = "date"
     properties = {"normalize": NORMALIZE_PROPERTY, "autocomplete": AUTOCOMPLETE_PROPERTY,
                   "min": BOUND_PROPERTY, "max": BOUND_PROPERTY}
-    messages = {"format": DATE_MESSAGE, "min": DATE_MESSAGE, "max": DATE_MESSAGE}
+    messages = {"format": DATE_MESSAGE, "pattern": DATE_MESSAGE, "min": DATE_MESSAGE,
+                "max": DATE_MESSAGE}
 
     def example(self) -> dict[str, Any]:
         """At most 120 years ago, at the latest today."""
@@ -115,15 +121,19 @@ class DateType(TextType):
         return ({name: ["2000-02-29"]}, {name: [" 2000-12-31 "]})
 
     def schema(self, f: Field) -> dict[str, Any]:
-        """A string of format "date" matching YYYY-MM-DD (at most 200 characters)."""
-        return {"type": "string", "format": "date", "pattern": DATE_PATTERN,
-                **super().schema(f)}
+        """A string of format "date" matching YYYY-MM-DD (at most 200 characters), its
+        year within the default bounds on each side the designer leaves unset (a plain
+        pattern: no call per answer for the bounds nobody wrote)."""
+        year = YEARS[("min" in f.extra, "max" in f.extra)]
+        return {"type": "string", "format": "date", **super().schema(f),
+                "pattern": rf"^{year}-\d{{2}}-\d{{2}}$"}
 
     def clauses(self, f: Field) -> tuple[tuple[str, dict[str, Any]], ...]:
-        """The "min" and the "max" bound (`DateBoundKeyword`), judged on the answers."""
+        """The "min" and "max" bounds the designer set (`DateBoundKeyword`), judged on
+        the answers when they are validated."""
         return tuple((side, {BOUND_KEYWORD: {"field": f.id, "side": side,
-                                             "bound": f.extra.get(side)}})
-                     for side in ("min", "max"))
+                                             "bound": f.extra[side]}})
+                     for side in ("min", "max") if side in f.extra)
 
     def message_values(self, f: Field, answers: Mapping[str, Any] | None = None
                        ) -> dict[str, Any]:
