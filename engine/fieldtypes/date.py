@@ -149,7 +149,8 @@ class DateType(TextType):
         is after max; FIELD_TYPE for a bound that is no date, today, offset nor the id of
         an earlier date question (unknown, not a date, asked later)."""
         fields = [g for s in d.sections for g in s.fields]
-        before = {g.id: g for g in fields[:next(i for i, g in enumerate(fields) if g is f)]}
+        at = next((i for i, g in enumerate(fields) if g is f), len(fields))
+        before = {g.id: g for g in fields[:at]}  # a nested field: every section's question
         known = {g.id for g in fields}
         for side in ("min", "max"):
             bound = f.extra.get(side)
