@@ -149,8 +149,10 @@ class FieldType:
     def example_posts(self, f: Field, name: str) -> tuple[dict[str, list[str]], ...]:
         """Form posts (form name -> values) that give `f` a valid answer, under the form
         name `name`; tests/unit/test_any_type_hypothesis.py posts them through the whole
-        pipeline. Default: one word typed in the one input."""
-        return ({name: ["Exemple"]},)
+        pipeline. Default: its `examples` as a form posts them (`form_values`), else one
+        word typed in the one input."""
+        posts = tuple(self.form_values(f, value, name) for value in self.examples(f))
+        return posts or ({name: ["Exemple"]},)
 
     def form_names(self, f: Field, name: str) -> tuple[str, ...]:
         """Every form name the type's inputs post under, for the field named `name`
