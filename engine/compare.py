@@ -17,7 +17,7 @@ from __future__ import annotations
 import operator
 import re
 from collections.abc import Callable, Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -53,6 +53,27 @@ def use_today(source: Callable[[], date]) -> Callable[[], date]:
 def today() -> date:
     """The service's date now (America/Toronto), from the source given to `use_today`."""
     return _today()
+
+
+def _wall_clock_now() -> datetime:
+    return datetime.now(UTC)
+
+
+_now: Callable[[], datetime] = _wall_clock_now
+
+
+def use_now(source: Callable[[], datetime]) -> Callable[[], datetime]:
+    """Take the current instant from `source` (aware datetimes) from now on; returns the
+    source used until now. storage.clock calls it with its own clock, so the moment an
+    answer records (a declaration ticked) follows a frozen test clock too."""
+    global _now
+    previous, _now = _now, source
+    return previous
+
+
+def now() -> datetime:
+    """The current instant, aware, in UTC, from the source given to `use_now`."""
+    return _now().astimezone(UTC)
 
 
 def is_number(value: Any) -> bool:

@@ -13,12 +13,13 @@ the statement's. Required by default, like every question.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time
 
+from ..compare import now
 from ..model import LANGS, Field, Text
 from . import FieldType, GetList, register
 
@@ -26,10 +27,6 @@ SERVICE_ZONE = ZoneInfo("America/Toronto")
 LOCALES = {"fr": "fr_CA", "en": "en_CA"}
 ACCEPTED = Text("Accepté le {date} à {time}", "Accepted on {date} at {time}")
 
-
-def now() -> datetime:
-    """The current instant, aware, in UTC."""
-    return datetime.now(UTC)
 
 
 def ticked_at(value: Any) -> datetime | None:

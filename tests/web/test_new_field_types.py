@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import re
 import time
+from datetime import datetime
 
 import pytest
 
+import storage
 from tests.definitions import SAISIES
 from tests.web.test_kept_answers import stored
 
@@ -118,3 +120,12 @@ def test_refresh__a_corrected_answer__its_error_cleared(maria, number, htmx):
     page = response.get_data(as_text=True)
     assert 'id="f-revenu-error"' not in page
     assert 'value="12 500"' in _tag(page, "revenu")
+
+
+def test_declaration__moment_from_the_service_clock__shown_in_montreal_time(maria, number):
+    """The moment recorded is the service's clock (frozen here), shown in Toronto time."""
+    storage.clock.set(datetime(2026, 3, 2, 9, 5))  # read in the service's zone
+    assert maria.fill(number, SECTION, RIGHT).status_code == 302
+    assert stored(maria, number).answers["attestation"]["at"] == "2026-03-02T14:05:00+00:00"
+    recap = maria.get(f"/dossiers/{number}/recapitulatif").get_data(as_text=True)
+    assert "Accepté le 2 mars 2026 à 09 h 05" in recap.replace("\u202f", " ").replace("\xa0", " ")
