@@ -140,8 +140,21 @@ class FieldType:
     # --- the definition ---------------------------------------------------------
 
     def children(self, f: Field) -> tuple[Field, ...]:
-        """The fields nested in `f` (a repeating group's), in order; () for a plain question."""
+        """The fields nested in `f` (a repeating group's), in order; () for a plain question.
+
+        A type with children answers a list of items, each a dict child id -> answer:
+        the engine cleans, validates (per item, in the item's scope: `validate.item_scope`)
+        and recaps each item's children; pages draw each item as a fieldset whose
+        legend is `item_label`, with the children's form names `<name>-<index>-<id>`."""
         return ()
+
+    def item_label(self, f: Field, n: int) -> Text:
+        """The legend of item number `n` (1-based) of a type with `children`."""
+        return Text(str(n), str(n))
+
+    def add_label(self, f: Field) -> Text:
+        """The text of the button adding an item to a type with `children`."""
+        return Text("Ajouter", "Add another")
 
     def option_lists(self, f: Field) -> tuple[tuple[str, tuple[Option, ...]], ...]:
         """The designer's option lists of `f`, as (YAML key, options): ("options", ...),
@@ -366,6 +379,7 @@ from . import (  # noqa: E402, F401
     email,
     file,
     grid,
+    group,
     postal_code,
     tel,
     text,
