@@ -104,7 +104,8 @@ def test_recap_lists_each_item_under_its_label(maria):
             "liste_enfants-1-ne_au_canada": "true", "liste_enfants-1-province": "qc"}
     assert _post(maria, number, data).status_code == 302
     recap = maria.get(f"/dossiers/{number}/recapitulatif").get_data(as_text=True)
-    first, second = recap.index("<strong>Enfant 1</strong>"), recap.index("<strong>Enfant 2</strong>")
+    first = recap.index("<strong>Enfant 1</strong>")
+    second = recap.index("<strong>Enfant 2</strong>")
     assert first < recap.index("Lina") < second < recap.index("Adam") < recap.index("<dd>Québec")
 
 

@@ -1,0 +1,125 @@
+"""Repeating groups in the engine (engine/fieldtypes/group.py): the compiled array
+schema, per-item validation with its own error paths, conditions read in the item's
+scope (the item's answers over the dossier's), form names, hidden nested answers set
+aside, the recap's items, and the checker's errors at file:line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from engine import convert
+from engine.errors import ErrorCode, error
+from engine.formdata import section_answers
+from engine.recap import build_recap
+from engine.validate import clean, item_scope, scope_value, set_aside, validate
+from tests.definitions import registry
+
+FIXTURES = Path(__file__).parent.parent / "fixtures"
+PARENT = {"nom_parent": "Maria", "garde_partagee": True}
+LINA = {"prenom": "Lina", "date_naissance": "2019-04-03", "ne_au_canada": False}
+
+
+def famille():
+    return registry().get("famille")
+
+
+def test_schema__array_of_item_objects_with_min_and_max_items():
+    schema = famille().sections["enfants"].schema["properties"]["liste_enfants"]
+    assert schema["type"] == "array" and schema["minItems"] == 1 and schema["maxItems"] == 3
+    items = schema["items"]
+    assert items["type"] == "object"
+    assert items["required"] == ["prenom", "date_naissance", "ne_au_canada"]
+    assert set(items["properties"]) == {"prenom", "date_naissance", "ne_au_canada", "province",
+                                        "jours_garde", "date_arrivee"}
+    assert any("if" in clause for clause in items["allOf"])  # the nested `when`s
+
+
+def test_validate__each_item_with_its_own_error_paths():
+    answers = {**PARENT, "liste_enfants": [LINA, {"prenom": "Adam", "ne_au_canada": True,
+                                                   "date_naissance": "pas une date"}]}
+    errors = validate(famille(), answers)
+    assert [(e.field, e.where, e.kind) for e in errors] == [
+        ("liste_enfants", "liste_enfants.1.date_naissance", "pattern"),
+        ("liste_enfants", "liste_enfants.1.province", "required"),
+    ]
+    assert errors[0].as_json("fr")["path"] == "liste_enfants.1.date_naissance"
+
+
+def test_validate__fewer_items_than_min_is_the_group_error():
+    errors = validate(famille(), {**PARENT, "remarque": "rien"})
+    assert [(e.where, e.kind) for e in errors if e.section == "enfants"] == [
+        ("liste_enfants", "required")]
+
+
+def test_conditions__read_the_item_first_then_the_dossier():
+    item = {**LINA, "jours_garde": "lundi", "date_arrivee": "2021-01-01"}
+    kept = clean(famille(), {**PARENT, "liste_enfants": [item]})["liste_enfants"][0]
+    assert kept["jours_garde"] == "lundi"  # garde_partagee, before the group
+    assert kept["date_arrivee"] == "2021-01-01"  # the item's own date_naissance < 2020
+    other = clean(famille(), {**PARENT, "garde_partagee": False,
+                              "liste_enfants": [{**item, "date_naissance": "2021-05-05"}]})
+    assert "jours_garde" not in other["liste_enfants"][0]
+    assert "date_arrivee" not in other["liste_enfants"][0]
+
+
+def test_item_scope__item_over_dossier():
+    scope = item_scope({"a": 1, "b": 2, "g": [{"a": 3}]}, {"a": 3})
+    assert scope == {"a": 3, "b": 2} and scope_value(scope, "a") == 3
+    assert scope_value(scope, "c") is None
+
+
+def test_form_names__prefixed_items_trailing_empty_dropped():
+    section = famille().definition.section("enfants")
+    form = {"liste_enfants-items": ["3"], "liste_enfants-0-prenom": ["Lina"],
+            "liste_enfants-0-ne_au_canada": ["non"], "liste_enfants-1-prenom": [""],
+            "liste_enfants-2-prenom": [" "]}
+    posted = section_answers(section, lambda name: form.get(name, []))
+    assert posted["liste_enfants"] == [{"prenom": "Lina", "ne_au_canada": False},
+                                       {"prenom": ""}, {"prenom": " "}]
+    assert clean(famille(), posted)["liste_enfants"] == [{"prenom": "Lina",
+                                                           "ne_au_canada": False}]
+
+
+def test_set_aside__hidden_nested_answer():
+    stored = {**PARENT, "liste_enfants": [{**LINA, "ne_au_canada": True, "province": "qc"}]}
+    merged = {**PARENT, "liste_enfants": [LINA]}
+    kept = clean(famille(), merged)
+    lost = set_aside(famille(), stored, merged, kept)
+    assert [(x.field_id, x.value, x.why) for x in lost] == [
+        ("liste_enfants.0.province", "qc", "hidden")]
+
+
+def test_recap__each_item_under_its_label():
+    recap = build_recap(famille(), {**PARENT, "liste_enfants": [LINA, {"prenom": "Adam"}]},
+                        "en")
+    row = recap.section("enfants").items[0]
+    assert [g.label for g in row.groups] == ["Child 1", "Child 2"]
+    assert [(i.label, i.value) for i in row.groups[0].items][:2] == [
+        ("Given name", "Lina"), ("Date of birth", "2019-04-03")]
+
+
+def test_check__min_above_max__group_in_group__outside_condition_reading_an_item():
+    path = FIXTURES / "bad_groups.yaml"
+    assert [str(e) for e in convert(path).errors] == [
+        str(error(ErrorCode.MIN_ABOVE_MAX, str(path), 10, field="liste", low=4, high=2)),
+        str(error(ErrorCode.NESTED_TOO_DEEP, str(path), 19, field="petits_enfants",
+                  group="liste")),
+        str(error(ErrorCode.GROUP_INSIDE_REFERENCE, str(path), 28, field="prenom",
+                  group="liste")),
+    ]
+
+
+def test_group_type__parse_normalise_display_both_languages_with_multidict():
+    from werkzeug.datastructures import MultiDict
+
+    from engine.validate import normalize
+
+    f = famille().definition.section("enfants").field("liste_enfants")
+    form = MultiDict([("liste_enfants-items", "2"), ("liste_enfants-0-prenom", " Lina "),
+                      ("liste_enfants-1-prenom", "Adam"), ("liste_enfants-1-ne_au_canada", "oui")])
+    value = normalize(f, f.kind.parse(f, form.getlist, "liste_enfants"))
+    assert value == [{"prenom": "Lina"}, {"prenom": "Adam", "ne_au_canada": True}]
+    assert f.kind.display(f, value, "fr") == ("Enfant 1", "Enfant 2")
+    assert f.kind.display(f, value, "en") == ("Child 1", "Child 2")
+    assert f.kind.parse(f, MultiDict().getlist, "liste_enfants") is None
+    assert normalize(f, "not a list") == "not a list"  # for the schema to refuse
