@@ -123,3 +123,34 @@ def test_group_type__parse_normalise_display_both_languages_with_multidict():
     assert f.kind.display(f, value, "en") == ("Child 1", "Child 2")
     assert f.kind.parse(f, MultiDict().getlist, "liste_enfants") is None
     assert normalize(f, "not a list") == "not a list"  # for the schema to refuse
+
+
+def _famille_v2(tmp_path, old: str, new: str):
+    text = (Path(__file__).parent.parent / "definitions" / "famille.yaml").read_text()
+    assert old in text
+    path = tmp_path / "famille.yaml"
+    path.write_text(text.replace("version: 1", "version: 2").replace(old, new))
+    return convert(path)
+
+
+def test_diff__a_changed_group_is_judged_conservatively(tmp_path):
+    from engine.diff import compatible, diff
+
+    before = convert(Path(__file__).parent.parent / "definitions" / "famille.yaml")
+    relabelled = _famille_v2(tmp_path, "{fr: Prénom, en: Given name}",
+                             "{fr: Prénom usuel, en: Given name}")
+    assert compatible(diff(before, relabelled))
+    optional = _famille_v2(tmp_path, "label: {fr: Jours de garde, en: Custody days}",
+                           "label: {fr: Jours de garde, en: Custody days}\n"
+                           "            min_length: 3")
+    assert not compatible(diff(before, optional))
+
+
+def test_migrate_fit__group_answers_kept_hidden_nested_dropped(tmp_path):
+    from engine.migrate import Migrated, fit
+
+    answers = {**PARENT, "liste_enfants": [{**LINA, "province": "qc"}]}
+    fitted = fit(famille(), Migrated(answers, "brouillon", [], {}))
+    assert fitted.answers["liste_enfants"] == [LINA]
+    assert [(x.field_id, x.why) for x in fitted.lost] == [("liste_enfants.0.province",
+                                                            "hidden")]
