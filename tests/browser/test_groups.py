@@ -1,0 +1,55 @@
+"""A repeating group in Debian's Chromium (tests/definitions/famille.yaml): with
+JavaScript on, "Ajouter un enfant" adds an item in place (htmx) and "Retirer" removes
+one, the answers typed in the other items staying; without JavaScript the same buttons
+save and redraw the page; axe finds no violation on the page."""
+
+from __future__ import annotations
+
+from playwright.sync_api import expect
+
+from tests.browser.test_guide import axe_check
+from tests.browser.test_pages import new_dossier, section_url
+from tests.browser.walk import Walk
+
+
+def _item(page, n):
+    return page.locator("fieldset.group-item").nth(n)
+
+
+def test_group__add_and_remove_an_item_with_javascript__axe_clean(page, registry):
+    walk = Walk(page, registry["famille"], "fr")
+    walk.register()
+    number = new_dossier(page, walk)
+    page.goto(section_url(number, "enfants"))
+    _item(page, 0).get_by_label("Prénom").fill("Lina")
+    page.get_by_role("button", name="Ajouter un enfant").click()
+    expect(page.get_by_role("group", name="Enfant 2")).to_be_visible()
+    expect(_item(page, 0).get_by_label("Prénom")).to_have_value("Lina")
+    expect(page).to_have_url(section_url_re(number))  # updated in place, not a new page
+    _item(page, 1).get_by_label("Prénom").fill("Adam")
+    axe_check(page, "group-two-items")
+    page.get_by_role("button", name="Retirer Enfant 1").click()
+    expect(page.get_by_role("group", name="Enfant 2")).to_have_count(0)
+    expect(_item(page, 0).get_by_label("Prénom")).to_have_value("Adam")
+    page.get_by_role("button", name="Enregistrer", exact=True).last.click()
+    page.goto(section_url(number, "enfants"))
+    expect(_item(page, 0).get_by_label("Prénom")).to_have_value("Adam")
+
+
+def test_group__add_without_javascript__saves_and_shows_one_more(page_without_js, registry):
+    page = page_without_js
+    walk = Walk(page, registry["famille"], "fr", javascript=False)
+    walk.register()
+    number = new_dossier(page, walk)
+    page.goto(section_url(number, "enfants"))
+    _item(page, 0).get_by_label("Prénom").fill("Lina")
+    page.get_by_role("button", name="Ajouter un enfant").click()
+    expect(page.get_by_role("group", name="Enfant 2")).to_be_visible()
+    page.goto(section_url(number, "enfants"))  # saved on the way
+    expect(_item(page, 0).get_by_label("Prénom")).to_have_value("Lina")
+
+
+def section_url_re(number):
+    import re
+
+    return re.compile(re.escape(section_url(number, "enfants")) + "$")
