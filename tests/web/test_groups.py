@@ -119,3 +119,14 @@ def test_hidden_nested_answer_is_archived(maria):
     archived = storage.archived_answers(number)
     assert [(a.field_id, a.value, a.why) for a in archived] == [
         ("liste_enfants.0.province", "on", "hidden")]
+
+
+def test_posted_items_are_read_up_to_max_and_an_oversized_nested_answer_is_refused(maria):
+    number = maria.create_dossier(FAMILLE)
+    many = {"liste_enfants-items": "1000000",
+            **{f"liste_enfants-{i}-prenom": f"E{i}" for i in range(20)}}
+    assert _post(maria, number, many).status_code == 302
+    assert [i["prenom"] for i in _stored(number)["liste_enfants"]] == ["E0", "E1", "E2"]
+    huge = {**CHILD, "liste_enfants-0-prenom": "x" * 5000}
+    assert _post(maria, number, huge).status_code == 422
+    assert _stored(number)["liste_enfants"][0]["prenom"] == "E0"
