@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import ErrorCode, error
 from ..model import Field, Text
 from . import FieldType, GetList, register
+from .checkboxes import array_schema
 
 if TYPE_CHECKING:
     from ..errors import DesignerError
@@ -93,13 +94,7 @@ class GroupType(FieldType):
         `min_items` to `max_items` of them."""
         from ..compile import fields_schema
 
-        items, _ = fields_schema(f.fields, ())
-        schema: dict[str, Any] = {"type": "array", "items": items}
-        if f.min_items:
-            schema["minItems"] = f.min_items
-        if f.max_items:
-            schema["maxItems"] = f.max_items
-        return schema
+        return array_schema(f, fields_schema(f.fields, ())[0])
 
     def parse(self, f: Field, getlist: GetList, name: str) -> Any:
         """The items posted: item i's nested question `c` under `<name>-<i>-<c.id>`, read
