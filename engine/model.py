@@ -594,3 +594,16 @@ def fields_in_scope(d: Definition, f: Field) -> dict[str, Field]:
     top = d.all_fields()
     nested = d.nested_fields().get(f.id)
     return top if nested is None else {**{c.id: c for c in nested[0].fields}, **top}
+
+
+def fields_before(d: Definition, f: Field) -> dict[str, Field]:
+    """The questions in `fields_in_scope(d, f)` asked before `f`, id -> Field: what a
+    condition or a bound of `f` may name (inside a repeating group: the item's earlier
+    questions and the dossier's questions before the group). {} for a field that is not
+    in `d`."""
+    order = [g for s in d.sections for top in s.fields for g in (top, *top.fields)]
+    position = next((i for i, g in enumerate(order) if g is f), None)
+    if position is None:
+        return {}
+    earlier = {g.id for g in order[:position]}
+    return {k: g for k, g in fields_in_scope(d, f).items() if k in earlier and g is not f}

@@ -154,3 +154,17 @@ def test_migrate_fit__group_answers_kept_hidden_nested_dropped(tmp_path):
     assert fitted.answers["liste_enfants"] == [LINA]
     assert [(x.field_id, x.why) for x in fitted.lost] == [("liste_enfants.0.province",
                                                             "hidden")]
+
+
+def test_fields_in_scope_and_before__item_first_then_dossier():
+    from engine.model import fields_before, fields_in_scope
+
+    d = famille().definition
+    group = d.section("enfants").field("liste_enfants")
+    arrivee = next(c for c in group.fields if c.id == "date_arrivee")
+    assert list(fields_in_scope(d, arrivee))[:6] == [c.id for c in group.fields]
+    assert "remarque" in fields_in_scope(d, arrivee)  # the dossier's, after the item's
+    before = fields_before(d, arrivee)
+    assert "date_naissance" in before and "nom_parent" in before
+    assert "date_arrivee" not in before and "remarque" not in before
+    assert "prenom" not in fields_before(d, d.section("enfants").field("remarque"))
