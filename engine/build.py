@@ -116,7 +116,8 @@ def field(node: Located) -> Field:
         type=node["type"],
         label=text(node["label"], line),
         line=line,
-        required=node.get("required", True),
+        # a repeating group whose `repeat.min` is 0 is optional unless it says otherwise
+        required=node.get("required", _repeat(node, "min") != 0),
         when=condition(node["when"], node.line_of("when")) if "when" in node else None,
         help=text(node.get("help"), line),
         options=_options(node.get("options"), line),

@@ -451,12 +451,12 @@ def _map_path(section_id: str, fields: Mapping[str, Field], clauses: tuple[Claus
             return FieldError(section_id, rule.fields[0] if rule.fields else None, "rule",
                               rule.message)
         f = clause.field
-        return FieldError(section_id, f.id, clause.kind if clause.kind == "required"
-                          else "option", message_for(f, "required" if clause.kind == "required"
-                                                     else "option"))
+        if clause.kind == "required":
+            return FieldError(section_id, f.id, "required", message_for(f, f.kind.required_rule))
+        return FieldError(section_id, f.id, "option", message_for(f, "option"))
     if path and path[0] == "required":
         f = fields[err.kind.property]
-        return FieldError(section_id, f.id, "required", message_for(f, "required"))
+        return FieldError(section_id, f.id, "required", message_for(f, f.kind.required_rule))
     if len(path) >= 3 and path[0] == "properties":
         f = fields[path[1]]
         keyword = next((p for p in reversed(path) if p in KEYWORD_MESSAGE), "type")

@@ -105,6 +105,8 @@ class FieldType:
         "answered"...; "answered" applies to every type).
       messages: rule -> default message (FR/EN) of this type, over the engine's generic
         ones (`validate.DEFAULT_MESSAGES`): e.g. "format" for a date.
+      required_rule: the message key said when a required answer is missing ("required";
+        a repeating group: "min_items", its "at least n items" message).
       keeps_answers_of: the types whose every answer is a valid answer of this one
         (a radio takes a select's): a field changed from one of them to this type
         changes only its input, for the version differ (engine.diff).
@@ -136,6 +138,7 @@ class FieldType:
     default_autocomplete: ClassVar[str | None] = None
     display_lines: ClassVar[bool] = False
     multipart: ClassVar[bool] = False
+    required_rule: ClassVar[str] = "required"
 
     # --- the definition ---------------------------------------------------------
 

@@ -50,6 +50,7 @@ class GroupType(FieldType):
     fieldset = True
     value_kind = "list"
     operators = frozenset({"answered"})
+    required_rule = "min_items"  # no item at all: "add at least n"
     properties = {
         "fields": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/field"}},
         "repeat": {"type": "object", "additionalProperties": False,

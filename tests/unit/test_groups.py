@@ -47,8 +47,16 @@ def test_validate__each_item_with_its_own_error_paths():
 
 def test_validate__fewer_items_than_min_is_the_group_error():
     errors = validate(famille(), {**PARENT, "remarque": "rien"})
-    assert [(e.where, e.kind) for e in errors if e.section == "enfants"] == [
-        ("liste_enfants", "required")]
+    assert [(e.where, e.kind, e.message.fr) for e in errors if e.section == "enfants"] == [
+        ("liste_enfants", "required", "Inscrivez au moins un enfant.")]
+
+
+def test_group_with_min_0__optional_unless_it_says_required(tmp_path):
+    path = tmp_path / "famille.yaml"
+    text = (Path(__file__).parent.parent / "definitions" / "famille.yaml").read_text()
+    path.write_text(text.replace("repeat: {min: 1, max: 3}", "repeat: {min: 0, max: 3}"))
+    group = convert(path).definition.section("enfants").field("liste_enfants")
+    assert group.required is False and group.min_items == 0
 
 
 def test_conditions__read_the_item_first_then_the_dossier():
