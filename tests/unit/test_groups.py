@@ -176,3 +176,4 @@ def test_fields_in_scope_and_before__item_first_then_dossier():
     assert "date_naissance" in before and "nom_parent" in before
     assert "date_arrivee" not in before and "remarque" not in before
     assert "prenom" not in fields_before(d, d.section("enfants").field("remarque"))
+

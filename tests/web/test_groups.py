@@ -6,8 +6,12 @@ listing each item under its label, hidden nested answers archived."""
 from __future__ import annotations
 
 import re
+from dataclasses import asdict
 
 import storage
+from engine.recap import build_recap
+from tests.definitions import registry
+from web.background.pdf import recap_html
 
 FAMILLE = "famille"
 CHILD = {"liste_enfants-items": "1", "liste_enfants-0-prenom": "Lina",
@@ -130,3 +134,15 @@ def test_posted_items_are_read_up_to_max_and_an_oversized_nested_answer_is_refus
     huge = {**CHILD, "liste_enfants-0-prenom": "x" * 5000}
     assert _post(maria, number, huge).status_code == 422
     assert _stored(number)["liste_enfants"][0]["prenom"] == "E0"
+
+
+def test_pdf__each_item_under_its_label():
+    compiled = registry().get(FAMILLE)
+    d = compiled.definition
+    answers = {"nom_parent": "Maria", "garde_partagee": False,
+               "liste_enfants": [{"prenom": "Lina"}, {"prenom": "Adam"}]}
+    recap = build_recap(compiled, answers, "en")
+    html = recap_html(d, d.documents["recapitulatif"],
+                      {"number": "FA26000001", "recap": {"en": asdict(recap)}}, "en")
+    first, second = html.index("<strong>Child 1</strong>"), html.index("<strong>Child 2</strong>")
+    assert first < html.index("<dd>Lina</dd>") < second < html.index("<dd>Adam</dd>")
