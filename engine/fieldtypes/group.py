@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 MAX_ITEMS = 50
 DEFAULT_ITEM_LABEL = Text("Élément {n}", "Item {n}")
 DEFAULT_ADD_LABEL = Text("Ajouter", "Add another")
+EMPTY = (None, "", [])  # no answer (validate.is_empty)
 
 
 def _text(value: Any, default: Text) -> Text:
@@ -127,8 +128,6 @@ class GroupType(FieldType):
         """Each item's answers normalised by their own types, empty ones dropped; empty
         items at the end dropped ([] when none is left); a non-list, or an item that is
         not a dict, comes back unchanged for the schema to refuse."""
-        from ..validate import is_empty, normalize
-
         if not isinstance(value, list) or not all(isinstance(i, dict) for i in value):
             return value
         by_id = {c.id: c for c in f.fields}
@@ -137,7 +136,8 @@ class GroupType(FieldType):
             kept = {}
             for c_id, answer in item.items():
                 c = by_id.get(c_id)
-                if c is not None and not is_empty(answer := normalize(c, answer)):
+                # strings inside were made safe with the whole answer (validate.normalize)
+                if c is not None and (answer := c.kind.normalize(c, answer)) not in EMPTY:
                     kept[c_id] = answer
             items.append(kept)
         while items and not items[-1]:
