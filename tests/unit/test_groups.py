@@ -177,3 +177,15 @@ def test_fields_in_scope_and_before__item_first_then_dossier():
     assert "date_arrivee" not in before and "remarque" not in before
     assert "prenom" not in fields_before(d, d.section("enfants").field("remarque"))
 
+
+
+def test_check__nested_id_used_at_the_dossier_level__duplicate_id(tmp_path):
+    path = tmp_path / "famille.yaml"
+    text = (Path(__file__).parent.parent / "definitions" / "famille.yaml").read_text()
+    path.write_text(text.replace("          - id: prenom\n", "          - id: nom_parent\n"))
+    lines = path.read_text().splitlines()
+    first = next(i for i, t in enumerate(lines, 1) if "- id: nom_parent" in t)
+    second = next(i for i, t in enumerate(lines, 1) if "- id: nom_parent" in t and i > first)
+    assert [str(e) for e in convert(path).errors] == [
+        str(error(ErrorCode.DUPLICATE_ID, str(path), second, kind="field", id="nom_parent",
+                  first_line=first))]
