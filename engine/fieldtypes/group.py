@@ -124,6 +124,35 @@ class GroupType(FieldType):
             items.pop()
         return items or None
 
+    def form_values(self, f: Field, value: Any, name: str) -> dict[str, list[str]]:
+        """Items as the page posts them (the inverse of `parse`): `<name>-items` and each
+        nested answer by its own type under `<name>-<i>-<id>`."""
+        items = [i for i in value if isinstance(i, dict)] if isinstance(value, list) else []
+        if not items:
+            return {}
+        by_id = {c.id: c for c in f.fields}
+        out: dict[str, list[str]] = {f"{name}-items": [str(len(items))]}
+        for i, item in enumerate(items):
+            for c_id, answer in item.items():
+                if c_id in by_id:
+                    c = by_id[c_id]
+                    out.update(c.kind.form_values(c, answer, item_name(name, i, c_id)))
+        return out
+
+    def examples(self, f: Field) -> tuple[Any, ...]:
+        """One item answering each nested question that has an example and no `when`;
+        () when a required one has none."""
+        item = {}
+        for c in f.fields:
+            if c.when is not None:
+                continue
+            found = c.kind.examples(c)
+            if found:
+                item[c.id] = found[0]
+            elif c.required:
+                return ()
+        return ([item],) if item else ()
+
     def normalize(self, f: Field, value: Any) -> Any:
         """Each item's answers normalised by their own types, empty ones dropped; empty
         items at the end dropped ([] when none is left); a non-list, or an item that is

@@ -38,7 +38,7 @@ def test_validate__each_item_with_its_own_error_paths():
     answers = {**PARENT, "liste_enfants": [LINA, {"prenom": "Adam", "ne_au_canada": True,
                                                    "date_naissance": "pas une date"}]}
     errors = validate(famille(), answers)
-    assert [(e.field, e.where, e.kind) for e in errors] == [
+    assert [(e.field, e.path, e.kind) for e in errors] == [
         ("liste_enfants", "liste_enfants.1.date_naissance", "pattern"),
         ("liste_enfants", "liste_enfants.1.province", "required"),
     ]
@@ -47,7 +47,7 @@ def test_validate__each_item_with_its_own_error_paths():
 
 def test_validate__fewer_items_than_min_is_the_group_error():
     errors = validate(famille(), {**PARENT, "remarque": "rien"})
-    assert [(e.where, e.kind, e.message.fr) for e in errors if e.section == "enfants"] == [
+    assert [(e.path, e.kind, e.message.fr) for e in errors if e.section == "enfants"] == [
         ("liste_enfants", "required", "Inscrivez au moins un enfant.")]
 
 
@@ -189,3 +189,14 @@ def test_check__nested_id_used_at_the_dossier_level__duplicate_id(tmp_path):
     assert [str(e) for e in convert(path).errors] == [
         str(error(ErrorCode.DUPLICATE_ID, str(path), second, kind="field", id="nom_parent",
                   first_line=first))]
+
+
+def test_form_values__the_inverse_of_parse():
+    from werkzeug.datastructures import MultiDict
+
+    f = famille().definition.section("enfants").field("liste_enfants")
+    value = [{"prenom": "Lina", "ne_au_canada": False}, {"prenom": "Adam"}]
+    form = f.kind.form_values(f, value, "liste_enfants")
+    assert form["liste_enfants-items"] == ["2"]
+    posted = MultiDict([(k, v) for k, vs in form.items() for v in vs])
+    assert f.kind.parse(f, posted.getlist, "liste_enfants") == value
