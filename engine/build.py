@@ -127,7 +127,8 @@ def field(node: Located, defaults: dict[str, Any] | None = None) -> Field:
         type=node["type"],
         label=text(node["label"], line),
         line=line,
-        required=node.get("required", True),
+        # a repeating group whose `repeat.min` is 0 is optional unless it says otherwise
+        required=node.get("required", _repeat(node, "min") != 0),
         when=condition(node["when"], node.line_of("when")) if "when" in node else None,
         help=text(node.get("help"), line),
         options=_options(node.get("options"), line),
@@ -137,13 +138,20 @@ def field(node: Located, defaults: dict[str, Any] | None = None) -> Field:
         min_length=node.get("min_length"),
         max_length=node.get("max_length"),
         normalize=tuple(node.get("normalize", ())),
-        min_items=node.get("min_items"),
-        max_items=node.get("max_items"),
+        min_items=node.get("min_items", _repeat(node, "min")),
+        max_items=node.get("max_items", _repeat(node, "max")),
         mask=node.get("mask", False),
         autocomplete=node.get("autocomplete"),
         messages={k: text(v, line) for k, v in node.get("messages", {}).items()},
         extra=_extra(node, defaults or {}),
+        fields=tuple(field(f, defaults) for f in node.get("fields", ())),
     )
+
+
+def _repeat(node: Located, bound: str) -> int | None:
+    """`repeat: {min, max}` (a repeating group's number of items) as min/max_items."""
+    repeat = node.get("repeat")
+    return repeat.get(bound) if isinstance(repeat, dict) else None
 
 
 _FIELD_ATTRIBUTES = frozenset(Field.__dataclass_fields__)

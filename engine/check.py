@@ -36,6 +36,7 @@ from .model import (
     comparable_kind,
     condition_fields,
     condition_reads,
+    fields_in_scope,
 )
 from .profile import PROFILE, unknown_keys
 from .workflow import check_actions_and_guards
@@ -171,7 +172,19 @@ Check = Callable[[Definition], Iterator[DesignerError]]
 
 
 def _all_fields(d: Definition) -> list[Field]:
-    return [f for s in d.sections for f in s.fields]
+    """Every question in the order asked, each repeating group followed by its nested
+    questions (their ids are unique in the whole definition, as top-level ones)."""
+    return [f for s in d.sections for top in s.fields for f in (top, *top.fields)]
+
+
+def _unreadable(d: Definition, field_id: str, line: int) -> DesignerError:
+    """GROUP_INSIDE_REFERENCE when `field_id` is a question of a repeating group's items
+    (out of the condition's scope), else UNKNOWN_FIELD."""
+    inside = d.nested_fields().get(field_id)
+    if inside is not None:
+        return error(ErrorCode.GROUP_INSIDE_REFERENCE, d.path, line, field=field_id,
+                     group=inside[0].id)
+    return error(ErrorCode.UNKNOWN_FIELD, d.path, line, field=field_id)
 
 
 def check_unique_ids(d: Definition) -> Iterator[DesignerError]:
@@ -272,7 +285,7 @@ def _check_test(
 ) -> Iterator[DesignerError]:
     target = fields.get(test.field)
     if target is None:
-        yield error(ErrorCode.UNKNOWN_FIELD, d.path, test.line, field=test.field)
+        yield _unreadable(d, test.field, test.line)
         return
     yield from _check_order(d, test.field, test.line, order, owner)
     if test.op == "answered":
@@ -333,7 +346,7 @@ def _check_comparison(
     if isinstance(test.value, FieldRef):
         other = fields.get(test.value.field)
         if other is None:
-            yield error(ErrorCode.UNKNOWN_FIELD, d.path, test.line, field=test.value.field)
+            yield _unreadable(d, test.value.field, test.line)
             return
         yield from _check_order(d, other.id, test.line, order, owner)
         if comparable_kind(other) != kind:
@@ -357,11 +370,13 @@ def check_conditions(d: Definition) -> Iterator[DesignerError]:
     a field's or its options' conditions, SELF_REFERENCE and FORWARD_REFERENCE:
     a condition may only look at questions asked before it, which lets
     `validate.clean` decide visibility in one pass. Comparisons (`_check_comparison`).
-    A section's `when`: SECTION_FORWARD_REFERENCE for a question of the same or a
-    later section. UNKNOWN_RULE_FIELD for a rule's `fields` entry that is not in the
-    rule's section.
+    Inside a repeating group a condition may read the item's earlier questions and the
+    dossier's (`model.fields_in_scope`); outside, reading an item's question is
+    GROUP_INSIDE_REFERENCE. A section's `when`: SECTION_FORWARD_REFERENCE for a
+    question of the same or a later section. UNKNOWN_RULE_FIELD for a rule's `fields`
+    entry that is not in the rule's section.
     """
-    fields = {f.id: f for f in _all_fields(d)}
+    fields = d.all_fields()  # what a condition outside repeating groups may read
     order = {f.id: i for i, f in enumerate(_all_fields(d))}
     asked_before: set[str] = set()  # the questions of the sections before `s`
     for s in d.sections:
@@ -372,12 +387,13 @@ def check_conditions(d: Definition) -> Iterator[DesignerError]:
                     yield error(ErrorCode.SECTION_FORWARD_REFERENCE, d.path, test.line,
                                 section=s.id, other=field_id)
         asked_before |= {f.id for f in s.fields}
-        for f in s.fields:
+        for f in (f for top in s.fields for f in (top, *top.fields)):
+            scope = fields_in_scope(d, f)  # inside a group: the item's questions too
             for test in condition_fields(f.when):
-                yield from _check_test(d, test, fields, order, f.id)
+                yield from _check_test(d, test, scope, order, f.id)
             for o in (*f.options, *f.rows, *f.columns):
                 for test in condition_fields(o.when):
-                    yield from _check_test(d, test, fields, order, f.id)
+                    yield from _check_test(d, test, scope, order, f.id)
         for r in s.rules:
             for test in condition_fields(r.when) + condition_fields(r.require):
                 yield from _check_test(d, test, fields, order, None)

@@ -103,8 +103,11 @@ def _option_exclusion(f: Field, value: str) -> dict[str, Any]:
     return {"properties": {f.id: {"not": {"const": value}}}}
 
 
-def section_schema(section: Section) -> tuple[dict[str, Any], tuple[Clause, ...]]:
-    """The section's JSON Schema, and what each entry of its `allOf` stands for.
+def fields_schema(fields: tuple[Field, ...], rules: tuple[Rule, ...]
+                  ) -> tuple[dict[str, Any], tuple[Clause, ...]]:
+    """The object schema of some questions asked together (a section's, or the nested
+    questions of one item of a repeating group), and what each entry of its `allOf`
+    stands for.
 
     Unconditional required fields go to `required`; a field with `when` gets an
     if/then making it required while shown and absent while hidden; an option
@@ -115,7 +118,7 @@ def section_schema(section: Section) -> tuple[dict[str, Any], tuple[Clause, ...]
     clauses: list[Clause] = []
     all_of: list[dict[str, Any]] = []
     required: list[str] = []
-    for f in section.fields:
+    for f in fields:
         if f.when is None:
             if f.required:
                 required.append(f.id)
@@ -134,21 +137,26 @@ def section_schema(section: Section) -> tuple[dict[str, Any], tuple[Clause, ...]
         for message, check in f.kind.clauses(f):
             all_of.append(check)
             clauses.append(Clause("check", field=f, message=message))
-    for r in section.rules:
+    for r in rules:
         require = condition_schema(r.require)
         all_of.append({"if": condition_schema(r.when), "then": require} if r.when else require)
         clauses.append(Clause("rule", rule=r))
     schema: dict[str, Any] = {
-        "$schema": DRAFT,
-        "title": section.title.fr,
         "type": "object",
-        "properties": {f.id: field_schema(f) for f in section.fields},
+        "properties": {f.id: field_schema(f) for f in fields},
     }
     if required:
         schema["required"] = required
     if all_of:
         schema["allOf"] = all_of
     return schema, tuple(clauses)
+
+
+def section_schema(section: Section) -> tuple[dict[str, Any], tuple[Clause, ...]]:
+    """The section's JSON Schema (`fields_schema` of its questions and rules, titled),
+    and what each entry of its `allOf` stands for."""
+    body, clauses = fields_schema(section.fields, section.rules)
+    return {"$schema": DRAFT, "title": section.title.fr, **body}, clauses
 
 
 def _validator(schema: dict[str, Any]) -> jsonschema_rs.Draft202012Validator:
@@ -219,6 +227,9 @@ class CompiledDefinition:
     # section id -> the condition under which that section is shown
     section_shown_when: dict[str, CompiledCondition] = field(default_factory=dict,
                                                              repr=False)
+    # repeating group id -> what each `allOf` entry of its items' schema stands for
+    # (`fields_schema` of its nested questions), to map an item's error back
+    item_clauses: dict[str, tuple[Clause, ...]] = field(default_factory=dict, repr=False)
     # ids of the fields whose answer some section's, question's or option's `when` reads
     # (a section's: the navigation shows or hides it): only a
     # change to one of them can show, hide or change the options of another question
@@ -281,14 +292,16 @@ def compile_definition(d: Definition) -> CompiledDefinition:
     for s in d.sections:
         if s.when is not None:
             compiled.section_shown_when[s.id] = compiled_condition(s.when)
-        for f in s.fields:
+        for f in (f for top in s.fields for f in (top, *top.fields)):
+            if f.fields:
+                compiled.item_clauses[f.id] = fields_schema(f.fields, ())[1]
             if f.when is not None:
                 compiled.shown_when[f.id] = compiled_condition(f.when)
             for o in f.options:
                 if o.when is not None:
                     compiled.offered_when[(f.id, o.value)] = compiled_condition(o.when)
     compiled.read_by_conditions = frozenset(
-        field_id for s in d.sections for f in s.fields
+        field_id for s in d.sections for top in s.fields for f in (top, *top.fields)
         for c in (s.when, f.when, *(o.when for o in (*f.options, *f.rows, *f.columns)))
         for field_id in condition_reads(c))
     return compiled

@@ -106,6 +106,14 @@ class ErrorCode(Enum):
         "The rule shows its message on the field '{field}', which is not in the section "
         "'{section}'."
     )
+    NESTED_TOO_DEEP = (
+        "The field '{field}' is a repeating group inside the group '{group}': groups are "
+        "nested deeper than the engine supports (one level). Move it out of '{group}'."
+    )
+    GROUP_INSIDE_REFERENCE = (
+        "A condition outside the repeating group '{group}' refers to '{field}', a question "
+        "asked once per item of that group. Only the group's own questions may refer to it."
+    )
     MIN_ABOVE_MAX = "The field '{field}' asks for at least {low} but at most {high}."
     NO_EDITABLE_INITIAL = (
         "The initial state '{state}' must be editable, or nobody can fill the form."

@@ -19,7 +19,7 @@ from typing import Any
 from .compile import CompiledDefinition
 from .errors import DesignerError, ErrorCode, error
 from .model import Definition, Field, Migration, Text
-from .validate import SetAside, clean, unknown_choices, visible_fields
+from .validate import SetAside, clean, set_aside, unknown_choices, visible_fields
 
 KEEP, MIGRATE = "keep", "migrate"
 
@@ -242,6 +242,9 @@ def fit(compiled: CompiledDefinition, migrated: Migrated) -> Migrated:
         if field_id not in kept:
             why = "hidden" if field_id in fields else "unknown_field"
             lost.append(SetAside(field_id, value, why))
+    # inside the items of a repeating group kept: its nested answers now hidden
+    lost += [x for x in set_aside(compiled, answers, answers, kept)
+             if x.field_id not in answers]
     return Migrated(kept, migrated.status, lost, migrated.renamed)
 
 

@@ -200,6 +200,9 @@ class Field:
     max_items, option, format, type) -> the designer's message for it.
     extra: the YAML keys its type declares (`FieldType.properties`) that are none of
     the attributes above, as written (plain JSON values).
+    fields: the questions nested in this one (a repeating group's `fields:`, each asked
+    once per item), in order; () for a plain question. A group's `repeat: {min, max}`
+    is its min_items and max_items (items of its list answer).
     """
 
     id: str
@@ -222,6 +225,7 @@ class Field:
     autocomplete: str | None = None
     messages: dict[str, Text] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
+    fields: tuple[Field, ...] = ()
 
     @property
     def kind(self) -> Any:
@@ -571,5 +575,36 @@ class Definition:
         return None
 
     def all_fields(self) -> dict[str, Field]:
-        """field id -> Field, across every section, in the order asked."""
+        """field id -> Field, across every section, in the order asked (the questions
+        nested in a repeating group are not listed: see `nested_fields`)."""
         return {f.id: f for s in self.sections for f in s.fields}
+
+    def nested_fields(self) -> dict[str, tuple[Field, Field]]:
+        """nested field id -> (the group holding it, the nested Field), for every
+        question asked once per item of a repeating group, in the order asked."""
+        return {c.id: (f, c) for s in self.sections for f in s.fields for c in f.fields}
+
+
+def fields_in_scope(d: Definition, f: Field) -> dict[str, Field]:
+    """The questions a condition or a bound of `f` may name, id -> Field: inside a
+    repeating group, the item's own questions first (they hide nothing: nested ids are
+    unique in the whole definition), then the dossier's top-level questions; outside,
+    the top-level questions only. Types resolving a field name at check time (a date's
+    `min: other_date`) use it; at validation time the answers they read are the item's
+    scope (`validate.item_scope`)."""
+    top = d.all_fields()
+    nested = d.nested_fields().get(f.id)
+    return top if nested is None else {**{c.id: c for c in nested[0].fields}, **top}
+
+
+def fields_before(d: Definition, f: Field) -> dict[str, Field]:
+    """The questions in `fields_in_scope(d, f)` asked before `f`, id -> Field: what a
+    condition or a bound of `f` may name (inside a repeating group: the item's earlier
+    questions and the dossier's questions before the group). {} for a field that is not
+    in `d`."""
+    order = [g for s in d.sections for top in s.fields for g in (top, *top.fields)]
+    position = next((i for i, g in enumerate(order) if g is f), None)
+    if position is None:
+        return {}
+    earlier = {g.id for g in order[:position]}
+    return {k: g for k, g in fields_in_scope(d, f).items() if k in earlier and g is not f}

@@ -6,12 +6,19 @@ three never disagree on order, wording, hidden questions or masked values.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .compile import CompiledDefinition
 from .model import Field, Text
-from .validate import clean, unknown_choices, visible_fields, visible_sections
+from .validate import (
+    clean,
+    items_of,
+    unknown_choices,
+    visible_fields,
+    visible_item_fields,
+    visible_sections,
+)
 
 # Guide: the recap PDF shows the identity numbers as XXXXXXXXXX.
 MASK = "XXXXXXXXXX"
@@ -44,6 +51,16 @@ class RecapItem:
     to_review: bool = False
     review: tuple[bool, ...] = ()
     lines: bool = False  # values are the lines of a block (an address), not a list
+    groups: tuple[RecapGroup, ...] = ()
+
+
+@dataclass(frozen=True)
+class RecapGroup:
+    """One item of a repeating group in the recap: its label ("Enfant 1") and its shown
+    questions, as `RecapItem`s (listed in `RecapItem.groups` of the group's row)."""
+
+    label: str
+    items: tuple[RecapItem, ...]
 
 
 @dataclass(frozen=True)
@@ -108,6 +125,17 @@ def recap_item(f: Field, value: Any, lang: str) -> RecapItem:
                      lines=f.kind.display_lines and not masked)
 
 
+def recap_groups(compiled: CompiledDefinition, f: Field, cleaned: dict[str, Any],
+                 lang: str) -> tuple[RecapGroup, ...]:
+    """Each item of the repeating group `f` under its label (`FieldType.item_label`),
+    with its questions shown in the item's scope, answered or not."""
+    return tuple(
+        RecapGroup(f.kind.item_label(f, n).get(lang),
+                   tuple(recap_item(c, item.get(c.id), lang)
+                         for c in visible_item_fields(compiled, f, item, cleaned)))
+        for n, item in enumerate(items_of(cleaned.get(f.id)), start=1))
+
+
 def build_recap(compiled: CompiledDefinition, answers: dict[str, Any], lang: str = "fr",
                 sections: tuple[str, ...] | None = None) -> Recap:
     """The recap of a dossier's answers in `lang` ("fr" or "en").
@@ -127,7 +155,10 @@ def build_recap(compiled: CompiledDefinition, answers: dict[str, Any], lang: str
             continue
         items = []
         for f in visible_fields(compiled, s, cleaned):
-            items.append(recap_item(f, cleaned.get(f.id), lang))
+            item = recap_item(f, cleaned.get(f.id), lang)
+            if f.kind.children(f):
+                item = replace(item, groups=recap_groups(compiled, f, cleaned, lang))
+            items.append(item)
         result.append(RecapSection(s.id, s.title.get(lang), tuple(items),
                                    s.note.get(lang) if s.note else None))
     return Recap(d.id, d.title.get(lang), lang, tuple(result))

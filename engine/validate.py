@@ -67,7 +67,9 @@ class FieldError:
     """One applicant mistake: where it is and what to say, in both languages.
 
     section: the section id; field: the field id, or None for a mistake of the
-    whole section (a rule without `fields`). kind: "required", "pattern",
+    whole section (a rule without `fields`); for a question inside an item of a
+    repeating group, the group's id, and `path` (group id, item index from 0, question
+    id) says which item and question; () otherwise. kind: "required", "pattern",
     "min_length", "max_length", "min_items", "max_items", "option", "format",
     "type", "unknown_option" (an answer that is none of its question's choices:
     an option since removed or renamed in the definition) or "rule". part: for a
@@ -80,21 +82,32 @@ class FieldError:
     kind: str
     message: Text
     part: str | None = None
+    item: tuple[int, str] | None = None
 
     @property
     def path(self) -> str | None:
-        """Where the mistake is: the field id, "<field>.<part>" for a part of a composite
-        answer ("adresse.postal_code"); None for the section as a whole."""
-        if self.field is None or self.part is None:
-            return self.field
-        return f"{self.field}.{self.part}"
+        """Where the mistake is, dotted: the field id; "<field>.<part>" for a part of a
+        composite answer ("adresse.postal_code"); "<group>.<index>.<question>" for a
+        question of a repeating group's item ("enfants.1.date_naissance", index from 0,
+        then ".<part>" for a part of it); None for the section as a whole."""
+        if self.field is None:
+            return None
+        steps = [self.field]
+        if self.item is not None:
+            steps += [str(self.item[0]), self.item[1]]
+        if self.part is not None:
+            steps.append(self.part)
+        return ".".join(steps)
 
     def as_json(self, lang: str) -> dict[str, Any]:
         """{"section": str, "field": str | None, "message": str in `lang`}, with "part"
-        for a part of a composite answer, for JSON output."""
+        for a part of a composite answer and "path" (see `path`) for a question of a
+        repeating group's item, for JSON output."""
         out = {"section": self.section, "field": self.field, "message": self.message.get(lang)}
         if self.part is not None:
             out["part"] = self.part
+        if self.item is not None:
+            out["path"] = self.path
         return out
 
 
@@ -135,8 +148,12 @@ def normalize(f: Field, value: Any) -> Any:
 
 
 
-def _is_empty(value: Any) -> bool:
+def is_empty(value: Any) -> bool:
+    """Whether an answer is no answer: None, "" or []."""
     return value is None or value == "" or value == []
+
+
+_is_empty = is_empty
 
 
 def clean(compiled: CompiledDefinition, answers: Mapping[str, Any],
@@ -168,11 +185,81 @@ def clean(compiled: CompiledDefinition, answers: Mapping[str, Any],
             shown = compiled.shown_when.get(f.id)
             if shown is not None and not shown.is_valid(result):
                 continue
+            if f.fields and isinstance(value, list):
+                value = [_clean_item(compiled, f, item, result) for item in value]
             result[f.id] = value
     if sections is not None:
         keep = {f.id for s in sections for f in s.fields}
         result = {k: v for k, v in result.items() if k in keep}
     return result
+
+
+def item_scope(outer: Mapping[str, Any], item: Mapping[str, Any]) -> dict[str, Any]:
+    """The answers a condition (or a bound naming another field) inside one item of a
+    repeating group reads: the item's own answers over the dossier's `outer` ones, so a
+    name resolves first in the item, then in the dossier (nested ids are unique in the
+    definition, so nothing is hidden). The repeating answers themselves (lists of dicts)
+    are left out. Types reading another answer by id (engine.compare's keyword, a date's
+    `min: other_date`) read it from this scope, the instance their object-level clauses
+    are applied to."""
+    scope = {k: v for k, v in outer.items() if not _is_items(v)}
+    scope.update(item)
+    return scope
+
+
+def scope_value(scope: Mapping[str, Any], field_id: str) -> Any:
+    """The answer named `field_id` in an `item_scope` (or a dossier's answers): the
+    item's own, else the dossier's; None when unanswered."""
+    return scope.get(field_id) if isinstance(scope, Mapping) else None
+
+
+def _is_items(value: Any) -> bool:
+    return isinstance(value, list) and any(isinstance(v, dict) for v in value)
+
+
+def scoped(compiled: CompiledDefinition, answers: Mapping[str, Any]) -> dict[str, Any]:
+    """`answers` as the compiled validators judge them: each repeating group's items
+    replaced by their `item_scope` (the items' schema, `compile.fields_schema` of the
+    nested questions, holds their conditions, which may read the dossier's answers).
+    The same object when there is no repeating answer."""
+    groups = [k for k in compiled.item_clauses if isinstance(answers.get(k), list)]
+    if not groups:
+        return answers if isinstance(answers, dict) else dict(answers)
+    result = dict(answers)
+    for k in groups:
+        result[k] = [item_scope(answers, item) if isinstance(item, dict) else item
+                     for item in answers[k]]
+    return result
+
+
+def _clean_item(compiled: CompiledDefinition, f: Field, item: Any,
+                outer: Mapping[str, Any]) -> Any:
+    """One item of the repeating group `f` (normalised) without the answers its nested
+    questions' conditions hide, judged in order in the item's scope."""
+    if not isinstance(item, dict):
+        return item
+    kept: dict[str, Any] = {}
+    for c in f.fields:
+        if c.id not in item:
+            continue
+        shown = compiled.shown_when.get(c.id)
+        if shown is None or shown.is_valid(item_scope(outer, kept)):
+            kept[c.id] = item[c.id]
+    return kept
+
+
+def visible_item_fields(compiled: CompiledDefinition, f: Field, item: Mapping[str, Any],
+                        outer: Mapping[str, Any]) -> list[Field]:
+    """The nested questions of the repeating group `f` shown in one (cleaned) `item`,
+    for the dossier's (cleaned) `outer` answers."""
+    scope = item_scope(outer, item)
+    return [c for c in f.fields
+            if (check := compiled.shown_when.get(c.id)) is None or check.is_valid(scope)]
+
+
+def items_of(value: Any) -> list[dict[str, Any]]:
+    """The items of a repeating answer (its dicts, in order); [] for anything else."""
+    return [i for i in value if isinstance(i, dict)] if isinstance(value, list) else []
 
 
 @dataclass(frozen=True)
@@ -226,6 +313,9 @@ def set_aside(compiled: CompiledDefinition, stored: Mapping[str, Any],
         if field_id in kept and kept[field_id] == value:
             continue
         f = fields.get(field_id)
+        if f is not None and f.fields and field_id in kept:
+            lost += _items_set_aside(compiled, f, value, merged.get(field_id), kept)
+            continue
         if f is None:
             why = "unknown_field"
         elif unknown_choices(f, value):
@@ -237,6 +327,30 @@ def set_aside(compiled: CompiledDefinition, stored: Mapping[str, Any],
         else:
             continue  # changed or cleared by the applicant
         lost.append(SetAside(field_id, value, why))
+    return lost
+
+
+def _items_set_aside(compiled: CompiledDefinition, f: Field, stored: Any, merged: Any,
+                     kept: Mapping[str, Any]) -> list[SetAside]:
+    """The nested answers of the repeating group `f` that keeping `kept` loses although
+    the applicant did not clear them (hidden by the item's other answers, as for a
+    top-level question), keyed "<group>.<index>.<question>"; a whole item removed is
+    the applicant's doing, not lost."""
+    lost = []
+    stored_items, merged_items = items_of(stored), items_of(merged)
+    kept_items = items_of(kept.get(f.id))
+    by_id = {c.id: c for c in f.fields}
+    for i, item in enumerate(stored_items):
+        if i >= len(kept_items):
+            break
+        shown = {c.id for c in visible_item_fields(compiled, f, kept_items[i], kept)}
+        for c_id, value in item.items():
+            c = by_id.get(c_id)
+            if c is None or c_id in kept_items[i]:
+                continue
+            posted = merged_items[i].get(c_id) if i < len(merged_items) else None
+            if not _is_empty(normalize(c, posted)) or c_id not in shown:
+                lost.append(SetAside(f"{f.id}.{i}.{c_id}", value, "hidden"))
     return lost
 
 
@@ -291,22 +405,25 @@ def unknown_answers(section: Section, cleaned: Mapping[str, Any]) -> list[FieldE
 # --- validation -----------------------------------------------------------------
 
 
-def _part_error(section: Section, f: Field, kind: str, err: Any,
-                cleaned: Mapping[str, Any]) -> FieldError:
+def _part_error(section_id: str, f: Field, kind: str, err: Any, answers: Mapping[str, Any],
+                depth: int = 0) -> FieldError:
     """The error of `f` as a whole, or of one part of its composite answer: the part
-    the error's place in the answer names (a missing part: the required keyword's)."""
+    the error's place in the answer names (a missing part: the required keyword's).
+    answers: the answers `f`'s messages are filled from (its section's, or its item's
+    scope: `item_scope`); depth: how many steps of the error's instance path lead to the
+    object holding `f` (0 in a section, 2 in a repeating group's item)."""
+    answer = answers.get(f.id)
     part = None
     names = f.kind.part_names(f)
-    instance = list(err.instance_path)
+    instance = list(err.instance_path)[depth:]
     if len(instance) > 1:
         part = str(instance[1])
     elif kind == "required" and instance:
         part = str(err.kind.property)
     if part not in names:
-        return FieldError(section.id, f.id, kind, message_for(f, kind, cleaned))
-    message = (f.kind.part_message(f, part, kind, cleaned.get(f.id))
-               or message_for(f, kind, cleaned))
-    return FieldError(section.id, f.id, kind, message, part)
+        return FieldError(section_id, f.id, kind, message_for(f, kind, answers))
+    message = f.kind.part_message(f, part, kind, answer) or message_for(f, kind, answers)
+    return FieldError(section_id, f.id, kind, message, part)
 
 
 def _keyword_message(step: Any) -> str | None:
@@ -315,31 +432,52 @@ def _keyword_message(step: Any) -> str | None:
     return KEYWORD_MESSAGES.get(step) or KEYWORD_MESSAGE.get(step)
 
 
-def _map_error(cs: CompiledSection, err: Any, cleaned: Mapping[str, Any]) -> FieldError | None:
-
+def _map_error(cs: CompiledSection, err: Any, cleaned: Mapping[str, Any],
+               item_clauses: Mapping[str, tuple[Clause, ...]]) -> FieldError | None:
     path = list(err.schema_path)
     section = cs.section
+    if (len(path) >= 4 and path[0] == "properties" and path[2] == "items"
+            and path[1] in item_clauses and path[3] in ("allOf", "required", "properties")):
+        group = section.field(path[1])
+        where = list(err.instance_path)
+        index = where[1] if len(where) > 1 and isinstance(where[1], int) else 0
+        items = cleaned.get(group.id)
+        item = items[index] if isinstance(items, list) and index < len(items) else {}
+        scope = item_scope(cleaned, item if isinstance(item, Mapping) else {})
+        mapped = _map_path(section.id, {c.id: c for c in group.fields}, item_clauses[group.id],
+                           path[3:], err, scope, depth=2)
+        return FieldError(section.id, group.id, mapped.kind, mapped.message, mapped.part,
+                          (index, mapped.field or ""))
+    return _map_path(section.id, {f.id: f for f in section.fields}, cs.clauses, path, err,
+                     cleaned)
+
+
+def _map_path(section_id: str, fields: Mapping[str, Field], clauses: tuple[Clause, ...],
+              path: list[Any], err: Any, answers: Any, depth: int = 0) -> FieldError:
+    """The FieldError of a jsonschema error whose schema path, from the object schema of
+    `fields` (a section's, or one item's of a repeating group), is `path`; `answers`:
+    that object's answers; `depth`: the steps of the error's instance path before it."""
     if path and path[0] == "allOf":
-        clause: Clause = cs.clauses[path[1]]
+        clause: Clause = clauses[path[1]]
         if clause.kind == "check":
-            return FieldError(section.id, clause.field.id, clause.message,
-                              message_for(clause.field, clause.message, cleaned))
+            return FieldError(section_id, clause.field.id, clause.message,
+                              message_for(clause.field, clause.message, answers))
         if clause.kind == "rule":
             rule = clause.rule
-            return FieldError(section.id, rule.fields[0] if rule.fields else None, "rule",
+            return FieldError(section_id, rule.fields[0] if rule.fields else None, "rule",
                               rule.message)
         f = clause.field
-        return FieldError(section.id, f.id, clause.kind if clause.kind == "required"
-                          else "option", message_for(f, "required" if clause.kind == "required"
-                                                     else "option"))
+        if clause.kind == "required":
+            return FieldError(section_id, f.id, "required", message_for(f, f.kind.required_rule))
+        return FieldError(section_id, f.id, "option", message_for(f, "option"))
     if path and path[0] == "required":
-        f = section.field(err.kind.property)
-        return FieldError(section.id, f.id, "required", message_for(f, "required"))
+        f = fields[err.kind.property]
+        return FieldError(section_id, f.id, "required", message_for(f, f.kind.required_rule))
     if len(path) >= 3 and path[0] == "properties":
-        f = section.field(path[1])
+        f = fields[path[1]]
         kind = next((k for p in reversed(path) if (k := _keyword_message(p))), "type")
-        return _part_error(section, f, kind, err, cleaned)
-    return FieldError(section.id, None, "type", DEFAULT_MESSAGES["type"])
+        return _part_error(section_id, f, kind, err, answers, depth)
+    return FieldError(section_id, None, "type", DEFAULT_MESSAGES["type"])
 
 
 def validate_section(compiled: CompiledDefinition, section_id: str,
@@ -354,25 +492,21 @@ def validate_section(compiled: CompiledDefinition, section_id: str,
     else the schema says of it. Raises KeyError for an unknown section_id.
     """
     cs = compiled.sections[section_id]
-    if cs.validator.is_valid(cleaned) or not section_shown(compiled, cs.section, cleaned):
+    judged = scoped(compiled, cleaned)
+    if cs.validator.is_valid(judged) or not section_shown(compiled, cs.section, cleaned):
         return []
     by_path: dict[str | None, FieldError] = {e.field: e for e in unknown_answers(cs.section,
                                                                                  cleaned)}
     rules: list[FieldError] = []
-    for err in cs.validator.iter_errors(cleaned):
-        mapped = _map_error(cs, err, cleaned)
+    for err in cs.validator.iter_errors(judged):
+        mapped = _map_error(cs, err, cleaned, compiled.item_clauses)
         if mapped is None:
             continue
         if mapped.kind == "rule":
             rules.append(mapped)
         elif mapped.path not in by_path or mapped.kind == "required":
             by_path[mapped.path] = mapped
-    errors = []
-    for f in cs.section.fields:
-        if f.id in by_path:
-            errors.append(by_path[f.id])
-        errors += sorted((e for e in by_path.values() if e.field == f.id and e.part),
-                         key=lambda e: _part_order(f, e.part))
+    errors = [e for f in cs.section.fields for e in _errors_of(f, by_path)]
     errors += [e for e in by_path.values() if e.field is None]
     # A rule about answers that already have their own error would only repeat it.
     wrong = {e.field for e in by_path.values()}
@@ -387,6 +521,23 @@ def _part_order(f: Field, part: str | None) -> int:
     return names.index(part) if part in names else len(names)
 
 
+def _errors_of(f: Field, by_path: Mapping[str | None, FieldError]) -> list[FieldError]:
+    """The errors of question `f` in `by_path` (keyed by `FieldError.path`): its own,
+    then its parts' in part order, then its items' in item order, each item's in
+    question order (and part order)."""
+    own = [by_path[f.id]] if f.id in by_path else []
+    own += sorted((e for e in by_path.values() if e.field == f.id and e.part and not e.item),
+                  key=lambda e: _part_order(f, e.part))
+    if not f.fields:
+        return own
+    order = {c.id: i for i, c in enumerate(f.fields)}
+    by_id = {c.id: c for c in f.fields}
+    nested = [e for e in by_path.values() if e.field == f.id and e.item is not None]
+    nested.sort(key=lambda e: (e.item[0], order.get(e.item[1], len(order)),
+                               _part_order(by_id[e.item[1]], e.part) if e.part else -1))
+    return own + nested
+
+
 def _rule_fields(cs: CompiledSection, error: FieldError) -> set[str]:
     rule = next(r for r in cs.section.rules if r.message is error.message)
     return {t.field for t in condition_fields(rule.require) + condition_fields(rule.when)}
@@ -399,7 +550,7 @@ def validate(compiled: CompiledDefinition, answers: Mapping[str, Any]) -> list[F
     Returns [] when every section is valid.
     """
     cleaned = clean(compiled, answers)
-    if compiled.validator.is_valid(cleaned):
+    if compiled.validator.is_valid(scoped(compiled, cleaned)):
         return []
     return [e for s in visible_sections(compiled, cleaned)
             for e in validate_section(compiled, s.id, cleaned)]

@@ -106,6 +106,8 @@ class FieldType:
         "answered"...; "answered" applies to every type).
       messages: rule -> default message (FR/EN) of this type, over the engine's generic
         ones (`validate.DEFAULT_MESSAGES`): e.g. "format" for a date.
+      required_rule: the message key said when a required answer is missing ("required";
+        a repeating group: "min_items", its "at least n items" message).
       keeps_answers_of: the types whose every answer is a valid answer of this one
         (a radio takes a select's): a field changed from one of them to this type
         changes only its input, for the version differ (engine.diff).
@@ -137,6 +139,7 @@ class FieldType:
     default_autocomplete: ClassVar[str | None] = None
     display_lines: ClassVar[bool] = False
     multipart: ClassVar[bool] = False
+    required_rule: ClassVar[str] = "required"
 
     # --- generic hooks of the newer types (each has a default that changes nothing) --
 
@@ -199,8 +202,21 @@ class FieldType:
     # --- the definition ---------------------------------------------------------
 
     def children(self, f: Field) -> tuple[Field, ...]:
-        """The fields nested in `f` (a repeating group's), in order; () for a plain question."""
+        """The fields nested in `f` (a repeating group's), in order; () for a plain question.
+
+        A type with children answers a list of items, each a dict child id -> answer:
+        the engine cleans, validates (per item, in the item's scope: `validate.item_scope`)
+        and recaps each item's children; pages draw each item as a fieldset whose
+        legend is `item_label`, with the children's form names `<name>-<index>-<id>`."""
         return ()
+
+    def item_label(self, f: Field, n: int) -> Text:
+        """The legend of item number `n` (1-based) of a type with `children`."""
+        return Text(str(n), str(n))
+
+    def add_label(self, f: Field) -> Text:
+        """The text of the button adding an item to a type with `children`."""
+        return Text("Ajouter", "Add another")
 
     def option_lists(self, f: Field) -> tuple[tuple[str, tuple[Option, ...]], ...]:
         """The designer's option lists of `f`, as (YAML key, options): ("options", ...),
@@ -431,6 +447,7 @@ from . import (  # noqa: E402, F401
     email,
     file,
     grid,
+    group,
     number,
     phone,
     postal_code,

@@ -16,6 +16,17 @@ ITEMS_PROPERTIES: dict[str, dict[str, Any]] = {
 }
 
 
+def array_schema(f: Field, items: dict[str, Any], **more: Any) -> dict[str, Any]:
+    """The JSON Schema of a list answer: an array of `items`, with `more` keywords, and
+    `f.min_items` to `f.max_items` long (minItems/maxItems, when set)."""
+    schema: dict[str, Any] = {"type": "array", "items": items, **more}
+    if f.min_items:
+        schema["minItems"] = f.min_items
+    if f.max_items:
+        schema["maxItems"] = f.max_items
+    return schema
+
+
 def ticked(value: Any) -> set[str]:
     """The values chosen in a list answer (list[str]) or a single non-empty str."""
     if isinstance(value, list):
@@ -34,16 +45,8 @@ class ListType(FieldType):
 
     def schema(self, f: Field) -> dict[str, Any]:
         """An array of distinct values among `choices`, min_items to max_items long."""
-        schema: dict[str, Any] = {
-            "type": "array",
-            "items": {"type": "string", "enum": [o.value for o in self.choices(f)]},
-            "uniqueItems": True,
-        }
-        if f.min_items:
-            schema["minItems"] = f.min_items
-        if f.max_items:
-            schema["maxItems"] = f.max_items
-        return schema
+        return array_schema(f, {"type": "string", "enum": [o.value for o in self.choices(f)]},
+                            uniqueItems=True)
 
     def example_posts(self, f: Field, name: str) -> tuple[dict[str, list[str]], ...]:
         """The first choice ticked; the first two ticked."""

@@ -19,7 +19,7 @@ from babel.dates import format_date
 
 from ..compare import date_operand, parse_date, today
 from ..errors import DesignerError, ErrorCode, error
-from ..model import Definition, Field, Text
+from ..model import Definition, Field, Text, fields_before, fields_in_scope
 from . import register, register_keyword
 from .text import AUTOCOMPLETE_PROPERTY, NORMALIZE_PROPERTY, TextType
 
@@ -148,10 +148,8 @@ class DateType(TextType):
         """MIN_ABOVE_MAX when both bounds are dates, or both relative to today, and min
         is after max; FIELD_TYPE for a bound that is no date, today, offset nor the id of
         an earlier date question (unknown, not a date, asked later)."""
-        fields = [g for s in d.sections for g in s.fields]
-        at = next((i for i, g in enumerate(fields) if g is f), len(fields))
-        before = {g.id: g for g in fields[:at]}  # a nested field: every section's question
-        known = {g.id for g in fields}
+        before = fields_before(d, f)  # in a repeating group: the item's earlier ones too
+        known = fields_in_scope(d, f)
         for side in ("min", "max"):
             bound = f.extra.get(side)
             if bound is None or not is_field_id(bound):

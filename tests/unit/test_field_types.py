@@ -24,7 +24,7 @@ from tests.colour_type import register_colour
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 NUANCIER = Path(__file__).parent.parent / "colour" / "nuancier.yaml"
 BUILT_IN = {"text", "textarea", "email", "tel", "date", "yesno", "select", "radio",
-            "checkboxes", "grid", "address", "postal_code", "file",
+            "checkboxes", "grid", "address", "postal_code", "file", "group",
             "number", "phone", "declaration"}
 # the types drawn by another type's macro (a postal code is one text input)
 SHARED_MACRO = {"postal_code": "text", "number": "text"}

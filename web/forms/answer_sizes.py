@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from engine.fieldtypes.group import MAX_ITEMS
 from engine.model import Field, Section
 
 # A draft may hold a text up to twice its max_length (with the "too long" error shown,
@@ -27,6 +28,13 @@ def _longest_choice(f: Field) -> int:
 def _too_big(f: Field, value: Any) -> bool:
     if f.kind.multipart and isinstance(value, list):  # files' references, rebuilt from
         return False  # storage's files on save (web/forms/uploads.py), never as posted
+    children = f.kind.children(f)
+    if children and isinstance(value, list):  # a repeating group: each item's answers
+        by_id = {c.id: c for c in children}
+        return len(value) > (f.max_items or MAX_ITEMS) or any(
+            not isinstance(item, dict) or any(
+                c_id not in by_id or _too_big(by_id[c_id], v) for c_id, v in item.items())
+            for item in value)
     if isinstance(value, list):
         return len(value) > len(f.choices()) or any(
             not isinstance(v, str) or len(v) > DRAFT_FACTOR * _longest_choice(f)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from flask import request, url_for
@@ -18,10 +19,26 @@ from flask import request, url_for
 from engine.compile import CompiledDefinition
 from engine.fieldtypes import ChoiceItem
 from engine.fieldtypes.file import file_size, human_types
+from engine.fieldtypes.group import item_name
 from engine.model import Field, Section
-from engine.validate import offered_options, visible_fields
+from engine.validate import (
+    clean,
+    item_scope,
+    items_of,
+    offered_options,
+    visible_fields,
+    visible_item_fields,
+)
 from web.i18n import _, current_lang, localize
-from web.ui.fields import Choice, FieldView, FileItem, GridRow, PartView, display_value
+from web.ui.fields import (
+    Choice,
+    FieldView,
+    FileItem,
+    GridRow,
+    ItemView,
+    PartView,
+    display_value,
+)
 
 
 def _choice(item: ChoiceItem) -> Choice:
@@ -68,20 +85,91 @@ TABLE_MACROS = {"grid": _table}
 VIEW_PARTS = {"file": _files}
 
 
+def _items(compiled: CompiledDefinition, f: Field, value: Any, cleaned: Mapping[str, Any],
+           shown: ItemsShown) -> dict[str, Any]:
+    """The items of the repeating group `f` as the `group` macro draws them: its answers
+    as typed (`value`), at least `shown.counts[f.id]` items (and its minimum), each item's
+    questions shown by their conditions in the item's scope, named
+    "<group>-<index>-<id>", their errors from `shown.errors` (keyed
+    "<group>.<index>.<id>", and "<group>.<index>.<id>.<part>" for a part)."""
+    typed = items_of(value)
+    stored = items_of(cleaned.get(f.id))
+    minimum = f.min_items or 0
+    count = max(len(typed), shown.counts.get(f.id, 0), minimum)
+    if f.max_items:
+        count = min(count, f.max_items)
+    views = []
+    for i in range(count):
+        item = typed[i] if i < len(typed) else {}
+        kept = stored[i] if i < len(stored) else clean_item(compiled, f, item, cleaned)
+        legend = localize(f.kind.item_label(f, i + 1))
+        fields = tuple(
+            engine_field_view(compiled, c, item.get(c.id), item_scope(cleaned, kept),
+                              shown.errors.get(f"{f.id}.{i}.{c.id}", ""), shown.refresh,
+                              _parts_of(shown.errors, f"{f.id}.{i}.{c.id}"),
+                              name=item_name(f.id, i, c.id))
+            for c in visible_item_fields(compiled, f, kept, cleaned))
+        views.append(ItemView(i, legend, fields, removable=count > minimum,
+                              focus=shown.focus == f"{f.id}.{i}",
+                              prefix=_("%(item)s : ", item=legend)))
+    can_add = f.max_items is None or count < f.max_items
+    return {"items": tuple(views), "add_label": localize(f.kind.add_label(f)) if can_add else "",
+            "save": shown.save, "update": shown.update}
+
+
+def _parts_of(errors: Mapping[str, str], where: str) -> dict[str, str]:
+    """The errors of the parts of the answer at `where` (a field id, or
+    "<group>.<index>.<id>"), part -> message."""
+    return {k[len(where) + 1:]: m for k, m in errors.items()
+            if k.startswith(where + ".") and "." not in k[len(where) + 1:]}
+
+
+def clean_item(compiled: CompiledDefinition, f: Field, item: Mapping[str, Any],
+               cleaned: Mapping[str, Any]) -> dict[str, Any]:
+    """One item as typed, cleaned as the engine would keep it (for its questions'
+    visibility): the dossier's cleaned answers with this one item in the group."""
+    alone = clean(compiled, {**cleaned, f.id: [dict(item)]})
+    items = items_of(alone.get(f.id))
+    return items[0] if items else {}
+
+
+@dataclass(frozen=True)
+class ItemsShown:
+    """What the page asks of its repeating groups: how many items to show at least
+    (`counts`: group id -> the page's count, one more after "add"), which item takes the
+    focus ("<group>.<index>", "" for none), the errors of their questions
+    ("<group>.<index>.<id>" -> message), the update address (`refresh`, for the
+    questions' conditions) and the addresses the add/remove buttons post to (`save`
+    without JavaScript, `update` with htmx)."""
+
+    counts: Mapping[str, int] = field(default_factory=dict)
+    focus: str = ""
+    errors: Mapping[str, str] = field(default_factory=dict)
+    refresh: str = ""
+    save: str = ""
+    update: str = ""
+
+
+NO_ITEMS = ItemsShown()
+
+
 def engine_field_view(compiled: CompiledDefinition, f: Field, value: Any,
                       cleaned: Mapping[str, Any], error: str = "",
-                      refresh: str = "", part_errors: Mapping[str, str] | None = None
-                      ) -> FieldView:
+                      refresh: str = "", part_errors: Mapping[str, str] | None = None,
+                      name: str = "", items: ItemsShown = NO_ITEMS) -> FieldView:
     """One definition question, with the options its conditions offer for these answers;
     a composite one (an address) with its inputs (`FieldType.parts`), each with its
     error from `part_errors` (part -> message), the country's changes always refreshing;
     `refresh`: the address that updates the questions, kept only when some condition
     reads this question's answer (engine `read_by_conditions`), or when the question
-    shows an error: correcting it then clears its error and its line of the summary."""
+    shows an error: correcting it then clears its error and its line of the summary.
+    `name`: its form name (default its id; "<group>-<index>-<id>" inside a repeating
+    group's item); `items`: what the page asks of its repeating groups."""
     address = refresh
     refresh = refresh if f.id in compiled.read_by_conditions or error else ""
     kind = f.kind
-    common = dict(id=f.id, type=kind.macro, label=localize(f.label), required=f.required,
+    name = name or f.id
+    common = dict(id=name, type=kind.macro, label=localize(f.label), required=f.required,
                   help=localize(f.help), error=error,
                   autocomplete=f.autocomplete or kind.default_autocomplete,
                   max_length=kind.max_length(f), refresh=refresh, fieldset=kind.fieldset)
@@ -91,12 +179,14 @@ def engine_field_view(compiled: CompiledDefinition, f: Field, value: Any,
     parts = kind.parts(f, value, current_lang())
     if parts:
         return FieldView(**common, parts=tuple(
-            PartView(f.id, p.name, localize(p.label), p.value, p.required,
+            PartView(name, p.name, localize(p.label), p.value, p.required,
                      (part_errors or {}).get(p.name, ""), p.autocomplete, p.max_length,
                      None if p.choices is None else
                      tuple(Choice(v, label, v == p.value) for v, label in p.choices),
                      address if p.refreshes or refresh else "")
             for p in parts))
+    if kind.children(f):
+        return FieldView(**common, **_items(compiled, f, value, cleaned, items))
     offered = kind.offered(f, value, offered_options(compiled, f, cleaned))
     table = TABLE_MACROS.get(kind.macro)
     if table is not None:
@@ -111,12 +201,14 @@ def engine_field_view(compiled: CompiledDefinition, f: Field, value: Any,
 
 def section_field_views(compiled: CompiledDefinition, section: Section,
                         values: Mapping[str, Any], cleaned: Mapping[str, Any],
-                        errors: Mapping[str, str], refresh: str = "") -> list[FieldView]:
+                        errors: Mapping[str, str], refresh: str = "",
+                        items: ItemsShown = NO_ITEMS) -> list[FieldView]:
     """The shown questions of a section: visibility and options from the cleaned answers,
     `errors` by field id or "<field id>.<part>" (a composite answer's part),
     values as the applicant typed them (so a mistake stays on screen to be corrected);
-    `refresh`: the section's update address, set on the questions conditions read."""
+    `refresh`: the section's update address, set on the questions conditions read;
+    `items`: what the page asks of its repeating groups (their errors: `errors` keyed
+    "<group>.<index>.<id>")."""
     return [engine_field_view(compiled, f, values.get(f.id), cleaned, errors.get(f.id, ""),
-                              refresh, {k.split(".", 1)[1]: m for k, m in errors.items()
-                                        if k.startswith(f.id + ".")})
+                              refresh, _parts_of(errors, f.id), items=items)
             for f in visible_fields(compiled, section, cleaned)]

@@ -28,7 +28,7 @@ from engine.validate import (
 from engine.workflow import applicant_transitions, guard_failures
 from web.accounts.current import account_id, account_name, current_account
 from web.dossiers.display import DossierHeader, dossier_header
-from web.forms.fields import section_field_views
+from web.forms.fields import ItemsShown, section_field_views
 from web.forms.migration import migrate_on_open
 from web.i18n import current_lang, localize
 from web.registry import definition, registry
@@ -162,7 +162,8 @@ def nav(compiled: CompiledDefinition, cleaned: Mapping[str, Any], current: str) 
 
 def section_page(compiled: CompiledDefinition, dossier: Any, section: Section,
                  answers: Mapping[str, Any], version: int, show_errors: bool,
-                 refused: Mapping[str, str] | None = None) -> SectionPage:
+                 refused: Mapping[str, str] | None = None,
+                 counts: Mapping[str, int] | None = None, focus: str = "") -> SectionPage:
     """Shown questions for `answers` (the whole dossier's, this section's as typed).
 
     `answers`: field id -> value (str, bool, list[str]); `version`: the dossier version
@@ -175,6 +176,8 @@ def section_page(compiled: CompiledDefinition, dossier: Any, section: Section,
     The questions some condition reads carry the section's update address.
     `refused`: field id -> why a file posted for it was not kept (current language),
     shown on the question and in the error summary whatever `show_errors` says.
+    `counts`: repeating group id -> how many items to show at least (the page's count,
+    web/forms/groups.py); `focus`: the item that takes the focus ("<group>.<index>").
     """
     cleaned = clean(compiled, answers)
     by_field: dict[str, list[str]] = {}
@@ -192,7 +195,9 @@ def section_page(compiled: CompiledDefinition, dossier: Any, section: Section,
     refresh = url_for("forms.refresh", number=dossier.number, section_id=section.id)
     from_profile = prefilled(section, answers)
     values = {**from_profile, **answers}
-    fields = section_field_views(compiled, section, values, cleaned, messages, refresh)
+    items = ItemsShown(counts or {}, focus, messages, refresh, save=url_for(
+        "forms.save", number=dossier.number, section_id=section.id), update=refresh)
+    fields = section_field_views(compiled, section, values, cleaned, messages, refresh, items)
     shown = {f.id for f in fields}
     section_errors += [m for k, m in messages.items()
                        if k.split(".", 1)[0] not in shown]  # never lose one

@@ -15,6 +15,7 @@ from engine.formdata import section_answers
 from engine.validate import SectionStatus, clean, section_shown, section_status
 from web.accounts.current import account_id, account_name, login_required
 from web.forms import bp
+from web.forms.groups import ItemChange, item_change
 from web.forms.migration import may_migrate, pending, remember, take_notice
 from web.forms.page import (
     SectionPage,
@@ -232,13 +233,37 @@ def refresh(number: str, section_id: str) -> ResponseReturnValue:
     posted = section_answers(sec, request.form.getlist)
     if posts_files(sec):  # the files listed, as storage has them; none kept here
         attach_files(number, sec, posted, store=False)
-    page = section_page(compiled, dossier, sec, merged(dossier.answers, sec, posted),
+    change = item_change(sec, posted, request.form.getlist)
+    page = section_page(compiled, dossier, sec, merged(dossier.answers, sec, change.posted),
                         posted_version(),
-                        show_errors=request.form.get("verifier") == "1" or keeps_errors())
+                        show_errors=request.form.get("verifier") == "1" or keeps_errors(),
+                        counts=change.counts, focus=change.focus)
     page_url(url_for("forms.section", number=number, section_id=section_id))
     # without htmx the whole page: its notice of answers kept aside stays while they are
     kept = not is_htmx() and kept_answers(number, section_id) is not None
     return _respond(page, REFRESHED, kept=kept)
+
+
+def _change_items(compiled: Any, dossier: storage.DossierView, sec: Any,
+                  change: ItemChange, here: str) -> ResponseReturnValue:
+    """"Ajouter" / "Retirer" without JavaScript (web/forms/groups.py): keep the draft as
+    typed (answers too long or a conflict with another tab: nothing is saved, the page
+    shows the answers as typed, and ENREGISTRER then says why), then draw the section
+    again, with one item more (focused) or less."""
+    version = posted_version()
+    try:
+        version = save_posted(compiled, account_id(), dossier, sec, change.posted,
+                              version).version
+    except storage.Locked:
+        flash(_locked(dossier), "error")
+        return redirect(here)
+    except (AnswersTooBig, storage.Conflict):
+        pass
+    page_url(here)
+    page = section_page(compiled, dossier, sec, merged(dossier.answers, sec, change.posted),
+                        version, show_errors=request.form.get("verifier") == "1"
+                        or keeps_errors(), counts=change.counts, focus=change.focus)
+    return _respond(page, FRAGMENT)
 
 
 @bp.post("/sections/<section_id>")
@@ -281,6 +306,9 @@ def save(number: str, section_id: str) -> ResponseReturnValue:
             return "", 409
         return _reload(here, told=True)
     files = posts_files(sec)
+    change = item_change(sec, posted, request.form.getlist)
+    if change.changed and not redisplaying():
+        return _change_items(compiled, dossier, sec, change, here)
     if redisplaying():
         if not editable(compiled, dossier):
             return redirect(here)

@@ -93,6 +93,21 @@ class FileItem:
     url: str
     ref: str
 
+@dataclass(frozen=True)
+class ItemView:
+    """One item of a repeating group as the `group` macro draws it: a fieldset whose
+    legend is `legend` ("Enfant 1"), its shown questions (FieldViews named
+    "<group>-<index>-<id>"), whether it may be removed (more items than the minimum),
+    whether it takes the focus (the item just added), and what precedes its questions'
+    errors in the error summary (`prefix`: "Enfant 2 : ")."""
+
+    index: int
+    legend: str
+    fields: tuple[FieldView, ...]
+    removable: bool = False
+    focus: bool = False
+    prefix: str = ""
+
 
 @dataclass(frozen=True)
 class FieldView:
@@ -133,13 +148,25 @@ class FieldView:
     accept: str = ""
     multiple: bool = False
     parts: tuple[PartView, ...] = ()  # a composite question's inputs (an address)
+    # a repeating group: its items, the add button's text ("" when the maximum is
+    # reached), and the addresses its add/remove buttons post to without JavaScript
+    # (`save`: they save the draft) and with htmx (`update`: the questions' update)
+    items: tuple[ItemView, ...] = ()
+    add_label: str = ""
+    save: str = ""
+    update: str = ""
 
     @property
     def summary_errors(self) -> tuple[tuple[str, str], ...]:
         """The error summary's lines for this question, as (anchor, message): its own
-        error, linked to `anchor`, then each part's, linked to that part's input."""
+        error, linked to `anchor`, then each part's, linked to that part's input, then
+        for a repeating group each item's questions' lines, prefixed by the item's
+        legend ("Enfant 2 : ...")."""
         own = ((self.anchor, self.error),) if self.error else ()
-        return own + tuple((p.dom_id, p.error) for p in self.parts if p.error)
+        own += tuple((p.dom_id, p.error) for p in self.parts if p.error)
+        return own + tuple((a, item.prefix + m) for item in self.items for f in item.fields
+                           for a, m in f.summary_errors)
+
     inputmode: str = ""
     extra: dict[str, str] = field(default_factory=dict)
 
