@@ -136,7 +136,12 @@ class FileType(FieldType):
 
     def check(self, f: Field, d: Definition) -> Iterator[DesignerError]:
         """FIELD_TYPE for an `accept` entry that is no MIME type ("type/subtype" or
-        "type/*", lower case)."""
+        "type/*", lower case), and for a file question inside a repeating group (files
+        are kept per question of the dossier, not per item: not supported yet)."""
+        if f.id in d.nested_fields():
+            yield error(ErrorCode.FIELD_TYPE, d.path, f.line, field=f.id, type=self.name,
+                        problem="a file question cannot be inside a repeating group (not "
+                                "supported yet): ask for the files after the group, once")
         for entry in f.extra.get("accept", ()):
             if not isinstance(entry, str) or not MIME.fullmatch(entry):
                 yield error(ErrorCode.FIELD_TYPE, d.path, f.line, field=f.id, type=self.name,

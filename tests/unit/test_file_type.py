@@ -37,6 +37,12 @@ def test_check__malformed_accept__error_at_its_line():
     assert len(text) == 1 and ":10:" in text[0] and "'PDF' is not a MIME type" in text[0], text
 
 
+def test_check__file_question_inside_a_repeating_group__refused_at_its_line():
+    path = ROOT / "fixtures" / "file_in_group.yaml"
+    text = [str(e) for e in convert(path).errors]
+    assert len(text) == 1 and f"{path}:30:" in text[0] and "repeating group" in text[0], text
+
+
 def test_schema__list_of_references_at_most_max_files():
     compiled, f = _field()
     schema = f.kind.schema(f)
