@@ -217,12 +217,17 @@ def _is_items(value: Any) -> bool:
     return isinstance(value, list) and any(isinstance(v, dict) for v in value)
 
 
-def scoped(compiled: CompiledDefinition, answers: Mapping[str, Any]) -> dict[str, Any]:
+def scoped(compiled: CompiledDefinition, answers: Mapping[str, Any],
+           section: Section | None = None) -> dict[str, Any]:
     """`answers` as the compiled validators judge them: each repeating group's items
     replaced by their `item_scope` (the items' schema, `compile.fields_schema` of the
     nested questions, holds their conditions, which may read the dossier's answers).
-    The same object when there is no repeating answer."""
-    groups = [k for k in compiled.item_clauses if isinstance(answers.get(k), list)]
+    The same object when there is no repeating answer. `section`: only its groups (its
+    validator reads no other), so judging every section's status costs each group's
+    scopes once, not once per section."""
+    ids = compiled.item_clauses if section is None else [
+        f.id for f in section.fields if f.id in compiled.item_clauses]
+    groups = [k for k in ids if isinstance(answers.get(k), list)]
     if not groups:
         return answers if isinstance(answers, dict) else dict(answers)
     result = dict(answers)
@@ -492,7 +497,7 @@ def validate_section(compiled: CompiledDefinition, section_id: str,
     else the schema says of it. Raises KeyError for an unknown section_id.
     """
     cs = compiled.sections[section_id]
-    judged = scoped(compiled, cleaned)
+    judged = scoped(compiled, cleaned, cs.section)
     if cs.validator.is_valid(judged) or not section_shown(compiled, cs.section, cleaned):
         return []
     by_path: dict[str | None, FieldError] = {e.field: e for e in unknown_answers(cs.section,
