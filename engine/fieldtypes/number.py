@@ -62,7 +62,8 @@ def read_number(text: str, decimals: int, units: tuple[str, ...] = ()) -> Decima
     (any Unicode space, or an apostrophe), or by the other mark ("12,500.50",
     "12.500,50"), a sign, and any of `units` before or after ("12 500 $"). A single mark
     followed by exactly three digits ("12,500") is a thousands separator when `decimals`
-    is 0, a decimal mark when it is 3 or more, and ambiguous (None) otherwise. None too
+    is 0, a decimal mark when it is 3 or more or the whole part is 0 ("0,001"), and
+    ambiguous (None) otherwise. None too
     for more than MAX_DIGITS digits, exponents, "NaN" and anything else.
     """
     s = text.strip()
@@ -100,7 +101,7 @@ def read_number(text: str, decimals: int, units: tuple[str, ...] = ()) -> Decima
         whole, _, frac = body.partition(marks[0])
         if not frac or not whole:
             return None
-        if len(frac) == 3 and not grouped_by_spaces and decimals < 3:
+        if len(frac) == 3 and not grouped_by_spaces and decimals < 3 and whole != "0":
             if decimals > 0 or len(whole) > 3:
                 return None  # "12,500": twelve and a half, or twelve thousand five hundred?
             digits = whole + frac
@@ -183,6 +184,9 @@ class DecimalsKeyword:
 
 
 register_keyword(DECIMALS_KEYWORD, DecimalsKeyword, "decimals")
+# the same check for a whole number (decimals: 0), whose message asks for a whole number
+WHOLE_KEYWORD = "x-guichet-whole"
+register_keyword(WHOLE_KEYWORD, DecimalsKeyword, "whole")
 
 
 class NumberType(FieldType):
@@ -201,10 +205,14 @@ class NumberType(FieldType):
         "autocomplete": AUTOCOMPLETE_PROPERTY,
     }
     messages = {
-        "type": Text("Entrez un nombre en chiffres, par exemple {example}.",
-                     "Enter a number in digits, for example {example}."),
+        "type": Text("Entrez un nombre en chiffres, par exemple {example}. Séparez les "
+                     "milliers par une espace (12 500) : « 12,500 » se lirait aussi 12,5.",
+                     "Enter a number in digits, for example {example}. Separate thousands "
+                     "with a space (12 500): \"12,500\" could also be read as 12.5."),
         "decimals": Text("Entrez un nombre d'au plus {decimals}, par exemple {example}.",
                          "Enter a number with at most {decimals}, for example {example}."),
+        "whole": Text("Entrez un nombre entier, sans décimales, par exemple {example}.",
+                      "Enter a whole number, without decimals, for example {example}."),
         "min": Text("Entrez un nombre d'au moins {min}.", "Enter a number of at least {min}."),
         "max": Text("Entrez un nombre d'au plus {max}.", "Enter a number of at most {max}."),
     }
@@ -233,16 +241,17 @@ class NumberType(FieldType):
                                     f"`decimals: {decimals}` allows")
 
     def schema(self, f: Field) -> dict[str, Any]:
-        """A JSON number (an integer when `decimals` is 0) within min and max, with at
-        most `decimals` decimals (DECIMALS_KEYWORD)."""
+        """A JSON number within min and max, with at most `decimals` decimals
+        (DECIMALS_KEYWORD; WHOLE_KEYWORD when `decimals` is 0)."""
         decimals = decimals_of(f)
-        schema: dict[str, Any] = {"type": "integer" if decimals == 0 else "number"}
+        # "number", not "integer", for a whole number too: 3.5 then fails WHOLE_KEYWORD,
+        # whose message asks for a whole number, instead of "type"'s "a number in digits"
+        schema: dict[str, Any] = {"type": "number"}
         if f.extra.get("min") is not None:
             schema["minimum"] = f.extra["min"]
         if f.extra.get("max") is not None:
             schema["maximum"] = f.extra["max"]
-        if decimals:
-            schema[DECIMALS_KEYWORD] = decimals
+        schema[DECIMALS_KEYWORD if decimals else WHOLE_KEYWORD] = decimals
         return schema
 
     def normalize(self, f: Field, value: Any) -> Any:
@@ -264,10 +273,14 @@ class NumberType(FieldType):
 
     def input_texts(self, f: Field, value: Any, lang: str, name: str) -> dict[str, str] | None:
         """A stored number as written in `lang`, without its unit ("12 500,50"); text
-        as typed."""
-        if _decimal(value) is None:
+        as typed. A number with more decimals than allowed (refused, shown back for its
+        error) keeps every decimal typed: never rounded into a number that looks right."""
+        amount = _decimal(value)
+        if amount is None:
             return None
-        return {name: format_number(value, decimals_of(f), "", lang)}
+        exponent = amount.normalize().as_tuple().exponent
+        typed = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+        return {name: format_number(value, max(decimals_of(f), typed), "", lang)}
 
     def input_mode(self, f: Field) -> str | None:
         """"numeric" for a whole number, else "decimal" (never type=number, which refuses

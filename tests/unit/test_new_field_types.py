@@ -73,8 +73,9 @@ def test_number__ambiguous_or_garbage__kept_as_typed_and_refused(compiled, field
     assert _norm(fields["revenu"], typed) == typed
     error = _errors(compiled, {"revenu": typed})["revenu"]
     assert error.kind == "type"
-    assert error.message.fr == "Entrez un nombre en chiffres, par exemple 12\u00a0500,50."
-    assert error.message.en == "Enter a number in digits, for example 12,500.50."
+    assert error.message.fr.startswith("Entrez un nombre en chiffres, par exemple 12\u00a0500,50.")
+    assert error.message.en.startswith("Enter a number in digits, for example 12,500.50.")
+    assert "12,500" in error.message.fr and "12,500" in error.message.en  # says why
 
 
 def test_number__whole_number_field__int_stored_and_thousands_comma_read(fields):
@@ -102,7 +103,25 @@ def test_number__schema__number_with_minimum_and_maximum(fields):
     schema = field_type("number").schema(fields["revenu"])
     assert schema["type"] == "number" and schema["minimum"] == 0
     assert schema["maximum"] == 1000000
-    assert field_type("number").schema(fields["enfants_a_charge"])["type"] == "integer"
+    whole = field_type("number").schema(fields["enfants_a_charge"])
+    assert whole["type"] == "number" and whole["x-guichet-whole"] == 0
+
+
+def test_number__whole_number_field__decimals_refused_asking_for_a_whole_number_shown_as_typed(
+        compiled, fields):
+    """3.5 on a whole-number question: its own message, and the box shows 3,5 (never a
+    rounded 4 that looks valid)."""
+    f = fields["enfants_a_charge"]
+    assert _norm(f, "3,5") == 3.5
+    error = _errors(compiled, {"enfants_a_charge": "3,5"})["enfants_a_charge"]
+    assert error.kind == "whole" and "nombre entier" in error.message.fr
+    assert field_type("number").input_texts(f, 3.5, "fr", "n") == {"n": "3,5"}
+    assert field_type("number").input_texts(f, 2.5, "en", "n") == {"n": "2.5"}
+
+
+def test_number__whole_part_zero__read_as_decimals_then_refused_for_too_many(compiled, fields):
+    assert _norm(fields["revenu"], "0,001") == 0.001
+    assert _errors(compiled, {"revenu": "0,001"})["revenu"].kind == "decimals"
 
 
 def test_number__display__babel_per_language(compiled):
