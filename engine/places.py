@@ -85,6 +85,13 @@ def regions(country: str, lang: str) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(named, key=lambda pair: _sort_key(pair[1])))
 
 
+@cache
+def region_codes(country: str) -> frozenset[str]:
+    """The codes of the regions of a country of REGION_COUNTRIES ("QC", "ON"...); an
+    empty set for another country."""
+    return frozenset(code for code, _ in regions(country, "en"))
+
+
 def region_name(country: str, region: str, lang: str) -> str:
     """The name of a region in `lang`; the code itself when it is none of the country's."""
     return dict(regions(country, lang)).get(region, region)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
+from .answer_keyword import ANSWER_KEYWORD
 from .compare import KEYWORD_MESSAGES
 from .compile import Clause, CompiledDefinition, CompiledSection
 from .model import Field, Section, Text, condition_fields
@@ -410,24 +411,28 @@ def unknown_answers(section: Section, cleaned: Mapping[str, Any]) -> list[FieldE
 # --- validation -----------------------------------------------------------------
 
 
-def _part_error(section_id: str, f: Field, kind: str, err: Any, answers: Mapping[str, Any],
-                depth: int = 0) -> FieldError:
-    """The error of `f` as a whole, or of one part of its composite answer: the part
-    the error's place in the answer names (a missing part: the required keyword's).
-    answers: the answers `f`'s messages are filled from (its section's, or its item's
-    scope: `item_scope`); depth: how many steps of the error's instance path lead to the
-    object holding `f` (0 in a section, 2 in a repeating group's item)."""
-    answer = answers.get(f.id)
-    part = None
-    names = f.kind.part_names(f)
+def _error_part(kind: str, err: Any, depth: int) -> str | None:
+    """The part of a composite answer an error's place in the answer names (a missing
+    part: the required keyword's); None for the answer as a whole. depth: how many steps
+    of the error's instance path lead to the object holding the answer (0 in a section,
+    2 in a repeating group's item)."""
     instance = list(err.instance_path)[depth:]
     if len(instance) > 1:
-        part = str(instance[1])
-    elif kind == "required" and instance:
-        part = str(err.kind.property)
-    if part not in names:
+        return str(instance[1])
+    if kind == "required" and instance:
+        return str(err.kind.property)
+    return None
+
+
+def _part_error(section_id: str, f: Field, kind: str, part: str | None,
+                answers: Mapping[str, Any]) -> FieldError:
+    """The error of `f` as a whole, or of the part `part` of its composite answer (with
+    that part's own message, `FieldType.part_message`). answers: the answers `f`'s
+    messages are filled from (its section's, or its item's scope: `item_scope`)."""
+    if part not in f.kind.part_names(f):
         return FieldError(section_id, f.id, kind, message_for(f, kind, answers))
-    message = f.kind.part_message(f, part, kind, answer) or message_for(f, kind, answers)
+    message = (f.kind.part_message(f, part, kind, answers.get(f.id))
+               or message_for(f, kind, answers))
     return FieldError(section_id, f.id, kind, message, part)
 
 
@@ -438,7 +443,7 @@ def _keyword_message(step: Any) -> str | None:
 
 
 def _map_error(cs: CompiledSection, err: Any, cleaned: Mapping[str, Any],
-               item_clauses: Mapping[str, tuple[Clause, ...]]) -> FieldError | None:
+               item_clauses: Mapping[str, tuple[Clause, ...]]) -> list[FieldError]:
     path = list(err.schema_path)
     section = cs.section
     if (len(path) >= 4 and path[0] == "properties" and path[2] == "items"
@@ -449,40 +454,47 @@ def _map_error(cs: CompiledSection, err: Any, cleaned: Mapping[str, Any],
         items = cleaned.get(group.id)
         item = items[index] if isinstance(items, list) and index < len(items) else {}
         scope = item_scope(cleaned, item if isinstance(item, Mapping) else {})
-        mapped = _map_path(section.id, {c.id: c for c in group.fields}, item_clauses[group.id],
-                           path[3:], err, scope, depth=2)
-        return FieldError(section.id, group.id, mapped.kind, mapped.message, mapped.part,
-                          (index, mapped.field or ""))
+        return [FieldError(section.id, group.id, m.kind, m.message, m.part,
+                           (index, m.field or ""))
+                for m in _map_path(section.id, {c.id: c for c in group.fields},
+                                   item_clauses[group.id], path[3:], err, scope, depth=2)]
     return _map_path(section.id, {f.id: f for f in section.fields}, cs.clauses, path, err,
                      cleaned)
 
 
 def _map_path(section_id: str, fields: Mapping[str, Field], clauses: tuple[Clause, ...],
-              path: list[Any], err: Any, answers: Any, depth: int = 0) -> FieldError:
-    """The FieldError of a jsonschema error whose schema path, from the object schema of
-    `fields` (a section's, or one item's of a repeating group), is `path`; `answers`:
-    that object's answers; `depth`: the steps of the error's instance path before it."""
+              path: list[Any], err: Any, answers: Any, depth: int = 0) -> list[FieldError]:
+    """The FieldErrors of a jsonschema error whose schema path, from the object schema of
+    `fields` (a section's, or one item's of a repeating group), is `path` (one, or one
+    per mistake its type's `answer_errors` finds); `answers`: that object's answers;
+    `depth`: the steps of the error's instance path before it."""
     if path and path[0] == "allOf":
         clause: Clause = clauses[path[1]]
         if clause.kind == "check":
-            return FieldError(section_id, clause.field.id, clause.message,
-                              message_for(clause.field, clause.message, answers))
+            return [FieldError(section_id, clause.field.id, clause.message,
+                               message_for(clause.field, clause.message, answers))]
         if clause.kind == "rule":
             rule = clause.rule
-            return FieldError(section_id, rule.fields[0] if rule.fields else None, "rule",
-                              rule.message)
+            return [FieldError(section_id, rule.fields[0] if rule.fields else None, "rule",
+                               rule.message)]
         f = clause.field
         if clause.kind == "required":
-            return FieldError(section_id, f.id, "required", message_for(f, f.kind.required_rule))
-        return FieldError(section_id, f.id, "option", message_for(f, "option"))
+            return [FieldError(section_id, f.id, "required",
+                               message_for(f, f.kind.required_rule))]
+        return [FieldError(section_id, f.id, "option", message_for(f, "option"))]
     if path and path[0] == "required":
         f = fields[err.kind.property]
-        return FieldError(section_id, f.id, "required", message_for(f, f.kind.required_rule))
+        return [FieldError(section_id, f.id, "required", message_for(f, f.kind.required_rule))]
+    if len(path) >= 3 and path[0] == "properties" and path[-1] == ANSWER_KEYWORD:
+        # the type's own checks (`FieldType.answer_errors`): one error per mistake
+        f = fields[path[1]]
+        return [_part_error(section_id, f, kind, part, answers)
+                for part, kind in f.kind.answer_errors(answers.get(f.id))]
     if len(path) >= 3 and path[0] == "properties":
         f = fields[path[1]]
         kind = next((k for p in reversed(path) if (k := _keyword_message(p))), "type")
-        return _part_error(section_id, f, kind, err, answers, depth)
-    return FieldError(section_id, None, "type", DEFAULT_MESSAGES["type"])
+        return [_part_error(section_id, f, kind, _error_part(kind, err, depth), answers)]
+    return [FieldError(section_id, None, "type", DEFAULT_MESSAGES["type"])]
 
 
 def validate_section(compiled: CompiledDefinition, section_id: str,
@@ -504,13 +516,11 @@ def validate_section(compiled: CompiledDefinition, section_id: str,
                                                                                  cleaned)}
     rules: list[FieldError] = []
     for err in cs.validator.iter_errors(judged):
-        mapped = _map_error(cs, err, cleaned, compiled.item_clauses)
-        if mapped is None:
-            continue
-        if mapped.kind == "rule":
-            rules.append(mapped)
-        elif mapped.path not in by_path or mapped.kind == "required":
-            by_path[mapped.path] = mapped
+        for mapped in _map_error(cs, err, cleaned, compiled.item_clauses):
+            if mapped.kind == "rule":
+                rules.append(mapped)
+            elif mapped.path not in by_path or mapped.kind == "required":
+                by_path[mapped.path] = mapped
     errors = [e for f in cs.section.fields for e in _errors_of(f, by_path)]
     errors += [e for e in by_path.values() if e.field is None]
     # A rule about answers that already have their own error would only repeat it.

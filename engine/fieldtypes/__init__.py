@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
+from ..answer_keyword import ANSWER_KEYWORD, AnswerKeyword
 from ..compare import KEYWORD_MESSAGES, KEYWORDS
 from ..model import FIELD_TYPES, Option, Text
 from ..typed_text import normalize_text
@@ -250,6 +251,24 @@ class FieldType:
             schema["pattern"] = f.pattern
         return schema
 
+    def schema_defs(self) -> Mapping[str, dict[str, Any]]:
+        """Schemas its `schema` refers to as {"$ref": "#/$defs/<name>"} (the address's
+        country list), name -> JSON Schema: the compiler puts each once in the `$defs` of
+        every section and dossier schema holding a question of the type, so a list of
+        hundreds of values is compiled once per schema, not once per question. A name
+        means one schema whichever type gives it. Default: none."""
+        return {}
+
+    def answer_errors(self, value: Any) -> tuple[tuple[str | None, str], ...]:
+        """The mistakes in a stored answer (any JSON value) that its JSON Schema leaves to
+        Python, each (part or None for the answer as a whole, kind: "required",
+        "option", "pattern"...), in the order told; () when there is none or the value
+        is of a shape the schema refuses. Called while validating only for a type whose
+        `schema` holds {ANSWER_KEYWORD: its name} (engine/answer_keyword.py): checks
+        that would take one schema branch per country (the address's region and postal
+        code) cost one dict look-up here. Default: none."""
+        return ()
+
     def max_length(self, f: Field) -> int | None:
         """The most characters an answer may hold: `f.max_length`, else the type's default."""
         return f.max_length or self.default_max_length
@@ -372,6 +391,10 @@ def register_keyword(name: str, validator: type, message: str) -> None:
     KEYWORDS[name] = validator
     KEYWORD_MESSAGES[name] = message
 
+
+# a type's own checks of an answer in Python (`FieldType.answer_errors`); validate asks
+# the type for its errors, so the message key is not used
+register_keyword(ANSWER_KEYWORD, AnswerKeyword, "type")
 
 # name -> type; read it, change it only through `register` and `unregister`
 REGISTRY: dict[str, FieldType] = FIELD_TYPES

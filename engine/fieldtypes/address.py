@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from ..answer_keyword import ANSWER_KEYWORD
 from ..errors import DesignerError, ErrorCode, error
 from ..model import Definition, Field, Text
 from ..places import (
@@ -37,12 +38,13 @@ from ..places import (
     find_region,
     normalize_postal_code,
     postal_format,
+    region_codes,
     region_name,
     regions,
 )
 from ..profile import PROFILE
 from . import FieldType, GetList, Part, register
-from .postal_code import DEFAULT_COUNTRY, postal_message, postal_schema
+from .postal_code import DEFAULT_COUNTRY, postal_message
 
 # the parts, in the order asked and shown: (key, label, autocomplete token, max length)
 PARTS: tuple[tuple[str, Text, str, int], ...] = (
@@ -113,36 +115,49 @@ class AddressType(FieldType):
 
     def schema(self, f: Field) -> dict[str, Any]:
         """An object of the parts (strings; `additionalProperties` false): line1, city
-        and country required; country one of ISO 3166-1; for CA and US a region among
-        the country's; a postal code in the country's format, required where the post
-        requires one (one branch per format, the countries sharing it listed)."""
+        and country required; country one of ISO 3166-1 (`$defs/country`, see
+        `schema_defs`); the rest, which depends on the country, is `answer_errors`
+        (through ANSWER_KEYWORD): in JSON Schema it took one branch per postal code
+        format, ~19 KB compiled again for every address question."""
         props: dict[str, Any] = {name: {"type": "string", "minLength": 1, "maxLength": length}
                                  for name, _, _, length in PARTS}
-        props["country"] = {"enum": sorted(country_codes())}
-        branches: list[dict[str, Any]] = []
-        for country in REGION_COUNTRIES:
-            branches.append({
-                "if": {"properties": {"country": {"const": country}}},
-                "then": {"required": ["region"], "properties": {
-                    "region": {"enum": [code for code, _ in regions(country, "en")]}}}})
-        branches.append({
-            "if": {"properties": {"country": {"not": {"enum": list(REGION_COUNTRIES)}}}},
-            "then": {"not": {"required": ["region"]}}})
-        by_format: dict[tuple[str, bool], list[str]] = {}
-        for country in sorted(country_codes()):
-            fmt = postal_format(country)
-            if fmt.pattern or fmt.required:
-                by_format.setdefault((fmt.pattern or "", fmt.required), []).append(country)
-        for (pattern, required), listed in by_format.items():
-            then: dict[str, Any] = {}
-            if pattern:
-                then["properties"] = {"postal_code": postal_schema(listed[0])}
-            if required:
-                then["required"] = ["postal_code"]
-            branches.append({"if": {"properties": {"country": {"enum": listed}}},
-                             "then": then})
+        props["country"] = {"$ref": "#/$defs/country"}
         return {"type": "object", "properties": props, "required": list(ALWAYS_REQUIRED),
-                "additionalProperties": False, "allOf": branches}
+                "additionalProperties": False, ANSWER_KEYWORD: self.name}
+
+    def schema_defs(self) -> Mapping[str, dict[str, Any]]:
+        """country: one of the ISO 3166-1 alpha-2 codes, sorted."""
+        return {"country": {"enum": sorted(country_codes())}}
+
+    def answer_errors(self, value: Any) -> tuple[tuple[str | None, str], ...]:
+        """For an address of a known country: for CA and US, ("region", "required") or
+        ("region", "option") for a region that is none of the country's; for another
+        country, (None, "option") for a region at all; ("postal_code", "pattern") for a
+        postal code not in the country's format, ("postal_code", "required") for none
+        where the post requires one (`places.postal_format`). () for anything else (the
+        schema refuses a part that is not a string and an unknown country)."""
+        if not isinstance(value, dict):
+            return ()
+        country = value.get("country")
+        if not isinstance(country, str) or country not in country_codes():
+            return ()
+        errors: list[tuple[str | None, str]] = []
+        region = value.get("region")
+        if country in REGION_COUNTRIES:
+            if region is None:
+                errors.append(("region", "required"))
+            elif isinstance(region, str) and region not in region_codes(country):
+                errors.append(("region", "option"))
+        elif region is not None:
+            errors.append((None, "option"))
+        fmt = postal_format(country)
+        code = value.get("postal_code")
+        if code is None:
+            if fmt.required:
+                errors.append(("postal_code", "required"))
+        elif isinstance(code, str) and not fmt.matches(code):
+            errors.append(("postal_code", "pattern"))
+        return tuple(errors)
 
     def parse(self, f: Field, getlist: GetList, name: str) -> Any:
         """{part: the last value posted under `<name>.<part>`}; None when no part but

@@ -6,8 +6,9 @@ address data (`engine.places`): a Canadian code is letter-digit-letter digit-let
 without the letters Canada Post never uses (D, F, I, O, Q, U; W and Z not first), stored
 "H2X 2S5" however typed ("h2x2s5", "H2X-2S5"); a US ZIP code is 5 or 9 digits
 ("12345-6789"); a country without a known format takes any text of at most 12
-characters, trimmed. The address type reuses `postal_schema` and `postal_message`
-with the country of the address itself.
+characters, trimmed. The address type reuses `postal_message` with the country of the
+address itself, and checks its postal code against the same format in Python
+(`AddressType.answer_errors`).
 """
 
 from __future__ import annotations
@@ -30,16 +31,6 @@ COUNTRY_PROPERTY: dict[str, Any] = {
 PATTERN_MESSAGE = Text("Entrez un code postal valide, par exemple {example}.",
                        "Enter a valid postal code, for example {example}.")
 FREE_MESSAGE = Text("Ce code postal est trop long.", "This postal code is too long.")
-
-
-def postal_schema(country: str) -> dict[str, Any]:
-    """The JSON Schema of a postal code of `country` as stored: the country's format,
-    whole; any string of at most POSTAL_CODE_MAX characters when it has none."""
-    fmt = postal_format(country)
-    schema: dict[str, Any] = {"type": "string", "maxLength": POSTAL_CODE_MAX}
-    if fmt.pattern:
-        schema["pattern"] = f"^{fmt.pattern}$"
-    return schema
 
 
 def postal_message(country: str) -> Text:
@@ -76,8 +67,12 @@ class PostalCodeType(FieldType):
                                 "(e.g. CA, US, FR)")
 
     def schema(self, f: Field) -> dict[str, Any]:
-        """A string in the country's postal code format (`postal_schema`)."""
-        return postal_schema(field_country(f))
+        """A string of at most POSTAL_CODE_MAX characters, in the country's postal code
+        format (whole) when it has one."""
+        schema: dict[str, Any] = {"type": "string", "maxLength": POSTAL_CODE_MAX}
+        if pattern := postal_format(field_country(f)).pattern:
+            schema["pattern"] = f"^{pattern}$"
+        return schema
 
     def normalize(self, f: Field, value: Any) -> Any:
         """Written as the country's post writes it (`places.normalize_postal_code`);

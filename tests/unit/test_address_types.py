@@ -4,6 +4,7 @@ French and English, the profile pre-fill and the checker's errors at file:line."
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -98,8 +99,41 @@ def test_address__schema_is_an_object_of_parts():
     schema = field_type("address").schema(ADDRESS)
     assert schema["type"] == "object" and schema["additionalProperties"] is False
     assert schema["required"] == ["line1", "city", "country"]
-    assert "CA" in schema["properties"]["country"]["enum"]
+    assert schema["properties"]["country"] == {"$ref": "#/$defs/country"}
+    assert "CA" in field_type("address").schema_defs()["country"]["enum"]
     assert validate(COMPILED, {"adresse": MONTREAL, "code_postal": "H2X 2S5"}) == []
+
+
+def test_address__country_list_once_per_schema_and_country_rules_in_every_validator():
+    """The country list is one `$defs` entry of each schema, however many address
+    questions it holds (not a copy per question, and not twice in the dossier's); the
+    region and postal code rules (`answer_errors`) hold in the section's and the whole
+    dossier's validators alike."""
+    for schema in (COMPILED.schema, COMPILED.sections["coordonnees"].schema):
+        assert set(schema["$defs"]) == {"country"}
+        assert json.dumps(schema).count('"enum": ["AD"') == 1
+    assert "$defs" not in COMPILED.sections["codes"].schema
+    wrong = clean(COMPILED, {"adresse": {**MONTREAL, "postal_code": "12345"},
+                             "code_postal": "H2X 2S5"})
+    assert COMPILED.validator.is_valid(clean(COMPILED, {"adresse": MONTREAL,
+                                                        "code_postal": "H2X 2S5"}))
+    assert not COMPILED.validator.is_valid(wrong)
+    assert not COMPILED.sections["coordonnees"].validator.is_valid(wrong)
+    assert [e.path for e in validate(COMPILED, wrong)] == ["adresse.postal_code"]
+
+
+def test_address__exported_schema_valid_for_other_validators():
+    """`guichet schema` prints a draft 2020-12 schema another validator reads: the
+    country list through `$defs` (an unknown country refused); the region and postal
+    code rules are Guichet's own keyword, which it ignores (README)."""
+    from jsonschema import Draft202012Validator
+
+    Draft202012Validator.check_schema(COMPILED.schema)
+    other = Draft202012Validator(COMPILED.schema)
+    assert other.is_valid({"adresse": MONTREAL, "code_postal": "H2X 2S5"})
+    assert not other.is_valid({"adresse": {**MONTREAL, "country": "ZZ"},
+                               "code_postal": "H2X 2S5"})
+    assert not other.is_valid({"adresse": MONTREAL, "code_postal": "12345"})
 
 
 def test_address__each_part_its_own_error_in_order():

@@ -42,6 +42,17 @@ def test_forms__shipped_definition__schemas_valid_draft_2020_12_every_question_i
 
 
 @SHIPPED
+def test_forms__dossier_schema__each_answer_judged_once(path):
+    """Each answer's schema is in the dossier's top-level `properties` only: a section's
+    part of its `allOf` keeps its clauses, not a second copy of its answers' schemas
+    (which doubled the cost of validating a dossier: bench/NOTES.md, #15 scale)."""
+    schema = convert(path).compiled.schema
+    for part in schema["allOf"]:
+        assert "properties" not in part.get("then", part)
+        assert "$defs" not in part.get("then", part)
+
+
+@SHIPPED
 def test_translations__every_shipped_text__has_fr_and_en(path):
     from engine.check import _texts
 
