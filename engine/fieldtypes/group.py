@@ -83,11 +83,22 @@ class GroupType(FieldType):
 
     def check(self, f: Field, d: Definition) -> Iterable[DesignerError]:
         """NESTED_TOO_DEEP for a group inside this group (one level is supported);
-        the nested ids' uniqueness and min > max are the generic checks'."""
+        FIELD_TYPE for an `item_label` without `{n}` in a language (every item would
+        bear the same legend, and the error summary could not tell them apart); the
+        nested ids' uniqueness and min > max are the generic checks'."""
         for c in f.fields:
             if c.fields or c.kind is self:
                 yield error(ErrorCode.NESTED_TOO_DEEP, d.path, c.line, field=c.id,
                             group=f.id)
+        label = f.extra.get("item_label")
+        if isinstance(label, dict):
+            for lang in ("fr", "en"):
+                if isinstance(label.get(lang), str) and "{n}" not in label[lang]:
+                    yield error(ErrorCode.FIELD_TYPE, d.path, f.line, field=f.id,
+                                type=self.name,
+                                problem=f"its item_label ({lang}) has no {{n}}: every item "
+                                        "would bear the same legend (write e.g. "
+                                        "\"Enfant {n}\")")
 
     # --- answers ----------------------------------------------------------------
 

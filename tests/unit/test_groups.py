@@ -228,3 +228,15 @@ def test_date_bounds_in_an_item__name_the_item_s_own_date_and_one_before_the_gro
     assert "1 mai 2020" in errors["enfants.0.depuis"]
     assert "1 janvier 2025" in errors["enfants.0.avant"]
     assert "30 novembre 2026" in errors["enfants.2.naissance"]
+
+
+def test_check__item_label_without_n__error_at_the_group_s_line(tmp_path):
+    from engine.pipeline import convert_text
+
+    path = Path(__file__).parent.parent / "fixtures" / "group_date_bounds.yaml"
+    text = path.read_text(encoding="utf-8").replace(
+        'item_label: {fr: "Enfant {n}", en: "Child {n}"}',
+        'item_label: {fr: "Enfant", en: "Child {n}"}')
+    errors = [str(e) for e in convert_text(text, "g.yaml").errors]
+    assert len(errors) == 1 and errors[0].startswith("g.yaml:16:"), errors
+    assert "item_label (fr) has no {n}" in errors[0]
