@@ -17,9 +17,11 @@ import pytest
 import yaml
 
 from engine import CompiledDefinition, SectionStatus, clean, convert, section_status, validate
+from engine.model import Field
 from engine.pipeline import forms_dir
 from engine.profile import profile_layout
 from engine.recap import MASK, build_recap
+from engine.validate import FieldError
 from engine.workflow import (
     applicant_transitions,
     deadline_for,
@@ -69,18 +71,26 @@ def test_case_files__one_per_shipped_type_at_least_one():
         assert (forms_dir() / f"{_read(path)['type']}.yaml").exists(), path.name
 
 
+def _asked(fields: dict[str, Field], e: FieldError) -> Field:
+    """The question `e` is about: a question of the form, or of a repeating group's item."""
+    f = fields[e.field]
+    if e.item is not None:
+        return next(c for c in f.kind.children(f) if c.id == e.item[1])
+    return f
+
+
 @pytest.mark.parametrize(("type_id", "answers", "case"), _runs())
 def test_case(type_id: str, answers: dict, case: dict):
     compiled = compiled_of(type_id)
     fields = compiled.definition.all_fields()
     rule_messages = [r.message for s in compiled.definition.sections for r in s.rules]
     errors = validate(compiled, answers)
-    assert [[e.field, e.kind] for e in errors] == case["errors"]
+    assert [[e.path, e.kind] for e in errors] == case["errors"]
     for e in errors:  # the designer's own message, in both languages
         if e.kind == "rule":
             assert e.message in rule_messages
-        elif fields[e.field].messages.get(e.kind):
-            assert e.message == fields[e.field].messages[e.kind]
+        elif _asked(fields, e).messages.get(e.kind):
+            assert e.message == _asked(fields, e).messages[e.kind]
         assert e.message.fr and e.message.en and e.message.fr != e.message.en
     kept = clean(compiled, answers)
     for dropped in case.get("dropped", []):
