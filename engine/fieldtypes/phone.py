@@ -24,6 +24,7 @@ from . import FieldType, GetList, register, register_keyword
 DEFAULT_REGION = "CA"
 EXT_SUFFIX = ".ext"
 EXT_MARK = ";ext="
+EXT_TYPED = " ext. "  # joins the number and its own box's extension, as typed
 E164 = r"^\+[1-9][0-9]{1,14}(;ext=[0-9]{1,10})?$"
 PHONE_KEYWORD = "x-guichet-phone"
 _POSTE = re.compile(r"(?i)[,;]?\s*\b(poste|p\.)\s*(?=\d)")
@@ -150,7 +151,7 @@ class PhoneType(FieldType):
         ext = super().parse(f, getlist, name + EXT_SUFFIX)
         if ext is None or not ext.strip():
             return main
-        return f"{main or ''} ext. {ext.strip()}"
+        return f"{main or ''}{EXT_TYPED}{ext.strip()}"
 
     def schema(self, f: Field) -> dict[str, Any]:
         """A stored number: E.164 with an optional ";ext=", and a valid one."""
@@ -182,9 +183,13 @@ class PhoneType(FieldType):
 
     def input_texts(self, f: Field, value: Any, lang: str, name: str) -> dict[str, str] | None:
         """A stored number in national form, its extension in its own box (or after the
-        number when there is none); text as typed."""
+        number when there is none); text as typed, each box showing what was typed in it
+        (a number refused with its extension: the extension back in its own box)."""
         number = stored_number(value)
         if number is None:
+            if f.extra.get("extension") and isinstance(value, str) and EXT_TYPED in value:
+                main, _, ext = value.rpartition(EXT_TYPED)
+                return {name: main, name + EXT_SUFFIX: ext}
             return None
         if not f.extra.get("extension"):
             return {name: self.display(f, value, lang)[0]}

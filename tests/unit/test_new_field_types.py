@@ -178,6 +178,17 @@ def test_phone__display__national_with_poste_or_ext(compiled, fields):
         "t": "(418) 555-0199", "t.ext": "210"}
 
 
+def test_phone__refused_with_its_extension_box__each_box_shows_what_was_typed_in_it(
+        compiled, fields):
+    section = compiled.definition.sections[0]
+    posted = section_answers(section, MultiDict([("telephone_travail", "0201234567890"),
+                                                  ("telephone_travail.ext", "210")]).getlist)
+    typed = clean(compiled, posted)["telephone_travail"]
+    assert "telephone_travail" in _errors(compiled, {"telephone_travail": typed})
+    f = fields["telephone_travail"]
+    assert f.kind.input_texts(f, typed, "fr", "t") == {"t": "0201234567890", "t.ext": "210"}
+
+
 def test_phone__region__definition_default_and_field_override(fields):
     assert fields["telephone"].extra["region"] == "CA"
     f = fields["telephone"]
