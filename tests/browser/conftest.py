@@ -19,12 +19,17 @@ import pytest
 from flask import Flask
 from werkzeug.serving import make_server
 
+import storage
 from engine import CompiledDefinition, Registry
 from engine.pipeline import definition_paths
 from tests import definitions
 from tests.smtp import SmtpServer
 
 CHROMIUM = "/usr/bin/chromium"
+# the live portal's count of registrations from this machine (web/config.py: 30 an hour
+# per address); the browser tests register more than that within the hour, so each
+# test starts with the count cleared
+REGISTRATIONS_HERE = "guichet:register_address:ip:127.0.0.1"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
@@ -114,6 +119,7 @@ def browser() -> Iterator[object]:
 
 @pytest.fixture
 def page(browser, live_server, live_store):
+    storage.clear_attempts([REGISTRATIONS_HERE])
     context = browser.new_context(base_url=live_server, viewport={"width": 1280, "height": 900})
     context.set_default_timeout(10_000)
     page = context.new_page()
@@ -123,6 +129,7 @@ def page(browser, live_server, live_store):
 
 @pytest.fixture
 def page_without_js(browser, live_server, live_store):
+    storage.clear_attempts([REGISTRATIONS_HERE])
     context = browser.new_context(base_url=live_server, java_script_enabled=False,
                                   viewport={"width": 375, "height": 800})
     context.set_default_timeout(10_000)

@@ -9,7 +9,6 @@ import hashlib
 
 from playwright.sync_api import expect
 
-import storage
 from tests.browser.test_guide import axe_check
 from tests.browser.walk import Walk
 from tests.storage.files_data import HTML, png
@@ -17,14 +16,9 @@ from tests.storage.files_data import HTML, png
 PNG = png()
 
 
-# the live portal's count of registrations from this machine (web/accounts/auth.py): the
-# browser tests register about thirty applicants within the hour it allows that many
-REGISTRATIONS_HERE = "guichet:register_address:ip:127.0.0.1"
-
 
 def test_upload__js_on__file_listed_other_answers_kept_refusal_shown_axe_clean(
         page, registry):
-    storage.clear_attempts([REGISTRATIONS_HERE])
     walk = Walk(page, registry["pieces"])
     walk.register()
     walk.create_dossier()
