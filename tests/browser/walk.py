@@ -276,7 +276,9 @@ class Walk:
         self.link("Retour au formulaire").click()
         expect(self.button("Enregistrer")).to_be_visible()
 
-    def submit(self) -> None:
+    def submit(self, submitted_state: str = SCRIPT["submitted_state"]) -> None:
+        """The submission wizard's steps, then the dossier in `submitted_state` (a state
+        of the walked type) in Mes dossiers."""
         p = self.page
         self.button("Soumettre").click()
         for step in (1, 2):
@@ -292,7 +294,7 @@ class Walk:
         self.check(p, "wizard-4")
         self.link("Quitter").click()
         row = p.get_by_role("row").filter(has_text=self.number)
-        submitted = self.d.workflow.states[SCRIPT["submitted_state"]].label.get(self.lang)
+        submitted = self.d.workflow.states[submitted_state].label.get(self.lang)
         expect(row).to_contain_text(submitted)
         expect(row).to_contain_text(re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}"))
 
