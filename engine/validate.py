@@ -89,7 +89,7 @@ class FieldError:
     def path(self) -> str | None:
         """Where the mistake is, dotted: the field id; "<field>.<part>" for a part of a
         composite answer ("adresse.postal_code"); "<group>.<index>.<question>" for a
-        question of a repeating group's item ("enfants.1.date_naissance", index from 0,
+        question of a repeating group's item ("membres.1.date_naissance", index from 0,
         then ".<part>" for a part of it); None for the section as a whole."""
         if self.field is None:
             return None

@@ -212,7 +212,7 @@ class GroupType(FieldType):
 
 def item_name(name: str, index: int, child: str) -> str:
     """The form name of nested question `child` in item `index` (from 0) of the group
-    posted as `name`: "enfants-0-prenom"."""
+    posted as `name`: "membres-0-prenom"."""
     return f"{name}-{index}-{child}"
 
 
