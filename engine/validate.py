@@ -112,6 +112,13 @@ class FieldError:
         return out
 
 
+def missing_message(f: Field) -> Text:
+    """The message for a required answer left out: the designer's `messages.required`
+    when written, else the message of the type's `required_rule` (a repeating group
+    with no item: its `min_items` one)."""
+    return message_for(f, "required" if "required" in f.messages else f.kind.required_rule)
+
+
 def message_for(f: Field, kind: str, answers: Mapping[str, Any] | None = None) -> Text:
     """The message for a `kind` of mistake on `f`: the designer's, else the default.
 
@@ -479,12 +486,11 @@ def _map_path(section_id: str, fields: Mapping[str, Field], clauses: tuple[Claus
                                rule.message)]
         f = clause.field
         if clause.kind == "required":
-            return [FieldError(section_id, f.id, "required",
-                               message_for(f, f.kind.required_rule))]
+            return [FieldError(section_id, f.id, "required", missing_message(f))]
         return [FieldError(section_id, f.id, "option", message_for(f, "option"))]
     if path and path[0] == "required":
         f = fields[err.kind.property]
-        return [FieldError(section_id, f.id, "required", message_for(f, f.kind.required_rule))]
+        return [FieldError(section_id, f.id, "required", missing_message(f))]
     if len(path) >= 3 and path[0] == "properties" and path[-1] == ANSWER_KEYWORD:
         # the type's own checks (`FieldType.answer_errors`): one error per mistake
         f = fields[path[1]]

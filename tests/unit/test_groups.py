@@ -240,3 +240,20 @@ def test_check__item_label_without_n__error_at_the_group_s_line(tmp_path):
     errors = [str(e) for e in convert_text(text, "g.yaml").errors]
     assert len(errors) == 1 and errors[0].startswith("g.yaml:16:"), errors
     assert "item_label (fr) has no {n}" in errors[0]
+
+
+def test_group_with_no_item__designer_s_required_message_said_when_written():
+    from engine.pipeline import convert_text
+    from engine.validate import clean, validate
+
+    path = Path(__file__).parent.parent / "fixtures" / "group_date_bounds.yaml"
+    text = path.read_text(encoding="utf-8").replace(
+        '        repeat: {min: 1, max: 5}\n',
+        '        repeat: {min: 1, max: 5}\n'
+        '        messages: {required: {fr: "Ajoutez vos enfants.", en: "Add your children."}}\n')
+    result = convert_text(text, "g.yaml")
+    assert result.ok, [str(e) for e in result.errors]
+    compiled = result.compiled
+    errors = {e.field: e for e in validate(compiled, clean(compiled, {"debut": "2025-01-01"}))}
+    assert errors["enfants"].kind == "required"
+    assert errors["enfants"].message.fr == "Ajoutez vos enfants."
