@@ -8,7 +8,7 @@ condition still decides visibility, requirement, options and rules, and "today" 
 read each time an answer is judged, never when the definition is compiled (a compiled
 definition lives for days).
 
-"Today" is the service's date (America/Toronto), from the clock `use_today` was given
+"Today" is the service's date (America/Toronto), from the clock `use_now` was given (storage.clock)
 (storage gives its own, which tests freeze); without one, the wall clock in that zone.
 """
 
@@ -32,27 +32,22 @@ OFFSET = re.compile(r"^([+-])(\d{1,4})([dwmy])$")
 _UNITS = {"d": "days", "w": "weeks", "m": "months", "y": "years"}
 
 
-def _wall_clock_today() -> date:
-    return datetime.now(SERVICE_ZONE).date()
+_today: Callable[[], date] | None = None  # a test's fixed date; None: from `now()`
 
 
-_today: Callable[[], date] = _wall_clock_today
-
-
-def use_today(source: Callable[[], date]) -> Callable[[], date]:
-    """Take "today" from `source` (a function giving the service's local date) from now
-    on; returns the source used until now (to put it back).
-
-    storage.clock calls it with its own clock, so a frozen test clock freezes conditions too.
-    """
+def use_today(source: Callable[[], date] | None) -> Callable[[], date] | None:
+    """Take "today" from `source` (a function giving the service's local date) instead
+    of from `now()`; None goes back to `now()`. Returns the source used until now (to
+    put it back). For tests of the engine alone: the service sets only `use_now`."""
     global _today
     previous, _today = _today, source
     return previous
 
 
 def today() -> date:
-    """The service's date now (America/Toronto), from the source given to `use_today`."""
-    return _today()
+    """The service's date now (America/Toronto): `now()` in that zone, unless a test gave
+    a date through `use_today`."""
+    return _today() if _today is not None else now().astimezone(SERVICE_ZONE).date()
 
 
 def _wall_clock_now() -> datetime:
@@ -64,8 +59,9 @@ _now: Callable[[], datetime] = _wall_clock_now
 
 def use_now(source: Callable[[], datetime]) -> Callable[[], datetime]:
     """Take the current instant from `source` (aware datetimes) from now on; returns the
-    source used until now. storage.clock calls it with its own clock, so the moment an
-    answer records (a declaration ticked) follows a frozen test clock too."""
+    source used until now. storage.clock calls it with its own clock, so "today" in
+    conditions and the moment an answer records (a declaration ticked) follow a frozen
+    test clock too."""
     global _now
     previous, _now = _now, source
     return previous

@@ -11,7 +11,7 @@ import threading
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from engine.compare import use_now, use_today
+from engine.compare import use_now
 
 SERVICE_ZONE = ZoneInfo("America/Toronto")  # the same zone as engine.compare's "today"
 
@@ -62,7 +62,6 @@ class Clock:
 clock = Clock()
 # conditions comparing with "today" and the moments answers record (engine.compare) read
 # this clock, frozen in tests too
-use_today(clock.today)
 use_now(clock.now)
 
 
