@@ -19,7 +19,7 @@ from engine.diff import Effect, compatible, diff
 from engine.pipeline import definition_paths
 from engine.validate import clean, validate
 from web import config
-from web.cli import data, portal
+from web.cli import data, portal, preview
 
 
 @click.group()
@@ -172,4 +172,5 @@ def settings_cmd() -> None:
 
 data.register(main)
 portal.register(main)
+preview.register(main)
 

@@ -69,16 +69,21 @@ def dossier_row(reg: Registry, d: Any) -> DossierRow:
                       storage.is_current(reg, d.type_id) and is_editable(definition, d.status))
 
 
-def dossier_header(compiled: CompiledDefinition, d: Any, name: str) -> DossierHeader:
-    """The header of every page of dossier `d` (a storage.DossierView) of type
-    `compiled`, for the applicant `name`, in the current language. Guide: a draft shows
-    the name, number, status "Inscription en cours" and "Date limite pour soumettre";
-    a submitted one its status "Présenté" and submission date and time."""
+def dossier_header(compiled: CompiledDefinition, d: Any, name: str,
+                   changeable: bool | None = None) -> DossierHeader:
+    """The header of every page of dossier `d` (a storage.DossierView, or any object
+    with its number, status, deadline and submitted_at) of type `compiled`, for the
+    applicant `name`, in the current language; `changeable`: whether the form accepts
+    changes (None: asked of the registry and the workflow, `web.registry.editable`).
+    Guide: a draft shows the name, number, status "Inscription en cours" and "Date
+    limite pour soumettre"; a submitted one its status "Présenté" and submission date
+    and time."""
     definition = compiled.definition
     submitted: datetime | None = d.submitted_at
     return DossierHeader(
         name=name, number=d.number,
         status=localize(state_label(definition, d.status)), deadline=_deadline(d.deadline),
-        editable=editable(compiled, d), type_title=localize(definition.title),
+        editable=editable(compiled, d) if changeable is None else changeable,
+        type_title=localize(definition.title),
         description=localize(definition.description) or localize(definition.title),
         intro=localize(definition.intro), submitted_at=fmt_date(submitted))

@@ -164,6 +164,19 @@ def section_page(compiled: CompiledDefinition, dossier: Any, section: Section,
                  answers: Mapping[str, Any], version: int, show_errors: bool,
                  refused: Mapping[str, str] | None = None,
                  counts: Mapping[str, int] | None = None, focus: str = "") -> SectionPage:
+    """`draw_section` for the applicant logged in: the header of their `dossier` (a
+    storage.DossierView) and what their profile prefills; the other arguments as there."""
+    account = current_account()
+    return draw_section(compiled, header(compiled, dossier), section, answers, version,
+                        show_errors, refused, counts, focus,
+                        account.profile if account is not None else {})
+
+
+def draw_section(compiled: CompiledDefinition, page_header: DossierHeader, section: Section,
+                 answers: Mapping[str, Any], version: int, show_errors: bool,
+                 refused: Mapping[str, str] | None = None,
+                 counts: Mapping[str, int] | None = None, focus: str = "",
+                 profile: Mapping[str, Any] | None = None) -> SectionPage:
     """Shown questions for `answers` (the whole dossier's, this section's as typed).
 
     `answers`: field id -> value (str, bool, list[str]); `version`: the dossier version
@@ -178,6 +191,10 @@ def section_page(compiled: CompiledDefinition, dossier: Any, section: Section,
     shown on the question and in the error summary whatever `show_errors` says.
     `counts`: repeating group id -> how many items to show at least (the page's count,
     web/forms/groups.py); `focus`: the item that takes the focus ("<group>.<index>").
+    `page_header`: the dossier header drawn (its `number` makes the page's addresses);
+    `profile`: the applicant's profile (key -> value) the unanswered questions show.
+    Needs no storage: the portal (`section_page`) and the designer's preview
+    (web/preview) draw their pages with it.
     """
     cleaned = clean(compiled, answers)
     by_field: dict[str, list[str]] = {}
@@ -192,16 +209,17 @@ def section_page(compiled: CompiledDefinition, dossier: Any, section: Section,
     for field_id, why in (refused or {}).items():
         by_field.setdefault(field_id, []).insert(0, why)
     messages = {k: " ".join(v) for k, v in by_field.items()}
-    refresh = url_for("forms.refresh", number=dossier.number, section_id=section.id)
-    from_profile = prefilled(section, answers)
+    number = page_header.number
+    refresh = url_for("forms.refresh", number=number, section_id=section.id)
+    from_profile = prefilled_from(section, answers, profile or {})
     values = {**from_profile, **answers}
     items = ItemsShown(counts or {}, focus, messages, refresh, save=url_for(
-        "forms.save", number=dossier.number, section_id=section.id), update=refresh)
+        "forms.save", number=number, section_id=section.id), update=refresh)
     fields = section_field_views(compiled, section, values, cleaned, messages, refresh, items)
     shown = {f.id for f in fields}
     section_errors += [m for k, m in messages.items()
                        if k.split(".", 1)[0] not in shown]  # never lose one
-    return SectionPage(header(compiled, dossier), section, nav(compiled, cleaned, section.id),
+    return SectionPage(page_header, section, nav(compiled, cleaned, section.id),
                        fields, version, section_errors, show_errors,
                        compiled.definition.version, bool(from_profile),
                        any(f.kind.multipart for f in section.fields))
@@ -212,7 +230,13 @@ def prefilled(section: Section, answers: Mapping[str, Any]) -> dict[str, Any]:
     (`FieldType.prefill`: an address with `prefill: profile.address`), field id ->
     value; only shown, stored when the applicant saves."""
     account = current_account()
-    profile = account.profile if account is not None else {}
+    return prefilled_from(section, answers, account.profile if account is not None else {})
+
+
+def prefilled_from(section: Section, answers: Mapping[str, Any], profile: Mapping[str, Any]
+                   ) -> dict[str, Any]:
+    """What the section's unanswered questions show from `profile` (key -> value, as
+    storage keeps an account's profile), field id -> value (`prefilled`)."""
     out = {}
     for f in section.fields:
         if f.id not in answers:

@@ -59,7 +59,7 @@ def dossier(number: str) -> ResponseReturnValue:
     return redirect(url_for("forms.section", number=number, section_id=first))
 
 
-def _title(page: SectionPage) -> str:
+def section_title(page: SectionPage) -> str:
     """The section page's title, before "– Guichet…" (and after "Erreur :")."""
     return f"{localize(page.section.title)} – {page.header.number}"
 
@@ -78,26 +78,30 @@ def _locked(dossier: storage.DossierView) -> str:
     return LOCKED if dossier.submitted_at is not None else CLOSED
 
 
-def _full_page(page: SectionPage, **context: Any) -> str:
+def full_page(page: SectionPage, layout: str = PAGE, **context: Any) -> str:
+    """The whole section page as HTML: its content (forms/_section_page.html, given
+    `context`) placed in `layout` (forms/section.html, or a template extending it: the
+    designer's preview adds its bar), whose language switch posts the section's form."""
     content = Markup(render_template(CONTENT, page=page, **context))
-    title = _title(page)
+    title = section_title(page)
     # The language switch submits the section's form to the questions' update, which
     # shows the page again with the answers as typed (web/ui/redisplay.py).
     form = None if context.get("readonly") else {"id": "section-form",
                                                   "action": page.links["refresh"]}
-    return render_template(PAGE, title=title, content=content, page_form=form)
+    return render_template(layout, title=title, content=content, page_form=form)
 
 
-def _respond(page: SectionPage, fragment: str, status: int = 200,
-             **context: Any) -> ResponseReturnValue:
-    """The page for what was just typed or refused: rendered afresh, never kept."""
+def respond(page: SectionPage, fragment: str, status: int = 200, layout: str = PAGE,
+            **context: Any) -> ResponseReturnValue:
+    """The page for what was just typed or refused, rendered afresh, never kept: for
+    htmx the `fragment` template, else the whole page in `layout` (`full_page`)."""
     if is_htmx():
-        return (render_template(fragment, page=page, readonly=None, title=_title(page),
+        return (render_template(fragment, page=page, readonly=None, title=section_title(page),
                                 **context), status, VARY)
     # answers as posted, not as stored: leaving this page saves them (guichet.js); not
     # on a refusal (a conflict, answers too long), which only ENREGISTRER may answer
     unsaved = status == 200
-    return _full_page(page, readonly=None, unsaved=unsaved, **context), status, VARY
+    return full_page(page, layout, readonly=None, unsaved=unsaved, **context), status, VARY
 
 
 # The only query strings whose pages are kept: any other (the page links to its own
@@ -169,7 +173,7 @@ def section(number: str, section_id: str) -> ResponseReturnValue:
     key = None if kept is not None or migrated or page.prefilled else _key(
         number, dossier.version)
     with marking_csrf():
-        html = _full_page(page, readonly=readonly, kept=kept is not None, migrated=migrated,
+        html = full_page(page, readonly=readonly, kept=kept is not None, migrated=migrated,
                           locked=_locked(dossier) if readonly else None)
     return page_cache().keep(key, html), 200, VARY
 
@@ -241,7 +245,7 @@ def refresh(number: str, section_id: str) -> ResponseReturnValue:
     page_url(url_for("forms.section", number=number, section_id=section_id))
     # without htmx the whole page: its notice of answers kept aside stays while they are
     kept = not is_htmx() and kept_answers(number, section_id) is not None
-    return _respond(page, REFRESHED, kept=kept)
+    return respond(page, REFRESHED, kept=kept)
 
 
 def _change_items(compiled: Any, dossier: storage.DossierView, sec: Any,
@@ -263,7 +267,7 @@ def _change_items(compiled: Any, dossier: storage.DossierView, sec: Any,
     page = section_page(compiled, dossier, sec, merged(dossier.answers, sec, change.posted),
                         version, show_errors=request.form.get("verifier") == "1"
                         or keeps_errors(), counts=change.counts, focus=change.focus)
-    return _respond(page, FRAGMENT)
+    return respond(page, FRAGMENT)
 
 
 @bp.post("/sections/<section_id>")
@@ -317,7 +321,7 @@ def save(number: str, section_id: str) -> ResponseReturnValue:
         page_url(here)
         page = section_page(compiled, dossier, sec, merged(dossier.answers, sec, posted),
                             posted_version(), show_errors=keeps_errors())
-        return _respond(page, FRAGMENT)
+        return respond(page, FRAGMENT)
     refused: dict[str, str] = {}
     if files and editable(compiled, dossier):  # files chosen kept, "Retirer" done
         refused = attach_files(number, sec, posted, store=True)
@@ -329,7 +333,7 @@ def save(number: str, section_id: str) -> ResponseReturnValue:
         page_url(here)
         page = section_page(compiled, dossier, sec, merged(dossier.answers, sec, posted),
                             posted_version(), show_errors=True)
-        return _respond(page, FRAGMENT, 422)
+        return respond(page, FRAGMENT, 422)
     except storage.Locked:
         flash(_locked(dossier), "error")
         return redirect(here)
@@ -338,7 +342,7 @@ def save(number: str, section_id: str) -> ResponseReturnValue:
                             conflict.version, show_errors=False)
         theirs = recap_for(compiled, conflict.theirs, (section_id,))
         page_url(here)
-        return _respond(page, FRAGMENT, 409, conflict=theirs)
+        return respond(page, FRAGMENT, 409, conflict=theirs)
     if saved.migration is not None:  # the save moved the draft on: told on its next page
         remember(number, saved.migration)
     prune(saved)  # files no answer names any more
@@ -348,7 +352,7 @@ def save(number: str, section_id: str) -> ResponseReturnValue:
         page_url(here)
         page = section_page(compiled, saved, sec, saved.answers, saved.version,
                             show_errors=keeps_errors(), refused=refused)
-        return _respond(page, FRAGMENT, 422)
+        return respond(page, FRAGMENT, 422)
     if is_leaving():  # saved on the way out: no page, no notice
         return "", 204, {"Guichet-Version": str(saved.version)}
     going = safe_next(request.args.get("next"), "")  # QUITTER, RÉCAPITULATIF, SOUMETTRE

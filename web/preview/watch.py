@@ -1,0 +1,174 @@
+"""The definition files the designer's preview shows, compiled again when they change.
+
+The preview polls (web/preview/views.py asks `Workspace.entry` on every poll of the
+page, about twice a second): a file's signature is its modification time and size,
+read with one `stat`, so a save is seen at the next poll without a watcher thread or a
+dependency. A file that changed is compiled again with the engine (`engine.convert`,
+the same path as `guichet check`); the last good compile is kept next to the current
+errors, so the page can read what the designer typed with the questions it was drawn
+with. Nothing is published anywhere: the same version with new content is simply the
+new content (the portal's "published version edited" protection is about a database
+the preview never opens).
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from engine import CompiledDefinition, DesignerError, ErrorCode, convert
+from engine.errors import error
+from engine.pipeline import definition_paths
+
+TESTS_SUFFIX = ".tests.yaml"  # a definition's tests (forms/<id>.tests.yaml): not a definition
+WORKSPACE = "guichet.preview"  # the preview app's extensions key of its Workspace
+CONTEXT_LINES = 2  # lines shown before and after an error's line
+
+
+def is_tests_file(path: Path) -> bool:
+    """Whether `path` names a definition's tests file (`<id>.tests.yaml`), which lives
+    next to the definitions but is not one."""
+    return path.name.endswith(TESTS_SUFFIX)
+
+
+def tests_file(path: Path, type_id: str = "") -> Path | None:
+    """The tests file of the definition at `path`: `<stem>.tests.yaml` next to it, else
+    `<type_id>.tests.yaml` there; None when neither exists."""
+    for name in (path.name[:-len(path.suffix)] if path.suffix else path.name, type_id):
+        if name:
+            candidate = path.with_name(name + TESTS_SUFFIX)
+            if candidate.is_file():
+                return candidate
+    return None
+
+
+def _signature(path: Path | None) -> str:
+    """'<mtime_ns>-<size>' of `path`, "-" when it is missing or unreadable."""
+    if path is None:
+        return "-"
+    try:
+        st = path.stat()
+    except OSError:
+        return "-"
+    return f"{st.st_mtime_ns}-{st.st_size}"
+
+
+@dataclass(frozen=True)
+class Excerpt:
+    """Lines of a file around an error's line: (number, text) pairs, and the line marked."""
+
+    line: int
+    lines: tuple[tuple[int, str], ...]
+
+
+@dataclass(frozen=True)
+class ShownError:
+    """One designer error as the preview shows it: "file:line: message", and the YAML
+    lines around that line."""
+
+    error: DesignerError
+    excerpt: Excerpt
+
+
+@dataclass
+class Entry:
+    """One definition file under preview: its `key` (its address in the preview), its
+    path, the signature its state was computed from (`generation`: the file's and its
+    tests file's), the compiled definition (None while it has errors), the last good
+    one, and every error of the current text."""
+
+    key: str
+    path: Path
+    generation: str = ""
+    compiled: CompiledDefinition | None = None
+    last_good: CompiledDefinition | None = None
+    errors: list[ShownError] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        """The definition's French title, else its file name."""
+        shown = self.compiled or self.last_good
+        return shown.definition.title.get("fr") if shown is not None else self.path.name
+
+    @property
+    def tests(self) -> Path | None:
+        """Its tests file (`tests_file`), if any."""
+        shown = self.compiled or self.last_good
+        return tests_file(self.path, shown.definition.id if shown is not None else "")
+
+
+def excerpt(text: str, line: int, context: int = CONTEXT_LINES) -> Excerpt:
+    """The lines of `text` from `line - context` to `line + context` (1-based, clipped
+    to the file), each with its number; `line` past the end marks the last line."""
+    lines = text.splitlines()
+    line = max(1, min(line, len(lines)))  # an error at the end of the file: its last line
+    first, last = max(1, line - context), min(len(lines), line + context)
+    return Excerpt(line, tuple((n, lines[n - 1]) for n in range(first, last + 1)))
+
+
+def _compile(entry: Entry) -> None:
+    """Compile `entry`'s file again: its compiled definition, or its errors with their
+    excerpts (an unreadable file is one error at line 1)."""
+    try:
+        text = entry.path.read_text(encoding="utf-8")
+        result = convert(entry.path)
+    except (OSError, UnicodeDecodeError) as exc:
+        entry.compiled = None
+        entry.errors = [ShownError(error(ErrorCode.YAML_SYNTAX, str(entry.path), 1,
+                                         problem=f"cannot be read as UTF-8 text ({exc})"),
+                                   Excerpt(1, ()))]
+        return
+    entry.compiled = result.compiled
+    if result.compiled is not None:
+        entry.last_good = result.compiled
+    entry.errors = [ShownError(e, excerpt(text, e.line)) for e in result.errors]
+
+
+class Workspace:
+    """The definition files under the preview's paths (files, or folders whose *.yaml
+    files are read, tests files left out), each compiled when first asked and again
+    whenever it changed. Safe to use from the server's threads."""
+
+    def __init__(self, paths: list[Path]) -> None:
+        self.paths = list(paths)
+        self._entries: dict[Path, Entry] = {}
+        self._lock = threading.Lock()
+
+    def files(self) -> list[Path]:
+        """The definition files under the paths now, in order (a folder is read again on
+        every call: a file added appears)."""
+        return [p for p in definition_paths(self.paths) if not is_tests_file(p)]
+
+    def _keys(self) -> dict[str, Path]:
+        """key -> file: the file's stem, made unique by "-2", "-3"... in order."""
+        keys: dict[str, Path] = {}
+        for p in self.files():
+            stem = p.name[:-len(p.suffix)] if p.suffix else p.name
+            key, n = stem, 1
+            while key in keys:
+                n += 1
+                key = f"{stem}-{n}"
+            keys[key] = p
+        return keys
+
+    def entries(self) -> list[Entry]:
+        """Every definition under the paths, each up to date."""
+        return [e for e in (self.entry(k) for k in self._keys()) if e is not None]
+
+    def entry(self, key: str) -> Entry | None:
+        """The definition file at `key`, compiled again if it (or its tests file) changed
+        since last asked; None for an unknown key."""
+        path = self._keys().get(key)
+        if path is None:
+            return None
+        with self._lock:
+            entry = self._entries.get(path)
+            if entry is None or entry.key != key:
+                entry = self._entries[path] = Entry(key, path)
+            # read before compiling: a save during the compile is seen at the next poll
+            generation = f"{_signature(path)}:{_signature(entry.tests)}"
+            if generation != entry.generation:
+                _compile(entry)
+                entry.generation = generation
+            return entry
