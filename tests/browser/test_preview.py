@@ -1,0 +1,107 @@
+"""`guichet preview` in a browser: a real `guichet preview` process on a copy of a
+definition; the file edited on disk is redrawn by the page itself, its errors shown
+at file:line while it is broken, and the form back once it is fixed (issue 16).
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from engine import convert
+from tests.definitions import DIRECTORY, ESSAI
+
+QUESTION = "Quelle est votre catégorie d'essai ?"  # a label of essai.yaml's first section
+CHANGED = "Dans quelle catégorie d'essai êtes-vous ?"
+WITHIN = 2_000  # ms: a saved file is on screen within 2 s, with no reload by the test
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def definition(tmp_path: Path) -> Path:
+    path = tmp_path / f"{ESSAI}.yaml"
+    shutil.copy(DIRECTORY / path.name, path)
+    return path
+
+
+@pytest.fixture
+def preview_url(definition: Path) -> Iterator[str]:
+    """`guichet preview <folder>` as a designer starts it, on a free port."""
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "web.cli", "preview", str(definition.parent), "--port", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(url + "/", timeout=2):
+                    break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail("guichet preview did not start: "
+                                + process.stderr.read().decode(errors="replace")[-2000:])
+                time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        process.stderr.close()
+
+
+@pytest.fixture
+def preview_page(browser, preview_url: str):
+    context = browser.new_context(base_url=preview_url, viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def _replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_the_page_follows_the_file(preview_page, definition: Path) -> None:
+    page = preview_page
+    page.goto(f"/formulaires/{ESSAI}/sections/identite")
+    expect(page.get_by_label(QUESTION)).to_be_visible()
+    page.get_by_label("Oui").first.check()  # reveals the test number (a condition)
+    number = page.locator("input[name=numero]")
+    expect(number).to_be_visible()
+    number.fill("12345678")
+
+    _replace(definition, QUESTION, CHANGED)  # the designer saves a new label
+    expect(page.get_by_label(CHANGED)).to_be_visible(timeout=WITHIN)
+    expect(page.get_by_label(QUESTION)).to_have_count(0)
+    expect(page.locator("input[name=numero]")).to_have_value("12345678")  # kept
+
+    _replace(definition, "  - id: identite\n", "  - id: identite\n    title: [\n")  # broken
+    error = convert(definition).errors[0]
+    shown = page.locator(".preview-error code").first
+    expect(shown).to_have_text(f"{definition}:{error.line}", timeout=WITHIN)
+    offending = definition.read_text(encoding="utf-8").splitlines()[error.line - 1].strip()
+    expect(page.locator(".preview-excerpt mark").first).to_contain_text(offending)
+    expect(page.locator(".preview-excerpt").first).to_contain_text("title: [")
+    expect(page.locator("#section-form")).to_have_count(0)
+
+    _replace(definition, "    title: [\n", "")  # fixed: the form is back
+    expect(page.get_by_label(CHANGED)).to_be_visible(timeout=WITHIN)
+    expect(page.locator("#section-form")).to_be_visible()

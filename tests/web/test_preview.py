@@ -1,0 +1,203 @@
+"""`guichet preview` (web/preview): a designer's copy of a definition, previewed as
+applicants see it, with no login and no database; reloaded when the file changes.
+
+Each test previews a copy of tests/definitions/essai.yaml in its own folder, with a
+tests file of sample cases beside it.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from flask.testing import FlaskClient
+from markupsafe import escape
+
+from engine import ErrorCode, convert
+from tests.definitions import DIRECTORY, ESSAI
+from web.cli import main
+from web.cli import preview as preview_cli
+from web.preview import create_preview_app
+
+CASES = """\
+- name: étudiante avec numéro
+  answers: {categorie: etudiant, a_numero: true, numero: "12345678"}
+  profile: {given_names: Ada, family_names: Lovelace}
+  expect: {}
+- name: sans numéro
+  answers: {a_numero: false}
+"""
+SECTION = "/formulaires/essai/sections/identite"
+NUMBER_LABEL = "Numéro d&#39;essai"  # essai.yaml's question shown when a_numero is yes
+VALS = re.compile(r"hx-vals='([^']*)'")
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    shutil.copy(DIRECTORY / f"{ESSAI}.yaml", tmp_path / f"{ESSAI}.yaml")
+    (tmp_path / f"{ESSAI}.tests.yaml").write_text(CASES, encoding="utf-8")
+    return tmp_path
+
+
+@pytest.fixture
+def client(folder: Path) -> FlaskClient:
+    app = create_preview_app([folder], test_config={"TESTING": True,
+                                                    "WTF_CSRF_ENABLED": False})
+    return app.test_client()
+
+
+def _generation(page: str) -> str:
+    """The generation the page's poll sends (its hx-vals)."""
+    return json.loads(html.unescape(VALS.search(page).group(1)))["generation"]
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_lists_the_definitions_and_not_their_tests_files(client: FlaskClient,
+                                                         folder: Path) -> None:
+    shutil.copy(DIRECTORY / "atelier.yaml", folder / "atelier.yaml")
+    page = client.get("/").get_data(as_text=True)
+    assert "essai.yaml" in page and "atelier.yaml" in page
+    assert "essai.tests.yaml" not in page
+    assert 'href="/formulaires/essai/sections/identite"' in page
+
+
+def test_a_section_is_the_portal_s_page_with_no_login(client: FlaskClient) -> None:
+    response = client.get("/formulaires/essai/")
+    assert response.status_code == 302 and response.location.endswith(SECTION)
+    page = client.get(SECTION).get_data(as_text=True)
+    assert 'id="section-form"' in page and 'id="section-nav"' in page
+    assert "Situation et numéros" in page  # the section's title
+    assert 'name="categorie"' in page
+    assert NUMBER_LABEL not in page  # shown only when a_numero is yes
+
+
+def test_conditions_are_live_as_in_the_portal(client: FlaskClient) -> None:
+    client.get(SECTION)
+    fragment = client.post(f"{SECTION}/actualiser", data={"a_numero": "true"},
+                           headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert NUMBER_LABEL in fragment and 'name="numero"' in fragment
+    assert "<html" not in fragment  # the fragment the portal's htmx update swaps in
+    # what was typed is kept: the section drawn again shows it
+    assert NUMBER_LABEL in client.get(SECTION).get_data(as_text=True)
+
+
+def test_the_language_switch_keeps_the_answers(client: FlaskClient) -> None:
+    client.get(SECTION)
+    page = client.post(f"{SECTION}/actualiser",
+                       data={"a_numero": "true", "numero": "12345678",
+                             "guichet_lang": "en"}).get_data(as_text=True)
+    assert '<html lang="en">' in page and "Situation and numbers" in page
+    assert 'value="12345678"' in page
+
+
+def test_recap_and_pdf_of_the_answers_typed(client: FlaskClient) -> None:
+    client.post(f"{SECTION}/actualiser", data={"categorie": "etudiant"})
+    recap = client.get("/formulaires/essai/recapitulatif").get_data(as_text=True)
+    assert "Aux études" in recap  # the option's label, as the recap shows it
+    response = client.get("/formulaires/essai/recapitulatif.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert response.data.startswith(b"%PDF")
+
+
+def test_sample_answers_load_in_one_click(client: FlaskClient) -> None:
+    page = client.get(SECTION).get_data(as_text=True)
+    assert "étudiante avec numéro" in page and "sans numéro" in page
+    response = client.post("/formulaires/essai/exemples",
+                           data={"case": "0", "retour": "identite"})
+    assert response.status_code == 302 and response.location.endswith(SECTION)
+    page = client.get(SECTION).get_data(as_text=True)
+    assert "Ada Lovelace" in page  # the case's profile names the applicant
+    assert '<option value="etudiant" selected>' in page
+    assert 'value="12345678"' in page
+
+
+def test_errors_instead_of_the_form_with_file_line_and_yaml(client: FlaskClient,
+                                                            folder: Path) -> None:
+    path = folder / f"{ESSAI}.yaml"
+    _edit(path, "  - id: identite\n", "  - id: identite\n    title: [\n")
+    errors = convert(path).errors
+    assert errors and errors[0].code is ErrorCode.YAML_SYNTAX
+    page = client.get(SECTION).get_data(as_text=True)
+    assert 'id="section-form"' not in page
+    for e in errors:
+        assert f"{path}:{e.line}" in page
+        assert str(escape(e.message)) in page
+    marked = path.read_text(encoding="utf-8").splitlines()[errors[0].line - 1]
+    assert f"{errors[0].line:4d} → {escape(marked)}</mark>" in page
+    # fixed, the form is back
+    _edit(path, "    title: [\n", "")
+    assert 'id="section-form"' in client.get(SECTION).get_data(as_text=True)
+
+
+def test_every_error_of_a_file_is_shown(client: FlaskClient, folder: Path) -> None:
+    path = folder / "many_errors.yaml"
+    shutil.copy(DIRECTORY.parent / "fixtures" / "many_errors.yaml", path)
+    errors = convert(path).errors
+    assert len(errors) > 1
+    page = client.get("/formulaires/many_errors/").get_data(as_text=True)
+    for e in errors:
+        assert f"<code>{path}:{e.line}</code>: {escape(e.message)}" in page
+    assert f"{len(errors)} errors" in client.get("/").get_data(as_text=True)
+
+
+def test_a_saved_file_reloads_the_page_with_the_answers_typed(client: FlaskClient,
+                                                              folder: Path) -> None:
+    page = client.get(SECTION).get_data(as_text=True)
+    generation = _generation(page)
+    watch = "/formulaires/essai/surveiller"
+    assert client.post(watch, data={"generation": generation}).status_code == 204
+    _edit(folder / f"{ESSAI}.yaml", "fr: Numéro d'essai,", "fr: Numéro d'essai modifié,")
+    typed = {"generation": generation, "section": "identite", "version": "0",
+             "a_numero": "true", "numero": "87654321"}
+    response = client.post(watch, data=typed)
+    assert response.status_code == 200 and response.headers["HX-Refresh"] == "true"
+    page = client.get(SECTION).get_data(as_text=True)
+    assert "Numéro d&#39;essai modifié" in page
+    assert 'value="87654321"' in page  # what was typed before the reload
+    assert client.post(watch, data={"generation": _generation(page)}).status_code == 204
+
+
+def test_same_version_new_content_is_simply_shown(client: FlaskClient, folder: Path) -> None:
+    """Nothing is published: a save keeping `version:` never meets the portal's
+    "published version edited" refusal."""
+    client.get(SECTION)
+    _edit(folder / f"{ESSAI}.yaml", "title: {fr: Situation et numéros",
+          "title: {fr: Situation et numéros bis")
+    assert "Situation et numéros bis" in client.get(SECTION).get_data(as_text=True)
+
+
+def test_another_host_name_is_refused(client: FlaskClient) -> None:
+    assert client.get("/", headers={"Host": "attacker.example"}).status_code == 400
+
+
+@pytest.fixture
+def served(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
+    calls: list[tuple[str, int]] = []
+    monkeypatch.setattr(preview_cli, "serve_preview",
+                        lambda app, host, port: calls.append((host, port)))
+    return calls
+
+
+def test_binds_to_this_machine_whatever_the_environment(served: list, folder: Path) -> None:
+    env = {"HOST": "0.0.0.0", "FLASK_RUN_HOST": "0.0.0.0", "GUICHET_HOST": "0.0.0.0"}
+    result = CliRunner().invoke(main, ["preview", str(folder), "--port", "8123"], env=env)
+    assert result.exit_code == 0, result.output
+    assert served == [("127.0.0.1", 8123)]
+    assert "http://127.0.0.1:8123/" in result.output
+
+
+def test_another_address_only_with_host_and_a_warning(served: list, folder: Path) -> None:
+    result = CliRunner().invoke(main, ["preview", str(folder), "--host", "0.0.0.0"])
+    assert result.exit_code == 0, result.output
+    assert served == [("0.0.0.0", preview_cli.DEFAULT_PORT)]
+    assert "Warning: the preview answers on 0.0.0.0" in result.output
