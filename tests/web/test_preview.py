@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import json
+import logging
 import re
 import shutil
 from pathlib import Path
@@ -19,6 +20,7 @@ from flask.testing import FlaskClient
 from markupsafe import escape
 
 from engine import ErrorCode, convert
+from engine.pipeline import forms_dir
 from tests.definitions import DIRECTORY, ESSAI
 from web.cli import main
 from web.cli import preview as preview_cli
@@ -201,3 +203,20 @@ def test_another_address_only_with_host_and_a_warning(served: list, folder: Path
     assert result.exit_code == 0, result.output
     assert served == [("0.0.0.0", preview_cli.DEFAULT_PORT)]
     assert "Warning: the preview answers on 0.0.0.0" in result.output
+
+
+def test_without_a_path_it_previews_forms(served: list) -> None:
+    result = CliRunner().invoke(main, ["preview"])
+    assert result.exit_code == 0, result.output
+    assert f"Guichet preview of {forms_dir()}:" in result.output
+
+
+def test_the_polls_are_not_logged() -> None:
+    quiet = preview_cli.QuietPolls()
+
+    def line(path: str) -> logging.LogRecord:
+        return logging.LogRecord("werkzeug", logging.INFO, __file__, 1,
+                                 '"%s" %s %s', (f"POST {path} HTTP/1.1", "204", "-"), None)
+
+    assert not quiet.filter(line("/formulaires/essai/surveiller"))
+    assert quiet.filter(line("/formulaires/essai/sections/identite"))

@@ -3,7 +3,7 @@
 Designer commands (check, diff, schema, validate) are here and only need the engine;
 `settings` lists the configuration (web/config.py); `data` adds the database and
 dossier commands (db, dossiers, demo), `portal` the server and its background
-work (serve, mail, documents).
+work (serve, mail, documents), `preview` the designer's live preview.
 """
 
 from __future__ import annotations

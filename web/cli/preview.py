@@ -8,6 +8,7 @@ offered to the network by accident.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import click
@@ -17,6 +18,7 @@ from engine.pipeline import forms_dir
 from web import config
 from web.cli.data import settings
 from web.preview import create_preview_app, is_loopback
+from web.preview.views import WATCH
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8001  # beside the portal's 8000
@@ -27,9 +29,18 @@ def bind_host(host: str | None) -> str:
     return host or DEFAULT_HOST
 
 
+class QuietPolls(logging.Filter):
+    """Werkzeug logs every request: not the pages' polls, twice a second each."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """False (dropped) for the log line of a poll."""
+        return f"/{WATCH} " not in record.getMessage()
+
+
 def serve_preview(app: Flask, host: str, port: int) -> None:
     """Serve `app` on host:port with Werkzeug's threaded development server until
-    interrupted (tests replace this function)."""
+    interrupted (tests replace this function); the pages' polls are not logged."""
+    logging.getLogger("werkzeug").addFilter(QuietPolls())
     app.run(host=host, port=port, threaded=True, use_reloader=False, debug=False)
 
 

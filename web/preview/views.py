@@ -50,6 +50,7 @@ from web.ui.redisplay import keeps_errors, redisplaying, redisplays
 
 LAYOUT = "preview/section.html"  # forms/section.html with the preview's bar
 POLL_MS = 500  # how often a page asks whether its file changed
+WATCH = "surveiller"  # the last segment of the polls' addresses
 
 bp = Blueprint("forms", __name__, url_prefix="/formulaires/<number>")
 
@@ -118,13 +119,13 @@ def _broken(entry: Entry) -> ResponseReturnValue:
 
 
 def _header(compiled: CompiledDefinition, key: str, draft: Draft) -> DossierHeader:
-    """The header of a new draft: the sample's applicant (or "Aperçu"), the key as its
+    """The header of a new draft: the sample's applicant (else "—"), the key as its
     number, the initial state, the deadline its definition gives from today."""
     d = compiled.definition
     name = " ".join(p for p in (draft.profile.get("given_names"),
                                 draft.profile.get("family_names")) if p)
     dossier = PreviewDossier(key, d.workflow.initial, today() + timedelta(days=d.deadline_days))
-    return dossier_header(compiled, dossier, name or "Aperçu", changeable=True)
+    return dossier_header(compiled, dossier, name or "—", changeable=True)
 
 
 def _section_of(compiled: CompiledDefinition, section_id: str) -> Section:
@@ -325,7 +326,7 @@ def _back_to_form(entry: Entry) -> ResponseReturnValue:
     return redirect(url_for("forms.section", number=entry.key, section_id=_back(entry.compiled)))
 
 
-@bp.post("/surveiller")
+@bp.post(f"/{WATCH}")
 def watch(number: str) -> ResponseReturnValue:
     """The page's poll (every POLL_MS): 204 while the file (and its tests file) is as
     the page was drawn (`generation`), else 200 with `HX-Refresh` so htmx reloads the
@@ -388,7 +389,7 @@ def _context() -> dict[str, Any]:
 def init_app(app: Flask) -> None:
     """The preview's routes: its list at `/`, the definitions' pages, the site links."""
     app.add_url_rule("/", "index", index)
-    app.add_url_rule("/surveiller", "watch_all", watch_all, methods=["POST"])
+    app.add_url_rule(f"/{WATCH}", "watch_all", watch_all, methods=["POST"])
     app.add_url_rule("/langue", "auth.switch_language", switch_language, methods=["POST"])
     for endpoint, path in SITE_LINKS.items():
         app.add_url_rule(path, endpoint, _home)
