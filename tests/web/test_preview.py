@@ -220,3 +220,17 @@ def test_the_polls_are_not_logged() -> None:
 
     assert not quiet.filter(line("/formulaires/essai/surveiller"))
     assert quiet.filter(line("/formulaires/essai/sections/identite"))
+
+
+def test_a_page_that_fails_to_draw_says_why_and_keeps_polling(
+        client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    def fails(*args: object, **kwargs: object) -> None:
+        raise KeyError("NNNNNN")
+
+    monkeypatch.setattr("web.preview.views.draw_section", fails)
+    response = client.get(SECTION)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert "KeyError: &#39;NNNNNN&#39;" in page
+    assert 'hx-post="/formulaires/essai/surveiller"' in page  # a fix is seen
+    assert client.get("/formulaires/essai/inconnue").status_code == 404

@@ -31,6 +31,7 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from werkzeug.exceptions import HTTPException
 
 from engine import CompiledDefinition, SectionStatus, clean, section_status
 from engine.compare import now, today
@@ -42,6 +43,7 @@ from web.dossiers.display import DossierHeader, dossier_header
 from web.forms.groups import item_change
 from web.forms.page import draw_section, merged, recap_for
 from web.forms.sections import FRAGMENT, REFRESHED, VARY, full_page, respond
+from web.http.errors import friendly_page
 from web.i18n import N_, set_lang
 from web.preview.samples import Samples, read_samples
 from web.preview.watch import WORKSPACE, Entry, Workspace
@@ -116,6 +118,25 @@ def _broken(entry: Entry) -> ResponseReturnValue:
     """The definition's errors, each at file:line with its YAML lines, instead of the form."""
     _bar(entry)
     return render_template("preview/broken.html", entry=entry), 200, VARY
+
+
+def _crashed(exc: Exception) -> ResponseReturnValue:
+    """A definition page that failed to draw (a definition the checker passed but the
+    page cannot show): the portal would answer 500 with its friendly page; the preview
+    says what failed, under its bar, and keeps polling, so saving a fix brings the
+    page back. An HTTP error (404...) is the portal's friendly page."""
+    if isinstance(exc, HTTPException):
+        return friendly_page(exc.code or 500)
+    current_app.logger.exception("preview: the page could not be drawn")
+    entry = _workspace().entry((request.view_args or {}).get("number", ""))
+    if entry is None:
+        return friendly_page(500)
+    _bar(entry, (request.view_args or {}).get("section_id", ""))
+    return render_template("preview/broken.html", entry=entry,
+                           crash=f"{type(exc).__name__}: {exc}"), 500, VARY
+
+
+bp.register_error_handler(Exception, _crashed)
 
 
 def _header(compiled: CompiledDefinition, key: str, draft: Draft) -> DossierHeader:
