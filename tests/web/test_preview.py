@@ -160,13 +160,36 @@ def test_a_saved_file_reloads_the_page_with_the_answers_typed(client: FlaskClien
     assert client.post(watch, data={"generation": generation}).status_code == 204
     _edit(folder / f"{ESSAI}.yaml", "fr: Numéro d'essai,", "fr: Numéro d'essai modifié,")
     typed = {"generation": generation, "section": "identite", "version": "0",
-             "a_numero": "true", "numero": "87654321"}
+             "page": SECTION, "a_numero": "true", "numero": "87654321"}
     response = client.post(watch, data=typed)
-    assert response.status_code == 200 and response.headers["HX-Refresh"] == "true"
+    assert response.status_code == 200 and response.headers["HX-Redirect"] == SECTION
     page = client.get(SECTION).get_data(as_text=True)
     assert "Numéro d&#39;essai modifié" in page
     assert 'value="87654321"' in page  # what was typed before the reload
     assert client.post(watch, data={"generation": _generation(page)}).status_code == 204
+
+
+def test_a_page_drawn_by_a_post_reloads_at_its_own_address(client: FlaskClient,
+                                                            folder: Path) -> None:
+    """After the language switch (a POST) the poll sends the browser to the section's
+    address, never to repeat the POST."""
+    page = client.post(f"{SECTION}/actualiser",
+                       data={"guichet_lang": "en"}).get_data(as_text=True)
+    vals = json.loads(html.unescape(VALS.search(page).group(1)))
+    assert vals["page"] == SECTION
+    _edit(folder / f"{ESSAI}.yaml", "en: Test number}", "en: Test number, changed}")
+    response = client.post("/formulaires/essai/surveiller", data=vals)
+    assert response.headers["HX-Redirect"] == SECTION
+    assert "Test number, changed" in client.get(SECTION).get_data(as_text=True)
+
+
+def test_the_list_reloads_when_a_file_is_added(client: FlaskClient, folder: Path) -> None:
+    page = client.get("/").get_data(as_text=True)
+    vals = json.loads(html.unescape(VALS.search(page).group(1)))
+    assert client.post("/surveiller", data=vals).status_code == 204
+    shutil.copy(DIRECTORY / "atelier.yaml", folder / "atelier.yaml")
+    assert client.post("/surveiller", data=vals).headers["HX-Redirect"] == "/"
+    assert "atelier.yaml" in client.get("/").get_data(as_text=True)
 
 
 def test_same_version_new_content_is_simply_shown(client: FlaskClient, folder: Path) -> None:

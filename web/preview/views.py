@@ -47,7 +47,7 @@ from web.http.errors import friendly_page
 from web.i18n import N_, set_lang
 from web.preview.samples import Samples, read_samples
 from web.preview.watch import WORKSPACE, Entry, Workspace
-from web.ui.pages import is_htmx, is_leaving, safe_next
+from web.ui.pages import current_page_url, is_htmx, is_leaving, page_url, safe_next
 from web.ui.redisplay import keeps_errors, redisplaying, redisplays
 
 LAYOUT = "preview/section.html"  # forms/section.html with the preview's bar
@@ -77,7 +77,7 @@ class PreviewDossier:
     submitted_at: Any = None
 
 
-_drafts: dict[tuple[str, str], Draft] = {}  # (browser, key) -> Draft; the process's only
+DRAFTS = "guichet.preview.drafts"  # app.extensions key: (browser, key) -> Draft
 _drafts_lock = threading.Lock()
 
 
@@ -92,7 +92,7 @@ def _draft(key: str) -> Draft:
     if browser is None:
         browser = session["browser"] = secrets.token_hex(16)
     with _drafts_lock:
-        return _drafts.setdefault((browser, key), Draft())
+        return current_app.extensions[DRAFTS].setdefault((browser, key), Draft())
 
 
 def _entry(key: str) -> Entry:
@@ -110,6 +110,7 @@ def _bar(entry: Entry | None, section_id: str = "", generation: str = "") -> Non
         "draft": _draft(entry.key) if entry is not None else None,
         "section": section_id,
         "generation": entry.generation if entry is not None else generation,
+        "page": current_page_url(),  # where the poll sends the browser when a file changed
         "poll_ms": POLL_MS,
     }
 
@@ -204,6 +205,7 @@ def _redraw(entry: Entry, compiled: CompiledDefinition, section_id: str, fragmen
     """The section drawn again for the answers posted (kept), as the portal's update of
     the questions answers: the fragment for htmx, else the whole page."""
     sec, draft, change = _posted(entry, compiled, section_id)
+    page_url(url_for("forms.section", number=entry.key, section_id=section_id))
     page = draw_section(compiled, _header(compiled, entry.key, draft), sec, draft.answers, 0,
                         show_errors=request.form.get("verifier") == "1" or keeps_errors(),
                         counts=change.counts, focus=change.focus, profile=draft.profile)
@@ -350,8 +352,9 @@ def _back_to_form(entry: Entry) -> ResponseReturnValue:
 @bp.post(f"/{WATCH}")
 def watch(number: str) -> ResponseReturnValue:
     """The page's poll (every POLL_MS): 204 while the file (and its tests file) is as
-    the page was drawn (`generation`), else 200 with `HX-Refresh` so htmx reloads the
-    page, after keeping the answers of the section form it sent along (`section`)."""
+    the page was drawn (`generation`), else 200 with `HX-Redirect` to the page's own
+    address (`page`: a GET, even for a page a POST drew), so htmx loads it again, after
+    keeping the answers of the section form it sent along (`section`)."""
     entry = _workspace().entry(number)
     if entry is not None and request.form.get("generation") == entry.generation:
         return "", 204
@@ -361,7 +364,12 @@ def watch(number: str) -> ResponseReturnValue:
         if sec is not None:
             draft = _draft(number)
             draft.answers = merged(draft.answers, sec, section_answers(sec, request.form.getlist))
-    return "", 200, {"HX-Refresh": "true"}
+    return _reload(url_for("forms.dossier", number=number))
+
+
+def _reload(default: str) -> ResponseReturnValue:
+    """The poll's answer when a file changed: htmx goes to the page's address again."""
+    return "", 200, {"HX-Redirect": safe_next(request.form.get("page"), default)}
 
 
 def _overall(workspace: Workspace) -> str:
@@ -378,10 +386,11 @@ def index() -> ResponseReturnValue:
 
 
 def watch_all() -> ResponseReturnValue:
-    """The list's poll: 204 while no file was added, removed or changed, else a reload."""
+    """The list's poll: 204 while no file was added, removed or changed, else
+    `HX-Redirect` to the list (`_reload`)."""
     if request.form.get("generation") == _overall(_workspace()):
         return "", 204
-    return "", 200, {"HX-Refresh": "true"}
+    return _reload(url_for("index"))
 
 
 def switch_language() -> ResponseReturnValue:
@@ -409,6 +418,7 @@ def _context() -> dict[str, Any]:
 
 def init_app(app: Flask) -> None:
     """The preview's routes: its list at `/`, the definitions' pages, the site links."""
+    app.extensions[DRAFTS] = {}
     app.add_url_rule("/", "index", index)
     app.add_url_rule(f"/{WATCH}", "watch_all", watch_all, methods=["POST"])
     app.add_url_rule("/langue", "auth.switch_language", switch_language, methods=["POST"])
