@@ -116,7 +116,10 @@ def _bar(entry: Entry | None, section_id: str = "", generation: str = "") -> Non
 
 
 def _broken(entry: Entry) -> ResponseReturnValue:
-    """The definition's errors, each at file:line with its YAML lines, instead of the form."""
+    """The definition's errors, each at file:line with its YAML lines, instead of the form
+    (drawn for a POST too: its poll then goes to the definition's address)."""
+    if request.method != "GET":
+        page_url(url_for("forms.dossier", number=entry.key))
     _bar(entry)
     return render_template("preview/broken.html", entry=entry), 200, VARY
 
