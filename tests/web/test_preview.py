@@ -183,6 +183,19 @@ def test_a_page_drawn_by_a_post_reloads_at_its_own_address(client: FlaskClient,
     assert "Test number, changed" in client.get(SECTION).get_data(as_text=True)
 
 
+def test_a_file_missing_for_a_moment_is_waited_for(client: FlaskClient, folder: Path) -> None:
+    """An editor may save by writing a new file and renaming it over the old one."""
+    vals = json.loads(html.unescape(VALS.search(client.get(SECTION).get_data(as_text=True))
+                                    .group(1)))
+    path = folder / f"{ESSAI}.yaml"
+    saved = path.read_text(encoding="utf-8")
+    path.unlink()
+    assert client.post("/formulaires/essai/surveiller", data=vals).status_code == 204
+    path.write_text(saved.replace("en: Test number}", "en: Test number, renamed}"),
+                    encoding="utf-8")
+    assert client.post("/formulaires/essai/surveiller", data=vals).status_code == 200
+
+
 def test_the_list_reloads_when_a_file_is_added(client: FlaskClient, folder: Path) -> None:
     page = client.get("/").get_data(as_text=True)
     vals = json.loads(html.unescape(VALS.search(page).group(1)))

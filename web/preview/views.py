@@ -357,11 +357,13 @@ def watch(number: str) -> ResponseReturnValue:
     """The page's poll (every POLL_MS): 204 while the file (and its tests file) is as
     the page was drawn (`generation`), else 200 with `HX-Redirect` to the page's own
     address (`page`: a GET, even for a page a POST drew), so htmx loads it again, after
-    keeping the answers of the section form it sent along (`section`)."""
+    keeping the answers of the section form it sent along (`section`). A file missing
+    (being replaced by an editor, or deleted) changes nothing yet: 204."""
     entry = _workspace().entry(number)
-    if entry is not None and request.form.get("generation") == entry.generation:
+    if entry is None or request.form.get("generation") == entry.generation:
+        # unchanged; or gone for now: an editor may replace the file by renaming a new one
         return "", 204
-    if entry is not None and "version" in request.form:  # the section form came along
+    if "version" in request.form:  # the section form came along
         shown = entry.compiled or entry.last_good
         sec = shown.definition.section(request.form.get("section", "")) if shown else None
         if sec is not None:
