@@ -105,3 +105,28 @@ def test_the_page_follows_the_file(preview_page, definition: Path) -> None:
     _replace(definition, "    title: [\n", "")  # fixed: the form is back
     expect(page.get_by_label(CHANGED)).to_be_visible(timeout=WITHIN)
     expect(page.locator("#section-form")).to_be_visible()
+
+
+CASES = """\
+- name: étudiante avec numéro
+  answers: {categorie: etudiant, a_numero: true, numero: "12345678"}
+  profile: {given_names: Ada, family_names: Lovelace}
+"""
+
+
+def test_samples_conditions_and_language(preview_page, definition: Path) -> None:
+    (definition.parent / f"{ESSAI}.tests.yaml").write_text(CASES, encoding="utf-8")
+    page = preview_page
+    page.goto(f"/formulaires/{ESSAI}/sections/identite")
+    number = page.locator("input[name=numero]")
+    expect(number).to_have_count(0)
+    page.get_by_role("button", name="étudiante avec numéro").click()  # one click
+    expect(number).to_have_value("12345678")
+    expect(page.get_by_text("Ada Lovelace")).to_be_visible()
+    page.get_by_label("Non").first.check()  # the condition, live (htmx)
+    expect(number).to_have_count(0)
+    page.get_by_label("Oui").first.check()
+    expect(number).to_be_visible()
+    number.fill("87654321")
+    page.get_by_role("button", name="English").click()
+    expect(page.get_by_label("Test number")).to_have_value("87654321")
