@@ -25,6 +25,7 @@ from tests.definitions import DIRECTORY, ESSAI
 from web.cli import main
 from web.cli import preview as preview_cli
 from web.preview import create_preview_app
+from web.preview.watch import WORKSPACE
 
 CASES = """\
 - name: étudiante avec numéro
@@ -270,3 +271,16 @@ def test_a_page_that_fails_to_draw_says_why_and_keeps_polling(
     assert "KeyError: &#39;NNNNNN&#39;" in page
     assert 'hx-post="/formulaires/essai/surveiller"' in page  # a fix is seen
     assert client.get("/formulaires/essai/inconnue").status_code == 404
+
+
+def test_every_section_of_every_shipped_definition_is_drawn() -> None:
+    app = create_preview_app([forms_dir()], test_config={"TESTING": True})
+    client = app.test_client()
+    entries = app.extensions[WORKSPACE].entries()
+    assert entries
+    for entry in entries:
+        assert entry.compiled is not None, [str(e.error) for e in entry.errors]
+        for s in entry.compiled.definition.sections:
+            response = client.get(f"/formulaires/{entry.key}/sections/{s.id}")
+            assert response.status_code in (200, 302), (entry.key, s.id)  # 302: hidden
+        assert client.get(f"/formulaires/{entry.key}/recapitulatif").status_code == 200
