@@ -20,6 +20,9 @@ from .errors import DefinitionError, DesignerError, ErrorCode, error
 from .load import YamlSyntaxError, load_text
 from .model import Definition
 
+# a form's tests file beside its definition (forms/<id>.tests.yaml): never a definition
+TESTS_SUFFIX = ".tests.yaml"
+
 
 @dataclass
 class Result:
@@ -104,11 +107,14 @@ def forms_dir() -> Path:
 
 def definition_paths(paths: list[str | Path] | None = None) -> list[Path]:
     """The definition files to load: each given file as is, each given folder's
-    `*.yaml` files sorted by name (not recursive); None means `forms_dir()`."""
+    `*.yaml` files sorted by name (not recursive) but its tests files
+    (`<id>.tests.yaml`, engine.formtests: cases, not a definition); None means
+    `forms_dir()`."""
     found: list[Path] = []
     for p in paths or [forms_dir()]:
         p = Path(p)
-        found.extend(sorted(p.glob("*.yaml")) if p.is_dir() else [p])
+        found.extend(sorted(q for q in p.glob("*.yaml") if not q.name.endswith(TESTS_SUFFIX))
+                     if p.is_dir() else [p])
     return found
 
 
