@@ -70,6 +70,8 @@ from difflib import get_close_matches
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from . import compare
 from .compile import CompiledCondition, CompiledDefinition
 from .errors import DesignerError, ErrorCode, error
@@ -102,6 +104,7 @@ EXPECT_KEYS = ("errors", "no_errors", "sections", *STATUS_LISTS, "shown", "hidde
 ERROR_KEYS = ("rule", "message")
 LANGS = ("fr", "en")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ODD_SPACE = re.compile(r"[^\S ]")  # whitespace other than a plain space
 
 
 def is_tests_file(path: str | Path) -> bool:
@@ -441,15 +444,24 @@ def _flow(value: Any) -> str:
         return "{" + ", ".join(f"{k}: {_flow(v)}" for k, v in value.items()) + "}"
     if isinstance(value, list | tuple):
         return "[" + ", ".join(_flow(v) for v in value) + "]"
-    if isinstance(value, str) and (not value or re.search(r"[:#{}\[\],&*!|>'\"%@`]|^\s|\s$",
-                                                          value) or value in (
-            "true", "false", "null", "yes", "no", "on", "off") or value[0].isdigit()):
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, str) and (re.search(r"[:#{}\[\],&*!|>'\"%@`]|^\s|\s$|^$", value)
+                                   or _ODD_SPACE.search(value) or _read_as(value) != value):
+        quoted = value.replace("\\", "\\\\").replace('"', '\\"')
+        # a no-break space looks like a space: written \u00a0, as YAML reads it back
+        return '"' + _ODD_SPACE.sub(lambda m: f"\\u{ord(m.group()):04x}", quoted) + '"'
     if value is None:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
+
+
+def _read_as(text: str) -> Any:
+    """What YAML reads a plain (unquoted) `text` as: itself, or a number, a boolean..."""
+    try:
+        return yaml.safe_load(text)
+    except (yaml.YAMLError, ValueError):  # "2027-02-30": a timestamp of no real day
+        return None
 
 
 def _rule_id(compiled: CompiledDefinition, e: FieldError) -> str | None:
