@@ -423,6 +423,17 @@ def load_tests(compiled: CompiledDefinition, text: str, path: str
     return runs, sorted(reader.errors, key=lambda e: (e.line, e.message))
 
 
+def tests_file_mistakes(compiled: CompiledDefinition, definition: str | Path
+                        ) -> list[DesignerError]:
+    """The mistakes of the tests file beside `definition` (`load_tests`), for
+    `guichet check`; [] when it has none or there is no tests file. Raises OSError or
+    UnicodeDecodeError when it exists but cannot be read."""
+    path = tests_path(definition)
+    if not path.exists():
+        return []
+    return load_tests(compiled, path.read_text(encoding="utf-8"), str(path))[1]
+
+
 # --- running a case ----------------------------------------------------------------------
 
 

@@ -223,6 +223,23 @@ def test_definition_paths__a_folder_never_yields_its_tests_files(essai):
     assert definition_paths([essai.parent]) == [essai]
 
 
+def test_definition_paths__a_tests_file_named__stands_for_its_definition_once(essai):
+    assert definition_paths([essai, cases_file(essai)]) == [essai]
+
+
+def test_check__every_file_of_a_shell_glob__each_definition_once_tests_files_checked(run,
+                                                                                 essai):
+    result = run("check", *sorted(essai.parent.glob("*.yaml")))
+    assert result.exit_code == 0, result.output
+    assert f"1 definition(s) OK: {essai}" in result.output
+    cases_file(essai).write_text("- name: x\n  answers: {numro: '1'}\n", encoding="utf-8")
+    result = run("check", essai)
+    assert result.exit_code == 1
+    assert str(error(ErrorCode.TESTS_UNKNOWN_ID, str(cases_file(essai)), 2, case="x",
+                     what="the question", id="numro", definition="essai",
+                     hint=" (did you mean 'numero'?)")) in result.output
+
+
 def test_shipped_tests_files_sit_in_forms():
     assert sorted(forms_dir().glob("*.tests.yaml")) == sorted(cases_file(p) for p in SHIPPED)
 

@@ -16,7 +16,13 @@ import click
 
 from engine import DefinitionError, convert, load_registry
 from engine.diff import Effect, compatible, diff
-from engine.formtests import definition_path, is_tests_file, run_tests, tests_path
+from engine.formtests import (
+    definition_path,
+    is_tests_file,
+    run_tests,
+    tests_file_mistakes,
+    tests_path,
+)
 from engine.pipeline import definition_paths, forms_dir
 from engine.validate import clean, validate
 from web import config
@@ -31,10 +37,14 @@ def main() -> None:
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 def check(paths: tuple[Path, ...]) -> None:
-    """Check definitions (default: every file of forms/); print every error as file:line."""
+    """Check definitions (default: every file of forms/) and the tests file beside each
+    (forms/<id>.tests.yaml, for its shape and ids: `guichet test` runs it); print every
+    error as file:line."""
     files = definition_paths(list(paths) or config.forms_paths(data.settings()))
     results = [convert(p) for p in files]
     errors = [e for r in results for e in r.errors]
+    errors += [e for p, r in zip(files, results, strict=True) if r.compiled
+               for e in tests_file_mistakes(r.compiled, p)]
     errors += data.republished_errors([r.compiled for r in results if r.compiled])
     for e in errors:
         click.echo(str(e), err=True)
