@@ -366,14 +366,18 @@ class _Reader:
                          problem=shape[1])
                 continue
             if key == "errors":
-                for place, rule in value.items():
-                    self.place(place, _line(value, place, line), case, sections_too=True)
-                    if isinstance(rule, Mapping):
-                        self.keys(rule, ERROR_KEYS, f"{where}, the error of {place}")
-                        if not isinstance(rule.get("rule"), str):
-                            self.err(ErrorCode.TESTS_BAD_VALUE, _line(value, place, line),
+                for place, rules in value.items():
+                    at = _line(value, place, line)
+                    self.place(place, at, case, sections_too=True)
+                    for rule in rules if isinstance(rules, list) else [rules]:
+                        if isinstance(rule, Mapping):
+                            self.keys(rule, ERROR_KEYS, f"{where}, the error of {place}")
+                            rule = rule.get("rule")
+                        if not isinstance(rule, str):
+                            self.err(ErrorCode.TESTS_BAD_VALUE, at,
                                      where=f"{where}, the error of {place}",
-                                     problem="name its `rule:` (required, pattern...)")
+                                     problem="name its rule (required, pattern...), or "
+                                             "write {rule: ..., message: ...}")
             elif key == "sections":
                 self.section_ids(value, line, case)
                 for s, status in value.items():
