@@ -165,6 +165,18 @@ class ErrorCode(Enum):
     PROFILE_SCHEMA = (
         "{where}: {problem}. The header of engine/profile.yaml says what each field takes."
     )
+    # --- a form's tests file (forms/<id>.tests.yaml, engine/formtests.py) -------------
+    TESTS_SHAPE = (
+        "A tests file is a list of cases (or a mapping with `cases:` and optional `base`, "
+        "`today`, `profile`), each case a mapping with at least a `name`: {problem}."
+    )
+    TESTS_UNKNOWN_KEY = "Unknown key `{key}` in {where}{hint}. Use one of: {known}."
+    TESTS_BAD_VALUE = "{where}: {problem}."
+    TESTS_UNKNOWN_ID = (
+        "The case '{case}' names {what} '{id}', which {definition} does not have{hint}."
+    )
+    TEST_FAILED = "case '{case}': expected {expected}, got {got}"
+    TEST_NOT_COVERED = "No case {what}: add one to {tests}."
 
 
 @dataclass(frozen=True)

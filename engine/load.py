@@ -42,17 +42,27 @@ class _LineLoader(yaml.SafeLoader):
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> Located:
-    loader.flatten_mapping(node)
+    own = sum(k.tag != "tag:yaml.org,2002:merge" for k, _ in node.value)
+    loader.flatten_mapping(node)  # puts the entries merged in (`<<: *anchor`) first
+    merged = len(node.value) - own
     result = Located()
     result.line = node.start_mark.line + 1
     result.key_lines = {}
-    for key_node, value_node in node.value:
+    from_merge: set[str] = set()
+    for i, (key_node, value_node) in enumerate(node.value):
         key = loader.construct_object(key_node, deep=True)
         if not isinstance(key, (str, int, float, bool)) and key is not None:
             raise yaml.constructor.ConstructorError(
                 None, None, "a key must be a plain value", key_node.start_mark
             )
         key = str(key) if not isinstance(key, str) else key
+        if key in from_merge and i >= merged:  # a key written over a merged one: YAML's
+            from_merge.discard(key)            # merge keys mean exactly that
+            del result[key]
+        if i < merged and key in result:  # two merged mappings: the first one wins
+            continue
+        if i < merged:
+            from_merge.add(key)
         if key in result:  # YAML would keep the last one silently: a designer's slip
             raise yaml.constructor.ConstructorError(
                 None, None, f"duplicate key '{key}' (first on line {result.key_lines[key]}): "

@@ -20,6 +20,9 @@ from .errors import DefinitionError, DesignerError, ErrorCode, error
 from .load import YamlSyntaxError, load_text
 from .model import Definition
 
+# a form's tests file beside its definition (forms/<id>.tests.yaml): never a definition
+TESTS_SUFFIX = ".tests.yaml"
+
 
 @dataclass
 class Result:
@@ -103,13 +106,22 @@ def forms_dir() -> Path:
 
 
 def definition_paths(paths: list[str | Path] | None = None) -> list[Path]:
-    """The definition files to load: each given file as is, each given folder's
-    `*.yaml` files sorted by name (not recursive); None means `forms_dir()`."""
+    """The definition files to load, each once: each given file as is, each given
+    folder's `*.yaml` files sorted by name (not recursive); None means `forms_dir()`.
+    A tests file (`<id>.tests.yaml`, engine.formtests: cases, never a definition) is
+    left out of a folder, and given by name stands for its definition (`<id>.yaml`), so
+    `guichet check forms/*.yaml` checks each definition once."""
     found: list[Path] = []
     for p in paths or [forms_dir()]:
         p = Path(p)
-        found.extend(sorted(p.glob("*.yaml")) if p.is_dir() else [p])
-    return found
+        if p.is_dir():
+            found.extend(sorted(q for q in p.glob("*.yaml")
+                                if not q.name.endswith(TESTS_SUFFIX)))
+        elif p.name.endswith(TESTS_SUFFIX):
+            found.append(p.with_name(p.name.removesuffix(TESTS_SUFFIX) + ".yaml"))
+        else:
+            found.append(p)
+    return list(dict.fromkeys(found))
 
 
 class Registry:

@@ -119,6 +119,8 @@ class FieldType:
       multipart: its input posts files: a section holding it is sent as
         multipart/form-data, its files are kept by storage (`upload_rules`), and its
         answer names them (`file_refs`, `answer_with_files`).
+      upload_message_keys: the `messages:` keys said only when storage refuses an
+        upload (`upload_message`), never by validation (a per-form test cannot give them).
 
     Types to come fit the same interface: a composite (address) reads several form
     names in `parse` (`name + ".line1"`...) and answers a dict; a file answers a list of
@@ -141,6 +143,7 @@ class FieldType:
     display_lines: ClassVar[bool] = False
     multipart: ClassVar[bool] = False
     required_rule: ClassVar[str] = "required"
+    upload_message_keys: ClassVar[frozenset[str]] = frozenset()
 
     # --- generic hooks of the newer types (each has a default that changes nothing) --
 

@@ -133,6 +133,7 @@ class FileType(FieldType):
         "max_files": {"type": "integer", "minimum": 1, "maximum": 50},
     }
     messages = MESSAGES
+    upload_message_keys = frozenset(REFUSAL_MESSAGE.values())
 
     def check(self, f: Field, d: Definition) -> Iterator[DesignerError]:
         """FIELD_TYPE for an `accept` entry that is no MIME type ("type/subtype" or

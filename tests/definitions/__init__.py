@@ -6,7 +6,7 @@ questions (uploads). Engine, storage, web
 and browser tests all compile these same files, so a designer's edit of forms/ breaks
 no test of the machinery; what forms/ holds is checked by tests parametrised over its
 files (tests/unit/test_definitions.py, tests/web/test_shipped_forms.py) and, for each
-type's guide rules, by the cases of tests/unit/shipped_cases/ (test_shipped_cases.py).
+type's own cases, by forms/<id>.tests.yaml (`guichet test`, tests/unit/test_form_tests.py).
 """
 
 from __future__ import annotations

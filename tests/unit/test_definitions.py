@@ -178,3 +178,15 @@ def test_check__a_key_written_twice__error_at_the_second_naming_the_first(tmp_pa
     assert len(errors) == 1
     assert errors[0].startswith(f"{twice}:3: This file is not valid YAML")
     assert "duplicate key 'version' (first on line 2)" in errors[0]
+
+
+def test_load__a_merged_key_written_again__overrides_it_a_key_twice_still_refused():
+    """YAML merge keys (`<<: *anchor`) are read as YAML says: a key written next to the
+    merge replaces the merged one (a case's answers over a shared dossier); a key written
+    twice by hand is still the designer's slip."""
+    from engine.load import YamlSyntaxError, load_text, plain
+
+    text = "a: &x {p: 1, q: 2}\nb: {<<: *x, q: 3}\n"
+    assert plain(load_text(text)) == {"a": {"p": 1, "q": 2}, "b": {"p": 1, "q": 3}}
+    with pytest.raises(YamlSyntaxError, match="duplicate key 'q'"):
+        load_text("a: &x {p: 1}\nb: {<<: *x, q: 3, q: 4}\n")

@@ -1,6 +1,6 @@
 """The `guichet` command: designer tools, settings, database, demo data and the server.
 
-Designer commands (check, diff, schema, validate) are here and only need the engine;
+Designer commands (check, diff, schema, test, validate) are here and only need the engine;
 `settings` lists the configuration (web/config.py); `data` adds the database and
 dossier commands (db, dossiers, demo), `portal` the server and its background
 work (serve, mail, documents), `preview` the designer's live preview.
@@ -16,7 +16,14 @@ import click
 
 from engine import DefinitionError, convert, load_registry
 from engine.diff import Effect, compatible, diff
-from engine.pipeline import definition_paths
+from engine.formtests import (
+    definition_path,
+    is_tests_file,
+    run_tests,
+    tests_file_mistakes,
+    tests_path,
+)
+from engine.pipeline import definition_paths, forms_dir
 from engine.validate import clean, validate
 from web import config
 from web.cli import data, portal, preview
@@ -30,10 +37,14 @@ def main() -> None:
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 def check(paths: tuple[Path, ...]) -> None:
-    """Check definitions (default: every file of forms/); print every error as file:line."""
+    """Check definitions (default: every file of forms/) and the tests file beside each
+    (forms/<id>.tests.yaml, for its shape and ids: `guichet test` runs it); print every
+    error as file:line."""
     files = definition_paths(list(paths) or config.forms_paths(data.settings()))
     results = [convert(p) for p in files]
     errors = [e for r in results for e in r.errors]
+    errors += [e for p, r in zip(files, results, strict=True) if r.compiled
+               for e in tests_file_mistakes(r.compiled, p)]
     errors += data.republished_errors([r.compiled for r in results if r.compiled])
     for e in errors:
         click.echo(str(e), err=True)
@@ -130,16 +141,39 @@ def schema(type_id: str, section: str | None) -> None:
         raise click.UsageError(f"unknown section '{section}' in '{type_id}'")
 
 
+def _compiled_of(type_or_path: str):
+    """The compiled definition a designer named: a definition file (any path, a draft
+    outside forms/ too; exit 2 with its check errors when it has some), else a type id of
+    the configured forms (exit 2 when unknown)."""
+    path = Path(type_or_path)
+    if path.suffix in (".yaml", ".yml") or path.is_file():
+        try:
+            result = convert(path)
+        except (OSError, UnicodeDecodeError) as exc:
+            click.echo(f"{path}: cannot be read as UTF-8 text: {exc}", err=True)
+            sys.exit(2)
+        for e in result.errors:
+            click.echo(str(e), err=True)
+        if not result.ok:
+            click.echo(f"{len(result.errors)} error(s) in {path}.", err=True)
+            sys.exit(2)
+        return result.compiled
+    compiled = _registry_or_exit().get(type_or_path)
+    if compiled is None:
+        click.echo(f"unknown dossier type '{type_or_path}' (nor a definition file)", err=True)
+        sys.exit(2)
+    return compiled
+
+
 @main.command("validate")
-@click.argument("type_id")
+@click.argument("type_or_path", metavar="TYPE|PATH")
 @click.argument("answers_file", type=click.File("rb"))
 @click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
-def validate_cmd(type_id: str, answers_file, lang: str) -> None:
-    """Validate a JSON object of answers; exit 0 valid, 1 invalid, 2 usage/definition error."""
-    compiled = _registry_or_exit().get(type_id)
-    if compiled is None:
-        click.echo(f"unknown dossier type '{type_id}'", err=True)
-        sys.exit(2)
+def validate_cmd(type_or_path: str, answers_file, lang: str) -> None:
+    """Validate a JSON object of answers against a dossier type (its id) or a definition
+    file (e.g. a draft not yet in forms/); exit 0 valid, 1 invalid, 2 usage/definition
+    error (a file's check errors are printed as file:line)."""
+    compiled = _compiled_of(type_or_path)
     try:
         answers = json.loads(answers_file.read())
     except (ValueError, UnicodeDecodeError) as exc:
@@ -155,6 +189,71 @@ def validate_cmd(type_id: str, answers_file, lang: str) -> None:
     if dropped:
         click.echo("ignored (unknown, empty or hidden): " + ", ".join(dropped), err=True)
     sys.exit(1 if errors else 0)
+
+
+def _test_targets(paths: tuple[Path, ...]) -> list[tuple[Path, Path | None, bool]]:
+    """(definition, tests file or None, named explicitly) for each PATH: a folder gives
+    each definition in it; a tests file, its definition; a definition, itself. No PATH:
+    the configured forms (GUICHET_FORMS_DIR, else forms/)."""
+    targets: list[tuple[Path, Path | None, bool]] = []
+    folders = list(paths) or [Path(p) for p in config.forms_paths(data.settings())
+                              or [forms_dir()]]
+    for p in folders:
+        if p.is_dir():
+            targets += [(d, tests_path(d), False) for d in definition_paths([p])]
+        elif is_tests_file(p):
+            targets.append((definition_path(p), p, True))
+        else:
+            targets.append((p, tests_path(p), True))
+    return targets
+
+
+@main.command("test")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--coverage", is_flag=True,
+              help="Also fail on what no case exercises: a condition never true or never "
+                   "false, a rule never broken, a designer message never given.")
+def test_cmd(paths: tuple[Path, ...], coverage: bool) -> None:
+    """Run the per-form tests (forms/<id>.tests.yaml) of definitions (default: every one
+    of forms/; PATH: a definition, its tests file, or a folder). Prints each failure as
+    file:line: case 'name': expected ..., got ...; exit 0 all passed, 1 a case failed (or,
+    with --coverage, something is not covered; or a definition named explicitly has no
+    tests file), 2 a definition has check errors or a tests file has mistakes."""
+    worst, cases, runs, failed = 0, 0, 0, 0
+    targets = _test_targets(paths)
+    for definition, tests, explicit in targets:
+        if not definition.exists():
+            click.echo(f"{tests}: no definition {definition.name} beside it", err=True)
+            worst = 2
+            continue
+        try:
+            outcome = run_tests(definition, tests, with_coverage=coverage)
+        except (OSError, UnicodeDecodeError) as exc:
+            click.echo(f"{definition}: cannot be read as UTF-8 text: {exc}", err=True)
+            worst = 2
+            continue
+        for e in outcome.errors:
+            click.echo(str(e), err=True)
+        if outcome.errors:
+            worst = 2
+            continue
+        if outcome.tests is None:
+            click.echo(f"{definition}: no tests file ({tests_path(definition).name})")
+            worst = max(worst, 1 if explicit else 0)
+            continue
+        for e in outcome.failures + outcome.gaps:
+            click.echo(str(e))
+        cases, runs, failed = cases + outcome.cases, runs + outcome.runs, failed + len(
+            outcome.failures)
+        if outcome.failures or outcome.gaps:
+            worst = max(worst, 1)
+        click.echo(f"{outcome.tests}: {outcome.cases} case(s), {outcome.runs} run(s), "
+                   f"{len(outcome.failures)} failure(s)"
+                   + (f", {len(outcome.gaps)} not covered" if coverage else ""))
+    click.echo(f"{len(targets)} definition(s), {cases} case(s), {runs} run(s): "
+               + (f"{failed} failure(s)." if failed else "all passed." if worst < 2
+                  else "not all could run."))
+    sys.exit(worst)
 
 
 @main.command("settings")

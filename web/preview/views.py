@@ -102,11 +102,19 @@ def _entry(key: str) -> Entry:
     return entry
 
 
+def _samples(entry: Entry | None) -> Samples:
+    """The cases of `entry`'s tests file, read for its definition (the last good one
+    while the file has errors)."""
+    if entry is None:
+        return Samples()
+    return read_samples(entry.compiled or entry.last_good, entry.tests)
+
+
 def _bar(entry: Entry | None, section_id: str = "", generation: str = "") -> None:
     """What the preview's bar (templates/preview/_bar.html) shows above the page."""
     g.preview = {
         "entry": entry,
-        "samples": read_samples(entry.tests) if entry is not None else Samples(),
+        "samples": _samples(entry),
         "draft": _draft(entry.key) if entry is not None else None,
         "section": section_id,
         "generation": entry.generation if entry is not None else generation,
@@ -327,7 +335,7 @@ def load_sample(number: str) -> ResponseReturnValue:
     """Load the answers (and profile) of one case of the definition's tests file (`case`:
     its position) in place of this browser's, then 302 to the section `retour`."""
     entry = _entry(number)
-    cases = read_samples(entry.tests).cases
+    cases = _samples(entry).cases
     try:
         case = cases[int(request.form.get("case", ""))]
     except (ValueError, IndexError):

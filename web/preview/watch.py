@@ -19,28 +19,18 @@ from pathlib import Path
 
 from engine import CompiledDefinition, DesignerError, ErrorCode, convert
 from engine.errors import error
+from engine.formtests import tests_path
 from engine.pipeline import definition_paths
 
-TESTS_SUFFIX = ".tests.yaml"  # a definition's tests (forms/<id>.tests.yaml): not a definition
 WORKSPACE = "guichet.preview"  # the preview app's extensions key of its Workspace
 CONTEXT_LINES = 2  # lines shown before and after an error's line
 
 
-def is_tests_file(path: Path) -> bool:
-    """Whether `path` names a definition's tests file (`<id>.tests.yaml`), which lives
-    next to the definitions but is not one."""
-    return path.name.endswith(TESTS_SUFFIX)
-
-
-def tests_file(path: Path, type_id: str = "") -> Path | None:
-    """The tests file of the definition at `path`: `<stem>.tests.yaml` next to it, else
-    `<type_id>.tests.yaml` there; None when neither exists."""
-    for name in (path.name[:-len(path.suffix)] if path.suffix else path.name, type_id):
-        if name:
-            candidate = path.with_name(name + TESTS_SUFFIX)
-            if candidate.is_file():
-                return candidate
-    return None
+def tests_file(path: Path) -> Path | None:
+    """The tests file of the definition at `path` (`<stem>.tests.yaml` next to it, the
+    name `guichet test` reads), or None when there is none."""
+    candidate = tests_path(path)
+    return candidate if candidate.is_file() else None
 
 
 def _signature(path: Path | None) -> str:
@@ -94,8 +84,7 @@ class Entry:
     @property
     def tests(self) -> Path | None:
         """Its tests file (`tests_file`), if any."""
-        shown = self.compiled or self.last_good
-        return tests_file(self.path, shown.definition.id if shown is not None else "")
+        return tests_file(self.path)
 
 
 def excerpt(text: str, line: int, context: int = CONTEXT_LINES) -> Excerpt:
@@ -138,7 +127,7 @@ class Workspace:
     def files(self) -> list[Path]:
         """The definition files under the paths now, in order (a folder is read again on
         every call: a file added appears)."""
-        return [p for p in definition_paths(self.paths) if not is_tests_file(p)]
+        return definition_paths(self.paths)
 
     def _keys(self) -> dict[str, Path]:
         """key -> file: the file's stem, made unique by "-2", "-3"... in order."""
