@@ -254,3 +254,28 @@ def test_every_link_of_the_guide_leads_somewhere(guide: Path):
             assert anchor in anchors, f"{guide.name}: no heading for #{anchor}"
         elif path not in PAGES_TO_COME:
             assert (guide.parent / path).exists(), f"{guide.name}: no file {path}"
+
+
+def template_pattern(template: str) -> re.Pattern[str]:
+    """A regular expression matching any filling of an ErrorCode template: each
+    `{name}` any text, `{{` and `}}` a literal brace."""
+    regex = ""
+    for part in re.split(r"(\{\{|\}\}|\{[^{}]*\})", template):
+        if part in ("{{", "}}"):
+            regex += re.escape(part[0])
+        elif part.startswith("{"):
+            regex += ".+?"
+        else:
+            regex += re.escape(part)
+    return re.compile(regex + "$")
+
+
+def test_every_checker_message_shown_in_the_guide_is_one_of_the_catalogue():
+    """The sample outputs of the guides (```text blocks, lines "file:line: message")
+    use the checker's current wording: each message fills an ErrorCode template."""
+    patterns = [template_pattern(code.value) for code in ErrorCode]
+    shown = [(b, m.group(1)) for g in GUIDES for b in blocks(g) if b.lang == "text"
+             for m in re.finditer(r"^\S+:\d+: (.+)$", b.text, re.MULTILINE)]
+    assert shown
+    for block, message in shown:
+        assert any(p.match(message) for p in patterns), f"{block}: {message}"
