@@ -17,7 +17,10 @@ This module reads both guides and:
   case's answers give the errors, shown and hidden questions and valid sections it
   expects (a small runner over `engine.validate`; `guichet test` is the real one);
 - checks every `guichet ...` command line of the ```sh blocks against the CLI: the
-  command exists and takes the options written.
+  command exists and takes the options written;
+- checks that each checker message a ```text block shows fills a template of the
+  error catalogue, that every link leads to a heading or a file, and that both guides
+  hold the same examples.
 """
 
 from __future__ import annotations
