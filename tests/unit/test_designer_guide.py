@@ -15,7 +15,7 @@ This module reads both guides and:
 - runs every block marked `<!-- form-tests: forms/<file>.yaml -->` (a per-form tests
   file) against that shipped definition: its field and section ids exist, and each
   case's answers give the errors, shown and hidden questions and valid sections it
-  expects (a small runner over `engine.validate`; `guichet test` is the real one);
+  expects, with `guichet test`'s own runner (`engine.formtests`);
 - checks every `guichet ...` command line of the ```sh blocks against the CLI: the
   command exists and takes the options written;
 - checks that each checker message a ```text block shows fills a template of the
@@ -31,11 +31,10 @@ from pathlib import Path
 
 import click
 import pytest
-import yaml
 
-from engine import convert_text, validate
+from engine import convert_text
 from engine.errors import ErrorCode
-from engine.validate import SectionStatus, clean, section_status, visible_fields
+from engine.formtests import load_tests, run_case
 from web.cli import main as cli
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,7 +42,7 @@ GUIDES = (ROOT / "docs" / "designer-guide.md", ROOT / "docs" / "designer-guide.e
 MARKER = re.compile(r"<!--\s*(skeleton|error|form-tests)\s*:?\s*(\S*)\s*-->")
 # commands the guide describes that other parts of issue 16 add; once registered, their
 # options are checked like any other command's
-COMMANDS_TO_COME = frozenset({"preview", "test"})
+COMMANDS_TO_COME: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -188,24 +187,10 @@ def test_every_form_tests_example_holds_for_its_definition(block: Block):
     valid sections it expects."""
     result = convert_text((ROOT / block.argument).read_text(encoding="utf-8"), block.argument)
     assert result.ok and result.compiled
-    compiled = result.compiled
-    cases = yaml.safe_load(block.text)
-    assert isinstance(cases, list) and cases
-    for case in cases:
-        assert set(case) <= {"name", "answers", "profile", "expect"}, case
-        expect = case["expect"]
-        assert set(expect) <= {"valid_sections", "shown", "hidden", "errors"}, expect
-        cleaned = clean(compiled, case["answers"])
-        shown = {f.id for s in compiled.definition.sections
-                 for f in visible_fields(compiled, s, cleaned)}
-        errors = {e.field or e.section: e.kind for e in validate(compiled, case["answers"])}
-        name = f"{block}: {case['name']}"
-        if "errors" in expect:
-            assert errors == expect["errors"], name
-        assert set(expect.get("shown", ())) <= shown, name
-        assert not set(expect.get("hidden", ())) & shown, name
-        for section in expect.get("valid_sections", ()):
-            assert section_status(compiled, section, cleaned) is SectionStatus.VALID, name
+    cases, mistakes = load_tests(result.compiled, block.text, str(block))
+    assert not mistakes and cases, [str(m) for m in mistakes]
+    failures = [str(f) for case in cases for f in run_case(result.compiled, case, str(block))]
+    assert not failures, failures
 
 
 def command_lines() -> list[tuple[Block, str]]:
@@ -235,7 +220,7 @@ def test_every_command_of_the_guide_exists_with_its_options(block: Block, line: 
 
 
 # pages of docs/ that other parts of issue 16 write; the guide links to them
-PAGES_TO_COME = frozenset({"form-tests.md", "placeholders.md"})
+PAGES_TO_COME = frozenset({"placeholders.md"})
 
 
 def slug(heading: str) -> str:
