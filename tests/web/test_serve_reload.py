@@ -11,6 +11,7 @@ on the new-dossier page, is what the edits change.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import signal
@@ -205,3 +206,27 @@ def test_guichet_serve_debug__broken_file_saved__errors_page_then_portal_when_fi
     finally:
         os.killpg(proc.pid, signal.SIGTERM)  # the reloader and the process it started
         proc.wait(timeout=30)
+
+
+def test_served_reload__database_fails__old_registry_kept_error_logged(monkeypatch):
+    from web.cli import served as module
+
+    monkeypatch.setattr(module, "checked_forms", lambda paths: "checked")
+    served = module.Served(["forms"])
+
+    def unreachable(paths):
+        raise OSError("connection refused\nsecond line")
+
+    monkeypatch.setattr(module, "checked_forms", unreachable)
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler()
+    handler.emit = records.append  # type: ignore[method-assign]
+    module.log.addHandler(handler)
+    try:
+        assert served.reload() is False
+    finally:
+        module.log.removeHandler(handler)
+    assert served.registry == "checked"
+    assert [(r.levelname, r.getMessage()) for r in records] == [(
+        "ERROR", "definitions not reloaded: OSError: connection refused; the previous "
+        "ones are still served")]
