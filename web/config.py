@@ -210,8 +210,9 @@ SETTINGS: tuple[Setting, ...] = (
             "The instance folder (relative to the working directory): the SQLite database "
             "when DATABASE_URL is unset, and the secret key made when none is given."),
     Setting("FORMS_DIR", "GUICHET_FORMS_DIR", None, "folder",
-            "The folder whose *.yaml files are the dossier types served, published at "
-            "start-up and checked by default; unset: forms/ installed with the package. "
+            "The folder whose *.yaml files are the dossier types served, checked and "
+            "published at start-up and on each reload (SIGHUP), and checked by default; "
+            "unset: forms/ installed with the package. "
             "Older versions that dossiers still use are read from the database."),
     Setting("DATABASE_URL", "DATABASE_URL", None, "URL",
             "postgresql://user@host:port/db, or sqlite:////absolute/path.db; unset: the "
@@ -339,8 +340,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("TEMPLATES_AUTO_RELOAD", None, False, "yes/no",
             "Templates are read once per process."),
     Setting("REGISTRY", None, None, "engine.Registry",
-            "Tests only: dossier types already compiled; None: every file of forms/ is "
-            "compiled at start-up."),
+            "Not a variable: dossier types already compiled (`guichet serve` gives those "
+            "its master process checked; tests); None: every file of forms/ is compiled "
+            "at start-up."),
 )
 
 BY_KEY: dict[str, Setting] = {s.key: s for s in SETTINGS}

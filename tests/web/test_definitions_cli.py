@@ -50,7 +50,7 @@ def test_db_init__published_version_edited__refused_and_stored_text_kept(
     edited.write_text(ESSAI_TEXT.replace("Dossier d'essai", "Autre titre"), encoding="utf-8")
     monkeypatch.setattr("engine.pipeline.forms_dir", lambda: tmp_path)
     result = runner.invoke(main, ["db", "init"], env=_env(instance_dir))
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a definition that cannot be used, as `serve` says
     assert f"{edited}:{_version_line(ESSAI_TEXT)}: version 3 of {ESSAI}" in result.output
 
 

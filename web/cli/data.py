@@ -9,10 +9,12 @@ for the command (`bound_store`). Each command calls storage's public functions o
 from __future__ import annotations
 
 import json
+import sys
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from pathlib import Path
+from typing import Any, NoReturn, TypeVar
 
 import click
 
@@ -20,7 +22,7 @@ import storage
 from engine import CompiledDefinition, DefinitionError, DesignerError, Registry, load_registry
 from engine.migrate import MIGRATE, check_versions
 from engine.model import Definition
-from engine.pipeline import republished_error
+from engine.pipeline import convert_text, definition_paths, republished_error
 from web import config
 
 T = TypeVar("T")
@@ -53,29 +55,71 @@ def bound_store(registry: Registry | None = None) -> Iterator[storage.Store]:
 
 def forms() -> Registry:
     """The dossier types of the configured forms folder (GUICHET_FORMS_DIR, unset:
-    forms/), compiled; a wrong definition stops the command with its errors."""
+    forms/), compiled; a wrong definition, or a file that cannot be read, stops the
+    command with its errors."""
     try:
         return load_registry(config.forms_paths(settings()))
     except DefinitionError as exc:
         raise click.ClickException(str(exc)) from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise click.ClickException(f"cannot read the definitions: {exc}") from exc
+
+
+class Refused(Exception):
+    """The definitions cannot be served. `lines`: every problem, one a line, each
+    "file:line: message" (a designer error) or "file: cannot be read...": the same
+    text `guichet check` prints."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        super().__init__("\n".join(lines))
+
+
+def checked_forms(paths: list[str] | None) -> Registry:
+    """Read, check and publish the definitions to serve: every definition file of
+    `paths` (config.forms_paths: None is forms/), compiled, then compared with the
+    configured database as `guichet check` does (an (id, version) published with other
+    content; migrations against the published older versions), then published
+    (storage.publish_definitions; the tables are created when missing). Returns them
+    compiled. Raises Refused, listing every problem of every file, when one cannot be
+    read or has errors; then nothing is published. Database errors propagate."""
+    lines: list[str] = []
+    results = []
+    for path in definition_paths(paths):
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            lines.append(f"{path}: cannot be read as UTF-8 text: {exc}")
+            continue
+        results.append(convert_text(text, str(path)))
+    errors = [e for r in results for e in r.errors]
+    if lines or errors:
+        raise Refused(lines + [str(e) for e in DefinitionError(errors).errors])
+    compiled = [r.compiled for r in results if r.compiled]
+    with bound_store(Registry(compiled)):
+        storage.init_db()
+        errors = [republished_error(c) for c in storage.republished(compiled)]
+        published = storage.published_definitions({c.definition.id for c in compiled})
+        errors += version_errors(compiled, published)
+        if not errors:  # a race with another server publishing: its text is kept
+            errors = [republished_error(c) for c in storage.publish_definitions(compiled)]
+    if errors:
+        raise Refused([str(e) for e in DefinitionError(errors).errors])
+    return Registry(compiled)
+
+
+def refuse(exc: Refused, outcome: str) -> NoReturn:
+    """Print `exc`'s lines on stderr, then "N error(s): `outcome`.", and exit with
+    status 2 (a definition cannot be used, as `guichet diff` and `impact` say)."""
+    for line in exc.lines:
+        click.echo(line, err=True)
+    click.echo(f"{len(exc.lines)} error(s): {outcome}.", err=True)
+    sys.exit(2)
 
 
 @click.group("db")
 def db_group() -> None:
     """The database (DATABASE_URL, or SQLite in the instance folder)."""
-
-
-def publish(registry: Registry) -> str:
-    """Create the tables on the configured database and publish every definition of
-    `registry` not stored yet (storage.publish_definitions); returns where the database
-    is. A definition whose (id, version) is published with other content stops the
-    command, each at its `version:` line, and nothing of its is changed."""
-    with bound_store(registry) as store:
-        storage.init_db()
-        changed = storage.publish_definitions(registry)
-    if changed:
-        raise click.ClickException("\n".join(str(republished_error(c)) for c in changed))
-    return store.describe()
 
 
 def republished_errors(compiled: list[CompiledDefinition]) -> list[DesignerError]:
@@ -96,8 +140,21 @@ def republished_errors(compiled: list[CompiledDefinition]) -> list[DesignerError
         if d.drafts == MIGRATE and not any(v < d.version for v in older[d.id]):
             click.echo(f"{d.id} version {d.version}: no older version found (published or "
                        "given): only the targets of its migrations were checked", err=True)
-        errors += check_versions(d, older[d.id])
-    return errors
+    return errors + version_errors(compiled, older)
+
+
+def version_errors(compiled: list[CompiledDefinition],
+                   published: Mapping[str, Mapping[int, Definition]]) -> list[DesignerError]:
+    """The errors of each definition's migrations (engine.migrate.check_versions)
+    against the older versions of its type: those of `compiled` itself, else those of
+    `published` (type id -> version -> Definition, as storage.published_definitions
+    gives)."""
+    older: dict[str, dict[int, Definition]] = defaultdict(dict)
+    for type_id, versions in published.items():
+        older[type_id].update(versions)
+    for c in compiled:
+        older[c.definition.id][c.definition.version] = c.definition
+    return [e for c in compiled for e in check_versions(c.definition, older[c.definition.id])]
 
 
 def _published_errors(compiled: list[CompiledDefinition],
@@ -132,8 +189,15 @@ def impact(compiled: CompiledDefinition) -> list[storage.StateImpact]:
 @db_group.command("init")
 def db_init() -> None:
     """Create the tables (harmless when they exist) and publish every definition of
-    forms/ whose (id, version) is not stored yet."""
-    click.echo(f"database ready ({publish(forms())})")
+    forms/ whose (id, version) is not stored yet. Exit status 2, with every error as
+    file:line, when a definition cannot be served (what `guichet check` says), and then
+    nothing is published."""
+    try:
+        checked_forms(config.forms_paths(settings()))
+    except Refused as exc:
+        refuse(exc, "nothing published")
+    with bound_store() as store:
+        click.echo(f"database ready ({store.describe()})")
 
 
 @click.group("definitions")

@@ -11,17 +11,22 @@ configuration of web/config.py, as the app does.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 import click
 from flask import Flask
-from werkzeug.serving import is_running_from_reloader
+from werkzeug.serving import is_running_from_reloader, run_simple
 
+from engine.pipeline import definition_paths
 from web import config, create_app, store_of
 from web.background.mailer import Transport, describe, send_pending, transport_for
 from web.background.worker import Worker, render_pending_documents
-from web.cli.data import bound_store, forms, publish, settings
+from web.cli.data import Refused, bound_store, checked_forms, forms, refuse, settings
+from web.cli.served import Served, error_page
 from web.cli.server import PortalServer, server_options
 from web.http.logs import handler
+
+NOT_STARTED = "the portal was not started (`guichet check` lists the same errors)"
 
 
 def _log_to_stderr() -> None:
@@ -113,19 +118,49 @@ def register(main: click.Group) -> None:
         background."""
 
         values = settings()  # a variable that cannot be used stops here, not in every worker
-        # so does a wrong definition or a published version edited in forms/, before any
-        # worker starts
-        publish(forms())
+        paths = config.forms_paths(values)
         if not no_background:
             _transport(values["SMTP_URL"])
         hook = None if no_background else _start_background_worker
         if debug:
-            app = create_app({"DEBUG": True})
-            if hook and is_running_from_reloader():
-                hook(app)
-            app.run(host=host, port=port, debug=True)
+            _serve_debug(host, port, paths, hook)
             return
+        # a wrong definition or a published version edited in forms/ stops here too,
+        # before any worker starts; on a reload (SIGHUP) they are logged and the
+        # workers keep the definitions served before (web/cli/served.py)
+        try:
+            served = Served(paths)
+        except Refused as exc:
+            refuse(exc, NOT_STARTED)
+        _log_to_stderr()  # the reloads' lines, from the master
+
+        def factory() -> Flask:
+            return create_app({"REGISTRY": served.registry})
 
         click.echo(f"Guichet: http://{host}:{port}/ (gunicorn)")
-        PortalServer(create_app, server_options(host, port, workers=workers, threads=threads),
-                     on_worker_start=hook).run()
+        PortalServer(factory, server_options(host, port, workers=workers, threads=threads),
+                     on_worker_start=hook, on_reload=served.reload).run()
+
+
+def _serve_debug(host: str, port: int, paths: list[str] | None,
+                 hook: Callable[[Flask], None] | None) -> None:
+    """Flask's development server, restarted by its reloader when Python code or a
+    definition file changes. Broken definitions stop the first start (exit 2, as
+    without --debug); in a restarted process they are written to stderr and served as
+    a plain page (served.error_page) until a save fixes them."""
+    files = [str(p) for p in definition_paths(paths) if p.is_file()]
+    try:
+        registry = checked_forms(paths)
+    except Refused as exc:
+        if not is_running_from_reloader():
+            refuse(exc, NOT_STARTED)
+        for line in exc.lines:
+            click.echo(line, err=True)
+        click.echo(f"{len(exc.lines)} error(s): serving them as a page until a file is "
+                   "saved", err=True)
+        run_simple(host, port, error_page(exc.lines), use_reloader=True, extra_files=files)
+        return
+    app = create_app({"DEBUG": True, "REGISTRY": registry})
+    if hook and is_running_from_reloader():
+        hook(app)
+    app.run(host=host, port=port, debug=True, extra_files=files)

@@ -1,8 +1,11 @@
 """The production server: gunicorn, run from Python so `guichet serve` is the only command.
 
 Each gunicorn worker process builds its own app (no `preload_app`): database
-connections are never shared across a fork. The benchmark serves a bare app
-through the same class and options so the two are measured alike.
+connections are never shared across a fork. What the master holds is only the
+factory's arguments: `guichet serve` gives the dossier types the master checked, so a
+reload (SIGHUP) whose definitions are broken leaves the workers on the previous ones
+(web/cli/served.py). The benchmark serves a bare app through the same class and
+options so the two are measured alike.
 
 Responses do not advertise the server software (ASVS 14.3.3): gunicorn writes
 `Server: gunicorn` on every response and has no setting for it (its maintainers
@@ -75,19 +78,27 @@ class PortalServer(BaseApplication):
     say `Server: guichet` instead of gunicorn's name (see the module's docstring)."""
 
     def __init__(self, factory: Callable[[], Flask], options: dict[str, Any],
-                 on_worker_start: Callable[[Flask], None] | None = None) -> None:
+                 on_worker_start: Callable[[Flask], None] | None = None,
+                 on_reload: Callable[[], object] | None = None) -> None:
+        """`on_reload()`: called in the master on each reload (SIGHUP), before the new
+        workers are forked (gunicorn's `on_reload` server hook); its result is ignored."""
         gunicorn.SERVER = SERVER_HEADER  # before gunicorn's HTTP module is imported
         self.factory = factory
         self.options = options
         self.on_worker_start = on_worker_start
+        self.on_reload = on_reload
         super().__init__()
 
     def load_config(self) -> None:
-        """gunicorn's hook: apply `options` (gunicorn setting name -> value), skipping
-        None values and names gunicorn does not know."""
+        """gunicorn's hook (at start and on each reload): apply `options` (gunicorn
+        setting name -> value), skipping None values and names gunicorn does not know;
+        then the `on_reload` server hook."""
         for key, value in self.options.items():
             if value is not None and key in self.cfg.settings:
                 self.cfg.set(key, value)
+        if self.on_reload is not None:
+            reload = self.on_reload
+            self.cfg.set("on_reload", lambda arbiter: reload())
 
     def load(self) -> Flask:
         """gunicorn's hook, in each worker process: a new app from the factory, then
