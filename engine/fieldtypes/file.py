@@ -133,6 +133,7 @@ class FileType(FieldType):
         "max_files": {"type": "integer", "minimum": 1, "maximum": 50},
     }
     messages = MESSAGES
+    placeholder_names = frozenset({"types", "max_size", "max_files"})
 
     def check(self, f: Field, d: Definition) -> Iterator[DesignerError]:
         """FIELD_TYPE for an `accept` entry that is no MIME type ("type/subtype" or
@@ -232,10 +233,10 @@ class FileType(FieldType):
         if key not in MESSAGES:
             key = "type"
         size = limit if code in ("too_large", "dossier_full") and limit else rules.max_bytes
-        return message_for(f, key).filled(
-            types=Text(human_types(rules.accept, "fr"), human_types(rules.accept, "en")),
-            max_size=Text(file_size(size, "fr"), file_size(size, "en")),
-            max_files=limit or rules.max_files)
+        return message_for(f, key, more={
+            "types": Text(human_types(rules.accept, "fr"), human_types(rules.accept, "en")),
+            "max_size": Text(file_size(size, "fr"), file_size(size, "en")),
+            "max_files": limit or rules.max_files})
 
 
 register(FileType())

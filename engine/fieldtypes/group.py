@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import ErrorCode, error
 from ..model import Field, Text
+from ..placeholders import ITEM_LABEL
 from . import FieldType, GetList, register
 from .checkboxes import array_schema
 
@@ -75,7 +76,7 @@ class GroupType(FieldType):
 
     def item_label(self, f: Field, n: int) -> Text:
         """The legend of item number `n` (1-based): `item_label` with {n} filled."""
-        return _text(f.extra.get("item_label"), DEFAULT_ITEM_LABEL).filled(n=n)
+        return _text(f.extra.get("item_label"), DEFAULT_ITEM_LABEL).filled_as(ITEM_LABEL, {"n": n})
 
     def add_label(self, f: Field) -> Text:
         """The "add an item" button's text: `add_label`, else "Ajouter" / "Add another"."""
