@@ -39,6 +39,16 @@ from .model import (
     condition_reads,
     fields_in_scope,
 )
+from .placeholders import (
+    DOCUMENT_FILENAME,
+    FIELD_MESSAGE,
+    ITEM_LABEL,
+    MESSAGE,
+    NOTIFICATION,
+    TextKind,
+    field_message_names,
+    placeholders,
+)
 from .profile import PROFILE, unknown_keys
 from .workflow import check_actions_and_guards
 
@@ -379,8 +389,11 @@ def _check_test(
     if possible is None:
         return
     values = test.value if test.op == "in" else [test.value]
-    for value in values:
-        if value not in possible or isinstance(value, bool) != isinstance(possible[0], bool):
+    for i, value in enumerate(values):
+        word = (test.words or {}).get(i)
+        if word and isinstance(value, bool) and not isinstance(possible[0], bool):
+            yield error(ErrorCode.YAML_BOOLEAN, d.path, test.line, word=word)
+        elif value not in possible or isinstance(value, bool) != isinstance(possible[0], bool):
             yield error(ErrorCode.IMPOSSIBLE_VALUE, d.path, test.line, field=test.field,
                         value=value, expected=expected)
 
@@ -572,6 +585,43 @@ def check_profile(d: Definition) -> Iterator[DesignerError]:
         seen.setdefault(entry.key, entry.line)
 
 
+def _placeholder_texts(d: Definition) -> Iterator[tuple[TextKind, frozenset[str], str, int]]:
+    """(kind, names filled there, text, line) of every designer text the engine fills."""
+    for f in _all_fields(d):
+        names = field_message_names(f)
+        for message in f.messages.values():
+            yield from ((FIELD_MESSAGE, names, t, message.line) for t in (message.fr, message.en))
+        label = f.extra.get("item_label")
+        if isinstance(label, dict):
+            yield from ((ITEM_LABEL, ITEM_LABEL.names, t, f.line) for t in label.values()
+                        if isinstance(t, str))
+    for m in d.messages.values():
+        for t in (m.subject, m.body):
+            yield from ((MESSAGE, MESSAGE.names, s, t.line) for s in (t.fr, t.en))
+    if d.notification:
+        for t in (d.notification.subject, d.notification.body):
+            yield from ((NOTIFICATION, NOTIFICATION.names, s, t.line) for s in (t.fr, t.en))
+    for doc in d.documents.values():
+        if doc.filename:
+            yield DOCUMENT_FILENAME, DOCUMENT_FILENAME.names, doc.filename, doc.line
+
+
+def check_placeholders(d: Definition) -> Iterator[DesignerError]:
+    """UNKNOWN_PLACEHOLDER for each `{name}` in a text the engine fills (a field's
+    messages, an item label, a message, the notification, a document's file name:
+    engine.placeholders.KINDS) that the engine does not fill there, once per text and
+    name (its French and English once). `{{`/`}}` are literal braces; other braces
+    ({0}, a lone {) are plain text."""
+    told: set[tuple[int, str, str]] = set()
+    for kind, names, text, line in _placeholder_texts(d):
+        for name in placeholders(text):
+            if name not in names and (line, kind.name, name) not in told:
+                told.add((line, kind.name, name))
+                yield error(ErrorCode.UNKNOWN_PLACEHOLDER, d.path, line, name=name,
+                            where=kind.where,
+                            known=", ".join(f"{{{n}}}" for n in sorted(names)))
+
+
 CHECKS: tuple[Check, ...] = (
     check_unique_ids,
     check_translations,
@@ -584,6 +634,7 @@ CHECKS: tuple[Check, ...] = (
     check_documents,
     check_profile,
     check_targets,
+    check_placeholders,
 )
 
 

@@ -78,13 +78,17 @@ class FieldTest:
     "lt", "le" (greater than, at least, less than, at most) a number, a date
     "YYYY-MM-DD", "today", an offset from today ("-12m", "+1y", "-30d", "+2w") or a
     FieldRef (another answer), compared as `comparable_kind` says (engine.compare).
-    line: 1-based line of the test in the definition file.
+    line: 1-based line of the test in the definition file. words: the source word of
+    each value YAML read as a boolean from on/off/yes/no, by position in the values
+    (0 for a single value): the checker tells "`on` was read as yes/no" where the field
+    holds texts (an option `on`); not compared.
     """
 
     field: str
     op: Literal["eq", "in", "contains", "answered", "gt", "ge", "lt", "le"]
     value: Any
     line: int
+    words: dict[int, str] | None = field(default=None, compare=False, hash=False)
 
 
 @dataclass(frozen=True)

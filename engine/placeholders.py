@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 # the generic names of a field's messages (`validate.message_for`); a field's type adds
 # its own (`FieldType.message_values`: a date's {min}/{max}, a postal code's {example})
@@ -57,6 +58,13 @@ DOCUMENT_FILENAME = TextKind(
 # kind name -> TextKind: every kind of designer text the engine fills
 KINDS: dict[str, TextKind] = {k.name: k for k in (
     FIELD_MESSAGE, ITEM_LABEL, MESSAGE, NOTIFICATION, DOCUMENT_FILENAME)}
+
+def field_message_names(f: Any) -> frozenset[str]:
+    """The placeholders filled in the messages of the field `f` (a `model.Field`, untyped
+    here: model imports this module) (`validate.message_for`): the generic
+    FIELD_MESSAGE ones and its type's `FieldType.placeholder_names`."""
+    return FIELD_MESSAGE.names | f.kind.placeholder_names
+
 
 NAME = r"[A-Za-z_][A-Za-z0-9_]*"
 _TOKEN = re.compile(r"\{\{|\}\}|\{(" + NAME + r")\}")

@@ -126,7 +126,7 @@ def message_for(f: Field, kind: str, answers: Mapping[str, Any] | None = None,
 
     kind: a key of `Field.messages` ("required", "pattern", "format"...); the
     default is the type's own (`FieldType.messages`: a date's "format"), else
-    DEFAULT_MESSAGES. The placeholders `field_placeholders(f)` are filled: the generic
+    DEFAULT_MESSAGES. The placeholders `placeholders.field_message_names(f)` are filled: the generic
     {min_items}, {max_items}, {min_length}, {max_length} from the field, and the
     type's own ({min}, {max} of a date or a number...) from `FieldType.message_values`
     for `answers` (the cleaned answers judged; None: none) and `more` (a type's values
@@ -141,12 +141,6 @@ def message_for(f: Field, kind: str, answers: Mapping[str, Any] | None = None,
               "min_length": f.min_length or "", "max_length": f.max_length or "",
               **f.kind.message_values(f, answers or {}), **(more or {})}
     return text.filled_as(FIELD_MESSAGE, params, f.kind.placeholder_names)
-
-
-def field_placeholders(f: Field) -> frozenset[str]:
-    """The `{name}` placeholders `message_for` fills in the messages of `f`: the generic
-    ones (engine.placeholders.FIELD_MESSAGE) and its type's `placeholder_names`."""
-    return FIELD_MESSAGE.names | f.kind.placeholder_names
 
 
 def normalize(f: Field, value: Any) -> Any:

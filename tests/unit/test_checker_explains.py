@@ -34,6 +34,14 @@ def test_yaml_booleans__on_and_off_meant_as_words__one_error_each_in_their_spell
                       expected(ErrorCode.YAML_BOOLEAN, path, 20, word="Off")]
 
 
+def test_yaml_booleans__in_a_condition_on_options__told_as_words_not_impossible_values():
+    """`when: {province: on}` compares with the option `on`, not with true; `permis:
+    yes` on a yes/no question is a boolean meant."""
+    path, errors = _errors("yaml_boolean_condition.yaml")
+    assert errors == [expected(ErrorCode.YAML_BOOLEAN, path, 19, word="on"),
+                      expected(ErrorCode.YAML_BOOLEAN, path, 23, word="ON")]
+
+
 def test_yaml_booleans__quoted__the_definition_compiles():
     text = (FIXTURES / "yaml_booleans.yaml").read_text()
     fixed = text.replace("value: on", 'value: "on"').replace("en: Off", 'en: "Off"')
