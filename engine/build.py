@@ -321,6 +321,7 @@ def definition(node: Located, path: str) -> Definition:
                 intro=text(d.get("intro")),
                 outro=text(d.get("outro")),
                 filename=d.get("filename"),
+                filename_line=d.line_of("filename") if "filename" in d else 0,
             )
             for did, d in documents.items()
         },

@@ -135,10 +135,15 @@ def check_shape(data: Any, path: str) -> list[DesignerError]:
     """
     if not isinstance(data, dict):
         return [error(ErrorCode.NOT_A_MAPPING, path, getattr(data, "line", 1))]
+    found = list(_meta_validator(generation()).iter_errors(plain(data)))
+    if not found:
+        return []
+    meant = _booleans_meant_as_words(data, len(found))
+    if meant:
+        found = list(_meta_validator(generation()).iter_errors(plain(data)))
     errors = [error(ErrorCode.YAML_BOOLEAN, path, _line_at(data, steps), word=word)
-              for steps, word in _booleans_meant_as_words(data)]
-    details = [best_match(err.context) if err.context else err
-               for err in _meta_validator(generation()).iter_errors(plain(data))]
+              for steps, word in meant]
+    details = [best_match(err.context) if err.context else err for err in found]
     suggested: set[tuple[tuple[Any, ...], str]] = set()  # (place, key) told by UNKNOWN_KEY
     unknown = []
     for detail in details:
@@ -229,19 +234,16 @@ def _set_at(node: Any, steps: list[Any], value: Any) -> None:
     node[steps[-1]] = value
 
 
-def _booleans_meant_as_words(data: Any) -> list[tuple[list[Any], str]]:
+def _booleans_meant_as_words(data: Any, before: int) -> list[tuple[list[Any], str]]:
     """The words on/off/yes/no (any case) YAML read as booleans where the meta-schema
     wants a text (an option's `value: on`, `label: {en: Off}`), as (path, word); each is
     put back as the word in `data`. A boolean is "meant as a word" when the definition
-    with that one value written as the word has fewer meta-schema errors (`editable:
-    yes` is a boolean meant, and stays one)."""
+    with that one value written as the word has fewer meta-schema errors than `before`,
+    the definition's count (`editable: yes` is a boolean meant, and stays one)."""
     candidates = list(_spelled_bools(data))
     if not candidates:
         return []
     validator = _meta_validator(generation())
-    before = sum(1 for _ in validator.iter_errors(plain(data)))
-    if not before:
-        return []
     meant = []
     for steps, word in candidates:
         trial = plain(data)
@@ -250,6 +252,10 @@ def _booleans_meant_as_words(data: Any) -> list[tuple[list[Any], str]]:
             meant.append((steps, word))
     for steps, word in meant:
         _set_at(data, steps, word)
+        parent = data
+        for step in steps[:-1]:
+            parent = parent[step]
+        getattr(parent, "spelled_bools", {}).pop(steps[-1], None)
     return meant
 
 
@@ -603,7 +609,8 @@ def _placeholder_texts(d: Definition) -> Iterator[tuple[TextKind, frozenset[str]
             yield from ((NOTIFICATION, NOTIFICATION.names, s, t.line) for s in (t.fr, t.en))
     for doc in d.documents.values():
         if doc.filename:
-            yield DOCUMENT_FILENAME, DOCUMENT_FILENAME.names, doc.filename, doc.line
+            yield (DOCUMENT_FILENAME, DOCUMENT_FILENAME.names, doc.filename,
+                   doc.filename_line or doc.line)
 
 
 def check_placeholders(d: Definition) -> Iterator[DesignerError]:

@@ -472,7 +472,7 @@ class Document:
     sections: what it shows, in order: section ids, or "profile" for the
     applicant's personal information and contact details; intro, outro: texts
     before and after them; filename: a pattern where "{number}" becomes the
-    dossier number (None: "<id>-{number}.pdf").
+    dossier number (None: "<id>-{number}.pdf"); filename_line: its line (0: none).
     """
 
     id: str
@@ -482,6 +482,7 @@ class Document:
     intro: Text | None = None
     outro: Text | None = None
     filename: str | None = None
+    filename_line: int = 0
 
 
 @dataclass(frozen=True)

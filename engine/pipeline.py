@@ -20,7 +20,7 @@ from .compile import CompiledDefinition, compile_definition
 from .errors import DefinitionError, DesignerError, ErrorCode, error
 from .load import YamlSyntaxError, load_text
 from .model import Definition
-from .prune import shape_error_places, shape_valid_part
+from .prune import shape_valid_part
 
 
 @dataclass
@@ -67,8 +67,7 @@ def convert_text(text: str, path: str = "<string>") -> Result:
     result.data = data
     shape = check_shape(data, path)
     if shape:
-        part = (shape_valid_part(data, shape_error_places(data), path)
-                if isinstance(data, dict) else None)
+        part = shape_valid_part(data, path) if isinstance(data, dict) else None
         meaning = []
         if part is not None:
             definition, left_out = part

@@ -9,7 +9,6 @@ not written for.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from jsonschema.exceptions import best_match
@@ -38,14 +37,45 @@ PARTS: tuple[tuple[str, ...], ...] = (
 )
 
 
-def shape_error_places(data: Any) -> list[list[Any]]:
-    """The path (keys and list indexes from the top) of each meta-schema error of
-    `data` (a loaded definition mapping), at its most precise place."""
-    from .check import _meta_validator
+def _misspelt_keys_renamed(data: Located) -> Located:
+    """A copy of `data` (lines kept) where each unknown key whose closest known key
+    (the checker's "did you mean") is missing from its mapping takes that key's name:
+    `lable:` is read as the `label:` it was meant to be."""
+    from .check import _meta_validator, _unknown_keys
     from .fieldtypes import generation
 
-    return [list((best_match(err.context) if err.context else err).absolute_path)
-            for err in _meta_validator(generation()).iter_errors(plain(data))]
+    copy = _without(data, set(), (), [])
+    for err in _meta_validator(generation()).iter_errors(plain(data)):
+        detail = best_match(err.context) if err.context else err
+        if detail.validator != "additionalProperties" or not isinstance(detail.instance, dict):
+            continue
+        node = copy
+        for step in detail.absolute_path:
+            node = node[step]
+        for key, close in _unknown_keys(detail):
+            if close and close not in node and key in node and isinstance(node, Located):
+                node[close] = node.pop(key)
+                node.key_lines[close] = node.key_lines.get(key, node.line)
+    return copy
+
+
+def shape_error_places(data: Any) -> list[tuple[list[Any], bool]]:
+    """The path (keys and list indexes from the top) of each meta-schema error of
+    `data` (a loaded definition mapping), at its most precise place, each with whether
+    it is a key the meta-schema does not allow there (then leaving out that key alone
+    loses nothing the checks could read)."""
+    from .check import _meta_validator, _unknown_keys
+    from .fieldtypes import generation
+
+    places = []
+    for err in _meta_validator(generation()).iter_errors(plain(data)):
+        detail = best_match(err.context) if err.context else err
+        place = list(detail.absolute_path)
+        if detail.validator == "additionalProperties" and isinstance(detail.instance, dict):
+            places += [([*place, key], True) for key, _close in _unknown_keys(detail)]
+        else:
+            places.append((place, False))
+    return places
 
 
 def _part_of(place: list[Any]) -> tuple[Any, ...] | None:
@@ -75,8 +105,8 @@ def _without(node: Any, parts: set[tuple[Any, ...]], steps: tuple[Any, ...],
     """A copy of `node` (lines kept) without the `parts`; their ids go in `left_out`."""
     if isinstance(node, Located):
         copy = Located()
-        copy.line, copy.key_lines = node.line, node.key_lines
-        copy.spelled_bools = getattr(node, "spelled_bools", {})
+        copy.line, copy.key_lines = node.line, dict(node.key_lines)
+        copy.spelled_bools = dict(getattr(node, "spelled_bools", {}))
         for key, value in node.items():
             if (*steps, key) in parts:
                 left_out += _ids(value, key)
@@ -96,22 +126,26 @@ def _without(node: Any, parts: set[tuple[Any, ...]], steps: tuple[Any, ...],
     return node
 
 
-def shape_valid_part(data: Located, places: Iterable[list[Any]], path: str
-                     ) -> tuple[Definition, set[str]] | None:
-    """The Definition built from `data` without each part holding one of the error
-    `places` (`shape_error_places`; `path` names the file), and the ids of what was left
-    out (a question, a section and its questions, a state...): the meaning checks'
-    errors naming one of them are about the left-out part, not the designer's. None
-    when an error is in no part that can be left out, or when what remains still
-    breaks the meta-schema."""
+def shape_valid_part(data: Located, path: str) -> tuple[Definition, set[str]] | None:
+    """The Definition built from `data`, its misspelt keys read as the keys meant
+    (`_misspelt_keys_renamed`), without each part still holding a meta-schema error
+    (`shape_error_places`; an unknown key alone, else the deepest part of PARTS holding
+    it; `path` names the file); and the ids of what was left out (a question, a
+    section and its questions, a state...): the meaning checks' errors naming one of
+    them are about the left-out part, not the designer's. None when an error is in no
+    part that can be left out, or when what remains still breaks the meta-schema."""
+    renamed = _misspelt_keys_renamed(data)
     parts = set()
-    for place in places:
+    for place, unknown_key in shape_error_places(renamed):
+        if unknown_key:
+            parts.add(tuple(place))
+            continue
         part = _part_of(place)
         if part is None:
             return None
         parts.add(part)
     left_out: list[str] = []
-    rest = _without(data, parts, (), left_out)
+    rest = _without(renamed, parts, (), left_out)
     if shape_error_places(rest):
         return None
     try:

@@ -98,6 +98,23 @@ def test_one_run__shape_and_meaning_errors__together_sorted_by_line():
     assert convert(path).compiled is None
 
 
+def test_one_run__misspelt_keys__read_as_meant_for_the_meaning_checks():
+    """`titel:` on a section and `intro_text:` at the top are told once each, and the
+    section is still checked, as if `title:` was written: its questions' meaning errors
+    come in the same run."""
+    path, errors = _errors("misspelt_and_meaning.yaml")
+    assert errors == [
+        expected(ErrorCode.UNKNOWN_KEY, path, 6, where="definition", key="intro_text",
+                 suggestion="intro"),
+        expected(ErrorCode.UNKNOWN_KEY, path, 9, where="sections[0]", key="titel",
+                 suggestion="title"),
+        expected(ErrorCode.MISSING_TRANSLATION, path, 13, lang="en"),
+        expected(ErrorCode.PROPERTY_NOT_FOR_TYPE, path, 16, property="pattern", type="date",
+                 field="naissance", applies_to=", ".join(applies_to("pattern"))),
+        expected(ErrorCode.UNKNOWN_FIELD, path, 17, field="zz"),
+    ]
+
+
 def test_one_run__broken_workflow__shape_errors_only_no_crash():
     """An error outside any part that can be left out (the workflow's initial state):
     the shape errors are told, the meaning checks wait, nothing raises."""
@@ -146,3 +163,14 @@ def test_property_not_for_type__every_type__refuses_each_other_types_property(ty
     assert expected(ErrorCode.PROPERTY_NOT_FOR_TYPE, "x.yaml", 10, property=key,
                     type=type_name, field="question",
                     applies_to=", ".join(applies_to(key))) in errors
+
+
+def test_one_run__any_line_of_a_definition_removed__errors_never_an_exception():
+    """The meaning checks run on what passed the shape whatever broke: removing any one
+    line of a test definition gives errors (or none), never an exception."""
+    source = Path(__file__).parent.parent / "definitions" / "adresses.yaml"
+    lines = source.read_text(encoding="utf-8").splitlines(keepends=True)
+    for i in range(len(lines)):
+        result = convert_text("".join(lines[:i] + lines[i + 1:]), "x.yaml")
+        assert result.ok == (result.compiled is not None)
+        assert result.errors == sorted(result.errors, key=lambda e: (e.line, e.message))

@@ -46,7 +46,7 @@ def test_check__unknown_placeholders__one_error_each_naming_the_ones_filled_ther
         known=_known(names))) for line, name, kind, names in (
             (15, "NNNNNN", FIELD_MESSAGE, FIELD_MESSAGE.names),
             (21, "example", FIELD_MESSAGE, date_names),
-            (23, "numero", DOCUMENT_FILENAME, DOCUMENT_FILENAME.names),
+            (26, "numero", DOCUMENT_FILENAME, DOCUMENT_FILENAME.names),
             (30, "agent", MESSAGE, MESSAGE.names),
             (33, "number", NOTIFICATION, NOTIFICATION.names))]
 
