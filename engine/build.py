@@ -113,8 +113,9 @@ def _options(node: Any, parent_line: int) -> tuple[Option, ...]:
                     when=condition(item["when"], line) if "when" in item else None,
                 )
             )
-        else:
-            result.append(Option(value=str(item), label=None, line=line))
+        else:  # a bare `on` is the option "on", not "True" (its error then says so)
+            word = getattr(node, "spelled_bools", {}).get(index)
+            result.append(Option(value=word or str(item), label=None, line=line))
     return tuple(result)
 
 

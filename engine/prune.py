@@ -121,7 +121,9 @@ def _without(node: Any, parts: set[tuple[Any, ...]], steps: tuple[Any, ...],
         copy = LocatedList(_without(v, parts, (*steps, i), left_out) for i, v in kept)
         copy.line = node.line
         copy.item_lines = [node.line_of(i) for i, _ in kept]
-        copy.spelled_bools = {}
+        words = getattr(node, "spelled_bools", {})
+        copy.spelled_bools = {new: words[old] for new, (old, _v) in enumerate(kept)
+                              if old in words}
         return copy
     return node
 

@@ -42,6 +42,17 @@ def test_yaml_booleans__in_a_condition_on_options__told_as_words_not_impossible_
                       expected(ErrorCode.YAML_BOOLEAN, path, 23, word="ON")]
 
 
+def test_yaml_booleans__bare_option_on__named_on_not_true():
+    """`options: [qc, on]`: the bare option `on` has no label, and its error names it
+    'on' (the word written), not 'True'."""
+    text = (FIXTURES / "yaml_booleans.yaml").read_text().replace(
+        "          - value: on\n            label: {fr: Ontario, en: Ontario}\n",
+        "          - on\n")
+    errors = [str(e) for e in convert_text(text, "x.yaml").errors]
+    assert expected(ErrorCode.OPTION_WITHOUT_LABEL, "x.yaml", 15, value="on",
+                    field="province") in errors
+
+
 def test_yaml_booleans__quoted__the_definition_compiles():
     text = (FIXTURES / "yaml_booleans.yaml").read_text()
     fixed = text.replace("value: on", 'value: "on"').replace("en: Off", 'en: "Off"')
