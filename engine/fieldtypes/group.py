@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import ErrorCode, error
 from ..model import Field, Text
-from ..placeholders import ITEM_LABEL
+from ..placeholders import ITEM_LABEL, placeholders
 from . import FieldType, GetList, register
 from .checkboxes import array_schema
 
@@ -94,7 +94,7 @@ class GroupType(FieldType):
         label = f.extra.get("item_label")
         if isinstance(label, dict):
             for lang in ("fr", "en"):
-                if isinstance(label.get(lang), str) and "{n}" not in label[lang]:
+                if isinstance(label.get(lang), str) and "n" not in placeholders(label[lang]):
                     yield error(ErrorCode.FIELD_TYPE, d.path, f.line, field=f.id,
                                 type=self.name,
                                 problem=f"its item_label ({lang}) has no {{n}}: every item "
