@@ -80,12 +80,22 @@ def condition(node: Any, line: int = 0) -> Condition:
             parts.append(Not(condition(value, key_line), key_line))
         elif isinstance(value, dict):
             for op, operand in value.items():
+                words = _words(value, op, operand)
                 if isinstance(operand, dict):
                     operand = FieldRef(operand["field"])
-                parts.append(FieldTest(key, "eq" if op == "is" else op, operand, key_line))
+                parts.append(FieldTest(key, "eq" if op == "is" else op, operand, key_line,
+                                       words))
         else:
-            parts.append(FieldTest(key, "eq", value, key_line))
+            parts.append(FieldTest(key, "eq", value, key_line, _words(node, key, value)))
     return parts[0] if len(parts) == 1 else AllOf(tuple(parts), line)
+
+
+def _words(node: Any, key: str, value: Any) -> dict[int, str] | None:
+    """The source words of `node[key]`'s values YAML read as booleans from on/off/yes/no
+    (`load.Located.spelled_bools`), by position (0 for a single value); None if none."""
+    word = getattr(node, "spelled_bools", {}).get(key)
+    words = {0: word} if word else dict(getattr(value, "spelled_bools", {}))
+    return words or None
 
 
 def _options(node: Any, parent_line: int) -> tuple[Option, ...]:
@@ -103,8 +113,9 @@ def _options(node: Any, parent_line: int) -> tuple[Option, ...]:
                     when=condition(item["when"], line) if "when" in item else None,
                 )
             )
-        else:
-            result.append(Option(value=str(item), label=None, line=line))
+        else:  # a bare `on` is the option "on", not "True" (its error then says so)
+            word = getattr(node, "spelled_bools", {}).get(index)
+            result.append(Option(value=word or str(item), label=None, line=line))
     return tuple(result)
 
 
@@ -311,6 +322,7 @@ def definition(node: Located, path: str) -> Definition:
                 intro=text(d.get("intro")),
                 outro=text(d.get("outro")),
                 filename=d.get("filename"),
+                filename_line=d.line_of("filename") if "filename" in d else 0,
             )
             for did, d in documents.items()
         },

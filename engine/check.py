@@ -9,6 +9,7 @@ page.
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -37,6 +38,16 @@ from .model import (
     condition_fields,
     condition_reads,
     fields_in_scope,
+)
+from .placeholders import (
+    DOCUMENT_FILENAME,
+    FIELD_MESSAGE,
+    ITEM_LABEL,
+    MESSAGE,
+    NOTIFICATION,
+    TextKind,
+    field_message_names,
+    placeholders,
 )
 from .profile import PROFILE, unknown_keys
 from .workflow import check_actions_and_guards
@@ -113,57 +124,139 @@ def check_shape(data: Any, path: str) -> list[DesignerError]:
     """Validate against the meta-schema; each error names its place and line.
 
     data: what `load.load_text` returned; path: the file, for the errors.
-    Returns [] when the shape is right, else one META_SCHEMA error per problem
-    found (or a single NOT_A_MAPPING when `data` is not a mapping).
+    Returns [] when the shape is right, else (unsorted): one YAML_BOOLEAN per word
+    on/off/yes/no that YAML read as a boolean where the meta-schema wanted a text
+    (`_booleans_meant_as_words`; that value in `data` becomes the word, so later stages
+    read it as meant), one UNKNOWN_KEY (with the closest known key) or
+    UNKNOWN_KEY_NO_MATCH per key unknown at its place, PROPERTY_NOT_FOR_TYPE per key of
+    a field that only other types take, and one META_SCHEMA per other problem (or a
+    single NOT_A_MAPPING when `data` is not a mapping). A key missing because it was
+    misspelt is told once, by the misspelling's UNKNOWN_KEY.
     """
     if not isinstance(data, dict):
         return [error(ErrorCode.NOT_A_MAPPING, path, getattr(data, "line", 1))]
-    errors = []
-    for err in _meta_validator(generation()).iter_errors(plain(data)):
-        detail = best_match(err.context) if err.context else err
+    found = list(_meta_validator(generation()).iter_errors(plain(data)))
+    if not found:
+        return []
+    meant = _booleans_meant_as_words(data, len(found))
+    if meant:
+        found = list(_meta_validator(generation()).iter_errors(plain(data)))
+    errors = [error(ErrorCode.YAML_BOOLEAN, path, _line_at(data, steps), word=word)
+              for steps, word in meant]
+    details = [best_match(err.context) if err.context else err for err in found]
+    suggested: set[tuple[tuple[Any, ...], str]] = set()  # (place, key) told by UNKNOWN_KEY
+    unknown = []
+    for detail in details:
+        if detail.validator == "additionalProperties" and isinstance(detail.instance, dict):
+            unknown.append(detail)
+            suggested |= {(tuple(detail.absolute_path), s)
+                          for _key, s in _unknown_keys(detail) if s}
+    for detail in details:
         location = list(detail.absolute_path)
-        if _is_type_branch(detail):
-            errors += _not_for_type(data, path, location, detail)
-            continue
-        errors.append(
-            error(
-                ErrorCode.META_SCHEMA,
-                path,
-                _line_at(data, location),
-                where=_where(location),
-                problem=_problem(detail),
-            )
-        )
+        if detail in unknown:
+            errors += _unknown_key_errors(data, path, location, detail)
+        elif detail.validator == "required" and any(
+                (tuple(location), name) in suggested for name in _missing(detail)):
+            continue  # `lable:` already says "did you mean `label`?"
+        else:
+            errors.append(error(ErrorCode.META_SCHEMA, path, _line_at(data, location),
+                                where=_where(location), problem=_problem(detail)))
     return errors
 
 
-def _is_type_branch(detail: jsonschema.ValidationError) -> bool:
-    """Whether the error is a key refused by a field type's branch of the meta-schema."""
-    return (detail.validator == "additionalProperties" and isinstance(detail.schema, dict)
-            and "x-field-type" in detail.schema and isinstance(detail.instance, dict))
+def _missing(detail: jsonschema.ValidationError) -> list[str]:
+    """The keys a "required" error finds missing."""
+    return [k for k in detail.validator_value if isinstance(detail.instance, dict)
+            and k not in detail.instance]
 
 
-def _not_for_type(data: Any, path: str, location: list[Any],
-                  detail: jsonschema.ValidationError) -> list[DesignerError]:
-    """PROPERTY_NOT_FOR_TYPE for each key of a field that some other type accepts, at
-    the key's line; META_SCHEMA "unknown key" for one no type accepts."""
-    type_name = detail.schema["x-field-type"]
-    allowed = detail.schema.get("properties", {})
-    errors = []
+def _known_keys(detail: jsonschema.ValidationError) -> list[str]:
+    schema = detail.schema if isinstance(detail.schema, dict) else {}
+    return list(schema.get("properties", {}))
+
+
+def _unknown_keys(detail: jsonschema.ValidationError) -> list[tuple[str, str | None]]:
+    """The keys an additionalProperties error refuses, each with the closest known key
+    of that place (difflib), or None."""
+    schema = detail.schema if isinstance(detail.schema, dict) else {}
+    known = _known_keys(detail)
+    patterns = list(schema.get("patternProperties", {}))
+    found = []
     for key in detail.instance:
-        if key in allowed:
+        if key in known or any(re.search(p, key) for p in patterns):
             continue
+        close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+        found.append((key, close[0] if close else None))
+    return found
+
+
+def _unknown_key_errors(data: Any, path: str, location: list[Any],
+                        detail: jsonschema.ValidationError) -> list[DesignerError]:
+    """For each key an additionalProperties error refuses, at the key's line:
+    PROPERTY_NOT_FOR_TYPE for a field's key that some other type accepts (the branch of
+    its type, marked "x-field-type", refused it), else UNKNOWN_KEY with the closest known
+    key, else UNKNOWN_KEY_NO_MATCH listing the known keys."""
+    type_name = detail.schema.get("x-field-type") if isinstance(detail.schema, dict) else None
+    known = _known_keys(detail)
+    errors = []
+    for key, close in _unknown_keys(detail):
         line = _line_at(data, [*location, key])
-        types = applies_to(key)
+        types = applies_to(key) if type_name else ()
         if types:
             errors.append(error(ErrorCode.PROPERTY_NOT_FOR_TYPE, path, line, property=key,
                                 type=type_name, field=detail.instance.get("id", "?"),
                                 applies_to=", ".join(types)))
+        elif close:
+            errors.append(error(ErrorCode.UNKNOWN_KEY, path, line, where=_where(location),
+                                key=key, suggestion=close))
         else:
-            errors.append(error(ErrorCode.META_SCHEMA, path, line, where=_where(location),
-                                problem=f"Additional properties are not allowed ({key!r} "
-                                        "was unexpected)"))
+            errors.append(error(ErrorCode.UNKNOWN_KEY_NO_MATCH, path, line,
+                                where=_where(location), key=key,
+                                known=", ".join(f"`{k}`" for k in known)))
     return errors
+
+
+def _spelled_bools(node: Any, steps: tuple[Any, ...] = ()) -> Iterator[tuple[list[Any], str]]:
+    """(path, word) of every value YAML read as a boolean from on/off/yes/no."""
+    words = getattr(node, "spelled_bools", {})
+    items = node.items() if isinstance(node, dict) else (
+        enumerate(node) if isinstance(node, list) else ())
+    for key, value in items:
+        if key in words:
+            yield [*steps, key], words[key]
+        else:
+            yield from _spelled_bools(value, (*steps, key))
+
+
+def _set_at(node: Any, steps: list[Any], value: Any) -> None:
+    for step in steps[:-1]:
+        node = node[step]
+    node[steps[-1]] = value
+
+
+def _booleans_meant_as_words(data: Any, before: int) -> list[tuple[list[Any], str]]:
+    """The words on/off/yes/no (any case) YAML read as booleans where the meta-schema
+    wants a text (an option's `value: on`, `label: {en: Off}`), as (path, word); each is
+    put back as the word in `data`. A boolean is "meant as a word" when the definition
+    with that one value written as the word has fewer meta-schema errors than `before`,
+    the definition's count (`editable: yes` is a boolean meant, and stays one)."""
+    candidates = list(_spelled_bools(data))
+    if not candidates:
+        return []
+    validator = _meta_validator(generation())
+    meant = []
+    for steps, word in candidates:
+        trial = plain(data)
+        _set_at(trial, steps, word)
+        if sum(1 for _ in validator.iter_errors(trial)) < before:
+            meant.append((steps, word))
+    for steps, word in meant:
+        _set_at(data, steps, word)
+        parent = data
+        for step in steps[:-1]:
+            parent = parent[step]
+        getattr(parent, "spelled_bools", {}).pop(steps[-1], None)
+    return meant
 
 
 # --- semantic checks on the built model --------------------------------------
@@ -302,8 +395,11 @@ def _check_test(
     if possible is None:
         return
     values = test.value if test.op == "in" else [test.value]
-    for value in values:
-        if value not in possible or isinstance(value, bool) != isinstance(possible[0], bool):
+    for i, value in enumerate(values):
+        word = (test.words or {}).get(i)
+        if word and isinstance(value, bool) and not isinstance(possible[0], bool):
+            yield error(ErrorCode.YAML_BOOLEAN, d.path, test.line, word=word)
+        elif value not in possible or isinstance(value, bool) != isinstance(possible[0], bool):
             yield error(ErrorCode.IMPOSSIBLE_VALUE, d.path, test.line, field=test.field,
                         value=value, expected=expected)
 
@@ -495,6 +591,44 @@ def check_profile(d: Definition) -> Iterator[DesignerError]:
         seen.setdefault(entry.key, entry.line)
 
 
+def _placeholder_texts(d: Definition) -> Iterator[tuple[TextKind, frozenset[str], str, int]]:
+    """(kind, names filled there, text, line) of every designer text the engine fills."""
+    for f in _all_fields(d):
+        names = field_message_names(f)
+        for message in f.messages.values():
+            yield from ((FIELD_MESSAGE, names, t, message.line) for t in (message.fr, message.en))
+        label = f.extra.get("item_label")
+        if isinstance(label, dict):
+            yield from ((ITEM_LABEL, ITEM_LABEL.names, t, f.line) for t in label.values()
+                        if isinstance(t, str))
+    for m in d.messages.values():
+        for t in (m.subject, m.body):
+            yield from ((MESSAGE, MESSAGE.names, s, t.line) for s in (t.fr, t.en))
+    if d.notification:
+        for t in (d.notification.subject, d.notification.body):
+            yield from ((NOTIFICATION, NOTIFICATION.names, s, t.line) for s in (t.fr, t.en))
+    for doc in d.documents.values():
+        if doc.filename:
+            yield (DOCUMENT_FILENAME, DOCUMENT_FILENAME.names, doc.filename,
+                   doc.filename_line or doc.line)
+
+
+def check_placeholders(d: Definition) -> Iterator[DesignerError]:
+    """UNKNOWN_PLACEHOLDER for each `{name}` in a text the engine fills (a field's
+    messages, an item label, a message, the notification, a document's file name:
+    engine.placeholders.KINDS) that the engine does not fill there, once per text and
+    name (its French and English once). `{{`/`}}` are literal braces; other braces
+    ({0}, a lone {) are plain text."""
+    told: set[tuple[int, str, str]] = set()
+    for kind, names, text, line in _placeholder_texts(d):
+        for name in placeholders(text):
+            if name not in names and (line, kind.name, name) not in told:
+                told.add((line, kind.name, name))
+                yield error(ErrorCode.UNKNOWN_PLACEHOLDER, d.path, line, name=name,
+                            where=kind.where,
+                            known=", ".join(f"{{{n}}}" for n in sorted(names)))
+
+
 CHECKS: tuple[Check, ...] = (
     check_unique_ids,
     check_translations,
@@ -507,6 +641,7 @@ CHECKS: tuple[Check, ...] = (
     check_documents,
     check_profile,
     check_targets,
+    check_placeholders,
 )
 
 

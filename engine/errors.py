@@ -21,6 +21,21 @@ class ErrorCode(Enum):
     """
 
     YAML_SYNTAX = "This file is not valid YAML: {problem}. Fix the indentation or quoting."
+    YAML_ESCAPE = (
+        "This file is not valid YAML: {problem}. Inside double quotes a backslash starts an "
+        "escape such as \\n: write a text holding backslashes, such as a pattern, in single "
+        "quotes: {single_quoted}"
+    )
+    YAML_BOOLEAN = (
+        "`{word}` was read as yes/no: put it in quotes (\"{word}\"). Unquoted, YAML reads "
+        "on, off, yes and no (in any case) as true or false, and a text was expected here."
+    )
+    UNKNOWN_KEY = "{where}: unknown key `{key}`: did you mean `{suggestion}`?"
+    UNKNOWN_KEY_NO_MATCH = "{where}: unknown key `{key}`. The keys known here are: {known}."
+    UNKNOWN_PLACEHOLDER = (
+        "{{{name}}} is not a placeholder of {where}, which fills {known}. Write {{{{ and }}}} "
+        "for a literal brace (\"{{{{{name}}}}}\" shows \"{{{name}}}\")."
+    )
     NOT_A_MAPPING = "A definition must be a YAML mapping with id, version, title, sections..."
     META_SCHEMA = "{where}: {problem}."
     DUPLICATE_ID = (

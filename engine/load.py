@@ -13,11 +13,27 @@ from typing import Any
 import yaml
 
 
+def _spelled_bool(value: object, node: yaml.Node) -> str | None:
+    """The source text of a scalar YAML 1.1 read as a boolean from a word other than
+    true/false (`on`, `Off`, `yes`, `NO`...), else None. PyYAML's SafeLoader reads
+    yes/no/on/off/true/false in lower, Capitalised or UPPER case as booleans; `y` and
+    `n` stay strings."""
+    if isinstance(value, bool) and isinstance(node, yaml.ScalarNode) and not node.style:
+        return node.value if node.value.lower() not in ("true", "false") else None
+    return None
+
+
 class Located(dict):
-    """A YAML mapping that remembers its own line and the line of each key."""
+    """A YAML mapping that remembers its own line and the line of each key.
+
+    spelled_bools: key -> the source word of a value YAML read as a boolean from
+    on/off/yes/no (`_spelled_bool`), so the checker can say "`on` was read as yes/no"
+    where a text was expected.
+    """
 
     line: int
     key_lines: dict[str, int]
+    spelled_bools: dict[str, str]
 
     def line_of(self, key: str) -> int:
         """The 1-based line of `key`; the mapping's own line when it has no such key."""
@@ -25,10 +41,12 @@ class Located(dict):
 
 
 class LocatedList(list):
-    """A YAML sequence that remembers its own line and the line of each item."""
+    """A YAML sequence that remembers its own line and the line of each item
+    (`spelled_bools`: item index -> source word, as for `Located`)."""
 
     line: int
     item_lines: list[int]
+    spelled_bools: dict[int, str]
 
     def line_of(self, index: int) -> int:
         """The 1-based line of item `index`; the sequence's own line when out of range."""
@@ -48,6 +66,7 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> Located:
     result = Located()
     result.line = node.start_mark.line + 1
     result.key_lines = {}
+    result.spelled_bools = {}
     from_merge: set[str] = set()
     for i, (key_node, value_node) in enumerate(node.value):
         key = loader.construct_object(key_node, deep=True)
@@ -55,10 +74,12 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> Located:
             raise yaml.constructor.ConstructorError(
                 None, None, "a key must be a plain value", key_node.start_mark
             )
-        key = str(key) if not isinstance(key, str) else key
+        # a key is a name: `on:` or `yes:` stays the word written, never "True"
+        key = _spelled_bool(key, key_node) or (str(key) if not isinstance(key, str) else key)
         if key in from_merge and i >= merged:  # a key written over a merged one: YAML's
             from_merge.discard(key)            # merge keys mean exactly that
             del result[key]
+            result.spelled_bools.pop(key, None)
         if i < merged and key in result:  # two merged mappings: the first one wins
             continue
         if i < merged:
@@ -69,6 +90,9 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> Located:
                 "keep one", key_node.start_mark)
         result[key] = loader.construct_object(value_node, deep=True)
         result.key_lines[key] = key_node.start_mark.line + 1
+        spelled = _spelled_bool(result[key], value_node)
+        if spelled:
+            result.spelled_bools[key] = spelled
     return result
 
 
@@ -76,6 +100,9 @@ def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> Located
     result = LocatedList(loader.construct_object(child, deep=True) for child in node.value)
     result.line = node.start_mark.line + 1
     result.item_lines = [child.start_mark.line + 1 for child in node.value]
+    pairs = enumerate(zip(result, node.value, strict=True))
+    result.spelled_bools = {i: word for i, (value, child) in pairs
+                            if (word := _spelled_bool(value, child))}
     return result
 
 

@@ -8,8 +8,11 @@ checker, instead of surfacing as a KeyError in a page.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
+
+from .placeholders import TextKind, fill, fill_text
 
 Lang = Literal["fr", "en"]
 LANGS: tuple[Lang, ...] = ("fr", "en")
@@ -34,24 +37,31 @@ class Text:
 
     def filled(self, **values: str | int | Text) -> Text:
         """This text with its `{name}` placeholders replaced by `values` (a `Text` value
-        gives each language its own wording); other braces a designer wrote stay as
-        they are, so a message such as "au format {NNNNNN}" never fails."""
+        gives each language its own wording) by `placeholders.fill_text`: `{{`/`}}` become
+        single braces and any other brace a designer wrote stays as typed, so a message
+        such as "au format {NNNNNN}" never fails."""
+        return self.filled_as(None, values)
+
+    def filled_as(self, kind: TextKind | None, values: Mapping[str, str | int | Text],
+                  extra: frozenset[str] = frozenset()) -> Text:
+        """`filled` for a designer's text of `kind` (engine.placeholders.KINDS; None: any
+        names): ValueError when `values` names a placeholder the kind does not list
+        (besides `extra`), a mistake of the engine's code."""
         def each(lang: str) -> dict[str, str | int]:
             return {k: v.get(lang) if isinstance(v, Text) else v for k, v in values.items()}
 
-        return Text(fill_placeholders(self.fr, **each("fr")),
-                    fill_placeholders(self.en, **each("en")), self.line)
+        if kind is None:
+            return Text(fill_text(self.fr, each("fr")), fill_text(self.en, each("en")),
+                        self.line)
+        return Text(fill(kind, self.fr, each("fr"), extra),
+                    fill(kind, self.en, each("en"), extra), self.line)
 
 
 def fill_placeholders(text: str, **values: str | int) -> str:
-    """`text` with each `{name}` of `values` replaced by the value; any other brace stays.
-
-    Designers' texts (messages, document file names, emails) hold placeholders such
-    as {number}; unlike `str.format`, an unknown `{...}` is left as typed.
-    """
-    for name, value in values.items():
-        text = text.replace("{" + name + "}", str(value))
-    return text
+    """`text` with each `{name}` of `values` replaced by the value (engine.placeholders
+    `fill_text`): `{{`/`}}` are single braces, any other brace stays as typed; unlike
+    `str.format`, it never raises."""
+    return fill_text(text, values)
 
 
 # --- conditions -------------------------------------------------------------
@@ -68,13 +78,17 @@ class FieldTest:
     "lt", "le" (greater than, at least, less than, at most) a number, a date
     "YYYY-MM-DD", "today", an offset from today ("-12m", "+1y", "-30d", "+2w") or a
     FieldRef (another answer), compared as `comparable_kind` says (engine.compare).
-    line: 1-based line of the test in the definition file.
+    line: 1-based line of the test in the definition file. words: the source word of
+    each value YAML read as a boolean from on/off/yes/no, by position in the values
+    (0 for a single value): the checker tells "`on` was read as yes/no" where the field
+    holds texts (an option `on`); not compared.
     """
 
     field: str
     op: Literal["eq", "in", "contains", "answered", "gt", "ge", "lt", "le"]
     value: Any
     line: int
+    words: dict[int, str] | None = field(default=None, compare=False, hash=False)
 
 
 @dataclass(frozen=True)
@@ -458,7 +472,7 @@ class Document:
     sections: what it shows, in order: section ids, or "profile" for the
     applicant's personal information and contact details; intro, outro: texts
     before and after them; filename: a pattern where "{number}" becomes the
-    dossier number (None: "<id>-{number}.pdf").
+    dossier number (None: "<id>-{number}.pdf"); filename_line: its line (0: none).
     """
 
     id: str
@@ -468,6 +482,7 @@ class Document:
     intro: Text | None = None
     outro: Text | None = None
     filename: str | None = None
+    filename_line: int = 0
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ go through the same path.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -19,6 +20,7 @@ from .compile import CompiledDefinition, compile_definition
 from .errors import DefinitionError, DesignerError, ErrorCode, error
 from .load import YamlSyntaxError, load_text
 from .model import Definition
+from .prune import shape_valid_part
 
 # a form's tests file beside its definition (forms/<id>.tests.yaml): never a definition
 TESTS_SUFFIX = ".tests.yaml"
@@ -50,9 +52,12 @@ def convert_text(text: str, path: str = "<string>") -> Result:
     """Load, check, build and compile a definition given as YAML text.
 
     path: names the file in errors. Designer mistakes do not raise: they are
-    returned in `Result.errors` (a YAML syntax error alone, else the shape's
-    errors, else every semantic error). Raises jsonschema_rs.ValidationError
-    (a ValueError) in the one case `compile.compile_definition` describes.
+    returned in `Result.errors`, sorted by line: a YAML syntax error alone, else every
+    shape error and every meaning error together. When the shape has errors, the
+    meaning checks run on the parts that passed (`prune.shape_valid_part`; `definition`
+    stays None) and their errors about a part left out are dropped. Raises
+    jsonschema_rs.ValidationError (a ValueError) in the one case
+    `compile.compile_definition` describes.
     The compiled definition carries `source_hash`, the sha256 of `text` (UTF-8),
     computed here once per load, never per request.
     """
@@ -60,14 +65,18 @@ def convert_text(text: str, path: str = "<string>") -> Result:
     try:
         data = load_text(text, path)
     except YamlSyntaxError as exc:
-        problem = exc.problem
-        if "got '?'" in problem:
-            problem += " (a ' ?' inside {...} starts a key: put the text in quotes)"
-        result.errors = [error(ErrorCode.YAML_SYNTAX, path, exc.line, problem=problem)]
+        result.errors = [_syntax_error(exc, text, path)]
         return result
     result.data = data
-    result.errors = check_shape(data, path)
-    if result.errors:
+    shape = check_shape(data, path)
+    if shape:
+        part = shape_valid_part(data, path) if isinstance(data, dict) else None
+        meaning = []
+        if part is not None:
+            definition, left_out = part
+            meaning = [e for e in check_meaning(definition)
+                       if not any(f"'{i}'" in e.message for i in left_out)]
+        result.errors = sorted(shape + meaning, key=lambda e: (e.line, e.message))
         return result
     result.definition = build.definition(data, path)
     result.errors = sorted(check_meaning(result.definition), key=lambda e: (e.line, e.message))
@@ -77,6 +86,26 @@ def convert_text(text: str, path: str = "<string>") -> Result:
         result.compiled.source_text = text
         result.compiled.version_line = data.line_of("version")
     return result
+
+
+def _syntax_error(exc: YamlSyntaxError, text: str, path: str) -> DesignerError:
+    """YAML_SYNTAX for a file PyYAML cannot read; YAML_ESCAPE, with the double-quoted
+    text of that line written in single quotes, for an unknown escape such as the `\\d`
+    of a pattern in double quotes."""
+    problem = exc.problem
+    if "got '?'" in problem:
+        problem += " (a ' ?' inside {...} starts a key: put the text in quotes)"
+    if "unknown escape" in problem:
+        lines = text.splitlines()
+        source = lines[exc.line - 1] if 0 < exc.line <= len(lines) else ""
+        quoted = [q for q in _DOUBLE_QUOTED.findall(source) if "\\" in q] or ["^\\d{9}$"]
+        single = "'" + quoted[0].replace("'", "''") + "'"
+        return error(ErrorCode.YAML_ESCAPE, path, exc.line, problem=problem,
+                     single_quoted=single)
+    return error(ErrorCode.YAML_SYNTAX, path, exc.line, problem=problem)
+
+
+_DOUBLE_QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"')
 
 
 def source_hash(text: str) -> str:

@@ -21,6 +21,7 @@ from .answer_keyword import ANSWER_KEYWORD
 from .compare import KEYWORD_MESSAGES
 from .compile import Clause, CompiledDefinition, CompiledSection
 from .model import Field, Section, Text, condition_fields
+from .placeholders import FIELD_MESSAGE
 from .typed_text import made_safe
 
 # mistake kind -> the message when the field has none of its own ("format:<type>" by type)
@@ -119,27 +120,27 @@ def missing_message(f: Field) -> Text:
     return message_for(f, "required" if "required" in f.messages else f.kind.required_rule)
 
 
-def message_for(f: Field, kind: str, answers: Mapping[str, Any] | None = None) -> Text:
+def message_for(f: Field, kind: str, answers: Mapping[str, Any] | None = None,
+                more: Mapping[str, Any] | None = None) -> Text:
     """The message for a `kind` of mistake on `f`: the designer's, else the default.
 
     kind: a key of `Field.messages` ("required", "pattern", "format"...); the
     default is the type's own (`FieldType.messages`: a date's "format"), else
-    DEFAULT_MESSAGES. The placeholders
-    {min_items}, {max_items}, {min_length}, {max_length} are filled from the
-    field, and the type's own ({min}, {max} of a date or a number...) from
-    `FieldType.message_values` for `answers` (the cleaned answers judged; None: none);
-    any other `{...}` a designer wrote stays as typed.
+    DEFAULT_MESSAGES. The placeholders `placeholders.field_message_names(f)` are filled: the generic
+    {min_items}, {max_items}, {min_length}, {max_length} from the field, and the
+    type's own ({min}, {max} of a date or a number...) from `FieldType.message_values`
+    for `answers` (the cleaned answers judged; None: none) and `more` (a type's values
+    for this one message: a file's {max_size}); `{{`/`}}` are single braces and any
+    other `{...}` a designer wrote stays as typed (engine.placeholders).
     """
     text = f.messages.get(kind) or f.kind.messages.get(kind)
     text = text or DEFAULT_MESSAGES.get(kind) or DEFAULT_MESSAGES["type"]
-    if "{" not in text.fr and "{" not in text.en:
+    if "{" not in text.fr + text.en and "}" not in text.fr + text.en:
         return text
     params = {"min_items": f.min_items or 1, "max_items": f.max_items or "",
               "min_length": f.min_length or "", "max_length": f.max_length or "",
-              **f.kind.message_values(f, answers or {})}
-    return text.filled(**params)
-
-
+              **f.kind.message_values(f, answers or {}), **(more or {})}
+    return text.filled_as(FIELD_MESSAGE, params, f.kind.placeholder_names)
 
 
 def normalize(f: Field, value: Any) -> Any:

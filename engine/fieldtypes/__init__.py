@@ -116,6 +116,10 @@ class FieldType:
         none (a postal code's "postal-code").
       display_lines: the recap and PDF show its `display` parts one per line (an
         address's postal block), not as a list.
+      placeholder_names: the `{name}` placeholders its messages take beyond the generic
+        ones (engine.placeholders.FIELD_MESSAGE): the names `message_values` (and the
+        `more` values of its own `validate.message_for` calls) may fill; the checker
+        refuses any other name in a field's messages (docs/placeholders.md).
       multipart: its input posts files: a section holding it is sent as
         multipart/form-data, its files are kept by storage (`upload_rules`), and its
         answer names them (`file_refs`, `answer_with_files`).
@@ -144,6 +148,7 @@ class FieldType:
     multipart: ClassVar[bool] = False
     required_rule: ClassVar[str] = "required"
     upload_message_keys: ClassVar[frozenset[str]] = frozenset()
+    placeholder_names: ClassVar[frozenset[str]] = frozenset()
 
     # --- generic hooks of the newer types (each has a default that changes nothing) --
 

@@ -135,6 +135,8 @@ class DateType(TextType):
                                              "bound": f.extra[side]}})
                      for side in ("min", "max") if side in f.extra)
 
+    placeholder_names = frozenset({"min", "max"})
+
     def message_values(self, f: Field, answers: Mapping[str, Any] | None = None
                        ) -> dict[str, Any]:
         """{min}, {max}: the bounds in force today for these answers, written out per

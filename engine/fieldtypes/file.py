@@ -134,6 +134,7 @@ class FileType(FieldType):
     }
     messages = MESSAGES
     upload_message_keys = frozenset(REFUSAL_MESSAGE.values())
+    placeholder_names = frozenset({"types", "max_size", "max_files"})
 
     def check(self, f: Field, d: Definition) -> Iterator[DesignerError]:
         """FIELD_TYPE for an `accept` entry that is no MIME type ("type/subtype" or
@@ -233,10 +234,10 @@ class FileType(FieldType):
         if key not in MESSAGES:
             key = "type"
         size = limit if code in ("too_large", "dossier_full") and limit else rules.max_bytes
-        return message_for(f, key).filled(
-            types=Text(human_types(rules.accept, "fr"), human_types(rules.accept, "en")),
-            max_size=Text(file_size(size, "fr"), file_size(size, "en")),
-            max_files=limit or rules.max_files)
+        return message_for(f, key, more={
+            "types": Text(human_types(rules.accept, "fr"), human_types(rules.accept, "en")),
+            "max_size": Text(file_size(size, "fr"), file_size(size, "en")),
+            "max_files": limit or rules.max_files})
 
 
 register(FileType())

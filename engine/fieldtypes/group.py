@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import ErrorCode, error
 from ..model import Field, Text
+from ..placeholders import ITEM_LABEL, placeholders
 from . import FieldType, GetList, register
 from .checkboxes import array_schema
 
@@ -75,7 +76,7 @@ class GroupType(FieldType):
 
     def item_label(self, f: Field, n: int) -> Text:
         """The legend of item number `n` (1-based): `item_label` with {n} filled."""
-        return _text(f.extra.get("item_label"), DEFAULT_ITEM_LABEL).filled(n=n)
+        return _text(f.extra.get("item_label"), DEFAULT_ITEM_LABEL).filled_as(ITEM_LABEL, {"n": n})
 
     def add_label(self, f: Field) -> Text:
         """The "add an item" button's text: `add_label`, else "Ajouter" / "Add another"."""
@@ -93,7 +94,7 @@ class GroupType(FieldType):
         label = f.extra.get("item_label")
         if isinstance(label, dict):
             for lang in ("fr", "en"):
-                if isinstance(label.get(lang), str) and "{n}" not in label[lang]:
+                if isinstance(label.get(lang), str) and "n" not in placeholders(label[lang]):
                     yield error(ErrorCode.FIELD_TYPE, d.path, f.line, field=f.id,
                                 type=self.name,
                                 problem=f"its item_label ({lang}) has no {{n}}: every item "

@@ -287,6 +287,8 @@ class NumberType(FieldType):
         a French decimal comma in some browsers)."""
         return "numeric" if decimals_of(f) == 0 else "decimal"
 
+    placeholder_names = frozenset({"min", "max", "decimals", "example"})
+
     def message_values(self, f: Field, answers: Mapping[str, Any] | None = None
                        ) -> dict[str, Any]:
         """{min}, {max}: the bounds with the unit, per language; {decimals} ("2

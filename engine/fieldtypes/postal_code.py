@@ -88,6 +88,8 @@ class PostalCodeType(FieldType):
         return tuple(normalize_postal_code(country, e)
                      for e in postal_format(country).examples) or ("12345",)
 
+    placeholder_names = frozenset({"example"})
+
     def message_values(self, f: Field, answers: Mapping[str, Any] | None = None
                        ) -> Mapping[str, str | Text]:
         """{example}: the first example postal code of the field's country."""

@@ -16,7 +16,8 @@ from datetime import datetime
 from typing import Any
 
 from engine import CompiledDefinition
-from engine.model import Action, Transition, fill_placeholders
+from engine.model import Action, Transition
+from engine.placeholders import DOCUMENT_FILENAME, MESSAGE, NOTIFICATION, fill
 from engine.recap import build_recap
 from engine.validate import clean
 from engine.workflow import ACTIONS
@@ -128,7 +129,8 @@ def add_document(ctx: Context, ref: str | None) -> None:
     database().Document(
         account=ctx.account, dossier=ctx.dossier, kind=ref,
         name=document.title.get(ctx.lang),
-        filename=fill_placeholders(document.filename or f"{ref}-{{number}}.pdf", number=number),
+        filename=fill(DOCUMENT_FILENAME, document.filename or f"{ref}-{{number}}.pdf",
+                      {"number": number}),
         content_type=PDF, content=None, created_at=to_db(ctx.now),
     )
 
@@ -151,15 +153,17 @@ def post_message(ctx: Context, ref: str | None) -> None:
     values = {"number": ctx.dossier.number, "submitted_at": local_time(ctx.now)}
     database().Message(
         account=ctx.account, dossier=ctx.dossier,
-        subject=fill_placeholders(template.subject.get(ctx.lang), **values),
-        body=fill_placeholders(template.body.get(ctx.lang), **values),
+        subject=fill(MESSAGE, template.subject.get(ctx.lang), values),
+        body=fill(MESSAGE, template.body.get(ctx.lang), values),
         created_at=to_db(ctx.now),
     )
     if template.notify and d.notification is not None:
         portal_url = current_store().portal_url  # the app's own address
         queue_email(ctx.account.email,
-                    fill_placeholders(d.notification.subject.get(ctx.lang), portal_url=portal_url),
-                    fill_placeholders(d.notification.body.get(ctx.lang), portal_url=portal_url))
+                    fill(NOTIFICATION, d.notification.subject.get(ctx.lang),
+                         {"portal_url": portal_url}),
+                    fill(NOTIFICATION, d.notification.body.get(ctx.lang),
+                         {"portal_url": portal_url}))
 
 
 def run_action(ctx: Context, action: Action) -> None:

@@ -235,7 +235,7 @@ def link_existing(account_id: int, type_id: str, number: str) -> DossierView:
     now = clock.now()
     values = {"number": number, "linked_at": clock.local(now).strftime("%Y-%m-%d %H:%M")}
     database().Message(account=account, dossier=dossier,
-                       subject=LINK_MESSAGE_SUBJECT.get(account.lang).format(**values),
-                       body=LINK_MESSAGE_BODY.get(account.lang).format(**values),
+                       subject=LINK_MESSAGE_SUBJECT.filled(**values).get(account.lang),
+                       body=LINK_MESSAGE_BODY.filled(**values).get(account.lang),
                        created_at=to_db(now))
     return dossier_view(dossier)

@@ -175,7 +175,7 @@ def _post(dossier: Any, notice: MigrationNotice) -> None:
         return
     lang = account.lang if account.lang in ("fr", "en") else "fr"
     database().Message(account=account, dossier=dossier,
-                       subject=MIGRATION_SUBJECT.get(lang).format(number=dossier.number),
+                       subject=MIGRATION_SUBJECT.filled(number=dossier.number).get(lang),
                        body=notice_text(notice, lang), created_at=to_db(clock.now()))
 
 

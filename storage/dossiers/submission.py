@@ -13,7 +13,7 @@ from typing import Any
 
 from engine import CompiledDefinition, Registry
 from engine.load import plain
-from engine.model import Text, Transition
+from engine.model import Transition
 from engine.workflow import (
     GUARD_MESSAGES,
     GuardFailure,
@@ -59,8 +59,7 @@ def pick_transition(compiled: CompiledDefinition, state: str,
 def _deadline_failure(dossier: Any) -> GuardFailure:
     text = GUARD_MESSAGES["deadline_passed"]
     deadline = dossier.deadline.isoformat()
-    return GuardFailure("deadline_passed",
-                        Text(text.fr.format(deadline=deadline), text.en.format(deadline=deadline)))
+    return GuardFailure("deadline_passed", text.filled(deadline=deadline))
 
 
 def refusals(compiled: CompiledDefinition, transition: Transition,

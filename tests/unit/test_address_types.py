@@ -206,9 +206,12 @@ def test_check__unknown_profile_group_country_and_key_not_for_type_at_their_line
                              "FR)")) in errors
     assert len(errors) == 2
     text = path.read_text().replace("prefill: profile.adresse", 'pattern: "^x$"')
+    # shape and meaning errors in one run (issue 16), sorted by line
     assert [str(e) for e in convert_text(text, "x.yaml").errors] == [str(error(
         ErrorCode.PROPERTY_NOT_FOR_TYPE, "x.yaml", 12, property="pattern", type="address",
-        field="adresse", applies_to="text, textarea, email, tel"))]
+        field="adresse", applies_to="text, textarea, email, tel")), str(error(
+        ErrorCode.FIELD_TYPE, "x.yaml", 14, field="code", type="postal_code",
+        problem="country 'XX' is not an ISO 3166-1 alpha-2 code (e.g. CA, US, FR)"))]
 
 
 @pytest.mark.parametrize("field_id", ["adresse", "autre_adresse", "code_postal", "code_france"])
