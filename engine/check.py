@@ -80,6 +80,11 @@ def _meta_schema(_generation: int) -> dict[str, Any]:
     return schema
 
 
+def meta_validator() -> jsonschema.Draft202012Validator:
+    """The validator of `meta_schema()`, made once per field-type registry generation."""
+    return _meta_validator(generation())
+
+
 @cache
 def _meta_validator(_generation: int) -> jsonschema.Draft202012Validator:
     return jsonschema.Draft202012Validator(_meta_schema(_generation))
@@ -150,7 +155,7 @@ def check_shape(data: Any, path: str) -> list[DesignerError]:
         if detail.validator == "additionalProperties" and isinstance(detail.instance, dict):
             unknown.append(detail)
             suggested |= {(tuple(detail.absolute_path), s)
-                          for _key, s in _unknown_keys(detail) if s}
+                          for _key, s in refused_keys(detail) if s}
     for detail in details:
         location = list(detail.absolute_path)
         if detail in unknown:
@@ -175,7 +180,7 @@ def _known_keys(detail: jsonschema.ValidationError) -> list[str]:
     return list(schema.get("properties", {}))
 
 
-def _unknown_keys(detail: jsonschema.ValidationError) -> list[tuple[str, str | None]]:
+def refused_keys(detail: jsonschema.ValidationError) -> list[tuple[str, str | None]]:
     """The keys an additionalProperties error refuses, each with the closest known key
     of that place (difflib), or None."""
     schema = detail.schema if isinstance(detail.schema, dict) else {}
@@ -199,7 +204,7 @@ def _unknown_key_errors(data: Any, path: str, location: list[Any],
     type_name = detail.schema.get("x-field-type") if isinstance(detail.schema, dict) else None
     known = _known_keys(detail)
     errors = []
-    for key, close in _unknown_keys(detail):
+    for key, close in refused_keys(detail):
         line = _line_at(data, [*location, key])
         types = applies_to(key) if type_name else ()
         if types:

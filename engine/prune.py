@@ -14,6 +14,7 @@ from typing import Any
 from jsonschema.exceptions import best_match
 
 from . import build
+from .check import meta_validator, refused_keys
 from .load import Located, LocatedList, plain
 from .model import Definition
 
@@ -41,18 +42,15 @@ def _misspelt_keys_renamed(data: Located) -> Located:
     """A copy of `data` (lines kept) where each unknown key whose closest known key
     (the checker's "did you mean") is missing from its mapping takes that key's name:
     `lable:` is read as the `label:` it was meant to be."""
-    from .check import _meta_validator, _unknown_keys
-    from .fieldtypes import generation
-
     copy = _without(data, set(), (), [])
-    for err in _meta_validator(generation()).iter_errors(plain(data)):
+    for err in meta_validator().iter_errors(plain(data)):
         detail = best_match(err.context) if err.context else err
         if detail.validator != "additionalProperties" or not isinstance(detail.instance, dict):
             continue
         node = copy
         for step in detail.absolute_path:
             node = node[step]
-        for key, close in _unknown_keys(detail):
+        for key, close in refused_keys(detail):
             if close and close not in node and key in node and isinstance(node, Located):
                 node[close] = node.pop(key)
                 node.key_lines[close] = node.key_lines.get(key, node.line)
@@ -64,15 +62,12 @@ def shape_error_places(data: Any) -> list[tuple[list[Any], bool]]:
     `data` (a loaded definition mapping), at its most precise place, each with whether
     it is a key the meta-schema does not allow there (then leaving out that key alone
     loses nothing the checks could read)."""
-    from .check import _meta_validator, _unknown_keys
-    from .fieldtypes import generation
-
     places = []
-    for err in _meta_validator(generation()).iter_errors(plain(data)):
+    for err in meta_validator().iter_errors(plain(data)):
         detail = best_match(err.context) if err.context else err
         place = list(detail.absolute_path)
         if detail.validator == "additionalProperties" and isinstance(detail.instance, dict):
-            places += [([*place, key], True) for key, _close in _unknown_keys(detail)]
+            places += [([*place, key], True) for key, _close in refused_keys(detail)]
         else:
             places.append((place, False))
     return places
