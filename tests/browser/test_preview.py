@@ -130,3 +130,21 @@ def test_samples_conditions_and_language(preview_page, definition: Path) -> None
     number.fill("87654321")
     page.get_by_role("button", name="English").click()
     expect(page.get_by_label("Test number")).to_have_value("87654321")
+
+
+def test_typing_goes_on_through_a_redraw(preview_page, definition: Path) -> None:
+    """A save redraws the page in place: the field being typed in keeps its focus, its
+    caret and every character typed before, during and after the redraw."""
+    page = preview_page
+    page.goto(f"/formulaires/{ESSAI}/sections/identite")
+    page.get_by_label("Oui").first.check()
+    number = page.locator("input[name=numero]")
+    number.click()
+    page.keyboard.type("abc")
+    _replace(definition, QUESTION, CHANGED)  # saved while the designer types
+    typed = "0123456789" * 3  # the field takes 40 characters at most
+    page.keyboard.type(typed, delay=70)  # 2.1 s: over the redraw
+    expect(page.get_by_label(CHANGED)).to_be_visible(timeout=WITHIN)
+    page.keyboard.type("xyz", delay=40)
+    expect(number).to_have_value("abc" + typed + "xyz")
+    assert page.evaluate("document.activeElement.name") == "numero"

@@ -163,8 +163,14 @@ def test_a_saved_file_reloads_the_page_with_the_answers_typed(client: FlaskClien
     typed = {"generation": generation, "section": "identite", "version": "0",
              "page": SECTION, "a_numero": "true", "numero": "87654321"}
     response = client.post(watch, data=typed)
-    assert response.status_code == 200 and response.headers["HX-Redirect"] == SECTION
-    page = client.get(SECTION).get_data(as_text=True)
+    # htmx fetches the section's address again and morphs the whole page into the body
+    assert response.status_code == 200 and "HX-Redirect" not in response.headers
+    where = json.loads(response.headers["HX-Location"])
+    assert where["path"] == SECTION and where["target"] == "body"
+    assert where["swap"] == "morph:innerHTML" and where["push"] == "false"
+    page = client.get(SECTION, headers={"HX-Request": "true", **where["headers"]}
+                      ).get_data(as_text=True)
+    assert "<html" in page  # the whole page, not the fragment of the questions
     assert "Numéro d&#39;essai modifié" in page
     assert 'value="87654321"' in page  # what was typed before the reload
     assert client.post(watch, data={"generation": _generation(page)}).status_code == 204

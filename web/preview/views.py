@@ -11,6 +11,7 @@ reload shows them again.
 
 from __future__ import annotations
 
+import json
 import secrets
 import threading
 from dataclasses import asdict, dataclass, field
@@ -53,6 +54,9 @@ from web.ui.redisplay import keeps_errors, redisplaying, redisplays
 LAYOUT = "preview/section.html"  # forms/section.html with the preview's bar
 POLL_MS = 500  # how often a page asks whether its file changed
 WATCH = "surveiller"  # the last segment of the polls' addresses
+# sent with the GET that redraws a section in place after a save (`watch`): the whole
+# page is answered, for htmx to morph it into the body
+REDRAW_HEADER = "Guichet-Preview-Redraw"
 
 bp = Blueprint("forms", __name__, url_prefix="/formulaires/<number>")
 
@@ -194,7 +198,7 @@ def section(number: str, section_id: str) -> ResponseReturnValue:
         return redirect(url_for("forms.dossier", number=number))
     page = draw_section(compiled, _header(compiled, number, draft), sec, draft.answers, 0,
                         show_errors=bool(request.args.get("verifier")), profile=draft.profile)
-    if is_htmx():
+    if is_htmx() and not request.headers.get(REDRAW_HEADER):
         return render_template(FRAGMENT, page=page, readonly=None), 200, VARY
     _bar(entry, section_id)
     return full_page(page, LAYOUT, readonly=None), 200, VARY
@@ -363,10 +367,13 @@ def _back_to_form(entry: Entry) -> ResponseReturnValue:
 @bp.post(f"/{WATCH}")
 def watch(number: str) -> ResponseReturnValue:
     """The page's poll (every POLL_MS): 204 while the file (and its tests file) is as
-    the page was drawn (`generation`), else 200 with `HX-Redirect` to the page's own
-    address (`page`: a GET, even for a page a POST drew), so htmx loads it again, after
-    keeping the answers of the section form it sent along (`section`). A file missing
-    (being replaced by an editor, or deleted) changes nothing yet: 204."""
+    the page was drawn (`generation`). Else the answers of the section form it sent
+    along (`section`) are kept in this browser's draft, and the page is drawn again at
+    its own address (`page`: a GET, even for a page a POST drew): a section page whose
+    definition still compiles is fetched by htmx (`HX-Location`, no history entry) and
+    morphed into the body (idiomorph: the field being typed in keeps its focus, caret
+    and value, web/static/js/guichet.js); any other page is loaded again (`HX-Redirect`).
+    A file missing (being replaced by an editor, or deleted) changes nothing yet: 204."""
     entry = _workspace().entry(number)
     if entry is None or request.form.get("generation") == entry.generation:
         # unchanged; or gone for now: an editor may replace the file by renaming a new one
@@ -377,7 +384,17 @@ def watch(number: str) -> ResponseReturnValue:
         if sec is not None:
             draft = _draft(number)
             draft.answers = merged(draft.answers, sec, section_answers(sec, request.form.getlist))
+            if entry.compiled is not None:
+                return _redraw_in_place(url_for("forms.dossier", number=number))
     return _reload(url_for("forms.dossier", number=number))
+
+
+def _redraw_in_place(default: str) -> ResponseReturnValue:
+    """The poll's answer for a section page: htmx GETs the page's address (with
+    REDRAW_HEADER, so the whole page comes back) and morphs it into the body."""
+    where = {"path": safe_next(request.form.get("page"), default), "target": "body",
+             "swap": "morph:innerHTML", "push": "false", "headers": {REDRAW_HEADER: "1"}}
+    return "", 200, {"HX-Location": json.dumps(where)}
 
 
 def _reload(default: str) -> ResponseReturnValue:
