@@ -290,3 +290,48 @@ def test_every_section_of_every_shipped_definition_is_drawn() -> None:
             response = client.get(f"/formulaires/{entry.key}/sections/{s.id}")
             assert response.status_code in (200, 302), (entry.key, s.id)  # 302: hidden
         assert client.get(f"/formulaires/{entry.key}/recapitulatif").status_code == 200
+
+
+def test_a_file_the_engine_fails_on_is_one_entry(client: FlaskClient, folder: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whatever the engine raises on one file, the list and the other files work."""
+    shutil.copy(DIRECTORY / "atelier.yaml", folder / "atelier.yaml")
+    real = convert
+
+    def fails_on_atelier(path: Path) -> object:
+        if path.name == "atelier.yaml":
+            raise RuntimeError("the engine tripped\nsecond line")
+        return real(path)
+
+    monkeypatch.setattr("web.preview.watch.convert", fails_on_atelier)
+    listing = client.get("/")
+    assert listing.status_code == 200
+    page = listing.get_data(as_text=True)
+    assert "could not be read: <code>RuntimeError: the engine tripped</code>" in page
+    assert "second line" not in page
+    assert 'href="/formulaires/essai/sections/identite"' in page
+    assert client.get(SECTION).status_code == 200
+    broken = client.get("/formulaires/atelier/")
+    assert broken.status_code == 200
+    assert "RuntimeError: the engine tripped" in broken.get_data(as_text=True)
+
+
+def test_a_deeply_nested_file_does_not_take_the_preview_down(client: FlaskClient,
+                                                             folder: Path) -> None:
+    (folder / "profond.yaml").write_text("id: " + "[" * 5000 + "\n", encoding="utf-8")
+    assert client.get("/").status_code == 200
+    assert client.get("/formulaires/profond/").status_code == 200
+    assert client.get(SECTION).status_code == 200
+
+
+def test_a_tests_file_the_reader_fails_on_gives_no_samples(
+        client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    def fails(*args: object) -> None:
+        raise ValueError("reader tripped")
+
+    monkeypatch.setattr("web.preview.samples.load_tests", fails)
+    response = client.get(SECTION)
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "could not be read: ValueError: reader tripped" in page
+    assert 'id="section-form"' in page

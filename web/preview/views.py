@@ -47,7 +47,7 @@ from web.forms.sections import FRAGMENT, REFRESHED, VARY, full_page, respond
 from web.http.errors import friendly_page
 from web.i18n import N_, set_lang
 from web.preview.samples import Samples, read_samples
-from web.preview.watch import WORKSPACE, Entry, Workspace
+from web.preview.watch import WORKSPACE, Entry, Workspace, failure
 from web.ui.pages import current_page_url, is_htmx, is_leaving, page_url, safe_next
 from web.ui.redisplay import keeps_errors, redisplaying, redisplays
 
@@ -108,10 +108,14 @@ def _entry(key: str) -> Entry:
 
 def _samples(entry: Entry | None) -> Samples:
     """The cases of `entry`'s tests file, read for its definition (the last good one
-    while the file has errors)."""
+    while the file has errors); none, and why, when the reader raised."""
     if entry is None:
         return Samples()
-    return read_samples(entry.compiled or entry.last_good, entry.tests)
+    try:
+        return read_samples(entry.compiled or entry.last_good, entry.tests)
+    except Exception as exc:  # noqa: BLE001 - a tests file the reader fails on: no samples
+        current_app.logger.exception("preview: the tests file of %s failed", entry.path)
+        return Samples(problem=f"{entry.tests}: could not be read: {failure(exc)}")
 
 
 def _bar(entry: Entry | None, section_id: str = "", generation: str = "") -> None:

@@ -13,6 +13,7 @@ the preview never opens).
 
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +25,7 @@ from engine.pipeline import definition_paths
 
 WORKSPACE = "guichet.preview"  # the preview app's extensions key of its Workspace
 CONTEXT_LINES = 2  # lines shown before and after an error's line
+log = logging.getLogger(__name__)
 
 
 def tests_file(path: Path) -> Path | None:
@@ -66,7 +68,9 @@ class Entry:
     """One definition file under preview: its `key` (its address in the preview), its
     path, the signature its state was computed from (`generation`: the file's and its
     tests file's), the compiled definition (None while it has errors), the last good
-    one, and every error of the current text."""
+    one, and every error of the current text; `failure`: what the engine raised
+    reading it ("ExceptionType: first line of its message"; "" when it did not), the
+    file then having no compiled definition and no error listed."""
 
     key: str
     path: Path
@@ -74,6 +78,7 @@ class Entry:
     compiled: CompiledDefinition | None = None
     last_good: CompiledDefinition | None = None
     errors: list[ShownError] = field(default_factory=list)
+    failure: str = ""
 
     @property
     def title(self) -> str:
@@ -96,9 +101,17 @@ def excerpt(text: str, line: int, context: int = CONTEXT_LINES) -> Excerpt:
     return Excerpt(line, tuple((n, lines[n - 1]) for n in range(first, last + 1)))
 
 
+def failure(exc: BaseException) -> str:
+    """"ExceptionType: first line of its message" (the type alone for an empty message)."""
+    lines = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__
+
+
 def _compile(entry: Entry) -> None:
     """Compile `entry`'s file again: its compiled definition, or its errors with their
-    excerpts (an unreadable file is one error at line 1)."""
+    excerpts (an unreadable file is one error at line 1), or what the engine raised
+    (`Entry.failure`, logged with its traceback): any exception stays in its entry."""
+    entry.failure = ""
     try:
         text = entry.path.read_text(encoding="utf-8")
         result = convert(entry.path)
@@ -107,6 +120,10 @@ def _compile(entry: Entry) -> None:
         entry.errors = [ShownError(error(ErrorCode.YAML_SYNTAX, str(entry.path), 1,
                                          problem=f"cannot be read as UTF-8 text ({exc})"),
                                    Excerpt(1, ()))]
+        return
+    except Exception as exc:  # noqa: BLE001 - one file the engine fails on stays one entry
+        log.exception("preview: the engine failed on %s", entry.path)
+        entry.compiled, entry.errors, entry.failure = None, [], failure(exc)
         return
     entry.compiled = result.compiled
     if result.compiled is not None:
