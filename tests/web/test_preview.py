@@ -335,3 +335,27 @@ def test_a_tests_file_the_reader_fails_on_gives_no_samples(
     page = response.get_data(as_text=True)
     assert "could not be read: ValueError: reader tripped" in page
     assert 'id="section-form"' in page
+
+
+def test_a_deleted_file_s_page_says_it_is_gone_and_comes_back(
+        client: FlaskClient, folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    vals = json.loads(html.unescape(VALS.search(client.get(SECTION).get_data(as_text=True))
+                                    .group(1)))
+    path = folder / f"{ESSAI}.yaml"
+    saved = path.read_text(encoding="utf-8")
+    path.unlink()
+    watch = "/formulaires/essai/surveiller"
+    assert client.post(watch, data=vals).status_code == 204  # maybe an editor's rename
+    monkeypatch.setattr("web.preview.views.MISSING_GRACE_S", 0)
+    response = client.post(watch, data=vals)  # missing for longer: deleted
+    assert response.headers["HX-Redirect"] == SECTION
+    gone = client.get(SECTION)
+    page = gone.get_data(as_text=True)
+    assert gone.status_code == 404
+    assert "No definition “essai” any more" in page and 'href="/"' in page
+    assert 'id="section-form"' not in page
+    list_vals = json.loads(html.unescape(VALS.search(page).group(1)))
+    assert client.post("/surveiller", data=list_vals).status_code == 204
+    path.write_text(saved, encoding="utf-8")  # back: the list's poll draws the page again
+    assert client.post("/surveiller", data=list_vals).headers["HX-Redirect"] == SECTION
+    assert 'id="section-form"' in client.get(SECTION).get_data(as_text=True)

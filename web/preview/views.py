@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import secrets
 import threading
+import time
 from dataclasses import asdict, dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -21,10 +22,12 @@ from typing import Any
 from flask import (
     Blueprint,
     Flask,
+    Response,
     abort,
     current_app,
     flash,
     g,
+    make_response,
     redirect,
     render_template,
     request,
@@ -53,6 +56,10 @@ from web.ui.redisplay import keeps_errors, redisplaying, redisplays
 
 LAYOUT = "preview/section.html"  # forms/section.html with the preview's bar
 POLL_MS = 500  # how often a page asks whether its file changed
+# how long a definition's file may be missing before its open pages say it is gone: an
+# editor may save by writing a new file and renaming it over the old one
+MISSING_GRACE_S = 1.5
+MISSING = "guichet.preview.missing"  # app.extensions key: key -> monotonic time first missed
 WATCH = "surveiller"  # the last segment of the polls' addresses
 # sent with the GET that redraws a section in place after a save (`watch`): the whole
 # page is answered, for htmx to morph it into the body
@@ -100,10 +107,20 @@ def _draft(key: str) -> Draft:
 
 
 def _entry(key: str) -> Entry:
+    """The definition at `key`; else (its file deleted or renamed) the page saying it is
+    gone (404), whose poll brings the page back when the file reappears."""
     entry = _workspace().entry(key)
     if entry is None:
-        abort(404)
+        abort(_gone(key))
     return entry
+
+
+def _gone(key: str) -> Response:
+    """The page of a definition no file gives (any more): a link to the list, and the
+    list's poll, so the page is drawn again when a file is added back."""
+    _bar(None, generation=_overall(_workspace()))
+    return make_response(render_template("preview/gone.html", key=key,
+                                         paths=_workspace().paths), 404, VARY)
 
 
 def _samples(entry: Entry | None) -> Samples:
@@ -146,7 +163,7 @@ def _crashed(exc: Exception) -> ResponseReturnValue:
     says what failed, under its bar, and keeps polling, so saving a fix brings the
     page back. An HTTP error (404...) is the portal's friendly page."""
     if isinstance(exc, HTTPException):
-        return friendly_page(exc.code or 500)
+        return exc.response or friendly_page(exc.code or 500)
     current_app.logger.exception("preview: the page could not be drawn")
     entry = _workspace().entry((request.view_args or {}).get("number", ""))
     if entry is None:
@@ -377,10 +394,17 @@ def watch(number: str) -> ResponseReturnValue:
     definition still compiles is fetched by htmx (`HX-Location`, no history entry) and
     morphed into the body (idiomorph: the field being typed in keeps its focus, caret
     and value, web/static/js/guichet.js); any other page is loaded again (`HX-Redirect`).
-    A file missing (being replaced by an editor, or deleted) changes nothing yet: 204."""
+    A file missing (being replaced by an editor) changes nothing for MISSING_GRACE_S:
+    204; missing longer (deleted), the page is loaded again, and says it is gone."""
     entry = _workspace().entry(number)
-    if entry is None or request.form.get("generation") == entry.generation:
-        # unchanged; or gone for now: an editor may replace the file by renaming a new one
+    missing = current_app.extensions[MISSING]
+    if entry is None:  # an editor may replace the file by renaming a new one: wait a bit
+        since = missing.setdefault(number, time.monotonic())
+        if time.monotonic() - since < MISSING_GRACE_S:
+            return "", 204
+        return _reload(url_for("forms.dossier", number=number))  # the page saying it is gone
+    missing.pop(number, None)
+    if request.form.get("generation") == entry.generation:
         return "", 204
     if "version" in request.form:  # the section form came along
         shown = entry.compiled or entry.last_good
@@ -453,6 +477,7 @@ def _context() -> dict[str, Any]:
 def init_app(app: Flask) -> None:
     """The preview's routes: its list at `/`, the definitions' pages, the site links."""
     app.extensions[DRAFTS] = {}
+    app.extensions[MISSING] = {}
     app.add_url_rule("/", "index", index)
     app.add_url_rule(f"/{WATCH}", "watch_all", watch_all, methods=["POST"])
     app.add_url_rule("/langue", "auth.switch_language", switch_language, methods=["POST"])
