@@ -120,7 +120,8 @@ def test_samples_conditions_and_language(preview_page, definition: Path) -> None
     page.goto(f"/formulaires/{ESSAI}/sections/identite")
     number = page.locator("input[name=numero]")
     expect(number).to_have_count(0)
-    page.get_by_role("button", name="étudiante avec numéro").click()  # one click
+    page.get_by_label("Sample answers from").select_option(label="étudiante avec numéro")
+    page.get_by_role("button", name="Load").click()
     expect(number).to_have_value("12345678")
     expect(page.get_by_text("Ada Lovelace")).to_be_visible()
     page.get_by_label("Non").first.check()  # the condition, live (htmx)

@@ -359,3 +359,28 @@ def test_a_deleted_file_s_page_says_it_is_gone_and_comes_back(
     path.write_text(saved, encoding="utf-8")  # back: the list's poll draws the page again
     assert client.post("/surveiller", data=list_vals).headers["HX-Redirect"] == SECTION
     assert 'id="section-form"' in client.get(SECTION).get_data(as_text=True)
+
+
+def test_samples_are_one_select_and_one_button(client: FlaskClient, folder: Path) -> None:
+    many = "".join(f"- name: cas {n}\n  answers: {{a_numero: false}}\n" for n in range(12))
+    (folder / f"{ESSAI}.tests.yaml").write_text(many, encoding="utf-8")
+    page = client.get(SECTION).get_data(as_text=True)
+    assert page.count('name="case"') == 1 and '<select id="preview-case" name="case">' in page
+    assert all(f'<option value="{n}">cas {n}</option>' in page for n in range(12))
+    assert page.count(">Load</button>") == 1
+
+
+def test_a_tests_file_with_mistakes_shows_them_all_and_offers_no_case(
+        client: FlaskClient, folder: Path) -> None:
+    from engine.formtests import load_tests
+
+    text = CASES + "- name: faux un\n  answers: {inconnu_un: 1}\n" \
+                   "- name: faux deux\n  answers: {inconnu_deux: 2}\n"
+    path = folder / f"{ESSAI}.tests.yaml"
+    path.write_text(text, encoding="utf-8")
+    _, mistakes = load_tests(convert(folder / f"{ESSAI}.yaml").compiled, text, str(path))
+    assert len(mistakes) >= 2
+    page = client.get(SECTION).get_data(as_text=True)
+    for mistake in mistakes:
+        assert str(escape(str(mistake))) in page
+    assert 'name="case"' not in page and "étudiante avec numéro" not in page

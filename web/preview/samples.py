@@ -30,23 +30,25 @@ class Sample:
 
 @dataclass(frozen=True)
 class Samples:
-    """The cases of a tests file, and why it could not be read ("" when it could)."""
+    """The cases of a tests file, and its mistakes ("file:line: ...", every one; none
+    when it could be read). A file with mistakes offers no case: its cases may not be
+    what the designer meant."""
 
     cases: tuple[Sample, ...] = ()
-    problem: str = ""
+    problems: tuple[str, ...] = ()
 
 
 def read_samples(compiled: CompiledDefinition | None, path: Path | None) -> Samples:
     """The cases of the tests file at `path` for the definition `compiled` (none when
-    either is None). A file with mistakes still gives the cases that could be read, and
-    its first mistake as `problem` ("file:line: ..."); one that cannot be read gives no
-    case and the reason."""
+    either is None). A file with mistakes gives every mistake ("file:line: ...") and
+    no case; one that cannot be read gives the reason and no case."""
     if path is None or compiled is None:
         return Samples()
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        return Samples(problem=f"{path}: {exc}")
+        return Samples(problems=(f"{path}: {exc}",))
     cases, mistakes = load_tests(compiled, text, str(path))
-    return Samples(tuple(Sample(c.label, dict(c.answers), dict(c.profile)) for c in cases),
-                   str(mistakes[0]) if mistakes else "")
+    if mistakes:
+        return Samples(problems=tuple(str(m) for m in mistakes))
+    return Samples(tuple(Sample(c.label, dict(c.answers), dict(c.profile)) for c in cases))

@@ -132,7 +132,7 @@ def _samples(entry: Entry | None) -> Samples:
         return read_samples(entry.compiled or entry.last_good, entry.tests)
     except Exception as exc:  # noqa: BLE001 - a tests file the reader fails on: no samples
         current_app.logger.exception("preview: the tests file of %s failed", entry.path)
-        return Samples(problem=f"{entry.tests}: could not be read: {failure(exc)}")
+        return Samples(problems=(f"{entry.tests}: could not be read: {failure(exc)}",))
 
 
 def _bar(entry: Entry | None, section_id: str = "", generation: str = "") -> None:
