@@ -149,3 +149,22 @@ def test_typing_goes_on_through_a_redraw(preview_page, definition: Path) -> None
     page.keyboard.type("xyz", delay=40)
     expect(number).to_have_value("abc" + typed + "xyz")
     assert page.evaluate("document.activeElement.name") == "numero"
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_errors_stay_inside_their_box(browser, preview_url: str, definition: Path,
+                                          width: int) -> None:
+    long_line = "    title: {fr: " + "Une très longue ligne " * 12 + ", en: [\n"
+    _replace(definition, "  - id: identite\n", "  - id: identite\n" + long_line)
+    context = browser.new_context(base_url=preview_url, viewport={"width": width, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(f"/formulaires/{ESSAI}/")
+        expect(page.locator(".preview-excerpt").first).to_be_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        box = page.locator(".preview-errors").bounding_box()
+        for excerpt in page.locator(".preview-excerpt").all():
+            inner = excerpt.bounding_box()
+            assert inner["x"] + inner["width"] <= box["x"] + box["width"]
+    finally:
+        context.close()
