@@ -18,6 +18,7 @@ import pytest
 from click.testing import CliRunner
 from flask.testing import FlaskClient
 from markupsafe import escape
+from werkzeug.test import EnvironBuilder
 
 from engine import ErrorCode, convert
 from engine.pipeline import forms_dir
@@ -384,3 +385,49 @@ def test_a_tests_file_with_mistakes_shows_them_all_and_offers_no_case(
     for mistake in mistakes:
         assert str(escape(str(mistake))) in page
     assert 'name="case"' not in page and "étudiante avec numéro" not in page
+
+
+@pytest.fixture
+def pieces(folder: Path) -> FlaskClient:
+    """The preview of tests/definitions/pieces.yaml (file questions)."""
+    shutil.copy(DIRECTORY / "pieces.yaml", folder / "pieces.yaml")
+    app = create_preview_app([folder / "pieces.yaml"],
+                             test_config={"TESTING": True, "WTF_CSRF_ENABLED": False})
+    return app.test_client()
+
+
+def test_a_file_chosen_answers_its_question_and_the_page_says_it_is_not_kept(
+        pieces: FlaskClient) -> None:
+    import hashlib
+    import io
+
+    section = "/formulaires/pieces/sections/documents"
+    page = pieces.get(section).get_data(as_text=True)
+    assert "Files are not kept in the preview." in page
+    content = b"%PDF-1.4 preview\n" * 10
+    response = pieces.post(section, data={"version": "0", "nom": "x",
+                                          "preuve": (io.BytesIO(content), "acte.pdf")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 302
+    page = pieces.get(section + "?verifier=1").get_data(as_text=True)
+    assert "acte.pdf" in page
+    recap = pieces.get("/formulaires/pieces/recapitulatif").get_data(as_text=True)
+    assert "acte.pdf" in recap and hashlib.sha256(content).hexdigest() in recap
+
+
+def test_a_file_over_the_question_s_limit_is_refused_with_its_message(
+        pieces: FlaskClient) -> None:
+    import io
+
+    section = "/formulaires/pieces/sections/documents"
+    big = io.BytesIO(b"0" * 1_000_001)  # preuve takes 1 MB at most
+    # werkzeug's test client leaves a big body's temporary file open: built and closed here
+    environ = EnvironBuilder(section, method="POST",
+                             data={"version": "0", "preuve": (big, "gros.pdf")}).get_environ()
+    try:
+        response = pieces.open(environ)
+    finally:
+        environ["wsgi.input"].close()
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "gros.pdf" not in page and "Ce fichier dépasse" in page

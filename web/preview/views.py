@@ -49,6 +49,7 @@ from web.forms.page import draw_section, merged, recap_for
 from web.forms.sections import FRAGMENT, REFRESHED, VARY, full_page, respond
 from web.http.errors import friendly_page
 from web.i18n import N_, set_lang
+from web.preview.files import attach_placeholders
 from web.preview.samples import Samples, read_samples
 from web.preview.watch import WORKSPACE, Entry, Workspace, failure
 from web.ui.pages import current_page_url, is_htmx, is_leaving, page_url, safe_next
@@ -145,7 +146,15 @@ def _bar(entry: Entry | None, section_id: str = "", generation: str = "") -> Non
         "generation": entry.generation if entry is not None else generation,
         "page": current_page_url(),  # where the poll sends the browser when a file changed
         "poll_ms": POLL_MS,
+        "files": entry is not None and _takes_files(entry),
     }
+
+
+def _takes_files(entry: Entry) -> bool:
+    """Whether the definition (as last compiled) asks for files."""
+    shown = entry.compiled or entry.last_good
+    return shown is not None and any(f.kind.multipart for s in shown.definition.sections
+                                     for f in s.fields)
 
 
 def _broken(entry: Entry) -> ResponseReturnValue:
@@ -225,22 +234,25 @@ def section(number: str, section_id: str) -> ResponseReturnValue:
     return full_page(page, LAYOUT, readonly=None), 200, VARY
 
 
-def _posted(entry: Entry, compiled: CompiledDefinition, section_id: str
-            ) -> tuple[Section, Draft, Any]:
+def _posted(entry: Entry, compiled: CompiledDefinition, section_id: str, store: bool = False
+            ) -> tuple[Section, Draft, Any, dict[str, str]]:
     """The section's answers as posted, kept in this browser's draft (with an add or
-    remove of a repeating group's item applied): the section, the draft, the change."""
+    remove of a repeating group's item applied, and, with `store` (ENREGISTRER), the
+    files chosen as placeholders: web/preview/files.py): the section, the draft, the
+    change, and field id -> why a file chosen for it was refused."""
     sec = _section_of(compiled, section_id)
     draft = _draft(entry.key)
     change = item_change(sec, section_answers(sec, request.form.getlist), request.form.getlist)
+    refused = attach_placeholders(sec, change.posted, store)
     draft.answers = merged(draft.answers, sec, change.posted)
-    return sec, draft, change
+    return sec, draft, change, refused
 
 
 def _redraw(entry: Entry, compiled: CompiledDefinition, section_id: str, fragment: str
             ) -> ResponseReturnValue:
     """The section drawn again for the answers posted (kept), as the portal's update of
     the questions answers: the fragment for htmx, else the whole page."""
-    sec, draft, change = _posted(entry, compiled, section_id)
+    sec, draft, change, _ = _posted(entry, compiled, section_id)
     page_url(url_for("forms.section", number=entry.key, section_id=section_id))
     page = draw_section(compiled, _header(compiled, entry.key, draft), sec, draft.answers, 0,
                         show_errors=request.form.get("verifier") == "1" or keeps_errors(),
@@ -279,9 +291,15 @@ def save(number: str, section_id: str) -> ResponseReturnValue:
         return _broken(entry)
     if request.form.get("item_action") or redisplaying() is not None:
         return _redraw(entry, compiled, section_id, FRAGMENT)
-    _, draft, _ = _posted(entry, compiled, section_id)
+    sec, draft, _, refused = _posted(entry, compiled, section_id, store=True)
     if is_leaving():
         return "", 204, {"Guichet-Version": "0"}
+    if refused:  # the rest is kept; the page says which file was refused, and why
+        page_url(url_for("forms.section", number=number, section_id=section_id))
+        page = draw_section(compiled, _header(compiled, number, draft), sec, draft.answers, 0,
+                            show_errors=False, refused=refused, profile=draft.profile)
+        _bar(entry, section_id)
+        return respond(page, FRAGMENT, 422, layout=LAYOUT)
     going = safe_next(request.args.get("next"), "")
     status = section_status(compiled, section_id, clean(compiled, draft.answers))
     if status is SectionStatus.VALID:
