@@ -21,8 +21,10 @@ from markupsafe import escape
 from werkzeug.test import EnvironBuilder
 
 from engine import ErrorCode, convert
+from engine.compare import today
 from engine.pipeline import forms_dir
 from tests.definitions import DIRECTORY, ESSAI
+from tests.web.test_documents import pdf_text
 from web.cli import main
 from web.cli import preview as preview_cli
 from web.preview import create_preview_app
@@ -111,6 +113,12 @@ def test_recap_and_pdf_of_the_answers_typed(client: FlaskClient) -> None:
     response = client.get("/formulaires/essai/recapitulatif.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert response.data.startswith(b"%PDF")
+    # named as the portal names it, {number} being the preview's key
+    assert response.headers["Content-Disposition"] == (
+        "inline; filename*=UTF-8''recapitulatif-essai.pdf")
+    text = pdf_text(response.data)
+    assert "Aperçu — non soumis" in text  # never "submitted" today
+    assert today().isoformat() not in text
 
 
 def test_sample_answers_load_in_one_click(client: FlaskClient) -> None:

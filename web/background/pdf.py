@@ -24,6 +24,7 @@ SERVICE_ZONE = ZoneInfo("America/Toronto")
 LABELS = {
     "number": Text("Numéro de dossier", "File number"),
     "deposit": Text("Date de dépôt", "Date submitted"),
+    "not_submitted": Text("Aperçu — non soumis", "Preview — not submitted"),
 }
 
 
@@ -65,14 +66,15 @@ def _profile_block(layout: ProfileLayout, profile: dict[str, Any], lang: str
 
 
 def recap_html(definition: Definition, document: Document, snapshot: dict[str, Any],
-               lang: str) -> str:
+               lang: str, preview: bool = False) -> str:
     """The document as HTML: also what the PDF benchmark renders directly.
 
     `snapshot`: as frozen at submission (number, submitted_at, profile, recap per
     language); `lang`: "fr" or "en" (French when the snapshot lacks it); the blocks
     follow `document.sections`, "profile" being the profile block. Guide: the recap
     holds the number, date of deposit, personal information, contact details and the
-    sections' answers, identity numbers masked.
+    sections' answers, identity numbers masked. `preview` (guichet preview's answers,
+    never submitted): "Aperçu — non soumis" where the date of deposit would be.
     """
     lang = lang if lang in snapshot.get("recap", {}) else "fr"
     recap = snapshot["recap"][lang]
@@ -93,7 +95,8 @@ def recap_html(definition: Definition, document: Document, snapshot: dict[str, A
         outro=document.outro.get(lang) if document.outro else "",
         name=name,
         number=snapshot.get("number", ""),
-        deposit_date=_local_date(snapshot.get("submitted_at")),
+        deposit_date=(LABELS["not_submitted"].get(lang) if preview
+                      else _local_date(snapshot.get("submitted_at"))),
         labels={k: v.get(lang) for k, v in LABELS.items()},
         blocks=blocks,
     )
@@ -113,7 +116,8 @@ def render_pdf(html: str) -> bytes:
 
 
 def recap_pdf(definition: Definition, document: Document, snapshot: dict[str, Any],
-              lang: str) -> bytes:
+              lang: str, preview: bool = False) -> bytes:
     """The recap document of a submitted dossier as PDF bytes (`recap_html`, then
-    `render_pdf`). Guide: the recap of the application in Mes documents."""
-    return render_pdf(recap_html(definition, document, snapshot, lang))
+    `render_pdf`; `preview`: marked as never submitted). Guide: the recap of the
+    application in Mes documents."""
+    return render_pdf(recap_html(definition, document, snapshot, lang, preview))

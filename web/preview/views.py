@@ -18,6 +18,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from datetime import timedelta
 from typing import Any
+from urllib.parse import quote
 
 from flask import (
     Blueprint,
@@ -38,9 +39,10 @@ from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
 from engine import CompiledDefinition, SectionStatus, clean, section_status
-from engine.compare import now, today
+from engine.compare import today
 from engine.formdata import section_answers
 from engine.model import Section
+from engine.placeholders import DOCUMENT_FILENAME, fill
 from engine.recap import build_recap
 from engine.validate import section_shown
 from web.dossiers.display import DossierHeader, dossier_header
@@ -347,9 +349,11 @@ def download(number: str, file_id: str) -> ResponseReturnValue:
 
 @bp.get("/recapitulatif.pdf")
 def pdf(number: str) -> ResponseReturnValue:
-    """The recap PDF (web/background/pdf.py) of the answers typed, as if submitted now
-    with the sample's profile, in the page's language; `document`: which of the
-    definition's documents (default its first). 404 when it declares none."""
+    """The recap PDF (web/background/pdf.py) of the answers typed, marked as a preview
+    never submitted, with the sample's profile, in the page's language, named by the
+    document's `filename` as in Mes documents (the preview's key as its number);
+    `document`: which of the definition's documents (default its first). 404 when it
+    declares none."""
     from web.background.pdf import recap_pdf  # WeasyPrint is slow to import: only here
     from web.i18n import current_lang
 
@@ -364,13 +368,17 @@ def pdf(number: str) -> ResponseReturnValue:
         abort(404)
     draft = _draft(number)
     answers = clean(compiled, draft.answers)
-    snapshot = {"number": number, "submitted_at": now().isoformat(), "profile": draft.profile,
+    snapshot = {"number": number, "submitted_at": None, "profile": draft.profile,
                 "answers": answers,
                 "recap": {lang: asdict(build_recap(compiled, answers, lang))
                           for lang in ("fr", "en")}}
-    content = recap_pdf(compiled.definition, document, snapshot, current_lang())
+    content = recap_pdf(compiled.definition, document, snapshot, current_lang(), preview=True)
+    # the name the portal gives it in Mes documents (storage fills it the same way)
+    name = fill(DOCUMENT_FILENAME, document.filename or f"{ref}-{{number}}.pdf",
+                {"number": number})
+    disposition = "inline; filename*=UTF-8''" + quote(name, safe="")
     return content, 200, {"Content-Type": "application/pdf",
-                          "Content-Disposition": f'inline; filename="{ref}.pdf"'}
+                          "Content-Disposition": disposition}
 
 
 @bp.post("/exemples")
