@@ -81,6 +81,8 @@ def _replace(path: Path, old: str, new: str) -> None:
 
 def test_the_page_follows_the_file(preview_page, definition: Path) -> None:
     page = preview_page
+    console: list[str] = []
+    page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
     page.goto(f"/formulaires/{ESSAI}/sections/identite")
     expect(page.get_by_label(QUESTION)).to_be_visible()
     page.get_by_label("Oui").first.check()  # reveals the test number (a condition)
@@ -101,6 +103,8 @@ def test_the_page_follows_the_file(preview_page, definition: Path) -> None:
     expect(page.locator(".preview-excerpt mark").first).to_contain_text(offending)
     expect(page.locator(".preview-excerpt").first).to_contain_text("title: [")
     expect(page.locator("#section-form")).to_have_count(0)
+    page.wait_for_timeout(1_200)  # a few polls of the error page
+    assert console == []  # never "hx-include returned no matches"
 
     _replace(definition, "    title: [\n", "")  # fixed: the form is back
     expect(page.get_by_label(CHANGED)).to_be_visible(timeout=WITHIN)

@@ -101,7 +101,7 @@ def test_the_language_switch_keeps_the_answers(client: FlaskClient) -> None:
     client.get(SECTION)
     page = client.post(f"{SECTION}/actualiser",
                        data={"a_numero": "true", "numero": "12345678",
-                             "guichet_lang": "en"}).get_data(as_text=True)
+                             "guichet_lang": "en"}, follow_redirects=True).get_data(as_text=True)
     assert '<html lang="en">' in page and "Situation and numbers" in page
     assert 'value="12345678"' in page
 
@@ -190,7 +190,7 @@ def test_a_page_drawn_by_a_post_reloads_at_its_own_address(client: FlaskClient,
     """After the language switch (a POST) the poll sends the browser to the section's
     address, never to repeat the POST."""
     page = client.post(f"{SECTION}/actualiser",
-                       data={"guichet_lang": "en"}).get_data(as_text=True)
+                       data={"guichet_lang": "en"}, follow_redirects=True).get_data(as_text=True)
     vals = json.loads(html.unescape(VALS.search(page).group(1)))
     assert vals["page"] == SECTION
     _edit(folder / f"{ESSAI}.yaml", "en: Test number}", "en: Test number, changed}")
@@ -439,3 +439,28 @@ def test_a_file_over_the_question_s_limit_is_refused_with_its_message(
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "gros.pdf" not in page and "Ce fichier dépasse" in page
+
+
+def test_the_language_switch_lands_on_the_section_s_address(client: FlaskClient) -> None:
+    response = client.post(f"{SECTION}/actualiser",
+                           data={"a_numero": "true", "numero": "12345678",
+                                 "guichet_lang": "en", "guichet_errors": "1"})
+    assert response.status_code == 303
+    assert response.location.endswith(f"{SECTION}?verifier=1")  # the errors it showed, too
+    page = client.get(response.location).get_data(as_text=True)
+    assert '<html lang="en">' in page and 'value="12345678"' in page
+
+
+def test_only_a_page_with_the_section_form_sends_it_with_its_poll(client: FlaskClient,
+                                                                   folder: Path) -> None:
+    assert 'hx-include="#section-form"' in client.get(SECTION).get_data(as_text=True)
+    recap = client.get("/formulaires/essai/recapitulatif").get_data(as_text=True)
+    assert 'id="section-form"' not in recap and "hx-include" not in recap
+    _edit(folder / f"{ESSAI}.yaml", "  - id: identite\n", "  - id: identite\n    title: [\n")
+    broken = client.get(SECTION).get_data(as_text=True)
+    assert 'id="section-form"' not in broken and "hx-include" not in broken
+
+
+def test_no_account_links_in_the_preview(client: FlaskClient) -> None:
+    page = client.get(SECTION).get_data(as_text=True)
+    assert 'href="/connexion"' not in page and 'href="/inscription"' not in page

@@ -55,7 +55,7 @@ from web.preview.files import attach_placeholders
 from web.preview.samples import Samples, read_samples
 from web.preview.watch import WORKSPACE, Entry, Workspace, failure
 from web.ui.pages import current_page_url, is_htmx, is_leaving, page_url, safe_next
-from web.ui.redisplay import keeps_errors, redisplaying, redisplays
+from web.ui.redisplay import Why, keeps_errors, redisplaying, redisplays
 
 LAYOUT = "preview/section.html"  # forms/section.html with the preview's bar
 POLL_MS = 500  # how often a page asks whether its file changed
@@ -138,8 +138,10 @@ def _samples(entry: Entry | None) -> Samples:
         return Samples(problems=(f"{entry.tests}: could not be read: {failure(exc)}",))
 
 
-def _bar(entry: Entry | None, section_id: str = "", generation: str = "") -> None:
-    """What the preview's bar (templates/preview/_bar.html) shows above the page."""
+def _bar(entry: Entry | None, section_id: str = "", generation: str = "",
+         form: bool = False) -> None:
+    """What the preview's bar (templates/preview/_bar.html) shows above the page; `form`:
+    the page holds the section form, whose answers the poll sends along."""
     g.preview = {
         "entry": entry,
         "samples": _samples(entry),
@@ -148,6 +150,7 @@ def _bar(entry: Entry | None, section_id: str = "", generation: str = "") -> Non
         "generation": entry.generation if entry is not None else generation,
         "page": current_page_url(),  # where the poll sends the browser when a file changed
         "poll_ms": POLL_MS,
+        "form": form,
         "files": entry is not None and _takes_files(entry),
     }
 
@@ -232,7 +235,7 @@ def section(number: str, section_id: str) -> ResponseReturnValue:
                         show_errors=bool(request.args.get("verifier")), profile=draft.profile)
     if is_htmx() and not request.headers.get(REDRAW_HEADER):
         return render_template(FRAGMENT, page=page, readonly=None), 200, VARY
-    _bar(entry, section_id)
+    _bar(entry, section_id, form=True)
     return full_page(page, LAYOUT, readonly=None), 200, VARY
 
 
@@ -259,7 +262,7 @@ def _redraw(entry: Entry, compiled: CompiledDefinition, section_id: str, fragmen
     page = draw_section(compiled, _header(compiled, entry.key, draft), sec, draft.answers, 0,
                         show_errors=request.form.get("verifier") == "1" or keeps_errors(),
                         counts=change.counts, focus=change.focus, profile=draft.profile)
-    _bar(entry, section_id)
+    _bar(entry, section_id, form=True)
     return respond(page, fragment, layout=LAYOUT)
 
 
@@ -273,10 +276,17 @@ def refresh_again(number: str, section_id: str) -> ResponseReturnValue:
 @redisplays
 def refresh(number: str, section_id: str) -> ResponseReturnValue:
     """The questions updated for the answers typed (conditions, options, errors when
-    checked), as in the portal; also the language switch. The answers are kept."""
+    checked), as in the portal. The language switch (a whole page's POST) keeps the
+    answers and answers 303 to the section's address, with the errors if it showed
+    them, so the address bar never shows this update's."""
     entry = _entry(number)
     if entry.compiled is None:
         return _broken(entry)
+    if redisplaying() is Why.LANGUAGE and not is_htmx():
+        # the answers kept, the section at its own address (not this update's)
+        _posted(entry, entry.compiled, section_id)
+        return redirect(url_for("forms.section", number=number, section_id=section_id,
+                                verifier=1 if keeps_errors() else None), 303)
     return _redraw(entry, entry.compiled, section_id, REFRESHED)
 
 
@@ -300,7 +310,7 @@ def save(number: str, section_id: str) -> ResponseReturnValue:
         page_url(url_for("forms.section", number=number, section_id=section_id))
         page = draw_section(compiled, _header(compiled, number, draft), sec, draft.answers, 0,
                             show_errors=False, refused=refused, profile=draft.profile)
-        _bar(entry, section_id)
+        _bar(entry, section_id, form=True)
         return respond(page, FRAGMENT, 422, layout=LAYOUT)
     going = safe_next(request.args.get("next"), "")
     status = section_status(compiled, section_id, clean(compiled, draft.answers))
