@@ -159,7 +159,7 @@ def test_every_error_of_a_file_is_shown(client: FlaskClient, folder: Path) -> No
     page = client.get("/formulaires/many_errors/").get_data(as_text=True)
     for e in errors:
         assert f"<code>{path}:{e.line}</code>: {escape(e.message)}" in page
-    assert f"{len(errors)} errors" in client.get("/").get_data(as_text=True)
+    assert f"{len(errors)} erreurs" in client.get("/").get_data(as_text=True)
 
 
 def test_a_saved_file_reloads_the_page_with_the_answers_typed(client: FlaskClient,
@@ -315,8 +315,8 @@ def test_a_file_the_engine_fails_on_is_one_entry(client: FlaskClient, folder: Pa
     monkeypatch.setattr("web.preview.watch.convert", fails_on_atelier)
     listing = client.get("/")
     assert listing.status_code == 200
-    page = listing.get_data(as_text=True)
-    assert "could not be read: <code>RuntimeError: the engine tripped</code>" in page
+    page = html.unescape(listing.get_data(as_text=True))
+    assert "n'a pas pu être lu : <code lang=\"en\">RuntimeError: the engine tripped</code>" in page
     assert "second line" not in page
     assert 'href="/formulaires/essai/sections/identite"' in page
     assert client.get(SECTION).status_code == 200
@@ -361,7 +361,7 @@ def test_a_deleted_file_s_page_says_it_is_gone_and_comes_back(
     gone = client.get(SECTION)
     page = gone.get_data(as_text=True)
     assert gone.status_code == 404
-    assert "No definition “essai” any more" in page and 'href="/"' in page
+    assert "Plus de définition « essai »" in page and 'href="/"' in page
     assert 'id="section-form"' not in page
     list_vals = json.loads(html.unescape(VALS.search(page).group(1)))
     assert client.post("/surveiller", data=list_vals).status_code == 204
@@ -376,7 +376,7 @@ def test_samples_are_one_select_and_one_button(client: FlaskClient, folder: Path
     page = client.get(SECTION).get_data(as_text=True)
     assert page.count('name="case"') == 1 and '<select id="preview-case" name="case">' in page
     assert all(f'<option value="{n}">cas {n}</option>' in page for n in range(12))
-    assert page.count(">Load</button>") == 1
+    assert page.count(">Charger</button>") == 1
 
 
 def test_a_tests_file_with_mistakes_shows_them_all_and_offers_no_case(
@@ -410,8 +410,8 @@ def test_a_file_chosen_answers_its_question_and_the_page_says_it_is_not_kept(
     import io
 
     section = "/formulaires/pieces/sections/documents"
-    page = pieces.get(section).get_data(as_text=True)
-    assert "Files are not kept in the preview." in page
+    page = html.unescape(pieces.get(section).get_data(as_text=True))
+    assert "Les fichiers ne sont pas conservés dans l'aperçu." in page
     content = b"%PDF-1.4 preview\n" * 10
     response = pieces.post(section, data={"version": "0", "nom": "x",
                                           "preuve": (io.BytesIO(content), "acte.pdf")},
@@ -464,3 +464,16 @@ def test_only_a_page_with_the_section_form_sends_it_with_its_poll(client: FlaskC
 def test_no_account_links_in_the_preview(client: FlaskClient) -> None:
     page = client.get(SECTION).get_data(as_text=True)
     assert 'href="/connexion"' not in page and 'href="/inscription"' not in page
+
+
+def test_the_preview_s_own_texts_follow_the_language(client: FlaskClient, folder: Path) -> None:
+    page = html.unescape(client.get(SECTION).get_data(as_text=True))
+    assert "Toutes les définitions" in page and "la page se met à jour d'elle-même" in page
+    client.post("/langue", data={"lang": "en", "next": "/"})
+    page = client.get(SECTION).get_data(as_text=True)
+    assert "All definitions" in page and "the page updates by itself" in page
+    assert "Sample answers from essai.tests.yaml" in page and ">Load</button>" in page
+    _edit(folder / f"{ESSAI}.yaml", "  - id: identite\n", "  - id: identite\n    title: [\n")
+    broken = client.get(SECTION).get_data(as_text=True)
+    assert "Fix the file and save it: the form comes back by itself." in broken
+    assert "essai.yaml: 1 error<" in broken
