@@ -477,3 +477,18 @@ def test_the_preview_s_own_texts_follow_the_language(client: FlaskClient, folder
     broken = client.get(SECTION).get_data(as_text=True)
     assert "Fix the file and save it: the form comes back by itself." in broken
     assert "essai.yaml: 1 error<" in broken
+
+
+def test_a_section_hidden_by_the_file_is_left_by_a_full_load(client: FlaskClient,
+                                                               folder: Path) -> None:
+    """The section shown is now hidden by its `when`: the browser loads its address (and
+    lands on the first section), never a morph under the old address."""
+    generation = _generation(client.get("/formulaires/essai/sections/rendez_vous")
+                             .get_data(as_text=True))
+    _edit(folder / f"{ESSAI}.yaml", "  - id: rendez_vous\n",
+          "  - id: rendez_vous\n    when: {categorie: etudiant}\n")
+    response = client.post("/formulaires/essai/surveiller",
+                           data={"generation": generation, "section": "rendez_vous",
+                                 "version": "0", "page": "/formulaires/essai/sections/rendez_vous"})
+    assert "HX-Location" not in response.headers
+    assert response.headers["HX-Redirect"] == "/formulaires/essai/sections/rendez_vous"

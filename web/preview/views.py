@@ -427,9 +427,10 @@ def watch(number: str) -> ResponseReturnValue:
     the page was drawn (`generation`). Else the answers of the section form it sent
     along (`section`) are kept in this browser's draft, and the page is drawn again at
     its own address (`page`: a GET, even for a page a POST drew): a section page whose
-    definition still compiles is fetched by htmx (`HX-Location`, no history entry) and
-    morphed into the body (idiomorph: the field being typed in keeps its focus, caret
-    and value, web/static/js/guichet.js); any other page is loaded again (`HX-Redirect`).
+    definition still compiles and shows that section is fetched by htmx (`HX-Location`,
+    no history entry) and morphed into the body (idiomorph: the field being typed in
+    keeps its focus, caret and value, web/static/js/guichet.js); any other page is
+    loaded again (`HX-Redirect`).
     A file missing (being replaced by an editor) changes nothing for MISSING_GRACE_S:
     204; missing longer (deleted), the page is loaded again, and says it is gone."""
     entry = _workspace().entry(number)
@@ -448,7 +449,9 @@ def watch(number: str) -> ResponseReturnValue:
         if sec is not None:
             draft = _draft(number)
             draft.answers = merged(draft.answers, sec, section_answers(sec, request.form.getlist))
-            if entry.compiled is not None:
+            now_sec = entry.compiled.definition.section(sec.id) if entry.compiled else None
+            if now_sec is not None and section_shown(entry.compiled, now_sec,
+                                                     clean(entry.compiled, draft.answers)):
                 return _redraw_in_place(url_for("forms.dossier", number=number))
     return _reload(url_for("forms.dossier", number=number))
 
