@@ -492,3 +492,13 @@ def test_a_section_hidden_by_the_file_is_left_by_a_full_load(client: FlaskClient
                                  "version": "0", "page": "/formulaires/essai/sections/rendez_vous"})
     assert "HX-Location" not in response.headers
     assert response.headers["HX-Redirect"] == "/formulaires/essai/sections/rendez_vous"
+
+
+def test_an_empty_file_is_refused_not_dropped(pieces: FlaskClient) -> None:
+    import io
+
+    response = pieces.post("/formulaires/pieces/sections/documents",
+                           data={"version": "0", "preuve": (io.BytesIO(b""), "vide.pdf")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert 'class="field__error"' in response.get_data(as_text=True)

@@ -32,7 +32,7 @@ def attach_placeholders(section: Section, posted: dict[str, Any], store: bool
     "Retirer" was pressed, plus (with `store`: ENREGISTRER) one reference per file
     chosen, whose content is read once for its size and hash and not kept. Returns
     field id -> the question's message (current language) for the first file refused
-    by its size or count limit."""
+    by its size or count limit, or empty (as storage refuses them)."""
     refused: dict[str, str] = {}
     for f in file_fields(section):
         kind = f.kind
@@ -55,9 +55,10 @@ def attach_placeholders(section: Section, posted: dict[str, Any], store: bool
                 refused.setdefault(f.id, localize(kind.upload_message(f, "too_large",
                                                                       rules.max_bytes)))
                 continue
-            if size:
-                kept.append({"id": PREFIX + secrets.token_hex(8),
-                             "name": chosen.filename[-255:], "size": size,
-                             "sha256": digest.hexdigest()})
+            if not size:  # as storage refuses it
+                refused.setdefault(f.id, localize(kind.upload_message(f, "empty", None)))
+                continue
+            kept.append({"id": PREFIX + secrets.token_hex(8), "name": chosen.filename[-255:],
+                         "size": size, "sha256": digest.hexdigest()})
         posted[f.id] = kind.answer_with_files(f, kept)
     return refused
