@@ -51,12 +51,14 @@ class Browser:
         if form is not None:
             body = urlencode({**form, "csrf_token": self.token})
             headers["Content-Type"] = "application/x-www-form-urlencoded"
-        conn.request(method, path, body, headers)
-        response = conn.getresponse()
-        text = response.read().decode()
+        try:  # closed even when the server goes away mid-answer (a reloading server)
+            conn.request(method, path, body, headers)
+            response = conn.getresponse()
+            text = response.read().decode()
+        finally:
+            conn.close()
         for header in response.msg.get_all("Set-Cookie") or []:
             self.cookies.update({k: m.value for k, m in SimpleCookie(header).items()})
-        conn.close()
         if found := CSRF.search(text):
             self.token = found.group(1)
         return response.status, response.getheader("Location") or "", text
