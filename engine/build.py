@@ -244,7 +244,8 @@ def workflow(node: Located) -> Workflow:
                 ),
             )
         )
-    return Workflow(node["initial"], states, tuple(transitions), node.line)
+    return Workflow(node["initial"], states, tuple(transitions), node.line,
+                    node.line_of("initial"))
 
 
 def profile_block(node: Located) -> ProfileBlock:

@@ -449,12 +449,14 @@ class Workflow:
     """The states of a dossier type (state id -> State) and the transitions between them.
 
     initial: the state a new dossier starts in; the checker requires it editable.
+    initial_line: the line of `initial:` (0 when unknown).
     """
 
     initial: str
     states: dict[str, State]
     transitions: tuple[Transition, ...]
     line: int
+    initial_line: int = 0
 
     def transition(self, transition_id: str) -> Transition | None:
         """The transition with that id, or None."""
