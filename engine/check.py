@@ -817,37 +817,55 @@ def check_profile(d: Definition) -> Iterator[DesignerError]:
         seen.setdefault(entry.key, entry.line)
 
 
-def _placeholder_texts(d: Definition) -> Iterator[tuple[TextKind, frozenset[str], str, int]]:
-    """(kind, names filled there, text, line) of every designer text the engine fills."""
+def _placeholder_texts(d: Definition) -> Iterator[tuple[TextKind, frozenset[str], str, Any]]:
+    """(kind, names filled there, text, where) of every designer text the engine fills;
+    where: its line, or for a language written as a block scalar, (that Text, the
+    language) for `_placeholder_line`."""
     for f in _all_fields(d):
         names = field_message_names(f)
         for message in f.messages.values():
-            yield from ((FIELD_MESSAGE, names, t, message.line) for t in (message.fr, message.en))
+            yield from ((FIELD_MESSAGE, names, getattr(message, lang), (message, lang))
+                        for lang in LANGS)
         label = f.extra.get("item_label")
         if isinstance(label, dict):
             yield from ((ITEM_LABEL, ITEM_LABEL.names, t, f.line) for t in label.values()
                         if isinstance(t, str))
     for m in d.messages.values():
         for t in (m.subject, m.body):
-            yield from ((MESSAGE, MESSAGE.names, s, t.line) for s in (t.fr, t.en))
+            yield from ((MESSAGE, MESSAGE.names, getattr(t, lang), (t, lang)) for lang in LANGS)
     if d.notification:
         for t in (d.notification.subject, d.notification.body):
-            yield from ((NOTIFICATION, NOTIFICATION.names, s, t.line) for s in (t.fr, t.en))
+            yield from ((NOTIFICATION, NOTIFICATION.names, getattr(t, lang), (t, lang))
+                        for lang in LANGS)
     for doc in d.documents.values():
         if doc.filename:
             yield (DOCUMENT_FILENAME, DOCUMENT_FILENAME.names, doc.filename,
                    doc.filename_line or doc.line)
 
 
+def _placeholder_line(place: Any, name: str) -> int:
+    """The line of `{name}` in a text: the line holding it when that language is a
+    block scalar (`fr: >-` then lines), else the text's line."""
+    if isinstance(place, int):
+        return place
+    text, lang = place
+    for line, source in text.block_lines.get(lang, ()):
+        if "{" + name + "}" in source:
+            return line
+    return text.line
+
+
 def check_placeholders(d: Definition) -> Iterator[DesignerError]:
     """UNKNOWN_PLACEHOLDER for each `{name}` in a text the engine fills (a field's
     messages, an item label, a message, the notification, a document's file name:
-    engine.placeholders.KINDS) that the engine does not fill there, once per text and
-    name (its French and English once). `{{`/`}}` are literal braces; other braces
+    engine.placeholders.KINDS) that the engine does not fill there, at the line holding it
+    (`_placeholder_line`), once per line and
+    name (a French and English on one line once). `{{`/`}}` are literal braces; other braces
     ({0}, a lone {) are plain text."""
     told: set[tuple[int, str, str]] = set()
-    for kind, names, text, line in _placeholder_texts(d):
+    for kind, names, text, place in _placeholder_texts(d):
         for name in placeholders(text):
+            line = _placeholder_line(place, name)
             if name not in names and (line, kind.name, name) not in told:
                 told.add((line, kind.name, name))
                 yield error(ErrorCode.UNKNOWN_PLACEHOLDER, d.path, line, name=name,

@@ -233,7 +233,7 @@ def _bare(value: Any) -> Any:
     if is_dataclass(value) and not isinstance(value, type):
         return (type(value).__name__, *(
             (f.name, _bare(getattr(value, f.name))) for f in fields(value)
-            if f.name != "line" and not f.name.endswith("_line")))
+            if f.name != "line" and not f.name.endswith(("_line", "_lines"))))
     if isinstance(value, list | tuple):
         return tuple(_bare(v) for v in value)
     if isinstance(value, dict):
@@ -374,7 +374,7 @@ class _Differ:
         """
         for f in fields(b):
             name = f.name
-            if name in skip or name in ("line", "path") or name.endswith("_line"):
+            if name in skip or name in ("line", "path") or name.endswith(("_line", "_lines")):
                 continue
             old, new = getattr(a, name), getattr(b, name)
             if _bare(old) == _bare(new):

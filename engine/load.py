@@ -23,19 +23,33 @@ def _spelled_bool(value: object, node: yaml.Node) -> str | None:
     return None
 
 
+def _block_lines(node: yaml.Node) -> tuple[tuple[int, str], ...]:
+    """The source lines of a block scalar (`|` or `>`) as (1-based line, text), from
+    its header line on; () for another node or when the source is not at hand."""
+    start, end = node.start_mark, node.end_mark
+    if not isinstance(node, yaml.ScalarNode) or node.style not in ("|", ">") \
+            or not isinstance(start.buffer, str):
+        return ()
+    source = start.buffer[start.index:end.index].split("\n")
+    return tuple((start.line + 1 + i, text) for i, text in enumerate(source))
+
+
 class Located(dict):
     """A YAML mapping that remembers its own line and the line of each key.
 
     spelled_bools: key -> the source word of a value YAML read as a boolean from
     on/off/yes/no/true/false (`_spelled_bool`), so the checker can say "`on` was read as
     yes/no" where a text was expected; spelled_lines: key -> the 1-based line of that
-    word as written (an anchor's line for its aliases, so it is told once).
+    word as written (an anchor's line for its aliases, so it is told once);
+    block_lines: key -> the source lines, as (1-based line, text), of a value written
+    as a block scalar (`|` or `>`), so an error inside it is told at its own line.
     """
 
     line: int
     key_lines: dict[str, int]
     spelled_bools: dict[str, str]
     spelled_lines: dict[str, int]
+    block_lines: dict[str, tuple[tuple[int, str], ...]]
 
     def line_of(self, key: str) -> int:
         """The 1-based line of `key`; the mapping's own line when it has no such key."""
@@ -72,6 +86,7 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> Located:
     result.key_lines = {}
     result.spelled_bools = {}
     result.spelled_lines = {}
+    result.block_lines = {}
     from_merge: set[str] = set()
     for i, (key_node, value_node) in enumerate(node.value):
         key = loader.construct_object(key_node, deep=True)
@@ -100,6 +115,9 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> Located:
         if spelled:
             result.spelled_bools[key] = spelled
             result.spelled_lines[key] = value_node.start_mark.line + 1
+        block = _block_lines(value_node)
+        if block:
+            result.block_lines[key] = block
     return result
 
 

@@ -97,6 +97,7 @@ def _without(node: Any, parts: set[tuple[Any, ...]], steps: tuple[Any, ...],
         copy.line, copy.key_lines = node.line, dict(node.key_lines)
         copy.spelled_bools = dict(getattr(node, "spelled_bools", {}))
         copy.spelled_lines = dict(getattr(node, "spelled_lines", {}))
+        copy.block_lines = dict(getattr(node, "block_lines", {}))
         for key, value in node.items():
             if (*steps, key) in parts:
                 left_out += _ids(value, key)

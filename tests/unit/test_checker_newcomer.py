@@ -12,6 +12,7 @@ import pytest
 from engine import ErrorCode
 from engine.errors import error
 from engine.pipeline import convert_text
+from engine.placeholders import MESSAGE
 
 BASE = (Path(__file__).parent.parent / "fixtures" / "newcomer.yaml").read_text()
 QC = "          - {value: qc, label: {fr: Québec, en: Quebec}}\n"
@@ -142,3 +143,16 @@ def test_places__a_question_without_id__named_by_position():
     found = errors_of(text)
     assert expected(ErrorCode.MISSING_KEY, 16,
                     where="section `identite`, the 2nd question", key="id") in found
+
+
+def test_placeholder_in_a_block_scalar__told_at_the_line_holding_it():
+    """`fr: >-` then lines: the unknown `{numero}` is told at its own line, in a folded
+    and in a literal block."""
+    for style in (">-", "|"):
+        text = BASE + (
+            "messages:\n  recu:\n    subject: {fr: Reçu, en: Received}\n    body:\n"
+            f"      fr: {style}\n        Votre dossier\n        porte le {{numero}}.\n"
+            "      en: Your file {number}.\n")
+        assert errors_of(text) == [expected(
+            ErrorCode.UNKNOWN_PLACEHOLDER, 32, name="numero", where=MESSAGE.where,
+            known=", ".join(f"{{{n}}}" for n in sorted(MESSAGE.names)))]
