@@ -334,7 +334,8 @@ def check_shape(data: Any, path: str) -> list[DesignerError]:
             for name in _missing(detail):
                 if (tuple(location), name) not in suggested:
                     errors.append(error(ErrorCode.MISSING_KEY, path, _line_at(data, location),
-                                        where=where(data, location), key=name))
+                                        where=where(data, location), key=name,
+                                        a="an" if name[:1] in "aeiou" else "a"))
         else:
             errors.append(_problem_error(data, path, detail))
     return list(dict.fromkeys(errors))
@@ -347,14 +348,26 @@ def _missing(detail: jsonschema.ValidationError) -> list[str]:
 
 
 def _known_keys(detail: jsonschema.ValidationError) -> list[str]:
+    """The keys known at the error's mapping: its schema's, and inside an anyOf/oneOf
+    those of every branch refusing a key of that same mapping (a condition's `in`,
+    `contains`... and `gt`, `ge`...)."""
     schema = detail.schema if isinstance(detail.schema, dict) else {}
-    return list(schema.get("properties", {}))
+    known = list(schema.get("properties", {}))
+    parent = detail.parent
+    if detail.validator == "additionalProperties" and parent is not None \
+            and parent.validator in ("anyOf", "oneOf"):
+        for sibling in parent.context or ():
+            if sibling.validator == "additionalProperties" and \
+                    sibling.absolute_path == detail.absolute_path and \
+                    isinstance(sibling.schema, dict):
+                known += [k for k in sibling.schema.get("properties", {}) if k not in known]
+    return known
 
 
 def _unknown_here(detail: jsonschema.ValidationError) -> list[str]:
     """The keys of the error's mapping that its schema neither names nor matches."""
     schema = detail.schema if isinstance(detail.schema, dict) else {}
-    known = _known_keys(detail)
+    known = list(schema.get("properties", {}))
     patterns = list(schema.get("patternProperties", {}))
     return [key for key in detail.instance
             if key not in known and not any(re.search(p, key) for p in patterns)]
@@ -754,11 +767,11 @@ def check_field_types(d: Definition) -> Iterator[DesignerError]:
 
 def check_workflow(d: Definition) -> Iterator[DesignerError]:
     """Errors in the workflow: UNKNOWN_INITIAL_STATE (with the closest declared state) or
-    UNKNOWN_INITIAL_STATE_NO_MATCH, UNKNOWN_STATE (a transition's source or target),
-    NO_EDITABLE_INITIAL, the errors of its guards and actions
-    (`workflow.check_actions_and_guards`: UNKNOWN_GUARD, UNKNOWN_ACTION, ACTION_REF,
-    UNKNOWN_MESSAGE, UNKNOWN_DOCUMENT), UNREACHABLE_STATE for a state no chain of
-    transitions leads to."""
+    UNKNOWN_INITIAL_STATE_NO_MATCH, UNKNOWN_STATE_SUGGESTION (a transition's source or
+    target, with the closest declared state) or UNKNOWN_STATE, NO_EDITABLE_INITIAL, the
+    errors of its guards and actions (`workflow.check_actions_and_guards`: UNKNOWN_GUARD,
+    UNKNOWN_ACTION, ACTION_REF, UNKNOWN_MESSAGE, UNKNOWN_DOCUMENT), UNREACHABLE_STATE for
+    a state no chain of transitions leads to (not told while a state named is unknown)."""
     wf = d.workflow
     if wf.initial not in wf.states:
         close = difflib.get_close_matches(wf.initial, list(wf.states), n=1, cutoff=0.6)
@@ -774,11 +787,16 @@ def check_workflow(d: Definition) -> Iterator[DesignerError]:
                     state=wf.initial)
     for t in wf.transitions:
         for state in (*t.sources, t.target):
-            if state not in wf.states:
+            close = difflib.get_close_matches(state, list(wf.states), n=1, cutoff=0.6)
+            if state not in wf.states and close:
+                yield error(ErrorCode.UNKNOWN_STATE_SUGGESTION, d.path, t.line,
+                            transition=t.id, state=state, suggestion=close[0])
+            elif state not in wf.states:
                 yield error(ErrorCode.UNKNOWN_STATE, d.path, t.line, transition=t.id, state=state)
     yield from check_actions_and_guards(d)
-    if wf.initial not in wf.states:
-        return  # which states are reached depends on the initial state meant
+    if wf.initial not in wf.states or any(
+            s not in wf.states for t in wf.transitions for s in (*t.sources, t.target)):
+        return  # which states are reached depends on the states meant
     reached, frontier = {wf.initial}, [wf.initial]
     while frontier:
         current = frontier.pop()

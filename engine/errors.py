@@ -48,7 +48,7 @@ class ErrorCode(Enum):
     )
     NOT_A_MAPPING = "A definition must be a YAML mapping with id, version, title, sections..."
     META_SCHEMA = "{where}: {problem}."
-    MISSING_KEY = "{where} needs a `{key}:`."
+    MISSING_KEY = "{where} needs {a} `{key}:`."
     WRONG_KIND = "{where} is {got}, where {expected} is expected."
     BAD_FORM = "{where}: `{value}` {rule}."
     NOT_ALLOWED = (
@@ -83,6 +83,10 @@ class ErrorCode(Enum):
     UNKNOWN_INITIAL_STATE_NO_MATCH = (
         "The workflow's initial state '{state}' is not declared under workflow.states. Use "
         "one of: {known}."
+    )
+    UNKNOWN_STATE_SUGGESTION = (
+        "The transition '{transition}' refers to the state '{state}', which is not declared "
+        "under workflow.states: did you mean '{suggestion}'?"
     )
     UNKNOWN_STATE = (
         "The transition '{transition}' refers to the state '{state}', which is not declared "

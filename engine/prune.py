@@ -79,11 +79,14 @@ def _part_of(place: list[Any]) -> tuple[Any, ...] | None:
 
 def _ids(node: Any, key: Any) -> list[str]:
     """The ids a left-out part takes with it: its own (its `id`, or its key in a
-    mapping of states, documents, messages) and its questions'."""
+    mapping of states, documents, messages) and its questions'; a transition's target
+    state too (whether that state can be reached is unknown without the transition)."""
     ids = [key] if isinstance(key, str) else []
     if isinstance(node, dict):
         if isinstance(node.get("id"), str):
             ids.append(node["id"])
+        if isinstance(node.get("to"), str) and "from" in node:
+            ids.append(node["to"])
         for child in node.get("fields", ()) if isinstance(node.get("fields"), list) else ():
             ids += _ids(child, None)
     return ids

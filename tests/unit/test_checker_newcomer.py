@@ -135,14 +135,14 @@ def test_tab__indent_with_spaces():
 def test_places__missing_workflow__the_definition_needs_it():
     text = BASE[:BASE.index("workflow:")]
     assert errors_of(text) == [expected(ErrorCode.MISSING_KEY, 1, where="the definition",
-                                        key="workflow")]
+                                        key="workflow", a="a")]
 
 
 def test_places__a_question_without_id__named_by_position():
     text = BASE.replace("      - id: naissance\n", "      - name: naissance\n")
     found = errors_of(text)
     assert expected(ErrorCode.MISSING_KEY, 16,
-                    where="section `identite`, the 2nd question", key="id") in found
+                    where="section `identite`, the 2nd question", key="id", a="an") in found
 
 
 def test_placeholder_in_a_block_scalar__told_at_the_line_holding_it():
@@ -156,3 +156,29 @@ def test_placeholder_in_a_block_scalar__told_at_the_line_holding_it():
         assert errors_of(text) == [expected(
             ErrorCode.UNKNOWN_PLACEHOLDER, 32, name="numero", where=MESSAGE.where,
             known=", ".join(f"{{{n}}}" for n in sorted(MESSAGE.names)))]
+
+
+def test_condition_operator_misspelt__did_you_mean_from_every_kind_of_test():
+    """`inn` and `gtt`: the operators of every kind of test are the known keys there."""
+    when = "        label: {fr: Naissance, en: Birth}\n"
+    text = BASE.replace(when, when + "        when: {province: {inn: [qc]}}\n")
+    assert errors_of(text) == [expected(
+        ErrorCode.UNKNOWN_KEY, 19, where="section `identite`, question `naissance`, "
+        "`when.province`", key="inn", suggestion="in")]
+    text = BASE.replace(when, when + "        when: {province: {gtt: 3}}\n")
+    assert expected(ErrorCode.UNKNOWN_KEY, 19, where="section `identite`, question "
+                    "`naissance`, `when.province`", key="gtt", suggestion="gt") in errors_of(text)
+
+
+def test_transition_to_unknown_state__did_you_mean_and_no_reachability_errors():
+    text = BASE.replace("to: envoye}", "to: envoyee}")
+    assert errors_of(text) == [expected(ErrorCode.UNKNOWN_STATE_SUGGESTION, 25,
+                                        transition="envoyer", state="envoyee",
+                                        suggestion="envoye")]
+
+
+def test_transition_with_a_shape_error__its_target_not_told_unreachable():
+    text = BASE.replace("to: envoye}", "to: envoye, trigger: aplicant}")
+    assert errors_of(text) == [expected(
+        ErrorCode.NOT_ALLOWED, 25, where="transition `envoyer`, `trigger`", value="aplicant",
+        suggestion="applicant", allowed="`applicant` or `deadline`")]
