@@ -315,7 +315,7 @@ def check_shape(data: Any, path: str) -> list[DesignerError]:
     details = meta_errors(data)
     if not details:
         return []
-    errors = _booleans_meant_as_words(data, path, len(details))
+    errors = _booleans_meant_as_words(data, path, details)
     if errors:
         details = meta_errors(data)
     suggested: set[tuple[tuple[Any, ...], str]] = set()  # (place, key) told by UNKNOWN_KEY
@@ -456,17 +456,22 @@ def _count_with(data: Any, steps: list[Any], word: str) -> int:
     return len(meta_errors(trial))
 
 
-def _booleans_meant_as_words(data: Any, path: str, before: int) -> list[DesignerError]:
+def _booleans_meant_as_words(data: Any, path: str,
+                             details: list[jsonschema.ValidationError]) -> list[DesignerError]:
     """YAML_BOOLEAN for each word on/off/yes/no/true/false (any case) YAML read as a
     boolean where the meta-schema wants a text (an option's `value: on`, `label: {en:
     Off}`), in the word as written, at its line; YAML_BOOLEAN_LOWER when only the word in
     lower case fits (`value: ON`: an option's value is in lower case). Each is put back
     in `data` as the word (in lower case for the latter). A boolean is "meant as a word"
     when the definition with that one value written as the word has fewer meta-schema
-    errors (`meta_errors`) than `before`, the definition's count (`editable: yes` is a
-    boolean meant, and stays one)."""
+    errors than `details`, the definition's (`meta_errors`; `editable: yes` is a boolean
+    meant, and stays one); only a boolean at or under an error's place is tried."""
     errors, meant = [], []
+    before = len(details)
+    places = [list(d.absolute_path) for d in details]
     for steps, word, line in _spelled_bools(data):
+        if not any(steps[:len(place)] == place for place in places):
+            continue
         at = line or _line_at(data, steps)
         if _count_with(data, steps, word) < before:
             meant.append((steps, word))
