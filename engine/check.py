@@ -167,7 +167,9 @@ def where(data: Any, path: list[Any]) -> str:
 def _fitting_branch(detail: jsonschema.ValidationError) -> list[jsonschema.ValidationError] | None:
     """The errors of the branch of an anyOf/oneOf meant by the designer: the one taking
     the value's kind (the mapping branch of an option written as a mapping); when
-    several do, the one with the fewest errors. None when no branch takes that kind."""
+    several do, the one with the fewest errors, then with the fewest unknown keys (a
+    comparison `{gt: [1, 2]}` is read as a comparison). None when no branch takes that
+    kind."""
     branches: dict[Any, list[jsonschema.ValidationError]] = {}
     for err in detail.context or ():
         branches.setdefault(err.relative_schema_path[0], []).append(err)
