@@ -57,7 +57,8 @@ def text(node: Any, line: int = 0) -> Text | None:
     """
     if node is None:
         return None
-    return Text(fr=node.get("fr", ""), en=node.get("en", ""), line=_line(node, default=line))
+    return Text(fr=node.get("fr", ""), en=node.get("en", ""), line=_line(node, default=line),
+                block_lines=dict(getattr(node, "block_lines", {})))
 
 
 def condition(node: Any, line: int = 0) -> Condition:
@@ -244,7 +245,8 @@ def workflow(node: Located) -> Workflow:
                 ),
             )
         )
-    return Workflow(node["initial"], states, tuple(transitions), node.line)
+    return Workflow(node["initial"], states, tuple(transitions), node.line,
+                    node.line_of("initial"))
 
 
 def profile_block(node: Located) -> ProfileBlock:

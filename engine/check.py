@@ -19,7 +19,6 @@ from importlib import resources
 from typing import Any
 
 import jsonschema
-from jsonschema.exceptions import best_match
 
 from .compare import date_operand, is_number
 from .errors import DesignerError, ErrorCode, error
@@ -91,7 +90,8 @@ def _meta_validator(_generation: int) -> jsonschema.Draft202012Validator:
 
 
 def _line_at(data: Any, path: list[Any]) -> int:
-    """The line of the deepest node on `path` that knows its line."""
+    """The line of the deepest node on `path` that knows its line: a key's own line
+    (`options:`), not the line of the block list or mapping under it."""
     line = getattr(data, "line", 1)
     node = data
     for step in path:
@@ -103,70 +103,244 @@ def _line_at(data: Any, path: list[Any]) -> int:
             node = node[step]
         else:
             break
-        line = getattr(node, "line", line)
     return line
 
 
-def _where(path: list[Any]) -> str:
-    where = ""
-    for step in path:
-        where += f"[{step}]" if isinstance(step, int) else (f".{step}" if where else str(step))
-    return where or "definition"
+# the nouns of the items of a list (or the entries of a mapping by id) under a key
+_NOUNS = {"sections": "section", "fields": "question", "rules": "rule",
+          "transitions": "transition", "options": "option", "rows": "row",
+          "columns": "column", "eligibility": "eligibility condition",
+          "migrations": "migration", "groups": "profile group", "states": "state",
+          "documents": "document", "messages": "message"}
+_BY_ID = frozenset({"states", "documents", "messages"})  # mappings whose keys are ids
+_NAMING_KEYS = ("id", "value", "from")  # the key naming a list item, tried in this order
 
 
-def _problem(detail: jsonschema.ValidationError) -> str:
-    """The designer's sentence for one meta-schema error: a pattern's own
-    `patternErrorMessage` (the keyword editors such as VS Code show too) after the
-    value, else jsonschema's message."""
-    if detail.validator == "pattern" and isinstance(detail.schema, dict):
-        said = detail.schema.get("patternErrorMessage")
-        if said:
-            return f"{detail.instance!r} {said}"
-    return detail.message
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def _child(node: Any, step: Any) -> Any:
+    if isinstance(node, dict) and step in node:
+        return node[step]
+    if isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
+        return node[step]
+    return None
+
+
+def where(data: Any, path: list[Any]) -> str:
+    """The place at `path` (keys and list indexes from the top of `data`) as a designer
+    reads it: each list item or state, document, message by its id ("section
+    `identite`, question `date_naissance`"), or by position when it has none ("the 3rd
+    question"), then the keys below it in backquotes (`label.en`); "the definition"
+    for the top."""
+    parts: list[str] = []
+    keys = ""  # the plain keys since the last named item, as `a.b[0].c`
+    node: Any = data
+    parent: Any = None
+    for i, step in enumerate(path):
+        child = _child(node, step)
+        noun = _NOUNS.get(parent) if isinstance(parent, str) else None
+        if noun == "question" and path[:1] == ["profile"]:
+            noun = "profile field"
+        if noun and (isinstance(step, int) or parent in _BY_ID):
+            name = step if parent in _BY_ID else next(
+                (child[k] for k in _NAMING_KEYS if isinstance(child, dict)
+                 and isinstance(child.get(k), str | int) and not isinstance(child[k], bool)),
+                None)
+            parts.append(f"{noun} `{name}`" if name is not None
+                         else f"the {_ordinal(step + 1)} {noun}")
+            keys = ""
+        elif isinstance(step, str) and step in _NOUNS and i < len(path) - 1:
+            pass  # named by its item
+        elif isinstance(step, int):
+            keys += f"[{step}]"
+        else:
+            keys += f".{step}" if keys else str(step)
+        node, parent = child, step
+    if keys:
+        parts.append(f"`{keys}`")
+    return ", ".join(parts) or "the definition"
+
+
+def _fitting_branch(detail: jsonschema.ValidationError) -> list[jsonschema.ValidationError] | None:
+    """The errors of the branch of an anyOf/oneOf meant by the designer: the one taking
+    the value's kind (the mapping branch of an option written as a mapping); when
+    several do, the one with the fewest errors, then with the fewest unknown keys (a
+    comparison `{gt: [1, 2]}` is read as a comparison). None when no branch takes that
+    kind."""
+    branches: dict[Any, list[jsonschema.ValidationError]] = {}
+    for err in detail.context or ():
+        branches.setdefault(err.relative_schema_path[0], []).append(err)
+    fitting = [errs for errs in branches.values()
+               if not any(e.validator == "type" and not e.relative_path for e in errs)]
+    return min(fitting, key=lambda errs: (
+        len(errs), sum(e.validator == "additionalProperties" for e in errs))) if fitting else None
+
+
+def _leaves(detail: jsonschema.ValidationError) -> list[jsonschema.ValidationError]:
+    """The errors a designer should read for one meta-schema error: through every
+    anyOf/oneOf, those of the branch meant (`_fitting_branch`); the anyOf's own error
+    when no branch takes the value's kind."""
+    if not detail.context:
+        return [detail]
+    branch = _fitting_branch(detail)
+    if branch is None:
+        return [detail]
+    return [leaf for err in branch for leaf in _leaves(err)]
+
+
+def meta_errors(data: Any) -> list[jsonschema.ValidationError]:
+    """Every meta-schema error of `data` (a loaded definition), each at its most precise
+    place (`_leaves`: inside the branch of an anyOf/oneOf that takes the value's kind)."""
+    return [leaf for err in _meta_validator(generation()).iter_errors(plain(data))
+            for leaf in _leaves(err)]
+
+
+_KINDS = {"string": "a text", "integer": "a whole number", "number": "a number",
+          "boolean": "yes/no (true or false)", "object": "a mapping (key: value)",
+          "array": "a list", "null": "nothing"}
+
+
+def _kind_of(value: Any) -> str:
+    """What a designer wrote, in words: "the text `x`", "a mapping"..."""
+    if isinstance(value, bool):
+        return f"yes/no (`{str(value).lower()}`)"
+    if isinstance(value, str):
+        return f"the text `{value}`"
+    if isinstance(value, int | float):
+        return f"the number `{value}`"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return "empty"
+
+
+def _expected_kinds(detail: jsonschema.ValidationError) -> str:
+    """The kinds a type error (or an anyOf none of whose branches takes the value's
+    kind) expects, in words."""
+    errs = [detail] if detail.validator == "type" else [
+        e for e in detail.context or () if e.validator == "type" and not e.relative_path]
+    kinds: list[str] = []
+    for err in errs:
+        types = err.validator_value
+        for t in [types] if isinstance(types, str) else types:
+            if _KINDS.get(t, t) not in kinds:
+                kinds.append(_KINDS.get(t, t))
+    return " or ".join(filter(None, (", ".join(kinds[:-1]), kinds[-1]))) if kinds else "?"
+
+
+def _allowed(values: list[Any]) -> str:
+    """Allowed values in words: "`a` or `b`", "one of `a`, `b` or `c`"."""
+    shown = [f"`{v}`" for v in values]
+    if len(shown) == 1:
+        return shown[0]
+    listed = f"{', '.join(shown[:-1])} or {shown[-1]}"
+    return listed if len(shown) == 2 else f"one of {listed}"
+
+
+# what a pattern of the meta-schema without its own `patternErrorMessage` asks for
+_PATTERN_RULES = {
+    "^[a-z][a-z0-9_]*$": "is not an id here: write lower-case letters, digits or `_`, "
+                         "starting with a letter, e.g. `date_naissance`",
+    "^[A-Z]{1,4}$": "is not a prefix: write 1 to 4 capital letters, e.g. `AQ`",
+    "^[A-Z]{2}$": "is not a country code: write its two capital letters (ISO 3166), e.g. `CA`",
+    "^[A-Za-z0-9_{}.-]+$": "is not a file name: write letters, digits, `_`, `.`, `-` and "
+                           "placeholders such as `{number}`, without spaces",
+    "^profile\\.[a-z][a-z0-9_]*$": "is not a profile field: write `profile.` then the "
+                                   "field's id, e.g. `profile.region`",
+}
+
+
+def _rule(detail: jsonschema.ValidationError) -> str:
+    """What a `pattern` of the meta-schema asks for: its `patternErrorMessage` (the
+    keyword editors such as VS Code show too), else `_PATTERN_RULES`'s sentence."""
+    schema = detail.schema if isinstance(detail.schema, dict) else {}
+    said = schema.get("patternErrorMessage") or _PATTERN_RULES.get(detail.validator_value)
+    return said or f"does not have the form this place takes ({detail.validator_value})"
+
+
+def _problem_error(data: Any, path: str, detail: jsonschema.ValidationError) -> DesignerError:
+    """The designer error for one meta-schema error other than a key's: WRONG_KIND,
+    NOT_ALLOWED (with the closest allowed value) or NOT_ALLOWED_NO_MATCH, BAD_FORM for a
+    pattern, else META_SCHEMA with jsonschema's sentence."""
+    location = list(detail.absolute_path)
+    line, place = _line_at(data, location), where(data, location)
+    if detail.validator == "type" or detail.context:
+        return error(ErrorCode.WRONG_KIND, path, line, where=place,
+                     got=_kind_of(detail.instance), expected=_expected_kinds(detail))
+    if detail.validator in ("enum", "const"):
+        values = detail.validator_value if detail.validator == "enum" else [
+            detail.validator_value]
+        close = difflib.get_close_matches(str(detail.instance), [str(v) for v in values],
+                                          n=1, cutoff=0.6)
+        if close:
+            return error(ErrorCode.NOT_ALLOWED, path, line, where=place,
+                         value=detail.instance, suggestion=close[0], allowed=_allowed(values))
+        return error(ErrorCode.NOT_ALLOWED_NO_MATCH, path, line, where=place,
+                     value=detail.instance, allowed=_allowed(values))
+    if detail.validator == "pattern":
+        return error(ErrorCode.BAD_FORM, path, line, where=place, value=detail.instance,
+                     rule=_rule(detail))
+    problem = detail.message
+    if detail.validator == "maxProperties":
+        problem = f"has more than {detail.validator_value} key(s), one at most is allowed"
+    elif detail.validator == "minProperties":
+        problem = "is empty, and needs at least one key"
+    elif detail.validator == "minItems":
+        problem = "is an empty list, and needs at least one item"
+    return error(ErrorCode.META_SCHEMA, path, line, where=place, problem=problem)
 
 
 def check_shape(data: Any, path: str) -> list[DesignerError]:
-    """Validate against the meta-schema; each error names its place and line.
+    """Validate against the meta-schema; each error names its place (`where`) and line.
 
     data: what `load.load_text` returned; path: the file, for the errors.
-    Returns [] when the shape is right, else (unsorted): one YAML_BOOLEAN per word
-    on/off/yes/no that YAML read as a boolean where the meta-schema wanted a text
-    (`_booleans_meant_as_words`; that value in `data` becomes the word, so later stages
-    read it as meant), one UNKNOWN_KEY (with the closest known key) or
-    UNKNOWN_KEY_NO_MATCH per key unknown at its place, PROPERTY_NOT_FOR_TYPE per key of
-    a field that only other types take, and one META_SCHEMA per other problem (or a
-    single NOT_A_MAPPING when `data` is not a mapping). A key missing because it was
-    misspelt is told once, by the misspelling's UNKNOWN_KEY.
+    Returns [] when the shape is right, else (unsorted, each error once): one
+    YAML_BOOLEAN (or YAML_BOOLEAN_LOWER when the word quoted would still break the place's
+    rule, as `ON` for an option's value) per word on/off/yes/no/true/false that YAML read
+    as a boolean where the meta-schema wanted a text (`_booleans_meant_as_words`; that
+    value in `data` becomes the word, so later stages read it as meant), at the line of
+    the word as written (an anchor's, for its aliases); one UNKNOWN_KEY (with the
+    closest known key) or UNKNOWN_KEY_NO_MATCH per key unknown at its place, and an
+    UNKNOWN_KEY for a misspelt required key (`typ:`); PROPERTY_NOT_FOR_TYPE per key of a
+    field that only other types take; MISSING_KEY, WRONG_KIND, NOT_ALLOWED(_NO_MATCH),
+    BAD_FORM, and META_SCHEMA for any other problem (or a single NOT_A_MAPPING when
+    `data` is not a mapping). Inside an anyOf/oneOf, the errors are those of the branch
+    taking the value's kind (`meta_errors`). A key missing because it was misspelt is
+    told once, by the misspelling's UNKNOWN_KEY.
     """
     if not isinstance(data, dict):
         return [error(ErrorCode.NOT_A_MAPPING, path, getattr(data, "line", 1))]
-    found = list(_meta_validator(generation()).iter_errors(plain(data)))
-    if not found:
+    details = meta_errors(data)
+    if not details:
         return []
-    meant = _booleans_meant_as_words(data, len(found))
-    if meant:
-        found = list(_meta_validator(generation()).iter_errors(plain(data)))
-    errors = [error(ErrorCode.YAML_BOOLEAN, path, _line_at(data, steps), word=word)
-              for steps, word in meant]
-    details = [best_match(err.context) if err.context else err for err in found]
+    errors = _booleans_meant_as_words(data, path, details)
+    if errors:
+        details = meta_errors(data)
     suggested: set[tuple[tuple[Any, ...], str]] = set()  # (place, key) told by UNKNOWN_KEY
-    unknown = []
     for detail in details:
-        if detail.validator == "additionalProperties" and isinstance(detail.instance, dict):
-            unknown.append(detail)
-            suggested |= {(tuple(detail.absolute_path), s)
-                          for _key, s in refused_keys(detail) if s}
+        suggested |= {(tuple(detail.absolute_path), s)
+                      for _key, s in misspelt_keys(detail) if s}
     for detail in details:
         location = list(detail.absolute_path)
-        if detail in unknown:
+        if detail.validator == "additionalProperties" and isinstance(detail.instance, dict):
             errors += _unknown_key_errors(data, path, location, detail)
-        elif detail.validator == "required" and any(
-                (tuple(location), name) in suggested for name in _missing(detail)):
-            continue  # `lable:` already says "did you mean `label`?"
+        elif detail.validator == "required" and isinstance(detail.instance, dict):
+            for key, meant in misspelt_keys(detail):
+                errors.append(error(ErrorCode.UNKNOWN_KEY, path,
+                                    _line_at(data, [*location, key]),
+                                    where=where(data, location), key=key, suggestion=meant))
+            for name in _missing(detail):
+                if (tuple(location), name) not in suggested:
+                    errors.append(error(ErrorCode.MISSING_KEY, path, _line_at(data, location),
+                                        where=where(data, location), key=name,
+                                        a="an" if name[:1] in "aeiou" else "a"))
         else:
-            errors.append(error(ErrorCode.META_SCHEMA, path, _line_at(data, location),
-                                where=_where(location), problem=_problem(detail)))
-    return errors
+            errors.append(_problem_error(data, path, detail))
+    return list(dict.fromkeys(errors))
 
 
 def _missing(detail: jsonschema.ValidationError) -> list[str]:
@@ -176,22 +350,57 @@ def _missing(detail: jsonschema.ValidationError) -> list[str]:
 
 
 def _known_keys(detail: jsonschema.ValidationError) -> list[str]:
+    """The keys known at the error's mapping: its schema's, and inside an anyOf/oneOf
+    those of every branch refusing a key of that same mapping (a condition's `in`,
+    `contains`... and `gt`, `ge`...)."""
     schema = detail.schema if isinstance(detail.schema, dict) else {}
-    return list(schema.get("properties", {}))
+    known = list(schema.get("properties", {}))
+    parent = detail.parent
+    if detail.validator == "additionalProperties" and parent is not None \
+            and parent.validator in ("anyOf", "oneOf"):
+        for sibling in parent.context or ():
+            if sibling.validator == "additionalProperties" and \
+                    sibling.absolute_path == detail.absolute_path and \
+                    isinstance(sibling.schema, dict):
+                known += [k for k in sibling.schema.get("properties", {}) if k not in known]
+    return known
+
+
+def _unknown_here(detail: jsonschema.ValidationError) -> list[str]:
+    """The keys of the error's mapping that its schema neither names nor matches."""
+    schema = detail.schema if isinstance(detail.schema, dict) else {}
+    known = list(schema.get("properties", {}))
+    patterns = list(schema.get("patternProperties", {}))
+    return [key for key in detail.instance
+            if key not in known and not any(re.search(p, key) for p in patterns)]
 
 
 def refused_keys(detail: jsonschema.ValidationError) -> list[tuple[str, str | None]]:
     """The keys an additionalProperties error refuses, each with the closest known key
     of that place (difflib), or None."""
-    schema = detail.schema if isinstance(detail.schema, dict) else {}
     known = _known_keys(detail)
-    patterns = list(schema.get("patternProperties", {}))
+    return [(key, next(iter(difflib.get_close_matches(key, known, n=1, cutoff=0.6)), None))
+            for key in _unknown_here(detail)]
+
+
+def misspelt_keys(detail: jsonschema.ValidationError) -> list[tuple[str, str | None]]:
+    """(key written, key meant or None) for a meta-schema error about keys: those an
+    additionalProperties error refuses (`refused_keys`), and for a "required" error
+    each unknown key of the mapping close to a missing one (`typ:` for `type:`, told
+    even where unknown keys are allowed); [] for another error."""
+    if not isinstance(detail.instance, dict):
+        return []
+    if detail.validator == "additionalProperties":
+        return refused_keys(detail)
+    if detail.validator != "required":
+        return []
+    unknown = _unknown_here(detail)
     found = []
-    for key in detail.instance:
-        if key in known or any(re.search(p, key) for p in patterns):
-            continue
-        close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
-        found.append((key, close[0] if close else None))
+    for name in _missing(detail):
+        close = difflib.get_close_matches(name, unknown, n=1, cutoff=0.6)
+        if close:
+            found.append((close[0], name))
+            unknown.remove(close[0])
     return found
 
 
@@ -203,6 +412,7 @@ def _unknown_key_errors(data: Any, path: str, location: list[Any],
     key, else UNKNOWN_KEY_NO_MATCH listing the known keys."""
     type_name = detail.schema.get("x-field-type") if isinstance(detail.schema, dict) else None
     known = _known_keys(detail)
+    place = where(data, location)
     errors = []
     for key, close in refused_keys(detail):
         line = _line_at(data, [*location, key])
@@ -212,23 +422,26 @@ def _unknown_key_errors(data: Any, path: str, location: list[Any],
                                 type=type_name, field=detail.instance.get("id", "?"),
                                 applies_to=", ".join(types)))
         elif close:
-            errors.append(error(ErrorCode.UNKNOWN_KEY, path, line, where=_where(location),
+            errors.append(error(ErrorCode.UNKNOWN_KEY, path, line, where=place,
                                 key=key, suggestion=close))
         else:
             errors.append(error(ErrorCode.UNKNOWN_KEY_NO_MATCH, path, line,
-                                where=_where(location), key=key,
+                                where=place, key=key,
                                 known=", ".join(f"`{k}`" for k in known)))
     return errors
 
 
-def _spelled_bools(node: Any, steps: tuple[Any, ...] = ()) -> Iterator[tuple[list[Any], str]]:
-    """(path, word) of every value YAML read as a boolean from on/off/yes/no."""
+def _spelled_bools(node: Any, steps: tuple[Any, ...] = ()
+                   ) -> Iterator[tuple[list[Any], str, int | None]]:
+    """(path, word, line) of every value YAML read as a boolean from on/off/yes/no/
+    true/false; the line is the word's own (an anchor's, for its aliases)."""
     words = getattr(node, "spelled_bools", {})
+    lines = getattr(node, "spelled_lines", {})
     items = node.items() if isinstance(node, dict) else (
         enumerate(node) if isinstance(node, list) else ())
     for key, value in items:
         if key in words:
-            yield [*steps, key], words[key]
+            yield [*steps, key], words[key], lines.get(key)
         else:
             yield from _spelled_bools(value, (*steps, key))
 
@@ -239,29 +452,48 @@ def _set_at(node: Any, steps: list[Any], value: Any) -> None:
     node[steps[-1]] = value
 
 
-def _booleans_meant_as_words(data: Any, before: int) -> list[tuple[list[Any], str]]:
-    """The words on/off/yes/no (any case) YAML read as booleans where the meta-schema
-    wants a text (an option's `value: on`, `label: {en: Off}`), as (path, word); each is
-    put back as the word in `data`. A boolean is "meant as a word" when the definition
-    with that one value written as the word has fewer meta-schema errors than `before`,
-    the definition's count (`editable: yes` is a boolean meant, and stays one)."""
-    candidates = list(_spelled_bools(data))
-    if not candidates:
-        return []
-    validator = _meta_validator(generation())
-    meant = []
-    for steps, word in candidates:
-        trial = plain(data)
-        _set_at(trial, steps, word)
-        if sum(1 for _ in validator.iter_errors(trial)) < before:
+def _count_with(data: Any, steps: list[Any], word: str) -> int:
+    trial = plain(data)
+    _set_at(trial, steps, word)
+    return len(meta_errors(trial))
+
+
+def _booleans_meant_as_words(data: Any, path: str,
+                             details: list[jsonschema.ValidationError]) -> list[DesignerError]:
+    """YAML_BOOLEAN for each word on/off/yes/no/true/false (any case) YAML read as a
+    boolean where the meta-schema wants a text (an option's `value: on`, `label: {en:
+    Off}`), in the word as written, at its line; YAML_BOOLEAN_LOWER when only the word in
+    lower case fits (`value: ON`: an option's value is in lower case). Each is put back
+    in `data` as the word (in lower case for the latter). A boolean is "meant as a word"
+    when the definition with that one value written as the word has fewer meta-schema
+    errors than `details`, the definition's (`meta_errors`; `editable: yes` is a boolean
+    meant, and stays one); only a boolean at or under an error's place is tried."""
+    errors, meant = [], []
+    before = len(details)
+    places = [list(d.absolute_path) for d in details]
+    for steps, word, line in _spelled_bools(data):
+        if not any(steps[:len(place)] == place for place in places):
+            continue
+        at = line or _line_at(data, steps)
+        if _count_with(data, steps, word) < before:
             meant.append((steps, word))
+            errors.append(error(ErrorCode.YAML_BOOLEAN, path, at, word=word))
+        elif word != word.lower() and _count_with(data, steps, word.lower()) < before:
+            trial = plain(data)
+            _set_at(trial, steps, word)
+            rules = [_rule(e) for e in meta_errors(trial)
+                     if e.validator == "pattern" and list(e.absolute_path) == steps]
+            meant.append((steps, word.lower()))
+            errors.append(error(ErrorCode.YAML_BOOLEAN_LOWER, path, at, word=word,
+                                lower=word.lower(),
+                                rule=rules[0] if rules else "is refused here"))
     for steps, word in meant:
-        _set_at(data, steps, word)
         parent = data
         for step in steps[:-1]:
             parent = parent[step]
+        parent[steps[-1]] = word
         getattr(parent, "spelled_bools", {}).pop(steps[-1], None)
-    return meant
+    return errors
 
 
 # --- semantic checks on the built model --------------------------------------
@@ -541,23 +773,37 @@ def check_field_types(d: Definition) -> Iterator[DesignerError]:
 
 
 def check_workflow(d: Definition) -> Iterator[DesignerError]:
-    """Errors in the workflow: UNKNOWN_STATE (initial, or a transition's source or
-    target), NO_EDITABLE_INITIAL, the errors of its guards and actions
-    (`workflow.check_actions_and_guards`: UNKNOWN_GUARD, UNKNOWN_ACTION, ACTION_REF,
-    UNKNOWN_MESSAGE, UNKNOWN_DOCUMENT), UNREACHABLE_STATE for a state no chain of
-    transitions leads to."""
+    """Errors in the workflow: UNKNOWN_INITIAL_STATE (with the closest declared state) or
+    UNKNOWN_INITIAL_STATE_NO_MATCH, UNKNOWN_STATE_SUGGESTION (a transition's source or
+    target, with the closest declared state) or UNKNOWN_STATE, NO_EDITABLE_INITIAL, the
+    errors of its guards and actions (`workflow.check_actions_and_guards`: UNKNOWN_GUARD,
+    UNKNOWN_ACTION, ACTION_REF, UNKNOWN_MESSAGE, UNKNOWN_DOCUMENT), UNREACHABLE_STATE for
+    a state no chain of transitions leads to (not told while a state named is unknown)."""
     wf = d.workflow
     if wf.initial not in wf.states:
-        yield error(ErrorCode.UNKNOWN_STATE, d.path, wf.line, transition="initial",
-                    state=wf.initial)
+        close = difflib.get_close_matches(wf.initial, list(wf.states), n=1, cutoff=0.6)
+        if close:
+            yield error(ErrorCode.UNKNOWN_INITIAL_STATE, d.path, wf.initial_line or wf.line,
+                        state=wf.initial, suggestion=close[0])
+        else:
+            yield error(ErrorCode.UNKNOWN_INITIAL_STATE_NO_MATCH, d.path,
+                        wf.initial_line or wf.line, state=wf.initial,
+                        known=", ".join(f"'{s}'" for s in wf.states))
     elif not wf.states[wf.initial].editable:
         yield error(ErrorCode.NO_EDITABLE_INITIAL, d.path, wf.states[wf.initial].line,
                     state=wf.initial)
     for t in wf.transitions:
         for state in (*t.sources, t.target):
-            if state not in wf.states:
+            close = difflib.get_close_matches(state, list(wf.states), n=1, cutoff=0.6)
+            if state not in wf.states and close:
+                yield error(ErrorCode.UNKNOWN_STATE_SUGGESTION, d.path, t.line,
+                            transition=t.id, state=state, suggestion=close[0])
+            elif state not in wf.states:
                 yield error(ErrorCode.UNKNOWN_STATE, d.path, t.line, transition=t.id, state=state)
     yield from check_actions_and_guards(d)
+    if wf.initial not in wf.states or any(
+            s not in wf.states for t in wf.transitions for s in (*t.sources, t.target)):
+        return  # which states are reached depends on the states meant
     reached, frontier = {wf.initial}, [wf.initial]
     while frontier:
         current = frontier.pop()
@@ -596,37 +842,55 @@ def check_profile(d: Definition) -> Iterator[DesignerError]:
         seen.setdefault(entry.key, entry.line)
 
 
-def _placeholder_texts(d: Definition) -> Iterator[tuple[TextKind, frozenset[str], str, int]]:
-    """(kind, names filled there, text, line) of every designer text the engine fills."""
+def _placeholder_texts(d: Definition) -> Iterator[tuple[TextKind, frozenset[str], str, Any]]:
+    """(kind, names filled there, text, where) of every designer text the engine fills;
+    where: its line, or for a language written as a block scalar, (that Text, the
+    language) for `_placeholder_line`."""
     for f in _all_fields(d):
         names = field_message_names(f)
         for message in f.messages.values():
-            yield from ((FIELD_MESSAGE, names, t, message.line) for t in (message.fr, message.en))
+            yield from ((FIELD_MESSAGE, names, getattr(message, lang), (message, lang))
+                        for lang in LANGS)
         label = f.extra.get("item_label")
         if isinstance(label, dict):
             yield from ((ITEM_LABEL, ITEM_LABEL.names, t, f.line) for t in label.values()
                         if isinstance(t, str))
     for m in d.messages.values():
         for t in (m.subject, m.body):
-            yield from ((MESSAGE, MESSAGE.names, s, t.line) for s in (t.fr, t.en))
+            yield from ((MESSAGE, MESSAGE.names, getattr(t, lang), (t, lang)) for lang in LANGS)
     if d.notification:
         for t in (d.notification.subject, d.notification.body):
-            yield from ((NOTIFICATION, NOTIFICATION.names, s, t.line) for s in (t.fr, t.en))
+            yield from ((NOTIFICATION, NOTIFICATION.names, getattr(t, lang), (t, lang))
+                        for lang in LANGS)
     for doc in d.documents.values():
         if doc.filename:
             yield (DOCUMENT_FILENAME, DOCUMENT_FILENAME.names, doc.filename,
                    doc.filename_line or doc.line)
 
 
+def _placeholder_line(place: Any, name: str) -> int:
+    """The line of `{name}` in a text: the line holding it when that language is a
+    block scalar (`fr: >-` then lines), else the text's line."""
+    if isinstance(place, int):
+        return place
+    text, lang = place
+    for line, source in text.block_lines.get(lang, ()):
+        if "{" + name + "}" in source:
+            return line
+    return text.line
+
+
 def check_placeholders(d: Definition) -> Iterator[DesignerError]:
     """UNKNOWN_PLACEHOLDER for each `{name}` in a text the engine fills (a field's
     messages, an item label, a message, the notification, a document's file name:
-    engine.placeholders.KINDS) that the engine does not fill there, once per text and
-    name (its French and English once). `{{`/`}}` are literal braces; other braces
+    engine.placeholders.KINDS) that the engine does not fill there, at the line holding it
+    (`_placeholder_line`), once per line and
+    name (a French and English on one line once). `{{`/`}}` are literal braces; other braces
     ({0}, a lone {) are plain text."""
     told: set[tuple[int, str, str]] = set()
-    for kind, names, text, line in _placeholder_texts(d):
+    for kind, names, text, place in _placeholder_texts(d):
         for name in placeholders(text):
+            line = _placeholder_line(place, name)
             if name not in names and (line, kind.name, name) not in told:
                 told.add((line, kind.name, name))
                 yield error(ErrorCode.UNKNOWN_PLACEHOLDER, d.path, line, name=name,

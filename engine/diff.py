@@ -228,10 +228,12 @@ class Change:
 
 
 def _bare(value: Any) -> Any:
-    """`value` as nested tuples without any `line`: equal when the designer's meaning is."""
+    """`value` as nested tuples without any `line` (nor `*_line`): equal when the
+    designer's meaning is."""
     if is_dataclass(value) and not isinstance(value, type):
         return (type(value).__name__, *(
-            (f.name, _bare(getattr(value, f.name))) for f in fields(value) if f.name != "line"))
+            (f.name, _bare(getattr(value, f.name))) for f in fields(value)
+            if f.name != "line" and not f.name.endswith(("_line", "_lines"))))
     if isinstance(value, list | tuple):
         return tuple(_bare(v) for v in value)
     if isinstance(value, dict):
@@ -372,7 +374,7 @@ class _Differ:
         """
         for f in fields(b):
             name = f.name
-            if name in skip or name in ("line", "path"):
+            if name in skip or name in ("line", "path") or name.endswith(("_line", "_lines")):
                 continue
             old, new = getattr(a, name), getattr(b, name)
             if _bare(old) == _bare(new):

@@ -26,9 +26,19 @@ class ErrorCode(Enum):
         "escape such as \\n: write a text holding backslashes, such as a pattern, in single "
         "quotes: {single_quoted}"
     )
+    YAML_TAB = (
+        "This line is indented with a tab: indent with spaces, not tabs (YAML refuses tabs "
+        "in indentation)."
+    )
     YAML_BOOLEAN = (
         "`{word}` was read as yes/no: put it in quotes (\"{word}\"). Unquoted, YAML reads "
-        "on, off, yes and no (in any case) as true or false, and a text was expected here."
+        "on, off, yes, no, true and false (in any case) as yes/no, and a text was expected "
+        "here."
+    )
+    YAML_BOOLEAN_LOWER = (
+        "`{word}` was read as yes/no: put it in quotes and in lower case (\"{lower}\"); "
+        "quoted as written, `{word}` {rule}. Unquoted, YAML reads on, off, yes, no, true and "
+        "false (in any case) as yes/no."
     )
     UNKNOWN_KEY = "{where}: unknown key `{key}`: did you mean `{suggestion}`?"
     UNKNOWN_KEY_NO_MATCH = "{where}: unknown key `{key}`. The keys known here are: {known}."
@@ -38,6 +48,13 @@ class ErrorCode(Enum):
     )
     NOT_A_MAPPING = "A definition must be a YAML mapping with id, version, title, sections..."
     META_SCHEMA = "{where}: {problem}."
+    MISSING_KEY = "{where} needs {a} `{key}:`."
+    WRONG_KIND = "{where} is {got}, where {expected} is expected."
+    BAD_FORM = "{where}: `{value}` {rule}."
+    NOT_ALLOWED = (
+        "{where}: `{value}` is not allowed here: did you mean `{suggestion}`? Write {allowed}."
+    )
+    NOT_ALLOWED_NO_MATCH = "{where}: `{value}` is not allowed here. Write {allowed}."
     DUPLICATE_ID = (
         "The {kind} id '{id}' is already used on line {first_line}. "
         "Give every {kind} its own id."
@@ -58,6 +75,18 @@ class ErrorCode(Enum):
     PROPERTY_NOT_FOR_TYPE = (
         "`{property}` does not apply to a field of type {type} (field '{field}'); it applies "
         "to {applies_to}. Remove it, or change the field's type."
+    )
+    UNKNOWN_INITIAL_STATE = (
+        "The workflow's initial state '{state}' is not declared under workflow.states: did "
+        "you mean '{suggestion}'?"
+    )
+    UNKNOWN_INITIAL_STATE_NO_MATCH = (
+        "The workflow's initial state '{state}' is not declared under workflow.states. Use "
+        "one of: {known}."
+    )
+    UNKNOWN_STATE_SUGGESTION = (
+        "The transition '{transition}' refers to the state '{state}', which is not declared "
+        "under workflow.states: did you mean '{suggestion}'?"
     )
     UNKNOWN_STATE = (
         "The transition '{transition}' refers to the state '{state}', which is not declared "

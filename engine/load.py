@@ -14,26 +14,42 @@ import yaml
 
 
 def _spelled_bool(value: object, node: yaml.Node) -> str | None:
-    """The source text of a scalar YAML 1.1 read as a boolean from a word other than
-    true/false (`on`, `Off`, `yes`, `NO`...), else None. PyYAML's SafeLoader reads
+    """The source text of an unquoted scalar YAML 1.1 read as a boolean (`on`, `Off`,
+    `yes`, `NO`, `True`...), else None. PyYAML's SafeLoader reads
     yes/no/on/off/true/false in lower, Capitalised or UPPER case as booleans; `y` and
     `n` stay strings."""
     if isinstance(value, bool) and isinstance(node, yaml.ScalarNode) and not node.style:
-        return node.value if node.value.lower() not in ("true", "false") else None
+        return node.value
     return None
+
+
+def _block_lines(node: yaml.Node) -> tuple[tuple[int, str], ...]:
+    """The source lines of a block scalar (`|` or `>`) as (1-based line, text), from
+    its header line on; () for another node or when the source is not at hand."""
+    start, end = node.start_mark, node.end_mark
+    if not isinstance(node, yaml.ScalarNode) or node.style not in ("|", ">") \
+            or not isinstance(start.buffer, str):
+        return ()
+    source = start.buffer[start.index:end.index].split("\n")
+    return tuple((start.line + 1 + i, text) for i, text in enumerate(source))
 
 
 class Located(dict):
     """A YAML mapping that remembers its own line and the line of each key.
 
     spelled_bools: key -> the source word of a value YAML read as a boolean from
-    on/off/yes/no (`_spelled_bool`), so the checker can say "`on` was read as yes/no"
-    where a text was expected.
+    on/off/yes/no/true/false (`_spelled_bool`), so the checker can say "`on` was read as
+    yes/no" where a text was expected; spelled_lines: key -> the 1-based line of that
+    word as written (an anchor's line for its aliases, so it is told once);
+    block_lines: key -> the source lines, as (1-based line, text), of a value written
+    as a block scalar (`|` or `>`), so an error inside it is told at its own line.
     """
 
     line: int
     key_lines: dict[str, int]
     spelled_bools: dict[str, str]
+    spelled_lines: dict[str, int]
+    block_lines: dict[str, tuple[tuple[int, str], ...]]
 
     def line_of(self, key: str) -> int:
         """The 1-based line of `key`; the mapping's own line when it has no such key."""
@@ -42,11 +58,13 @@ class Located(dict):
 
 class LocatedList(list):
     """A YAML sequence that remembers its own line and the line of each item
-    (`spelled_bools`: item index -> source word, as for `Located`)."""
+    (`spelled_bools`, `spelled_lines`: item index -> source word, its line, as for
+    `Located`)."""
 
     line: int
     item_lines: list[int]
     spelled_bools: dict[int, str]
+    spelled_lines: dict[int, int]
 
     def line_of(self, index: int) -> int:
         """The 1-based line of item `index`; the sequence's own line when out of range."""
@@ -67,6 +85,8 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> Located:
     result.line = node.start_mark.line + 1
     result.key_lines = {}
     result.spelled_bools = {}
+    result.spelled_lines = {}
+    result.block_lines = {}
     from_merge: set[str] = set()
     for i, (key_node, value_node) in enumerate(node.value):
         key = loader.construct_object(key_node, deep=True)
@@ -80,6 +100,7 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> Located:
             from_merge.discard(key)            # merge keys mean exactly that
             del result[key]
             result.spelled_bools.pop(key, None)
+            result.spelled_lines.pop(key, None)
         if i < merged and key in result:  # two merged mappings: the first one wins
             continue
         if i < merged:
@@ -93,6 +114,10 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> Located:
         spelled = _spelled_bool(result[key], value_node)
         if spelled:
             result.spelled_bools[key] = spelled
+            result.spelled_lines[key] = value_node.start_mark.line + 1
+        block = _block_lines(value_node)
+        if block:
+            result.block_lines[key] = block
     return result
 
 
@@ -103,6 +128,7 @@ def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> Located
     pairs = enumerate(zip(result, node.value, strict=True))
     result.spelled_bools = {i: word for i, (value, child) in pairs
                             if (word := _spelled_bool(value, child))}
+    result.spelled_lines = {i: node.value[i].start_mark.line + 1 for i in result.spelled_bools}
     return result
 
 

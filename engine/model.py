@@ -24,12 +24,17 @@ class Text:
     """A text in both languages; missing translations are reported by the checker.
 
     fr, en: the designer's wording ("" when missing); line: 1-based line of the
-    `{fr, en}` mapping in the definition file, 0 when it comes from code.
+    `{fr, en}` mapping in the definition file, 0 when it comes from code;
+    block_lines: for a language written as a block scalar (`fr: >-` then lines), that
+    language -> its source lines as (1-based line, text), so the checker can point at
+    the line holding a mistake (not compared: layout, not meaning).
     """
 
     fr: str
     en: str
     line: int = 0
+    block_lines: dict[str, tuple[tuple[int, str], ...]] = field(
+        default_factory=dict, compare=False, repr=False)
 
     def get(self, lang: str) -> str:
         """The text in `lang` ("en", else French), or the other language when that one is ""."""
@@ -449,12 +454,14 @@ class Workflow:
     """The states of a dossier type (state id -> State) and the transitions between them.
 
     initial: the state a new dossier starts in; the checker requires it editable.
+    initial_line: the line of `initial:` (0 when unknown).
     """
 
     initial: str
     states: dict[str, State]
     transitions: tuple[Transition, ...]
     line: int
+    initial_line: int = 0
 
     def transition(self, transition_id: str) -> Transition | None:
         """The transition with that id, or None."""

@@ -89,10 +89,13 @@ def convert_text(text: str, path: str = "<string>") -> Result:
 
 
 def _syntax_error(exc: YamlSyntaxError, text: str, path: str) -> DesignerError:
-    """YAML_SYNTAX for a file PyYAML cannot read; YAML_ESCAPE, with the double-quoted
+    """YAML_SYNTAX for a file PyYAML cannot read; YAML_TAB for a tab where YAML wants an
+    indentation of spaces; YAML_ESCAPE, with the double-quoted
     text of that line written in single quotes, for an unknown escape such as the `\\d`
     of a pattern in double quotes."""
     problem = exc.problem
+    if "found character '\\t'" in problem:
+        return error(ErrorCode.YAML_TAB, path, exc.line)
     if "got '?'" in problem:
         problem += " (a ' ?' inside {...} starts a key: put the text in quotes)"
     if "unknown escape" in problem:

@@ -11,11 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from jsonschema.exceptions import best_match
-
 from . import build
-from .check import meta_validator, refused_keys
-from .load import Located, LocatedList, plain
+from .check import meta_errors, misspelt_keys
+from .load import Located, LocatedList
 from .model import Definition
 
 # the paths of the parts that may be left out, from the deepest: "*" is a list index or
@@ -43,14 +41,11 @@ def _misspelt_keys_renamed(data: Located) -> Located:
     (the checker's "did you mean") is missing from its mapping takes that key's name:
     `lable:` is read as the `label:` it was meant to be."""
     copy = _without(data, set(), (), [])
-    for err in meta_validator().iter_errors(plain(data)):
-        detail = best_match(err.context) if err.context else err
-        if detail.validator != "additionalProperties" or not isinstance(detail.instance, dict):
-            continue
+    for detail in meta_errors(data):
         node = copy
         for step in detail.absolute_path:
             node = node[step]
-        for key, close in refused_keys(detail):
+        for key, close in misspelt_keys(detail):
             if close and close not in node and key in node and isinstance(node, Located):
                 node[close] = node.pop(key)
                 node.key_lines[close] = node.key_lines.get(key, node.line)
@@ -63,11 +58,10 @@ def shape_error_places(data: Any) -> list[tuple[list[Any], bool]]:
     it is a key the meta-schema does not allow there (then leaving out that key alone
     loses nothing the checks could read)."""
     places = []
-    for err in meta_validator().iter_errors(plain(data)):
-        detail = best_match(err.context) if err.context else err
+    for detail in meta_errors(data):
         place = list(detail.absolute_path)
         if detail.validator == "additionalProperties" and isinstance(detail.instance, dict):
-            places += [([*place, key], True) for key, _close in refused_keys(detail)]
+            places += [([*place, key], True) for key, _close in misspelt_keys(detail)]
         else:
             places.append((place, False))
     return places
@@ -85,11 +79,14 @@ def _part_of(place: list[Any]) -> tuple[Any, ...] | None:
 
 def _ids(node: Any, key: Any) -> list[str]:
     """The ids a left-out part takes with it: its own (its `id`, or its key in a
-    mapping of states, documents, messages) and its questions'."""
+    mapping of states, documents, messages) and its questions'; a transition's target
+    state too (whether that state can be reached is unknown without the transition)."""
     ids = [key] if isinstance(key, str) else []
     if isinstance(node, dict):
         if isinstance(node.get("id"), str):
             ids.append(node["id"])
+        if isinstance(node.get("to"), str) and "from" in node:
+            ids.append(node["to"])
         for child in node.get("fields", ()) if isinstance(node.get("fields"), list) else ():
             ids += _ids(child, None)
     return ids
@@ -102,6 +99,8 @@ def _without(node: Any, parts: set[tuple[Any, ...]], steps: tuple[Any, ...],
         copy = Located()
         copy.line, copy.key_lines = node.line, dict(node.key_lines)
         copy.spelled_bools = dict(getattr(node, "spelled_bools", {}))
+        copy.spelled_lines = dict(getattr(node, "spelled_lines", {}))
+        copy.block_lines = dict(getattr(node, "block_lines", {}))
         for key, value in node.items():
             if (*steps, key) in parts:
                 left_out += _ids(value, key)
@@ -119,6 +118,9 @@ def _without(node: Any, parts: set[tuple[Any, ...]], steps: tuple[Any, ...],
         words = getattr(node, "spelled_bools", {})
         copy.spelled_bools = {new: words[old] for new, (old, _v) in enumerate(kept)
                               if old in words}
+        lines = getattr(node, "spelled_lines", {})
+        copy.spelled_lines = {new: lines[old] for new, (old, _v) in enumerate(kept)
+                              if old in lines}
         return copy
     return node
 

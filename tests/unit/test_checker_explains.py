@@ -76,9 +76,10 @@ def test_unknown_key__misspelt__one_error_with_the_closest_known_key():
     key was meant; a key like no known one lists the known keys of its place."""
     path, errors = _errors("misspelt_key.yaml")
     assert errors == [
-        expected(ErrorCode.UNKNOWN_KEY, path, 12, where="sections[0].fields[0]", key="lable",
+        expected(ErrorCode.UNKNOWN_KEY, path, 12, where="section `main`, question `nom`",
+                 key="lable",
                  suggestion="label"),
-        expected(ErrorCode.UNKNOWN_KEY_NO_MATCH, path, 16, where="workflow.states.draft",
+        expected(ErrorCode.UNKNOWN_KEY_NO_MATCH, path, 16, where="state `draft`",
                  key="colour", known="`label`, `editable`"),
     ]
 
@@ -98,7 +99,8 @@ def test_one_run__shape_and_meaning_errors__together_sorted_by_line():
     condition on the field left out for its shape error gives no error of its own."""
     path, errors = _errors("shape_and_meaning.yaml")
     assert errors == [
-        expected(ErrorCode.UNKNOWN_KEY_NO_MATCH, path, 13, where="sections[0].fields[0]",
+        expected(ErrorCode.UNKNOWN_KEY_NO_MATCH, path, 13,
+                 where="section `main`, question `a_enfant`",
                  key="colour", known=", ".join(f"`{k}`" for k in COMMON_PROPERTIES)),
         expected(ErrorCode.UNKNOWN_FIELD, path, 20, field="inconnu"),
         expected(ErrorCode.MISSING_TRANSLATION, path, 21, lang="en"),
@@ -115,9 +117,9 @@ def test_one_run__misspelt_keys__read_as_meant_for_the_meaning_checks():
     come in the same run."""
     path, errors = _errors("misspelt_and_meaning.yaml")
     assert errors == [
-        expected(ErrorCode.UNKNOWN_KEY, path, 6, where="definition", key="intro_text",
+        expected(ErrorCode.UNKNOWN_KEY, path, 6, where="the definition", key="intro_text",
                  suggestion="intro"),
-        expected(ErrorCode.UNKNOWN_KEY, path, 9, where="sections[0]", key="titel",
+        expected(ErrorCode.UNKNOWN_KEY, path, 9, where="section `main`", key="titel",
                  suggestion="title"),
         expected(ErrorCode.MISSING_TRANSLATION, path, 13, lang="en"),
         expected(ErrorCode.PROPERTY_NOT_FOR_TYPE, path, 16, property="pattern", type="date",

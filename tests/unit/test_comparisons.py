@@ -276,7 +276,7 @@ def test_check__comparison_operand_of_wrong_shape__meta_schema_refuses_it():
           when: {d: {gt: [1, 2]}}
           label: {fr: E, en: E}
     """)
-    assert [e.code for e in result.errors] == [ErrorCode.META_SCHEMA]
+    assert [e.code for e in result.errors] == [ErrorCode.WRONG_KIND]
 
 
 def convert_inline(sections_yaml: str):

@@ -134,17 +134,20 @@ def test_check__several_mistakes__all_reported_sorted_by_line():
 
 def test_check__wrong_shape__meta_schema_errors_name_place_and_line():
     path, errors = _errors("bad_shape.yaml")
+    assert errors[0] == expected(ErrorCode.WRONG_KIND, path, 2, where="`version`",
+                                 got="the text `one`", expected="a whole number")
     assert len(errors) == 2
-    assert errors[0].startswith(f"{path}:2: version: 'one' is not of type 'integer'")
-    assert errors[1].startswith(f"{path}:11: sections[0].fields[0].type: 'paragraph'")
+    assert errors[1].startswith(f"{path}:11: section `main`, question ")
+    assert "`type`: `paragraph` is not allowed here" in errors[1]
 
 
 def test_check__unknown_autocomplete_token__meta_schema_refuses_it_at_its_line():
     path, errors = _errors("unknown_autocomplete.yaml")
     assert errors == [expected(
-        ErrorCode.META_SCHEMA, path, 16, where="sections[0].fields[1].autocomplete",
-        problem="'cellphone' is not an HTML autocomplete value: write a WHATWG autofill "
-                "token such as 'given-name', 'email' or 'mobile tel-national'")]
+        ErrorCode.BAD_FORM, path, 16, where="section `main`, question `joindre`, `autocomplete`",
+        value="cellphone",
+        rule="is not an HTML autocomplete value: write a WHATWG autofill "
+             "token such as 'given-name', 'email' or 'mobile tel-national'")]
 
 
 def test_check__telephone_token_on_another_type__refused_and_the_reverse_too():

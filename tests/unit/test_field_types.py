@@ -65,7 +65,7 @@ def test_check__key_of_another_type__refused_at_its_line_naming_the_type():
 
 def test_check__example_type_unregistered__unknown_type():
     errors = _errors(NUANCIER)
-    assert errors and all("sections[0].fields[" in e and ".type: 'colour'" in e for e in errors)
+    assert errors and all("`type`: `colour` is not allowed here" in e for e in errors)
 
 
 def test_check__example_type__own_property_accepted_options_refused_own_check_run(colour):

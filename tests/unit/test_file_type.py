@@ -24,8 +24,8 @@ def test_check__no_file_allowed__error_at_its_line(tmp_path):
     bad.write_text((ROOT / "fixtures" / "bad_file_field.yaml").read_text()
                    .replace('"PDF"', "image/png"))
     text = [str(e) for e in convert(bad).errors]
-    assert text == [f"{bad}:16: sections[0].fields[1].max_files: 0 is less than the "
-                    "minimum of 1."], text
+    assert text == [f"{bad}:16: section `documents`, question `photos`, `max_files`: 0 is "
+                    "less than the minimum of 1."], text
 
 
 def test_check__malformed_accept__error_at_its_line():

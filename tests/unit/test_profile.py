@@ -199,7 +199,9 @@ def test_profile_block__wrong_shape__meta_schema_error_at_its_line():
     result = convert_text(text, "inline.yaml")
     assert len(result.errors) == 1
     assert result.errors[0].code is ErrorCode.META_SCHEMA
-    assert str(result.errors[0]).startswith("inline.yaml:20: profile.groups[0].fields[0]")
+    assert str(result.errors[0]) == (
+        "inline.yaml:20: the 1st profile group, the 1st profile field: has more than 1 "
+        "key(s), one at most is allowed.")
 
 
 def test_profile_block__type_with_block__its_fields_and_labels_only(registry):
