@@ -77,7 +77,7 @@ from .compile import CompiledCondition, CompiledDefinition
 from .errors import DesignerError, ErrorCode, error
 from .load import Located, LocatedList, YamlSyntaxError, load_text, plain
 from .model import Field
-from .pipeline import TESTS_SUFFIX, convert
+from .pipeline import TESTS_SUFFIX, convert, read_source
 from .profile import PROFILE
 from .recap import build_recap
 from .validate import (
@@ -430,12 +430,15 @@ def load_tests(compiled: CompiledDefinition, text: str, path: str
 def tests_file_mistakes(compiled: CompiledDefinition, definition: str | Path
                         ) -> list[DesignerError]:
     """The mistakes of the tests file beside `definition` (`load_tests`), for
-    `guichet check`; [] when it has none or there is no tests file. Raises OSError or
-    UnicodeDecodeError when it exists but cannot be read."""
+    `guichet check`; [] when it has none or there is no tests file. One that cannot be
+    read, or is not UTF-8, gives that one error (`pipeline.read_source`)."""
     path = tests_path(definition)
     if not path.exists():
         return []
-    return load_tests(compiled, path.read_text(encoding="utf-8"), str(path))[1]
+    text, problem = read_source(path)
+    if problem is not None:
+        return [problem]
+    return load_tests(compiled, text, str(path))[1]
 
 
 # --- running a case ----------------------------------------------------------------------
@@ -775,8 +778,8 @@ def run_tests(definition: str | Path, tests: str | Path | None = None, *,
     """Check `definition`, read its tests file (default: `tests_path(definition)`) and run
     every case. Outcome.errors holds the definition's check errors, or the tests file's
     mistakes, and then nothing ran; Outcome.tests is None when there is no tests file.
-    with_coverage: also fill Outcome.gaps (`coverage`). Raises OSError or
-    UnicodeDecodeError when a file cannot be read."""
+    with_coverage: also fill Outcome.gaps (`coverage`). A file that cannot be read, or
+    is not UTF-8, is one of Outcome.errors (`pipeline.read_source`), as `convert` says."""
     definition = Path(definition)
     path = Path(tests) if tests is not None else tests_path(definition)
     outcome = Outcome(definition, path if path.exists() else None)
@@ -786,7 +789,11 @@ def run_tests(definition: str | Path, tests: str | Path | None = None, *,
         return outcome
     if outcome.tests is None:
         return outcome
-    runs, mistakes = load_tests(result.compiled, path.read_text(encoding="utf-8"), str(path))
+    text, problem = read_source(path)
+    if problem is not None:
+        outcome.errors = [problem]
+        return outcome
+    runs, mistakes = load_tests(result.compiled, text, str(path))
     if mistakes:
         outcome.errors = mistakes
         return outcome

@@ -7,7 +7,6 @@ PyYAML's safe constructors are used; no tag can build a Python object.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -144,15 +143,6 @@ def load_text(text: str, path: str = "<string>") -> Any:
         raise YamlSyntaxError(path, line, problem) from None
     except yaml.YAMLError as exc:
         raise YamlSyntaxError(path, 1, str(exc)) from None
-
-
-def load_file(path: str | Path) -> Any:
-    """`load_text` of a UTF-8 file, errors naming `path`.
-
-    Raises YamlSyntaxError, OSError when the file cannot be read, and
-    UnicodeDecodeError when it is not UTF-8.
-    """
-    return load_text(Path(path).read_text(encoding="utf-8"), str(path))
 
 
 def plain(value: Any) -> Any:

@@ -124,9 +124,36 @@ def republished_error(compiled: CompiledDefinition) -> DesignerError:
                  version=d.version, id=d.id)
 
 
+def read_source(path: str | Path) -> tuple[str | None, DesignerError | None]:
+    """(text, None) of a UTF-8 file (a leading byte order mark dropped), else (None, the
+    designer error): FILE_UNREADABLE at line 1 when the file cannot be read (missing, a
+    folder, no permission), NOT_UTF8 at the line of the first byte that is not UTF-8
+    (a file saved as Latin-1 or Windows-1252). The one reading of a designer's file
+    (definitions and tests files), so every command says the same."""
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        return None, error(ErrorCode.FILE_UNREADABLE, str(path), 1,
+                           problem=exc.strerror or type(exc).__name__)
+    raw = raw.removeprefix(b"\xef\xbb\xbf")  # a BOM some Windows editors write
+    try:
+        return raw.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        start = raw.rfind(b"\n", 0, exc.start) + 1
+        column = len(raw[start:exc.start].decode("utf-8", "replace")) + 1
+        return None, error(ErrorCode.NOT_UTF8, str(path), raw.count(b"\n", 0, exc.start) + 1,
+                           byte=f"0x{raw[exc.start]:02x}", column=column)
+
+
 def convert(path: str | Path) -> Result:
-    """`convert_text` of a UTF-8 file; raises OSError when it cannot be read."""
-    return convert_text(Path(path).read_text(encoding="utf-8"), str(path))
+    """`convert_text` of a UTF-8 file (`read_source`: a leading byte order mark is
+    dropped). Never raises for the file itself: a file that cannot be read, or is not
+    UTF-8, gives a Result whose one error says so (FILE_UNREADABLE, NOT_UTF8 at the
+    line of the first bad byte)."""
+    text, problem = read_source(path)
+    if problem is not None:
+        return Result(str(path), errors=[problem])
+    return convert_text(text, str(path))
 
 
 def forms_dir() -> Path:
@@ -184,8 +211,9 @@ class Registry:
 def load_registry(paths: list[str | Path] | None = None) -> Registry:
     """Compile every definition or raise DefinitionError listing all errors of all files.
 
-    paths: as for `definition_paths` (None: the installed `forms/`). Also
-    raises OSError for an unreadable file, and what `convert_text` raises.
+    paths: as for `definition_paths` (None: the installed `forms/`); a file that
+    cannot be read or is not UTF-8 is one of the errors (`convert`). Also raises what
+    `convert_text` raises.
     """
     results = [convert(p) for p in definition_paths(paths)]
     errors = [e for r in results for e in r.errors]

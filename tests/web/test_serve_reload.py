@@ -118,7 +118,8 @@ def test_guichet_serve__unreadable_definition__refused_without_traceback(tmp_pat
     result = _serve(_env(instance, copy.parent))
 
     assert result.returncode == 2, result.stderr
-    assert f"{copy}: cannot be read as UTF-8 text" in result.stderr
+    line = SOURCE.read_bytes().count(b"\n", 0, SOURCE.read_bytes().index("à".encode())) + 1
+    assert f"{copy}:{line}: This file is not UTF-8 text" in result.stderr
     assert "Traceback" not in result.stderr
 
 

@@ -1,0 +1,104 @@
+"""Designer files no editor should produce, and a few one will: a definition or tests
+file saved in Latin-1, with a byte order mark, unreadable, nested thousands of levels
+deep, or two files of one folder with one id. Each is a designer error at `file:line`
+from the catalogue, said the same by every command (they all go through
+`engine.pipeline.convert`), never a traceback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from engine import DefinitionError, ErrorCode, convert, load_registry
+from engine.errors import error
+from engine.formtests import run_tests
+from engine.pipeline import convert_text, forms_dir
+from web.cli import main
+
+SOURCE = forms_dir() / "cours-francais.yaml"
+
+
+def expected(code: ErrorCode, path: Path | str, line: int, **params) -> str:
+    return str(error(code, str(path), line, **params))
+
+
+@pytest.fixture
+def run():
+    runner = CliRunner()
+    return lambda *args: runner.invoke(main, [str(a) for a in args])
+
+
+def _latin1(tmp_path: Path) -> tuple[Path, int, int]:
+    """cours-francais saved as Latin-1; the line and column of its first accent."""
+    path = tmp_path / "cours-francais.yaml"
+    text = SOURCE.read_text(encoding="utf-8")
+    path.write_bytes(text.encode("latin-1"))
+    first = next(i for i, c in enumerate(text) if ord(c) > 127)
+    line = text.count("\n", 0, first) + 1
+    column = first - (text.rfind("\n", 0, first) + 1) + 1
+    return path, line, column
+
+
+def test_convert__latin1_file__not_utf8_at_the_first_accent(tmp_path):
+    path, line, column = _latin1(tmp_path)
+    byte = f"0x{SOURCE.read_text(encoding='utf-8').encode('latin-1')[0:0] or ''}"
+    text = SOURCE.read_text(encoding="utf-8")
+    byte = f"0x{ord(next(c for c in text if ord(c) > 127)):02x}"
+    assert [str(e) for e in convert(path).errors] == [
+        expected(ErrorCode.NOT_UTF8, path, line, byte=byte, column=column)]
+
+
+def test_convert__missing_file__unreadable_error_not_an_exception(tmp_path):
+    errors = convert(tmp_path / "absent.yaml").errors
+    assert [e.code for e in errors] == [ErrorCode.FILE_UNREADABLE]
+    assert errors[0].line == 1
+
+
+def test_convert__byte_order_mark__the_same_definition_as_without(tmp_path):
+    path = tmp_path / "bom.yaml"
+    path.write_bytes(b"\xef\xbb\xbf" + SOURCE.read_bytes())
+    with_bom, without = convert(path), convert(SOURCE)
+    assert with_bom.ok
+    assert with_bom.compiled.source_hash == without.compiled.source_hash
+
+
+@pytest.mark.parametrize("command", [["check"], ["validate"], ["test"], ["diff", "old"],
+                                     ["diff", "new"]])
+def test_commands__latin1_definition__the_same_file_line_error_no_traceback(
+        run, tmp_path, command):
+    """check, validate, test and diff (either side) all print the NOT_UTF8 error."""
+    path, line, column = _latin1(tmp_path)
+    args = {"check": [path], "validate": [path, tmp_path / "a.json"], "test": [path],
+            "diff": [path, SOURCE] if command[-1] == "old" else [SOURCE, path]}[command[0]]
+    (tmp_path / "a.json").write_text("{}")
+    result = run(command[0], *args)
+    assert result.exit_code == 2 if command[0] != "check" else result.exit_code == 1
+    assert f"{path}:{line}: This file is not UTF-8 text" in result.stderr
+    assert "Traceback" not in result.output + result.stderr
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_load_registry__latin1_file__definition_error_at_its_line(tmp_path):
+    path, line, _ = _latin1(tmp_path)
+    with pytest.raises(DefinitionError) as caught:
+        load_registry([tmp_path])
+    assert [(e.code, e.line) for e in caught.value.errors] == [(ErrorCode.NOT_UTF8, line)]
+
+
+def test_tests_file__latin1__a_mistake_at_its_line_in_check_and_test(run, tmp_path):
+    definition = tmp_path / "cours-francais.yaml"
+    definition.write_bytes(SOURCE.read_bytes())
+    tests = tmp_path / "cours-francais.tests.yaml"
+    tests.write_bytes("- name: café\n  answers: {}\n".encode("latin-1"))
+    outcome = run_tests(definition)
+    assert [str(e) for e in outcome.errors] == [
+        expected(ErrorCode.NOT_UTF8, tests, 1, byte="0xe9", column=12)]
+    result = run("check", definition)
+    assert f"{tests}:1: This file is not UTF-8 text" in result.stderr
+    assert result.exit_code == 1
+
+
+def test_convert_text__byte_order_mark_in_text__compiles():
+    assert convert_text("\ufeff" + SOURCE.read_text(encoding="utf-8")).ok
