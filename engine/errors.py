@@ -27,9 +27,13 @@ class ErrorCode(Enum):
         "\"Encoding: UTF-8\")."
     )
     YAML_TOO_DEEP = (
-        "This file nests lists and mappings more than {limit} levels deep (here, level "
-        "{depth}). A definition needs far fewer: close the brackets ([ ] {{ }}) or fix the "
+        "This file nests lists and mappings more than {limit} levels deep (aliases "
+        "included). A definition needs far fewer: close the brackets ([ ] {{ }}) or fix the "
         "indentation."
+    )
+    YAML_TOO_BIG = (
+        "This file's aliases (*name) repeat their anchors (&name) into more than {limit} "
+        "values. Write the repeated parts out, or repeat them less."
     )
     YAML_SYNTAX = "This file is not valid YAML: {problem}. Fix the indentation or quoting."
     YAML_ESCAPE = (

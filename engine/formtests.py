@@ -77,7 +77,7 @@ from .compile import CompiledCondition, CompiledDefinition
 from .errors import DesignerError, ErrorCode, error
 from .load import Located, LocatedList, YamlSyntaxError, load_text, plain
 from .model import Field
-from .pipeline import TESTS_SUFFIX, convert, read_source
+from .pipeline import TESTS_SUFFIX, convert, read_source, syntax_error
 from .profile import PROFILE
 from .recap import build_recap
 from .validate import (
@@ -214,7 +214,7 @@ class _Reader:
         try:
             data = load_text(text, self.path)
         except YamlSyntaxError as exc:
-            self.err(ErrorCode.YAML_SYNTAX, exc.line, problem=exc.problem)
+            self.errors.append(syntax_error(exc, text, self.path))
             return []
         base: dict[str, Any] = {}
         today, profile = None, {}

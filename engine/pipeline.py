@@ -18,7 +18,7 @@ from . import build
 from .check import check_meaning, check_shape
 from .compile import CompiledDefinition, compile_definition
 from .errors import DefinitionError, DesignerError, ErrorCode, error
-from .load import YamlSyntaxError, load_text
+from .load import MAX_DEPTH, MAX_VALUES, YamlSyntaxError, load_text
 from .model import Definition
 from .prune import shape_valid_part
 
@@ -65,7 +65,7 @@ def convert_text(text: str, path: str = "<string>") -> Result:
     try:
         data = load_text(text, path)
     except YamlSyntaxError as exc:
-        result.errors = [_syntax_error(exc, text, path)]
+        result.errors = [syntax_error(exc, text, path)]
         return result
     result.data = data
     shape = check_shape(data, path)
@@ -88,10 +88,15 @@ def convert_text(text: str, path: str = "<string>") -> Result:
     return result
 
 
-def _syntax_error(exc: YamlSyntaxError, text: str, path: str) -> DesignerError:
-    """YAML_SYNTAX for a file PyYAML cannot read; YAML_ESCAPE, with the double-quoted
-    text of that line written in single quotes, for an unknown escape such as the `\\d`
-    of a pattern in double quotes."""
+def syntax_error(exc: YamlSyntaxError, text: str, path: str) -> DesignerError:
+    """The designer error for a YAML file `load.load_text` refused (`text`, named `path`):
+    YAML_TOO_DEEP or YAML_TOO_BIG past the loader's limits; YAML_ESCAPE, with the
+    double-quoted text of that line written in single quotes, for an unknown escape such
+    as the `\\d` of a pattern in double quotes; else YAML_SYNTAX. At `exc.line`."""
+    if exc.limit == "depth":
+        return error(ErrorCode.YAML_TOO_DEEP, path, exc.line, limit=MAX_DEPTH)
+    if exc.limit == "values":
+        return error(ErrorCode.YAML_TOO_BIG, path, exc.line, limit=MAX_VALUES)
     problem = exc.problem
     if "got '?'" in problem:
         problem += " (a ' ?' inside {...} starts a key: put the text in quotes)"

@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from engine import DefinitionError, ErrorCode, convert, load_registry
 from engine.errors import error
 from engine.formtests import run_tests
+from engine.load import MAX_DEPTH
 from engine.pipeline import convert_text, forms_dir
 from web.cli import main
 
@@ -102,3 +103,79 @@ def test_tests_file__latin1__a_mistake_at_its_line_in_check_and_test(run, tmp_pa
 
 def test_convert_text__byte_order_mark_in_text__compiles():
     assert convert_text("\ufeff" + SOURCE.read_text(encoding="utf-8")).ok
+
+
+# --- nesting and aliases ------------------------------------------------------------------
+
+
+def _nested(levels: int, leaf: str = "1") -> str:
+    return "[" * levels + leaf + "]" * levels
+
+
+def test_convert_text__5000_levels_of_brackets__too_deep_at_its_line():
+    text = "id: x\n\nchamp: " + _nested(5000) + "\n"
+    assert [str(e) for e in convert_text(text, "x.yaml").errors] == [
+        expected(ErrorCode.YAML_TOO_DEEP, "x.yaml", 3, limit=MAX_DEPTH)]
+
+
+def test_convert_text__deep_block_lists_and_mappings__too_deep_not_recursion_error():
+    blocks = "".join("  " * i + "- \n" for i in range(3000))
+    mappings = "".join("  " * i + f"k{i}:\n" for i in range(3000)) + "  " * 3000 + "x"
+    for text in (blocks, mappings, "a: " + "{a: " * 5000 + "1" + "}" * 5000):
+        assert [e.code for e in convert_text(text).errors] == [ErrorCode.YAML_TOO_DEEP]
+
+
+def test_convert_text__aliases_nesting_anchors__too_deep_counted_through_them():
+    half = MAX_DEPTH // 2 + 2
+    text = f"a: &a {_nested(half)}\nb: &b {_nested(half, '*a')}\n"
+    assert [e.code for e in convert_text(text).errors] == [ErrorCode.YAML_TOO_DEEP]
+
+
+def test_convert_text__billion_laughs__too_big_not_a_hang():
+    lines = ["a: &a [" + ", ".join(["x"] * 10) + "]"]
+    for i, name in enumerate("bcdefgh"):
+        lines.append(f"{name}: &{name} [" + ", ".join([f"*{'abcdefgh'[i]}"] * 10) + "]")
+    assert [e.code for e in convert_text("\n".join(lines)).errors] == [
+        ErrorCode.YAML_TOO_BIG]
+
+
+def _call_with_stack(depth: int, callback):
+    return callback() if depth == 0 else _call_with_stack(depth - 1, callback)
+
+
+def test_convert_text__deepest_allowed_nesting__every_stage_returns_a_result():
+    """The deepest nesting the loader lets through, in a condition (built, compiled) and
+    under an unknown key (shape errors, pruned), with 300 frames already on the stack
+    (a request, a reload): a Result, never a RecursionError."""
+    lines = SOURCE.read_text(encoding="utf-8").splitlines()
+    i = next(n for n, line in enumerate(lines) if line.strip().startswith("when:"))
+    indent, leaf = lines[i].split("when:")
+    levels = (MAX_DEPTH - indent.count(" ") // 2 - 4) // 2
+    when = "{all: [" * levels + leaf.strip() + "]}" * levels
+    text = "\n".join([*lines[:i], f"{indent}when: {when}", *lines[i + 1:]])
+    assert _call_with_stack(300, lambda: convert_text(text)).ok
+    unknown = text + "\nextra: " + _nested(MAX_DEPTH - 2) + "\n"
+    result = _call_with_stack(300, lambda: convert_text(unknown))
+    assert [e.code for e in result.errors] == [ErrorCode.UNKNOWN_KEY_NO_MATCH]
+    too_deep = "\n".join([*lines[:i], f"{indent}when: {'{all: [' * 40}{leaf}{']}' * 40}",
+                          *lines[i + 1:]])
+    assert [(e.code, e.line) for e in convert_text(too_deep).errors] == [
+        (ErrorCode.YAML_TOO_DEEP, i + 1)]
+
+
+def test_check__5000_levels__error_at_its_line_no_traceback(run, tmp_path):
+    path = tmp_path / "deep.yaml"
+    path.write_text("a: " + _nested(5000) + "\n")
+    result = run("check", path)
+    assert result.exit_code == 1
+    assert expected(ErrorCode.YAML_TOO_DEEP, path, 1, limit=MAX_DEPTH) in result.stderr
+    assert not isinstance(result.exception, RecursionError)
+
+
+def test_tests_file__too_deep__a_mistake_at_its_line(tmp_path):
+    definition = tmp_path / "cours-francais.yaml"
+    definition.write_bytes(SOURCE.read_bytes())
+    tests = tmp_path / "cours-francais.tests.yaml"
+    tests.write_text("- name: a\n  answers: {x: " + _nested(5000) + "}\n")
+    assert [str(e) for e in run_tests(definition).errors] == [
+        expected(ErrorCode.YAML_TOO_DEEP, tests, 2, limit=MAX_DEPTH)]
