@@ -88,6 +88,17 @@ class _LineLoader(yaml.SafeLoader):
         finally:
             self._depth -= 1
 
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        # PyYAML's own constructors raise plain Python errors for an explicit tag on a
+        # value it cannot read (`!!int x`, `!!float`): said at the node's line instead
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, TypeError, IndexError, OverflowError) as exc:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{node.tag.replace('tag:yaml.org,2002:', '!!')} cannot be "
+                f"{node.value!r} ({type(exc).__name__}): remove the tag", node.start_mark
+            ) from None
+
     def get_single_node(self) -> yaml.Node | None:
         node = super().get_single_node()
         if node is not None:
@@ -182,6 +193,17 @@ def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> Located
 
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+
+
+def _refuse_tag(loader: _LineLoader, node: yaml.Node) -> None:
+    raise yaml.constructor.ConstructorError(
+        None, None, f"the tag {node.tag.replace('tag:yaml.org,2002:', '!!')} makes a value "
+        "no definition holds (bytes, a date-time, a set, pairs): remove it", node.start_mark)
+
+
+# A definition holds what JSON holds: explicit tags for anything else are refused
+for _tag in ("binary", "timestamp", "set", "omap", "pairs"):
+    _LineLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _refuse_tag)
 # Dates stay strings: a definition compares answers, which are JSON strings.
 _LineLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
