@@ -18,7 +18,7 @@ from . import build
 from .check import check_meaning, check_shape
 from .compile import CompiledDefinition, compile_definition
 from .errors import DefinitionError, DesignerError, ErrorCode, error
-from .load import MAX_DEPTH, MAX_VALUES, YamlSyntaxError, load_text
+from .load import MAX_DEPTH, MAX_VALUES, Located, YamlSyntaxError, load_text
 from .model import Definition
 from .prune import shape_valid_part
 
@@ -185,6 +185,39 @@ def definition_paths(paths: list[str | Path] | None = None) -> list[Path]:
     return list(dict.fromkeys(found))
 
 
+def duplicate_types(results: list[Result], *, versions_apart: bool = False
+                    ) -> list[DesignerError]:
+    """The errors of files (`convert` results, in the order given) that repeat an earlier
+    file's dossier type id, each at its own `id:` line naming the earlier file.
+
+    The rule: a set of definitions to serve (a forms folder, `load_registry`) holds one
+    file per type, its newest version; older versions live in the database, never side
+    by side in forms/. So by default any second file with an id already seen is
+    DUPLICATE_TYPE. versions_apart=True (`guichet check`, where an older version may be
+    given on the command line for the migration checks) allows a second file of a type
+    only from another folder and with another `version`: the same folder is still
+    DUPLICATE_TYPE, the same version DUPLICATE_VERSION. Files whose id could not be read
+    are skipped (they have their own errors)."""
+    seen: dict[str, list[Result]] = {}
+    errors: list[DesignerError] = []
+    for r in results:
+        if not isinstance(r.data, Located) or not isinstance(r.data.get("id"), str):
+            continue
+        type_id = r.data["id"]
+        for other in seen.get(type_id, []):
+            where = dict(path=r.path, line=r.data.line_of("id"), id=type_id,
+                         first=other.path, first_line=other.data.line_of("id"))
+            if not versions_apart or Path(other.path).parent == Path(r.path).parent:
+                errors.append(error(ErrorCode.DUPLICATE_TYPE, **where))
+                break
+            if other.data.get("version") == r.data.get("version"):
+                errors.append(error(ErrorCode.DUPLICATE_VERSION,
+                                    version=r.data.get("version"), **where))
+                break
+        seen.setdefault(type_id, []).append(r)
+    return errors
+
+
 class Registry:
     """Every compiled dossier type, by id, in a stable order.
 
@@ -214,14 +247,15 @@ class Registry:
 
 
 def load_registry(paths: list[str | Path] | None = None) -> Registry:
-    """Compile every definition or raise DefinitionError listing all errors of all files.
+    """Compile every definition or raise DefinitionError listing all errors of all files
+    (two files of one type id are an error: `duplicate_types`).
 
     paths: as for `definition_paths` (None: the installed `forms/`); a file that
     cannot be read or is not UTF-8 is one of the errors (`convert`). Also raises what
     `convert_text` raises.
     """
     results = [convert(p) for p in definition_paths(paths)]
-    errors = [e for r in results for e in r.errors]
+    errors = [e for r in results for e in r.errors] + duplicate_types(results)
     if errors:
         raise DefinitionError(errors)
     return Registry([r.compiled for r in results if r.compiled])

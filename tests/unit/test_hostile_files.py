@@ -179,3 +179,75 @@ def test_tests_file__too_deep__a_mistake_at_its_line(tmp_path):
     tests.write_text("- name: a\n  answers: {x: " + _nested(5000) + "}\n")
     assert [str(e) for e in run_tests(definition).errors] == [
         expected(ErrorCode.YAML_TOO_DEEP, tests, 2, limit=MAX_DEPTH)]
+
+
+# --- two files of one type ----------------------------------------------------------------
+
+
+def _copies(folder: Path, *names: str, version: int | None = None) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    text = SOURCE.read_text(encoding="utf-8")
+    if version is not None:
+        text = text.replace("\nversion: 1\n", f"\nversion: {version}\n")
+    for name in names:
+        (folder / name).write_text(text, encoding="utf-8")
+    return [folder / name for name in names]
+
+
+ID_LINE = convert(SOURCE).data.line_of("id")
+
+
+def _duplicate(code: ErrorCode, path: Path, first: Path, **params) -> str:
+    return expected(code, path, ID_LINE, id="cours-francais", first=first,
+                    first_line=ID_LINE, **params)
+
+
+def test_load_registry__two_files_of_one_type__error_at_the_second_naming_the_first(
+        tmp_path):
+    first, second = _copies(tmp_path, "a.yaml", "b.yaml")
+    with pytest.raises(DefinitionError) as caught:
+        load_registry([tmp_path])
+    assert [str(e) for e in caught.value.errors] == [
+        _duplicate(ErrorCode.DUPLICATE_TYPE, second, first)]
+
+
+def test_load_registry__two_versions_of_one_type__also_refused(tmp_path):
+    first, = _copies(tmp_path, "a.yaml")
+    second, = _copies(tmp_path, "b.yaml", version=2)
+    with pytest.raises(DefinitionError) as caught:
+        load_registry([tmp_path])
+    assert [e.code for e in caught.value.errors] == [ErrorCode.DUPLICATE_TYPE]
+
+
+def test_check__folder_with_two_copies__exit_1_duplicate_type(run, tmp_path):
+    first, second = _copies(tmp_path, "a.yaml", "b.yaml")
+    result = run("check", tmp_path)
+    assert result.exit_code == 1
+    assert _duplicate(ErrorCode.DUPLICATE_TYPE, second, first) in result.stderr
+
+
+def test_check__two_versions_in_one_folder__duplicate_type_even_named_one_by_one(
+        run, tmp_path):
+    """`guichet check forms/*.yaml`: what the folder would serve is refused."""
+    first, = _copies(tmp_path, "a.yaml")
+    second, = _copies(tmp_path, "b.yaml", version=2)
+    result = run("check", first, second)
+    assert _duplicate(ErrorCode.DUPLICATE_TYPE, second, first) in result.stderr
+    assert result.exit_code == 1
+
+
+def test_check__the_same_version_from_two_folders__duplicate_version(run, tmp_path):
+    first, = _copies(tmp_path / "old", "x.yaml")
+    second, = _copies(tmp_path / "new", "x.yaml")
+    result = run("check", first, second)
+    assert _duplicate(ErrorCode.DUPLICATE_VERSION, second, first, version=1) in result.stderr
+    assert result.exit_code == 1
+
+
+def test_check__an_older_version_from_another_folder__still_accepted(run, tmp_path):
+    """README, Versions: an older version given on the command line is what the new
+    one's migrations are checked against."""
+    old, = _copies(tmp_path / "old", "x.yaml")
+    new, = _copies(tmp_path / "forms", "x.yaml", version=2)
+    result = run("check", old, new)
+    assert result.exit_code == 0, result.stderr

@@ -23,7 +23,7 @@ from engine.formtests import (
     tests_file_mistakes,
     tests_path,
 )
-from engine.pipeline import definition_paths, forms_dir
+from engine.pipeline import definition_paths, duplicate_types, forms_dir
 from engine.validate import clean, validate
 from web import config
 from web.cli import data, portal, preview
@@ -39,10 +39,13 @@ def main() -> None:
 def check(paths: tuple[Path, ...]) -> None:
     """Check definitions (default: every file of forms/) and the tests file beside each
     (forms/<id>.tests.yaml, for its shape and ids: `guichet test` runs it); print every
-    error as file:line."""
+    error as file:line. Two files of one type id are an error when they are in one folder
+    (a folder is served whole: one version per type) or have the same version; an older
+    version from another folder is compared with the newer one (its migrations)."""
     files = definition_paths(list(paths) or config.forms_paths(data.settings()))
     results = [convert(p) for p in files]
     errors = [e for r in results for e in r.errors]
+    errors += duplicate_types(results, versions_apart=True)
     errors += [e for p, r in zip(files, results, strict=True) if r.compiled
                for e in tests_file_mistakes(r.compiled, p)]
     errors += data.republished_errors([r.compiled for r in results if r.compiled])

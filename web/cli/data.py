@@ -21,7 +21,7 @@ import storage
 from engine import CompiledDefinition, DefinitionError, DesignerError, Registry, load_registry
 from engine.migrate import MIGRATE, check_versions
 from engine.model import Definition
-from engine.pipeline import convert, definition_paths, republished_error
+from engine.pipeline import convert, definition_paths, duplicate_types, republished_error
 from web import config
 
 T = TypeVar("T")
@@ -79,9 +79,10 @@ def checked_forms(paths: list[str] | None) -> Registry:
     content; migrations against the published older versions), then published
     (storage.publish_definitions; the tables are created when missing). Returns them
     compiled. Raises Refused, listing every problem of every file, when one cannot be
-    read or has errors; then nothing is published. Database errors propagate."""
+    read or has errors, or two files have one type id (pipeline.duplicate_types); then
+    nothing is published. Database errors propagate."""
     results = [convert(path) for path in definition_paths(paths)]
-    errors = [e for r in results for e in r.errors]
+    errors = [e for r in results for e in r.errors] + duplicate_types(results)
     if errors:
         raise Refused([str(e) for e in DefinitionError(errors).errors])
     compiled = [r.compiled for r in results if r.compiled]
