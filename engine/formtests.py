@@ -36,7 +36,8 @@ A case (a mapping):
                   id for a rule without `fields`. rule: required, pattern, min_length,
                   max_length, min_items, max_items, option, unknown_option, format, type,
                   min, max, a type's own (check_digit...), or for a section rule `rule`
-                  or its `id`; a list for several on one place; or a mapping
+                  or its `id` (a rule no error of that place is named, such as
+                  `patern`, is a mistake: `rules_of`); a list for several on one place; or a mapping
                   {rule: ..., message: text} where the message shown (in `lang`) must
                   contain `text`
       no_errors   true: the same as errors: {}
@@ -81,6 +82,8 @@ from .pipeline import TESTS_SUFFIX, convert, read_source, syntax_error
 from .profile import PROFILE
 from .recap import build_recap
 from .validate import (
+    DEFAULT_MESSAGES,
+    KEYWORD_MESSAGE,
     FieldError,
     SectionStatus,
     clean,
@@ -350,6 +353,31 @@ class _Reader:
                      problem=f"'{place}': '{'.'.join(rest)}' is no part of '{f.id}' "
                              f"(its parts: {parts})")
 
+    def rule_name(self, place: Any, rule: str, line: int, where: str) -> None:
+        """Report `rule` unless `place` (as `place` reads it) can give it: for a question,
+        a rule of the engine or of its type (`rules_of`), a key of its `messages:`, or
+        a section rule's id; for a section, `rule`, `type` or one of its rules' ids. A
+        place that is not one was reported already."""
+        steps = str(place).split(".")
+        rule_ids = {r.id for s in self.d.sections for r in s.rules if r.id}
+        f = self.fields.get(steps[0])
+        if f is None:
+            if steps[0] not in self.sections or len(steps) > 1:
+                return
+            known = {"rule", "type"} | rule_ids
+        else:
+            if f.fields and len(steps) >= 3:
+                f = next((c for c in f.fields if c.id == steps[2]), None)
+                if f is None:
+                    return
+            known = rules_of(f) | rule_ids
+        if rule not in known:
+            close = _closest(rule, sorted(known))
+            self.err(ErrorCode.TESTS_BAD_VALUE, line, where=where,
+                     problem=f"no rule `{rule}` can give an error there"
+                             + (f" (did you mean `{close[0]}`?)" if close else "")
+                             + ": one of " + ", ".join(sorted(known)))
+
     def section_ids(self, ids: Any, line: int, case: str) -> None:
         for s in ids:
             if s not in self.sections:
@@ -378,6 +406,8 @@ class _Reader:
                                      where=f"{where}, the error of {place}",
                                      problem="name its rule (required, pattern...), or "
                                              "write {rule: ..., message: ...}")
+                        else:
+                            self.rule_name(place, rule, at, f"{where}, the error of {place}")
             elif key == "sections":
                 self.section_ids(value, line, case)
                 for s, status in value.items():
@@ -406,6 +436,19 @@ _SHAPES: dict[str, tuple[type | tuple[type, ...], str]] = {
     "eligible": (bool, "true or false"),
     "prefilled": ((list, Mapping), "a list of ids, or a mapping {id: answer}"),
 }
+
+
+def rules_of(f: Field) -> set[str]:
+    """The rules whose error a question can give, as a case's `expect.errors` names them:
+    the engine's own (validate.DEFAULT_MESSAGES, the JSON Schema keywords' message keys,
+    the registered keywords' such as check_digit), its type's (its default messages,
+    its required rule, its clauses such as a date's min and max), and the keys of its
+    `messages:`. Generous on purpose: a rule its type never gives fails the case, it is
+    no spelling mistake."""
+    return ({"rule", "format"} | set(DEFAULT_MESSAGES) | set(KEYWORD_MESSAGE.values())
+            | set(compare.KEYWORD_MESSAGES.values()) | set(f.kind.messages)
+            | {f.kind.required_rule} | {key for key, _ in f.kind.clauses(f)}
+            | set(f.messages))
 
 
 def _line(node: Any, key: Any, default: int) -> int:
