@@ -265,13 +265,14 @@ class _Reader:
                      problem="`answers` is a mapping of field id -> answer")
             answers = {}
         expect = node.get("expect")
+        if expect is not None and not isinstance(expect, Located):
+            # said, and the rest of the case still read: every mistake in one run
+            self.err(ErrorCode.TESTS_BAD_VALUE, node.line_of("expect"), where=where,
+                     problem="`expect` is a mapping (errors, shown, recap...)")
+            expect = None
         if expect is None:
             expect = Located()
             expect.line, expect.key_lines = line, {}
-        if not isinstance(expect, Located):
-            self.err(ErrorCode.TESTS_BAD_VALUE, node.line_of("expect"), where=where,
-                     problem="`expect` is a mapping (errors, shown, recap...)")
-            return []
         dropped = expect.get("dropped") or []
         self.answer_ids(answers, node.line_of("answers"), name,
                         dropped if isinstance(dropped, list) else [])

@@ -332,3 +332,9 @@ def test_tests_file__rules_a_place_can_give__section_rule_ids_and_designer_messa
     _, mistakes = load_tests(compiled, text, "t.yaml")
     assert [(e.line, e.code) for e in mistakes] == [(6, ErrorCode.TESTS_BAD_VALUE)]
     assert "one of rule, type" in mistakes[0].message
+
+
+def test_tests_file__expect_not_a_mapping__the_rest_of_the_case_still_checked(essai):
+    text = "- name: x\n  lang: de\n  today: tomorrow\n  expect: [numero]\n"
+    _, mistakes = load_tests(convert(essai).compiled, text, "t.yaml")
+    assert [e.line for e in mistakes] == [2, 3, 4]
