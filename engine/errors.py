@@ -20,6 +20,21 @@ class ErrorCode(Enum):
     expected text from these same templates.
     """
 
+    FILE_UNREADABLE = "This file cannot be read: {problem}."
+    NOT_UTF8 = (
+        "This file is not UTF-8 text: the byte {byte} (column {column}) is no UTF-8 "
+        "character. Save the file as UTF-8 (in your editor: \"Save with encoding\" or "
+        "\"Encoding: UTF-8\")."
+    )
+    YAML_TOO_DEEP = (
+        "This file nests lists and mappings more than {limit} levels deep (aliases "
+        "included). A definition needs far fewer: close the brackets ([ ] {{ }}) or fix the "
+        "indentation."
+    )
+    YAML_TOO_BIG = (
+        "This file's aliases (*name) repeat their anchors (&name) into more than {limit} "
+        "values. Write the repeated parts out, or repeat them less."
+    )
     YAML_SYNTAX = "This file is not valid YAML: {problem}. Fix the indentation or quoting."
     YAML_ESCAPE = (
         "This file is not valid YAML: {problem}. Inside double quotes a backslash starts an "
@@ -55,6 +70,16 @@ class ErrorCode(Enum):
         "{where}: `{value}` is not allowed here: did you mean `{suggestion}`? Write {allowed}."
     )
     NOT_ALLOWED_NO_MATCH = "{where}: `{value}` is not allowed here. Write {allowed}."
+    DUPLICATE_TYPE = (
+        "The dossier type id '{id}' is also the id of {first} (line {first_line}). A forms "
+        "folder holds one file per dossier type, its newest version (the older ones are in "
+        "the database): remove one of the two files, or give this one another id."
+    )
+    DUPLICATE_VERSION = (
+        "Version {version} of '{id}' is also given by {first} (line {first_line}): two "
+        "files cannot be the same version of a type. Remove one, or give an older version "
+        "its own `version`."
+    )
     DUPLICATE_ID = (
         "The {kind} id '{id}' is already used on line {first_line}. "
         "Give every {kind} its own id."

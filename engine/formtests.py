@@ -36,7 +36,8 @@ A case (a mapping):
                   id for a rule without `fields`. rule: required, pattern, min_length,
                   max_length, min_items, max_items, option, unknown_option, format, type,
                   min, max, a type's own (check_digit...), or for a section rule `rule`
-                  or its `id`; a list for several on one place; or a mapping
+                  or its `id` (a rule no error of that place is named, such as
+                  `patern`, is a mistake: `rules_of`); a list for several on one place; or a mapping
                   {rule: ..., message: text} where the message shown (in `lang`) must
                   contain `text`
       no_errors   true: the same as errors: {}
@@ -77,10 +78,12 @@ from .compile import CompiledCondition, CompiledDefinition
 from .errors import DesignerError, ErrorCode, error
 from .load import Located, LocatedList, YamlSyntaxError, load_text, plain
 from .model import Field
-from .pipeline import TESTS_SUFFIX, convert
+from .pipeline import TESTS_SUFFIX, convert, read_source, syntax_error
 from .profile import PROFILE
 from .recap import build_recap
 from .validate import (
+    DEFAULT_MESSAGES,
+    KEYWORD_MESSAGE,
     FieldError,
     SectionStatus,
     clean,
@@ -214,7 +217,7 @@ class _Reader:
         try:
             data = load_text(text, self.path)
         except YamlSyntaxError as exc:
-            self.err(ErrorCode.YAML_SYNTAX, exc.line, problem=exc.problem)
+            self.errors.append(syntax_error(exc, text, self.path))
             return []
         base: dict[str, Any] = {}
         today, profile = None, {}
@@ -262,13 +265,14 @@ class _Reader:
                      problem="`answers` is a mapping of field id -> answer")
             answers = {}
         expect = node.get("expect")
+        if expect is not None and not isinstance(expect, Located):
+            # said, and the rest of the case still read: every mistake in one run
+            self.err(ErrorCode.TESTS_BAD_VALUE, node.line_of("expect"), where=where,
+                     problem="`expect` is a mapping (errors, shown, recap...)")
+            expect = None
         if expect is None:
             expect = Located()
             expect.line, expect.key_lines = line, {}
-        if not isinstance(expect, Located):
-            self.err(ErrorCode.TESTS_BAD_VALUE, node.line_of("expect"), where=where,
-                     problem="`expect` is a mapping (errors, shown, recap...)")
-            return []
         dropped = expect.get("dropped") or []
         self.answer_ids(answers, node.line_of("answers"), name,
                         dropped if isinstance(dropped, list) else [])
@@ -350,6 +354,31 @@ class _Reader:
                      problem=f"'{place}': '{'.'.join(rest)}' is no part of '{f.id}' "
                              f"(its parts: {parts})")
 
+    def rule_name(self, place: Any, rule: str, line: int, where: str) -> None:
+        """Report `rule` unless `place` (as `place` reads it) can give it: for a question,
+        a rule of the engine or of its type (`rules_of`), a key of its `messages:`, or
+        a section rule's id; for a section, `rule`, `type` or one of its rules' ids. A
+        place that is not one was reported already."""
+        steps = str(place).split(".")
+        rule_ids = {r.id for s in self.d.sections for r in s.rules if r.id}
+        f = self.fields.get(steps[0])
+        if f is None:
+            if steps[0] not in self.sections or len(steps) > 1:
+                return
+            known = {"rule", "type"} | rule_ids
+        else:
+            if f.fields and len(steps) >= 3:
+                f = next((c for c in f.fields if c.id == steps[2]), None)
+                if f is None:
+                    return
+            known = rules_of(f) | rule_ids
+        if rule not in known:
+            close = _closest(rule, sorted(known))
+            self.err(ErrorCode.TESTS_BAD_VALUE, line, where=where,
+                     problem=f"no rule `{rule}` can give an error there"
+                             + (f" (did you mean `{close[0]}`?)" if close else "")
+                             + ": one of " + ", ".join(sorted(known)))
+
     def section_ids(self, ids: Any, line: int, case: str) -> None:
         for s in ids:
             if s not in self.sections:
@@ -378,6 +407,8 @@ class _Reader:
                                      where=f"{where}, the error of {place}",
                                      problem="name its rule (required, pattern...), or "
                                              "write {rule: ..., message: ...}")
+                        else:
+                            self.rule_name(place, rule, at, f"{where}, the error of {place}")
             elif key == "sections":
                 self.section_ids(value, line, case)
                 for s, status in value.items():
@@ -408,6 +439,19 @@ _SHAPES: dict[str, tuple[type | tuple[type, ...], str]] = {
 }
 
 
+def rules_of(f: Field) -> set[str]:
+    """The rules whose error a question can give, as a case's `expect.errors` names them:
+    the engine's own (validate.DEFAULT_MESSAGES, the JSON Schema keywords' message keys,
+    the registered keywords' such as check_digit), its type's (its default messages,
+    its required rule, its clauses such as a date's min and max), and the keys of its
+    `messages:`. Generous on purpose: a rule its type never gives fails the case, it is
+    no spelling mistake."""
+    return ({"rule", "format"} | set(DEFAULT_MESSAGES) | set(KEYWORD_MESSAGE.values())
+            | set(compare.KEYWORD_MESSAGES.values()) | set(f.kind.messages)
+            | {f.kind.required_rule} | {key for key, _ in f.kind.clauses(f)}
+            | set(f.messages))
+
+
 def _line(node: Any, key: Any, default: int) -> int:
     return node.line_of(key) if isinstance(node, Located) else default
 
@@ -430,12 +474,15 @@ def load_tests(compiled: CompiledDefinition, text: str, path: str
 def tests_file_mistakes(compiled: CompiledDefinition, definition: str | Path
                         ) -> list[DesignerError]:
     """The mistakes of the tests file beside `definition` (`load_tests`), for
-    `guichet check`; [] when it has none or there is no tests file. Raises OSError or
-    UnicodeDecodeError when it exists but cannot be read."""
+    `guichet check`; [] when it has none or there is no tests file. One that cannot be
+    read, or is not UTF-8, gives that one error (`pipeline.read_source`)."""
     path = tests_path(definition)
     if not path.exists():
         return []
-    return load_tests(compiled, path.read_text(encoding="utf-8"), str(path))[1]
+    text, problem = read_source(path)
+    if problem is not None:
+        return [problem]
+    return load_tests(compiled, text, str(path))[1]
 
 
 # --- running a case ----------------------------------------------------------------------
@@ -775,8 +822,8 @@ def run_tests(definition: str | Path, tests: str | Path | None = None, *,
     """Check `definition`, read its tests file (default: `tests_path(definition)`) and run
     every case. Outcome.errors holds the definition's check errors, or the tests file's
     mistakes, and then nothing ran; Outcome.tests is None when there is no tests file.
-    with_coverage: also fill Outcome.gaps (`coverage`). Raises OSError or
-    UnicodeDecodeError when a file cannot be read."""
+    with_coverage: also fill Outcome.gaps (`coverage`). A file that cannot be read, or
+    is not UTF-8, is one of Outcome.errors (`pipeline.read_source`), as `convert` says."""
     definition = Path(definition)
     path = Path(tests) if tests is not None else tests_path(definition)
     outcome = Outcome(definition, path if path.exists() else None)
@@ -786,7 +833,11 @@ def run_tests(definition: str | Path, tests: str | Path | None = None, *,
         return outcome
     if outcome.tests is None:
         return outcome
-    runs, mistakes = load_tests(result.compiled, path.read_text(encoding="utf-8"), str(path))
+    text, problem = read_source(path)
+    if problem is not None:
+        outcome.errors = [problem]
+        return outcome
+    runs, mistakes = load_tests(result.compiled, text, str(path))
     if mistakes:
         outcome.errors = mistakes
         return outcome

@@ -7,7 +7,6 @@ PyYAML's safe constructors are used; no tag can build a Python object.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -73,8 +72,94 @@ class LocatedList(list):
         return self.line
 
 
+# Bounds on what a file may expand to: far above any definition (the shipped ones nest
+# about 12 levels and hold a few thousand values), far below what would exhaust Python's
+# stack in a recursive stage (composing, constructing, checking, pruning, `plain`...)
+# or the memory of the server (aliases repeating anchors, the "billion laughs").
+MAX_DEPTH = 64
+MAX_VALUES = 200_000
+
+
+class _Limit(yaml.composer.ComposerError):
+    """A file past MAX_DEPTH or MAX_VALUES; `code` names which ("depth" or "values")."""
+
+    def __init__(self, code: str, mark: yaml.Mark) -> None:
+        super().__init__(None, None, f"more than the {code} allowed", mark)
+        self.code = code
+
+
 class _LineLoader(yaml.SafeLoader):
-    """SafeLoader whose mappings and sequences carry 1-based line numbers."""
+    """SafeLoader whose mappings and sequences carry 1-based line numbers, and that
+    refuses a document nested deeper than MAX_DEPTH or expanding (aliases repeated)
+    into more than MAX_VALUES values (`_Limit`), before anything recurses over it."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
+        if self._depth >= MAX_DEPTH:  # PyYAML's composer recurses once per level
+            raise _Limit("depth", self.peek_event().start_mark)
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        # PyYAML's own constructors raise plain Python errors for an explicit tag on a
+        # value it cannot read (`!!int x`, `!!float`): said at the node's line instead
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, TypeError, IndexError, OverflowError) as exc:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{node.tag.replace('tag:yaml.org,2002:', '!!')} cannot be "
+                f"{node.value!r} ({type(exc).__name__}): remove the tag", node.start_mark
+            ) from None
+
+    def get_single_node(self) -> yaml.Node | None:
+        node = super().get_single_node()
+        if node is not None:
+            _check_expanded(node)
+        return node
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    return []
+
+
+def _check_expanded(root: yaml.Node) -> None:
+    """Raise `_Limit` when `root`, its aliases expanded, is deeper than MAX_DEPTH or holds
+    more than MAX_VALUES nodes. An alias is its anchor's very node, so the graph is
+    walked once (iteratively, each node's height and size kept); a node met again
+    while being walked (a recursive anchor) is left to the constructor, which refuses it.
+    The error is at the deepest node past the depth, or at the node whose repeated
+    parts first pass the count."""
+    height: dict[int, int] = {}
+    size: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if done:
+            kids = [k for k in _children(node) if id(k) in height]
+            height[key] = 1 + max((height[id(k)] for k in kids), default=0)
+            size[key] = 1 + sum(size[id(k)] for k in kids)
+            if size[key] > MAX_VALUES:
+                raise _Limit("values", node.start_mark)
+        elif key not in height and key not in size:
+            size[key] = 0  # being walked
+            stack.append((node, True))
+            stack.extend((k, False) for k in _children(node) if id(k) not in size)
+    node = root
+    if height[id(root)] > MAX_DEPTH:
+        for _ in range(MAX_DEPTH):
+            node = max(_children(node), key=lambda k: height.get(id(k), 0))
+        raise _Limit("depth", node.start_mark)
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> Located:
@@ -134,6 +219,17 @@ def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> Located
 
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+
+
+def _refuse_tag(loader: _LineLoader, node: yaml.Node) -> None:
+    raise yaml.constructor.ConstructorError(
+        None, None, f"the tag {node.tag.replace('tag:yaml.org,2002:', '!!')} makes a value "
+        "no definition holds (bytes, a date-time, a set, pairs): remove it", node.start_mark)
+
+
+# A definition holds what JSON holds: explicit tags for anything else are refused
+for _tag in ("binary", "timestamp", "set", "omap", "pairs"):
+    _LineLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _refuse_tag)
 # Dates stay strings: a definition compares answers, which are JSON strings.
 _LineLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
@@ -142,13 +238,17 @@ _LineLoader.yaml_implicit_resolvers = {
 
 
 class YamlSyntaxError(Exception):
-    """The file is not YAML at all; carries the line PyYAML found the problem on."""
+    """The file is not YAML at all; carries the line PyYAML found the problem on.
 
-    def __init__(self, path: str, line: int, problem: str) -> None:
+    limit: None, or "depth" / "values" when the file is YAML but nested deeper than
+    MAX_DEPTH or expanding into more than MAX_VALUES values (`line`: where)."""
+
+    def __init__(self, path: str, line: int, problem: str, limit: str | None = None) -> None:
         super().__init__(f"{path}:{line}: {problem}")
         self.path = path
         self.line = line
         self.problem = problem
+        self.limit = limit
 
 
 def load_text(text: str, path: str = "<string>") -> Any:
@@ -156,11 +256,16 @@ def load_text(text: str, path: str = "<string>") -> Any:
 
     path: only used in error messages. Keys become str; dates stay strings.
     Raises YamlSyntaxError (with the 1-based line) when `text` is not YAML, when a
-    key is not a plain value, or when a mapping repeats a key (YAML would silently
-    keep the last one).
+    key is not a plain value, when a mapping repeats a key (YAML would silently
+    keep the last one), or (its `limit` set) when the document, aliases expanded, is
+    nested deeper than MAX_DEPTH or holds more than MAX_VALUES values: whatever the
+    text, no later stage recursing over the result can exhaust the stack.
     """
     try:
         return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - _LineLoader is a SafeLoader
+    except _Limit as exc:
+        raise YamlSyntaxError(path, exc.problem_mark.line + 1, exc.problem,
+                              exc.code) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
@@ -170,15 +275,6 @@ def load_text(text: str, path: str = "<string>") -> Any:
         raise YamlSyntaxError(path, line, problem) from None
     except yaml.YAMLError as exc:
         raise YamlSyntaxError(path, 1, str(exc)) from None
-
-
-def load_file(path: str | Path) -> Any:
-    """`load_text` of a UTF-8 file, errors naming `path`.
-
-    Raises YamlSyntaxError, OSError when the file cannot be read, and
-    UnicodeDecodeError when it is not UTF-8.
-    """
-    return load_text(Path(path).read_text(encoding="utf-8"), str(path))
 
 
 def plain(value: Any) -> Any:

@@ -18,7 +18,7 @@ from . import build
 from .check import check_meaning, check_shape
 from .compile import CompiledDefinition, compile_definition
 from .errors import DefinitionError, DesignerError, ErrorCode, error
-from .load import YamlSyntaxError, load_text
+from .load import MAX_DEPTH, MAX_VALUES, Located, YamlSyntaxError, load_text
 from .model import Definition
 from .prune import shape_valid_part
 
@@ -65,7 +65,7 @@ def convert_text(text: str, path: str = "<string>") -> Result:
     try:
         data = load_text(text, path)
     except YamlSyntaxError as exc:
-        result.errors = [_syntax_error(exc, text, path)]
+        result.errors = [syntax_error(exc, text, path)]
         return result
     result.data = data
     shape = check_shape(data, path)
@@ -88,11 +88,16 @@ def convert_text(text: str, path: str = "<string>") -> Result:
     return result
 
 
-def _syntax_error(exc: YamlSyntaxError, text: str, path: str) -> DesignerError:
-    """YAML_SYNTAX for a file PyYAML cannot read; YAML_TAB for a tab where YAML wants an
-    indentation of spaces; YAML_ESCAPE, with the double-quoted
-    text of that line written in single quotes, for an unknown escape such as the `\\d`
-    of a pattern in double quotes."""
+def syntax_error(exc: YamlSyntaxError, text: str, path: str) -> DesignerError:
+    """The designer error for a YAML file `load.load_text` refused (`text`, named `path`):
+    YAML_TOO_DEEP or YAML_TOO_BIG past the loader's limits; YAML_TAB for a tab where
+    YAML wants an indentation of spaces; YAML_ESCAPE, with the double-quoted text of
+    that line written in single quotes, for an unknown escape such as the `\\d` of a
+    pattern in double quotes; else YAML_SYNTAX. At `exc.line`."""
+    if exc.limit == "depth":
+        return error(ErrorCode.YAML_TOO_DEEP, path, exc.line, limit=MAX_DEPTH)
+    if exc.limit == "values":
+        return error(ErrorCode.YAML_TOO_BIG, path, exc.line, limit=MAX_VALUES)
     problem = exc.problem
     if "found character '\\t'" in problem:
         return error(ErrorCode.YAML_TAB, path, exc.line)
@@ -127,9 +132,36 @@ def republished_error(compiled: CompiledDefinition) -> DesignerError:
                  version=d.version, id=d.id)
 
 
+def read_source(path: str | Path) -> tuple[str | None, DesignerError | None]:
+    """(text, None) of a UTF-8 file (a leading byte order mark dropped), else (None, the
+    designer error): FILE_UNREADABLE at line 1 when the file cannot be read (missing, a
+    folder, no permission), NOT_UTF8 at the line of the first byte that is not UTF-8
+    (a file saved as Latin-1 or Windows-1252). The one reading of a designer's file
+    (definitions and tests files), so every command says the same."""
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        return None, error(ErrorCode.FILE_UNREADABLE, str(path), 1,
+                           problem=exc.strerror or type(exc).__name__)
+    raw = raw.removeprefix(b"\xef\xbb\xbf")  # a BOM some Windows editors write
+    try:
+        return raw.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        start = raw.rfind(b"\n", 0, exc.start) + 1
+        column = len(raw[start:exc.start].decode("utf-8", "replace")) + 1
+        return None, error(ErrorCode.NOT_UTF8, str(path), raw.count(b"\n", 0, exc.start) + 1,
+                           byte=f"0x{raw[exc.start]:02x}", column=column)
+
+
 def convert(path: str | Path) -> Result:
-    """`convert_text` of a UTF-8 file; raises OSError when it cannot be read."""
-    return convert_text(Path(path).read_text(encoding="utf-8"), str(path))
+    """`convert_text` of a UTF-8 file (`read_source`: a leading byte order mark is
+    dropped). Never raises for the file itself: a file that cannot be read, or is not
+    UTF-8, gives a Result whose one error says so (FILE_UNREADABLE, NOT_UTF8 at the
+    line of the first bad byte)."""
+    text, problem = read_source(path)
+    if problem is not None:
+        return Result(str(path), errors=[problem])
+    return convert_text(text, str(path))
 
 
 def forms_dir() -> Path:
@@ -154,6 +186,39 @@ def definition_paths(paths: list[str | Path] | None = None) -> list[Path]:
         else:
             found.append(p)
     return list(dict.fromkeys(found))
+
+
+def duplicate_types(results: list[Result], *, versions_apart: bool = False
+                    ) -> list[DesignerError]:
+    """The errors of files (`convert` results, in the order given) that repeat an earlier
+    file's dossier type id, each at its own `id:` line naming the earlier file.
+
+    The rule: a set of definitions to serve (a forms folder, `load_registry`) holds one
+    file per type, its newest version; older versions live in the database, never side
+    by side in forms/. So by default any second file with an id already seen is
+    DUPLICATE_TYPE. versions_apart=True (`guichet check`, where an older version may be
+    given on the command line for the migration checks) allows a second file of a type
+    only from another folder and with another `version`: the same folder is still
+    DUPLICATE_TYPE, the same version DUPLICATE_VERSION. Files whose id could not be read
+    are skipped (they have their own errors)."""
+    seen: dict[str, list[Result]] = {}
+    errors: list[DesignerError] = []
+    for r in results:
+        if not isinstance(r.data, Located) or not isinstance(r.data.get("id"), str):
+            continue
+        type_id = r.data["id"]
+        for other in seen.get(type_id, []):
+            where = dict(path=r.path, line=r.data.line_of("id"), id=type_id,
+                         first=other.path, first_line=other.data.line_of("id"))
+            if not versions_apart or Path(other.path).parent == Path(r.path).parent:
+                errors.append(error(ErrorCode.DUPLICATE_TYPE, **where))
+                break
+            if other.data.get("version") == r.data.get("version"):
+                errors.append(error(ErrorCode.DUPLICATE_VERSION,
+                                    version=r.data.get("version"), **where))
+                break
+        seen.setdefault(type_id, []).append(r)
+    return errors
 
 
 class Registry:
@@ -185,13 +250,15 @@ class Registry:
 
 
 def load_registry(paths: list[str | Path] | None = None) -> Registry:
-    """Compile every definition or raise DefinitionError listing all errors of all files.
+    """Compile every definition or raise DefinitionError listing all errors of all files
+    (two files of one type id are an error: `duplicate_types`).
 
-    paths: as for `definition_paths` (None: the installed `forms/`). Also
-    raises OSError for an unreadable file, and what `convert_text` raises.
+    paths: as for `definition_paths` (None: the installed `forms/`); a file that
+    cannot be read or is not UTF-8 is one of the errors (`convert`). Also raises what
+    `convert_text` raises.
     """
     results = [convert(p) for p in definition_paths(paths)]
-    errors = [e for r in results for e in r.errors]
+    errors = [e for r in results for e in r.errors] + duplicate_types(results)
     if errors:
         raise DefinitionError(errors)
     return Registry([r.compiled for r in results if r.compiled])

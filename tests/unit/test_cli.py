@@ -161,4 +161,4 @@ def test_diff__old_file_not_utf8__exit_2_naming_it(run, tmp_path):
     old.write_bytes(b"\xff\xfe")
     result = run("diff", old, new)
     assert result.exit_code == 2
-    assert result.stderr.startswith(f"{old}: cannot be read as UTF-8 text")
+    assert result.stderr.startswith(f"{old}:1: This file is not UTF-8 text")

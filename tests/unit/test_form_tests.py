@@ -278,3 +278,63 @@ def test_validate__a_missing_definition_file__exit_2(run, tmp_path):
     result = run("validate", tmp_path / "absent.yaml", answers)
     assert result.exit_code == 2
     assert "absent.yaml" in result.output
+
+
+def test_tests_file__two_cases_of_one_name__every_mistake_of_both_reported(essai):
+    """A name used twice is a mistake, and never hides the mistakes of either case."""
+    text = """- name: same
+  answer: {numero: "12345678"}
+  expect:
+    shown: [numro]
+- name: same
+  answers: {}
+  expect:
+    hidden: [inconnu]
+    errors: {numero: patern}
+"""
+    compiled = convert(essai).compiled
+    _, mistakes = load_tests(compiled, text, "t.yaml")
+    lines_codes = [(e.line, e.code) for e in mistakes]
+    assert lines_codes == [(2, ErrorCode.TESTS_UNKNOWN_KEY), (4, ErrorCode.TESTS_UNKNOWN_ID),
+                           (5, ErrorCode.TESTS_BAD_VALUE), (8, ErrorCode.TESTS_UNKNOWN_ID),
+                           (9, ErrorCode.TESTS_BAD_VALUE)]
+
+
+def test_cli_test__a_misspelt_rule_in_expect_errors__a_mistake_with_did_you_mean(run, essai):
+    from engine.formtests import rules_of
+
+    tests = cases_file(essai)
+    tests.write_text("- name: x\n  answers: {numero: '1'}\n  expect:\n"
+                     "    errors: {numero: patern}\n", encoding="utf-8")
+    result = run("test", essai)
+    assert result.exit_code == 2
+    d = convert(essai).compiled.definition
+    known = rules_of(d.all_fields()["numero"]) | {
+        r.id for s in d.sections for r in s.rules if r.id}
+    assert str(error(ErrorCode.TESTS_BAD_VALUE, str(tests), 4,
+                     where="case 'x', `expect`, the error of numero",
+                     problem="no rule `patern` can give an error there (did you mean "
+                             "`pattern`?): one of " + ", ".join(sorted(known)))
+               ) in result.output
+    assert "expected errors" not in result.output  # not run as a failing case
+
+
+def test_tests_file__rules_a_place_can_give__section_rule_ids_and_designer_messages(essai):
+    """A section rule's id, a field's own `messages:` key and its type's rules pass; on
+    a section, only `rule`, `type` and its rules' ids."""
+    compiled = convert(essai).compiled
+    d = compiled.definition
+    field = next(f for f in d.all_fields().values() if f.messages)
+    key = next(iter(field.messages))
+    section = d.sections[0].id
+    text = (f"- name: x\n  expect:\n    errors: {{{field.id}: [{key}, required]}}\n"
+            f"- name: y\n  expect:\n    errors: {{{section}: requird}}\n")
+    _, mistakes = load_tests(compiled, text, "t.yaml")
+    assert [(e.line, e.code) for e in mistakes] == [(6, ErrorCode.TESTS_BAD_VALUE)]
+    assert "one of rule, type" in mistakes[0].message
+
+
+def test_tests_file__expect_not_a_mapping__the_rest_of_the_case_still_checked(essai):
+    text = "- name: x\n  lang: de\n  today: tomorrow\n  expect: [numero]\n"
+    _, mistakes = load_tests(convert(essai).compiled, text, "t.yaml")
+    assert [e.line for e in mistakes] == [2, 3, 4]

@@ -20,7 +20,7 @@ from flask.testing import FlaskClient
 from markupsafe import escape
 from werkzeug.test import EnvironBuilder
 
-from engine import ErrorCode, convert
+from engine import ErrorCode, convert, convert_text
 from engine.compare import today
 from engine.pipeline import forms_dir
 from tests.definitions import DIRECTORY, ESSAI
@@ -305,14 +305,14 @@ def test_a_file_the_engine_fails_on_is_one_entry(client: FlaskClient, folder: Pa
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     """Whatever the engine raises on one file, the list and the other files work."""
     shutil.copy(DIRECTORY / "atelier.yaml", folder / "atelier.yaml")
-    real = convert
+    real = convert_text
 
-    def fails_on_atelier(path: Path) -> object:
-        if path.name == "atelier.yaml":
+    def fails_on_atelier(text: str, path: str) -> object:
+        if Path(path).name == "atelier.yaml":
             raise RuntimeError("the engine tripped\nsecond line")
-        return real(path)
+        return real(text, path)
 
-    monkeypatch.setattr("web.preview.watch.convert", fails_on_atelier)
+    monkeypatch.setattr("web.preview.watch.convert_text", fails_on_atelier)
     listing = client.get("/")
     assert listing.status_code == 200
     page = html.unescape(listing.get_data(as_text=True))

@@ -23,7 +23,8 @@ from pathlib import Path
 
 import storage
 from bench.servers import free_port, start, stop
-from engine import convert
+from engine import ErrorCode, convert
+from engine.errors import error
 from engine.pipeline import republished_error
 from tests.definitions import DIRECTORY
 from tests.web.conftest import MARIA, PASSWORD
@@ -118,7 +119,24 @@ def test_guichet_serve__unreadable_definition__refused_without_traceback(tmp_pat
     result = _serve(_env(instance, copy.parent))
 
     assert result.returncode == 2, result.stderr
-    assert f"{copy}: cannot be read as UTF-8 text" in result.stderr
+    line = SOURCE.read_bytes().count(b"\n", 0, SOURCE.read_bytes().index("à".encode())) + 1
+    assert f"{copy}:{line}: This file is not UTF-8 text" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_guichet_serve__two_files_of_one_type__refused_at_the_second_id_line(tmp_path):
+    """Two copies of one type in the forms folder: served, one would win silently."""
+    instance, copy = _instance(tmp_path)
+    second = copy.with_name("zz-" + copy.name)
+    second.write_bytes(copy.read_bytes())
+    line = convert(copy).data.line_of("id")
+    expected = str(error(ErrorCode.DUPLICATE_TYPE, str(second), line,
+                         id=convert(copy).compiled.id, first=str(copy), first_line=line))
+
+    result = _serve(_env(instance, copy.parent))
+
+    assert result.returncode == 2, result.stderr
+    assert expected in result.stderr.splitlines()
     assert "Traceback" not in result.stderr
 
 

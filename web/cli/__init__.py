@@ -23,7 +23,7 @@ from engine.formtests import (
     tests_file_mistakes,
     tests_path,
 )
-from engine.pipeline import definition_paths, forms_dir
+from engine.pipeline import definition_paths, duplicate_types, forms_dir
 from engine.validate import clean, validate
 from web import config
 from web.cli import data, portal, preview
@@ -39,10 +39,13 @@ def main() -> None:
 def check(paths: tuple[Path, ...]) -> None:
     """Check definitions (default: every file of forms/) and the tests file beside each
     (forms/<id>.tests.yaml, for its shape and ids: `guichet test` runs it); print every
-    error as file:line."""
+    error as file:line. Two files of one type id are an error when they are in one folder
+    (a folder is served whole: one version per type) or have the same version; an older
+    version from another folder is compared with the newer one (its migrations)."""
     files = definition_paths(list(paths) or config.forms_paths(data.settings()))
     results = [convert(p) for p in files]
     errors = [e for r in results for e in r.errors]
+    errors += duplicate_types(results, versions_apart=True)
     errors += [e for p, r in zip(files, results, strict=True) if r.compiled
                for e in tests_file_mistakes(r.compiled, p)]
     errors += data.republished_errors([r.compiled for r in results if r.compiled])
@@ -61,11 +64,7 @@ def impact_cmd(file: Path) -> None:
     per state, how many dossiers of older versions would be migrated or stay, which
     answers would be archived, and how many drafts would have new questions. Changes
     nothing. Exit 2, with `guichet check`'s errors, when FILE could not be published."""
-    try:
-        result = convert(file)
-    except (OSError, UnicodeDecodeError) as exc:
-        click.echo(f"{file}: cannot be read as UTF-8 text: {exc}", err=True)
-        sys.exit(2)
+    result = convert(file)
     # the same verification as `guichet check` (published versions, migrations) first:
     # no dry run of a file that could not be published
     errors = list(result.errors)
@@ -96,13 +95,7 @@ def diff_cmd(old: Path, new: Path) -> None:
     Exit 0 when every change is compatible, 1 when one needs a migration, asks
     applicants something new or needs review, 2 when a file is not a usable definition.
     """
-    results = []
-    for path in (old, new):
-        try:
-            results.append(convert(path))
-        except (OSError, UnicodeDecodeError) as exc:
-            click.echo(f"{path}: cannot be read as UTF-8 text: {exc}", err=True)
-            sys.exit(2)
+    results = [convert(old), convert(new)]
     errors = [e for r in results for e in r.errors]
     if errors:
         click.echo(str(DefinitionError(errors)), err=True)
@@ -147,11 +140,7 @@ def _compiled_of(type_or_path: str):
     the configured forms (exit 2 when unknown)."""
     path = Path(type_or_path)
     if path.suffix in (".yaml", ".yml") or path.is_file():
-        try:
-            result = convert(path)
-        except (OSError, UnicodeDecodeError) as exc:
-            click.echo(f"{path}: cannot be read as UTF-8 text: {exc}", err=True)
-            sys.exit(2)
+        result = convert(path)
         for e in result.errors:
             click.echo(str(e), err=True)
         if not result.ok:
@@ -226,12 +215,7 @@ def test_cmd(paths: tuple[Path, ...], coverage: bool) -> None:
             click.echo(f"{tests}: no definition {definition.name} beside it", err=True)
             worst = 2
             continue
-        try:
-            outcome = run_tests(definition, tests, with_coverage=coverage)
-        except (OSError, UnicodeDecodeError) as exc:
-            click.echo(f"{definition}: cannot be read as UTF-8 text: {exc}", err=True)
-            worst = 2
-            continue
+        outcome = run_tests(definition, tests, with_coverage=coverage)
         for e in outcome.errors:
             click.echo(str(e), err=True)
         if outcome.errors:

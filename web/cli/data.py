@@ -13,7 +13,6 @@ import sys
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
 import click
@@ -22,7 +21,7 @@ import storage
 from engine import CompiledDefinition, DefinitionError, DesignerError, Registry, load_registry
 from engine.migrate import MIGRATE, check_versions
 from engine.model import Definition
-from engine.pipeline import convert_text, definition_paths, republished_error
+from engine.pipeline import convert, definition_paths, duplicate_types, republished_error
 from web import config
 
 T = TypeVar("T")
@@ -56,19 +55,17 @@ def bound_store(registry: Registry | None = None) -> Iterator[storage.Store]:
 def forms() -> Registry:
     """The dossier types of the configured forms folder (GUICHET_FORMS_DIR, unset:
     forms/), compiled; a wrong definition, or a file that cannot be read, stops the
-    command with its errors."""
+    command with its errors (file:line, as `guichet check` prints them)."""
     try:
         return load_registry(config.forms_paths(settings()))
     except DefinitionError as exc:
         raise click.ClickException(str(exc)) from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise click.ClickException(f"cannot read the definitions: {exc}") from exc
 
 
 class Refused(Exception):
     """The definitions cannot be served. `lines`: every problem, one a line, each
-    "file:line: message" (a designer error) or "file: cannot be read...": the same
-    text `guichet check` prints."""
+    "file:line: message" (a designer error, an unreadable or non-UTF-8 file too): the
+    same text `guichet check` prints."""
 
     def __init__(self, lines: list[str]) -> None:
         self.lines = lines
@@ -82,19 +79,12 @@ def checked_forms(paths: list[str] | None) -> Registry:
     content; migrations against the published older versions), then published
     (storage.publish_definitions; the tables are created when missing). Returns them
     compiled. Raises Refused, listing every problem of every file, when one cannot be
-    read or has errors; then nothing is published. Database errors propagate."""
-    lines: list[str] = []
-    results = []
-    for path in definition_paths(paths):
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            lines.append(f"{path}: cannot be read as UTF-8 text: {exc}")
-            continue
-        results.append(convert_text(text, str(path)))
-    errors = [e for r in results for e in r.errors]
-    if lines or errors:
-        raise Refused(lines + [str(e) for e in DefinitionError(errors).errors])
+    read or has errors, or two files have one type id (pipeline.duplicate_types); then
+    nothing is published. Database errors propagate."""
+    results = [convert(path) for path in definition_paths(paths)]
+    errors = [e for r in results for e in r.errors] + duplicate_types(results)
+    if errors:
+        raise Refused([str(e) for e in DefinitionError(errors).errors])
     compiled = [r.compiled for r in results if r.compiled]
     with bound_store(Registry(compiled)):
         storage.init_db()

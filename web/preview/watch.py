@@ -18,10 +18,9 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from engine import CompiledDefinition, DesignerError, ErrorCode, convert
-from engine.errors import error
+from engine import CompiledDefinition, DesignerError, convert_text
 from engine.formtests import tests_path
-from engine.pipeline import definition_paths
+from engine.pipeline import definition_paths, read_source
 
 WORKSPACE = "guichet.preview"  # the preview app's extensions key of its Workspace
 CONTEXT_LINES = 2  # lines shown before and after an error's line
@@ -109,18 +108,17 @@ def failure(exc: BaseException) -> str:
 
 def _compile(entry: Entry) -> None:
     """Compile `entry`'s file again: its compiled definition, or its errors with their
-    excerpts (an unreadable file is one error at line 1), or what the engine raised
-    (`Entry.failure`, logged with its traceback): any exception stays in its entry."""
+    excerpts (a file that cannot be read or is not UTF-8: the engine's one error), or
+    what the engine raised (`Entry.failure`, logged with its traceback): any exception
+    stays in its entry."""
     entry.failure = ""
-    try:
-        text = entry.path.read_text(encoding="utf-8")
-        result = convert(entry.path)
-    except (OSError, UnicodeDecodeError) as exc:
+    text, unreadable = read_source(entry.path)
+    if text is None:  # not UTF-8, or gone: the engine's own error, at its line
         entry.compiled = None
-        entry.errors = [ShownError(error(ErrorCode.YAML_SYNTAX, str(entry.path), 1,
-                                         problem=f"cannot be read as UTF-8 text ({exc})"),
-                                   Excerpt(1, ()))]
+        entry.errors = [ShownError(unreadable, Excerpt(unreadable.line, ()))]
         return
+    try:
+        result = convert_text(text, str(entry.path))
     except Exception as exc:  # noqa: BLE001 - one file the engine fails on stays one entry
         log.exception("preview: the engine failed on %s", entry.path)
         entry.compiled, entry.errors, entry.failure = None, [], failure(exc)
