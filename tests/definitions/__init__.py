@@ -12,6 +12,7 @@ type's own cases, by forms/<id>.tests.yaml (`guichet test`, tests/unit/test_form
 from __future__ import annotations
 
 import functools
+import json
 from pathlib import Path
 from typing import Any
 
@@ -60,3 +61,29 @@ IDENTITE: dict[str, Any] = {"categorie": "etudiant", "precision": "temps_plein",
 RENDEZ_VOUS: dict[str, Any] = {"ville": "montreal", "mode": "en_ligne", "francais": "false",
                                "langues": ["espagnol", "autre"], "autre_langue": "Wolof",
                                "creneaux": ["lundi_matin", "mercredi_soir"]}
+
+
+_ONE_FIELD = """\
+id: props
+version: 1
+title: {{fr: Propriétés, en: Properties}}
+numbering: {{prefix: B, digits: 6}}
+deadline_days: 10
+sections:
+  - id: main
+    title: {{fr: Principal, en: Main}}
+    fields:
+      - {field}
+workflow:
+  initial: draft
+  states:
+    draft: {{label: {{fr: Brouillon, en: Draft}}, editable: true}}
+  transitions: []
+"""
+
+
+def one_field_definition(field: dict[str, Any]) -> str:
+    """The YAML text of a smallest definition whose one section holds `field` (a
+    question as a mapping, written as JSON, which YAML reads): for checker tests about
+    one question."""
+    return _ONE_FIELD.format(field=json.dumps(field, ensure_ascii=False))

@@ -4,7 +4,6 @@ not apply to a field's type. Expected texts are built from the error catalogue."
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -13,6 +12,7 @@ from engine import ErrorCode, convert
 from engine.errors import error
 from engine.fieldtypes import COMMON_PROPERTIES, REGISTRY, applies_to
 from engine.pipeline import convert_text
+from tests.definitions import one_field_definition
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 
@@ -138,23 +138,6 @@ def test_one_run__broken_workflow__shape_errors_only_no_crash():
     assert result.compiled is None
 
 
-_DEFINITION = """\
-id: props
-version: 1
-title: {{fr: Propriétés, en: Properties}}
-numbering: {{prefix: B, digits: 6}}
-deadline_days: 10
-sections:
-  - id: main
-    title: {{fr: Principal, en: Main}}
-    fields:
-      - {field}
-workflow:
-  initial: draft
-  states:
-    draft: {{label: {{fr: Brouillon, en: Draft}}, editable: true}}
-  transitions: []
-"""
 
 _PAIRS = sorted({(name, key) for name, ft in REGISTRY.items() for other in REGISTRY.values()
                  for key in other.properties
@@ -171,7 +154,7 @@ def test_property_not_for_type__every_type__refuses_each_other_types_property(ty
     field's line naming the types it applies to (`pattern` or `options` on a date...)."""
     field = {"id": "question", "type": type_name, "label": {"fr": "Q", "en": "Q"},
              **REGISTRY[type_name].example(), key: "x"}
-    text = _DEFINITION.format(field=json.dumps(field, ensure_ascii=False))
+    text = one_field_definition(field)
     errors = [str(e) for e in convert_text(text, "x.yaml").errors]
     assert expected(ErrorCode.PROPERTY_NOT_FOR_TYPE, "x.yaml", 10, property=key,
                     type=type_name, field="question",

@@ -3,7 +3,6 @@ designer text, used by the checker and by the fillers; the filler never fails.""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from hypothesis import given
@@ -26,6 +25,7 @@ from engine.placeholders import (
     placeholders,
 )
 from engine.validate import message_for
+from tests.definitions import one_field_definition
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 DOCS = Path(__file__).parent.parent.parent / "docs" / "placeholders.md"
@@ -90,23 +90,6 @@ def test_fill__a_name_the_kind_does_not_list__is_an_engine_error():
     raise AssertionError("fill accepted a name MESSAGE does not list")
 
 
-_DEFINITION = """\
-id: props
-version: 1
-title: {{fr: Propriétés, en: Properties}}
-numbering: {{prefix: B, digits: 6}}
-deadline_days: 10
-sections:
-  - id: main
-    title: {{fr: Principal, en: Main}}
-    fields:
-      - {field}
-workflow:
-  initial: draft
-  states:
-    draft: {{label: {{fr: Brouillon, en: Draft}}, editable: true}}
-  transitions: []
-"""
 
 
 def test_field_types__message_values__only_names_their_type_declares():
@@ -115,7 +98,7 @@ def test_field_types__message_values__only_names_their_type_declares():
     every message of every type's example field fills without error."""
     for name, ft in REGISTRY.items():
         field = {"id": "q", "type": name, "label": {"fr": "Q", "en": "Q"}, **ft.example()}
-        result = convert_text(_DEFINITION.format(field=json.dumps(field)))
+        result = convert_text(one_field_definition(field))
         assert result.errors == [], name
         f = result.definition.sections[0].fields[0]
         assert set(ft.message_values(f, {})) <= ft.placeholder_names, name
