@@ -41,6 +41,10 @@ class ErrorCode(Enum):
         "escape such as \\n: write a text holding backslashes, such as a pattern, in single "
         "quotes: {single_quoted}"
     )
+    YAML_CONTROL_CHARACTER = (
+        "This line holds an invisible control character ({problem}), which YAML refuses: "
+        "delete it (it often comes with text copied from a PDF or a word processor)."
+    )
     YAML_TAB = (
         "This line is indented with a tab: indent with spaces, not tabs (YAML refuses tabs "
         "in indentation)."
@@ -73,7 +77,7 @@ class ErrorCode(Enum):
     DUPLICATE_TYPE = (
         "The dossier type id '{id}' is also the id of {first} (line {first_line}). A forms "
         "folder holds one file per dossier type, its newest version (the older ones are in "
-        "the database): remove one of the two files, or give this one another id."
+        "the database): remove this file or the other, or give this one another id."
     )
     DUPLICATE_VERSION = (
         "Version {version} of '{id}' is also given by {first} (line {first_line}): two "

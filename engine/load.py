@@ -241,7 +241,8 @@ class YamlSyntaxError(Exception):
     """The file is not YAML at all; carries the line PyYAML found the problem on.
 
     limit: None, or "depth" / "values" when the file is YAML but nested deeper than
-    MAX_DEPTH or expanding into more than MAX_VALUES values (`line`: where)."""
+    MAX_DEPTH or expanding into more than MAX_VALUES values (`line`: where), or
+    "character" for a control character YAML refuses (`problem`: "U+0000, column 5")."""
 
     def __init__(self, path: str, line: int, problem: str, limit: str | None = None) -> None:
         super().__init__(f"{path}:{line}: {problem}")
@@ -257,7 +258,8 @@ def load_text(text: str, path: str = "<string>") -> Any:
     path: only used in error messages. Keys become str; dates stay strings.
     Raises YamlSyntaxError (with the 1-based line) when `text` is not YAML, when a
     key is not a plain value, when a mapping repeats a key (YAML would silently
-    keep the last one), or (its `limit` set) when the document, aliases expanded, is
+    keep the last one), when it holds a control character such as NUL (its `limit`
+    "character"), or (its `limit` "depth"/"values") when the document, aliases expanded, is
     nested deeper than MAX_DEPTH or holds more than MAX_VALUES values: whatever the
     text, no later stage recursing over the result can exhaust the stack.
     """
@@ -266,6 +268,11 @@ def load_text(text: str, path: str = "<string>") -> Any:
     except _Limit as exc:
         raise YamlSyntaxError(path, exc.problem_mark.line + 1, exc.problem,
                               exc.code) from None
+    except yaml.reader.ReaderError as exc:  # a control character: PyYAML gives no line
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        raise YamlSyntaxError(path, line, f"U+{exc.character:04X}, column {column}",
+                              "character") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1

@@ -90,7 +90,8 @@ def convert_text(text: str, path: str = "<string>") -> Result:
 
 def syntax_error(exc: YamlSyntaxError, text: str, path: str) -> DesignerError:
     """The designer error for a YAML file `load.load_text` refused (`text`, named `path`):
-    YAML_TOO_DEEP or YAML_TOO_BIG past the loader's limits; YAML_TAB for a tab where
+    YAML_TOO_DEEP or YAML_TOO_BIG past the loader's limits; YAML_CONTROL_CHARACTER for a
+    character such as NUL; YAML_TAB for a tab where
     YAML wants an indentation of spaces; YAML_ESCAPE, with the double-quoted text of
     that line written in single quotes, for an unknown escape such as the `\\d` of a
     pattern in double quotes; else YAML_SYNTAX. At `exc.line`."""
@@ -98,6 +99,8 @@ def syntax_error(exc: YamlSyntaxError, text: str, path: str) -> DesignerError:
         return error(ErrorCode.YAML_TOO_DEEP, path, exc.line, limit=MAX_DEPTH)
     if exc.limit == "values":
         return error(ErrorCode.YAML_TOO_BIG, path, exc.line, limit=MAX_VALUES)
+    if exc.limit == "character":
+        return error(ErrorCode.YAML_CONTROL_CHARACTER, path, exc.line, problem=exc.problem)
     problem = exc.problem
     if "found character '\\t'" in problem:
         return error(ErrorCode.YAML_TAB, path, exc.line)

@@ -108,6 +108,20 @@ def test_convert_text__byte_order_mark_in_text__compiles():
 # --- nesting and aliases ------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("character", ["\x00", "\x07", "\x1b", "\ufffe"])
+def test_convert_text__control_character__its_line_and_column_no_reader_internals(character):
+    """A NUL (or another character YAML refuses) pasted in a label: told at its own line
+    and column, not at line 1 with PyYAML's '<unicode string>, position N'."""
+    text = SOURCE.read_text(encoding="utf-8")
+    at = text.index("Commentaires") + 4
+    text = text[:at] + character + text[at:]
+    line = text.count("\n", 0, at) + 1
+    column = at - (text.rfind("\n", 0, at) + 1) + 1
+    assert [str(e) for e in convert_text(text, "x.yaml").errors] == [
+        expected(ErrorCode.YAML_CONTROL_CHARACTER, "x.yaml", line,
+                 problem=f"U+{ord(character):04X}, column {column}")]
+
+
 def _nested(levels: int, leaf: str = "1") -> str:
     return "[" * levels + leaf + "]" * levels
 

@@ -418,7 +418,8 @@ def test_a_file_chosen_answers_its_question_and_the_page_says_it_is_not_kept(
                            content_type="multipart/form-data")
     assert response.status_code == 302
     page = pieces.get(section + "?verifier=1").get_data(as_text=True)
-    assert "acte.pdf" in page
+    assert '<span class="file-list__name">acte.pdf</span>' in page
+    assert "/fichiers/" not in page  # a name, not a link to a file the preview never kept
     recap = pieces.get("/formulaires/pieces/recapitulatif").get_data(as_text=True)
     assert "acte.pdf" in recap and hashlib.sha256(content).hexdigest() in recap
 

@@ -59,6 +59,7 @@ def create_preview_app(paths: Iterable[Path], host: str = "127.0.0.1",
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.globals["without_accounts"] = True  # no Connexion, no Créer un compte
+    app.jinja_env.globals["without_downloads"] = True  # files are not kept: names, no links
     app.extensions[WORKSPACE] = Workspace(list(paths))
     errors.init_app(app)  # as the portal: request id, logs, friendly error pages
     hosts.init_app(app)
