@@ -8,7 +8,7 @@ Each message says what is wrong and what to do about it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 
 
@@ -259,12 +259,16 @@ class DesignerError:
     path: the definition file as given to the loader (or "<string>");
     line: 1-based line in that file; code: the catalogue entry;
     message: the filled template. `str()` gives "path:line: message".
+    about: the ids and values the message names (its template's text and number
+    parameters), not compared: what lets the pipeline drop the meaning errors about a
+    part it left out for a shape error.
     """
 
     path: str
     line: int
     code: ErrorCode
     message: str
+    about: frozenset[str] = field(default=frozenset(), compare=False)
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.message}"
@@ -276,7 +280,9 @@ def error(code: ErrorCode, path: str, line: int, **params: object) -> DesignerEr
     params: the template's `{name}` parameters (str, int, or anything printable).
     Raises KeyError when a parameter the template names is missing.
     """
-    return DesignerError(path, line, code, code.value.format(**params))
+    about = frozenset(str(v) for v in params.values()
+                      if isinstance(v, str | int) and not isinstance(v, bool))
+    return DesignerError(path, line, code, code.value.format(**params), about)
 
 
 class DefinitionError(Exception):

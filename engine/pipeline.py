@@ -74,8 +74,7 @@ def convert_text(text: str, path: str = "<string>") -> Result:
         meaning = []
         if part is not None:
             definition, left_out = part
-            meaning = [e for e in check_meaning(definition)
-                       if not any(f"'{i}'" in e.message for i in left_out)]
+            meaning = [e for e in check_meaning(definition) if not e.about & left_out]
         result.errors = sorted(shape + meaning, key=lambda e: (e.line, e.message))
         return result
     result.definition = build.definition(data, path)
