@@ -79,11 +79,6 @@ def _meta_schema(_generation: int) -> dict[str, Any]:
     return schema
 
 
-def meta_validator() -> jsonschema.Draft202012Validator:
-    """The validator of `meta_schema()`, made once per field-type registry generation."""
-    return _meta_validator(generation())
-
-
 @cache
 def _meta_validator(_generation: int) -> jsonschema.Draft202012Validator:
     return jsonschema.Draft202012Validator(_meta_schema(_generation))
@@ -794,11 +789,13 @@ def check_workflow(d: Definition) -> Iterator[DesignerError]:
                     state=wf.initial)
     for t in wf.transitions:
         for state in (*t.sources, t.target):
+            if state in wf.states:
+                continue
             close = difflib.get_close_matches(state, list(wf.states), n=1, cutoff=0.6)
-            if state not in wf.states and close:
+            if close:
                 yield error(ErrorCode.UNKNOWN_STATE_SUGGESTION, d.path, t.line,
                             transition=t.id, state=state, suggestion=close[0])
-            elif state not in wf.states:
+            else:
                 yield error(ErrorCode.UNKNOWN_STATE, d.path, t.line, transition=t.id, state=state)
     yield from check_actions_and_guards(d)
     if wf.initial not in wf.states or any(

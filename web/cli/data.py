@@ -21,7 +21,7 @@ import storage
 from engine import CompiledDefinition, DefinitionError, DesignerError, Registry, load_registry
 from engine.migrate import MIGRATE, check_versions
 from engine.model import Definition
-from engine.pipeline import convert, definition_paths, duplicate_types, republished_error
+from engine.pipeline import republished_error
 from web import config
 
 T = TypeVar("T")
@@ -81,12 +81,12 @@ def checked_forms(paths: list[str] | None) -> Registry:
     compiled. Raises Refused, listing every problem of every file, when one cannot be
     read or has errors, or two files have one type id (pipeline.duplicate_types); then
     nothing is published. Database errors propagate."""
-    results = [convert(path) for path in definition_paths(paths)]
-    errors = [e for r in results for e in r.errors] + duplicate_types(results)
-    if errors:
-        raise Refused([str(e) for e in DefinitionError(errors).errors])
-    compiled = [r.compiled for r in results if r.compiled]
-    with bound_store(Registry(compiled)):
+    try:
+        registry = load_registry(paths)
+    except DefinitionError as exc:
+        raise Refused([str(e) for e in exc.errors]) from None
+    compiled = list(registry)
+    with bound_store(registry):
         storage.init_db()
         errors = [republished_error(c) for c in storage.republished(compiled)]
         published = storage.published_definitions({c.definition.id for c in compiled})
@@ -95,7 +95,7 @@ def checked_forms(paths: list[str] | None) -> Registry:
             errors = [republished_error(c) for c in storage.publish_definitions(compiled)]
     if errors:
         raise Refused([str(e) for e in DefinitionError(errors).errors])
-    return Registry(compiled)
+    return registry
 
 
 def refuse(exc: Refused, outcome: str) -> NoReturn:
