@@ -225,18 +225,12 @@ def draw_section(compiled: CompiledDefinition, page_header: DossierHeader, secti
                        any(f.kind.multipart for f in section.fields))
 
 
-def prefilled(section: Section, answers: Mapping[str, Any]) -> dict[str, Any]:
-    """What the section's unanswered questions show from the applicant's profile
-    (`FieldType.prefill`: an address with `prefill: profile.address`), field id ->
-    value; only shown, stored when the applicant saves."""
-    account = current_account()
-    return prefilled_from(section, answers, account.profile if account is not None else {})
-
-
 def prefilled_from(section: Section, answers: Mapping[str, Any], profile: Mapping[str, Any]
                    ) -> dict[str, Any]:
     """What the section's unanswered questions show from `profile` (key -> value, as
-    storage keeps an account's profile), field id -> value (`prefilled`)."""
+    storage keeps an account's profile), field id -> value (`FieldType.prefill`: an
+    address with `prefill: profile.address`); only shown, stored when the applicant
+    saves."""
     out = {}
     for f in section.fields:
         if f.id not in answers:

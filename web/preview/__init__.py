@@ -25,6 +25,7 @@ from typing import Any
 from flask import Flask
 from flask_htmx import HTMX
 
+from web import config
 from web.accounts import auth
 from web.http import csrf, errors, hosts
 from web.i18n import init_app as i18n_init_app
@@ -32,7 +33,7 @@ from web.preview import views
 from web.preview.watch import WORKSPACE, Workspace
 from web.ui import redisplay
 
-LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
+LOOPBACK = (*config.LOCAL_HOSTS, "::1", "[::1]")
 
 
 def is_loopback(host: str) -> bool:
@@ -53,7 +54,7 @@ def create_preview_app(paths: Iterable[Path], host: str = "127.0.0.1",
         SESSION_COOKIE_NAME="guichet_preview",  # not the portal's, on the same host
         SESSION_COOKIE_SAMESITE="Lax",
         WTF_CSRF_TIME_LIMIT=None,  # a preview left open for hours still reloads
-        TRUSTED_HOSTS=["127.0.0.1", "localhost", "::1"] if is_loopback(host) else None,
+        TRUSTED_HOSTS=[*config.LOCAL_HOSTS, "::1"] if is_loopback(host) else None,
     )
     app.config.update(test_config or {})
     app.jinja_env.trim_blocks = True

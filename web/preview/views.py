@@ -45,6 +45,7 @@ from engine.model import Section
 from engine.placeholders import DOCUMENT_FILENAME, fill
 from engine.recap import build_recap
 from engine.validate import section_shown
+from web.accounts.profile_form import full_name
 from web.dossiers.display import DossierHeader, dossier_header
 from web.forms.groups import item_change
 from web.forms.page import draw_section, merged, recap_for
@@ -194,8 +195,7 @@ def _header(compiled: CompiledDefinition, key: str, draft: Draft) -> DossierHead
     """The header of a new draft: the sample's applicant (else "—"), the key as its
     number, the initial state, the deadline its definition gives from today."""
     d = compiled.definition
-    name = " ".join(p for p in (draft.profile.get("given_names"),
-                                draft.profile.get("family_names")) if p)
+    name = full_name(draft.profile)
     dossier = PreviewDossier(key, d.workflow.initial, today() + timedelta(days=d.deadline_days))
     return dossier_header(compiled, dossier, name or "—", changeable=True)
 
