@@ -53,8 +53,8 @@ from web.forms.sections import FRAGMENT, REFRESHED, VARY, full_page, respond
 from web.http.errors import friendly_page
 from web.i18n import N_, set_lang
 from web.preview.files import attach_placeholders
-from web.preview.samples import Samples, read_samples
-from web.preview.watch import WORKSPACE, Entry, Workspace, failure
+from web.preview.samples import Samples
+from web.preview.watch import WORKSPACE, Entry, Workspace
 from web.ui.pages import current_page_url, is_htmx, is_leaving, page_url, safe_next
 from web.ui.redisplay import Why, keeps_errors, redisplaying, redisplays
 
@@ -128,15 +128,9 @@ def _gone(key: str) -> Response:
 
 
 def _samples(entry: Entry | None) -> Samples:
-    """The cases of `entry`'s tests file, read for its definition (the last good one
-    while the file has errors); none, and why, when the reader raised."""
-    if entry is None:
-        return Samples()
-    try:
-        return read_samples(entry.compiled or entry.last_good, entry.tests)
-    except Exception as exc:  # noqa: BLE001 - a tests file the reader fails on: no samples
-        current_app.logger.exception("preview: the tests file of %s failed", entry.path)
-        return Samples(problems=(f"{entry.tests}: could not be read: {failure(exc)}",))
+    """The cases of `entry`'s tests file (read once per generation of its files:
+    `Entry.samples`); none when there is no entry."""
+    return entry.samples if entry is not None else Samples()
 
 
 def _bar(entry: Entry | None, section_id: str = "", generation: str = "",

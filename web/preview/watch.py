@@ -21,6 +21,7 @@ from pathlib import Path
 from engine import CompiledDefinition, DesignerError, convert_text
 from engine.formtests import tests_path
 from engine.pipeline import definition_paths, read_source
+from web.preview.samples import Samples, read_samples
 
 WORKSPACE = "guichet.preview"  # the preview app's extensions key of its Workspace
 CONTEXT_LINES = 2  # lines shown before and after an error's line
@@ -67,7 +68,8 @@ class Entry:
     """One definition file under preview: its `key` (its address in the preview), its
     path, the signature its state was computed from (`generation`: the file's and its
     tests file's), the compiled definition (None while it has errors), the last good
-    one, and every error of the current text; `failure`: what the engine raised
+    one, and every error of the current text; `samples`: its tests file's cases, read
+    with them (`read_samples`); `failure`: what the engine raised
     reading it ("ExceptionType: first line of its message"; "" when it did not), the
     file then having no compiled definition and no error listed."""
 
@@ -78,6 +80,7 @@ class Entry:
     last_good: CompiledDefinition | None = None
     errors: list[ShownError] = field(default_factory=list)
     failure: str = ""
+    samples: Samples = field(default_factory=Samples)
 
     @property
     def title(self) -> str:
@@ -129,6 +132,16 @@ def _compile(entry: Entry) -> None:
     entry.errors = [ShownError(e, excerpt(text, e.line)) for e in result.errors]
 
 
+def _read_samples(entry: Entry) -> Samples:
+    """The cases of `entry`'s tests file, read for its definition (the last good one
+    while the file has errors); none, and why, when the reader raised."""
+    try:
+        return read_samples(entry.compiled or entry.last_good, entry.tests)
+    except Exception as exc:  # noqa: BLE001 - a tests file the reader fails on: no samples
+        log.exception("preview: the tests file of %s failed", entry.path)
+        return Samples(problems=(f"{entry.tests}: could not be read: {failure(exc)}",))
+
+
 class Workspace:
     """The definition files under the preview's paths (files, or folders whose *.yaml
     files are read, tests files left out), each compiled when first asked and again
@@ -148,24 +161,24 @@ class Workspace:
         """key -> file: the file's stem, made unique by "-2", "-3"... in order."""
         keys: dict[str, Path] = {}
         for p in self.files():
-            stem = p.name[:-len(p.suffix)] if p.suffix else p.name
-            key, n = stem, 1
+            key, n = p.stem, 1
             while key in keys:
                 n += 1
-                key = f"{stem}-{n}"
+                key = f"{p.stem}-{n}"
             keys[key] = p
         return keys
 
     def entries(self) -> list[Entry]:
-        """Every definition under the paths, each up to date."""
-        return [e for e in (self.entry(k) for k in self._keys()) if e is not None]
+        """Every definition under the paths, each up to date (the folders read once)."""
+        return [self._up_to_date(k, p) for k, p in self._keys().items()]
 
     def entry(self, key: str) -> Entry | None:
         """The definition file at `key`, compiled again if it (or its tests file) changed
         since last asked; None for an unknown key."""
         path = self._keys().get(key)
-        if path is None:
-            return None
+        return self._up_to_date(key, path) if path is not None else None
+
+    def _up_to_date(self, key: str, path: Path) -> Entry:
         with self._lock:
             entry = self._entries.get(path)
             if entry is None or entry.key != key:
@@ -174,5 +187,6 @@ class Workspace:
             generation = f"{_signature(path)}:{_signature(entry.tests)}"
             if generation != entry.generation:
                 _compile(entry)
+                entry.samples = _read_samples(entry)
                 entry.generation = generation
             return entry
