@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .placeholders import TextKind, fill, fill_text
+from .placeholders import DOCUMENT_FILENAME, TextKind, fill, fill_text
 
 Lang = Literal["fr", "en"]
 LANGS: tuple[Lang, ...] = ("fr", "en")
@@ -490,6 +490,12 @@ class Document:
     outro: Text | None = None
     filename: str | None = None
     filename_line: int = 0
+
+    def file_name(self, number: str) -> str:
+        """The PDF's file name for the dossier `number`: `filename` with its `{number}`
+        filled (engine.placeholders DOCUMENT_FILENAME), else "<id>-<number>.pdf"."""
+        return fill(DOCUMENT_FILENAME, self.filename or f"{self.id}-{{number}}.pdf",
+                    {"number": number})
 
 
 @dataclass(frozen=True)

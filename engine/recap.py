@@ -6,11 +6,11 @@ three never disagree on order, wording, hidden questions or masked values.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from .compile import CompiledDefinition
-from .model import Field, Text
+from .model import LANGS, Field, Text
 from .validate import (
     clean,
     items_of,
@@ -162,3 +162,11 @@ def build_recap(compiled: CompiledDefinition, answers: dict[str, Any], lang: str
         result.append(RecapSection(s.id, s.title.get(lang), tuple(items),
                                    s.note.get(lang) if s.note else None))
     return Recap(d.id, d.title.get(lang), lang, tuple(result))
+
+
+def recap_snapshot(compiled: CompiledDefinition, answers: dict[str, Any]
+                   ) -> dict[str, dict[str, Any]]:
+    """The recap of `answers` in every language, as plain data (lang -> `asdict` of
+    `build_recap`): what a submission's snapshot keeps and the recap PDF reads, so the
+    PDF needs no definition to show the answers as they were."""
+    return {lang: asdict(build_recap(compiled, answers, lang)) for lang in LANGS}

@@ -17,8 +17,8 @@ from typing import Any
 
 from engine import CompiledDefinition
 from engine.model import Action, Transition
-from engine.placeholders import DOCUMENT_FILENAME, MESSAGE, NOTIFICATION, fill
-from engine.recap import build_recap
+from engine.placeholders import MESSAGE, NOTIFICATION, fill
+from engine.recap import recap_snapshot
 from engine.validate import clean
 from engine.workflow import ACTIONS
 from storage.accounts.account import profile_of
@@ -105,7 +105,7 @@ def freeze_recap(ctx: Context, ref: str | None) -> None:
         "profile": ({**profile_of(ctx.account), "email": ctx.account.email}
                     if ctx.account is not None else {}),
         "answers": answers,
-        "recap": {lang: asdict(build_recap(ctx.compiled, answers, lang)) for lang in ("fr", "en")},
+        "recap": recap_snapshot(ctx.compiled, answers),
     }
     if freeze_uploads(d, ctx.now) or not d.uploads.is_empty():
         d.snapshot = {**d.snapshot, "uploads": [
@@ -129,8 +129,7 @@ def add_document(ctx: Context, ref: str | None) -> None:
     database().Document(
         account=ctx.account, dossier=ctx.dossier, kind=ref,
         name=document.title.get(ctx.lang),
-        filename=fill(DOCUMENT_FILENAME, document.filename or f"{ref}-{{number}}.pdf",
-                      {"number": number}),
+        filename=document.file_name(number),
         content_type=PDF, content=None, created_at=to_db(ctx.now),
     )
 

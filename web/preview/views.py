@@ -15,7 +15,7 @@ import json
 import secrets
 import threading
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 from urllib.parse import quote
@@ -42,8 +42,7 @@ from engine import CompiledDefinition, SectionStatus, clean, section_status
 from engine.compare import today
 from engine.formdata import section_answers
 from engine.model import Section
-from engine.placeholders import DOCUMENT_FILENAME, fill
-from engine.recap import build_recap
+from engine.recap import recap_snapshot
 from engine.validate import section_shown
 from web.accounts.profile_form import full_name
 from web.dossiers.display import DossierHeader, dossier_header
@@ -374,12 +373,9 @@ def pdf(number: str) -> ResponseReturnValue:
     answers = clean(compiled, draft.answers)
     snapshot = {"number": number, "submitted_at": None, "profile": draft.profile,
                 "answers": answers,
-                "recap": {lang: asdict(build_recap(compiled, answers, lang))
-                          for lang in ("fr", "en")}}
+                "recap": recap_snapshot(compiled, answers)}
     content = recap_pdf(compiled.definition, document, snapshot, current_lang(), preview=True)
-    # the name the portal gives it in Mes documents (storage fills it the same way)
-    name = fill(DOCUMENT_FILENAME, document.filename or f"{ref}-{{number}}.pdf",
-                {"number": number})
+    name = document.file_name(number)  # the name the portal gives it in Mes documents
     disposition = "inline; filename*=UTF-8''" + quote(name, safe="")
     return content, 200, {"Content-Type": "application/pdf",
                           "Content-Disposition": disposition}
