@@ -136,6 +136,9 @@ def test_one_run__broken_workflow__shape_errors_only_no_crash():
     result = convert_text(text, "x.yaml")
     assert any("workflow.initial" in str(e) for e in result.errors)
     assert result.compiled is None
+    # the fixture's shape mistakes, each once, and no meaning error: those wait
+    assert [e.code for e in result.errors] == [
+        ErrorCode.UNKNOWN_KEY_NO_MATCH, ErrorCode.PROPERTY_NOT_FOR_TYPE, ErrorCode.WRONG_KIND]
 
 
 

@@ -143,6 +143,9 @@ def test_convert_text__random_edits_of_real_definitions__always_a_result(text):
 @given(text=st.text(max_size=400) | SCALARS.map(str))
 def test_convert_text__any_text__always_a_result(text):
     result = convert_text(text, "x.yaml")
+    assert result.ok == (result.compiled is not None)
+    assert result.errors == sorted(result.errors, key=lambda e: (e.line, e.message))
+    assert all(e.path == "x.yaml" and e.line >= 1 for e in result.errors)
     assert result.errors or result.compiled is not None
 
 
