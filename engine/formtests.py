@@ -78,7 +78,7 @@ from .compile import CompiledCondition, CompiledDefinition
 from .errors import DesignerError, ErrorCode, error
 from .load import Located, LocatedList, YamlSyntaxError, load_text, plain
 from .model import Field
-from .pipeline import TESTS_SUFFIX, convert, read_source, syntax_error
+from .pipeline import convert, read_source, syntax_error, tests_path
 from .profile import PROFILE
 from .recap import build_recap
 from .validate import (
@@ -108,23 +108,6 @@ ERROR_KEYS = ("rule", "message")
 LANGS = ("fr", "en")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ODD_SPACE = re.compile(r"[^\S ]")  # whitespace other than a plain space
-
-
-def is_tests_file(path: str | Path) -> bool:
-    """Whether `path` names a tests file (`<id>.tests.yaml`), never a definition."""
-    return Path(path).name.endswith(TESTS_SUFFIX)
-
-
-def tests_path(definition: str | Path) -> Path:
-    """The tests file beside a definition: forms/x.yaml -> forms/x.tests.yaml."""
-    p = Path(definition)
-    return p.with_name(p.name.removesuffix(".yaml") + TESTS_SUFFIX)
-
-
-def definition_path(tests: str | Path) -> Path:
-    """The definition a tests file is about: forms/x.tests.yaml -> forms/x.yaml."""
-    p = Path(tests)
-    return p.with_name(p.name.removesuffix(TESTS_SUFFIX) + ".yaml")
 
 
 @dataclass(frozen=True)

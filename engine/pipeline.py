@@ -171,6 +171,23 @@ def forms_dir() -> Path:
     return Path(str(resources.files("forms")))
 
 
+def is_tests_file(path: str | Path) -> bool:
+    """Whether `path` names a tests file (`<id>.tests.yaml`), never a definition."""
+    return Path(path).name.endswith(TESTS_SUFFIX)
+
+
+def tests_path(definition: str | Path) -> Path:
+    """The tests file beside a definition: forms/x.yaml -> forms/x.tests.yaml."""
+    p = Path(definition)
+    return p.with_name(p.name.removesuffix(".yaml") + TESTS_SUFFIX)
+
+
+def definition_path(tests: str | Path) -> Path:
+    """The definition a tests file is about: forms/x.tests.yaml -> forms/x.yaml."""
+    p = Path(tests)
+    return p.with_name(p.name.removesuffix(TESTS_SUFFIX) + ".yaml")
+
+
 def definition_paths(paths: list[str | Path] | None = None) -> list[Path]:
     """The definition files to load, each once: each given file as is, each given
     folder's `*.yaml` files sorted by name (not recursive); None means `forms_dir()`.
@@ -181,10 +198,9 @@ def definition_paths(paths: list[str | Path] | None = None) -> list[Path]:
     for p in paths or [forms_dir()]:
         p = Path(p)
         if p.is_dir():
-            found.extend(sorted(q for q in p.glob("*.yaml")
-                                if not q.name.endswith(TESTS_SUFFIX)))
-        elif p.name.endswith(TESTS_SUFFIX):
-            found.append(p.with_name(p.name.removesuffix(TESTS_SUFFIX) + ".yaml"))
+            found.extend(sorted(q for q in p.glob("*.yaml") if not is_tests_file(q)))
+        elif is_tests_file(p):
+            found.append(definition_path(p))
         else:
             found.append(p)
     return list(dict.fromkeys(found))

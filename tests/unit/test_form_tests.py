@@ -19,9 +19,9 @@ from click.testing import CliRunner
 
 from engine import convert
 from engine.errors import ErrorCode, error
-from engine.formtests import definition_path, load_tests, run_tests
-from engine.formtests import tests_path as cases_file
-from engine.pipeline import definition_paths, forms_dir
+from engine.formtests import load_tests, run_tests
+from engine.pipeline import definition_path, definition_paths, forms_dir
+from engine.pipeline import tests_path as cases_file
 from engine.recap import MASK, build_recap
 from engine.validate import validate
 from tests.definitions import DIRECTORY, valid_answers

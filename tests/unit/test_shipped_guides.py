@@ -17,9 +17,9 @@ import pytest
 import yaml
 
 from engine import CompiledDefinition, clean, convert
-from engine.formtests import tests_path as cases_file
 from engine.load import load_text, plain
 from engine.pipeline import forms_dir
+from engine.pipeline import tests_path as cases_file
 from engine.profile import profile_layout
 from engine.workflow import (
     applicant_transitions,

@@ -16,14 +16,15 @@ import click
 
 from engine import DefinitionError, convert, load_registry
 from engine.diff import Effect, compatible, diff
-from engine.formtests import (
+from engine.formtests import run_tests, tests_file_mistakes
+from engine.pipeline import (
     definition_path,
+    definition_paths,
+    duplicate_types,
+    forms_dir,
     is_tests_file,
-    run_tests,
-    tests_file_mistakes,
     tests_path,
 )
-from engine.pipeline import definition_paths, duplicate_types, forms_dir
 from engine.validate import clean, validate
 from web import config
 from web.cli import data, portal, preview

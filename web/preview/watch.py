@@ -19,8 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from engine import CompiledDefinition, DesignerError, convert_text
-from engine.formtests import tests_path
-from engine.pipeline import definition_paths, read_source
+from engine.pipeline import definition_paths, read_source, tests_path
 from web.preview.samples import Samples, read_samples
 
 WORKSPACE = "guichet.preview"  # the preview app's extensions key of its Workspace
