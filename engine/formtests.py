@@ -462,10 +462,18 @@ def tests_file_mistakes(compiled: CompiledDefinition, definition: str | Path
     path = tests_path(definition)
     if not path.exists():
         return []
+    return read_tests(compiled, path)[1]
+
+
+def read_tests(compiled: CompiledDefinition, path: str | Path
+               ) -> tuple[list[Case], list[DesignerError]]:
+    """`load_tests` of the tests file at `path`, read as every designer's file is
+    (`pipeline.read_source`): a file that cannot be read, or is not UTF-8, gives no run
+    and that one error."""
     text, problem = read_source(path)
     if problem is not None:
-        return [problem]
-    return load_tests(compiled, text, str(path))[1]
+        return [], [problem]
+    return load_tests(compiled, text, str(path))
 
 
 # --- running a case ----------------------------------------------------------------------
@@ -816,11 +824,7 @@ def run_tests(definition: str | Path, tests: str | Path | None = None, *,
         return outcome
     if outcome.tests is None:
         return outcome
-    text, problem = read_source(path)
-    if problem is not None:
-        outcome.errors = [problem]
-        return outcome
-    runs, mistakes = load_tests(result.compiled, text, str(path))
+    runs, mistakes = read_tests(result.compiled, path)
     if mistakes:
         outcome.errors = mistakes
         return outcome

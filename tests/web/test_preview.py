@@ -342,7 +342,7 @@ def test_a_tests_file_the_reader_fails_on_gives_no_samples(
     def fails(*args: object) -> None:
         raise ValueError("reader tripped")
 
-    monkeypatch.setattr("web.preview.samples.load_tests", fails)
+    monkeypatch.setattr("web.preview.samples.read_tests", fails)
     response = client.get(SECTION)
     assert response.status_code == 200
     page = response.get_data(as_text=True)

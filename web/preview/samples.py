@@ -2,7 +2,7 @@
 
 A tests file (`forms/<id>.tests.yaml`, run by `guichet test`) holds cases, each with
 answers and maybe a profile (over the file's `base` answers and profile). The preview
-reads them with the test runner's own reader (`engine.formtests.load_tests`), so a
+reads them with the test runner's own reader (`engine.formtests.read_tests`), so a
 sample's answers are exactly those the case is tested with, and loads one case's
 answers into the form in one click; what a case expects is the runner's business.
 """
@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from engine import CompiledDefinition
-from engine.formtests import load_tests
+from engine.formtests import read_tests
 
 
 @dataclass(frozen=True)
@@ -44,11 +44,7 @@ def read_samples(compiled: CompiledDefinition | None, path: Path | None) -> Samp
     no case; one that cannot be read gives the reason and no case."""
     if path is None or compiled is None:
         return Samples()
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return Samples(problems=(f"{path}: {exc}",))
-    cases, mistakes = load_tests(compiled, text, str(path))
+    cases, mistakes = read_tests(compiled, path)
     if mistakes:
         return Samples(problems=tuple(str(m) for m in mistakes))
     return Samples(tuple(Sample(c.label, dict(c.answers), dict(c.profile)) for c in cases))
