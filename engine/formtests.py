@@ -226,8 +226,13 @@ class _Reader:
         for i, node in enumerate(cases):
             item_line = cases.line_of(i)
             if not isinstance(node, Located) or not isinstance(node.get("name"), str):
-                self.err(ErrorCode.TESTS_SHAPE, item_line,
-                         problem=f"case {i + 1} has no `name: ...`")
+                misspelt = False  # `nme:` is told once, as a misspelt key
+                if isinstance(node, Located):
+                    self.keys(node, CASE_KEYS, f"case {i + 1}")
+                    misspelt = any(_closest(k, ("name",)) for k in node if k not in CASE_KEYS)
+                if not misspelt:
+                    self.err(ErrorCode.TESTS_SHAPE, item_line,
+                             problem=f"case {i + 1} has no `name: ...`")
                 continue
             if node["name"] in names:
                 self.err(ErrorCode.TESTS_BAD_VALUE, item_line, where=f"case '{node['name']}'",

@@ -124,7 +124,7 @@ def test_samples_conditions_and_language(preview_page, definition: Path) -> None
     page.goto(f"/formulaires/{ESSAI}/sections/identite")
     number = page.locator("input[name=numero]")
     expect(number).to_have_count(0)
-    page.get_by_label("Réponses d'exemple de").select_option(label="étudiante avec numéro")
+    page.get_by_label("Réponses d'exemple du fichier").select_option(label="étudiante avec numéro")
     page.get_by_role("button", name="Charger").click()
     expect(number).to_have_value("12345678")
     expect(page.get_by_text("Ada Lovelace")).to_be_visible()

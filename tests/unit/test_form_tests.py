@@ -194,6 +194,18 @@ def test_cli_test__a_mistake_in_the_tests_file__exit_2_at_its_line(run, essai, t
     assert "Traceback" not in result.output
 
 
+def test_cli_test__misspelt_name_key__one_did_you_mean_not_a_missing_name(run, essai):
+    from engine.formtests import CASE_KEYS
+
+    tests = cases_file(essai)
+    tests.write_text("- nme: x\n  answers: {}\n", encoding="utf-8")
+    result = run("test", essai)
+    assert result.exit_code == 2
+    assert str(error(ErrorCode.TESTS_UNKNOWN_KEY, str(tests), 1, key="nme", where="case 1",
+                     hint=" (did you mean `name`?)", known=", ".join(CASE_KEYS))) in result.output
+    assert "has no `name" not in result.output
+
+
 def test_cli_test__tests_file_not_yaml__exit_2_at_its_line(run, essai):
     cases_file(essai).write_text("- name: x\n  answers: {a: [1}\n", encoding="utf-8")
     result = run("test", essai)

@@ -378,7 +378,8 @@ def test_samples_are_one_select_and_one_button(client: FlaskClient, folder: Path
     many = "".join(f"- name: cas {n}\n  answers: {{a_numero: false}}\n" for n in range(12))
     (folder / f"{ESSAI}.tests.yaml").write_text(many, encoding="utf-8")
     page = client.get(SECTION).get_data(as_text=True)
-    assert page.count('name="case"') == 1 and '<select id="preview-case" name="case">' in page
+    assert page.count('name="case"') == 1
+    assert '<select class="input input--select" id="preview-case" name="case">' in page
     assert all(f'<option value="{n}">cas {n}</option>' in page for n in range(12))
     assert page.count(">Charger</button>") == 1
 
