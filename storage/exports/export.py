@@ -17,7 +17,7 @@ from datetime import date, datetime
 from typing import Any
 
 from engine import CompiledDefinition
-from storage.clock import from_db
+from storage.clock import clock, from_db
 from storage.definitions import definition_of
 from storage.dossiers import audit
 from storage.dossiers.registry import default_registry
@@ -49,8 +49,10 @@ def _batch(type_id: str, version: int, state: str | None, after: int, size: int)
 
 
 def _moment(dt: datetime | None) -> str | None:
+    """A stored instant in the service's zone, ISO 8601 to the second with its offset
+    ("2026-03-01T14:30:00-05:00"): what the agent's clock said, and unambiguous."""
     moment = from_db(dt)
-    return moment.isoformat(timespec="seconds") if moment is not None else None
+    return clock.local(moment).isoformat(timespec="seconds") if moment is not None else None
 
 
 def _batches(compiled: CompiledDefinition, state: str | None, masked: bool,
