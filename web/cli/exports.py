@@ -27,9 +27,9 @@ CLI_ACTOR = "cli"
               help="include the answers of masked questions (otherwise: \"masqué\")")
 def export_cmd(type_id: str, version: int | None, state: str | None, fmt: str,
                output: Path | None, include_masked: bool) -> None:
-    """Export the submitted dossiers of TYPE: one column per question of that version,
-    then the state and dates. Exit 1 with the reason for an unknown type, version or
-    state (nothing is written then)."""
+    """Export the submitted dossiers of TYPE: their number, state and dates, then one
+    column per question of that version (docs/exports.md). Exit 1 with the reason for
+    an unknown type, version or state (nothing is written then)."""
     with bound_store(forms()):
         try:
             chunks = storage.export_dossiers(type_id, version, state, fmt, include_masked,
