@@ -26,7 +26,7 @@ from storage.dossiers.registry import default_registry
 from storage.errors import ExportRefused, NotFound
 from storage.exports.columns import Cell, answer_cells, answer_columns, header
 from storage.exports.writers import FORMATS, write_csv, write_json, write_xlsx
-from storage.orm.db import database
+from storage.orm.db import Store, current_store, database
 from storage.orm.transactions import transaction
 
 BATCH = 500  # dossiers read per transaction
@@ -58,15 +58,16 @@ def _moment(dt: datetime | None) -> str | None:
     return clock.local(moment).isoformat(timespec="seconds") if moment is not None else None
 
 
-def _batches(compiled: CompiledDefinition, state: str | None, masked: bool,
+def _batches(store: Store, compiled: CompiledDefinition, state: str | None, masked: bool,
              counted: list[int]) -> Iterator[list[list[Cell]]]:
-    """Each batch of rows (lists of cells, in `header` order); `counted[0]` is the rows
-    given so far."""
+    """Each batch of rows (lists of cells, in `header` order), read from `store`;
+    `counted[0]` is the rows given so far."""
     d = compiled.definition
     columns = answer_columns(d)
     after = 0
     while True:
-        rows = _batch(d.id, d.version, state, after, BATCH)
+        with store.bound():  # a web response is iterated after its request's binding
+            rows = _batch(d.id, d.version, state, after, BATCH)
         if not rows:
             return
         out = []
@@ -107,15 +108,17 @@ def export_dossiers(type_id: str, version: int | None, state: str | None, fmt: s
     states = tuple(compiled.definition.workflow.states)
     if state is not None and state not in states:
         raise ExportRefused("state", states)
-    return _stream(compiled, state, fmt, masked, actor, address)
+    return _stream(current_store(), compiled, state, fmt, masked, actor, address)
 
 
-def _stream(compiled: CompiledDefinition, state: str | None, fmt: str, masked: bool,
-            actor: str, address: str | None) -> Iterator[bytes]:
+def _stream(store: Store, compiled: CompiledDefinition, state: str | None, fmt: str,
+            masked: bool, actor: str, address: str | None) -> Iterator[bytes]:
+    """The chunks; every read and the audit bind `store` themselves, so the stream may
+    be iterated where no store is current (a web response's body, after the view)."""
     d = compiled.definition
     counted = [0]
     complete = False
-    batches = _batches(compiled, state, masked, counted)
+    batches = _batches(store, compiled, state, masked, counted)
     columns = header(d)
     try:
         if fmt == "csv":
@@ -127,9 +130,10 @@ def _stream(compiled: CompiledDefinition, state: str | None, fmt: str, masked: b
                                                      "state": state})
         complete = True
     finally:
-        _record(actor, {"type": d.id, "version": d.version, "state": state, "format": fmt,
-                        "masked": masked, "rows": counted[0], "complete": complete,
-                        "address": address})
+        with store.bound():
+            _record(actor, {"type": d.id, "version": d.version, "state": state,
+                            "format": fmt, "masked": masked, "rows": counted[0],
+                            "complete": complete, "address": address})
 
 
 @transaction(write=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import threading
 from datetime import date, datetime
 
 import pytest
@@ -124,3 +125,23 @@ def test_xlsx__one_row_per_dossier():
     assert table[0][0] == "_number" and [r[0] for r in table[1:]] == [
         "T0000000", "T0000001", "T0000002"]
     assert table[1][table[0].index("francais")] is True
+
+
+def test_stream__iterated_where_no_store_is_bound__reads_and_audits(store):
+    """A web response's body is iterated after the request's store binding ended: here
+    in a thread of its own, which starts with no store current."""
+    insert(3)
+    stream = storage.export_dossiers(ESSAI, None, None, "csv", False, "agent:2", None)
+    chunks: list[bytes] = []
+
+    def respond() -> None:
+        chunks.extend(stream)
+        store.disconnect()  # the worker thread's own connection
+
+    worker = threading.Thread(target=respond)
+    worker.start()
+    worker.join()
+    text = b"".join(chunks).decode("utf-8-sig")
+    assert text.count("T000000") == 3
+    (event,) = rows("AuditEvent", action="export")
+    assert event["actor"] == "agent:2" and event["detail"]["rows"] == 3
