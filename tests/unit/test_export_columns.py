@@ -8,13 +8,17 @@ import csv
 import io
 import json
 
+import pytest
 from openpyxl import load_workbook
 
+from engine import convert
+from engine.pipeline import definition_paths
 from storage.exports.columns import (
     DOSSIER_COLUMNS,
     MASKED,
     answer_cells,
     answer_columns,
+    cell,
     header,
 )
 from storage.exports.writers import neutralise, write_csv, write_json, write_xlsx
@@ -121,3 +125,18 @@ def test_json__valid_records_with_raw_values():
                                 "pris": True},
                                {"_number": "G2", "nom": "Émilie", "pris": None}]
     assert json.loads(b"".join(write_json(HEAD, [], {})))["dossiers"] == []
+
+
+@pytest.mark.parametrize("path", definition_paths(), ids=lambda p: p.name)
+def test_shipped_forms__every_question_has_columns_with_unique_names(path):
+    d = convert(path).compiled.definition
+    names = header(d)
+    assert len(set(names)) == len(names)
+    top = {n.split(".")[0] for n in names}
+    assert {f.id for s in d.sections for f in s.fields} <= top
+
+
+def test_cell__shapes():
+    assert cell(["a", "b"]) == "a; b" and cell([]) is None and cell("") is None
+    assert cell([{"name": "acte.pdf", "size": 3}]) == '[{"name":"acte.pdf","size":3}]'
+    assert cell(12.5) == 12.5 and cell(False) is False
