@@ -89,6 +89,7 @@ from storage.errors import (
     UPLOAD_REFUSALS,
     Conflict,
     EmailTaken,
+    ExportRefused,
     LinkRefused,
     Locked,
     NotEligible,
@@ -99,6 +100,9 @@ from storage.errors import (
     SubmitRefused,
     UploadRefused,
 )
+from storage.exports import CONTENT_TYPES as EXPORT_CONTENT_TYPES
+from storage.exports import FORMATS as EXPORT_FORMATS
+from storage.exports import export_dossiers
 from storage.files import FileSettings
 from storage.inbox.documents import (
     DocumentJob,
@@ -171,4 +175,5 @@ __all__ = [
     "dossier_audit", "MigrationNotice", "notice_text", "open_draft", "StateImpact", "impact",
     "FileSettings", "UploadInfo", "UploadRefused", "UPLOAD_REFUSALS", "store_upload",
     "upload_for_owner", "dossier_uploads", "delete_upload", "prune_uploads",
+    "export_dossiers", "ExportRefused", "EXPORT_FORMATS", "EXPORT_CONTENT_TYPES",
 ]

@@ -27,7 +27,7 @@ from engine.pipeline import (
 )
 from engine.validate import clean, validate
 from web import config
-from web.cli import data, portal, preview
+from web.cli import data, exports, portal, preview
 
 
 @click.group()
@@ -255,6 +255,7 @@ def settings_cmd() -> None:
 
 
 data.register(main)
+main.add_command(exports.export_cmd)
 portal.register(main)
 preview.register(main)
 
