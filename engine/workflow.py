@@ -56,13 +56,14 @@ class GuardFailure:
 @dataclass(frozen=True)
 class GuardContext:
     """What a guard reads: the compiled definition, the dossier's cleaned answers
-    (`validate.clean`), its deadline (a local date, None: none) and the moment (in the
-    service's time zone)."""
+    (`validate.clean`), its deadline (a local date, None: none), the moment (in the
+    service's time zone) and the dossier's state id ("" when unknown)."""
 
     compiled: CompiledDefinition
     cleaned: dict[str, Any]
     deadline: date | None
     now: datetime
+    state: str = ""
 
 
 Guard = Callable[[GuardContext], list[GuardFailure]]
@@ -90,11 +91,22 @@ def sections_valid(ctx: GuardContext) -> list[GuardFailure]:
             if validate_section(compiled, s.id, ctx.cleaned)]
 
 
+def correction_states(d: Definition) -> frozenset[str]:
+    """The states an agent sends a dossier back to for correction: the targets of the
+    transitions with the action `unlock_for_correction`."""
+    return frozenset(t.target for t in d.workflow.transitions
+                     if any(a.kind == "unlock_for_correction" for a in t.actions))
+
+
 @guard("before_deadline")
 def before_deadline(ctx: GuardContext) -> list[GuardFailure]:
     """One "deadline_passed" failure when `now`'s date is after the deadline (the
-    deadline day itself is still in time); none without a deadline."""
+    deadline day itself is still in time); none without a deadline, nor in a state an
+    agent sent the dossier back to for correction (`correction_states`: the correction
+    an agent asked for may come after the deadline to submit)."""
     if ctx.deadline is None or ctx.now.date() <= ctx.deadline:
+        return []
+    if ctx.state in correction_states(ctx.compiled.definition):
         return []
     message = GUARD_MESSAGES["deadline_passed"].filled(deadline=ctx.deadline.isoformat())
     return [GuardFailure("deadline_passed", message)]
@@ -294,7 +306,7 @@ def guard_failures(
     if transition.by == "applicant" and is_editable(d, state):
         failures += [GuardFailure("not_eligible", message)
                      for message in eligibility_failures(d, birth_date, now.date())]
-    ctx = GuardContext(compiled, clean(compiled, answers), deadline, now)
+    ctx = GuardContext(compiled, clean(compiled, answers), deadline, now, state)
     for name in transition.guards:
         failures += GUARDS[name](ctx)
     return failures
