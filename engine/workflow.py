@@ -32,6 +32,11 @@ GUARD_MESSAGES = {
         "Ce dossier ne peut plus être soumis : son statut est « {state} ».",
         "This dossier can no longer be submitted: its status is \"{state}\".",
     ),
+    # "wrong_state" of a transition not taken by the applicant (an agent's)
+    "wrong_state_other": Text(
+        "Cette action n'est pas possible : le statut du dossier est « {state} ».",
+        "This action is not possible: the dossier's status is \"{state}\".",
+    ),
 }
 
 
@@ -286,7 +291,9 @@ def guard_failures(
     state: the dossier's state id; answers: field id -> value, stored or raw
     (cleaned here); deadline: the dossier's last day to submit (None: no
     deadline); birth_date: the applicant's, from the profile in force now.
-    Only "wrong_state" is returned when `state` is not a source.
+    Only "wrong_state" is returned when `state` is not a source (its message says the
+    dossier can no longer be submitted for an applicant transition, that the action is
+    not possible for another).
     An applicant transition leaving an editable state (a submission) is always
     guarded by the definition's eligibility rules, checked again on `now`'s date
     against `birth_date`: one "not_eligible" failure per rule not met, with the
@@ -301,7 +308,9 @@ def guard_failures(
     d = compiled.definition
     if state not in transition.sources:
         label = state_label(d, state)
-        return [GuardFailure("wrong_state", GUARD_MESSAGES["wrong_state"].filled(state=label))]
+        message = GUARD_MESSAGES["wrong_state" if transition.by == "applicant"
+                                 else "wrong_state_other"]
+        return [GuardFailure("wrong_state", message.filled(state=label))]
     failures = []
     if transition.by == "applicant" and is_editable(d, state):
         failures += [GuardFailure("not_eligible", message)

@@ -347,3 +347,14 @@ def test_check__agent_form_question_named_as_a_placeholder_every_message_fills()
     assert _errors(text) == [str(error(ErrorCode.FORM_ID_RESERVED, "essai.yaml",
                                        _line(text, "{id: number, type: date"),
                                        field="number", transition="meet"))]
+
+
+def test_guards_apply_to_agent_transitions__wrong_state_said_as_an_action(aq):
+    d = aq.definition
+    meeting = d.workflow.transition("fixer_rendez_vous")
+    (failure,) = guard_failures(aq, meeting, "presente", {}, None, datetime(2026, 12, 1),
+                                birth_date=None)
+    assert (failure.code, failure.message.fr) == (
+        "wrong_state", "Cette action n'est pas possible : le statut du dossier est « Présenté ».")
+    assert guard_failures(aq, meeting, "en_traitement", {}, None, datetime(2026, 12, 1),
+                          birth_date=None) == []  # no eligibility check for an agent
