@@ -3,7 +3,8 @@
 Designer commands (check, diff, schema, test, validate) are here and only need the engine;
 `settings` lists the configuration (web/config.py); `data` adds the database and
 dossier commands (db, dossiers, demo), `portal` the server and its background
-work (serve, mail, documents), `preview` the designer's live preview.
+work (serve, mail, documents), `preview` the designer's live preview, `receipts`
+the recap PDFs' receipt check.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from engine.pipeline import (
 )
 from engine.validate import clean, validate
 from web import config
-from web.cli import data, portal, preview
+from web.cli import data, portal, preview, receipts
 
 
 @click.group()
@@ -257,4 +258,5 @@ def settings_cmd() -> None:
 data.register(main)
 portal.register(main)
 preview.register(main)
+receipts.register(main)
 
