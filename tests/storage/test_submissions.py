@@ -3,6 +3,7 @@ fingerprint finds its submission (issue #17: corrections and the receipt check).
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import datetime
 
 import storage
@@ -119,3 +120,30 @@ def test_verify_pdf__unreadable_bytes__unknown(registry, account, valid_draft):
 def test_draft_never_submitted__no_submission(registry, account):
     draft = storage.create_dossier(registry, account.id, ESSAI)
     assert storage.submissions_of(draft.id) == []
+
+
+def test_init_db__document_table_made_before_receipts__columns_and_index_added(tmp_path):
+    """A SQLite database whose `document` table predates Document.submission and
+    Document.sha256 (made as it was then, before Pony makes the others)."""
+    old = sqlite3.connect(tmp_path / "guichet.sqlite3")
+    old.execute(
+        'CREATE TABLE "document" ("id" INTEGER PRIMARY KEY AUTOINCREMENT, '
+        '"public_id" VARCHAR(32) NOT NULL, "account_id" INTEGER NOT NULL, '
+        '"dossier_id" INTEGER, "kind" VARCHAR(100) NOT NULL, "name" VARCHAR(500) NOT NULL, '
+        '"filename" VARCHAR(255) NOT NULL, "content_type" VARCHAR(100) NOT NULL, '
+        '"content" BLOB, "created_at" DATETIME NOT NULL, "claimed_at" DATETIME)')
+    old.commit()
+    old.close()
+    store = storage.open_store(None, str(tmp_path))
+    try:
+        with store.bound():
+            storage.init_db()
+            with storage.db_session:
+                columns = {str(r[1]) for r in database().execute(
+                    'PRAGMA table_info("document")').fetchall()}
+                indexes = {str(r[1]) for r in database().execute(
+                    'PRAGMA index_list("document")').fetchall()}
+            assert storage.verify_receipt(pdf_bytes=b"%PDF-1.7").status == "unknown"
+    finally:
+        store.disconnect()
+    assert {"submission_id", "sha256"} <= columns and "idx_document__sha256" in indexes
