@@ -90,6 +90,7 @@ from storage.errors import (
     UPLOAD_REFUSALS,
     Conflict,
     EmailTaken,
+    ExportRefused,
     LinkRefused,
     Locked,
     NotEligible,
@@ -100,6 +101,9 @@ from storage.errors import (
     SubmitRefused,
     UploadRefused,
 )
+from storage.exports import CONTENT_TYPES as EXPORT_CONTENT_TYPES
+from storage.exports import FORMATS as EXPORT_FORMATS
+from storage.exports import export_dossiers
 from storage.files import FileSettings
 from storage.inbox.documents import (
     DocumentJob,
@@ -177,4 +181,5 @@ __all__ = [
     "upload_for_owner", "dossier_uploads", "delete_upload", "prune_uploads",
     "SubmissionView", "submissions_of", "ReceiptCheck", "verify_receipt",
     "show_fingerprint", "normalize_fingerprint",
+    "export_dossiers", "ExportRefused", "EXPORT_FORMATS", "EXPORT_CONTENT_TYPES",
 ]

@@ -28,7 +28,7 @@ from engine.pipeline import (
 )
 from engine.validate import clean, validate
 from web import config
-from web.cli import data, portal, preview, receipts
+from web.cli import data, exports, portal, preview, receipts
 
 
 @click.group()
@@ -256,6 +256,7 @@ def settings_cmd() -> None:
 
 
 data.register(main)
+main.add_command(exports.export_cmd)
 portal.register(main)
 preview.register(main)
 receipts.register(main)
