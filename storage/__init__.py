@@ -99,6 +99,7 @@ from storage.dossiers.migration import (
     notice_text,
     open_draft,
 )
+from storage.dossiers.submissions import submissions_of
 from storage.dossiers.uploads import (
     delete_upload,
     dossier_uploads,
@@ -154,6 +155,7 @@ from storage.orm.db import (
     store_exists,
 )
 from storage.orm.transactions import causes
+from storage.receipts import normalize_fingerprint, show_fingerprint, verify_receipt
 from storage.views import (
     PROFILE_FIELDS,
     AccountView,
@@ -162,6 +164,8 @@ from storage.views import (
     DossierView,
     EmailView,
     MessageView,
+    ReceiptCheck,
+    SubmissionView,
     UploadInfo,
     Visit,
 )
@@ -196,6 +200,8 @@ __all__ = [
     "dossier_audit", "MigrationNotice", "notice_text", "open_draft", "StateImpact", "impact",
     "FileSettings", "UploadInfo", "UploadRefused", "UPLOAD_REFUSALS", "store_upload",
     "upload_for_owner", "dossier_uploads", "delete_upload", "prune_uploads",
+    "SubmissionView", "submissions_of", "ReceiptCheck", "verify_receipt",
+    "show_fingerprint", "normalize_fingerprint",
     "export_dossiers", "ExportRefused", "EXPORT_FORMATS", "EXPORT_CONTENT_TYPES",
     "ENROLMENT_LIFETIME", "AgentRefused", "AgentView", "agent_actor", "agent_login", "agent_roles",
     "agent_visit", "check_enrolment", "complete_enrolment", "create_agent", "disable_agent",

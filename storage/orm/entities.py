@@ -106,6 +106,7 @@ def define_entities(db: Database) -> None:
         uploads = Set("UploadedFile")
         # the agent in charge (the `assign` action of an agent transition), if any
         assigned_agent = Optional("Agent", column="assigned_agent_id")
+        submissions = Set("Submission")
         # "Mes dossiers" lists one owner's dossiers newest first: one index range scan.
         composite_index(owner, created_at)
         # `guichet dossiers expire` looks for drafts past their deadline.
@@ -142,7 +143,30 @@ def define_entities(db: Database) -> None:
         content = Optional(bytes, lazy=True)
         created_at = Required(datetime, precision=6)
         claimed_at = Optional(datetime, precision=6)  # a worker is rendering it
+        # the submission whose snapshot it shows (None: a document made before submissions
+        # were kept one by one; it shows the dossier's snapshot)
+        submission = Optional("Submission", column="submission_id")
+        # SHA-256 (hex) of `content`, set with it: a receipt is checked against it
+        sha256 = Optional(str, 64, index="idx_document__sha256", nullable=True)
         composite_index(account, created_at)
+
+    class Submission(db.Entity):
+        """One submission of a dossier, kept for ever (storage/dossiers/submissions.py):
+        the snapshot frozen then and its fingerprint (storage/receipts.py). A correction
+        and a new submission add a row; none is ever overwritten. `snapshot` is None
+        only once the retention purge removed its personal data."""
+
+        _table_ = "submission"
+        id = PrimaryKey(int, auto=True)
+        dossier = Required(Dossier, column="dossier_id")
+        seq = Required(int)  # 1, 2, ... per dossier
+        submitted_at = Required(datetime, precision=6)
+        definition_version = Required(int)
+        snapshot = Optional(Json, nullable=True)
+        # 20 base32 characters, no separator (storage.receipts.fingerprint)
+        fingerprint = Required(str, 32, index="idx_submission__fingerprint")
+        documents = Set(Document)
+        composite_key(dossier, seq)
 
     class OutgoingEmail(db.Entity):
         """An email queued in the same transaction as what caused it (the outbox)."""

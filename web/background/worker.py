@@ -44,7 +44,8 @@ def render_pending_documents(registry: Registry, limit: int = 20) -> int:
             log.error("document %s: no definition for %s/%s", job.id, job.type_id, job.kind)
             continue
         try:
-            content = recap_pdf(compiled.definition, document, job.snapshot, job.lang)
+            content = recap_pdf(compiled.definition, document, job.snapshot, job.lang,
+                                fingerprint=job.fingerprint)
         except Exception:
             log.exception("document %s could not be rendered", job.id)
             continue
