@@ -13,7 +13,7 @@ import difflib
 import json
 import re
 from collections.abc import Callable, Iterator
-from datetime import date
+from datetime import date, timedelta
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -814,6 +814,39 @@ def check_workflow(d: Definition) -> Iterator[DesignerError]:
                         initial=wf.initial)
 
 
+def _days(delta: timedelta) -> str:
+    """A duration as the designer wrote it, roughly: "14d", "12h", "30m"."""
+    seconds = int(delta.total_seconds())
+    if seconds % 86400 == 0:
+        return f"{seconds // 86400}d"
+    return f"{seconds // 3600}h" if seconds % 3600 == 0 else f"{seconds // 60}m"
+
+
+def check_schedules(d: Definition) -> Iterator[DesignerError]:
+    """The workflow's schedules (issue 17): REMINDER_UNKNOWN_MESSAGE for a reminder
+    naming no declared message, REMINDER_TOO_EARLY for one due before the dossier
+    exists (longer than deadline_days), RETENTION_UNKNOWN_STATE for a retention state not
+    declared, RETENTION_EDITABLE_STATE for an editable one (a draft's data would vanish
+    under the applicant). Malformed durations are the meta-schema's (DURATION pattern)."""
+    wf = d.workflow
+    for r in wf.reminders:
+        if r.message not in d.messages:
+            yield error(ErrorCode.REMINDER_UNKNOWN_MESSAGE, d.path, r.line,
+                        before=_days(r.before_deadline), message=r.message,
+                        known=", ".join(f"'{m}'" for m in d.messages) or "(none)")
+        if r.before_deadline >= timedelta(days=d.deadline_days):
+            yield error(ErrorCode.REMINDER_TOO_EARLY, d.path, r.line,
+                        before=_days(r.before_deadline), days=d.deadline_days)
+    if wf.retention is not None:
+        for state in wf.retention.in_states:
+            if state not in wf.states:
+                yield error(ErrorCode.RETENTION_UNKNOWN_STATE, d.path, wf.retention.line,
+                            state=state, known=", ".join(f"'{s}'" for s in wf.states))
+            elif wf.states[state].editable:
+                yield error(ErrorCode.RETENTION_EDITABLE_STATE, d.path, wf.retention.line,
+                            state=state)
+
+
 def check_documents(d: Definition) -> Iterator[DesignerError]:
     """UNKNOWN_SECTION for a document section that is neither a section id nor "profile"."""
     known = {s.id for s in d.sections} | RESERVED_SECTION_IDS
@@ -904,6 +937,7 @@ CHECKS: tuple[Check, ...] = (
     check_autocomplete,
     check_field_types,
     check_workflow,
+    check_schedules,
     check_documents,
     check_profile,
     check_targets,

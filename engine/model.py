@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any, Literal
 
 from .placeholders import DOCUMENT_FILENAME, TextKind, fill, fill_text
@@ -450,11 +451,37 @@ class Transition:
 
 
 @dataclass(frozen=True)
+class Reminder:
+    """A message posted to drafts once their deadline is `before_deadline` away
+    (`workflow.reminders`, issue 17: "vous avez jusqu'au ... pour soumettre").
+
+    message: the id of one of the definition's `messages`; sent once per dossier.
+    """
+
+    before_deadline: timedelta
+    message: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Retention:
+    """How long a dossier in one of `in_states` keeps its personal data
+    (`workflow.retention`): after `after` in such a state, its answers, snapshots,
+    files and PDFs are purged; its number, type, states and dates stay."""
+
+    after: timedelta
+    in_states: tuple[str, ...]
+    line: int
+
+
+@dataclass(frozen=True)
 class Workflow:
     """The states of a dossier type (state id -> State) and the transitions between them.
 
     initial: the state a new dossier starts in; the checker requires it editable.
-    initial_line: the line of `initial:` (0 when unknown).
+    initial_line: the line of `initial:` (0 when unknown). reminders: messages to
+    drafts before their deadline, in the designer's order; retention: None to keep
+    personal data for ever.
     """
 
     initial: str
@@ -462,6 +489,8 @@ class Workflow:
     transitions: tuple[Transition, ...]
     line: int
     initial_line: int = 0
+    reminders: tuple[Reminder, ...] = ()
+    retention: Retention | None = None
 
     def transition(self, transition_id: str) -> Transition | None:
         """The transition with that id, or None."""

@@ -129,6 +129,7 @@ from storage.orm.db import (
     store_exists,
 )
 from storage.orm.transactions import causes
+from storage.schedules import ScheduleReport, run_schedules
 from storage.views import (
     PROFILE_FIELDS,
     AccountView,
@@ -143,6 +144,7 @@ from storage.views import (
 from storage.visits import dossier_owner, dossier_stamp, visit
 
 __all__ = [
+    "ScheduleReport", "run_schedules",
     "AccountView", "Conflict", "DocumentJob", "DocumentView", "DossierStamp", "DossierView",
     "EmailTaken",
     "EmailView", "LinkRefused", "Locked", "MessageView", "NotEligible", "NotFound",
