@@ -67,7 +67,7 @@ def purge_personal_data(dossier: object, now: datetime) -> list[str]:
         upload.delete()
     for document in list(d.documents):
         document.delete()
-    d.given_names = d.family_names = d.sex = None
+    d.given_names = d.family_names = d.sex = ""  # Pony keeps empty strings, not NULL
     d.birth_date = None
     for message in d.messages:
         lang = message.account.lang
