@@ -219,11 +219,13 @@ def _action(item: Any, line: int) -> Action:
     return Action(kind=kind, ref=ref, line=_line(item, default=line))
 
 
-def workflow(node: Located) -> Workflow:
+def workflow(node: Located, defaults: dict[str, Any] | None = None) -> Workflow:
     """The `workflow` mapping (initial, states, transitions) as a Workflow.
 
-    A transition's `from` may be one state id or a list; an action is a bare
-    kind ("freeze_recap") or a one-key mapping ({document: id}, {message: id}).
+    A transition's `from` may be one state id or a list; `by` (or its old name
+    `trigger`) defaults to "applicant"; an action is a bare kind ("freeze_recap") or a
+    one-key mapping ({document: id}, {message: id}); `form` is a list of questions
+    written as a section's `fields` (`defaults`: the definition's keys they inherit).
     """
     states_node = node["states"]
     states = {
@@ -240,13 +242,17 @@ def workflow(node: Located) -> Workflow:
                 sources=tuple(sources),
                 target=t["to"],
                 line=t.line,
-                trigger=t.get("trigger", "applicant"),
+                by=t.get("by", t.get("trigger", "applicant")),
                 label=text(t.get("label")),
                 guards=tuple(t.get("guards", ())),
                 actions=tuple(
                     _action(a, actions.line_of(i) if hasattr(actions, "line_of") else t.line)
                     for i, a in enumerate(actions)
                 ),
+                form=tuple(field(f, defaults) for f in t.get("form", ())),
+                after_text=t.get("after"),
+                after_line=t.line_of("after") if "after" in t else 0,
+                alias_line=t.line_of("trigger") if "by" in t and "trigger" in t else 0,
             )
         )
     return Workflow(node["initial"], states, tuple(transitions), node.line,
@@ -255,8 +261,8 @@ def workflow(node: Located) -> Workflow:
 
 
 def _duration(value: Any) -> timedelta:
-    """A duration the meta-schema let through; a malformed one (the checker told it at
-    its line already) counts as zero rather than stopping the build."""
+    """A duration as written; a malformed one (the checker tells it at its line:
+    SCHEDULE_DURATION) counts as zero rather than stopping the build."""
     try:
         return parse_duration(value)
     except ValueError:
@@ -267,7 +273,8 @@ def _reminders(node: Located) -> tuple[Reminder, ...]:
     """`reminders: [{before_deadline: 14d, message: id}, ...]` under `workflow`."""
     items = node.get("reminders") or []
     return tuple(Reminder(_duration(r["before_deadline"]), r["message"],
-                          items.line_of(i) if hasattr(items, "line_of") else node.line)
+                          items.line_of(i) if hasattr(items, "line_of") else node.line,
+                          before_text=str(r["before_deadline"]))
                  for i, r in enumerate(items))
 
 
@@ -277,7 +284,7 @@ def _retention(node: Located) -> Retention | None:
     if r is None:
         return None
     return Retention(_duration(r["after"]), tuple(r["in_states"]),
-                     node.line_of("retention"))
+                     node.line_of("retention"), after_text=str(r["after"]))
 
 
 def profile_block(node: Located) -> ProfileBlock:
@@ -337,7 +344,7 @@ def definition(node: Located, path: str) -> Definition:
         ),
         deadline_days=node["deadline_days"],
         sections=tuple(section(s, inherited(node)) for s in node["sections"]),
-        workflow=workflow(node["workflow"]),
+        workflow=workflow(node["workflow"], inherited(node)),
         path=path,
         line=node.line,
         description=text(node.get("description")),

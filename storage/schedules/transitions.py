@@ -3,7 +3,8 @@ in one of their source states (issue 17; the engine's `Transition.after`).
 
 The wait counts from the moment the dossier entered its state
 (storage.dossiers.status), so a dossier that leaves and comes back waits again: the
-claim key holds that moment, and each stay in the state moves the dossier once.
+claim key holds that moment, and each stay in the state moves the dossier once. A
+dossier whose personal data was purged still moves: its states and dates are kept.
 """
 
 from __future__ import annotations
@@ -26,16 +27,10 @@ from storage.schedules.claims import TRANSITION, claim
 
 
 def scheduled_transitions(d: Definition) -> list[tuple[Transition, timedelta]]:
-    """The transitions of `d` a schedule takes, with how long a dossier waits in a
-    source state first, in declared order.
-
-    TODO(lead, H1 merge): `Transition.by` and `Transition.after` come with H1's part;
-    until they are on main no definition can declare one, so this is empty. Once they
-    land, the body is:
-        return [(t, t.after) for t in d.workflow.transitions
-                if t.by == "schedule" and t.after is not None]
-    """
-    return []
+    """The transitions of `d` a schedule takes (`by: schedule`), with how long a dossier
+    waits in a source state first (`Transition.after`), in declared order."""
+    return [(t, t.after) for t in d.workflow.transitions
+            if t.by == "schedule" and t.after is not None]
 
 
 @transaction(write=False)
@@ -45,7 +40,7 @@ def _candidates(type_id: str, version: int, sources: tuple[str, ...],
     return list(select(
         d.id for d in orm.Dossier
         if d.type_id == type_id and d.definition_version == version
-        and d.status in sources and d.purged_at is None
+        and d.status in sources
         and (d.status_changed_at is not None and d.status_changed_at <= cutoff
              or d.status_changed_at is None and d.created_at <= cutoff)
     ).order_by(lambda i: i)[:])
@@ -78,8 +73,7 @@ def take_if_due(compiled: CompiledDefinition, dossier_id: int, transition: Trans
 @transaction(write=False)
 def _pinned_types() -> list[tuple[str, int]]:
     orm = database()
-    return sorted(set(select((d.type_id, d.definition_version) for d in orm.Dossier
-                             if d.purged_at is None)[:]))
+    return sorted(set(select((d.type_id, d.definition_version) for d in orm.Dossier)[:]))
 
 
 def take_due_transitions(registry: Registry, now: datetime) -> int:

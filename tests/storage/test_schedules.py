@@ -93,7 +93,7 @@ def test_reminders__submitted_dossier__none(types, account):
                                  {"recit": STORY}, draft.version)
     storage.submit(types, account.id, draft.number, version=saved.version)
     before = count("Message")  # the confirmation
-    assert storage.run_schedules(types, at(date(2026, 3, 30))).reminders == 0
+    assert storage.run_schedules(types, at(date(2026, 3, 20))).reminders == 0
     assert count("Message") == before
 
 
@@ -248,3 +248,21 @@ def test_retention__identity_change_audit__redacted(types, account):
     storage.run_schedules(types, at(date(2026, 3, 20)))
     assert "Ostrogradsky" not in every_text(exclude=("account",))
     assert count("AuditEvent", action="profile_identity") == 1  # the event stays
+
+
+# --- schedule transitions ---------------------------------------------------------------
+
+
+def test_schedule_transition__taken_once_after_its_wait_with_its_actions(types, account):
+    sent = submitted_with_everything(types, account)  # 2026-03-02 at noon
+    # 20 days of 24 hours: 13:00 on the 22nd, summer time having begun on March 8
+    assert storage.run_schedules(types, at(date(2026, 3, 22), 12)).transitions == 0
+    assert storage.get_dossier(account.id, sent.number, types).status == "transmis"
+    assert storage.run_schedules(types, at(date(2026, 3, 22), 13)).transitions == 1
+    assert storage.get_dossier(account.id, sent.number, types).status == "classe"
+    assert messages()[-1]["subject"] == f"Dossier {sent.number} classé"
+    moved = [e for e in rows("AuditEvent") if e["action"] == "classer"]
+    assert len(moved) == 1 and moved[0]["actor"] == "system"
+    assert moved[0]["detail"]["from"] == "transmis"
+    assert storage.run_schedules(types, at(date(2026, 5, 1))).transitions == 0
+    assert count("AuditEvent", action="classer") == 1

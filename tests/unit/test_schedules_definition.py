@@ -47,13 +47,13 @@ def convert_with(schedules: str):
 
 @pytest.mark.parametrize(("text", "expected"), [
     ("14d", timedelta(days=14)), ("12h", timedelta(hours=12)),
-    ("30m", timedelta(minutes=30)), ("730d", timedelta(days=730)), (" 2d ", timedelta(days=2)),
+    ("30m", timedelta(minutes=30)), ("730d", timedelta(days=730)),
 ])
 def test_parse_duration__days_hours_minutes(text, expected):
     assert parse_duration(text) == expected
 
 
-@pytest.mark.parametrize("text", ["", "14", "d", "1.5d", "14 d", "2w", "-3d", "14D"])
+@pytest.mark.parametrize("text", ["", "14", "d", "1.5d", "14 d", "2w", "-3d", "14D", "0d"])
 def test_parse_duration__anything_else__plain_sentence(text):
     with pytest.raises(ValueError, match="is not a duration: write a whole number"):
         parse_duration(text)
@@ -92,9 +92,18 @@ def test_reminder__longer_than_the_deadline__refused():
 
 def test_duration__malformed__told_at_its_line():
     result = convert_with("  reminders:\n    - {before_deadline: 2 weeks, message: rappel}\n")
-    assert len(result.errors) == 1
-    message = str(result.errors[0])
-    assert message.startswith("d.yaml:19:") and "is not a duration" in message
+    assert [str(e) for e in result.errors] == [
+        "d.yaml:19: The reminder `before_deadline: 2 weeks`: `2 weeks` is not a duration: "
+        "write a whole number greater than 0 followed by d (days), h (hours) or m (minutes), "
+        "without spaces, e.g. `14d`, `12h` or `30m`."]
+
+
+def test_retention__zero_duration__refused():
+    result = convert_with("  retention: {after: 0d, in_states: [done]}\n")
+    assert [str(e) for e in result.errors] == [
+        "d.yaml:18: The retention's `after`: `0d` is not a duration: write a whole number "
+        "greater than 0 followed by d (days), h (hours) or m (minutes), without spaces, "
+        "e.g. `14d`, `12h` or `30m`."]
 
 
 def test_retention__unknown_and_editable_states__each_told():
