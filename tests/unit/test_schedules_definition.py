@@ -126,4 +126,4 @@ def test_accompagnement_quebec__reminders_14_and_2_days_and_two_years_retention(
     wf = convert(AQ).definition.workflow
     assert [r.before_deadline for r in wf.reminders] == [timedelta(days=14), timedelta(days=2)]
     assert wf.retention is not None and wf.retention.after == timedelta(days=730)
-    assert "expire" in wf.retention.in_states
+    assert wf.retention.in_states == ("ferme", "expire")
