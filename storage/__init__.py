@@ -156,6 +156,7 @@ from storage.orm.db import (
 )
 from storage.orm.transactions import causes
 from storage.receipts import normalize_fingerprint, show_fingerprint, verify_receipt
+from storage.schedules import ScheduleReport, run_schedules
 from storage.views import (
     PROFILE_FIELDS,
     AccountView,
@@ -172,6 +173,7 @@ from storage.views import (
 from storage.visits import dossier_owner, dossier_stamp, visit
 
 __all__ = [
+    "ScheduleReport", "run_schedules",
     "AccountView", "Conflict", "DocumentJob", "DocumentView", "DossierStamp", "DossierView",
     "EmailTaken",
     "EmailView", "LinkRefused", "Locked", "MessageView", "NotEligible", "NotFound",

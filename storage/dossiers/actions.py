@@ -58,10 +58,13 @@ def unhandled_actions() -> list[str]:
 
 @dataclass(frozen=True)
 class Context:
-    """What an action needs: the dossier, its definition and owner, and the moment."""
+    """What an action needs: the dossier, its definition and owner, and the moment.
+
+    transition: the one being taken; None for an action a schedule runs by itself
+    (a reminder's message, storage/schedules/reminders.py)."""
 
     compiled: CompiledDefinition
-    transition: Transition
+    transition: Transition | None
     dossier: Any
     account: Any  # None for a dossier no applicant has linked yet
     now: datetime
@@ -159,17 +162,18 @@ def post_message(ctx: Context, ref: str | None) -> None:
     """A message in the applicant's language; plus, if the template says `notify`,
     an email that only says a message is waiting (never any personal data).
 
-    `ref`: the id of one of the definition's `messages`; {number} and {submitted_at}
-    are filled in its subject and body, {portal_url} in the email's. Nothing for a
-    dossier without an owner. Guide: the confirmation is a message in the message
-    centre (the envelope), and the email says only "Nous vous avons transmis un
-    message" and where to read it.
+    `ref`: the id of one of the definition's `messages`; {number}, {submitted_at} and
+    {deadline} (the deadline to submit, YYYY-MM-DD) are filled in its subject and body,
+    {portal_url} in the email's. Nothing for a dossier without an owner. Guide: the
+    confirmation is a message in the message centre (the envelope), and the email says
+    only "Nous vous avons transmis un message" and where to read it.
     """
     if ctx.account is None or ref is None:
         return
     d = ctx.compiled.definition
     template = d.messages[ref]
-    values = {"number": ctx.dossier.number, "submitted_at": local_time(ctx.now)}
+    values = {"number": ctx.dossier.number, "submitted_at": local_time(ctx.now),
+              "deadline": ctx.dossier.deadline.isoformat()}
     database().Message(
         account=ctx.account, dossier=ctx.dossier,
         subject=fill(MESSAGE, template.subject.get(ctx.lang), values),

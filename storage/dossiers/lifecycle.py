@@ -71,10 +71,11 @@ def create_dossier(registry: Registry, account_id: int, type_id: str) -> Dossier
     failures = eligibility_failures(d, account.birth_date, today)
     if failures:
         raise NotEligible(failures)
+    now = to_db(clock.now())
     dossier = database().Dossier(
         number=allocate_number(d.numbering, today), type_id=d.id,
         definition_version=d.version, status=d.workflow.initial, answers={},
-        created_at=to_db(clock.now()), deadline=deadline_for(d, today), owner=account,
+        created_at=now, status_changed_at=now, deadline=deadline_for(d, today), owner=account,
         given_names=account.given_names, family_names=account.family_names,
         sex=account.sex, birth_date=account.birth_date,
     )
@@ -196,10 +197,10 @@ def register_existing(registry: Registry, type_id: str, number: str, given_names
     orm = database()
     if not claim_number(number):
         raise ValueError(f"dossier {number} already exists")
-    today = clock.today()
+    today, now = clock.today(), to_db(clock.now())
     dossier = orm.Dossier(
         number=number, type_id=type_id, definition_version=d.version, status=status,
-        answers={}, created_at=to_db(clock.now()), deadline=deadline_for(d, today),
+        answers={}, created_at=now, status_changed_at=now, deadline=deadline_for(d, today),
         owner=None, given_names=given_names.strip(), family_names=family_names.strip(),
         sex=sex, birth_date=birth_date,
     )

@@ -28,6 +28,7 @@ from storage.dossiers import audit
 from storage.dossiers.actions import run_actions
 from storage.dossiers.archive import store_cleaned
 from storage.dossiers.expiry import is_overdue
+from storage.dossiers.status import set_status
 from storage.errors import SubmitRefused
 from storage.orm.db import database
 from storage.orm.rows import dossier_view, owned_dossier
@@ -115,7 +116,7 @@ def submit(registry: Registry, account_id: int, number: str, lang: str = "fr",
     now = clock.now()
     previous = dossier.status
     store_cleaned(compiled, dossier, plain(dossier.answers), audit.account_actor(account_id))
-    dossier.status = transition.target
+    set_status(dossier, transition.target, now)
     dossier.version += 1
     if is_editable(compiled.definition, previous):
         dossier.submitted_at = to_db(now)  # the latest submission's (each one is kept)

@@ -314,6 +314,8 @@ ADDED_COLUMNS: tuple[AddedColumn, ...] = (
     AddedColumn("dossier", "assigned_agent_id", "INTEGER", index=True),
     AddedColumn("document", "submission_id", "INTEGER"),
     AddedColumn("document", "sha256", "VARCHAR(64)", index=True),
+    AddedColumn("dossier", "status_changed_at", "TIMESTAMP"),
+    AddedColumn("dossier", "purged_at", "TIMESTAMP"),
 )
 
 

@@ -98,6 +98,12 @@ def define_entities(db: Database) -> None:
         sex = profile_column(PROFILE.fields["sex"])
         birth_date = profile_column(PROFILE.fields["birth_date"])
         snapshot = Optional(Json, nullable=True)
+        # when `status` last changed (storage.dossiers.status.set_status); NULL for
+        # dossiers older than the column: read as their submission or creation
+        status_changed_at = Optional(datetime, precision=6)
+        # the retention purge removed its personal data (storage/schedules/retention.py)
+        purged_at = Optional(datetime, precision=6)
+        schedule_runs = Set("ScheduleRun")
         messages = Set("Message")
         documents = Set("Document")
         events = Set("AuditEvent")
@@ -361,3 +367,18 @@ def define_entities(db: Database) -> None:
         frozen_at = Optional(datetime, precision=6)
         scan_status = Required(str, 20)  # "clean" (clamd said OK) or "not_scanned"
         composite_index(dossier, field_path)
+
+    class ScheduleRun(db.Entity):
+        """A scheduled job done once for a dossier (storage/schedules): a reminder sent,
+        a schedule transition taken, a retention purge. Its row is inserted before the
+        work, in the same transaction, under a unique (dossier, kind, key): of two
+        workers reaching the same dossier at once, the second finds the row and does
+        nothing."""
+
+        _table_ = "schedule_run"
+        id = PrimaryKey(int, auto=True)
+        dossier = Required(Dossier, column="dossier_id")
+        kind = Required(str, 40)  # "reminder", "transition", "retention"
+        key = Required(str, 200, column="run_key")  # e.g. "14d:rappel" or a transition id
+        at = Required(datetime, precision=6)
+        composite_key(dossier, kind, key)
