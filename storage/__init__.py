@@ -129,6 +129,8 @@ from storage.orm.db import (
     store_exists,
 )
 from storage.orm.transactions import causes
+from storage.queue.counts import queue_counts
+from storage.queue.listing import PAGE_SIZE, QueuePage, QueueRow, agent_queue
 from storage.views import (
     PROFILE_FIELDS,
     AccountView,
@@ -171,4 +173,5 @@ __all__ = [
     "dossier_audit", "MigrationNotice", "notice_text", "open_draft", "StateImpact", "impact",
     "FileSettings", "UploadInfo", "UploadRefused", "UPLOAD_REFUSALS", "store_upload",
     "upload_for_owner", "dossier_uploads", "delete_upload", "prune_uploads",
+    "queue_counts", "agent_queue", "QueuePage", "QueueRow", "PAGE_SIZE",
 ]
