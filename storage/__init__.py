@@ -123,7 +123,6 @@ from storage.orm.db import (
     db_session,
     describe,
     disconnect,
-    init_db,
     open_store,
     reset_db,
     store_exists,
@@ -131,6 +130,7 @@ from storage.orm.db import (
 from storage.orm.transactions import causes
 from storage.queue.counts import queue_counts
 from storage.queue.listing import PAGE_SIZE, QueuePage, QueueRow, agent_queue
+from storage.startup import init_db
 from storage.views import (
     PROFILE_FIELDS,
     AccountView,

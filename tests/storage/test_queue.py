@@ -149,3 +149,13 @@ def test_agent_queue__deadline_and_assignment_filters(registry):
     assert numbers(storage.agent_queue([ESSAI], state="brouillon", unassigned=True)) == [
         "G2100000001", "G2100000002"]
     assert numbers(storage.agent_queue([ESSAI], state="brouillon", assigned_to=1)) == []
+
+
+def test_init_db__dossiers_made_before_search_words__found_by_name_after(registry):
+    register(registry, "G2100000001", given="Ève", family="Lafleur")
+    with storage.db_session:
+        database().execute("DELETE FROM dossier_search_word")
+    assert numbers(storage.agent_queue([ESSAI], state="brouillon", search="lafleur")) == []
+    storage.init_db()
+    assert numbers(storage.agent_queue([ESSAI], state="brouillon", search="eve laf")) == [
+        "G2100000001"]
