@@ -20,9 +20,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-ORDER = ["validate", "storage", "pages", "pdf", "load", "scale"]
+ORDER = ["validate", "storage", "pages", "pdf", "load", "scale", "queue"]
 ISSUE = {"validate": "#2 engine", "storage": "#3 storage", "pages": "#4 portal",
-         "pdf": "#5 documents", "load": "#6 load", "scale": "#15 scale"}
+         "pdf": "#5 documents", "load": "#6 load", "scale": "#15 scale",
+         "queue": "#17 queue"}
 
 
 def _load(name: str):
