@@ -64,6 +64,8 @@ PERSON = ("Zélie", "Quintanilla-Ortíz")  # one person's three dossiers, at any
 PREFIX = "Q"
 COLUMNS = ("number", "type_id", "definition_version", "status", "answers", "created_at",
            "deadline", "version", "given_names", "family_names", "sex", "submitted_at")
+COMMON = f"search a common family name (1 dossier in {FAMILIES})"
+COMMON_MS = 10.0  # its matches grow with the table (all are read and sorted): a time
 TRIGGERS = ("dossier_count_insert", "dossier_count_update", "dossier_count_delete")
 
 
@@ -78,12 +80,23 @@ def median_ms(call: Callable[[], object], times: int) -> float:
     return statistics.median(samples)
 
 
+def _letters(n: int) -> str:
+    """n written with the letters a-z (base 26, two letters at least): names hold no
+    digit, which the queue's search box reads as a number."""
+    text = ""
+    while True:
+        n, letter = divmod(n, 26)
+        text = chr(ord("a") + letter) + text
+        if n == 0:
+            return text.rjust(2, "a")
+
+
 def dossier(i: int, now: object) -> tuple:
     """The i-th bulk dossier: types and states spread, a name from the pool (the
     person's for three of them), submitted unless a draft."""
     type_id = TYPES[i % 3]
     status = ("brouillon", "presente", "presente", "en_traitement", "presente")[i % 5]
-    given, family = f"Prenom{i % 97}", f"Famille{i % FAMILIES}"
+    given, family = f"Prenom{_letters(i % 97)}", f"Famille{_letters(i % FAMILIES)}"
     if i in (7, 507, 907):
         given, family = PERSON
     created = now - timedelta(seconds=BIG - i)
@@ -141,9 +154,11 @@ def measures(total: int, times: int) -> dict[str, float]:
         "one state, first page": lambda: storage.agent_queue(GRANTED, state="en_traitement"),
         "search one person's name (3 dossiers)":
             lambda: storage.agent_queue(GRANTED, search="zelie quintanilla"),
-        f"search a common family name (1 dossier in {FAMILIES})":
-            lambda: storage.agent_queue(GRANTED, search="famille123"),
+        COMMON:
+            lambda: storage.agent_queue(GRANTED, search=f"famille{_letters(123)}"),
         "search a number prefix": lambda: storage.agent_queue(GRANTED, search="q00000009"),
+        "search a number no dossier has": lambda: storage.agent_queue(GRANTED, search="G2199"),
+        "search a name no dossier has": lambda: storage.agent_queue(GRANTED, search="xyzzy"),
     }
     return {name: median_ms(call, times) for name, call in calls.items()}
 
@@ -166,6 +181,14 @@ def bench_database(label: str, scratch: Callable[[], Iterator[tuple[str | None, 
     rows = []
     for name, small_ms in small.items():
         ratio = big[name] / small_ms
+        if name == COMMON:  # its matches grow with the table: judged on its time
+            rows.append({"name": f"{label}: queue, {name}, {SMALL:,} dossiers",
+                         "value": round(small_ms, 3), "unit": "ms", "target": "", "ok": True})
+            rows.append({"name": f"{label}: same, {BIG:,} dossiers ({BIG // FAMILIES:,} "
+                                 "matches instead of 2)", "value": round(big[name], 3),
+                         "unit": "ms", "ratio": round(ratio, 2),
+                         "target": f"≤ {COMMON_MS:g} ms", "ok": big[name] <= COMMON_MS})
+            continue
         rows.append({"name": f"{label}: queue, {name}, {SMALL:,} dossiers",
                      "value": round(small_ms, 3), "unit": "ms", "target": "", "ok": True})
         rows.append({"name": f"{label}: same, {BIG:,} dossiers (bulk load {load_s:.0f} s)",

@@ -121,8 +121,18 @@ def agent_queue(types: Sequence[str], *, type_id: str | None = None, state: str 
     if not granted:
         return QueuePage((), None)
     params: dict[str, Any] = {f"t{i}": t for i, t in enumerate(granted)}
+    text = (search or "").strip()
+    number = any(c.isdigit() for c in text)
+    words = sorted(words_of(text), key=lambda w: (-len(w), w)) if not number else []
+    # A search reads its matches through the number's or the words' index, then sorts
+    # them, rather than walking the primary key in order and testing each row (which
+    # reads the whole table when little matches): `+d.id` keeps SQLite's planner off
+    # the primary key for a number; for names the longest word's matches are the outer
+    # side of a CROSS JOIN (SQLite keeps that order; PostgreSQL plans it as a join).
+    order = "+d.id" if number else "d.id"
+    source = "dossier d"
     where = ["d.type_id IN (" + ", ".join(f"${k}" for k in params) + ")",
-             "d.id > $after"]
+             f"{order} > $after"]
     params["after"] = _cursor(after)
     if state is not None:
         where.append("d.status = $state")
@@ -145,21 +155,24 @@ def agent_queue(types: Sequence[str], *, type_id: str | None = None, state: str 
     if deadline_before is not None:
         where.append("d.deadline <= $deadline")
         params["deadline"] = deadline_before
-    text = (search or "").strip()
-    if any(c.isdigit() for c in text):
+    if number:
         params["nlow"], params["nhigh"] = prefix_range(text.upper())
         where.append("d.number >= $nlow AND d.number < $nhigh")
-    else:
-        for i, word in enumerate(sorted(words_of(text))):
-            params[f"wlow{i}"], params[f"whigh{i}"] = prefix_range(word)
-            where.append(f"d.id IN (SELECT w.dossier_id FROM dossier_search_word w "
-                         f"WHERE w.word >= $wlow{i} AND w.word < $whigh{i})")
+    for i, word in enumerate(words):
+        params[f"wlow{i}"], params[f"whigh{i}"] = prefix_range(word)
+        matches = ("SELECT DISTINCT w.dossier_id FROM dossier_search_word w "
+                   f"WHERE w.word >= $wlow{i} AND w.word < $whigh{i}")
+        if i == 0:
+            source = f"({matches} AND w.dossier_id > $after) m CROSS JOIN dossier d"
+            where.append("d.id = m.dossier_id")
+        else:
+            where.append(f"d.id IN ({matches})")
     params["limit"] = limit + 1
     rows = database().select(
         "SELECT d.id, d.number, d.type_id, d.status, d.submitted_at, d.deadline, "
         "a.given_names, a.family_names, d.given_names, d.family_names, "
-        f"{agent_name} FROM dossier d LEFT JOIN account a ON a.id = d.owner_id "
-        f"{agent_join} WHERE " + " AND ".join(where) + " ORDER BY d.id LIMIT $limit",
+        f"{agent_name} FROM {source} LEFT JOIN account a ON a.id = d.owner_id "
+        f"{agent_join} WHERE " + " AND ".join(where) + f" ORDER BY {order} LIMIT $limit",
         {}, params)
     page = [QueueRow(number=r[1], type_id=r[2], state=r[3],
                      name=_name(r[6], r[7]) if r[6] or r[7] else _name(r[8], r[9]),

@@ -159,3 +159,13 @@ def test_init_db__dossiers_made_before_search_words__found_by_name_after(registr
     storage.init_db()
     assert numbers(storage.agent_queue([ESSAI], state="brouillon", search="eve laf")) == [
         "G2100000001"]
+
+
+def test_agent_queue__search_over_pages__each_match_once(registry):
+    made = [register(registry, f"G210000000{n}", given="Marie", family=f"Martin{'x' * n}").number
+            for n in range(5)]
+    register(registry, "G2100000009", given="Paul", family="Roy")
+    first = storage.agent_queue([ESSAI], state="brouillon", search="mar", limit=3)
+    second = storage.agent_queue([ESSAI], state="brouillon", search="mar", limit=3,
+                                 after=first.next)
+    assert numbers(first) + numbers(second) == made and second.next is None

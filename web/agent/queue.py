@@ -14,12 +14,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+from urllib.parse import quote
 
-from flask import Blueprint, g, render_template, request, url_for
+from flask import g, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 import storage
 from engine.workflow import state_label
+from web.agent import bp
 from web.agent.auth import agent_required
 from web.i18n import N_, _, fmt_date, localize
 from web.registry import registry
@@ -82,9 +84,16 @@ def _deadline(text: str) -> date | None:
     return date.fromisoformat(text) if text else None
 
 
+def dossier_href(number: str) -> str:
+    """The address of a dossier's page for agents, /agent/dossiers/<number> (PLAN17:
+    the dossier view is another page's; spelt from this page's own address, so the
+    list links to it whether that page is there yet or not)."""
+    return f"{url_for('agent.queue')}/{quote(number, safe='')}"
+
+
 def _line(row: storage.QueueRow, titles: dict[str, str], states: dict[str, str]) -> QueueLine:
     return QueueLine(
-        number=row.number, href=url_for("agent.dossier", number=row.number),
+        number=row.number, href=dossier_href(row.number),
         type_title=titles.get(row.type_id, row.type_id),
         state=states.get(row.state, row.state), name=row.name,
         submitted_at=fmt_date(row.submitted_at), deadline=fmt_date(row.deadline),
@@ -119,6 +128,7 @@ def _filters(args: Any, types: list[tuple[str, str]], states: dict[str, str],
     ]
 
 
+@bp.get("/dossiers")
 @agent_required()
 def queue() -> ResponseReturnValue:
     """GET /agent/dossiers: counts by type and state, the filters and one page of the
@@ -162,8 +172,3 @@ def queue() -> ResponseReturnValue:
                            next_href=next_href, first_href=url_for("agent.queue", **kept)
                            if args.get("apres") else ""), 422 if errors else 200
 
-
-def register(bp: Blueprint) -> None:
-    """Give the agent blueprint its queue page: GET /agent/dossiers, endpoint
-    agent.queue (the dossier view, agent.dossier, is another page's)."""
-    bp.add_url_rule("/dossiers", "queue", queue, methods=("GET",))
