@@ -124,13 +124,11 @@ def agent_queue(types: Sequence[str], *, type_id: str | None = None, state: str 
     text = (search or "").strip()
     number = any(c.isdigit() for c in text)
     words = sorted(words_of(text), key=lambda w: (-len(w), w)) if not number else []
-    # A search reads its matches through the number's or the words' index, then sorts
-    # them, rather than walking the primary key in order and testing each row (which
-    # reads the whole table when little matches): `+d.id` keeps SQLite's planner off
-    # the primary key for a number; for names the longest word's matches are the outer
-    # side of a CROSS JOIN (SQLite keeps that order; PostgreSQL plans it as a join).
+    # A number search reads its matches through the number's index and sorts them:
+    # `+d.id` keeps SQLite's planner from walking the primary key in order instead,
+    # testing each row (the whole table when nothing matches). A name search gives
+    # SQLite the list of the words' matches, whose dossiers it then reads by id.
     order = "+d.id" if number else "d.id"
-    source = "dossier d"
     where = ["d.type_id IN (" + ", ".join(f"${k}" for k in params) + ")",
              f"{order} > $after"]
     params["after"] = _cursor(after)
@@ -160,18 +158,13 @@ def agent_queue(types: Sequence[str], *, type_id: str | None = None, state: str 
         where.append("d.number >= $nlow AND d.number < $nhigh")
     for i, word in enumerate(words):
         params[f"wlow{i}"], params[f"whigh{i}"] = prefix_range(word)
-        matches = ("SELECT DISTINCT w.dossier_id FROM dossier_search_word w "
-                   f"WHERE w.word >= $wlow{i} AND w.word < $whigh{i}")
-        if i == 0:
-            source = f"({matches} AND w.dossier_id > $after) m CROSS JOIN dossier d"
-            where.append("d.id = m.dossier_id")
-        else:
-            where.append(f"d.id IN ({matches})")
+        where.append(f"d.id IN (SELECT w.dossier_id FROM dossier_search_word w "
+                     f"WHERE w.word >= $wlow{i} AND w.word < $whigh{i})")
     params["limit"] = limit + 1
     rows = database().select(
         "SELECT d.id, d.number, d.type_id, d.status, d.submitted_at, d.deadline, "
         "a.given_names, a.family_names, d.given_names, d.family_names, "
-        f"{agent_name} FROM {source} LEFT JOIN account a ON a.id = d.owner_id "
+        f"{agent_name} FROM dossier d LEFT JOIN account a ON a.id = d.owner_id "
         f"{agent_join} WHERE " + " AND ".join(where) + f" ORDER BY {order} LIMIT $limit",
         {}, params)
     page = [QueueRow(number=r[1], type_id=r[2], state=r[3],
