@@ -215,11 +215,13 @@ def _action(item: Any, line: int) -> Action:
     return Action(kind=kind, ref=ref, line=_line(item, default=line))
 
 
-def workflow(node: Located) -> Workflow:
+def workflow(node: Located, defaults: dict[str, Any] | None = None) -> Workflow:
     """The `workflow` mapping (initial, states, transitions) as a Workflow.
 
-    A transition's `from` may be one state id or a list; an action is a bare
-    kind ("freeze_recap") or a one-key mapping ({document: id}, {message: id}).
+    A transition's `from` may be one state id or a list; `by` (or its old name
+    `trigger`) defaults to "applicant"; an action is a bare kind ("freeze_recap") or a
+    one-key mapping ({document: id}, {message: id}); `form` is a list of questions
+    written as a section's `fields` (`defaults`: the definition's keys they inherit).
     """
     states_node = node["states"]
     states = {
@@ -236,13 +238,17 @@ def workflow(node: Located) -> Workflow:
                 sources=tuple(sources),
                 target=t["to"],
                 line=t.line,
-                trigger=t.get("trigger", "applicant"),
+                by=t.get("by", t.get("trigger", "applicant")),
                 label=text(t.get("label")),
                 guards=tuple(t.get("guards", ())),
                 actions=tuple(
                     _action(a, actions.line_of(i) if hasattr(actions, "line_of") else t.line)
                     for i, a in enumerate(actions)
                 ),
+                form=tuple(field(f, defaults) for f in t.get("form", ())),
+                after_text=t.get("after"),
+                after_line=t.line_of("after") if "after" in t else 0,
+                alias_line=t.line_of("trigger") if "by" in t and "trigger" in t else 0,
             )
         )
     return Workflow(node["initial"], states, tuple(transitions), node.line,
@@ -306,7 +312,7 @@ def definition(node: Located, path: str) -> Definition:
         ),
         deadline_days=node["deadline_days"],
         sections=tuple(section(s, inherited(node)) for s in node["sections"]),
-        workflow=workflow(node["workflow"]),
+        workflow=workflow(node["workflow"], inherited(node)),
         path=path,
         line=node.line,
         description=text(node.get("description")),

@@ -20,7 +20,9 @@ from typing import Any
 
 import jsonschema
 
+from .agentforms import form_names
 from .compare import date_operand, is_number
+from .durations import parse_duration
 from .errors import DesignerError, ErrorCode, error
 from .fieldtypes import REGISTRY, applies_to, field_meta_schema, generation
 from .load import Located, LocatedList, plain
@@ -33,6 +35,7 @@ from .model import (
     FieldRef,
     FieldTest,
     Text,
+    agent_form_definition,
     comparable_kind,
     condition_fields,
     condition_reads,
@@ -50,6 +53,10 @@ from .placeholders import (
 )
 from .profile import PROFILE, unknown_keys
 from .workflow import check_actions_and_guards
+
+# the field types an agent's form may not ask: a file (its storage belongs to the
+# applicant's answers) and a repeating group
+NOT_IN_AGENT_FORMS = frozenset({"file", "group"})
 
 RESERVED_SECTION_IDS = frozenset({"profile"})
 
@@ -102,7 +109,7 @@ def _line_at(data: Any, path: list[Any]) -> int:
 
 
 # the nouns of the items of a list (or the entries of a mapping by id) under a key
-_NOUNS = {"sections": "section", "fields": "question", "rules": "rule",
+_NOUNS = {"sections": "section", "fields": "question", "form": "question", "rules": "rule",
           "transitions": "transition", "options": "option", "rows": "row",
           "columns": "column", "eligibility": "eligibility condition",
           "migrations": "migration", "groups": "profile group", "states": "state",
@@ -541,12 +548,7 @@ def _texts(d: Definition) -> Iterator[Text]:
     for s in d.sections:
         yield s.title
         yield from (t for t in (s.intro, s.note) if t)
-        for f in s.fields:
-            yield f.label
-            if f.help:
-                yield f.help
-            yield from f.messages.values()
-            yield from (o.label for o in (*f.options, *f.rows, *f.columns) if o.label)
+        yield from _field_texts(s.fields)
         yield from (r.message for r in s.rules)
     for state in d.workflow.states.values():
         yield state.label
@@ -564,6 +566,16 @@ def _texts(d: Definition) -> Iterator[Text]:
         for g in d.profile.groups:
             yield from (t for t in (g.title, g.subtitle) if t)
             yield from (e.label for e in g.entries if e.label)
+
+
+def _field_texts(fields: tuple[Field, ...]) -> Iterator[Text]:
+    """The designer's texts of some questions: label, help, messages, options' labels."""
+    for f in fields:
+        yield f.label
+        if f.help:
+            yield f.help
+        yield from f.messages.values()
+        yield from (o.label for o in (*f.options, *f.rows, *f.columns) if o.label)
 
 
 def check_translations(d: Definition) -> Iterator[DesignerError]:
@@ -853,8 +865,9 @@ def _placeholder_texts(d: Definition) -> Iterator[tuple[TextKind, frozenset[str]
             yield from ((ITEM_LABEL, ITEM_LABEL.names, t, f.line) for t in label.values()
                         if isinstance(t, str))
     for m in d.messages.values():
+        names = MESSAGE.names | message_form_names(d, m.id)
         for t in (m.subject, m.body):
-            yield from ((MESSAGE, MESSAGE.names, getattr(t, lang), (t, lang)) for lang in LANGS)
+            yield from ((MESSAGE, names, getattr(t, lang), (t, lang)) for lang in LANGS)
     if d.notification:
         for t in (d.notification.subject, d.notification.body):
             yield from ((NOTIFICATION, NOTIFICATION.names, getattr(t, lang), (t, lang))
@@ -863,6 +876,18 @@ def _placeholder_texts(d: Definition) -> Iterator[tuple[TextKind, frozenset[str]
         if doc.filename:
             yield (DOCUMENT_FILENAME, DOCUMENT_FILENAME.names, doc.filename,
                    doc.filename_line or doc.line)
+
+
+def message_form_names(d: Definition, message_id: str) -> frozenset[str]:
+    """The agent form answers the message `message_id` may show besides {number} and
+    {submitted_at}: the ids of the questions of the form of every transition posting it
+    (those common to all when several do; none when a transition without a form posts
+    it, or none does)."""
+    posting = [t for t in d.workflow.transitions
+               if any(a.kind == "message" and a.ref == message_id for a in t.actions)]
+    if not posting:
+        return frozenset()
+    return frozenset.intersection(*(form_names(t) for t in posting))
 
 
 def _placeholder_line(place: Any, name: str) -> int:
@@ -895,6 +920,63 @@ def check_placeholders(d: Definition) -> Iterator[DesignerError]:
                             known=", ".join(f"{{{n}}}" for n in sorted(names)))
 
 
+def check_transitions(d: Definition) -> Iterator[DesignerError]:
+    """What each kind of transition needs (`Transition.by`): BY_AND_TRIGGER when `by:` and
+    its old name `trigger:` are both written (at `trigger:`); AGENT_LABEL_MISSING for an
+    agent transition without `label:`; FORM_NOT_FOR_AGENT for a `form:` on another;
+    AFTER_MISSING for a schedule transition without `after:`, AFTER_NOT_FOR_SCHEDULE for
+    `after:` on another (at `after:`), DURATION for an `after:` that is no duration
+    (`durations.parse_duration`'s sentence, at `after:`)."""
+    for t in d.workflow.transitions:
+        if t.alias_line:
+            yield error(ErrorCode.BY_AND_TRIGGER, d.path, t.alias_line, transition=t.id)
+        if t.by == "agent" and t.label is None:
+            yield error(ErrorCode.AGENT_LABEL_MISSING, d.path, t.line, transition=t.id)
+        if t.form and t.by != "agent":
+            yield error(ErrorCode.FORM_NOT_FOR_AGENT, d.path, t.line, transition=t.id,
+                        by=f"`by: {t.by}`")
+        if t.by == "schedule" and t.after_text is None:
+            yield error(ErrorCode.AFTER_MISSING, d.path, t.line, transition=t.id)
+        elif t.after_text is not None and t.by != "schedule":
+            yield error(ErrorCode.AFTER_NOT_FOR_SCHEDULE, d.path, t.after_line or t.line,
+                        transition=t.id, by=f"`by: {t.by}`")
+        elif t.after_text is not None:
+            try:
+                parse_duration(t.after_text)
+            except ValueError as exc:
+                yield error(ErrorCode.DURATION, d.path, t.after_line or t.line,
+                            transition=t.id, problem=exc)
+
+
+# the checks of a section's questions, which an agent's form passes too
+FORM_CHECKS: tuple[Check, ...] = (
+    check_unique_ids, check_options, check_conditions, check_field_bounds,
+    check_autocomplete, check_field_types, check_placeholders)
+
+
+def check_agent_forms(d: Definition) -> Iterator[DesignerError]:
+    """Each transition's `form:` checked as a section's questions (FORM_CHECKS on
+    `model.agent_form_definition`: ids, options, conditions reading the form's earlier
+    questions only, bounds, types, placeholders of its messages), plus MISSING_TRANSLATION
+    for its texts and AGENT_FORM_TYPE for a question of a type it cannot ask
+    (NOT_IN_AGENT_FORMS)."""
+    allowed = ", ".join(sorted(set(REGISTRY) - NOT_IN_AGENT_FORMS))
+    for t in d.workflow.transitions:
+        if not t.form:
+            continue
+        for f in t.form:
+            if f.type in NOT_IN_AGENT_FORMS:
+                yield error(ErrorCode.AGENT_FORM_TYPE, d.path, f.line, field=f.id,
+                            transition=t.id, type=f.type, known=allowed)
+        form = agent_form_definition(d, t)
+        for check in FORM_CHECKS:
+            yield from check(form)
+        for text in _field_texts(t.form):
+            for lang in LANGS:
+                if not getattr(text, lang).strip():
+                    yield error(ErrorCode.MISSING_TRANSLATION, d.path, text.line, lang=lang)
+
+
 CHECKS: tuple[Check, ...] = (
     check_unique_ids,
     check_translations,
@@ -904,6 +986,8 @@ CHECKS: tuple[Check, ...] = (
     check_autocomplete,
     check_field_types,
     check_workflow,
+    check_transitions,
+    check_agent_forms,
     check_documents,
     check_profile,
     check_targets,

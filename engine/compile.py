@@ -29,6 +29,7 @@ from .model import (
     Not,
     Rule,
     Section,
+    agent_form_definition,
     condition_reads,
 )
 
@@ -257,6 +258,10 @@ class CompiledDefinition:
     # "" and 0 for a definition compiled from a model rather than from text
     source_text: str = field(default="", repr=False)
     version_line: int = 0
+    # transition id -> its agent's form compiled as a definition of one section
+    # (`model.agent_form_definition`), for every `by: agent` transition and every
+    # transition with a `form`: read it through engine.agentforms
+    agent_forms: dict[str, CompiledDefinition] = field(default_factory=dict, repr=False)
 
     @property
     def id(self) -> str:
@@ -297,8 +302,9 @@ def dossier_schema(d: Definition, section_schemas: list[dict[str, Any]]) -> dict
 def compile_definition(d: Definition) -> CompiledDefinition:
     """Schemas and validators for a checked definition: each section, the whole dossier,
     each section's, field's and option's condition (`section_shown_when`, `shown_when`,
-    `offered_when`), and the
-    fields those conditions read (`read_by_conditions`).
+    `offered_when`), the
+    fields those conditions read (`read_by_conditions`), and each agent transition's form
+    (`agent_forms`, compiled the same way).
 
     Raises jsonschema_rs.ValidationError (a ValueError) when a schema cannot
     be built, today only for a pattern Python's `re` accepts but jsonschema_rs
@@ -325,4 +331,6 @@ def compile_definition(d: Definition) -> CompiledDefinition:
         field_id for s in d.sections for top in s.fields for f in (top, *top.fields)
         for c in (s.when, f.when, *(o.when for o in (*f.options, *f.rows, *f.columns)))
         for field_id in condition_reads(c))
+    compiled.agent_forms = {t.id: compile_definition(agent_form_definition(d, t))
+                            for t in d.workflow.transitions if t.by == "agent" or t.form}
     return compiled

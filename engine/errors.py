@@ -171,6 +171,36 @@ class ErrorCode(Enum):
         "know. Use one of: {known}."
     )
     ACTION_REF = "The action '{action}' is written {how}."
+    BY_AND_TRIGGER = (
+        "The transition '{transition}' says who takes it twice, with `by:` and with "
+        "`trigger:` (the old name of `by:`). Keep `by:` only."
+    )
+    AGENT_LABEL_MISSING = (
+        "The transition '{transition}' is taken by an agent and has no `label:`: write the "
+        "text of the button the agent clicks, in French and English."
+    )
+    FORM_NOT_FOR_AGENT = (
+        "The transition '{transition}' has a `form:` but is taken by {by}: only an agent "
+        "fills a transition's form. Write `by: agent` or remove the form."
+    )
+    AFTER_MISSING = (
+        "The transition '{transition}' is taken by the schedule and has no `after:`: write "
+        "how long the dossier waits in its state first, e.g. `after: 14d`."
+    )
+    AFTER_NOT_FOR_SCHEDULE = (
+        "The transition '{transition}' has `after:` but is taken by {by}: only a "
+        "`by: schedule` transition waits. Write `by: schedule` or remove `after:`."
+    )
+    DURATION = "The transition '{transition}': {problem}."
+    AGENT_FORM_TYPE = (
+        "The field '{field}' of the form of the transition '{transition}' is of type {type}, "
+        "which an agent's form cannot ask. Use one of: {known}."
+    )
+    UNLOCK_NOT_EDITABLE = (
+        "The transition '{transition}' unlocks the dossier for correction but goes to the "
+        "state '{state}', which is not editable: the applicant could not correct anything. "
+        "Write `editable: true` under that state, or go to an editable state."
+    )
     UNKNOWN_SECTION = (
         "The document '{document}' lists the section '{section}', which does not exist. "
         "Use 'profile' or the id of a section."

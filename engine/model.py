@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import timedelta
 from typing import Any, Literal
 
+from .durations import parse_duration
 from .placeholders import DOCUMENT_FILENAME, TextKind, fill, fill_text
 
 Lang = Literal["fr", "en"]
@@ -429,24 +431,53 @@ class Action:
     line: int
 
 
+# who takes a transition: the applicant (a button), an agent (a button in the back office,
+# with the transition's small form), the deadline (by itself once it has passed) or the
+# schedule (by itself once the dossier has waited `after` in a source state)
+By = Literal["applicant", "agent", "deadline", "schedule"]
+BY_VALUES: tuple[str, ...] = ("applicant", "agent", "deadline", "schedule")
+
+
 @dataclass(frozen=True)
 class Transition:
-    """A move from one of `sources` to `target`, taken by the applicant or by the deadline.
+    """A move from one of `sources` to `target`, taken by `by`.
 
-    trigger: "applicant" (a button, e.g. Soumettre) or "deadline" (taken by
-    itself once the deadline has passed); guards: names of registered guards
-    (`workflow.GUARDS`: sections_valid, before_deadline); actions: run
-    in order inside the transaction that moves the dossier.
+    by: "applicant" (a button, e.g. Soumettre), "agent" (a button in the back office,
+    labelled `label`, the checker requires it), "deadline" (taken by itself once the
+    deadline has passed) or "schedule" (taken by itself once the dossier has been
+    `after` in a source state). YAML `by:`; the old key `trigger:` is read the same
+    (both at once: the checker's BY_AND_TRIGGER, at `alias_line`, the line of
+    `trigger:`; 0 when not both). guards: names of registered guards
+    (`workflow.GUARDS`: sections_valid, before_deadline); actions: run in order inside
+    the transaction that moves the dossier. form: the agent's small form (questions
+    written like a section's `fields:`, `engine.agentforms`), () for none.
+    after_text: for `by: schedule` only, how long the dossier waits in a source state,
+    as written (`14d`; None: not written), at `after_line`; read it as `after`.
     """
 
     id: str
     sources: tuple[str, ...]
     target: str
     line: int
-    trigger: Literal["applicant", "deadline"] = "applicant"
+    by: By = "applicant"
     label: Text | None = None
     guards: tuple[str, ...] = ()
     actions: tuple[Action, ...] = ()
+    form: tuple[Field, ...] = ()
+    after_text: str | None = None
+    after_line: int = field(default=0, compare=False)
+    alias_line: int = field(default=0, compare=False)
+
+    @property
+    def after(self) -> timedelta | None:
+        """`after_text` as a duration (`durations.parse_duration`); None when not written
+        or not a duration (the checker refuses the latter: DURATION)."""
+        if self.after_text is None:
+            return None
+        try:
+            return parse_duration(self.after_text)
+        except ValueError:
+            return None
 
 
 @dataclass(frozen=True)
@@ -611,6 +642,25 @@ class Definition:
         """nested field id -> (the group holding it, the nested Field), for every
         question asked once per item of a repeating group, in the order asked."""
         return {c.id: (f, c) for s in self.sections for f in s.fields for c in f.fields}
+
+
+def agent_form_section(t: Transition) -> Section:
+    """The form of transition `t` as a Section: id the transition's, title its label (its
+    id in both languages when it has none), fields its `form` (none: no question), line
+    its line. What the back office renders with the sections' field macros."""
+    return Section(t.id, t.label or Text(t.id, t.id), t.form, t.line)
+
+
+def agent_form_definition(d: Definition, t: Transition) -> Definition:
+    """A definition holding only the form of `t` (a transition of `d`), as its one section
+    (`agent_form_section`), so the same engine compiles, cleans and validates it: its
+    conditions read its own questions only; its workflow has the states of `d` and no
+    transition, and it has no document, message, eligibility nor migration."""
+    workflow = Workflow(d.workflow.initial, d.workflow.states, (), d.workflow.line)
+    return replace(d, title=t.label or Text(t.id, t.id), sections=(agent_form_section(t),),
+                   workflow=workflow, description=None, intro=None, eligibility=(),
+                   documents={}, messages={}, notification=None, profile=None,
+                   migrations=(), drafts="keep")
 
 
 def fields_in_scope(d: Definition, f: Field) -> dict[str, Field]:

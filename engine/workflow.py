@@ -139,9 +139,20 @@ def _message_known(a: Action, t: Transition, d: Definition) -> Iterator[Designer
         yield error(ErrorCode.UNKNOWN_MESSAGE, d.path, a.line, transition=t.id, message=a.ref)
 
 
+def _target_editable(a: Action, t: Transition, d: Definition) -> Iterator[DesignerError]:
+    state = d.workflow.states.get(t.target)
+    if state is not None and not state.editable:
+        yield error(ErrorCode.UNLOCK_NOT_EDITABLE, d.path, a.line, transition=t.id,
+                    state=t.target)
+
+
 register_action(ActionKind("freeze_recap", takes_ref=False))  # keep the recap as submitted
 register_action(ActionKind("document", takes_ref=True, check=_document_known))
 register_action(ActionKind("message", takes_ref=True, check=_message_known))
+# the dossier is assigned to the agent taking the transition
+register_action(ActionKind("assign", takes_ref=False))
+# the dossier goes back to the applicant to correct: the target state must be editable
+register_action(ActionKind("unlock_for_correction", takes_ref=False, check=_target_editable))
 
 
 def check_actions_and_guards(d: Definition) -> Iterator[DesignerError]:
@@ -217,17 +228,33 @@ def state_label(d: Definition, state: str) -> Text:
 
 
 def applicant_transitions(d: Definition, state: str) -> list[Transition]:
-    """The transitions the applicant may try from `state` (a state id), in declared order.
+    """The transitions the applicant may try from `state` (a state id): those `by:
+    applicant`, in declared order.
 
     Guards are not evaluated here; see `guard_failures`.
     """
-    return [t for t in d.workflow.transitions if t.trigger == "applicant" and state in t.sources]
+    return [t for t in d.workflow.transitions if t.by == "applicant" and state in t.sources]
+
+
+def agent_transitions(d: Definition, state: str) -> list[Transition]:
+    """The transitions an agent may take from `state` (a state id): those `by: agent`, in
+    declared order (each a button labelled `label`, with its `form`: engine.agentforms).
+
+    Guards are not evaluated here; see `guard_failures` (the same registry).
+    """
+    return [t for t in d.workflow.transitions if t.by == "agent" and state in t.sources]
+
+
+def schedule_transitions(d: Definition, state: str) -> list[Transition]:
+    """The transitions `by: schedule` leaving `state`, in declared order: each is taken by
+    itself once the dossier has been `Transition.after` in `state`."""
+    return [t for t in d.workflow.transitions if t.by == "schedule" and state in t.sources]
 
 
 def deadline_transition(d: Definition, state: str) -> Transition | None:
     """The transition a dossier takes by itself once its deadline has passed, if any."""
     for t in d.workflow.transitions:
-        if t.trigger == "deadline" and state in t.sources:
+        if t.by == "deadline" and state in t.sources:
             return t
     return None
 
@@ -264,7 +291,7 @@ def guard_failures(
         label = state_label(d, state)
         return [GuardFailure("wrong_state", GUARD_MESSAGES["wrong_state"].filled(state=label))]
     failures = []
-    if transition.trigger == "applicant" and is_editable(d, state):
+    if transition.by == "applicant" and is_editable(d, state):
         failures += [GuardFailure("not_eligible", message)
                      for message in eligibility_failures(d, birth_date, now.date())]
     ctx = GuardContext(compiled, clean(compiled, answers), deadline, now)

@@ -34,6 +34,27 @@ from storage.accounts.signup import (
     queue_signup,
     start_queued_signup,
 )
+from storage.agents.accounts import (
+    ENROLMENT_LIFETIME,
+    AgentRefused,
+    AgentView,
+    agent_actor,
+    agent_login,
+    agent_roles,
+    agent_visit,
+    check_enrolment,
+    complete_enrolment,
+    create_agent,
+    disable_agent,
+    get_agent,
+    known_types,
+    list_agents,
+    new_totp_secret,
+    provisioning_uri,
+    record_agent_event,
+    renew_enrolment,
+    verify_agent_code,
+)
 from storage.attempts import AttemptCount, AttemptKey, clear_attempts, count_attempt, forget_attempt
 from storage.clock import clock
 from storage.definitions import (
@@ -89,6 +110,7 @@ from storage.errors import (
     UPLOAD_REFUSALS,
     Conflict,
     EmailTaken,
+    ExportRefused,
     LinkRefused,
     Locked,
     NotEligible,
@@ -99,6 +121,9 @@ from storage.errors import (
     SubmitRefused,
     UploadRefused,
 )
+from storage.exports import CONTENT_TYPES as EXPORT_CONTENT_TYPES
+from storage.exports import FORMATS as EXPORT_FORMATS
+from storage.exports import export_dossiers
 from storage.files import FileSettings
 from storage.inbox.documents import (
     DocumentJob,
@@ -174,4 +199,9 @@ __all__ = [
     "FileSettings", "UploadInfo", "UploadRefused", "UPLOAD_REFUSALS", "store_upload",
     "upload_for_owner", "dossier_uploads", "delete_upload", "prune_uploads",
     "queue_counts", "agent_queue", "QueuePage", "QueueRow", "PAGE_SIZE",
+    "export_dossiers", "ExportRefused", "EXPORT_FORMATS", "EXPORT_CONTENT_TYPES",
+    "ENROLMENT_LIFETIME", "AgentRefused", "AgentView", "agent_actor", "agent_login", "agent_roles",
+    "agent_visit", "check_enrolment", "complete_enrolment", "create_agent", "disable_agent",
+    "get_agent", "known_types", "list_agents", "new_totp_secret", "provisioning_uri",
+    "record_agent_event", "renew_enrolment", "verify_agent_code",
 ]

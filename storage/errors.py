@@ -140,3 +140,17 @@ class UploadRefused(StorageError):
         super().__init__(f"upload refused: {code}")
         self.code = code
         self.limit = limit
+
+
+class ExportRefused(StorageError):
+    """An export asked with a filter or format that cannot be (storage.export_dossiers):
+    nothing was read and nothing audited.
+
+    `code`: "format" (not csv, xlsx nor json) or "state" (no state of that version);
+    `known`: the accepted values, for the message.
+    """
+
+    def __init__(self, code: str, known: tuple[str, ...]) -> None:
+        super().__init__(f"export refused: unknown {code}; known: {', '.join(known)}")
+        self.code = code
+        self.known = known

@@ -24,6 +24,7 @@ from engine import load_registry
 from engine.pipeline import republished_error
 from web import config, forms, i18n
 from web.accounts import auth, login_session, password_reset, profile, signup
+from web.agent import bp as agent_bp
 from web.dossiers import views
 from web.forms import page_cache, saving, uploads
 from web.http import cookies, csrf, errors, faults, headers, hosts, limits, logs, nul_bytes
@@ -127,7 +128,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     saving.init_app(app)
     auth.init_app(app)
     for bp in (auth.bp, signup.bp, password_reset.bp, profile.bp, views.bp, forms.bp, messages.bp,
-               documents.bp):
+               documents.bp, agent_bp):
         app.register_blueprint(bp)
     app.add_url_rule("/", "index", auth.index)
     return app

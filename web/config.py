@@ -44,6 +44,8 @@ ATTEMPT_LIMITS = {
     "register": "5/hour",  # registrations sent, per email (each sends an email to it)
     # the same per address: looser, an integration office may register several people
     "register_address": "30/hour",
+    "agent_login": "5/15 minutes",  # failed agent logins (/agent/connexion) per email typed
+    "agent_code": "5/15 minutes",  # wrong second-factor codes per agent
 }
 
 
@@ -284,6 +286,11 @@ SETTINGS: tuple[Setting, ...] = (
             "A session this old (since its login) asks to log in again, however active "
             "(ASVS 3.3.2; what its request posted is kept aside, as on idle expiry).",
             _positive),
+    Setting("AGENT_SESSION_IDLE_MINUTES", "GUICHET_AGENT_SESSION_IDLE_MINUTES", 15, "minutes",
+            "An agent's session (/agent/) idle this long asks to log in again.", _positive),
+    Setting("AGENT_SESSION_MAX_HOURS", "GUICHET_AGENT_SESSION_MAX_HOURS", 8, "hours",
+            "An agent's session this old (since its login) asks to log in again, however "
+            "active.", _positive),
     Setting("SESSION_RESCUE_HOURS", "GUICHET_SESSION_RESCUE_HOURS", 12, "hours",
             "How long after the last activity an expired session's POST to a section may "
             "still have its answers kept aside (never saved) for after the next login; "

@@ -80,7 +80,7 @@ def expire_overdue(registry: Registry | None = None) -> int:
         except NotFound:
             continue
         sources = sorted({s for t in compiled.definition.workflow.transitions
-                          if t.trigger == "deadline" for s in t.sources})
+                          if t.by == "deadline" for s in t.sources})
         if not sources:
             continue
         for dossier in _overdue(orm, type_id, version, sources, today):

@@ -44,13 +44,13 @@ def pick_transition(compiled: CompiledDefinition, state: str,
     workflow = compiled.definition.workflow
     if transition_id is not None:
         transition = workflow.transition(transition_id)
-        if transition is None or transition.trigger != "applicant":
+        if transition is None or transition.by != "applicant":
             raise ValueError(f"{compiled.id}: no applicant transition {transition_id!r}")
         return transition
     available = applicant_transitions(compiled.definition, state)
     if available:
         return available[0]
-    anywhere = [t for t in workflow.transitions if t.trigger == "applicant"]
+    anywhere = [t for t in workflow.transitions if t.by == "applicant"]
     if not anywhere:
         raise ValueError(f"{compiled.id}: the workflow has no applicant transition")
     return anywhere[0]

@@ -299,6 +299,8 @@ ADDED_COLUMNS: tuple[AddedColumn, ...] = (
     AddedColumn("document", "public_id", f"VARCHAR({PUBLIC_ID_LENGTH})", new_public_id, True),
     AddedColumn("outgoing_email", "message_id", "VARCHAR(255)", _message_id, True),
     AddedColumn("outgoing_email", "purpose", "VARCHAR(40)"),
+    AddedColumn("audit_event", "address", "VARCHAR(45)"),
+    AddedColumn("dossier", "assigned_agent_id", "INTEGER REFERENCES agent (id)"),
 )
 
 

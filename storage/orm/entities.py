@@ -105,6 +105,8 @@ def define_entities(db: Database) -> None:
         archive = Set("ArchivedAnswer")
         uploads = Set("UploadedFile")
         search_words = Set("SearchWord")
+        # the agent in charge (the `assign` action of an agent transition), if any
+        assigned_agent = Optional("Agent", column="assigned_agent_id")
         # "Mes dossiers" lists one owner's dossiers newest first: one index range scan.
         composite_index(owner, created_at)
         # `guichet dossiers expire` looks for drafts past their deadline.
@@ -231,6 +233,38 @@ def define_entities(db: Database) -> None:
         dossier = Optional(Dossier, column="dossier_id")
         at = Required(datetime, precision=6)
         detail = Optional(Json, nullable=True)
+        # the client address of an agent's action (IPv6 text is at most 45 characters)
+        address = Optional(str, 45, nullable=True)
+
+        def before_update(self) -> None:
+            """Audit rows are written once: nothing in the application changes them."""
+            raise TypeError("audit events cannot be changed")
+
+        def before_delete(self) -> None:
+            """Audit rows are written once: nothing in the application deletes them."""
+            raise TypeError("audit events cannot be deleted")
+
+    class Agent(db.Entity):
+        """A back-office agent (storage/agents): logs in at /agent/ with a password and
+        a TOTP code. Only hashes are kept of the password and of the enrolment token;
+        `last_totp_step` is the 30-second step of the last code accepted, so a code
+        works once. `types`: the dossier type ids the agent may see."""
+
+        _table_ = "agent"
+        id = PrimaryKey(int, auto=True)
+        email = Required(str, PROFILE.fields["email"].max_length, unique=True)  # lower-cased
+        name = Required(str, 200)
+        role = Required(str, 20)  # "agent" | "supervisor"
+        types = Required(Json)  # list of dossier type ids
+        password_hash = Optional(str, 255, nullable=True)
+        totp_secret = Optional(str, 64, nullable=True)
+        last_totp_step = Optional(int, size=64, nullable=True)
+        enrolment_token_hash = Optional(str, 64, unique=True, nullable=True)
+        enrolment_expires_at = Optional(datetime, precision=6)
+        enrolled_at = Optional(datetime, precision=6)
+        disabled_at = Optional(datetime, precision=6)
+        created_at = Required(datetime, precision=6)
+        dossiers = Set(Dossier)
 
     class EndedSession(db.Entity):
         """A logged-out web session, refused until its cookie would be dead anyway

@@ -18,6 +18,7 @@ from pony.orm import Database
 QUEUE_INDEXES: tuple[tuple[str, str, str], ...] = (
     ("ix_dossier_queue", "dossier", "type_id, status, id"),
     ("ix_dossier_search_word", "dossier_search_word", "word, dossier_id"),
+    ("ix_dossier_assigned", "dossier", "assigned_agent_id, id"),  # "attribués à moi"
 )
 
 _TRIGGERS = ("dossier_count_insert", "dossier_count_update", "dossier_count_delete")

@@ -74,15 +74,6 @@ def cursor_after(last_id: int) -> str:
             return text
 
 
-def _assignment() -> tuple[str, str] | None:
-    """(dossier column, agent table) of `Dossier.assigned_agent` when the entities have
-    it (agent accounts), else None: then no dossier is assigned to anyone."""
-    attribute = database().Dossier._adict_.get("assigned_agent")
-    if attribute is None:
-        return None
-    return attribute.columns[0], attribute.py_type._table_
-
-
 def _instant(value: Any) -> datetime | None:
     if value is None:
         return None
@@ -137,19 +128,11 @@ def agent_queue(types: Sequence[str], *, type_id: str | None = None, state: str 
         params["state"] = state
     else:
         where.append("d.submitted_at IS NOT NULL")
-    assignment = _assignment()
-    agent_join, agent_name = "", "NULL"
-    if assignment is not None:
-        column, table = assignment
-        agent_join = f'LEFT JOIN "{table}" g ON g.id = d."{column}"'
-        agent_name = "g.name"
-        if assigned_to is not None:
-            where.append(f'd."{column}" = $agent')
-            params["agent"] = assigned_to
-        if unassigned:
-            where.append(f'd."{column}" IS NULL')
-    elif assigned_to is not None:
-        return QueuePage((), None)
+    if assigned_to is not None:
+        where.append("d.assigned_agent_id = $agent")
+        params["agent"] = assigned_to
+    if unassigned:
+        where.append("d.assigned_agent_id IS NULL")
     if deadline_before is not None:
         where.append("d.deadline <= $deadline")
         params["deadline"] = deadline_before
@@ -164,8 +147,9 @@ def agent_queue(types: Sequence[str], *, type_id: str | None = None, state: str 
     rows = database().select(
         "SELECT d.id, d.number, d.type_id, d.status, d.submitted_at, d.deadline, "
         "a.given_names, a.family_names, d.given_names, d.family_names, "
-        f"{agent_name} FROM dossier d LEFT JOIN account a ON a.id = d.owner_id "
-        f"{agent_join} WHERE " + " AND ".join(where) + f" ORDER BY {order} LIMIT $limit",
+        "g.name FROM dossier d LEFT JOIN account a ON a.id = d.owner_id "
+        "LEFT JOIN agent g ON g.id = d.assigned_agent_id WHERE " + " AND ".join(where)
+        + f" ORDER BY {order} LIMIT $limit",
         {}, params)
     page = [QueueRow(number=r[1], type_id=r[2], state=r[3],
                      name=_name(r[6], r[7]) if r[6] or r[7] else _name(r[8], r[9]),

@@ -169,3 +169,18 @@ def test_agent_queue__search_over_pages__each_match_once(registry):
     second = storage.agent_queue([ESSAI], state="brouillon", search="mar", limit=3,
                                  after=first.next)
     assert numbers(first) + numbers(second) == made and second.next is None
+
+
+def test_agent_queue__assigned_dossier__named_and_filtered_by_agent(registry):
+    register(registry, "G2100000001")
+    register(registry, "G2100000002")
+    alain, _token = storage.create_agent("alain@example.gc.ca", "Alain Agent", "agent", [ESSAI])
+    with storage.db_session:
+        orm = database()
+        orm.Dossier.get(number="G2100000002").assigned_agent = orm.Agent[alain.id]
+    mine = storage.agent_queue([ESSAI], state="brouillon", assigned_to=alain.id)
+    assert [(r.number, r.assigned_to) for r in mine.rows] == [("G2100000002", "Alain Agent")]
+    nobody = storage.agent_queue([ESSAI], state="brouillon", unassigned=True)
+    assert numbers(nobody) == ["G2100000001"]
+    assert numbers(storage.agent_queue([ESSAI], state="brouillon", assigned_to=alain.id + 1)
+                   ) == []

@@ -178,7 +178,7 @@ def test_transition_to_unknown_state__did_you_mean_and_no_reachability_errors():
 
 
 def test_transition_with_a_shape_error__its_target_not_told_unreachable():
-    text = BASE.replace("to: envoye}", "to: envoye, trigger: aplicant}")
+    text = BASE.replace("to: envoye}", "to: envoye, by: aplicant}")
     assert errors_of(text) == [expected(
-        ErrorCode.NOT_ALLOWED, 25, where="transition `envoyer`, `trigger`", value="aplicant",
-        suggestion="applicant", allowed="`applicant` or `deadline`")]
+        ErrorCode.NOT_ALLOWED, 25, where="transition `envoyer`, `by`", value="aplicant",
+        suggestion="applicant", allowed="one of `applicant`, `agent`, `deadline` or `schedule`")]

@@ -388,8 +388,8 @@ CASES = {
         others=(K.STATE_EDITABLE_CHANGED,)),
     "transition_changed": Case(
         K.PROPERTY_CHANGED, R, [("guards: [sections_valid]\n", "guards: [sections_valid]\n"
-                                 "      trigger: deadline\n")],
-        "trigger: deadline", params={"name": "trigger", "owner": "the transition 'envoyer'",
+                                 "      by: deadline\n")],
+        "by: deadline", params={"name": "by", "owner": "the transition 'envoyer'",
                                      "values": " from 'applicant' to 'deadline'"}),
     "transition_added": Case(
         K.ITEM_ADDED, R, [("guards: [sections_valid]\n", "guards: [sections_valid]\n"

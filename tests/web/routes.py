@@ -20,7 +20,7 @@ from werkzeug.routing import Rule
 import storage
 from engine import Registry
 from tests.storage.files_data import png
-from tests.web.conftest import Applicant
+from tests.web.conftest import CSRF, Applicant
 from web.background.worker import render_pending_documents
 
 # Routes anyone may open, logged in or not, with what an anonymous visitor gets by
@@ -38,6 +38,19 @@ PUBLIC: dict[str, dict[str, set[int]]] = {
     # a real, unused activation link: its button makes the account, then the login page
     "signup.activate": {"GET": {200}, "POST": {302}},
 }
+# The back office (/agent/): its own session, never the applicant's. Its routes open to
+# anyone (login, enrolment link, language), with what a browser without an agent session
+# gets by method (an applicant's session changes nothing there); every other /agent/
+# route sends such a browser to the agents' login (303), or answers 404 to a browser
+# holding an applicant's session (the back office does not show itself to applicants).
+AGENT_PUBLIC: dict[str, dict[str, set[int]]] = {
+    "agent.login": {"GET": {200}, "POST": {401}},
+    "agent.login_code": {"GET": {303}, "POST": {303}},  # no password step first
+    "agent.enrol": {"GET": {200}, "POST": {422}},  # a real, unused enrolment link
+    "agent.switch_language": {"POST": {303}},
+    "agent.logout": {"POST": {303}},
+}
+PUBLIC.update(AGENT_PUBLIC)
 # Arguments naming something that belongs to an account: another applicant gets 404.
 OWNED_ARGS = frozenset({"number", "message_id", "document_id"})
 OWNER_OK = frozenset({200, 302, 303, 409, 410, 422})
@@ -61,11 +74,18 @@ class World:
     activation: str  # the token of a registration's activation link
     first_section: dict[str, str]
     file_id: str = ""  # a file of Maria's draft
+    agent_id: int = 0  # an agent (the back office's pages)
+    enrolment: str = ""  # that agent's unused enrolment link
+
+    def is_agent(self, call: Call) -> bool:
+        """Whether `call` is a back-office route that needs an agent session."""
+        return is_agent_rule(call.rule) and call.endpoint not in AGENT_PUBLIC
 
     def args_for(self, rule: Rule, number: str) -> dict[str, Any]:
         values = {"number": number, "section_id": self.first_section[number],
                   "message_id": self.message_id, "document_id": self.document_id,
-                  "token": self.token, "activation": self.activation, "file_id": self.file_id}
+                  "token": self.token, "activation": self.activation, "file_id": self.file_id,
+                  "agent_id": self.agent_id, "enrolment": self.enrolment}
         missing = sorted(set(rule.arguments) - set(values))
         if missing:
             pytest.fail(f"{rule.rule}: no real value for {', '.join(missing)}; "
@@ -98,8 +118,20 @@ def build_world(maria: Applicant, other: Applicant, registry: Registry) -> World
     upload = storage.store_upload(owner.id, draft, "piece", "acte.png", io.BytesIO(png()),
                                   accept=["image/png"], max_bytes=10**6, max_files=1,
                                   dossier_max_bytes=10**7)
+    agent, enrolment = storage.create_agent("agent@example.gc.ca", "Alain Agent", "agent", [])
     return World(maria, other, owner.id, draft, submitted, message.public_id, document.public_id,
-                 reset.token, activation, first, upload.id)
+                 reset.token, activation, first, upload.id, agent.id, enrolment)
+
+
+def agent_token(applicant: Applicant) -> str:
+    """The CSRF token of this browser's back-office session (its own cookie, so its own
+    token), from the agents' login page."""
+    return CSRF.search(applicant.client.get("/agent/connexion").get_data(as_text=True)).group(1)
+
+
+def is_agent_rule(rule: Rule) -> bool:
+    """A route of the back office (/agent/...)."""
+    return rule.rule == "/agent" or rule.rule.startswith("/agent/")
 
 
 @dataclass(frozen=True)
@@ -145,7 +177,8 @@ def calls(app: Flask, world: World, methods: frozenset[str] | None = None) -> It
 def request(applicant: Applicant, call: Call, *, token: bool = True,
             headers: dict[str, str] | None = None) -> Any:
     """The call as this applicant's browser makes it (a POST with its page's token)."""
-    data = {"csrf_token": applicant.token()} if token and call.method != "GET" else {}
+    data = {"csrf_token": agent_token(applicant) if is_agent_rule(call.rule)
+            else applicant.token()} if token and call.method != "GET" else {}
     return applicant.client.open(call.url, method=call.method, data=data,
                                  headers=headers or {}, buffered=True)  # streams closed
 

@@ -1,6 +1,8 @@
 """Who may open what, for every route of the app (found in url_map, never listed by hand):
 anonymous visitors go to the login page, the owner gets through, another applicant gets
 404 for anything of the owner's. Public routes are the explicit table in routes.PUBLIC.
+The back office's routes (/agent/) send a browser without any session to the agents'
+login, and answer 404 to an applicant's session.
 
 Anonymous htmx requests get 401 with an `HX-Redirect` to the login page instead of a
 302: htmx would follow a redirect inside its XHR and swap the login page into a fragment.
@@ -43,6 +45,15 @@ def test_matrix__anonymous__owned_routes_send_to_login_public_ones_answer(app, w
             if plain.status_code not in expected:
                 wrong.append(f"{call}: {plain.status_code}, expected {sorted(expected)}")
             continue
+        if world.is_agent(call):  # the agents' own login
+            if plain.status_code != 303 or not plain.location.startswith(
+                    "/agent/connexion?next="):
+                wrong.append(f"{call}: {plain.status_code} {plain.location}, expected "
+                             "the agents' login")
+            if htmx.status_code != 401 or not htmx.headers.get("HX-Redirect", "").startswith(
+                    "/agent/connexion?next="):
+                wrong.append(f"{call} (htmx): {htmx.status_code}, expected 401 + HX-Redirect")
+            continue
         if plain.status_code != 302 or not plain.location.startswith("/connexion?next="):
             wrong.append(f"{call}: {plain.status_code} {plain.location}, expected login")
         if htmx.status_code != 401 or not htmx.headers.get("HX-Redirect", "").startswith(
@@ -58,6 +69,10 @@ def test_matrix__another_applicant__404_for_everything_of_the_owners(app, world)
         if not logged_in(world.other):
             world.other.login()
         response = request(world.other, call)
+        if world.is_agent(call):
+            if response.status_code != 404:
+                wrong.append(f"{call}: {response.status_code}, expected 404 (back office)")
+            continue
         if call.endpoint in PUBLIC or not call.owned_args:
             if response.status_code >= 500 or response.status_code == 404:
                 wrong.append(f"{call}: {response.status_code} for her own page")
@@ -77,7 +92,10 @@ def test_matrix__owner__gets_through_every_route(app, world):
         response = request(world.owner, call)
         status = response.status_code
         to_login = status == 302 and response.location.startswith("/connexion")
-        if call.endpoint in PUBLIC:
+        if world.is_agent(call):
+            if status != 404:
+                wrong.append(f"{call}: {status}, expected 404 (an applicant in the back office)")
+        elif call.endpoint in PUBLIC:
             if status >= 500 or status == 404:
                 wrong.append(f"{call}: {status}")
         elif status not in OWNER_OK or to_login:

@@ -1,7 +1,8 @@
 """The `guichet` command: designer tools, settings, database, demo data and the server.
 
 Designer commands (check, diff, schema, test, validate) are here and only need the engine;
-`settings` lists the configuration (web/config.py); `data` adds the database and
+`settings` lists the configuration (web/config.py); `agents` the back-office agents;
+`data` adds the database and
 dossier commands (db, dossiers, demo), `portal` the server and its background
 work (serve, mail, documents), `preview` the designer's live preview.
 """
@@ -27,7 +28,7 @@ from engine.pipeline import (
 )
 from engine.validate import clean, validate
 from web import config
-from web.cli import data, portal, preview
+from web.cli import agents, data, exports, portal, preview
 
 
 @click.group()
@@ -255,6 +256,8 @@ def settings_cmd() -> None:
 
 
 data.register(main)
+main.add_command(exports.export_cmd)
+agents.register(main)
 portal.register(main)
 preview.register(main)
 

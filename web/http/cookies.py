@@ -1,20 +1,44 @@
-"""Flask's signed-cookie session, marked `Secure` whenever the portal is reached over HTTPS.
+"""Flask's signed-cookie session, marked `Secure` whenever the portal is reached over HTTPS,
+and a separate session cookie for the agents' back office (/agent/).
 
 Flask sets `Secure` only when SESSION_COOKIE_SECURE says so. The portal also
 marks it when PREFERRED_URL_SCHEME is https, and whenever the request itself
 came over HTTPS (directly, or through a trusted proxy: web/http/headers.py), so
 a deployment behind TLS never sends the session in clear by mistake. Only the
-public method `get_cookie_secure` is overridden, as GOV.UK Notify's admin does.
+public methods `get_cookie_*` and `get_signing_serializer` are overridden, as
+GOV.UK Notify's admin does.
+
+Under AGENT_PATH the session is another cookie (AGENT_COOKIE, path /agent,
+SameSite=Strict, signed with its own salt): an agent's cookie is never sent to the
+portal's pages and could not be read there, and an applicant's cookie is never read
+as an agent's session (web/agent/auth.py).
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask, request
 from flask.sessions import SecureCookieSessionInterface
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+AGENT_PATH = "/agent"
+AGENT_COOKIE = "guichet_agent"
+AGENT_SALT = "guichet-agent-session"
+
+
+def is_agent_path(path: str) -> bool:
+    """Whether `path` is the back office's: /agent or under /agent/."""
+    return path == AGENT_PATH or path.startswith(AGENT_PATH + "/")
+
+
+def _agent_request() -> bool:
+    return bool(request) and is_agent_path(request.path)
 
 
 class SessionInterface(SecureCookieSessionInterface):
-    """Flask's cookie session; `Secure` over HTTPS (see the module's docstring)."""
+    """Flask's cookie session; `Secure` over HTTPS, and the agents' own cookie under
+    /agent (see the module's docstring)."""
 
     def get_cookie_secure(self, app: Flask) -> bool:
         """True when configured (SESSION_COOKIE_SECURE, PREFERRED_URL_SCHEME=https) or when
@@ -22,6 +46,49 @@ class SessionInterface(SecureCookieSessionInterface):
         if super().get_cookie_secure(app) or app.config.get("PREFERRED_URL_SCHEME") == "https":
             return True
         return bool(request) and request.is_secure
+
+    def get_cookie_name(self, app: Flask) -> str:
+        """AGENT_COOKIE under /agent, else Flask's SESSION_COOKIE_NAME."""
+        return AGENT_COOKIE if _agent_request() else super().get_cookie_name(app)
+
+    def get_cookie_path(self, app: Flask) -> str:
+        """/agent for the agents' cookie, else Flask's."""
+        return AGENT_PATH if _agent_request() else super().get_cookie_path(app)
+
+    def get_cookie_samesite(self, app: Flask) -> str | None:
+        """Strict for the agents' cookie, else SESSION_COOKIE_SAMESITE (Lax)."""
+        return "Strict" if _agent_request() else super().get_cookie_samesite(app)
+
+    def get_cookie_httponly(self, app: Flask) -> bool:
+        """Always HttpOnly for the agents' cookie."""
+        return True if _agent_request() else super().get_cookie_httponly(app)
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        """Flask's serializer; under /agent, one with AGENT_SALT, so no portal cookie
+        (or other signed value) reads as an agent's session."""
+        if not _agent_request():
+            return super().get_signing_serializer(app)
+        if not app.secret_key:
+            return None
+        return URLSafeTimedSerializer(app.secret_key, salt=AGENT_SALT,
+                                      serializer=self.serializer,
+                                      signer_kwargs={"key_derivation": self.key_derivation,
+                                                     "digest_method": self.digest_method})
+
+    def portal_session(self, app: Flask) -> dict[str, Any]:
+        """The applicant's portal session sent with this request (a browser sends it to
+        /agent too: its path is /), read as the portal reads it; {} when none or
+        unreadable."""
+        value = request.cookies.get(super().get_cookie_name(app))
+        serializer = super().get_signing_serializer(app)
+        if not value or serializer is None:
+            return {}
+        max_age = int(app.permanent_session_lifetime.total_seconds())
+        try:
+            data = serializer.loads(value, max_age=max_age)
+        except BadSignature:
+            return {}
+        return data if isinstance(data, dict) else {}
 
 
 def init_app(app: Flask) -> None:

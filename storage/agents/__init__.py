@@ -1,0 +1,1 @@
+"""Back-office agents: accounts, their two-factor login, and their audit trail."""

@@ -1,0 +1,270 @@
+"""The agents' side of the definition language (issue 17): `by:` (and its old name
+`trigger:`), agent transitions with a label and a small form validated by the same
+engine as sections, schedule transitions waiting `after:` a duration, the actions
+`assign` and `unlock_for_correction`, and message placeholders filled from an agent's
+form; each mistake refused by the checker at its line."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from engine import ErrorCode, convert_text
+from engine.agentforms import agent_form, agent_form_compiled, form_values, validate_agent_form
+from engine.durations import parse_duration
+from engine.errors import error
+from engine.formdata import section_answers
+from engine.workflow import agent_transitions, applicant_transitions, schedule_transitions
+
+DEFINITION = """\
+id: guichet-essai
+version: 1
+title: {fr: Essai, en: Trial}
+numbering: {prefix: E, digits: 6}
+deadline_days: 10
+sections:
+  - id: main
+    title: {fr: Principal, en: Main}
+    fields:
+      - {id: nom, type: text, label: {fr: Nom, en: Name}}
+workflow:
+  initial: draft
+  states:
+    draft: {label: {fr: Brouillon, en: Draft}, editable: true}
+    sent: {label: {fr: Envoyé, en: Sent}}
+    meeting: {label: {fr: Rendez-vous, en: Meeting}}
+    fix: {label: {fr: À corriger, en: To correct}, editable: true}
+    closed: {label: {fr: Fermé, en: Closed}}
+  transitions:
+    - {id: send, by: applicant, from: [draft, fix], to: sent, guards: [sections_valid]}
+    - id: meet
+      by: agent
+      label: {fr: Fixer un rendez-vous, en: Set a meeting}
+      from: sent
+      to: meeting
+      form:
+        - {id: jour, type: date, label: {fr: Date, en: Date}}
+        - id: mode
+          type: radio
+          label: {fr: Mode, en: Mode}
+          options:
+            - {value: virtuel, label: {fr: en mode virtuel, en: online}}
+            - {value: personne, label: {fr: en personne, en: in person}}
+        - id: lieu
+          type: text
+          when: {mode: personne}
+          label: {fr: Adresse, en: Address}
+        - {id: note, type: textarea, required: false, label: {fr: Note, en: Note}}
+      actions: [assign, {message: rdv}]
+    - id: ask_fix
+      by: agent
+      label: {fr: Demander une correction, en: Ask for a correction}
+      from: sent
+      to: fix
+      form:
+        - id: motif
+          type: textarea
+          label: {fr: Motif, en: Reason}
+          messages:
+            required: {fr: Écrivez le motif., en: Write the reason.}
+      actions: [unlock_for_correction]
+    - id: close
+      by: schedule
+      after: 30d
+      from: meeting
+      to: closed
+messages:
+  rdv:
+    subject: {fr: "Rendez-vous {number}", en: "Meeting {number}"}
+    body:
+      fr: Le {jour}, {mode}. {lieu} {note}
+      en: On {jour}, {mode}. {lieu} {note}
+"""
+
+
+def _compiled(text: str = DEFINITION):
+    result = convert_text(text, "essai.yaml")
+    assert result.ok, [str(e) for e in result.errors]
+    return result.compiled
+
+
+def _errors(text: str) -> list[str]:
+    return sorted(str(e) for e in convert_text(text, "essai.yaml").errors)
+
+
+def _line(text: str, needle: str) -> int:
+    return next(i for i, line in enumerate(text.splitlines(), 1) if needle in line)
+
+
+# --- durations ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("written", "meant"), [
+    ("14d", timedelta(days=14)), ("12h", timedelta(hours=12)), ("30m", timedelta(minutes=30)),
+    ("730d", timedelta(days=730))])
+def test_parse_duration__days_hours_minutes(written, meant):
+    assert parse_duration(written) == meant
+
+
+@pytest.mark.parametrize("written", ["14", "2 weeks", "14 d", "0d", "1.5d", "14D", "-3d", ""])
+def test_parse_duration__anything_else_refused_in_a_plain_sentence(written):
+    with pytest.raises(ValueError, match="is not a duration: write a whole number greater"):
+        parse_duration(written)
+
+
+# --- who takes which transition -------------------------------------------------------
+
+
+def test_transitions_by_who_takes_them():
+    d = _compiled().definition
+    assert [t.id for t in applicant_transitions(d, "fix")] == ["send"]
+    assert [t.id for t in agent_transitions(d, "sent")] == ["meet", "ask_fix"]
+    assert agent_transitions(d, "draft") == [] and applicant_transitions(d, "sent") == []
+    assert [t.id for t in schedule_transitions(d, "meeting")] == ["close"]
+    assert d.workflow.transition("close").after == timedelta(days=30)
+    assert d.workflow.transition("meet").after is None
+
+
+def test_trigger__the_old_name_of_by__still_read():
+    text = DEFINITION.replace("{id: send, by: applicant,", "{id: send, trigger: applicant,")
+    assert _compiled(text).definition.workflow.transition("send").by == "applicant"
+
+
+# --- the agent's form -------------------------------------------------------------
+
+
+def test_agent_form__a_section_of_the_transitions_questions():
+    compiled = _compiled()
+    form = agent_form(compiled, "meet")
+    assert (form.id, form.title.fr, [f.id for f in form.fields]) == (
+        "meet", "Fixer un rendez-vous", ["jour", "mode", "lieu", "note"])
+    with pytest.raises(KeyError):
+        agent_form(compiled, "send")  # the applicant's
+
+
+def test_validate_agent_form__required_questions_and_designer_messages():
+    compiled = _compiled()
+    cleaned, errors = validate_agent_form(compiled, "ask_fix", {"motif": "   "})
+    assert cleaned == {}
+    assert [(e.field, e.message.fr) for e in errors] == [("motif", "Écrivez le motif.")]
+    cleaned, errors = validate_agent_form(compiled, "ask_fix", {"motif": " Pièce illisible "})
+    assert (cleaned, errors) == ({"motif": "Pièce illisible"}, [])
+
+
+def test_validate_agent_form__conditions_hide_and_require_like_a_section():
+    compiled = _compiled()
+    posted = {"jour": ["2026-12-03"], "mode": ["personne"], "lieu": [""], "note": [""]}
+    raw = section_answers(agent_form(compiled, "meet"), lambda name: posted.get(name, []))
+    cleaned, errors = validate_agent_form(compiled, "meet", raw)
+    assert [e.field for e in errors] == ["lieu"]  # shown, so required
+    raw = {"jour": "2026-12-03", "mode": "virtuel", "lieu": "12 rue Principale"}
+    cleaned, errors = validate_agent_form(compiled, "meet", raw)
+    assert (cleaned, errors) == ({"jour": "2026-12-03", "mode": "virtuel"}, [])  # lieu hidden
+    cleaned, errors = validate_agent_form(compiled, "meet", {"jour": "2026-02-30"})
+    assert [e.field for e in errors] == ["jour", "mode"]
+
+
+def test_form_values__answers_as_the_recap_shows_them_in_the_applicants_language():
+    compiled = _compiled()
+    cleaned, _ = validate_agent_form(compiled, "meet", {"jour": "2026-12-03", "mode": "virtuel"})
+    assert form_values(compiled, "meet", cleaned, "fr") == {
+        "jour": "3 décembre 2026", "mode": "en mode virtuel", "lieu": "", "note": ""}
+    assert form_values(compiled, "meet", cleaned, "en")["mode"] == "online"
+    assert form_values(compiled, "meet", cleaned, "en")["jour"] == "December 3, 2026"
+
+
+def test_agent_form_compiled__the_section_helpers_read_it():
+    form = agent_form_compiled(_compiled(), "meet")
+    assert list(form.sections) == ["meet"]
+
+
+# --- the checker ---------------------------------------------------------------------
+
+
+def test_check__agent_transition_without_label():
+    text = DEFINITION.replace(
+        "      label: {fr: Demander une correction, en: Ask for a correction}\n", "")
+    assert _errors(text) == [str(error(ErrorCode.AGENT_LABEL_MISSING, "essai.yaml",
+                                       _line(text, "- id: ask_fix"), transition="ask_fix"))]
+
+
+def test_check__by_and_trigger_both_written__at_trigger():
+    text = DEFINITION.replace("      by: schedule\n",
+                              "      by: schedule\n      trigger: deadline\n")
+    assert _errors(text) == [str(error(ErrorCode.BY_AND_TRIGGER, "essai.yaml",
+                                       _line(text, "trigger: deadline"), transition="close"))]
+
+
+def test_check__schedule_without_after__after_elsewhere__malformed_duration():
+    no_after = DEFINITION.replace("      after: 30d\n", "")
+    assert _errors(no_after) == [str(error(ErrorCode.AFTER_MISSING, "essai.yaml",
+                                           _line(no_after, "- id: close"), transition="close"))]
+    elsewhere = DEFINITION.replace("      to: fix\n", "      to: fix\n      after: 2d\n")
+    assert _errors(elsewhere) == [str(error(
+        ErrorCode.AFTER_NOT_FOR_SCHEDULE, "essai.yaml", _line(elsewhere, "after: 2d"),
+        transition="ask_fix", by="`by: agent`"))]
+    malformed = DEFINITION.replace("after: 30d", "after: 30 days")
+    assert _errors(malformed) == [str(error(
+        ErrorCode.DURATION, "essai.yaml", _line(malformed, "after: 30 days"),
+        transition="close", problem="`30 days` is not a duration: write a whole number greater "
+        "than 0 followed by d (days), h (hours) or m (minutes), without spaces, e.g. `14d`, "
+        "`12h` or `30m`"))]
+
+
+def test_check__form_on_a_transition_not_taken_by_an_agent():
+    text = DEFINITION.replace(
+        "{id: send, by: applicant, from: [draft, fix], to: sent, guards: [sections_valid]}",
+        "{id: send, by: applicant, from: [draft, fix], to: sent, "
+        "form: [{id: x, type: text, label: {fr: X, en: X}}]}")
+    assert _errors(text) == [str(error(ErrorCode.FORM_NOT_FOR_AGENT, "essai.yaml",
+                                       _line(text, "id: send"), transition="send",
+                                       by="`by: applicant`"))]
+
+
+def test_check__unlock_for_correction_to_a_state_not_editable():
+    text = DEFINITION.replace("      to: fix\n", "      to: closed\n")
+    assert _errors(text) == [
+        str(error(ErrorCode.UNREACHABLE_STATE, "essai.yaml", _line(text, "fix: {label"),
+                  state="fix", initial="draft")),
+        str(error(ErrorCode.UNLOCK_NOT_EDITABLE, "essai.yaml",
+                  _line(text, "actions: [unlock_for_correction]"), transition="ask_fix",
+                  state="closed"))]
+
+
+def test_check__message_placeholder_no_form_of_a_posting_transition_fills():
+    text = DEFINITION.replace("en: On {jour}, {mode}. {lieu} {note}",
+                              "en: On {jour}, {mode}. {lieu} {motif}")
+    assert _errors(text) == [str(error(
+        ErrorCode.UNKNOWN_PLACEHOLDER, "essai.yaml", _line(text, "fr: Le {jour}"), name="motif",
+        where="a message's `subject` and `body` (`messages:`)",
+        known="{jour}, {lieu}, {mode}, {note}, {number}, {submitted_at}"))]
+
+
+def test_check__agent_form_questions_checked_as_a_sections():
+    text = DEFINITION.replace("          when: {mode: personne}\n",
+                              "          when: {mode: ailleurs}\n").replace(
+        "{id: note, type: textarea, required: false, label: {fr: Note, en: Note}}",
+        "{id: note, type: textarea, required: false, label: {fr: Note, en: ''}}")
+    assert _errors(text) == sorted([
+        str(error(ErrorCode.IMPOSSIBLE_VALUE, "essai.yaml", _line(text, "{mode: ailleurs}"),
+                  field="mode", value="ailleurs", expected="one of virtuel, personne")),
+        str(error(ErrorCode.MISSING_TRANSLATION, "essai.yaml", _line(text, "id: note"),
+                  lang="en"))])
+
+
+def test_check__agent_form_cannot_ask_for_a_file():
+    text = DEFINITION.replace(
+        "{id: note, type: textarea, required: false, label: {fr: Note, en: Note}}",
+        "{id: note, type: file, required: false, label: {fr: Note, en: Note}}")
+    errors = convert_text(text, "essai.yaml").errors
+    assert [(e.code, e.line) for e in errors] == [
+        (ErrorCode.AGENT_FORM_TYPE, _line(text, "id: note"))]
+    assert "which an agent's form cannot ask" in errors[0].message
+
+
+def test_check__state_no_transition_reaches():
+    text = DEFINITION.replace("      to: closed\n", "      to: sent\n")
+    assert _errors(text) == [str(error(ErrorCode.UNREACHABLE_STATE, "essai.yaml",
+                                       _line(text, "closed: {label"), state="closed",
+                                       initial="draft"))]
