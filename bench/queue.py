@@ -3,9 +3,12 @@
 Measures, on SQLite and PostgreSQL, the median time of what the queue page reads:
 the counts per type and state, the first page, a deep page (after 90 % of the ids),
 a search for one person's name (three dossiers at any size), a search for a common
-family name (one dossier in 500 carries it), and a search by number prefix; each at
-1,000 and at 1,000,000 dossiers. The 1,000,000 figure must stay within 1.5x of the
-1,000 one: index ranges and kept counters, no scan, no OFFSET, no COUNT(*).
+family name (one dossier in 500 carries it), searches by number prefix and for a
+number and a name no dossier has; each at 1,000 and at 1,000,000 dossiers. The
+1,000,000 figure must stay within 1.5x of the 1,000 one: index ranges and kept
+counters, no scan, no OFFSET, no COUNT(*). The common name is judged on its time
+(at most 10 ms) instead: its matches grow with the table (2 -> 2,000), and all of
+them are read and sorted to show the first 50.
 
 The dossiers (and their search words) are bulk-loaded with plain SQL into scratch
 databases, the counting triggers dropped during the load and made again by init_db

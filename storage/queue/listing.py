@@ -19,7 +19,7 @@ from typing import Any
 
 from storage.clock import from_db
 from storage.dossiers.search_words import prefix_range, words_of
-from storage.orm.db import database
+from storage.orm.db import database, dialect
 from storage.orm.entities import ROW_ID_MAX
 from storage.orm.transactions import transaction
 
@@ -119,7 +119,10 @@ def agent_queue(types: Sequence[str], *, type_id: str | None = None, state: str 
     # `+d.id` keeps SQLite's planner from walking the primary key in order instead,
     # testing each row (the whole table when nothing matches). A name search gives
     # SQLite the list of the words' matches, whose dossiers it then reads by id.
-    order = "+d.id" if number else "d.id"
+    # PostgreSQL, for names too: walking the primary key in order it tests ~1,000 rows
+    # per match of a common name (50 ms at 1,000,000 dossiers) instead of reading the
+    # 2,000 matches and sorting them.
+    order = "+d.id" if number or (words and dialect() == "postgres") else "d.id"
     where = ["d.type_id IN (" + ", ".join(f"${k}" for k in params) + ")",
              f"{order} > $after"]
     params["after"] = _cursor(after)
