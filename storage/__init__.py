@@ -149,14 +149,16 @@ from storage.orm.db import (
     db_session,
     describe,
     disconnect,
-    init_db,
     open_store,
     reset_db,
     store_exists,
 )
 from storage.orm.transactions import causes
+from storage.queue.counts import queue_counts
+from storage.queue.listing import PAGE_SIZE, QueuePage, QueueRow, agent_queue
 from storage.receipts import normalize_fingerprint, show_fingerprint, verify_receipt
 from storage.schedules import ScheduleReport, run_schedules
+from storage.startup import init_db
 from storage.views import (
     PROFILE_FIELDS,
     AccountView,
@@ -204,6 +206,7 @@ __all__ = [
     "upload_for_owner", "dossier_uploads", "delete_upload", "prune_uploads",
     "SubmissionView", "submissions_of", "ReceiptCheck", "verify_receipt",
     "show_fingerprint", "normalize_fingerprint",
+    "queue_counts", "agent_queue", "QueuePage", "QueueRow", "PAGE_SIZE",
     "export_dossiers", "ExportRefused", "EXPORT_FORMATS", "EXPORT_CONTENT_TYPES",
     "ENROLMENT_LIFETIME", "AgentRefused", "AgentView", "agent_actor", "agent_login", "agent_roles",
     "agent_visit", "check_enrolment", "complete_enrolment", "create_agent", "disable_agent",

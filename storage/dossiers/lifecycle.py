@@ -29,6 +29,7 @@ from storage.dossiers.kept_answers import drop_kept_answers
 from storage.dossiers.migration import migrate_draft
 from storage.dossiers.numbering import allocate_number, claim_number
 from storage.dossiers.registry import default_registry
+from storage.dossiers.search_words import index_names
 from storage.dossiers.submission import submit
 from storage.errors import Conflict, LinkRefused, Locked, NotEligible, NotFound
 from storage.orm.db import database
@@ -81,6 +82,7 @@ def create_dossier(registry: Registry, account_id: int, type_id: str) -> Dossier
     )
     audit.record(audit.account_actor(account_id), "create", dossier)
     flush()
+    index_names(dossier)
     return dossier_view(dossier)
 
 
@@ -206,6 +208,7 @@ def register_existing(registry: Registry, type_id: str, number: str, given_names
     )
     audit.record(actor, "register", dossier)
     flush()
+    index_names(dossier)
     return dossier_view(dossier)
 
 
@@ -232,6 +235,7 @@ def link_existing(account_id: int, type_id: str, number: str) -> DossierView:
         raise LinkRefused()
     dossier.owner = account
     dossier.version += 1
+    index_names(dossier)  # found by the owner's spelling of the names too
     audit.record(audit.account_actor(account_id), "link", dossier, {"number": number})
     now = clock.now()
     values = {"number": number, "linked_at": clock.local(now).strftime("%Y-%m-%d %H:%M")}

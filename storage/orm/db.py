@@ -46,6 +46,7 @@ from storage.orm.deadlines import (
     statements_unbounded,
 )
 from storage.orm.entities import PUBLIC_ID_LENGTH, define_entities, new_public_id
+from storage.orm.queue_schema import install_queue_schema
 
 SQLITE_FILENAME = "guichet.sqlite3"
 MIN_SQLITE = (3, 35, 0)  # RETURNING, used by numbering
@@ -361,8 +362,9 @@ def _claim_existing_numbers(db: Database) -> None:
 
 def init_db() -> None:
     """Create the current store's missing tables and indexes, add the columns of
-    ADDED_COLUMNS to tables made before them, and claim the dossier numbers given out
-    before numbers were claimed; harmless when done already, and safe when several
+    ADDED_COLUMNS to tables made before them, claim the dossier numbers given out
+    before numbers were claimed, and make the queue's indexes and counting triggers
+    (storage/orm/queue_schema.py); harmless when done already, and safe when several
     processes start at once. Its statements are not bound by the store's statement and
     lock timeouts (an index built on a large table may take minutes); connecting is."""
     db = database()
@@ -379,6 +381,7 @@ def init_db() -> None:
                 db.execute("SET LOCAL lock_timeout = 0")
             _add_columns(db)
             _claim_existing_numbers(db)
+            install_queue_schema(db, dialect())
 
 
 def disconnect() -> None:

@@ -110,6 +110,7 @@ def define_entities(db: Database) -> None:
         kept_answers = Set("KeptAnswers")
         archive = Set("ArchivedAnswer")
         uploads = Set("UploadedFile")
+        search_words = Set("SearchWord")
         # the agent in charge (the `assign` action of an agent transition), if any
         assigned_agent = Optional("Agent", column="assigned_agent_id")
         submissions = Set("Submission")
@@ -117,6 +118,29 @@ def define_entities(db: Database) -> None:
         composite_index(owner, created_at)
         # `guichet dossiers expire` looks for drafts past their deadline.
         composite_index(status, deadline)
+
+    class SearchWord(db.Entity):
+        """One word of the names an agent finds a dossier by (storage/dossiers/search_words.py):
+        the owner's and the registered identity's given and family names, folded
+        (case, accents and separators ignored). Rows, not one column, so that a prefix
+        of any word is one index range (its index on (word, dossier) is made by
+        init_db), whatever the number of dossiers."""
+
+        _table_ = "dossier_search_word"
+        dossier = Required(Dossier, column="dossier_id")
+        word = Required(str, 100)
+        PrimaryKey(dossier, word)
+
+    class DossierCount(db.Entity):
+        """How many dossiers each (type, state) holds, kept by database triggers on
+        `dossier` (storage/queue/counts.py, made by init_db): the agents' queue shows
+        the counts without counting a million rows per page."""
+
+        _table_ = "dossier_count"
+        type_id = Required(str, 100)
+        status = Required(str, 100)
+        n = Required(int, size=64)
+        PrimaryKey(type_id, status)
 
     class Message(db.Entity):
         """A message in the applicant's message centre."""

@@ -48,7 +48,8 @@ def purge_personal_data(dossier: object, now: datetime) -> list[str]:
     snapshot; the archived answers (values None; which field and why stay); answers
     kept aside after a session ended (rows deleted); uploaded files (rows deleted,
     bytes by the caller); documents of Mes documents (rows and PDF bytes deleted); the
-    identity an agent registered (names, sex, birth date: None); its messages'
+    identity an agent registered (names, sex, birth date: None) and the queue's
+    search words made of those names; its messages'
     subjects and bodies (a neutral text in the owner's language); the detail of audit
     events holding identity changes. Kept: number, type, version, state, dates, owner.
     """
@@ -69,6 +70,8 @@ def purge_personal_data(dossier: object, now: datetime) -> list[str]:
         document.delete()
     d.given_names = d.family_names = d.sex = ""  # Pony keeps empty strings, not NULL
     d.birth_date = None
+    for word in list(d.search_words):  # the queue's search words are the names
+        word.delete()
     for message in d.messages:
         lang = message.account.lang
         message.subject = PURGED_SUBJECT.get(lang)
