@@ -125,7 +125,8 @@ def agent_required(supervisor: bool = False) -> Callable[[Callable[P, R]], Calla
 
     No valid agent session: 303 to /agent/connexion (back here after login), or a 401
     with HX-Redirect for htmx; an applicant's portal session without an agent session:
-    404. `supervisor=True`: an agent who is not a supervisor gets 404.
+    404. `supervisor=True`: an agent who is not a supervisor gets 404. The view gets
+    `agent_role` ("agent" | "supervisor"): the role it asks for, read by the tests.
     """
 
     def decorate(view: Callable[P, R]) -> Callable[P, Any]:
@@ -142,6 +143,8 @@ def agent_required(supervisor: bool = False) -> Callable[[Callable[P, R]], Calla
             g.agent = agent
             return view(*args, **kwargs)
 
+        # who may open it, for the authorization matrix (tests/web/test_agent_access.py)
+        wrapper.agent_role = "supervisor" if supervisor else "agent"  # type: ignore[attr-defined]
         return wrapper
 
     return decorate
