@@ -258,13 +258,24 @@ def test_agent_story__submit_appointment_correction_close_receipt(
         storage.clock.reset()
 
 
+def edited(pdf: bytes) -> bytes:
+    """The PDF opened and saved again by a PDF editor (its title changed): every page and
+    its footer's fingerprint kept, other bytes."""
+    writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(io.BytesIO(pdf)))
+    writer.add_metadata({"/Title": "Récapitulatif modifié"})
+    out = io.BytesIO()
+    writer.write(out)
+    assert out.getvalue() != pdf
+    return out.getvalue()
+
+
 def receipt_check(desk: Desk, number: str, pdf: bytes) -> None:
     """The applicant's first recap PDF is recognised (its dossier and submission); the
     same PDF with bytes changed is refused."""
     p = desk.page
     for given, notice, says in (
             (pdf, ".notice--success", f"dépôt n° 1 du dossier {number}"),
-            (pdf + b"\n% changed\n", ".notice--error", "refusé")):
+            (edited(pdf), ".notice--error", "refusé")):
         p.goto("/agent/recapitulatifs/verifier")
         p.get_by_label("Le récapitulatif (PDF)").set_input_files(files=[
             {"name": "recapitulatif.pdf", "mimeType": "application/pdf", "buffer": given}])
