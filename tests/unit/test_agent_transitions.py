@@ -297,7 +297,7 @@ def test_aq__who_may_do_what_in_each_state(aq):
         "inscription_en_cours": [], "expire": [], "ferme": [],
         "presente": ["prendre_en_charge", "demander_correction", "fermer"],
         "en_traitement": ["fixer_rendez_vous", "demander_correction", "fermer"],
-        "rendez_vous_fixe": ["fermer"], "correction_demandee": ["fermer"]}
+        "rendez_vous_fixe": ["demander_correction", "fermer"], "correction_demandee": ["fermer"]}
     assert [t.id for t in applicant_transitions(d, "correction_demandee")] == ["soumettre"]
     assert d.workflow.states["correction_demandee"].editable
     assert [a.kind for a in d.workflow.transition("prendre_en_charge").actions] == ["assign"]
