@@ -1,0 +1,1 @@
+"""The receipt check page, /agent/recapitulatifs/verifier (comes with storage.verify_receipt)."""
