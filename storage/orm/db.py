@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import secrets
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
@@ -45,6 +46,7 @@ from storage.orm.deadlines import (
     statements_unbounded,
 )
 from storage.orm.entities import PUBLIC_ID_LENGTH, define_entities, new_public_id
+from storage.orm.queue_schema import install_queue_schema
 
 SQLITE_FILENAME = "guichet.sqlite3"
 MIN_SQLITE = (3, 35, 0)  # RETURNING, used by numbering
@@ -90,8 +92,12 @@ class Store:
 
     def __init__(self, target: Target, db: Database, *, registry: Registry | None,
                  portal_url: str, timeouts: Timeouts = DEFAULT_TIMEOUTS,
-                 files: BlobStore | None = None, scanner: ClamdScanner | None = None) -> None:
+                 files: BlobStore | None = None, scanner: ClamdScanner | None = None,
+                 receipt_key: bytes | None = None) -> None:
         self.target = target
+        # the HMAC key of submissions' fingerprints (storage/receipts.py); None: a random
+        # one for this store only (tests): fingerprints stay verifiable, as they are kept
+        self.receipt_key = receipt_key or secrets.token_bytes(32)
         # uploaded files' bytes (storage.files) and their virus scanner (None: off)
         self.files = files
         self.scanner = scanner
@@ -150,7 +156,8 @@ def open_store(database_url: str | None, instance_path: str, *,
                registry: Registry | None = None,
                portal_url: str | None = None,
                timeouts: Timeouts | None = None,
-               files: FileSettings | None = None) -> Store:
+               files: FileSettings | None = None,
+               receipt_key: bytes | None = None) -> Store:
     """A new store on the database that `database_url` names (None or "": SQLite in
     `instance_path`), with its own Pony `Database`. Nothing is made current and no
     connection is opened yet; call `init_db()` inside `store.bound()` to create tables.
@@ -161,6 +168,9 @@ def open_store(database_url: str | None, instance_path: str, *,
     (None: DEFAULT_TIMEOUTS); past them the call raises the driver's OperationalError.
     `files`: where uploaded files go and whether clamd scans them (storage.FileSettings;
     None: `<instance_path>/files`, no scanning).
+    `receipt_key`: the server's key signing submissions' fingerprints (the web app passes
+    GUICHET_RECEIPT_KEY or one derived from its secret key; None: a random key for this
+    store only, enough for tests, since fingerprints are kept and looked up).
     Raises ValueError for an unsupported URL (database or files), RuntimeError for a
     SQLite too old (or for PostgreSQL when another psycopg2 wait callback is set:
     waits could not be bounded).
@@ -172,7 +182,7 @@ def open_store(database_url: str | None, instance_path: str, *,
     scanner = ClamdScanner(files.clamd, files.clamd_timeout) if files.clamd else None
     return Store(target, _bind(target, timeouts), registry=registry,
                  portal_url=portal_url or DEFAULT_PORTAL_URL, timeouts=timeouts,
-                 files=blobs, scanner=scanner)
+                 files=blobs, scanner=scanner, receipt_key=receipt_key)
 
 
 def store_exists(database_url: str | None, instance_path: str) -> bool:
@@ -287,6 +297,7 @@ class AddedColumn:
     sql_type: str
     fill: Callable[[], str] | None = None
     unique: bool = False
+    index: bool = False  # a plain index, named as Pony names a foreign key's
 
 
 def _message_id() -> str:
@@ -299,7 +310,13 @@ ADDED_COLUMNS: tuple[AddedColumn, ...] = (
     AddedColumn("outgoing_email", "message_id", "VARCHAR(255)", _message_id, True),
     AddedColumn("outgoing_email", "purpose", "VARCHAR(40)"),
     AddedColumn("audit_event", "address", "VARCHAR(45)"),
-    AddedColumn("dossier", "assigned_agent_id", "INTEGER REFERENCES agent (id)"),
+    # added before Pony's create_tables (which makes the `agent` table, and on PostgreSQL
+    # this foreign key's index and constraint on a `dossier` table made before it)
+    AddedColumn("dossier", "assigned_agent_id", "INTEGER", index=True),
+    AddedColumn("document", "submission_id", "INTEGER"),
+    AddedColumn("document", "sha256", "VARCHAR(64)", index=True),
+    AddedColumn("dossier", "status_changed_at", "TIMESTAMP"),
+    AddedColumn("dossier", "purged_at", "TIMESTAMP"),
 )
 
 
@@ -318,7 +335,10 @@ def _add_columns(db: Database) -> None:
     also for tables Pony made with the column: `IF NOT EXISTS`)."""
     for added in ADDED_COLUMNS:
         table, column = added.table, added.column
-        if column not in _columns(db, table):
+        columns = _columns(db, table)
+        if not columns:  # no such table yet: create_tables makes it whole
+            continue
+        if column not in columns:
             db.execute(f'ALTER TABLE "{table}" ADD COLUMN "{column}" {added.sql_type}')
             if added.fill is not None:
                 for row_id in db.select(f'SELECT id FROM "{table}" WHERE "{column}" IS NULL'):
@@ -326,6 +346,9 @@ def _add_columns(db: Database) -> None:
                                {}, {"value": added.fill(), "row_id": row_id})
         if added.unique:
             db.execute(f'CREATE UNIQUE INDEX IF NOT EXISTS "uq_{table}_{column}" '
+                       f'ON "{table}" ("{column}")')
+        if added.index:
+            db.execute(f'CREATE INDEX IF NOT EXISTS "idx_{table}__{column}" '
                        f'ON "{table}" ("{column}")')
 
 
@@ -339,12 +362,18 @@ def _claim_existing_numbers(db: Database) -> None:
 
 def init_db() -> None:
     """Create the current store's missing tables and indexes, add the columns of
-    ADDED_COLUMNS to tables made before them, and claim the dossier numbers given out
-    before numbers were claimed; harmless when done already, and safe when several
+    ADDED_COLUMNS to tables made before them, claim the dossier numbers given out
+    before numbers were claimed, and make the queue's indexes and counting triggers
+    (storage/orm/queue_schema.py); harmless when done already, and safe when several
     processes start at once. Its statements are not bound by the store's statement and
     lock timeouts (an index built on a large table may take minutes); connecting is."""
     db = database()
     with statements_unbounded(), _creation_lock():
+        with db_session:  # first, so create_tables finds the columns its indexes need
+            if dialect() == "postgres":
+                db.execute("SET LOCAL statement_timeout = 0")
+                db.execute("SET LOCAL lock_timeout = 0")
+            _add_columns(db)
         db.create_tables()
         with db_session:
             if dialect() == "postgres":  # this transaction only: pages keep their limits
@@ -352,6 +381,7 @@ def init_db() -> None:
                 db.execute("SET LOCAL lock_timeout = 0")
             _add_columns(db)
             _claim_existing_numbers(db)
+            install_queue_schema(db, dialect())
 
 
 def disconnect() -> None:
