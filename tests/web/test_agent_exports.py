@@ -33,6 +33,7 @@ def test_export_page__csv_download_of_the_submitted_dossiers(maria, agent):
     assert page.status_code == 200
     assert 'href="/agent/exports"' in html and f'value="{ESSAI}"' in html
     assert "Inclure les réponses aux questions masquées" not in html  # not a supervisor
+    assert '<option value="3">Version 3</option>' in html  # essai's published version
     answer = agent.get(f"/agent/exports/fichier?type={ESSAI}&version=&state=&format=csv"
                        "&masked=1")
     assert answer.status_code == 200

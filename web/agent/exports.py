@@ -25,8 +25,8 @@ FORMAT_LABELS = {"csv": "CSV", "xlsx": "XLSX (Excel)", "json": "JSON"}
 
 
 def _choices() -> dict[str, object]:
-    """What the form offers: the granted types, their published versions, every state
-    of their current versions (id, label), the formats."""
+    """What the form offers: the granted types, their versions (published, and the one
+    served now), every state of their current versions (id, label), the formats."""
     granted = list(granted_registry())
     versions = storage.version_numbers([c.id for c in granted])
     states: dict[str, str] = {}
@@ -34,7 +34,9 @@ def _choices() -> dict[str, object]:
         for state in c.definition.workflow.states.values():
             states.setdefault(state.id, localize(state.label))
     return {"types": [(c.id, localize(c.definition.title)) for c in granted],
-            "versions": sorted({v for vs in versions.values() for v in vs}),
+            "versions": [(v, _("Version %(version)s", version=v)) for v in sorted(
+                {v for vs in versions.values() for v in vs}
+                | {c.definition.version for c in granted})],
             "states": list(states.items()),
             "formats": [(f, FORMAT_LABELS.get(f, f)) for f in storage.EXPORT_FORMATS]}
 
