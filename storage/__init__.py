@@ -66,6 +66,7 @@ from storage.definitions import (
     published_definitions,
     published_versions,
     republished,
+    version_numbers,
 )
 from storage.demo import DemoReport, load_demo
 from storage.dossiers.archive import (
@@ -199,7 +200,7 @@ __all__ = [
     "SIGNUP_LIFETIME", "SIGNUP_PURPOSE", "SIGNUP_TOKEN_SLOT", "SignupRefused",
     "check_signup_token", "confirm_signup", "queue_signup", "start_queued_signup",
     "PublishedVersion", "definition_of", "is_current", "load_pinned", "publish_definitions",
-    "published_versions", "republished", "store_exists",
+    "published_versions", "republished", "store_exists", "version_numbers",
     "ArchivedAnswerView", "AuditEventView", "published_definitions", "archived_answers",
     "dossier_audit", "MigrationNotice", "notice_text", "open_draft", "StateImpact", "impact",
     "FileSettings", "UploadInfo", "UploadRefused", "UPLOAD_REFUSALS", "store_upload",

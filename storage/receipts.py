@@ -87,7 +87,8 @@ def _by_fingerprint(value: str) -> Any | None:
 
 def _found(status: str, submission: Any) -> ReceiptCheck:
     return ReceiptCheck(status, submission.dossier.number, submission.seq,
-                        from_db(submission.submitted_at), submission.definition_version)
+                        from_db(submission.submitted_at), submission.definition_version,
+                        submission.dossier.type_id)
 
 
 @transaction(write=False)

@@ -185,11 +185,12 @@ class ReceiptCheck:
     issued here, or the typed fingerprint is a submission's), "altered" (the PDF names a
     known fingerprint but its bytes are not the ones issued: refused) or "unknown"
     (nothing issued here matches). The submission's dossier `number`, `seq`,
-    `submitted_at` (aware UTC) and `definition_version` for "match" and "altered",
-    None for "unknown"."""
+    `submitted_at` (aware UTC), `definition_version` and the dossier's `type_id` for
+    "match" and "altered", None for "unknown"."""
 
     status: str
     number: str | None = None
     seq: int | None = None
     submitted_at: datetime | None = None
     definition_version: int | None = None
+    type_id: str | None = None  # the dossier's type, to keep a check to the types granted

@@ -19,6 +19,7 @@ from typing import IO
 from engine import Registry
 from engine.model import Numbering
 from storage.clock import clock
+from storage.dossiers import audit
 from storage.dossiers.lifecycle import register_existing
 from storage.orm.db import database
 from storage.orm.transactions import transaction
@@ -45,11 +46,25 @@ class ImportReport:
     """What `import_rows` did, row by row; line numbers are the file's (header = 1)."""
 
     registered: list[tuple[int, str]] = field(default_factory=list)  # (line, number)
-    refused: list[tuple[int, str]] = field(default_factory=list)  # (line, reason)
+    # (line, why): str(why) is the reason in English, why.code/params for a page
+    refused: list[tuple[int, RowRefused]] = field(default_factory=list)
 
 
 class RowRefused(ValueError):
-    """A row that cannot be registered; the message is the reason shown to the agent."""
+    """A row that cannot be registered; the message is the reason shown to the agent
+    (in English, as the CLI prints it).
+
+    `code` says which rule refused it, for a page that words it in its own language:
+    "missing", "unknown_type", "malformed_number", "bad_sex", "bad_birth_date",
+    "future_birth_date", "duplicate", "header" (the file's header lacks columns) or
+    "other" (the store refused it); `params`: the values the message names (`columns`,
+    `value`, `known`, `type`, `example`, `number`), all texts.
+    """
+
+    def __init__(self, message: str, code: str = "other", **params: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params = params
 
 
 def numbering_example(numbering: Numbering) -> str:
@@ -72,50 +87,62 @@ def check_row(registry: Registry, row: Mapping[str, str | None]) -> ExistingDoss
     values = {c: (row.get(c) or "").strip() for c in COLUMNS}
     missing = [c for c in COLUMNS if not values[c]]
     if missing:
-        raise RowRefused("missing " + ", ".join(missing))
+        raise RowRefused("missing " + ", ".join(missing), "missing", columns=", ".join(missing))
     compiled = registry.get(values["type"])
     if compiled is None:
         known = ", ".join(sorted(registry.ids()))
-        raise RowRefused(f"unknown dossier type {values['type']!r} (known: {known})")
+        raise RowRefused(f"unknown dossier type {values['type']!r} (known: {known})",
+                         "unknown_type", value=values["type"], known=known)
     numbering = compiled.definition.numbering
     number = values["number"].upper()
     if not re.fullmatch(numbering.regex, number):
+        example = numbering_example(numbering)
         raise RowRefused(f"malformed number {values['number']!r} for {compiled.id} "
-                         f"(expected like {numbering_example(numbering)})")
+                         f"(expected like {example})", "malformed_number",
+                         value=values["number"], type=compiled.id, example=example)
     sex = values["sex"].upper()
     if sex not in SEXES:
-        raise RowRefused(f"bad sex {values['sex']!r} (expected {', '.join(SEXES)})")
+        raise RowRefused(f"bad sex {values['sex']!r} (expected {', '.join(SEXES)})",
+                         "bad_sex", value=values["sex"], known=", ".join(SEXES))
     try:
         birth_date = date.fromisoformat(values["birth_date"])
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", values["birth_date"]):
             raise ValueError(values["birth_date"])
     except ValueError:
-        raise RowRefused(f"bad birth date {values['birth_date']!r} (expected YYYY-MM-DD)"
-                         ) from None
+        raise RowRefused(f"bad birth date {values['birth_date']!r} (expected YYYY-MM-DD)",
+                         "bad_birth_date", value=values["birth_date"]) from None
     if birth_date >= clock.today():
-        raise RowRefused(f"bad birth date {values['birth_date']!r} (not in the past)")
+        raise RowRefused(f"bad birth date {values['birth_date']!r} (not in the past)",
+                         "future_birth_date", value=values["birth_date"])
     if _number_exists(number):
-        raise RowRefused(f"duplicate number {number} (already registered)")
+        raise RowRefused(f"duplicate number {number} (already registered)", "duplicate",
+                         number=number)
     return ExistingDossier(compiled.id, number, values["given_name"], values["family_name"],
                            sex, birth_date)
 
 
-def register_row(registry: Registry, row: Mapping[str, str | None]) -> str:
+def register_row(registry: Registry, row: Mapping[str, str | None], *,
+                 actor: str = audit.AGENT, address: str | None = None) -> str:
     """Check and register one row in its own transaction; returns the number as stored
     (upper-cased). `row`: column name (COLUMNS) -> text. RowRefused says why not,
-    in the agent's words, also when the same number was registered meanwhile."""
+    in the agent's words, also when the same number was registered meanwhile.
+    `actor`, `address`: who registers it, from which client IP address (the audit's
+    "register" event; an agent at the back office: storage.agent_actor(id))."""
     dossier = check_row(registry, row)
     try:
         register_existing(registry, dossier.type_id, dossier.number, dossier.given_names,
-                          dossier.family_names, dossier.sex, dossier.birth_date)
+                          dossier.family_names, dossier.sex, dossier.birth_date,
+                          actor=actor, address=address)
     except ValueError as exc:  # e.g. the same number registered meanwhile
         raise RowRefused(str(exc)) from exc
     return dossier.number
 
 
-def import_rows(registry: Registry, lines: IO[str] | Iterable[str]) -> ImportReport:
+def import_rows(registry: Registry, lines: IO[str] | Iterable[str], *,
+                actor: str = audit.AGENT, address: str | None = None) -> ImportReport:
     """Register every row of a CSV file whose header names the COLUMNS (any order,
-    extra columns ignored). Line numbers are the file's, header = line 1.
+    extra columns ignored). Line numbers are the file's, header = line 1. `actor`,
+    `address`: as `register_row`.
 
     `lines`: an open text file or any iterable of CSV lines. Blank lines are skipped; a
     refused row is reported and the others go on. RowRefused only when the header
@@ -126,7 +153,8 @@ def import_rows(registry: Registry, lines: IO[str] | Iterable[str]) -> ImportRep
     absent = [c for c in COLUMNS if c not in header]
     if absent:
         raise RowRefused("the header lacks " + ", ".join(absent)
-                         + " (expected: " + ",".join(COLUMNS) + ")")
+                         + " (expected: " + ",".join(COLUMNS) + ")", "header",
+                         columns=", ".join(absent), known=",".join(COLUMNS))
     reader.fieldnames = header
     report = ImportReport()
     for row in reader:
@@ -134,7 +162,8 @@ def import_rows(registry: Registry, lines: IO[str] | Iterable[str]) -> ImportRep
         if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
             continue  # a blank line
         try:
-            report.registered.append((line, register_row(registry, row)))
+            report.registered.append((line, register_row(registry, row, actor=actor,
+                                                         address=address)))
         except RowRefused as exc:
-            report.refused.append((line, str(exc)))
+            report.refused.append((line, exc))
     return report

@@ -174,12 +174,14 @@ def save_section(registry: Registry, account_id: int, number: str, section_id: s
 @transaction(write=True)
 def register_existing(registry: Registry, type_id: str, number: str, given_names: str,
                       family_names: str, sex: str, birth_date: date, *,
-                      status: str | None = None, actor: str = audit.AGENT) -> DossierView:
+                      status: str | None = None, actor: str = audit.AGENT,
+                      address: str | None = None) -> DossierView:
     """An agent records a dossier opened elsewhere, with no owner yet, so its applicant
     can link it by number and identity. Its state defaults to the initial one.
 
     `number` is upper-cased and must match the type's numbering; `sex`: F, M or X;
-    `actor`: who is recorded in the audit. ValueError for a malformed number, a bad
+    `actor`: who is recorded in the audit, `address`: from which client IP address
+    (None: not at a browser). ValueError for a malformed number, a bad
     sex, empty names, an unknown `status` or a number that exists; NotFound for a
     type `registry` lacks.
     """
@@ -206,7 +208,7 @@ def register_existing(registry: Registry, type_id: str, number: str, given_names
         owner=None, given_names=given_names.strip(), family_names=family_names.strip(),
         sex=sex, birth_date=birth_date,
     )
-    audit.record(actor, "register", dossier)
+    audit.record(actor, "register", dossier, address=address)
     flush()
     index_names(dossier)
     return dossier_view(dossier)

@@ -20,8 +20,8 @@ they take (`upload_rules`) and how an answer names them; storage keeps the bytes
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
 
 from flask import Flask, current_app, g, request, send_file
 from flask.typing import ResponseReturnValue
@@ -32,6 +32,8 @@ from web.accounts.current import account_id, login_required
 from web.forms import bp
 from web.i18n import localize
 from web.registry import definition, registry
+
+V = TypeVar("V", bound=Callable[..., Any])
 
 MEGABYTE = 1_000_000
 SAVE_ENDPOINTS = frozenset({"forms.save", "forms.refresh"})
@@ -57,12 +59,23 @@ def _section_takes_files(section_id: str) -> bool:
     return False
 
 
+def takes_files(view: V) -> V:
+    """Mark a view whose posts carry a file (a back-office CSV import, a PDF to check):
+    its request body may be UPLOAD_REQUEST_MAX_MB, like a section's with a file
+    question. Put it right under the route decorator (it marks the registered view)."""
+    view.takes_files = True  # type: ignore[attr-defined]
+    return view
+
+
 def _raise_limit() -> None:
-    """For the save or update of a section holding a file question, the body may be
-    UPLOAD_REQUEST_MAX_MB (Flask's per-request `max_content_length`)."""
+    """For the save or update of a section holding a file question, or a view marked
+    `takes_files`, the body may be UPLOAD_REQUEST_MAX_MB (Flask's per-request
+    `max_content_length`)."""
     args = request.view_args or {}
     section_id = args.get("section_id")
-    if (request.endpoint in SAVE_ENDPOINTS and isinstance(section_id, str)
+    view = current_app.view_functions.get(request.endpoint or "")
+    if getattr(view, "takes_files", False) or (
+            request.endpoint in SAVE_ENDPOINTS and isinstance(section_id, str)
             and _section_takes_files(section_id)):
         limit = current_app.config["UPLOAD_REQUEST_MAX_MB"]
         request.max_content_length = limit * MEGABYTE
