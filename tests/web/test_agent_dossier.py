@@ -83,8 +83,11 @@ def test_correction_goes_back_to_the_applicant_with_the_reason(maria, agent):
     assert done.status_code == 303
     inbox = maria.get("/messages/").get_data(as_text=True)
     assert f"Dossier {number} à corriger" in inbox
-    # the applicant may change the answers again
-    assert maria.get(maria.section_url(number, "identite")).status_code == 200
+    # the applicant may change the answers again, the reason above the form
+    section = maria.get(maria.section_url(number, "identite"))
+    assert section.status_code == 200
+    assert "Correction demandée" in section.get_data(as_text=True)
+    assert "Le numéro est illisible." in section.get_data(as_text=True)
     assert "À corriger" in maria.get("/dossiers/").get_data(as_text=True)
 
 
