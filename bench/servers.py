@@ -30,14 +30,15 @@ def start(cmd: list[str], env: dict[str, str], port: int, log_dir: str) -> subpr
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"server exited: {log_path.read_text()[-2000:]}")
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
         try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
             conn.request("GET", "/connexion")
             conn.getresponse().read()
-            conn.close()
             return proc
         except OSError:
             time.sleep(0.2)
+        finally:
+            conn.close()  # also when the answer failed: a socket left to the GC warns
     proc.kill()
     raise RuntimeError("server did not answer within 60 s")
 

@@ -958,13 +958,17 @@ def check_agent_forms(d: Definition) -> Iterator[DesignerError]:
     """Each transition's `form:` checked as a section's questions (FORM_CHECKS on
     `model.agent_form_definition`: ids, options, conditions reading the form's earlier
     questions only, bounds, types, placeholders of its messages), plus MISSING_TRANSLATION
-    for its texts and AGENT_FORM_TYPE for a question of a type it cannot ask
-    (NOT_IN_AGENT_FORMS)."""
+    for its texts, AGENT_FORM_TYPE for a question of a type it cannot ask
+    (NOT_IN_AGENT_FORMS) and FORM_ID_RESERVED for a question whose id is a placeholder
+    every message fills (`{number}`, `{submitted_at}`)."""
     allowed = ", ".join(sorted(set(REGISTRY) - NOT_IN_AGENT_FORMS))
     for t in d.workflow.transitions:
         if not t.form:
             continue
         for f in t.form:
+            if f.id in MESSAGE.names:
+                yield error(ErrorCode.FORM_ID_RESERVED, d.path, f.line, field=f.id,
+                            transition=t.id)
             if f.type in NOT_IN_AGENT_FORMS:
                 yield error(ErrorCode.AGENT_FORM_TYPE, d.path, f.line, field=f.id,
                             transition=t.id, type=f.type, known=allowed)

@@ -192,6 +192,10 @@ class ErrorCode(Enum):
         "`by: schedule` transition waits. Write `by: schedule` or remove `after:`."
     )
     DURATION = "The transition '{transition}': {problem}."
+    FORM_ID_RESERVED = (
+        "The field '{field}' of the form of the transition '{transition}' has the name of "
+        "the placeholder {{{field}}} every message fills. Give it another id."
+    )
     AGENT_FORM_TYPE = (
         "The field '{field}' of the form of the transition '{transition}' is of type {type}, "
         "which an agent's form cannot ask. Use one of: {known}."

@@ -32,6 +32,11 @@ GUARD_MESSAGES = {
         "Ce dossier ne peut plus être soumis : son statut est « {state} ».",
         "This dossier can no longer be submitted: its status is \"{state}\".",
     ),
+    # "wrong_state" of a transition not taken by the applicant (an agent's)
+    "wrong_state_other": Text(
+        "Cette action n'est pas possible : le statut du dossier est « {state} ».",
+        "This action is not possible: the dossier's status is \"{state}\".",
+    ),
 }
 
 
@@ -56,13 +61,14 @@ class GuardFailure:
 @dataclass(frozen=True)
 class GuardContext:
     """What a guard reads: the compiled definition, the dossier's cleaned answers
-    (`validate.clean`), its deadline (a local date, None: none) and the moment (in the
-    service's time zone)."""
+    (`validate.clean`), its deadline (a local date, None: none), the moment (in the
+    service's time zone) and the dossier's state id ("" when unknown)."""
 
     compiled: CompiledDefinition
     cleaned: dict[str, Any]
     deadline: date | None
     now: datetime
+    state: str = ""
 
 
 Guard = Callable[[GuardContext], list[GuardFailure]]
@@ -90,11 +96,22 @@ def sections_valid(ctx: GuardContext) -> list[GuardFailure]:
             if validate_section(compiled, s.id, ctx.cleaned)]
 
 
+def correction_states(d: Definition) -> frozenset[str]:
+    """The states an agent sends a dossier back to for correction: the targets of the
+    transitions with the action `unlock_for_correction`."""
+    return frozenset(t.target for t in d.workflow.transitions
+                     if any(a.kind == "unlock_for_correction" for a in t.actions))
+
+
 @guard("before_deadline")
 def before_deadline(ctx: GuardContext) -> list[GuardFailure]:
     """One "deadline_passed" failure when `now`'s date is after the deadline (the
-    deadline day itself is still in time); none without a deadline."""
+    deadline day itself is still in time); none without a deadline, nor in a state an
+    agent sent the dossier back to for correction (`correction_states`: the correction
+    an agent asked for may come after the deadline to submit)."""
     if ctx.deadline is None or ctx.now.date() <= ctx.deadline:
+        return []
+    if ctx.state in correction_states(ctx.compiled.definition):
         return []
     message = GUARD_MESSAGES["deadline_passed"].filled(deadline=ctx.deadline.isoformat())
     return [GuardFailure("deadline_passed", message)]
@@ -274,7 +291,9 @@ def guard_failures(
     state: the dossier's state id; answers: field id -> value, stored or raw
     (cleaned here); deadline: the dossier's last day to submit (None: no
     deadline); birth_date: the applicant's, from the profile in force now.
-    Only "wrong_state" is returned when `state` is not a source.
+    Only "wrong_state" is returned when `state` is not a source (its message says the
+    dossier can no longer be submitted for an applicant transition, that the action is
+    not possible for another).
     An applicant transition leaving an editable state (a submission) is always
     guarded by the definition's eligibility rules, checked again on `now`'s date
     against `birth_date`: one "not_eligible" failure per rule not met, with the
@@ -289,12 +308,14 @@ def guard_failures(
     d = compiled.definition
     if state not in transition.sources:
         label = state_label(d, state)
-        return [GuardFailure("wrong_state", GUARD_MESSAGES["wrong_state"].filled(state=label))]
+        message = GUARD_MESSAGES["wrong_state" if transition.by == "applicant"
+                                 else "wrong_state_other"]
+        return [GuardFailure("wrong_state", message.filled(state=label))]
     failures = []
     if transition.by == "applicant" and is_editable(d, state):
         failures += [GuardFailure("not_eligible", message)
                      for message in eligibility_failures(d, birth_date, now.date())]
-    ctx = GuardContext(compiled, clean(compiled, answers), deadline, now)
+    ctx = GuardContext(compiled, clean(compiled, answers), deadline, now, state)
     for name in transition.guards:
         failures += GUARDS[name](ctx)
     return failures

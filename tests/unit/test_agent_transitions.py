@@ -6,7 +6,8 @@ form; each mistake refused by the checker at its line."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -14,8 +15,15 @@ from engine import ErrorCode, convert_text
 from engine.agentforms import agent_form, agent_form_compiled, form_values, validate_agent_form
 from engine.durations import parse_duration
 from engine.errors import error
+from engine.fieldtypes.date import format_long
 from engine.formdata import section_answers
-from engine.workflow import agent_transitions, applicant_transitions, schedule_transitions
+from engine.placeholders import MESSAGE, fill
+from engine.workflow import (
+    agent_transitions,
+    applicant_transitions,
+    guard_failures,
+    schedule_transitions,
+)
 
 DEFINITION = """\
 id: guichet-essai
@@ -268,3 +276,85 @@ def test_check__state_no_transition_reaches():
     assert _errors(text) == [str(error(ErrorCode.UNREACHABLE_STATE, "essai.yaml",
                                        _line(text, "closed: {label"), state="closed",
                                        initial="draft"))]
+
+
+# --- Accompagnement Québec's flow ----------------------------------------------------
+
+AQ = Path(__file__).resolve().parents[2] / "forms" / "accompagnement-quebec.yaml"
+
+
+@pytest.fixture(scope="module")
+def aq():
+    result = convert_text(AQ.read_text(encoding="utf-8"), str(AQ))
+    assert result.ok, [str(e) for e in result.errors]
+    return result.compiled
+
+
+def test_aq__who_may_do_what_in_each_state(aq):
+    d = aq.definition
+    agents = {state: [t.id for t in agent_transitions(d, state)] for state in d.workflow.states}
+    assert agents == {
+        "inscription_en_cours": [], "expire": [], "ferme": [],
+        "presente": ["prendre_en_charge", "demander_correction", "fermer"],
+        "en_traitement": ["fixer_rendez_vous", "demander_correction", "fermer"],
+        "rendez_vous_fixe": ["fermer"], "correction_demandee": ["fermer"]}
+    assert [t.id for t in applicant_transitions(d, "correction_demandee")] == ["soumettre"]
+    assert d.workflow.states["correction_demandee"].editable
+    assert [a.kind for a in d.workflow.transition("prendre_en_charge").actions] == ["assign"]
+
+
+def test_aq__the_appointment_form_and_the_message_it_fills(aq):
+    _, errors = validate_agent_form(aq, "fixer_rendez_vous", {
+        "date": "2099-01-01", "heure": "9h30", "mode": "virtuel", "lieu": "https://x.example"})
+    assert [e.field for e in errors] == ["date", "heure"]  # more than a year ahead
+    assert errors[1].message.fr == "Écrivez l'heure au format HH:MM, par exemple 14:30."
+    today = date.today() + timedelta(days=7)
+    cleaned, errors = validate_agent_form(aq, "fixer_rendez_vous", {
+        "date": today.isoformat(), "heure": "14:30", "mode": "en_personne",
+        "lieu": "285, rue Notre-Dame Ouest, Montréal"})
+    assert errors == []
+    values = form_values(aq, "fixer_rendez_vous", cleaned, "fr")
+    body = fill(MESSAGE, aq.definition.messages["rendez_vous"].body.fr,
+                {"number": "G2600000001", "submitted_at": "2026-11-30 10:00", **values},
+                frozenset(values))
+    assert (f"(dossier G2600000001) aura lieu le {format_long(today, 'fr')} à 14:30 "
+            "(heure de l'Est), en personne.") in body
+    assert "Adresse ou lien : 285, rue Notre-Dame Ouest, Montréal" in body
+
+
+def test_aq__a_correction_needs_its_reason(aq):
+    _, errors = validate_agent_form(aq, "demander_correction", {})
+    assert [(e.field, e.message.en) for e in errors] == [
+        ("motif", "Write what the applicant must correct.")]
+
+
+def test_aq__a_correction_may_come_after_the_deadline_a_registration_may_not(aq):
+    d = aq.definition
+    (submit,) = applicant_transitions(d, "correction_demandee")
+    answers = {}  # the guard on the deadline, not the answers, is what is judged here
+    late = datetime(2027, 3, 1, 12, 0)
+    failures = {state: [f.code for f in guard_failures(aq, submit, state, answers,
+                                                       date(2027, 2, 1), late,
+                                                       birth_date=date(1990, 1, 1))
+                        if f.code == "deadline_passed"]
+                for state in ("inscription_en_cours", "correction_demandee")}
+    assert failures == {"inscription_en_cours": ["deadline_passed"], "correction_demandee": []}
+
+
+def test_check__agent_form_question_named_as_a_placeholder_every_message_fills():
+    text = DEFINITION.replace("{id: jour, type: date,", "{id: number, type: date,").replace(
+        "{jour}", "{number}")
+    assert _errors(text) == [str(error(ErrorCode.FORM_ID_RESERVED, "essai.yaml",
+                                       _line(text, "{id: number, type: date"),
+                                       field="number", transition="meet"))]
+
+
+def test_guards_apply_to_agent_transitions__wrong_state_said_as_an_action(aq):
+    d = aq.definition
+    meeting = d.workflow.transition("fixer_rendez_vous")
+    (failure,) = guard_failures(aq, meeting, "presente", {}, None, datetime(2026, 12, 1),
+                                birth_date=None)
+    assert (failure.code, failure.message.fr) == (
+        "wrong_state", "Cette action n'est pas possible : le statut du dossier est « Présenté ».")
+    assert guard_failures(aq, meeting, "en_traitement", {}, None, datetime(2026, 12, 1),
+                          birth_date=None) == []  # no eligibility check for an agent
