@@ -64,6 +64,7 @@ from storage.agents.dossier import (
     TransitionRefused,
     agent_document,
     agent_dossier,
+    agent_dossier_type,
     agent_upload,
     assign_dossier,
     assignable_agents,
@@ -218,6 +219,7 @@ __all__ = [
     "get_agent", "known_types", "list_agents", "new_totp_secret", "provisioning_uri",
     "record_agent_event", "renew_enrolment", "verify_agent_code",
     "AgentDossierView", "HistoryEntry", "MessageEntry", "SubmissionEntry", "TransitionRefused",
-    "agent_document", "agent_dossier", "agent_upload", "assign_dossier", "assignable_agents",
+    "agent_document", "agent_dossier", "agent_dossier_type", "agent_upload", "assign_dossier",
+    "assignable_agents",
     "correction_request", "post_agent_message", "run_agent_transition", "MESSAGE_SUBJECT_MAX",
 ]

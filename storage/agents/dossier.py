@@ -221,6 +221,18 @@ def agent_dossier(registry: Registry, agent_id: int, number: str,
     return _view(registry, dossier)
 
 
+@transaction(write=False)
+def agent_dossier_type(agent_id: int, number: str) -> tuple[str, int] | None:
+    """(type id, definition version) of dossier `number` when agent `agent_id` may open
+    it, without recording an opening (what a post needs to read its form); None as
+    `agent_dossier`."""
+    try:
+        dossier = granted_dossier(agent_id, number)
+    except NotFound:
+        return None
+    return dossier.type_id, dossier.definition_version
+
+
 @transaction(write=True)
 def run_agent_transition(registry: Registry, agent_id: int, number: str,
                          transition_id: str, raw_form: Mapping[str, Any],
@@ -382,7 +394,8 @@ def correction_request(account_id: int, number: str) -> str | None:
 
 __all__ = [
     "AgentDossierView", "HistoryEntry", "MessageEntry", "SubmissionEntry",
-    "TransitionRefused", "agent_document", "agent_dossier", "agent_upload",
+    "TransitionRefused", "agent_document", "agent_dossier", "agent_dossier_type",
+    "agent_upload",
     "assign_dossier", "assignable_agents", "correction_request", "post_agent_message",
     "run_agent_transition",
 ]

@@ -143,17 +143,18 @@ def take_transition(number: str, transition_id: str) -> ResponseReturnValue:
     or refused (the dossier changed meanwhile, the state no longer allows it, a guard);
     422 with the page drawn again, errors next to the questions, when the form has
     mistakes. 404 for a dossier not granted or a transition that is not an agent's."""
-    view = storage.agent_dossier(registry(), g.agent.id, number, request.remote_addr)
-    if view is None:
+    found = storage.agent_dossier_type(g.agent.id, number)
+    if found is None:
         abort(404)
-    compiled = _compiled(view)
+    compiled = storage.definition_of(registry(), *found)
+    number = number.strip().upper()
     try:
         section = agent_form(compiled, transition_id)
     except KeyError:
         abort(404)
     raw = section_answers(section, _prefixed(request.form, transition_id))
     try:
-        done = storage.run_agent_transition(registry(), g.agent.id, view.number,
+        done = storage.run_agent_transition(registry(), g.agent.id, number,
                                             transition_id, raw, request.remote_addr,
                                             request.form.get("version", type=int) or 0)
     except storage.TransitionRefused as refused:
@@ -165,7 +166,7 @@ def take_transition(number: str, transition_id: str) -> ResponseReturnValue:
                 flash(localize(failure.message), "error")
         else:
             flash(REFUSALS[refused.code], "warning")
-        return redirect(url_for("agent.dossier", number=view.number), 303)
+        return redirect(url_for("agent.dossier", number=number), 303)
     flash(_("C’est fait : %(action)s. État du dossier : %(state)s.",
             action=localize(section.title), state=localize(done.state_label)), "success")
     return redirect(url_for("agent.dossier", number=done.number), 303)
