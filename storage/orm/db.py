@@ -287,6 +287,7 @@ class AddedColumn:
     sql_type: str
     fill: Callable[[], str] | None = None
     unique: bool = False
+    index: bool = False  # a plain index, named as Pony names a foreign key's
 
 
 def _message_id() -> str:
@@ -299,7 +300,9 @@ ADDED_COLUMNS: tuple[AddedColumn, ...] = (
     AddedColumn("outgoing_email", "message_id", "VARCHAR(255)", _message_id, True),
     AddedColumn("outgoing_email", "purpose", "VARCHAR(40)"),
     AddedColumn("audit_event", "address", "VARCHAR(45)"),
-    AddedColumn("dossier", "assigned_agent_id", "INTEGER REFERENCES agent (id)"),
+    # added before Pony's create_tables (which makes the `agent` table, and on PostgreSQL
+    # this foreign key's index and constraint on a `dossier` table made before it)
+    AddedColumn("dossier", "assigned_agent_id", "INTEGER", index=True),
 )
 
 
@@ -318,7 +321,10 @@ def _add_columns(db: Database) -> None:
     also for tables Pony made with the column: `IF NOT EXISTS`)."""
     for added in ADDED_COLUMNS:
         table, column = added.table, added.column
-        if column not in _columns(db, table):
+        columns = _columns(db, table)
+        if not columns:  # no such table yet: create_tables makes it whole
+            continue
+        if column not in columns:
             db.execute(f'ALTER TABLE "{table}" ADD COLUMN "{column}" {added.sql_type}')
             if added.fill is not None:
                 for row_id in db.select(f'SELECT id FROM "{table}" WHERE "{column}" IS NULL'):
@@ -326,6 +332,9 @@ def _add_columns(db: Database) -> None:
                                {}, {"value": added.fill(), "row_id": row_id})
         if added.unique:
             db.execute(f'CREATE UNIQUE INDEX IF NOT EXISTS "uq_{table}_{column}" '
+                       f'ON "{table}" ("{column}")')
+        if added.index:
+            db.execute(f'CREATE INDEX IF NOT EXISTS "idx_{table}__{column}" '
                        f'ON "{table}" ("{column}")')
 
 
@@ -345,6 +354,11 @@ def init_db() -> None:
     lock timeouts (an index built on a large table may take minutes); connecting is."""
     db = database()
     with statements_unbounded(), _creation_lock():
+        with db_session:  # first, so create_tables finds the columns its indexes need
+            if dialect() == "postgres":
+                db.execute("SET LOCAL statement_timeout = 0")
+                db.execute("SET LOCAL lock_timeout = 0")
+            _add_columns(db)
         db.create_tables()
         with db_session:
             if dialect() == "postgres":  # this transaction only: pages keep their limits

@@ -151,3 +151,22 @@ def test_agent_events_are_recorded_with_address_and_cannot_be_changed():
         database().AuditEvent.select().first().delete()
     with db_session:
         assert database().AuditEvent.select().first().action == "login"
+
+
+def test_init_db__database_made_before_agents__columns_added(valid_draft):
+    """A database from before issue #17: the audit table without `address`, dossiers
+    without `assigned_agent_id`. init_db adds both (and the index on the agent), and
+    agents' events are recorded in it."""
+    with db_session:
+        db = database()
+        db.execute('DROP INDEX "idx_dossier__assigned_agent_id"')
+        db.execute('ALTER TABLE "dossier" DROP COLUMN "assigned_agent_id"')
+        db.execute('ALTER TABLE "audit_event" DROP COLUMN "address"')
+    storage.init_db()
+    storage.init_db()  # again: nothing to do
+    agent_id, _ = enrolled()
+    storage.record_agent_event(agent_id, "login", None, "192.0.2.1")
+    with db_session:
+        assert database().AuditEvent.select(lambda e: e.action == "login").first().address \
+            == "192.0.2.1"
+        assert database().Dossier.get(number=valid_draft.number).assigned_agent is None
