@@ -159,7 +159,7 @@ def post_message(ctx: Context, ref: str | None) -> None:
     template = d.messages[ref]
     values: dict[str, str] = {"number": ctx.dossier.number,
                               "submitted_at": local_time(ctx.now)}
-    extra = form_names(ctx.transition)
+    extra = form_names(ctx.transition) if ctx.transition is not None else frozenset()
     if extra:
         values.update(form_values(ctx.compiled, ctx.transition.id, ctx.form or {}, ctx.lang))
     database().Message(
