@@ -20,10 +20,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-ORDER = ["validate", "storage", "pages", "pdf", "load", "scale", "export_memory"]
+ORDER = ["validate", "storage", "pages", "pdf", "load", "scale", "export_memory", "queue"]
 ISSUE = {"validate": "#2 engine", "storage": "#3 storage", "pages": "#4 portal",
          "pdf": "#5 documents", "load": "#6 load", "scale": "#15 scale",
-         "export_memory": "#17 exports"}
+         "export_memory": "#17 exports", "queue": "#17 queue"}
 
 
 def _load(name: str):

@@ -11,8 +11,10 @@ anything else it may raise KeyError, TypeError or ValueError.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
+from .durations import parse_duration
 from .fieldtypes import REGISTRY
 from .load import Located, plain
 from .model import (
@@ -35,6 +37,8 @@ from .model import (
     ProfileBlock,
     ProfileBlockGroup,
     ProfileEntry,
+    Reminder,
+    Retention,
     Rule,
     Section,
     State,
@@ -252,7 +256,35 @@ def workflow(node: Located, defaults: dict[str, Any] | None = None) -> Workflow:
             )
         )
     return Workflow(node["initial"], states, tuple(transitions), node.line,
-                    node.line_of("initial"))
+                    node.line_of("initial"), reminders=_reminders(node),
+                    retention=_retention(node))
+
+
+def _duration(value: Any) -> timedelta:
+    """A duration as written; a malformed one (the checker tells it at its line:
+    SCHEDULE_DURATION) counts as zero rather than stopping the build."""
+    try:
+        return parse_duration(value)
+    except ValueError:
+        return timedelta(0)
+
+
+def _reminders(node: Located) -> tuple[Reminder, ...]:
+    """`reminders: [{before_deadline: 14d, message: id}, ...]` under `workflow`."""
+    items = node.get("reminders") or []
+    return tuple(Reminder(_duration(r["before_deadline"]), r["message"],
+                          items.line_of(i) if hasattr(items, "line_of") else node.line,
+                          before_text=str(r["before_deadline"]))
+                 for i, r in enumerate(items))
+
+
+def _retention(node: Located) -> Retention | None:
+    """`retention: {after: 730d, in_states: [id, ...]}` under `workflow`, or None."""
+    r = node.get("retention")
+    if r is None:
+        return None
+    return Retention(_duration(r["after"]), tuple(r["in_states"]),
+                     node.line_of("retention"), after_text=str(r["after"]))
 
 
 def profile_block(node: Located) -> ProfileBlock:

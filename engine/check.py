@@ -13,7 +13,7 @@ import difflib
 import json
 import re
 from collections.abc import Callable, Iterator
-from datetime import date
+from datetime import date, timedelta
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -826,6 +826,44 @@ def check_workflow(d: Definition) -> Iterator[DesignerError]:
                         initial=wf.initial)
 
 
+def check_schedules(d: Definition) -> Iterator[DesignerError]:
+    """The workflow's schedules (issue 17): REMINDER_UNKNOWN_MESSAGE for a reminder
+    naming no declared message, REMINDER_TOO_EARLY for one due before the dossier
+    exists (longer than deadline_days), RETENTION_UNKNOWN_STATE for a retention state not
+    declared, RETENTION_EDITABLE_STATE for an editable one (a draft's data would vanish
+    under the applicant), SCHEDULE_DURATION for a duration `durations.parse_duration`
+    refuses (its sentence)."""
+    wf = d.workflow
+    written = [(f"The reminder `before_deadline: {r.before_text}`", r.before_text, r.line)
+               for r in wf.reminders]
+    if wf.retention is not None:
+        written.append(("The retention's `after`", wf.retention.after_text,
+                        wf.retention.line))
+    for where, text, line in written:
+        try:
+            parse_duration(text)
+        except ValueError as exc:
+            yield error(ErrorCode.SCHEDULE_DURATION, d.path, line, where=where, problem=exc)
+    for r in wf.reminders:
+        if not r.before_deadline:
+            continue  # told above
+        if r.message not in d.messages:
+            yield error(ErrorCode.REMINDER_UNKNOWN_MESSAGE, d.path, r.line,
+                        before=r.before_text, message=r.message,
+                        known=", ".join(f"'{m}'" for m in d.messages) or "(none)")
+        if r.before_deadline >= timedelta(days=d.deadline_days):
+            yield error(ErrorCode.REMINDER_TOO_EARLY, d.path, r.line,
+                        before=r.before_text, days=d.deadline_days)
+    if wf.retention is not None:
+        for state in wf.retention.in_states:
+            if state not in wf.states:
+                yield error(ErrorCode.RETENTION_UNKNOWN_STATE, d.path, wf.retention.line,
+                            state=state, known=", ".join(f"'{s}'" for s in wf.states))
+            elif wf.states[state].editable:
+                yield error(ErrorCode.RETENTION_EDITABLE_STATE, d.path, wf.retention.line,
+                            state=state)
+
+
 def check_documents(d: Definition) -> Iterator[DesignerError]:
     """UNKNOWN_SECTION for a document section that is neither a section id nor "profile"."""
     known = {s.id for s in d.sections} | RESERVED_SECTION_IDS
@@ -992,6 +1030,7 @@ CHECKS: tuple[Check, ...] = (
     check_workflow,
     check_transitions,
     check_agent_forms,
+    check_schedules,
     check_documents,
     check_profile,
     check_targets,

@@ -121,6 +121,23 @@ class ErrorCode(Enum):
         "The transition '{transition}' refers to the state '{state}', which is not declared "
         "under workflow.states. Declare it or correct the name."
     )
+    REMINDER_UNKNOWN_MESSAGE = (
+        "The reminder {before} before the deadline posts the message '{message}', which is "
+        "not declared under messages. Use one of: {known}."
+    )
+    SCHEDULE_DURATION = "{where}: {problem}."
+    REMINDER_TOO_EARLY = (
+        "The reminder {before} before the deadline comes before the dossier exists: the "
+        "deadline is {days} day(s) after creation. Shorten `before_deadline`."
+    )
+    RETENTION_UNKNOWN_STATE = (
+        "The retention applies to the state '{state}', which is not declared under "
+        "workflow.states. Use one of: {known}."
+    )
+    RETENTION_EDITABLE_STATE = (
+        "The retention would purge dossiers in the state '{state}', which the applicant "
+        "can still edit. Retention applies to final states only (closed, expired...)."
+    )
     UNREACHABLE_STATE = (
         "The state '{state}' can never be reached from the initial state '{initial}'. "
         "Add a transition to it or remove it."

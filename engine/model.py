@@ -481,11 +481,39 @@ class Transition:
 
 
 @dataclass(frozen=True)
+class Reminder:
+    """A message posted to drafts once their deadline is `before_deadline` away
+    (`workflow.reminders`, issue 17: "vous avez jusqu'au ... pour soumettre").
+
+    message: the id of one of the definition's `messages`; sent once per dossier.
+    """
+
+    before_deadline: timedelta
+    message: str
+    line: int
+    before_text: str = field(default="", compare=False)  # as written, for the checker
+
+
+@dataclass(frozen=True)
+class Retention:
+    """How long a dossier in one of `in_states` keeps its personal data
+    (`workflow.retention`): after `after` in such a state, its answers, snapshots,
+    files and PDFs are purged; its number, type, states and dates stay."""
+
+    after: timedelta
+    in_states: tuple[str, ...]
+    line: int
+    after_text: str = field(default="", compare=False)  # as written, for the checker
+
+
+@dataclass(frozen=True)
 class Workflow:
     """The states of a dossier type (state id -> State) and the transitions between them.
 
     initial: the state a new dossier starts in; the checker requires it editable.
-    initial_line: the line of `initial:` (0 when unknown).
+    initial_line: the line of `initial:` (0 when unknown). reminders: messages to
+    drafts before their deadline, in the designer's order; retention: None to keep
+    personal data for ever.
     """
 
     initial: str
@@ -493,6 +521,8 @@ class Workflow:
     transitions: tuple[Transition, ...]
     line: int
     initial_line: int = 0
+    reminders: tuple[Reminder, ...] = ()
+    retention: Retention | None = None
 
     def transition(self, transition_id: str) -> Transition | None:
         """The transition with that id, or None."""

@@ -48,7 +48,7 @@ ITEM_LABEL = TextKind(
     "item_label", "a repeating group's `item_label`", frozenset({"n"}))
 MESSAGE = TextKind(
     "message", "a message's `subject` and `body` (`messages:`)",
-    frozenset({"number", "submitted_at"}))
+    frozenset({"number", "submitted_at", "deadline"}))
 NOTIFICATION = TextKind(
     "notification", "the `notification` email's `subject` and `body`",
     frozenset({"portal_url"}))

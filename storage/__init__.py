@@ -116,6 +116,7 @@ from storage.dossiers.migration import (
     notice_text,
     open_draft,
 )
+from storage.dossiers.submissions import submissions_of
 from storage.dossiers.uploads import (
     delete_upload,
     dossier_uploads,
@@ -165,12 +166,16 @@ from storage.orm.db import (
     db_session,
     describe,
     disconnect,
-    init_db,
     open_store,
     reset_db,
     store_exists,
 )
 from storage.orm.transactions import causes
+from storage.queue.counts import queue_counts
+from storage.queue.listing import PAGE_SIZE, QueuePage, QueueRow, agent_queue
+from storage.receipts import normalize_fingerprint, show_fingerprint, verify_receipt
+from storage.schedules import ScheduleReport, run_schedules
+from storage.startup import init_db
 from storage.views import (
     PROFILE_FIELDS,
     AccountView,
@@ -179,12 +184,15 @@ from storage.views import (
     DossierView,
     EmailView,
     MessageView,
+    ReceiptCheck,
+    SubmissionView,
     UploadInfo,
     Visit,
 )
 from storage.visits import dossier_owner, dossier_stamp, visit
 
 __all__ = [
+    "ScheduleReport", "run_schedules",
     "AccountView", "Conflict", "DocumentJob", "DocumentView", "DossierStamp", "DossierView",
     "EmailTaken",
     "EmailView", "LinkRefused", "Locked", "MessageView", "NotEligible", "NotFound",
@@ -213,6 +221,9 @@ __all__ = [
     "dossier_audit", "MigrationNotice", "notice_text", "open_draft", "StateImpact", "impact",
     "FileSettings", "UploadInfo", "UploadRefused", "UPLOAD_REFUSALS", "store_upload",
     "upload_for_owner", "dossier_uploads", "delete_upload", "prune_uploads",
+    "SubmissionView", "submissions_of", "ReceiptCheck", "verify_receipt",
+    "show_fingerprint", "normalize_fingerprint",
+    "queue_counts", "agent_queue", "QueuePage", "QueueRow", "PAGE_SIZE",
     "export_dossiers", "ExportRefused", "EXPORT_FORMATS", "EXPORT_CONTENT_TYPES",
     "ENROLMENT_LIFETIME", "AgentRefused", "AgentView", "agent_actor", "agent_login", "agent_roles",
     "agent_visit", "check_enrolment", "complete_enrolment", "create_agent", "disable_agent",

@@ -160,3 +160,36 @@ class UploadInfo:
     content_type: str
     created: datetime
     frozen: bool
+
+
+@dataclass(frozen=True)
+class SubmissionView:
+    """One submission of a dossier (storage.submissions_of): `seq` 1 for the first, 2 for
+    the one after a correction...; `submitted_at` aware UTC; `definition_version` the
+    version that judged its answers; `fingerprint` its short signed fingerprint as
+    printed on its recap PDF ("ABCD EFGH IJKL MNOP QRST", storage.show_fingerprint);
+    `snapshot` what was frozen then (None once the retention purge removed it)."""
+
+    id: int
+    dossier_number: str
+    seq: int
+    submitted_at: datetime
+    definition_version: int
+    fingerprint: str
+    snapshot: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
+class ReceiptCheck:
+    """What `storage.verify_receipt` found. `status`: "match" (the PDF's bytes are a recap
+    issued here, or the typed fingerprint is a submission's), "altered" (the PDF names a
+    known fingerprint but its bytes are not the ones issued: refused) or "unknown"
+    (nothing issued here matches). The submission's dossier `number`, `seq`,
+    `submitted_at` (aware UTC) and `definition_version` for "match" and "altered",
+    None for "unknown"."""
+
+    status: str
+    number: str | None = None
+    seq: int | None = None
+    submitted_at: datetime | None = None
+    definition_version: int | None = None

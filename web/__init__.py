@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import os
-import secrets
 from collections.abc import Mapping
 from typing import Any
 
@@ -52,24 +51,6 @@ class GuichetFlask(Flask):
             return super().wsgi_app(environ, start_response)
 
 
-def _secret_key(instance_path: str) -> str:
-    """GUICHET_SECRET_KEY, else a key made once and kept in the instance folder, so every
-    server process (and every restart) signs sessions with the same key."""
-    path = os.path.join(instance_path, "secret_key")
-    if not os.path.exists(path):
-        tmp = f"{path}.{os.getpid()}"
-        with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as f:
-            f.write(secrets.token_hex(32))
-        try:
-            os.link(tmp, path)  # atomic: the first process wins, the others read its key
-        except FileExistsError:
-            pass
-        finally:
-            os.unlink(tmp)
-    with open(path) as f:
-        return f.read().strip()
-
-
 def store_of(app: Flask) -> storage.Store:
     """The storage store `create_app` opened for `app` (bind it with `.bound()` to call
     storage outside a request: tests, commands)."""
@@ -87,7 +68,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.from_mapping(settings)
     if not app.config["SECRET_KEY"]:
-        app.config["SECRET_KEY"] = _secret_key(app.instance_path)
+        app.config["SECRET_KEY"] = config.instance_secret_key(app.instance_path)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
@@ -96,7 +77,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     store = storage.open_store(app.config["DATABASE_URL"], app.instance_path,
                                registry=registry, portal_url=app.config["PORTAL_URL"],
                                timeouts=config.database_timeouts(app.config),
-                               files=config.file_settings(app.config))
+                               files=config.file_settings(app.config),
+                               receipt_key=config.receipt_key(app.config))
     app.extensions[STORE] = store
     with store.bound():
         storage.init_db()

@@ -18,10 +18,13 @@ list from here; the modules that use a setting just read `app.config[KEY]`.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import math
 import os
 import re
+import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -279,6 +282,10 @@ SETTINGS: tuple[Setting, ...] = (
             "Signs session cookies and CSRF tokens; unset: a random key made once and kept "
             "in <instance>/secret_key, shared by every process using that folder.",
             secret=True),
+    Setting("RECEIPT_KEY", "GUICHET_RECEIPT_KEY", None, "text",
+            "Signs the fingerprint printed on every recap PDF (HMAC-SHA256); unset: derived "
+            "from the secret key. Changing it leaves fingerprints already issued valid "
+            "(they are kept), new ones differ.", secret=True),
     Setting("SESSION_IDLE_MINUTES", "GUICHET_SESSION_IDLE_MINUTES", 30, "minutes",
             "A logged-in session idle this long asks to log in again (what its request "
             "posted to a section is kept aside, never saved).", _positive),
@@ -394,6 +401,39 @@ def load(overrides: Mapping[str, Any] | None = None,
     values["INSTANCE_PATH"] = os.path.abspath(values["INSTANCE_PATH"] or "instance")
     values["TRUSTED_HOSTS"] = trusted_hosts(values)
     return values
+
+
+def instance_secret_key(instance_path: str) -> str:
+    """The key kept in `<instance_path>/secret_key` (hex text), made once (atomically:
+    the first process wins) when missing, so every server process and every restart
+    signs sessions with the same key when GUICHET_SECRET_KEY is unset."""
+    os.makedirs(instance_path, exist_ok=True)
+    path = os.path.join(instance_path, "secret_key")
+    if not os.path.exists(path):
+        tmp = f"{path}.{os.getpid()}"
+        with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as f:
+            f.write(secrets.token_hex(32))
+        try:
+            os.link(tmp, path)  # atomic: the first process wins, the others read its key
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(tmp)
+    with open(path) as f:
+        return f.read().strip()
+
+
+def receipt_key(values: Mapping[str, Any]) -> bytes:
+    """The key signing submissions' fingerprints (storage/receipts.py): RECEIPT_KEY's
+    UTF-8 bytes when set, else 32 bytes derived from the secret key (HMAC-SHA256 of a
+    fixed label under SECRET_KEY, or the instance folder's key when that is unset), so
+    every process sharing the secret key fingerprints alike, and the session key itself
+    never signs a receipt."""
+    if values.get("RECEIPT_KEY"):
+        return str(values["RECEIPT_KEY"]).encode("utf-8")
+    secret = values.get("SECRET_KEY") or instance_secret_key(values["INSTANCE_PATH"])
+    return hmac.new(str(secret).encode("utf-8"), b"guichet receipt fingerprint",
+                    hashlib.sha256).digest()
 
 
 def forms_paths(values: Mapping[str, Any]) -> list[str] | None:

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, BinaryIO
 
+from pony.orm import flush
+
 from engine import Registry
 from engine.agentforms import validate_agent_form
 from engine.model import Text
@@ -25,6 +27,8 @@ from storage.agents.accounts import record_agent_event
 from storage.clock import clock, from_db, to_db
 from storage.definitions import pinned, pinned_to_change
 from storage.dossiers.actions import run_actions
+from storage.dossiers.status import set_status
+from storage.dossiers.submissions import submission_view
 from storage.dossiers.upload_rows import upload_info
 from storage.errors import NotFound, StorageError
 from storage.inbox.documents import document_view
@@ -84,12 +88,15 @@ class MessageEntry:
 @dataclass(frozen=True)
 class SubmissionEntry:
     """One submission of the dossier: `seq` 1..n, when, the definition version that
-    judged it, and its frozen recap ("fr"/"en" -> engine recap as a dict)."""
+    judged it, its frozen recap ("fr"/"en" -> engine recap as a dict; {} once purged)
+    and its short fingerprint as its recap PDF prints it ("" for a submission older
+    than fingerprints)."""
 
     seq: int
     submitted_at: datetime | None
     definition_version: int | None
     recap: Mapping[str, Any]
+    fingerprint: str = ""
 
 
 @dataclass(frozen=True)
@@ -158,10 +165,14 @@ def _who(actor: str, agents: dict[int, str]) -> tuple[str, int | None]:
 
 
 def _submissions(dossier: Any) -> tuple[SubmissionEntry, ...]:
+    rows = dossier.submissions.select().order_by(lambda x: x.seq)
+    found = tuple(SubmissionEntry(v.seq, v.submitted_at, v.definition_version,
+                                  (v.snapshot or {}).get("recap", {}), v.fingerprint)
+                  for v in (submission_view(r) for r in rows))
     snapshot = dossier.snapshot
-    if not snapshot:
-        return ()
-    at = snapshot.get("submitted_at")
+    if found or not snapshot:
+        return found
+    at = snapshot.get("submitted_at")  # submitted before submissions had rows
     return (SubmissionEntry(1, datetime.fromisoformat(at) if at else None,
                             snapshot.get("definition_version"), snapshot.get("recap", {})),)
 
@@ -246,7 +257,8 @@ def run_agent_transition(registry: Registry, agent_id: int, number: str,
     ("wrong_state"); the form is validated by the engine ("form", errors by field id);
     guards run ("guard"). Then the state changes, the version goes up, the actions run
     (assign, unlock_for_correction, message filled with the form's answers...) and an
-    audit event `transition_id` {"from", "to", "form": cleaned answers} by the agent, with
+    audit event `transition_id` {"from", "to", "form": ids of the questions answered} by
+    the agent, with
     `address`, is written: all in this one transaction. Returns the dossier after.
     NotFound for a dossier not granted (or unknown) and for a transition that is not
     an agent's (KeyError never escapes)."""
@@ -270,17 +282,14 @@ def run_agent_transition(registry: Registry, agent_id: int, number: str,
         raise TransitionRefused("guard", failures=tuple(failures), version=dossier.version)
     now = clock.now()
     previous = dossier.status
-    set_state(dossier, transition.target, now)
+    set_status(dossier, transition.target, now)
     dossier.version += 1
     run_actions(compiled, transition, dossier, now, agent_id, cleaned)
+    # which questions were answered, never the answers (they may be personal data the
+    # retention purge could not reach in an audit row)
     record_agent_event(agent_id, transition_id, dossier.id, address,
-                       {"from": previous, "to": transition.target, "form": cleaned})
+                       {"from": previous, "to": transition.target, "form": sorted(cleaned)})
     return _view(registry, dossier)
-
-
-def set_state(dossier: Any, state: str, now: datetime) -> None:
-    """Move the Dossier row to `state` at `now` (aware)."""
-    dossier.status = state
 
 
 @transaction(write=True)
@@ -289,7 +298,8 @@ def post_agent_message(registry: Registry, agent_id: int, number: str, subject: 
     """A free-text message from agent `agent_id` to the owner of dossier `number`, in
     their message centre, and the definition's `notification` email (which holds no
     personal data: only that a message waits, and the portal's address), audited as
-    "message" {"subject": subject} by the agent. `subject`, `body`: stripped; ValueError
+    "message" {"message": its public id} by the agent (not its text: a purge empties
+    messages, never audit rows). `subject`, `body`: stripped; ValueError
     when either is empty or the subject is longer than MAX_SUBJECT characters, or when
     the dossier has no owner yet (no one to write to). NotFound for a dossier not
     granted."""
@@ -301,8 +311,8 @@ def post_agent_message(registry: Registry, agent_id: int, number: str, subject: 
     if owner is None:
         raise ValueError(f"dossier {dossier.number} has no applicant yet")
     now = clock.now()
-    database().Message(account=owner, dossier=dossier, subject=subject, body=body,
-                       created_at=to_db(now))
+    message = database().Message(account=owner, dossier=dossier, subject=subject, body=body,
+                                 created_at=to_db(now))
     notification = pinned(registry, dossier).definition.notification
     if notification is not None:
         portal_url = current_store().portal_url
@@ -311,7 +321,9 @@ def post_agent_message(registry: Registry, agent_id: int, number: str, subject: 
                          {"portal_url": portal_url}),
                     fill(NOTIFICATION, notification.body.get(owner.lang),
                          {"portal_url": portal_url}))
-    record_agent_event(agent_id, "message", dossier.id, address, {"subject": subject})
+    flush()
+    record_agent_event(agent_id, "message", dossier.id, address,
+                       {"message": message.public_id})
 
 
 @transaction(write=True)

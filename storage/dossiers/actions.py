@@ -17,6 +17,7 @@ from typing import Any
 
 from engine import CompiledDefinition
 from engine.agentforms import form_names, form_values
+from engine.load import plain
 from engine.model import Action, Transition
 from engine.placeholders import MESSAGE, NOTIFICATION, fill
 from engine.recap import recap_snapshot
@@ -25,6 +26,7 @@ from engine.workflow import ACTIONS
 from storage.accounts.account import profile_of
 from storage.clock import clock, to_db
 from storage.dossiers import audit
+from storage.dossiers.submissions import add_submission, latest_submission
 from storage.dossiers.upload_rows import freeze_uploads, upload_info
 from storage.inbox.outbox import queue_email
 from storage.orm.db import current_store, database
@@ -60,10 +62,13 @@ def unhandled_actions() -> list[str]:
 class Context:
     """What an action needs: the dossier, its definition and owner, and the moment;
     for an agent's transition, the agent's id and the cleaned answers of the
-    transition's form (`engine.agentforms.validate_agent_form`: field id -> value)."""
+    transition's form (`engine.agentforms.validate_agent_form`: field id -> value).
+
+    transition: the one being taken; None for an action a schedule runs by itself
+    (a reminder's message, storage/schedules/reminders.py)."""
 
     compiled: CompiledDefinition
-    transition: Transition
+    transition: Transition | None
     dossier: Any
     account: Any  # None for a dossier no applicant has linked yet
     now: datetime
@@ -94,9 +99,11 @@ def freeze_recap(ctx: Context, ref: str | None) -> None:
     email; {} without an owner), the cleaned answers, and the recap in both languages
     ("fr"/"en" -> engine recap as a dict); with "uploads" (id, field_path, name, size,
     sha256, content_type of each file, oldest first) when the dossier has files, which
-    are frozen in this transaction (storage.dossiers.uploads.freeze_uploads). `ref` is
-    unused. Guide: the recap document holds what the applicant provided at the moment
-    of submission.
+    are frozen in this transaction (storage.dossiers.uploads.freeze_uploads). The same
+    snapshot is appended as a new Submission row (seq one past the last, fingerprinted:
+    storage/dossiers/submissions.py): an earlier submission's is never overwritten,
+    `dossier.snapshot` is only the latest. `ref` is unused. Guide: the recap document
+    holds what the applicant provided at the moment of submission.
     """
     d = ctx.dossier
     answers = clean(ctx.compiled, d.answers)
@@ -117,6 +124,17 @@ def freeze_recap(ctx: Context, ref: str | None) -> None:
         d.snapshot = {**d.snapshot, "uploads": [
             {k: v for k, v in asdict(upload_info(u)).items() if k not in ("created", "frozen")}
             for u in d.uploads.order_by(lambda u: u.id)]}
+    add_submission(d, plain(d.snapshot), ctx.now)
+
+
+def numbered_filename(filename: str, seq: int | None) -> str:
+    """The download name of the recap of submission `seq`: the designer's name for the
+    first (or without a submission), "-<seq>" before the extension for the next ones
+    ("recapitulatif-G2200045108-2.pdf"), so two recaps never download under one name."""
+    if seq is None or seq <= 1:
+        return filename
+    stem, dot, extension = filename.rpartition(".")
+    return f"{stem}-{seq}.{extension}" if dot else f"{filename}-{seq}"
 
 
 @handles("document")
@@ -125,18 +143,23 @@ def add_document(ctx: Context, ref: str | None) -> None:
 
     `ref`: the id of one of the definition's `documents` (KeyError for another: the
     checker refuses such a definition first); its title, in the owner's language, is
-    the row's name, its `filename` (with {number} filled) the download's name. Nothing
-    for a dossier without an owner. Guide: the recap of the application, a PDF in Mes documents.
+    the row's name, its `filename` (with {number} filled, and "-<seq>" from the second
+    submission on: `numbered_filename`) the download's name. The row belongs to the
+    dossier's latest submission (the one `freeze_recap` just appended), whose snapshot
+    it is rendered from, so each submission keeps its own PDF. Nothing for a dossier
+    without an owner. Guide: the recap of the application, a PDF in Mes documents.
     """
     if ctx.account is None or ref is None:
         return
     document = ctx.compiled.definition.documents[ref]
     number = ctx.dossier.number
+    submission = latest_submission(ctx.dossier)
     database().Document(
         account=ctx.account, dossier=ctx.dossier, kind=ref,
         name=document.title.get(ctx.lang),
-        filename=document.file_name(number),
-        content_type=PDF, content=None, created_at=to_db(ctx.now),
+        filename=numbered_filename(document.file_name(number),
+                                   submission.seq if submission is not None else None),
+        content_type=PDF, content=None, created_at=to_db(ctx.now), submission=submission,
     )
 
 
@@ -145,20 +168,22 @@ def post_message(ctx: Context, ref: str | None) -> None:
     """A message in the applicant's language; plus, if the template says `notify`,
     an email that only says a message is waiting (never any personal data).
 
-    `ref`: the id of one of the definition's `messages`; {number} and {submitted_at}
-    are filled in its subject and body, {portal_url} in the email's. An agent's
-    transition also fills each `{<field id>}` of its form with the agent's answer as the
-    applicant reads it (`engine.agentforms.form_values`, in the owner's language: a date
-    in words, a choice's label; "" when unanswered). Nothing for a dossier without an
-    owner. Guide: the confirmation is a message in the message centre (the envelope),
-    and the email says only "Nous vous avons transmis un message" and where to read it.
+    `ref`: the id of one of the definition's `messages`; {number}, {submitted_at} and
+    {deadline} (the deadline to submit, YYYY-MM-DD) are filled in its subject and body,
+    {portal_url} in the email's. An agent's transition also fills each `{<field id>}` of
+    its form with the agent's answer as the applicant reads it
+    (`engine.agentforms.form_values`, in the owner's language: a date in words, a
+    choice's label; "" when unanswered). Nothing for a dossier without an owner. Guide:
+    the confirmation is a message in the message centre (the envelope), and the email
+    says only "Nous vous avons transmis un message" and where to read it.
     """
     if ctx.account is None or ref is None:
         return
     d = ctx.compiled.definition
     template = d.messages[ref]
     values: dict[str, str] = {"number": ctx.dossier.number,
-                              "submitted_at": local_time(ctx.now)}
+                              "submitted_at": local_time(ctx.now),
+                              "deadline": ctx.dossier.deadline.isoformat()}
     extra = form_names(ctx.transition) if ctx.transition is not None else frozenset()
     if extra:
         values.update(form_values(ctx.compiled, ctx.transition.id, ctx.form or {}, ctx.lang))

@@ -19,6 +19,7 @@ from storage.definitions import definition_of
 from storage.dossiers import audit
 from storage.dossiers.actions import run_actions
 from storage.dossiers.registry import default_registry
+from storage.dossiers.status import set_status
 from storage.errors import NotFound
 from storage.orm.db import database, dialect
 from storage.orm.transactions import transaction
@@ -51,10 +52,10 @@ def expire_if_overdue(compiled: CompiledDefinition | None, dossier: Any,
     transition = deadline_transition(compiled.definition, dossier.status)
     if transition is None:
         return False
-    previous = dossier.status
-    dossier.status = transition.target
+    previous, now = dossier.status, clock.now()
+    set_status(dossier, transition.target, now)
     dossier.version += 1
-    run_actions(compiled, transition, dossier, clock.now())
+    run_actions(compiled, transition, dossier, now)
     audit.record(audit.SYSTEM, transition.id, dossier,
                  {"from": previous, "to": transition.target, "deadline": str(dossier.deadline)})
     return True

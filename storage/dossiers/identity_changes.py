@@ -19,6 +19,7 @@ from engine.profile import PROFILE
 from storage.accounts.account import load_account
 from storage.accounts.account import update_profile as _update_account_profile
 from storage.dossiers import audit
+from storage.dossiers.search_words import index_names
 from storage.orm.db import database
 from storage.orm.transactions import transaction
 from storage.views import AccountView
@@ -51,7 +52,9 @@ def update_profile(account_id: int, profile: dict[str, Any]) -> AccountView:
     arguments, errors and result) and, in the same transaction, record one audit
     event "profile_identity" per linked or submitted dossier of the account when a
     name, the sex or the birth date changed: detail {"changes": {key: {"old": v,
-    "new": v}}} (strings, dates YYYY-MM-DD, None when empty). No password, ever."""
+    "new": v}}} (strings, dates YYYY-MM-DD, None when empty). No password, ever.
+    The search words of every dossier of the account follow a changed name
+    (storage/dossiers/search_words.py)."""
     account = load_account(account_id)
     before = {key: _plain(getattr(account, key)) for key in IDENTITY_KEYS}
     view = _update_account_profile(account_id, profile)
@@ -59,6 +62,8 @@ def update_profile(account_id: int, profile: dict[str, Any]) -> AccountView:
     changes = {key: {"old": before[key], "new": after[key]}
                for key in IDENTITY_KEYS if before[key] != after[key]}
     if changes:
+        for dossier in account.dossiers:  # agents find them by the new names too
+            index_names(dossier)
         for dossier in identity_bound_dossiers(account):
             audit.record(audit.account_actor(account_id), ACTION, dossier,
                          {"changes": changes})

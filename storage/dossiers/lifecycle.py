@@ -29,6 +29,7 @@ from storage.dossiers.kept_answers import drop_kept_answers
 from storage.dossiers.migration import migrate_draft
 from storage.dossiers.numbering import allocate_number, claim_number
 from storage.dossiers.registry import default_registry
+from storage.dossiers.search_words import index_names
 from storage.dossiers.submission import submit
 from storage.errors import Conflict, LinkRefused, Locked, NotEligible, NotFound
 from storage.orm.db import database
@@ -71,15 +72,17 @@ def create_dossier(registry: Registry, account_id: int, type_id: str) -> Dossier
     failures = eligibility_failures(d, account.birth_date, today)
     if failures:
         raise NotEligible(failures)
+    now = to_db(clock.now())
     dossier = database().Dossier(
         number=allocate_number(d.numbering, today), type_id=d.id,
         definition_version=d.version, status=d.workflow.initial, answers={},
-        created_at=to_db(clock.now()), deadline=deadline_for(d, today), owner=account,
+        created_at=now, status_changed_at=now, deadline=deadline_for(d, today), owner=account,
         given_names=account.given_names, family_names=account.family_names,
         sex=account.sex, birth_date=account.birth_date,
     )
     audit.record(audit.account_actor(account_id), "create", dossier)
     flush()
+    index_names(dossier)
     return dossier_view(dossier)
 
 
@@ -196,15 +199,16 @@ def register_existing(registry: Registry, type_id: str, number: str, given_names
     orm = database()
     if not claim_number(number):
         raise ValueError(f"dossier {number} already exists")
-    today = clock.today()
+    today, now = clock.today(), to_db(clock.now())
     dossier = orm.Dossier(
         number=number, type_id=type_id, definition_version=d.version, status=status,
-        answers={}, created_at=to_db(clock.now()), deadline=deadline_for(d, today),
+        answers={}, created_at=now, status_changed_at=now, deadline=deadline_for(d, today),
         owner=None, given_names=given_names.strip(), family_names=family_names.strip(),
         sex=sex, birth_date=birth_date,
     )
     audit.record(actor, "register", dossier)
     flush()
+    index_names(dossier)
     return dossier_view(dossier)
 
 
@@ -231,6 +235,7 @@ def link_existing(account_id: int, type_id: str, number: str) -> DossierView:
         raise LinkRefused()
     dossier.owner = account
     dossier.version += 1
+    index_names(dossier)  # found by the owner's spelling of the names too
     audit.record(audit.account_actor(account_id), "link", dossier, {"number": number})
     now = clock.now()
     values = {"number": number, "linked_at": clock.local(now).strftime("%Y-%m-%d %H:%M")}

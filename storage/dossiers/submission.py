@@ -28,6 +28,7 @@ from storage.dossiers import audit
 from storage.dossiers.actions import run_actions
 from storage.dossiers.archive import store_cleaned
 from storage.dossiers.expiry import is_overdue
+from storage.dossiers.status import set_status
 from storage.errors import SubmitRefused
 from storage.orm.db import database
 from storage.orm.rows import dossier_view, owned_dossier
@@ -91,7 +92,8 @@ def submit(registry: Registry, account_id: int, number: str, lang: str = "fr",
     the document take the account's language, and refusals carry both languages.
 
     Returns the dossier in its new state (submitted_at set when it leaves an editable
-    state). NotFound for another account's dossier; ValueError for a `transition_id`
+    state: after a correction, the new submission's moment; every one stays in
+    `submissions_of`). NotFound for another account's dossier; ValueError for a `transition_id`
     that is no applicant transition. Submitting twice is refused (wrong_state),
     except the same request again: with `version` (the dossier version the
     applicant's page showed), when this transition took the dossier from exactly that
@@ -114,10 +116,10 @@ def submit(registry: Registry, account_id: int, number: str, lang: str = "fr",
     now = clock.now()
     previous = dossier.status
     store_cleaned(compiled, dossier, plain(dossier.answers), audit.account_actor(account_id))
-    dossier.status = transition.target
+    set_status(dossier, transition.target, now)
     dossier.version += 1
-    if dossier.submitted_at is None and is_editable(compiled.definition, previous):
-        dossier.submitted_at = to_db(now)
+    if is_editable(compiled.definition, previous):
+        dossier.submitted_at = to_db(now)  # the latest submission's (each one is kept)
     run_actions(compiled, transition, dossier, now)
     audit.record(audit.account_actor(account_id), transition.id, dossier,
                  {"from": previous, "to": transition.target})

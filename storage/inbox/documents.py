@@ -8,6 +8,7 @@ dossier as it was submitted.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -18,6 +19,7 @@ from storage.errors import NotFound
 from storage.orm.db import database, dialect
 from storage.orm.rows import newest_first, owned_public_row
 from storage.orm.transactions import transaction
+from storage.receipts import show_fingerprint
 from storage.views import DocumentView
 
 CLAIM_LEASE = timedelta(minutes=5)
@@ -35,6 +37,9 @@ class DocumentJob:
     lang: str
     snapshot: dict[str, Any] | None
     definition_version: int | None = None  # the version its dossier is pinned to
+    # its submission's fingerprint as printed ("ABCD EFGH ..."), None for a document
+    # made before submissions were kept one by one
+    fingerprint: str | None = None
 
 
 def document_view(d: Any) -> DocumentView:
@@ -68,7 +73,9 @@ def claim_pending_documents(limit: int = 20,
     """Documents still to render, oldest first, at most `limit`, hidden from other
     workers for `lease` (a timedelta, 5 minutes by default: a crashed worker's claim
     lapses). On PostgreSQL rows another worker is claiming are skipped, not waited for.
-    Each job carries the dossier's frozen snapshot and the owner's language."""
+    Each job carries the snapshot of the document's own submission (the dossier's
+    snapshot for a document older than submissions), that submission's fingerprint,
+    and the owner's language."""
     orm = database()
     now = to_db(clock.now())
     free_since = now - lease
@@ -81,21 +88,27 @@ def claim_pending_documents(limit: int = 20,
     for document in query.limit(limit):
         document.claimed_at = now
         dossier = document.dossier
+        submission = document.submission
+        snapshot = submission.snapshot if submission is not None else (
+            dossier.snapshot if dossier else None)
         jobs.append(DocumentJob(
             document.id, dossier.number if dossier else None,
             dossier.type_id if dossier else None, document.kind, document.filename,
             document.account.lang,
-            plain(dossier.snapshot) if dossier and dossier.snapshot is not None else None,
+            plain(snapshot) if snapshot is not None else None,
             dossier.definition_version if dossier else None,
+            show_fingerprint(submission.fingerprint) if submission is not None else None,
         ))
     return jobs
 
 
 @transaction(write=True)
 def store_document_content(document_id: int, content: bytes) -> None:
-    """Keep the rendered bytes (a PDF); the document shows as ready from now on.
-    NotFound for an unknown `document_id`."""
+    """Keep the rendered bytes (a PDF) and their SHA-256 (what `verify_receipt` compares
+    a PDF with); the document shows as ready from now on. NotFound for an unknown
+    `document_id`."""
     document = database().Document.get(id=document_id)
     if document is None:
         raise NotFound(f"document {document_id}")
     document.content = content
+    document.sha256 = hashlib.sha256(content).hexdigest()

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import secrets
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
@@ -45,6 +46,7 @@ from storage.orm.deadlines import (
     statements_unbounded,
 )
 from storage.orm.entities import PUBLIC_ID_LENGTH, define_entities, new_public_id
+from storage.orm.queue_schema import install_queue_schema
 
 SQLITE_FILENAME = "guichet.sqlite3"
 MIN_SQLITE = (3, 35, 0)  # RETURNING, used by numbering
@@ -90,8 +92,12 @@ class Store:
 
     def __init__(self, target: Target, db: Database, *, registry: Registry | None,
                  portal_url: str, timeouts: Timeouts = DEFAULT_TIMEOUTS,
-                 files: BlobStore | None = None, scanner: ClamdScanner | None = None) -> None:
+                 files: BlobStore | None = None, scanner: ClamdScanner | None = None,
+                 receipt_key: bytes | None = None) -> None:
         self.target = target
+        # the HMAC key of submissions' fingerprints (storage/receipts.py); None: a random
+        # one for this store only (tests): fingerprints stay verifiable, as they are kept
+        self.receipt_key = receipt_key or secrets.token_bytes(32)
         # uploaded files' bytes (storage.files) and their virus scanner (None: off)
         self.files = files
         self.scanner = scanner
@@ -150,7 +156,8 @@ def open_store(database_url: str | None, instance_path: str, *,
                registry: Registry | None = None,
                portal_url: str | None = None,
                timeouts: Timeouts | None = None,
-               files: FileSettings | None = None) -> Store:
+               files: FileSettings | None = None,
+               receipt_key: bytes | None = None) -> Store:
     """A new store on the database that `database_url` names (None or "": SQLite in
     `instance_path`), with its own Pony `Database`. Nothing is made current and no
     connection is opened yet; call `init_db()` inside `store.bound()` to create tables.
@@ -161,6 +168,9 @@ def open_store(database_url: str | None, instance_path: str, *,
     (None: DEFAULT_TIMEOUTS); past them the call raises the driver's OperationalError.
     `files`: where uploaded files go and whether clamd scans them (storage.FileSettings;
     None: `<instance_path>/files`, no scanning).
+    `receipt_key`: the server's key signing submissions' fingerprints (the web app passes
+    GUICHET_RECEIPT_KEY or one derived from its secret key; None: a random key for this
+    store only, enough for tests, since fingerprints are kept and looked up).
     Raises ValueError for an unsupported URL (database or files), RuntimeError for a
     SQLite too old (or for PostgreSQL when another psycopg2 wait callback is set:
     waits could not be bounded).
@@ -172,7 +182,7 @@ def open_store(database_url: str | None, instance_path: str, *,
     scanner = ClamdScanner(files.clamd, files.clamd_timeout) if files.clamd else None
     return Store(target, _bind(target, timeouts), registry=registry,
                  portal_url=portal_url or DEFAULT_PORTAL_URL, timeouts=timeouts,
-                 files=blobs, scanner=scanner)
+                 files=blobs, scanner=scanner, receipt_key=receipt_key)
 
 
 def store_exists(database_url: str | None, instance_path: str) -> bool:
@@ -303,6 +313,10 @@ ADDED_COLUMNS: tuple[AddedColumn, ...] = (
     # added before Pony's create_tables (which makes the `agent` table, and on PostgreSQL
     # this foreign key's index and constraint on a `dossier` table made before it)
     AddedColumn("dossier", "assigned_agent_id", "INTEGER", index=True),
+    AddedColumn("document", "submission_id", "INTEGER"),
+    AddedColumn("document", "sha256", "VARCHAR(64)", index=True),
+    AddedColumn("dossier", "status_changed_at", "TIMESTAMP"),
+    AddedColumn("dossier", "purged_at", "TIMESTAMP"),
 )
 
 
@@ -348,8 +362,9 @@ def _claim_existing_numbers(db: Database) -> None:
 
 def init_db() -> None:
     """Create the current store's missing tables and indexes, add the columns of
-    ADDED_COLUMNS to tables made before them, and claim the dossier numbers given out
-    before numbers were claimed; harmless when done already, and safe when several
+    ADDED_COLUMNS to tables made before them, claim the dossier numbers given out
+    before numbers were claimed, and make the queue's indexes and counting triggers
+    (storage/orm/queue_schema.py); harmless when done already, and safe when several
     processes start at once. Its statements are not bound by the store's statement and
     lock timeouts (an index built on a large table may take minutes); connecting is."""
     db = database()
@@ -366,6 +381,7 @@ def init_db() -> None:
                 db.execute("SET LOCAL lock_timeout = 0")
             _add_columns(db)
             _claim_existing_numbers(db)
+            install_queue_schema(db, dialect())
 
 
 def disconnect() -> None:

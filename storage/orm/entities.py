@@ -98,18 +98,49 @@ def define_entities(db: Database) -> None:
         sex = profile_column(PROFILE.fields["sex"])
         birth_date = profile_column(PROFILE.fields["birth_date"])
         snapshot = Optional(Json, nullable=True)
+        # when `status` last changed (storage.dossiers.status.set_status); NULL for
+        # dossiers older than the column: read as their submission or creation
+        status_changed_at = Optional(datetime, precision=6)
+        # the retention purge removed its personal data (storage/schedules/retention.py)
+        purged_at = Optional(datetime, precision=6)
+        schedule_runs = Set("ScheduleRun")
         messages = Set("Message")
         documents = Set("Document")
         events = Set("AuditEvent")
         kept_answers = Set("KeptAnswers")
         archive = Set("ArchivedAnswer")
         uploads = Set("UploadedFile")
+        search_words = Set("SearchWord")
         # the agent in charge (the `assign` action of an agent transition), if any
         assigned_agent = Optional("Agent", column="assigned_agent_id")
+        submissions = Set("Submission")
         # "Mes dossiers" lists one owner's dossiers newest first: one index range scan.
         composite_index(owner, created_at)
         # `guichet dossiers expire` looks for drafts past their deadline.
         composite_index(status, deadline)
+
+    class SearchWord(db.Entity):
+        """One word of the names an agent finds a dossier by (storage/dossiers/search_words.py):
+        the owner's and the registered identity's given and family names, folded
+        (case, accents and separators ignored). Rows, not one column, so that a prefix
+        of any word is one index range (its index on (word, dossier) is made by
+        init_db), whatever the number of dossiers."""
+
+        _table_ = "dossier_search_word"
+        dossier = Required(Dossier, column="dossier_id")
+        word = Required(str, 100)
+        PrimaryKey(dossier, word)
+
+    class DossierCount(db.Entity):
+        """How many dossiers each (type, state) holds, kept by database triggers on
+        `dossier` (storage/queue/counts.py, made by init_db): the agents' queue shows
+        the counts without counting a million rows per page."""
+
+        _table_ = "dossier_count"
+        type_id = Required(str, 100)
+        status = Required(str, 100)
+        n = Required(int, size=64)
+        PrimaryKey(type_id, status)
 
     class Message(db.Entity):
         """A message in the applicant's message centre."""
@@ -142,7 +173,30 @@ def define_entities(db: Database) -> None:
         content = Optional(bytes, lazy=True)
         created_at = Required(datetime, precision=6)
         claimed_at = Optional(datetime, precision=6)  # a worker is rendering it
+        # the submission whose snapshot it shows (None: a document made before submissions
+        # were kept one by one; it shows the dossier's snapshot)
+        submission = Optional("Submission", column="submission_id")
+        # SHA-256 (hex) of `content`, set with it: a receipt is checked against it
+        sha256 = Optional(str, 64, index="idx_document__sha256", nullable=True)
         composite_index(account, created_at)
+
+    class Submission(db.Entity):
+        """One submission of a dossier, kept for ever (storage/dossiers/submissions.py):
+        the snapshot frozen then and its fingerprint (storage/receipts.py). A correction
+        and a new submission add a row; none is ever overwritten. `snapshot` is None
+        only once the retention purge removed its personal data."""
+
+        _table_ = "submission"
+        id = PrimaryKey(int, auto=True)
+        dossier = Required(Dossier, column="dossier_id")
+        seq = Required(int)  # 1, 2, ... per dossier
+        submitted_at = Required(datetime, precision=6)
+        definition_version = Required(int)
+        snapshot = Optional(Json, nullable=True)
+        # 20 base32 characters, no separator (storage.receipts.fingerprint)
+        fingerprint = Required(str, 32, index="idx_submission__fingerprint")
+        documents = Set(Document)
+        composite_key(dossier, seq)
 
     class OutgoingEmail(db.Entity):
         """An email queued in the same transaction as what caused it (the outbox)."""
@@ -337,3 +391,18 @@ def define_entities(db: Database) -> None:
         frozen_at = Optional(datetime, precision=6)
         scan_status = Required(str, 20)  # "clean" (clamd said OK) or "not_scanned"
         composite_index(dossier, field_path)
+
+    class ScheduleRun(db.Entity):
+        """A scheduled job done once for a dossier (storage/schedules): a reminder sent,
+        a schedule transition taken, a retention purge. Its row is inserted before the
+        work, in the same transaction, under a unique (dossier, kind, key): of two
+        workers reaching the same dossier at once, the second finds the row and does
+        nothing."""
+
+        _table_ = "schedule_run"
+        id = PrimaryKey(int, auto=True)
+        dossier = Required(Dossier, column="dossier_id")
+        kind = Required(str, 40)  # "reminder", "transition", "retention"
+        key = Required(str, 200, column="run_key")  # e.g. "14d:rappel" or a transition id
+        at = Required(datetime, precision=6)
+        composite_key(dossier, kind, key)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import pytest
 
 import storage
+from storage.orm.db import database
+from storage.schedules.retention import purge_personal_data
 from tests.definitions import ATELIER, ESSAI
 from tests.storage.conftest import count, rows
 
@@ -145,3 +147,16 @@ def test_supervisor_assigns_only_to_agents_of_the_type(registry, agent, submitte
         storage.assign_dossier(agent.id, submitted.number, agent.id)  # not a supervisor
     storage.assign_dossier(boss.id, submitted.number, None)
     assert storage.agent_dossier(registry, boss.id, submitted.number).assigned_id is None
+
+
+def test_transition_dates_the_state_and_the_purge_leaves_no_reason(registry, agent, submitted):
+    storage.clock.set(storage.clock.now())
+    view = storage.run_agent_transition(registry, agent.id, submitted.number, "corriger",
+                                        {"motif": "Nom mal orthographié : Valdero"}, None,
+                                        submitted.version)
+    (row,) = rows("Dossier", number=view.number)
+    assert row["status_changed_at"] == storage.clock.now().replace(tzinfo=None)
+    assert all("Valdero" not in str(e["detail"]) for e in rows("AuditEvent", action="corriger"))
+    with storage.db_session:
+        purge_personal_data(database().Dossier.get(number=view.number), storage.clock.now())
+    assert all("Valdero" not in str(e["detail"]) for e in rows("AuditEvent"))

@@ -246,7 +246,7 @@ def test_check__message_placeholder_no_form_of_a_posting_transition_fills():
     assert _errors(text) == [str(error(
         ErrorCode.UNKNOWN_PLACEHOLDER, "essai.yaml", _line(text, "fr: Le {jour}"), name="motif",
         where="a message's `subject` and `body` (`messages:`)",
-        known="{jour}, {lieu}, {mode}, {note}, {number}, {submitted_at}"))]
+        known="{deadline}, {jour}, {lieu}, {mode}, {note}, {number}, {submitted_at}"))]
 
 
 def test_check__agent_form_questions_checked_as_a_sections():

@@ -89,6 +89,12 @@ def test_correction_goes_back_to_the_applicant_with_the_reason(maria, agent):
     assert "Correction demandée" in section.get_data(as_text=True)
     assert "Le numéro est illisible." in section.get_data(as_text=True)
     assert "À corriger" in maria.get("/dossiers/").get_data(as_text=True)
+    # submitted again: the agent chooses which submission's recap to read
+    assert maria.submit(number).status_code == 302
+    html = agent.get(f"/agent/dossiers/{number}").get_data(as_text=True)
+    assert '<option value="2" selected>' in html and "Empreinte du récapitulatif" in html
+    first = agent.get(f"/agent/dossiers/{number}?soumission=1").get_data(as_text=True)
+    assert '<option value="1" selected>' in first
 
 
 def test_free_message_errors_then_sent(maria, agent):

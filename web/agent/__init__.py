@@ -10,4 +10,4 @@ from flask import Blueprint
 bp = Blueprint("agent", __name__, url_prefix="/agent", template_folder="templates")
 
 # the modules add their routes to `bp` (imported for that effect)
-from web.agent import agents, auth, dossier, home  # noqa: E402,F401
+from web.agent import agents, auth, dossier, home, queue  # noqa: E402,F401

@@ -25,6 +25,8 @@ LABELS = {
     "number": Text("Numéro de dossier", "File number"),
     "deposit": Text("Date de dépôt", "Date submitted"),
     "not_submitted": Text("Aperçu — non soumis", "Preview — not submitted"),
+    "version": Text("Version du formulaire", "Form version"),
+    "fingerprint": Text("Empreinte", "Fingerprint"),
 }
 
 
@@ -66,7 +68,7 @@ def _profile_block(layout: ProfileLayout, profile: dict[str, Any], lang: str
 
 
 def recap_html(definition: Definition, document: Document, snapshot: dict[str, Any],
-               lang: str, preview: bool = False) -> str:
+               lang: str, preview: bool = False, fingerprint: str | None = None) -> str:
     """The document as HTML: also what the PDF benchmark renders directly.
 
     `snapshot`: as frozen at submission (number, submitted_at, profile, recap per
@@ -75,6 +77,10 @@ def recap_html(definition: Definition, document: Document, snapshot: dict[str, A
     holds the number, date of deposit, personal information, contact details and the
     sections' answers, identity numbers masked. `preview` (guichet preview's answers,
     never submitted): "Aperçu — non soumis" where the date of deposit would be.
+    Every page's footer carries the dossier number, the definition version (the
+    snapshot's, else the definition's) and `fingerprint` (the submission's, as printed:
+    "ABCD EFGH IJKL MNOP QRST"; None: no fingerprint line, as in a preview). Issue #17:
+    every recap PDF carries them, for the receipt check.
     """
     lang = lang if lang in snapshot.get("recap", {}) else "fr"
     recap = snapshot["recap"][lang]
@@ -99,6 +105,8 @@ def recap_html(definition: Definition, document: Document, snapshot: dict[str, A
                       else _local_date(snapshot.get("submitted_at"))),
         labels={k: v.get(lang) for k, v in LABELS.items()},
         blocks=blocks,
+        version=snapshot.get("definition_version", definition.version),
+        fingerprint=fingerprint,
     )
 
 
@@ -116,8 +124,8 @@ def render_pdf(html: str) -> bytes:
 
 
 def recap_pdf(definition: Definition, document: Document, snapshot: dict[str, Any],
-              lang: str, preview: bool = False) -> bytes:
+              lang: str, preview: bool = False, fingerprint: str | None = None) -> bytes:
     """The recap document of a submitted dossier as PDF bytes (`recap_html`, then
-    `render_pdf`; `preview`: marked as never submitted). Guide: the recap of the
-    application in Mes documents."""
-    return render_pdf(recap_html(definition, document, snapshot, lang, preview))
+    `render_pdf`; `preview`: marked as never submitted; `fingerprint`: the submission's,
+    printed in the footer). Guide: the recap of the application in Mes documents."""
+    return render_pdf(recap_html(definition, document, snapshot, lang, preview, fingerprint))

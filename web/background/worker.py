@@ -1,8 +1,11 @@
-"""Background work of the portal: render pending documents, send the outbox.
+"""Background work of the portal: render pending documents, send the outbox, run the
+schedules (reminders, schedule transitions, retention).
 
 Submissions only queue a document row and an email row (one transaction);
 this worker does the slow parts afterwards, so a submission never waits on
-WeasyPrint or on an SMTP server. `guichet serve` runs it in a thread; the
+WeasyPrint or on an SMTP server. Schedules run every `schedule_interval` seconds
+(they scan dossiers: not on every round), once each across workers
+(storage.run_schedules). `guichet serve` runs it in a thread; the
 `guichet documents render` and `guichet mail send` commands run one round.
 A worker works on the store of the app it serves, made current in its thread.
 """
@@ -11,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 
 from flask import after_this_request, current_app
 from flask.typing import ResponseReturnValue
@@ -44,7 +48,8 @@ def render_pending_documents(registry: Registry, limit: int = 20) -> int:
             log.error("document %s: no definition for %s/%s", job.id, job.type_id, job.kind)
             continue
         try:
-            content = recap_pdf(compiled.definition, document, job.snapshot, job.lang)
+            content = recap_pdf(compiled.definition, document, job.snapshot, job.lang,
+                                fingerprint=job.fingerprint)
         except Exception:
             log.exception("document %s could not be rendered", job.id)
             continue
@@ -53,16 +58,29 @@ def render_pending_documents(registry: Registry, limit: int = 20) -> int:
     return done
 
 
+def run_due_schedules(registry: Registry) -> storage.ScheduleReport:
+    """One round of the schedules on the current store (storage.run_schedules), logged
+    when it did something (counts only: no number, no name)."""
+    report = storage.run_schedules(registry)
+    if report.reminders or report.transitions or report.purged:
+        log.info("schedules: %d reminder(s), %d transition(s), %d purge(s)",
+                 report.reminders, report.transitions, report.purged)
+    return report
+
+
 class Worker:
-    """One thread doing both jobs every `interval` seconds until stopped, on `store` (an
-    app's storage.Store: its database, and its registry to render documents with)."""
+    """One thread doing the jobs every `interval` seconds until stopped, on `store` (an
+    app's storage.Store: its database, and its registry to render documents with);
+    the schedules every `schedule_interval` seconds (the first round runs them)."""
 
     def __init__(self, store: storage.Store, transport: Transport,
-                 interval: float = 2.0) -> None:
+                 interval: float = 2.0, schedule_interval: float = 60.0) -> None:
         self.store = store
         self.registry: Registry = store.registry
         self.transport = transport
         self.interval = interval
+        self.schedule_interval = schedule_interval
+        self._schedules_at: float | None = None  # time.monotonic() of the last schedules
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._thread = threading.Thread(target=self._run, name="guichet-worker", daemon=True)
@@ -82,13 +100,24 @@ class Worker:
         self._wake.set()
         self._thread.join(timeout=self.interval + 10)
 
+    def _schedules_due(self) -> bool:
+        now = time.monotonic()
+        if self._schedules_at is not None and now - self._schedules_at < self.schedule_interval:
+            return False
+        self._schedules_at = now
+        return True
+
     def run_once(self) -> None:
-        """Documents, then emails, on the worker's store (current for the round, in the
-        calling thread); a failure of one (database down...) does not skip the other,
+        """Schedules when due, documents, then emails (a reminder's notification goes out
+        in the same round), on the worker's store (current for the round, in the
+        calling thread); a failure of one (database down...) does not skip the others,
         and the next round retries."""
+        jobs = [lambda: render_pending_documents(self.registry),
+                lambda: send_pending(self.transport)]
+        if self._schedules_due():
+            jobs.insert(0, lambda: run_due_schedules(self.registry))
         with self.store.bound():
-            for job in (lambda: render_pending_documents(self.registry),
-                        lambda: send_pending(self.transport)):
+            for job in jobs:
                 try:
                     job()
                 except Exception:  # never let the thread die

@@ -4,7 +4,8 @@ Designer commands (check, diff, schema, test, validate) are here and only need t
 `settings` lists the configuration (web/config.py); `agents` the back-office agents;
 `data` adds the database and
 dossier commands (db, dossiers, demo), `portal` the server and its background
-work (serve, mail, documents), `preview` the designer's live preview.
+work (serve, mail, documents), `preview` the designer's live preview, `receipts`
+the recap PDFs' receipt check.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from engine.pipeline import (
 )
 from engine.validate import clean, validate
 from web import config
-from web.cli import agents, data, exports, portal, preview
+from web.cli import agents, data, exports, portal, preview, receipts
 
 
 @click.group()
@@ -260,4 +261,5 @@ main.add_command(exports.export_cmd)
 agents.register(main)
 portal.register(main)
 preview.register(main)
+receipts.register(main)
 

@@ -44,7 +44,8 @@ def bound_store(registry: Registry | None = None) -> Iterator[storage.Store]:
     store = storage.open_store(values["DATABASE_URL"], values["INSTANCE_PATH"],
                                registry=registry, portal_url=values["PORTAL_URL"],
                                timeouts=config.database_timeouts(values),
-                               files=config.file_settings(values))
+                               files=config.file_settings(values),
+                               receipt_key=config.receipt_key(values))
     try:
         with store.bound():
             yield store

@@ -17,6 +17,7 @@ import click
 from flask import Flask
 from werkzeug.serving import is_running_from_reloader, run_simple
 
+import storage
 from engine.pipeline import definition_paths
 from web import config, create_app, store_of
 from web.background.mailer import Transport, describe, send_pending, transport_for
@@ -96,10 +97,30 @@ def documents_render(limit: int) -> None:
     click.echo(f"{done} document(s) rendered")
 
 
+@click.group("schedules")
+def schedules_group() -> None:
+    """Reminders, schedule transitions and retention (the definitions' `workflow`)."""
+
+
+@schedules_group.command("run")
+def schedules_run() -> None:
+    """Run every schedule once: due reminders are posted, due `by: schedule`
+    transitions taken, dossiers past their retention purged. Safe beside a running
+    portal: each job is done once."""
+
+    _log_to_stderr()
+    registry = forms()
+    with bound_store(registry):
+        report = storage.run_schedules(registry)
+    click.echo(f"{report.reminders} reminder(s) sent, {report.transitions} dossier(s) "
+               f"moved by a schedule, {report.purged} dossier(s) purged")
+
+
 def register(main: click.Group) -> None:
-    """Add `serve`, `mail` and `documents` to the `guichet` group."""
+    """Add `serve`, `mail`, `documents` and `schedules` to the `guichet` group."""
     main.add_command(mail_group)
     main.add_command(documents_group)
+    main.add_command(schedules_group)
 
     @main.command()
     @click.option("--host", default="127.0.0.1", show_default=True)
