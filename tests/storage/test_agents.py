@@ -160,6 +160,7 @@ def test_init_db__database_made_before_agents__columns_added(valid_draft):
     with db_session:
         db = database()
         db.execute('DROP INDEX "idx_dossier__assigned_agent_id"')
+        db.execute('DROP INDEX "ix_dossier_assigned"')  # the queue's, on the same column
         db.execute('ALTER TABLE "dossier" DROP COLUMN "assigned_agent_id"')
         db.execute('ALTER TABLE "audit_event" DROP COLUMN "address"')
     storage.init_db()
