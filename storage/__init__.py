@@ -55,6 +55,23 @@ from storage.agents.accounts import (
     renew_enrolment,
     verify_agent_code,
 )
+from storage.agents.dossier import MAX_SUBJECT as MESSAGE_SUBJECT_MAX
+from storage.agents.dossier import (
+    AgentDossierView,
+    HistoryEntry,
+    MessageEntry,
+    SubmissionEntry,
+    TransitionRefused,
+    agent_document,
+    agent_dossier,
+    agent_dossier_type,
+    agent_upload,
+    assign_dossier,
+    assignable_agents,
+    correction_request,
+    post_agent_message,
+    run_agent_transition,
+)
 from storage.attempts import AttemptCount, AttemptKey, clear_attempts, count_attempt, forget_attempt
 from storage.clock import clock
 from storage.definitions import (
@@ -213,4 +230,8 @@ __all__ = [
     "agent_visit", "check_enrolment", "complete_enrolment", "create_agent", "disable_agent",
     "get_agent", "known_types", "list_agents", "new_totp_secret", "provisioning_uri",
     "record_agent_event", "renew_enrolment", "verify_agent_code",
+    "AgentDossierView", "HistoryEntry", "MessageEntry", "SubmissionEntry", "TransitionRefused",
+    "agent_document", "agent_dossier", "agent_dossier_type", "agent_upload", "assign_dossier",
+    "assignable_agents",
+    "correction_request", "post_agent_message", "run_agent_transition", "MESSAGE_SUBJECT_MAX",
 ]

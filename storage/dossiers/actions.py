@@ -10,12 +10,13 @@ action rolls back the whole submission.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
 from engine import CompiledDefinition
+from engine.agentforms import form_names, form_values
 from engine.load import plain
 from engine.model import Action, Transition
 from engine.placeholders import MESSAGE, NOTIFICATION, fill
@@ -24,6 +25,7 @@ from engine.validate import clean
 from engine.workflow import ACTIONS
 from storage.accounts.account import profile_of
 from storage.clock import clock, to_db
+from storage.dossiers import audit
 from storage.dossiers.submissions import add_submission, latest_submission
 from storage.dossiers.upload_rows import freeze_uploads, upload_info
 from storage.inbox.outbox import queue_email
@@ -58,7 +60,9 @@ def unhandled_actions() -> list[str]:
 
 @dataclass(frozen=True)
 class Context:
-    """What an action needs: the dossier, its definition and owner, and the moment.
+    """What an action needs: the dossier, its definition and owner, and the moment;
+    for an agent's transition, the agent's id and the cleaned answers of the
+    transition's form (`engine.agentforms.validate_agent_form`: field id -> value).
 
     transition: the one being taken; None for an action a schedule runs by itself
     (a reminder's message, storage/schedules/reminders.py)."""
@@ -68,6 +72,8 @@ class Context:
     dossier: Any
     account: Any  # None for a dossier no applicant has linked yet
     now: datetime
+    agent_id: int | None = None
+    form: Mapping[str, Any] | None = None
 
     @property
     def lang(self) -> str:
@@ -164,20 +170,27 @@ def post_message(ctx: Context, ref: str | None) -> None:
 
     `ref`: the id of one of the definition's `messages`; {number}, {submitted_at} and
     {deadline} (the deadline to submit, YYYY-MM-DD) are filled in its subject and body,
-    {portal_url} in the email's. Nothing for a dossier without an owner. Guide: the
-    confirmation is a message in the message centre (the envelope), and the email says
-    only "Nous vous avons transmis un message" and where to read it.
+    {portal_url} in the email's. An agent's transition also fills each `{<field id>}` of
+    its form with the agent's answer as the applicant reads it
+    (`engine.agentforms.form_values`, in the owner's language: a date in words, a
+    choice's label; "" when unanswered). Nothing for a dossier without an owner. Guide:
+    the confirmation is a message in the message centre (the envelope), and the email
+    says only "Nous vous avons transmis un message" and where to read it.
     """
     if ctx.account is None or ref is None:
         return
     d = ctx.compiled.definition
     template = d.messages[ref]
-    values = {"number": ctx.dossier.number, "submitted_at": local_time(ctx.now),
-              "deadline": ctx.dossier.deadline.isoformat()}
+    values: dict[str, str] = {"number": ctx.dossier.number,
+                              "submitted_at": local_time(ctx.now),
+                              "deadline": ctx.dossier.deadline.isoformat()}
+    extra = form_names(ctx.transition) if ctx.transition is not None else frozenset()
+    if extra:
+        values.update(form_values(ctx.compiled, ctx.transition.id, ctx.form or {}, ctx.lang))
     database().Message(
         account=ctx.account, dossier=ctx.dossier,
-        subject=fill(MESSAGE, template.subject.get(ctx.lang), values),
-        body=fill(MESSAGE, template.body.get(ctx.lang), values),
+        subject=fill(MESSAGE, template.subject.get(ctx.lang), values, extra),
+        body=fill(MESSAGE, template.body.get(ctx.lang), values, extra),
         created_at=to_db(ctx.now),
     )
     if template.notify and d.notification is not None:
@@ -189,6 +202,40 @@ def post_message(ctx: Context, ref: str | None) -> None:
                          {"portal_url": portal_url}))
 
 
+@handles("assign")
+def assign(ctx: Context, ref: str | None) -> None:
+    """The dossier is assigned to the agent taking the transition (Dossier.assigned_agent);
+    nothing for a transition no agent takes (the checker lets `assign` only matter
+    under `by: agent`). `ref` is unused."""
+    if ctx.agent_id is not None:
+        ctx.dossier.assigned_agent = database().Agent[ctx.agent_id]
+
+
+def correction_reason(compiled: CompiledDefinition, transition: Transition,
+                      form: Mapping[str, Any] | None, lang: str) -> str:
+    """What the agent wrote in the form of a correction request, as the applicant reads
+    it: each answered question's text (`engine.agentforms.form_values`), in form order,
+    one paragraph each; "" without a form or answers."""
+    if not form or not transition.form:
+        return ""
+    shown = form_values(compiled, transition.id, form, lang)
+    return "\n\n".join(text for text in shown.values() if text)
+
+
+@handles("unlock_for_correction")
+def unlock_for_correction(ctx: Context, ref: str | None) -> None:
+    """The dossier goes back to its applicant to correct: the transition's target is an
+    editable state (the checker insists), so the answers can be saved and submitted
+    again (the submission keeps the earlier snapshot in its own row). The reason the
+    agent gave (`correction_reason`, in the owner's language) is kept in an audit event
+    "correction_requested" {"reason": text} that the applicant's dossier page reads
+    (storage.correction_request); the message the transition posts carries it too,
+    through the form's placeholders. `ref` is unused."""
+    reason = correction_reason(ctx.compiled, ctx.transition, ctx.form, ctx.lang)
+    actor = (f"agent:{ctx.agent_id}" if ctx.agent_id is not None else audit.SYSTEM)
+    audit.record(actor, "correction_requested", ctx.dossier, {"reason": reason})
+
+
 def run_action(ctx: Context, action: Action) -> None:
     """Carry out one action through HANDLERS: `action.kind` is a registered action
     ("freeze_recap", "document" or "message"), `action.ref` the designer's document or
@@ -198,8 +245,10 @@ def run_action(ctx: Context, action: Action) -> None:
 
 
 def run_actions(compiled: CompiledDefinition, transition: Transition, dossier: Any,
-                now: datetime) -> None:
-    """Every action of `transition`, in the designer's order (inside its transaction)."""
-    ctx = Context(compiled, transition, dossier, dossier.owner, now)
+                now: datetime, agent_id: int | None = None,
+                form: Mapping[str, Any] | None = None) -> None:
+    """Every action of `transition`, in the designer's order (inside its transaction);
+    `agent_id` and `form` (cleaned answers of its form) for an agent's transition."""
+    ctx = Context(compiled, transition, dossier, dossier.owner, now, agent_id, form)
     for action in transition.actions:
         run_action(ctx, action)

@@ -32,9 +32,10 @@ PURGED_BODY = Text(
        "des renseignements personnels de ce dossier.",
     en="The content of this message was deleted at the end of the period for which "
        "this file's personal information is kept.")
-# Audit events whose detail holds personal data (old and new names, birth date...):
+# Audit events whose detail holds personal data (old and new names, birth date...; the
+# reason an agent gave for a correction, storage/dossiers/actions.py):
 # the purge keeps the event (who, what, when) and replaces its detail.
-PERSONAL_AUDIT_ACTIONS = ("profile_identity",)
+PERSONAL_AUDIT_ACTIONS = ("profile_identity", "correction_requested")
 _REDACT_AUDIT = ('UPDATE "audit_event" SET "detail" = $detail '
                  'WHERE "dossier_id" = $dossier_id AND "action" = $action')
 

@@ -71,13 +71,7 @@ def test_guard_registered__accepted_by_the_checker_and_run(signed_guard):
     assert [[f.code for f in failures] for failures in judged] == [["unsigned"], []]
 
 
-# the agents' actions of issue 17, whose storage handlers come with the agent pages
-# (phase 2): once they land, this set is empty and the test asserts every action handled
-AGENT_ACTIONS_PENDING = {"assign", "unlock_for_correction"}
-
-
 def test_storage_handlers__every_engine_action_handled_unknown_name_refused():
-    assert set(unhandled_actions()) <= AGENT_ACTIONS_PENDING
-    assert {"freeze_recap", "document", "message"}.isdisjoint(unhandled_actions())
+    assert unhandled_actions() == []
     with pytest.raises(ValueError):
         handles("archive")

@@ -85,7 +85,10 @@ class World:
         values = {"number": number, "section_id": self.first_section[number],
                   "message_id": self.message_id, "document_id": self.document_id,
                   "token": self.token, "activation": self.activation, "file_id": self.file_id,
-                  "agent_id": self.agent_id, "enrolment": self.enrolment}
+                  "agent_id": self.agent_id, "enrolment": self.enrolment,
+                  # the back office's dossier page: a transition an agent takes, a
+                  # document of the dossier (its recap PDF)
+                  "transition_id": "prendre", "public_id": self.document_id}
         missing = sorted(set(rule.arguments) - set(values))
         if missing:
             pytest.fail(f"{rule.rule}: no real value for {', '.join(missing)}; "

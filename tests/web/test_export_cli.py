@@ -51,7 +51,8 @@ def test_export__unknown_state_or_type__exit_1_nothing_written(runner, instance_
     result = runner.invoke(main, ["export", ESSAI, "--state", "ferme", "--format", "csv",
                                   "--output", str(out)], env=_env(instance_dir))
     assert result.exit_code == 1
-    assert "unknown state 'ferme'; known: brouillon, presente, expire" in result.output
+    assert ("unknown state 'ferme'; known: brouillon, presente, en_traitement, "
+            "rencontre_fixee, a_corriger, classe, expire") in result.output
     assert not out.exists()
     result = runner.invoke(main, ["export", "inconnu", "--format", "json"],
                            env=_env(instance_dir))

@@ -10,4 +10,13 @@ from flask import Blueprint
 bp = Blueprint("agent", __name__, url_prefix="/agent", template_folder="templates")
 
 # the modules add their routes to `bp` (imported for that effect)
-from web.agent import agents, auth, exports, home, queue, receipts, register  # noqa: E402,F401
+from web.agent import (  # noqa: E402,F401
+    agents,
+    auth,
+    dossier,
+    exports,
+    home,
+    queue,
+    receipts,
+    register,
+)

@@ -36,7 +36,9 @@ class DossierHeader:
     Display strings in the current language: the applicant's `name`, the `status`
     label, `deadline` YYYY-MM-DD, `submitted_at` "YYYY-MM-DD HH:MM" in the service's
     zone ("" for a draft), the type's `type_title`, `description` (its title when it
-    has none) and `intro`; `editable`: whether the form still accepts changes.
+    has none) and `intro`; `editable`: whether the form still accepts changes;
+    `correction`: the reason an agent gave when sending the dossier back to be corrected
+    ("" when it does not wait for a correction).
     """
 
     name: str
@@ -48,6 +50,7 @@ class DossierHeader:
     description: str
     intro: str
     submitted_at: str
+    correction: str = ""
 
 
 def _deadline(value: date | None) -> str:

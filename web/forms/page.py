@@ -7,7 +7,7 @@ The same functions serve the full page, the htmx fragment and the no-JavaScript
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -133,8 +133,15 @@ def section_of(compiled: CompiledDefinition, section_id: str) -> Section:
 
 
 def header(compiled: CompiledDefinition, dossier: Any) -> DossierHeader:
-    """The dossier page's header, for the applicant logged in (web/dossiers/display.py)."""
-    return dossier_header(compiled, dossier, account_name())
+    """The dossier page's header, for the applicant logged in (web/dossiers/display.py);
+    a submitted dossier an agent sent back to be corrected carries the agent's reason
+    (storage.correction_request), shown above the form."""
+    drawn = dossier_header(compiled, dossier, account_name())
+    if drawn.editable and dossier.submitted_at is not None:
+        reason = storage.correction_request(account_id(), dossier.number)
+        if reason:
+            return replace(drawn, correction=reason)
+    return drawn
 
 
 def merged(stored: Mapping[str, Any], section: Section, posted: Mapping[str, Any]
