@@ -157,7 +157,7 @@ def define_entities(db: Database) -> None:
         read_at = Optional(datetime, precision=6)
         # who wrote it: "service" (the definition's messages, an agent's) or "applicant"
         # (a reply from the message centre, storage/dossiers/replies.py)
-        author = Required(str, 20, default="service")
+        author = Required(str, 20, default="service", sql_default="'service'")
         composite_index(account, created_at)
 
     class Document(db.Entity):
