@@ -16,8 +16,11 @@ The syntax, in every text of a kind listed here:
 - any other brace (`{0}`, `{a.b}`, `{ }`, a lone `{`) is plain text, shown as typed.
 At run time a `{name}` the engine has no value for also stays as typed: a designer's
 text never makes a page fail, whatever braces it holds (`str.format` is never used on
-one). Texts of the kinds not listed (labels, titles, help, rule and eligibility
-messages, migration messages...) are never filled: their braces are shown as typed.
+one). A line holding nothing but placeholders (and spaces) whose values are all empty
+is left out, with the blank line that would be left doubled: a paragraph made of an
+optional answer (`{note}`) disappears whole when it is unanswered. Texts of the kinds
+not listed (labels, titles, help, rule and eligibility messages, migration messages...)
+are never filled: their braces are shown as typed.
 """
 
 from __future__ import annotations
@@ -76,10 +79,48 @@ def placeholders(text: str) -> list[str]:
     return [m.group(1) for m in _TOKEN.finditer(text) if m.group(1)]
 
 
+_PLACEHOLDERS_ONLY = re.compile(r"[ \t]*(?:\{(" + NAME + r")\}[ \t]*)+")
+
+
+def _empty_line(line: str, values: Mapping[str, object]) -> bool:
+    """Whether `line` holds only placeholders (and spaces or tabs), each with a value in
+    `values` that is empty once stripped."""
+    if _PLACEHOLDERS_ONLY.fullmatch(line) is None:
+        return False
+    names = placeholders(line)
+    return all(n in values and not str(values[n]).strip() for n in names)
+
+
+def _without_empty_lines(text: str, values: Mapping[str, object]) -> str:
+    """`text` (several lines) without its lines of empty placeholders (`_empty_line`).
+    When such a line stands alone between blank lines (or a blank line and the start or
+    end), one of those blank lines goes too, so no paragraph gap is doubled."""
+    lines = text.split("\n")
+    kept: list[str] = []
+    skip_blank = False
+    for i, line in enumerate(lines):
+        if skip_blank and not line.strip():
+            skip_blank = False
+            continue
+        skip_blank = False
+        if not _empty_line(line, values):
+            kept.append(line)
+            continue
+        if i + 1 == len(lines) or not lines[i + 1].strip():  # a paragraph of its own
+            if kept and not kept[-1].strip():
+                kept.pop()
+            elif not kept:
+                skip_blank = True
+    return "\n".join(kept)
+
+
 def fill_text(text: str, values: Mapping[str, object]) -> str:
     """`text` with each `{name}` of `values` replaced by `str(value)`, in one pass (a
     value holding braces is not filled again), `{{` and `}}` made single braces, and any
-    other brace left as typed. Never raises for any `text`."""
+    other brace left as typed. In a text of several lines, a line holding only
+    placeholders whose values are all empty is left out, and with it the blank line
+    that would otherwise be doubled (`_without_empty_lines`). Never raises for any
+    `text`."""
     def one(m: re.Match[str]) -> str:
         name = m.group(1)
         if name is None:
@@ -88,6 +129,8 @@ def fill_text(text: str, values: Mapping[str, object]) -> str:
 
     if "{" not in text and "}" not in text:
         return text
+    if "\n" in text:
+        text = _without_empty_lines(text, values)
     return _TOKEN.sub(one, text)
 
 

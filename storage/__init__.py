@@ -117,6 +117,8 @@ from storage.dossiers.migration import (
     notice_text,
     open_draft,
 )
+from storage.dossiers.replies import MAX_REPLY as REPLY_MAX_LENGTH
+from storage.dossiers.replies import can_reply, reply_to_message
 from storage.dossiers.submissions import submissions_of
 from storage.dossiers.uploads import (
     delete_upload,
@@ -234,4 +236,5 @@ __all__ = [
     "agent_document", "agent_dossier", "agent_dossier_type", "agent_upload", "assign_dossier",
     "assignable_agents",
     "correction_request", "post_agent_message", "run_agent_transition", "MESSAGE_SUBJECT_MAX",
+    "REPLY_MAX_LENGTH", "can_reply", "reply_to_message",
 ]

@@ -96,7 +96,8 @@ class Visit:
 class MessageView:
     """A message of the message centre: `public_id` its unguessable address in URLs
     (`id` is internal, never shown), `subject` and `body` plain text in the language
-    it was written in, `created_at` aware UTC, `read_at` None while unread."""
+    it was written in, `created_at` aware UTC, `read_at` None while unread; `author`
+    "service" (sent to the applicant) or "applicant" (their reply, read from the start)."""
 
     id: int
     public_id: str
@@ -105,6 +106,7 @@ class MessageView:
     body: str
     created_at: datetime
     read_at: datetime | None
+    author: str = "service"
 
 
 @dataclass(frozen=True)

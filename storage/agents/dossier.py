@@ -77,12 +77,14 @@ class HistoryEntry:
 @dataclass(frozen=True)
 class MessageEntry:
     """A message of the dossier, as sent: subject, body, when (aware UTC), whether
-    the applicant has read it."""
+    the applicant has read it, and its direction: `author` "service" (sent to the
+    applicant) or "applicant" (their reply from the message centre)."""
 
     subject: str
     body: str
     at: datetime
     read: bool
+    author: str = "service"
 
 
 @dataclass(frozen=True)
@@ -212,7 +214,8 @@ def _view(registry: Registry, dossier: Any) -> AgentDossierView:
         files=tuple(upload_info(u) for u in dossier.uploads.order_by(lambda u: u.id)),
         history=tuple(history),
         messages=tuple(MessageEntry(m.subject, m.body, from_db(m.created_at),
-                                    m.read_at is not None) for m in reversed(list(messages))),
+                                    m.read_at is not None, m.author)
+                       for m in reversed(list(messages))),
         transitions=tuple(t.id for t in agent_transitions(d, dossier.status)),
     )
 

@@ -20,7 +20,7 @@ from storage.views import MessageView
 def message_view(m: Any) -> MessageView:
     """A frozen view of a Message entity (inside its session); `read_at` None: unread."""
     return MessageView(m.id, m.public_id, m.dossier.number if m.dossier else None, m.subject,
-                       m.body, from_db(m.created_at), from_db(m.read_at))
+                       m.body, from_db(m.created_at), from_db(m.read_at), m.author)
 
 
 @transaction(write=False)

@@ -317,6 +317,8 @@ ADDED_COLUMNS: tuple[AddedColumn, ...] = (
     AddedColumn("document", "sha256", "VARCHAR(64)", index=True),
     AddedColumn("dossier", "status_changed_at", "TIMESTAMP"),
     AddedColumn("dossier", "purged_at", "TIMESTAMP"),
+    # the rows already there are the service's messages: the default fills them at once
+    AddedColumn("message", "author", "VARCHAR(20) NOT NULL DEFAULT 'service'"),
 )
 
 

@@ -155,6 +155,9 @@ def define_entities(db: Database) -> None:
         body = Required(str)
         created_at = Required(datetime, precision=6)
         read_at = Optional(datetime, precision=6)
+        # who wrote it: "service" (the definition's messages, an agent's) or "applicant"
+        # (a reply from the message centre, storage/dossiers/replies.py)
+        author = Required(str, 20, default="service", sql_default="'service'")
         composite_index(account, created_at)
 
     class Document(db.Entity):

@@ -140,7 +140,7 @@ def test_reminders__two_workers_at_the_same_moment__each_sent_once(db, types, ma
 def submitted_with_everything(types: Registry, account: storage.AccountView
                               ) -> storage.DossierView:
     """A dossier sent in on 2026-03-02 with an answer, a file, a rendered PDF, answers
-    kept aside and an archived answer."""
+    kept aside, an archived answer and the applicant's reply to a message."""
     draft = created_on(types, account.id, date(2026, 3, 1))
     storage.store_upload(account.id, draft.number, "preuve", "preuve.pdf", io.BytesIO(PDF),
                          accept=["application/pdf"], max_bytes=1 << 20, max_files=2,
@@ -158,6 +158,8 @@ def submitted_with_everything(types: Registry, account: storage.AccountView
     sent = storage.submit(types, account.id, draft.number, version=saved.version)
     for job in storage.claim_pending_documents():
         storage.store_document_content(job.id, b"%PDF-1.7 " + STORY.encode())
+    (confirmation,) = storage.list_messages(account.id)  # and the applicant's reply to it
+    storage.reply_to_message(account.id, confirmation.public_id, STORY + " (réponse)")
     return sent
 
 
@@ -208,6 +210,7 @@ def test_retention__after__no_personal_data_left_in_any_table_file_or_pdf(db, ty
     assert count("KeptAnswers") == 0
     assert [a["field_id"] for a in rows("ArchivedAnswer")] == ["recit"]  # which, not what
     assert {m["subject"] for m in messages()} == {"Message supprimé"}
+    assert [m["author"] for m in messages()] == ["service", "applicant"]  # the reply too
     purge = [e for e in rows("AuditEvent") if e["action"] == "retention_purge"]
     assert len(purge) == 1 and purge[0]["actor"] == "system"
     assert purge[0]["detail"]["files"] == 1

@@ -320,6 +320,21 @@ def test_aq__the_appointment_form_and_the_message_it_fills(aq):
     assert (f"(dossier G2600000001) aura lieu le {format_long(today, 'fr')} à 14:30 "
             "(heure de l'Est), en personne.") in body
     assert "Adresse ou lien : 285, rue Notre-Dame Ouest, Montréal" in body
+    # no note: its paragraph is gone, no blank lines left; replying is in the message centre
+    assert "\n\n\n" not in body and "Montréal\n\nSi vous ne pouvez pas" in body
+    assert "« Répondre » sous ce message" in body
+
+
+def test_aq__closing_without_a_note__no_blank_lines_in_either_language(aq):
+    for lang in ("fr", "en"):
+        values = form_values(aq, "fermer", {}, lang)
+        body = fill(MESSAGE, aq.definition.messages["fermeture"].body.get(lang),
+                    {"number": "G2600000001", **values}, frozenset(values))
+        assert "\n\n\n" not in body and "{note}" not in body
+        noted = fill(MESSAGE, aq.definition.messages["fermeture"].body.get(lang),
+                     {"number": "G2600000001", "note": "Bonne continuation."}, frozenset(values))
+        assert "\n\nBonne continuation.\n\n" in noted
+        assert ("« Répondre »" if lang == "fr" else "“Reply”") in body
 
 
 def test_aq__a_correction_needs_its_reason(aq):

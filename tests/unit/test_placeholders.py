@@ -119,3 +119,23 @@ def test_docs__placeholders_md__lists_every_kind_and_name():
 
 def test_placeholders__found_in_order_doubled_braces_are_not():
     assert placeholders("{a} {{b}} {0} {c} {a}") == ["a", "c", "a"]
+
+
+def test_fill__line_of_empty_placeholders__left_out_with_its_paragraph_gap():
+    """An unanswered optional `{note}` on a line of its own leaves no blank lines."""
+    body = "Bonjour,\n\nLe {date}.\n\n{note}\n\nMerci."
+    assert fill_text(body, {"date": "3 mars", "note": ""}) == "Bonjour,\n\nLe 3 mars.\n\nMerci."
+    assert fill_text(body, {"date": "3 mars", "note": "Apportez vos papiers."}) == (
+        "Bonjour,\n\nLe 3 mars.\n\nApportez vos papiers.\n\nMerci.")
+    assert fill_text("{note}\n\nMerci.", {"note": " "}) == "Merci."  # first line
+    assert fill_text("Merci.\n\n{note}", {"note": ""}) == "Merci."  # last line
+    assert fill_text("Ligne\n {a} {b} \nSuite", {"a": "", "b": ""}) == "Ligne\nSuite"
+    assert fill_text("Titre\n{note}\n\nSuite", {"note": ""}) == "Titre\n\nSuite"
+
+
+def test_fill__line_with_text_or_an_unknown_or_filled_placeholder__kept():
+    assert fill_text("A\n\nNote : {note}\n\nB", {"note": ""}) == "A\n\nNote : \n\nB"
+    assert fill_text("A\n\n{autre}\n\nB", {"note": ""}) == "A\n\n{autre}\n\nB"  # as typed
+    assert fill_text("A\n\n{note} {x}\n\nB", {"note": "", "x": "1"}) == "A\n\n 1\n\nB"
+    assert fill_text("A\n\n{{note}}\n\nB", {"note": ""}) == "A\n\n{note}\n\nB"
+    assert fill_text("{note}", {"note": ""}) == ""  # one line: nothing else to keep

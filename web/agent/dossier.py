@@ -45,7 +45,8 @@ REFUSALS = {
 ACTION_NAMES = {
     "create": N_("Création"), "register": N_("Inscription par un agent"),
     "link": N_("Lié au compte de la personne requérante"), "open": N_("Consultation"),
-    "message": N_("Message envoyé"), "assign": N_("Attribution"),
+    "message": N_("Message envoyé"), "reply": N_("Réponse de la personne requérante"),
+    "assign": N_("Attribution"),
     "document": N_("Téléchargement d’un récapitulatif"),
     "file": N_("Téléchargement d’un fichier"), "archive": N_("Réponses archivées"),
     "correction_requested": N_("Correction demandée"), "migrate": N_("Mise à jour du formulaire"),

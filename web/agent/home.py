@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import g, render_template
 from flask.typing import ResponseReturnValue
 
 from web.agent import bp
 from web.agent.auth import agent_required
+from web.i18n import localize
+from web.registry import registry
 
 
 @bp.get("/")
 @agent_required()
 def home() -> ResponseReturnValue:
-    """/agent/: the agent's name, the dossier types granted and the back office's
-    sections (agent/home.html), 200."""
-    return render_template("agent/home.html")
+    """/agent/: the dossier types granted (title in the current language and id) and a
+    link to every page of the back office with what it is for (the agents' page for a
+    supervisor only) (agent/home.html), 200."""
+    types = []
+    for type_id in g.agent.types:
+        compiled = registry().get(type_id)
+        types.append((type_id, localize(compiled.definition.title) if compiled else type_id))
+    return render_template("agent/home.html", types=types)

@@ -1,23 +1,33 @@
-"""The message centre: the envelope in the header, the list, and reading a message.
+"""The message centre: the envelope in the header, the list, reading a message, and
+answering it.
 
 Messages are written by storage in the transaction that caused them (the
-definition's confirmation message at submission, in the applicant's language);
-this blueprint only shows them. Opening a message marks it read, so the count
-on the envelope goes down on that very page.
+definition's confirmation message at submission, in the applicant's language; an
+agent's message). Opening a message marks it read, so the count on the envelope goes
+down on that very page. Under a message the service sent about a dossier, a
+"Répondre" form sends the applicant's reply: it is kept on that dossier, where the
+agent reads it (messages both ways); no email goes to agents.
 """
 
 from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, g, render_template, session
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import format_number
 
 import storage
 from web.accounts.current import account_id, login_required
+from web.i18n import N_, _
+from web.ui.fields import FieldView
+from web.ui.redisplay import keeps_errors, redisplaying, redisplays
 
 bp = Blueprint("messages", __name__, url_prefix="/messages")
 log = logging.getLogger("guichet.web")
+
+REPLY_MISSING = N_("Écrivez votre réponse.")
+REPLY_TOO_LONG = N_("Votre réponse doit compter au plus %(max)s caractères.")
 
 
 @bp.app_template_global()
@@ -53,4 +63,49 @@ def show(message_id: str) -> ResponseReturnValue:
     unknown)."""
     message = storage.get_message(account_id(), message_id)
     g.pop("unread_messages", None)  # counted again after the marking
-    return render_template("messages/show.html", message=message)
+    return _page(message)
+
+
+def _reply_field(value: str = "", error: str = "") -> FieldView:
+    """The reply's one question: a long text of at most storage.REPLY_MAX_LENGTH."""
+    return FieldView(id="reponse", type="textarea", label=_("Votre réponse"), value=value,
+                     error=error, max_length=storage.REPLY_MAX_LENGTH,
+                     help=_("Votre réponse est ajoutée à votre dossier : l’équipe qui le "
+                            "traite la lira en le consultant. La suite vous parviendra dans "
+                            "votre centre des messages."))
+
+
+def _page(message: storage.MessageView, field: FieldView | None = None,
+          status: int = 200) -> ResponseReturnValue:
+    """messages/show.html: the message, and the reply form when it may be answered."""
+    reply = field or _reply_field() if storage.can_reply(message) else None
+    return render_template("messages/show.html", message=message, reply=reply), status
+
+
+@bp.post("/<message_id>/reponse")
+@login_required
+@redisplays
+def reply(message_id: str) -> ResponseReturnValue:
+    """Répondre: the applicant's answer (`reponse`, 1 to storage.REPLY_MAX_LENGTH
+    characters) to a message the service sent about a dossier: kept on that dossier,
+    303 to the message centre with "Votre réponse a été envoyée."; 422 with the error
+    next to the field and in the summary; 404 for a message that is not theirs, about
+    no dossier, or their own reply. Shown again (language switch, token of an older
+    session): the text as typed, nothing sent. No email goes to agents."""
+    message = storage.get_message(account_id(), message_id, mark_read=False)
+    if not storage.can_reply(message):
+        abort(404)
+    text = request.form.get("reponse", "")
+    error = ""
+    if not text.strip():
+        error = _(REPLY_MISSING)
+    elif len(text.strip()) > storage.REPLY_MAX_LENGTH:
+        error = _(REPLY_TOO_LONG, max=format_number(storage.REPLY_MAX_LENGTH))
+    if redisplaying():
+        return _page(message, _reply_field(text, error if keeps_errors() else ""))
+    if error:
+        return _page(message, _reply_field(text, error), 422)
+    storage.reply_to_message(account_id(), message_id, text, request.remote_addr)
+    flash(N_("Votre réponse a été envoyée. Elle figure dans votre centre des messages."),
+          "success")
+    return redirect(url_for("messages.index"), 303)
