@@ -305,9 +305,17 @@ def test_aq__who_may_do_what_in_each_state(aq):
 
 def test_aq__the_appointment_form_and_the_message_it_fills(aq):
     _, errors = validate_agent_form(aq, "fixer_rendez_vous", {
-        "date": "2099-01-01", "heure": "9h30", "mode": "virtuel", "lieu": "https://x.example"})
+        "date": "2099-01-01", "heure": "9h70", "mode": "virtuel", "lieu": "https://x.example"})
     assert [e.field for e in errors] == ["date", "heure"]  # more than a year ahead
-    assert errors[1].message.fr == "Écrivez l'heure au format HH:MM, par exemple 14:30."
+    assert errors[1].message.fr == ("Écrivez l'heure en heures et minutes, par exemple 14:30 "
+                                    "ou 9 h 05.")
+    for written in ("14:30", "9:05", "09h05", "9 h 05", "9H05"):  # as agents write times
+        _, errors = validate_agent_form(aq, "fixer_rendez_vous", {
+            "date": date.today().isoformat(), "heure": written, "mode": "virtuel",
+            "lieu": "https://x.example"})
+        assert errors == [], written
+    _, errors = validate_agent_form(aq, "demander_correction", {"motif": "x" * 2001})
+    assert [e.field for e in errors] == ["motif"]  # the applicant reads it: bounded
     today = date.today() + timedelta(days=7)
     cleaned, errors = validate_agent_form(aq, "fixer_rendez_vous", {
         "date": today.isoformat(), "heure": "14:30", "mode": "en_personne",
