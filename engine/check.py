@@ -903,7 +903,8 @@ def _placeholder_texts(d: Definition) -> Iterator[tuple[TextKind, frozenset[str]
             yield from ((ITEM_LABEL, ITEM_LABEL.names, t, f.line) for t in label.values()
                         if isinstance(t, str))
     for m in d.messages.values():
-        names = MESSAGE.names | message_form_names(d, m.id)
+        # the names some poster fills; a poster lacking one: check_message_posters
+        names = MESSAGE.names.union(*(n for _, n in message_posters(d, m.id)))
         for t in (m.subject, m.body):
             yield from ((MESSAGE, names, getattr(t, lang), (t, lang)) for lang in LANGS)
     if d.notification:
@@ -916,16 +917,54 @@ def _placeholder_texts(d: Definition) -> Iterator[tuple[TextKind, frozenset[str]
                    doc.filename_line or doc.line)
 
 
+def message_posters(d: Definition, message_id: str) -> list[tuple[str, frozenset[str]]]:
+    """Everything that posts the message `message_id`, each as (how the checker names it,
+    the placeholders it fills besides engine.placeholders.MESSAGE's): every transition
+    posting it (agent, schedule, deadline, applicant: its form's question ids,
+    `form_names`, none without a form) and every `workflow.reminders` entry naming it
+    (none: a reminder has no form)."""
+    posters = [(f"the transition '{t.id}'", form_names(t)) for t in d.workflow.transitions
+               if any(a.kind == "message" and a.ref == message_id for a in t.actions)]
+    posters += [(f"the reminder `before_deadline: {r.before_text}`", frozenset())
+                for r in d.workflow.reminders if r.message == message_id]
+    return posters
+
+
 def message_form_names(d: Definition, message_id: str) -> frozenset[str]:
     """The agent form answers the message `message_id` may show besides {number} and
-    {submitted_at}: the ids of the questions of the form of every transition posting it
-    (those common to all when several do; none when a transition without a form posts
-    it, or none does)."""
-    posting = [t for t in d.workflow.transitions
-               if any(a.kind == "message" and a.ref == message_id for a in t.actions)]
-    if not posting:
+    {submitted_at}: the placeholders every poster of it fills (`message_posters`: the
+    question ids common to the forms of all transitions posting it; none when a
+    transition without a form or a reminder posts it, or nothing does)."""
+    posters = message_posters(d, message_id)
+    if not posters:
         return frozenset()
-    return frozenset.intersection(*(form_names(t) for t in posting))
+    return frozenset.intersection(*(names for _, names in posters))
+
+
+def check_message_posters(d: Definition) -> Iterator[DesignerError]:
+    """PLACEHOLDER_NOT_FILLED_BY for each `{name}` of a message that the form of one of
+    its posters fills but another poster (`message_posters`: a transition without that
+    question, a reminder) does not, naming that poster, at the placeholder's line, once per
+    line, name and poster: its recipient would read `{name}` as typed. (A name no poster
+    fills is check_placeholders' UNKNOWN_PLACEHOLDER.)"""
+    told: set[tuple[int, str, str]] = set()
+    for m in d.messages.values():
+        posters = message_posters(d, m.id)
+        for t in (m.subject, m.body):
+            for lang in LANGS:
+                for name in placeholders(getattr(t, lang)):
+                    if name in MESSAGE.names:
+                        continue
+                    filling = [who for who, names in posters if name in names]
+                    if not filling:
+                        continue
+                    line = _placeholder_line((t, lang), name)
+                    for who, names in posters:
+                        if name not in names and (line, name, who) not in told:
+                            told.add((line, name, who))
+                            yield error(ErrorCode.PLACEHOLDER_NOT_FILLED_BY, d.path, line,
+                                        name=name, message=m.id, poster=who,
+                                        filling=", ".join(filling))
 
 
 def _placeholder_line(place: Any, name: str) -> int:
@@ -1035,6 +1074,7 @@ CHECKS: tuple[Check, ...] = (
     check_profile,
     check_targets,
     check_placeholders,
+    check_message_posters,
 )
 
 

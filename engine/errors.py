@@ -65,6 +65,12 @@ class ErrorCode(Enum):
         "{{{name}}} is not a placeholder of {where}, which fills {known}. Write {{{{ and }}}} "
         "for a literal brace (\"{{{{{name}}}}}\" shows \"{{{name}}}\")."
     )
+    PLACEHOLDER_NOT_FILLED_BY = (
+        "{{{name}}} is filled by the form of {filling}, but {poster} also posts the message "
+        "'{message}' and fills no {{{name}}}: its recipient would read \"{{{name}}}\" as "
+        "typed. Give {poster} a question '{name}', or let it post another message without "
+        "{{{name}}}."
+    )
     NOT_A_MAPPING = "A definition must be a YAML mapping with id, version, title, sections..."
     META_SCHEMA = "{where}: {problem}."
     MISSING_KEY = "{where} needs {a} `{key}:`."

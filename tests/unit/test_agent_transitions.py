@@ -358,3 +358,43 @@ def test_guards_apply_to_agent_transitions__wrong_state_said_as_an_action(aq):
         "wrong_state", "Cette action n'est pas possible : le statut du dossier est « Présenté ».")
     assert guard_failures(aq, meeting, "en_traitement", {}, None, datetime(2026, 12, 1),
                           birth_date=None) == []  # no eligibility check for an agent
+
+
+def _with_reminder(text: str, message: str) -> str:
+    return text.replace("messages:\n  rdv:", "  reminders:\n    - {before_deadline: 2d, "
+                        f"message: {message}}}\nmessages:\n  rdv:")
+
+
+def test_check__reminder_posting_a_message_with_agent_form_placeholders_is_named():
+    text = _with_reminder(DEFINITION, "rdv")
+    errors = convert_text(text, "essai.yaml").errors
+    assert sorted({(e.code, e.line) for e in errors}) == [
+        (ErrorCode.PLACEHOLDER_NOT_FILLED_BY, _line(text, "fr: Le {jour}"))]
+    assert sorted(str(e) for e in errors if "{jour}" in str(e)) == [str(error(
+        ErrorCode.PLACEHOLDER_NOT_FILLED_BY, "essai.yaml", _line(text, "fr: Le {jour}"),
+        name="jour",
+        message="rdv", poster="the reminder `before_deadline: 2d`",
+        filling="the transition 'meet'"))]
+
+
+def test_check__reminder_only_poster_knows_only_the_message_placeholders():
+    text = _with_reminder(DEFINITION, "rappel").replace("\nmessages:\n  rdv:", """
+messages:
+  rappel:
+    subject: {fr: "Rappel {number}", en: "Reminder {number}"}
+    body: {fr: "Avant le {deadline}, le {date}", en: "By {deadline}, on {date}"}
+  rdv:""")
+    assert _errors(text) == [str(error(
+        ErrorCode.UNKNOWN_PLACEHOLDER, "essai.yaml", _line(text, "Avant le"), name="date",
+        where=MESSAGE.where, known="{deadline}, {number}, {submitted_at}"))]
+
+
+def test_check__transition_without_the_form_question_posting_a_shared_message_is_named():
+    text = DEFINITION.replace("to: closed\n", "to: closed\n      actions: [{message: rdv}]\n")
+    errors = convert_text(text, "essai.yaml").errors
+    assert {e.code for e in errors} == {ErrorCode.PLACEHOLDER_NOT_FILLED_BY}
+    assert all("the transition 'close'" in str(e) and "the transition 'meet'" in str(e)
+               for e in errors)
+    assert {n for n in ("jour", "mode", "lieu", "note") if any(f"{{{n}}}" in str(e)
+                                                            for e in errors)} == {
+        "jour", "mode", "lieu", "note"}
