@@ -74,7 +74,8 @@ def test_export_page__wrong_choices_back_to_the_form_with_errors(agent):
     state = agent.get(f"/agent/exports/fichier?type={ESSAI}&state=ferme&format=csv")
     assert state.status_code == 422
     assert ("Cette version n’a pas l’état « ferme ». États possibles : brouillon, presente, "
-            "expire.") in state.get_data(as_text=True)
+            "en_traitement, rencontre_fixee, a_corriger, classe, expire.") in state.get_data(
+                as_text=True)
     version = agent.get(f"/agent/exports/fichier?type={ESSAI}&version=99&format=csv")
     assert version.status_code == 422
     assert "Cette version n’est pas publiée pour ce type de dossier." in version.get_data(
