@@ -21,6 +21,7 @@ from engine.placeholders import MESSAGE, fill
 from engine.workflow import (
     agent_transitions,
     applicant_transitions,
+    deadline_binds,
     guard_failures,
     schedule_transitions,
 )
@@ -398,3 +399,8 @@ def test_check__transition_without_the_form_question_posting_a_shared_message_is
     assert {n for n in ("jour", "mode", "lieu", "note") if any(f"{{{n}}}" in str(e)
                                                             for e in errors)} == {
         "jour", "mode", "lieu", "note"}
+
+
+def test_deadline_binds__editable_states_except_those_sent_back_for_correction():
+    d = _compiled().definition
+    assert [s for s in d.workflow.states if deadline_binds(d, s)] == ["draft"]
