@@ -264,12 +264,20 @@ def _rule(detail: jsonschema.ValidationError) -> str:
     return said or f"does not have the form this place takes ({detail.validator_value})"
 
 
+# the keys holding a duration (`durations.parse_duration`): a bare number there gets a hint
+DURATION_KEYS = frozenset({"after", "before_deadline"})
+
+
 def _problem_error(data: Any, path: str, detail: jsonschema.ValidationError) -> DesignerError:
     """The designer error for one meta-schema error other than a key's: WRONG_KIND,
     NOT_ALLOWED (with the closest allowed value) or NOT_ALLOWED_NO_MATCH, BAD_FORM for a
     pattern, else META_SCHEMA with jsonschema's sentence."""
     location = list(detail.absolute_path)
     line, place = _line_at(data, location), where(data, location)
+    if (location and location[-1] in DURATION_KEYS and isinstance(detail.instance, int)
+            and not isinstance(detail.instance, bool)):
+        return error(ErrorCode.DURATION_NUMBER, path, line, where=place,
+                     value=detail.instance)
     if detail.validator == "type" or detail.context:
         return error(ErrorCode.WRONG_KIND, path, line, where=place,
                      got=_kind_of(detail.instance), expected=_expected_kinds(detail))
@@ -997,14 +1005,25 @@ def check_placeholders(d: Definition) -> Iterator[DesignerError]:
                             known=", ".join(f"{{{n}}}" for n in sorted(names)))
 
 
+# the actions only an agent's transition takes (the agent assigned, the correction asked)
+AGENT_ACTIONS = frozenset({"assign", "unlock_for_correction"})
+
+
 def check_transitions(d: Definition) -> Iterator[DesignerError]:
     """What each kind of transition needs (`Transition.by`): BY_AND_TRIGGER when `by:` and
     its old name `trigger:` are both written (at `trigger:`); AGENT_LABEL_MISSING for an
     agent transition without `label:`; FORM_NOT_FOR_AGENT for a `form:` on another;
     AFTER_MISSING for a schedule transition without `after:`, AFTER_NOT_FOR_SCHEDULE for
     `after:` on another (at `after:`), DURATION for an `after:` that is no duration
-    (`durations.parse_duration`'s sentence, at `after:`)."""
+    (`durations.parse_duration`'s sentence, at `after:`); AGENT_ACTION_NOT_AGENT for
+    an agents' action (AGENT_ACTIONS: assign, unlock_for_correction) on a transition not
+    `by: agent`, at the action's line."""
     for t in d.workflow.transitions:
+        if t.by != "agent":
+            for a in t.actions:
+                if a.kind in AGENT_ACTIONS:
+                    yield error(ErrorCode.AGENT_ACTION_NOT_AGENT, d.path, a.line or t.line,
+                                transition=t.id, by=f"`by: {t.by}`", action=a.kind)
         if t.alias_line:
             yield error(ErrorCode.BY_AND_TRIGGER, d.path, t.alias_line, transition=t.id)
         if t.by == "agent" and t.label is None:
@@ -1036,8 +1055,9 @@ def check_agent_forms(d: Definition) -> Iterator[DesignerError]:
     `model.agent_form_definition`: ids, options, conditions reading the form's earlier
     questions only, bounds, types, placeholders of its messages), plus MISSING_TRANSLATION
     for its texts, AGENT_FORM_TYPE for a question of a type it cannot ask
-    (NOT_IN_AGENT_FORMS) and FORM_ID_RESERVED for a question whose id is a placeholder
-    every message fills (`{number}`, `{submitted_at}`)."""
+    (NOT_IN_AGENT_FORMS), FORM_ID_RESERVED for a question whose id is a placeholder
+    every message fills (`{number}`, `{submitted_at}`), and AGENT_FORM_UNKNOWN_FIELD in
+    place of UNKNOWN_FIELD (a condition naming a question not of that form)."""
     allowed = ", ".join(sorted(set(REGISTRY) - NOT_IN_AGENT_FORMS))
     for t in d.workflow.transitions:
         if not t.form:
@@ -1050,8 +1070,14 @@ def check_agent_forms(d: Definition) -> Iterator[DesignerError]:
                 yield error(ErrorCode.AGENT_FORM_TYPE, d.path, f.line, field=f.id,
                             transition=t.id, type=f.type, known=allowed)
         form = agent_form_definition(d, t)
+        own = ", ".join(f"'{f.id}'" for f in t.form)
         for check in FORM_CHECKS:
-            yield from check(form)
+            for e in check(form):
+                if e.code is ErrorCode.UNKNOWN_FIELD:
+                    (field,) = e.about
+                    e = error(ErrorCode.AGENT_FORM_UNKNOWN_FIELD, d.path, e.line,
+                              field=field, transition=t.id, known=own)
+                yield e
         for text in _field_texts(t.form):
             for lang in LANGS:
                 if not getattr(text, lang).strip():

@@ -71,6 +71,19 @@ class ErrorCode(Enum):
         "typed. Give {poster} a question '{name}', or let it post another message without "
         "{{{name}}}."
     )
+    AGENT_FORM_UNKNOWN_FIELD = (
+        "The condition refers to the field '{field}', which is not a question of the form "
+        "of the transition '{transition}': an agent form's conditions read only that "
+        "form's own questions ({known}), never the dossier's."
+    )
+    DURATION_NUMBER = (
+        "{where} is the number `{value}`: a duration needs its unit: write {value}d "
+        "(days), {value}h (hours) or {value}m (minutes)."
+    )
+    AGENT_ACTION_NOT_AGENT = (
+        "The transition '{transition}' ({by}) has the action `{action}`, which only "
+        "agents' transitions take (`by: agent`). Remove it, or make it an agent transition."
+    )
     NOT_A_MAPPING = "A definition must be a YAML mapping with id, version, title, sections..."
     META_SCHEMA = "{where}: {problem}."
     MISSING_KEY = "{where} needs {a} `{key}:`."

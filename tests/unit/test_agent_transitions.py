@@ -404,3 +404,28 @@ def test_check__transition_without_the_form_question_posting_a_shared_message_is
 def test_deadline_binds__editable_states_except_those_sent_back_for_correction():
     d = _compiled().definition
     assert [s for s in d.workflow.states if deadline_binds(d, s)] == ["draft"]
+
+
+def test_check__bare_number_duration__hints_its_units():
+    text = DEFINITION.replace("after: 30d", "after: 14")
+    assert _errors(text) == [str(error(
+        ErrorCode.DURATION_NUMBER, "essai.yaml", _line(text, "after: 14"),
+        where="transition `close`, `after`", value=14))]
+    assert "write 14d (days), 14h (hours) or 14m (minutes)" in _errors(text)[0]
+
+
+def test_check__agent_form_condition_naming_a_dossier_question__says_whose_questions():
+    text = DEFINITION.replace("          when: {mode: personne}", "          when: {nom: x}")
+    assert _errors(text) == [str(error(
+        ErrorCode.AGENT_FORM_UNKNOWN_FIELD, "essai.yaml", _line(text, "when: {nom: x}"),
+        field="nom", transition="meet", known="'jour', 'mode', 'lieu', 'note'"))]
+
+
+@pytest.mark.parametrize("action", ["assign", "unlock_for_correction"])
+def test_check__agents_action_on_an_applicant_transition__refused_at_its_line(action):
+    text = DEFINITION.replace("guards: [sections_valid]}",
+                              f"guards: [sections_valid],\n       actions: [{action}]}}")
+    found = convert_text(text, "essai.yaml").errors
+    assert str(error(ErrorCode.AGENT_ACTION_NOT_AGENT, "essai.yaml",
+                     _line(text, f"actions: [{action}]"), transition="send",
+                     by="`by: applicant`", action=action)) in [str(e) for e in found]
