@@ -429,3 +429,12 @@ def test_check__agents_action_on_an_applicant_transition__refused_at_its_line(ac
     assert str(error(ErrorCode.AGENT_ACTION_NOT_AGENT, "essai.yaml",
                      _line(text, f"actions: [{action}]"), transition="send",
                      by="`by: applicant`", action=action)) in [str(e) for e in found]
+
+
+def test_check__misspelt_by__only_its_error_not_its_side_effects():
+    # meet left out: `meeting` and `closed` unreachable, rdv's {jour}... filled by nothing
+    text = DEFINITION.replace("    - id: meet\n      by: agent", "    - id: meet\n      by: agnet")
+    errors = _errors(text)
+    assert len(errors) == 1, errors
+    assert errors[0].startswith(f"essai.yaml:{_line(text, 'by: agnet')}: transition `meet`, "
+                                "`by`: `agnet` is not allowed here: did you mean `agent`?")
