@@ -264,12 +264,20 @@ def _rule(detail: jsonschema.ValidationError) -> str:
     return said or f"does not have the form this place takes ({detail.validator_value})"
 
 
+# the keys holding a duration (`durations.parse_duration`): a bare number there gets a hint
+DURATION_KEYS = frozenset({"after", "before_deadline"})
+
+
 def _problem_error(data: Any, path: str, detail: jsonschema.ValidationError) -> DesignerError:
     """The designer error for one meta-schema error other than a key's: WRONG_KIND,
     NOT_ALLOWED (with the closest allowed value) or NOT_ALLOWED_NO_MATCH, BAD_FORM for a
     pattern, else META_SCHEMA with jsonschema's sentence."""
     location = list(detail.absolute_path)
     line, place = _line_at(data, location), where(data, location)
+    if (location and location[-1] in DURATION_KEYS and isinstance(detail.instance, int)
+            and not isinstance(detail.instance, bool)):
+        return error(ErrorCode.DURATION_NUMBER, path, line, where=place,
+                     value=detail.instance)
     if detail.validator == "type" or detail.context:
         return error(ErrorCode.WRONG_KIND, path, line, where=place,
                      got=_kind_of(detail.instance), expected=_expected_kinds(detail))
@@ -903,7 +911,8 @@ def _placeholder_texts(d: Definition) -> Iterator[tuple[TextKind, frozenset[str]
             yield from ((ITEM_LABEL, ITEM_LABEL.names, t, f.line) for t in label.values()
                         if isinstance(t, str))
     for m in d.messages.values():
-        names = MESSAGE.names | message_form_names(d, m.id)
+        # the names some poster fills; a poster lacking one: check_message_posters
+        names = MESSAGE.names.union(*(n for _, n in message_posters(d, m.id)))
         for t in (m.subject, m.body):
             yield from ((MESSAGE, names, getattr(t, lang), (t, lang)) for lang in LANGS)
     if d.notification:
@@ -916,16 +925,54 @@ def _placeholder_texts(d: Definition) -> Iterator[tuple[TextKind, frozenset[str]
                    doc.filename_line or doc.line)
 
 
+def message_posters(d: Definition, message_id: str) -> list[tuple[str, frozenset[str]]]:
+    """Everything that posts the message `message_id`, each as (how the checker names it,
+    the placeholders it fills besides engine.placeholders.MESSAGE's): every transition
+    posting it (agent, schedule, deadline, applicant: its form's question ids,
+    `form_names`, none without a form) and every `workflow.reminders` entry naming it
+    (none: a reminder has no form)."""
+    posters = [(f"the transition '{t.id}'", form_names(t)) for t in d.workflow.transitions
+               if any(a.kind == "message" and a.ref == message_id for a in t.actions)]
+    posters += [(f"the reminder `before_deadline: {r.before_text}`", frozenset())
+                for r in d.workflow.reminders if r.message == message_id]
+    return posters
+
+
 def message_form_names(d: Definition, message_id: str) -> frozenset[str]:
     """The agent form answers the message `message_id` may show besides {number} and
-    {submitted_at}: the ids of the questions of the form of every transition posting it
-    (those common to all when several do; none when a transition without a form posts
-    it, or none does)."""
-    posting = [t for t in d.workflow.transitions
-               if any(a.kind == "message" and a.ref == message_id for a in t.actions)]
-    if not posting:
+    {submitted_at}: the placeholders every poster of it fills (`message_posters`: the
+    question ids common to the forms of all transitions posting it; none when a
+    transition without a form or a reminder posts it, or nothing does)."""
+    posters = message_posters(d, message_id)
+    if not posters:
         return frozenset()
-    return frozenset.intersection(*(form_names(t) for t in posting))
+    return frozenset.intersection(*(names for _, names in posters))
+
+
+def check_message_posters(d: Definition) -> Iterator[DesignerError]:
+    """PLACEHOLDER_NOT_FILLED_BY for each `{name}` of a message that the form of one of
+    its posters fills but another poster (`message_posters`: a transition without that
+    question, a reminder) does not, naming that poster, at the placeholder's line, once per
+    line, name and poster: its recipient would read `{name}` as typed. (A name no poster
+    fills is check_placeholders' UNKNOWN_PLACEHOLDER.)"""
+    told: set[tuple[int, str, str]] = set()
+    for m in d.messages.values():
+        posters = message_posters(d, m.id)
+        for t in (m.subject, m.body):
+            for lang in LANGS:
+                for name in placeholders(getattr(t, lang)):
+                    if name in MESSAGE.names:
+                        continue
+                    filling = [who for who, names in posters if name in names]
+                    if not filling:
+                        continue
+                    line = _placeholder_line((t, lang), name)
+                    for who, names in posters:
+                        if name not in names and (line, name, who) not in told:
+                            told.add((line, name, who))
+                            yield error(ErrorCode.PLACEHOLDER_NOT_FILLED_BY, d.path, line,
+                                        name=name, message=m.id, poster=who,
+                                        filling=", ".join(filling))
 
 
 def _placeholder_line(place: Any, name: str) -> int:
@@ -958,14 +1005,25 @@ def check_placeholders(d: Definition) -> Iterator[DesignerError]:
                             known=", ".join(f"{{{n}}}" for n in sorted(names)))
 
 
+# the actions only an agent's transition takes (the agent assigned, the correction asked)
+AGENT_ACTIONS = frozenset({"assign", "unlock_for_correction"})
+
+
 def check_transitions(d: Definition) -> Iterator[DesignerError]:
     """What each kind of transition needs (`Transition.by`): BY_AND_TRIGGER when `by:` and
     its old name `trigger:` are both written (at `trigger:`); AGENT_LABEL_MISSING for an
     agent transition without `label:`; FORM_NOT_FOR_AGENT for a `form:` on another;
     AFTER_MISSING for a schedule transition without `after:`, AFTER_NOT_FOR_SCHEDULE for
     `after:` on another (at `after:`), DURATION for an `after:` that is no duration
-    (`durations.parse_duration`'s sentence, at `after:`)."""
+    (`durations.parse_duration`'s sentence, at `after:`); AGENT_ACTION_NOT_AGENT for
+    an agents' action (AGENT_ACTIONS: assign, unlock_for_correction) on a transition not
+    `by: agent`, at the action's line."""
     for t in d.workflow.transitions:
+        if t.by != "agent":
+            for a in t.actions:
+                if a.kind in AGENT_ACTIONS:
+                    yield error(ErrorCode.AGENT_ACTION_NOT_AGENT, d.path, a.line or t.line,
+                                transition=t.id, by=f"`by: {t.by}`", action=a.kind)
         if t.alias_line:
             yield error(ErrorCode.BY_AND_TRIGGER, d.path, t.alias_line, transition=t.id)
         if t.by == "agent" and t.label is None:
@@ -997,8 +1055,9 @@ def check_agent_forms(d: Definition) -> Iterator[DesignerError]:
     `model.agent_form_definition`: ids, options, conditions reading the form's earlier
     questions only, bounds, types, placeholders of its messages), plus MISSING_TRANSLATION
     for its texts, AGENT_FORM_TYPE for a question of a type it cannot ask
-    (NOT_IN_AGENT_FORMS) and FORM_ID_RESERVED for a question whose id is a placeholder
-    every message fills (`{number}`, `{submitted_at}`)."""
+    (NOT_IN_AGENT_FORMS), FORM_ID_RESERVED for a question whose id is a placeholder
+    every message fills (`{number}`, `{submitted_at}`), and AGENT_FORM_UNKNOWN_FIELD in
+    place of UNKNOWN_FIELD (a condition naming a question not of that form)."""
     allowed = ", ".join(sorted(set(REGISTRY) - NOT_IN_AGENT_FORMS))
     for t in d.workflow.transitions:
         if not t.form:
@@ -1011,8 +1070,14 @@ def check_agent_forms(d: Definition) -> Iterator[DesignerError]:
                 yield error(ErrorCode.AGENT_FORM_TYPE, d.path, f.line, field=f.id,
                             transition=t.id, type=f.type, known=allowed)
         form = agent_form_definition(d, t)
+        own = ", ".join(f"'{f.id}'" for f in t.form)
         for check in FORM_CHECKS:
-            yield from check(form)
+            for e in check(form):
+                if e.code is ErrorCode.UNKNOWN_FIELD:
+                    (field,) = e.about
+                    e = error(ErrorCode.AGENT_FORM_UNKNOWN_FIELD, d.path, e.line,
+                              field=field, transition=t.id, known=own)
+                yield e
         for text in _field_texts(t.form):
             for lang in LANGS:
                 if not getattr(text, lang).strip():
@@ -1035,6 +1100,7 @@ CHECKS: tuple[Check, ...] = (
     check_profile,
     check_targets,
     check_placeholders,
+    check_message_posters,
 )
 
 

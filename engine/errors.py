@@ -65,6 +65,25 @@ class ErrorCode(Enum):
         "{{{name}}} is not a placeholder of {where}, which fills {known}. Write {{{{ and }}}} "
         "for a literal brace (\"{{{{{name}}}}}\" shows \"{{{name}}}\")."
     )
+    PLACEHOLDER_NOT_FILLED_BY = (
+        "{{{name}}} is filled by the form of {filling}, but {poster} also posts the message "
+        "'{message}' and fills no {{{name}}}: its recipient would read \"{{{name}}}\" as "
+        "typed. Give {poster} a question '{name}', or let it post another message without "
+        "{{{name}}}."
+    )
+    AGENT_FORM_UNKNOWN_FIELD = (
+        "The condition refers to the field '{field}', which is not a question of the form "
+        "of the transition '{transition}': an agent form's conditions read only that "
+        "form's own questions ({known}), never the dossier's."
+    )
+    DURATION_NUMBER = (
+        "{where} is the number `{value}`: a duration needs its unit: write {value}d "
+        "(days), {value}h (hours) or {value}m (minutes)."
+    )
+    AGENT_ACTION_NOT_AGENT = (
+        "The transition '{transition}' ({by}) has the action `{action}`, which only "
+        "agents' transitions take (`by: agent`). Remove it, or make it an agent transition."
+    )
     NOT_A_MAPPING = "A definition must be a YAML mapping with id, version, title, sections..."
     META_SCHEMA = "{where}: {problem}."
     MISSING_KEY = "{where} needs {a} `{key}:`."

@@ -20,6 +20,7 @@ from .compile import CompiledDefinition, compile_definition
 from .errors import DefinitionError, DesignerError, ErrorCode, error
 from .load import MAX_DEPTH, MAX_VALUES, Located, YamlSyntaxError, load_text
 from .model import Definition
+from .placeholders import MESSAGE
 from .prune import shape_valid_part
 
 # a form's tests file beside its definition (forms/<id>.tests.yaml): never a definition
@@ -74,7 +75,8 @@ def convert_text(text: str, path: str = "<string>") -> Result:
         meaning = []
         if part is not None:
             definition, left_out = part
-            meaning = [e for e in check_meaning(definition) if not e.about & left_out]
+            meaning = [e for e in check_meaning(definition) if not e.about & left_out
+                       and not _follows_a_left_out_transition(e, data, definition)]
         result.errors = sorted(shape + meaning, key=lambda e: (e.line, e.message))
         return result
     result.definition = build.definition(data, path)
@@ -85,6 +87,25 @@ def convert_text(text: str, path: str = "<string>") -> Result:
         result.compiled.source_text = text
         result.compiled.version_line = data.line_of("version")
     return result
+
+
+def _follows_a_left_out_transition(e: DesignerError, data: Any,
+                                   definition: Definition) -> bool:
+    """Whether `e` is a workflow-wide judgment (a state unreachable, a message's
+    placeholder no poster fills) made while a transition was left out of `definition`
+    for a shape error (a misspelt `by: agnet`...): the real error is that one, and these
+    would only be its side effects, so they are not shown."""
+    if e.code not in (ErrorCode.UNREACHABLE_STATE, ErrorCode.PLACEHOLDER_NOT_FILLED_BY,
+                      ErrorCode.UNKNOWN_PLACEHOLDER):
+        return False
+    if e.code is ErrorCode.UNKNOWN_PLACEHOLDER and MESSAGE.where not in e.message:
+        return False
+    workflow = data.get("workflow") if isinstance(data, dict) else None
+    written = workflow.get("transitions") if isinstance(workflow, dict) else None
+    if not isinstance(written, list):
+        return False
+    kept = {t.id for t in definition.workflow.transitions}
+    return any(isinstance(t, dict) and t.get("id") not in kept for t in written)
 
 
 def syntax_error(exc: YamlSyntaxError, text: str, path: str) -> DesignerError:

@@ -238,6 +238,14 @@ def is_editable(d: Definition, state: str) -> bool:
     return bool(s and s.editable)
 
 
+def deadline_binds(d: Definition, state: str) -> bool:
+    """Whether the deadline to submit still binds a dossier in `state`: an editable state
+    (`is_editable`) that is not one an agent sends dossiers back to for correction
+    (`correction_states`, where the guard `before_deadline` does not apply). Reminders
+    of the deadline (`workflow.reminders`) go only to dossiers in such states."""
+    return is_editable(d, state) and state not in correction_states(d)
+
+
 def state_label(d: Definition, state: str) -> Text:
     """The label of a state id ("Inscription en cours"); the id itself if unknown."""
     s = d.workflow.states.get(state)

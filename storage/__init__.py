@@ -92,7 +92,13 @@ from storage.dossiers.archive import (
     archived_answers,
     dossier_audit,
 )
-from storage.dossiers.existing import ImportReport, RowRefused, import_rows, register_row
+from storage.dossiers.existing import (
+    ImportReport,
+    RowRefused,
+    import_csv,
+    import_rows,
+    register_row,
+)
 from storage.dossiers.identity_changes import update_profile
 from storage.dossiers.kept_answers import (
     KEPT_DAYS,
@@ -211,7 +217,8 @@ __all__ = [
     "unread_count", "update_profile", "Store", "open_store", "Timeouts", "DEFAULT_TIMEOUTS",
     "current_store",
     "end_session", "visit", "Visit", "DemoReport", "load_demo", "ImportReport", "RowRefused",
-    "import_rows", "register_row", "describe", "causes", "hash_password", "verify_password",
+    "import_rows", "import_csv", "register_row", "describe", "causes", "hash_password",
+    "verify_password",
     "normalize_email", "RESET_PURPOSE", "RESET_TOKEN_SLOT", "queue_password_reset",
     "start_queued_password_reset", "change_password",
     "KEPT_DAYS", "keep_answers", "kept_answers", "discard_kept_answers",

@@ -11,12 +11,14 @@ and of which submission, or a copy whose bytes were changed.
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import hmac
 import io
 import json
 import logging
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import pypdf
@@ -68,12 +70,27 @@ def normalize_fingerprint(typed: str) -> str:
     return re.sub(r"[\s\-]", "", typed).upper()
 
 
+@contextlib.contextmanager
+def _pypdf_quiet() -> Iterator[None]:
+    """pypdf's logger silenced while reading a given file: its warnings about a broken
+    or foreign file ("invalid pdf header", "EOF marker not found") would reach stderr of
+    `guichet receipts verify` and the logs; the verdict says it all."""
+    logger = logging.getLogger("pypdf")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL + 1)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
 def pdf_fingerprints(pdf_bytes: bytes) -> list[str]:
     """Every fingerprint-shaped text in the PDF (normalised), in reading order; [] for
-    bytes that are no readable PDF."""
+    bytes that are no readable PDF. pypdf's warnings are silenced (`_pypdf_quiet`)."""
     try:
-        reader = pypdf.PdfReader(io.BytesIO(pdf_bytes))
-        text = "\n".join(page.extract_text() or "" for page in reader.pages)
+        with _pypdf_quiet():
+            reader = pypdf.PdfReader(io.BytesIO(pdf_bytes))
+            text = "\n".join(page.extract_text() or "" for page in reader.pages)
     except (PyPdfError, ValueError, KeyError, TypeError, OSError):
         log.info("receipt check: the file given is no readable PDF")
         return []

@@ -22,6 +22,7 @@ from typing import Any
 import pyotp
 from pony.orm import TransactionIntegrityError, flush
 
+from engine.email_address import normalized_email
 from storage.accounts.ended_sessions import session_key
 from storage.accounts.hashing import hash_password, verify_password
 from storage.clock import clock, from_db, to_db
@@ -42,9 +43,11 @@ def agent_roles() -> list[str]:
 
 class AgentRefused(StorageError):
     """A refused agent operation; `code` says why, in one plain word:
-    "email_taken", "role", "types" (unknown dossier type ids: `known` lists the known
-    ones), "enrolment" (link unknown, used or expired), "code" (the TOTP code does not
-    match), "secret" (not a base32 TOTP secret)."""
+    "email_taken", "email" (not one valid address), "name" (empty), "role", "types"
+    (unknown dossier type ids: `known` lists the known ones), "no_types" (an agent, not a
+    supervisor, granted no dossier type: it could open nothing), "enrolment" (link
+    unknown, used or expired), "code" (the TOTP code does not match), "secret" (not a
+    base32 TOTP secret)."""
 
     def __init__(self, code: str, known: tuple[str, ...] = ()) -> None:
         super().__init__(code)
@@ -106,18 +109,26 @@ def create_agent(email: str, name: str, role: str, types: list[str] | tuple[str,
                  lifetime: timedelta = ENROLMENT_LIFETIME) -> tuple[AgentView, str]:
     """Create an agent not yet enrolled, and its enrolment token.
 
-    `email` is stored stripped and lower-cased (unique); `role` "agent" or
-    "supervisor"; `types`: dossier type ids of the registry. Returns (the view, the
-    token in clear: 43 URL-safe characters, valid `lifetime` (24 h) by
-    storage.clock, usable once; only its hash is kept). Raises AgentRefused "role",
-    "types" (with `known`) or "email_taken".
+    `email`: one address as the applicant side accepts it (engine.email_address, the
+    email-validator library), stored stripped and lower-cased (unique); `name`: not
+    blank; `role` "agent" or "supervisor"; `types`: dossier type ids of the registry, at
+    least one for an agent (a supervisor may have none: it manages agents). Returns (the
+    view, the token in clear: 43 URL-safe characters, valid `lifetime` (24 h) by
+    storage.clock, usable once; only its hash is kept). Raises AgentRefused "email",
+    "name", "role", "types" (with `known`), "no_types" or "email_taken", in that order.
     """
+    if normalized_email(email.strip()) is None:
+        raise AgentRefused("email")
+    if not name.strip():
+        raise AgentRefused("name")
     if role not in ROLES:
         raise AgentRefused("role")
     known = known_types()
     wanted = tuple(dict.fromkeys(t.strip() for t in types if t.strip()))
     if any(t not in known for t in wanted):
         raise AgentRefused("types", known)
+    if not wanted and role != "supervisor":
+        raise AgentRefused("no_types", known)
     orm = database()
     email = email.strip().lower()
     if orm.Agent.get(email=email) is not None:

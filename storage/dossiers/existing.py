@@ -10,6 +10,7 @@ its own transaction: one bad row never stops the others.
 from __future__ import annotations
 
 import csv
+import io
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -56,9 +57,11 @@ class RowRefused(ValueError):
 
     `code` says which rule refused it, for a page that words it in its own language:
     "missing", "unknown_type", "malformed_number", "bad_sex", "bad_birth_date",
-    "future_birth_date", "duplicate", "header" (the file's header lacks columns) or
-    "other" (the store refused it); `params`: the values the message names (`columns`,
-    `value`, `known`, `type`, `example`, `number`), all texts.
+    "future_birth_date", "duplicate", "header" (the file's header lacks columns),
+    "columns" (a row holds more values than the header names columns), "encoding" (the
+    file is not UTF-8 text), "unreadable" (not CSV, `problem`) or "other" (the store
+    refused it); `params`: the values the message names (`columns`, `value`, `known`,
+    `type`, `example`, `number`, `count`, `expected`, `problem`), all texts.
     """
 
     def __init__(self, message: str, code: str = "other", **params: str) -> None:
@@ -138,17 +141,45 @@ def register_row(registry: Registry, row: Mapping[str, str | None], *,
     return dossier.number
 
 
+def import_csv(registry: Registry, data: bytes, *, actor: str = audit.AGENT,
+               address: str | None = None) -> ImportReport:
+    """`import_rows` on the bytes of an uploaded or given CSV file, decoded whole first:
+    UTF-8 (a BOM allowed, as Excel's "CSV UTF-8" writes). RowRefused "encoding" when it is
+    not UTF-8 text (e.g. Latin-1, Excel's older "CSV"): nothing is registered. The one
+    reading of `guichet dossiers import` and the agent's import page."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise RowRefused("the file is not UTF-8 text (byte "
+                         f"{data[exc.start]:#04x} at offset {exc.start}): save it as "
+                         "\"CSV UTF-8\" and try again", "encoding") from exc
+    return import_rows(registry, io.StringIO(text, newline=""), actor=actor, address=address)
+
+
+def _delimiter(lines: list[str]) -> str:
+    """',' or ';' (French Excel's CSV), as csv.Sniffer reads the header line; ','
+    when it cannot tell."""
+    header = next((line for line in lines if line.strip()), "")
+    try:
+        return csv.Sniffer().sniff(header, delimiters=",;").delimiter
+    except csv.Error:
+        return ","
+
+
 def import_rows(registry: Registry, lines: IO[str] | Iterable[str], *,
                 actor: str = audit.AGENT, address: str | None = None) -> ImportReport:
     """Register every row of a CSV file whose header names the COLUMNS (any order,
-    extra columns ignored). Line numbers are the file's, header = line 1. `actor`,
-    `address`: as `register_row`.
+    extra columns ignored), separated by commas or semicolons (`_delimiter`). Line
+    numbers are the file's, header = line 1. `actor`, `address`: as `register_row`.
 
-    `lines`: an open text file or any iterable of CSV lines. Blank lines are skipped; a
-    refused row is reported and the others go on. RowRefused only when the header
-    lacks a column (then nothing is registered).
+    `lines`: an open text file or any iterable of CSV lines, all read and parsed before
+    any row is registered. Blank lines are skipped; a refused row (RowRefused "columns"
+    for one holding more values than the header has columns) is reported and the others
+    go on. RowRefused, with nothing registered, when the header lacks a column
+    ("header") or the file is not CSV ("unreadable").
     """
-    reader = csv.DictReader(lines)
+    text = list(lines)
+    reader = csv.DictReader(text, delimiter=_delimiter(text))
     header = [h.strip() for h in reader.fieldnames or []]
     absent = [c for c in COLUMNS if c not in header]
     if absent:
@@ -156,11 +187,22 @@ def import_rows(registry: Registry, lines: IO[str] | Iterable[str], *,
                          + " (expected: " + ",".join(COLUMNS) + ")", "header",
                          columns=", ".join(absent), known=",".join(COLUMNS))
     reader.fieldnames = header
+    try:
+        rows = [(reader.line_num, row) for row in reader]
+    except csv.Error as exc:
+        raise RowRefused(f"the file cannot be read as CSV (line {reader.line_num}: {exc})",
+                         "unreadable", problem=str(exc)) from exc
     report = ImportReport()
-    for row in reader:
-        line = reader.line_num
+    for line, row in rows:
         if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
             continue  # a blank line
+        if row.get(None):  # DictReader's restkey: values beyond the header's columns
+            count = len(header) + len(row[None])
+            report.refused.append((line, RowRefused(
+                f"this row holds {count} values but the header names {len(header)} "
+                "columns (a value holding a comma must be in double quotes)", "columns",
+                count=str(count), expected=str(len(header)))))
+            continue
         try:
             report.registered.append((line, register_row(registry, row, actor=actor,
                                                          address=address)))

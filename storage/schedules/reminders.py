@@ -1,7 +1,9 @@
 """Reminders: a message to each draft once its deadline to submit comes near.
 
 `workflow.reminders` lists them (`before_deadline: 14d, message: id`). A draft is a
-dossier in an editable state; its deadline (a date in the service's zone) is open
+dossier in a state its deadline binds (`engine.workflow.deadline_binds`: editable, and
+not a state an agent sent it back to for correction, where the deadline no longer
+applies); its deadline (a date in the service's zone) is open
 until the end of that day, so "14d before" is 14 days before midnight ending it.
 A draft is sent each reminder at most once; when several are due at once (a worker
 stopped for a while, a dossier registered with little time left), only the nearest
@@ -16,7 +18,7 @@ from pony.orm import exists, select
 
 from engine import CompiledDefinition, Registry
 from engine.model import Action, Reminder
-from engine.workflow import is_editable
+from engine.workflow import deadline_binds
 from storage.clock import SERVICE_ZONE, clock
 from storage.definitions import definition_of
 from storage.dossiers import audit
@@ -74,7 +76,7 @@ def _remind(compiled: CompiledDefinition, dossier_id: int, reminder: Reminder,
     d = compiled.definition
     if (dossier is None or dossier.owner is None or dossier.purged_at is not None
             or dossier.definition_version != d.version
-            or not is_editable(d, dossier.status)
+            or not deadline_binds(d, dossier.status)
             or not is_due(reminder, dossier.deadline, now)):
         return False
     if not claim(dossier, REMINDER, reminder_key(reminder), now):
@@ -109,7 +111,7 @@ def send_reminders(registry: Registry, now: datetime) -> int:
         except NotFound:
             continue
         d = compiled.definition
-        states = sorted(s.id for s in d.workflow.states.values() if s.editable)
+        states = sorted(s for s in d.workflow.states if deadline_binds(d, s))
         # nearest to the deadline first: it supersedes the earlier ones due with it
         for reminder in sorted(d.workflow.reminders, key=lambda r: r.before_deadline):
             key = reminder_key(reminder)

@@ -84,6 +84,19 @@ def test_unknown_type_and_role_and_duplicate_email_refused():
     assert refused.value.code == "email_taken"
 
 
+@pytest.mark.parametrize("email, name, role, types, code", [
+    ("notanemail", "A", "agent", [ESSAI], "email"),
+    ("a@example.gc.ca", "  ", "agent", [ESSAI], "name"),
+    ("a@example.gc.ca", "A", "agent", [" "], "no_types"),
+])
+def test_bad_address_empty_name_and_agent_without_types_refused(email, name, role, types,
+                                                                  code):
+    with pytest.raises(storage.AgentRefused) as refused:
+        storage.create_agent(email, name, role, types)
+    assert refused.value.code == code
+    assert storage.list_agents() == []
+
+
 def test_totp_code_is_accepted_once():
     storage.clock.set(storage.clock.now())
     agent_id, secret = enrolled()

@@ -106,3 +106,37 @@ def test_import__all_good__exit_0_and_the_applicant_can_link(guichet, tmp_path,
     gunter = make_account(given_names="gunter", family_names="DICAPRIO", sex="M",
                           birth_date="1970-07-01")
     assert storage.link_existing(gunter.id, ESSAI, "G2100076952").owner_id == gunter.id
+
+
+def test_import__latin1_file__clean_error_exit_1_nothing_registered(guichet, tmp_path):
+    csv_file = tmp_path / "dossiers.csv"
+    csv_file.write_bytes((HEADER + f"{ESSAI},G2100076952,Gunter,DiCaprio,M,1970-07-01\n"
+                          + f"{ESSAI},G2100076953,Gérard,Côté,M,1970-07-01\n")
+                         .encode("latin-1"))
+    result = guichet("dossiers", "import", str(csv_file))
+    assert result.exit_code == 1
+    assert "is not UTF-8 text" in result.output and "CSV UTF-8" in result.output
+    assert "Traceback" not in result.output and not isinstance(result.exception, KeyError)
+    assert rows("Dossier") == []
+
+
+def test_import__semicolon_separated_file__registered(guichet, tmp_path):
+    csv_file = tmp_path / "dossiers.csv"
+    csv_file.write_text(HEADER.replace(",", ";")
+                        + f"{ESSAI};G2100076952;José, Maria;Núñez;M;1970-07-01\n",
+                        encoding="utf-8")
+    result = guichet("dossiers", "import", str(csv_file))
+    assert result.exit_code == 0, result.output
+    assert "line 2: registered G2100076952" in result.output
+    assert rows("Dossier")[0]["given_names"] == "José, Maria"
+
+
+def test_import__row_with_an_extra_value__refused_with_its_line(guichet, tmp_path):
+    csv_file = tmp_path / "dossiers.csv"
+    csv_file.write_text(HEADER + f"{ESSAI},G2100076952,José, Maria,Núñez,M,1970-07-01\n"
+                        + f"{ESSAI},G2100076953,Ana,Lopez,F,1990-01-01\n", encoding="utf-8")
+    result = guichet("dossiers", "import", str(csv_file))
+    assert result.exit_code == 1
+    assert ("line 2: refused: this row holds 7 values but the header names 6 columns"
+            in result.output)
+    assert [r["number"] for r in rows("Dossier")] == ["G2100076953"]

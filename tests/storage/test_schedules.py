@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pony.orm import db_session
 
 import storage
 from engine import Registry
@@ -95,6 +96,15 @@ def test_reminders__submitted_dossier__none(types, account):
     before = count("Message")  # the confirmation
     assert storage.run_schedules(types, at(date(2026, 3, 20))).reminders == 0
     assert count("Message") == before
+
+
+def test_reminders__sent_back_for_correction__none_the_deadline_no_longer_binds(
+        types, account):
+    draft = created_on(types, account.id, date(2026, 3, 1))
+    with db_session:  # as the agent transition `corriger` (unlock_for_correction) leaves it
+        database().Dossier.get(number=draft.number).status = "a_corriger"
+    assert storage.run_schedules(types, at(date(2026, 3, 30))).reminders == 0
+    assert messages() == []
 
 
 def test_reminders__english_account__in_english(types, make_account):

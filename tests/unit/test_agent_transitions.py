@@ -21,6 +21,7 @@ from engine.placeholders import MESSAGE, fill
 from engine.workflow import (
     agent_transitions,
     applicant_transitions,
+    deadline_binds,
     guard_failures,
     schedule_transitions,
 )
@@ -381,3 +382,82 @@ def test_guards_apply_to_agent_transitions__wrong_state_said_as_an_action(aq):
         "wrong_state", "Cette action n'est pas possible : le statut du dossier est « Présenté ».")
     assert guard_failures(aq, meeting, "en_traitement", {}, None, datetime(2026, 12, 1),
                           birth_date=None) == []  # no eligibility check for an agent
+
+
+def _with_reminder(text: str, message: str) -> str:
+    return text.replace("messages:\n  rdv:", "  reminders:\n    - {before_deadline: 2d, "
+                        f"message: {message}}}\nmessages:\n  rdv:")
+
+
+def test_check__reminder_posting_a_message_with_agent_form_placeholders_is_named():
+    text = _with_reminder(DEFINITION, "rdv")
+    errors = convert_text(text, "essai.yaml").errors
+    assert sorted({(e.code, e.line) for e in errors}) == [
+        (ErrorCode.PLACEHOLDER_NOT_FILLED_BY, _line(text, "fr: Le {jour}"))]
+    assert sorted(str(e) for e in errors if "{jour}" in str(e)) == [str(error(
+        ErrorCode.PLACEHOLDER_NOT_FILLED_BY, "essai.yaml", _line(text, "fr: Le {jour}"),
+        name="jour",
+        message="rdv", poster="the reminder `before_deadline: 2d`",
+        filling="the transition 'meet'"))]
+
+
+def test_check__reminder_only_poster_knows_only_the_message_placeholders():
+    text = _with_reminder(DEFINITION, "rappel").replace("\nmessages:\n  rdv:", """
+messages:
+  rappel:
+    subject: {fr: "Rappel {number}", en: "Reminder {number}"}
+    body: {fr: "Avant le {deadline}, le {date}", en: "By {deadline}, on {date}"}
+  rdv:""")
+    assert _errors(text) == [str(error(
+        ErrorCode.UNKNOWN_PLACEHOLDER, "essai.yaml", _line(text, "Avant le"), name="date",
+        where=MESSAGE.where, known="{deadline}, {number}, {submitted_at}"))]
+
+
+def test_check__transition_without_the_form_question_posting_a_shared_message_is_named():
+    text = DEFINITION.replace("to: closed\n", "to: closed\n      actions: [{message: rdv}]\n")
+    errors = convert_text(text, "essai.yaml").errors
+    assert {e.code for e in errors} == {ErrorCode.PLACEHOLDER_NOT_FILLED_BY}
+    assert all("the transition 'close'" in str(e) and "the transition 'meet'" in str(e)
+               for e in errors)
+    assert {n for n in ("jour", "mode", "lieu", "note") if any(f"{{{n}}}" in str(e)
+                                                            for e in errors)} == {
+        "jour", "mode", "lieu", "note"}
+
+
+def test_deadline_binds__editable_states_except_those_sent_back_for_correction():
+    d = _compiled().definition
+    assert [s for s in d.workflow.states if deadline_binds(d, s)] == ["draft"]
+
+
+def test_check__bare_number_duration__hints_its_units():
+    text = DEFINITION.replace("after: 30d", "after: 14")
+    assert _errors(text) == [str(error(
+        ErrorCode.DURATION_NUMBER, "essai.yaml", _line(text, "after: 14"),
+        where="transition `close`, `after`", value=14))]
+    assert "write 14d (days), 14h (hours) or 14m (minutes)" in _errors(text)[0]
+
+
+def test_check__agent_form_condition_naming_a_dossier_question__says_whose_questions():
+    text = DEFINITION.replace("          when: {mode: personne}", "          when: {nom: x}")
+    assert _errors(text) == [str(error(
+        ErrorCode.AGENT_FORM_UNKNOWN_FIELD, "essai.yaml", _line(text, "when: {nom: x}"),
+        field="nom", transition="meet", known="'jour', 'mode', 'lieu', 'note'"))]
+
+
+@pytest.mark.parametrize("action", ["assign", "unlock_for_correction"])
+def test_check__agents_action_on_an_applicant_transition__refused_at_its_line(action):
+    text = DEFINITION.replace("guards: [sections_valid]}",
+                              f"guards: [sections_valid],\n       actions: [{action}]}}")
+    found = convert_text(text, "essai.yaml").errors
+    assert str(error(ErrorCode.AGENT_ACTION_NOT_AGENT, "essai.yaml",
+                     _line(text, f"actions: [{action}]"), transition="send",
+                     by="`by: applicant`", action=action)) in [str(e) for e in found]
+
+
+def test_check__misspelt_by__only_its_error_not_its_side_effects():
+    # meet left out: `meeting` and `closed` unreachable, rdv's {jour}... filled by nothing
+    text = DEFINITION.replace("    - id: meet\n      by: agent", "    - id: meet\n      by: agnet")
+    errors = _errors(text)
+    assert len(errors) == 1, errors
+    assert errors[0].startswith(f"essai.yaml:{_line(text, 'by: agnet')}: transition `meet`, "
+                                "`by`: `agnet` is not allowed here: did you mean `agent`?")

@@ -121,7 +121,8 @@ def build_world(maria: Applicant, other: Applicant, registry: Registry) -> World
     upload = storage.store_upload(owner.id, draft, "piece", "acte.png", io.BytesIO(png()),
                                   accept=["image/png"], max_bytes=10**6, max_files=1,
                                   dossier_max_bytes=10**7)
-    agent, enrolment = storage.create_agent("agent@example.gc.ca", "Alain Agent", "agent", [])
+    agent, enrolment = storage.create_agent("agent@example.gc.ca", "Alain Agent", "agent",
+                                            [next(iter(registry)).id])
     return World(maria, other, owner.id, draft, submitted, message.public_id, document.public_id,
                  reset.token, activation, first, upload.id, agent.id, enrolment)
 

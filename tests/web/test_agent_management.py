@@ -41,8 +41,10 @@ def test_add_form_errors_by_their_fields(supervisor):
     assert answer.status_code == 422
     assert 'href="#f-email"' in html and 'href="#f-name"' in html
     assert "Entrez le nom de l&#39;agent." in html
+    assert 'href="#f-types"' in html
+    assert "Choisissez au moins un type de dossier" in html
     taken = supervisor.post("/agent/agents", {"email": supervisor.email, "name": "Double",
-                                              "role": "agent"})
+                                              "role": "agent", "types": ESSAI})
     assert taken.status_code == 422
     assert "Cette adresse est déjà celle d&#39;un agent." in taken.get_data(as_text=True)
 

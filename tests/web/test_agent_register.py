@@ -153,3 +153,15 @@ def test_register_and_import_need_an_agent(app, maria):
     anonymous = app.test_client()
     assert anonymous.get("/agent/dossiers/importer").status_code == 303
     assert storage.list_agents() == []
+
+
+def test_import__semicolons_accepted_and_an_extra_value_refused_with_its_line(agent):
+    text = (HEADER.replace(",", ";") + "essai;G2100076952;Gunter;DiCaprio;M;1970-07-01\n"
+            + "essai;G2100076953;Ana;Lopez;F;1980-01-01;de trop\n")
+    answer = _upload(agent, text)
+    html = answer.get_data(as_text=True)
+    assert answer.status_code == 200
+    assert "1 ligne inscrite, 1 ligne refusée." in html
+    refused = re.findall(r"<tr><td>(\d+)</td><td>([^<]*)</td></tr>", html)
+    assert ("3", "Cette ligne contient 7 valeurs, mais l’en-tête nomme 6 colonnes : mettez "
+                 "entre guillemets une valeur qui contient une virgule.") in refused

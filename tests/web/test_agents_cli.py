@@ -42,7 +42,7 @@ def test_unknown_type_refused_with_the_known_ones(runner, instance_dir):
 
 
 def test_duplicate_email_refused(runner, instance_dir):
-    args = ["agents", "create", "a@example.gc.ca", "--name", "A"]
+    args = ["agents", "create", "a@example.gc.ca", "--name", "A", "--types", ESSAI]
     assert runner.invoke(main, args, env=_env(instance_dir)).exit_code == 0
     again = runner.invoke(main, args, env=_env(instance_dir))
     assert again.exit_code == 1 and "already an agent" in again.output
@@ -58,3 +58,21 @@ def test_disable_and_new_link(app, runner, instance_dir):
     out = runner.invoke(main, ["agents", "disable", "a@example.gc.ca"], env=_env(instance_dir))
     assert out.exit_code == 0 and storage.get_agent(browser.id).disabled
     assert "disabled" in runner.invoke(main, ["agents", "list"], env=_env(instance_dir)).output
+
+
+def test_create_refuses_an_empty_name_a_bad_address_and_no_type_in_a_sentence(
+        runner, instance_dir):
+    cases = [(["a@example.gc.ca", "--name", "", "--types", ESSAI],
+              "the name is empty: give the agent's name with --name"),
+             (["notanemail", "--name", "A", "--types", ESSAI],
+              "'notanemail' is not an email address"),
+             (["a@example.gc.ca", "--name", "A", "--types", ""],
+              "an agent needs at least one dossier type")]
+    for args, sentence in cases:
+        result = runner.invoke(main, ["agents", "create", *args], env=_env(instance_dir))
+        assert result.exit_code == 1 and sentence in result.output, result.output
+        assert "Traceback" not in result.output and result.exception.__class__ is SystemExit
+    assert storage.list_agents() == []
+    supervisor = runner.invoke(main, ["agents", "create", "s@example.gc.ca", "--name", "S",
+                                      "--role", "supervisor"], env=_env(instance_dir))
+    assert supervisor.exit_code == 0, supervisor.output

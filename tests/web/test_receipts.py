@@ -6,6 +6,7 @@ names its submission, and refuses a copy whose bytes were changed (issue #17).""
 from __future__ import annotations
 
 import io
+import logging
 import re
 from datetime import datetime
 
@@ -145,3 +146,14 @@ def test_cli_receipts_verify__pdf_and_fingerprint__exit_0_match_1_altered(
     result = runner.invoke(main, ["receipts", "verify", "--fingerprint", "AAAA"], env=env)
     assert result.exit_code == 1 and result.output.startswith("unknown")
     assert runner.invoke(main, ["receipts", "verify"], env=env).exit_code == 2
+
+
+def test_cli_receipts_verify__not_a_pdf__verdict_without_pypdf_warnings(
+        runner, instance_dir, tmp_path, caplog):
+    (tmp_path / "notes.txt").write_bytes(b"not a pdf at all")
+    with caplog.at_level(logging.DEBUG):
+        result = runner.invoke(main, ["receipts", "verify", str(tmp_path / "notes.txt")],
+                               env={"GUICHET_INSTANCE": instance_dir})
+    assert result.exit_code == 1 and "unknown: no submission issued here" in result.output
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("pypdf")] == []
+    assert "invalid pdf header" not in result.output

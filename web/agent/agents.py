@@ -22,6 +22,18 @@ def enrolment_link(token: str, portal_url: str) -> str:
     return f"{portal_url.rstrip('/')}/agent/inscription/{token}"
 
 
+# storage.AgentRefused code -> (field, message) (the form's own checks come first)
+REFUSALS = {
+    "email_taken": ("email", N_("Cette adresse est déjà celle d'un agent.")),
+    "email": ("email", N_("Entrez une adresse courriel valide, par exemple nom@exemple.com.")),
+    "name": ("name", N_("Entrez le nom de l'agent.")),
+    "role": ("role", N_("Choisissez un rôle.")),
+    "types": ("types", N_("Choisissez des types de dossier de la liste.")),
+    "no_types": ("types", N_("Choisissez au moins un type de dossier (un superviseur peut "
+                             "n'en avoir aucun).")),
+}
+
+
 def _form_errors(form) -> dict[str, str]:
     errors = {}
     if normalized_email(form.get("email", "").strip()) is None:
@@ -30,6 +42,8 @@ def _form_errors(form) -> dict[str, str]:
         errors["name"] = N_("Entrez le nom de l'agent.")
     if form.get("role") not in ROLE_LABELS:
         errors["role"] = N_("Choisissez un rôle.")
+    elif form.get("role") != "supervisor" and not form.getlist("types"):
+        errors["types"] = REFUSALS["no_types"][1]
     return errors
 
 
@@ -53,7 +67,8 @@ def agents() -> ResponseReturnValue:
 def create() -> ResponseReturnValue:
     """Add an agent: email, name, role, dossier types. 201 with the enrolment link shown
     once (valid 24 h); 422 with the errors by their fields (email malformed or already
-    an agent's, name missing, role unknown)."""
+    an agent's, name missing, role unknown, no dossier type for an agent:
+    storage.create_agent's AgentRefused codes, REFUSALS)."""
     errors = _form_errors(request.form)
     if not errors:
         try:
@@ -61,9 +76,8 @@ def create() -> ResponseReturnValue:
                                                 request.form["role"],
                                                 request.form.getlist("types"))
         except storage.AgentRefused as refused:
-            errors["email" if refused.code == "email_taken" else "types"] = (
-                N_("Cette adresse est déjà celle d'un agent.") if refused.code == "email_taken"
-                else N_("Choisissez des types de dossier de la liste."))
+            field, text = REFUSALS.get(refused.code, REFUSALS["types"])
+            errors[field] = text
         else:
             audit("agent_create", agent=agent.id, role=agent.role, types=list(agent.types))
             link = enrolment_link(token, current_app.config["PORTAL_URL"])

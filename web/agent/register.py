@@ -13,9 +13,6 @@ transaction; an import also records one "import" event with its counts.
 
 from __future__ import annotations
 
-import csv
-import io
-
 from flask import g, render_template, request
 from flask.typing import ResponseReturnValue
 
@@ -74,6 +71,17 @@ def refusal_texts(refused: storage.RowRefused) -> dict[str, str]:
                                 value=p["value"])}
     if code == "duplicate":
         return {"number": _("Le dossier %(number)s est déjà inscrit.", number=p["number"])}
+    if code == "encoding":
+        return {"file": _("Ce fichier n’est pas un fichier CSV en UTF-8. "
+                          "Enregistrez-le en « CSV UTF-8 » et réessayez.")}
+    if code == "unreadable":
+        return {"file": _("Ce fichier ne peut pas être lu comme un fichier "
+                          "CSV. Vérifiez-le et réessayez.")}
+    if code == "columns":
+        return {"file": _("Cette ligne contient %(count)s valeurs, mais l’en-tête nomme "
+                          "%(expected)s colonnes : mettez entre guillemets une valeur "
+                          "qui contient une virgule.", count=p["count"],
+                          expected=p["expected"])}
     if code == "header":
         return {"file": _("La première ligne du fichier doit nommer les colonnes ; il "
                           "manque : %(columns)s. En-tête attendu : %(known)s.",
@@ -142,29 +150,21 @@ def import_form() -> ResponseReturnValue:
 def import_file() -> ResponseReturnValue:
     """Register the rows of the uploaded CSV file (`file`; UTF-8, a BOM allowed; header
     type,number,given_name,family_name,sex,birth_date in any order) with
-    storage.import_rows, as `guichet dossiers import`: 200 with the report, the rows
+    storage.import_csv, as `guichet dossiers import` (commas or semicolons): 200 with
+    the report, the rows
     registered and the rows refused with their line numbers (header = 1) and reasons;
     422 when no file was chosen, it is not UTF-8 text, or its header lacks a column
-    (then nothing is registered). Audited: one "import" event with the counts."""
+    or is not CSV (then nothing is registered). Audited: one "import" event with the counts."""
     chosen = request.files.get("file")
     data = chosen.read() if chosen is not None else b""
     if chosen is None or not chosen.filename or not data.strip():
         return _import_page({"file": _("Choisissez un fichier CSV qui contient des lignes.")},
                             status=422)
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return _import_page({"file": _("Ce fichier n’est pas un fichier CSV en UTF-8. "
-                                       "Enregistrez-le en « CSV UTF-8 » et réessayez.")},
-                            status=422)
-    try:
-        report = storage.import_rows(granted_registry(), io.StringIO(text, newline=""),
-                                     actor=storage.agent_actor(g.agent.id),
-                                     address=request.remote_addr)
+        report = storage.import_csv(granted_registry(), data,
+                                    actor=storage.agent_actor(g.agent.id),
+                                    address=request.remote_addr)
     except storage.RowRefused as refused:
         return _import_page(refusal_texts(refused), status=422)
-    except csv.Error:
-        return _import_page({"file": _("Ce fichier ne peut pas être lu comme un fichier "
-                                       "CSV. Vérifiez-le et réessayez.")}, status=422)
     audit("import", registered=len(report.registered), refused=len(report.refused))
     return _import_page(report=report)

@@ -31,7 +31,8 @@ def _print_link(agent: storage.AgentView, token: str) -> None:
 def agents_create(email: str, name: str, role: str, types: str) -> None:
     """Create an agent and print its one-time enrolment link (valid 24 hours, on the
     portal address GUICHET_PORTAL_URL): the agent sets a password and an authenticator
-    app there. Unknown type ids are refused with the known ones."""
+    app there. Refused in a sentence: an invalid address, an empty name, unknown type
+    ids (with the known ones), no type for an agent (a supervisor may have none)."""
     wanted = [t.strip() for t in types.split(",") if t.strip()]
     with bound_store(forms()):
         storage.init_db()
@@ -43,6 +44,18 @@ def agents_create(email: str, name: str, role: str, types: str) -> None:
                 raise click.ClickException(
                     f"unknown dossier type(s): {', '.join(unknown)} "
                     f"(known: {', '.join(refused.known)})") from None
+            if refused.code == "email":
+                raise click.ClickException(
+                    f"'{email}' is not an email address: write one, such as "
+                    "name@example.org") from None
+            if refused.code == "name":
+                raise click.ClickException(
+                    "the name is empty: give the agent's name with --name") from None
+            if refused.code == "no_types":
+                raise click.ClickException(
+                    "an agent needs at least one dossier type: give --types ID,ID (known: "
+                    f"{', '.join(refused.known) or 'none'}); only a supervisor may have "
+                    "none") from None
             if refused.code == "email_taken":
                 raise click.ClickException(f"{email.strip().lower()} is already an agent") \
                     from None

@@ -258,12 +258,14 @@ def dossiers_register_existing(type_id: str, number: str, given_name: str, famil
 
 
 @dossiers_group.command("import")
-@click.argument("csv_file", type=click.File("r", encoding="utf-8-sig"))
+@click.argument("csv_file", type=click.File("rb"))
 def dossiers_import(csv_file) -> None:
-    """Register existing dossiers from a CSV file with the header
-    type,number,given_name,family_name,sex,birth_date; print what was refused and why.
-    Exit status 1 when any row was refused."""
-    report = _registering(lambda registry: storage.import_rows(registry, csv_file),
+    """Register existing dossiers from a CSV file (UTF-8; commas or semicolons) with
+    the header type,number,given_name,family_name,sex,birth_date; print what was refused
+    and why. Exit status 1 when any row was refused; nothing registered when the file is
+    not UTF-8 CSV or its header lacks a column (storage.import_csv)."""
+    data = csv_file.read()
+    report = _registering(lambda registry: storage.import_csv(registry, data),
                           f"{csv_file.name}: ")
     for line, number in report.registered:
         click.echo(f"line {line}: registered {number}")
