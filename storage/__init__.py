@@ -55,6 +55,9 @@ from storage.agents.accounts import (
     renew_enrolment,
     verify_agent_code,
 )
+from storage.agents.accounts import (
+    NAME_MAX as AGENT_NAME_MAX,
+)
 from storage.agents.dossier import MAX_SUBJECT as MESSAGE_SUBJECT_MAX
 from storage.agents.dossier import (
     AgentDossierView,
@@ -235,7 +238,8 @@ __all__ = [
     "show_fingerprint", "normalize_fingerprint",
     "queue_counts", "agent_queue", "QueuePage", "QueueRow", "PAGE_SIZE",
     "export_dossiers", "ExportRefused", "EXPORT_FORMATS", "EXPORT_CONTENT_TYPES",
-    "ENROLMENT_LIFETIME", "AgentRefused", "AgentView", "agent_actor", "agent_login", "agent_roles",
+    "ENROLMENT_LIFETIME", "AGENT_NAME_MAX", "AgentRefused", "AgentView", "agent_actor",
+    "agent_login", "agent_roles",
     "agent_visit", "check_enrolment", "complete_enrolment", "create_agent", "disable_agent",
     "get_agent", "known_types", "list_agents", "new_totp_secret", "provisioning_uri",
     "record_agent_event", "renew_enrolment", "verify_agent_code",

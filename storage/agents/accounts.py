@@ -31,6 +31,7 @@ from storage.orm.db import current_store, database
 from storage.orm.transactions import transaction
 
 ROLES = ("agent", "supervisor")
+NAME_MAX = 200  # characters of an agent's name (its column)
 ENROLMENT_LIFETIME = timedelta(hours=24)
 TOTP_STEP = 30  # seconds (RFC 6238's default, what every authenticator app uses)
 TOTP_WINDOW = 1  # steps accepted either side of now (clock drift)
@@ -115,12 +116,15 @@ def create_agent(email: str, name: str, role: str, types: list[str] | tuple[str,
     least one for an agent (a supervisor may have none: it manages agents). Returns (the
     view, the token in clear: 43 URL-safe characters, valid `lifetime` (24 h) by
     storage.clock, usable once; only its hash is kept). Raises AgentRefused "email",
-    "name", "role", "types" (with `known`), "no_types" or "email_taken", in that order.
+    "name", "name_long" (over NAME_MAX characters), "role", "types" (with `known`),
+    "no_types" or "email_taken", in that order.
     """
     if normalized_email(email.strip()) is None:
         raise AgentRefused("email")
     if not name.strip():
         raise AgentRefused("name")
+    if len(name.strip()) > NAME_MAX:
+        raise AgentRefused("name_long")
     if role not in ROLES:
         raise AgentRefused("role")
     known = known_types()

@@ -87,6 +87,7 @@ def test_unknown_type_and_role_and_duplicate_email_refused():
 @pytest.mark.parametrize("email, name, role, types, code", [
     ("notanemail", "A", "agent", [ESSAI], "email"),
     ("a@example.gc.ca", "  ", "agent", [ESSAI], "name"),
+    ("a@example.gc.ca", "N" * 201, "agent", [ESSAI], "name_long"),
     ("a@example.gc.ca", "A", "agent", [" "], "no_types"),
 ])
 def test_bad_address_empty_name_and_agent_without_types_refused(email, name, role, types,

@@ -47,6 +47,10 @@ def test_add_form_errors_by_their_fields(supervisor):
                                               "role": "agent", "types": ESSAI})
     assert taken.status_code == 422
     assert "Cette adresse est déjà celle d&#39;un agent." in taken.get_data(as_text=True)
+    long = supervisor.post("/agent/agents", {"email": "long@example.org", "name": "N" * 201,
+                                             "role": "agent", "types": ESSAI})
+    assert long.status_code == 422  # not a server error: the name's column holds 200
+    assert "Le nom ne peut pas dépasser 200 caractères." in long.get_data(as_text=True)
 
 
 def test_supervisor_disables_an_agent(supervisor, agent):

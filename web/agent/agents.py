@@ -27,6 +27,7 @@ REFUSALS = {
     "email_taken": ("email", N_("Cette adresse est déjà celle d'un agent.")),
     "email": ("email", N_("Entrez une adresse courriel valide, par exemple nom@exemple.com.")),
     "name": ("name", N_("Entrez le nom de l'agent.")),
+    "name_long": ("name", N_("Le nom ne peut pas dépasser 200 caractères.")),
     "role": ("role", N_("Choisissez un rôle.")),
     "types": ("types", N_("Choisissez des types de dossier de la liste.")),
     "no_types": ("types", N_("Choisissez au moins un type de dossier (un superviseur peut "
@@ -40,6 +41,8 @@ def _form_errors(form) -> dict[str, str]:
         errors["email"] = N_("Entrez une adresse courriel valide, par exemple nom@exemple.com.")
     if not form.get("name", "").strip():
         errors["name"] = N_("Entrez le nom de l'agent.")
+    elif len(form.get("name", "").strip()) > storage.AGENT_NAME_MAX:
+        errors["name"] = REFUSALS["name_long"][1]
     if form.get("role") not in ROLE_LABELS:
         errors["role"] = N_("Choisissez un rôle.")
     elif form.get("role") != "supervisor" and not form.getlist("types"):

@@ -51,6 +51,9 @@ def agents_create(email: str, name: str, role: str, types: str) -> None:
             if refused.code == "name":
                 raise click.ClickException(
                     "the name is empty: give the agent's name with --name") from None
+            if refused.code == "name_long":
+                raise click.ClickException(
+                    f"the name is longer than {storage.AGENT_NAME_MAX} characters") from None
             if refused.code == "no_types":
                 raise click.ClickException(
                     "an agent needs at least one dossier type: give --types ID,ID (known: "
