@@ -29,6 +29,7 @@ from web.ui.fields import FieldView, simple_choices
 
 ASSIGNMENTS = ("", "moi", "personne")  # everyone's, assigned to me, to no one
 SEARCH_LENGTH = 100  # characters of the search box, at most
+TOO_LONG = N_("Saisissez au plus %(max)s caractères : le début du numéro ou d'un nom suffit.")
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,8 @@ def _filters(args: Any, types: list[tuple[str, str]], states: dict[str, str],
                   "personne": _("Attribués à personne")}
     return [
         FieldView(id="q", type="text", label=_("Numéro de dossier ou nom"), required=False,
-                  value=args.get("q", ""), max_length=SEARCH_LENGTH,
+                  value=args.get("q", "")[:SEARCH_LENGTH], max_length=SEARCH_LENGTH,
+                  error=_(errors["q"], max=SEARCH_LENGTH) if "q" in errors else "",
                   help=_("Le début du numéro, ou le début d'un prénom ou d'un nom.")),
         FieldView(id="type", type="select", label=_("Type de dossier"), required=False,
                   choices=simple_choices(types, args.get("type", "")), value=args.get("type", ""),
@@ -133,7 +135,8 @@ def _filters(args: Any, types: list[tuple[str, str]], states: dict[str, str],
 def queue() -> ResponseReturnValue:
     """GET /agent/dossiers: counts by type and state, the filters and one page of the
     queue (agent/queue.html), 200; 422 with the error summary for a filter that cannot
-    be used (a type not granted, an unknown state, a date not YYYY-MM-DD), the list
+    be used (a type not granted, an unknown state, a date not YYYY-MM-DD, a search
+    longer than SEARCH_LENGTH characters), the list
     then shown without that filter. Query: q (number or name), type, etat, attribution
     ("moi" | "personne"), echeance (YYYY-MM-DD), apres (the next page's cursor)."""
     args = request.args
@@ -156,11 +159,17 @@ def queue() -> ResponseReturnValue:
         errors["echeance"] = N_("Saisissez la date au format AAAA-MM-JJ.")
         deadline = None
     attribution = args.get("attribution", "")
+    search = args.get("q", "")
+    if len(search) > SEARCH_LENGTH:
+        errors["q"] = TOO_LONG
+        search = ""
     page = storage.agent_queue(
         granted, type_id=type_id or None, state=state or None,
         assigned_to=g.agent.id if attribution == "moi" else None,
         unassigned=attribution == "personne", deadline_before=deadline,
-        search=args.get("q", "")[:SEARCH_LENGTH], after=args.get("apres") or None)
+        search=search, after=args.get("apres") or None,
+        number_prefixes=[c.definition.numbering.prefix for t in granted
+                         if (c := registry().get(t)) is not None])
     counts = [CountCell(titles[t], _state_labels([t]).get(s, s), n,
                         url_for("agent.queue", type=t, etat=s))
               for t, s, n in storage.queue_counts(granted)]
