@@ -25,7 +25,7 @@ from web.agent import bp
 from web.agent.auth import agent_required
 from web.i18n import N_, _, fmt_date, localize
 from web.registry import registry
-from web.ui.fields import FieldView, simple_choices
+from web.ui.fields import Choice, FieldView, simple_choices
 
 ASSIGNMENTS = ("", "moi", "personne")  # everyone's, assigned to me, to no one
 SEARCH_LENGTH = 100  # characters of the search box, at most
@@ -79,6 +79,22 @@ def _state_labels(type_ids: Iterable[str]) -> dict[str, str]:
     return labels
 
 
+def _state_choices(type_ids: list[str], titles: dict[str, str],
+                   current: str) -> tuple[Choice, ...]:
+    """The state filter's options: each type's states under its title (an <optgroup>
+    when there are several types: two types may name a state alike); a state id of
+    several types is chosen once, in the first."""
+    choices: list[Choice] = []
+    chosen = False
+    for type_id in type_ids:
+        group = titles.get(type_id, type_id) if len(type_ids) > 1 else ""
+        for state, label in _state_labels([type_id]).items():
+            checked = not chosen and state == current
+            chosen = chosen or checked
+            choices.append(Choice(state, label, checked, group))
+    return tuple(choices)
+
+
 def _deadline(text: str) -> date | None:
     """The deadline filter as typed (YYYY-MM-DD, the date input's format); ValueError
     for anything else."""
@@ -101,7 +117,7 @@ def _line(row: storage.QueueRow, titles: dict[str, str], states: dict[str, str])
         assigned_to=row.assigned_to or "")
 
 
-def _filters(args: Any, types: list[tuple[str, str]], states: dict[str, str],
+def _filters(args: Any, types: list[tuple[str, str]], state_types: list[str],
              errors: dict[str, str]) -> list[FieldView]:
     """The filter form's questions, as posted back (GET), with their errors."""
     def error(key: str) -> str:
@@ -119,7 +135,7 @@ def _filters(args: Any, types: list[tuple[str, str]], states: dict[str, str],
                   error=error("type")),
         FieldView(id="etat", type="select", label=_("Statut du dossier"), required=False,
                   help=_("Sans statut choisi : les dossiers soumis."),
-                  choices=simple_choices(states.items(), args.get("etat", "")),
+                  choices=_state_choices(state_types, dict(types), args.get("etat", "")),
                   value=args.get("etat", ""), error=error("etat")),
         FieldView(id="attribution", type="radio", label=_("Attribution"), required=False,
                   choices=simple_choices(((a, assignment[a]) for a in ASSIGNMENTS),
@@ -148,7 +164,8 @@ def queue() -> ResponseReturnValue:
     if type_id and type_id not in titles:
         errors["type"] = N_("Choisissez un type de dossier de la liste.")
         type_id = ""
-    states = _state_labels([type_id] if type_id else granted)
+    state_types = [type_id] if type_id else granted
+    states = _state_labels(state_types)
     state = args.get("etat", "")
     if state and state not in states:
         errors["etat"] = N_("Choisissez un statut de la liste.")
@@ -176,7 +193,7 @@ def queue() -> ResponseReturnValue:
     kept = {k: v for k, v in args.items() if k != "apres" and v}
     next_href = url_for("agent.queue", **kept, apres=page.next) if page.next else ""
     lines = [_line(row, titles, _state_labels([row.type_id])) for row in page.rows]
-    fields = _filters(args, types, states, errors)
+    fields = _filters(args, types, state_types, errors)
     return render_template("agent/queue.html", counts=counts, fields=fields, lines=lines,
                            next_href=next_href, first_href=url_for("agent.queue", **kept)
                            if args.get("apres") else ""), 422 if errors else 200
