@@ -23,6 +23,7 @@ from engine import load_registry
 from engine.pipeline import republished_error
 from web import config, forms, i18n
 from web.accounts import auth, login_session, password_reset, profile, signup
+from web.agent import auth as agent_auth
 from web.agent import bp as agent_bp
 from web.dossiers import views
 from web.forms import page_cache, saving, uploads
@@ -113,4 +114,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
                documents.bp, agent_bp):
         app.register_blueprint(bp)
     app.add_url_rule("/", "index", auth.index)
+    errors.add_area(app, errors.Area(cookies.is_agent_path, "agent/base.html", "agent.home",
+                                     agent_auth.load_agent))
     return app

@@ -215,23 +215,33 @@ def provisioning_uri(secret: str, email: str, issuer: str) -> str:
 
 
 @transaction(write=True)
-def complete_enrolment(token: str, password: str, totp_secret: str,
-                       first_code: str) -> AgentView:
+def enrolment_secret(token: str) -> str | None:
+    """The TOTP secret of this enrolment link (32 base32 characters), made by the server
+    the first time the link is shown and kept with the agent's pending enrolment, so it
+    stays the same on every reload and the browser never chooses it; None when the link
+    is unknown, used, expired or the agent disabled."""
+    row = _by_token(token)
+    if row is None:
+        return None
+    if not row.totp_secret:
+        row.totp_secret = new_totp_secret()
+    return str(row.totp_secret)
+
+
+@transaction(write=True)
+def complete_enrolment(token: str, password: str, first_code: str) -> AgentView:
     """Finish enrolling: set the password (already checked against the password rules
-    by the caller) and the TOTP secret, confirmed by a first code from the app. The
-    link is used up. Raises AgentRefused "enrolment" (link unknown, used, expired, or
-    agent disabled), "secret" (not base32) or "code" (wrong code: nothing changed)."""
+    by the caller) and confirm the TOTP secret made by `enrolment_secret` with a first
+    code from the app. The link is used up. Raises AgentRefused "enrolment" (link
+    unknown, used, expired, or agent disabled) or "code" (wrong code, or the link's
+    secret was never shown: nothing changed)."""
     row = _by_token(token)
     if row is None:
         raise AgentRefused("enrolment")
-    try:
-        step = _matching_step(totp_secret, first_code, None)
-    except (ValueError, TypeError):  # binascii.Error is a ValueError
-        raise AgentRefused("secret") from None
+    step = _matching_step(row.totp_secret, first_code, None) if row.totp_secret else None
     if step is None:
         raise AgentRefused("code")
     row.password_hash = hash_password(password)
-    row.totp_secret = totp_secret
     row.last_totp_step = step
     row.enrolled_at = to_db(clock.now())
     row.enrolment_token_hash = None
@@ -266,7 +276,8 @@ def verify_agent_code(agent_id: int, code: str) -> bool:
     accepted before (a code works once); the step is then recorded. False otherwise,
     and for an unknown, disabled or unenrolled agent."""
     row = database().Agent.get(id=agent_id)
-    if row is None or row.disabled_at is not None or not row.totp_secret:
+    if (row is None or row.disabled_at is not None or row.enrolled_at is None
+            or not row.totp_secret):
         return False
     step = _matching_step(row.totp_secret, code, row.last_totp_step)
     if step is None:

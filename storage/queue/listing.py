@@ -92,7 +92,8 @@ def _name(*parts: Any) -> str:
 def agent_queue(types: Sequence[str], *, type_id: str | None = None, state: str | None = None,
                 assigned_to: int | None = None, unassigned: bool = False,
                 deadline_before: date | None = None, search: str | None = None,
-                after: str | None = None, limit: int = PAGE_SIZE) -> QueuePage:
+                after: str | None = None, limit: int = PAGE_SIZE,
+                number_prefixes: Sequence[str] = ()) -> QueuePage:
     """One page of the dossiers an agent granted `types` may see.
 
     Without `state`, the submitted dossiers (submitted at least once: a dossier sent
@@ -101,9 +102,13 @@ def agent_queue(types: Sequence[str], *, type_id: str | None = None, state: str 
     `assigned_to` an agent id: the dossiers assigned to that agent; `unassigned`: those
     assigned to no one; `deadline_before`: deadline on or before that day. `search`
     (stripped; ignored when empty): text holding a digit is a dossier number, matched
-    exactly or by its start, case ignored; other text is names: every word typed must
-    start a word of the owner's or registered names (storage/dossiers/search_words.py: case,
-    accents, apostrophes and dashes ignored). `after`: the `next` of the previous page.
+    exactly or by its start, case ignored; typed without its prefix (it starts with a
+    digit), also as the start of the number after one of `number_prefixes` (the
+    granted types' prefixes, e.g. "G": "2619" finds G2619014023); other text is names:
+    every word typed must start a word of the owner's or registered names
+    (storage/dossiers/search_words.py: case, accents, apostrophes and dashes ignored).
+    Text with neither (only punctuation such as "%", "_" or "'") matches nothing: it
+    is never read as a wildcard nor as "no search". `after`: the `next` of the previous page.
     `limit`: rows per page, 1..MAX_PAGE_SIZE (ValueError otherwise).
     """
     if not 1 <= limit <= MAX_PAGE_SIZE:
@@ -115,6 +120,8 @@ def agent_queue(types: Sequence[str], *, type_id: str | None = None, state: str 
     text = (search or "").strip()
     number = any(c.isdigit() for c in text)
     words = sorted(words_of(text), key=lambda w: (-len(w), w)) if not number else []
+    if text and not number and not words:
+        return QueuePage((), None)  # only punctuation: no name or number can match
     # A number search reads its matches through the number's index and sorts them:
     # `+d.id` keeps SQLite's planner from walking the primary key in order instead,
     # testing each row (the whole table when nothing matches). A name search gives
@@ -140,8 +147,14 @@ def agent_queue(types: Sequence[str], *, type_id: str | None = None, state: str 
         where.append("d.deadline <= $deadline")
         params["deadline"] = deadline_before
     if number:
-        params["nlow"], params["nhigh"] = prefix_range(text.upper())
-        where.append("d.number >= $nlow AND d.number < $nhigh")
+        starts = [text.upper()]
+        if text[0].isdigit():
+            starts += [p.upper() + text for p in dict.fromkeys(number_prefixes) if p]
+        ranges = []
+        for i, start in enumerate(starts):
+            params[f"nlow{i}"], params[f"nhigh{i}"] = prefix_range(start)
+            ranges.append(f"(d.number >= $nlow{i} AND d.number < $nhigh{i})")
+        where.append("(" + " OR ".join(ranges) + ")")
     for i, word in enumerate(words):
         params[f"wlow{i}"], params[f"whigh{i}"] = prefix_range(word)
         where.append(f"d.id IN (SELECT w.dossier_id FROM dossier_search_word w "

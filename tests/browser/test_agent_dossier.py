@@ -30,9 +30,8 @@ def test_dossier_page_without_js_on_a_phone(browser, live_server, live_store, re
     number = _submitted(registry)
     email = "agent.navigateur@example.gc.ca"
     _, token = storage.create_agent(email, "Alain Navigateur", "supervisor", [ESSAI])
-    secret = storage.new_totp_secret()
-    totp = pyotp.TOTP(secret)
-    storage.complete_enrolment(token, PASSWORD, secret, totp.now())
+    totp = pyotp.TOTP(storage.enrolment_secret(token))
+    storage.complete_enrolment(token, PASSWORD, totp.now())
     context = browser.new_context(base_url=live_server, viewport=PHONE,
                                   java_script_enabled=False)
     context.set_default_timeout(10_000)

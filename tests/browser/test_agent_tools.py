@@ -23,7 +23,7 @@ def test_agent_tools__register_import_export_receipts__fit_a_phone_and_axe_clean
     page = context.new_page()
     try:
         page.goto(f"/agent/inscription/{token}")
-        totp = pyotp.TOTP(page.locator("input[name=secret]").input_value())
+        totp = pyotp.TOTP(page.locator(".secret-key code").inner_text().replace(" ", ""))
         page.fill("#f-password", PASSWORD)
         page.fill("#f-password_confirm", PASSWORD)
         page.fill("#f-code", totp.now())

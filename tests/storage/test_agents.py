@@ -22,8 +22,8 @@ def _code(secret: str, shift: int = 0) -> str:
 
 def enrolled(email: str = "agent@example.gc.ca", role: str = "agent") -> tuple[int, str]:
     view, token = storage.create_agent(email, "Agent Un", role, [ESSAI])
-    secret = storage.new_totp_secret()
-    storage.complete_enrolment(token, PASSWORD, secret, _code(secret))
+    secret = storage.enrolment_secret(token)
+    storage.complete_enrolment(token, PASSWORD, _code(secret))
     return view.id, secret
 
 
@@ -38,12 +38,12 @@ def test_created_agent_cannot_log_in_before_enrolment():
 def test_enrolment_link_works_once():
     storage.clock.set(storage.clock.now())
     view, token = storage.create_agent("a@example.gc.ca", "A", "supervisor", [])
-    secret = storage.new_totp_secret()
-    done = storage.complete_enrolment(token, PASSWORD, secret, _code(secret))
+    secret = storage.enrolment_secret(token)
+    done = storage.complete_enrolment(token, PASSWORD, _code(secret))
     assert done.enrolled and done.is_supervisor
     assert storage.check_enrolment(token) is None
     with pytest.raises(storage.AgentRefused) as refused:
-        storage.complete_enrolment(token, "autre-phrase-de-passe", secret, _code(secret, 30))
+        storage.complete_enrolment(token, "autre-phrase-de-passe", _code(secret, 30))
     assert refused.value.code == "enrolment"
     assert storage.agent_login("A@example.gc.ca", PASSWORD).id == view.id
 
@@ -53,20 +53,21 @@ def test_enrolment_link_expires_after_24_hours():
     _, token = storage.create_agent("a@example.gc.ca", "A", "agent", [ESSAI])
     storage.clock.advance(timedelta(hours=23, minutes=59))
     assert storage.check_enrolment(token) is not None
+    secret = storage.enrolment_secret(token)
     storage.clock.advance(timedelta(minutes=2))
     assert storage.check_enrolment(token) is None
-    secret = storage.new_totp_secret()
+    assert storage.enrolment_secret(token) is None
     with pytest.raises(storage.AgentRefused) as refused:
-        storage.complete_enrolment(token, PASSWORD, secret, _code(secret))
+        storage.complete_enrolment(token, PASSWORD, _code(secret))
     assert refused.value.code == "enrolment"
 
 
 def test_wrong_first_code_changes_nothing():
     _, token = storage.create_agent("a@example.gc.ca", "A", "agent", [ESSAI])
-    secret = storage.new_totp_secret()
+    secret = storage.enrolment_secret(token)
     wrong = f"{(int(_code(secret)) + 1) % 1_000_000:06d}"
     with pytest.raises(storage.AgentRefused) as refused:
-        storage.complete_enrolment(token, PASSWORD, secret, wrong)
+        storage.complete_enrolment(token, PASSWORD, wrong)
     assert refused.value.code == "code"
     assert storage.check_enrolment(token) is not None
 
@@ -185,3 +186,25 @@ def test_init_db__database_made_before_agents__columns_added(valid_draft):
         assert database().AuditEvent.select(lambda e: e.action == "login").first().address \
             == "192.0.2.1"
         assert database().Dossier.get(number=valid_draft.number).assigned_agent is None
+
+
+def test_enrolment_secret_is_the_servers_and_stays_the_same_until_enrolled():
+    storage.clock.set(storage.clock.now())
+    view, token = storage.create_agent("a@example.gc.ca", "A", "agent", [ESSAI])
+    secret = storage.enrolment_secret(token)
+    assert len(secret) == 32 and storage.enrolment_secret(token) == secret
+    assert not storage.verify_agent_code(view.id, _code(secret))  # not enrolled yet
+    other = storage.new_totp_secret()
+    with pytest.raises(storage.AgentRefused) as refused:  # a code of another secret
+        storage.complete_enrolment(token, PASSWORD, _code(other))
+    assert refused.value.code == "code"
+    storage.complete_enrolment(token, PASSWORD, _code(secret))
+    _, renewed = storage.renew_enrolment(view.id)
+    assert storage.enrolment_secret(renewed) not in (None, secret)  # a new link, a new key
+
+
+def test_complete_enrolment_before_the_secret_was_shown_is_refused():
+    _, token = storage.create_agent("a@example.gc.ca", "A", "agent", [ESSAI])
+    with pytest.raises(storage.AgentRefused) as refused:
+        storage.complete_enrolment(token, PASSWORD, "123456")
+    assert refused.value.code == "code"

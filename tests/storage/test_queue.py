@@ -184,3 +184,22 @@ def test_agent_queue__assigned_dossier__named_and_filtered_by_agent(registry):
     assert numbers(nobody) == ["G2100000001"]
     assert numbers(storage.agent_queue([ESSAI], state="brouillon", assigned_to=alain.id + 1)
                    ) == []
+
+
+@pytest.mark.parametrize("search", ["%", "_", "'", "%%", "' OR 1=1 --", "-", "*"])
+def test_agent_queue__punctuation_only__matches_nothing_not_everything(registry, search):
+    register(registry, "G2100000001", given="Ève-Marie", family="D’Ávila")
+    register(registry, "G2200000022", given="Paul", family="Martin")
+    assert numbers(storage.agent_queue([ESSAI], state="brouillon", search=search)) == []
+
+
+@pytest.mark.parametrize("search, found", [
+    ("2100000001", ["G2100000001"]), ("21", ["G2100000001"]), ("22", ["G2200000022"]),
+    ("2", ["G2100000001", "G2200000022"]), ("3", []), ("G21%", []), ("21_", []),
+])
+def test_agent_queue__number_without_its_prefix_letter__found(registry, search, found):
+    register(registry, "G2100000001")
+    register(registry, "G2200000022")
+    page = storage.agent_queue([ESSAI], state="brouillon", search=search,
+                               number_prefixes=["G"])
+    assert numbers(page) == found

@@ -18,7 +18,7 @@ from tests.definitions import ESSAI
 
 AGENT_PASSWORD = "phrase-de-passe-agent"
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
-SECRET = re.compile(r'name="secret" value="([^"]+)"')
+SECRET = re.compile(r'<p class="secret-key"><code>([^<]+)</code>')
 
 
 class AgentBrowser:
@@ -57,10 +57,10 @@ class AgentBrowser:
 
     def enrol(self, password: str = AGENT_PASSWORD) -> TestResponse:
         page = self.get(f"/agent/inscription/{self.enrolment}")
-        self.secret = SECRET.search(page.get_data(as_text=True)).group(1)
+        self.secret = SECRET.search(page.get_data(as_text=True)).group(1).replace(" ", "")
         return self.post(f"/agent/inscription/{self.enrolment}",
                          {"password": password, "password_confirm": password,
-                          "secret": self.secret, "code": self.code()})
+                          "code": self.code()})
 
     def password_step(self, password: str = AGENT_PASSWORD, next_url: str = "") -> TestResponse:
         self.get("/agent/connexion")

@@ -24,8 +24,31 @@ def test_enrolment_page_shows_a_qr_code_and_the_secret(app):
     html = page.get_data(as_text=True)
     assert page.status_code == 200
     assert "<svg" in html and "<title>Code QR" in html
-    secret = html.split('name="secret" value="')[1].split('"')[0]
+    secret = storage.enrolment_secret(browser.enrolment)
     assert " ".join(secret[i:i + 4] for i in range(0, 32, 4)) in html
+    assert 'name="secret"' not in html  # the key is never sent back by the browser
+
+
+def test_enrolment_key_is_the_same_on_every_reload_and_a_posted_one_is_ignored(app):
+    storage.clock.set(storage.clock.now())
+    browser = AgentBrowser(app, "a@example.gc.ca", "Anne", "agent")
+    first = browser.get(f"/agent/inscription/{browser.enrolment}").get_data(as_text=True)
+    again = browser.get(f"/agent/inscription/{browser.enrolment}").get_data(as_text=True)
+    key = first.split('<p class="secret-key"><code>')[1].split("<")[0]
+    assert key in again
+    weak = "A" * 32  # a secret the link's holder would like to choose
+    browser.secret = weak
+    answer = browser.post(f"/agent/inscription/{browser.enrolment}",
+                          {"password": AGENT_PASSWORD, "password_confirm": AGENT_PASSWORD,
+                           "secret": weak, "code": browser.code()})
+    assert answer.status_code == 422 and "Ce code ne correspond pas" in answer.get_data(
+        as_text=True)
+    assert key in answer.get_data(as_text=True)
+    browser.secret = key.replace(" ", "")
+    done = browser.post(f"/agent/inscription/{browser.enrolment}",
+                        {"password": AGENT_PASSWORD, "password_confirm": AGENT_PASSWORD,
+                         "code": browser.code()})
+    assert done.status_code == 200 and "Compte activé" in done.get_data(as_text=True)
 
 
 def test_enrolment_then_login_in_two_steps(app):
@@ -50,16 +73,16 @@ def test_enrolment_then_login_in_two_steps(app):
 def test_enrolment_with_a_wrong_code_says_so_and_keeps_the_secret(app):
     browser = AgentBrowser(app, "a@example.gc.ca", "Anne", "agent")
     page = browser.get(f"/agent/inscription/{browser.enrolment}")
-    secret = page.get_data(as_text=True).split('name="secret" value="')[1].split('"')[0]
-    browser.secret = secret
+    key = page.get_data(as_text=True).split('<p class="secret-key"><code>')[1].split("<")[0]
+    browser.secret = key.replace(" ", "")
     wrong = f"{(int(browser.code()) + 1) % 1_000_000:06d}"
     answer = browser.post(f"/agent/inscription/{browser.enrolment}",
                           {"password": AGENT_PASSWORD, "password_confirm": AGENT_PASSWORD,
-                           "secret": secret, "code": wrong})
+                           "code": wrong})
     html = answer.get_data(as_text=True)
     assert answer.status_code == 422
     assert "Ce code ne correspond pas" in html and 'href="#f-code"' in html
-    assert f'name="secret" value="{secret}"' in html
+    assert key in html
     assert storage.check_enrolment(browser.enrolment) is not None
 
 

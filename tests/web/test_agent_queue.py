@@ -99,3 +99,27 @@ def test_queue__in_english(registry, agent):
     html = page.get_data(as_text=True)
     assert "Files to process" in html and "Show files" in html
     assert "File number or name" in html
+
+
+def test_queue__wildcards_and_quotes_find_nothing(registry, agent):
+    register(registry, "G2100000001")
+    for search in ("%", "_", "'", "%25"):
+        page = agent.get(QUEUE, query_string={"etat": "brouillon", "q": search})
+        assert page.status_code == 200 and numbers(page) == [], search
+
+
+def test_queue__number_typed_without_its_prefix_letter__found(registry, agent):
+    register(registry, "G2619014023")
+    register(registry, "G2600000001")
+    page = agent.get(QUEUE, query_string={"etat": "brouillon", "q": "2619014023"})
+    assert numbers(page) == ["G2619014023"]
+
+
+def test_queue__over_long_search__said_next_to_the_field_not_a_server_page(registry, agent):
+    register(registry, "G2100000001")
+    page = agent.get(QUEUE, query_string={"etat": "brouillon", "q": "a" * 5000})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 422
+    assert 'href="#f-q"' in html  # in the error summary, linked to the field
+    assert "Saisissez au plus 100 caractères" in html and 'maxlength="100"' in html
+    assert f'name="q" value="{"a" * 100}"' in html  # the box keeps what it can hold

@@ -72,7 +72,7 @@ def test_register_page__in_english(agent):
     answer = agent.post("/agent/dossiers/inscrire", {**ROW, "sex": "Q"})
     html = answer.get_data(as_text=True)
     assert answer.status_code == 422
-    assert "Register an existing dossier" in html
+    assert "Register an existing file" in html
     assert "Unknown sex “Q”: write F, M or X." in html
 
 

@@ -23,6 +23,7 @@ import secrets
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any, ParamSpec, TypeVar
+from urllib.parse import urlsplit
 
 import segno
 from flask import (
@@ -38,12 +39,14 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import RequestRedirect
 
 import storage
 from engine.model import LANGS
 from web.accounts.auth import password_errors
 from web.agent import bp
-from web.http.cookies import is_agent_path
+from web.http.cookies import AGENT_PATH, is_agent_path
 from web.http.limits import limits
 from web.i18n import N_, _, set_lang
 from web.ui.pages import is_htmx, safe_next
@@ -113,8 +116,51 @@ def current_agent() -> storage.AgentView | None:
     return agent
 
 
+def can_get(path: str) -> bool:
+    """Whether `path` (no query) is a back-office page a browser can open with GET: under
+    /agent/, and a route of the app that answers GET (not a post-only URL)."""
+    if not is_agent_path(path):
+        return False
+    try:
+        current_app.url_map.bind("").match(path, method="GET")
+    except (HTTPException, RequestRedirect):
+        return False
+    return True
+
+
+def return_path() -> str:
+    """Where login leads back after an expired session: always a page one can GET.
+    GET: this page. Another method (a form's post-only URL, which GET would answer with
+    405): the page the form was on (Referer of this site, under /agent/), else the
+    nearest page up this URL's path (/agent/dossiers/<n>/actions/<id> → the dossier's
+    page), else /agent/."""
+    if request.method in ("GET", "HEAD"):
+        return request.full_path.rstrip("?")
+    referrer = urlsplit(request.referrer or "")
+    if (referrer.netloc == request.host and referrer.scheme in ("http", "https")
+            and can_get(referrer.path)):
+        target = referrer.path + (f"?{referrer.query}" if referrer.query else "")
+        if safe_next(target, ""):
+            return target
+    path = request.path.rstrip("/")
+    while path.startswith(AGENT_PATH + "/"):
+        if can_get(path):
+            return path
+        path = path.rsplit("/", 1)[0]
+    return url_for("agent.home")
+
+
+def load_agent() -> None:
+    """Set `flask.g.agent` to this request's agent when its session is valid (for a page
+    drawn outside `agent_required`, as an error page under /agent/: the agent menu)."""
+    if g.get("agent") is None:
+        agent = current_agent()
+        if agent is not None:
+            g.agent = agent
+
+
 def _to_login() -> ResponseReturnValue:
-    target = url_for("agent.login", next=request.full_path.rstrip("?"))
+    target = url_for("agent.login", next=return_path())
     if is_htmx():
         return Response(status=401, headers={"HX-Redirect": target, "Vary": "HX-Request"})
     return redirect(target, 303)
@@ -174,17 +220,19 @@ def _open_session(agent: storage.AgentView) -> None:
 def enrol(enrolment: str) -> ResponseReturnValue:
     """Enrolment from the one-time link: choose a password, add the account to an
     authenticator app (QR code as inline SVG, and the secret as text), confirm with a
-    first code. GET: 200 (agent/enrol.html); an unknown, used or expired link: 404
-    (agent/enrol_invalid.html). POST: 200 "Inscription terminée" (agent/enrolled.html);
-    422 with the errors by their fields (password rules, code)."""
+    first code. The secret is the server's (storage.enrolment_secret: made on the first
+    view, the same on every reload); none is ever read from the form. GET: 200
+    (agent/enrol.html); an unknown, used or expired link: 404 (agent/enrol_invalid.html).
+    POST: 200 "Inscription terminée" (agent/enrolled.html); 422 with the errors by their
+    fields (password rules, code)."""
     token = enrolment
     agent = storage.check_enrolment(token)
     if agent is None:
         return render_template("agent/enrol_invalid.html"), 404
     errors: dict[str, str] = {}
-    secret = request.form.get("secret", "")
-    if len(secret) != 32 or not secret.isalnum():
-        secret = storage.new_totp_secret()
+    secret = storage.enrolment_secret(token)  # made once, kept server-side
+    if secret is None:
+        return render_template("agent/enrol_invalid.html"), 404
     if request.method == "POST":
         errors = password_errors(request.form)
         code = "".join(request.form.get("code", "").split())
@@ -192,8 +240,7 @@ def enrol(enrolment: str) -> ResponseReturnValue:
             errors["code"] = MISSING_CODE
         if not errors:
             try:
-                agent = storage.complete_enrolment(token, request.form["password"], secret,
-                                                   code)
+                agent = storage.complete_enrolment(token, request.form["password"], code)
             except storage.AgentRefused as refused:
                 if refused.code != "code":
                     return render_template("agent/enrol_invalid.html"), 404
@@ -239,7 +286,7 @@ def login() -> ResponseReturnValue:
                     limits().reset("agent_login", account_key)
                     limits().forget("login_address", address_key)
                     next_url = safe_next(request.form.get("next"), "")
-                    if not is_agent_path(next_url.split("?")[0]):
+                    if not can_get(next_url.split("?")[0]):
                         next_url = ""
                     _clear()
                     session["pending_agent"] = agent.id

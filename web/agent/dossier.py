@@ -14,7 +14,9 @@ an input (`<transition>-<field id>`). No JavaScript is needed.
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from flask import abort, flash, g, redirect, render_template, request, send_file, url_for
@@ -51,6 +53,29 @@ ACTION_NAMES = {
     "file": N_("Téléchargement d’un fichier"), "archive": N_("Réponses archivées"),
     "correction_requested": N_("Correction demandée"), "migrate": N_("Mise à jour du formulaire"),
 }
+
+
+@dataclass(frozen=True)
+class Consultations:
+    """Who opened the dossier's page, in one line: the agent's name, the first and last
+    opening (aware datetimes) and how many openings. Every opening stays in the audit
+    trail; the history shows them this way so they do not bury what happened."""
+
+    who: str
+    first: datetime
+    last: datetime
+    count: int
+
+
+def consultations(history: Iterable[Any]) -> list[Consultations]:
+    """One Consultations per agent from the history's "open" events (objects with `who`,
+    `at`, `action`), most recent last opening first."""
+    seen: dict[str, list[datetime]] = {}
+    for event in history:
+        if event.action == "open":
+            seen.setdefault(event.who, []).append(event.at)
+    lines = [Consultations(who, min(ats), max(ats), len(ats)) for who, ats in seen.items()]
+    return sorted(lines, key=lambda c: c.last, reverse=True)
 
 
 @dataclass
@@ -122,6 +147,8 @@ def _page(number: str, posted: TransitionForm | None = None,
     return render_template("agent/dossier.html", d=view, forms=forms, chosen=chosen,
                            seqs=seqs, recap=recap, assignable=assignable,
                            message_errors=message_errors or {}, actions=ACTION_NAMES,
+                           history=[h for h in view.history if h.action != "open"],
+                           consultations=consultations(view.history),
                            states={k: v.label for k, v in
                                    compiled.definition.workflow.states.items()},
                            message=request.form if message_errors else {}), status

@@ -12,6 +12,8 @@ rows and the client address) when the download ends or is abandoned.
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Response, g, render_template, request
 from flask.typing import ResponseReturnValue
 
@@ -26,18 +28,23 @@ FORMAT_LABELS = {"csv": "CSV", "xlsx": "XLSX (Excel)", "json": "JSON"}
 
 def _choices() -> dict[str, object]:
     """What the form offers: the granted types, their versions (published, and the one
-    served now), every state of their current versions (id, label), the formats."""
+    served now), the states of their current versions ((id, label), grouped by type
+    title as (title, [(id, label)...]) when there are several types), the formats."""
     granted = list(granted_registry())
     versions = storage.version_numbers([c.id for c in granted])
-    states: dict[str, str] = {}
-    for c in granted:
-        for state in c.definition.workflow.states.values():
-            states.setdefault(state.id, localize(state.label))
+    # grouped by type (its title): two types may name a state alike ("Inscription en
+    # cours" of each), and the agent must see whose it is
+    states: list[tuple[str, Any]] = [
+        (localize(c.definition.title),
+         [(state.id, localize(state.label)) for state in c.definition.workflow.states.values()])
+        for c in granted]
+    if len(states) == 1:
+        states = states[0][1]
     return {"types": [(c.id, localize(c.definition.title)) for c in granted],
             "versions": [(v, _("Version %(version)s", version=v)) for v in sorted(
                 {v for vs in versions.values() for v in vs}
                 | {c.definition.version for c in granted})],
-            "states": list(states.items()),
+            "states": states,
             "formats": [(f, FORMAT_LABELS.get(f, f)) for f in storage.EXPORT_FORMATS]}
 
 

@@ -25,10 +25,11 @@ from web.agent import bp
 from web.agent.auth import agent_required
 from web.i18n import N_, _, fmt_date, localize
 from web.registry import registry
-from web.ui.fields import FieldView, simple_choices
+from web.ui.fields import Choice, FieldView, simple_choices
 
 ASSIGNMENTS = ("", "moi", "personne")  # everyone's, assigned to me, to no one
 SEARCH_LENGTH = 100  # characters of the search box, at most
+TOO_LONG = N_("Saisissez au plus %(max)s caractères : le début du numéro ou d'un nom suffit.")
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,22 @@ def _state_labels(type_ids: Iterable[str]) -> dict[str, str]:
     return labels
 
 
+def _state_choices(type_ids: list[str], titles: dict[str, str],
+                   current: str) -> tuple[Choice, ...]:
+    """The state filter's options: each type's states under its title (an <optgroup>
+    when there are several types: two types may name a state alike); a state id of
+    several types is chosen once, in the first."""
+    choices: list[Choice] = []
+    chosen = False
+    for type_id in type_ids:
+        group = titles.get(type_id, type_id) if len(type_ids) > 1 else ""
+        for state, label in _state_labels([type_id]).items():
+            checked = not chosen and state == current
+            chosen = chosen or checked
+            choices.append(Choice(state, label, checked, group))
+    return tuple(choices)
+
+
 def _deadline(text: str) -> date | None:
     """The deadline filter as typed (YYYY-MM-DD, the date input's format); ValueError
     for anything else."""
@@ -100,7 +117,7 @@ def _line(row: storage.QueueRow, titles: dict[str, str], states: dict[str, str])
         assigned_to=row.assigned_to or "")
 
 
-def _filters(args: Any, types: list[tuple[str, str]], states: dict[str, str],
+def _filters(args: Any, types: list[tuple[str, str]], state_types: list[str],
              errors: dict[str, str]) -> list[FieldView]:
     """The filter form's questions, as posted back (GET), with their errors."""
     def error(key: str) -> str:
@@ -110,14 +127,15 @@ def _filters(args: Any, types: list[tuple[str, str]], states: dict[str, str],
                   "personne": _("Attribués à personne")}
     return [
         FieldView(id="q", type="text", label=_("Numéro de dossier ou nom"), required=False,
-                  value=args.get("q", ""), max_length=SEARCH_LENGTH,
+                  value=args.get("q", "")[:SEARCH_LENGTH], max_length=SEARCH_LENGTH,
+                  error=_(errors["q"], max=SEARCH_LENGTH) if "q" in errors else "",
                   help=_("Le début du numéro, ou le début d'un prénom ou d'un nom.")),
         FieldView(id="type", type="select", label=_("Type de dossier"), required=False,
                   choices=simple_choices(types, args.get("type", "")), value=args.get("type", ""),
                   error=error("type")),
         FieldView(id="etat", type="select", label=_("Statut du dossier"), required=False,
                   help=_("Sans statut choisi : les dossiers soumis."),
-                  choices=simple_choices(states.items(), args.get("etat", "")),
+                  choices=_state_choices(state_types, dict(types), args.get("etat", "")),
                   value=args.get("etat", ""), error=error("etat")),
         FieldView(id="attribution", type="radio", label=_("Attribution"), required=False,
                   choices=simple_choices(((a, assignment[a]) for a in ASSIGNMENTS),
@@ -133,7 +151,8 @@ def _filters(args: Any, types: list[tuple[str, str]], states: dict[str, str],
 def queue() -> ResponseReturnValue:
     """GET /agent/dossiers: counts by type and state, the filters and one page of the
     queue (agent/queue.html), 200; 422 with the error summary for a filter that cannot
-    be used (a type not granted, an unknown state, a date not YYYY-MM-DD), the list
+    be used (a type not granted, an unknown state, a date not YYYY-MM-DD, a search
+    longer than SEARCH_LENGTH characters), the list
     then shown without that filter. Query: q (number or name), type, etat, attribution
     ("moi" | "personne"), echeance (YYYY-MM-DD), apres (the next page's cursor)."""
     args = request.args
@@ -145,7 +164,8 @@ def queue() -> ResponseReturnValue:
     if type_id and type_id not in titles:
         errors["type"] = N_("Choisissez un type de dossier de la liste.")
         type_id = ""
-    states = _state_labels([type_id] if type_id else granted)
+    state_types = [type_id] if type_id else granted
+    states = _state_labels(state_types)
     state = args.get("etat", "")
     if state and state not in states:
         errors["etat"] = N_("Choisissez un statut de la liste.")
@@ -156,18 +176,24 @@ def queue() -> ResponseReturnValue:
         errors["echeance"] = N_("Saisissez la date au format AAAA-MM-JJ.")
         deadline = None
     attribution = args.get("attribution", "")
+    search = args.get("q", "")
+    if len(search) > SEARCH_LENGTH:
+        errors["q"] = TOO_LONG
+        search = ""
     page = storage.agent_queue(
         granted, type_id=type_id or None, state=state or None,
         assigned_to=g.agent.id if attribution == "moi" else None,
         unassigned=attribution == "personne", deadline_before=deadline,
-        search=args.get("q", "")[:SEARCH_LENGTH], after=args.get("apres") or None)
+        search=search, after=args.get("apres") or None,
+        number_prefixes=[c.definition.numbering.prefix for t in granted
+                         if (c := registry().get(t)) is not None])
     counts = [CountCell(titles[t], _state_labels([t]).get(s, s), n,
                         url_for("agent.queue", type=t, etat=s))
               for t, s, n in storage.queue_counts(granted)]
     kept = {k: v for k, v in args.items() if k != "apres" and v}
     next_href = url_for("agent.queue", **kept, apres=page.next) if page.next else ""
     lines = [_line(row, titles, _state_labels([row.type_id])) for row in page.rows]
-    fields = _filters(args, types, states, errors)
+    fields = _filters(args, types, state_types, errors)
     return render_template("agent/queue.html", counts=counts, fields=fields, lines=lines,
                            next_href=next_href, first_href=url_for("agent.queue", **kept)
                            if args.get("apres") else ""), 422 if errors else 200

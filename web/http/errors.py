@@ -3,14 +3,20 @@
 Every request gets an id, sent back in `X-Request-Id` (web/http/headers.py adds it
 with the other headers), written in every log line of that request and shown on
 error pages so support can find the log.
+
+An error page wears the layout of the part of the site it happened in: the portal's
+by default, another area's (the agents' back office under /agent/) when that area
+registered itself with `add_area`, chosen by the request's path, for every error.
 """
 
 from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
 
-from flask import Flask, g, render_template
+from flask import Flask, current_app, g, render_template, request
 from flask.logging import default_handler
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
@@ -23,7 +29,39 @@ from web.http.logs import RequestIdFilter, request_id
 log = logging.getLogger("guichet.web")
 
 FRIENDLY = {400: "bad_request", 403: "forbidden", 404: "not_found", 405: "not_allowed",
-            409: "conflict", 413: "too_large", 500: "server_error", 503: "unavailable"}
+            409: "conflict", 413: "too_large", 429: "too_many", 500: "server_error",
+            503: "unavailable"}
+AREAS = "guichet_error_areas"  # app.extensions key: the registered areas, in order
+
+
+@dataclass(frozen=True)
+class Area:
+    """A part of the site with its own layout. `owns(path)`: whether a request path is
+    the area's; `layout`: the template error/error.html extends there; `home`: the
+    endpoint of its home page (the page's "back" button); `prepare()`: run before
+    rendering (e.g. load who is signed in for the menu), not for a 503 (no database
+    then); an exception in it is logged and the page is drawn without it."""
+
+    owns: Callable[[str], bool]
+    layout: str
+    home: str
+    prepare: Callable[[], None] | None = None
+
+
+PORTAL = Area(lambda path: True, "base.html", "index")
+
+
+def add_area(app: Flask, area: Area) -> None:
+    """Error pages of requests whose path `area.owns` use `area`'s layout (first match
+    wins; the portal's otherwise)."""
+    app.extensions.setdefault(AREAS, []).append(area)
+
+
+def _area() -> Area:
+    for area in current_app.extensions.get(AREAS, ()):
+        if area.owns(request.path):
+            return area
+    return PORTAL
 
 
 def _setup_logging(app: Flask) -> None:
@@ -43,11 +81,19 @@ def _setup_logging(app: Flask) -> None:
 def friendly_page(code: int, key: str | None = None) -> ResponseReturnValue:
     """The friendly page for HTTP status `code`, as a (body, status) response: the
     template errors/error.html with the text for `key` (default: by code, in FRIENDLY)
-    and the request id; a bare HTML line if even that fails. It must not fail itself
-    (no database if the database failed)."""
+    and the request id, in the layout of the request's area (`add_area`); a bare HTML
+    line if even that fails. It must not fail itself (no database if the database
+    failed)."""
     key = key or FRIENDLY.get(code, "server_error")
     try:
-        return render_template("errors/error.html", key=key, code=code), code
+        area = _area()
+        if area.prepare is not None and code != 503:
+            try:
+                area.prepare()
+            except Exception:
+                log.exception("error page: the area's preparation failed")
+        return render_template("errors/error.html", key=key, code=code, layout=area.layout,
+                               home=area.home), code
     except Exception:
         log.exception("error page failed")
         return (f"<!doctype html><title>{code}</title><p>Error {code}. "

@@ -21,11 +21,14 @@ FIELDSET_MACROS = frozenset({"radio", "yesno", "checkboxes", "grid"})
 @dataclass(frozen=True)
 class Choice:
     """One option of a select, radio, checkbox list or grid: the value posted, its
-    label in the current language, and whether it is chosen."""
+    label in the current language, and whether it is chosen. `group`: for a select,
+    the label of the <optgroup> it is in (consecutive choices of one group share it;
+    "" for none)."""
 
     value: str
     label: str
     checked: bool = False
+    group: str = ""
 
 
 @dataclass(frozen=True)
