@@ -78,7 +78,8 @@ class Desk:
         p = self.page
         p.goto(f"/agent/inscription/{token}")
         self.check("enrolment")
-        totp = pyotp.TOTP(p.locator("input[name=secret]").input_value())
+        # the key as the page shows it to type into an authenticator (grouped by 4)
+        totp = pyotp.TOTP(p.locator(".secret-key code").inner_text().replace(" ", ""))
         p.fill("#f-password", PASSWORD)
         p.fill("#f-password_confirm", PASSWORD)
         p.fill("#f-code", totp.at(storage.clock.now()))
