@@ -48,7 +48,7 @@ def reply_to_message(account_id: int, public_id: str, body: str,
     NotFound when the message is not the account's, unknown, not about a dossier, a
     reply itself, or when the dossier is no longer the account's; ValueError when the
     text is empty or longer than MAX_REPLY characters."""
-    text = (body or "").strip()
+    text = (body or "").replace("\x00", "").strip()  # NUL: no database keeps it in text
     if not text or len(text) > MAX_REPLY:
         raise ValueError(f"a reply holds 1 to {MAX_REPLY} characters")
     orm = database()
