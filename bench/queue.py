@@ -217,16 +217,7 @@ def run(names: list[str] | None = None) -> list[dict]:
 
 
 def main(argv: list[str]) -> int:
-    rows = run(argv or None)
-    width = max(len(r["name"]) for r in rows)
-    print(f"{'measure':<{width}}  {'figure':>12}  {'ratio':>6}  target")
-    for r in rows:
-        figure = f"{r['value']} {r['unit']}".strip()
-        ratio = f"{r['ratio']}×" if r.get("ratio") is not None else ""
-        flag = "" if r["ok"] else "  <-- NOT MET"
-        print(f"{r['name']:<{width}}  {figure:>12}  {ratio:>6}  {r['target']}{flag}")
-    return 0 if all(r["ok"] for r in rows) else 1
-
+    return _bench_storage().report(run(argv or None))
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))
