@@ -19,6 +19,11 @@ from engine import Registry
 from tests.api.conftest import MARIA, PASSWORD, Person, api_portal, make_person
 from tests.web.conftest import Applicant
 
+try:  # H-spec's conformance check, once merged
+    from tests.api.conformance import check_response
+except ImportError:  # pragma: no cover
+    check_response = None  # type: ignore[assignment]
+
 TOKENS = "/api/v1/tokens"
 REFRESH = "/api/v1/tokens/refresh"
 CURRENT = "/api/v1/tokens/current"
@@ -26,21 +31,29 @@ PROBLEM = "application/problem+json"
 NEW_PASSWORD = "un-tout-nouveau-secret-2026"
 
 
-def checked(response: TestResponse) -> TestResponse:
-    """What every answer of this module holds: no cookie, not to be cached."""
+def checked(api: FlaskClient, response: TestResponse) -> TestResponse:
+    """What every answer of this module holds: no cookie, not to be cached, and (once
+    tests/api/conformance.py is there) what the OpenAPI document says."""
     assert "Set-Cookie" not in response.headers
     assert response.headers["Cache-Control"] == "no-store"
+    if check_response is not None:
+        kept = response.request  # its body already read: judge the response only
+        response.request = None  # type: ignore[assignment]
+        try:
+            check_response(api.application, kept.method, kept.path, response)
+        finally:
+            response.request = kept
     return response
 
 
 def login(api: FlaskClient, email: str, password: str = PASSWORD,
           **headers: str) -> TestResponse:
-    return checked(api.post(TOKENS, json={"email": email, "password": password},
+    return checked(api, api.post(TOKENS, json={"email": email, "password": password},
                             headers=headers))
 
 
 def refresh(api: FlaskClient, token: str, **headers: str) -> TestResponse:
-    return checked(api.post(REFRESH, json={"refresh_token": token}, headers=headers))
+    return checked(api, api.post(REFRESH, json={"refresh_token": token}, headers=headers))
 
 
 def bearer(token: str) -> dict[str, str]:
@@ -54,7 +67,7 @@ def accepted(api: FlaskClient, access: str) -> bool:
            for rule in api.application.url_map.iter_rules()):
         response = api.get("/api/v1/profile", headers=bearer(access))
     else:
-        response = checked(api.delete(CURRENT, headers=bearer(access)))
+        response = checked(api, api.delete(CURRENT, headers=bearer(access)))
     assert "Set-Cookie" not in response.headers
     if response.status_code == 401:
         assert response.mimetype == PROBLEM
@@ -136,7 +149,7 @@ def test_login__wrong_password_unknown_email_inactive_account__one_answer(
 def test_login__missing_fields__422_with_pointers__no_attempt_counted(
         api: FlaskClient, applicant: Person, sent: dict[str, Any]) -> None:
     for _ in range(6):
-        body = problem_of(checked(api.post(TOKENS, json=sent)), 422, "validation-failed")
+        body = problem_of(checked(api, api.post(TOKENS, json=sent)), 422, "validation-failed")
         assert [(e["pointer"], e["field"], e["rule"]) for e in body["errors"]] == [
             ("/email", "email", "required"), ("/password", "password", "required")]
         assert [e["message"] for e in body["errors"]] == [
@@ -146,20 +159,20 @@ def test_login__missing_fields__422_with_pointers__no_attempt_counted(
 
 def test_login__one_field_missing_or_not_text__only_it_pointed(
         api: FlaskClient, applicant: Person) -> None:
-    body = problem_of(checked(api.post(TOKENS, json={"email": applicant.email})), 422,
+    body = problem_of(checked(api, api.post(TOKENS, json={"email": applicant.email})), 422,
                       "validation-failed")
     assert [e["pointer"] for e in body["errors"]] == ["/password"]
-    body = problem_of(checked(api.post(TOKENS, json={"email": 12, "password": "x"})), 422,
+    body = problem_of(checked(api, api.post(TOKENS, json={"email": 12, "password": "x"})), 422,
                       "validation-failed")
     assert [(e["pointer"], e["rule"]) for e in body["errors"]] == [("/email", "type")]
 
 
 def test_login__body_not_a_json_object__400_or_415(api: FlaskClient) -> None:
-    problem_of(checked(api.post(TOKENS, data="email=a&password=b",
+    problem_of(checked(api, api.post(TOKENS, data="email=a&password=b",
                                 content_type="application/x-www-form-urlencoded")),
                415, "unsupported-media-type")
-    problem_of(checked(api.post(TOKENS, json=["a", "b"])), 400, "bad-request")
-    problem_of(checked(api.post(TOKENS, data="{", content_type="application/json")),
+    problem_of(checked(api, api.post(TOKENS, json=["a", "b"])), 400, "bad-request")
+    problem_of(checked(api, api.post(TOKENS, data="{", content_type="application/json")),
                400, "bad-request")
 
 
@@ -216,7 +229,7 @@ def test_per_address_limit__many_emails_from_one_address__refused(
     problem_of(login(api, "c@example.com"), 429, "too-many-requests")
     problem_of(login(api, person.email), 429, "too-many-requests")
     other_address = tight_address.test_client()
-    response = checked(other_address.post(
+    response = checked(other_address, other_address.post(
         TOKENS, json={"email": person.email, "password": PASSWORD},
         environ_base={"REMOTE_ADDR": "192.0.2.7"}))
     assert response.status_code == 201
@@ -257,16 +270,16 @@ def test_refresh__unknown_or_an_access_token_or_missing(
     unknown = problem_of(refresh(api, "grt_nothing"), 401, "token-refused")
     assert problem_of(refresh(api, pair["access_token"]), 401, "token-refused") == unknown
     for sent in ({}, {"refresh_token": ""}, {"refresh_token": 5}):
-        body = problem_of(checked(api.post(REFRESH, json=sent)), 422, "validation-failed")
+        body = problem_of(checked(api, api.post(REFRESH, json=sent)), 422, "validation-failed")
         assert [e["pointer"] for e in body["errors"]] == ["/refresh_token"]
     assert accepted(api, pair["access_token"])
 
 
 def test_logout__the_token_and_its_chain_revoked(api: FlaskClient, applicant: Person) -> None:
     pair = login(api, applicant.email).get_json()
-    response = checked(api.delete(CURRENT, headers=bearer(pair["access_token"])))
+    response = checked(api, api.delete(CURRENT, headers=bearer(pair["access_token"])))
     assert response.status_code == 204 and response.get_data() == b""
-    again = checked(api.delete(CURRENT, headers=bearer(pair["access_token"])))
+    again = checked(api, api.delete(CURRENT, headers=bearer(pair["access_token"])))
     problem_of(again, 401, "unauthorized")
     assert again.headers["WWW-Authenticate"].startswith("Bearer")
     problem_of(refresh(api, pair["refresh_token"]), 401, "token-refused")
@@ -274,7 +287,7 @@ def test_logout__the_token_and_its_chain_revoked(api: FlaskClient, applicant: Pe
 
 
 def test_logout__without_a_token__401(api: FlaskClient) -> None:
-    response = checked(api.delete(CURRENT))
+    response = checked(api, api.delete(CURRENT))
     problem_of(response, 401, "unauthorized")
     assert response.headers["WWW-Authenticate"] == 'Bearer realm="guichet"'
 
@@ -349,7 +362,7 @@ def test_problems_in_english(api: FlaskClient, applicant: Person) -> None:
     assert wrong.headers["Content-Language"] == "en"
     assert body["title"] == "Incorrect credentials"
     assert body["detail"].startswith("The email address or the password is incorrect.")
-    missing = problem_of(checked(api.post(TOKENS, json={}, headers=en)), 422,
+    missing = problem_of(checked(api, api.post(TOKENS, json={}, headers=en)), 422,
                          "validation-failed")
     assert [e["message"] for e in missing["errors"]] == ["Enter your email address.",
                                                         "Enter your password."]
