@@ -150,8 +150,9 @@ def test_login__missing_fields__422_with_pointers__no_attempt_counted(
         api: FlaskClient, applicant: Person, sent: dict[str, Any]) -> None:
     for _ in range(6):
         body = problem_of(checked(api, api.post(TOKENS, json=sent)), 422, "validation-failed")
-        assert [(e["pointer"], e["field"], e["rule"]) for e in body["errors"]] == [
-            ("/email", "email", "required"), ("/password", "password", "required")]
+        assert [(e["pointer"], e["section"], e["field"], e["rule"]) for e in body["errors"]
+                ] == [("/email", "tokens", "email", "required"),
+                      ("/password", "tokens", "password", "required")]
         assert [e["message"] for e in body["errors"]] == [
             "Entrez votre adresse courriel.", "Entrez votre mot de passe."]
     assert login(api, applicant.email).status_code == 201  # none of them counted

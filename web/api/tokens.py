@@ -69,16 +69,17 @@ def _no_store(view: V) -> V:
 
 def _missing(body: dict[str, Any], messages: dict[str, str]) -> list[dict[str, Any]]:
     """Error items (the FieldError schema's shape) for the members of `body` named in
-    `messages` that are missing, empty, blank, or not strings: pointer `/<name>`, rule
-    "required" (or "type" for a value that is not a string), the message translated."""
+    `messages` that are missing, empty, blank, or not strings: pointer `/<name>`,
+    section "tokens" (the body is no dossier section), rule "required" (or "type" for a
+    value that is not a string), the message translated."""
     items = []
     for name, message in messages.items():
         value = body.get(name)
         if isinstance(value, str) and value.strip():
             continue
         rule = "required" if value is None or isinstance(value, str) else "type"
-        items.append({"pointer": f"/{name}", "section": "", "field": name, "rule": rule,
-                      "message": _(message)})
+        items.append({"pointer": f"/{name}", "section": "tokens", "field": name,
+                      "rule": rule, "message": _(message)})
     return items
 
 
