@@ -227,6 +227,7 @@ PATHS: dict[str, Any] = {
         "parameters": [spec.ref("parameters", "AcceptLanguage")],
         "responses": {
             "204": {"description": "Logged out.", "headers": _NO_STORE_HEADERS},
+            "400": spec.ref("responses", "BadRequest"),
             "401": spec.ref("responses", "Unauthorized"),
         },
     }},
