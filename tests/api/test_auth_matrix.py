@@ -3,7 +3,8 @@ never listed by hand, so a route added later is checked too): without a token, w
 revoked or an expired one, 401 problem+json with its `WWW-Authenticate` challenge
 (but for the public routes: PUBLIC); another applicant naming the owner's dossier,
 message or document gets 404 `not-found`, as for one that does not exist; the owner
-gets through (no 401, 403, 404 or server error)."""
+gets through (no 401, 403, 404 or server error); a request carrying a session cookie
+is refused (400 `cookie-refused`) whatever its token."""
 
 from __future__ import annotations
 
@@ -19,8 +20,11 @@ from werkzeug.routing import Rule
 from werkzeug.test import TestResponse
 
 import storage
-from tests.api.conftest import Person
+from tests.api.conftest import MARIA, Person
+from tests.web.conftest import Applicant
+from web.api.auth import TOLERATES_COOKIES
 from web.background.worker import render_pending_documents
+from web.http.cookies import AGENT_COOKIE
 
 PREFIX = "/api/v1"
 PROBLEM = "application/problem+json"
@@ -216,4 +220,25 @@ def test_matrix__owner__gets_through_every_route(
         response = send(api, call, bearer(token))
         if response.status_code in (401, 403, 404) or response.status_code >= 500:
             wrong.append(f"{call}: {response.status_code} {response.get_data(as_text=True)}")
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize("cookie", ["portal session", "agent session"])
+def test_matrix__a_session_cookie__400_cookie_refused_everywhere_even_with_a_token(
+        api_app: Flask, world: World, applicant: Person, cookie: str) -> None:
+    """A browser's request rides its cookies: the API refuses any carrying the portal's or
+    the back office's session cookie (CSRF), but on the public documents that tolerate
+    it (web.api.auth.tolerates_cookies)."""
+    browser = api_app.test_client()
+    if cookie == "portal session":
+        assert Applicant(browser, {**MARIA, "email": applicant.email}).login().status_code == 302
+    else:
+        browser.set_cookie(AGENT_COOKIE, "anything")
+    wrong = []
+    for call in calls(api_app, world):
+        if getattr(api_app.view_functions[call.rule.endpoint], TOLERATES_COOKIES, False):
+            continue
+        token = storage.issue_tokens(applicant.account_id, 900, 3600).access_token
+        response = send(browser, call, bearer(token))
+        wrong += filter(None, (refused(call, response, 400, "cookie-refused"),))
     assert not wrong, "\n".join(wrong)
