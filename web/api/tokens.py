@@ -85,19 +85,18 @@ def _missing(body: dict[str, Any], messages: dict[str, str]) -> list[dict[str, A
 
 def _pair_response(pair: storage.TokenPair) -> ResponseReturnValue:
     """201 with the TokenPair JSON (lifetimes in seconds, as configured)."""
-    config = current_app.config
-    body = {"access_token": pair.access_token, "token_type": "Bearer",
-            "expires_in": int(config["API_ACCESS_SECONDS"]),
-            "refresh_token": pair.refresh_token,
-            "refresh_expires_in": int(config["API_REFRESH_SECONDS"])}
+    access, refresh = _lifetimes()
+    body = {"access_token": pair.access_token, "token_type": "Bearer", "expires_in": access,
+            "refresh_token": pair.refresh_token, "refresh_expires_in": refresh}
     return current_app.response_class(json.dumps(body), status=201,
                                       mimetype="application/json")
 
 
-def _issue(account_id: int) -> storage.TokenPair:
+def _lifetimes() -> tuple[int, int]:
+    """(access, refresh) token lifetimes in seconds: the settings API_ACCESS_SECONDS and
+    API_REFRESH_SECONDS."""
     config = current_app.config
-    return storage.issue_tokens(account_id, int(config["API_ACCESS_SECONDS"]),
-                                int(config["API_REFRESH_SECONDS"]))
+    return int(config["API_ACCESS_SECONDS"]), int(config["API_REFRESH_SECONDS"])
 
 
 @bp.post("/tokens")
@@ -116,7 +115,7 @@ def create_tokens() -> ResponseReturnValue:
                                             "mot de passe."))
     result = attempt_login(read_email(body)[0], body["password"])
     if result.account is not None:
-        return _pair_response(_issue(result.account.id))
+        return _pair_response(storage.issue_tokens(result.account.id, *_lifetimes()))
     if result.refusal is not None:
         seconds = result.refusal.retry_after
         raise ApiProblem(429, "too-many-requests",
@@ -141,11 +140,8 @@ def refresh_tokens() -> ResponseReturnValue:
     missing = _missing(body, {"refresh_token": REFRESH_MISSING})
     if missing:
         raise validation_problem(missing)
-    config = current_app.config
     try:
-        pair = storage.refresh_tokens(body["refresh_token"].strip(),
-                                      int(config["API_ACCESS_SECONDS"]),
-                                      int(config["API_REFRESH_SECONDS"]))
+        pair = storage.refresh_tokens(body["refresh_token"].strip(), *_lifetimes())
     except storage.TokenRefused:
         raise ApiProblem(401, "token-refused",
                          _("Ce jeton de renouvellement n'est plus valide : connectez-vous "
