@@ -1,0 +1,304 @@
+"""Sections through the API: GET with its ETag, PUT with If-Match (428, 412 with both
+versions, 409 once submitted, 422 too large or of the wrong JSON type, never a 500),
+validate without saving, the recap; error pointers of group items and composite parts;
+the same messages as the pages, in French and English."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+import storage
+from tests.api.conftest import MARIA, Person, api_portal, make_person
+from tests.definitions import registry as definitions_registry
+from tests.web.conftest import Applicant
+from web.registry import EXTENSION
+
+AQ = "accompagnement-quebec"
+PROBLEM = "application/problem+json"
+IDENT = {"statut_immigration": "resident_permanent", "detail_statut": "rp_selectionne_quebec",
+         "a_numero_mifi": True, "numero_mifi": "AB123456", "a_numero_ircc": False}
+RDV = {"ville": "montreal", "type_rendez_vous": "virtuel", "francais_suffisant": True,
+       "disponibilites": ["lundi_matin"]}
+
+
+def _new(app: Flask, person: Person, type_id: str = AQ) -> str:
+    return storage.create_dossier(app.extensions[EXTENSION], person.account_id, type_id).number
+
+
+def _url(number: str, section: str, tail: str = "") -> str:
+    return f"/api/v1/dossiers/{number}/sections/{section}{tail}"
+
+
+def _put(api: FlaskClient, person: Person, number: str, section: str, answers: Any,
+         version: int | str | None, lang: str = "fr") -> Any:
+    headers = {**person.headers, "Accept-Language": lang}
+    if version is not None:
+        headers["If-Match"] = f'"{version}"' if isinstance(version, int) else version
+    return api.put(_url(number, section), json={"answers": answers}, headers=headers)
+
+
+def _version(api: FlaskClient, person: Person, number: str, section: str) -> int:
+    response = api.get(_url(number, section), headers=person.headers)
+    return int(response.headers["ETag"].strip('"'))
+
+
+def test_get__a_new_section_not_started_with_its_etag_and_schema(api, api_app, applicant):
+    number = _new(api_app, applicant)
+    response = api.get(_url(number, "identification"), headers=applicant.headers)
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["id"] == "identification" and body["title"] == "Identification"
+    assert body["status"] == "not_started" and body["errors"] == [] and body["answers"] == {}
+    assert body["schema"] == f"#/components/schemas/Section.{AQ}.v1.identification"
+    assert response.headers["ETag"] == f'"{body["dossier_version"]}"'
+    assert body["editable"] is True
+
+
+def test_get__unknown_section_other_applicant_or_anonymous(api, api_app, applicant, other):
+    number = _new(api_app, applicant)
+    unknown = api.get(_url(number, "nope"), headers=applicant.headers)
+    assert unknown.status_code == 404 and unknown.mimetype == PROBLEM
+    assert api.get(_url(number, "identification"), headers=other.headers).status_code == 404
+    assert api.get(_url(number, "identification")).status_code == 401
+    assert api.get("/api/v1/dossiers/G00000000/recap", headers=applicant.headers
+                   ).status_code == 404
+
+
+def test_put__saves_a_draft_with_mistakes_and_lists_them(api, api_app, applicant):
+    number = _new(api_app, applicant)
+    version = _version(api, applicant, number, "identification")
+    sent = {**IDENT, "numero_mifi": "12", "ville": "laval"}  # "ville": another section's
+    response = _put(api, applicant, number, "identification", sent, version)
+    assert response.status_code == 200, response.get_json()
+    body = response.get_json()
+    assert body["dossier_version"] == version + 1
+    assert response.headers["ETag"] == f'"{version + 1}"'
+    assert body["status"] == "in_progress"
+    assert body["answers"]["numero_mifi"] == "12" and "ville" not in body["answers"]
+    [error] = body["errors"]
+    assert error["pointer"] == "/answers/numero_mifi" and error["rule"] == "pattern"
+    stored = storage.get_dossier(applicant.account_id, number).answers
+    assert stored["numero_mifi"] == "12" and "ville" not in stored
+    # a key absent keeps its answer; null clears one
+    again = _put(api, applicant, number, "identification",
+                 {"numero_mifi": "AB123456"}, version + 1)
+    assert again.get_json()["status"] == "valid" and again.get_json()["errors"] == []
+    cleared = _put(api, applicant, number, "identification", {"a_numero_ircc": None},
+                   version + 2).get_json()
+    assert "a_numero_ircc" not in cleared["answers"] and cleared["status"] == "in_progress"
+
+
+def test_put__without_if_match_is_428_and_stores_nothing(api, api_app, applicant):
+    number = _new(api_app, applicant)
+    response = _put(api, applicant, number, "identification", IDENT, None)
+    assert response.status_code == 428 and response.mimetype == PROBLEM
+    assert response.get_json()["type"] == "/api/v1/problems/precondition-required"
+    assert storage.get_dossier(applicant.account_id, number).answers == {}
+
+
+def test_put__stale_if_match_is_412_with_both_versions(api, api_app, applicant):
+    number = _new(api_app, applicant)
+    first = _version(api, applicant, number, "identification")
+    assert _put(api, applicant, number, "identification", IDENT, first).status_code == 200
+    mine = {**IDENT, "numero_mifi": "ZZ999999"}
+    response = _put(api, applicant, number, "identification", mine, first)
+    assert response.status_code == 412
+    body = response.get_json()
+    assert body["type"] == "/api/v1/problems/version-mismatch"
+    assert body["current_version"] == first + 1 and body["your_version"] == first
+    assert body["current"]["answers"]["numero_mifi"] == "AB123456"
+    assert body["current"]["dossier_version"] == first + 1
+    assert storage.get_dossier(applicant.account_id, number).answers["numero_mifi"] == "AB123456"
+    garbage = _put(api, applicant, number, "identification", mine, "*")
+    assert garbage.status_code == 412 and garbage.get_json()["your_version"] is None
+
+
+def test_put__after_submission_is_409_locked_with_the_page_reason(api, api_app, applicant):
+    number = _new(api_app, applicant)
+    version = _version(api, applicant, number, "identification")
+    assert _put(api, applicant, number, "identification", IDENT, version).status_code == 200
+    assert _put(api, applicant, number, "premier_rendez_vous", RDV,
+                version + 1).status_code == 200
+    storage.submit(api_app.extensions[EXTENSION], applicant.account_id, number)
+    version = _version(api, applicant, number, "identification")
+    response = _put(api, applicant, number, "identification", IDENT, version)
+    assert response.status_code == 409
+    body = response.get_json()
+    assert body["type"] == "/api/v1/problems/locked"
+    assert body["detail"] == "Ce dossier a été soumis : il ne peut plus être modifié."
+    en = _put(api, applicant, number, "identification", IDENT, version, lang="en")
+    assert en.get_json()["detail"] != body["detail"]
+    got = api.get(_url(number, "identification"), headers=applicant.headers).get_json()
+    assert got["editable"] is False and got["status"] == "valid"
+
+
+def test_put__an_answer_far_too_long_is_refused_nothing_stored(api, api_app, applicant):
+    number = _new(api_app, applicant)
+    version = _version(api, applicant, number, "identification")
+    response = _put(api, applicant, number, "identification",
+                    {**IDENT, "numero_mifi": "A" * 500}, version)
+    assert response.status_code == 422
+    body = response.get_json()
+    assert body["type"] == "/api/v1/problems/too-large"
+    assert [e["pointer"] for e in body["errors"]] == ["/answers/numero_mifi"]
+    assert storage.get_dossier(applicant.account_id, number).answers == {}
+
+
+@pytest.mark.parametrize("answers, pointer", [
+    ({"numero_mifi": 12345678, "a_numero_mifi": True}, "/answers/numero_mifi"),
+    ({"a_numero_mifi": 1}, "/answers/a_numero_mifi"),
+    ({"statut_immigration": ["resident_permanent"]}, "/answers/statut_immigration"),
+    ({"statut_immigration": {"x": 1}}, "/answers/statut_immigration"),
+])
+def test_put__wrong_json_types_are_field_errors_not_500(api, api_app, applicant, answers,
+                                                        pointer):
+    number = _new(api_app, applicant)
+    version = _version(api, applicant, number, "identification")
+    response = _put(api, applicant, number, "identification", answers, version)
+    assert response.status_code == 422, response.get_json()
+    body = response.get_json()
+    assert body["type"] == "/api/v1/problems/validation-failed"
+    assert [(e["pointer"], e["rule"]) for e in body["errors"]] == [(pointer, "type")]
+    assert body["errors"][0]["message"] == "Cette réponse n'est pas valide."
+    assert storage.get_dossier(applicant.account_id, number).answers == {}
+
+
+@pytest.mark.parametrize("body", [{"answers": [1, 2]}, {"answers": "x"}, {}])
+def test_put__answers_not_an_object(api, api_app, applicant, body):
+    number = _new(api_app, applicant)
+    version = _version(api, applicant, number, "identification")
+    response = api.put(_url(number, "identification"), json=body,
+                       headers={**applicant.headers, "If-Match": f'"{version}"'})
+    assert response.status_code == 422
+    assert response.get_json()["errors"][0]["pointer"] == "/answers"
+    bad = api.put(_url(number, "identification"), data="[",
+                  content_type="application/json",
+                  headers={**applicant.headers, "If-Match": f'"{version}"'})
+    assert bad.status_code == 400
+
+
+def test_put__checkboxes_and_grid_as_lists(api, api_app, applicant):
+    number = _new(api_app, applicant)
+    version = _version(api, applicant, number, "premier_rendez_vous")
+    sent = {**RDV, "francais_suffisant": False, "langues": ["anglais", "autre"],
+            "langue_autre": "Wolof"}
+    body = _put(api, applicant, number, "premier_rendez_vous", sent, version).get_json()
+    assert body["status"] == "valid", body["errors"]
+    assert body["answers"]["langues"] == ["anglais", "autre"]
+    wrong = _put(api, applicant, number, "premier_rendez_vous", {"langues": "anglais"},
+                 version + 1)
+    assert wrong.status_code == 422
+    assert wrong.get_json()["errors"][0]["pointer"] == "/answers/langues"
+
+
+def test_validate__nothing_stored_valid_or_errors(api, api_app, applicant):
+    number = _new(api_app, applicant)
+    url = _url(number, "identification", "/validate")
+    ok = api.post(url, json={"answers": IDENT}, headers=applicant.headers)
+    assert ok.status_code == 200 and ok.get_json() == {"valid": True, "errors": []}
+    bad = api.post(url, json={"answers": {**IDENT, "numero_mifi": "1"}},
+                   headers=applicant.headers)
+    assert bad.status_code == 422
+    assert [e["pointer"] for e in bad.get_json()["errors"]] == ["/answers/numero_mifi"]
+    assert storage.get_dossier(applicant.account_id, number).answers == {}
+    empty = api.post(url, json={"answers": {}}, headers=applicant.headers)
+    assert {e["rule"] for e in empty.get_json()["errors"]} == {"required"}
+
+
+def test_recap__the_recap_page_content_in_the_asked_language(api, api_app, applicant):
+    number = _new(api_app, applicant)
+    version = _version(api, applicant, number, "identification")
+    _put(api, applicant, number, "identification", IDENT, version)
+    fr = api.get(f"/api/v1/dossiers/{number}/recap", headers=applicant.headers)
+    assert fr.status_code == 200
+    body = fr.get_json()
+    assert body["number"] == number and body["type"] == AQ and body["lang"] == "fr"
+    ident = body["sections"][0]
+    items = {i["field"]: i for i in ident["items"]}
+    assert items["numero_mifi"]["values"] == ["XXXXXXXXXX"] and items["numero_mifi"]["masked"]
+    assert items["statut_immigration"]["values"] == ["Personne résidente permanente"]
+    en = api.get(f"/api/v1/dossiers/{number}/recap",
+                 headers={**applicant.headers, "Accept-Language": "en"}).get_json()
+    assert en["lang"] == "en"
+    assert {i["field"]: i for i in en["sections"][0]["items"]}["statut_immigration"][
+        "values"] == ["Permanent resident"]
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_messages__the_same_as_the_page_shows(api, api_app, applicant, lang):
+    number = _new(api_app, applicant)
+    version = _version(api, applicant, number, "identification")
+    sent = {"statut_immigration": "resident_permanent", "a_numero_mifi": True,
+            "numero_mifi": "12", "a_numero_ircc": False}
+    body = _put(api, applicant, number, "identification", sent, version, lang).get_json()
+    messages = [e["message"] for e in body["errors"]]
+    assert len(messages) == 2  # the detail left out, the number's pattern
+    browser = Applicant(api_app.test_client(), {**MARIA, "email": applicant.email})
+    assert browser.login(applicant.email).status_code == 302
+    if lang == "en":
+        browser.switch_language("en")
+    page = browser.get(f"/dossiers/{number}/sections/identification?verifier=1")
+    text = html.unescape(page.get_data(as_text=True))
+    for message in messages:
+        assert message in text
+    assert len(set(messages)) == 2
+
+
+# --- a type with a repeating group, an address, a file question, versions -------------
+
+@pytest.fixture
+def test_app(api_instance: str) -> Iterator[Flask]:
+    """A portal serving tests/definitions (famille: a repeating group; pieces: files)."""
+    yield from api_portal(definitions_registry(), api_instance)
+
+
+@pytest.fixture
+def maria(test_app: Flask) -> Person:
+    return make_person("maria.valdero@example.com", MARIA)
+
+
+def test_group__item_pointers_and_items_saved(test_app, maria):
+    api = test_app.test_client()
+    number = _new(test_app, maria, "famille")
+    version = _version(api, maria, number, "enfants")
+    items = [{"prenom": "Lina", "date_naissance": "2019-04-03", "ne_au_canada": False},
+             {"prenom": "Adam", "date_naissance": "pas une date", "ne_au_canada": True}]
+    response = _put(api, maria, number, "enfants", {"liste_enfants": items}, version)
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["answers"]["liste_enfants"][0] == items[0]
+    pointers = [e["pointer"] for e in body["errors"]]
+    assert pointers == ["/answers/liste_enfants/1/date_naissance",
+                        "/answers/liste_enfants/1/province"]
+    wrong = _put(api, maria, number, "enfants",
+                 {"liste_enfants": [{"prenom": "Lina"}, {"prenom": 7}]}, version + 1)
+    assert wrong.status_code == 422
+    assert [e["pointer"] for e in wrong.get_json()["errors"]] == [
+        "/answers/liste_enfants/1/prenom"]
+    not_items = _put(api, maria, number, "enfants", {"liste_enfants": ["x"]}, version + 1)
+    assert not_items.get_json()["errors"][0]["pointer"] == "/answers/liste_enfants"
+
+
+def test_file_question__can_only_be_set_by_uploading(test_app, maria):
+    api = test_app.test_client()
+    number = _new(test_app, maria, "pieces")
+    compiled = test_app.extensions[EXTENSION].get("pieces")
+    for section in compiled.definition.sections:
+        files = [f for f in section.fields if f.kind.multipart]
+        if files:
+            break
+    version = _version(api, maria, number, section.id)
+    forged = [{"id": "x", "name": "a.pdf", "size": 1, "sha256": "0" * 64}]
+    response = _put(api, maria, number, section.id, {files[0].id: forged}, version)
+    assert response.status_code == 422
+    [error] = response.get_json()["errors"]
+    assert error["pointer"] == f"/answers/{files[0].id}" and error["rule"] == "read-only"
+    # sent back as GET gave it (none): accepted
+    same = _put(api, maria, number, section.id, {files[0].id: None}, version)
+    assert same.status_code == 200
