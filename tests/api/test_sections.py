@@ -17,6 +17,7 @@ import storage
 from tests.api.conftest import MARIA, Person, api_portal, make_person
 from tests.definitions import registry as definitions_registry
 from tests.web.conftest import Applicant
+from web import store_of as store_of_app
 from web.registry import EXTENSION
 
 AQ = "accompagnement-quebec"
@@ -302,3 +303,106 @@ def test_file_question__can_only_be_set_by_uploading(test_app, maria):
     # sent back as GET gave it (none): accepted
     same = _put(api, maria, number, section.id, {files[0].id: None}, version)
     assert same.status_code == 200
+
+
+def test_address__part_pointers_and_round_trip(test_app, maria):
+    api = test_app.test_client()
+    number = _new(test_app, maria, "adresses")
+    version = _version(api, maria, number, "coordonnees")
+    address = {"line1": "20 rue Monge", "city": "Montréal", "region": "QC",
+               "postal_code": "zz", "country": "CA"}
+    body = _put(api, maria, number, "coordonnees", {"adresse": address}, version).get_json()
+    assert "/answers/adresse/postal_code" in [e["pointer"] for e in body["errors"]]
+    wrong = _put(api, maria, number, "coordonnees",
+                 {"adresse": {**address, "postal_code": 5}}, version + 1)
+    assert wrong.status_code == 422
+    assert [(e["pointer"], e["rule"]) for e in wrong.get_json()["errors"]] == [
+        ("/answers/adresse/postal_code", "type")]
+    # what GET gives, sent back as it is, saves again without a change
+    got = api.get(_url(number, "coordonnees"), headers=maria.headers).get_json()
+    again = _put(api, maria, number, "coordonnees", got["answers"], got["dossier_version"])
+    assert again.status_code == 200 and again.get_json()["answers"] == got["answers"]
+
+
+def test_declaration__ticked_by_its_language_the_moment_kept(test_app, maria):
+    api = test_app.test_client()
+    number = _new(test_app, maria, "saisies")
+    compiled = test_app.extensions[EXTENSION].get("saisies")
+    section = next(s.id for s in compiled.definition.sections
+                   if s.field("attestation") is not None)
+    version = _version(api, maria, number, section)
+    body = _put(api, maria, number, section, {"attestation": "en"}, version).get_json()
+    ticked = body["answers"]["attestation"]
+    assert ticked["lang"] == "en" and ticked["text"].startswith("I certify") and ticked["at"]
+    again = _put(api, maria, number, section, body["answers"], body["dossier_version"])
+    assert again.status_code == 200
+    assert again.get_json()["answers"]["attestation"] == ticked  # the first moment kept
+    forged = _put(api, maria, number, section,
+                  {"attestation": {**ticked, "at": "2000-01-01T00:00:00+00:00"}},
+                  again.get_json()["dossier_version"])
+    assert forged.status_code == 422
+    assert forged.get_json()["errors"][0]["pointer"] == "/answers/attestation"
+
+
+# --- versions: a dossier pinned to an older version; a save that migrates it ----------
+
+@pytest.fixture
+def v3_app(api_instance: str) -> Iterator[Flask]:
+    """The database emptied, `essai` at version 3 (tests/definitions/essai.yaml)."""
+    from tests.web.test_versions import ESSAI_TEXT, essai_registry
+    registry = essai_registry(ESSAI_TEXT)
+    for app in api_portal(registry, api_instance):
+        storage.publish_definitions(registry)  # emptied after its start: published again
+        yield app
+
+
+def _v4(text_change: Any, api_instance: str) -> Flask:
+    from tests.web.test_versions import essai_registry, portal_with
+    return portal_with(essai_registry(text_change), api_instance)
+
+
+def test_versions__an_older_draft_keeps_its_own_sections(v3_app, api_instance):
+    from tests.definitions import VALID_ANSWERS
+    from tests.web.test_migration import NEW_QUESTION
+    from tests.web.test_versions import ESSAI_TEXT
+    maria = make_person("maria.valdero@example.com", MARIA)
+    number = _new(v3_app, maria, "essai")
+    api3 = v3_app.test_client()
+    version = _version(api3, maria, number, "rendez_vous")
+    assert _put(api3, maria, number, "rendez_vous", VALID_ANSWERS["rendez_vous"],
+                version).get_json()["status"] == "valid"
+    v4 = _v4(ESSAI_TEXT.replace("version: 3\n", "version: 4\n", 1)
+             .replace("      - id: mode\n", NEW_QUESTION, 1), api_instance)
+    try:
+        body = v4.test_client().get(_url(number, "rendez_vous"),
+                                    headers=maria.headers).get_json()
+        assert body["schema"] == "#/components/schemas/Section.essai.v3.rendez_vous"
+        assert body["status"] == "valid"  # v4's new required question is not v3's
+    finally:
+        store_of_app(v4).disconnect()
+
+
+def test_versions__a_save_that_migrates_reports_it(v3_app, api_instance):
+    from tests.definitions import VALID_ANSWERS
+    from tests.web.test_migration import V4_MIGRATE
+    maria = make_person("maria.valdero@example.com", MARIA)
+    number = _new(v3_app, maria, "essai")
+    version = _version(v3_app.test_client(), maria, number, "rendez_vous")
+    v4 = _v4(V4_MIGRATE, api_instance)
+    try:
+        api = v4.test_client()
+        response = _put(api, maria, number, "rendez_vous", VALID_ANSWERS["rendez_vous"],
+                        version, lang="en")
+        assert response.status_code == 200, response.get_json()
+        body = response.get_json()
+        assert body["answers"]["ville"] == "mtl"  # the v3 answer renamed as v4 names it
+        assert body["schema"] == "#/components/schemas/Section.essai.v4.rendez_vous"
+        notice = body["migration"]
+        assert (notice["from_version"], notice["to_version"]) == (3, 4)
+        assert notice["message"] == "The test form changed, please check it."
+        assert any("Will someone come with you?" in s["new"] for s in notice["sections"])
+        assert response.headers["ETag"] == f'"{body["dossier_version"]}"'
+        later = api.get(_url(number, "rendez_vous"), headers=maria.headers).get_json()
+        assert "migration" not in later
+    finally:
+        store_of_app(v4).disconnect()

@@ -14,14 +14,16 @@ question id -> answer). A PUT names only the answers it changes: a key absent ke
 the stored answer, null or "" clears it; keys of other sections (or unknown) are
 ignored, as a page ignores them. A string answer is read by its question type as the
 page reads a typed value (engine.formdata.field_value: a yes/no also takes "true"/
-"false", a declaration its language "fr"/"en"). An answer of the wrong JSON type (a
+"false", a declaration the language "fr"/"en" its statement was read in: the server
+records its text and the moment). An answer sent back as stored (as GET gave it) is
+kept as it is. An answer of the wrong JSON type (a
 number for a text, a string for a checkbox list...) is refused before anything is
 stored: 422 `validation-failed`, rule "type", the engine's message for that question.
 
 Files are not answers a PUT can give: a file question's answer names files uploaded
 through the portal's page (kept, scanned and sized by storage). A PUT may send it back
-unchanged (as GET gave it) or leave it out; any other value is refused (422, rule
-"read-only" at its pointer).
+unchanged (as GET gave it) or leave it out; any other value, null included, is refused
+(422, rule "read-only" at its pointer).
 
 ETag: the dossier's `version` (storage's optimistic lock, + 1 at every write), strong,
 `"<version>"`. PUT requires If-Match (428); a stale one answers 412 `version-mismatch`
@@ -175,8 +177,8 @@ def shape_errors(section: Section, f: Field, value: Any, item: tuple[int, str] |
         ok = isinstance(value, bool | str)
     elif f.is_list or f.kind.value_kind == "list":
         ok = value == "" or _is_strings(value)
-    elif f.kind.value_kind == "dict":  # a declaration: its language, or as stored
-        ok = isinstance(value, str | dict)
+    elif f.kind.value_kind == "dict":  # a declaration: the language it was read in
+        ok = isinstance(value, str)
     else:
         ok = isinstance(value, str)
     return [] if ok else [_type_error(section, f, item, top=top)]
@@ -189,7 +191,7 @@ def _read(f: Field, value: Any) -> Any:
         return field_value(f, [value])
     if f.kind.children(f) and isinstance(value, list):
         by_id = {c.id: c for c in f.kind.children(f)}
-        return [{k: _read(by_id[k], v) if k in by_id else v for k, v in one.items()}
+        return [{k: _read(by_id[k], v) for k, v in one.items() if k in by_id}
                 for one in value]
     return value
 
@@ -200,27 +202,29 @@ def posted_answers(section: Section, sent: Mapping[str, Any], stored: Mapping[st
     as the page reads them (field id -> value; null kept: it clears). ApiProblem 422
     `validation-failed` for an answer of the wrong JSON type or a file question's
     answer changed (nothing is stored then)."""
-    errors: list[FieldError] = []
+    refused: list[dict[str, Any]] = []  # error items, in question order
     posted: dict[str, Any] = {}
-    read_only: list[dict[str, Any]] = []
     for f in section.fields:
         if f.id not in sent:
             continue
         value = sent[f.id]
-        if f.kind.multipart:
+        if f.kind.multipart:  # sent back as stored: nothing to do; else refused
             if value != stored.get(f.id):
-                read_only.append({"pointer": f"/answers/{f.id}", "section": section.id,
+                refused.append({"pointer": f"/answers/{f.id}", "section": section.id,
                                   "field": f.id, "rule": READ_ONLY, "message": _(
                                       "Un fichier se dépose depuis le portail : cette réponse "
                                       "ne peut pas être changée par l'API.")})
             continue
+        if value == stored.get(f.id) and value is not None:  # sent back as GET gave it
+            posted[f.id] = value
+            continue
         wrong = shape_errors(section, f, value)
         if wrong:
-            errors += wrong
+            refused += field_error_items(wrong, api_lang())
             continue
         posted[f.id] = _read(f, value)
-    if errors or read_only:
-        raise validation_problem(read_only + field_error_items(errors, api_lang()))
+    if refused:
+        raise validation_problem(refused)
     return posted
 
 
