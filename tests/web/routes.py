@@ -22,6 +22,7 @@ from engine import Registry
 from tests.storage.files_data import png
 from tests.web.conftest import CSRF, Applicant
 from web.background.worker import render_pending_documents
+from web.http.cookies import is_api_path
 
 # Routes anyone may open, logged in or not, with what an anonymous visitor gets by
 # method (the POSTs carry a valid CSRF token and no other field). Every other route
@@ -159,7 +160,17 @@ class Call:
 
 
 def rules(app: Flask) -> list[Rule]:
-    return sorted((r for r in app.url_map.iter_rules() if r.endpoint != "static"),
+    """The browser's routes: every rule but the static files and the JSON API's (/api/:
+    a bearer token, never a session; `api_rules`, checked by tests/api and by
+    test_authorization_matrix's browser-refusal test)."""
+    return sorted((r for r in app.url_map.iter_rules()
+                   if r.endpoint != "static" and not is_api_path(r.rule)),
+                  key=lambda r: r.rule)
+
+
+def api_rules(app: Flask) -> list[Rule]:
+    """The JSON API's routes (/api/v1/...)."""
+    return sorted((r for r in app.url_map.iter_rules() if is_api_path(r.rule)),
                   key=lambda r: r.rule)
 
 
