@@ -20,12 +20,48 @@ from tests.web.conftest import Applicant
 from web import store_of as store_of_app
 from web.registry import EXTENSION
 
+try:  # the OpenAPI document's response checks (tests/api/conformance.py, H-spec)
+    from tests.api.conformance import check_response
+except ImportError:  # pragma: no cover  (before it lands)
+    check_response = None
+
 AQ = "accompagnement-quebec"
 PROBLEM = "application/problem+json"
 IDENT = {"statut_immigration": "resident_permanent", "detail_statut": "rp_selectionne_quebec",
          "a_numero_mifi": True, "numero_mifi": "AB123456", "a_numero_ircc": False}
 RDV = {"ville": "montreal", "type_rendez_vous": "virtuel", "francais_suffisant": True,
        "disponibilites": ["lundi_matin"]}
+
+
+class Checked:
+    """A test client whose every API answer is checked against the OpenAPI document
+    the app serves (tests/api/conformance.py)."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+        self.application = client.application
+
+    def _checked(self, method: str, *args: Any, **kwargs: Any) -> Any:
+        response = getattr(self.client, method)(*args, **kwargs)
+        if check_response is not None and response.request.path.startswith("/api/"):
+            check_response(self.application, method.upper(), response.request.path,
+                           response)
+        return response
+
+    def get(self, *args: Any, **kwargs: Any) -> Any:
+        return self._checked("get", *args, **kwargs)
+
+    def put(self, *args: Any, **kwargs: Any) -> Any:
+        return self._checked("put", *args, **kwargs)
+
+    def post(self, *args: Any, **kwargs: Any) -> Any:
+        return self._checked("post", *args, **kwargs)
+
+
+@pytest.fixture
+def api(api_app: Flask) -> Checked:
+    """The API's test client, its answers checked against the document."""
+    return Checked(api_app.test_client())
 
 
 def _new(app: Flask, person: Person, type_id: str = AQ) -> str:
@@ -265,7 +301,7 @@ def maria(test_app: Flask) -> Person:
 
 
 def test_group__item_pointers_and_items_saved(test_app, maria):
-    api = test_app.test_client()
+    api = Checked(test_app.test_client())
     number = _new(test_app, maria, "famille")
     version = _version(api, maria, number, "enfants")
     items = [{"prenom": "Lina", "date_naissance": "2019-04-03", "ne_au_canada": False},
@@ -287,7 +323,7 @@ def test_group__item_pointers_and_items_saved(test_app, maria):
 
 
 def test_file_question__can_only_be_set_by_uploading(test_app, maria):
-    api = test_app.test_client()
+    api = Checked(test_app.test_client())
     number = _new(test_app, maria, "pieces")
     compiled = test_app.extensions[EXTENSION].get("pieces")
     for section in compiled.definition.sections:
@@ -306,7 +342,7 @@ def test_file_question__can_only_be_set_by_uploading(test_app, maria):
 
 
 def test_address__part_pointers_and_round_trip(test_app, maria):
-    api = test_app.test_client()
+    api = Checked(test_app.test_client())
     number = _new(test_app, maria, "adresses")
     version = _version(api, maria, number, "coordonnees")
     address = {"line1": "20 rue Monge", "city": "Montréal", "region": "QC",
@@ -325,7 +361,7 @@ def test_address__part_pointers_and_round_trip(test_app, maria):
 
 
 def test_declaration__ticked_by_its_language_the_moment_kept(test_app, maria):
-    api = test_app.test_client()
+    api = Checked(test_app.test_client())
     number = _new(test_app, maria, "saisies")
     compiled = test_app.extensions[EXTENSION].get("saisies")
     section = next(s.id for s in compiled.definition.sections
@@ -367,14 +403,14 @@ def test_versions__an_older_draft_keeps_its_own_sections(v3_app, api_instance):
     from tests.web.test_versions import ESSAI_TEXT
     maria = make_person("maria.valdero@example.com", MARIA)
     number = _new(v3_app, maria, "essai")
-    api3 = v3_app.test_client()
+    api3 = Checked(v3_app.test_client())
     version = _version(api3, maria, number, "rendez_vous")
     assert _put(api3, maria, number, "rendez_vous", VALID_ANSWERS["rendez_vous"],
                 version).get_json()["status"] == "valid"
     v4 = _v4(ESSAI_TEXT.replace("version: 3\n", "version: 4\n", 1)
              .replace("      - id: mode\n", NEW_QUESTION, 1), api_instance)
     try:
-        body = v4.test_client().get(_url(number, "rendez_vous"),
+        body = Checked(v4.test_client()).get(_url(number, "rendez_vous"),
                                     headers=maria.headers).get_json()
         assert body["schema"] == "#/components/schemas/Section.essai.v3.rendez_vous"
         assert body["status"] == "valid"  # v4's new required question is not v3's
@@ -387,10 +423,10 @@ def test_versions__a_save_that_migrates_reports_it(v3_app, api_instance):
     from tests.web.test_migration import V4_MIGRATE
     maria = make_person("maria.valdero@example.com", MARIA)
     number = _new(v3_app, maria, "essai")
-    version = _version(v3_app.test_client(), maria, number, "rendez_vous")
+    version = _version(Checked(v3_app.test_client()), maria, number, "rendez_vous")
     v4 = _v4(V4_MIGRATE, api_instance)
     try:
-        api = v4.test_client()
+        api = Checked(v4.test_client())
         response = _put(api, maria, number, "rendez_vous", VALID_ANSWERS["rendez_vous"],
                         version, lang="en")
         assert response.status_code == 200, response.get_json()
