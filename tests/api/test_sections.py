@@ -442,3 +442,22 @@ def test_versions__a_save_that_migrates_reports_it(v3_app, api_instance):
         assert "migration" not in later
     finally:
         store_of_app(v4).disconnect()
+
+
+@pytest.mark.parametrize("answers", [
+    {"adresse": {"line1": "a\x00b", "\x00": "x", "city": "Montréal"}},
+    {"adresse": {"line1": ["x"]}},
+    {"adresse": [{"line1": "x"}]},
+    {"adresse": {"line1": "x" * 100_000}},
+    {"autre_adresse": "", "adresse": None},
+    {"depuis_autre": "peut-être"},
+])
+def test_hostile_answers__an_answer_never_a_500(test_app, maria, answers):
+    api = Checked(test_app.test_client())
+    number = _new(test_app, maria, "adresses")
+    version = _version(api, maria, number, "coordonnees")
+    response = _put(api, maria, number, "coordonnees", answers, version)
+    assert response.status_code in (200, 422), response.get_json()
+    assert api.get(_url(number, "coordonnees"), headers=maria.headers).status_code == 200
+    assert api.get(f"/api/v1/dossiers/{number}/recap", headers=maria.headers
+                   ).status_code == 200
