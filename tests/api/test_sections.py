@@ -461,3 +461,37 @@ def test_hostile_answers__an_answer_never_a_500(test_app, maria, answers):
     assert api.get(_url(number, "coordonnees"), headers=maria.headers).status_code == 200
     assert api.get(f"/api/v1/dossiers/{number}/recap", headers=maria.headers
                    ).status_code == 200
+
+
+def test_put__the_same_put_retried_saves_once(api, api_app, applicant):
+    number = _new(api_app, applicant)
+    version = _version(api, applicant, number, "identification")
+    first = _put(api, applicant, number, "identification", IDENT, version)
+    again = _put(api, applicant, number, "identification", IDENT, version)
+    assert first.status_code == again.status_code == 200
+    assert again.headers["ETag"] == first.headers["ETag"] == f'"{version + 1}"'
+    other = _put(api, applicant, number, "identification", {"numero_mifi": "ZZ999999"},
+                 version)
+    assert other.status_code == 412
+    assert storage.get_dossier(applicant.account_id, number).answers["numero_mifi"] == (
+        "AB123456")
+
+
+def test_put__another_save_between_the_check_and_the_save_is_412(api, api_app, applicant,
+                                                                 monkeypatch):
+    number = _new(api_app, applicant)
+    version = _version(api, applicant, number, "identification")
+    from web.api import sections
+
+    def meanwhile(*args: Any, **kwargs: Any) -> Any:
+        storage.save_section(api_app.extensions[EXTENSION], applicant.account_id, number,
+                             "identification", {"a_numero_mifi": True, "numero_mifi": "XY123456"},
+                             version)
+        raise storage.Conflict(mine={}, theirs={}, version=version + 1)
+
+    monkeypatch.setattr(sections, "save_posted", meanwhile)
+    response = _put(api, applicant, number, "identification", IDENT, version)
+    assert response.status_code == 412
+    body = response.get_json()
+    assert body["current_version"] == version + 1 and body["your_version"] == version
+    assert body["current"]["answers"] == {"a_numero_mifi": True, "numero_mifi": "XY123456"}

@@ -27,8 +27,11 @@ unchanged (as GET gave it) or leave it out; any other value, null included, is r
 
 ETag: the dossier's `version` (storage's optimistic lock, + 1 at every write), strong,
 `"<version>"`. PUT requires If-Match (428); a stale one answers 412 `version-mismatch`
-with the stored version, the one sent and the section as stored now, before anything is
-saved (and the same when another client saves between the check and the save).
+with the stored version, the one sent and the section as stored now, and nothing is
+saved (also when another client saves between the check and the save). The same PUT
+sent again with the same If-Match (a retry after its answer was lost) answers 200 with
+the dossier as that first PUT left it, saving nothing twice (storage.save_section
+knows a save already made).
 
 A dossier pinned to an older version of its type is shown in its own version's
 sections and schema. GET never migrates it; a PUT may (storage.save_section migrates a
@@ -288,7 +291,9 @@ def put_section(number: str, section_id: str) -> ResponseReturnValue:
     dossier, compiled = _load(number)
     section = _section(compiled, section_id)
     yours = if_match()
-    if yours != dossier.version:
+    # one version behind may be this very PUT retried (its answer lost on the way):
+    # storage tells (the same save already made is answered again), else 412
+    if yours is None or not dossier.version - 1 <= yours <= dossier.version:
         raise _stale(number, section_id, yours)
     sent = _answers_of(json_body(), section)
     posted = posted_answers(section, sent, dossier.answers)
@@ -403,6 +408,7 @@ PATHS: dict[str, Any] = {
                     "`version-mismatch`: the dossier changed since the version in "
                     "If-Match; nothing saved.", spec.ref("schemas", "VersionMismatch"),
                     headers=_ETAG),
+                "413": spec.problem_response("`too-large`: the body exceeds the limit."),
                 "428": spec.problem_response("`precondition-required`: no If-Match."),
             },
         },
@@ -416,6 +422,7 @@ PATHS: dict[str, Any] = {
             "security": _SECURITY, "parameters": _SECTION_PARAMS,
             "requestBody": _ANSWERS_BODY,
             "responses": {
+                "413": spec.problem_response("`too-large`: the body exceeds the limit."),
                 "200": {"description": "Valid.", "content": {"application/json": {
                     "schema": spec.ref("schemas", "Validity")}}},
                 **_COMMON, **_BODY_ERRORS,
