@@ -173,6 +173,10 @@ def test_put__after_submission_is_409_locked_with_the_page_reason(api, api_app, 
     assert en.get_json()["detail"] != body["detail"]
     got = api.get(_url(number, "identification"), headers=applicant.headers).get_json()
     assert got["editable"] is False and got["status"] == "valid"
+    frozen = api.get(f"/api/v1/dossiers/{number}/recap", headers=applicant.headers)
+    assert frozen.status_code == 200  # the recap frozen at submission
+    assert [s["id"] for s in frozen.get_json()["sections"]] == ["identification",
+                                                               "premier_rendez_vous"]
 
 
 def test_put__an_answer_far_too_long_is_refused_nothing_stored(api, api_app, applicant):
@@ -414,6 +418,10 @@ def test_versions__an_older_draft_keeps_its_own_sections(v3_app, api_instance):
                                     headers=maria.headers).get_json()
         assert body["schema"] == "#/components/schemas/Section.essai.v3.rendez_vous"
         assert body["status"] == "valid"  # v4's new required question is not v3's
+        saved = _put(Checked(v4.test_client()), maria, number, "rendez_vous",
+                     {"ville": "quebec"}, body["dossier_version"]).get_json()
+        assert saved["schema"] == body["schema"] and saved["status"] == "valid"
+        assert saved["answers"]["ville"] == "quebec" and "migration" not in saved
     finally:
         store_of_app(v4).disconnect()
 

@@ -509,8 +509,8 @@ SCHEMAS: dict[str, Any] = {
     },
     "RecapItem": {
         "type": "object",
-        "required": ["field", "label", "value", "values", "masked", "answered", "to_review",
-                     "review", "lines", "groups"],
+        # a recap frozen at an older submission may lack the newer members
+        "required": ["field", "label", "value", "values"],
         "properties": {
             "field": {"type": "string"}, "label": {"type": "string"},
             "value": {"type": "string", "description": "`values` joined by \", \"."},
