@@ -503,3 +503,17 @@ def test_put__another_save_between_the_check_and_the_save_is_412(api, api_app, a
     body = response.get_json()
     assert body["current_version"] == version + 1 and body["your_version"] == version
     assert body["current"]["answers"] == {"a_numero_mifi": True, "numero_mifi": "XY123456"}
+
+
+def test_prefill__the_profile_address_offered_never_stored(test_app, maria):
+    api = Checked(test_app.test_client())
+    number = _new(test_app, maria, "adresses")
+    body = api.get(_url(number, "coordonnees"), headers=maria.headers).get_json()
+    assert body["prefill"]["adresse"]["line1"] == MARIA["address_line1"]
+    assert "autre_adresse" not in body["prefill"] and body["answers"] == {}
+    saved = _put(api, maria, number, "coordonnees", {"adresse": body["prefill"]["adresse"]},
+                 body["dossier_version"]).get_json()
+    assert saved["answers"]["adresse"]["line1"] == MARIA["address_line1"]
+    assert "prefill" not in saved or "adresse" not in saved["prefill"]
+    famille = _new(test_app, maria, "famille")
+    assert "prefill" not in api.get(_url(famille, "parent"), headers=maria.headers).get_json()

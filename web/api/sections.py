@@ -41,7 +41,7 @@ renamed alike): the answer then carries `migration`, the notice the page shows o
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from flask import abort, request
@@ -63,7 +63,7 @@ from web.api import spec
 from web.api.auth import api_lang, current_account_id, json_body, token_required
 from web.api.blueprint import bp
 from web.api.problems import ApiProblem, field_error_items, validation_problem
-from web.forms.page import recap_of
+from web.forms.page import prefilled_from, recap_of
 from web.forms.saving import AnswersTooBig, save_posted
 from web.forms.sections import _locked
 from web.i18n import N_, _, localize
@@ -108,23 +108,51 @@ def stored_answers(section: Section, answers: Mapping[str, Any]) -> dict[str, An
     return {f.id: answers[f.id] for f in section.fields if f.id in answers}
 
 
+class _Profile(Mapping[str, Any]):
+    """The caller's profile (key -> value), read from storage only if a question's type
+    asks for it (`FieldType.prefill`: an address with `prefill: profile.address`)."""
+
+    def __init__(self) -> None:
+        self._read: Mapping[str, Any] | None = None
+
+    def _profile(self) -> Mapping[str, Any]:
+        if self._read is None:
+            self._read = storage.get_account(current_account_id()).profile
+        return self._read
+
+    def __getitem__(self, key: str) -> Any:
+        return self._profile()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._profile())
+
+    def __len__(self) -> int:
+        return len(self._profile())
+
+
 def section_body(compiled: CompiledDefinition, dossier: Any, section: Section,
                  answers: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """The `Section` resource of `dossier` (a DossierView): id, title (request's
     language), status, editable, its stored answers, what to correct (field error
     items; [] when not started, valid or hidden), its schema ref and the dossier
-    version. `answers`: the dossier's answers to judge (default: as stored)."""
+    version; `prefill`, when some unanswered question shows an answer from the
+    profile on the page (field id -> value, stored only once sent in a PUT).
+    `answers`: the dossier's answers to judge (default: as stored)."""
     answers = dossier.answers if answers is None else answers
     cleaned = clean(compiled, answers)
     status = section_status(compiled, section.id, cleaned)
     errors = (validate_section(compiled, section.id, cleaned)
               if status is SectionStatus.IN_PROGRESS else [])
-    return {"id": section.id, "title": localize(section.title), "status": status.value,
+    body = {"id": section.id, "title": localize(section.title), "status": status.value,
             "editable": editable(compiled, dossier),
             "answers": stored_answers(section, answers),
             "errors": field_error_items(errors, api_lang()),
             "schema": section_ref(dossier.type_id, dossier.definition_version, section.id),
             "dossier_version": dossier.version}
+    prefill = prefilled_from(section, answers, _Profile())
+    if prefill:
+        body["prefill"] = prefill
+    return body
 
 
 def _etag(version: int) -> dict[str, str]:
@@ -477,6 +505,10 @@ SCHEMAS: dict[str, Any] = {
                        "component (`#/components/schemas/Section.<type>.v<n>.<section>`)."},
             "dossier_version": {"type": "integer"},
             "migration": spec.ref("schemas", "MigrationNotice"),
+            "prefill": {"type": "object", "additionalProperties": _ANSWER,
+                        "description": "What the portal's page shows in unanswered "
+                                       "questions, from the applicant's profile (an "
+                                       "address); stored only once sent in a PUT."},
         },
     },
     "MigrationNotice": {
