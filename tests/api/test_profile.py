@@ -95,6 +95,8 @@ def test_patch__email_and_password__read_only_saying_where(api: FlaskClient,
     assert all(e["rule"] == "read_only" for e in errors.values())
     assert "Mon profil" in errors["/password"]["message"]
     assert storage.get_account(applicant.account_id).email == applicant.email
+    english = patch(api, applicant, {"password": "x"}, **EN).get_json()["errors"][0]
+    assert english["message"].startswith("The password is changed on the portal")
 
 
 def test_patch__unknown_members_wrong_types_and_language__refused(api: FlaskClient,
