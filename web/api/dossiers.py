@@ -80,16 +80,17 @@ def summary(d: storage.DossierView) -> dict[str, Any]:
 def migration_body(notice: storage.MigrationNotice | dict[str, Any] | None
                    ) -> dict[str, Any] | None:
     """A migration notice (a MigrationNotice, or one as plain data: DossierView.migration)
-    as the API tells it (schema Migration), in the asked language: the versions, the
-    message-centre text (storage.notice_text), and per section the questions new or
-    changed. None for None."""
+    as the API tells it (schema MigrationNotice), in the asked language, as the section
+    page shows it: the versions, the designer's message, and per section the questions
+    new or changed. None for None. (The message centre's text of the same notice is
+    storage.notice_text.)"""
     if notice is None:
         return None
     if isinstance(notice, dict):
         notice = storage.MigrationNotice(**{**notice, "sections": tuple(notice["sections"])})
     lang = current_lang()
     return {"from_version": notice.from_version, "to_version": notice.to_version,
-            "message": storage.notice_text(notice, lang),
+            "message": notice.message[lang],
             "sections": [{"id": s["id"], "title": s["title"][lang],
                           "new": [q[lang] for q in s["new"]],
                           "changed": [q[lang] for q in s["changed"]]}
@@ -278,10 +279,11 @@ SCHEMAS: dict[str, Any] = {
             "schema": _REF_STRING,
         },
     },
-    "Migration": {
+    "MigrationNotice": {
         "type": "object",
         "description": "Told once, in the answer that moved an older draft to the newest "
-                       "version of its type (the message centre keeps it).",
+                       "version of its type (the message centre keeps it): the designer's "
+                       "message and, by section, the questions new or changed.",
         "required": ["from_version", "to_version", "message", "sections"],
         "properties": {
             "from_version": {"type": "integer"}, "to_version": {"type": "integer"},
@@ -316,7 +318,7 @@ SCHEMAS: dict[str, Any] = {
             "correction": {"type": ["string", "null"],
                            "description": "The reason an agent gave when sending the "
                                           "dossier back to be corrected."},
-            "migration": {"oneOf": [spec.ref("schemas", "Migration"), {"type": "null"}]},
+            "migration": {"oneOf": [spec.ref("schemas", "MigrationNotice"), {"type": "null"}]},
             "links": {"type": "object", "required": ["self", "recap", "submit", "documents"],
                       "properties": {
                           "self": {"type": "string"}, "recap": {"type": "string"},
