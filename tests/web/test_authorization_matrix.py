@@ -6,13 +6,27 @@ login, and answer 404 to an applicant's session.
 
 Anonymous htmx requests get 401 with an `HX-Redirect` to the login page instead of a
 302: htmx would follow a redirect inside its XHR and swap the login page into a fragment.
+
+The JSON API's routes (/api/v1) never take a browser's cookie: each answers every
+browser here (all hold a session cookie) 400 `cookie-refused` (routes.wrong_api_answer);
+tests/api/test_auth_matrix.py checks them with bearer tokens.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from tests.web.routes import OWNER_OK, PUBLIC, World, build_world, calls, logged_in, request
+from tests.web.routes import (
+    OWNER_OK,
+    PUBLIC,
+    World,
+    build_world,
+    calls,
+    is_api_rule,
+    logged_in,
+    request,
+    wrong_api_answer,
+)
 
 
 @pytest.fixture
@@ -40,6 +54,10 @@ def test_matrix__anonymous__owned_routes_send_to_login_public_ones_answer(app, w
     for call in calls(app, world):
         plain = request(visitor, call)
         htmx = request(visitor, call, headers={"HX-Request": "true"})
+        if is_api_rule(call.rule):
+            wrong += filter(None, (wrong_api_answer(app, call, plain),
+                                   wrong_api_answer(app, call, htmx)))
+            continue
         if call.endpoint in PUBLIC:
             expected = PUBLIC[call.endpoint][call.method]
             if plain.status_code not in expected:
@@ -69,6 +87,9 @@ def test_matrix__another_applicant__404_for_everything_of_the_owners(app, world)
         if not logged_in(world.other):
             world.other.login()
         response = request(world.other, call)
+        if is_api_rule(call.rule):
+            wrong += filter(None, (wrong_api_answer(app, call, response),))
+            continue
         if world.is_agent(call):
             if response.status_code != 404:
                 wrong.append(f"{call}: {response.status_code}, expected 404 (back office)")
@@ -92,7 +113,9 @@ def test_matrix__owner__gets_through_every_route(app, world):
         response = request(world.owner, call)
         status = response.status_code
         to_login = status == 302 and response.location.startswith("/connexion")
-        if world.is_agent(call):
+        if is_api_rule(call.rule):
+            wrong += filter(None, (wrong_api_answer(app, call, response),))
+        elif world.is_agent(call):
             if status != 404:
                 wrong.append(f"{call}: {status}, expected 404 (an applicant in the back office)")
         elif call.endpoint in PUBLIC:
