@@ -156,6 +156,15 @@ def wrong_api_answer(app: Flask, call: Call, response: Any) -> str | None:
             return f"{call}: {response.status_code}, expected its public answer"
         return None
     body = response.get_json(silent=True) or {}
+    sent = getattr(response, "request", None)
+    if sent is not None and not any(name in sent.cookies for name in (
+            app.config["SESSION_COOKIE_NAME"], "guichet_agent")):
+        # no cookie reached /api (an agent's lives under /agent only): a request
+        # without credentials, 401 `unauthorized` as to anyone
+        if response.status_code != 401 or body.get("type") != "/api/v1/problems/unauthorized":
+            return f"{call}: {response.status_code} {response.mimetype}, expected 401 " \
+                   "(no cookie sent to /api)"
+        return None
     if response.status_code != 400 or response.mimetype != "application/problem+json" \
             or body.get("type") != "/api/v1/problems/cookie-refused":
         return f"{call}: {response.status_code} {response.mimetype}, expected 400 cookie-refused"
