@@ -101,6 +101,9 @@ def test_create__201_dossier_location_etag__then_listed_and_read(
         ("identification", "not_started"), ("premier_rendez_vous", "not_started")]
     assert body["migration"] is None and body["correction"] is None
     assert body["links"]["recap"] == f"/api/v1/dossiers/{number}/recap"
+    assert body["sections"][0]["href"] == f"/api/v1/dossiers/{number}/sections/identification"
+    assert body["sections"][0]["schema"] == (
+        "#/components/schemas/Section.accompagnement-quebec.v1.identification")
 
     listed = api.get("/api/v1/dossiers", headers=applicant.headers)
     assert listed.status_code == 200

@@ -140,7 +140,8 @@ def dossier_body(dossier: storage.DossierView, compiled: CompiledDefinition,
         "schema": refs["answers"], "form": refs["form"],
         "sections": [{"id": s.id, "title": localize(s.title),
                       "status": section_status(compiled, s.id, cleaned).value,
-                      "schema": refs["sections"][s.id]} for s in d.sections],
+                      "schema": refs["sections"][s.id], "href": f"{base}/sections/{s.id}"}
+                     for s in d.sections],
         "correction": correction,
         "migration": migration_body(notice),
         "links": {"self": base, "recap": f"{base}/recap", "submit": f"{base}/submit",
@@ -269,9 +270,10 @@ SCHEMAS: dict[str, Any] = {
         },
     },
     "SectionStatus": {
-        "type": "object", "required": ["id", "title", "status", "schema"],
+        "type": "object", "required": ["id", "title", "status", "schema", "href"],
         "properties": {
             "id": {"type": "string"}, "title": {"type": "string"},
+            "href": {"type": "string", "description": "The section's address (GET, PUT)."},
             "status": {"type": "string",
                        "enum": ["not_started", "in_progress", "valid", "hidden"],
                        "description": "`valid`: the form's green check; `hidden`: the "
