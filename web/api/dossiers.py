@@ -37,7 +37,7 @@ from web.api.auth import current_account_id, json_body, token_required
 from web.api.blueprint import PREFIX, bp
 from web.api.problems import ApiProblem, validation_problem
 from web.api.types import component_names
-from web.dossiers.display import dossier_header, dossier_row
+from web.dossiers.display import correction_for, dossier_header, dossier_row
 from web.dossiers.linking import NOT_FOUND, link_attempt, normal_number
 from web.forms.migration import migrate_if_older
 from web.i18n import N_, _, current_lang, localize
@@ -120,9 +120,7 @@ def dossier_body(dossier: storage.DossierView, compiled: CompiledDefinition,
     migration `notice` if one was just made, links."""
     d = compiled.definition
     header = dossier_header(compiled, dossier, "")
-    correction = None
-    if header.editable and dossier.submitted_at is not None:
-        correction = storage.correction_request(current_account_id(), dossier.number) or None
+    correction = correction_for(current_account_id(), dossier, header.editable) or None
     refs = component_names(d.id, d.version, [s.id for s in d.sections])
     cleaned = clean(compiled, dossier.answers)
     base = location(dossier.number)
