@@ -318,3 +318,37 @@ def test_get__older_draft_of_a_type_that_migrates__its_new_schema_and_told_once(
             assert again["migration"] is None and again["version"] == body["version"]
     finally:
         store_of(v4).disconnect()
+
+
+AQ_VALID = {"statut_immigration": "citoyen_canadien",
+            "detail_statut": "citoyen_naturalise_selectionne_quebec",
+            "a_numero_mifi": True, "numero_mifi": "ABC12345", "a_numero_ircc": False,
+            "ville": "montreal", "type_rendez_vous": "virtuel", "francais_suffisant": True,
+            "disponibilites": ["lundi_matin"]}
+
+
+def test_get__submitted_then_sent_back__state_dates_and_the_agents_reason(
+        api: FlaskClient, api_app: Flask, applicant: Person) -> None:
+    reg = registry_of(api_app)
+    created = create(api, applicant).get_json()
+    number, version = created["number"], created["version"]
+    for section in ("identification", "premier_rendez_vous"):
+        version = storage.save_section(reg, applicant.account_id, number, section, AQ_VALID,
+                                       version).version
+    body = api.get(f"/api/v1/dossiers/{number}", headers=applicant.headers).get_json()
+    assert [s["status"] for s in body["sections"]] == ["valid", "valid"]
+    submitted = storage.submit(reg, applicant.account_id, number, version=version)
+    body = api.get(f"/api/v1/dossiers/{number}", headers=applicant.headers).get_json()
+    assert body["state"] == {"id": submitted.status, "label": "Présenté", "editable": False}
+    assert body["submitted_at"].endswith("Z") and body["correction"] is None
+    [row] = api.get("/api/v1/dossiers", headers=applicant.headers).get_json()["items"]
+    assert row["submitted_at"] == body["submitted_at"] and row["state"]["label"] == "Présenté"
+
+    agent, _ = storage.create_agent("agent@example.gc.ca", "Alain Agent", "agent", [AQ])
+    storage.run_agent_transition(reg, agent.id, number, "demander_correction",
+                                 {"motif": "Le numéro est illisible."}, None, submitted.version)
+    body = api.get(f"/api/v1/dossiers/{number}", headers={**applicant.headers, **EN})
+    sent_back = body.get_json()
+    assert sent_back["state"]["editable"] is True
+    assert sent_back["correction"] == "Le numéro est illisible."
+    assert body.headers["ETag"] == f'"{sent_back["version"]}"'
