@@ -80,7 +80,7 @@ def summary(d: storage.DossierView) -> dict[str, Any]:
 def migration_body(notice: storage.MigrationNotice | dict[str, Any] | None
                    ) -> dict[str, Any] | None:
     """A migration notice (a MigrationNotice, or one as plain data: DossierView.migration)
-    as the API tells it (schema MigrationNotice), in the asked language, as the section
+    as the API tells it (schema Migration), in the asked language, as the section
     page shows it: the versions, the designer's message, and per section the questions
     new or changed. None for None. (The message centre's text of the same notice is
     storage.notice_text.)"""
@@ -279,7 +279,7 @@ SCHEMAS: dict[str, Any] = {
             "schema": _REF_STRING,
         },
     },
-    "MigrationNotice": {
+    "Migration": {
         "type": "object",
         "description": "Told once, in the answer that moved an older draft to the newest "
                        "version of its type (the message centre keeps it): the designer's "
@@ -318,7 +318,7 @@ SCHEMAS: dict[str, Any] = {
             "correction": {"type": ["string", "null"],
                            "description": "The reason an agent gave when sending the "
                                           "dossier back to be corrected."},
-            "migration": {"oneOf": [spec.ref("schemas", "MigrationNotice"), {"type": "null"}]},
+            "migration": {"oneOf": [spec.ref("schemas", "Migration"), {"type": "null"}]},
             "links": {"type": "object", "required": ["self", "recap", "submit", "documents"],
                       "properties": {
                           "self": {"type": "string"}, "recap": {"type": "string"},
