@@ -110,6 +110,7 @@ def test_create__201_dossier_location_etag__then_listed_and_read(
     [row] = listed.get_json()["items"]
     assert row["number"] == number and row["state"]["label"] == "Inscription en cours"
     assert row["deadline"] == body["deadline"] and row["submitted_at"] is None
+    assert row["href"] == f"/api/v1/dossiers/{number}"
 
     got = api.get(f"/api/v1/dossiers/{number}", headers=applicant.headers)
     assert got.status_code == 200 and got.get_json() == body

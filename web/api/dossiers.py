@@ -74,7 +74,7 @@ def summary(d: storage.DossierView) -> dict[str, Any]:
             "definition_version": d.definition_version,
             "state": {"id": d.status, "label": row.status, "editable": row.editable},
             "created_at": iso(d.created_at), "submitted_at": iso(d.submitted_at),
-            "deadline": d.deadline.isoformat()}
+            "deadline": d.deadline.isoformat(), "href": location(d.number)}
 
 
 def migration_body(notice: storage.MigrationNotice | dict[str, Any] | None
@@ -255,8 +255,9 @@ SCHEMAS: dict[str, Any] = {
     "DossierSummary": {
         "type": "object",
         "required": ["number", "type", "title", "definition_version", "state", "created_at",
-                     "submitted_at", "deadline"],
+                     "submitted_at", "deadline", "href"],
         "properties": {
+            "href": {"type": "string", "description": "The dossier's address (GET)."},
             "number": {"type": "string"}, "type": {"type": "string"},
             "title": {"type": "string"},
             "definition_version": {"type": "integer"},
