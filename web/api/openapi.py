@@ -1,0 +1,297 @@
+"""The OpenAPI 3.1 document of /api/v1, generated from the code and the definitions.
+
+Issue 18: the contract of the mobile app is generated, never written by hand, so it
+cannot drift from what the server does. `build_document` assembles:
+- the shared parts (web/api/spec.py: problems, parameters, responses, bearer scheme);
+- each resource module's `PATHS` and `SCHEMAS` (web/api/__init__.py `RESOURCES`,
+  and this module's own two paths);
+- for every version of every dossier type the app knows (its registry's newest, and
+  each older published version, which dossiers stay pinned to), the compiled JSON
+  Schemas: `Answers.<type>.v<version>` (the whole dossier), `Section.<type>.v<version>
+  .<section>` (one section), and `Form.<type>.v<version>`, the UI description
+  (web/api/form_description.py, schema `FormDescription`, the version's own
+  description as its `const`).
+
+The compiled schemas are JSON Schema 2020-12, which OpenAPI 3.1 speaks; their `$schema`
+is dropped (the document's dialect is that one) and their `$defs` (a field type's
+shared lists, the address's countries) are hoisted to components `Defs.<name>` with
+every `#/$defs/<name>` rewritten to point there: a name means one schema whichever
+type gives it (engine.fieldtypes `schema_defs`), so one component serves all.
+
+Served at GET /api/v1/openapi.json (public, built once per app on first use, then
+kept) and drawn at GET /api/v1/docs by the vendored Redoc (web/static/vendor/redoc/);
+`guichet openapi` prints the same document.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from typing import Any
+
+from flask import Flask, Response, current_app, render_template, url_for
+
+import storage
+from engine import CompiledDefinition, Registry
+from web.api import form_description
+from web.api.blueprint import PREFIX, bp
+from web.registry import EXTENSION as REGISTRY_EXTENSION
+
+OPENAPI_VERSION = "3.1.0"
+API_VERSION = "1.0.0"
+REF = "#/components/schemas/"
+EXTENSION = "guichet.openapi"  # app.extensions key: the document, serialised once
+_lock = threading.Lock()
+_NOT_A_NAME = re.compile(r"[^a-zA-Z0-9_-]")
+
+# The reference page's Content-Security-Policy: the portal's (web/http/headers.py) but
+# for what Redoc needs. Its bundle writes its styles at run time (styled-components:
+# <style> elements and style attributes), so 'unsafe-inline' for styles only, on this
+# page only (no personal data, no form on it); its search index runs in a Web Worker
+# made from a blob: URL. Scripts stay 'self' (no inline script: the page's start-up is
+# web/static/js/api-docs.js), no font, image or connection leaves the site.
+DOCS_CSP = "; ".join((
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "worker-src 'self' blob:",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+))
+
+
+def _name(part: str) -> str:
+    """A part of a component name, every character outside [a-zA-Z0-9_-] made "_"
+    (component names must match ^[a-zA-Z0-9._-]+$; "." separates the parts)."""
+    return _NOT_A_NAME.sub("_", part)
+
+
+def answers_name(type_id: str, version: int) -> str:
+    """`Answers.<type>.v<version>`: the component of a whole dossier's answers."""
+    return f"Answers.{_name(type_id)}.v{version}"
+
+
+def section_name(type_id: str, version: int, section_id: str) -> str:
+    """`Section.<type>.v<version>.<section>`: the component of one section's answers."""
+    return f"Section.{_name(type_id)}.v{version}.{_name(section_id)}"
+
+
+def form_name(type_id: str, version: int) -> str:
+    """`Form.<type>.v<version>`: the component holding the version's UI description."""
+    return f"Form.{_name(type_id)}.v{version}"
+
+
+def component_names(type_id: str, version: int,
+                    section_ids: list[str] | tuple[str, ...] = ()) -> dict[str, Any]:
+    """The refs of one version's components, for the resource modules' answers:
+    {"answers": "#/components/schemas/Answers.<type>.v<n>", "form":
+    "#/components/schemas/Form.<type>.v<n>", "sections": {section id:
+    "#/components/schemas/Section.<type>.v<n>.<section>"} for each of `section_ids`}.
+    Pure: it reads no definition (see `section_ref` for one section)."""
+    return {"answers": REF + answers_name(type_id, version),
+            "form": REF + form_name(type_id, version),
+            "sections": {s: section_ref(type_id, version, s) for s in section_ids}}
+
+
+def section_ref(type_id: str, version: int, section_id: str) -> str:
+    """"#/components/schemas/Section.<type>.v<version>.<section>"."""
+    return REF + section_name(type_id, version, section_id)
+
+
+# --- the compiled schemas inside the document -----------------------------------------
+
+def _rewrite(schema: Any) -> Any:
+    """A copy of a compiled schema fit for the document: `$schema` dropped, each
+    `#/$defs/<name>` ref pointing at the component `Defs.<name>` (the `$defs` themselves
+    are taken out by `_embed`)."""
+    if isinstance(schema, dict):
+        out = {}
+        for key, value in schema.items():
+            if key == "$schema":
+                continue
+            if key == "$ref" and isinstance(value, str) and value.startswith("#/$defs/"):
+                value = REF + "Defs." + _name(value[len("#/$defs/"):])
+            out[key] = _rewrite(value)
+        return out
+    if isinstance(schema, list):
+        return [_rewrite(v) for v in schema]
+    return schema
+
+
+def _embed(schema: dict[str, Any], defs: dict[str, Any], title: str | None = None
+           ) -> dict[str, Any]:
+    """`schema` rewritten (`_rewrite`), its `$defs` moved into `defs` (name -> schema,
+    each once)."""
+    for name, sub in schema.get("$defs", {}).items():
+        defs.setdefault("Defs." + _name(name), _rewrite(sub))
+    out = _rewrite({k: v for k, v in schema.items() if k != "$defs"})
+    if title:
+        out["description"] = title
+    return out
+
+
+def versions(registry: Registry) -> list[CompiledDefinition]:
+    """Every version the app can serve, by type (registry order) then version: each
+    registry type's published versions (storage) and its current one. A published
+    version whose text no longer compiles is left out (no dossier can be shown with it
+    either)."""
+    ids = registry.ids()
+    published = storage.version_numbers(ids)
+    found = []
+    for type_id in ids:
+        current = registry[type_id].definition.version
+        for version in sorted({*published.get(type_id, []), current}):
+            try:
+                found.append(storage.definition_of(registry, type_id, version))
+            except storage.NotFound:
+                continue
+    return found
+
+
+def definition_components(compiled: list[CompiledDefinition]) -> dict[str, Any]:
+    """The component schemas of `compiled` (see the module's docstring), name -> schema."""
+    schemas: dict[str, Any] = {}
+    defs: dict[str, Any] = {}
+    for c in compiled:
+        d = c.definition
+        answers = answers_name(d.id, d.version)
+        sections = {s: section_name(d.id, d.version, s) for s in c.sections}
+        schemas[answers] = _embed(c.schema, defs, f"The answers of a whole dossier of "
+                                  f"{d.id}, version {d.version} ({d.title.en or d.title.fr}).")
+        for s, compiled_section in c.sections.items():
+            schemas[sections[s]] = _embed(compiled_section.schema, defs,
+                                          f"The answers of the section {s} of {d.id}, "
+                                          f"version {d.version}.")
+        instance = form_description.describe(c, REF + answers,
+                                             {s: REF + n for s, n in sections.items()})
+        schemas[form_name(d.id, d.version)] = {
+            "allOf": [{"$ref": REF + "FormDescription"}],
+            "description": f"The form of {d.id}, version {d.version}, to draw it in French "
+                           f"or English: this component's `const`.",
+            "const": instance,
+        }
+    return {**schemas, **dict(sorted(defs.items()))}
+
+
+# --- the document ----------------------------------------------------------------------
+
+def _resources() -> tuple[Any, ...]:
+    """The resource modules (web/api/__init__.py RESOURCES) and this one, each once."""
+    import web.api
+
+    modules = list(web.api.RESOURCES)
+    this = __import__(__name__, fromlist=["PATHS"])
+    return tuple(modules + ([this] if this not in modules else []))
+
+
+def build_document(registry: Registry) -> dict[str, Any]:
+    """The OpenAPI 3.1 document (a JSON-able dict) of the API serving `registry`'s dossier
+    types. Reads the published versions through storage: call it with a store current
+    (inside a request, or `store.bound()`). Component names: see `component_names`."""
+    from web.api import spec
+
+    paths: dict[str, Any] = dict(getattr(spec, "PATHS", {}))
+    schemas: dict[str, Any] = dict(spec.SCHEMAS)
+    tags: list[dict[str, str]] = []
+    for module in _resources():
+        for path, item in getattr(module, "PATHS", {}).items():
+            paths.setdefault(path, {}).update(item)
+        schemas.update(getattr(module, "SCHEMAS", {}))
+        tag = module.__name__.rsplit(".", 1)[-1]
+        doc = (module.__doc__ or "").strip().split("\n\n")[0].replace("\n", " ")
+        if getattr(module, "PATHS", None) and tag != "spec":
+            tags.append({"name": tag, "description": doc})
+    schemas.update(form_description.SCHEMAS)
+    schemas.update(definition_components(versions(registry)))
+    return {
+        "openapi": OPENAPI_VERSION,
+        "jsonSchemaDialect": "https://spec.openapis.org/oas/3.1/dialect/base",
+        "info": {
+            "title": "Guichet API",
+            "version": API_VERSION,
+            "summary": "The applicant's dossiers, for a mobile app: the same rules as the "
+                       "portal's pages.",
+            "description": INTRO,
+        },
+        "servers": [{"url": PREFIX}],
+        "tags": tags,
+        "paths": dict(sorted(paths.items())),
+        "components": {
+            "schemas": schemas,
+            "parameters": dict(getattr(spec, "PARAMETERS", {})),
+            "responses": dict(getattr(spec, "RESPONSES", {})),
+            "securitySchemes": dict(getattr(spec, "SECURITY_SCHEMES", {})),
+        },
+    }
+
+
+INTRO = (
+    "JSON in, JSON out; errors are RFC 9457 `application/problem+json`. Authenticate "
+    "with `Authorization: Bearer <access token>` from `POST /tokens`; the API sets and "
+    "reads no cookie. `Accept-Language: en` answers in English (French by default).\n\n"
+    "Each version of each dossier type has its components: `Answers.<type>.v<version>` "
+    "(the JSON Schema of a dossier's answers), `Section.<type>.v<version>.<section>` "
+    "(one section's) and `Form.<type>.v<version>` (what an app needs to draw the form, "
+    "in French and English: see `FormDescription`). A dossier is always read and "
+    "written with its own version's.")
+
+
+def document_json(app: Flask) -> str:
+    """`app`'s document serialised (UTF-8 JSON text, keys in a stable order), built on
+    first use and kept for the life of the app. Needs the app's store current."""
+    found = app.extensions.get(EXTENSION)
+    if found is None:
+        with _lock:
+            found = app.extensions.get(EXTENSION)
+            if found is None:
+                document = build_document(app.extensions[REGISTRY_EXTENSION])
+                found = json.dumps(document, ensure_ascii=False, indent=1)
+                app.extensions[EXTENSION] = found
+    return found
+
+
+def document(app: Flask) -> dict[str, Any]:
+    """`app`'s document as a dict (a fresh copy of the kept one)."""
+    return json.loads(document_json(app))
+
+
+@bp.get("/openapi.json")
+def openapi_json() -> Response:
+    """The document, public; cacheable for an hour (it changes only with a deploy)."""
+    response = Response(document_json(current_app._get_current_object()),  # type: ignore[attr-defined]
+                        mimetype="application/json")
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+@bp.get("/docs")
+def docs() -> Response:
+    """The reference page: Redoc drawing the document, from this site's files only."""
+    html = render_template("api/docs.html", spec_url=url_for("api.openapi_json"))
+    response = Response(html, mimetype="text/html")
+    response.headers["Content-Security-Policy"] = DOCS_CSP
+    return response
+
+
+_PUBLIC = {"security": [], "tags": ["openapi"]}
+PATHS: dict[str, Any] = {
+    "/openapi.json": {"get": {
+        **_PUBLIC, "operationId": "getOpenApiDocument",
+        "summary": "This document (OpenAPI 3.1), with every dossier type's schemas",
+        "responses": {"200": {"description": "The document.", "content": {
+            "application/json": {"schema": {"type": "object", "required": ["openapi"]}}}}},
+    }},
+    "/docs": {"get": {
+        **_PUBLIC, "operationId": "getApiReference",
+        "summary": "The reference page drawing this document (HTML)",
+        "responses": {"200": {"description": "The page.", "content": {
+            "text/html": {"schema": {"type": "string"}}}}},
+    }},
+}
+SCHEMAS: dict[str, Any] = {}
