@@ -12,6 +12,14 @@ from storage.accounts.account import (
     set_lang,
     set_password_hash,
 )
+from storage.accounts.api_tokens import (
+    TokenPair,
+    TokenRefused,
+    issue_tokens,
+    refresh_tokens,
+    revoke_chain,
+    token_account,
+)
 from storage.accounts.ended_sessions import end_session
 from storage.accounts.hashing import hash_password, verify_password
 from storage.accounts.password_reset import (
@@ -250,4 +258,6 @@ __all__ = [
     "assignable_agents",
     "correction_request", "post_agent_message", "run_agent_transition", "MESSAGE_SUBJECT_MAX",
     "REPLY_MAX_LENGTH", "can_reply", "reply_to_message",
+    "TokenPair", "TokenRefused", "issue_tokens", "refresh_tokens", "revoke_chain",
+    "token_account",
 ]

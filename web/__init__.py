@@ -21,7 +21,7 @@ from flask_htmx import HTMX
 import storage
 from engine import load_registry
 from engine.pipeline import republished_error
-from web import config, forms, i18n
+from web import api, config, forms, i18n
 from web.accounts import auth, login_session, password_reset, profile, signup
 from web.agent import auth as agent_auth
 from web.agent import bp as agent_bp
@@ -113,6 +113,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     for bp in (auth.bp, signup.bp, password_reset.bp, profile.bp, views.bp, forms.bp, messages.bp,
                documents.bp, agent_bp):
         app.register_blueprint(bp)
+    api.init_app(app)
     app.add_url_rule("/", "index", auth.index)
     errors.add_area(app, errors.Area(cookies.is_agent_path, "agent/base.html", "agent.home",
                                      agent_auth.load_agent))

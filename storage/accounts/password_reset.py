@@ -23,6 +23,7 @@ from datetime import timedelta
 from typing import Any
 
 from storage.accounts.account import account_by_email, account_view, normalize_email
+from storage.accounts.api_tokens import revoke_account_tokens
 from storage.clock import clock, to_db
 from storage.errors import NotFound, ResetRefused
 from storage.inbox.outbox import queue_email
@@ -120,6 +121,7 @@ def change_password(account_id: int, password_hash: str,
                                   created_at=now, expires_at=now, used_at=now)
     if notice is not None:
         queue_email(account.email, *notice)
+    revoke_account_tokens(account.id)  # the API's tokens end with the sessions
     return account_view(account)
 
 
@@ -153,4 +155,5 @@ def reset_password(token: str, password_hash: str) -> AccountView:
     now = to_db(clock.now())
     for other in account.reset_tokens.select(lambda t: t.used_at is None):
         other.used_at = now
+    revoke_account_tokens(account.id)  # the API's tokens end with the sessions
     return account_view(account)

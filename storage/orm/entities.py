@@ -74,6 +74,7 @@ def define_entities(db: Database) -> None:
         "reset_tokens": Set("PasswordResetToken"),
         "kept_answers": Set("KeptAnswers"),
         "uploads": Set("UploadedFile"),
+        "api_tokens": Set("ApiToken"),
     })
 
     class Dossier(db.Entity):
@@ -298,6 +299,22 @@ def define_entities(db: Database) -> None:
         disabled_at = Optional(datetime, precision=6)
         created_at = Required(datetime, precision=6)
         dossiers = Set(Dossier)
+
+    class ApiToken(db.Entity):
+        """A token of the JSON API (storage/accounts/api_tokens.py): an access or a refresh token
+        of one login's chain (`chain`: the same for every token issued from one
+        `POST /tokens` and its refreshes). Only the token's SHA-256 is kept."""
+
+        _table_ = "api_token"
+        id = PrimaryKey(int, auto=True)
+        account = Required(Account, column="account_id")
+        chain = Required(str, 32, index=True)
+        kind = Required(str, 10)  # "access" | "refresh"
+        token_hash = Required(str, 64, unique=True)
+        created_at = Required(datetime, precision=6)
+        expires_at = Required(datetime, precision=6)
+        used_at = Optional(datetime, precision=6)  # a refresh token, once exchanged
+        revoked_at = Optional(datetime, precision=6)
 
     class EndedSession(db.Entity):
         """A logged-out web session, refused until its cookie would be dead anyway

@@ -5,13 +5,17 @@ Flask sets `Secure` only when SESSION_COOKIE_SECURE says so. The portal also
 marks it when PREFERRED_URL_SCHEME is https, and whenever the request itself
 came over HTTPS (directly, or through a trusted proxy: web/http/headers.py), so
 a deployment behind TLS never sends the session in clear by mistake. Only the
-public methods `get_cookie_*` and `get_signing_serializer` are overridden, as
+public methods `get_cookie_*`, `get_signing_serializer`, `open_session` and
+`save_session` are overridden, as
 GOV.UK Notify's admin does.
 
 Under AGENT_PATH the session is another cookie (AGENT_COOKIE, path /agent,
 SameSite=Strict, signed with its own salt): an agent's cookie is never sent to the
 portal's pages and could not be read there, and an applicant's cookie is never read
 as an agent's session (web/agent/auth.py).
+
+Under API_PATH (the JSON API, web/api) there is no cookie session at all: nothing is
+read from a cookie and none is written; the API authenticates with tokens.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from flask import Flask, request
 from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+API_PATH = "/api"  # the JSON API (web/api): no cookie session at all
 AGENT_PATH = "/agent"
 AGENT_COOKIE = "guichet_agent"
 AGENT_SALT = "guichet-agent-session"
@@ -32,6 +37,11 @@ def is_agent_path(path: str) -> bool:
     return path == AGENT_PATH or path.startswith(AGENT_PATH + "/")
 
 
+def is_api_path(path: str) -> bool:
+    """Whether `path` is the JSON API's: /api or under /api/ (web/api)."""
+    return path == API_PATH or path.startswith(API_PATH + "/")
+
+
 def _agent_request() -> bool:
     return bool(request) and is_agent_path(request.path)
 
@@ -39,6 +49,19 @@ def _agent_request() -> bool:
 class SessionInterface(SecureCookieSessionInterface):
     """Flask's cookie session; `Secure` over HTTPS, and the agents' own cookie under
     /agent (see the module's docstring)."""
+
+    def open_session(self, app: Flask, request: Any) -> Any:
+        """Flask's session, read from the cookie; under /api an empty one whatever the
+        request carries: the API authenticates with tokens only (web/api)."""
+        if is_api_path(request.path):
+            return self.session_class()
+        return super().open_session(app, request)
+
+    def save_session(self, app: Flask, session: Any, response: Any) -> None:
+        """Flask's cookie, written or deleted; never under /api (no cookie there)."""
+        if is_api_path(request.path):
+            return
+        super().save_session(app, session, response)
 
     def get_cookie_secure(self, app: Flask) -> bool:
         """True when configured (SESSION_COOKIE_SECURE, PREFERRED_URL_SCHEME=https) or when

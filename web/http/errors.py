@@ -40,12 +40,15 @@ class Area:
     the area's; `layout`: the template error/error.html extends there; `home`: the
     endpoint of its home page (the page's "back" button); `prepare()`: run before
     rendering (e.g. load who is signed in for the menu), not for a 503 (no database
-    then); an exception in it is logged and the page is drawn without it."""
+    then); an exception in it is logged and the page is drawn without it. `respond(code,
+    key)`: an area that answers errors with no page at all (the JSON API: problem+json)
+    gives its own answer for the status `code` and FRIENDLY `key`; it must not fail."""
 
     owns: Callable[[str], bool]
     layout: str
     home: str
     prepare: Callable[[], None] | None = None
+    respond: Callable[[int, str], ResponseReturnValue] | None = None
 
 
 PORTAL = Area(lambda path: True, "base.html", "index")
@@ -87,6 +90,8 @@ def friendly_page(code: int, key: str | None = None) -> ResponseReturnValue:
     key = key or FRIENDLY.get(code, "server_error")
     try:
         area = _area()
+        if area.respond is not None:
+            return area.respond(code, key)
         if area.prepare is not None and code != 503:
             try:
                 area.prepare()

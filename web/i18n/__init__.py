@@ -35,14 +35,14 @@ Translator's workflow: README.md, "Translations" (`scripts/translations`).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from babel.support import NullTranslations
-from flask import Flask, has_request_context, session
+from flask import Flask, current_app, has_request_context, session
 from flask_babel import (
     Babel,
     force_locale,
@@ -60,7 +60,8 @@ import storage
 from engine.model import LANGS, Text
 
 __all__ = ["DEFAULT_LANG", "TRANSLATIONS", "N_", "_", "current_lang", "fmt_date", "in_lang",
-           "init_app", "localize", "ngettext", "pgettext", "set_lang", "translations"]
+           "init_app", "add_lang_source", "localize", "ngettext", "pgettext", "set_lang",
+           "translations"]
 
 DEFAULT_LANG = "fr"
 TRANSLATIONS = Path(__file__).parent / "translations"
@@ -72,10 +73,25 @@ def N_(msgid: str) -> str:
     return msgid
 
 
+LANG_SOURCES = "guichet.lang_sources"  # app.extensions key: see add_lang_source
+
+
+def add_lang_source(app: Flask, source: Callable[[], str | None]) -> None:
+    """Let `source()` choose the language of a request before the session does: it
+    returns "fr"/"en" for requests it owns (the JSON API: its Accept-Language), None
+    for the others."""
+    app.extensions.setdefault(LANG_SOURCES, []).append(source)
+
+
 def _session_lang() -> str:
-    """Flask-Babel's locale selector, asked once per request (then cached)."""
+    """Flask-Babel's locale selector, asked once per request (then cached): a source
+    added with `add_lang_source` when one answers, else the session's language."""
     if not has_request_context():
         return DEFAULT_LANG
+    for source in current_app.extensions.get(LANG_SOURCES, ()):
+        chosen = source()
+        if chosen is not None:
+            return chosen if chosen in LANGS else DEFAULT_LANG
     lang = session.get("lang")
     return lang if lang in LANGS else DEFAULT_LANG
 

@@ -1,0 +1,103 @@
+"""Fixtures for the JSON API's tests: a portal serving forms/ (Accompagnement Québec and
+the other shipped types), a test client, applicants with an AQ-eligible profile, and the
+bearer headers of their access tokens.
+
+The database is the one DATABASE_URL names (unset: SQLite in a temporary folder),
+emptied before each test; the app's store is current for the whole test.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+import storage
+from engine import Registry, load_registry
+from web import create_app, store_of
+
+PASSWORD = "motdepasse-solide"
+ACCESS_SECONDS = 900
+REFRESH_SECONDS = 30 * 24 * 3600
+
+MARIA = {
+    "family_names": "Valdero", "given_names": "Maria", "sex": "F",
+    "birth_date": "1990-01-01", "birth_city": "Paris", "birth_country": "France",
+    "address_line1": "20 rue Monge", "country": "France", "city": "Paris",
+    "postal_code": "75005", "phone_home_code": "33", "phone_home": "55555555",
+}
+AMIR = {**MARIA, "family_names": "Haddad", "given_names": "Amir", "sex": "M"}
+
+
+@dataclass(frozen=True)
+class Person:
+    """An applicant of the tests: account id, email, password, and the bearer headers
+    of a fresh access token (`headers`)."""
+
+    account_id: int
+    email: str
+    password: str
+    headers: dict[str, str]
+
+
+@pytest.fixture(scope="session")
+def api_registry() -> Registry:
+    """The shipped dossier types (forms/)."""
+    return load_registry()
+
+
+@pytest.fixture(scope="session")
+def api_instance(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return str(tmp_path_factory.mktemp("api-instance"))
+
+
+def api_portal(registry: Registry, instance: str, **config: Any) -> Iterator[Flask]:
+    """A portal on the suite's database, emptied, with `config` added; its store current."""
+    app = create_app({
+        "TESTING": True, "SECRET_KEY": "test-secret", "INSTANCE_PATH": instance,
+        "DATABASE_URL": os.environ.get("DATABASE_URL") or None, "REGISTRY": registry,
+        **config,
+    })
+    store = store_of(app)
+    with store.bound():
+        storage.reset_db()
+        storage.clock.reset()
+        yield app
+        storage.clock.reset()
+    store.disconnect()
+
+
+@pytest.fixture
+def api_app(api_registry: Registry, api_instance: str) -> Iterator[Flask]:
+    yield from api_portal(api_registry, api_instance)
+
+
+@pytest.fixture
+def api(api_app: Flask) -> FlaskClient:
+    """A test client of the API app (it keeps no cookie the API would set: none)."""
+    return api_app.test_client()
+
+
+def make_person(email: str, profile: dict[str, str], lang: str = "fr") -> Person:
+    """An active account with `profile`, and bearer headers of a token issued for it."""
+    account = storage.create_account(email, storage.hash_password(PASSWORD), profile, lang)
+    pair = storage.issue_tokens(account.id, ACCESS_SECONDS, REFRESH_SECONDS)
+    return Person(account.id, account.email, PASSWORD,
+                  {"Authorization": f"Bearer {pair.access_token}"})
+
+
+@pytest.fixture
+def applicant(api_app: Flask) -> Person:
+    """Maria, eligible for Accompagnement Québec, with a valid access token."""
+    return make_person("maria.valdero@example.com", MARIA)
+
+
+@pytest.fixture
+def other(api_app: Flask) -> Person:
+    """Amir, another applicant, with his own valid access token."""
+    return make_person("amir.haddad@example.com", AMIR)

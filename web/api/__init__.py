@@ -1,0 +1,52 @@
+"""The JSON API, `/api/v1`: the mobile app's door to the same dossiers, on the same
+storage and engine as the pages (issue #18; docs/api.md).
+
+`init_app` registers the blueprint (web/api/blueprint.py) and what makes /api
+different from the portal's pages:
+- errors are RFC 9457 problem+json (web/api/problems.py), also those raised before any
+  API view (unknown path, method not allowed, body too large, server error), through
+  the error pages' areas (web/http/errors.py);
+- no cookie session (web/http/cookies.py), no CSRF check (web/http/csrf.py): a bearer
+  token authenticates (web/api/auth.py), and a request carrying the portal's session
+  cookie is refused;
+- the language is the request's Accept-Language (fr by default).
+
+Each module of RESOURCES adds its routes to the blueprint and declares its part of the
+OpenAPI document beside them: module-level `PATHS` (path items, keys relative to
+/api/v1) and `SCHEMAS` (component schemas), assembled by web/api/openapi.py.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, Response
+
+from web.api import dossiers, inbox, profile, sections, spec, submit, tokens, types
+from web.api.auth import refuse_cookies, request_lang
+from web.api.blueprint import PREFIX, bp
+from web.api.problems import ApiProblem, for_status, respond
+from web.http import errors
+from web.http.cookies import is_api_path
+from web.i18n import add_lang_source, current_lang
+
+__all__ = ["PREFIX", "RESOURCES", "bp", "init_app"]
+
+# The modules whose routes and OpenAPI parts make the API, in the document's order.
+RESOURCES = (spec, tokens, profile, types, dossiers, sections, submit, inbox)
+
+
+def _content_language(response: Response) -> Response:
+    response.headers.setdefault("Content-Language", current_lang())
+    return response
+
+
+bp.before_request(refuse_cookies)
+bp.after_request(_content_language)
+
+
+def init_app(app: Flask) -> None:
+    """Register the API on `app`: its blueprint, problem+json errors under /api, the
+    Accept-Language language, and the cookie refusal (see the module's docstring)."""
+    add_lang_source(app, request_lang)
+    errors.add_area(app, errors.Area(is_api_path, "base.html", "index", respond=for_status))
+    app.register_error_handler(ApiProblem, respond)
+    app.register_blueprint(bp)

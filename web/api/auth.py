@@ -1,0 +1,121 @@
+"""Who calls the JSON API, in which language, and with what body.
+
+Authentication is a bearer access token (RFC 6750: `Authorization: Bearer <token>`),
+issued by POST /api/v1/tokens (web/api/tokens.py) and checked on every request by
+`token_required` through storage (one indexed read). No cookie is read: the portal's
+session cookie (and the agents') is not merely ignored but refused, so a browser
+request riding a logged-in session is never taken for the applicant's (no CSRF token
+is needed because no ambient credential is accepted).
+
+The language of every text the API answers with is the request's `Accept-Language`
+(fr or en; fr when neither is asked).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import current_app, g, request
+from flask.typing import ResponseReturnValue
+
+import storage
+from engine.model import LANGS
+from web.api.problems import ApiProblem
+from web.http.cookies import AGENT_COOKIE, is_api_path
+from web.i18n import DEFAULT_LANG, _, current_lang
+
+V = TypeVar("V", bound=Callable[..., ResponseReturnValue])
+
+CHALLENGE = 'Bearer realm="guichet"'
+TOLERATES_COOKIES = "api_tolerates_cookies"  # a view attribute: see `tolerates_cookies`
+
+
+def request_lang() -> str | None:
+    """The language source of API requests (web.i18n.add_lang_source): the best of
+    "fr"/"en" in Accept-Language, French when neither; None outside /api."""
+    if not is_api_path(request.path):
+        return None
+    return request.accept_languages.best_match(LANGS) or DEFAULT_LANG
+
+
+def api_lang() -> str:
+    """The language of this API request's texts: "fr" or "en"."""
+    return current_lang()
+
+
+def bearer_token() -> str | None:
+    """The token of `Authorization: Bearer <token>`, None when there is none."""
+    header = request.headers.get("Authorization", "")
+    scheme, _sep, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return token.strip()
+
+
+def unauthorized(detail: str | None = None, error: str | None = None) -> ApiProblem:
+    """The 401 problem with its `WWW-Authenticate` challenge (`error="invalid_token"`
+    when a token was presented and refused, RFC 6750 §3)."""
+    challenge = CHALLENGE + (f', error="{error}"' if error else "")
+    return ApiProblem(401, "unauthorized",
+                      detail or _("Un jeton d'accès valide est requis."),
+                      headers={"WWW-Authenticate": challenge})
+
+
+def token_required(view: V) -> V:
+    """The view runs for a valid access token only; `current_account_id()` is then its
+    account. 401 problem `unauthorized` for no token, and for an unknown, expired or
+    revoked one (one answer for all)."""
+
+    @functools.wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> ResponseReturnValue:
+        token = bearer_token()
+        if token is None:
+            raise unauthorized()
+        try:
+            g.api_account_id = storage.token_account(token)
+        except storage.TokenRefused as refused:
+            raise unauthorized(_("Ce jeton d'accès n'est plus valide. Renouvelez-le ou "
+                                 "connectez-vous de nouveau."), "invalid_token") from refused
+        return view(*args, **kwargs)
+
+    return wrapped  # type: ignore[return-value]
+
+
+def current_account_id() -> int:
+    """The account of this request's access token (under `token_required` only)."""
+    return g.api_account_id
+
+
+def tolerates_cookies(view: V) -> V:
+    """Mark a public, read-only view (the document, its reference page) that a browser
+    may open while logged in to the portal: its cookie is not refused there."""
+    setattr(view, TOLERATES_COOKIES, True)
+    return view
+
+
+def refuse_cookies() -> None:
+    """Before every API view: a request carrying the portal's or the agents' session
+    cookie is refused (400 `cookie-refused`), except on views marked
+    `tolerates_cookies`."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    if view is None or getattr(view, TOLERATES_COOKIES, False):
+        return
+    names = (current_app.config["SESSION_COOKIE_NAME"], AGENT_COOKIE)
+    if any(name in request.cookies for name in names):
+        raise ApiProblem(400, "cookie-refused",
+                         _("L'API n'accepte pas de cookie de session : authentifiez-vous "
+                           "avec un jeton (en-tête Authorization: Bearer)."))
+
+
+def json_body() -> dict[str, Any]:
+    """The request's JSON object. ApiProblem 415 when the body is not declared JSON, 400
+    when it is not a JSON object (malformed, an array, a string...)."""
+    if not request.is_json:
+        raise ApiProblem(415, "unsupported-media-type",
+                         _("Envoyez un corps JSON (application/json)."))
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise ApiProblem(400, "bad-request", _("Le corps de la requête doit être un objet JSON."))
+    return body
