@@ -18,6 +18,7 @@ No type name is known here: each type's facts come from its `FieldType`.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from engine.compile import CompiledDefinition
@@ -119,6 +120,7 @@ def field(f: Field) -> dict[str, Any]:
         "fields": [field(c) for c in children],
         "item_label": text(kind.item_label(f, "{n}")) if children else None,  # type: ignore[arg-type]
         "add_label": text(kind.add_label(f)) if children else None,
+        "extra": json.loads(json.dumps(f.extra, default=str)),
     }
 
 
@@ -232,7 +234,8 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "the designer's messages by rule; `parts`: a composite answer's inputs; "
             "`upload`: a file question's limits (bytes); `fields`: a repeating group's "
             "nested questions, asked once per item (its answer: a list of objects), "
-            "`item_label` with {n} the item's number, `add_label` the add button."),
+            "`item_label` with {n} the item's number, `add_label` the add button; `extra`: "
+            "the type's own keys."),
         "required": ["id", "type", "input", "label", "required", "when"],
         "properties": {
             "id": {"type": "string"}, "type": {"type": "string"},
@@ -253,6 +256,10 @@ SCHEMAS: dict[str, dict[str, Any]] = {
                                "max_files": {"type": "integer"}}}]},
             "fields": {"type": "array", "items": {"$ref": REF + "FormField"}},
             "item_label": _MAYBE_TEXT, "add_label": _MAYBE_TEXT,
+            "extra": {"type": "object",
+                      "description": "The type's own keys as the definition writes them "
+                                     "(a number's or a date's bounds, a declaration's "
+                                     "text...)."},
         },
     },
     "FormRule": {

@@ -1,0 +1,63 @@
+"""Every API test's answers checked against the OpenAPI document (issue 18: conformance).
+
+`check_response(app, method, path, response)` validates a Flask test client's response
+with openapi-core against the document `app` serves (web/api/openapi.py): its status
+must be documented for that operation, its content type and body must match the
+documented schema, its documented headers must be there. An undocumented path, method
+or status fails the test. Use it after each call:
+
+    response = api.get("/api/v1/profile", headers=applicant.headers)
+    check_response(api_app, "GET", "/api/v1/profile", response)
+
+(`path`: as requested, with its query string if any; the request's own headers and body
+are not judged, only the response.)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+from openapi_core import OpenAPI
+from openapi_core.contrib.werkzeug import WerkzeugOpenAPIRequest, WerkzeugOpenAPIResponse
+from werkzeug.test import EnvironBuilder, TestResponse
+from werkzeug.wrappers import Request
+
+from web import store_of
+from web.api import openapi
+
+KEY = "tests.openapi-core"  # app.extensions: the OpenAPI object, built once per app
+
+
+def spec(app: Flask) -> OpenAPI:
+    """openapi-core's view of the document `app` serves (built once per app)."""
+    found = app.extensions.get(KEY)
+    if found is None:
+        with store_of(app).bound():
+            document = openapi.document(app)
+        found = app.extensions[KEY] = OpenAPI.from_dict(document)
+    return found
+
+
+def _request(method: str, path: str, response: TestResponse) -> Request:
+    """The request the response answered: the test client's own when it kept it, else
+    one rebuilt from `method` and `path` (on http://localhost)."""
+    kept = getattr(response, "request", None)
+    if kept is not None and kept.method == method.upper():
+        return kept
+    return Request(EnvironBuilder(path=path, method=method.upper()).get_environ())
+
+
+def check_response(app: Flask, method: str, path: str, response: TestResponse) -> None:
+    """Fail (openapi-core's exception, an AssertionError-like error naming what broke the
+    document) unless `response` to `method path` is documented and matches its schema:
+    unknown path or method, undocumented status, wrong content type, a body or a
+    documented header that breaks its schema."""
+    request = WerkzeugOpenAPIRequest(_request(method, path, response))
+    spec(app).validate_response(request, WerkzeugOpenAPIResponse(response))
+
+
+def documented(app: Flask) -> dict[str, Any]:
+    """The document `app` serves, as a dict (for tests reading the components)."""
+    with store_of(app).bound():
+        return openapi.document(app)
