@@ -179,6 +179,29 @@ def definition_components(compiled: list[CompiledDefinition]) -> dict[str, Any]:
     return {**schemas, **dict(sorted(defs.items()))}
 
 
+def _definitions_tag(compiled: list[CompiledDefinition]) -> dict[str, Any]:
+    """A tag without operations (Redoc's `x-traitTag`) telling the definitions' components
+    on the reference page: the FormDescription schema drawn, and each version's names."""
+    lines = [f"- {c.definition.title.en or c.definition.title.fr} (`{c.id}`), version "
+             f"{c.definition.version}: `{answers_name(c.id, c.definition.version)}`, "
+             f"`{form_name(c.id, c.definition.version)}`, sections "
+             + ", ".join(f"`{section_name(c.id, c.definition.version, s)}`"
+                         for s in c.sections)
+             for c in compiled]
+    return {
+        "name": "definitions",
+        "x-displayName": "Dossier types' schemas",
+        "x-traitTag": True,
+        "description": (
+            "Every version of every dossier type this server can serve has its components "
+            "in this document (`components.schemas`): read them from "
+            "`GET /openapi.json`.\n\n" + "\n".join(lines) + "\n\n"
+            "## FormDescription\n\nThe `const` of each `Form.<type>.v<version>` is one:\n\n"
+            '<SchemaDefinition schemaRef="#/components/schemas/FormDescription" '
+            'showReadOnly={true} showWriteOnly={true} />\n'),
+    }
+
+
 # --- the document ----------------------------------------------------------------------
 
 def _resources() -> tuple[Any, ...]:
@@ -208,7 +231,9 @@ def build_document(registry: Registry) -> dict[str, Any]:
         if getattr(module, "PATHS", None) and tag != "spec":
             tags.append({"name": tag, "description": doc})
     schemas.update(form_description.SCHEMAS)
-    schemas.update(definition_components(versions(registry)))
+    served = versions(registry)
+    schemas.update(definition_components(served))
+    tags.append(_definitions_tag(served))
     return {
         "openapi": OPENAPI_VERSION,
         "jsonSchemaDialect": "https://spec.openapis.org/oas/3.1/dialect/base",
