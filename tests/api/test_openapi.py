@@ -15,6 +15,7 @@ from collections.abc import Iterator
 
 import pytest
 from flask import Flask
+from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 
 import storage
@@ -176,3 +177,54 @@ def test_conformance__undocumented_path__fails(api_app: Flask) -> None:
     response = api_app.test_client().get("/api/v1/nowhere")
     with pytest.raises(Exception, match="(?i)path"):
         check_response(api_app, "GET", "/api/v1/nowhere", response)
+
+
+def _validator(document: dict, name: str) -> Draft202012Validator:
+    """A JSON Schema 2020-12 validator of the component `name`, its refs resolved inside
+    `document` (as a client holding openapi.json would resolve them)."""
+    root = {"$ref": "#/components/schemas/" + name, "components": document["components"]}
+    return Draft202012Validator(root, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def test_form__every_description__valid_by_its_schema(test_types_app: Flask) -> None:
+    document = documented(test_types_app)
+    validator = _validator(document, "FormDescription")
+    forms = [n for n in document["components"]["schemas"] if n.startswith("Form.")]
+    assert forms
+    for name in forms:
+        errors = [e.message for e in validator.iter_errors(
+            document["components"]["schemas"][name]["const"])]
+        assert errors == [], (name, errors[:3])
+
+
+def test_answers__a_valid_dossier__valid_by_its_component(test_types_app: Flask) -> None:
+    document = documented(test_types_app)
+    validator = _validator(document, "Answers.essai.v3")
+    stored = {**definitions.valid_answers(), "numero": "12345678"}  # as normalised, kept
+    assert list(validator.iter_errors(stored)) == []
+    wrong = {**stored, "categorie": "inconnue"}
+    assert list(validator.iter_errors(wrong))
+
+
+def test_document__every_api_route__documented_with_its_contract(api_app: Flask) -> None:
+    """Every route under /api/v1 is an operation of the document, with an operationId, a
+    summary, its responses, and a security requirement (an empty one when public)."""
+    paths = documented(api_app)["paths"]
+    for rule in api_app.url_map.iter_rules():
+        if not rule.rule.startswith("/api/v1/"):
+            continue
+        path = re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", rule.rule.removeprefix("/api/v1"))
+        assert path in paths, f"{rule.rule} is not in the document"
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            operation = paths[path].get(method.lower())
+            assert operation is not None, f"{method} {rule.rule} is not in the document"
+            assert operation.get("operationId") and operation.get("summary"), (method, path)
+            assert operation.get("responses"), (method, path)
+            assert "security" in operation or "security" in documented(api_app), (method, path)
+
+
+def test_conformance__body_breaking_the_schema__fails(api_app: Flask) -> None:
+    response = api_app.test_client().get("/api/v1/openapi.json")
+    response.set_data(b'{"not": "a document"}')
+    with pytest.raises(Exception, match="(?i)openapi|valid|schema"):
+        check_response(api_app, "GET", "/api/v1/openapi.json", response)
