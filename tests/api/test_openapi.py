@@ -228,3 +228,10 @@ def test_conformance__body_breaking_the_schema__fails(api_app: Flask) -> None:
     response.set_data(b'{"not": "a document"}')
     with pytest.raises(Exception, match="(?i)openapi|valid|schema"):
         check_response(api_app, "GET", "/api/v1/openapi.json", response)
+
+
+def test_document__type_removed_from_forms__its_versions_kept(api_app: Flask) -> None:
+    storage.publish_definitions([convert(MIGRATIONS / "v1.yaml").compiled])
+    document = documented(api_app)
+    validate(document)
+    assert "Form.demenagement.v1" in document["components"]["schemas"]

@@ -129,7 +129,7 @@ def _rule(r: Rule) -> dict[str, Any]:
             "when": condition(r.when), "require": condition(r.require)}
 
 
-def section(type_id: str, version: int, s: Section, schema_ref: str) -> dict[str, Any]:
+def section(s: Section, schema_ref: str) -> dict[str, Any]:
     """One section's description (`FormSection` in the FormDescription schema)."""
     return {"id": s.id, "title": text(s.title), "intro": text(s.intro), "note": text(s.note),
             "when": condition(s.when), "schema": schema_ref,
@@ -144,7 +144,7 @@ def describe(compiled: CompiledDefinition, answers_ref: str,
     return {
         "type": d.id, "version": d.version, "title": text(d.title),
         "description": text(d.description), "intro": text(d.intro), "schema": answers_ref,
-        "sections": [section(d.id, d.version, s, section_refs[s.id]) for s in d.sections],
+        "sections": [section(s, section_refs[s.id]) for s in d.sections],
     }
 
 

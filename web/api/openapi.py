@@ -5,8 +5,9 @@ cannot drift from what the server does. `build_document` assembles:
 - the shared parts (web/api/spec.py: problems, parameters, responses, bearer scheme);
 - each resource module's `PATHS` and `SCHEMAS` (web/api/__init__.py `RESOURCES`,
   and this module's own two paths);
-- for every version of every dossier type the app knows (its registry's newest, and
-  each older published version, which dossiers stay pinned to), the compiled JSON
+- for every version of every dossier type the app knows (its registry's newest, each
+  older published version, which dossiers stay pinned to, and the published versions
+  of a type removed from forms/, whose dossiers are still shown), the compiled JSON
   Schemas: `Answers.<type>.v<version>` (the whole dossier), `Section.<type>.v<version>
   .<section>` (one section), and `Form.<type>.v<version>`, the UI description
   (web/api/form_description.py, schema `FormDescription`, the version's own
@@ -137,16 +138,17 @@ def _embed(schema: dict[str, Any], defs: dict[str, Any], title: str | None = Non
 
 
 def versions(registry: Registry) -> list[CompiledDefinition]:
-    """Every version the app can serve, by type (registry order) then version: each
-    registry type's published versions (storage) and its current one. A published
-    version whose text no longer compiles is left out (no dossier can be shown with it
-    either)."""
-    ids = registry.ids()
-    published = storage.version_numbers(ids)
+    """Every version the app can serve: each registry type's current version and every
+    published one (storage), then the published versions of types since removed from
+    forms/ (their dossiers are still shown, read-only); by type (registry order, then
+    the removed ones by id), then version. A version whose text no longer compiles is
+    left out (no dossier can be shown with it either)."""
+    wanted: dict[str, set[int]] = {c.id: {c.definition.version} for c in registry}
+    for published in storage.published_versions():
+        wanted.setdefault(published.type_id, set()).add(published.version)
     found = []
-    for type_id in ids:
-        current = registry[type_id].definition.version
-        for version in sorted({*published.get(type_id, []), current}):
+    for type_id in [*registry.ids(), *sorted(wanted.keys() - set(registry.ids()))]:
+        for version in sorted(wanted[type_id]):
             try:
                 found.append(storage.definition_of(registry, type_id, version))
             except storage.NotFound:
