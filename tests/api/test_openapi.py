@@ -235,3 +235,12 @@ def test_document__type_removed_from_forms__its_versions_kept(api_app: Flask) ->
     document = documented(api_app)
     validate(document)
     assert "Form.demenagement.v1" in document["components"]["schemas"]
+
+
+def test_docs__portal_session_cookie__tolerated(api_app: Flask) -> None:
+    """A developer logged in to the portal opens the reference page and the document:
+    public and read-only, they do not refuse the session cookie as the API's views do."""
+    client = api_app.test_client()
+    client.set_cookie(api_app.config["SESSION_COOKIE_NAME"], "anything")
+    assert client.get("/api/v1/docs").status_code == 200
+    assert client.get("/api/v1/openapi.json").status_code == 200

@@ -36,6 +36,7 @@ from flask import Flask, Response, current_app, render_template, url_for
 import storage
 from engine import CompiledDefinition, Registry
 from web.api import form_description
+from web.api.auth import tolerates_cookies
 from web.api.blueprint import PREFIX, bp
 from web.registry import EXTENSION as REGISTRY_EXTENSION
 
@@ -289,8 +290,10 @@ def document(app: Flask) -> dict[str, Any]:
 
 
 @bp.get("/openapi.json")
+@tolerates_cookies
 def openapi_json() -> Response:
-    """The document, public; cacheable for an hour (it changes only with a deploy)."""
+    """The document, public (a browser logged in to the portal may open it: nothing
+    personal is read); cacheable for an hour (it changes only with a deploy)."""
     response = Response(document_json(current_app._get_current_object()),  # type: ignore[attr-defined]
                         mimetype="application/json")
     response.headers["Cache-Control"] = "public, max-age=3600"
@@ -298,6 +301,7 @@ def openapi_json() -> Response:
 
 
 @bp.get("/docs")
+@tolerates_cookies
 def docs() -> Response:
     """The reference page: Redoc drawing the document, from this site's files only."""
     html = render_template("api/docs.html", spec_url=url_for("api.openapi_json"))
