@@ -244,3 +244,12 @@ def test_docs__portal_session_cookie__tolerated(api_app: Flask) -> None:
     client.set_cookie(api_app.config["SESSION_COOKIE_NAME"], "anything")
     assert client.get("/api/v1/docs").status_code == 200
     assert client.get("/api/v1/openapi.json").status_code == 200
+
+
+def test_openapi_json__if_none_match__304(api_app: Flask) -> None:
+    client = api_app.test_client()
+    first = client.get("/api/v1/openapi.json")
+    etag = first.headers["ETag"]
+    again = client.get("/api/v1/openapi.json", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.get_data() == b""
+    check_response(api_app, "GET", "/api/v1/openapi.json", again)

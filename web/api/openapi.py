@@ -26,12 +26,13 @@ kept) and drawn at GET /api/v1/docs by the vendored Redoc (web/static/vendor/red
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import threading
 from typing import Any
 
-from flask import Flask, Response, current_app, render_template, url_for
+from flask import Flask, Response, current_app, render_template, request, url_for
 
 import storage
 from engine import CompiledDefinition, Registry
@@ -293,11 +294,14 @@ def document(app: Flask) -> dict[str, Any]:
 @tolerates_cookies
 def openapi_json() -> Response:
     """The document, public (a browser logged in to the portal may open it: nothing
-    personal is read); cacheable for an hour (it changes only with a deploy)."""
-    response = Response(document_json(current_app._get_current_object()),  # type: ignore[attr-defined]
-                        mimetype="application/json")
+    personal is read); cacheable for an hour (it changes only with a deploy), with a
+    strong ETag (the text's sha256) so an app keeping the forms asks `If-None-Match`
+    and gets 304 while they are unchanged."""
+    text = document_json(current_app._get_current_object())  # type: ignore[attr-defined]
+    response = Response(text, mimetype="application/json")
+    response.set_etag(hashlib.sha256(text.encode("utf-8")).hexdigest())
     response.headers["Cache-Control"] = "public, max-age=3600"
-    return response
+    return response.make_conditional(request)
 
 
 @bp.get("/docs")
@@ -315,8 +319,17 @@ PATHS: dict[str, Any] = {
     "/openapi.json": {"get": {
         **_PUBLIC, "operationId": "getOpenApiDocument",
         "summary": "This document (OpenAPI 3.1), with every dossier type's schemas",
-        "responses": {"200": {"description": "The document.", "content": {
-            "application/json": {"schema": {"type": "object", "required": ["openapi"]}}}}},
+        "parameters": [{"name": "If-None-Match", "in": "header", "required": False,
+                        "description": "The ETag of a copy the app holds.",
+                        "schema": {"type": "string"}}],
+        "responses": {
+            "200": {"description": "The document.",
+                    "headers": {"ETag": {"schema": {"type": "string"},
+                                         "description": "The sha256 of the document."}},
+                    "content": {"application/json": {
+                        "schema": {"type": "object", "required": ["openapi"]}}}},
+            "304": {"description": "Unchanged since the copy whose ETag was sent."},
+        },
     }},
     "/docs": {"get": {
         **_PUBLIC, "operationId": "getApiReference",
