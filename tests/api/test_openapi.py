@@ -253,3 +253,10 @@ def test_openapi_json__if_none_match__304(api_app: Flask) -> None:
     again = client.get("/api/v1/openapi.json", headers={"If-None-Match": etag})
     assert again.status_code == 304 and again.get_data() == b""
     check_response(api_app, "GET", "/api/v1/openapi.json", again)
+
+
+def test_document__a_component_declared_twice__refused(api_app: Flask,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(openapi, "SCHEMAS", {"Problem": {"type": "string"}})
+    with pytest.raises(ValueError, match="Problem"):
+        openapi.build_document(api_app.extensions["guichet.registry"])

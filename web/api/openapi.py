@@ -29,6 +29,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import sys
 import threading
 from typing import Any
 
@@ -36,7 +37,7 @@ from flask import Flask, Response, current_app, render_template, request, url_fo
 
 import storage
 from engine import CompiledDefinition, Registry
-from web.api import form_description
+from web.api import form_description, spec
 from web.api.auth import tolerates_cookies
 from web.api.blueprint import PREFIX, bp
 from web.registry import EXTENSION as REGISTRY_EXTENSION
@@ -71,7 +72,9 @@ DOCS_CSP = "; ".join((
 
 def _name(part: str) -> str:
     """A part of a component name, every character outside [a-zA-Z0-9_-] made "_"
-    (component names must match ^[a-zA-Z0-9._-]+$; "." separates the parts)."""
+    (component names must match ^[a-zA-Z0-9._-]+$; "." separates the parts). A safeguard:
+    type, section and `$defs` ids already match (forms/definition.schema.json), so two
+    ids never meet in one name."""
     return _NOT_A_NAME.sub("_", part)
 
 
@@ -210,33 +213,41 @@ def _definitions_tag(compiled: list[CompiledDefinition]) -> dict[str, Any]:
 
 def _resources() -> tuple[Any, ...]:
     """The resource modules (web/api/__init__.py RESOURCES) and this one, each once."""
-    import web.api
+    import web.api  # the package lists this module: imported when first used
 
     modules = list(web.api.RESOURCES)
-    this = __import__(__name__, fromlist=["PATHS"])
+    this = sys.modules[__name__]
     return tuple(modules + ([this] if this not in modules else []))
+
+
+def _merge(into: dict[str, Any], part: dict[str, Any], what: str, module: str) -> None:
+    """Add `part` (name -> value) to `into`; ValueError naming `module` when a name is
+    already there with another value (two modules declaring one component or one
+    operation: a mistake the document must not hide by keeping the last)."""
+    for name, value in part.items():
+        if name in into and into[name] != value:
+            raise ValueError(f"{module} declares the {what} {name!r} again, differently")
+        into[name] = value
 
 
 def build_document(registry: Registry) -> dict[str, Any]:
     """The OpenAPI 3.1 document (a JSON-able dict) of the API serving `registry`'s dossier
     types. Reads the published versions through storage: call it with a store current
     (inside a request, or `store.bound()`). Component names: see `component_names`."""
-    from web.api import spec
-
-    paths: dict[str, Any] = dict(getattr(spec, "PATHS", {}))
-    schemas: dict[str, Any] = dict(spec.SCHEMAS)
+    paths: dict[str, Any] = {}
+    schemas: dict[str, Any] = {}
     tags: list[dict[str, str]] = []
-    for module in _resources():
+    for module in dict.fromkeys((spec, *_resources())):
         for path, item in getattr(module, "PATHS", {}).items():
-            paths.setdefault(path, {}).update(item)
-        schemas.update(getattr(module, "SCHEMAS", {}))
+            _merge(paths.setdefault(path, {}), item, f"operation of {path}", module.__name__)
+        _merge(schemas, getattr(module, "SCHEMAS", {}), "component schema", module.__name__)
         tag = module.__name__.rsplit(".", 1)[-1]
         doc = (module.__doc__ or "").strip().split("\n\n")[0].replace("\n", " ")
         if getattr(module, "PATHS", None) and tag != "spec":
             tags.append({"name": tag, "description": doc})
-    schemas.update(form_description.SCHEMAS)
+    _merge(schemas, form_description.SCHEMAS, "component schema", form_description.__name__)
     served = versions(registry)
-    schemas.update(definition_components(served))
+    _merge(schemas, definition_components(served), "component schema", "the definitions")
     tags.append(_definitions_tag(served))
     return {
         "openapi": OPENAPI_VERSION,
