@@ -260,3 +260,21 @@ def test_document__a_component_declared_twice__refused(api_app: Flask,
     monkeypatch.setattr(openapi, "SCHEMAS", {"Problem": {"type": "string"}})
     with pytest.raises(ValueError, match="Problem"):
         openapi.build_document(api_app.extensions["guichet.registry"])
+
+
+def test_conformance__problem_json_after_a_body__read_as_json(
+        api_app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A problem+json answer is judged as JSON, also after a request whose body the view
+    read (the check never reads the request's body again)."""
+    missing = {"responses": {"404": {"$ref": "#/components/responses/NotFound"}},
+               "operationId": "nowhere", "summary": "A path for this test", "security": []}
+    monkeypatch.setattr(openapi, "PATHS", {**openapi.PATHS, "/nowhere": {
+        "get": {**missing, "operationId": "getNowhere"},
+        "put": {**missing, "operationId": "putNowhere"}}})
+    client = api_app.test_client()
+    got = client.get("/api/v1/nowhere")
+    assert got.status_code == 404 and got.mimetype == "application/problem+json"
+    check_response(api_app, "GET", "/api/v1/nowhere", got)
+    put = client.put("/api/v1/nowhere", json={"answers": {"x": "y"}})
+    assert put.status_code == 404
+    check_response(api_app, "PUT", "/api/v1/nowhere", put)
