@@ -9,9 +9,11 @@ document; the reference page loads only this site's files.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -278,3 +280,15 @@ def test_conformance__problem_json_after_a_body__read_as_json(
     put = client.put("/api/v1/nowhere", json={"answers": {"x": "y"}})
     assert put.status_code == 404
     check_response(api_app, "PUT", "/api/v1/nowhere", put)
+
+
+def test_vendored_redoc__file_as_its_readme_says__no_off_site_url_loaded() -> None:
+    """web/static/vendor/redoc holds what scripts/vendor-redoc made: the bundle's sha256
+    is the README's (no hand edit), its licence is there, and the one URL it loaded from
+    elsewhere (its logo) is gone."""
+    folder = Path(openapi.__file__).parents[1] / "static" / "vendor" / "redoc"
+    bundle = (folder / "redoc.standalone.js").read_bytes()
+    readme = (folder / "README.md").read_text("utf-8")
+    assert f"redoc.standalone.js sha256: `{hashlib.sha256(bundle).hexdigest()}`" in readme
+    assert (folder / "LICENSE").read_text("utf-8").startswith("The MIT License")
+    assert b"cdn.redoc.ly" not in bundle and b"fonts.googleapis" not in bundle
