@@ -130,15 +130,15 @@ def _rewrite(schema: Any) -> Any:
     return schema
 
 
-def _embed(schema: dict[str, Any], defs: dict[str, Any], title: str | None = None
+def _embed(schema: dict[str, Any], defs: dict[str, Any], description: str = ""
            ) -> dict[str, Any]:
     """`schema` rewritten (`_rewrite`), its `$defs` moved into `defs` (name -> schema,
-    each once)."""
+    each once), with `description` (for the reference page) when given."""
     for name, sub in schema.get("$defs", {}).items():
         defs.setdefault("Defs." + _name(name), _rewrite(sub))
     out = _rewrite({k: v for k, v in schema.items() if k != "$defs"})
-    if title:
-        out["description"] = title
+    if description:
+        out["description"] = description
     return out
 
 
@@ -147,7 +147,9 @@ def versions(registry: Registry) -> list[CompiledDefinition]:
     published one (storage), then the published versions of types since removed from
     forms/ (their dossiers are still shown, read-only); by type (registry order, then
     the removed ones by id), then version. A version whose text no longer compiles is
-    left out (no dossier can be shown with it either)."""
+    left out (no dossier can be shown with it either). Reads the published versions
+    once (`storage.published_versions`, which also counts dossiers by version: one
+    grouped query, at the document's first build only)."""
     wanted: dict[str, set[int]] = {c.id: {c.definition.version} for c in registry}
     for published in storage.published_versions():
         wanted.setdefault(published.type_id, set()).add(published.version)
