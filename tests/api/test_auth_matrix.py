@@ -20,6 +20,7 @@ from werkzeug.routing import Rule
 from werkzeug.test import TestResponse
 
 import storage
+from tests.api.conformance import check_response
 from tests.api.conftest import MARIA, Person
 from tests.web.conftest import Applicant
 from web.api.auth import TOLERATES_COOKIES
@@ -119,12 +120,26 @@ def calls(app: Flask, world: World) -> Iterator[Call]:
 def send(api: FlaskClient, call: Call, headers: dict[str, str] | None = None) -> TestResponse:
     """The call with a plausible body and the headers some routes want (so a refusal
     comes from who calls, not from what is sent)."""
-    wanted = {"If-Match": '"1"', "Idempotency-Key": f"matrix-{call.method}-{call.url}"}
+    wanted = {}
+    if call.method in ("PUT", "PATCH"):
+        wanted["If-Match"] = '"1"'
+    if call.method == "POST":
+        wanted["Idempotency-Key"] = f"matrix-{call.url}"
     body = {"answers": {}} if call.method in ("PUT", "PATCH", "POST") else None
     response = api.open(call.url, method=call.method, json=body,
                         headers={**wanted, **(headers or {})}, buffered=True)
     assert "Set-Cookie" not in response.headers, f"{call} set a cookie"
     return response
+
+
+def undocumented(api: FlaskClient, call: Call, response: TestResponse) -> str | None:
+    """What the OpenAPI document does not say of this answer (its status for this
+    operation, its body's schema), None when it says it (tests/api/conformance.py)."""
+    try:
+        check_response(api.application, call.method, call.url, response)
+    except Exception as broken:  # openapi-core's errors share no base class but this
+        return f"{call}: {response.status_code} not as documented: {broken}"
+    return None
 
 
 def refused(call: Call, response: TestResponse, status: int, slug: str) -> str | None:
@@ -154,7 +169,8 @@ def unauthorized_everywhere(api: FlaskClient, world: World,
             elif response.status_code >= 500:
                 wrong.append(f"{call}: {response.status_code}")
             continue
-        wrong += filter(None, (refused(call, response, 401, "unauthorized"),))
+        wrong += filter(None, (refused(call, response, 401, "unauthorized"),
+                               undocumented(api, call, response)))
     return wrong
 
 
@@ -203,7 +219,8 @@ def test_matrix__another_applicant__404_for_everything_of_the_owners(
         if call.public or not call.owned:
             continue
         response = send(api, call, other.headers)
-        wrong += filter(None, (refused(call, response, 404, "not-found"),))
+        wrong += filter(None, (refused(call, response, 404, "not-found"),
+                               undocumented(api, call, response)))
     assert not wrong, "\n".join(wrong)
     assert snapshot(world, applicant) == before, "another applicant changed the owner's things"
     assert storage.token_account(applicant.headers["Authorization"].split()[1]) \
@@ -240,5 +257,6 @@ def test_matrix__a_session_cookie__400_cookie_refused_everywhere_even_with_a_tok
             continue
         token = storage.issue_tokens(applicant.account_id, 900, 3600).access_token
         response = send(browser, call, bearer(token))
-        wrong += filter(None, (refused(call, response, 400, "cookie-refused"),))
+        wrong += filter(None, (refused(call, response, 400, "cookie-refused"),
+                               undocumented(browser, call, response)))
     assert not wrong, "\n".join(wrong)

@@ -16,13 +16,9 @@ from werkzeug.test import TestResponse
 
 import storage
 from engine import Registry
+from tests.api.conformance import check_response
 from tests.api.conftest import MARIA, PASSWORD, Person, api_portal, make_person
 from tests.web.conftest import Applicant
-
-try:  # H-spec's conformance check, once merged
-    from tests.api.conformance import check_response
-except ImportError:  # pragma: no cover
-    check_response = None  # type: ignore[assignment]
 
 TOKENS = "/api/v1/tokens"
 REFRESH = "/api/v1/tokens/refresh"
@@ -32,17 +28,12 @@ NEW_PASSWORD = "un-tout-nouveau-secret-2026"
 
 
 def checked(api: FlaskClient, response: TestResponse) -> TestResponse:
-    """What every answer of this module holds: no cookie, not to be cached, and (once
-    tests/api/conformance.py is there) what the OpenAPI document says."""
+    """What every answer of this module holds: no cookie, not to be cached, and what the
+    OpenAPI document says."""
     assert "Set-Cookie" not in response.headers
     assert response.headers["Cache-Control"] == "no-store"
-    if check_response is not None:
-        kept = response.request  # its body already read: judge the response only
-        response.request = None  # type: ignore[assignment]
-        try:
-            check_response(api.application, kept.method, kept.path, response)
-        finally:
-            response.request = kept
+    check_response(api.application, response.request.method, response.request.path,
+                   response)
     return response
 
 
