@@ -231,8 +231,8 @@ PATHS: dict[str, Any] = {
                     "headers": {"Content-Disposition": {
                         "schema": {"type": "string"},
                         "description": "attachment; filename=recapitulatif-<number>.pdf"}},
-                    "content": {"application/pdf": {
-                        "schema": {"type": "string", "format": "binary"}}}},
+                    # OpenAPI 3.1: binary content is described by its media type alone
+                    "content": {"application/pdf": {}}},
             "401": spec.ref("responses", "Unauthorized"),
             "404": spec.ref("responses", "NotFound"),
             "409": spec.problem_response(
