@@ -218,6 +218,18 @@ def test_submit__deadline_passed__409(api, applicant, registry):
     assert storage.submissions_of(dossier.id) == []
 
 
+def test_submit__profile_no_longer_eligible__422_not_eligible_with_the_reasons(
+        api, applicant, registry):
+    dossier = new_dossier(registry, applicant)
+    storage.update_profile(applicant.account_id, {"birth_date": "2015-01-01"})
+    response = submit(api, applicant, dossier.number)
+    assert response.status_code == 422
+    body = response.get_json()
+    assert body["type"] == "/api/v1/problems/not-eligible"
+    assert body["reasons"] and "18 ans" in body["reasons"][0]
+    assert storage.submissions_of(dossier.id) == []
+
+
 def test_submit__another_applicants_dossier__404_like_an_unknown_one(
         api, applicant, other, registry):
     dossier = new_dossier(registry, applicant)

@@ -100,7 +100,8 @@ def refusal(refused: storage.SubmitRefused, dossier: storage.DossierView) -> Api
     409 `deadline-passed` (the deadline passed, or the dossier expired with it), 409
     `already-submitted` (submitted before, with another key), 409 `locked` (another
     state taking no submission), 422 `validation-failed` with the field errors of every
-    section to correct, 422 `not-eligible` (the profile fails the type's rules now)."""
+    section to correct, 422 `not-eligible` (the profile fails the type's rules now; its
+    `reasons`: the eligibility messages, as on the page)."""
     codes = set(refused.codes)
     failures = refused.failures
     if "deadline_passed" in codes:
@@ -120,7 +121,8 @@ def refusal(refused: storage.SubmitRefused, dossier: storage.DossierView) -> Api
                   for e in validate_section(compiled, f.section, cleaned)]
         return validation_problem(field_error_items(errors, api_lang()),
                                   _message(failures, ("section_invalid",)))
-    return ApiProblem(422, "not-eligible", _message(failures, tuple(codes)))
+    reasons = [localize(f.message) for f in failures if f.code == "not_eligible"]
+    return ApiProblem(422, "not-eligible", " ".join(reasons), reasons=reasons)
 
 
 @bp.post("/dossiers/<number>/submit")
