@@ -230,6 +230,21 @@ def test_submit__profile_no_longer_eligible__422_not_eligible_with_the_reasons(
     assert storage.submissions_of(dossier.id) == []
 
 
+def test_submit__type_withdrawn_from_forms__409_locked_saying_why(
+        api, api_app, applicant, registry, monkeypatch):
+    dossier = new_dossier(registry, applicant)
+    storage.publish_definitions(registry)  # as the app's start does: its version stays known
+    without = Registry([c for c in registry if c.id != AQ])
+    monkeypatch.setitem(api_app.extensions, "guichet.registry", without)
+    response = submit(api, applicant, dossier.number)
+    assert response.status_code == 409
+    body = response.get_json()
+    assert body["type"] == "/api/v1/problems/locked"
+    assert body["detail"] == ("Ce type de dossier n'est plus proposé : ce dossier ne peut "
+                              "plus être modifié.")
+    assert storage.submissions_of(dossier.id) == []
+
+
 def test_submit__another_applicants_dossier__404_like_an_unknown_one(
         api, applicant, other, registry):
     dossier = new_dossier(registry, applicant)
