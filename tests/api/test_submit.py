@@ -67,6 +67,10 @@ def test_submit__valid__200_submitted_dossier_with_its_submission(api, applicant
     assert body["submission"]["seq"] == 1
     assert body["submission"]["submitted_at"] == body["submitted_at"]
     assert len(body["submission"]["fingerprint"]) == 24  # "ABCD EFGH IJKL MNOP QRST"
+    assert [s["status"] for s in body["sections"]] == ["valid", "valid"]
+    (pdf,) = body["links"]["documents"]  # the recap PDF, made in the background
+    (document,) = storage.list_documents(applicant.account_id)
+    assert pdf == f"/api/v1/documents/{document.public_id}"
     assert response.headers["Content-Language"] == "fr"
     assert "Idempotent-Replayed" not in response.headers
     assert "Set-Cookie" not in response.headers

@@ -24,8 +24,8 @@ import storage
 from web.api import spec
 from web.api.auth import current_account_id, token_required
 from web.api.blueprint import bp
+from web.api.dossiers import iso
 from web.api.problems import ApiProblem
-from web.api.submit import iso
 from web.i18n import _
 
 RETRY_SECONDS = 3  # a recap PDF takes about a second to render once its job is claimed

@@ -16,34 +16,27 @@ after the commit; the confirmation message is written with the submission.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from flask import jsonify, request
 from flask.typing import ResponseReturnValue
 
 import storage
-from engine import CompiledDefinition
 from engine.validate import clean, validate_section
-from engine.workflow import GUARD_MESSAGES, is_editable, state_label
+from engine.workflow import GUARD_MESSAGES
 from web.api import spec
 from web.api.auth import api_lang, current_account_id, token_required
 from web.api.blueprint import bp
+from web.api.dossiers import dossier_body, iso
 from web.api.problems import ApiProblem, field_error_items, validation_problem
 from web.background.worker import wake_after_response
-from web.forms.migration import may_migrate
+from web.forms.migration import migrate_if_older
 from web.forms.sections import CLOSED, LOCKED, WITHDRAWN
 from web.i18n import _, localize
 from web.registry import definition, registry, withdrawn
 
 KEY_HEADER = "Idempotency-Key"
-
-
-def iso(value: datetime | None) -> str | None:
-    """An aware datetime as ISO 8601 in UTC with `Z` (microseconds dropped); None stays."""
-    if value is None:
-        return None
-    return value.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def idempotency_key() -> str:
@@ -65,30 +58,18 @@ def idempotency_key() -> str:
     return raw
 
 
-def submitted_body(compiled: CompiledDefinition, dossier: storage.DossierView,
-                   submission: storage.SubmissionView | None) -> dict[str, Any]:
-    """The `SubmitResult` answered: the dossier as submitted (number, type, state,
-    version, dates) and its `submission` (seq, submitted_at, the fingerprint printed
-    on its recap PDF), texts in the current language."""
-    d = compiled.definition
-    return {
-        "number": dossier.number, "type": dossier.type_id,
-        "definition_version": dossier.definition_version,
-        "state": {"id": dossier.status, "label": localize(state_label(d, dossier.status)),
-                  "editable": is_editable(d, dossier.status)},
-        "version": dossier.version, "created_at": iso(dossier.created_at),
-        "deadline": dossier.deadline.isoformat(), "submitted_at": iso(dossier.submitted_at),
-        "submission": None if submission is None else {
-            "seq": submission.seq, "submitted_at": iso(submission.submitted_at),
-            "fingerprint": submission.fingerprint},
-        "links": {"dossier": f"/api/v1/dossiers/{dossier.number}",
-                  "messages": "/api/v1/messages", "documents": "/api/v1/documents"},
-    }
-
-
-def _render(dossier: storage.DossierView,
-            submission: storage.SubmissionView | None) -> dict[str, Any]:
-    return submitted_body(definition(dossier), dossier, submission)
+def submitted_body(dossier: storage.DossierView, submission: storage.SubmissionView | None,
+                   notice: storage.MigrationNotice | None = None) -> dict[str, Any]:
+    """The `SubmitResult` answered: the dossier as submitted, as GET /dossiers/{number}
+    shows it (web/api/dossiers.py `dossier_body`: state, version, sections, links with
+    its recap PDF's address...), with its `submission` (seq, submitted_at, the
+    fingerprint printed on its recap PDF; null for a transition that makes none),
+    texts in the current language. `notice`: the migration opening the draft made."""
+    body = dossier_body(dossier, definition(dossier), notice)
+    body["submission"] = None if submission is None else {
+        "seq": submission.seq, "submitted_at": iso(submission.submitted_at),
+        "fingerprint": submission.fingerprint}
+    return body
 
 
 def _message(failures: list[Any], codes: tuple[str, ...]) -> str:
@@ -135,11 +116,10 @@ def submit_dossier(number: str) -> ResponseReturnValue:
     key = idempotency_key()
     account = current_account_id()
     dossier = storage.get_dossier(account, number, registry())  # overdue: expired first
-    if is_editable(definition(dossier).definition, dossier.status) and may_migrate(dossier):
-        storage.open_draft(registry(), account, dossier.number)  # as opening its page does
+    notice = migrate_if_older(account, dossier)  # an older draft, as opening its page does
     try:
         answer = storage.submit_once(registry(), account, dossier.number, key, api_lang(),
-                                     _render)
+                                     partial(submitted_body, notice=notice))
     except storage.IdempotencyKeyReused as reused:
         raise ApiProblem(422, "idempotency-key-reused",
                          _("Cette clé d'idempotence a déjà servi à soumettre un autre "
@@ -179,29 +159,15 @@ SCHEMAS: dict[str, Any] = {
         "additionalProperties": False,
     },
     "SubmitResult": {
-        "type": "object",
-        "description": "The dossier as submitted, and its submission. Given again, "
-                       "identical (in the language of the first request), to every "
-                       "retry with the same Idempotency-Key.",
-        "required": ["number", "type", "definition_version", "state", "version",
-                     "created_at", "deadline", "submitted_at", "submission", "links"],
-        "properties": {
-            "number": {"type": "string", "examples": ["G2600000001"]},
-            "type": {"type": "string"},
-            "definition_version": {"type": "integer"},
-            "state": {"type": "object", "required": ["id", "label", "editable"],
-                      "properties": {"id": {"type": "string"}, "label": {"type": "string"},
-                                     "editable": {"type": "boolean"}},
-                      "additionalProperties": False},
-            "version": {"type": "integer", "description": "The dossier's version (its "
-                        "ETag) just after the submission."},
-            "created_at": _DATETIME,
-            "deadline": {"type": "string", "format": "date"},
-            "submitted_at": {"type": ["string", "null"], "format": "date-time"},
-            "submission": {"oneOf": [spec.ref("schemas", "Submission"), {"type": "null"}]},
-            "links": {"type": "object", "additionalProperties": {"type": "string"}},
-        },
-        "additionalProperties": False,
+        "description": "The dossier as submitted (as GET /dossiers/{number} shows it), "
+                       "and its submission. Given again, identical (in the language of "
+                       "the first request), to every retry with the same "
+                       "Idempotency-Key.",
+        "allOf": [spec.ref("schemas", "Dossier"), {
+            "type": "object", "required": ["submission"],
+            "properties": {"submission": {
+                "oneOf": [spec.ref("schemas", "Submission"), {"type": "null"}]}},
+        }],
     },
 }
 
@@ -261,7 +227,8 @@ PATHS: dict[str, Any] = {
                     "blocker of every section (pointer, section, field, rule, message); "
                     "`not-eligible`: the profile no longer meets the type's rules; "
                     "`idempotency-key-reused`: the key submitted another dossier.",
-                    {"anyOf": [spec.VALIDATION_REF, spec.PROBLEM_REF]}),
+                    {"anyOf": [spec.VALIDATION_REF, spec.ref("schemas", "NotEligibleProblem"),
+                               spec.PROBLEM_REF]}),
             },
         },
     },
