@@ -38,6 +38,9 @@ PUBLIC: dict[str, dict[str, set[int]]] = {
     "password.reset": {"GET": {200}, "POST": {422}},  # a real, unused token
     # a real, unused activation link: its button makes the account, then the login page
     "signup.activate": {"GET": {200}, "POST": {302}},
+    # the JSON API's OpenAPI document and its reference page (web/api/openapi.py)
+    "api.openapi_json": {"GET": {200}},
+    "api.docs": {"GET": {200}},
 }
 # The back office (/agent/): its own session, never the applicant's. Its routes open to
 # anyone (login, enrolment link, language), with what a browser without an agent session
