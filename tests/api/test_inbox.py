@@ -4,16 +4,39 @@ downloaded as the page downloads it; never another applicant's."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
 
 import storage
 from engine import Registry
+from tests.api.conformance import check_response
 from tests.api.conftest import MARIA, make_person
 from tests.api.test_submit import new_dossier, submit
 from web.background.worker import render_pending_documents
 
 PROBLEM = "application/problem+json"
+
+
+class Checked:
+    """The test client, every answer checked against the OpenAPI document."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+
+    def _call(self, method: str, path: str, **kwargs: Any) -> TestResponse:
+        response = self.client.open(path, method=method, **kwargs)
+        check_response(self.client.application, method, path, response)
+        return response
+
+    def get(self, path: str, **kwargs: Any) -> TestResponse:
+        return self._call("GET", path, **kwargs)
+
+    def post(self, path: str, **kwargs: Any) -> TestResponse:
+        return self._call("POST", path, **kwargs)
 
 
 @pytest.fixture
@@ -22,10 +45,15 @@ def registry(api_app: Flask) -> Registry:
 
 
 @pytest.fixture
+def api(api_app: Flask) -> Checked:
+    return Checked(api_app.test_client())
+
+
+@pytest.fixture
 def submitted(api, applicant, registry) -> str:
     """Maria's AQ dossier, submitted through the API: its number."""
     number = new_dossier(registry, applicant).number
-    assert submit(api, applicant, number).status_code == 200
+    assert submit(api.client, applicant, number).status_code == 200
     return number
 
 
@@ -117,7 +145,7 @@ def test_inbox__anonymous__401(api):
 def test_english_applicant__confirmation_and_pdf_in_english(api, api_app, registry):
     jane = make_person("jane@example.com", MARIA, lang="en")
     number = new_dossier(registry, jane).number
-    assert submit(api, jane, number, lang="en").status_code == 200
+    assert submit(api.client, jane, number, lang="en").status_code == 200
     headers = {**jane.headers, "Accept-Language": "en"}
     (message,) = api.get("/api/v1/messages", headers=headers).get_json()["items"]
     assert message["subject"] == "Your Accompagnement Québec application was received"

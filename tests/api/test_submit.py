@@ -13,6 +13,7 @@ from flask.testing import FlaskClient
 
 import storage
 from engine import Registry
+from tests.api.conformance import check_response
 from tests.api.conftest import AMIR, Person, make_person
 
 PROBLEM = "application/problem+json"
@@ -46,7 +47,10 @@ def submit(api: FlaskClient, person: Person, number: str, key: str | None = "key
         headers["Idempotency-Key"] = key
     if lang:
         headers["Accept-Language"] = lang
-    return api.post(f"/api/v1/dossiers/{number}/submit", headers=headers)
+    path = f"/api/v1/dossiers/{number}/submit"
+    response = api.post(path, headers=headers)
+    check_response(api.application, "POST", path, response)  # as the document says
+    return response
 
 
 @pytest.fixture
