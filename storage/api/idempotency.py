@@ -15,8 +15,9 @@ a submission without its answer kept.
 A refused attempt (answers to correct, deadline passed, already submitted...) rolls
 back with its claim: nothing is remembered, so the same key may be sent again after
 the answers were corrected, and is then judged anew. Records are kept
-`KEEP_FOR` (24 hours): a key older than that is forgotten (each new claim of the
-account purges its own expired records first; `purge_idempotency` purges them all).
+`KEEP_FOR` (24 hours): a key older than that is forgotten (each new claim deletes the
+expired records first, so the table holds about a day of keys; `purge_idempotency`
+does it alone, for a command or a test).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from engine import Registry
@@ -66,12 +67,16 @@ class IdempotentAnswer:
 Render = Callable[[DossierView, SubmissionView | None], dict[str, Any]]
 
 
+def _forget_expired(now: datetime) -> int:
+    expired = to_db(now - KEEP_FOR)
+    return database().IdempotencyRecord.select(
+        lambda r: r.created_at < expired).delete(bulk=True)
+
+
 def _claim(account_id: int, key: str, dossier_id: int, lang: str) -> bool:
     now = clock.now()
     orm = database()
-    expired = to_db(now - KEEP_FOR)
-    orm.IdempotencyRecord.select(lambda r: r.account_id == account_id
-                                 and r.created_at < expired).delete(bulk=True)
+    _forget_expired(now)  # the table holds a day of keys, never more
     row = orm.execute(_CLAIM, {}, {"account_id": account_id, "key": key,
                                    "dossier_id": dossier_id, "lang": lang,
                                    "at": to_db(now)}).fetchone()
@@ -114,7 +119,5 @@ def submit_once(registry: Registry, account_id: int, number: str, key: str, lang
 @transaction(write=True)
 def purge_idempotency() -> int:
     """Forget every idempotency record older than KEEP_FOR (its key may then be used
-    again); returns how many went."""
-    expired = to_db(clock.now() - KEEP_FOR)
-    return database().IdempotencyRecord.select(
-        lambda r: r.created_at < expired).delete(bulk=True)
+    again); returns how many went. Each new claim does it too."""
+    return _forget_expired(clock.now())

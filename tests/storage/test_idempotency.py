@@ -12,7 +12,7 @@ import pytest
 
 import storage
 from tests.definitions import VALID_ANSWERS
-from tests.storage.conftest import count
+from tests.storage.conftest import count, rows
 
 
 def render(view: storage.DossierView, submission: storage.SubmissionView | None
@@ -61,6 +61,22 @@ def test_submit_once__same_key_another_account__its_own_key(registry, account,
     stranger = make_account()
     with pytest.raises(storage.NotFound):  # not theirs: no claim, no answer given
         storage.submit_once(registry, stranger.id, valid_draft.number, "k-1", "fr", render)
+
+
+def test_submit_once__a_new_claim__forgets_the_expired_records(registry, account,
+                                                               make_account, valid_draft):
+    storage.submit_once(registry, account.id, valid_draft.number, "old", "fr", render)
+    storage.clock.set(storage.clock.now() + storage.IDEMPOTENCY_KEEP_FOR + timedelta(1))
+    someone = make_account()
+    theirs = storage.create_dossier(registry, someone.id, valid_draft.type_id)
+    with pytest.raises(storage.SubmitRefused):  # refused: its claim rolled back, not the purge
+        storage.submit_once(registry, someone.id, theirs.number, "new", "fr", render)
+    assert count("IdempotencyRecord") == 1  # a refusal keeps nothing, the old one stays
+    for section_id, answers in VALID_ANSWERS.items():
+        theirs = storage.save_section(registry, someone.id, theirs.number, section_id,
+                                      answers, theirs.version)
+    storage.submit_once(registry, someone.id, theirs.number, "new", "fr", render)
+    assert [r["key"] for r in rows("IdempotencyRecord")] == ["new"]
 
 
 def test_submit_once__after_keep_for__key_forgotten(registry, account, valid_draft):
