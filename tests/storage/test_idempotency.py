@@ -119,3 +119,36 @@ def test_submit_once__second_request_during_the_first__waits_and_replays(
     assert sorted(a.replayed for a in answers) == [False, True]
     assert answers[0].body == answers[1].body
     assert len(storage.submissions_of(valid_draft.id)) == 1
+
+
+def test_submit_once__first_fails_while_the_second_waits__the_second_submits(
+        db, registry, account, valid_draft):
+    inside = threading.Event()
+    answers: list[Any] = []
+
+    def failing_render(view, submission):
+        inside.set()
+        time.sleep(0.3)  # the second request waits on our claim...
+        raise RuntimeError("the first request dies")  # ...which rolls back with us
+
+    def call(fn) -> None:
+        with db.bound():
+            try:
+                answers.append(storage.submit_once(registry, account.id, valid_draft.number,
+                                                   "same", "fr", fn))
+            except Exception as exc:  # noqa: BLE001 - reported by the assertions
+                answers.append(exc)
+            finally:
+                db.disconnect()
+
+    first = threading.Thread(target=call, args=(failing_render,))
+    first.start()
+    assert inside.wait(5)
+    second = threading.Thread(target=call, args=(render,))
+    second.start()
+    first.join(10)
+    second.join(10)
+    failed, done = answers
+    assert isinstance(failed, RuntimeError)
+    assert isinstance(done, storage.IdempotentAnswer) and not done.replayed
+    assert len(storage.submissions_of(valid_draft.id)) == 1
