@@ -22,6 +22,7 @@ from engine import Registry
 from tests.storage.files_data import png
 from tests.web.conftest import CSRF, Applicant
 from web.background.worker import render_pending_documents
+from web.http.cookies import is_api_path
 
 # Routes anyone may open, logged in or not, with what an anonymous visitor gets by
 # method (the POSTs carry a valid CSRF token and no other field). Every other route
@@ -37,6 +38,9 @@ PUBLIC: dict[str, dict[str, set[int]]] = {
     "password.reset": {"GET": {200}, "POST": {422}},  # a real, unused token
     # a real, unused activation link: its button makes the account, then the login page
     "signup.activate": {"GET": {200}, "POST": {302}},
+    # the JSON API's OpenAPI document and its reference page (web/api/openapi.py)
+    "api.openapi_json": {"GET": {200}},
+    "api.docs": {"GET": {200}},
 }
 # The back office (/agent/): its own session, never the applicant's. Its routes open to
 # anyone (login, enrolment link, language), with what a browser without an agent session
@@ -138,6 +142,39 @@ def is_agent_rule(rule: Rule) -> bool:
     return rule.rule == "/agent" or rule.rule.startswith("/agent/")
 
 
+def is_api_rule(rule: Rule) -> bool:
+    """A route of the JSON API (/api/v1/...): a bearer token opens it, never a browser's
+    cookie (tests/api/test_auth_matrix.py walks it with tokens)."""
+    return rule.rule == "/api" or rule.rule.startswith("/api/")
+
+
+def wrong_api_answer(app: Flask, call: Call, response: Any) -> str | None:
+    """What is wrong with the JSON API's answer to a browser holding a session cookie
+    (the portal's or the back office's), None when it is right: 400 problem+json
+    `cookie-refused`, never a page or a redirect to a login; a public document that
+    tolerates cookies (web.api.auth.tolerates_cookies: the OpenAPI document, its
+    reference page) answers as to anyone, without redirect or server error."""
+    view = app.view_functions[call.endpoint]
+    if getattr(view, "api_tolerates_cookies", False):
+        if response.status_code >= 500 or 300 <= response.status_code < 400:
+            return f"{call}: {response.status_code}, expected its public answer"
+        return None
+    body = response.get_json(silent=True) or {}
+    sent = getattr(response, "request", None)
+    if sent is not None and not any(name in sent.cookies for name in (
+            app.config["SESSION_COOKIE_NAME"], "guichet_agent")):
+        # no cookie reached /api (an agent's lives under /agent only): a request
+        # without credentials, 401 `unauthorized` as to anyone
+        if response.status_code != 401 or body.get("type") != "/api/v1/problems/unauthorized":
+            return f"{call}: {response.status_code} {response.mimetype}, expected 401 " \
+                   "(no cookie sent to /api)"
+        return None
+    if response.status_code != 400 or response.mimetype != "application/problem+json" \
+            or body.get("type") != "/api/v1/problems/cookie-refused":
+        return f"{call}: {response.status_code} {response.mimetype}, expected 400 cookie-refused"
+    return None
+
+
 @dataclass(frozen=True)
 class Call:
     """One method of one rule with its arguments filled."""
@@ -159,7 +196,17 @@ class Call:
 
 
 def rules(app: Flask) -> list[Rule]:
-    return sorted((r for r in app.url_map.iter_rules() if r.endpoint != "static"),
+    """The browser's routes: every rule but the static files and the JSON API's (/api/:
+    a bearer token, never a session; `api_rules`, checked by tests/api and by
+    test_authorization_matrix's browser-refusal test)."""
+    return sorted((r for r in app.url_map.iter_rules()
+                   if r.endpoint != "static" and not is_api_path(r.rule)),
+                  key=lambda r: r.rule)
+
+
+def api_rules(app: Flask) -> list[Rule]:
+    """The JSON API's routes (/api/v1/...)."""
+    return sorted((r for r in app.url_map.iter_rules() if is_api_path(r.rule)),
                   key=lambda r: r.rule)
 
 

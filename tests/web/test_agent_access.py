@@ -34,11 +34,14 @@ from tests.web.conftest import CSRF, MARIA, Applicant
 from tests.web.routes import (
     AGENT_PUBLIC,
     PUBLIC,
+    Call,
     World,
     agent_token,
     build_world,
     is_agent_rule,
+    is_api_rule,
     rules,
+    wrong_api_answer,
 )
 from web.background.worker import render_pending_documents
 
@@ -243,7 +246,7 @@ def _portal_token(client: Any) -> str:
 def test_an_agent_session_never_opens_the_applicant_portal(app, desk):
     """Every portal route that needs an account answers an agent's browser as it answers
     a visitor without one (the login page), even with the agent's cookie copied under the
-    portal's name and path."""
+    portal's name and path; the JSON API refuses such a browser (400 cookie-refused)."""
     cookie = desk.agent.client.get_cookie("guichet_agent", path="/agent")
     forged = app.test_client()
     forged.set_cookie("session", cookie.value)
@@ -259,7 +262,10 @@ def test_an_agent_session_never_opens_the_applicant_portal(app, desk):
             for who, client in (("agent", desk.agent.client), ("forged cookie", forged)):
                 data = {"csrf_token": _portal_token(client)} if method != "GET" else {}
                 answer = client.open(url, method=method, data=data, buffered=True)
-                if answer.status_code != 302 or not answer.location.startswith(
+                if is_api_rule(rule):  # the API refuses any session cookie
+                    refused = wrong_api_answer(app, Call(rule, method, url), answer)
+                    wrong += [f"{who} {refused}"] if refused else []
+                elif answer.status_code != 302 or not answer.location.startswith(
                         "/connexion?next="):
                     wrong.append(f"{who} {method} {url}: {answer.status_code} "
                                  f"{answer.location}, expected the portal's login")

@@ -4,6 +4,10 @@ anonymous visitors go to the login page, the owner gets through, another applica
 The back office's routes (/agent/) send a browser without any session to the agents'
 login, and answer 404 to an applicant's session.
 
+The JSON API's routes (/api/) take a bearer token, never a session: a browser's request
+carrying the portal's session cookie is refused there (400 problem+json), whoever is
+logged in, and is never sent to the login page (their own matrix is in tests/api).
+
 Anonymous htmx requests get 401 with an `HX-Redirect` to the login page instead of a
 302: htmx would follow a redirect inside its XHR and swap the login page into a fragment.
 """
@@ -12,7 +16,16 @@ from __future__ import annotations
 
 import pytest
 
-from tests.web.routes import OWNER_OK, PUBLIC, World, build_world, calls, logged_in, request
+from tests.web.routes import (
+    OWNER_OK,
+    PUBLIC,
+    World,
+    api_rules,
+    build_world,
+    calls,
+    logged_in,
+    request,
+)
 
 
 @pytest.fixture
@@ -100,4 +113,26 @@ def test_matrix__owner__gets_through_every_route(app, world):
                 wrong.append(f"{call}: {status}")
         elif status not in OWNER_OK or to_login:
             wrong.append(f"{call}: {status} {response.location or ''}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_matrix__api_routes_refuse_a_browser_session_never_redirect(app, world):
+    wrong = []
+    for rule in api_rules(app):
+        number = world.draft
+        with app.test_request_context():
+            url = app.url_for(rule.endpoint, **world.args_for(rule, number))
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            for who in (world.owner, world.other):
+                if not logged_in(who):
+                    who.login()
+                response = who.client.open(url, method=method, json={}, buffered=True)
+                # a public page of the API (its document, its reference) may be read
+                if response.status_code == 200 and method == "GET":
+                    continue
+                if (response.status_code != 400 or response.mimetype
+                        != "application/problem+json"
+                        or response.get_json()["type"] != "/api/v1/problems/cookie-refused"):
+                    wrong.append(f"{method} {url}: {response.status_code} "
+                                 f"{response.location or ''}, expected 400 cookie-refused")
     assert not wrong, "\n".join(wrong)

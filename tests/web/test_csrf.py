@@ -1,7 +1,8 @@
 """Every state-changing route, found in url_map by its methods, refuses a request without a
 valid CSRF token: with a logged-in session (where CSRF matters), with no token, a wrong
 one, or a wrong one in htmx's header. Nothing changes, and the session survives. The
-right token in htmx's header is accepted."""
+right token in htmx's header is accepted. The JSON API's state-changing routes take no
+CSRF token: they refuse the session cookie itself (400 cookie-refused)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,16 @@ import time
 
 import pytest
 
-from tests.web.routes import STATE_CHANGING, World, build_world, calls, logged_in, request
+from tests.web.routes import (
+    STATE_CHANGING,
+    World,
+    build_world,
+    calls,
+    is_api_rule,
+    logged_in,
+    request,
+    wrong_api_answer,
+)
 
 
 @pytest.fixture
@@ -33,6 +43,10 @@ def test_csrf__every_state_changing_route__400_without_a_valid_token(app, world)
                 headers={"HX-Request": "true", "X-CSRFToken": "forged"}),
         }
         for what, response in attempts.items():
+            if is_api_rule(call.rule):
+                refused = wrong_api_answer(app, call, response)
+                wrong += [f"{refused} with {what}"] if refused else []
+                continue
             page = response.get_data(as_text=True)
             if response.status_code != 400 or "Page expirée" not in page:
                 wrong.append(f"{call} with {what}: {response.status_code}")

@@ -39,23 +39,39 @@ def read_profile(form: Mapping[str, str]) -> dict[str, str]:
     return {f.key: clean_text(form.get(f.key) or "") for f in FORM_FIELDS}
 
 
-def profile_errors(profile: Mapping[str, str], today: date) -> dict[str, str]:
-    """Field key -> message (its msgid: translated where shown), by the schema's rules:
-    required fields filled, none over its max_length (the database column's), a choice
-    among its options, a date as YYYY-MM-DD (before `today` when the schema says
-    `past`: the birth date, the only date of the profile)."""
+# rule of the profile schema -> its message (msgid: translated where shown); the rule
+# names are the engine's FieldError kinds where one means the same (the API's `rule`)
+PROFILE_RULES: dict[str, str] = {
+    "required": N_("Ce champ est obligatoire."),
+    "max_length": N_("Cette réponse est trop longue."),
+    "option": N_("Choisissez une réponse proposée dans la liste."),
+    "format": N_("Entrez une date de naissance passée, au format AAAA-MM-JJ."),
+}
+
+
+def profile_rule_errors(profile: Mapping[str, str], today: date) -> dict[str, str]:
+    """Field key -> the PROFILE_RULES rule it breaks, by the schema's rules: required
+    fields filled ("required"), none over its max_length, the database column's
+    ("max_length"), a choice among its options ("option"), a date as YYYY-MM-DD, before
+    `today` when the schema says `past`: the birth date, the only date of the profile
+    ("format"). The profile page and the API (web/api/profile.py) both check with it."""
     errors: dict[str, str] = {}
     for f in FORM_FIELDS:
         value = profile.get(f.key)
         if f.required and not value:
-            errors[f.key] = N_("Ce champ est obligatoire.")
+            errors[f.key] = "required"
         elif value and f.max_length is not None and len(value) > f.max_length:
-            errors[f.key] = N_("Cette réponse est trop longue.")
+            errors[f.key] = "max_length"
         elif value and f.options and value not in f.values:
-            errors[f.key] = N_("Choisissez une réponse proposée dans la liste.")
+            errors[f.key] = "option"
         elif value and f.kind == "date" and not _good_date(value, today if f.past else None):
-            errors[f.key] = N_("Entrez une date de naissance passée, au format AAAA-MM-JJ.")
+            errors[f.key] = "format"
     return errors
+
+
+def profile_errors(profile: Mapping[str, str], today: date) -> dict[str, str]:
+    """Field key -> message (its msgid: translated where shown) of `profile_rule_errors`."""
+    return {key: PROFILE_RULES[rule] for key, rule in profile_rule_errors(profile, today).items()}
 
 
 def _good_date(value: str, before: date | None) -> bool:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from flask import Flask, Response
 
-from web.api import dossiers, inbox, profile, sections, spec, submit, tokens, types
+from web.api import dossiers, inbox, openapi, profile, sections, spec, submit, tokens, types
 from web.api.auth import refuse_cookies, request_lang
 from web.api.blueprint import PREFIX, bp
 from web.api.problems import ApiProblem, for_status, respond
@@ -31,7 +31,7 @@ from web.i18n import add_lang_source, current_lang
 __all__ = ["PREFIX", "RESOURCES", "bp", "init_app"]
 
 # The modules whose routes and OpenAPI parts make the API, in the document's order.
-RESOURCES = (spec, tokens, profile, types, dossiers, sections, submit, inbox)
+RESOURCES = (spec, tokens, profile, types, dossiers, sections, submit, inbox, openapi)
 
 
 def _content_language(response: Response) -> Response:

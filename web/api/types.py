@@ -1,14 +1,110 @@
-"""Dossier types through the API: GET /types (H-dossiers).
+"""Dossier types through the API: GET /types.
 
-To be written: see /work/wt/PLAN18.md. PATHS and SCHEMAS are this module's part of the
-OpenAPI document (web/api/__init__.py).
+Every type a new dossier may be created for, as the "Créer un nouveau dossier" page
+lists them (the app's registry: the newest version of each type of forms/, in its
+order), with the version a new dossier gets and where its schemas are in the OpenAPI
+document: the whole answers (`Answers.<type>.v<version>`), each section's
+(`Section.<type>.v<version>.<section>`) and the UI description (`Form.<type>.v<version>`)
+the app draws the form from. A dossier stays on the version it was created with: its
+own refs are in GET /dossiers/{number}.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from web.api.blueprint import bp  # noqa: F401  (the routes go on it)
+from flask import jsonify
+from flask.typing import ResponseReturnValue
 
-PATHS: dict[str, Any] = {}
-SCHEMAS: dict[str, Any] = {}
+from engine import CompiledDefinition
+from web.api import spec
+from web.api.auth import token_required
+from web.api.blueprint import bp
+from web.i18n import localize
+from web.registry import registry
+
+REF = "#/components/schemas/"
+_NOT_A_NAME = re.compile(r"[^a-zA-Z0-9_-]")
+
+
+def _name(part: str) -> str:
+    return _NOT_A_NAME.sub("_", part)
+
+
+def component_names(type_id: str, version: int,
+                    section_ids: list[str] | tuple[str, ...] = ()) -> dict[str, Any]:
+    """The refs of one version's components: {"answers": "#/components/schemas/Answers.
+    <type>.v<n>", "form": ".../Form.<type>.v<n>", "sections": {section id: ".../Section.
+    <type>.v<n>.<section>"}}. The names the document (web/api/openapi.py) gives them.
+    TODO(H-spec): use web.api.openapi.component_names once on main."""
+    t = _name(type_id)
+    return {"answers": f"{REF}Answers.{t}.v{version}", "form": f"{REF}Form.{t}.v{version}",
+            "sections": {s: f"{REF}Section.{t}.v{version}.{_name(s)}" for s in section_ids}}
+
+
+def type_item(compiled: CompiledDefinition) -> dict[str, Any]:
+    """One type as GET /types lists it (schema DossierType), texts in the asked language."""
+    d = compiled.definition
+    refs = component_names(d.id, d.version, [s.id for s in d.sections])
+    return {"id": d.id, "title": localize(d.title),
+            "description": localize(d.description) or None, "version": d.version,
+            "schema": refs["answers"], "form": refs["form"],
+            "sections": [{"id": s.id, "title": localize(s.title),
+                          "schema": refs["sections"][s.id]} for s in d.sections]}
+
+
+@bp.get("/types")
+@token_required
+def list_types() -> ResponseReturnValue:
+    """Every type a new dossier may be created for, in the page's order, 200:
+    {"items": [DossierType]}."""
+    return jsonify({"items": [type_item(c) for c in registry()]})
+
+
+# --- OpenAPI -----------------------------------------------------------------------------
+
+_REF_STRING = {"type": "string", "format": "uri-reference",
+               "description": "A reference to a component schema of this document."}
+
+SCHEMAS: dict[str, Any] = {
+    "DossierType": {
+        "type": "object",
+        "required": ["id", "title", "description", "version", "schema", "form", "sections"],
+        "properties": {
+            "id": {"type": "string", "description": "What POST /dossiers takes as `type`."},
+            "title": {"type": "string"},
+            "description": {"type": ["string", "null"]},
+            "version": {"type": "integer", "minimum": 1,
+                        "description": "The definition version a new dossier gets."},
+            "schema": {**_REF_STRING, "examples": [REF + "Answers.aq.v1"],
+                       "description": "The whole dossier's answers (JSON Schema)."},
+            "form": {**_REF_STRING, "examples": [REF + "Form.aq.v1"],
+                     "description": "The UI description (labels, help, options, "
+                                    "conditions) the app draws the form from."},
+            "sections": {"type": "array", "items": {
+                "type": "object", "required": ["id", "title", "schema"],
+                "properties": {"id": {"type": "string"}, "title": {"type": "string"},
+                               "schema": _REF_STRING}}},
+        },
+    },
+}
+
+PATHS: dict[str, Any] = {
+    "/types": {
+        "get": {
+            "operationId": "listTypes", "tags": ["dossiers"], "security": [{"bearer": []}],
+            "summary": "The dossier types a new dossier may be created for",
+            "description": "As the \"Créer un nouveau dossier\" page lists them, with the "
+                           "version a new dossier gets and its schema references.",
+            "parameters": [spec.ref("parameters", "AcceptLanguage")],
+            "responses": {
+                "200": {"description": "The types.", "content": {"application/json": {
+                    "schema": {"type": "object", "required": ["items"], "properties": {
+                        "items": {"type": "array",
+                                  "items": spec.ref("schemas", "DossierType")}}}}}},
+                "401": spec.ref("responses", "Unauthorized"),
+            },
+        },
+    },
+}

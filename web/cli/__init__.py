@@ -5,7 +5,7 @@ Designer commands (check, diff, schema, test, validate) are here and only need t
 `data` adds the database and
 dossier commands (db, dossiers, demo), `portal` the server and its background
 work (serve, mail, documents), `preview` the designer's live preview, `receipts`
-the recap PDFs' receipt check.
+the recap PDFs' receipt check, `api` the JSON API's OpenAPI document (openapi).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from engine.pipeline import (
 )
 from engine.validate import clean, validate
 from web import config
-from web.cli import agents, data, exports, portal, preview, receipts
+from web.cli import agents, api, data, exports, portal, preview, receipts
 
 
 @click.group()
@@ -262,4 +262,5 @@ agents.register(main)
 portal.register(main)
 preview.register(main)
 receipts.register(main)
+api.register(main)
 

@@ -90,3 +90,13 @@ def dossier_header(compiled: CompiledDefinition, d: Any, name: str,
         type_title=localize(definition.title),
         description=localize(definition.description) or localize(definition.title),
         intro=localize(definition.intro), submitted_at=fmt_date(submitted))
+
+
+def correction_for(account: int, d: Any, changeable: bool) -> str:
+    """The reason an agent gave when sending dossier `d` (account `account`'s) back to
+    be corrected, while it waits for that correction: it was submitted and is
+    `changeable` again; "" otherwise. The section pages' header and the API's dossier
+    both show it."""
+    if changeable and d.submitted_at is not None:
+        return storage.correction_request(account, d.number) or ""
+    return ""

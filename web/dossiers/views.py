@@ -9,7 +9,7 @@ import storage
 from engine.profile import PROFILE
 from web.accounts.current import account_id, current_account, login_required
 from web.dossiers.display import dossier_row
-from web.http.limits import limits
+from web.dossiers.linking import NOT_FOUND, link_attempt, normal_number
 from web.i18n import N_, _, current_lang, localize
 from web.registry import registry
 from web.ui.fields import FieldView, simple_choices
@@ -93,12 +93,9 @@ def create() -> ResponseReturnValue:
 def link() -> ResponseReturnValue:
     """Identifier mon dossier: type and number typed, identity read from the profile.
 
-    Every refusal is the same message. Searches are limited per account and per
-    dossier number (the "link" rule), and, more loosely, per address ("link_address":
-    an integration office may share one), counted before the search, so the sixth
-    quick try is refused even with the right number: numbers cannot be guessed by
-    trying, and one number cannot be tried from many accounts. A 429 says when to
-    retry (`Retry-After`).
+    Every refusal is the same message; searches are limited and counted before the
+    search, the API's too (web/dossiers/linking.py). A 429 says when to retry
+    (`Retry-After`).
 
     GET: the form with the profile's Prénom, Nom, Sexe, Date de naissance read-only
     (dossiers/link.html), 200. POST: the dossier becomes the account's, 302 to its form
@@ -111,7 +108,7 @@ def link() -> ResponseReturnValue:
     missing one said again if the page said it.
     """
     form = request.form if request.method == "POST" else request.args
-    type_id, number = form.get("type_id", ""), form.get("number", "").strip().upper()
+    type_id, number = form.get("type_id", ""), normal_number(form.get("number", ""))
     errors: dict[str, str] = {}
     refusal = None
     if request.method == "POST":
@@ -122,20 +119,13 @@ def link() -> ResponseReturnValue:
         if redisplaying():
             errors = errors if keeps_errors() else {}
         elif not errors:
-            refusal = limits().attempt(("link", f"account:{account_id()}"),
-                                       ("link", f"number:{number[:40]}"),
-                                       ("link_address", f"ip:{request.remote_addr}")).refusal
-        if not errors and refusal is None and not redisplaying():
-            try:
-                dossier = storage.link_existing(account_id(), type_id, number)
-            except storage.LinkRefused:
-                errors["number"] = N_(
-                    "Votre dossier n'a pas été trouvé. Vérifiez le numéro de dossier et les "
-                    "renseignements de votre profil, ou communiquez avec votre agente ou agent "
-                    "d'aide à l'intégration.")
-            else:
+            outcome = link_attempt(account_id(), type_id, number)
+            refusal = outcome.refusal
+            if outcome.dossier is not None:
                 flash(N_("Votre dossier a été identifié avec succès."), "success")
-                return redirect(url_for("forms.dossier", number=dossier.number))
+                return redirect(url_for("forms.dossier", number=outcome.dossier.number))
+            if refusal is None:
+                errors["number"] = NOT_FOUND
     number_field = FieldView(id="number", type="text", label=_("Numéro de dossier"), value=number,
                              error=_(errors["number"]) if "number" in errors else "",
                              autocomplete="off", max_length=40)

@@ -31,12 +31,19 @@ def may_migrate(dossier: Any) -> bool:
             and dossier.definition_version < newest.definition.version)
 
 
+def migrate_if_older(account: int, dossier: Any) -> storage.MigrationNotice | None:
+    """Migrate `dossier` (one of account `account`'s) if it may need it; the notice to
+    tell the applicant once when it was (then read it again), else None. No session: the
+    pages (`migrate_on_open`) and the API (web/api/dossiers.py) both open drafts with it."""
+    if not may_migrate(dossier):
+        return None
+    return storage.open_draft(registry(), account, dossier.number)
+
+
 def migrate_on_open(dossier: Any) -> bool:
     """Migrate `dossier` if it may need it; True when it was (then read it again). The
     notice waits in the session for the dossier's next section page."""
-    if not may_migrate(dossier):
-        return False
-    notice = storage.open_draft(registry(), account_id(), dossier.number)
+    notice = migrate_if_older(account_id(), dossier)
     if notice is None:
         return False
     remember(dossier.number, asdict(notice))

@@ -27,7 +27,7 @@ from engine.validate import (
 )
 from engine.workflow import applicant_transitions, guard_failures
 from web.accounts.current import account_id, account_name, current_account
-from web.dossiers.display import DossierHeader, dossier_header
+from web.dossiers.display import DossierHeader, correction_for, dossier_header
 from web.forms.fields import ItemsShown, section_field_views
 from web.forms.migration import migrate_on_open
 from web.i18n import current_lang, localize
@@ -137,11 +137,8 @@ def header(compiled: CompiledDefinition, dossier: Any) -> DossierHeader:
     a submitted dossier an agent sent back to be corrected carries the agent's reason
     (storage.correction_request), shown above the form."""
     drawn = dossier_header(compiled, dossier, account_name())
-    if drawn.editable and dossier.submitted_at is not None:
-        reason = storage.correction_request(account_id(), dossier.number)
-        if reason:
-            return replace(drawn, correction=reason)
-    return drawn
+    reason = correction_for(account_id(), dossier, drawn.editable)
+    return replace(drawn, correction=reason) if reason else drawn
 
 
 def merged(stored: Mapping[str, Any], section: Section, posted: Mapping[str, Any]

@@ -4,7 +4,9 @@
   Referrer-Policy): a Content-Security-Policy that allows scripts, styles and
   images from this site only, with no inline script and no eval (htmx is
   configured for it in base.html: allowEval false, includeIndicatorStyles
-  false), no plugins, no framing, forms posting only here; Referrer-Policy
+  false), no plugins, no framing, forms posting only here (one page sets its
+  own, looser for styles and workers only: the API reference page drawn by
+  Redoc, web/api/openapi.py DOCS_CSP); Referrer-Policy
   strict-origin-when-cross-origin (a same-site POST keeps its Referer, which
   Flask-WTF requires over HTTPS); nosniff; X-Frame-Options for old browsers;
   a Permissions-Policy switching off what a form never needs; HSTS over HTTPS.
