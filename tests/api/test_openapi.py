@@ -25,7 +25,7 @@ from engine import Registry, convert
 from tests import definitions
 from tests.api.conformance import check_response, documented
 from tests.api.conftest import api_portal
-from web.api import openapi
+from web.api import names, openapi
 from web.cli import main
 
 SCHEMAS = "components"
@@ -70,8 +70,8 @@ def test_document__every_version__answers_sections_and_form(test_types_app: Flas
     for type_id in registry.ids():
         for version in {*published.get(type_id, []), registry[type_id].definition.version}:
             compiled = storage.definition_of(registry, type_id, version)
-            names = openapi.component_names(type_id, version, list(compiled.sections))
-            for ref in (names["answers"], names["form"], *names["sections"].values()):
+            refs = names.component_names(type_id, version, list(compiled.sections))
+            for ref in (refs["answers"], refs["form"], *refs["sections"].values()):
                 assert ref.removeprefix("#/components/schemas/") in schemas, ref
 
 
@@ -86,7 +86,7 @@ def test_document__section_schema__the_compiled_one(api_app: Flask) -> None:
     registry = api_app.extensions["guichet.registry"]
     compiled = next(iter(registry))
     section_id, section = next(iter(compiled.sections.items()))
-    name = openapi.section_name(compiled.id, compiled.definition.version, section_id)
+    name = names.section_name(compiled.id, compiled.definition.version, section_id)
     embedded = _schemas(api_app)[name]
     assert embedded["properties"].keys() == section.schema["properties"].keys()
     assert embedded.get("allOf") == section.schema.get("allOf")
@@ -120,10 +120,10 @@ def test_form__conditional_section__when(test_types_app: Flask) -> None:
     assert conditional, "a test definition has a conditional section"
     type_id, section_id = conditional[0]
     version = registry[type_id].definition.version
-    description = _schemas(test_types_app)[openapi.form_name(type_id, version)]["const"]
+    description = _schemas(test_types_app)[names.form_name(type_id, version)]["const"]
     section = next(s for s in description["sections"] if s["id"] == section_id)
     assert section["when"] is not None
-    assert section["schema"] == openapi.section_ref(type_id, version, section_id)
+    assert section["schema"] == names.section_ref(type_id, version, section_id)
 
 
 def test_openapi_json__public__served_and_conform(api_app: Flask) -> None:

@@ -35,8 +35,8 @@ from engine.validate import clean, section_status
 from web.api import spec
 from web.api.auth import current_account_id, json_body, token_required
 from web.api.blueprint import PREFIX, bp
+from web.api.names import component_names
 from web.api.problems import ApiProblem, validation_problem
-from web.api.types import component_names
 from web.dossiers.display import correction_for, dossier_header, dossier_row
 from web.dossiers.linking import NOT_FOUND, link_attempt, normal_number
 from web.forms.migration import migrate_if_older

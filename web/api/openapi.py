@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import sys
 import threading
 from typing import Any
@@ -40,14 +39,19 @@ from engine import CompiledDefinition, Registry
 from web.api import form_description, spec
 from web.api.auth import tolerates_cookies
 from web.api.blueprint import PREFIX, bp
+from web.api.names import (
+    REF,
+    answers_name,
+    form_name,
+    section_name,
+)
+from web.api.names import component_part as _name
 from web.registry import EXTENSION as REGISTRY_EXTENSION
 
 OPENAPI_VERSION = "3.1.0"
 API_VERSION = "1.0.0"
-REF = "#/components/schemas/"
 EXTENSION = "guichet.openapi"  # app.extensions key: the document, serialised once
 _lock = threading.Lock()
-_NOT_A_NAME = re.compile(r"[^a-zA-Z0-9_-]")
 
 # The reference page's Content-Security-Policy: the portal's (web/http/headers.py) but
 # for what Redoc needs. Its bundle writes its styles at run time (styled-components:
@@ -68,46 +72,6 @@ DOCS_CSP = "; ".join((
     "form-action 'self'",
     "frame-ancestors 'none'",
 ))
-
-
-def _name(part: str) -> str:
-    """A part of a component name, every character outside [a-zA-Z0-9_-] made "_"
-    (component names must match ^[a-zA-Z0-9._-]+$; "." separates the parts). A safeguard:
-    type, section and `$defs` ids already match (forms/definition.schema.json), so two
-    ids never meet in one name."""
-    return _NOT_A_NAME.sub("_", part)
-
-
-def answers_name(type_id: str, version: int) -> str:
-    """`Answers.<type>.v<version>`: the component of a whole dossier's answers."""
-    return f"Answers.{_name(type_id)}.v{version}"
-
-
-def section_name(type_id: str, version: int, section_id: str) -> str:
-    """`Section.<type>.v<version>.<section>`: the component of one section's answers."""
-    return f"Section.{_name(type_id)}.v{version}.{_name(section_id)}"
-
-
-def form_name(type_id: str, version: int) -> str:
-    """`Form.<type>.v<version>`: the component holding the version's UI description."""
-    return f"Form.{_name(type_id)}.v{version}"
-
-
-def component_names(type_id: str, version: int,
-                    section_ids: list[str] | tuple[str, ...] = ()) -> dict[str, Any]:
-    """The refs of one version's components, for the resource modules' answers:
-    {"answers": "#/components/schemas/Answers.<type>.v<n>", "form":
-    "#/components/schemas/Form.<type>.v<n>", "sections": {section id:
-    "#/components/schemas/Section.<type>.v<n>.<section>"} for each of `section_ids`}.
-    Pure: it reads no definition (see `section_ref` for one section)."""
-    return {"answers": REF + answers_name(type_id, version),
-            "form": REF + form_name(type_id, version),
-            "sections": {s: section_ref(type_id, version, s) for s in section_ids}}
-
-
-def section_ref(type_id: str, version: int, section_id: str) -> str:
-    """"#/components/schemas/Section.<type>.v<version>.<section>"."""
-    return REF + section_name(type_id, version, section_id)
 
 
 # --- the compiled schemas inside the document -----------------------------------------

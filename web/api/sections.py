@@ -62,6 +62,8 @@ from engine.validate import (
 from web.api import spec
 from web.api.auth import api_lang, current_account_id, json_body, token_required
 from web.api.blueprint import bp
+from web.api.dossiers import migration_body
+from web.api.names import section_ref
 from web.api.problems import ApiProblem, field_error_items, validation_problem
 from web.forms.page import prefilled_from, recap_of
 from web.forms.saving import AnswersTooBig, save_posted
@@ -69,18 +71,9 @@ from web.forms.sections import _locked
 from web.i18n import N_, _, localize
 from web.registry import definition, editable, registry
 
-REF = "#/components/schemas/"
 READ_ONLY = "read-only"  # the rule of an answer a PUT may not set (a file question's)
 TOO_LARGE_DETAIL = N_("Vos réponses n'ont pas été enregistrées : certaines sont plus longues "
                     "que permis. Corrigez-les, puis enregistrez.")
-
-
-def section_ref(type_id: str, version: int, section_id: str) -> str:
-    """"#/components/schemas/Section.<type>.v<version>.<section>": the component of the
-    section's answers in the OpenAPI document (web/api/openapi.py names it so)."""
-    def name(part: str) -> str:
-        return "".join(c if c.isascii() and (c.isalnum() or c in "_-") else "_" for c in part)
-    return f"{REF}Section.{name(type_id)}.v{version}.{name(section_id)}"
 
 
 # --- reading -------------------------------------------------------------------------
@@ -298,18 +291,6 @@ def _stale(number: str, section_id: str, yours: int | None) -> ApiProblem:
                       your_version=yours, current=current)
 
 
-def migration_body(notice: Mapping[str, Any], lang: str) -> dict[str, Any]:
-    """A migration notice (storage's MigrationNotice as a dict) as the page tells it, in
-    `lang`: {from_version, to_version, message, sections: [{id, title, new: [question],
-    changed: [question]}]}."""
-    return {"from_version": notice["from_version"], "to_version": notice["to_version"],
-            "message": notice["message"][lang],
-            "sections": [{"id": s["id"], "title": s["title"][lang],
-                          "new": [q[lang] for q in s.get("new", ())],
-                          "changed": [q[lang] for q in s.get("changed", ())]}
-                         for s in notice.get("sections", ())]}
-
-
 @bp.put("/dossiers/<number>/sections/<section_id>")
 @token_required
 def put_section(number: str, section_id: str) -> ResponseReturnValue:
@@ -343,7 +324,7 @@ def put_section(number: str, section_id: str) -> ResponseReturnValue:
     shown = now.definition.section(section_id) or section
     body = section_body(now, saved, shown)
     if saved.migration is not None:
-        body["migration"] = migration_body(saved.migration, api_lang())
+        body["migration"] = migration_body(saved.migration)
     return body, 200, _etag(saved.version)
 
 
@@ -504,25 +485,11 @@ SCHEMAS: dict[str, Any] = {
             "schema": {"type": "string", "description": "Ref of the section's answers "
                        "component (`#/components/schemas/Section.<type>.v<n>.<section>`)."},
             "dossier_version": {"type": "integer"},
-            "migration": spec.ref("schemas", "MigrationNotice"),
+            "migration": spec.ref("schemas", "Migration"),
             "prefill": {"type": "object", "additionalProperties": _ANSWER,
                         "description": "What the portal's page shows in unanswered "
                                        "questions, from the applicant's profile (an "
                                        "address); stored only once sent in a PUT."},
-        },
-    },
-    "MigrationNotice": {
-        "type": "object", "description": "After a save that moved the draft to its type's "
-                                         "newest version: what the portal tells once.",
-        "required": ["from_version", "to_version", "message", "sections"],
-        "properties": {
-            "from_version": {"type": "integer"}, "to_version": {"type": "integer"},
-            "message": {"type": "string"},
-            "sections": {"type": "array", "items": {
-                "type": "object", "required": ["id", "title", "new", "changed"],
-                "properties": {"id": {"type": "string"}, "title": {"type": "string"},
-                               "new": {"type": "array", "items": {"type": "string"}},
-                               "changed": {"type": "array", "items": {"type": "string"}}}}},
         },
     },
     "VersionMismatch": {

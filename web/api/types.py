@@ -11,7 +11,6 @@ own refs are in GET /dossiers/{number}.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from flask import jsonify
@@ -21,26 +20,9 @@ from engine import CompiledDefinition
 from web.api import spec
 from web.api.auth import token_required
 from web.api.blueprint import bp
+from web.api.names import REF, component_names
 from web.i18n import localize
 from web.registry import registry
-
-REF = "#/components/schemas/"
-_NOT_A_NAME = re.compile(r"[^a-zA-Z0-9_-]")
-
-
-def _name(part: str) -> str:
-    return _NOT_A_NAME.sub("_", part)
-
-
-def component_names(type_id: str, version: int,
-                    section_ids: list[str] | tuple[str, ...] = ()) -> dict[str, Any]:
-    """The refs of one version's components: {"answers": "#/components/schemas/Answers.
-    <type>.v<n>", "form": ".../Form.<type>.v<n>", "sections": {section id: ".../Section.
-    <type>.v<n>.<section>"}}. The names the document (web/api/openapi.py) gives them.
-    TODO(H-spec): use web.api.openapi.component_names once on main."""
-    t = _name(type_id)
-    return {"answers": f"{REF}Answers.{t}.v{version}", "form": f"{REF}Form.{t}.v{version}",
-            "sections": {s: f"{REF}Section.{t}.v{version}.{_name(s)}" for s in section_ids}}
 
 
 def type_item(compiled: CompiledDefinition) -> dict[str, Any]:
