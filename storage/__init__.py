@@ -84,6 +84,14 @@ from storage.agents.dossier import (
     post_agent_message,
     run_agent_transition,
 )
+from storage.api import (
+    IDEMPOTENCY_KEEP_FOR,
+    IDEMPOTENCY_KEY_MAX,
+    IdempotencyKeyReused,
+    IdempotentAnswer,
+    purge_idempotency,
+    submit_once,
+)
 from storage.attempts import AttemptCount, AttemptKey, clear_attempts, count_attempt, forget_attempt
 from storage.clock import clock
 from storage.definitions import (
@@ -260,4 +268,6 @@ __all__ = [
     "REPLY_MAX_LENGTH", "can_reply", "reply_to_message",
     "TokenPair", "TokenRefused", "issue_tokens", "refresh_tokens", "revoke_chain",
     "token_account",
+    "IDEMPOTENCY_KEEP_FOR", "IDEMPOTENCY_KEY_MAX", "IdempotencyKeyReused", "IdempotentAnswer",
+    "purge_idempotency", "submit_once",
 ]

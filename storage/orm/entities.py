@@ -316,6 +316,24 @@ def define_entities(db: Database) -> None:
         used_at = Optional(datetime, precision=6)  # a refresh token, once exchanged
         revoked_at = Optional(datetime, precision=6)
 
+    class IdempotencyRecord(db.Entity):
+        """One `Idempotency-Key` of the JSON API and the answer it got
+        (storage/api/idempotency.py): claimed by an insert under the unique (account,
+        key) in the transaction of the submission it guards, so a key submits at most
+        once. Plain ids, no foreign keys: a record outlives nothing it names for long
+        (purged after a day), and never holds back a dossier's or account's deletion."""
+
+        _table_ = "idempotency_record"
+        id = PrimaryKey(int, auto=True)
+        account_id = Required(int)
+        key = Required(str, 255, column="idem_key")
+        dossier_id = Required(int)
+        status = Required(int)  # the HTTP status answered (0 while its transaction runs)
+        body = Optional(LongStr, nullable=True)  # the JSON answered, as text
+        lang = Required(str, 2)  # the language of `body` (Content-Language again)
+        created_at = Required(datetime, precision=6, index=True)
+        composite_key(account_id, key)
+
     class EndedSession(db.Entity):
         """A logged-out web session, refused until its cookie would be dead anyway
         (storage/accounts/ended_sessions.py); only a hash of the session id is kept."""
