@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import json
 import multiprocessing
 import os
 import re
@@ -36,6 +37,9 @@ from urllib.parse import urlencode
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
+# run as a script, Python put bench/ first: its queue.py would hide the standard library's
+# (gunicorn imports it) and its storage.py the storage package
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
 sys.path.insert(0, str(ROOT))
 sys.path.append(str(HERE))  # for servers.py; after ROOT: bench/storage.py must not hide storage/
 
@@ -123,7 +127,12 @@ def log_in(port: int) -> tuple[str, str]:
 
 def _client(index: int, port: int, jobs: list[dict], seconds: float,
             out: multiprocessing.Queue) -> None:
-    """One process: a thread per job, each on its own keep-alive connection."""
+    """One process: a thread per job, each on its own keep-alive connection.
+
+    A job: {"method", "path", "expect": status, "cookie"?: sent as is, "headers"?: more
+    headers, "form"?: a POST's fields (with "version"), "json"?: a JSON body (with
+    If-Match: the "version"), "version"?: the dossier version, +1 after each expected
+    answer}."""
     counts = [0] * len(jobs)
     errors = [0] * len(jobs)
     versions = [job.get("version", 0) for job in jobs]
@@ -131,15 +140,21 @@ def _client(index: int, port: int, jobs: list[dict], seconds: float,
 
     def run(i: int, job: dict) -> None:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        headers = {"Cookie": job["cookie"]}
-        if job["method"] == "POST":
+        headers = {"Cookie": job["cookie"]} if job.get("cookie") else {}
+        headers.update(job.get("headers", {}))
+        if "json" in job:
+            headers["Content-Type"] = "application/json"
+        elif job["method"] == "POST":
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         while time.monotonic() < start_at:
             time.sleep(0.001)
         end = start_at + seconds
         while time.monotonic() < end:
             body = None
-            if job["method"] == "POST":
+            if "json" in job:  # an API save: the version it was typed on as its ETag
+                body = json.dumps(job["json"])
+                headers["If-Match"] = f'"{versions[i]}"'
+            elif job["method"] == "POST":
                 body = urlencode({**job["form"], "version": versions[i]})
             try:
                 conn.request(job["method"], job["path"], body, headers)
@@ -212,7 +227,8 @@ def server_cpu(pid: int) -> float:
     return total
 
 
-def _portal(instance: str, env: dict[str, str], **extra: str):
+def serve_portal(instance: str, env: dict[str, str], **extra: str):
+    """`guichet serve` on a free port, on the database of `instance`: (process, port)."""
     port = free_port()
     guichet = str(Path(sys.executable).with_name("guichet"))
     proc = start([guichet, "serve", "--host", "127.0.0.1", "--port", str(port),
@@ -229,9 +245,9 @@ def measure(seconds: float = 5.0, rounds: int = ROUNDS) -> dict[str, float]:
                "PYTHONUNBUFFERED": "1"}
         servers = []
         try:
-            portal, port = _portal(instance, env)
+            portal, port = serve_portal(instance, env)
             servers.append(portal)
-            uncached, uncached_port = _portal(instance, env, GUICHET_PAGE_CACHE_SIZE="0")
+            uncached, uncached_port = serve_portal(instance, env, GUICHET_PAGE_CACHE_SIZE="0")
             servers.append(uncached)
             cookie, token = log_in(port)
             section = [f"/dossiers/{n}/sections/{SECTION}" for n in numbers]

@@ -20,8 +20,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-ORDER = ["validate", "storage", "pages", "pdf", "load", "scale", "export_memory", "queue"]
-ISSUE = {"validate": "#2 engine", "storage": "#3 storage", "pages": "#4 portal",
+ORDER = ["validate", "storage", "pages", "api", "pdf", "load", "scale", "export_memory", "queue"]
+ISSUE = {"validate": "#2 engine", "storage": "#3 storage", "pages": "#4 portal", "api": "#18 API",
          "pdf": "#5 documents", "load": "#6 load", "scale": "#15 scale",
          "export_memory": "#17 exports", "queue": "#17 queue"}
 

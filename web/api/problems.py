@@ -2,7 +2,7 @@
 
 One shape for all: `type` (a URI reference naming the kind of problem, under
 /api/v1/problems/), `title` (the kind, in the request's language), `status`, `detail`
-(this occurrence, in the request's language), `instance` (the request's path), and
+(this occurrence, in the request's language), `instance` (the request's path, percent-encoded), and
 extension members where a kind carries more (field `errors`, `retry_after`,
 `request_id`, both versions of a stale save). Views raise `ApiProblem`; the portal's
 error machinery (web/http/errors.py) asks `for_status` for the HTTP errors raised
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from typing import Any
+from urllib.parse import quote
 
 from flask import Response, current_app, g, json, request
 
@@ -92,6 +93,13 @@ class ApiProblem(Exception):
         self.extensions = extensions
 
 
+def instance() -> str:
+    """The request's path as a URI reference (RFC 3986): what is not ASCII, spaces and
+    control characters percent-encoded, as a client sent them (a path with "é" or an
+    emoji in it stays a valid `instance`; the fuzzer's finding)."""
+    return quote(request.path, safe="/!$&'()*+,;=:@-._~", errors="replace")
+
+
 def problem(status: int, slug: str, detail: str | None = None,
             headers: Mapping[str, str] | None = None, **extensions: Any) -> Response:
     """The problem+json response: see the module's docstring for its members. `detail`
@@ -99,7 +107,7 @@ def problem(status: int, slug: str, detail: str | None = None,
     if detail is None:
         detail = _(BY_STATUS.get(status, BY_STATUS[500])[1])
     body: dict[str, Any] = {"type": TYPE_BASE + slug, "title": _(TITLES.get(slug, slug)),
-                            "status": status, "detail": detail, "instance": request.path}
+                            "status": status, "detail": detail, "instance": instance()}
     body.update(extensions)
     response = current_app.response_class(json.dumps(body, ensure_ascii=False), status=status,
                                           mimetype=MEDIA_TYPE)
