@@ -16,11 +16,17 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import Flask, current_app, g, render_template, request
+from flask import Flask, Response, current_app, g, make_response, render_template, request
 from flask.logging import default_handler
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
+from werkzeug.exceptions import (
+    HTTPException,
+    InternalServerError,
+    MethodNotAllowed,
+    NotFound,
+    RequestEntityTooLarge,
+)
 
 import storage
 from web.http import logs
@@ -58,6 +64,14 @@ def add_area(app: Flask, area: Area) -> None:
     """Error pages of requests whose path `area.owns` use `area`'s layout (first match
     wins; the portal's otherwise)."""
     app.extensions.setdefault(AREAS, []).append(area)
+
+
+def area_responds() -> bool:
+    """Whether the request's area answers errors itself (no page: the JSON API)."""
+    try:
+        return _area().respond is not None
+    except Exception:
+        return False
 
 
 def _area() -> Area:
@@ -105,8 +119,17 @@ def friendly_page(code: int, key: str | None = None) -> ResponseReturnValue:
                 f"Request {request_id()}</p>"), code
 
 
-def _http_error(exc: HTTPException) -> ResponseReturnValue:
-    return friendly_page(exc.code or 500)
+def _http_error(exc: HTTPException) -> Response:
+    """The friendly page (or the area's answer) for `exc`, with the headers HTTP asks
+    of its status: `Allow` on a 405 (RFC 9110 §15.5.6: the methods the address takes),
+    `Connection: close` on a 413 (the body was not read: the connection cannot carry
+    another request, RFC 9110 §15.5.14)."""
+    response = make_response(friendly_page(exc.code or 500))
+    if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
+        response.headers["Allow"] = ", ".join(sorted(exc.valid_methods))
+    if isinstance(exc, RequestEntityTooLarge):
+        response.headers["Connection"] = "close"
+    return response
 
 
 def _csrf_error(exc: CSRFError) -> ResponseReturnValue:
