@@ -92,7 +92,8 @@ PARAMETERS: dict[str, Any] = {
     },
     "Number": {
         "name": "number", "in": "path", "required": True,
-        "description": "The dossier number as shown to the applicant (e.g. G202600000001).",
+        "description": ("The dossier number as shown to the applicant (e.g. G2619747546: G, "
+                        "the year's two digits, a random serial of 8)."),
         "schema": {"type": "string", "maxLength": 40},
     },
     "SectionId": {
