@@ -77,6 +77,7 @@ def test_message__get_then_read__204_and_marked_once(api, applicant, submitted):
     assert one.status_code == 200 and one.get_json() == item  # a GET marks nothing
     read = api.post(f"/api/v1/messages/{item['id']}/read", headers=applicant.headers)
     assert read.status_code == 204 and read.data == b""
+    assert "Content-Type" not in read.headers
     after = api.get(f"/api/v1/messages/{item['id']}", headers=applicant.headers).get_json()
     assert after["read_at"] is not None
     assert api.post(f"/api/v1/messages/{item['id']}/read",

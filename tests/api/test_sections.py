@@ -152,7 +152,7 @@ def test_put__stale_if_match_is_412_with_both_versions(api, api_app, applicant):
     assert body["current"]["answers"]["numero_mifi"] == "AB123456"
     assert body["current"]["dossier_version"] == first + 1
     assert storage.get_dossier(applicant.account_id, number).answers["numero_mifi"] == "AB123456"
-    garbage = _put(api, applicant, number, "identification", mine, "*")
+    garbage = _put(api, applicant, number, "identification", mine, '"abc"')
     assert garbage.status_code == 412 and garbage.get_json()["your_version"] is None
 
 

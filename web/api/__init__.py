@@ -18,7 +18,8 @@ OpenAPI document beside them: module-level `PATHS` (path items, keys relative to
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, request
+from werkzeug.exceptions import NotFound
 
 from web.api import dossiers, inbox, openapi, profile, sections, spec, submit, tokens, types
 from web.api.auth import refuse_cookies, request_lang
@@ -34,13 +35,32 @@ __all__ = ["PREFIX", "RESOURCES", "bp", "init_app"]
 RESOURCES = (spec, tokens, profile, types, dossiers, sections, submit, inbox, openapi)
 
 
-def _content_language(response: Response) -> Response:
+def _finish(response: Response) -> Response:
+    """Every API answer: `Content-Language`; an answer with no content (204, and the
+    OPTIONS answer, turned from Flask's empty 200 text/html into 204 with its `Allow`)
+    carries no Content-Type."""
     response.headers.setdefault("Content-Language", current_lang())
+    if request.method == "OPTIONS" and response.status_code == 200 and "Allow" in response.headers:
+        response.status_code = 204
+        response.set_data(b"")
+    if response.status_code in (204, 304):
+        response.headers.pop("Content-Type", None)
+        response.headers.pop("Content-Length", None)
     return response
 
 
 bp.before_request(refuse_cookies)
-bp.after_request(_content_language)
+bp.after_request(_finish)
+
+
+def _refuse_empty_segments() -> None:
+    """An address under /api with an empty segment (`/api/v1/dossiers//G…`) is a 404
+    problem: werkzeug would answer a 308 HTML redirect to the address with the slashes
+    merged (merge_slashes), which a client may follow with its body to another
+    resource, and with merge_slashes off on the API's rules it answers a wrong 405
+    instead (its matcher keeps the methods of the rules tried)."""
+    if is_api_path(request.path) and "//" in request.path:
+        raise NotFound()
 
 
 def init_app(app: Flask) -> None:
@@ -49,4 +69,5 @@ def init_app(app: Flask) -> None:
     add_lang_source(app, request_lang)
     errors.add_area(app, errors.Area(is_api_path, "base.html", "index", respond=for_status))
     app.register_error_handler(ApiProblem, respond)
+    app.before_request(_refuse_empty_segments)
     app.register_blueprint(bp)

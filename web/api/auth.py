@@ -14,6 +14,7 @@ The language of every text the API answers with is the request's `Accept-Languag
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -76,8 +77,10 @@ def token_required(view: V) -> V:
         try:
             g.api_account_id = storage.token_account(token)
         except storage.TokenRefused as refused:
-            raise unauthorized(_("Ce jeton d'accès n'est plus valide. Renouvelez-le ou "
-                                 "connectez-vous de nouveau."), "invalid_token") from refused
+            raise unauthorized(_("Ce jeton d'accès n'est pas valide (expiré, révoqué ou "
+                                 "inconnu). Renouvelez-le avec le jeton de "
+                                 "renouvellement, ou connectez-vous de nouveau."),
+                               "invalid_token") from refused
         return view(*args, **kwargs)
 
     return wrapped  # type: ignore[return-value]
@@ -109,13 +112,42 @@ def refuse_cookies() -> None:
                            "avec un jeton (en-tête Authorization: Bearer)."))
 
 
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"not JSON: {name}")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise ValueError("number out of range")
+    return value
+
+
+def parse_json(data: bytes) -> Any:
+    """`data` read as strict JSON (RFC 8259): ValueError when it is not UTF-8 JSON, holds
+    `NaN`/`Infinity` (not JSON) or a number too large for a float (`1e999`), or nests so
+    deep that reading it would exhaust the stack (RecursionError, answered as a bad
+    body, never a 500)."""
+    try:
+        return json.loads(data.decode("utf-8"), parse_constant=_refuse_constant,
+                          parse_float=_finite)
+    except RecursionError as deep:
+        raise ValueError("nested too deep") from deep
+
+
 def json_body() -> dict[str, Any]:
     """The request's JSON object. ApiProblem 415 when the body is not declared JSON, 400
-    when it is not a JSON object (malformed, an array, a string...)."""
+    when it is not a JSON object (malformed, not UTF-8, an array, a string, `NaN` or
+    `Infinity`, a number out of range, nested too deep: see `parse_json`). Every API
+    view reads its body here and only here (never `request.get_json`, whose parser
+    takes NaN and overflows the stack on deep nesting)."""
     if not request.is_json:
         raise ApiProblem(415, "unsupported-media-type",
                          _("Envoyez un corps JSON (application/json)."))
-    body = request.get_json(silent=True)
+    try:
+        body = parse_json(request.get_data(cache=True))
+    except ValueError:
+        body = None
     if not isinstance(body, dict):
         raise ApiProblem(400, "bad-request", _("Le corps de la requête doit être un objet JSON."))
     return body

@@ -166,7 +166,7 @@ SCHEMAS: dict[str, Any] = {
             "dossier": {"type": ["string", "null"]},
             "kind": {"type": "string", "description": "The definition's document id."},
             "name": {"type": "string", "description": "Its title, in the owner's language."},
-            "filename": {"type": "string", "examples": ["recapitulatif-G2600000001.pdf"]},
+            "filename": {"type": "string", "examples": ["recapitulatif-G2619747546.pdf"]},
             "content_type": {"type": "string", "examples": ["application/pdf"]},
             "created_at": _DATETIME,
             "ready": {"type": "boolean", "description": "false until the background "

@@ -212,6 +212,29 @@ def _with_cookie_refusal(paths: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _with_server_answers(paths: dict[str, Any]) -> dict[str, Any]:
+    """`paths` with what any operation may answer whatever it declares: 500
+    `server-error` and 503 `unavailable` (+ Retry-After) on every one; on every one
+    taking a body, 400 `bad-request` (not a JSON object: malformed, NaN, nested too
+    deep), 413 `too-large` (over MAX_CONTENT_LENGTH, unread) and 415. An operation's
+    own answer for one of these statuses is kept."""
+    out: dict[str, Any] = {}
+    for path, item in paths.items():
+        out[path] = dict(item)
+        for method, operation in item.items():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            generic = {"500": spec.ref("responses", "ServerError"),
+                       "503": spec.ref("responses", "Unavailable")}
+            if "requestBody" in operation:
+                generic.update({"400": spec.ref("responses", "BadRequest"),
+                                "413": spec.ref("responses", "TooLarge"),
+                                "415": spec.ref("responses", "UnsupportedMediaType")})
+            responses = {**generic, **operation["responses"]}
+            out[path][method] = {**operation, "responses": dict(sorted(responses.items()))}
+    return out
+
+
 def build_document(registry: Registry) -> dict[str, Any]:
     """The OpenAPI 3.1 document (a JSON-able dict) of the API serving `registry`'s dossier
     types. Reads the published versions through storage: call it with a store current
@@ -243,7 +266,7 @@ def build_document(registry: Registry) -> dict[str, Any]:
         },
         "servers": [{"url": PREFIX}],
         "tags": tags,
-        "paths": _with_cookie_refusal(dict(sorted(paths.items()))),
+        "paths": _with_server_answers(_with_cookie_refusal(dict(sorted(paths.items())))),
         "components": {
             "schemas": schemas,
             "parameters": dict(getattr(spec, "PARAMETERS", {})),

@@ -31,7 +31,10 @@ with the stored version, the one sent and the section as stored now, and nothing
 saved (also when another client saves between the check and the save). The same PUT
 sent again with the same If-Match (a retry after its answer was lost) answers 200 with
 the dossier as that first PUT left it, saving nothing twice (storage.save_section
-knows a save already made).
+knows a save already made). If-Match is read as RFC 9110 says (werkzeug's parse):
+strong comparison (`W/"3"` never matches), `*` matches, a list matches when any member
+does. A dossier that takes no change answers 409 `locked` before any 412 (a stale ETag
+on a submitted dossier must not invite a retry).
 
 A dossier pinned to an older version of its type is shown in its own version's
 sections and schema. GET never migrates it; a PUT may (storage.save_section migrates a
@@ -265,16 +268,31 @@ def _answers_of(body: Mapping[str, Any], section: Section) -> Mapping[str, Any]:
 
 # --- saving --------------------------------------------------------------------------
 
-def if_match() -> int | None:
-    """The dossier version the request's If-Match names (`"3"`, also `W/"3"` or 3);
-    ApiProblem 428 when there is no If-Match; None when it names no version."""
-    header = request.headers.get("If-Match")
-    if header is None or not header.strip():
+def if_match(current: int) -> int | None:
+    """The dossier version to save on, from the request's If-Match (RFC 9110 §13.1.1,
+    parsed by werkzeug into ETags; strong comparison): `current` when `*` or any
+    strong tag of the list is `"<current>"`; `current - 1` when one is `"<current - 1>"`
+    (the same PUT retried after its answer was lost: storage answers it again, or
+    refuses it as stale when it is another save); None when none matches (stale: 412).
+    A weak tag (`W/"3"`) never matches. ApiProblem 428 when there is no If-Match."""
+    if not request.headers.get("If-Match", "").strip():
         raise ApiProblem(428, "precondition-required",
                          _("Envoyez l'en-tête If-Match avec l'ETag de la version lue "
                            "(GET de la section)."))
-    tag = header.strip().removeprefix("W/").strip('"')
-    return int(tag) if tag.isascii() and tag.isdigit() and len(tag) < 12 else None
+    tags = request.if_match
+    if tags.star_tag or tags.contains(str(current)):
+        return current
+    if current > 1 and tags.contains(str(current - 1)):
+        return current - 1
+    return None
+
+
+def _your_version() -> int | None:
+    """The first strong tag of If-Match naming a version, for the 412's `your_version`."""
+    for tag in request.if_match.as_set():
+        if tag.isascii() and tag.isdigit() and len(tag) < 12:
+            return int(tag)
+    return None
 
 
 def _stale(number: str, section_id: str, yours: int | None) -> ApiProblem:
@@ -299,11 +317,11 @@ def put_section(number: str, section_id: str) -> ResponseReturnValue:
     428, 412, 409 `locked`, 422 `too-large` / `validation-failed`, 404."""
     dossier, compiled = _load(number)
     section = _section(compiled, section_id)
-    yours = if_match()
-    # one version behind may be this very PUT retried (its answer lost on the way):
-    # storage tells (the same save already made is answered again), else 412
-    if yours is None or not dossier.version - 1 <= yours <= dossier.version:
-        raise _stale(number, section_id, yours)
+    if not editable(compiled, dossier):  # before any 412: a locked dossier invites no retry
+        raise ApiProblem(409, "locked", _(_locked(dossier)))
+    yours = if_match(dossier.version)
+    if yours is None:
+        raise _stale(number, section_id, _your_version())
     sent = _answers_of(json_body(), section)
     posted = posted_answers(section, sent, dossier.answers)
     try:
@@ -415,7 +433,10 @@ PATHS: dict[str, Any] = {
                     "type withdrawn); `detail` says why."),
                 "412": spec.problem_response(
                     "`version-mismatch`: the dossier changed since the version in "
-                    "If-Match; nothing saved.", spec.ref("schemas", "VersionMismatch"),
+                    "If-Match (strong comparison); nothing saved. Not answered to the "
+                    "same PUT retried with the same If-Match after a lost answer (200, "
+                    "saved once: see If-Match), nor on a dossier that takes no change "
+                    "(409 `locked` first).", spec.ref("schemas", "VersionMismatch"),
                     headers=_ETAG),
                 "413": spec.problem_response("`too-large`: the body exceeds the limit."),
                 "428": spec.problem_response("`precondition-required`: no If-Match."),

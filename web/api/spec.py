@@ -92,7 +92,8 @@ PARAMETERS: dict[str, Any] = {
     },
     "Number": {
         "name": "number", "in": "path", "required": True,
-        "description": "The dossier number as shown to the applicant (e.g. G202600000001).",
+        "description": ("The dossier number as shown to the applicant (e.g. G2619747546: G, "
+                        "the year's two digits, a random serial of 8)."),
         "schema": {"type": "string", "maxLength": 40},
     },
     "SectionId": {
@@ -103,7 +104,13 @@ PARAMETERS: dict[str, Any] = {
     "IfMatch": {
         "name": "If-Match", "in": "header", "required": True,
         "description": "The ETag of the dossier version the answers were typed on "
-                       "(from GET), e.g. `\"3\"`.",
+                       "(from GET), e.g. `\"3\"`. Compared strongly (RFC 9110): a weak "
+                       "tag (`W/\"3\"`) never matches; `*` matches the dossier as it "
+                       "is; in a list, any current member matches. One exception to "
+                       "412: the same PUT (same body) sent again with the same "
+                       "If-Match after its answer was lost answers 200 as the first "
+                       "did, saving nothing twice (only the latest save can be "
+                       "replayed this way; another body on an old ETag is 412).",
         "schema": {"type": "string"},
     },
     "IdempotencyKey": {
@@ -127,6 +134,17 @@ RESPONSES: dict[str, Any] = {
         "Too many attempts: try again after `Retry-After` seconds.",
         headers={"Retry-After": {"schema": {"type": "integer"}}}),
     "UnsupportedMediaType": problem_response("The body must be application/json."),
+    "TooLarge": problem_response(
+        "`too-large`: the body exceeds the server's limit (MAX_CONTENT_LENGTH); it was not "
+        "read and the connection is closed (`Connection: close`). Distinct from 422 "
+        "`too-large`, answers read but longer than their questions allow."),
+    "ServerError": problem_response(
+        "`server-error`: a fault on the server's side; `request_id` names it for "
+        "support."),
+    "Unavailable": problem_response(
+        "`unavailable`: the service is briefly unavailable (the database, a restart): "
+        "try again after `Retry-After` seconds.",
+        headers={"Retry-After": {"schema": {"type": "integer"}}}),
     "ValidationFailed": problem_response("Some answers must be corrected.", VALIDATION_REF),
 }
 

@@ -144,8 +144,8 @@ def refresh_tokens() -> ResponseReturnValue:
         pair = storage.refresh_tokens(body["refresh_token"].strip(), *_lifetimes())
     except storage.TokenRefused:
         raise ApiProblem(401, "token-refused",
-                         _("Ce jeton de renouvellement n'est plus valide : connectez-vous "
-                           "de nouveau."),
+                         _("Ce jeton de renouvellement n'est pas valide (expiré, révoqué, "
+                           "déjà utilisé ou inconnu) : connectez-vous de nouveau."),
                          headers={"WWW-Authenticate": CHALLENGE}) from None
     return _pair_response(pair)
 

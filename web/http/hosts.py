@@ -10,7 +10,8 @@ addresses (emails, reset links) are built from PORTAL_URL only.
 Flask refuses such a request when it matches its URL, and builds no address for
 it, so the portal's own error page (whose layout links every page) cannot be
 shown: the first hook of the request answers a short, self-contained page
-instead, before any other hook runs.
+instead, before any other hook runs. An area that answers errors itself (the JSON API
+under /api: problem+json) answers there in its own way.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from flask.typing import ResponseReturnValue
 from markupsafe import escape
 from werkzeug.exceptions import SecurityError
 
+from web.http.errors import area_responds, friendly_page
 from web.http.logs import request_id
 
 log = logging.getLogger("guichet.web")
@@ -36,6 +38,8 @@ def _refuse_untrusted_host() -> ResponseReturnValue | None:
     if not isinstance(request.routing_exception, SecurityError):
         return None
     log.warning("untrusted host refused", extra={"event": "untrusted_host"})
+    if area_responds():  # the JSON API: its 400 problem+json, never this HTML page
+        return friendly_page(400)
     return PAGE.format(id=escape(request_id())), 400, {"Content-Type": "text/html; "
                                                              "charset=utf-8"}
 
