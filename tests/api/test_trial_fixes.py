@@ -118,40 +118,12 @@ def test_405_says_which_methods_are_allowed(api, api_app):
     assert page.status_code == 405 and "GET" in page.headers["Allow"]
 
 
-class _ServerResponse:
-    """What gunicorn's start_response is a method of (its Response: force_close)."""
-
-    def __init__(self) -> None:
-        self.closed = False
-        self.status = ""
-
-    def force_close(self) -> None:
-        self.closed = True
-
-    def start_response(self, status: str, headers: Any, exc_info: Any = None) -> Any:
-        self.status = status
-        return lambda data: None
-
-
-@pytest.mark.parametrize("path", ["/api/v1/tokens", "/connexion"])
-def test_413_asks_the_server_to_close_the_connection(api, api_app, path):
+def test_413_is_a_problem(api, api_app):
     api_app.config["MAX_CONTENT_LENGTH"] = 1000
     response = api.post("/api/v1/tokens", data=b"{" + b" " * 5000 + b"}",
                         headers={"Content-Type": "application/json"})
     assert response.status_code == 413 and response.mimetype == PROBLEM
-    assert "Connection" not in response.headers  # hop-by-hop: the server's (PEP 3333)
     check_response(api_app, "POST", "/api/v1/tokens", response)
-    from werkzeug.test import EnvironBuilder
-    environ = EnvironBuilder(path=path, method="POST", data=b" " * 5000,
-                             content_type="application/json").get_environ()
-    server = _ServerResponse()
-    b"".join(api_app.wsgi_app(environ, server.start_response))
-    assert server.status.startswith("413") and server.closed
-    server = _ServerResponse()
-    small = EnvironBuilder(path=path, method="POST", data=b"{}",
-                           content_type="application/json").get_environ()
-    b"".join(api_app.wsgi_app(small, server.start_response))
-    assert not server.closed
 
 
 def test_a_forged_host_under_api_is_a_problem(api):

@@ -120,40 +120,11 @@ def friendly_page(code: int, key: str | None = None) -> ResponseReturnValue:
 
 def _http_error(exc: HTTPException) -> Response:
     """The friendly page (or the area's answer) for `exc`, with the headers HTTP asks
-    of its status: `Allow` on a 405 (RFC 9110 §15.5.6: the methods the address takes),
-    (a 413 closes its connection: `CloseAfterUnreadBody`)."""
+    of its status: `Allow` on a 405 (RFC 9110 §15.5.6: the methods the address takes)."""
     response = make_response(friendly_page(exc.code or 500))
     if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
         response.headers["Allow"] = ", ".join(sorted(exc.valid_methods))
     return response
-
-
-class CloseAfterUnreadBody:
-    """WSGI middleware: a 413 (the body refused unread, over MAX_CONTENT_LENGTH) asks
-    the server to close the connection after the answer, so the answer says
-    `Connection: close` and the client sends its next request on a new connection
-    (RFC 9110 §15.5.14). An application may not send `Connection` itself (PEP 3333:
-    hop-by-hop headers are the server's; gunicorn drops it and answered `keep-alive`,
-    then dropped the socket when the unread body was over its 64 KiB drain). The server
-    is asked through gunicorn's `force_close` on the response object whose method is
-    `start_response`; another server is left to do as it does."""
-
-    def __init__(self, wsgi_app: Callable[..., object]) -> None:
-        self.wsgi_app = wsgi_app
-
-    def __call__(self, environ: dict[str, object], start_response: Callable[..., object]
-                 ) -> object:
-        """Run the app; on a 413 status, the server's `force_close()` when it has one."""
-        def start(status: str, headers: list[tuple[str, str]], exc_info: object = None
-                  ) -> object:
-            if status.startswith("413"):
-                force_close = getattr(getattr(start_response, "__self__", None),
-                                      "force_close", None)
-                if callable(force_close):
-                    force_close()
-            return start_response(status, headers, exc_info)
-
-        return self.wsgi_app(environ, start)
 
 
 def _csrf_error(exc: CSRFError) -> ResponseReturnValue:
@@ -175,7 +146,6 @@ def init_app(app: Flask) -> None:
     400, a server error as 500, and storage.NotFound as 404 (not yours and does not
     exist read alike). Registered first, so every later hook has the id."""
     _setup_logging(app)
-    app.wsgi_app = CloseAfterUnreadBody(app.wsgi_app)  # type: ignore[method-assign]
     app.jinja_env.globals["request_id"] = request_id
 
     @app.before_request
