@@ -14,6 +14,7 @@ The language of every text the API answers with is the request's `Accept-Languag
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -109,13 +110,39 @@ def refuse_cookies() -> None:
                            "avec un jeton (en-tête Authorization: Bearer)."))
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _has_lone_surrogate(value: Any) -> bool:
+    """Whether a decoded JSON value holds, in a string or an object key, a UTF-16
+    surrogate left alone (`"\\ud800"`: a pair such as `"\\ud83d\\ude00"` is decoded to
+    its one character, so any surrogate left is unpaired)."""
+    if isinstance(value, str):
+        return _SURROGATE.search(value) is not None
+    if isinstance(value, list):
+        return any(_has_lone_surrogate(v) for v in value)
+    if isinstance(value, dict):
+        return any(_has_lone_surrogate(k) or _has_lone_surrogate(v)
+                   for k, v in value.items())
+    return False
+
+
 def json_body() -> dict[str, Any]:
     """The request's JSON object. ApiProblem 415 when the body is not declared JSON, 400
-    when it is not a JSON object (malformed, an array, a string...)."""
+    when it is not a JSON object (malformed, an array, a string...), and 400 when a
+    string or key in it escapes a lone surrogate (`"\\ud800abc"`): that is no Unicode
+    text (RFC 8259 §8.2; I-JSON, RFC 7493 §2.1, forbids it), it could only be stored
+    altered ("?abc"), so the whole body is refused, whichever resource it is sent to
+    (answers, profile, tokens, link: every body is read here)."""
     if not request.is_json:
         raise ApiProblem(415, "unsupported-media-type",
                          _("Envoyez un corps JSON (application/json)."))
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         raise ApiProblem(400, "bad-request", _("Le corps de la requête doit être un objet JSON."))
+    if _has_lone_surrogate(body):
+        raise ApiProblem(400, "bad-request",
+                         _("Le corps de la requête contient un caractère invalide (une moitié "
+                           "de paire de substitution UTF-16) : envoyez du texte Unicode "
+                           "valide."))
     return body
