@@ -17,8 +17,13 @@ page reads a typed value (engine.formdata.field_value: a yes/no also takes "true
 "false", a declaration the language "fr"/"en" its statement was read in: the server
 records its text and the moment). An answer sent back as stored (as GET gave it) is
 kept as it is. An answer of the wrong JSON type (a
-number for a text, a string for a checkbox list...) is refused before anything is
-stored: 422 `validation-failed`, rule "type", the engine's message for that question.
+number for a text, a string for a checkbox list, 1 for a yes/no...) is refused before
+anything is stored: 422 `validation-failed`, rule "type", the engine's message for that
+question. The type is judged on the answer as storage would keep it (read, then
+normalised: a number question takes a JSON number or its text, "12 500"; a yes/no word
+is stored as true or false, another word is refused) against the JSON types of its
+question in the section's compiled schema (web/api/answer_types.py): what is stored
+never breaks the types of the section's component in the OpenAPI document.
 
 Files are not answers a PUT can give: a file question's answer names files uploaded
 through the portal's page (kept, scanned and sized by storage). A PUT may send it back
