@@ -38,8 +38,11 @@ ATTEMPT_LIMITS = {
     "login": "5/15 minutes",  # failed logins per account (the email typed)
     # failed logins per address: looser, one office or family may share an address
     "login_address": "30/15 minutes",
-    # attempts to link an existing dossier, per account and per dossier number
+    # attempts to link an existing dossier, per account (whatever the number)
     "link": "5/15 minutes",
+    # the same per account and dossier number: one account cannot keep trying one
+    # number day after day (no limit per number alone: docs/security.md, link limits)
+    "link_number": "10/day",
     # the same per address: looser, an integration office may share one address
     "link_address": "30/15 minutes",
     "password_reset": "5/hour",  # reset links asked, per email and address

@@ -353,3 +353,16 @@ def test_get__submitted_then_sent_back__state_dates_and_the_agents_reason(
     assert sent_back["state"]["editable"] is True
     assert sent_back["correction"] == "Le numéro est illisible."
     assert body.headers["ETag"] == f'"{sent_back["version"]}"'
+
+
+def test_link__another_account_failing_six_times_on_the_number__the_owner_still_links(
+        api: FlaskClient, registered: storage.DossierView, gunter: Person,
+        applicant: Person) -> None:
+    """No lock per number alone (web/dossiers/linking.py): Maria's six tries on Gunter's
+    number (the sixth refused, 429) do not keep Gunter out, through the API or the page."""
+    for _ in range(5):
+        assert link(api, applicant).status_code == 404
+    assert link(api, applicant).status_code == 429
+    response = link(api, gunter)
+    assert response.status_code == 200, response.get_json()
+    assert [d.number for d in storage.list_dossiers(gunter.account_id)] == [NUMBER]

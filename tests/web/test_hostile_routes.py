@@ -41,7 +41,8 @@ FAST = settings(max_examples=200, deadline=None, derandomize=True,
 def app(registry, instance_dir):
     """The portal with attempt limits out of the way: the owner logs in again after a
     random POST to the logout route, however many random logins came before."""
-    unlimited = ("login", "login_address", "link", "link_address", "password_reset")
+    unlimited = ("login", "login_address", "link", "link_number", "link_address",
+                 "password_reset")
     yield from portal(registry, instance_dir,
                       ATTEMPT_LIMITS={name: "100000/minute" for name in unlimited})
 

@@ -4,7 +4,7 @@ profile's four identity fields match; every refusal reads the same; attempts lim
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from markupsafe import escape
@@ -167,18 +167,48 @@ def test_linked_dossier__another_applicant__never_sees_it(app, registered, maria
     assert search(maria).status_code == 422
 
 
-def test_link__one_number_tried_from_many_accounts_and_addresses__limited_per_number(
+def test_link__another_account_failing_on_a_number__never_locks_the_owner_out(
         app, registered):
-    """Five impostors, each on its own address, each with a wrong birth date: the
-    number itself is then refused, even to the right person."""
+    """The trial's lockout: an account failing six times on the owner's number (its
+    sixth refused, 429), again in the next window until its day's ten are used, and
+    five more impostors on their own addresses: the owner, on another address, still
+    links the dossier at once."""
+    storage.clock.set(storage.clock.now())
+    impostor = person(app, email="impostor@example.com", birth_date="1970-07-02")
+    impostor.client.environ_base.update(REMOTE_ADDR="192.0.2.10")
+    for _window in range(2):
+        for _ in range(5):
+            assert search(impostor).status_code == 422
+        assert search(impostor).status_code == 429  # the sixth: the impostor is stopped
+        storage.clock.advance(timedelta(minutes=16))
+    assert search(impostor).status_code == 429  # its ten tries of the day on this number
     for n in range(5):
-        impostor = person(app, email=f"impostor{n}@example.com", birth_date="1970-07-02")
-        impostor.client.environ_base.update(REMOTE_ADDR=f"192.0.2.{10 + n}")
-        assert search(impostor).status_code == 422
+        other = person(app, email=f"impostor{n}@example.com", birth_date="1970-07-02")
+        other.client.environ_base.update(REMOTE_ADDR=f"192.0.2.{20 + n}")
+        assert search(other).status_code == 422
     gunter = person(app)
     gunter.client.environ_base.update(REMOTE_ADDR="192.0.2.99")
-    assert search(gunter).status_code == 429
-    assert search(gunter, "G2100076953").status_code == 422  # another number: not limited
+    assert search(gunter).status_code == 302
+    assert NUMBER in gunter.get("/dossiers/").get_data(as_text=True)
+
+
+def test_link__one_account_on_one_number__ten_a_day_then_refused(app, registered):
+    """Within each fifteen-minute window an account has five tries; on one number it
+    has ten a day whatever the windows (`link_number`), while another number is still
+    searched for it."""
+    storage.clock.set(storage.clock.now())
+    impostor = person(app, email="impostor@example.com", birth_date="1970-07-02")
+    for _window in range(2):
+        for _ in range(5):
+            assert search(impostor).status_code == 422
+        storage.clock.advance(timedelta(minutes=16))
+    refused = search(impostor)
+    assert refused.status_code == 429
+    assert int(refused.headers["Retry-After"]) > 15 * 60  # until the day's window passes
+    assert search(impostor, "G2100076953").status_code == 422  # another number: searched
+    storage.clock.advance(timedelta(days=1))
+    assert impostor.login("impostor@example.com").status_code == 302  # the session ended
+    assert search(impostor).status_code == 422  # a day later: searched again
 
 
 def test_link__linked__a_message_in_the_message_centre(app, registered):

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -135,19 +136,44 @@ def parse_json(data: bytes) -> Any:
         raise ValueError("nested too deep") from deep
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _has_lone_surrogate(value: Any) -> bool:
+    """Whether a decoded JSON value holds, in a string or an object key, a UTF-16
+    surrogate left alone (`"\\ud800"`: a pair such as `"\\ud83d\\ude00"` is decoded to
+    its one character, so any surrogate left is unpaired)."""
+    if isinstance(value, str):
+        return _SURROGATE.search(value) is not None
+    if isinstance(value, list):
+        return any(_has_lone_surrogate(v) for v in value)
+    if isinstance(value, dict):
+        return any(_has_lone_surrogate(k) or _has_lone_surrogate(v)
+                   for k, v in value.items())
+    return False
+
+
 def json_body() -> dict[str, Any]:
     """The request's JSON object. ApiProblem 415 when the body is not declared JSON, 400
     when it is not a JSON object (malformed, not UTF-8, an array, a string, `NaN` or
     `Infinity`, a number out of range, nested too deep: see `parse_json`). Every API
     view reads its body here and only here (never `request.get_json`, whose parser
-    takes NaN and overflows the stack on deep nesting)."""
+    takes NaN and overflows the stack on deep nesting). 400 too when a string or key
+    escapes a lone surrogate (`"\\ud800abc"`): no Unicode text (RFC 8259 §8.2; I-JSON,
+    RFC 7493 §2.1, forbids it), it could only be stored altered ("?abc")."""
     if not request.is_json:
         raise ApiProblem(415, "unsupported-media-type",
                          _("Envoyez un corps JSON (application/json)."))
     try:
         body = parse_json(request.get_data(cache=True))
-    except ValueError:
-        body = None
+        lone = _has_lone_surrogate(body)
+    except (ValueError, RecursionError):  # as deep as the parser allows, deeper here
+        body, lone = None, False
     if not isinstance(body, dict):
         raise ApiProblem(400, "bad-request", _("Le corps de la requête doit être un objet JSON."))
+    if lone:
+        raise ApiProblem(400, "bad-request",
+                         _("Le corps de la requête contient un caractère invalide (une moitié "
+                           "de paire de substitution UTF-16) : envoyez du texte Unicode "
+                           "valide."))
     return body

@@ -400,7 +400,8 @@ PATHS: dict[str, Any] = {
             "summary": "Identifier mon dossier: link a dossier an agent registered",
             "description": "The profile's given names, family names, sex and birth date "
                            "must match the registered dossier's. Every refusal is one 404; "
-                           "attempts are limited (per account, per number, per address), "
+                           "attempts are limited (per account, per account and number, per "
+                           "address; never per number alone), "
                            "shared with the portal's page.",
             "parameters": [_LANG], "requestBody": _body("LinkDossier"),
             "responses": {

@@ -17,8 +17,13 @@ page reads a typed value (engine.formdata.field_value: a yes/no also takes "true
 "false", a declaration the language "fr"/"en" its statement was read in: the server
 records its text and the moment). An answer sent back as stored (as GET gave it) is
 kept as it is. An answer of the wrong JSON type (a
-number for a text, a string for a checkbox list...) is refused before anything is
-stored: 422 `validation-failed`, rule "type", the engine's message for that question.
+number for a text, a string for a checkbox list, 1 for a yes/no...) is refused before
+anything is stored: 422 `validation-failed`, rule "type", the engine's message for that
+question. The type is judged on the answer as storage would keep it (read, then
+normalised: a number question takes a JSON number or its text, "12 500"; a yes/no word
+is stored as true or false, another word is refused) against the JSON types of its
+question in the section's compiled schema (web/api/answer_types.py): what is stored
+never breaks the types of the section's component in the OpenAPI document.
 
 Files are not answers a PUT can give: a file question's answer names files uploaded
 through the portal's page (kept, scanned and sized by storage). A PUT may send it back
@@ -58,11 +63,14 @@ from engine.validate import (
     FieldError,
     SectionStatus,
     clean,
+    is_empty,
     message_for,
+    normalize,
     section_status,
     validate_section,
 )
 from web.api import spec
+from web.api.answer_types import shape, wrong_types
 from web.api.auth import api_lang, current_account_id, json_body, token_required
 from web.api.blueprint import bp
 from web.api.dossiers import migration_body
@@ -206,8 +214,8 @@ def shape_errors(section: Section, f: Field, value: Any, item: tuple[int, str] |
         ok = value == "" or _is_strings(value)
     elif f.kind.value_kind == "dict":  # a declaration: the language it was read in
         ok = isinstance(value, str)
-    else:
-        ok = isinstance(value, str)
+    else:  # a string, or a JSON value its schema judges once read (a number's number)
+        ok = True
     return [] if ok else [_type_error(section, f, item, top=top)]
 
 
@@ -223,33 +231,88 @@ def _read(f: Field, value: Any) -> Any:
     return value
 
 
-def posted_answers(section: Section, sent: Mapping[str, Any], stored: Mapping[str, Any]
-                   ) -> dict[str, Any]:
+def _same(a: Any, b: Any) -> bool:
+    """Whether two decoded JSON values are the same, JSON types included (Python's
+    `==` takes 1 for true and 1.0 for 1: an answer sent as 1 is not a stored true)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    return bool(a == b)
+
+
+def _without_nulls(value: Any) -> Any:
+    """An answer with the null members of its objects (a group item's questions, a
+    composite answer's parts) left out: null is no answer, there as at the top."""
+    if isinstance(value, list):
+        return [_without_nulls(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _without_nulls(v) for k, v in value.items() if v is not None}
+    return value
+
+
+def _type_errors(section: Section, f: Field, judged: Any, value: Any) -> list[FieldError]:
+    """The engine's "type" errors where `value` (an answer to `f` as storage would keep
+    it) is not of the JSON type the section's schema gives `f` (web/api/answer_types.py):
+    at the answer, at a group item's question (`/answers/<group>/<n>/<question>`, that
+    question's message) or at a part (`/answers/<field>/<part>`)."""
+    errors = []
+    children = {c.id: c for c in f.kind.children(f)}
+    for path in wrong_types(value, judged):
+        if children and len(path) >= 2 and isinstance(path[0], int) and path[1] in children:
+            child = children[str(path[1])]
+            part = str(path[2]) if len(path) > 2 else None
+            errors.append(FieldError(section.id, f.id, "type", message_for(child, "type"),
+                                     part, (path[0], child.id)))
+        elif path and not children and isinstance(path[0], str):
+            errors.append(_type_error(section, f, part=path[0]))
+        else:
+            errors.append(_type_error(section, f))
+    return errors
+
+
+def posted_answers(section: Section, sent: Mapping[str, Any], stored: Mapping[str, Any],
+                   compiled: CompiledDefinition) -> dict[str, Any]:
     """The answers of `sent` (a request's "answers" object) that `section` takes, read
     as the page reads them (field id -> value; null kept: it clears). ApiProblem 422
     `validation-failed` for an answer of the wrong JSON type or a file question's
-    answer changed (nothing is stored then)."""
+    answer changed (nothing is stored then). The JSON type is judged on the answer as
+    storage would keep it (read, then normalised: "oui" for a yes/no is true, "12 500"
+    for a number 12500) against the section's compiled schema of that question
+    (`compiled`, the dossier's definition; None: the registry's current one of the
+    section's type is not known here, so only `shape_errors` judge)."""
     refused: list[dict[str, Any]] = []  # error items, in question order
     posted: dict[str, Any] = {}
+    schema = compiled.sections[section.id].schema
     for f in section.fields:
         if f.id not in sent:
             continue
         value = sent[f.id]
         if f.kind.multipart:  # sent back as stored: nothing to do; else refused
-            if value != stored.get(f.id):
+            if not _same(value, stored.get(f.id)):
                 refused.append({"pointer": f"/answers/{f.id}", "section": section.id,
                                   "field": f.id, "rule": READ_ONLY, "message": _(
                                       "Un fichier se dépose depuis le portail : cette réponse "
                                       "ne peut pas être changée par l'API.")})
             continue
-        if value == stored.get(f.id) and value is not None:  # sent back as GET gave it
-            posted[f.id] = value
-            continue
-        wrong = shape_errors(section, f, value)
-        if wrong:
-            refused += field_error_items(wrong, api_lang())
-            continue
-        posted[f.id] = _read(f, value)
+        if value is not None and _same(value, stored.get(f.id)):  # sent back as GET gave it
+            read = value
+        else:
+            wrong = shape_errors(section, f, value)
+            if wrong:
+                refused += field_error_items(wrong, api_lang())
+                continue
+            read = _without_nulls(_read(f, value))
+        kept = normalize(f, read)
+        if not is_empty(kept):
+            judged = shape(schema.get("properties", {}).get(f.id, True), schema)
+            wrong = _type_errors(section, f, judged, kept)
+            if wrong:
+                refused += field_error_items(wrong, api_lang())
+                continue
+        posted[f.id] = read
     if refused:
         raise validation_problem(refused)
     return posted
@@ -323,7 +386,7 @@ def put_section(number: str, section_id: str) -> ResponseReturnValue:
     if yours is None:
         raise _stale(number, section_id, _your_version())
     sent = _answers_of(json_body(), section)
-    posted = posted_answers(section, sent, dossier.answers)
+    posted = posted_answers(section, sent, dossier.answers, compiled)
     try:
         saved = save_posted(compiled, current_account_id(), dossier, section, posted, yours)
     except AnswersTooBig as too_big:
@@ -354,7 +417,8 @@ def validate(number: str, section_id: str) -> ResponseReturnValue:
     same the section would show once saved)."""
     dossier, compiled = _load(number)
     section = _section(compiled, section_id)
-    posted = posted_answers(section, _answers_of(json_body(), section), dossier.answers)
+    posted = posted_answers(section, _answers_of(json_body(), section), dossier.answers,
+                            compiled)
     answers = {**dossier.answers, **posted}
     errors = validate_section(compiled, section.id, clean(compiled, answers))
     if errors:
