@@ -8,7 +8,6 @@ emptied before each test; the app's store is current for the whole test.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -19,7 +18,7 @@ from flask.testing import FlaskClient
 
 import storage
 from engine import Registry, load_registry
-from web import create_app, store_of
+from tests.web.conftest import portal
 
 PASSWORD = "motdepasse-solide"
 ACCESS_SECONDS = 900
@@ -57,19 +56,9 @@ def api_instance(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 def api_portal(registry: Registry, instance: str, **config: Any) -> Iterator[Flask]:
-    """A portal on the suite's database, emptied, with `config` added; its store current."""
-    app = create_app({
-        "TESTING": True, "SECRET_KEY": "test-secret", "INSTANCE_PATH": instance,
-        "DATABASE_URL": os.environ.get("DATABASE_URL") or None, "REGISTRY": registry,
-        **config,
-    })
-    store = store_of(app)
-    with store.bound():
-        storage.reset_db()
-        storage.clock.reset()
-        yield app
-        storage.clock.reset()
-    store.disconnect()
+    """A portal on the suite's database, emptied, with `config` added; its store current
+    (tests/web's `portal`, for `registry`)."""
+    yield from portal(registry, instance, **config)
 
 
 @pytest.fixture
