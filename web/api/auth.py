@@ -1,8 +1,10 @@
 """Who calls the JSON API, in which language, and with what body.
 
 Authentication is a bearer access token (RFC 6750: `Authorization: Bearer <token>`),
-issued by POST /api/v1/tokens (web/api/tokens.py) and checked on every request by
-`token_required` through storage (one indexed read). No cookie is read: the portal's
+issued by POST /api/v1/tokens (web/api/tokens.py) and checked by `token_required`
+through storage on every request (one statement, which also reads
+the stamp of the dossier the address names: storage.token_visit), so a revoked token
+is refused at once in every process. No cookie is read: the portal's
 session cookie (and the agents') is not merely ignored but refused, so a browser
 request riding a logged-in session is never taken for the applicant's (no CSRF token
 is needed because no ambient credential is accepted).
@@ -25,6 +27,7 @@ from engine.model import LANGS
 from web.api.problems import ApiProblem
 from web.http.cookies import AGENT_COOKIE, is_api_path
 from web.i18n import DEFAULT_LANG, _, current_lang
+from web.registry import registry
 
 V = TypeVar("V", bound=Callable[..., ResponseReturnValue])
 
@@ -73,11 +76,15 @@ def token_required(view: V) -> V:
         token = bearer_token()
         if token is None:
             raise unauthorized()
+        number = kwargs.get("number")
         try:
-            g.api_account_id = storage.token_account(token)
+            visit = storage.token_visit(token, number if isinstance(number, str) else None,
+                                        registry())
         except storage.TokenRefused as refused:
             raise unauthorized(_("Ce jeton d'accès n'est plus valide. Renouvelez-le ou "
                                  "connectez-vous de nouveau."), "invalid_token") from refused
+        g.api_account_id = visit.account_id
+        g.api_visit = visit
         return view(*args, **kwargs)
 
     return wrapped  # type: ignore[return-value]
@@ -86,6 +93,18 @@ def token_required(view: V) -> V:
 def current_account_id() -> int:
     """The account of this request's access token (under `token_required` only)."""
     return g.api_account_id
+
+
+def dossier_stamp(number: str) -> storage.DossierStamp:
+    """The stamp (number, version...) of the caller's dossier `number`: the one read with
+    the token (`token_required` reads the address's dossier along), else read now.
+    storage.NotFound (404 problem) for a dossier that is not the caller's."""
+    visit = g.get("api_visit")
+    if visit is not None and visit.number == number.strip():
+        if visit.dossier is None:
+            raise storage.NotFound(f"dossier {number}")
+        return visit.dossier
+    return storage.dossier_stamp(current_account_id(), number, registry())
 
 
 def tolerates_cookies(view: V) -> V:
