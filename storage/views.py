@@ -101,6 +101,9 @@ class TokenVisit:
     account_id: int
     number: str | None = None  # the dossier asked about, if any (stripped)
     dossier: DossierStamp | None = None  # its stamp; None if not the account's
+    # the whole dossier as storage.get_dossier would read it (a settled one only), when
+    # asked for: a write (the API's PUT) judges what it is sent against its answers
+    view: DossierView | None = None
 
 
 @dataclass(frozen=True)

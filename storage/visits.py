@@ -44,7 +44,7 @@ from storage.errors import NotFound
 from storage.orm.db import database, dialect
 from storage.orm.rows import storable_number
 from storage.orm.transactions import transaction
-from storage.views import DossierStamp, TokenVisit, Visit
+from storage.views import DossierStamp, DossierView, TokenVisit, Visit
 
 NAME_FIELDS = ("given_names", "family_names")  # profile fields: the account's name
 
@@ -181,14 +181,19 @@ def visit(sid: str, account_id: int, number: str | None = None,
 
 
 STAMP_FIELDS = ("type_id", "status", "version", "deadline", "definition_version")
+# then, for the whole dossier (TokenVisit.view): the rest of a DossierView's fields
+VIEW_FIELDS = ("id", "created_at", "submitted_at")
+JSON_FIELDS = ("answers", "snapshot")  # Json columns: SQLite keeps them as text
+AS_JSON = {"sqlite": "json({})", "postgres": "{}"}
 
 
 @functools.lru_cache(maxsize=16)  # one per bound Database (a test run opens several)
-def _token_statements(orm: Database, sql_dialect: str) -> tuple[str, str]:
-    """The token visit's statement without and with a dossier, per bound `Database`
-    and its dialect, names taken from the entities (as `_statements`). It selects one
-    JSON array: the token's kind, whether it is revoked, when it expires, its account,
-    then the stamp of the account's dossier `$number` (nulls when there is none)."""
+def _token_statements(orm: Database, sql_dialect: str) -> tuple[str, str, str]:
+    """The token visit's statements without a dossier, with its stamp, and with the
+    whole dossier, per bound `Database` and its dialect, names taken from the entities
+    (as `_statements`). Each selects one JSON array: the token's kind, whether it is
+    revoked, when it expires, its account, then the account's dossier `$number`'s
+    stamp (STAMP_FIELDS; nulls when there is none), then VIEW_FIELDS and JSON_FIELDS."""
     token, dossier = orm.ApiToken, orm.Dossier
 
     def column(attribute: Any) -> str:
@@ -199,33 +204,44 @@ def _token_statements(orm: Database, sql_dialect: str) -> tuple[str, str]:
     where = f" WHERE t.{column(token.token_hash)} = $hash"
     array = JSON_ARRAY[sql_dialect]
     stamp = ", ".join(f"d.{column(getattr(dossier, a))}" for a in STAMP_FIELDS)
-    without_dossier = f"SELECT {array}({values}) FROM {token._table_} t" + where
-    with_dossier = (f"SELECT {array}({values}, {stamp}) FROM {token._table_} t"
-                    f" LEFT JOIN {dossier._table_} d ON d.{column(dossier.number)} = $number"
-                    f" AND d.{column(dossier.owner)} = t.{column(token.account)}" + where)
-    return without_dossier, with_dossier
+    whole = stamp + "".join(f", d.{column(getattr(dossier, a))}" for a in VIEW_FIELDS) + "".join(
+        ", " + AS_JSON[sql_dialect].format(f"d.{column(getattr(dossier, a))}")
+        for a in JSON_FIELDS)
+    join = (f" LEFT JOIN {dossier._table_} d ON d.{column(dossier.number)} = $number"
+            f" AND d.{column(dossier.owner)} = t.{column(token.account)}")
+    return (f"SELECT {array}({values}) FROM {token._table_} t" + where,
+            f"SELECT {array}({values}, {stamp}) FROM {token._table_} t" + join + where,
+            f"SELECT {array}({values}, {whole}) FROM {token._table_} t" + join + where)
+
+
+def _instant(value: str | None) -> datetime | None:
+    """A datetime column read through JSON (ISO text, naive UTC as stored), aware."""
+    return None if value is None else from_db(datetime.fromisoformat(value))
 
 
 @transaction(write=False)
-def token_visit(access: str, number: str | None = None,
-                registry: Registry | None = None) -> TokenVisit:
+def token_visit(access: str, number: str | None = None, registry: Registry | None = None,
+                *, whole: bool = False) -> TokenVisit:
     """The account an API access token stands for and, when `number` is given, the
     stamp of that dossier if the account owns it (None otherwise: one answer for "not
-    yours" and "no such number"). Raises TokenRefused when the token is unknown, not an
-    access token, revoked or expired, as `storage.token_account` does.
+    yours" and "no such number"); with `whole`, also the dossier itself (`view`, as
+    storage.get_dossier reads it) when it is settled (an overdue one is left for
+    get_dossier, which moves it on first). Raises TokenRefused when the token is
+    unknown, not an access token, revoked or expired, as `storage.token_account` does.
 
     One statement through Pony's public `Database.select`, values only (as `visit`):
     this runs on every API request, and the token is checked in the database every
     time, so a revocation holds at once in every process."""
     orm = database()
-    without_dossier, with_dossier = _token_statements(orm, dialect())
+    without_dossier, with_stamp, with_dossier = _token_statements(orm, dialect())
     params: dict[str, Any] = {"hash": token_hash(access)}
     if number is not None:
         number = number.strip()
     findable = number is not None and storable_number(number)  # else: no such dossier
     if findable:
         params["number"] = number
-    rows = orm.select(with_dossier if findable else without_dossier, {}, params)
+    sql = (with_dossier if whole else with_stamp) if findable else without_dossier
+    rows = orm.select(sql, {}, params)
     if not rows:
         raise TokenRefused("unknown")
     row = rows[0]
@@ -239,5 +255,18 @@ def token_visit(access: str, number: str | None = None,
     if from_db(datetime.fromisoformat(expires_at)) <= clock.now():
         raise TokenRefused("expired")
     found = findable and bool(dossier) and dossier[0] is not None
-    stamp = _stamp(number, *dossier[:5], registry) if found else None
-    return TokenVisit(int(account_id), number, stamp)
+    if not found:
+        return TokenVisit(int(account_id), number)
+    type_id, status, version, deadline, definition_version = dossier[:5]
+    stamp = _stamp(number, type_id, status, version, deadline, definition_version, registry)
+    view = None
+    if whole and stamp.settled:
+        id_, created_at, submitted_at, answers, snapshot = dossier[5:]
+        view = DossierView(
+            id=int(id_), number=number, type_id=type_id,
+            definition_version=int(definition_version), status=status,
+            answers=answers, created_at=_instant(created_at),
+            deadline=date.fromisoformat(deadline) if isinstance(deadline, str) else deadline,
+            submitted_at=_instant(submitted_at), version=int(version),
+            owner_id=int(account_id), snapshot=snapshot)
+    return TokenVisit(int(account_id), number, stamp, view)

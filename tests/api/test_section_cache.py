@@ -77,6 +77,20 @@ def test_section_cache__a_put__answered_as_the_next_get_and_kept_for_it(
     assert got.get_json()["answers"] == IDENT and got.headers["ETag"] == f'"{version + 1}"'
 
 
+def test_put__the_dossier_read_with_the_token__overdue_one_read_and_moved_on_first(
+        api_app, applicant, reads):
+    api = Checked(api_app.test_client())
+    number = _new(api_app, applicant)
+    version = int(_get(api, applicant, number).headers["ETag"].strip('"'))
+    deadline = storage.get_dossier(applicant.account_id, number).deadline
+    del reads[:]
+    assert _put(api, applicant, number, SECTION, IDENT, version).status_code == 200
+    assert reads == []  # read along with the token, answered from what the save returned
+    storage.clock.set(deadline + timedelta(days=1))
+    late = _put(api, _token(applicant), number, SECTION, IDENT, version + 1)
+    assert late.status_code == 409 and reads == [number]  # read (expired) first
+
+
 def test_section_cache__a_save_elsewhere__seen_at_the_next_get(api_app, applicant):
     api = Checked(api_app.test_client())
     number = _new(api_app, applicant)

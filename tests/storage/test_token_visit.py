@@ -71,3 +71,27 @@ def test_token_visit__overdue_draft__stamp_unsettled(account, draft):
     pair = storage.issue_tokens(account.id, 900, 3600)
     stamp = storage.token_visit(pair.access_token, draft.number).dossier
     assert stamp is not None and (stamp.version, stamp.settled) == (draft.version, False)
+
+
+def test_token_visit__whole__the_dossier_get_dossier_reads(registry, account, draft,
+                                                          valid_draft):
+    pair = storage.issue_tokens(account.id, 900, 3600)
+    visit = storage.token_visit(pair.access_token, draft.number, whole=True)
+    assert visit.view == storage.get_dossier(account.id, draft.number)
+    assert visit.view is not None and visit.view.answers and visit.view.snapshot is None
+    storage.submit(registry, account.id, draft.number)
+    submitted = storage.token_visit(pair.access_token, draft.number, whole=True).view
+    assert submitted == storage.get_dossier(account.id, draft.number)
+    assert submitted is not None and submitted.snapshot and submitted.submitted_at
+    assert storage.token_visit(pair.access_token, draft.number).view is None  # not asked
+
+
+def test_token_visit__whole__overdue_or_not_the_accounts__no_view(account, make_account,
+                                                                 draft):
+    stranger = make_account()
+    other = storage.issue_tokens(stranger.id, 900, 3600)
+    assert storage.token_visit(other.access_token, draft.number, whole=True).view is None
+    storage.clock.set(draft.deadline + timedelta(days=1))
+    pair = storage.issue_tokens(account.id, 900, 3600)
+    visit = storage.token_visit(pair.access_token, draft.number, whole=True)
+    assert visit.dossier is not None and not visit.dossier.settled and visit.view is None

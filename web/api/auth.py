@@ -33,6 +33,7 @@ V = TypeVar("V", bound=Callable[..., ResponseReturnValue])
 
 CHALLENGE = 'Bearer realm="guichet"'
 TOLERATES_COOKIES = "api_tolerates_cookies"  # a view attribute: see `tolerates_cookies`
+READS_DOSSIER = "api_reads_dossier"  # a view attribute: see `reads_dossier`
 
 
 def request_lang() -> str | None:
@@ -69,7 +70,9 @@ def unauthorized(detail: str | None = None, error: str | None = None) -> ApiProb
 def token_required(view: V) -> V:
     """The view runs for a valid access token only; `current_account_id()` is then its
     account. 401 problem `unauthorized` for no token, and for an unknown, expired or
-    revoked one (one answer for all)."""
+    revoked one (one answer for all). A view marked `reads_dossier` gets the dossier
+    its address names read along (`visit_dossier`)."""
+    whole = getattr(view, READS_DOSSIER, False)
 
     @functools.wraps(view)
     def wrapped(*args: Any, **kwargs: Any) -> ResponseReturnValue:
@@ -79,7 +82,7 @@ def token_required(view: V) -> V:
         number = kwargs.get("number")
         try:
             visit = storage.token_visit(token, number if isinstance(number, str) else None,
-                                        registry())
+                                        registry(), whole=whole)
         except storage.TokenRefused as refused:
             raise unauthorized(_("Ce jeton d'accès n'est plus valide. Renouvelez-le ou "
                                  "connectez-vous de nouveau."), "invalid_token") from refused
@@ -105,6 +108,24 @@ def dossier_stamp(number: str) -> storage.DossierStamp:
             raise storage.NotFound(f"dossier {number}")
         return visit.dossier
     return storage.dossier_stamp(current_account_id(), number, registry())
+
+
+def reads_dossier(view: V) -> V:
+    """Mark a view (under `token_required`, which reads the mark) that reads the whole
+    dossier its address names: the token's statement reads it along
+    (storage.token_visit `whole`), one read instead of two."""
+    setattr(view, READS_DOSSIER, True)
+    return view
+
+
+def visit_dossier(number: str) -> storage.DossierView | None:
+    """The caller's dossier `number` as read with the token (a view marked
+    `reads_dossier`), or None when it was not (not asked, not the caller's, or overdue:
+    storage.get_dossier moves it on first)."""
+    visit = g.get("api_visit")
+    if visit is not None and visit.number == number.strip():
+        return visit.view
+    return None
 
 
 def tolerates_cookies(view: V) -> V:

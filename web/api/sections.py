@@ -65,7 +65,9 @@ from web.api.auth import (
     current_account_id,
     dossier_stamp,
     json_body,
+    reads_dossier,
     token_required,
+    visit_dossier,
 )
 from web.api.blueprint import bp
 from web.api.dossiers import migration_body
@@ -85,10 +87,15 @@ TOO_LARGE_DETAIL = N_("Vos réponses n'ont pas été enregistrées : certaines s
 
 # --- reading -------------------------------------------------------------------------
 
-def _load(number: str) -> tuple[storage.DossierView, CompiledDefinition]:
+def _load(number: str, *, fresh: bool = False) -> tuple[storage.DossierView,
+                                                        CompiledDefinition]:
     """The caller's dossier (never migrated here) and its own definition version; 404
-    (not-found problem) for a number that is not theirs or a version that is nowhere."""
-    dossier = storage.get_dossier(current_account_id(), number, registry())
+    (not-found problem) for a number that is not theirs or a version that is nowhere.
+    The dossier read with the token when the view asked for it (`reads_dossier`), else
+    (or when `fresh`: as stored now) read now."""
+    dossier = None if fresh else visit_dossier(number)
+    if dossier is None:
+        dossier = storage.get_dossier(current_account_id(), number, registry())
     try:
         return dossier, definition(dossier)
     except storage.NotFound:
@@ -313,7 +320,7 @@ def if_match() -> int | None:
 def _stale(number: str, section_id: str, yours: int | None) -> ApiProblem:
     """412 `version-mismatch`: the stored version, the one sent and the section as
     stored now, read again (another client saved since the caller's GET)."""
-    dossier, compiled = _load(number)
+    dossier, compiled = _load(number, fresh=True)
     section = compiled.definition.section(section_id)
     current = (section_body(compiled, dossier, section) if section is not None else None)
     return ApiProblem(412, "version-mismatch",
@@ -326,10 +333,13 @@ def _stale(number: str, section_id: str, yours: int | None) -> ApiProblem:
 
 @bp.put("/dossiers/<number>/sections/<section_id>")
 @token_required
+@reads_dossier
 def put_section(number: str, section_id: str) -> ResponseReturnValue:
     """Save the section's answers as a draft (valid or not, as ENREGISTRER); 200
     `Section` with the new ETag and what to correct. See the module's docstring for
-    428, 412, 409 `locked`, 422 `too-large` / `validation-failed`, 404."""
+    428, 412, 409 `locked`, 422 `too-large` / `validation-failed`, 404. The dossier is
+    read with the token (`reads_dossier`), the answer built from what the save
+    returned."""
     dossier, compiled = _load(number)
     section = _section(compiled, section_id)
     yours = if_match()
