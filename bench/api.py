@@ -35,7 +35,15 @@ sys.path.insert(0, str(ROOT))
 sys.path.append(str(HERE))  # for pages.py; after ROOT: bench/storage.py must not hide storage/
 
 from dossier import SECTIONS  # noqa: E402
-from pages import CLIENTS, ROUNDS, load, prepare, serve_portal, server_cpu  # noqa: E402
+from pages import (  # noqa: E402
+    CLIENTS,
+    ROUNDS,
+    alternative,
+    load,
+    prepare,
+    serve_portal,
+    server_cpu,
+)
 from servers import free_port, start, stop  # noqa: E402
 
 TARGET_GET_RATIO = 0.5
@@ -133,12 +141,15 @@ def measure(seconds: float = 5.0, rounds: int = ROUNDS) -> dict:
             body = {"answers": ANSWERS}
             gets = [{"method": "GET", "path": p, "headers": headers, "expect": 200}
                     for p in paths]
+            body_alt = {"answers": alternative(ANSWERS)}
             puts = [{"method": "PUT", "path": p, "headers": headers, "expect": 200,
-                     "json": body, "version": version} for p in paths]
+                     "json": body, "json_alt": body_alt, "version": version,
+                     "alt_parity": version % 2} for p in paths]
             bare_gets = [{"method": "GET", "path": "/section", "headers": headers,
                           "expect": 200} for _ in range(CLIENTS)]
             bare_puts = [{"method": "PUT", "path": "/section", "headers": headers,
-                          "expect": 200, "json": body, "version": version}
+                          "expect": 200, "json": body, "json_alt": body_alt,
+                          "version": version}
                          for _ in range(CLIENTS)]
             phases = {"get": (port, gets, portal), "bare_get": (bare_port, bare_gets, bare),
                       "put": (port, puts, portal), "bare_put": (bare_port, bare_puts, bare)}

@@ -50,6 +50,18 @@ CLIENTS, PROCESSES = 16, 4
 ROUNDS = 9  # short rounds: a slow spell of a few seconds spoils one, not the median
 PASSWORD = "bench-motdepasse"
 SECTION, ANSWERS = next(iter(FORM_SECTIONS.items()))  # the first section, as posted
+
+
+def alternative(answers: dict) -> dict:
+    """`answers` with one answer changed (the last one ending in a digit gets the next
+    digit): saved in turn with `answers`, every save changes the dossier."""
+    changed = dict(answers)
+    for key in reversed(list(changed)):
+        value = changed[key]
+        if isinstance(value, str) and value[-1:].isdigit():
+            changed[key] = value[:-1] + str((int(value[-1]) + 1) % 10)
+            return changed
+    raise ValueError("no answer ending in a digit to change")
 TARGET_GET_RATIO = 0.5
 
 
@@ -131,8 +143,8 @@ def _client(index: int, port: int, jobs: list[dict], seconds: float,
 
     A job: {"method", "path", "expect": status, "cookie"?: sent as is, "headers"?: more
     headers, "form"?: a POST's fields (with "version"), "json"?: a JSON body (with
-    If-Match: the "version"), "version"?: the dossier version, +1 after each expected
-    answer}."""
+    If-Match: the "version"), "json_alt"?/"form_alt"?: what every other save sends instead
+    (see `alternative`), "version"?: the dossier version, +1 after each expected answer}."""
     counts = [0] * len(jobs)
     errors = [0] * len(jobs)
     versions = [job.get("version", 0) for job in jobs]
@@ -151,11 +163,17 @@ def _client(index: int, port: int, jobs: list[dict], seconds: float,
         end = start_at + seconds
         while time.monotonic() < end:
             body = None
+            # every other save sends the job's alternative answers, so each save changes
+            # the dossier (a save changing nothing keeps its version: no write to measure)
+            # at versions of the job's "alt_parity" (the parity of the version at which
+            # its first answers are stored: default 1)
+            odd = versions[i] % 2 == job.get("alt_parity", 1)
             if "json" in job:  # an API save: the version it was typed on as its ETag
-                body = json.dumps(job["json"])
+                body = json.dumps(job["json_alt"] if odd and "json_alt" in job else job["json"])
                 headers["If-Match"] = f'"{versions[i]}"'
             elif job["method"] == "POST":
-                body = urlencode({**job["form"], "version": versions[i]})
+                form = job["form_alt"] if odd and "form_alt" in job else job["form"]
+                body = urlencode({**form, "version": versions[i]})
             try:
                 conn.request(job["method"], job["path"], body, headers)
                 response = conn.getresponse()
@@ -265,7 +283,8 @@ def measure(seconds: float = 5.0, rounds: int = ROUNDS) -> dict[str, float]:
             gets = [{"method": "GET", "path": p, "cookie": cookie, "expect": 200}
                     for p in section]
             saves = [{"method": "POST", "path": p, "cookie": cookie, "expect": 302,
-                      "version": 1, "form": {**ANSWERS, "csrf_token": token}}
+                      "version": 1, "form": {**ANSWERS, "csrf_token": token},
+                      "form_alt": {**alternative(ANSWERS), "csrf_token": token}}
                      for p in section]
             bare_gets = [{"method": "GET", "path": "/page", "cookie": "", "expect": 200}
                          for _ in range(CLIENTS)]

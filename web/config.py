@@ -302,6 +302,14 @@ SETTINGS: tuple[Setting, ...] = (
             "How long after the last activity an expired session's POST to a section may "
             "still have its answers kept aside (never saved) for after the next login; "
             "also how long a logged-out session is remembered.", _positive),
+    Setting("API_ACCESS_SECONDS", "GUICHET_API_ACCESS_SECONDS", 900, "seconds",
+            "How long an access token of the JSON API (/api/v1, POST /tokens) is accepted; "
+            "then the app exchanges its refresh token for a new pair. Short: a leaked "
+            "access token is soon useless.", _positive_count),
+    Setting("API_REFRESH_SECONDS", "GUICHET_API_REFRESH_SECONDS", 30 * 24 * 3600, "seconds",
+            "How long a refresh token of the JSON API may be exchanged (once) for a new "
+            "pair (default 30 days): an app unused that long asks for the password again.",
+            _positive_count),
     Setting("ATTEMPT_LIMITS", "GUICHET_ATTEMPT_LIMITS", ATTEMPT_LIMITS, "attempts/window",
             f"Attempt limits ({', '.join(ATTEMPT_LIMITS)}) as a JSON object; "
             "the names given replace the defaults', the others keep theirs.",

@@ -160,6 +160,9 @@ def save_section(registry: Registry, account_id: int, number: str, section_id: s
             return dossier_view(dossier)  # the same save, sent twice: already done
         raise Conflict(mine=plain(answers), theirs=plain(dossier.answers),
                        version=dossier.version)
+    if moved is None and _applied(compiled, dossier, section, answers):
+        drop_kept_answers(dossier, section_id)  # superseded, even by the same answers
+        return dossier_view(dossier)  # nothing changes: no new version, nothing to refuse
     merged = plain(dossier.answers)
     for f in section.fields:
         if f.id in answers:  # the type may keep part of the stored answer (FieldType.resave)

@@ -116,3 +116,15 @@ def test_save_section__other_account_or_unknown_section__not_found(
     with pytest.raises(storage.NotFound):
         save(registry, account, draft, "no_such_section", {"a_numero": True})
     assert storage.get_dossier(account.id, draft.number).version == draft.version
+
+
+def test_save_section__changing_nothing__no_new_version_and_no_conflict_for_the_other_tab(
+        registry, account, draft):
+    first = save(registry, account, draft, "identite", {"a_numero": False})
+    # an answer to a question hidden by `a_numero: False`, then the same answers again
+    for answers in ({"numero": "12345678"}, {"a_numero": False}):
+        same = save(registry, account, first, "identite", answers)
+        assert same.version == first.version and same.answers == {"a_numero": False}
+    # another tab still holding that version saves without a conflict
+    other = save(registry, account, first, "identite", {"a_numero": True})
+    assert other.version == first.version + 1

@@ -64,6 +64,8 @@ def test_load__unknown_guichet_variable__sets_nothing():
     ("GUICHET_SESSION_IDLE_MINUTES", "0", "GUICHET_SESSION_IDLE_MINUTES (minutes): expected"),
     ("GUICHET_SESSION_IDLE_MINUTES", "inf", "expected a finite number above 0"),
     ("GUICHET_SESSION_RESCUE_HOURS", "1e400", "expected a finite number above 0"),
+    ("GUICHET_API_ACCESS_SECONDS", "0", "GUICHET_API_ACCESS_SECONDS (seconds): expected a"),
+    ("GUICHET_API_REFRESH_SECONDS", "30d", "GUICHET_API_REFRESH_SECONDS (seconds): expected"),
     ("GUICHET_WORKERS", "100000", "GUICHET_WORKERS (processes): expected a whole number from 1"),
     ("GUICHET_PROXY_FIX", "maybe", "GUICHET_PROXY_FIX (proxies): expected the number"),
     ("GUICHET_SESSION_COOKIE_SECURE", "sure", "GUICHET_SESSION_COOKIE_SECURE (yes/no)"),
@@ -165,7 +167,7 @@ def test_sources__environment_read_only_in_web_config():
 
 
 CONFIG_READ = re.compile(r"""config(?:\.get\(|\[|\.setdefault\()\s*["']([A-Z_]+)["']""")
-FLASK_OWN = {"DEBUG", "TESTING"}  # set by Flask itself or by a test's config
+FLASK_OWN = {"DEBUG", "TESTING", "SESSION_COOKIE_NAME"}  # set by Flask itself or by a test's config
 
 
 def test_sources__every_config_key_read__listed_in_web_config():

@@ -268,3 +268,14 @@ def test_logs__request_logger_disabled_by_a_logging_config__no_request_line(
     capsys.readouterr()
     assert client.get("/connexion").status_code == 200
     assert '"guichet.request"' not in capsys.readouterr().err
+
+
+def test_logs__activation_and_enrolment_links__their_tokens_not_in_the_request_line(
+        client, logs):
+    for path, name in (("/inscription/activer/", "activation"),
+                       ("/agent/inscription/", "enrolment")):
+        token = "SECRETLINK" + "z" * 30
+        client.get(path + token)
+        assert token not in "\n".join(logs), path
+        lines = [json.loads(line) for line in logs if '"guichet.request"' in line]
+        assert lines[-1]["path"] == f"{path}<{name}>"

@@ -196,6 +196,22 @@ def _merge(into: dict[str, Any], part: dict[str, Any], what: str, module: str) -
         into[name] = value
 
 
+def _with_cookie_refusal(paths: dict[str, Any]) -> dict[str, Any]:
+    """`paths` with a 400 on every operation needing a token: the API refuses any such
+    request carrying a session cookie (`cookie-refused`, web/api/auth.py), whatever the
+    operation. The modules' own PATHS are left as they are (copied, not changed)."""
+    out: dict[str, Any] = {}
+    for path, item in paths.items():
+        out[path] = dict(item)
+        for method, operation in item.items():
+            if not isinstance(operation, dict) or not operation.get("security"):
+                continue
+            responses = {"400": spec.ref("responses", "BadRequest"),
+                         **operation.get("responses", {})}
+            out[path][method] = {**operation, "responses": dict(sorted(responses.items()))}
+    return out
+
+
 def build_document(registry: Registry) -> dict[str, Any]:
     """The OpenAPI 3.1 document (a JSON-able dict) of the API serving `registry`'s dossier
     types. Reads the published versions through storage: call it with a store current
@@ -227,7 +243,7 @@ def build_document(registry: Registry) -> dict[str, Any]:
         },
         "servers": [{"url": PREFIX}],
         "tags": tags,
-        "paths": dict(sorted(paths.items())),
+        "paths": _with_cookie_refusal(dict(sorted(paths.items()))),
         "components": {
             "schemas": schemas,
             "parameters": dict(getattr(spec, "PARAMETERS", {})),

@@ -115,7 +115,10 @@ PARAMETERS: dict[str, Any] = {
 }
 
 RESPONSES: dict[str, Any] = {
-    "BadRequest": problem_response("The body or a parameter could not be read."),
+    "BadRequest": problem_response(
+        "The body or a parameter could not be read (`bad-request`), or the request "
+        "carried a session cookie of the portal (`cookie-refused`: the API takes tokens "
+        "only)."),
     "Unauthorized": problem_response(
         "No access token, or one unknown, expired or revoked.",
         headers={"WWW-Authenticate": {"schema": {"type": "string"}}}),

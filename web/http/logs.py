@@ -131,8 +131,9 @@ class _Timed:
         return self.wsgi_app(environ, start_response)
 
 
-# URL parts that are credentials (a password-reset link): never written to a log.
-SECRET_ARGS = frozenset({"token"})
+# URL parts that are credentials (a password-reset link, an account's activation link, an
+# agent's enrolment link): never written to a log.
+SECRET_ARGS = frozenset({"token", "activation", "enrolment"})
 
 
 def logged_path(req: Request) -> str:
