@@ -586,11 +586,20 @@ def section_status(compiled: CompiledDefinition, section_id: str,
 
     Raises KeyError for an unknown section_id.
     """
+    return judge_section(compiled, section_id, cleaned)[0]
+
+
+def judge_section(compiled: CompiledDefinition, section_id: str,
+                  cleaned: Mapping[str, Any]) -> tuple[SectionStatus, list[FieldError]]:
+    """The section's status (as `section_status`) and what to correct in it (as
+    `validate_section`: [] unless IN_PROGRESS), the section validated once.
+
+    Raises KeyError for an unknown section_id.
+    """
     section = compiled.sections[section_id].section
     if not section_shown(compiled, section, cleaned):
-        return SectionStatus.HIDDEN
+        return SectionStatus.HIDDEN, []
     if not any(f.id in cleaned for f in section.fields):
-        return SectionStatus.NOT_STARTED
-    if validate_section(compiled, section_id, cleaned):
-        return SectionStatus.IN_PROGRESS
-    return SectionStatus.VALID
+        return SectionStatus.NOT_STARTED, []
+    errors = validate_section(compiled, section_id, cleaned)
+    return (SectionStatus.IN_PROGRESS if errors else SectionStatus.VALID), errors

@@ -215,10 +215,11 @@ from storage.views import (
     MessageView,
     ReceiptCheck,
     SubmissionView,
+    TokenVisit,
     UploadInfo,
     Visit,
 )
-from storage.visits import dossier_owner, dossier_stamp, visit
+from storage.visits import dossier_owner, dossier_stamp, token_visit, visit
 
 __all__ = [
     "ScheduleReport", "run_schedules",
@@ -267,7 +268,7 @@ __all__ = [
     "correction_request", "post_agent_message", "run_agent_transition", "MESSAGE_SUBJECT_MAX",
     "REPLY_MAX_LENGTH", "can_reply", "reply_to_message",
     "TokenPair", "TokenRefused", "issue_tokens", "refresh_tokens", "revoke_chain",
-    "token_account",
+    "token_account", "token_visit", "TokenVisit",
     "IDEMPOTENCY_KEEP_FOR", "IDEMPOTENCY_KEY_MAX", "IdempotencyKeyReused", "IdempotentAnswer",
     "purge_idempotency", "submit_once",
 ]

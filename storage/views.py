@@ -93,6 +93,20 @@ class Visit:
 
 
 @dataclass(frozen=True)
+class TokenVisit:
+    """What every request of the JSON API needs to know first (storage.token_visit):
+    whose access token it carries and, when its address names a dossier, that
+    dossier's stamp."""
+
+    account_id: int
+    number: str | None = None  # the dossier asked about, if any (stripped)
+    dossier: DossierStamp | None = None  # its stamp; None if not the account's
+    # the whole dossier as storage.get_dossier would read it (a settled one only), when
+    # asked for: a write (the API's PUT) judges what it is sent against its answers
+    view: DossierView | None = None
+
+
+@dataclass(frozen=True)
 class MessageView:
     """A message of the message centre: `public_id` its unguessable address in URLs
     (`id` is internal, never shown), `subject` and `body` plain text in the language

@@ -13,6 +13,12 @@ JSON array of the fields: for a one-column result Pony hands back the values
 themselves, where for several columns it builds a new row class at every call (more
 than half the cost of the read).
 
+The JSON API's requests have their own visit (`token_visit`): the access token's
+account, refused when unknown, revoked or expired, and the stamp of the dossier the
+address names, in one statement too: a token revoked in one process is refused by
+the next request in every process, and a section unchanged since it was last
+answered is answered again without reading its dossier (web/api/section_cache.py).
+
 The reads select values, never entities: nothing stays in the caller's session
 (the web's request) for a later write to find changed, and no answers are read.
 """
@@ -28,6 +34,7 @@ from pony.orm import Database, select
 
 from engine import Registry
 from engine.workflow import deadline_transition
+from storage.accounts.api_tokens import TokenRefused, token_hash
 from storage.accounts.ended_sessions import session_key
 from storage.clock import clock, from_db
 from storage.definitions import definition_of
@@ -37,7 +44,7 @@ from storage.errors import NotFound
 from storage.orm.db import database, dialect
 from storage.orm.rows import storable_number
 from storage.orm.transactions import transaction
-from storage.views import DossierStamp, Visit
+from storage.views import DossierStamp, DossierView, TokenVisit, Visit
 
 NAME_FIELDS = ("given_names", "family_names")  # profile fields: the account's name
 
@@ -171,3 +178,95 @@ def visit(sid: str, account_id: int, number: str | None = None,
     stamp = _stamp(number, *dossier[:5], registry) if found else None
     return Visit(bool(ended) or _reset_since(reset_at, opened_at), int(unread), number, stamp,
                  names=(given or "", family or ""), kept=found and bool(dossier[5]))
+
+
+STAMP_FIELDS = ("type_id", "status", "version", "deadline", "definition_version")
+# then, for the whole dossier (TokenVisit.view): the rest of a DossierView's fields
+VIEW_FIELDS = ("id", "created_at", "submitted_at")
+JSON_FIELDS = ("answers", "snapshot")  # Json columns: SQLite keeps them as text
+AS_JSON = {"sqlite": "json({})", "postgres": "{}"}
+
+
+@functools.lru_cache(maxsize=16)  # one per bound Database (a test run opens several)
+def _token_statements(orm: Database, sql_dialect: str) -> tuple[str, str, str]:
+    """The token visit's statements without a dossier, with its stamp, and with the
+    whole dossier, per bound `Database` and its dialect, names taken from the entities
+    (as `_statements`). Each selects one JSON array: the token's kind, whether it is
+    revoked, when it expires, its account, then the account's dossier `$number`'s
+    stamp (STAMP_FIELDS; nulls when there is none), then VIEW_FIELDS and JSON_FIELDS."""
+    token, dossier = orm.ApiToken, orm.Dossier
+
+    def column(attribute: Any) -> str:
+        return attribute.columns[0]
+
+    values = (f"t.{column(token.kind)}, t.{column(token.revoked_at)} IS NOT NULL,"
+              f" t.{column(token.expires_at)}, t.{column(token.account)}")
+    where = f" WHERE t.{column(token.token_hash)} = $hash"
+    array = JSON_ARRAY[sql_dialect]
+    stamp = ", ".join(f"d.{column(getattr(dossier, a))}" for a in STAMP_FIELDS)
+    whole = stamp + "".join(f", d.{column(getattr(dossier, a))}" for a in VIEW_FIELDS) + "".join(
+        ", " + AS_JSON[sql_dialect].format(f"d.{column(getattr(dossier, a))}")
+        for a in JSON_FIELDS)
+    join = (f" LEFT JOIN {dossier._table_} d ON d.{column(dossier.number)} = $number"
+            f" AND d.{column(dossier.owner)} = t.{column(token.account)}")
+    return (f"SELECT {array}({values}) FROM {token._table_} t" + where,
+            f"SELECT {array}({values}, {stamp}) FROM {token._table_} t" + join + where,
+            f"SELECT {array}({values}, {whole}) FROM {token._table_} t" + join + where)
+
+
+def _instant(value: str | None) -> datetime | None:
+    """A datetime column read through JSON (ISO text, naive UTC as stored), aware."""
+    return None if value is None else from_db(datetime.fromisoformat(value))
+
+
+@transaction(write=False)
+def token_visit(access: str, number: str | None = None, registry: Registry | None = None,
+                *, whole: bool = False) -> TokenVisit:
+    """The account an API access token stands for and, when `number` is given, the
+    stamp of that dossier if the account owns it (None otherwise: one answer for "not
+    yours" and "no such number"); with `whole`, also the dossier itself (`view`, as
+    storage.get_dossier reads it) when it is settled (an overdue one is left for
+    get_dossier, which moves it on first). Raises TokenRefused when the token is
+    unknown, not an access token, revoked or expired, as `storage.token_account` does.
+
+    One statement through Pony's public `Database.select`, values only (as `visit`):
+    this runs on every API request, and the token is checked in the database every
+    time, so a revocation holds at once in every process."""
+    orm = database()
+    without_dossier, with_stamp, with_dossier = _token_statements(orm, dialect())
+    params: dict[str, Any] = {"hash": token_hash(access)}
+    if number is not None:
+        number = number.strip()
+    findable = number is not None and storable_number(number)  # else: no such dossier
+    if findable:
+        params["number"] = number
+    sql = (with_dossier if whole else with_stamp) if findable else without_dossier
+    rows = orm.select(sql, {}, params)
+    if not rows:
+        raise TokenRefused("unknown")
+    row = rows[0]
+    # psycopg2 decodes a JSON value itself; SQLite gives its text
+    kind, revoked, expires_at, account_id, *dossier = (
+        json.loads(row) if isinstance(row, str) else row)
+    if kind != "access":
+        raise TokenRefused("unknown")
+    if revoked:
+        raise TokenRefused("revoked")
+    if from_db(datetime.fromisoformat(expires_at)) <= clock.now():
+        raise TokenRefused("expired")
+    found = findable and bool(dossier) and dossier[0] is not None
+    if not found:
+        return TokenVisit(int(account_id), number)
+    type_id, status, version, deadline, definition_version = dossier[:5]
+    stamp = _stamp(number, type_id, status, version, deadline, definition_version, registry)
+    view = None
+    if whole and stamp.settled:
+        id_, created_at, submitted_at, answers, snapshot = dossier[5:]
+        view = DossierView(
+            id=int(id_), number=number, type_id=type_id,
+            definition_version=int(definition_version), status=status,
+            answers=answers, created_at=_instant(created_at),
+            deadline=date.fromisoformat(deadline) if isinstance(deadline, str) else deadline,
+            submitted_at=_instant(submitted_at), version=int(version),
+            owner_id=int(account_id), snapshot=snapshot)
+    return TokenVisit(int(account_id), number, stamp, view)

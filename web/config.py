@@ -342,6 +342,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PAGE_CACHE_SIZE", "GUICHET_PAGE_CACHE_SIZE", 1000, "pages",
             "Section pages kept rendered per dossier version in each process (about 8 kB "
             "each); 0 turns the cache off.", _count),
+    Setting("API_CACHE_SIZE", "GUICHET_API_CACHE_SIZE", 1000, "sections",
+            "JSON API: sections' answers (GET of a section) kept encoded per dossier "
+            "version in each process (about 1 kB each); 0 turns the cache off.", _count),
     Setting("WORKERS", "GUICHET_WORKERS", None, "processes",
             "`guichet serve`: gunicorn worker processes; unset: 2 to 4, by the number of "
             "CPUs.", _processes),

@@ -99,7 +99,10 @@ def discard_kept_answers(account_id: int, number: str, section_id: str) -> bool:
 
 def drop_kept_answers(dossier: Any, section_id: str) -> None:
     """Inside a save of the section (storage.save_section): the answers kept aside for
-    it are superseded by what was just saved. `dossier`: the Dossier entity."""
-    database().KeptAnswers.select(
-        lambda k: k.dossier == dossier and k.account == dossier.owner
-        and k.section_id == section_id).delete(bulk=True)
+    it are superseded by what was just saved. `dossier`: the Dossier entity. Found by
+    the row's unique key, which Pony looks up without building a query (every save runs
+    this, and almost never finds a row: 30-50 µs less per save, bench/NOTES.md)."""
+    row = database().KeptAnswers.get(account=dossier.owner, dossier=dossier,
+                                     section_id=section_id)
+    if row is not None:
+        row.delete()

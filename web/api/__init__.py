@@ -9,7 +9,8 @@ different from the portal's pages:
 - no cookie session (web/http/cookies.py), no CSRF check (web/http/csrf.py): a bearer
   token authenticates (web/api/auth.py), and a request carrying the portal's session
   cookie is refused;
-- the language is the request's Accept-Language (fr by default).
+- the language is the request's Accept-Language (fr by default);
+- a section's answer is kept per dossier version (web/api/section_cache.py).
 
 Each module of RESOURCES adds its routes to the blueprint and declares its part of the
 OpenAPI document beside them: module-level `PATHS` (path items, keys relative to
@@ -21,7 +22,18 @@ from __future__ import annotations
 from flask import Flask, Response, request
 from werkzeug.exceptions import NotFound
 
-from web.api import dossiers, inbox, openapi, profile, sections, spec, submit, tokens, types
+from web.api import (
+    dossiers,
+    inbox,
+    openapi,
+    profile,
+    section_cache,
+    sections,
+    spec,
+    submit,
+    tokens,
+    types,
+)
 from web.api.auth import refuse_cookies, request_lang
 from web.api.blueprint import PREFIX, bp
 from web.api.problems import ApiProblem, for_status, respond
@@ -70,4 +82,5 @@ def init_app(app: Flask) -> None:
     errors.add_area(app, errors.Area(is_api_path, "base.html", "index", respond=for_status))
     app.register_error_handler(ApiProblem, respond)
     app.before_request(_refuse_empty_segments)
+    section_cache.init_app(app)
     app.register_blueprint(bp)

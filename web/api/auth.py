@@ -1,8 +1,10 @@
 """Who calls the JSON API, in which language, and with what body.
 
 Authentication is a bearer access token (RFC 6750: `Authorization: Bearer <token>`),
-issued by POST /api/v1/tokens (web/api/tokens.py) and checked on every request by
-`token_required` through storage (one indexed read). No cookie is read: the portal's
+issued by POST /api/v1/tokens (web/api/tokens.py) and checked by `token_required`
+through storage on every request (one statement, which also reads
+the stamp of the dossier the address names: storage.token_visit), so a revoked token
+is refused at once in every process. No cookie is read: the portal's
 session cookie (and the agents') is not merely ignored but refused, so a browser
 request riding a logged-in session is never taken for the applicant's (no CSRF token
 is needed because no ambient credential is accepted).
@@ -27,11 +29,13 @@ from engine.model import LANGS
 from web.api.problems import ApiProblem
 from web.http.cookies import AGENT_COOKIE, is_api_path
 from web.i18n import DEFAULT_LANG, _, current_lang
+from web.registry import registry
 
 V = TypeVar("V", bound=Callable[..., ResponseReturnValue])
 
 CHALLENGE = 'Bearer realm="guichet"'
 TOLERATES_COOKIES = "api_tolerates_cookies"  # a view attribute: see `tolerates_cookies`
+READS_DOSSIER = "api_reads_dossier"  # a view attribute: see `reads_dossier`
 
 
 def request_lang() -> str | None:
@@ -68,20 +72,26 @@ def unauthorized(detail: str | None = None, error: str | None = None) -> ApiProb
 def token_required(view: V) -> V:
     """The view runs for a valid access token only; `current_account_id()` is then its
     account. 401 problem `unauthorized` for no token, and for an unknown, expired or
-    revoked one (one answer for all)."""
+    revoked one (one answer for all). A view marked `reads_dossier` gets the dossier
+    its address names read along (`visit_dossier`)."""
+    whole = getattr(view, READS_DOSSIER, False)
 
     @functools.wraps(view)
     def wrapped(*args: Any, **kwargs: Any) -> ResponseReturnValue:
         token = bearer_token()
         if token is None:
             raise unauthorized()
+        number = kwargs.get("number")
         try:
-            g.api_account_id = storage.token_account(token)
+            visit = storage.token_visit(token, number if isinstance(number, str) else None,
+                                        registry(), whole=whole)
         except storage.TokenRefused as refused:
             raise unauthorized(_("Ce jeton d'accès n'est pas valide (expiré, révoqué ou "
                                  "inconnu). Renouvelez-le avec le jeton de "
                                  "renouvellement, ou connectez-vous de nouveau."),
                                "invalid_token") from refused
+        g.api_account_id = visit.account_id
+        g.api_visit = visit
         return view(*args, **kwargs)
 
     return wrapped  # type: ignore[return-value]
@@ -90,6 +100,36 @@ def token_required(view: V) -> V:
 def current_account_id() -> int:
     """The account of this request's access token (under `token_required` only)."""
     return g.api_account_id
+
+
+def dossier_stamp(number: str) -> storage.DossierStamp:
+    """The stamp (number, version...) of the caller's dossier `number`: the one read with
+    the token (`token_required` reads the address's dossier along), else read now.
+    storage.NotFound (404 problem) for a dossier that is not the caller's."""
+    visit = g.get("api_visit")
+    if visit is not None and visit.number == number.strip():
+        if visit.dossier is None:
+            raise storage.NotFound(f"dossier {number}")
+        return visit.dossier
+    return storage.dossier_stamp(current_account_id(), number, registry())
+
+
+def reads_dossier(view: V) -> V:
+    """Mark a view (under `token_required`, which reads the mark) that reads the whole
+    dossier its address names: the token's statement reads it along
+    (storage.token_visit `whole`), one read instead of two."""
+    setattr(view, READS_DOSSIER, True)
+    return view
+
+
+def visit_dossier(number: str) -> storage.DossierView | None:
+    """The caller's dossier `number` as read with the token (a view marked
+    `reads_dossier`), or None when it was not (not asked, not the caller's, or overdue:
+    storage.get_dossier moves it on first)."""
+    visit = g.get("api_visit")
+    if visit is not None and visit.number == number.strip():
+        return visit.view
+    return None
 
 
 def tolerates_cookies(view: V) -> V:

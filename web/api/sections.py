@@ -52,7 +52,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from flask import abort, request
+from flask import Response, abort, current_app, request
 from flask.typing import ResponseReturnValue
 
 import storage
@@ -64,18 +64,27 @@ from engine.validate import (
     SectionStatus,
     clean,
     is_empty,
+    judge_section,
     message_for,
     normalize,
-    section_status,
     validate_section,
 )
 from web.api import spec
 from web.api.answer_types import shape, wrong_types
-from web.api.auth import api_lang, current_account_id, json_body, token_required
+from web.api.auth import (
+    api_lang,
+    current_account_id,
+    dossier_stamp,
+    json_body,
+    reads_dossier,
+    token_required,
+    visit_dossier,
+)
 from web.api.blueprint import bp
 from web.api.dossiers import migration_body
 from web.api.names import section_ref
 from web.api.problems import ApiProblem, field_error_items, validation_problem
+from web.api.section_cache import section_cache, section_key
 from web.forms.page import prefilled_from, recap_of
 from web.forms.saving import AnswersTooBig, save_posted
 from web.forms.sections import _locked
@@ -89,10 +98,15 @@ TOO_LARGE_DETAIL = N_("Vos réponses n'ont pas été enregistrées : certaines s
 
 # --- reading -------------------------------------------------------------------------
 
-def _load(number: str) -> tuple[storage.DossierView, CompiledDefinition]:
+def _load(number: str, *, fresh: bool = False) -> tuple[storage.DossierView,
+                                                        CompiledDefinition]:
     """The caller's dossier (never migrated here) and its own definition version; 404
-    (not-found problem) for a number that is not theirs or a version that is nowhere."""
-    dossier = storage.get_dossier(current_account_id(), number, registry())
+    (not-found problem) for a number that is not theirs or a version that is nowhere.
+    The dossier read with the token when the view asked for it (`reads_dossier`), else
+    (or when `fresh`: as stored now) read now."""
+    dossier = None if fresh else visit_dossier(number)
+    if dossier is None:
+        dossier = storage.get_dossier(current_account_id(), number, registry())
     try:
         return dossier, definition(dossier)
     except storage.NotFound:
@@ -114,12 +128,15 @@ def stored_answers(section: Section, answers: Mapping[str, Any]) -> dict[str, An
 
 class _Profile(Mapping[str, Any]):
     """The caller's profile (key -> value), read from storage only if a question's type
-    asks for it (`FieldType.prefill`: an address with `prefill: profile.address`)."""
+    asks for it (`FieldType.prefill`: an address with `prefill: profile.address`);
+    `consulted` says whether one did (a body built from it is never kept)."""
 
     def __init__(self) -> None:
         self._read: Mapping[str, Any] | None = None
+        self.consulted = False
 
     def _profile(self) -> Mapping[str, Any]:
+        self.consulted = True
         if self._read is None:
             self._read = storage.get_account(current_account_id()).profile
         return self._read
@@ -135,25 +152,24 @@ class _Profile(Mapping[str, Any]):
 
 
 def section_body(compiled: CompiledDefinition, dossier: Any, section: Section,
-                 answers: Mapping[str, Any] | None = None) -> dict[str, Any]:
+                 answers: Mapping[str, Any] | None = None,
+                 profile: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """The `Section` resource of `dossier` (a DossierView): id, title (request's
     language), status, editable, its stored answers, what to correct (field error
     items; [] when not started, valid or hidden), its schema ref and the dossier
     version; `prefill`, when some unanswered question shows an answer from the
     profile on the page (field id -> value, stored only once sent in a PUT).
-    `answers`: the dossier's answers to judge (default: as stored)."""
+    `answers`: the dossier's answers to judge (default: as stored); `profile`: the
+    caller's (default: read from storage if a question asks for it)."""
     answers = dossier.answers if answers is None else answers
-    cleaned = clean(compiled, answers)
-    status = section_status(compiled, section.id, cleaned)
-    errors = (validate_section(compiled, section.id, cleaned)
-              if status is SectionStatus.IN_PROGRESS else [])
+    status, errors = judge_section(compiled, section.id, clean(compiled, answers))
     body = {"id": section.id, "title": localize(section.title), "status": status.value,
             "editable": editable(compiled, dossier),
             "answers": stored_answers(section, answers),
             "errors": field_error_items(errors, api_lang()),
             "schema": section_ref(dossier.type_id, dossier.definition_version, section.id),
             "dossier_version": dossier.version}
-    prefill = prefilled_from(section, answers, _Profile())
+    prefill = prefilled_from(section, answers, _Profile() if profile is None else profile)
     if prefill:
         body["prefill"] = prefill
     return body
@@ -163,14 +179,38 @@ def _etag(version: int) -> dict[str, str]:
     return {"ETag": f'"{version}"'}
 
 
+def _answer(body: bytes, version: int) -> Response:
+    """A 200 of an encoded `Section` (JSON bytes) with the ETag of `version`."""
+    return current_app.response_class(body, mimetype=current_app.json.mimetype,
+                                      headers=_etag(version))
+
+
+def kept_section(compiled: CompiledDefinition, dossier: storage.DossierView,
+                 section: Section) -> Response:
+    """The 200 answer of `section` of `dossier` as stored (`section_body`, encoded as
+    every JSON answer is), kept for the next GET of this version
+    (web/api/section_cache.py) unless it shows answers from the profile."""
+    profile = _Profile()
+    encoded = current_app.json.response(section_body(compiled, dossier, section,
+                                                     profile=profile)).get_data()
+    if not profile.consulted:
+        section_cache().keep(section_key(dossier, section.id, current_account_id()), encoded)
+    return _answer(encoded, dossier.version)
+
+
 @bp.get("/dossiers/<number>/sections/<section_id>")
 @token_required
 def get_section(number: str, section_id: str) -> ResponseReturnValue:
     """One section of the caller's dossier (`Section`), with the ETag of the dossier's
-    version; 404 for a dossier not theirs or an unknown section."""
+    version; 404 for a dossier not theirs or an unknown section. The answer for an
+    unchanged dossier version is reused (web/api/section_cache.py)."""
+    stamp = dossier_stamp(number)
+    if stamp.settled:  # else reading the dossier moves it on first (its deadline passed)
+        kept = section_cache().get(section_key(stamp, section_id, current_account_id()))
+        if kept is not None:
+            return _answer(kept, stamp.version)
     dossier, compiled = _load(number)
-    section = _section(compiled, section_id)
-    return section_body(compiled, dossier, section), 200, _etag(dossier.version)
+    return kept_section(compiled, dossier, _section(compiled, section_id))
 
 
 # --- answers as sent ---------------------------------------------------------------
@@ -361,7 +401,7 @@ def _your_version() -> int | None:
 def _stale(number: str, section_id: str, yours: int | None) -> ApiProblem:
     """412 `version-mismatch`: the stored version, the one sent and the section as
     stored now, read again (another client saved since the caller's GET)."""
-    dossier, compiled = _load(number)
+    dossier, compiled = _load(number, fresh=True)
     section = compiled.definition.section(section_id)
     current = (section_body(compiled, dossier, section) if section is not None else None)
     return ApiProblem(412, "version-mismatch",
@@ -374,10 +414,13 @@ def _stale(number: str, section_id: str, yours: int | None) -> ApiProblem:
 
 @bp.put("/dossiers/<number>/sections/<section_id>")
 @token_required
+@reads_dossier
 def put_section(number: str, section_id: str) -> ResponseReturnValue:
     """Save the section's answers as a draft (valid or not, as ENREGISTRER); 200
     `Section` with the new ETag and what to correct. See the module's docstring for
-    428, 412, 409 `locked`, 422 `too-large` / `validation-failed`, 404."""
+    428, 412, 409 `locked`, 422 `too-large` / `validation-failed`, 404. The dossier is
+    read with the token (`reads_dossier`), the answer built from what the save
+    returned."""
     dossier, compiled = _load(number)
     section = _section(compiled, section_id)
     if not editable(compiled, dossier):  # before any 412: a locked dossier invites no retry
@@ -403,9 +446,10 @@ def put_section(number: str, section_id: str) -> ResponseReturnValue:
     now = definition(saved) if saved.definition_version != dossier.definition_version \
         else compiled
     shown = now.definition.section(section_id) or section
+    if saved.migration is None:  # what a GET of this version answers: kept for it
+        return kept_section(now, saved, shown)
     body = section_body(now, saved, shown)
-    if saved.migration is not None:
-        body["migration"] = migration_body(saved.migration)
+    body["migration"] = migration_body(saved.migration)
     return body, 200, _etag(saved.version)
 
 
