@@ -39,3 +39,11 @@ def test_the_portal_pages_keep_their_html_errors(api: FlaskClient) -> None:
     response = api.get("/nothing-here")
     assert response.status_code == 404
     assert response.mimetype == "text/html"
+
+
+def test_the_most_preferred_language_wins_whatever_its_region(api: FlaskClient) -> None:
+    for header, lang in (("fr-CA, en;q=0.9", "fr"), ("en-GB, fr;q=0.1", "en"),
+                         ("en-CA,fr-CA;q=0.9,fr;q=0.8", "en"), ("de, en;q=0.5", "en"),
+                         ("*", "fr"), ("", "fr")):
+        response = api.get("/api/v1/nothing-here", headers={"Accept-Language": header})
+        assert response.headers["Content-Language"] == lang, header

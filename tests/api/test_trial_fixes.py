@@ -85,6 +85,11 @@ def test_if_match_strong_comparison_star_and_lists(api, api_app, applicant):
     assert stale.status_code == 412
     assert stale.get_json()["current_version"] == 3
     assert _put(api, applicant, number, "", IDENT).status_code == 428
+    for odd in ('""', '"", "1"', 'W/""', ","):  # an empty tag is no version: 412, never a 500
+        response = _put(api, applicant, number, odd, {**IDENT, "numero_mifi": "GH3"})
+        assert response.status_code == 412, odd
+        check_response(api_app, "PUT", f"/api/v1/dossiers/{number}/sections/identification",
+                       response)
 
 
 def test_a_locked_dossier_is_409_before_any_412(api, api_app, applicant):

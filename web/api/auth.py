@@ -39,11 +39,17 @@ READS_DOSSIER = "api_reads_dossier"  # a view attribute: see `reads_dossier`
 
 
 def request_lang() -> str | None:
-    """The language source of API requests (web.i18n.add_lang_source): the best of
-    "fr"/"en" in Accept-Language, French when neither; None outside /api."""
+    """The language source of API requests (web.i18n.add_lang_source): the language of
+    Accept-Language's most preferred range (by its q-value, RFC 9110 §12.5.4) that is
+    French or English, a region ignored ("fr-CA, en;q=0.9" is French); French when
+    neither is asked; None outside /api."""
     if not is_api_path(request.path):
         return None
-    return request.accept_languages.best_match(LANGS) or DEFAULT_LANG
+    for asked, _quality in request.accept_languages:  # werkzeug sorts them by quality
+        primary = asked.replace("_", "-").split("-")[0].lower()
+        if primary in LANGS:
+            return primary
+    return DEFAULT_LANG
 
 
 def api_lang() -> str:

@@ -392,8 +392,8 @@ def if_match(current: int) -> int | None:
 
 def _your_version() -> int | None:
     """The first strong tag of If-Match naming a version, for the 412's `your_version`."""
-    for tag in request.if_match.as_set():
-        if tag.isascii() and tag.isdigit() and len(tag) < 12:
+    for tag in request.if_match.as_set():  # an empty tag ("") reads as None
+        if isinstance(tag, str) and tag.isascii() and tag.isdigit() and len(tag) < 12:
             return int(tag)
     return None
 
