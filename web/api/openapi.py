@@ -287,18 +287,25 @@ INTRO = (
     "written with its own version's.")
 
 
-def document_json(app: Flask) -> str:
-    """`app`'s document serialised (UTF-8 JSON text, keys in a stable order), built on
-    first use and kept for the life of the app. Needs the app's store current."""
+def _kept(app: Flask) -> tuple[str, str]:
+    """(the document's JSON text, its strong ETag: the text's sha256), built on first
+    use and kept for the life of the app. Needs the app's store current."""
     found = app.extensions.get(EXTENSION)
     if found is None:
         with _lock:
             found = app.extensions.get(EXTENSION)
             if found is None:
                 document = build_document(app.extensions[REGISTRY_EXTENSION])
-                found = json.dumps(document, ensure_ascii=False, indent=1)
+                text = json.dumps(document, ensure_ascii=False, indent=1)
+                found = (text, hashlib.sha256(text.encode("utf-8")).hexdigest())
                 app.extensions[EXTENSION] = found
     return found
+
+
+def document_json(app: Flask) -> str:
+    """`app`'s document serialised (UTF-8 JSON text, keys in a stable order), built on
+    first use and kept for the life of the app. Needs the app's store current."""
+    return _kept(app)[0]
 
 
 def document(app: Flask) -> dict[str, Any]:
@@ -313,9 +320,9 @@ def openapi_json() -> Response:
     personal is read); cacheable for an hour (it changes only with a deploy), with a
     strong ETag (the text's sha256) so an app keeping the forms asks `If-None-Match`
     and gets 304 while they are unchanged."""
-    text = document_json(current_app._get_current_object())  # type: ignore[attr-defined]
+    text, etag = _kept(current_app)
     response = Response(text, mimetype="application/json")
-    response.set_etag(hashlib.sha256(text.encode("utf-8")).hexdigest())
+    response.set_etag(etag)
     response.headers["Cache-Control"] = "public, max-age=3600"
     return response.make_conditional(request)
 
