@@ -32,6 +32,23 @@ MARIA = {
 }
 AMIR = {**MARIA, "family_names": "Haddad", "given_names": "Amir", "sex": "M"}
 
+AQ = "accompagnement-quebec"
+# forms/accompagnement-quebec.tests.yaml's base: a complete, valid dossier, by section
+VALID_BY_SECTION: dict[str, dict[str, Any]] = {
+    "identification": {"statut_immigration": "citoyen_canadien",
+                       "detail_statut": "citoyen_naturalise_selectionne_quebec",
+                       "a_numero_mifi": True, "numero_mifi": "ABC12345",
+                       "a_numero_ircc": False},
+    "premier_rendez_vous": {"ville": "montreal", "type_rendez_vous": "virtuel",
+                            "francais_suffisant": True, "disponibilites": ["lundi_matin"]},
+}
+SECTIONS = tuple(VALID_BY_SECTION)
+VALID = {k: v for answers in VALID_BY_SECTION.values() for k, v in answers.items()}
+# another valid identification (a permanent resident), and the appointment section
+IDENT = {"statut_immigration": "resident_permanent", "detail_statut": "rp_selectionne_quebec",
+         "a_numero_mifi": True, "numero_mifi": "AB123456", "a_numero_ircc": False}
+RDV = VALID_BY_SECTION["premier_rendez_vous"]
+
 
 @dataclass(frozen=True)
 class Person:
@@ -78,6 +95,18 @@ def make_person(email: str, profile: dict[str, str], lang: str = "fr") -> Person
     pair = storage.issue_tokens(account.id, ACCESS_SECONDS, REFRESH_SECONDS)
     return Person(account.id, account.email, PASSWORD,
                   {"Authorization": f"Bearer {pair.access_token}"})
+
+
+def valid_draft(registry: Registry, account_id: int,
+                answers: dict[str, Any] | None = None) -> storage.DossierView:
+    """A new AQ draft of the account, each section saved with `answers` (VALID by
+    default), through storage."""
+    dossier = storage.create_dossier(registry, account_id, AQ)
+    for section in SECTIONS:
+        dossier = storage.save_section(registry, account_id, dossier.number, section,
+                                       dict(VALID if answers is None else answers),
+                                       dossier.version)
+    return dossier
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from werkzeug.test import TestResponse
 
 import storage
 from tests.api.conformance import check_response
-from tests.api.conftest import MARIA, Person
+from tests.api.conftest import AQ, MARIA, Person, valid_draft
 from tests.web.conftest import Applicant
 from web.api.auth import TOLERATES_COOKIES
 from web.background.worker import render_pending_documents
@@ -34,17 +34,6 @@ PUBLIC = frozenset({("POST", "/api/v1/tokens"), ("POST", "/api/v1/tokens/refresh
                     ("GET", "/api/v1/openapi.json"), ("GET", "/api/v1/docs")})
 # path arguments naming something of an account: another applicant gets 404
 OWNED_ARGS = frozenset({"number", "section_id", "message_id", "document_id", "id"})
-AQ = "accompagnement-quebec"
-SECTIONS = ("identification", "premier_rendez_vous")
-# A complete, valid AQ dossier (forms/accompagnement-quebec.tests.yaml's base).
-VALID = {
-    "statut_immigration": "citoyen_canadien",
-    "detail_statut": "citoyen_naturalise_selectionne_quebec",
-    "a_numero_mifi": True, "numero_mifi": "ABC12345", "a_numero_ircc": False,
-    "ville": "montreal", "type_rendez_vous": "virtuel", "francais_suffisant": True,
-    "disponibilites": ["lundi_matin"],
-}
-
 
 @dataclass(frozen=True)
 class World:
@@ -92,10 +81,7 @@ class Call:
 def world(api_app: Flask, applicant: Person) -> World:
     registry = api_app.config["REGISTRY"]
     draft = storage.create_dossier(registry, applicant.account_id, AQ)
-    done = storage.create_dossier(registry, applicant.account_id, AQ)
-    for section in SECTIONS:
-        done = storage.save_section(registry, applicant.account_id, done.number, section,
-                                    dict(VALID), done.version)
+    done = valid_draft(registry, applicant.account_id)
     storage.submit(registry, applicant.account_id, done.number)
     render_pending_documents(registry)
     messages = storage.list_messages(applicant.account_id)

@@ -44,11 +44,13 @@ from engine import Registry
 from tests.api.conftest import (
     ACCESS_SECONDS,
     AMIR,
+    AQ,
     MARIA,
     PASSWORD,
     REFRESH_SECONDS,
     api_portal,
     make_person,
+    valid_draft,
 )
 from web.background.worker import render_pending_documents
 
@@ -70,16 +72,7 @@ REACHED = {
     "POST /messages/{message_id}/read", "POST /tokens", "POST /tokens/refresh",
     "DELETE /tokens/current",
 }
-# forms/accompagnement-quebec.tests.yaml's base: a complete, valid dossier
-TYPE = "accompagnement-quebec"
-VALID = {
-    "identification": {"statut_immigration": "citoyen_canadien",
-                       "detail_statut": "citoyen_naturalise_selectionne_quebec",
-                       "a_numero_mifi": True, "numero_mifi": "ABC12345",
-                       "a_numero_ircc": False},
-    "premier_rendez_vous": {"ville": "montreal", "type_rendez_vous": "virtuel",
-                            "francais_suffisant": True, "disponibilites": ["lundi_matin"]},
-}
+TYPE = AQ
 
 
 @dataclass
@@ -162,11 +155,7 @@ def fuzz_world(api_registry: Registry, tmp_path_factory: pytest.TempPathFactory
     maria = make_person("maria.fuzz@example.com", MARIA)
     amir = make_person("amir.fuzz@example.com", AMIR)
     draft = storage.create_dossier(api_registry, maria.account_id, TYPE)
-    done = storage.create_dossier(api_registry, maria.account_id, TYPE)
-    version = done.version
-    for section, answers in VALID.items():
-        version = storage.save_section(api_registry, maria.account_id, done.number, section,
-                                       answers, version).version
+    done = valid_draft(api_registry, maria.account_id)
     storage.submit(api_registry, maria.account_id, done.number)
     render_pending_documents(api_registry)
     theirs = storage.create_dossier(api_registry, amir.account_id, TYPE)

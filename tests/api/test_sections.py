@@ -14,7 +14,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 import storage
-from tests.api.conftest import MARIA, Person, api_portal, make_person
+from tests.api.conftest import AQ, IDENT, MARIA, RDV, Person, api_portal, make_person
 from tests.definitions import registry as definitions_registry
 from tests.web.conftest import Applicant
 from web import store_of as store_of_app
@@ -25,12 +25,7 @@ try:  # the OpenAPI document's response checks (tests/api/conformance.py, H-spec
 except ImportError:  # pragma: no cover  (before it lands)
     check_response = None
 
-AQ = "accompagnement-quebec"
 PROBLEM = "application/problem+json"
-IDENT = {"statut_immigration": "resident_permanent", "detail_statut": "rp_selectionne_quebec",
-         "a_numero_mifi": True, "numero_mifi": "AB123456", "a_numero_ircc": False}
-RDV = {"ville": "montreal", "type_rendez_vous": "virtuel", "francais_suffisant": True,
-       "disponibilites": ["lundi_matin"]}
 
 
 class Checked:

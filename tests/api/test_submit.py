@@ -14,30 +14,13 @@ from flask.testing import FlaskClient
 import storage
 from engine import Registry
 from tests.api.conformance import check_response
-from tests.api.conftest import AMIR, Person, make_person
+from tests.api.conftest import AMIR, AQ, SECTIONS, VALID, Person, make_person, valid_draft
 
 PROBLEM = "application/problem+json"
-AQ = "accompagnement-quebec"
-# A complete, valid AQ dossier (forms/accompagnement-quebec.tests.yaml's base).
-VALID = {
-    "statut_immigration": "citoyen_canadien",
-    "detail_statut": "citoyen_naturalise_selectionne_quebec",
-    "a_numero_mifi": True, "numero_mifi": "ABC12345", "a_numero_ircc": False,
-    "ville": "montreal", "type_rendez_vous": "virtuel", "francais_suffisant": True,
-    "disponibilites": ["lundi_matin"],
-}
-SECTIONS = ("identification", "premier_rendez_vous")
-
-
 def new_dossier(registry: Registry, person: Person,
                 answers: dict[str, Any] | None = None) -> storage.DossierView:
     """An AQ draft of `person`, each section saved with `answers` (VALID by default)."""
-    dossier = storage.create_dossier(registry, person.account_id, AQ)
-    for section in SECTIONS:
-        dossier = storage.save_section(registry, person.account_id, dossier.number, section,
-                                       dict(VALID if answers is None else answers),
-                                       dossier.version)
-    return dossier
+    return valid_draft(registry, person.account_id, answers)
 
 
 def submit(api: FlaskClient, person: Person, number: str, key: str | None = "key-1",

@@ -14,15 +14,11 @@ from flask.testing import FlaskClient
 
 import storage
 from tests.api.conformance import check_response
+from tests.api.conftest import AQ, IDENT, RDV
 from web.api.openapi import document
 from web.registry import EXTENSION
 
 PROBLEM = "application/problem+json"
-AQ = "accompagnement-quebec"
-IDENT = {"statut_immigration": "resident_permanent", "detail_statut": "rp_selectionne_quebec",
-         "a_numero_mifi": True, "numero_mifi": "AB123456", "a_numero_ircc": False}
-RDV = {"ville": "montreal", "type_rendez_vous": "virtuel", "francais_suffisant": True,
-       "disponibilites": ["lundi_matin"]}
 HOSTILE = ["[" * 5000 + "]" * 5000, '{"a":' * 5000 + "1" + "}" * 5000,
            '{"email": NaN, "password": "x"}', '{"a": Infinity}', '{"a": -Infinity}',
            '{"a": 1e999}', '{"answers": {"x": 1e999}}', "\xff\xfe", '{"a": 1' + "0" * 5000 + "}"]
