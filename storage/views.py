@@ -104,6 +104,9 @@ class TokenVisit:
     # the whole dossier as storage.get_dossier would read it (a settled one only), when
     # asked for: a write (the API's PUT) judges what it is sent against its answers
     view: DossierView | None = None
+    # with the whole dossier: whether answers are kept aside for the account in it
+    # (storage.keep_answers), so that a save can skip looking for them (`kept_aside`)
+    kept: bool = True
 
 
 @dataclass(frozen=True)

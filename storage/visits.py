@@ -193,7 +193,8 @@ def _token_statements(orm: Database, sql_dialect: str) -> tuple[str, str, str]:
     whole dossier, per bound `Database` and its dialect, names taken from the entities
     (as `_statements`). Each selects one JSON array: the token's kind, whether it is
     revoked, when it expires, its account, then the account's dossier `$number`'s
-    stamp (STAMP_FIELDS; nulls when there is none), then VIEW_FIELDS and JSON_FIELDS."""
+    stamp (STAMP_FIELDS; nulls when there is none), then VIEW_FIELDS and JSON_FIELDS,
+    then whether answers are kept aside for the account in that dossier."""
     token, dossier = orm.ApiToken, orm.Dossier
 
     def column(attribute: Any) -> str:
@@ -204,9 +205,12 @@ def _token_statements(orm: Database, sql_dialect: str) -> tuple[str, str, str]:
     where = f" WHERE t.{column(token.token_hash)} = $hash"
     array = JSON_ARRAY[sql_dialect]
     stamp = ", ".join(f"d.{column(getattr(dossier, a))}" for a in STAMP_FIELDS)
+    kept = orm.KeptAnswers
     whole = stamp + "".join(f", d.{column(getattr(dossier, a))}" for a in VIEW_FIELDS) + "".join(
         ", " + AS_JSON[sql_dialect].format(f"d.{column(getattr(dossier, a))}")
-        for a in JSON_FIELDS)
+        for a in JSON_FIELDS) + (
+        f", EXISTS (SELECT 1 FROM {kept._table_} k WHERE k.{column(kept.account)}"
+        f" = t.{column(token.account)} AND k.{column(kept.dossier)} = d.{column(dossier.id)})")
     join = (f" LEFT JOIN {dossier._table_} d ON d.{column(dossier.number)} = $number"
             f" AND d.{column(dossier.owner)} = t.{column(token.account)}")
     return (f"SELECT {array}({values}) FROM {token._table_} t" + where,
@@ -226,7 +230,8 @@ def token_visit(access: str, number: str | None = None, registry: Registry | Non
     stamp of that dossier if the account owns it (None otherwise: one answer for "not
     yours" and "no such number"); with `whole`, also the dossier itself (`view`, as
     storage.get_dossier reads it) when it is settled (an overdue one is left for
-    get_dossier, which moves it on first). Raises TokenRefused when the token is
+    get_dossier, which moves it on first) and whether answers are kept aside for the
+    account in it (`kept`; True when unknown). Raises TokenRefused when the token is
     unknown, not an access token, revoked or expired, as `storage.token_account` does.
 
     One statement through Pony's public `Database.select`, values only (as `visit`):
@@ -261,7 +266,7 @@ def token_visit(access: str, number: str | None = None, registry: Registry | Non
     stamp = _stamp(number, type_id, status, version, deadline, definition_version, registry)
     view = None
     if whole and stamp.settled:
-        id_, created_at, submitted_at, answers, snapshot = dossier[5:]
+        id_, created_at, submitted_at, answers, snapshot, kept = dossier[5:]
         view = DossierView(
             id=int(id_), number=number, type_id=type_id,
             definition_version=int(definition_version), status=status,
@@ -269,4 +274,5 @@ def token_visit(access: str, number: str | None = None, registry: Registry | Non
             deadline=date.fromisoformat(deadline) if isinstance(deadline, str) else deadline,
             submitted_at=_instant(submitted_at), version=int(version),
             owner_id=int(account_id), snapshot=snapshot)
+        return TokenVisit(int(account_id), number, stamp, view, kept=bool(kept))
     return TokenVisit(int(account_id), number, stamp, view)

@@ -74,13 +74,15 @@ def archive(dossier: Any, lost: Iterable[SetAside], actor: str) -> None:
 
 
 def store_cleaned(compiled: CompiledDefinition, dossier: Any,
-                         merged: dict[str, Any], actor: str) -> None:
+                         merged: dict[str, Any], actor: str,
+                         cleaned: dict[str, Any] | None = None) -> None:
     """Store `clean(compiled, merged)` as the dossier's answers, and archive every stored
     answer this would lose (engine.validate.set_aside: hidden, a choice no longer offered,
     an unknown question), in the caller's transaction. DESIGN.md's "answers to hidden
-    questions are dropped on save" is, since issue 14, "moved to the archive"."""
+    questions are dropped on save" is, since issue 14, "moved to the archive".
+    `cleaned`: that very `clean(compiled, merged)` when the caller has it already."""
     stored = plain(dossier.answers)
-    kept = clean(compiled, merged)
+    kept = clean(compiled, merged) if cleaned is None else cleaned
     archive(dossier, set_aside(compiled, stored, merged, kept), actor)
     dossier.answers = kept
 

@@ -121,7 +121,8 @@ def _applied(compiled: Any, dossier: Any, section: Any, answers: dict[str, Any])
 
 @transaction(write=True)
 def save_section(registry: Registry, account_id: int, number: str, section_id: str,
-                 answers: dict[str, Any], version: int) -> DossierView:
+                 answers: dict[str, Any], version: int, *,
+                 kept_aside: bool = True) -> DossierView:
     """Keep one section's answers as a draft (valid or not).
 
     `answers` are the section's raw answers (field id -> str, bool or list[str], as
@@ -138,7 +139,11 @@ def save_section(registry: Registry, account_id: int, number: str, section_id: s
     (`version` + 1, and these answers change nothing: a double click), which is
     returned unchanged; NotFound for another account's dossier or an unknown section. Guide:
     ENREGISTRER keeps a draft, valid or not; a submitted dossier can no longer change.
-    Answers kept aside for the section (storage.keep_answers) are deleted by the save.
+    Answers kept aside for the section (storage.keep_answers) are deleted by the save;
+    `kept_aside=False` says the caller's read of this dossier found none for the account
+    (storage.visit's or storage.token_visit's `kept`), so the save does not look for them
+    (one query less per save; should some be kept aside in between, by a page posted
+    from an ended session, they stay offered to the applicant, who chooses).
     A draft on an older version whose type says `drafts: migrate` is migrated first
     (storage.open_draft), and the answers posted from its older page renamed alike; the
     view returned then carries the migration's notice (`DossierView.migration`).
@@ -160,16 +165,18 @@ def save_section(registry: Registry, account_id: int, number: str, section_id: s
             return dossier_view(dossier)  # the same save, sent twice: already done
         raise Conflict(mine=plain(answers), theirs=plain(dossier.answers),
                        version=dossier.version)
-    if moved is None and _applied(compiled, dossier, section, answers):
-        drop_kept_answers(dossier, section_id)  # superseded, even by the same answers
-        return dossier_view(dossier)  # nothing changes: no new version, nothing to refuse
-    merged = plain(dossier.answers)
+    stored = plain(dossier.answers)
+    merged = dict(stored)
     for f in section.fields:
         if f.id in answers:  # the type may keep part of the stored answer (FieldType.resave)
             merged[f.id] = f.kind.resave(f, merged.get(f.id), answers[f.id])
-    store_cleaned(compiled, dossier, merged, audit.account_actor(account_id))
+    cleaned = clean(compiled, merged)
+    if kept_aside:
+        drop_kept_answers(dossier, section_id)  # superseded, even by the same answers
+    if moved is None and cleaned == stored:
+        return dossier_view(dossier)  # nothing changes: no new version, nothing to refuse
+    store_cleaned(compiled, dossier, merged, audit.account_actor(account_id), cleaned)
     dossier.version += 1
-    drop_kept_answers(dossier, section_id)  # what was kept aside for it is superseded
     saved = dossier_view(dossier)
     return replace(saved, migration=asdict(moved.notice)) if moved is not None else saved
 

@@ -126,6 +126,22 @@ def test_put__saves_a_draft_with_mistakes_and_lists_them(api, api_app, applicant
     assert "a_numero_ircc" not in cleared["answers"] and cleared["status"] == "in_progress"
 
 
+def test_put__answers_kept_aside_for_the_section_are_superseded(api, api_app, applicant):
+    """As ENREGISTRER on the page: answers kept aside for the section (posted to the
+    page after its session ended) are dropped by the save; another section's stay."""
+    number = _new(api_app, applicant)
+    reg = api_app.extensions[EXTENSION]
+    storage.keep_answers(reg, applicant.account_id, number, "identification",
+                         {"numero_mifi": "AB123456"})
+    storage.keep_answers(reg, applicant.account_id, number, "premier_rendez_vous",
+                         {"ville": "laval"})
+    version = _version(api, applicant, number, "identification")
+    assert _put(api, applicant, number, "identification", IDENT, version).status_code == 200
+    assert storage.kept_answers(applicant.account_id, number, "identification") is None
+    assert storage.kept_answers(applicant.account_id, number, "premier_rendez_vous") == {
+        "ville": "laval"}
+
+
 def test_put__without_if_match_is_428_and_stores_nothing(api, api_app, applicant):
     number = _new(api_app, applicant)
     response = _put(api, applicant, number, "identification", IDENT, None)

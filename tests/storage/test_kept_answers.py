@@ -73,6 +73,21 @@ def test_save_section__answers_kept_for_it__deleted_in_the_save_others_stay(
     assert storage.kept_answers(account.id, draft.number, "rendez_vous") == {"ville": "quebec"}
 
 
+def test_save_section__caller_read_none_kept__no_lookup_what_was_kept_since_stays_offered(
+        registry, account, draft):
+    """`kept_aside=False` (the caller's visit read none): the save does not look for
+    kept answers, so some kept in between stay offered; by default they are dropped."""
+    storage.keep_answers(registry, account.id, draft.number, "identite", TYPED)
+    saved = storage.save_section(registry, account.id, draft.number, "identite", TYPED,
+                                 draft.version, kept_aside=False)
+    assert saved.version == draft.version + 1
+    assert storage.kept_answers(account.id, draft.number, "identite") == TYPED
+    again = storage.save_section(registry, account.id, draft.number, "identite", TYPED,
+                                 saved.version)
+    assert again.version == saved.version  # the same answers: no new version...
+    assert storage.kept_answers(account.id, draft.number, "identite") is None  # ...dropped
+
+
 def test_discard_kept_answers__gone_dossier_untouched(registry, account, draft):
     storage.keep_answers(registry, account.id, draft.number, "identite", TYPED)
     assert storage.discard_kept_answers(account.id, draft.number, "identite") is True

@@ -86,6 +86,14 @@ def test_token_visit__whole__the_dossier_get_dossier_reads(registry, account, dr
     assert storage.token_visit(pair.access_token, draft.number).view is None  # not asked
 
 
+def test_token_visit__whole__says_whether_answers_are_kept_aside_for_the_account(
+        registry, account, draft):
+    pair = storage.issue_tokens(account.id, 900, 3600)
+    assert storage.token_visit(pair.access_token, draft.number, whole=True).kept is False
+    storage.keep_answers(registry, account.id, draft.number, "identite", {"numero": "1"})
+    assert storage.token_visit(pair.access_token, draft.number, whole=True).kept is True
+
+
 def test_token_visit__whole__overdue_or_not_the_accounts__no_view(account, make_account,
                                                                  draft):
     stranger = make_account()

@@ -138,6 +138,15 @@ def visit_dossier(number: str) -> storage.DossierView | None:
     return None
 
 
+def visit_kept(number: str) -> bool:
+    """Whether answers may be kept aside for the caller in the dossier `number`
+    (storage.save_section's `kept_aside`): False only when the dossier read with the
+    token (`reads_dossier`) showed none."""
+    visit = g.get("api_visit")
+    return not (visit is not None and visit.number == number.strip()
+                and visit.view is not None and not visit.kept)
+
+
 def tolerates_cookies(view: V) -> V:
     """Mark a public, read-only view (the document, its reference page) that a browser
     may open while logged in to the portal: its cookie is not refused there."""

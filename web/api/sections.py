@@ -79,6 +79,7 @@ from web.api.auth import (
     reads_dossier,
     token_required,
     visit_dossier,
+    visit_kept,
 )
 from web.api.blueprint import bp
 from web.api.dossiers import migration_body
@@ -431,7 +432,8 @@ def put_section(number: str, section_id: str) -> ResponseReturnValue:
     sent = _answers_of(json_body(), section)
     posted = posted_answers(section, sent, dossier.answers, compiled)
     try:
-        saved = save_posted(compiled, current_account_id(), dossier, section, posted, yours)
+        saved = save_posted(compiled, current_account_id(), dossier, section, posted, yours,
+                            kept_aside=visit_kept(number))
     except AnswersTooBig as too_big:
         fields = {f.id: f for f in section.fields}
         errors = [FieldError(section.id, fid, "max_length", message_for(fields[fid],

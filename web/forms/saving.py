@@ -69,10 +69,13 @@ def page_outdated(dossier: Any) -> bool:
 
 
 def save_posted(compiled: CompiledDefinition, account_id: int, dossier: Any,
-                section: Section, posted: Mapping[str, Any], version: int
-                ) -> storage.DossierView:
+                section: Section, posted: Mapping[str, Any], version: int,
+                kept_aside: bool | None = None) -> storage.DossierView:
     """Save `posted` (one section's answers, as engine.formdata reads them) into the
     account's `dossier` as a draft, if the stored dossier is still at `version`.
+    `kept_aside`: whether answers may be kept aside for the account in that dossier
+    (storage.save_section's), by default as the session check's read says
+    (`may_keep_aside`).
 
     Returns the saved dossier. Raises AnswersTooBig (nothing stored),
     storage.Locked (not editable), storage.Conflict (changed since `version`),
@@ -82,8 +85,10 @@ def save_posted(compiled: CompiledDefinition, account_id: int, dossier: Any,
                                                               posted)))
     if too_big:
         raise AnswersTooBig(too_big)
+    if kept_aside is None:
+        kept_aside = may_keep_aside(dossier.number)
     return storage.save_section(registry(), account_id, dossier.number, section.id,
-                                dict(posted), version)
+                                dict(posted), version, kept_aside=kept_aside)
 
 
 def _posted_section() -> tuple[str, str] | None:
@@ -134,10 +139,17 @@ def kept_answers(number: str, section_id: str) -> dict[str, Any] | None:
     """The answers kept aside for the logged-in applicant in that section (field id ->
     value as posted), or None. Asked of the database only when the session check's read
     (`g.visit`) says some are kept in that dossier."""
-    visit = g.get("visit")
-    if visit is not None and visit.number == number.strip() and not visit.kept:
+    if not may_keep_aside(number):
         return None
     return storage.kept_answers(account_id(), number, section_id)
+
+
+def may_keep_aside(number: str) -> bool:
+    """Whether answers may be kept aside for the logged-in applicant in the dossier
+    `number`: False only when the session check's read of that very dossier (`g.visit`,
+    storage.visit) found none."""
+    visit = g.get("visit")
+    return not (visit is not None and visit.number == number.strip() and not visit.kept)
 
 
 def init_app(app: Flask) -> None:
