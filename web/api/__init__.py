@@ -34,12 +34,12 @@ from web.api import (
     tokens,
     types,
 )
-from web.api.auth import refuse_cookies, request_lang
+from web.api.auth import api_lang, refuse_cookies, request_lang
 from web.api.blueprint import PREFIX, bp
 from web.api.problems import ApiProblem, for_status, respond
 from web.http import errors
 from web.http.cookies import is_api_path
-from web.i18n import add_lang_source, current_lang
+from web.i18n import add_lang_source
 
 __all__ = ["PREFIX", "RESOURCES", "bp", "init_app"]
 
@@ -51,7 +51,7 @@ def _finish(response: Response) -> Response:
     """Every API answer: `Content-Language`; an answer with no content (204, and the
     OPTIONS answer, turned from Flask's empty 200 text/html into 204 with its `Allow`)
     carries no Content-Type."""
-    response.headers.setdefault("Content-Language", current_lang())
+    response.headers.setdefault("Content-Language", api_lang())
     if request.method == "OPTIONS" and response.status_code == 200 and "Allow" in response.headers:
         response.status_code = 204
         response.set_data(b"")

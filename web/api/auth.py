@@ -28,7 +28,7 @@ import storage
 from engine.model import LANGS
 from web.api.problems import ApiProblem
 from web.http.cookies import AGENT_COOKIE, is_api_path
-from web.i18n import DEFAULT_LANG, _, current_lang
+from web.i18n import DEFAULT_LANG, _
 from web.registry import registry
 
 V = TypeVar("V", bound=Callable[..., ResponseReturnValue])
@@ -45,16 +45,23 @@ def request_lang() -> str | None:
     neither is asked; None outside /api."""
     if not is_api_path(request.path):
         return None
-    for asked, _quality in request.accept_languages:  # werkzeug sorts them by quality
-        primary = asked.replace("_", "-").split("-")[0].lower()
-        if primary in LANGS:
-            return primary
-    return DEFAULT_LANG
+    return api_lang()
 
 
 def api_lang() -> str:
-    """The language of this API request's texts: "fr" or "en"."""
-    return current_lang()
+    """The language of this API request's texts: "fr" or "en" (see `request_lang`),
+    chosen once per request. Flask-Babel's locale (`current_lang`) is the same, but a
+    request that translates nothing (a section answered from the cache) never builds it."""
+    lang = g.get("api_lang")
+    if lang is None:
+        lang = DEFAULT_LANG
+        for asked, _quality in request.accept_languages:  # werkzeug sorts them by quality
+            primary = asked.replace("_", "-").split("-")[0].lower()
+            if primary in LANGS:
+                lang = primary
+                break
+        g.api_lang = lang
+    return lang
 
 
 def bearer_token() -> str | None:

@@ -31,7 +31,7 @@ from flask import Flask, current_app
 
 import storage
 from engine.compare import today
-from web.i18n import current_lang
+from web.api.auth import api_lang
 
 EXTENSION = "guichet.api_section_cache"
 
@@ -65,7 +65,7 @@ def section_key(stamp: storage.DossierStamp | storage.DossierView, section_id: s
     version (of a DossierStamp or a DossierView), the section, the request's language,
     the account and today's date (see the module's docstring)."""
     return (stamp.number, stamp.version, stamp.definition_version, section_id,
-            current_lang(), account_id, today())
+            api_lang(), account_id, today())
 
 
 def section_cache() -> SectionCache:
