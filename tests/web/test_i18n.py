@@ -14,7 +14,7 @@ from babel.messages.pofile import read_po
 from flask_babel import get_translations
 
 from tests.web.test_password_reset import ask_link, reset_emails
-from web.i18n import TRANSLATIONS, _, in_lang, ngettext, set_lang, translations
+from web.i18n import TRANSLATIONS, _, current_lang, in_lang, ngettext, set_lang, translations
 
 ROOT = Path(__file__).resolve().parents[2]
 LANGS = ("fr", "en")
@@ -117,6 +117,28 @@ def test_lang__changed__within_the_same_request_and_forced_for_a_while(app):
         assert _("Oui") == "Yes" and translations() is get_translations()
         set_lang("de")
         assert _("Oui") == "Oui"
+
+
+def test_current_lang__the_texts_language_through_switches_and_forced_spells(app):
+    """current_lang() (which definitions' texts and the caches' keys use) follows the
+    same changes as gettext, though it is chosen without Flask-Babel's locale."""
+    with app.test_request_context():
+        assert current_lang() == "fr"
+        set_lang("en")
+        assert current_lang() == "en" and _("Oui") == "Yes"
+        with in_lang("fr"):
+            assert current_lang() == "fr" and _("Oui") == "Oui"
+            with in_lang("en"):
+                assert current_lang() == "en"
+            assert current_lang() == "fr"
+        assert current_lang() == "en"
+    with app.test_request_context(), in_lang("en"):  # language not chosen before the spell
+        assert current_lang() == "en"
+    with app.app_context():  # the background worker: French unless forced
+        assert current_lang() == "fr"
+        with in_lang("en"):
+            assert current_lang() == "en" and _("Oui") == "Yes"
+        assert current_lang() == "fr"
 
 
 def test_forgot__page_in_english__email_in_the_accounts_french(maria):

@@ -42,11 +42,10 @@ from pathlib import Path
 from typing import Any
 
 from babel.support import NullTranslations
-from flask import Flask, current_app, has_request_context, session
+from flask import Flask, current_app, g, has_app_context, has_request_context, session
 from flask_babel import (
     Babel,
     force_locale,
-    get_locale,
     get_translations,
     ngettext,
     pgettext,
@@ -84,8 +83,9 @@ def add_lang_source(app: Flask, source: Callable[[], str | None]) -> None:
 
 
 def _session_lang() -> str:
-    """Flask-Babel's locale selector, asked once per request (then cached): a source
-    added with `add_lang_source` when one answers, else the session's language."""
+    """The request's language (`current_lang` asks it once per request; `current_lang`
+    is Flask-Babel's locale selector): a source added with `add_lang_source` when one
+    answers, else the session's language."""
     if not has_request_context():
         return DEFAULT_LANG
     for source in current_app.extensions.get(LANG_SOURCES, ()):
@@ -108,16 +108,28 @@ def _(msgid: str, **variables: Any) -> str:
     return text % variables if variables else text
 
 
+_CHOSEN = "guichet_lang"  # a `g` attribute: the context's language once chosen
+
+
 def current_lang() -> str:
-    """The current language, "fr" or "en" (the session's; French outside a request)."""
-    locale = get_locale()
-    return locale.language if locale is not None else DEFAULT_LANG
+    """The current language, "fr" or "en" (the session's, or a source's: see
+    `add_lang_source`; French outside a request). Chosen once per request by the same
+    function as Flask-Babel's locale selector, without building Babel's locale: a page
+    or an API answer reused from a cache, which translates nothing, never needs it."""
+    if not has_app_context():
+        return DEFAULT_LANG
+    lang = g.get(_CHOSEN)
+    if lang is None:
+        lang = _session_lang()
+        setattr(g, _CHOSEN, lang)
+    return lang
 
 
 def set_lang(lang: str) -> None:
     """The session's language from now on, this request's texts included (the switch;
     the account's language at login)."""
     session["lang"] = lang if lang in LANGS else DEFAULT_LANG
+    g.pop(_CHOSEN, None)
     refresh()
 
 
@@ -125,8 +137,19 @@ def set_lang(lang: str) -> None:
 def in_lang(lang: str) -> Iterator[None]:
     """Texts in a given language for a while: an email goes out in the account's
     language, whatever the language of the page that caused it."""
-    with force_locale(lang if lang in LANGS else DEFAULT_LANG):
-        yield
+    lang = lang if lang in LANGS else DEFAULT_LANG
+    before = g.get(_CHOSEN) if has_app_context() else None
+    with force_locale(lang):
+        if has_app_context():
+            setattr(g, _CHOSEN, lang)
+        try:
+            yield
+        finally:
+            if has_app_context():
+                if before is None:
+                    g.pop(_CHOSEN, None)
+                else:
+                    setattr(g, _CHOSEN, before)
 
 
 def localize(text: Text | None) -> str:
@@ -194,7 +217,7 @@ def init_app(app: Flask) -> None:
     """Flask-Babel with the session's language; Jinja's `_`, `ngettext`, `localize`."""
     Babel(configure_jinja=False).init_app(
         app, default_locale=DEFAULT_LANG, default_translation_directories=str(TRANSLATIONS),
-        locale_selector=_session_lang)
+        locale_selector=current_lang)
     _install_jinja(app)
     app.jinja_env.globals.update(localize=localize, langs=LANGS)
     app.jinja_env.filters.update(datefmt=fmt_date, localize=localize)
