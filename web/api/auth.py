@@ -165,6 +165,8 @@ def refuse_cookies() -> None:
     """Before every API view: a request carrying the portal's or the agents' session
     cookie is refused (400 `cookie-refused`), except on views marked
     `tolerates_cookies`."""
+    if "HTTP_COOKIE" not in request.environ:  # no cookie at all: nothing to parse
+        return
     view = current_app.view_functions.get(request.endpoint or "")
     if view is None or getattr(view, TOLERATES_COOKIES, False):
         return

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, request
+from flask import Flask, has_request_context, request
 from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
@@ -43,7 +43,9 @@ def is_api_path(path: str) -> bool:
 
 
 def _agent_request() -> bool:
-    return bool(request) and is_agent_path(request.path)
+    """Whether a request is under way and is the back office's (asked six times per
+    request by Flask's cookie handling: `has_request_context` is the cheap test)."""
+    return has_request_context() and is_agent_path(request.path)
 
 
 class SessionInterface(SecureCookieSessionInterface):
