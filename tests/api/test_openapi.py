@@ -27,6 +27,7 @@ from tests.api.conformance import check_response, documented
 from tests.api.conftest import api_portal
 from web.api import names, openapi
 from web.cli import main
+from web.cli.portal import openapi_ready
 
 SCHEMAS = "components"
 NAME = re.compile(r"^[a-zA-Z0-9._-]+$")
@@ -132,6 +133,15 @@ def test_openapi_json__public__served_and_conform(api_app: Flask) -> None:
     assert response.mimetype == "application/json"
     assert response.get_json() == documented(api_app)
     check_response(api_app, "GET", "/api/v1/openapi.json", response)
+
+
+def test_serve__document_built_as_each_server_process_starts(api_app: Flask) -> None:
+    """`guichet serve` builds the document with the app (openapi_ready, in its factory),
+    before any request: the first client does not wait for it."""
+    assert openapi.EXTENSION not in api_app.extensions
+    assert openapi_ready(api_app) is api_app
+    text, _etag = api_app.extensions[openapi.EXTENSION]
+    assert api_app.test_client().get("/api/v1/openapi.json").get_data(as_text=True) == text
 
 
 def test_cli__openapi__the_served_document(api_app: Flask, tmp_path) -> None:

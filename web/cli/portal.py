@@ -20,6 +20,7 @@ from werkzeug.serving import is_running_from_reloader, run_simple
 import storage
 from engine.pipeline import definition_paths
 from web import config, create_app, store_of
+from web.api.openapi import document_json
 from web.background.mailer import Transport, describe, send_pending, transport_for
 from web.background.worker import Worker, render_pending_documents
 from web.cli.data import Refused, bound_store, checked_forms, forms, refuse, settings
@@ -156,11 +157,19 @@ def register(main: click.Group) -> None:
         _log_to_stderr()  # the reloads' lines, from the master
 
         def factory() -> Flask:
-            return create_app({"REGISTRY": served.registry})
+            return openapi_ready(create_app({"REGISTRY": served.registry}))
 
         click.echo(f"Guichet: http://{host}:{port}/ (gunicorn)")
         PortalServer(factory, server_options(host, port, workers=workers, threads=threads),
                      on_worker_start=hook, on_reload=served.reload).run()
+
+
+def openapi_ready(app: Flask) -> Flask:
+    """`app` with its OpenAPI document built (web/api/openapi.py), as the server starts:
+    generated at start-up (issue #18), so no request waits for it."""
+    with store_of(app).bound():
+        document_json(app)
+    return app
 
 
 def _serve_debug(host: str, port: int, paths: list[str] | None,
@@ -181,7 +190,7 @@ def _serve_debug(host: str, port: int, paths: list[str] | None,
                    "saved", err=True)
         run_simple(host, port, error_page(exc.lines), use_reloader=True, extra_files=files)
         return
-    app = create_app({"DEBUG": True, "REGISTRY": registry})
+    app = openapi_ready(create_app({"DEBUG": True, "REGISTRY": registry}))
     if hook and is_running_from_reloader():
         hook(app)
     app.run(host=host, port=port, debug=True, extra_files=files)
