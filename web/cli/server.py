@@ -37,7 +37,7 @@ def default_workers() -> int:
 
 
 def server_options(host: str, port: int, *, workers: int | None = None,
-                   threads: int | None = None, access_log: bool = False) -> dict[str, Any]:
+                   threads: int | None = None) -> dict[str, Any]:
     """The gunicorn settings `guichet serve` uses. `workers`, `threads` (per worker:
     requests wait on the database): None takes WORKERS and THREADS from the
     configuration (web/config.py). Raises config.ConfigError for a bad variable."""
@@ -50,12 +50,11 @@ def server_options(host: str, port: int, *, workers: int | None = None,
         "keepalive": 5,
         "timeout": 60,
         "graceful_timeout": 20,
-        # Off by default: the app logs one JSON line per request with its id and the
-        # path's secrets redacted (web/http/logs.py); gunicorn's line would hold the raw path.
-        "accesslog": "-" if access_log else None,
+        # No access log: the app logs one JSON line per request with its id and the
+        # path's secrets redacted (web/http/logs.py); gunicorn's line would hold the raw
+        # path, a password-reset or activation link's token included.
+        "accesslog": None,
         "errorlog": "-",
-        # method and path only: a query string may carry what an applicant typed
-        "access_log_format": '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms [%({x-request-id}o)s]',
         "proc_name": "guichet",
         # Forwarded headers are trusted by the app alone, and only with PROXY_FIX
         # (werkzeug's ProxyFix: web/http/headers.py). gunicorn's defaults would trust
