@@ -89,6 +89,7 @@ from storage.api import (
     IDEMPOTENCY_KEY_MAX,
     IdempotencyKeyReused,
     IdempotentAnswer,
+    create_once,
     purge_idempotency,
     submit_once,
 )
@@ -270,5 +271,5 @@ __all__ = [
     "TokenPair", "TokenRefused", "issue_tokens", "refresh_tokens", "revoke_chain",
     "token_account", "token_visit", "TokenVisit",
     "IDEMPOTENCY_KEEP_FOR", "IDEMPOTENCY_KEY_MAX", "IdempotencyKeyReused", "IdempotentAnswer",
-    "purge_idempotency", "submit_once",
+    "create_once", "purge_idempotency", "submit_once",
 ]

@@ -11,9 +11,10 @@ from storage.api.idempotency import (
 from storage.api.idempotency import (
     IdempotencyKeyReused,
     IdempotentAnswer,
+    create_once,
     purge_idempotency,
     submit_once,
 )
 
 __all__ = ["IDEMPOTENCY_KEEP_FOR", "IDEMPOTENCY_KEY_MAX", "IdempotencyKeyReused",
-           "IdempotentAnswer", "purge_idempotency", "submit_once"]
+           "IdempotentAnswer", "create_once", "purge_idempotency", "submit_once"]

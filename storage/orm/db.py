@@ -319,6 +319,8 @@ ADDED_COLUMNS: tuple[AddedColumn, ...] = (
     AddedColumn("dossier", "purged_at", "TIMESTAMP"),
     # the rows already there are the service's messages: the default fills them at once
     AddedColumn("message", "author", "VARCHAR(20) NOT NULL DEFAULT 'service'"),
+    # the records kept before creates had keys are all submissions'
+    AddedColumn("idempotency_record", "operation", "VARCHAR(20) NOT NULL DEFAULT 'submit'"),
 )
 
 

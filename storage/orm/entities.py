@@ -319,15 +319,19 @@ def define_entities(db: Database) -> None:
     class IdempotencyRecord(db.Entity):
         """One `Idempotency-Key` of the JSON API and the answer it got
         (storage/api/idempotency.py): claimed by an insert under the unique (account,
-        key) in the transaction of the submission it guards, so a key submits at most
-        once. Plain ids, no foreign keys: a record outlives nothing it names for long
-        (purged after a day), and never holds back a dossier's or account's deletion."""
+        key) in the transaction of the submission or creation it guards, so a key
+        submits or creates at most once. Plain ids, no foreign keys: a record outlives
+        nothing it names for long (purged after a day), and never holds back a
+        dossier's or account's deletion."""
 
         _table_ = "idempotency_record"
         id = PrimaryKey(int, auto=True)
         account_id = Required(int)
         key = Required(str, 255, column="idem_key")
-        dossier_id = Required(int)
+        # what the key answered: "submit" (submit_once) or "create" (create_once);
+        # records kept before creates had keys are submissions' (the column's default)
+        operation = Required(str, 20, default="submit", sql_default="'submit'")
+        dossier_id = Required(int)  # the submitted or created dossier (0 while creating)
         status = Required(int)  # the HTTP status answered (0 while its transaction runs)
         body = Optional(LongStr, nullable=True)  # the JSON answered, as text
         lang = Required(str, 2)  # the language of `body` (Content-Language again)

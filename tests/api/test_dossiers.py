@@ -4,6 +4,7 @@ sections, ETag, a migration told once), in French and English."""
 
 from __future__ import annotations
 
+import threading
 from datetime import date, timedelta
 
 import pytest
@@ -11,7 +12,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 import storage
-from tests.api.conftest import MARIA, Person, make_person
+from tests.api.conformance import check_response
+from tests.api.conftest import MARIA, Person, make_person, valid_draft
 from tests.web.conftest import Applicant
 from web import store_of
 from web.registry import registry
@@ -197,6 +199,116 @@ def test_create__not_json__415_and_not_an_object__400(api: FlaskClient,
     assert api.post("/api/v1/dossiers", data="type=x",
                     headers=applicant.headers).status_code == 415
     assert api.post("/api/v1/dossiers", json=[AQ], headers=applicant.headers).status_code == 400
+
+
+def created(api: FlaskClient, person: Person, key: str | None, type_id: str = AQ,
+            **headers: str):
+    """POST /dossiers with `key` as Idempotency-Key (none for None), checked against
+    the OpenAPI document."""
+    if key is not None:
+        headers["Idempotency-Key"] = key
+    response = create(api, person, type_id, **headers)
+    check_response(api.application, "POST", "/api/v1/dossiers", response)
+    return response
+
+
+def test_create__same_key_twice__one_dossier_same_answer_replayed(
+        api: FlaskClient, applicant: Person) -> None:
+    first = created(api, applicant, "7c1e-create")
+    again = created(api, applicant, "7c1e-create", **EN)
+    assert first.status_code == again.status_code == 201, first.get_json()
+    assert again.data == first.data  # byte for byte, in the first request's language
+    assert again.headers["Location"] == first.headers["Location"] == \
+        f"/api/v1/dossiers/{first.get_json()['number']}"
+    assert again.headers["ETag"] == first.headers["ETag"]
+    assert again.headers["Content-Language"] == "fr"
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert "Idempotent-Replayed" not in first.headers
+    listed = api.get("/api/v1/dossiers", headers=applicant.headers).get_json()["items"]
+    assert [d["number"] for d in listed] == [first.get_json()["number"]]
+
+
+def test_create__quoted_key__the_same_key(api: FlaskClient, applicant: Person) -> None:
+    first = created(api, applicant, "k-quoted")
+    again = created(api, applicant, '"k-quoted"')
+    assert again.headers["Idempotent-Replayed"] == "true" and again.data == first.data
+
+
+def test_create__no_key__each_request_creates_as_before(api: FlaskClient,
+                                                        applicant: Person) -> None:
+    one, two = created(api, applicant, None), created(api, applicant, None)
+    assert one.status_code == two.status_code == 201
+    assert one.get_json()["number"] != two.get_json()["number"]
+    assert "Idempotent-Replayed" not in two.headers
+    listed = api.get("/api/v1/dossiers", headers=applicant.headers).get_json()["items"]
+    assert len(listed) == 2
+
+
+def test_create__key_of_a_submission__422_reused_nothing_created(
+        api: FlaskClient, api_app: Flask, applicant: Person) -> None:
+    dossier = valid_draft(api_app.config["REGISTRY"], applicant.account_id)
+    submitted = api.post(f"/api/v1/dossiers/{dossier.number}/submit",
+                         headers={**applicant.headers, "Idempotency-Key": "one-key"})
+    assert submitted.status_code == 200
+    response = created(api, applicant, "one-key")
+    assert response.status_code == 422 and response.mimetype == PROBLEM
+    problem = response.get_json()
+    assert problem["type"] == "/api/v1/problems/idempotency-key-reused"
+    assert problem["detail"].startswith("Cette clé d'idempotence a déjà servi")
+    english = created(api, applicant, "one-key", **EN).get_json()
+    assert english["detail"].startswith("This idempotency key")
+    assert len(storage.list_dossiers(applicant.account_id)) == 1
+
+
+def test_create__key_of_another_type__422_reused(api: FlaskClient,
+                                                 applicant: Person) -> None:
+    types = [t["id"] for t in api.get("/api/v1/types",
+                                      headers=applicant.headers).get_json()["items"]]
+    other = next(t for t in types if t != AQ)
+    assert created(api, applicant, "k-type").status_code == 201
+    response = created(api, applicant, "k-type", other)
+    assert response.status_code == 422
+    assert response.get_json()["type"] == "/api/v1/problems/idempotency-key-reused"
+    assert len(storage.list_dossiers(applicant.account_id)) == 1
+
+
+def test_create__with_key_not_eligible__422_nothing_kept(api: FlaskClient) -> None:
+    young = make_person("jeune-cle@example.com", {**MARIA, "birth_date": "2015-01-01"})
+    for _ in range(2):  # refused twice: nothing kept, never replayed
+        response = created(api, young, "k-young")
+        assert response.status_code == 422
+        assert response.get_json()["type"] == "/api/v1/problems/not-eligible"
+    assert storage.list_dossiers(young.account_id) == []
+
+
+@pytest.mark.parametrize("key", ["", "x" * 256, "with space"])
+def test_create__malformed_key__400_nothing_created(api: FlaskClient, applicant: Person,
+                                                    key: str) -> None:
+    response = created(api, applicant, key)
+    assert response.status_code == 400
+    assert response.get_json()["type"] == "/api/v1/problems/bad-request"
+    assert storage.list_dossiers(applicant.account_id) == []
+
+
+def test_create__same_key_at_the_same_time__both_201_one_dossier(
+        api_app: Flask, applicant: Person) -> None:
+    barrier = threading.Barrier(2)
+    responses: list[tuple[int, bytes]] = []
+
+    def post() -> None:
+        client = api_app.test_client()  # each request binds the app's store itself
+        barrier.wait()
+        response = created(client, applicant, "together")
+        responses.append((response.status_code, response.data))
+
+    threads = [threading.Thread(target=post) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert [status for status, _ in responses] == [201, 201]
+    assert responses[0][1] == responses[1][1]
+    assert len(storage.list_dossiers(applicant.account_id)) == 1
 
 
 # --- link --------------------------------------------------------------------------------

@@ -1,17 +1,19 @@
-"""storage.submit_once: one submission per Idempotency-Key, its first answer given
-again, even to a request arriving while the first one is still in its transaction."""
+"""storage.submit_once and storage.create_once: one submission (one draft) per
+Idempotency-Key, its first answer given again, even to a request arriving while the
+first one is still in its transaction; a key never answers the other operation."""
 
 from __future__ import annotations
 
 import threading
 import time
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
 
 import storage
-from tests.definitions import VALID_ANSWERS
+from storage.orm.db import database
+from tests.definitions import ATELIER, ESSAI, VALID_ANSWERS
 from tests.storage.conftest import count, rows
 
 
@@ -152,3 +154,182 @@ def test_submit_once__first_fails_while_the_second_waits__the_second_submits(
     assert isinstance(failed, RuntimeError)
     assert isinstance(done, storage.IdempotentAnswer) and not done.replayed
     assert len(storage.submissions_of(valid_draft.id)) == 1
+
+
+# --- create_once: one draft per key -----------------------------------------------------
+
+def render_created(view: storage.DossierView) -> dict[str, Any]:
+    return {"number": view.number, "type": view.type_id, "version": view.version}
+
+
+def test_create_once__same_key_twice__one_dossier_same_answer(registry, account):
+    first = storage.create_once(registry, account.id, ESSAI, "c-1", "fr", render_created)
+    again = storage.create_once(registry, account.id, ESSAI, "c-1", "en", render_created)
+    assert not first.replayed and again.replayed
+    assert first.status == again.status == 201
+    assert again.body == first.body and again.lang == "fr"
+    (made,) = storage.list_dossiers(account.id, registry)
+    assert first.body == {"number": made.number, "type": ESSAI, "version": made.version}
+    (record,) = rows("IdempotencyRecord")
+    assert record["operation"] == "create" and record["dossier_id"] == made.id
+    assert record["status"] == 201
+
+
+def test_create_once__another_key__another_dossier(registry, account):
+    one = storage.create_once(registry, account.id, ESSAI, "c-1", "fr", render_created)
+    two = storage.create_once(registry, account.id, ESSAI, "c-2", "fr", render_created)
+    assert one.body["number"] != two.body["number"]
+    assert count("Dossier") == 2
+
+
+def test_create_once__not_eligible__nothing_kept_and_the_key_works_after(
+        registry, make_account):
+    storage.clock.set(date(2022, 7, 10))
+    minor = make_account(birth_date="2004-07-11")  # 18 tomorrow
+    with pytest.raises(storage.NotEligible):
+        storage.create_once(registry, minor.id, ESSAI, "c-1", "fr", render_created)
+    assert count("IdempotencyRecord") == 0 and count("Dossier") == 0
+    storage.clock.set(date(2022, 7, 11))
+    done = storage.create_once(registry, minor.id, ESSAI, "c-1", "fr", render_created)
+    assert not done.replayed and count("Dossier") == 1
+
+
+def test_create_once__unknown_type__not_found_nothing_kept(registry, account):
+    with pytest.raises(storage.NotFound):
+        storage.create_once(registry, account.id, "no-such-type", "c-1", "fr",
+                            render_created)
+    assert count("IdempotencyRecord") == 0
+
+
+def test_create_once__key_of_another_type__refused_nothing_created(registry, account):
+    storage.create_once(registry, account.id, ESSAI, "c-1", "fr", render_created)
+    with pytest.raises(storage.IdempotencyKeyReused):
+        storage.create_once(registry, account.id, ATELIER, "c-1", "fr", render_created)
+    assert count("Dossier") == 1
+
+
+def test_create_once__key_of_a_submission__refused_nothing_created(registry, account,
+                                                                 valid_draft):
+    storage.submit_once(registry, account.id, valid_draft.number, "k-1", "fr", render)
+    with pytest.raises(storage.IdempotencyKeyReused):
+        storage.create_once(registry, account.id, ESSAI, "k-1", "fr", render_created)
+    assert count("Dossier") == 1
+    (record,) = rows("IdempotencyRecord")
+    assert record["operation"] == "submit"
+
+
+def test_submit_once__key_of_a_create__refused_even_on_the_dossier_it_made(
+        registry, account):
+    made = storage.create_once(registry, account.id, ESSAI, "c-1", "fr", render_created)
+    number = made.body["number"]
+    version = made.body["version"]
+    for section_id, answers in VALID_ANSWERS.items():
+        version = storage.save_section(registry, account.id, number, section_id, answers,
+                                       version).version
+    with pytest.raises(storage.IdempotencyKeyReused):
+        storage.submit_once(registry, account.id, number, "c-1", "fr", render)
+    assert storage.get_dossier(account.id, number).submitted_at is None
+
+
+def test_create_once__same_key_another_account__its_own_key(registry, account,
+                                                            make_account):
+    storage.create_once(registry, account.id, ESSAI, "c-1", "fr", render_created)
+    other = make_account()
+    theirs = storage.create_once(registry, other.id, ESSAI, "c-1", "fr", render_created)
+    assert not theirs.replayed and count("Dossier") == 2
+
+
+def test_create_once__after_keep_for__key_forgotten_creates_again(registry, account):
+    storage.create_once(registry, account.id, ESSAI, "c-1", "fr", render_created)
+    storage.clock.set(storage.clock.now() + storage.IDEMPOTENCY_KEEP_FOR + timedelta(1))
+    again = storage.create_once(registry, account.id, ESSAI, "c-1", "fr", render_created)
+    assert not again.replayed and count("Dossier") == 2
+
+
+def test_create_once__bad_key__value_error(registry, account):
+    for key in ("", "x" * 256):
+        with pytest.raises(ValueError):
+            storage.create_once(registry, account.id, ESSAI, key, "fr", render_created)
+    assert count("Dossier") == 0
+
+
+def test_create_once__second_request_during_the_first__waits_and_replays(
+        db, registry, account):
+    inside = threading.Event()
+    answers: list[Any] = []
+
+    def slow_render(view):
+        inside.set()
+        time.sleep(0.3)  # the second request arrives now, and must wait for our commit
+        return render_created(view)
+
+    def call(fn) -> None:
+        with db.bound():
+            try:
+                answers.append(storage.create_once(registry, account.id, ESSAI, "same",
+                                                   "fr", fn))
+            except Exception as exc:  # noqa: BLE001 - reported by the assertions
+                answers.append(exc)
+            finally:
+                db.disconnect()
+
+    first = threading.Thread(target=call, args=(slow_render,))
+    first.start()
+    assert inside.wait(5)
+    second = threading.Thread(target=call, args=(render_created,))
+    second.start()
+    first.join(10)
+    second.join(10)
+    assert len(answers) == 2 and all(isinstance(a, storage.IdempotentAnswer) for a in answers)
+    assert sorted(a.replayed for a in answers) == [False, True]
+    assert answers[0].body == answers[1].body
+    assert count("Dossier") == 1
+
+
+def test_create_once__first_fails_while_the_second_waits__the_second_creates(
+        db, registry, account):
+    inside = threading.Event()
+    answers: list[Any] = []
+
+    def failing_render(view):
+        inside.set()
+        time.sleep(0.3)  # the second request waits on our claim...
+        raise RuntimeError("the first request dies")  # ...which rolls back with us
+
+    def call(fn) -> None:
+        with db.bound():
+            try:
+                answers.append(storage.create_once(registry, account.id, ESSAI, "same",
+                                                   "fr", fn))
+            except Exception as exc:  # noqa: BLE001 - reported by the assertions
+                answers.append(exc)
+            finally:
+                db.disconnect()
+
+    first = threading.Thread(target=call, args=(failing_render,))
+    first.start()
+    assert inside.wait(5)
+    second = threading.Thread(target=call, args=(render_created,))
+    second.start()
+    first.join(10)
+    second.join(10)
+    failed, done = answers
+    assert isinstance(failed, RuntimeError)
+    assert isinstance(done, storage.IdempotentAnswer) and not done.replayed
+    assert count("Dossier") == 1
+
+
+def test_init_db__database_made_before_creates_had_keys__records_are_submissions(
+        registry, account, valid_draft):
+    storage.submit_once(registry, account.id, valid_draft.number, "old", "fr", render)
+    with storage.db_session:
+        database().execute('ALTER TABLE "idempotency_record" DROP COLUMN "operation"')
+    storage.init_db()
+    storage.init_db()  # again: nothing to do
+    assert [r["operation"] for r in rows("IdempotencyRecord")] == ["submit"]
+    again = storage.submit_once(registry, account.id, valid_draft.number, "old", "fr", render)
+    assert again.replayed
+    with pytest.raises(storage.IdempotencyKeyReused):
+        storage.create_once(registry, account.id, ESSAI, "old", "fr", render_created)
+    made = storage.create_once(registry, account.id, ESSAI, "new", "fr", render_created)
+    assert not made.replayed

@@ -33,8 +33,9 @@ import storage
 from engine import CompiledDefinition
 from engine.validate import clean, section_status
 from web.api import spec
-from web.api.auth import current_account_id, json_body, token_required
+from web.api.auth import api_lang, current_account_id, json_body, token_required
 from web.api.blueprint import PREFIX, bp
+from web.api.idempotency import answer_response, optional_idempotency_key
 from web.api.names import component_names
 from web.api.problems import ApiProblem, validation_problem
 from web.dossiers.display import correction_for, dossier_header, dossier_row
@@ -174,21 +175,43 @@ def create_dossier() -> ResponseReturnValue:
     """A new dossier of `{"type": id}` (storage.create_dossier): 201 Dossier, `Location`
     and `ETag`; 422 `validation-failed` (pointer /type) for no or an unknown type; 422
     `not-eligible` when the profile fails the type's eligibility, with the designer's
-    messages (`reasons`), nothing created."""
+    messages (`reasons`), nothing created.
+
+    With an `Idempotency-Key` (optional here: web/api/idempotency.py), at most one
+    dossier per key (storage.create_once): a retry with the same key gets the first
+    answer again (201, its body, `Location`, `Content-Language`) with
+    `Idempotent-Replayed: true`; 400 `bad-request` for a malformed key, 422
+    `idempotency-key-reused` for a key that submitted, or created another type. A
+    refusal keeps nothing."""
+    key = optional_idempotency_key()
     body = json_body()
     items = _type_error(body, CHOOSE_TYPE)
     if items:
         raise validation_problem(items)
     try:
-        dossier = storage.create_dossier(registry(), current_account_id(), body["type"])
+        if key is None:
+            dossier = storage.create_dossier(registry(), current_account_id(), body["type"])
+        else:
+            answer = storage.create_once(registry(), current_account_id(), body["type"], key,
+                                         api_lang(), lambda d: dossier_body(d, definition(d)))
     except storage.NotEligible as exc:
         reasons = [localize(m) for m in exc.messages]
         raise ApiProblem(422, "not-eligible", " ".join(reasons) or _(NOT_ELIGIBLE),
                          reasons=reasons) from exc
-    response = jsonify(dossier_body(dossier, definition(dossier)))
-    response.status_code = 201
-    response.headers["Location"] = location(dossier.number)
-    response.headers.update(etag(dossier))
+    except storage.IdempotencyKeyReused as reused:
+        raise ApiProblem(422, "idempotency-key-reused",
+                         _("Cette clé d'idempotence a déjà servi à une autre requête "
+                           "(la création d'un dossier d'un autre type, ou une "
+                           "soumission). Utilisez une nouvelle clé.")) from reused
+    if key is None:
+        response = jsonify(dossier_body(dossier, definition(dossier)))
+        response.status_code = 201
+        response.headers.update(etag(dossier))
+        number = dossier.number
+    else:
+        response = answer_response(answer)
+        number = answer.body["number"]
+    response.headers["Location"] = location(number)
     return response
 
 
@@ -377,20 +400,39 @@ PATHS: dict[str, Any] = {
         "post": {
             "operationId": "createDossier", "tags": ["dossiers"], "security": _SECURITY,
             "summary": "Create a new dossier of a type",
-            "description": "Eligibility applies (the profile, e.g. at least 18 years old): "
-                           "422 `not-eligible` with the designer's messages, nothing "
-                           "created.",
-            "parameters": [_LANG], "requestBody": _body("NewDossier"),
+            "description": (
+                "Eligibility applies (the profile, e.g. at least 18 years old): 422 "
+                "`not-eligible` with the designer's messages, nothing created.\n\n"
+                "**Idempotency (optional).** With an `Idempotency-Key` (one key per "
+                "creation attempt, sent again with every retry of it), at most one "
+                "dossier is created per key: a retry gets the first answer again (201, "
+                "the same body and `Location`, in the first request's language) with "
+                "`Idempotent-Replayed: true`, even for two requests at once. The key "
+                "is the caller's own, names one creation of one type (a key that "
+                "submitted, or created another type: 422 `idempotency-key-reused`) "
+                "and is remembered 24 hours; a refused attempt is not remembered. "
+                "Without the header, every request creates a dossier."),
+            "parameters": [spec.ref("parameters", "IdempotencyKeyOptional"), _LANG],
+            "requestBody": _body("NewDossier"),
             "responses": {
-                "201": _dossier_ok("Created.", Location={"schema": {"type": "string"}}),
-                "400": spec.ref("responses", "BadRequest"),
+                "201": _dossier_ok(
+                    "Created (now, or by the first request with this key).",
+                    Location={"schema": {"type": "string"}},
+                    **{"Idempotent-Replayed": {
+                        "schema": {"type": "string", "enum": ["true"]},
+                        "description": "Present when this is the answer of an earlier "
+                                       "request with the same key."}}),
+                "400": spec.ref("responses", "BadRequest"),  # a malformed key too
                 "401": spec.ref("responses", "Unauthorized"),
                 "415": spec.ref("responses", "UnsupportedMediaType"),
                 "422": {"description": "No or an unknown type (`validation-failed`, "
-                                       "pointer `/type`), or the profile is not eligible "
-                                       "(`not-eligible`, `reasons`).",
-                        "content": {spec.MEDIA_TYPE: {"schema": {"oneOf": [
-                            spec.VALIDATION_REF, spec.ref("schemas", "NotEligibleProblem")]}}}},
+                                       "pointer `/type`), the profile is not eligible "
+                                       "(`not-eligible`, `reasons`), or the "
+                                       "Idempotency-Key submitted a dossier or created "
+                                       "one of another type (`idempotency-key-reused`).",
+                        "content": {spec.MEDIA_TYPE: {"schema": {"anyOf": [
+                            spec.VALIDATION_REF, spec.ref("schemas", "NotEligibleProblem"),
+                            spec.PROBLEM_REF]}}}},
             },
         },
     },

@@ -119,6 +119,14 @@ PARAMETERS: dict[str, Any] = {
                        "again with a retry, it gives the first answer again.",
         "schema": {"type": "string", "minLength": 1, "maxLength": 255},
     },
+    "IdempotencyKeyOptional": {
+        "name": "Idempotency-Key", "in": "header", "required": False,
+        "description": "Optional: a key the app makes once per creation attempt (a "
+                       "UUID). Sent again with a retry, it gives the first answer "
+                       "again (the same dossier, never a second one); without it, "
+                       "each request creates a dossier.",
+        "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+    },
 }
 
 RESPONSES: dict[str, Any] = {

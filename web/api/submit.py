@@ -19,7 +19,6 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from flask import jsonify, request
 from flask.typing import ResponseReturnValue
 
 import storage
@@ -29,33 +28,13 @@ from web.api import spec
 from web.api.auth import api_lang, current_account_id, token_required
 from web.api.blueprint import bp
 from web.api.dossiers import dossier_body, iso
+from web.api.idempotency import answer_response, idempotency_key
 from web.api.problems import ApiProblem, field_error_items, validation_problem
 from web.background.worker import wake_after_response
 from web.forms.migration import migrate_if_older
 from web.forms.sections import CLOSED, LOCKED, WITHDRAWN
 from web.i18n import _, localize
 from web.registry import definition, registry, withdrawn
-
-KEY_HEADER = "Idempotency-Key"
-
-
-def idempotency_key() -> str:
-    """The request's Idempotency-Key: 1 to 255 visible ASCII characters (0x21-0x7E),
-    optionally written as a quoted string (`"…"`, the IETF draft's form: the quotes are
-    not part of the key). ApiProblem 400 `idempotency-key-required` when absent or
-    empty, 400 `bad-request` when malformed."""
-    raw = request.headers.get(KEY_HEADER, "").strip()
-    if len(raw) >= 2 and raw[0] == raw[-1] == '"':
-        raw = raw[1:-1]
-    if not raw:
-        raise ApiProblem(400, "idempotency-key-required",
-                         _("Envoyez un en-tête Idempotency-Key (une clé unique par "
-                           "tentative de soumission, par exemple un UUID)."))
-    if len(raw) > storage.IDEMPOTENCY_KEY_MAX or not all(33 <= ord(c) <= 126 for c in raw):
-        raise ApiProblem(400, "bad-request",
-                         _("L'en-tête Idempotency-Key doit compter de 1 à 255 caractères "
-                           "ASCII visibles."))
-    return raw
 
 
 def submitted_body(dossier: storage.DossierView, submission: storage.SubmissionView | None,
@@ -112,7 +91,8 @@ def submit_dossier(number: str) -> ResponseReturnValue:
     """Submit the caller's dossier once per Idempotency-Key (see the module's
     docstring and PATHS): 200 SubmitResult, the same answer again for the same key;
     the problems of `refusal`, 400 for the key, 404 for a dossier not the caller's,
-    409 `locked` for a type withdrawn, 422 `idempotency-key-reused`."""
+    409 `locked` for a type withdrawn, 422 `idempotency-key-reused` (the key submitted
+    another dossier, or created one)."""
     key = idempotency_key()
     account = current_account_id()
     dossier = storage.get_dossier(account, number, registry())  # overdue: expired first
@@ -122,8 +102,9 @@ def submit_dossier(number: str) -> ResponseReturnValue:
                                      partial(submitted_body, notice=notice))
     except storage.IdempotencyKeyReused as reused:
         raise ApiProblem(422, "idempotency-key-reused",
-                         _("Cette clé d'idempotence a déjà servi à soumettre un autre "
-                           "dossier. Utilisez une nouvelle clé.")) from reused
+                         _("Cette clé d'idempotence a déjà servi à une autre requête "
+                           "(la soumission d'un autre dossier, ou une création). "
+                           "Utilisez une nouvelle clé.")) from reused
     except storage.SubmitRefused as refused:
         raise refusal(refused, storage.get_dossier(account, number, registry())) from refused
     except storage.Locked as locked:
@@ -131,14 +112,7 @@ def submit_dossier(number: str) -> ResponseReturnValue:
                          else _(CLOSED)) from locked
     if not answer.replayed:
         wake_after_response()  # the recap PDF and the email, right after the commit
-    response = jsonify(answer.body)
-    response.status_code = answer.status
-    response.headers["Content-Language"] = answer.lang
-    response.headers["ETag"] = f'"{answer.body["version"]}"'
-    response.headers["Cache-Control"] = "no-store"
-    if answer.replayed:
-        response.headers["Idempotent-Replayed"] = "true"
-    return response
+    return answer_response(answer)
 
 
 # --- the OpenAPI document's part -----------------------------------------------------
