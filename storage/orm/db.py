@@ -396,19 +396,59 @@ def disconnect() -> None:
         store.disconnect()
 
 
+# PostgreSQL's catalogue, for reset_db: the foreign keys between the store's tables
+# (referencing, referenced), and the sequences the tables' columns own
+_FOREIGN_KEYS = ("SELECT conrelid::regclass::text, confrelid::regclass::text FROM pg_constraint "
+                 "WHERE contype = 'f' AND conrelid = ANY(CAST(%s AS regclass[]))")
+_OWNED_SEQUENCES = ("SELECT DISTINCT d.objid::regclass::text FROM pg_depend d "
+                    "JOIN pg_class s ON s.oid = d.objid AND s.relkind = 'S' "
+                    "WHERE d.refobjid = ANY(CAST(%s AS regclass[])) AND d.deptype IN ('a', 'i')")
+
+
 def reset_db() -> None:
     """Delete every row of every table of the current store (tests): much faster than
-    dropping tables."""
+    dropping tables. On PostgreSQL, DELETE in the order of the foreign keys (the rows
+    of a table before those they reference), then the tables' own sequences restarted:
+    the same empty tables and first ids as TRUNCATE ... RESTART IDENTITY, without
+    TRUNCATE's new files for every table and index (~10 ms a table, 0.2 s a reset;
+    DELETE on the few rows a test leaves: a few ms). TRUNCATE when the keys go round in
+    a cycle."""
     db = database()
     tables = [e._table_ for e in db.entities.values()]
     with db_session:
         if dialect() == "postgres":
-            db.execute("TRUNCATE " + ", ".join(f'"{t}"' for t in tables)
-                       + " RESTART IDENTITY CASCADE")
+            cursor = db.get_connection().cursor()
+            names = [f'"{t}"' for t in tables]
+            cursor.execute(_FOREIGN_KEYS, (names,))
+            keys = [(a.strip('"'), b.strip('"')) for a, b in cursor.fetchall()]
+            order = _children_first(list(tables), keys)
+            if order is None:
+                db.execute("TRUNCATE " + ", ".join(names) + " RESTART IDENTITY CASCADE")
+                return
+            cursor.execute(_OWNED_SEQUENCES, (names,))
+            sequences = [name for (name,) in cursor.fetchall()]
+            db.execute("".join(f'DELETE FROM "{t}";' for t in order)
+                       + "".join(f"ALTER SEQUENCE {s} RESTART;" for s in sequences))
         else:
             db.execute("PRAGMA defer_foreign_keys = ON")
             for table in tables:
                 db.execute(f'DELETE FROM "{table}"')
+
+
+def _children_first(tables: list[str], keys: list[tuple[str, str]]) -> list[str] | None:
+    """`tables` ordered so that each comes before every table it references (`keys`:
+    (referencing, referenced) pairs, names without quotes); None when they form a
+    cycle. A table referencing itself is no obstacle (one DELETE empties it)."""
+    referenced_by = {t: {a for a, b in keys if b == t and a != t} for t in tables}
+    order: list[str] = []
+    left = list(tables)
+    while left:
+        ready = [t for t in left if referenced_by[t] <= set(order)]
+        if not ready:
+            return None
+        order += ready
+        left = [t for t in left if t not in ready]
+    return order
 
 
 def describe() -> str:

@@ -18,7 +18,7 @@ import pytest
 
 import storage
 from engine import Registry
-from storage.orm.db import database, reset_db
+from storage.orm.db import database, dialect, reset_db
 from storage.orm.transactions import in_transaction
 from tests.definitions import ESSAI, VALID_ANSWERS
 from tests.definitions import registry as test_registry
@@ -48,12 +48,51 @@ def store(database_url: str | None, instance_dir: str,
     store.disconnect()
 
 
-@pytest.fixture(autouse=True)
-def db(store: storage.Store) -> Iterator[storage.Store]:
-    """The store current for the test, empty, clock real."""
-    assert not in_transaction(), "a test left a storage call open"
+# the schema's every table, column (and its type), index, constraint, trigger and
+# function, as one text: a test that changed the schema changed it
+_POSTGRES_SCHEMA = """
+SELECT string_agg(item, ',' ORDER BY item) FROM (
+  SELECT c.relname || '.' || a.attname || ':' || a.atttypid::text AS item
+    FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+   WHERE c.relnamespace = current_schema()::regnamespace AND a.attnum > 0
+     AND NOT a.attisdropped
+  UNION ALL SELECT 'constraint ' || conname FROM pg_constraint
+   WHERE connamespace = current_schema()::regnamespace
+  UNION ALL SELECT 'trigger ' || tgname FROM pg_trigger WHERE NOT tgisinternal
+  UNION ALL SELECT 'function ' || proname FROM pg_proc
+   WHERE pronamespace = current_schema()::regnamespace) AS schema
+"""
+_SQLITE_SCHEMA = ("SELECT group_concat(type || ' ' || name || ' ' || coalesce(sql, ''), ';') "
+                  "FROM (SELECT * FROM sqlite_master ORDER BY type, name)")
+
+
+def schema() -> str:
+    """The current store's schema, as one text (see _POSTGRES_SCHEMA)."""
+    with storage.db_session:
+        cursor = database().get_connection().cursor()
+        cursor.execute(_POSTGRES_SCHEMA if dialect() == "postgres" else _SQLITE_SCHEMA)
+        return cursor.fetchone()[0] or ""
+
+
+@pytest.fixture(scope="session")
+def made_schema(store: storage.Store) -> dict[str, str]:
+    """The schema init_db made last ("text": see `schema`), first once a session."""
     with store.bound():
         storage.init_db()
+        return {"text": schema()}
+
+
+@pytest.fixture(autouse=True)
+def db(store: storage.Store, made_schema: dict[str, str]) -> Iterator[storage.Store]:
+    """The store current for the test, empty, clock real. Its schema is init_db's: made
+    again (init_db, ~0.15 s) only after a test changed it (a column or trigger dropped,
+    to test what init_db adds to an older database)."""
+    assert not in_transaction(), "a test left a storage call open"
+    with store.bound():
+        if schema() != made_schema["text"]:
+            storage.init_db()
+            # the same schema, though SQLite keeps a column added later in another text
+            made_schema["text"] = schema()
         reset_db()
         storage.clock.reset()
         yield store
