@@ -20,7 +20,10 @@ from tests.browser.walk import Walk
 from tests.definitions import IDENTITE, RENDEZ_VOUS
 
 LATENCIES_MS = (0, 150, 600)
-KEY_DELAY_MS = 45  # a normal typing pace: 20 keys outlast the slowest update
+KEY_DELAY_MS = 45  # a normal typing pace
+# keys typed into each field: enough to outlast the update on its way at that latency
+# (its latency and ~300 ms of the server and the swap): 8 at 0 ms, 11 at 150 ms, 20 at 600 ms
+MIN_KEYS, MAX_KEYS = 8, 20
 TEXT_INPUTS = ("input[type=text], input[type=email], input[type=tel], input[type=url], "
                "input[type=search], textarea")
 IDLE = "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
@@ -79,9 +82,14 @@ def reveal(page: Page) -> None:
             updating(page, box.check, box.get_attribute("hx-post") is not None)
 
 
+def keys(latency: int) -> int:
+    """How many keys to type into a field for the update to arrive while typing goes on."""
+    return min(MAX_KEYS, MIN_KEYS + latency // KEY_DELAY_MS)
+
+
 def typed_value(index: int, latency: int, max_length: int) -> str:
     """Digits (kept as typed by every normaliser), different for each field and round."""
-    return (f"{latency}{index}" + "01234567890123456789")[:min(20, max_length)]
+    return (f"{latency}{index}" + "01234567890123456789")[:min(keys(latency), max_length)]
 
 
 @pytest.mark.parametrize("type_id", [p.stem for p in definition_paths()])
