@@ -8,7 +8,8 @@ emptied before each test; the app's store is current for the whole test.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -119,3 +120,25 @@ def applicant(api_app: Flask) -> Person:
 def other(api_app: Flask) -> Person:
     """Amir, another applicant, with his own valid access token."""
     return make_person("amir.haddad@example.com", AMIR)
+
+
+def at_once(app: Flask, send: Callable[[FlaskClient], Any]) -> list[tuple[int, bytes]]:
+    """Two requests made by `send(client)` at the same moment, each on its own client in
+    its own thread (each request binds the app's store itself): their (status, body),
+    in the order they finished."""
+    barrier = threading.Barrier(2)
+    responses: list[tuple[int, bytes]] = []
+
+    def post() -> None:
+        client = app.test_client()
+        barrier.wait()
+        response = send(client)
+        responses.append((response.status_code, response.data))
+
+    threads = [threading.Thread(target=post) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    return responses
+

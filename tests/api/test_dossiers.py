@@ -4,7 +4,6 @@ sections, ETag, a migration told once), in French and English."""
 
 from __future__ import annotations
 
-import threading
 from datetime import date, timedelta
 
 import pytest
@@ -13,7 +12,7 @@ from flask.testing import FlaskClient
 
 import storage
 from tests.api.conformance import check_response
-from tests.api.conftest import MARIA, Person, make_person, valid_draft
+from tests.api.conftest import MARIA, Person, at_once, make_person, valid_draft
 from tests.web.conftest import Applicant
 from web import store_of
 from web.registry import registry
@@ -292,20 +291,7 @@ def test_create__malformed_key__400_nothing_created(api: FlaskClient, applicant:
 
 def test_create__same_key_at_the_same_time__both_201_one_dossier(
         api_app: Flask, applicant: Person) -> None:
-    barrier = threading.Barrier(2)
-    responses: list[tuple[int, bytes]] = []
-
-    def post() -> None:
-        client = api_app.test_client()  # each request binds the app's store itself
-        barrier.wait()
-        response = created(client, applicant, "together")
-        responses.append((response.status_code, response.data))
-
-    threads = [threading.Thread(target=post) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
+    responses = at_once(api_app, lambda client: created(client, applicant, "together"))
     assert [status for status, _ in responses] == [201, 201]
     assert responses[0][1] == responses[1][1]
     assert len(storage.list_dossiers(applicant.account_id)) == 1

@@ -3,7 +3,6 @@ Idempotency-Key (the same answer again, never two submissions, even at once)."""
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 from typing import Any
 
@@ -14,7 +13,16 @@ from flask.testing import FlaskClient
 import storage
 from engine import Registry
 from tests.api.conformance import check_response
-from tests.api.conftest import AMIR, AQ, SECTIONS, VALID, Person, make_person, valid_draft
+from tests.api.conftest import (
+    AMIR,
+    AQ,
+    SECTIONS,
+    VALID,
+    Person,
+    at_once,
+    make_person,
+    valid_draft,
+)
 
 PROBLEM = "application/problem+json"
 def new_dossier(registry: Registry, person: Person,
@@ -78,20 +86,8 @@ def test_submit__same_key_twice__same_answer_one_submission(api, applicant, regi
 def test_submit__same_key_at_the_same_time__both_200_same_body_one_submission(
         api_app, applicant, registry):
     dossier = new_dossier(registry, applicant)
-    barrier = threading.Barrier(2)
-    responses: list[Any] = []
-
-    def post() -> None:
-        client = api_app.test_client()  # each request binds the app's store itself
-        barrier.wait()
-        response = submit(client, applicant, dossier.number, "together")
-        responses.append((response.status_code, response.data))
-
-    threads = [threading.Thread(target=post) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
+    responses = at_once(api_app,
+                        lambda client: submit(client, applicant, dossier.number, "together"))
     assert [status for status, _ in responses] == [200, 200]
     assert responses[0][1] == responses[1][1]
     assert len(storage.submissions_of(dossier.id)) == 1

@@ -253,15 +253,11 @@ def test_create_once__bad_key__value_error(registry, account):
     assert count("Dossier") == 0
 
 
-def test_create_once__second_request_during_the_first__waits_and_replays(
-        db, registry, account):
-    inside = threading.Event()
+def _two_creates(db, registry, account, first_render) -> list[Any]:
+    """Two create_once with one key: the first in a thread whose `first_render` is
+    called inside its transaction (it sets `inside` when entered), the second started
+    then; their answers (or exceptions) in the order they finished."""
     answers: list[Any] = []
-
-    def slow_render(view):
-        inside.set()
-        time.sleep(0.3)  # the second request arrives now, and must wait for our commit
-        return render_created(view)
 
     def call(fn) -> None:
         with db.bound():
@@ -273,13 +269,25 @@ def test_create_once__second_request_during_the_first__waits_and_replays(
             finally:
                 db.disconnect()
 
-    first = threading.Thread(target=call, args=(slow_render,))
+    first = threading.Thread(target=call, args=(first_render,))
     first.start()
-    assert inside.wait(5)
+    assert first_render.inside.wait(5)
     second = threading.Thread(target=call, args=(render_created,))
     second.start()
     first.join(10)
     second.join(10)
+    return answers
+
+
+def test_create_once__second_request_during_the_first__waits_and_replays(
+        db, registry, account):
+    def slow_render(view):
+        slow_render.inside.set()
+        time.sleep(0.3)  # the second request arrives now, and must wait for our commit
+        return render_created(view)
+
+    slow_render.inside = threading.Event()
+    answers = _two_creates(db, registry, account, slow_render)
     assert len(answers) == 2 and all(isinstance(a, storage.IdempotentAnswer) for a in answers)
     assert sorted(a.replayed for a in answers) == [False, True]
     assert answers[0].body == answers[1].body
@@ -288,32 +296,13 @@ def test_create_once__second_request_during_the_first__waits_and_replays(
 
 def test_create_once__first_fails_while_the_second_waits__the_second_creates(
         db, registry, account):
-    inside = threading.Event()
-    answers: list[Any] = []
-
     def failing_render(view):
-        inside.set()
+        failing_render.inside.set()
         time.sleep(0.3)  # the second request waits on our claim...
         raise RuntimeError("the first request dies")  # ...which rolls back with us
 
-    def call(fn) -> None:
-        with db.bound():
-            try:
-                answers.append(storage.create_once(registry, account.id, ESSAI, "same",
-                                                   "fr", fn))
-            except Exception as exc:  # noqa: BLE001 - reported by the assertions
-                answers.append(exc)
-            finally:
-                db.disconnect()
-
-    first = threading.Thread(target=call, args=(failing_render,))
-    first.start()
-    assert inside.wait(5)
-    second = threading.Thread(target=call, args=(render_created,))
-    second.start()
-    first.join(10)
-    second.join(10)
-    failed, done = answers
+    failing_render.inside = threading.Event()
+    failed, done = _two_creates(db, registry, account, failing_render)
     assert isinstance(failed, RuntimeError)
     assert isinstance(done, storage.IdempotentAnswer) and not done.replayed
     assert count("Dossier") == 1
