@@ -22,9 +22,7 @@ def idempotency_key() -> str:
     optionally written as a quoted string (`"…"`, the IETF draft's form: the quotes are
     not part of the key). ApiProblem 400 `idempotency-key-required` when absent or
     empty, 400 `bad-request` when malformed."""
-    raw = request.headers.get(KEY_HEADER, "").strip()
-    if len(raw) >= 2 and raw[0] == raw[-1] == '"':
-        raw = raw[1:-1]
+    raw = _unquoted()
     if not raw:
         raise ApiProblem(400, "idempotency-key-required",
                          _("Envoyez un en-tête Idempotency-Key (une clé unique par "
@@ -38,10 +36,13 @@ def optional_idempotency_key() -> str | None:
     present but empty or malformed."""
     if KEY_HEADER not in request.headers:
         return None
-    raw = request.headers[KEY_HEADER].strip()
-    if len(raw) >= 2 and raw[0] == raw[-1] == '"':
-        raw = raw[1:-1]
-    return _checked(raw)
+    return _checked(_unquoted())
+
+
+def _unquoted() -> str:
+    """The header's value, spaces around and the quotes of a quoted string removed."""
+    raw = request.headers.get(KEY_HEADER, "").strip()
+    return raw[1:-1] if len(raw) >= 2 and raw[0] == raw[-1] == '"' else raw
 
 
 def _checked(raw: str) -> str:
