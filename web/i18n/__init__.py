@@ -138,18 +138,20 @@ def in_lang(lang: str) -> Iterator[None]:
     """Texts in a given language for a while: an email goes out in the account's
     language, whatever the language of the page that caused it."""
     lang = lang if lang in LANGS else DEFAULT_LANG
-    before = g.get(_CHOSEN) if has_app_context() else None
+    if not has_app_context():
+        with force_locale(lang):
+            yield
+        return
+    before = g.get(_CHOSEN)
     with force_locale(lang):
-        if has_app_context():
-            setattr(g, _CHOSEN, lang)
+        setattr(g, _CHOSEN, lang)
         try:
             yield
         finally:
-            if has_app_context():
-                if before is None:
-                    g.pop(_CHOSEN, None)
-                else:
-                    setattr(g, _CHOSEN, before)
+            if before is None:
+                g.pop(_CHOSEN, None)
+            else:
+                setattr(g, _CHOSEN, before)
 
 
 def localize(text: Text | None) -> str:
