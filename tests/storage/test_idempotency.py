@@ -90,33 +90,51 @@ def test_submit_once__after_keep_for__key_forgotten(registry, account, valid_dra
     assert refused.value.codes == ["wrong_state"]
 
 
-def test_submit_once__second_request_during_the_first__waits_and_replays(
-        db, registry, account, valid_draft):
-    inside = threading.Event()
-    answers: list[Any] = []
+def _submit(registry, account, draft):
+    """submit_once of `draft` with the key "same", the render left to the caller."""
+    return lambda fn: storage.submit_once(registry, account.id, draft.number, "same", "fr", fn)
 
-    def slow_render(view, submission):
-        inside.set()
-        time.sleep(0.3)  # the second request arrives now, and must wait for our commit
-        return render(view, submission)
+
+def _create(registry, account):
+    """create_once of an ESSAI draft with the key "same", the render left to the caller."""
+    return lambda fn: storage.create_once(registry, account.id, ESSAI, "same", "fr", fn)
+
+
+def _two_at_once(db, once, first_render, render) -> list[Any]:
+    """Two calls `once(render)` (a submit_once or create_once with one key): the first in
+    a thread whose `first_render` is called inside its transaction (it sets its
+    `inside` event when entered), the second started then with `render`; their answers
+    (or exceptions) in the order they finished."""
+    answers: list[Any] = []
 
     def call(fn) -> None:
         with db.bound():
             try:
-                answers.append(storage.submit_once(registry, account.id, valid_draft.number,
-                                                   "same", "fr", fn))
+                answers.append(once(fn))
             except Exception as exc:  # noqa: BLE001 - reported by the assertions
                 answers.append(exc)
             finally:
                 db.disconnect()
 
-    first = threading.Thread(target=call, args=(slow_render,))
+    first = threading.Thread(target=call, args=(first_render,))
     first.start()
-    assert inside.wait(5)
+    assert first_render.inside.wait(5)
     second = threading.Thread(target=call, args=(render,))
     second.start()
     first.join(10)
     second.join(10)
+    return answers
+
+
+def test_submit_once__second_request_during_the_first__waits_and_replays(
+        db, registry, account, valid_draft):
+    def slow_render(view, submission):
+        slow_render.inside.set()
+        time.sleep(0.3)  # the second request arrives now, and must wait for our commit
+        return render(view, submission)
+
+    slow_render.inside = threading.Event()
+    answers = _two_at_once(db, _submit(registry, account, valid_draft), slow_render, render)
     assert len(answers) == 2 and all(isinstance(a, storage.IdempotentAnswer) for a in answers)
     assert sorted(a.replayed for a in answers) == [False, True]
     assert answers[0].body == answers[1].body
@@ -125,32 +143,14 @@ def test_submit_once__second_request_during_the_first__waits_and_replays(
 
 def test_submit_once__first_fails_while_the_second_waits__the_second_submits(
         db, registry, account, valid_draft):
-    inside = threading.Event()
-    answers: list[Any] = []
-
     def failing_render(view, submission):
-        inside.set()
+        failing_render.inside.set()
         time.sleep(0.3)  # the second request waits on our claim...
         raise RuntimeError("the first request dies")  # ...which rolls back with us
 
-    def call(fn) -> None:
-        with db.bound():
-            try:
-                answers.append(storage.submit_once(registry, account.id, valid_draft.number,
-                                                   "same", "fr", fn))
-            except Exception as exc:  # noqa: BLE001 - reported by the assertions
-                answers.append(exc)
-            finally:
-                db.disconnect()
-
-    first = threading.Thread(target=call, args=(failing_render,))
-    first.start()
-    assert inside.wait(5)
-    second = threading.Thread(target=call, args=(render,))
-    second.start()
-    first.join(10)
-    second.join(10)
-    failed, done = answers
+    failing_render.inside = threading.Event()
+    failed, done = _two_at_once(db, _submit(registry, account, valid_draft), failing_render,
+                                render)
     assert isinstance(failed, RuntimeError)
     assert isinstance(done, storage.IdempotentAnswer) and not done.replayed
     assert len(storage.submissions_of(valid_draft.id)) == 1
@@ -253,32 +253,6 @@ def test_create_once__bad_key__value_error(registry, account):
     assert count("Dossier") == 0
 
 
-def _two_creates(db, registry, account, first_render) -> list[Any]:
-    """Two create_once with one key: the first in a thread whose `first_render` is
-    called inside its transaction (it sets `inside` when entered), the second started
-    then; their answers (or exceptions) in the order they finished."""
-    answers: list[Any] = []
-
-    def call(fn) -> None:
-        with db.bound():
-            try:
-                answers.append(storage.create_once(registry, account.id, ESSAI, "same",
-                                                   "fr", fn))
-            except Exception as exc:  # noqa: BLE001 - reported by the assertions
-                answers.append(exc)
-            finally:
-                db.disconnect()
-
-    first = threading.Thread(target=call, args=(first_render,))
-    first.start()
-    assert first_render.inside.wait(5)
-    second = threading.Thread(target=call, args=(render_created,))
-    second.start()
-    first.join(10)
-    second.join(10)
-    return answers
-
-
 def test_create_once__second_request_during_the_first__waits_and_replays(
         db, registry, account):
     def slow_render(view):
@@ -287,7 +261,7 @@ def test_create_once__second_request_during_the_first__waits_and_replays(
         return render_created(view)
 
     slow_render.inside = threading.Event()
-    answers = _two_creates(db, registry, account, slow_render)
+    answers = _two_at_once(db, _create(registry, account), slow_render, render_created)
     assert len(answers) == 2 and all(isinstance(a, storage.IdempotentAnswer) for a in answers)
     assert sorted(a.replayed for a in answers) == [False, True]
     assert answers[0].body == answers[1].body
@@ -302,7 +276,8 @@ def test_create_once__first_fails_while_the_second_waits__the_second_creates(
         raise RuntimeError("the first request dies")  # ...which rolls back with us
 
     failing_render.inside = threading.Event()
-    failed, done = _two_creates(db, registry, account, failing_render)
+    failed, done = _two_at_once(db, _create(registry, account), failing_render,
+                                render_created)
     assert isinstance(failed, RuntimeError)
     assert isinstance(done, storage.IdempotentAnswer) and not done.replayed
     assert count("Dossier") == 1
