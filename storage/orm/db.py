@@ -47,6 +47,7 @@ from storage.orm.deadlines import (
 )
 from storage.orm.entities import PUBLIC_ID_LENGTH, define_entities, new_public_id
 from storage.orm.queue_schema import install_queue_schema
+from storage.orm.writer_turn import WriterTurn
 
 SQLITE_FILENAME = "guichet.sqlite3"
 MIN_SQLITE = (3, 35, 0)  # RETURNING, used by numbering
@@ -103,10 +104,10 @@ class Store:
         self.scanner = scanner
         self.db = db
         self.timeouts = timeouts
-        # SQLite: this process's write transactions take turns here, each waiting at
-        # most the lock timeout (storage.orm.transactions); Pony's own turn-taking
-        # would wait without a limit behind a writer stuck on another's lock.
-        self.writer_turn = threading.Lock()
+        # SQLite: write transactions take turns here, this process's and others', each
+        # waiting at most the lock timeout (storage/orm/writer_turn.py); Pony's own
+        # turn-taking would wait without a limit behind a writer stuck on another's lock.
+        self.writer_turn = WriterTurn(target.location) if target.kind == "sqlite" else None
         self.portal_url = portal_url.rstrip("/")
         self._registry = registry
         self._registry_lock = threading.Lock()

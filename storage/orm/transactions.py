@@ -15,10 +15,13 @@ deadlocks, Pony's optimistic checks. Those are retried from the start in a
 fresh session (Pony's own `db_session(retry=...)` would retry a joined call too),
 but not past the store's lock timeout: a database held by someone else for longer
 fails the call (the web answers 503) instead of keeping a thread for eight busy
-timeouts. On SQLite the write transactions of one process take turns on the store's
-`writer_turn`, each waiting at most the lock timeout too: Pony's SQLite provider
-serialises them on a lock of its own without a limit, so behind one writer waiting
-out a lock held by another process every writing thread of the server would queue.
+timeouts. On SQLite the write transactions take turns on the store's `writer_turn`
+(storage/orm/writer_turn.py: this process's threads, then every process's), each
+waiting at most the lock timeout too: Pony's SQLite provider serialises a process's
+writers on a lock of its own without a limit, so behind one writer waiting out a lock
+held by another process every writing thread of the server would queue; and SQLite's
+own busy handler, between processes, sleeps longer and longer while the lock changes
+hands.
 """
 
 from __future__ import annotations
@@ -87,15 +90,14 @@ def is_transient(exc: BaseException) -> bool:
 
 @contextmanager
 def _writer_turn(store: Store, write: bool) -> Iterator[None]:
-    """On SQLite, a write transaction's turn among this process's writers (the store's
-    `writer_turn`), waited for at most the store's lock timeout: past it,
-    sqlite3.OperationalError "database is locked", as SQLite's busy timeout says."""
-    if not write or store.target.kind != "sqlite":
+    """On SQLite, a write transaction's turn among the database's writers, in this
+    process and others (the store's `writer_turn`, storage/orm/writer_turn.py), waited
+    for at most the store's lock timeout: past it, sqlite3.OperationalError "database
+    is locked", as SQLite's busy timeout says."""
+    if not write or store.writer_turn is None:
         yield
         return
-    if not store.writer_turn.acquire(timeout=store.timeouts.lock):
-        raise sqlite3.OperationalError("database is locked (this process's other writers "
-                                       "held it past the lock timeout)")
+    store.writer_turn.acquire(store.timeouts.lock)
     try:
         yield
     finally:
