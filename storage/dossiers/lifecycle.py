@@ -22,6 +22,7 @@ from storage.accounts.account import load_account
 from storage.clock import clock, to_db
 from storage.definitions import pinned_or_none, pinned_to_change
 from storage.dossiers import audit
+from storage.dossiers.answers_only import answers_only, merged_answers, store_answers
 from storage.dossiers.archive import store_cleaned
 from storage.dossiers.expiry import expire_if_overdue, expire_overdue
 from storage.dossiers.identity import same_person
@@ -119,10 +120,9 @@ def _applied(compiled: Any, dossier: Any, section: Any, answers: dict[str, Any])
     return clean(compiled, merged) == current
 
 
-@transaction(write=True)
 def save_section(registry: Registry, account_id: int, number: str, section_id: str,
-                 answers: dict[str, Any], version: int, *,
-                 kept_aside: bool = True) -> DossierView:
+                 answers: dict[str, Any], version: int, *, kept_aside: bool = True,
+                 seen: DossierView | None = None) -> DossierView:
     """Keep one section's answers as a draft (valid or not).
 
     `answers` are the section's raw answers (field id -> str, bool or list[str], as
@@ -147,7 +147,24 @@ def save_section(registry: Registry, account_id: int, number: str, section_id: s
     A draft on an older version whose type says `drafts: migrate` is migrated first
     (storage.open_draft), and the answers posted from its older page renamed alike; the
     view returned then carries the migration's notice (`DossierView.migration`).
+    `seen`: the dossier as the caller read it (any version): when the save would only
+    replace its answers, they are worked out from it and written only if the dossier
+    is still at that version (storage/dossiers/answers_only.py), else the save
+    goes the whole way, which loads and locks the row.
     """
+    if seen is not None and not kept_aside and seen.number == number.strip() \
+            and seen.owner_id == account_id:
+        stored = answers_only(registry, seen, section_id, answers, version)
+        if stored is not None and store_answers(seen.id, account_id, version, stored):
+            return replace(seen, answers=stored, version=version + 1)
+    return _save_section(registry, account_id, number, section_id, answers, version,
+                         kept_aside=kept_aside)
+
+
+@transaction(write=True)
+def _save_section(registry: Registry, account_id: int, number: str, section_id: str,
+                  answers: dict[str, Any], version: int, *, kept_aside: bool) -> DossierView:
+    """`save_section`'s whole path, in one write transaction: the row loaded and locked."""
     dossier = owned_dossier(account_id, number, for_update=True)
     before = dossier.version
     moved = migrate_draft(registry, dossier, audit.account_actor(account_id))
@@ -166,10 +183,7 @@ def save_section(registry: Registry, account_id: int, number: str, section_id: s
         raise Conflict(mine=plain(answers), theirs=plain(dossier.answers),
                        version=dossier.version)
     stored = plain(dossier.answers)
-    merged = dict(stored)
-    for f in section.fields:
-        if f.id in answers:  # the type may keep part of the stored answer (FieldType.resave)
-            merged[f.id] = f.kind.resave(f, merged.get(f.id), answers[f.id])
+    merged = merged_answers(section, stored, answers)
     cleaned = clean(compiled, merged)
     if kept_aside:
         drop_kept_answers(dossier, section_id)  # superseded, even by the same answers

@@ -1,9 +1,15 @@
 """Saving a section as a draft: kept even if invalid, hidden answers dropped,
-stale versions refused with both versions, nothing written once submitted."""
+stale versions refused with both versions, nothing written once submitted.
+
+Every test runs twice: the save given only the number (the row loaded and locked), and
+the save given the dossier as the caller read it (`seen`: a save that only replaces
+answers is written by one conditional UPDATE, storage/dossiers/answers_only.py); the
+rules are the same."""
 
 from __future__ import annotations
 
 import threading
+from datetime import timedelta
 
 import pytest
 
@@ -11,10 +17,19 @@ import storage
 
 from .conftest import rows
 
+SEEN = False  # set by `mode`: whether `save` gives the save the dossier it read
+
+
+@pytest.fixture(autouse=True, params=["number", "seen"])
+def mode(request, monkeypatch):
+    monkeypatch.setattr(f"{__name__}.SEEN", request.param == "seen")
+    return request.param
+
 
 def save(registry, account, dossier, section, answers, version=None):
+    seen = {"seen": dossier, "kept_aside": False} if SEEN else {}
     return storage.save_section(registry, account.id, dossier.number, section, answers,
-                                dossier.version if version is None else version)
+                                dossier.version if version is None else version, **seen)
 
 
 def test_save_section__invalid_answer__kept_as_draft_normalised(registry, account, draft):
@@ -29,6 +44,8 @@ def test_save_section__condition_turned_off__hidden_answer_dropped(registry, acc
                                                          "numero": "12345678"})
     assert second.answers == {"a_numero": False}
     assert rows("Dossier", number=draft.number)[0]["answers"] == {"a_numero": False}
+    assert [(a.field_id, a.value, a.why) for a in storage.archived_answers(draft.number)] \
+        == [("numero", "12345678", "hidden")]
 
 
 def test_save_section__other_sections_and_unknown_keys__untouched_and_ignored(
@@ -128,3 +145,54 @@ def test_save_section__changing_nothing__no_new_version_and_no_conflict_for_the_
     # another tab still holding that version saves without a conflict
     other = save(registry, account, first, "identite", {"a_numero": True})
     assert other.version == first.version + 1
+
+
+def test_save_section__stored_row__as_read_back_with_its_new_version(registry, account, draft):
+    saved = save(registry, account, draft, "identite", {"a_numero": True, "numero": "12345678"})
+    again = save(registry, account, saved, "rendez_vous", {"ville": "quebec"})
+    read = storage.get_dossier(account.id, draft.number)
+    assert read == again
+    assert (read.version, read.answers) == (draft.version + 2, {
+        "a_numero": True, "numero": "12345678", "ville": "quebec"})
+
+
+def test_save_section__past_deadline__expired_and_locked(registry, account, draft):
+    storage.clock.set(draft.deadline + timedelta(days=1))
+    with pytest.raises(storage.Locked):
+        save(registry, account, draft, "identite", {"a_numero": True})
+    after = storage.get_dossier(account.id, draft.number)
+    assert after.status != draft.status and after.answers == draft.answers
+
+
+def test_save_section__answers_kept_aside__dropped_by_the_save(registry, account, draft):
+    storage.keep_answers(registry, account.id, draft.number, "identite", {"a_numero": True})
+    storage.save_section(registry, account.id, draft.number, "identite", {"a_numero": False},
+                         draft.version, seen=draft if SEEN else None)
+    assert storage.kept_answers(account.id, draft.number, "identite") is None
+
+
+def test_save_section__seen_of_another_dossier__that_number_saved_all_the_same(
+        registry, account, draft):
+    other = storage.create_dossier(registry, account.id, draft.type_id)
+    saved = storage.save_section(registry, account.id, other.number, "identite",
+                                 {"a_numero": False}, other.version,
+                                 seen=draft if SEEN else None, kept_aside=False)
+    assert saved.number == other.number
+    assert storage.get_dossier(account.id, other.number).answers == {"a_numero": False}
+    assert storage.get_dossier(account.id, draft.number).answers == draft.answers
+
+
+def test_save_section__seen_and_only_answers_change__row_not_loaded(
+        registry, account, draft, monkeypatch, mode):
+    """Given the dossier it read, a save that only replaces answers is one conditional
+    UPDATE: the whole path (the row loaded as an entity, and locked) is not taken."""
+    import storage.dossiers.lifecycle as lifecycle
+
+    def whole(*args, **kwargs):
+        raise AssertionError("the whole path was taken")
+
+    monkeypatch.setattr(lifecycle, "_save_section", whole)
+    saved = storage.save_section(registry, account.id, draft.number, "identite",
+                                 {"a_numero": False}, draft.version, seen=draft,
+                                 kept_aside=False)
+    assert storage.get_dossier(account.id, draft.number) == saved

@@ -68,11 +68,12 @@ def page_outdated(dossier: Any) -> bool:
     return drawn < dossier.definition_version
 
 
-def save_posted(compiled: CompiledDefinition, account_id: int, dossier: Any,
+def save_posted(compiled: CompiledDefinition, account_id: int, dossier: storage.DossierView,
                 section: Section, posted: Mapping[str, Any], version: int,
                 kept_aside: bool | None = None) -> storage.DossierView:
     """Save `posted` (one section's answers, as engine.formdata reads them) into the
-    account's `dossier` as a draft, if the stored dossier is still at `version`.
+    account's `dossier` (a DossierView read in this request) as a draft, if the stored
+    dossier is still at `version`.
     `kept_aside`: whether answers may be kept aside for the account in that dossier
     (storage.save_section's), by default as the session check's read says
     (`may_keep_aside`).
@@ -88,7 +89,7 @@ def save_posted(compiled: CompiledDefinition, account_id: int, dossier: Any,
     if kept_aside is None:
         kept_aside = may_keep_aside(dossier.number)
     return storage.save_section(registry(), account_id, dossier.number, section.id,
-                                dict(posted), version, kept_aside=kept_aside)
+                                dict(posted), version, kept_aside=kept_aside, seen=dossier)
 
 
 def _posted_section() -> tuple[str, str] | None:
