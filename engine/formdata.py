@@ -7,13 +7,13 @@ so every client of the engine (web pages, an API, imports) reads forms alike.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from .fieldtypes.yesno import FALSE_WORDS, TRUE_WORDS
 from .model import Field, Section
 
-__all__ = ["FALSE_WORDS", "TRUE_WORDS", "field_value", "section_answers"]
+__all__ = ["FALSE_WORDS", "TRUE_WORDS", "field_value", "merged_answers", "section_answers"]
 
 def field_value(f: Field, raw: list[str]) -> Any:
     """The answer held by the posted values of one field; None when unanswered.
@@ -30,3 +30,18 @@ def section_answers(section: Section, getlist: Callable[[str], list[str]]) -> di
     """Every field of the section read from a form (`getlist` as in werkzeug's MultiDict),
     each by its type's `FieldType.parse` under its id."""
     return {f.id: f.kind.parse(f, getlist, f.id) for f in section.fields}
+
+
+def merged_answers(section: Section, stored: Mapping[str, Any],
+                   answers: Mapping[str, Any]) -> dict[str, Any]:
+    """`stored` (a dossier's answers, field id -> value) with the section's `answers`
+    over them, as a save stores them before cleaning: each answer given is read by its
+    type (`FieldType.resave` may keep part of the stored one: a file question's files);
+    a question of the section left out keeps its stored answer (an API PUT names only
+    what it changes; a page posts every question, None when unanswered); keys of other
+    sections are ignored."""
+    merged = dict(stored)
+    for f in section.fields:
+        if f.id in answers:
+            merged[f.id] = f.kind.resave(f, merged.get(f.id), answers[f.id])
+    return merged

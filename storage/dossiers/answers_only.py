@@ -31,7 +31,7 @@ from typing import Any
 from pony.orm import Database
 
 from engine import Registry
-from engine.model import Section
+from engine.formdata import merged_answers
 from engine.validate import clean, set_aside
 from engine.workflow import is_editable
 from storage.clock import clock
@@ -41,18 +41,6 @@ from storage.orm.transactions import transaction
 from storage.views import DossierView
 
 AS_JSON = {"sqlite": "$answers", "postgres": "CAST($answers AS jsonb)"}
-
-
-def merged_answers(section: Section, stored: Mapping[str, Any],
-                   answers: Mapping[str, Any]) -> dict[str, Any]:
-    """`stored` (a dossier's answers) with the section's posted `answers` over them,
-    each read by its type (`FieldType.resave` may keep part of the stored answer);
-    keys of other sections are ignored."""
-    merged = dict(stored)
-    for f in section.fields:
-        if f.id in answers:
-            merged[f.id] = f.kind.resave(f, merged.get(f.id), answers[f.id])
-    return merged
 
 
 def answers_only(registry: Registry, seen: DossierView, section_id: str,

@@ -14,6 +14,7 @@ from typing import Any
 from pony.orm import desc, flush
 
 from engine import Registry
+from engine.formdata import merged_answers
 from engine.load import plain
 from engine.model import Text
 from engine.validate import clean
@@ -22,7 +23,7 @@ from storage.accounts.account import load_account
 from storage.clock import clock, to_db
 from storage.definitions import pinned_or_none, pinned_to_change
 from storage.dossiers import audit
-from storage.dossiers.answers_only import answers_only, merged_answers, store_answers
+from storage.dossiers.answers_only import answers_only, store_answers
 from storage.dossiers.archive import store_cleaned
 from storage.dossiers.expiry import expire_if_overdue, expire_overdue
 from storage.dossiers.identity import same_person

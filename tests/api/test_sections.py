@@ -202,6 +202,23 @@ def test_put__an_answer_far_too_long_is_refused_nothing_stored(api, api_app, app
     assert storage.get_dossier(applicant.account_id, number).answers == {}
 
 
+def test_put__far_too_long_to_a_question_shown_by_a_stored_answer__refused_nothing_stored(
+        api, api_app, applicant):
+    """A PUT names only what it changes: the overlong answer is judged with the stored
+    answer that shows its question (a_numero_mifi saved by an earlier PUT)."""
+    number = _new(api_app, applicant)
+    version = _version(api, applicant, number, "identification")
+    shown = _put(api, applicant, number, "identification", {"a_numero_mifi": True}, version)
+    assert shown.status_code == 200
+    response = _put(api, applicant, number, "identification", {"numero_mifi": "B" * 5000},
+                    version + 1)
+    assert response.status_code == 422
+    assert response.get_json()["type"] == "/api/v1/problems/too-large"
+    assert [e["pointer"] for e in response.get_json()["errors"]] == ["/answers/numero_mifi"]
+    stored = storage.get_dossier(applicant.account_id, number)
+    assert (stored.version, stored.answers) == (version + 1, {"a_numero_mifi": True})
+
+
 @pytest.mark.parametrize("answers, pointer", [
     ({"numero_mifi": 12345678, "a_numero_mifi": True}, "/answers/numero_mifi"),
     ({"a_numero_mifi": 1}, "/answers/a_numero_mifi"),

@@ -28,13 +28,12 @@ from flask import Flask, g, request
 
 import storage
 from engine import CompiledDefinition
-from engine.formdata import section_answers
+from engine.formdata import merged_answers, section_answers
 from engine.model import Section
 from engine.validate import clean
 from web.accounts.current import account_id
 from web.accounts.login_session import Keeper, keep_posts
 from web.forms.answer_sizes import overlong_fields
-from web.forms.page import merged
 from web.registry import definition, registry
 from web.ui.redisplay import posted_for
 
@@ -82,8 +81,11 @@ def save_posted(compiled: CompiledDefinition, account_id: int, dossier: storage.
     storage.Locked (not editable), storage.Conflict (changed since `version`),
     storage.NotFound (not the account's).
     """
-    too_big = overlong_fields(section, clean(compiled, merged(dossier.answers, section,
-                                                              posted)))
+    # judged on the answers as the save will store them: a question left out of
+    # `posted` (an API PUT names only what it changes) keeps its stored answer, which
+    # may show the question an overlong answer is given to
+    too_big = overlong_fields(section, clean(compiled, merged_answers(section, dossier.answers,
+                                                                      posted)))
     if too_big:
         raise AnswersTooBig(too_big)
     if kept_aside is None:
