@@ -14,7 +14,8 @@ Anything else (a stale version, a migration, an expiry, an archive, a conflict..
 goes through `save_section`'s whole path, which loads and locks the row; so does a
 save whose UPDATE found the dossier changed meanwhile. Keeping the write this small
 keeps SQLite's single write turn short (storage/orm/writer_turn.py) and spares
-loading the row as an entity, which cost more than the rest of the save: bench/NOTES.md.
+loading the row as an entity (a third of an API PUT's CPU in process, profiled with
+cProfile; the PUT's figures before and after: bench/RESULTS.md, #18).
 
 The statement's table and column names are taken from the entities (their `_table_`
 and each attribute's `columns`), as storage/visits.py does, and it runs through Pony's
