@@ -69,3 +69,18 @@ def test_session_cookie__a_list_changed_in_place__not_in_the_next_with_the_same_
         session["_flashes"].append(["info", "flash.locked"])
     with browsers[2].session_transaction() as session:
         assert session["_flashes"] == [["info", "flash.saved"]]
+
+
+def test_session_cookie__secret_key_changed__old_cookie_refused_until_made_a_fallback(
+        app, maria):
+    """Serializers are made once per key (web/http/cookies.py): a new secret key still
+    refuses what the old one signed, and the old key listed in SECRET_KEY_FALLBACKS
+    accepts it again, in the same running app."""
+    cookie = cookie_value(maria)
+    assert dossiers_page(app, cookie).status_code == 200
+    old = app.secret_key
+    app.secret_key = "another-secret-key-for-this-test"
+    response = dossiers_page(app, cookie)
+    assert response.status_code == 302 and response.location.startswith("/connexion")
+    app.config["SECRET_KEY_FALLBACKS"] = [old]
+    assert dossiers_page(app, cookie).status_code == 200

@@ -88,13 +88,32 @@ class SessionInterface(SecureCookieSessionInterface):
         """Always HttpOnly for the agents' cookie."""
         return True if _agent_request() else super().get_cookie_httponly(app)
 
+    def __init__(self) -> None:
+        # Serializers made, by (agent's?, secret key, fallback keys): one is made from
+        # the configuration only, and making it costs more than the signature it checks
+        self._serializers: dict[tuple[Any, ...], URLSafeTimedSerializer] = {}
+
     def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
         """Flask's serializer; under /agent, one with AGENT_SALT, so no portal cookie
-        (or other signed value) reads as an agent's session."""
-        if not _agent_request():
-            return super().get_signing_serializer(app)
+        (or other signed value) reads as an agent's session. Each is made once per
+        secret key (and fallback keys), then reused: a serializer holds no state of
+        its own between calls."""
+        return self._serializer(app, agent=_agent_request())
+
+    def _serializer(self, app: Flask, agent: bool) -> URLSafeTimedSerializer | None:
+        """The portal's serializer, or with `agent` the back office's; None without a
+        secret key."""
         if not app.secret_key:
             return None
+        key = (agent, app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        serializer = self._serializers.get(key)
+        if serializer is None:
+            serializer = self._serializers[key] = self._make_serializer(app, agent)
+        return serializer
+
+    def _make_serializer(self, app: Flask, agent: bool) -> URLSafeTimedSerializer | None:
+        if not agent:
+            return super().get_signing_serializer(app)
         return URLSafeTimedSerializer(app.secret_key, salt=AGENT_SALT,
                                       serializer=self.serializer,
                                       signer_kwargs={"key_derivation": self.key_derivation,
@@ -105,7 +124,7 @@ class SessionInterface(SecureCookieSessionInterface):
         /agent too: its path is /), read as the portal reads it; {} when none or
         unreadable."""
         value = request.cookies.get(super().get_cookie_name(app))
-        serializer = super().get_signing_serializer(app)
+        serializer = self._serializer(app, agent=False)
         if not value or serializer is None:
             return {}
         max_age = int(app.permanent_session_lifetime.total_seconds())
