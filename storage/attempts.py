@@ -34,6 +34,7 @@ from pony.orm import Database, select
 
 from storage.clock import clock
 from storage.orm.db import database, dialect
+from storage.orm.entities import column
 from storage.orm.transactions import transaction
 
 PRUNE_BATCH = 100  # expired rows deleted by each counted attempt, at most
@@ -99,7 +100,7 @@ def _prune_statement(orm: Database, sql_dialect: str) -> str:
     taken from the `Attempt` entity; PostgreSQL skips rows another transaction holds."""
     attempt = orm.Attempt
     table = f'"{attempt._table_}"'
-    row_id, expires = (f'"{attr.columns[0]}"' for attr in (attempt.id, attempt.expires))
+    row_id, expires = (f'"{column(attr)}"' for attr in (attempt.id, attempt.expires))
     skip = " FOR UPDATE SKIP LOCKED" if sql_dialect == "postgres" else ""
     return (f"DELETE FROM {table} WHERE {row_id} IN (SELECT {row_id} FROM {table}"
             f" WHERE {expires} < $now LIMIT {PRUNE_BATCH}{skip})")

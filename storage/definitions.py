@@ -30,6 +30,7 @@ from engine.model import Definition
 from storage.clock import clock, from_db, to_db
 from storage.errors import Locked, NotFound
 from storage.orm.db import current_store, database
+from storage.orm.entities import column
 from storage.orm.transactions import transaction
 
 
@@ -53,10 +54,9 @@ def _insert_statement(db: Any) -> str:
     SQLite and PostgreSQL run atomically against the unique (type_id, version)."""
     entity = db.PublishedDefinition
     names = ("type_id", "version", "text", "source_hash", "published_at")
-    column = {name: getattr(entity, name).columns[0] for name in names}
-    columns = ", ".join('"' + column[n] + '"' for n in names)
+    columns = ", ".join(f'"{column(getattr(entity, n))}"' for n in names)
     values = ", ".join("$" + n for n in names)
-    key = '"' + column["type_id"] + '", "' + column["version"] + '"'
+    key = f'"{column(entity.type_id)}", "{column(entity.version)}"'
     return (f'INSERT INTO "{entity._table_}" ({columns}) VALUES ({values}) '
             f"ON CONFLICT ({key}) DO NOTHING")
 

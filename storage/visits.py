@@ -42,6 +42,7 @@ from storage.dossiers.expiry import is_past
 from storage.dossiers.registry import default_registry
 from storage.errors import NotFound
 from storage.orm.db import database, dialect
+from storage.orm.entities import column
 from storage.orm.rows import storable_number
 from storage.orm.transactions import transaction
 from storage.views import DossierStamp, DossierView, TokenVisit, Visit
@@ -120,9 +121,6 @@ def _statements(orm: Database, sql_dialect: str) -> tuple[str, str]:
         orm.Account, orm.Dossier, orm.EndedSession, orm.Message, orm.PasswordResetToken,
         orm.KeptAnswers)
 
-    def column(attribute: Any) -> str:
-        return attribute.columns[0]
-
     account = (
         # logged out, or no such account (any more): the session is over
         f"EXISTS (SELECT 1 FROM {ended._table_} WHERE {column(ended.sid_hash)} = $key)"
@@ -196,9 +194,6 @@ def _token_statements(orm: Database, sql_dialect: str) -> tuple[str, str, str]:
     stamp (STAMP_FIELDS; nulls when there is none), then VIEW_FIELDS and JSON_FIELDS,
     then whether answers are kept aside for the account in that dossier."""
     token, dossier = orm.ApiToken, orm.Dossier
-
-    def column(attribute: Any) -> str:
-        return attribute.columns[0]
 
     values = (f"t.{column(token.kind)}, t.{column(token.revoked_at)} IS NOT NULL,"
               f" t.{column(token.expires_at)}, t.{column(token.account)}")

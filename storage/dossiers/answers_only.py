@@ -38,6 +38,7 @@ from engine.workflow import is_editable
 from storage.clock import clock
 from storage.dossiers.expiry import is_past
 from storage.orm.db import database, dialect
+from storage.orm.entities import column
 from storage.orm.transactions import transaction
 from storage.views import DossierView
 
@@ -73,9 +74,6 @@ def answers_only(registry: Registry, seen: DossierView, section_id: str,
 def _statement(orm: Database, sql_dialect: str) -> str:
     """The compare-and-set UPDATE of a dossier's answers, names from the entities."""
     dossier = orm.Dossier
-
-    def column(attribute: Any) -> str:
-        return attribute.columns[0]
 
     version = column(dossier.version)
     return (f"UPDATE {dossier._table_} SET {column(dossier.answers)} = {AS_JSON[sql_dialect]},"

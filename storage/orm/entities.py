@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import date, datetime
+from typing import Any
 
 from pony.orm import (
     Database,
@@ -40,6 +41,13 @@ def profile_column(field: ProfileField) -> Optional:
     if field.kind == "date":
         return Optional(date)
     return Optional(str, field.max_length)
+
+
+def column(attribute: Any) -> str:
+    """The column of a Pony entity's attribute (one column: `attribute.columns[0]`), for
+    the raw statements, whose names all come from the entities: a renamed column cannot
+    be missed there."""
+    return attribute.columns[0]
 
 
 PUBLIC_ID_LENGTH = 32
