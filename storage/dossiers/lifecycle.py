@@ -117,8 +117,7 @@ def _applied(compiled: Any, dossier: Any, section: Any, answers: dict[str, Any])
     """Whether saving `answers` (one section's, raw) would leave the stored dossier as
     it is: the same save was already made."""
     current = plain(dossier.answers)
-    merged = {**current, **{f.id: answers[f.id] for f in section.fields if f.id in answers}}
-    return clean(compiled, merged) == current
+    return clean(compiled, merged_answers(section, current, answers)) == current
 
 
 def save_section(registry: Registry, account_id: int, number: str, section_id: str,

@@ -129,3 +129,19 @@ def test_declaration__moment_from_the_service_clock__shown_in_montreal_time(mari
     assert stored(maria, number).answers["attestation"]["at"] == "2026-03-02T14:05:00+00:00"
     recap = maria.get(f"/dossiers/{number}/recapitulatif").get_data(as_text=True)
     assert "Accepté le 2 mars 2026 à 09 h 05" in recap.replace("\u202f", " ").replace("\xa0", " ")
+
+
+def test_same_save_sent_twice__declaration_ticked__second_is_no_conflict(maria, number):
+    """A double click on ENREGISTRER with the declaration ticked: the second post, ticked
+    a moment later, still finds its own save already stored (the declaration keeps its
+    first moment), so it is "saved", not a conflict."""
+    url = maria.section_url(number, SECTION)
+    shown = maria.version(number, SECTION)
+    assert maria.post(url, {**RIGHT, "version": shown}).status_code == 302
+    first = stored(maria, number).answers["attestation"]
+    time.sleep(0.01)  # the second post is ticked at another moment
+    second = maria.post(url, {**RIGHT, "version": shown})
+    assert second.status_code == 302
+    assert "modifié ailleurs" not in maria.get(second.location).get_data(as_text=True)
+    assert stored(maria, number).answers["attestation"] == first
+    assert maria.version(number, SECTION) == str(int(shown) + 1)
