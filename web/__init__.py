@@ -27,7 +27,18 @@ from web.agent import auth as agent_auth
 from web.agent import bp as agent_bp
 from web.dossiers import views
 from web.forms import page_cache, saving, uploads
-from web.http import cookies, csrf, errors, faults, headers, hosts, limits, logs, nul_bytes
+from web.http import (
+    body_length,
+    cookies,
+    csrf,
+    errors,
+    faults,
+    headers,
+    hosts,
+    limits,
+    logs,
+    nul_bytes,
+)
 from web.inbox import documents, messages
 from web.registry import EXTENSION as REGISTRY_EXTENSION
 from web.ui import redisplay
@@ -98,6 +109,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     i18n.init_app(app)  # the language, before anything may refuse a request
     nul_bytes.init_app(app)  # before any hook that reads the database
     uploads.init_app(app)  # before CSRF's check reads the body: its limit is set first
+    body_length.init_app(app)  # then a chunked body is held to that limit
     csrf.init_app(app)
     redisplay.init_app(app)  # after CSRF's check: only a valid post switches the language
     login_session.init_app(app)  # after CSRF's check: answers kept aside only on a valid token
