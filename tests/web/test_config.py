@@ -167,7 +167,8 @@ def test_sources__environment_read_only_in_web_config():
 
 
 CONFIG_READ = re.compile(r"""config(?:\.get\(|\[|\.setdefault\()\s*["']([A-Z_]+)["']""")
-FLASK_OWN = {"DEBUG", "TESTING", "SESSION_COOKIE_NAME"}  # set by Flask itself or by a test's config
+# set by Flask itself (its default_config) or by a test's config
+FLASK_OWN = {"DEBUG", "TESTING", "SESSION_COOKIE_NAME", "SECRET_KEY_FALLBACKS"}
 
 
 def test_sources__every_config_key_read__listed_in_web_config():
