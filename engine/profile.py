@@ -16,22 +16,33 @@ without a block shows every field under its generic label.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from importlib import resources
 from typing import Any, Literal
+
+import phonenumbers
 
 from .autofill import autocomplete_mismatch, is_autocomplete
 from .errors import DefinitionError, DesignerError, ErrorCode, error
 from .load import Located, LocatedList, YamlSyntaxError, load_text
 from .model import LANGS, Definition, ProfileBlock, Text
+from .places import find_country, normalize_postal_code, postal_format
 
 Kind = Literal["text", "date", "choice", "email", "tel"]
 Source = Literal["profile", "account"]
 KINDS: tuple[str, ...] = ("text", "date", "choice", "email", "tel")
 SOURCES: tuple[str, ...] = ("profile", "account")
 _FIELD_KEYS = frozenset({"key", "kind", "label", "max_length", "required", "autocomplete",
-                         "options", "past", "source"})
+                         "options", "past", "earliest", "format", "along", "source"})
+# format -> the kinds it fits, and whether it is read `along` another field
+FORMATS: dict[str, tuple[tuple[str, ...], bool]] = {
+    "calling_code": (("tel",), False), "phone_number": (("tel",), True),
+    "phone_extension": (("tel",), False), "postal_code": (("text",), True)}
+E164_DIGITS = 15  # ITU-T E.164: a whole number, calling code included, has at most 15
+_PHONE_SHAPE = re.compile(r"^\+?[0-9 .()\-]+$")
+_CALLING_CODE = re.compile(r"^\+?([0-9]{1,3})$")
 _KEY = re.compile(r"^[a-z][a-z0-9_]*$")
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -62,6 +73,9 @@ class ProfileField:
     autocomplete: str | None = None
     options: tuple[ProfileOption, ...] = ()
     past: bool = False
+    earliest: str | None = None
+    format: str | None = None
+    along: str | None = None
     source: Source = "profile"
 
     @property
@@ -136,6 +150,73 @@ class ProfileSchema:
         return tuple(f for f in self.fields.values() if f.source == "profile")
 
 
+# --- a profile value's format ---------------------------------------------------
+
+
+def _is_date(text: str) -> bool:
+    if not DATE.match(text):
+        return False
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def format_error(f: ProfileField, value: str, profile: Mapping[str, str]) -> str | None:
+    """The rule a non-empty `value` of `f` breaks by its `format` or `earliest`, None
+    when it breaks none. `profile` holds the field it is read `along` (typed, cleaned).
+
+    Rules (the field's `format`): "calling_code": 1 to 3 digits, "+" allowed, a
+    country calling code libphonenumber knows ("1", "+33"); "phone_number": digits,
+    spaces, dots, hyphens and parentheses, "+" first, with at most 15 digits with the
+    calling code of its `along` field (ITU-T E.164) and at least 4; any country's
+    plan is accepted, so a number is checked by its shape only; "phone_extension":
+    1 to 10 digits; "postal_code": one of the country's postal codes (Google's address
+    data, engine.places) when the `along` field names a country engine.places knows,
+    anything otherwise. "earliest": a date before the field's `earliest` day.
+    """
+    if f.earliest is not None and f.kind == "date" and _is_date(value) and value < f.earliest:
+        return "earliest"
+    if f.format == "calling_code":
+        found = _CALLING_CODE.match(value)
+        known = found and phonenumbers.region_code_for_country_code(int(found[1])) != "ZZ"
+        return None if known else "calling_code"
+    if f.format == "phone_number":
+        digits = sum(c.isdigit() for c in value)
+        code = _CALLING_CODE.match(profile.get(f.along or "", "") or "")
+        most = E164_DIGITS - (len(code[1]) if code and not value.startswith("+") else 0)
+        fits = _PHONE_SHAPE.match(value) and "+" not in value[1:] and 4 <= digits <= most
+        return None if fits else "phone_number"
+    if f.format == "phone_extension":
+        return None if value.isascii() and value.isdigit() and len(value) <= 10 \
+            else "phone_extension"
+    if f.format == "postal_code":
+        country = find_country(profile.get(f.along or "", "") or "")
+        if country is None:
+            return None
+        normalized = normalize_postal_code(country, value)
+        return None if postal_format(country).matches(normalized) else "postal_code"
+    return None
+
+
+def normalized(profile: Mapping[str, str], schema: ProfileSchema | None = None
+               ) -> dict[str, str]:
+    """`profile` with each postal code written as its country's post writes it
+    ("h2x2s5" with country "Canada": "H2X 2S5"), when it is one of that country's;
+    every other value as given."""
+    out = dict(profile)
+    for f in (schema or PROFILE).fields.values():
+        value = out.get(f.key)
+        if f.format == "postal_code" and value:
+            country = find_country(out.get(f.along or "", "") or "")
+            if country is not None:
+                candidate = normalize_postal_code(country, value)
+                if postal_format(country).matches(candidate):
+                    out[f.key] = candidate
+    return out
+
+
 # --- reading engine/profile.yaml ----------------------------------------------
 
 
@@ -157,6 +238,7 @@ class _Checker:
     def __init__(self, path: str) -> None:
         self.path = path
         self.errors: list[DesignerError] = []
+        self.alongs: list[tuple[Any, int, str]] = []  # (key named, line, where)
 
     def report(self, line: int, where: str, problem: str) -> None:
         self.errors.append(error(ErrorCode.PROFILE_SCHEMA, self.path, line, where=where,
@@ -229,6 +311,11 @@ class _Checker:
                 self.report(_line(f, flag, line), where, f"{flag} must be true or false")
         if "past" in f and kind != "date":
             self.report(_line(f, "past", line), where, "only a date can be past")
+        if "earliest" in f and (kind != "date" or not isinstance(f["earliest"], str)
+                                or not _is_date(f["earliest"])):
+            self.report(_line(f, "earliest", line), where,
+                        "earliest is a date's first accepted day, YYYY-MM-DD")
+        self.format(f, kind, line, where)
         if f.get("source", "profile") not in SOURCES:
             self.report(_line(f, "source", line), where, f"source must be one of "
                         f"{', '.join(SOURCES)}")
@@ -238,6 +325,27 @@ class _Checker:
             self.options(f.get("options"), f, _line(f, "options", line), f"{where}.options")
         elif "options" in f:
             self.report(_line(f, "options", line), where, "only a choice has options")
+
+    def format(self, f: Any, kind: Any, line: int, where: str) -> None:
+        fmt = f.get("format")
+        if fmt is None:
+            if "along" in f:
+                self.report(_line(f, "along", line), where, "along goes with a format")
+            return
+        at = _line(f, "format", line)
+        if fmt not in FORMATS:
+            self.report(at, where, f"format must be one of {', '.join(FORMATS)}")
+            return
+        kinds, along = FORMATS[fmt]
+        if kind not in kinds:
+            self.report(at, where, f"the format {fmt} goes with kind {' or '.join(kinds)}")
+        if along and not isinstance(f.get("along"), str):
+            self.report(at, where, f"the format {fmt} needs `along`: the key of the field "
+                        "it is read with (the calling code; the country)")
+        elif not along and "along" in f:
+            self.report(_line(f, "along", line), where, f"the format {fmt} takes no along")
+        elif along:
+            self.alongs.append((f["along"], _line(f, "along", line), where))
 
     def groups(self, node: Any, line: int) -> set[str]:
         seen: set[str] = set()
@@ -272,6 +380,9 @@ class _Checker:
             self.report(_line(data, extra, 1), "profile", f"unknown attribute '{extra}'")
         self.text(data.get("title"), _line(data, "title", 1), "title")
         keys = self.groups(data.get("groups"), _line(data, "groups", 1))
+        for key, line, where in self.alongs:
+            if key not in keys:
+                self.report(line, where, f"along: '{key}' is not a declared field")
         identity = data.get("identity")
         at = _line(data, "identity", 1)
         if self.listing(identity, at, "identity"):
@@ -298,6 +409,9 @@ def _field(node: Any, line: int) -> ProfileField:
         options=tuple(ProfileOption(o["value"], _text(o["label"], line))
                       for o in node.get("options", ())),
         past=node.get("past", False),
+        earliest=node.get("earliest"),
+        format=node.get("format"),
+        along=node.get("along"),
         source=node.get("source", "profile"),
     )
 
@@ -379,3 +493,4 @@ def unknown_keys(block: ProfileBlock, schema: ProfileSchema = PROFILE
         for entry in group.entries:
             if entry.key not in schema.fields:
                 yield entry.key, entry.line
+

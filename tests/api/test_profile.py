@@ -127,3 +127,22 @@ def test_patch__identity_change__recorded_as_the_page_does(api: FlaskClient, api
                         headers=applicant.headers)
     assert response.status_code == 422
     assert response.get_json()["type"] == "/api/v1/problems/not-eligible"
+
+
+def test_patch__phone_and_postal_code_of_the_wrong_form__their_rules_and_messages(
+        api: FlaskClient, applicant: Person) -> None:
+    body = {"profile": {"phone_mobile": "téléphone", "phone_mobile_code": "abc",
+                        "country": "Canada", "postal_code": "ZZZ 999"}}
+    response = patch(api, applicant, body, **EN)
+    assert response.status_code == 422 and response.mimetype == PROBLEM
+    found = {e["pointer"]: (e["rule"], e["message"]) for e in response.get_json()["errors"]}
+    assert found == {
+        "/profile/phone_mobile": ("phone_number",
+                                  "Enter a valid telephone number, for example 514 555-0123."),
+        "/profile/phone_mobile_code": ("calling_code", "Enter a valid international code, for "
+                                                       "example 1 for Canada or 33 for France."),
+        "/profile/postal_code": ("postal_code",
+                                 "Enter a valid postal code for your address's country."),
+    }
+    fixed = patch(api, applicant, {"profile": {"country": "Canada", "postal_code": "g1r3x2"}})
+    assert fixed.status_code == 200 and fixed.get_json()["profile"]["postal_code"] == "G1R 3X2"

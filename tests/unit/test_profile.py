@@ -10,7 +10,14 @@ import pytest
 
 from engine import DefinitionError, ErrorCode, convert, convert_text
 from engine.errors import error
-from engine.profile import PROFILE, block_layout, load_schema_text, profile_layout
+from engine.profile import (
+    PROFILE,
+    block_layout,
+    format_error,
+    load_schema_text,
+    normalized,
+    profile_layout,
+)
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 
@@ -134,6 +141,77 @@ def test_profile_schema__mistakes__every_one_reported_with_its_line():
            "telephone number: a telephone token goes with kind tel, and kind tel with a "
            "telephone token"),
     ]
+
+
+def test_profile_schema__format_along_earliest_mistakes__reported_with_their_line():
+    text = textwrap.dedent("""\
+        title: {fr: Renseignements personnels, en: Personal information}
+        identity: [born: {fr: Né, en: Born}]
+        groups:
+          - title: {fr: Identité, en: Identity}
+            fields:
+              - {key: born, kind: date, label: {fr: Né, en: Born}, earliest: 1900-13-01}
+              - {key: code, kind: text, label: {fr: A, en: A}, max_length: 5, format: calling_code}
+              - {key: cell, kind: tel, label: {fr: A, en: A}, max_length: 5, format: phone_number}
+              - {key: zip, kind: text, label: {fr: A, en: A}, max_length: 5, format: postal_code,
+                 along: pays}
+              - {key: ext, kind: tel, label: {fr: A, en: A}, max_length: 5, format: fax}
+              - {key: city, kind: text, label: {fr: A, en: A}, max_length: 5, along: born}
+        """)
+    with pytest.raises(DefinitionError) as raised:
+        load_schema_text(text, "profile.yaml")
+
+    def at(line: int, where: str, problem: str) -> str:
+        return str(error(ErrorCode.PROFILE_SCHEMA, "profile.yaml", line, where=where,
+                         problem=problem))
+
+    assert [str(e) for e in raised.value.errors] == [
+        at(6, "groups[0].fields[0]", "earliest is a date's first accepted day, YYYY-MM-DD"),
+        at(7, "groups[0].fields[1]", "the format calling_code goes with kind tel"),
+        at(8, "groups[0].fields[2]", "the format phone_number needs `along`: the key of the "
+           "field it is read with (the calling code; the country)"),
+        at(10, "groups[0].fields[3]", "along: 'pays' is not a declared field"),
+        at(11, "groups[0].fields[4]", "format must be one of calling_code, phone_number, "
+           "phone_extension, postal_code"),
+        at(12, "groups[0].fields[5]", "along goes with a format"),
+    ]
+
+
+@pytest.mark.parametrize(("key", "value", "profile", "rule"), [
+    ("phone_home_code", "1", {}, None),
+    ("phone_home_code", "+33", {}, None),
+    ("phone_home_code", "abc", {}, "calling_code"),
+    ("phone_home_code", "999", {}, "calling_code"),  # no country has it
+    ("phone_home", "514 555-0123", {"phone_home_code": "1"}, None),
+    ("phone_home", "(514) 555.0123", {}, None),
+    ("phone_home", "+33 1 55 55 55 55", {}, None),
+    ("phone_home", "55555555", {"phone_home_code": "33"}, None),  # any plan: shape only
+    ("phone_home", "téléphone", {}, "phone_number"),
+    ("phone_home", "1" * 40, {}, "phone_number"),  # E.164: at most 15 digits
+    ("phone_home", "1" * 14, {"phone_home_code": "33"}, "phone_number"),  # 16 with its code
+    ("phone_home", "123", {}, "phone_number"),
+    ("phone_home", "514 555+0123", {}, "phone_number"),
+    ("phone_work_ext", "210", {}, None),
+    ("phone_work_ext", "ext!", {}, "phone_extension"),
+    ("phone_work_ext", "１２", {}, "phone_extension"),
+    ("postal_code", "H3Z 2Y7", {"country": "Canada"}, None),
+    ("postal_code", "h3z2y7", {"country": "canada"}, None),
+    ("postal_code", "ZZZ 999", {"country": "Canada"}, "postal_code"),
+    ("postal_code", "75005", {"country": "Canada"}, "postal_code"),
+    ("postal_code", "75005", {"country": "France"}, None),
+    ("postal_code", "ZZZ 999", {"country": "Atlantide"}, None),  # no known country: no rule
+    ("postal_code", "ZZZ 999", {}, None),
+    ("birth_date", "1900-01-01", {}, None),
+    ("birth_date", "1850-01-01", {}, "earliest"),
+])
+def test_format_error__shipped_schema__the_rule_broken(key, value, profile, rule):
+    assert format_error(PROFILE.fields[key], value, profile) == rule
+
+
+def test_normalized__postal_code_of_a_known_country__written_as_its_post_does():
+    assert normalized({"postal_code": "h3z2y7", "country": "Canada"})["postal_code"] == "H3Z 2Y7"
+    assert normalized({"postal_code": "zz 9", "country": "Canada"})["postal_code"] == "zz 9"
+    assert normalized({"postal_code": "h3z2y7", "country": ""})["postal_code"] == "h3z2y7"
 
 
 # --- a dossier type's profile block -------------------------------------------

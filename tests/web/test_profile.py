@@ -17,7 +17,8 @@ def test_profile__shown__identity_address_and_email(maria):
 def test_profile_edit__new_address__saved_and_shown(maria):
     maria.get("/profil/modifier")
     response = maria.post("/profil/modifier", {**MARIA, "address_line1": "1200 boul. Saint-Laurent",
-                                               "city": "Montréal", "country": "Canada"})
+                                               "city": "Montréal", "country": "Canada",
+                                               "postal_code": "H2X 1Y4"})
     assert response.status_code == 302
     page = maria.get("/profil/").get_data(as_text=True)
     assert "1200 boul. Saint-Laurent" in page and "Votre profil a été enregistré." in page
@@ -70,3 +71,46 @@ def test_profile_edit__value_over_its_max_length__refused_whole_never_cut(maria)
     assert '<a href="#f-phone_home">Cette réponse est trop longue.' in page
     assert f'value="{long_phone}"' in page
     assert storage.find_account_by_email(MARIA["email"]).profile["phone_home"] == "55555555"
+
+
+def test_profile_edit__phones_postal_code_and_birth_date_of_the_wrong_form__each_refused(maria):
+    """What is clearly no telephone number, no international code, no extension, no
+    postal code of the address's country, or no birth date of a living person is refused
+    next to its field and in the summary, and nothing is saved."""
+    maria.get("/profil/modifier")
+    response = maria.post("/profil/modifier", {
+        **MARIA, "country": "Canada", "postal_code": "ZZZ 999", "phone_mobile_code": "abc",
+        "phone_mobile": "téléphone", "phone_home": "1" * 40, "phone_work_ext": "ext!",
+        "birth_date": "1850-01-01"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    for key, message in [
+            ("postal_code", "Entrez un code postal valide pour le pays de votre adresse."),
+            ("phone_mobile_code", "Entrez un indicatif international valide"),
+            ("phone_mobile", "Entrez un numéro de téléphone valide"),
+            ("phone_home", "Entrez un numéro de téléphone valide"),
+            ("phone_work_ext", "Entrez un numéro de poste fait de chiffres seulement"),
+            ("birth_date", "Vérifiez cette date : elle est trop ancienne.")]:
+        assert f'<a href="#f-{key}">{message}' in page, key
+        assert f'id="f-{key}-error"' in page, key
+    profile = storage.find_account_by_email(MARIA["email"]).profile
+    assert profile["postal_code"] == MARIA["postal_code"] and profile["phone_mobile"] == ""
+
+
+def test_profile_edit__canadian_postal_code_typed_loosely__stored_as_the_post_writes_it(maria):
+    maria.get("/profil/modifier")
+    response = maria.post("/profil/modifier", {**MARIA, "country": "Canada", "city": "Montréal",
+                                               "postal_code": " h2x1y4 ", "phone_mobile_code": "+1",
+                                               "phone_mobile": "(514) 555-0123"})
+    assert response.status_code == 302
+    profile = storage.find_account_by_email(MARIA["email"]).profile
+    assert profile["postal_code"] == "H2X 1Y4"
+    assert profile["phone_mobile"] == "(514) 555-0123"
+
+
+def test_profile_edit__wrong_phone_in_english__english_message(maria):
+    maria.switch_language("en", "/profil/modifier")
+    maria.get("/profil/modifier")
+    response = maria.post("/profil/modifier", {**MARIA, "phone_home": "abc"})
+    assert "Enter a valid telephone number, for example 514 555-0123." in \
+        response.get_data(as_text=True)

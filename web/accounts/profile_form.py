@@ -14,7 +14,15 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from engine.profile import DATE, PROFILE, ProfileField, ProfileLayout, ShownGroup
+from engine.profile import (
+    DATE,
+    PROFILE,
+    ProfileField,
+    ProfileLayout,
+    ShownGroup,
+    format_error,
+    normalized,
+)
 from engine.typed_text import clean_text
 from web.i18n import N_, _, current_lang, localize
 from web.ui.fields import FieldView, simple_choices
@@ -35,8 +43,9 @@ def read_profile(form: Mapping[str, str]) -> dict[str, str]:
     control codes such as NUL, no lone surrogates, accents composed: NFC), with spaces
     and invisible characters trimmed (engine.validate.clean_text: a name of zero-width
     spaces is no name); absent fields are "". A value over its max_length is kept whole
-    (`profile_errors` refuses it: nothing typed is ever cut silently)."""
-    return {f.key: clean_text(form.get(f.key) or "") for f in FORM_FIELDS}
+    (`profile_errors` refuses it: nothing typed is ever cut silently). A postal code
+    of the address's country is written as its post writes it ("h2x2s5": "H2X 2S5")."""
+    return normalized({f.key: clean_text(form.get(f.key) or "") for f in FORM_FIELDS})
 
 
 # rule of the profile schema -> its message (msgid: translated where shown); the rule
@@ -46,6 +55,13 @@ PROFILE_RULES: dict[str, str] = {
     "max_length": N_("Cette réponse est trop longue."),
     "option": N_("Choisissez une réponse proposée dans la liste."),
     "format": N_("Entrez une date de naissance passée, au format AAAA-MM-JJ."),
+    "earliest": N_("Vérifiez cette date : elle est trop ancienne."),
+    "calling_code": N_("Entrez un indicatif international valide, par exemple 1 pour le "
+                       "Canada ou 33 pour la France."),
+    "phone_number": N_("Entrez un numéro de téléphone valide, par exemple 514 555-0123."),
+    "phone_extension": N_("Entrez un numéro de poste fait de chiffres seulement, par "
+                          "exemple 210."),
+    "postal_code": N_("Entrez un code postal valide pour le pays de votre adresse."),
 }
 
 
@@ -54,7 +70,10 @@ def profile_rule_errors(profile: Mapping[str, str], today: date) -> dict[str, st
     fields filled ("required"), none over its max_length, the database column's
     ("max_length"), a choice among its options ("option"), a date as YYYY-MM-DD, before
     `today` when the schema says `past`: the birth date, the only date of the profile
-    ("format"). The profile page and the API (web/api/profile.py) both check with it."""
+    ("format"), not before its `earliest` day ("earliest"), and the value's `format`
+    (engine.profile.format_error: "calling_code", "phone_number", "phone_extension",
+    "postal_code"). The profile page and the API (web/api/profile.py) both check with
+    it."""
     errors: dict[str, str] = {}
     for f in FORM_FIELDS:
         value = profile.get(f.key)
@@ -66,6 +85,8 @@ def profile_rule_errors(profile: Mapping[str, str], today: date) -> dict[str, st
             errors[f.key] = "option"
         elif value and f.kind == "date" and not _good_date(value, today if f.past else None):
             errors[f.key] = "format"
+        elif value and (rule := format_error(f, value, profile)):
+            errors[f.key] = rule
     return errors
 
 
