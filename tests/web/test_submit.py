@@ -67,6 +67,18 @@ def test_submitted_dossier__opens_read_only_and_refuses_changes(maria):
     assert again.status_code == 409
 
 
+def test_submitted_dossier__no_fill_in_intro_above_the_locked_answers(maria):
+    """The type's intro asks to fill in every section before submitting: shown while
+    the dossier is a draft, not once it is submitted."""
+    number = maria.create_dossier()
+    intro = "Répondez à chaque section avant de transmettre"
+    assert intro in maria.get(f"/dossiers/{number}/sections/identite").get_data(as_text=True)
+    maria.fill_all(number)
+    maria.submit(number)
+    page = maria.get(f"/dossiers/{number}/sections/identite").get_data(as_text=True)
+    assert "il ne peut plus être modifié" in page and intro not in page
+
+
 def test_submitted_page__draft__back_to_the_form(maria):
     number = maria.create_dossier()
     assert maria.get(f"/dossiers/{number}/soumis").location == f"/dossiers/{number}/"
