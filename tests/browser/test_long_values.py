@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
+from tests.browser.test_typing import answer
 from tests.browser.walk import PROFILE_LABELS, Walk
+from tests.definitions import IDENTITE
 from tests.web.test_recap_pdf_layout import LONG_CITY, LONG_LIST
 
 # Every label or answer whose text runs past its own box.
@@ -26,3 +28,29 @@ def test_profile_page__long_unbroken_values__each_wraps_inside_its_column(page, 
     for width in (1280, 375):
         page.set_viewport_size({"width": width, "height": 800})
         assert page.evaluate(OVERFLOWING) == [], f"at {width} px"
+
+
+def test_section__answers_over_the_body_limit__said_on_the_page_nothing_typed_lost(page, essai):
+    """ENREGISTRER with an answer of 300,000 characters (over the portal's 256 KB body
+    limit): the page says so above the form and links the longest answer, and what was
+    typed stays in the form, instead of the server's 413 page replacing it."""
+    walk = Walk(page, essai)
+    walk.register()
+    walk.create_dossier()  # on the first section
+    answer(page, IDENTITE)
+    here = page.url
+    field = page.locator('#section-body [name="numero"]')
+    field.evaluate("e => e.removeAttribute('maxlength')")  # as a question without one
+    huge = "a" * 300_000
+    field.fill(huge)
+    walk.button("Enregistrer").click()
+    summary = page.locator("#too-large-summary")
+    expect(summary).to_be_visible()
+    expect(summary).to_contain_text("trop longues pour être envoyées")
+    expect(summary.get_by_role("link")).to_have_attribute(
+        "href", "#" + field.get_attribute("id"))
+    assert page.url == here
+    assert field.input_value() == huge
+    field.fill("12345678")  # shortened: sent as usual
+    walk.button("Enregistrer").click()
+    expect(page.locator(".notice--success, .notice--warning").first).to_be_visible()

@@ -21,6 +21,9 @@
  *    Leaving otherwise (Back, closing the tab) sends the draft as a beacon. Never a
  *    "leave the page?" dialog. "Ignorer ces réponses" (a form marked data-discard,
  *    forgetting answers kept from an ended session) saves nothing on the way.
+ * 4. Answers too long to be sent (a form's data-max-bytes, the server's body limit)
+ *    are not sent: the page says so above the form and links the longest answer,
+ *    instead of the server's 413 page replacing the form and what was typed.
  */
 (function () {
   "use strict";
@@ -143,6 +146,55 @@
     } else if (changed()) {
       event.preventDefault();
       saveThen(function () { window.location.assign(url.href); });
+    }
+  });
+
+  // 4. Answers too long to be sent are said on the page, before sending: the server
+  //    would refuse the body (413) with a page that replaces the form and what was typed.
+  function longestControl(form) {
+    var longest = null;
+    Array.prototype.forEach.call(form.elements, function (control) {
+      if (isControl(control) && control.type !== "hidden" &&
+          (!longest || control.value.length > longest.value.length)) {
+        longest = control;
+      }
+    });
+    return longest;
+  }
+
+  function sayTooLarge(form) {
+    var old = document.getElementById("too-large-summary");
+    if (old) {
+      old.remove();
+    }
+    var box = document.createElement("div");
+    box.id = "too-large-summary";
+    box.className = "error-summary";
+    box.setAttribute("role", "alert");
+    box.tabIndex = -1;
+    var text = document.createElement("p");
+    text.textContent = form.getAttribute("data-too-large");
+    box.appendChild(text);
+    var longest = longestControl(form);
+    if (longest && longest.id) {
+      var label = form.querySelector('label[for="' + longest.id + '"]');
+      var link = document.createElement("a");
+      link.href = "#" + longest.id;
+      link.textContent = label ? label.textContent.trim() : longest.id;
+      box.appendChild(link);
+      longest.setAttribute("aria-invalid", "true");
+    }
+    form.parentNode.insertBefore(box, form);
+    box.focus();
+  }
+
+  document.addEventListener("submit", function (event) { // first: nothing sent at all
+    var form = event.target;
+    var most = form.getAttribute && Number(form.getAttribute("data-max-bytes"));
+    if (most && serialized(form).length > most) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      sayTooLarge(form);
     }
   });
 
