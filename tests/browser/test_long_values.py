@@ -43,8 +43,12 @@ def test_section__answers_over_the_body_limit__said_on_the_page_nothing_typed_lo
     field.evaluate("e => e.removeAttribute('maxlength')")  # as a question without one
     huge = "a" * 300_000
     field.fill(huge)
-    walk.button("Enregistrer").click()
+    # an update of the questions (a choice that shows or hides another) refused (413)
+    page.locator('#section-body [name="a_code"][value="false"]').check()
     summary = page.locator("#too-large-summary")
+    expect(summary).to_be_visible()
+    summary.evaluate("e => e.remove()")
+    walk.button("Enregistrer").click()
     expect(summary).to_be_visible()
     expect(summary).to_contain_text("trop longues pour être envoyées")
     expect(summary.get_by_role("link")).to_have_attribute(
@@ -54,3 +58,30 @@ def test_section__answers_over_the_body_limit__said_on_the_page_nothing_typed_lo
     field.fill("12345678")  # shortened: sent as usual
     walk.button("Enregistrer").click()
     expect(page.locator(".notice--success, .notice--warning").first).to_be_visible()
+    expect(summary).to_have_count(0)  # the page after the save: no stale message
+
+
+MULTILINE_QUESTION = """(e) => { const t = document.createElement('textarea');
+  t.name = e.name; t.id = e.id; e.replaceWith(t); }"""
+
+
+def test_section__many_short_lines_over_the_limit__counted_as_sent_said_on_the_page(
+        page, essai):
+    """A long answer of short lines: the browser sends each line break as CR LF (6 bytes
+    encoded), so 60,000 lines of "a" make ~420 KB, over the limit, though they are
+    240 KB counted with bare LFs. Refused on the page, nothing typed lost."""
+    walk = Walk(page, essai)
+    walk.register()
+    walk.create_dossier()
+    answer(page, IDENTITE)
+    page.locator('#section-body [name="numero"]').evaluate(MULTILINE_QUESTION)
+    field = page.locator('#section-body [name="numero"]')
+    lines = "a\n" * 60_000
+    field.evaluate("(e, text) => { e.value = text; }", lines)  # pasted
+    walk.button("Enregistrer").click()
+    summary = page.locator("#too-large-summary")
+    expect(summary).to_be_visible()
+    link = summary.get_by_role("link")
+    expect(link).to_have_attribute("href", "#" + field.get_attribute("id"))
+    assert not link.inner_text().endswith("*")  # the question's words, no required mark
+    assert field.input_value() == lines

@@ -162,6 +162,18 @@
     return longest;
   }
 
+  // the size of the form as the browser sends it: line breaks as CR LF (HTML's form
+  // submission), every character percent-encoded as encodeURIComponent does (a space
+  // counted as %20, not +: a little over, never under)
+  function bodySize(form) {
+    var size = 0;
+    new FormData(form).forEach(function (value, name) {
+      var text = typeof value === "string" ? value.replace(/\r\n|\r|\n/g, "\r\n") : "";
+      size += encodeURIComponent(name).length + encodeURIComponent(text).length + 2;
+    });
+    return size;
+  }
+
   function sayTooLarge(form) {
     var old = document.getElementById("too-large-summary");
     if (old) {
@@ -178,9 +190,13 @@
     var longest = longestControl(form);
     if (longest && longest.id) {
       var label = form.querySelector('label[for="' + longest.id + '"]');
+      var name = label ? label.cloneNode(true) : null;
+      if (name) { // the question's words, without its required mark
+        name.querySelectorAll(".required").forEach(function (mark) { mark.remove(); });
+      }
       var link = document.createElement("a");
       link.href = "#" + longest.id;
-      link.textContent = label ? label.textContent.trim() : longest.id;
+      link.textContent = name ? name.textContent.trim() : longest.id;
       box.appendChild(link);
       longest.setAttribute("aria-invalid", "true");
     }
@@ -191,9 +207,18 @@
   document.addEventListener("submit", function (event) { // first: nothing sent at all
     var form = event.target;
     var most = form.getAttribute && Number(form.getAttribute("data-max-bytes"));
-    if (most && serialized(form).length > most) {
+    if (most && bodySize(form) > most) {
       event.preventDefault();
       event.stopImmediatePropagation();
+      sayTooLarge(form);
+    }
+  });
+
+  // an update of the questions refused as too large: said the same way
+  document.addEventListener("htmx:responseError", function (event) {
+    var xhr = event.detail.xhr;
+    var form = event.detail.elt && (event.detail.elt.form || event.detail.elt.closest("form"));
+    if (xhr && xhr.status === 413 && form && form.hasAttribute("data-max-bytes")) {
       sayTooLarge(form);
     }
   });
