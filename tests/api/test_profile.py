@@ -146,3 +146,18 @@ def test_patch__phone_and_postal_code_of_the_wrong_form__their_rules_and_message
     }
     fixed = patch(api, applicant, {"profile": {"country": "Canada", "postal_code": "g1r3x2"}})
     assert fixed.status_code == 200 and fixed.get_json()["profile"]["postal_code"] == "G1R 3X2"
+
+
+def test_patch__value_stored_before_its_rule__does_not_block_a_patch_of_other_fields(
+        api: FlaskClient, applicant: Person) -> None:
+    """A profile stored before the format rules (or by an agent) with an international
+    code 'abc' and a postal code 'ZZZ 999' in Canada: a patch of the language or of the
+    city is saved; a patch of the country judges its postal code again."""
+    account = storage.get_account(applicant.account_id)
+    storage.update_profile(account.id, {**account.profile, "phone_home_code": "abc",
+                                        "country": "Canada", "postal_code": "ZZZ 999"})
+    assert patch(api, applicant, {"lang": "en"}).status_code == 200
+    assert patch(api, applicant, {"profile": {"city": "Lévis"}}).status_code == 200
+    again = patch(api, applicant, {"profile": {"country": "canada"}})
+    assert again.status_code == 422
+    assert [e["pointer"] for e in again.get_json()["errors"]] == ["/profile/postal_code"]

@@ -25,7 +25,7 @@ from flask.typing import ResponseReturnValue
 
 import storage
 from engine.model import LANGS
-from engine.profile import KINDS, ProfileField
+from engine.profile import KINDS, PROFILE, ProfileField
 from web.accounts import profile_form
 from web.api import spec
 from web.api.auth import current_account_id, json_body, token_required
@@ -119,6 +119,11 @@ def patch_profile() -> ResponseReturnValue:
     typed = {**account.profile, **{k: v or "" for k, v in patch.items()}}
     profile = profile_form.read_profile(typed)
     errors = profile_form.profile_rule_errors(profile, storage.clock.today())
+    # a merge patch answers for what it sends: a value stored before a rule existed (or
+    # changed by an agent) does not block a patch of other fields; a field read along
+    # a patched one (the postal code, with the country) is judged again
+    errors = {key: rule for key, rule in errors.items()
+              if key in patch or PROFILE.fields[key].along in patch}
     if errors:
         raise validation_problem([_item(key, f"/profile/{key}", rule,
                                         profile_form.PROFILE_RULES[rule])
