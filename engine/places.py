@@ -145,7 +145,7 @@ def normalize_postal_code(country: str, typed: str) -> str:
         return text
     compact = _SEPARATORS.sub("", text)
     for example in fmt.examples:
-        candidate = _like(compact, example)
+        candidate = like_example(compact, example)
         if candidate is not None and fmt.matches(candidate):
             return candidate
     if fmt.matches(compact):
@@ -153,7 +153,7 @@ def normalize_postal_code(country: str, typed: str) -> str:
     return text
 
 
-def _like(compact: str, example: str) -> str | None:
+def like_example(compact: str, example: str) -> str | None:
     """`compact` with the separators of `example` at the same places, or None when it
     has not the same number of characters."""
     if len(compact) != len(_SEPARATORS.sub("", example)):

@@ -28,7 +28,7 @@ from .autofill import autocomplete_mismatch, is_autocomplete
 from .errors import DefinitionError, DesignerError, ErrorCode, error
 from .load import Located, LocatedList, YamlSyntaxError, load_text
 from .model import LANGS, Definition, ProfileBlock, Text
-from .places import find_country, normalize_postal_code, postal_format
+from .places import find_country, like_example, postal_format
 
 Kind = Literal["text", "date", "choice", "email", "tel"]
 Source = Literal["profile", "account"]
@@ -41,8 +41,11 @@ FORMATS: dict[str, tuple[tuple[str, ...], bool]] = {
     "calling_code": (("tel",), False), "phone_number": (("tel",), True),
     "phone_extension": (("tel",), False), "postal_code": (("text",), True)}
 E164_DIGITS = 15  # ITU-T E.164: a whole number, calling code included, has at most 15
-_PHONE_SHAPE = re.compile(r"^\+?[0-9 .()\-]+$")
-_CALLING_CODE = re.compile(r"^\+?([0-9]{1,3})$")
+_PHONE_SHAPE = re.compile(r"^\+?[0-9 .()/\-]+$")
+# an international code as typed: "1", "+33", "0049" (the international prefix 00),
+# "1 242" / "+1-242" (a country of the North American plan: code 1, then its area code)
+_CODE_TYPED = re.compile(r"^(?:\+|00)?([0-9][0-9 \-]{0,6})$")
+_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212]+")
 _KEY = re.compile(r"^[a-z][a-z0-9_]*$")
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -163,31 +166,95 @@ def _is_date(text: str) -> bool:
     return True
 
 
+def calling_code_digits(typed: str) -> str | None:
+    """The digits of an international code as typed ("+33" -> "33", "0049" -> "49",
+    "1 242" -> "1242": a calling code, then an area code of the North American plan),
+    None when they do not begin with a country calling code libphonenumber knows or
+    are more than 4."""
+    found = _CODE_TYPED.match(typed.strip())
+    if not found:
+        return None
+    digits = re.sub(r"[ \-]", "", found[1]).lstrip("0")
+    if not 1 <= len(digits) <= 4:
+        return None
+    known = any(phonenumbers.region_code_for_country_code(int(digits[:n])) != "ZZ"
+                for n in range(1, min(3, len(digits)) + 1))
+    return digits if known else None
+
+
+def _phone_fits(value: str, code: str | None) -> bool:
+    if not _PHONE_SHAPE.match(value) or "+" in value[1:]:
+        return False
+    opened, closed = value.count("("), value.count(")")
+    if opened != closed or opened > 1 or (opened and value.index("(") > value.index(")")):
+        return False
+    digits = "".join(c for c in value if c.isdigit())
+    if value.startswith("+"):  # the whole international number
+        return not digits.startswith("0") and 4 <= len(digits) <= E164_DIGITS
+    national = digits.lstrip("0")  # a trunk prefix ("0" in France) is dialled, not numbered
+    return len(national) >= 4 and len(code or "") + len(national) <= E164_DIGITS
+
+
+def _separator_places(text: str) -> list[int]:
+    return [i for i, c in enumerate(text) if _SEPARATORS.fullmatch(c)]
+
+
+def postal_code_as_stored(country: str, typed: str) -> str | None:
+    """A postal code of `country` (ISO alpha-2 code) as it is kept, None when it is none
+    of that country's (Google's address data, engine.places; a country with no known
+    format takes any text, kept as typed).
+
+    Typed with its separators where they belong ("H2X 2S5", "114 55", "BFPO 1234"):
+    kept as typed, in capitals. Without separators, or with others at the same places
+    ("h2x2s5", "H2X-2S5"): written as the post writes it ("H2X 2S5"). With the
+    country's prefix the post allows ("LT-01100", "SE-114 55", "〒100-0001"): without
+    it, unless the country's own format has it ("LV-1050"; "1050" gets it). The right
+    characters with separators elsewhere ("Dublin 2"): kept as typed, in capitals.
+    """
+    fmt = postal_format(country)
+    upper = " ".join(typed.split()).upper()
+    if fmt.pattern is None:
+        return typed
+    bare = re.sub(rf"^(〒\s*|{country}[\s\-]?)", "", upper)
+    bases = list(dict.fromkeys([upper, bare, f"{country}-{bare}"]))
+    for base in bases:
+        compact = _SEPARATORS.sub("", base)
+        if fmt.matches(base) and compact != base:
+            return base
+        for example in fmt.examples:
+            shaped = like_example(compact, example)
+            if shaped and fmt.matches(shaped) and (
+                    compact == base or _separator_places(base) == _separator_places(example)):
+                return shaped
+        if fmt.matches(base):
+            return base
+    for base in bases:
+        if fmt.matches(_SEPARATORS.sub("", base)):
+            return base
+    return None
+
+
 def format_error(f: ProfileField, value: str, profile: Mapping[str, str]) -> str | None:
     """The rule a non-empty `value` of `f` breaks by its `format` or `earliest`, None
     when it breaks none. `profile` holds the field it is read `along` (typed, cleaned).
 
-    Rules (the field's `format`): "calling_code": 1 to 3 digits, "+" allowed, a
-    country calling code libphonenumber knows ("1", "+33"); "phone_number": digits,
-    spaces, dots, hyphens and parentheses, "+" first, with at most 15 digits with the
-    calling code of its `along` field (ITU-T E.164) and at least 4; any country's
-    plan is accepted, so a number is checked by its shape only; "phone_extension":
-    1 to 10 digits; "postal_code": one of the country's postal codes (Google's address
-    data, engine.places) when the `along` field names a country engine.places knows,
-    anything otherwise. "earliest": a date before the field's `earliest` day.
+    Rules (the field's `format`): "calling_code": a country calling code
+    libphonenumber knows, as typed ("1", "+33", "0049", "1 242": `calling_code_digits`);
+    "phone_number": digits, spaces, dots, slashes, hyphens and one pair of parentheses,
+    "+" first, with at most 15 digits with the international code of its `along`
+    field (ITU-T E.164; a leading trunk "0" not counted) and at least 4 besides leading
+    zeros; any country's plan is accepted, so a number is checked by its shape only;
+    "phone_extension": 1 to 10 digits; "postal_code": one of the country's postal codes
+    (`postal_code_as_stored`) when the `along` field names a country engine.places
+    knows, anything otherwise. "earliest": a date before the field's `earliest` day.
     """
     if f.earliest is not None and f.kind == "date" and _is_date(value) and value < f.earliest:
         return "earliest"
     if f.format == "calling_code":
-        found = _CALLING_CODE.match(value)
-        known = found and phonenumbers.region_code_for_country_code(int(found[1])) != "ZZ"
-        return None if known else "calling_code"
+        return None if calling_code_digits(value) else "calling_code"
     if f.format == "phone_number":
-        digits = sum(c.isdigit() for c in value)
-        code = _CALLING_CODE.match(profile.get(f.along or "", "") or "")
-        most = E164_DIGITS - (len(code[1]) if code and not value.startswith("+") else 0)
-        fits = _PHONE_SHAPE.match(value) and "+" not in value[1:] and 4 <= digits <= most
-        return None if fits else "phone_number"
+        code = calling_code_digits(profile.get(f.along or "", "") or "")
+        return None if _phone_fits(value, code) else "phone_number"
     if f.format == "phone_extension":
         return None if value.isascii() and value.isdigit() and len(value) <= 10 \
             else "phone_extension"
@@ -195,25 +262,23 @@ def format_error(f: ProfileField, value: str, profile: Mapping[str, str]) -> str
         country = find_country(profile.get(f.along or "", "") or "")
         if country is None:
             return None
-        normalized = normalize_postal_code(country, value)
-        return None if postal_format(country).matches(normalized) else "postal_code"
+        return None if postal_code_as_stored(country, value) is not None else "postal_code"
     return None
 
 
 def normalized(profile: Mapping[str, str], schema: ProfileSchema | None = None
                ) -> dict[str, str]:
-    """`profile` with each postal code written as its country's post writes it
-    ("h2x2s5" with country "Canada": "H2X 2S5"), when it is one of that country's;
-    every other value as given."""
+    """`profile` with each postal code kept as `postal_code_as_stored` says ("h2x2s5"
+    with country "Canada": "H2X 2S5"), when it is one of its country's; every other
+    value as given."""
     out = dict(profile)
     for f in (schema or PROFILE).fields.values():
         value = out.get(f.key)
         if f.format == "postal_code" and value:
             country = find_country(out.get(f.along or "", "") or "")
-            if country is not None:
-                candidate = normalize_postal_code(country, value)
-                if postal_format(country).matches(candidate):
-                    out[f.key] = candidate
+            stored = postal_code_as_stored(country, value) if country is not None else None
+            if stored is not None:
+                out[f.key] = stored
     return out
 
 

@@ -16,6 +16,7 @@ from engine.profile import (
     format_error,
     load_schema_text,
     normalized,
+    postal_code_as_stored,
     profile_layout,
 )
 
@@ -191,6 +192,14 @@ def test_profile_schema__format_along_earliest_mistakes__reported_with_their_lin
     ("phone_home", "1" * 14, {"phone_home_code": "33"}, "phone_number"),  # 16 with its code
     ("phone_home", "123", {}, "phone_number"),
     ("phone_home", "514 555+0123", {}, "phone_number"),
+    ("phone_home_code", "0049", {}, None),  # the international prefix 00
+    ("phone_home_code", "1 242", {}, None),  # the Bahamas: code 1, area code 242
+    ("phone_home_code", "+1-242", {}, None),
+    ("phone_home", "030/1234567", {"phone_home_code": "49"}, None),  # German slash
+    ("phone_home", "0664 1234567890", {"phone_home_code": "43"}, None),  # trunk 0 not counted
+    ("phone_home", "0000", {}, "phone_number"),
+    ("phone_home", "+0000", {}, "phone_number"),
+    ("phone_home", "((((1234", {}, "phone_number"),
     ("phone_work_ext", "210", {}, None),
     ("phone_work_ext", "ext!", {}, "phone_extension"),
     ("phone_work_ext", "１２", {}, "phone_extension"),
@@ -201,6 +210,10 @@ def test_profile_schema__format_along_earliest_mistakes__reported_with_their_lin
     ("postal_code", "75005", {"country": "France"}, None),
     ("postal_code", "ZZZ 999", {"country": "Atlantide"}, None),  # no known country: no rule
     ("postal_code", "ZZZ 999", {}, None),
+    ("postal_code", "LT-01100", {"country": "Lituanie"}, None),  # the post's prefix
+    ("postal_code", "〒100-0001", {"country": "Japon"}, None),
+    ("postal_code", "1050", {"country": "Lettonie"}, None),  # kept as LV-1050
+    ("postal_code", "Dublin 2", {"country": "Irlande"}, None),
     ("birth_date", "1900-01-01", {}, None),
     ("birth_date", "1850-01-01", {}, "earliest"),
 ])
@@ -212,6 +225,19 @@ def test_normalized__postal_code_of_a_known_country__written_as_its_post_does():
     assert normalized({"postal_code": "h3z2y7", "country": "Canada"})["postal_code"] == "H3Z 2Y7"
     assert normalized({"postal_code": "zz 9", "country": "Canada"})["postal_code"] == "zz 9"
     assert normalized({"postal_code": "h3z2y7", "country": ""})["postal_code"] == "h3z2y7"
+
+
+@pytest.mark.parametrize(("country", "typed", "stored"), [
+    ("CA", "h2x2s5", "H2X 2S5"), ("CA", "H2X-2S5", "H2X 2S5"), ("CA", " h2x 2s5 ", "H2X 2S5"),
+    ("SE", "114 55", "114 55"), ("SE", "SE-114 55", "114 55"), ("GB", "BFPO 1234", "BFPO 1234"),
+    ("IE", "Dublin 2", "DUBLIN 2"),  # never rewritten into "DUB LIN2"
+    ("LT", "LT-01100", "01100"), ("LV", "1050", "LV-1050"), ("JP", "〒100-0001", "100-0001"),
+    ("US", "123456789", "12345-6789"), ("FR", "75 005", "75 005"),
+    ("CA", "ZZZ 999", None), ("FR", "7500", None),
+])
+def test_postal_code_as_stored__as_typed_when_right_else_as_the_post_writes_it(
+        country, typed, stored):
+    assert postal_code_as_stored(country, typed) == stored
 
 
 # --- a dossier type's profile block -------------------------------------------
