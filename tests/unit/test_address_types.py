@@ -195,6 +195,16 @@ def test_lists__from_iso_with_french_names():
     assert find_region("CA", "Nouveau-Brunswick") == "NB" and find_region("US", "ny") == "NY"
 
 
+@pytest.mark.parametrize(("typed", "code"), [
+    ("Vietnam", "VN"), ("Viet Nam", "VN"), ("Corée du Sud", "KR"), ("Corée, République de", "KR"),
+    ("Deutschland", "DE"), ("Russie", "RU"), ("Royaume-Uni", "GB"), ("Brasil", "BR"),
+    ("Côte d'Ivoire", "CI"), ("Atlantide", None),
+])
+def test_find_country__names_people_type_in_several_languages(typed, code):
+    """ISO's names, pycountry's French ones, and CLDR's in fr, en, es, pt, de and it."""
+    assert find_country(typed) == code
+
+
 def test_check__unknown_profile_group_country_and_key_not_for_type_at_their_lines():
     path = FIXTURES / "bad_address.yaml"
     errors = [str(e) for e in convert(path).errors]
