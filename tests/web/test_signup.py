@@ -49,6 +49,20 @@ def test_register__valid_form__email_sent_page_and_no_account_until_the_link(app
         assert personal not in email.subject + email.body
 
 
+def test_register__sent_page__reloaded_by_its_own_address_without_posting(applicant):
+    """The "email sent" page takes /inscription?envoye=1 in the browser's history
+    (guichet.js), so a reload shows it again, without the address, and sends nothing."""
+    page = applicant.register_only().get_data(as_text=True)
+    assert 'data-replace-url="/inscription?envoye=1"' in page
+    (email,) = delivered()
+    again = applicant.get("/inscription?envoye=1")
+    html = again.get_data(as_text=True)
+    assert again.status_code == 200
+    assert "Un courriel vous a été envoyé à l&#39;adresse indiquée" in html
+    assert MARIA["email"] not in html
+    assert delivered() == []  # no second email
+
+
 def test_activation_link__get_changes_nothing__button_makes_the_account_then_login(applicant):
     applicant.register_only()
     path = activation_path(MARIA["email"])

@@ -15,7 +15,14 @@ from web.accounts.current import account_id, account_name
 from web.http.limits import limits
 from web.i18n import N_, _, current_lang, set_lang
 from web.ui.fields import FieldView
-from web.ui.pages import current_page_url, note_errors, page_has_errors, safe_next, site_urls
+from web.ui.pages import (
+    PRIVATE,
+    current_page_url,
+    note_errors,
+    page_has_errors,
+    safe_next,
+    site_urls,
+)
 from web.ui.redisplay import keeps_errors, redisplaying, redisplays
 
 bp = Blueprint("auth", __name__)
@@ -112,7 +119,8 @@ def register() -> ResponseReturnValue:
     """Create an account: email, password twice, and the profile (the guide's Arrima
     profile: names as in the passport, sex, birth date and place, address, phones).
 
-    GET: the form, 200 (auth/register.html). POST of a valid form: 200, "Un courriel
+    GET: the form, 200 (auth/register.html); with ?envoye=1, the "email sent" page
+    reloaded (no address, nothing sent). POST of a valid form: 200, "Un courriel
     vous a été envoyé à <adresse>…" (auth/register_sent.html), the very same answer
     after the same work whether the address has an account or not
     (web/accounts/signup.py: an activation link for a new address, in the current
@@ -125,6 +133,8 @@ def register() -> ResponseReturnValue:
     value but the passwords typed back, the errors again if the page showed some; 200
     or 422.
     """
+    if request.method == "GET" and request.args.get(signup.SENT_ARG):
+        return signup.sent_page(None), 200, PRIVATE
     profile = profile_form.read_profile(request.form)
     errors: dict[str, str] = {}
     refusal = None

@@ -29,6 +29,7 @@ from web.ui.pages import PRIVATE, portal_url_for
 
 bp = Blueprint("signup", __name__)
 
+SENT_ARG = "envoye"  # /inscription?envoye=1: the "email sent" page, reloaded
 LIFETIME_HOURS = int(storage.SIGNUP_LIFETIME.total_seconds() // 3600)
 
 
@@ -76,9 +77,13 @@ def send_activation(email: str, password: str, profile: dict[str, str]) -> None:
     wake_after_response()
 
 
-def sent_page(email: str) -> str:
+def sent_page(email: str | None) -> str:
     """The one answer to a valid registration, account or not (auth/register_sent.html):
-    "Un courriel vous a été envoyé à `email`…"."""
+    "Un courriel vous a été envoyé à `email`…"; with `email` None (SENT_ARG: the page
+    reloaded), the same words without the address, which is kept nowhere. Its address
+    becomes /inscription?envoye=1 in the browser's history (guichet.js,
+    data-replace-url), so a reload shows it again instead of posting the registration,
+    and its email, a second time."""
     return render_template("auth/register_sent.html", email=email, hours=LIFETIME_HOURS)
 
 

@@ -24,6 +24,8 @@
  * 4. Answers too long to be sent (a form's data-max-bytes, the server's body limit)
  *    are not sent: the page says so above the form and links the longest answer,
  *    instead of the server's 413 page replacing the form and what was typed.
+ * 5. A page marked data-replace-url (the registration's "email sent") takes that
+ *    address in the history, so a reload does not post its form again.
  */
 (function () {
   "use strict";
@@ -267,6 +269,13 @@
     form.setAttribute("aria-busy", "true");
     window.setTimeout(function () { release(form); }, RESEND_AFTER_MS);
   });
+
+  // 5. A page answering a form post that must not be posted again by a reload (the
+  //    registration's "email sent") names the address to reload instead.
+  var replaced = document.querySelector("[data-replace-url]");
+  if (replaced && window.history.replaceState) {
+    window.history.replaceState(null, "", replaced.getAttribute("data-replace-url"));
+  }
 
   window.addEventListener("pageshow", function () { // back to a page: it may post again
     document.querySelectorAll("form[data-sending]").forEach(release);
