@@ -21,13 +21,12 @@ from werkzeug.exceptions import RequestEntityTooLarge
 def _refuse_chunked_over_limit() -> None:
     """413 (RequestEntityTooLarge) for a chunked body longer than the request's limit;
     a shorter one is read and kept for whatever parses it (`request.get_data`)."""
-    req = request._get_current_object()  # several reads below: one proxy lookup
-    if (req.content_length is not None or req.max_content_length is None
-            or "chunked" not in req.headers.get("Transfer-Encoding", "").lower()
-            or "wsgi.input_terminated" not in req.environ):
+    if (request.content_length is not None or request.max_content_length is None
+            or "chunked" not in request.headers.get("Transfer-Encoding", "").lower()
+            or "wsgi.input_terminated" not in request.environ):
         return
-    req.get_data(cache=True)  # at most the limit (werkzeug's LimitedStream)
-    if req.environ["wsgi.input"].read(1):
+    request.get_data(cache=True)  # at most the limit (werkzeug's LimitedStream)
+    if request.environ["wsgi.input"].read(1):
         raise RequestEntityTooLarge()
 
 

@@ -27,12 +27,11 @@ def _in_address() -> bool:
     """Whether the request's path or query string (names or values) holds NUL. The query
     string is parsed only when its raw bytes may decode to NUL (as such or as %00):
     most pages have none, or one that no view needs parsed."""
-    req = request._get_current_object()  # one lookup of the proxy: two reads below
-    if NUL in req.path:
+    if NUL in request.path:
         return True
-    raw = req.query_string
+    raw = request.query_string
     return (b"\0" in raw or b"%00" in raw) and any(
-        NUL in key or NUL in value for key, value in req.args.items(multi=True))
+        NUL in key or NUL in value for key, value in request.args.items(multi=True))
 
 
 def _refuse() -> ResponseReturnValue | None:
