@@ -105,6 +105,19 @@ def test_profile_schema__untitled_groups__continue_the_heading_above():
     assert [g.title is not None for g in phones] == [True, False, False]
 
 
+def at(line: int, where: str, problem: str) -> str:
+    """A profile schema mistake of profile.yaml, as the checker words it."""
+    return str(error(ErrorCode.PROFILE_SCHEMA, "profile.yaml", line, where=where,
+                     problem=problem))
+
+
+def schema_mistakes(text: str) -> list[str]:
+    """Every mistake the checker finds in a profile schema's `text`, worded."""
+    with pytest.raises(DefinitionError) as raised:
+        load_schema_text(text, "profile.yaml")
+    return [str(e) for e in raised.value.errors]
+
+
 def test_profile_schema__mistakes__every_one_reported_with_its_line():
     text = textwrap.dedent("""\
         title: {fr: Renseignements personnels, en: Personal information}
@@ -121,14 +134,7 @@ def test_profile_schema__mistakes__every_one_reported_with_its_line():
               - {key: work, kind: text, label: {fr: A, en: A}, max_length: 5,
                  autocomplete: work tel-national}
         """)
-    with pytest.raises(DefinitionError) as raised:
-        load_schema_text(text, "profile.yaml")
-
-    def at(line: int, where: str, problem: str) -> str:
-        return str(error(ErrorCode.PROFILE_SCHEMA, "profile.yaml", line, where=where,
-                         problem=problem))
-
-    assert [str(e) for e in raised.value.errors] == [
+    assert schema_mistakes(text) == [
         at(2, "identity[1]", "'nickname' is not a declared field"),
         at(4, "groups[0].title", "has no 'en' text"),
         at(6, "groups[0].fields[0]", "needs a max_length of at least 1"),
@@ -159,14 +165,7 @@ def test_profile_schema__format_along_earliest_mistakes__reported_with_their_lin
               - {key: ext, kind: tel, label: {fr: A, en: A}, max_length: 5, format: fax}
               - {key: city, kind: text, label: {fr: A, en: A}, max_length: 5, along: born}
         """)
-    with pytest.raises(DefinitionError) as raised:
-        load_schema_text(text, "profile.yaml")
-
-    def at(line: int, where: str, problem: str) -> str:
-        return str(error(ErrorCode.PROFILE_SCHEMA, "profile.yaml", line, where=where,
-                         problem=problem))
-
-    assert [str(e) for e in raised.value.errors] == [
+    assert schema_mistakes(text) == [
         at(6, "groups[0].fields[0]", "earliest is a date's first accepted day, YYYY-MM-DD"),
         at(7, "groups[0].fields[1]", "the format calling_code goes with kind tel"),
         at(8, "groups[0].fields[2]", "the format phone_number needs `along`: the key of the "
