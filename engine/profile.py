@@ -195,6 +195,14 @@ def _phone_fits(value: str, code: str | None) -> bool:
     return len(national) >= 4 and len(code or "") + len(national) <= E164_DIGITS
 
 
+def _other_code(value: str, code: str | None) -> bool:
+    """Whether `value`, written whole with "+", begins with another calling code than
+    `code` (the digits of its `along` field: "+33 6 12 34 56 78" with code "1")."""
+    if code is None or not value.startswith("+"):
+        return False
+    return not "".join(c for c in value if c.isdigit()).startswith(code)
+
+
 def _separator_places(text: str) -> list[int]:
     return [i for i, c in enumerate(text) if _SEPARATORS.fullmatch(c)]
 
@@ -210,11 +218,14 @@ def postal_code_as_stored(country: str, typed: str) -> str | None:
     country's prefix the post allows ("LT-01100", "SE-114 55", "〒100-0001"): without
     it, unless the country's own format has it ("LV-1050"; "1050" gets it). The right
     characters with separators elsewhere ("Dublin 2"): kept as typed, in capitals.
+    Zeros only ("00000", "000 000"): None, though the format's pattern allows it.
     """
     fmt = postal_format(country)
     upper = " ".join(typed.split()).upper()
     if fmt.pattern is None:
         return typed
+    if set(_SEPARATORS.sub("", upper)) == {"0"}:  # "00000": no post numbers a place so
+        return None
     bare = re.sub(rf"^(〒\s*|{country}[\s\-]?)", "", upper)
     bases = list(dict.fromkeys([upper, bare, f"{country}-{bare}"]))
     for base in bases:
@@ -244,6 +255,7 @@ def format_error(f: ProfileField, value: str, profile: Mapping[str, str]) -> str
     "+" first, with at most 15 digits with the international code of its `along`
     field (ITU-T E.164; a leading trunk "0" not counted) and at least 4 besides leading
     zeros; any country's plan is accepted, so a number is checked by its shape only;
+    "phone_code": a number written whole with "+" whose code is not its `along` field's;
     "phone_extension": 1 to 10 digits; "postal_code": one of the country's postal codes
     (`postal_code_as_stored`) when the `along` field names a country engine.places
     knows, anything otherwise. "earliest": a date before the field's `earliest` day.
@@ -254,7 +266,9 @@ def format_error(f: ProfileField, value: str, profile: Mapping[str, str]) -> str
         return None if calling_code_digits(value) else "calling_code"
     if f.format == "phone_number":
         code = calling_code_digits(profile.get(f.along or "", "") or "")
-        return None if _phone_fits(value, code) else "phone_number"
+        if not _phone_fits(value, code):
+            return "phone_number"
+        return "phone_code" if _other_code(value, code) else None
     if f.format == "phone_extension":
         return None if value.isascii() and value.isdigit() and len(value) <= 10 \
             else "phone_extension"

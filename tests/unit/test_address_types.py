@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from engine import convert, convert_text
+from engine import convert, convert_text, places
 from engine.errors import ErrorCode, error
 from engine.fieldtypes import field_type
 from engine.places import (
@@ -199,10 +199,33 @@ def test_lists__from_iso_with_french_names():
     ("Vietnam", "VN"), ("Viet Nam", "VN"), ("Corée du Sud", "KR"), ("Corée, République de", "KR"),
     ("Deutschland", "DE"), ("Russie", "RU"), ("Royaume-Uni", "GB"), ("Brasil", "BR"),
     ("Côte d'Ivoire", "CI"), ("Atlantide", None),
+    # spaces and punctuation ignored; ISO's inverted names read either way
+    ("Etats Unis", "US"), ("cote d ivoire", "CI"), ("Fédération de Russie", "RU"),
+    ("Russie, Fédération de", "RU"), ("République islamique d'Iran", "IR"),
+    ("Republic of Korea", "KR"),
+    # what neither ISO nor CLDR lists (engine/country_aliases.yaml)
+    ("UK", "GB"), ("Angleterre", "GB"), ("RDC", "CD"), ("R.D.C.", "CD"), ("Hollande", "NL"),
+    ("République tchèque", "CZ"), ("EAU", "AE"),
+    # names that only look alike stay apart
+    ("Niger", "NE"), ("Nigeria", "NG"), ("Guinée", "GN"), ("Guinée-Bissau", "GW"),
+    ("Soudan", "SD"), ("Soudan du Sud", "SS"), ("Dominique", "DM"),
 ])
 def test_find_country__names_people_type_in_several_languages(typed, code):
     """ISO's names, pycountry's French ones, and CLDR's in fr, en, es, pt, de and it."""
     assert find_country(typed) == code
+
+
+def test_country_aliases__each_names_a_country_no_list_already_names(monkeypatch):
+    aliases = places.country_aliases()
+    assert aliases and set(aliases.values()) <= places.country_codes()
+    assert all(find_country(name) == code for name, code in aliases.items())
+    monkeypatch.setattr(places, "country_aliases", dict)  # ISO's and CLDR's names alone
+    places._country_names.cache_clear()
+    try:
+        assert [name for name in aliases if find_country(name) is not None] == []
+    finally:
+        monkeypatch.undo()
+        places._country_names.cache_clear()
 
 
 def test_check__unknown_profile_group_country_and_key_not_for_type_at_their_lines():

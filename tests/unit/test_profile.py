@@ -199,6 +199,11 @@ def test_profile_schema__format_along_earliest_mistakes__reported_with_their_lin
     ("phone_home", "0000", {}, "phone_number"),
     ("phone_home", "+0000", {}, "phone_number"),
     ("phone_home", "((((1234", {}, "phone_number"),
+    # written whole with "+": its code must be the code field's
+    ("phone_home", "+33 6 12 34 56 78", {"phone_home_code": "1"}, "phone_code"),
+    ("phone_home", "+33 6 12 34 56 78", {"phone_home_code": "0033"}, None),
+    ("phone_home", "+1 242 555 0123", {"phone_home_code": "1 242"}, None),
+    ("phone_home", "+1 514 555 0123", {"phone_home_code": "1 242"}, "phone_code"),
     ("phone_work_ext", "210", {}, None),
     ("phone_work_ext", "ext!", {}, "phone_extension"),
     ("phone_work_ext", "１２", {}, "phone_extension"),
@@ -213,6 +218,10 @@ def test_profile_schema__format_along_earliest_mistakes__reported_with_their_lin
     ("postal_code", "〒100-0001", {"country": "Japon"}, None),
     ("postal_code", "1050", {"country": "Lettonie"}, None),  # kept as LV-1050
     ("postal_code", "Dublin 2", {"country": "Irlande"}, None),
+    ("postal_code", "00000", {"country": "France"}, "postal_code"),  # no place is 00000
+    ("postal_code", "000 000", {"country": "Fédération de Russie"}, "postal_code"),
+    ("postal_code", "SW1A 1AA", {"country": "UK"}, None),
+    ("postal_code", "75005", {"country": "UK"}, "postal_code"),
     ("birth_date", "1900-01-01", {}, None),
     ("birth_date", "1850-01-01", {}, "earliest"),
 ])
@@ -232,7 +241,7 @@ def test_normalized__postal_code_of_a_known_country__written_as_its_post_does():
     ("IE", "Dublin 2", "DUBLIN 2"),  # never rewritten into "DUB LIN2"
     ("LT", "LT-01100", "01100"), ("LV", "1050", "LV-1050"), ("JP", "〒100-0001", "100-0001"),
     ("US", "123456789", "12345-6789"), ("FR", "75 005", "75 005"),
-    ("CA", "ZZZ 999", None), ("FR", "7500", None),
+    ("CA", "ZZZ 999", None), ("FR", "7500", None), ("US", "00000", None), ("FR", "00 000", None),
 ])
 def test_postal_code_as_stored__as_typed_when_right_else_as_the_post_writes_it(
         country, typed, stored):

@@ -108,6 +108,21 @@ def test_profile_edit__canadian_postal_code_typed_loosely__stored_as_the_post_wr
     assert profile["phone_mobile"] == "(514) 555-0123"
 
 
+def test_profile_edit__number_with_another_code_than_its_code_field__refused_saying_so(maria):
+    maria.get("/profil/modifier")
+    response = maria.post("/profil/modifier", {**MARIA, "phone_home_code": "1",
+                                               "phone_home": "+33 6 12 34 56 78"})
+    assert response.status_code == 422
+    assert '<a href="#f-phone_home">Ce numéro commence par un autre indicatif que celui ' \
+        "que vous avez indiqué." in response.get_data(as_text=True)
+    maria.switch_language("en", "/profil/modifier")
+    response = maria.post("/profil/modifier", {**MARIA, "phone_home_code": "1",
+                                               "phone_home": "+33 6 12 34 56 78"})
+    assert "This number starts with another country code than the one you entered." in \
+        response.get_data(as_text=True)
+    assert storage.find_account_by_email(MARIA["email"]).profile["phone_home"] == "55555555"
+
+
 def test_profile_edit__wrong_phone_in_english__english_message(maria):
     maria.switch_language("en", "/profil/modifier")
     maria.get("/profil/modifier")

@@ -59,6 +59,9 @@ PROFILE_RULES: dict[str, str] = {
     "calling_code": N_("Entrez un indicatif international valide, par exemple 1 pour le "
                        "Canada ou 33 pour la France."),
     "phone_number": N_("Entrez un numéro de téléphone valide, par exemple 514 555-0123."),
+    "phone_code": N_("Ce numéro commence par un autre indicatif que celui que vous avez "
+                     "indiqué. Corrigez l'indicatif, ou écrivez le numéro sans son "
+                     "indicatif."),
     "phone_extension": N_("Entrez un numéro de poste fait de chiffres seulement, par "
                           "exemple 210."),
     "postal_code": N_("Entrez un code postal valide pour le pays de votre adresse."),
@@ -71,9 +74,9 @@ def profile_rule_errors(profile: Mapping[str, str], today: date) -> dict[str, st
     ("max_length"), a choice among its options ("option"), a date as YYYY-MM-DD, before
     `today` when the schema says `past`: the birth date, the only date of the profile
     ("format"), not before its `earliest` day ("earliest"), and the value's `format`
-    (engine.profile.format_error: "calling_code", "phone_number", "phone_extension",
-    "postal_code"). The profile page and the API (web/api/profile.py) both check with
-    it."""
+    (engine.profile.format_error: "calling_code", "phone_number", "phone_code",
+    "phone_extension", "postal_code"). The profile page and the API
+    (web/api/profile.py) both check with it."""
     errors: dict[str, str] = {}
     for f in FORM_FIELDS:
         value = profile.get(f.key)
