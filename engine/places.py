@@ -116,8 +116,17 @@ class PostalFormat:
     used: bool
 
     def matches(self, code: str) -> bool:
-        """Whether `code` (already normalised) is a postal code of this format."""
-        return self.pattern is None or re.fullmatch(self.pattern, code) is not None
+        """Whether `code` (already normalised) is a postal code of this format. Zeros only
+        ("00000", "000 000") are none, though a pattern of digits allows them: no post
+        numbers a place so."""
+        if self.pattern is None:
+            return True
+        return re.fullmatch(self.pattern, code) is not None and not all_zeros(code)
+
+
+def all_zeros(code: str) -> bool:
+    """Whether `code` is zeros and separators only ("00000", "00-000")."""
+    return set(_SEPARATORS.sub("", code)) == {"0"}
 
 
 @cache

@@ -218,14 +218,12 @@ def postal_code_as_stored(country: str, typed: str) -> str | None:
     country's prefix the post allows ("LT-01100", "SE-114 55", "〒100-0001"): without
     it, unless the country's own format has it ("LV-1050"; "1050" gets it). The right
     characters with separators elsewhere ("Dublin 2"): kept as typed, in capitals.
-    Zeros only ("00000", "000 000"): None, though the format's pattern allows it.
+    Zeros only ("00000", "000 000"): None (`PostalFormat.matches`).
     """
     fmt = postal_format(country)
     upper = " ".join(typed.split()).upper()
     if fmt.pattern is None:
         return typed
-    if set(_SEPARATORS.sub("", upper)) == {"0"}:  # "00000": no post numbers a place so
-        return None
     bare = re.sub(rf"^(〒\s*|{country}[\s\-]?)", "", upper)
     bases = list(dict.fromkeys([upper, bare, f"{country}-{bare}"]))
     for base in bases:

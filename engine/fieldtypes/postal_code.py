@@ -16,9 +16,16 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from ..answer_keyword import ANSWER_KEYWORD
 from ..errors import DesignerError, ErrorCode, error
 from ..model import Definition, Field, Text
-from ..places import POSTAL_CODE_MAX, country_codes, normalize_postal_code, postal_format
+from ..places import (
+    POSTAL_CODE_MAX,
+    all_zeros,
+    country_codes,
+    normalize_postal_code,
+    postal_format,
+)
 from . import FieldType, register
 from .text import AUTOCOMPLETE_PROPERTY
 
@@ -68,11 +75,17 @@ class PostalCodeType(FieldType):
 
     def schema(self, f: Field) -> dict[str, Any]:
         """A string of at most POSTAL_CODE_MAX characters, in the country's postal code
-        format (whole) when it has one."""
+        format (whole) when it has one; zeros only refused in Python (`answer_errors`)."""
         schema: dict[str, Any] = {"type": "string", "maxLength": POSTAL_CODE_MAX}
         if pattern := postal_format(field_country(f)).pattern:
             schema["pattern"] = f"^{pattern}$"
+            schema[ANSWER_KEYWORD] = self.name
         return schema
+
+    def answer_errors(self, value: Any) -> tuple[tuple[str | None, str], ...]:
+        """(None, "pattern") for a postal code of zeros only ("00000"), which a pattern
+        of digits allows and no post gives (`places.PostalFormat.matches`); () else."""
+        return ((None, "pattern"),) if isinstance(value, str) and all_zeros(value) else ()
 
     def normalize(self, f: Field, value: Any) -> Any:
         """Written as the country's post writes it (`places.normalize_postal_code`);

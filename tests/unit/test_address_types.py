@@ -75,6 +75,16 @@ def test_postal_code_field__schema_validation_and_messages():
          "Enter a valid postal code, for example 33380.")]
 
 
+def test_postal_code__zeros_only__refused_as_no_place_of_any_post():
+    """A pattern of digits allows "00000"; no post numbers a place so (a question, an
+    address's part, the profile alike)."""
+    errors = validate(COMPILED, {"code_postal": "H2X 2S5", "code_france": "00000"})
+    assert [(e.field, e.kind) for e in errors if e.field == "code_france"] == [
+        ("code_france", "pattern")]
+    assert not postal_format("US").matches("00000") and postal_format("US").matches("00501")
+    assert not postal_format("FR").matches("00 000")
+
+
 def test_address__parsed_from_its_parts():
     posted = {"adresse.line1": [" 4500,  rue Saint-Denis "], "adresse.city": ["Montréal"],
               "adresse.region": ["qc"], "adresse.postal_code": ["h2j2l3"],
