@@ -56,8 +56,8 @@ class GroupType(FieldType):
     properties = {
         "fields": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/field"}},
         "repeat": {"type": "object", "additionalProperties": False,
-                   "properties": {"min": {"type": "integer", "minimum": 0},
-                                  "max": {"type": "integer", "minimum": 1}}},
+                   "properties": {"min": {"type": "integer", "minimum": 0, "maximum": 100},
+                                  "max": {"type": "integer", "minimum": 1, "maximum": 100}}},
         "item_label": {"$ref": "#/$defs/text"},
         "add_label": {"$ref": "#/$defs/text"},
     }

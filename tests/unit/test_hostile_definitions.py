@@ -157,3 +157,21 @@ def test_convert_text__explicit_tags__a_yaml_error_at_their_line_not_an_exceptio
                    "!!binary aGVsbG8=", "!!timestamp 2027-01-01", "!!omap [a: 1]"):
         errors = convert_text(f"id: x\nversion: {tagged}\n", "x.yaml").errors
         assert [(e.code.name, e.line) for e in errors] == [("YAML_SYNTAX", 2)], tagged
+
+
+def test_convert_text__numbers_too_big_for_a_date_or_a_column__at_their_line():
+    """Found by a designer's trial: `version: 99999999999999999999999` passed the checker
+    and the database refused it at publication (OverflowError); `deadline_days:
+    999999999` passed and every page of a new dossier answered 500 (date out of range);
+    a repeating group's `min: 100000` would draw as many blank items. Each has a
+    maximum, told at its line."""
+    source = SOURCES["cours-francais.yaml"]
+    huge = (source.replace("deadline_days: 30", "deadline_days: 999999999")
+            .replace("\nversion: ", "\nversion: 99999999999999999999999\nold_version: "))
+    huge = "\n".join(line for line in huge.splitlines() if not line.startswith("old_version"))
+    messages = [(e.line, e.message) for e in convert_text(huge, "x.yaml").errors]
+    lines = huge.splitlines()
+    assert [(lines[n - 1].split(":")[0], m) for n, m in messages] == [
+        ("version", "`version`: 99999999999999999999999 is greater than the maximum of 1000000."),
+        ("deadline_days", "`deadline_days`: 999999999 is greater than the maximum of 3660."),
+    ]

@@ -127,3 +127,19 @@ def test_accompagnement_quebec__reminders_14_and_2_days_and_two_years_retention(
     assert [r.before_deadline for r in wf.reminders] == [timedelta(days=14), timedelta(days=2)]
     assert wf.retention is not None and wf.retention.after == timedelta(days=730)
     assert wf.retention.in_states == ("ferme", "expire")
+
+
+@pytest.mark.parametrize("text", ["36601d", "878401h", "99999999999999999999d"])
+def test_parse_duration__longer_than_a_century__plain_sentence(text):
+    """A huge duration once passed the checker and raised OverflowError when a date was
+    computed from it; now the designer reads why at its line."""
+    with pytest.raises(ValueError, match=f"`{text}` is too long: a duration is at most"):
+        parse_duration(text)
+    assert parse_duration("36600d") == timedelta(days=36600)
+
+
+def test_retention__longer_than_a_century__told_at_its_line():
+    result = convert_with("  retention: {after: 99999999999d, in_states: [done]}\n")
+    assert [str(e) for e in result.errors] == [
+        "d.yaml:18: The retention's `after`: `99999999999d` is too long: a duration is at "
+        "most 36600d (36600 days, 100 years)."]
