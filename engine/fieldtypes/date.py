@@ -11,6 +11,7 @@ same thing by default: the format and the bounds in force, written per language.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from datetime import date
 from typing import Any
@@ -94,8 +95,13 @@ register_keyword(BOUND_KEYWORD, DateBoundKeyword, "format")
 
 
 def format_long(day: date, lang: str) -> str:
-    """`day` written out with Babel: "1 janvier 1900" / "January 1, 1900"."""
-    return format_date(day, "long", locale=LOCALES.get(lang, "fr_CA"))
+    """`day` written out with Babel: "2 janvier 1900" / "January 2, 1900". French writes
+    the first of a month as an ordinal, "1er janvier 1900", which CLDR's pattern (`d`)
+    does not: Babel's text gets its "er"."""
+    text = format_date(day, "long", locale=LOCALES.get(lang, "fr_CA"))
+    if day.day == 1 and lang == "fr":
+        text = re.sub(r"^1(?=\s)", "1er", text)
+    return text
 
 
 class DateType(TextType):
@@ -140,7 +146,7 @@ class DateType(TextType):
     def message_values(self, f: Field, answers: Mapping[str, Any] | None = None
                        ) -> dict[str, Any]:
         """{min}, {max}: the bounds in force today for these answers, written out per
-        language ("1 janvier 1900" / "January 1, 1900")."""
+        language ("1er janvier 1900" / "January 1, 1900")."""
         on = today()
         return {side: Text(format_long(day, "fr"), format_long(day, "en"))
                 for side in ("min", "max")

@@ -17,14 +17,14 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_time
+from babel.dates import format_time
 
 from ..compare import now
 from ..model import LANGS, Field, Text
 from . import FieldType, GetList, register
+from .date import LOCALES, format_long
 
 SERVICE_ZONE = ZoneInfo("America/Toronto")
-LOCALES = {"fr": "fr_CA", "en": "en_CA"}
 ACCEPTED = Text("Accepté le {date} à {time}", "Accepted on {date} at {time}")
 
 
@@ -95,7 +95,7 @@ class DeclarationType(FieldType):
             return ()
         local = moment.astimezone(SERVICE_ZONE)
         locale = LOCALES.get(lang, "fr_CA")
-        return (ACCEPTED.filled(date=format_date(local.date(), "long", locale=locale),
+        return (ACCEPTED.filled(date=format_long(local.date(), lang),
                                 time=format_time(local.time(), "short", locale=locale)
                                 ).get(lang),)
 

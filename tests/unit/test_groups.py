@@ -225,8 +225,8 @@ def test_date_bounds_in_an_item__name_the_item_s_own_date_and_one_before_the_gro
     finally:
         use_today(previous)
     assert set(errors) == {"enfants.0.depuis", "enfants.0.avant", "enfants.2.naissance"}
-    assert "1 mai 2020" in errors["enfants.0.depuis"]
-    assert "1 janvier 2025" in errors["enfants.0.avant"]
+    assert "1er mai 2020" in errors["enfants.0.depuis"]
+    assert "1er janvier 2025" in errors["enfants.0.avant"]
     assert "30 novembre 2026" in errors["enfants.2.naissance"]
 
 

@@ -15,6 +15,7 @@ from engine import convert
 from engine.compare import use_today
 from engine.fieldtypes import field_type
 from engine.fieldtypes.check_digits import luhn
+from engine.fieldtypes.date import format_long
 from engine.fieldtypes.number import read_number
 from engine.formdata import section_answers
 from engine.recap import build_recap
@@ -226,6 +227,17 @@ def test_declaration__display__accepted_on_in_toronto_time(compiled):
         "Accepté le 30 novembre 2026 à 10 h 40")
     assert _shown(compiled, {"attestation": answer}, "en")["attestation"] == (
         "Accepted on November 30, 2026 at 10:40\u202fa.m.")
+    first = {**answer, "at": "2026-12-01T15:40:00+00:00"}
+    assert _shown(compiled, {"attestation": first}, "fr")["attestation"] == (
+        "Accepté le 1er décembre 2026 à 10 h 40")
+
+
+def test_date__first_of_the_month__french_ordinal_english_plain():
+    """French writes "1er": Babel's CLDR pattern gives "1 décembre", which reads wrong."""
+    assert format_long(date(2026, 12, 1), "fr") == "1er décembre 2026"
+    assert format_long(date(2026, 12, 11), "fr") == "11 décembre 2026"
+    assert format_long(date(2026, 12, 21), "fr") == "21 décembre 2026"
+    assert format_long(date(2026, 12, 1), "en") == "December 1, 2026"
 
 
 def test_declaration__resaved_unchanged__first_moment_kept(fields):

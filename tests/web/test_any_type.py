@@ -41,7 +41,7 @@ def test_other_type__wrong_then_right_answers__errors_then_submitted(maria, work
     page = maria.get(response.location).get_data(as_text=True)
     for field_id in ("date_debut", "courriel_contact", "commentaires"):
         assert f'<a href="#f-{field_id}">' in page, field_id
-    assert ("Entrez une date valide au format AAAA-MM-JJ, entre le 1 janvier 1900 et le "
+    assert ("Entrez une date valide au format AAAA-MM-JJ, entre le 1er janvier 1900 et le "
             "31 décembre 2100.") in page
     right = {**wrong, "date_debut": "2027-01-11", "courriel_contact": "maria@example.com",
              "commentaires": "Le soir, merci."}
