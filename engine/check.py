@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
+import unicodedata
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from functools import cache
@@ -301,6 +302,9 @@ def _problem_error(data: Any, path: str, detail: jsonschema.ValidationError) -> 
         problem = "is empty, and needs at least one key"
     elif detail.validator == "minItems":
         problem = "is an empty list, and needs at least one item"
+    elif detail.validator == "maxLength":
+        problem = (f"is {len(detail.instance)} characters long, more than the "
+                   f"{detail.validator_value} allowed")
     return error(ErrorCode.META_SCHEMA, path, line, where=place, problem=problem)
 
 
@@ -586,12 +590,26 @@ def _field_texts(fields: tuple[Field, ...]) -> Iterator[Text]:
         yield from (o.label for o in (*f.options, *f.rows, *f.columns) if o.label)
 
 
+# invisible characters no label needs, which turn a text around on screen ("Trojan
+# source": U+202E shows "txt.exe" as "exe.txt") or hide a control: bidi embeddings,
+# overrides, isolates and marks, and control characters other than tab and line feed
+_HIDDEN = re.compile("[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f"
+                     "\u202a-\u202e\u2066-\u2069]")
+
+
 def check_translations(d: Definition) -> Iterator[DesignerError]:
-    """MISSING_TRANSLATION for every designer text whose "fr" or "en" is blank."""
+    """MISSING_TRANSLATION for every designer text whose "fr" or "en" is blank;
+    HIDDEN_CHARACTER for the first bidi control or control character of one (`_HIDDEN`)."""
     for t in _texts(d):
         for lang in LANGS:
-            if not getattr(t, lang).strip():
+            text = getattr(t, lang)
+            if not text.strip():
                 yield error(ErrorCode.MISSING_TRANSLATION, d.path, t.line, lang=lang)
+            elif hidden := _HIDDEN.search(text):
+                char = hidden.group()
+                yield error(ErrorCode.HIDDEN_CHARACTER, d.path, t.line, lang=lang,
+                            codepoint=f"U+{ord(char):04X}",
+                            name=unicodedata.name(char, "a control character"))
 
 
 def check_options(d: Definition) -> Iterator[DesignerError]:

@@ -114,6 +114,10 @@ class ErrorCode(Enum):
     MISSING_TRANSLATION = (
         "This text has no '{lang}' version. Every label and message needs both 'fr' and 'en'."
     )
+    HIDDEN_CHARACTER = (
+        "The '{lang}' version of this text holds the invisible character {codepoint} ({name}): "
+        "nobody sees it, yet it changes how the text is shown or read. Remove it."
+    )
     OPTION_WITHOUT_LABEL = (
         "The option '{value}' of the field '{field}' has no label. "
         "Write it as {{value: {value}, label: {{fr: ..., en: ...}}}}."

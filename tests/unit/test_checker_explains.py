@@ -173,3 +173,33 @@ def test_one_run__any_line_of_a_definition_removed__errors_never_an_exception():
         result = convert_text("".join(lines[:i] + lines[i + 1:]), "x.yaml")
         assert result.ok == (result.compiled is not None)
         assert result.errors == sorted(result.errors, key=lambda e: (e.line, e.message))
+
+
+@pytest.mark.parametrize(("char", "name"), [
+    ("\u202e", "RIGHT-TO-LEFT OVERRIDE"), ("\u2066", "LEFT-TO-RIGHT ISOLATE"),
+    ("\u200f", "RIGHT-TO-LEFT MARK"), ("\x1b", "a control character"),
+])
+def test_label__invisible_bidi_or_control_character__told_in_its_language(char, name):
+    """U+202E in a label shows "Nom\u202etxt.exe" as "Nomexe.txt": the designer reads
+    which character, in which language, at the label's line; tabs, line breaks and
+    accents stay allowed."""
+    text = one_field_definition({"id": "nom", "type": "text",
+                                 "label": {"fr": "Nom", "en": f"Name{char}txt.exe"}})
+    errors = convert_text(text, "x.yaml").errors
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if '"nom"' in row)
+    assert [str(e) for e in errors] == [expected(
+        ErrorCode.HIDDEN_CHARACTER, "x.yaml", line, lang="en",
+        codepoint=f"U+{ord(char):04X}", name=name)]
+    plain = one_field_definition({"id": "nom", "type": "text", "label": {
+        "fr": "Nom\tde famille — Ève, 李, عربي", "en": "Family\nname"}})
+    assert convert_text(plain, "x.yaml").ok
+
+
+def test_label__longer_than_twenty_thousand_characters__length_told_not_the_text():
+    """A 30 MB label was accepted; now refused, with its length (not the text) in the
+    message."""
+    text = one_field_definition({"id": "nom", "type": "text",
+                                 "label": {"fr": "x" * 20001, "en": "Name"}})
+    messages = [e.message for e in convert_text(text, "x.yaml").errors]
+    assert len(messages) == 1 and "xxx" not in messages[0]
+    assert messages[0].endswith("is 20001 characters long, more than the 20000 allowed.")
