@@ -167,9 +167,11 @@ def _save_section(registry: Registry, account_id: int, number: str, section_id: 
     """`save_section`'s whole path, in one write transaction: the row loaded and locked."""
     dossier = owned_dossier(account_id, number, for_update=True)
     before = dossier.version
-    moved = migrate_draft(registry, dossier, audit.account_actor(account_id))
-    if moved is not None and version == before:  # posted from the page of the older version
-        answers, version = moved.translate(answers), dossier.version
+    older_page = version == before  # if the draft migrates, posted from its older page
+    moved = migrate_draft(registry, dossier, audit.account_actor(account_id),
+                          posted=answers if older_page else None)
+    if moved is not None and moved.posted is not None:
+        answers, version = moved.posted, dossier.version
     compiled = pinned_to_change(registry, dossier)
     section = compiled.definition.section(section_id)
     if section is None:

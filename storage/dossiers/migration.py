@@ -21,11 +21,12 @@ from engine import CompiledDefinition, Registry
 from engine.load import plain
 from engine.migrate import MIGRATE, Migrated, Step, apply, chain, fit, what_changed
 from engine.model import Definition, Text
+from engine.validate import SetAside
 from engine.workflow import is_editable
 from storage.clock import clock, to_db
 from storage.definitions import definition_of, pinned
 from storage.dossiers import audit
-from storage.dossiers.archive import archive
+from storage.dossiers.archive import DROPPED_BY_MIGRATION, archive
 from storage.errors import NotFound
 from storage.orm.db import database
 from storage.orm.rows import owned_dossier
@@ -39,20 +40,25 @@ MIGRATION_DEFAULT = Text(fr="Le formulaire de ce type de dossier a été mis à 
                          en="The form for this type of file has been updated.")
 MIGRATION_NEW = Text(fr="Nouvelles questions", en="New questions")
 MIGRATION_CHANGED = Text(fr="Questions modifiées", en="Changed questions")
+MIGRATION_REMOVED = Text(fr="Questions retirées du formulaire (vos réponses restent au dossier)",
+                         en="Questions removed from the form (your answers stay on file)")
 
 
 @dataclass(frozen=True)
 class MigrationNotice:
     """What the applicant is told once after a migration: `message` and each section's
     questions to look at, in both languages. sections: ({"id", "title": {fr, en},
-    "new": [{fr, en}], "changed": [{fr, en}]}, ...), in form order. Plain data (JSON-able:
-    the web keeps it in the session until shown)."""
+    "new": [{fr, en}], "changed": [{fr, en}]}, ...), in form order; `removed`: the labels
+    ({fr, en}, as the older version asked them) of the questions the migration dropped
+    whose answers went to the archive. Plain data (JSON-able: the web keeps it in the
+    session until shown; one kept before `removed` existed reads as none)."""
 
     number: str
     from_version: int
     to_version: int
     message: dict[str, str]
     sections: tuple[dict[str, Any], ...]
+    removed: tuple[dict[str, str], ...] = ()
 
 
 def _both(t: Text) -> dict[str, str]:
@@ -109,32 +115,70 @@ def plan(registry: Registry, dossier: Any, newest: CompiledDefinition) -> Plan |
 
 @dataclass(frozen=True)
 class Moved:
-    """A migration just made: what to tell (`notice`) and the steps applied."""
+    """A migration just made: what to tell (`notice`), the steps applied, and the
+    answers posted with it (`migrate_draft`'s `posted`) in the newest version's terms
+    (None when none were)."""
 
     notice: MigrationNotice
     steps: tuple[Step, ...]
-
-    def translate(self, answers: dict[str, Any]) -> dict[str, Any]:
-        """Answers posted from a page of the older version, renamed as the stored ones
-        were (a save posted just before the migration); dropped fields left out."""
-        migrated = Migrated(dict(answers), "")
-        for step in self.steps:
-            migrated = apply(step.migration, migrated)
-        return migrated.answers
+    posted: dict[str, Any] | None = None
 
 
-def migrate_draft(registry: Registry, dossier: Any, actor: str) -> Moved | None:
+def _through(steps: list[Step] | tuple[Step, ...], answers: dict[str, Any]) -> Migrated:
+    migrated = Migrated(dict(answers), "")
+    for step in steps:
+        migrated = apply(step.migration, migrated)
+    return migrated
+
+
+def _typed(value: Any) -> bool:
+    """Whether a posted raw value holds something typed or chosen ("", [], None: no)."""
+    if isinstance(value, str):
+        return bool(value.strip())
+    if isinstance(value, (list, tuple)):
+        return any(_typed(v) for v in value)
+    return value is not None
+
+
+def _posted_lost(steps: list[Step] | tuple[Step, ...], posted: dict[str, Any],
+                 stored_lost: list[SetAside]) -> tuple[dict[str, Any], list[SetAside]]:
+    """`posted` (one section's raw answers, from a page of the older version) renamed as
+    the stored answers were, and the typed ones a step dropped, for the archive: what the
+    applicant sent last is kept as surely as what was stored (none twice)."""
+    migrated = _through(steps, posted)
+    already = {(x.field_id, repr(x.value)) for x in stored_lost}
+    lost = [x for x in migrated.lost
+            if _typed(x.value) and (x.field_id, repr(x.value)) not in already]
+    return migrated.answers, lost
+
+
+def _removed_labels(old: Definition, lost: list[SetAside]) -> tuple[dict[str, str], ...]:
+    """The labels, as `old` asked them, of the questions dropped with an answer."""
+    fields = old.all_fields()
+    ids = dict.fromkeys(x.field_id for x in lost if x.why == DROPPED_BY_MIGRATION)
+    return tuple(_both(fields[i].label) for i in ids if i in fields)
+
+
+def migrate_draft(registry: Registry, dossier: Any, actor: str,
+                  posted: dict[str, Any] | None = None) -> Moved | None:
     """Move the Dossier entity (locked by the caller) to the newest version of its type
     when that version says `drafts: migrate`, the dossier is a draft (editable state) on
     an older version, and the declared chain reaches the newest; else None, nothing
     written. Call inside a write transaction that commits even when it is all it does
-    (an exception after it would undo the migration, to be done again next time)."""
+    (an exception after it would undo the migration, to be done again next time).
+    `posted`: answers posted from a page of the older version (a save that migrates):
+    renamed alike (`Moved.posted`), and those typed into a question the migration drops
+    archived with the stored ones (a value typed on the open page is never lost), and
+    named in the notice's `removed`."""
     newest = registry.get(dossier.type_id)
     found = plan(registry, dossier, newest) if newest is not None else None
     if found is None:
         return None
     old, steps, migrated, start = found.old, found.steps, found.migrated, dossier.definition_version
-    archive(dossier, migrated.lost, actor)  # from the version the answers were stored under
+    translated, posted_lost = (None, []) if posted is None else _posted_lost(
+        steps, posted, migrated.lost)
+    # from the version the answers were stored (or typed) under
+    archive(dossier, [*migrated.lost, *posted_lost], actor)
     to_version = newest.definition.version
     dossier.answers = migrated.answers
     dossier.status = migrated.status
@@ -148,9 +192,10 @@ def migrate_draft(registry: Registry, dossier: Any, actor: str) -> Moved | None:
     notice = MigrationNotice(dossier.number, start, to_version, message, tuple(
         {"id": c.section_id, "title": _both(c.title), "new": [_both(t) for t in c.new],
          "changed": [_both(t) for t in c.changed]}
-        for c in what_changed(old, newest, migrated)))
+        for c in what_changed(old, newest, migrated)),
+        _removed_labels(old, [*migrated.lost, *posted_lost]))
     _post(dossier, notice)
-    return Moved(notice, tuple(steps))
+    return Moved(notice, tuple(steps), translated)
 
 
 def notice_text(notice: MigrationNotice, lang: str) -> str:
@@ -166,6 +211,10 @@ def notice_text(notice: MigrationNotice, lang: str) -> str:
                 listed = "; ".join(label[lang].strip() for label in s[key])
                 parts[-1] += listed if listed.endswith((".", "?", "!", "…")) else listed + "."
         lines.append(f"{s['title'][lang]} — " + " ".join(parts))
+    if notice.removed:
+        listed = "; ".join(label[lang].strip() for label in notice.removed)
+        lines.append(f"{MIGRATION_REMOVED.get(lang)}{' :' if lang == 'fr' else ':'} "
+                     + (listed if listed.endswith((".", "?", "!", "…")) else listed + "."))
     return "\n\n".join(lines)
 
 

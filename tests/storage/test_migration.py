@@ -59,6 +59,7 @@ def test_open_draft__chain_1_2_3__renamed_dropped_archived_audited_told(account,
                                     "\n\nLe formulaire de déménagement a encore changé.")
     assert [(s["id"], [t["fr"] for t in s["new"]]) for s in notice.sections] == [
         ("depart", []), ("arrivee", ["Y a-t-il un ascenseur ?"])]
+    assert notice.removed == ({"fr": "Note", "en": "Note"},)  # answered, then dropped
     [message] = storage.list_messages(account.id)
     assert v1_draft.number in message.subject
     assert "Y a-t-il un ascenseur ?" in message.body
@@ -89,6 +90,35 @@ def test_save__posted_from_the_v1_page__migrated_then_saved_renamed(account, v1_
                                  {"ville": "quebec", "moyen": "telephone"}, v1_draft.version)
     assert saved.definition_version == 2
     assert saved.answers == {"ville_depart": "quebec", "moyen": "par_telephone", "etage": "3"}
+
+
+def test_save__typed_on_the_v1_page_into_a_dropped_question__archived_and_named(
+        account, v1_draft):
+    """Found by a designer's trial: the value typed into a question the migration drops,
+    on the page left open, was neither saved nor archived (only the stored one was); and
+    the notice did not say the question went away. Now both values are archived (the
+    stored one, then the typed one), the notice and the message name the question, and a
+    blank or unchanged value is not archived twice."""
+    v2 = with_newest(compiled(2))
+    saved = storage.save_section(v2, account.id, v1_draft.number, "depart",
+                                 {"ville": "quebec", "moyen": "telephone",
+                                  "note_ancienne": "sonner deux fois"}, v1_draft.version)
+    assert [(a.field_id, a.value, a.from_version, a.why)
+            for a in storage.archived_answers(v1_draft.number)] == [
+        ("note_ancienne", "2e étage", 1, "dropped_by_migration"),
+        ("note_ancienne", "sonner deux fois", 1, "dropped_by_migration")]
+    assert saved.migration["removed"] == ({"fr": "Note", "en": "Note"},)
+    [message] = storage.list_messages(account.id)
+    assert "Questions retirées du formulaire (vos réponses restent au dossier) : Note." in (
+        message.body)
+
+
+@pytest.mark.parametrize("typed", ["", "  ", "2e étage"])
+def test_save__blank_or_stored_value_on_the_v1_page__archived_once(account, v1_draft, typed):
+    v2 = with_newest(compiled(2))
+    storage.save_section(v2, account.id, v1_draft.number, "depart",
+                         {"ville": "quebec", "note_ancienne": typed}, v1_draft.version)
+    assert [a.value for a in storage.archived_answers(v1_draft.number)] == ["2e étage"]
 
 
 def test_open_draft__submitted_dossier__never_migrated(account, v1_draft, registry):

@@ -158,8 +158,14 @@ def test_migrate__first_thing_after_the_deploy_is_a_save_of_the_old_page__saved_
     html = page(maria, response.location)
     assert "Le formulaire d&#39;essai a changé, merci de le vérifier." in html  # told once
     assert 'value="mtl" selected' in html
+    # the language typed on the v3 page into the question v4 drops: archived, and named
+    assert RENDEZ_VOUS["autre_langue"] == "Wolof"
+    assert ("Questions retirées du formulaire (vos réponses restent au dossier) : "
+            "Laquelle ?") in html
     assert "Le formulaire d&#39;essai a changé" not in page(maria, url)
     with store_of(v4).bound():
         dossier = storage.get_dossier(maria_id(draft), draft)
         assert dossier.definition_version == 4 and dossier.answers["ville"] == "mtl"
+        assert [(a.field_id, a.value, a.from_version) for a in storage.archived_answers(
+            draft)] == [("autre_langue", "Wolof", 3)]
     store_of(v4).disconnect()

@@ -88,14 +88,16 @@ def migration_body(notice: storage.MigrationNotice | dict[str, Any] | None
     if notice is None:
         return None
     if isinstance(notice, dict):
-        notice = storage.MigrationNotice(**{**notice, "sections": tuple(notice["sections"])})
+        notice = storage.MigrationNotice(**{**notice, "sections": tuple(notice["sections"]),
+                                            "removed": tuple(notice.get("removed", ()))})
     lang = current_lang()
     return {"from_version": notice.from_version, "to_version": notice.to_version,
             "message": notice.message[lang],
             "sections": [{"id": s["id"], "title": s["title"][lang],
                           "new": [q[lang] for q in s["new"]],
                           "changed": [q[lang] for q in s["changed"]]}
-                         for s in notice.sections]}
+                         for s in notice.sections],
+            "removed": [q[lang] for q in notice.removed]}
 
 
 def load(number: str) -> tuple[storage.DossierView, CompiledDefinition,
@@ -307,8 +309,9 @@ SCHEMAS: dict[str, Any] = {
         "type": "object",
         "description": "Told once, in the answer that moved an older draft to the newest "
                        "version of its type (the message centre keeps it): the designer's "
-                       "message and, by section, the questions new or changed.",
-        "required": ["from_version", "to_version", "message", "sections"],
+                       "message and, by section, the questions new or changed; the "
+                       "questions removed whose answers the archive keeps.",
+        "required": ["from_version", "to_version", "message", "sections", "removed"],
         "properties": {
             "from_version": {"type": "integer"}, "to_version": {"type": "integer"},
             "message": {"type": "string"},
@@ -317,6 +320,9 @@ SCHEMAS: dict[str, Any] = {
                 "properties": {"id": {"type": "string"}, "title": {"type": "string"},
                                "new": {"type": "array", "items": {"type": "string"}},
                                "changed": {"type": "array", "items": {"type": "string"}}}}},
+            "removed": {"type": "array", "items": {"type": "string"},
+                        "description": "Labels of the questions the new version no "
+                                       "longer asks, whose answers went to the archive."},
         },
     },
     "Dossier": {
