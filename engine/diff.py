@@ -22,12 +22,23 @@ comparison walks every attribute of the model's dataclasses.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field, fields, is_dataclass
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from enum import Enum
 from typing import Any
 
 from .load import Located
-from .model import AllOf, AnyOf, Condition, Definition, FieldTest, Migration, Section, Text
+from .model import (
+    AllOf,
+    AnyOf,
+    Condition,
+    Definition,
+    FieldRef,
+    FieldTest,
+    Migration,
+    Not,
+    Section,
+    Text,
+)
 from .pipeline import Result
 
 
@@ -276,6 +287,29 @@ def implies(a: Condition | None, b: Condition | None) -> bool:
     return False
 
 
+def in_new_terms(condition: Condition | None, m: Migration) -> Condition | None:
+    """`condition` of the older version written as the newer one would, after the
+    migration `m`: its fields renamed (`rename_fields`), the option values it tests
+    renamed (`rename_options`), so that a `when` that only follows a declared rename
+    compares equal to the new one."""
+    if condition is None:
+        return None
+    if isinstance(condition, Not):
+        return replace(condition, item=in_new_terms(condition.item, m))
+    if isinstance(condition, AllOf | AnyOf):
+        return replace(condition, items=tuple(in_new_terms(i, m) for i in condition.items))
+    field_id = m.rename_fields.get(condition.field, condition.field)
+    options = m.rename_options.get(field_id, {})
+    value = condition.value
+    if isinstance(value, FieldRef):
+        value = FieldRef(m.rename_fields.get(value.field, value.field))
+    elif isinstance(value, str):
+        value = options.get(value, value)
+    elif isinstance(value, list | tuple):
+        value = type(value)(options.get(v, v) if isinstance(v, str) else v for v in value)
+    return replace(condition, field=field_id, value=value)
+
+
 def _show(value: Any) -> str | None:
     """A short printable form of a scalar or a list of scalars; None for anything bigger."""
     if value is None:
@@ -522,8 +556,10 @@ class _Differ:
                 self.emit(Kind.RULE_ADDED, self.new, r.line, ids, rule=name(key))
                 continue
             o = old[key]
-            if _bare((o.require, o.when)) != _bare((r.require, r.when)):
-                relaxed = implies(r.when, o.when) and implies(o.require, r.require)
+            m = self.migration
+            o_require, o_when = in_new_terms(o.require, m), in_new_terms(o.when, m)
+            if _bare((o_require, o_when)) != _bare((r.require, r.when)):
+                relaxed = implies(r.when, o_when) and implies(o_require, r.require)
                 self.emit(Kind.RULE_RELAXED if relaxed else Kind.RULE_CHANGED, self.new,
                           r.line, ids, rule=name(key))
             self.props(o, r, f"the rule {name(key)}", ("rule", key), ids,
@@ -620,7 +656,7 @@ class _FieldDiffer:
                   bound=name, old=_show(old), new=_show(new))
 
     def condition(self) -> None:
-        old, new = self.a.when, self.b.when
+        old, new = in_new_terms(self.a.when, self.d.migration), self.b.when
         if _bare(old) == _bare(new):
             return
         shows_more, hides = not implies(new, old), not implies(old, new)
@@ -650,10 +686,11 @@ class _FieldDiffer:
             if before.value != value:
                 self.d.emit(Kind.OPTION_RENAMED, self.d.new, o.line, ids, part=part,
                             old=before.value)
-            if _bare(before.when) != _bare(o.when):
-                if not implies(before.when, o.when):
+            before_when = in_new_terms(before.when, self.d.migration)
+            if _bare(before_when) != _bare(o.when):
+                if not implies(before_when, o.when):
                     kind = Kind.OPTION_OFFERED_LESS
-                elif not implies(o.when, before.when):
+                elif not implies(o.when, before_when):
                     kind = Kind.OPTION_OFFERED_MORE
                 else:
                     kind = Kind.CONDITION_REWRITTEN

@@ -533,3 +533,20 @@ def test_implies__all_any_in_answered():
     assert implies(a, AnyOf((y, a), 1)) and not implies(AnyOf((y, a), 1), a)
     assert implies(b, FieldTest("x", "answered", True, 1))
     assert implies(None, None) and implies(a, None) and not implies(None, a)
+
+
+def test_diff__conditions_following_a_declared_rename__no_change_reported():
+    """Found by a designer's trial: renaming `oui_non` (declared) and writing the `when`s
+    that test it with the new id reported "drafts must answer it" (asks_new) for `nom`;
+    likewise a renamed option tested by `code`'s `in`, and the rule's conditions. Only
+    the renames are reported."""
+    new = edited([
+        ("          - {value: trois, label:", "          - {value: trois_bis, label:"),
+        ("when: {choix: {in: [un, trois]}}", "when: {choix: {in: [un, trois_bis]}}"),
+    ]).replace("oui_non", "oui_ou_non").replace("deadline_days: 30\n", (
+        "deadline_days: 30\n" + MIGRATIONS + "    rename_fields: {oui_non: oui_ou_non}\n"
+        "    rename_options: {choix: {trois: trois_bis}}\n"))
+    assert BASE.count("oui_non") == 4  # the id, fields', an option's and a rule's conditions
+    changes = changes_between(BASE, new)
+    assert sorted(c.kind.name for c in changes) == [
+        "FIELD_RENAMED", "OPTION_RENAMED"], [str(c) for c in changes]
