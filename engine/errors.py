@@ -289,6 +289,12 @@ class ErrorCode(Enum):
         "The migration from version {source} names {what}, which version {source} does "
         "not have. Use an id of version {source}."
     )
+    MIGRATION_RENAME_ONTO = (
+        "The migration from version {source} renames the field '{field}' to '{target}', "
+        "{clash}: a draft answering both would keep one answer "
+        "and archive the other. Rename or drop '{target}' in the same migration too, or "
+        "choose another id."
+    )
     MIGRATION_MISSING = (
         "drafts: migrate, but version {source} is published and no migration comes from "
         "it: add `- from: {source}` under migrations, or write drafts: keep."

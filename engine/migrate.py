@@ -78,10 +78,21 @@ def _old_field(m: Migration, new_id: str) -> str:
 def _check_sources(new: Definition, m: Migration, old: Definition) -> Iterator[DesignerError]:
     old_fields = old.all_fields()
     src, path = old.version, new.path
-    for old_id in m.rename_fields:
+    onto: dict[str, str] = {}
+    for old_id, new_id in m.rename_fields.items():
         if old_id not in old_fields:
             yield error(ErrorCode.MIGRATION_UNKNOWN_SOURCE, path, m.at("rename_fields", old_id),
                         source=src, what=f"the field '{old_id}'")
+        elif new_id in onto:  # two fields renamed to one
+            yield error(ErrorCode.MIGRATION_RENAME_ONTO, path, m.at("rename_fields", old_id),
+                        source=src, field=old_id, target=new_id,
+                        clash=f"as it renames '{onto[new_id]}'")
+        elif (new_id in old_fields and new_id not in m.rename_fields
+              and new_id not in m.drop_fields):  # onto a field still there
+            yield error(ErrorCode.MIGRATION_RENAME_ONTO, path, m.at("rename_fields", old_id),
+                        source=src, field=old_id, target=new_id,
+                        clash=f"a field version {src} already has")
+        onto.setdefault(new_id, old_id)
     for old_id in m.drop_fields:
         if old_id not in old_fields:
             yield error(ErrorCode.MIGRATION_UNKNOWN_SOURCE, path, m.at("drop_fields", old_id),

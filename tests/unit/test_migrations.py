@@ -26,9 +26,10 @@ def line_of(result, needle: str) -> int:
     return next(i for i, line in enumerate(lines, 1) if needle in line)
 
 
-def edited(old: str, new: str):
-    """v2.yaml with `old` replaced by `new`, converted as "v2.yaml"; its text kept."""
-    text = V2.read_text(encoding="utf-8")
+def edited(old: str, new: str, text: str | None = None):
+    """v2.yaml (or `text`) with `old` replaced by `new`, converted as "v2.yaml"; its text
+    kept."""
+    text = V2.read_text(encoding="utf-8") if text is None else text
     assert old in text
     result = convert_text(text.replace(old, new, 1), "v2.yaml")
     result.text = text.replace(old, new, 1)
@@ -142,3 +143,31 @@ def test_chain__one_to_three__answers_and_state_moved():
                                   ("arrivee", ["Y a-t-il un ascenseur ?"], [])]
     assert chain(versions, 3) == []
     assert chain({1: versions[1], 3: versions[3]}, 1) is None
+
+
+def test_check__rename_onto_a_field_still_there__error_at_its_line():
+    """Found by a designer's trial: renaming `note_ancienne` onto `etage`, which version 1
+    has too, passed check and diff; a draft answering both would lose one to the archive
+    (only `guichet impact` showed it)."""
+    result = edited("drop_fields: [note_ancienne]", "drop_fields: []")
+    result = edited("rename_fields: {ville: ville_depart}",
+                    "rename_fields: {ville: ville_depart, note_ancienne: etage}",
+                    result.text)
+    errors = check_versions(result.definition, older())
+    assert error(ErrorCode.MIGRATION_RENAME_ONTO, "v2.yaml",
+                 line_of(result, "note_ancienne: etage"),
+                 source=1, field="note_ancienne", target="etage",
+                 clash="a field version 1 already has") in errors
+
+
+def test_check__two_fields_renamed_to_one__error_and_a_swap_allowed():
+    result = edited("rename_fields: {ville: ville_depart}",
+                    "rename_fields: {ville: ville_depart, moyen: ville_depart}")
+    errors = check_versions(result.definition, older())
+    assert [e for e in errors if e.code is ErrorCode.MIGRATION_RENAME_ONTO] == [error(
+        ErrorCode.MIGRATION_RENAME_ONTO, "v2.yaml", line_of(result, "moyen: ville_depart"),
+        source=1, field="moyen", target="ville_depart", clash="as it renames 'ville'")]
+    swap = edited("rename_fields: {ville: ville_depart}",
+                  "rename_fields: {ville: ville_depart, ville_depart: ville}")
+    assert not [e for e in check_versions(swap.definition, older())
+                if e.code is ErrorCode.MIGRATION_RENAME_ONTO]
