@@ -150,3 +150,22 @@ def test_check__migrate_with_no_older_version_anywhere__says_only_targets_were_c
     result = runner.invoke(main, ["check", str(v2)], env=files_alone)
     assert result.exit_code == 0, result.output
     assert "no older version found (published or given): only the targets" in result.output
+
+
+def test_check__one_broken_file_of_three__count_says_which_part(runner, instance_dir,
+                                                                 tmp_path: Path):
+    """"3 error(s) in 3 file(s)" read as if every file was wrong: the summary counts the
+    files with errors, of those checked."""
+    forms = Path(__file__).resolve().parents[2] / "forms"
+    for source in sorted(forms.glob("*.yaml")):
+        if not source.name.endswith(".tests.yaml"):
+            (tmp_path / source.name).write_text(source.read_text(encoding="utf-8"),
+                                                encoding="utf-8")
+    broken = sorted(tmp_path.glob("*.yaml"))[0]
+    broken.write_text(broken.read_text(encoding="utf-8").replace(
+        "deadline_days:", "deadline_days: 0\nold_deadline:", 1), encoding="utf-8")
+    result = runner.invoke(main, ["check", str(tmp_path)], env=_env(instance_dir))
+    assert result.exit_code == 1
+    checked = len(list(tmp_path.glob("*.yaml")))
+    assert checked >= 3
+    assert f"error(s) in 1 of {checked} file(s) checked." in result.output
