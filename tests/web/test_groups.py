@@ -5,13 +5,16 @@ listing each item under its label, hidden nested answers archived."""
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import asdict
+
+import pdfplumber
 
 import storage
 from engine.recap import build_recap
 from tests.definitions import registry
-from web.background.pdf import recap_html
+from web.background.pdf import recap_html, render_pdf
 
 FAMILLE = "famille"
 CHILD = {"liste_enfants-items": "1", "liste_enfants-0-prenom": "Lina",
@@ -146,3 +149,30 @@ def test_pdf__each_item_under_its_label():
                       {"number": "FA26000001", "recap": {"en": asdict(recap)}}, "en")
     first, second = html.index("<strong>Child 1</strong>"), html.index("<strong>Child 2</strong>")
     assert first < html.index("<dd>Lina</dd>") < second < html.index("<dd>Adam</dd>")
+
+
+def test_pdf__a_group_spans_the_page__its_questions_in_half_page_cells():
+    """Found by a designer's trial: a group's item sat in one half-page cell and its
+    questions in halves of that, a quarter of the page each. The group's cell now spans
+    the page: a nested question's cell is as wide as any other question's."""
+    compiled = registry().get(FAMILLE)
+    d = compiled.definition
+    answers = {"nom_parent": "Maria", "garde_partagee": False,
+               "liste_enfants": [{"prenom": "Lina"}, {"prenom": "Adam"}]}
+    html = recap_html(d, d.documents["recapitulatif"], {
+        "number": "FA26000001", "recap": {"en": asdict(build_recap(compiled, answers, "en"))}},
+        "en")
+    with pdfplumber.open(io.BytesIO(render_pdf(html))) as pdf:
+        page = pdf.pages[0]
+        words = {w["text"]: w for w in page.extract_words()}
+        rules = [e for e in page.edges if e["orientation"] == "h"]
+
+        def cell_width(word: str) -> float:
+            w = words[word]
+            below = [e for e in rules if e["top"] >= w["bottom"] and e["x0"] <= w["x0"] + 0.5
+                     and e["x1"] > w["x0"]]
+            rule = min(below, key=lambda e: (e["top"], w["x0"] - e["x0"]))
+            return rule["x1"] - rule["x0"]
+
+        assert cell_width("Maria") > 0.35 * page.width  # about half the text's width
+        assert cell_width("Lina") > 0.9 * cell_width("Maria")
