@@ -169,3 +169,29 @@ def test_migrate__first_thing_after_the_deploy_is_a_save_of_the_old_page__saved_
         assert [(a.field_id, a.value, a.from_version) for a in storage.archived_answers(
             draft)] == [("autre_langue", "Wolof", 3)]
     store_of(v4).disconnect()
+
+
+def test_migrate__valid_answers_saved_from_the_old_page__judged_by_the_new_version(
+        v3_portal: Flask, instance_dir: str):  # noqa: F811
+    """Found by a designer's trial: complete answers saved from the v3 page after v4
+    (which only renames an option) said "enregistrées, mais certaines sont à corriger"
+    and showed no error: they were judged, once migrated, by version 3, which does not
+    know `mtl`. They are judged by the version they moved to."""
+    maria = person(v3_portal, register=True)
+    draft = maria.create_dossier()
+    old_page = page(maria, maria.section_url(draft, "rendez_vous"))
+    posted = {**RENDEZ_VOUS, "definition_version": "3",
+              "version": re.search(r'name="version" value="(\d+)"', old_page).group(1)}
+    only_renamed = (ESSAI_TEXT.replace("version: 3\n", MIGRATION.replace(
+        "    drop_fields: [autre_langue]\n", ""), 1)
+        .replace("{value: montreal, label:", "{value: mtl, label:", 1))
+
+    v4 = portal_with(essai_registry(only_renamed), instance_dir)
+    maria = person(v4)
+    url = maria.section_url(draft, "rendez_vous")
+    response = maria.post(url, posted)
+    assert response.status_code == 302 and response.location == url  # not ?verifier=1
+    html = page(maria, url)
+    assert "Vos réponses ont été enregistrées." in html
+    assert "certaines sont à corriger" not in html
+    store_of(v4).disconnect()

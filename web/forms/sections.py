@@ -39,7 +39,7 @@ from web.forms.uploads import attach_files, posts_files, prune
 from web.http.csrf import marking_csrf
 from web.i18n import N_, current_lang, localize
 from web.inbox.messages import unread_messages
-from web.registry import editable, withdrawn
+from web.registry import definition, editable, withdrawn
 from web.ui.pages import is_htmx, is_leaving, page_url, safe_next
 from web.ui.redisplay import keeps_errors, redisplaying, redisplays
 
@@ -345,6 +345,11 @@ def save(number: str, section_id: str) -> ResponseReturnValue:
         return respond(page, FRAGMENT, 409, conflict=theirs)
     if saved.migration is not None:  # the save moved the draft on: told on its next page
         remember(number, saved.migration)
+        # judged from now on by the version it moved to (its answers are in its terms)
+        compiled = definition(saved)
+        if compiled.definition.section(section_id) is None:  # the section went away
+            return redirect(url_for("forms.dossier", number=number))
+        sec = compiled.definition.section(section_id)
     prune(saved)  # files no answer names any more
     if refused:  # the rest is saved; the page says which file was refused, and why
         if is_leaving():
