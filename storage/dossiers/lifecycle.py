@@ -194,7 +194,8 @@ def _save_section(registry: Registry, account_id: int, number: str, section_id: 
     store_cleaned(compiled, dossier, merged, audit.account_actor(account_id), cleaned)
     dossier.version += 1
     saved = dossier_view(dossier)
-    return replace(saved, migration=asdict(moved.notice)) if moved is not None else saved
+    told = moved is not None and moved.notice is not None
+    return replace(saved, migration=asdict(moved.notice)) if told else saved
 
 
 @transaction(write=True)

@@ -115,11 +115,12 @@ def plan(registry: Registry, dossier: Any, newest: CompiledDefinition) -> Plan |
 
 @dataclass(frozen=True)
 class Moved:
-    """A migration just made: what to tell (`notice`), the steps applied, and the
+    """A migration just made: what to tell (`notice`; None: nothing, see
+    `migrate_draft`), the steps applied, and the
     answers posted with it (`migrate_draft`'s `posted`) in the newest version's terms
     (None when none were)."""
 
-    notice: MigrationNotice
+    notice: MigrationNotice | None
     steps: tuple[Step, ...]
     posted: dict[str, Any] | None = None
 
@@ -169,7 +170,11 @@ def migrate_draft(registry: Registry, dossier: Any, actor: str,
     `posted`: answers posted from a page of the older version (a save that migrates):
     renamed alike (`Moved.posted`), and those typed into a question the migration drops
     archived with the stored ones (a value typed on the open page is never lost), and
-    named in the notice's `removed`."""
+    named in the notice's `removed`.
+    A draft in which the applicant has written nothing yet (no answer stored, none typed
+    in `posted`: a new draft, or one just linked with "Identifier mon dossier") moves
+    silently: nothing the applicant wrote changed, and the form is new to them
+    (`Moved.notice` None, no message)."""
     newest = registry.get(dossier.type_id)
     found = plan(registry, dossier, newest) if newest is not None else None
     if found is None:
@@ -186,6 +191,10 @@ def migrate_draft(registry: Registry, dossier: Any, actor: str,
     dossier.version += 1
     audit.record(actor, "migrate", dossier, {"from": start, "to": to_version,
                                              "status": migrated.status})
+    written = bool(found.migrated.answers or found.migrated.lost) or _typed(
+        list((posted or {}).values()))
+    if not written:
+        return Moved(None, tuple(steps), translated)
     messages = [s.migration.message for s in steps if s.migration.message]
     message = {lang: "\n\n".join(m.get(lang) for m in messages)
                or MIGRATION_DEFAULT.get(lang) for lang in ("fr", "en")}

@@ -152,3 +152,25 @@ def test_impact__v3_dry_run__counts_by_state_archived_new_questions_nothing_writ
     assert storage.archived_answers(v1_draft.number) == []
     keep = compiled(3, ("drafts: migrate", "drafts: keep"))
     assert [s.migrated for s in storage.impact(v1, keep)] == [0, 0]
+
+
+def test_open_draft__nothing_written_yet__migrated_silently(account):
+    """Found by a designer's trial: a dossier just linked ("Identifier mon dossier") or
+    created and left empty said "the form was updated" on its first opening, about a
+    form the applicant never saw. It moves, audited, without notice nor message; one
+    with an answer is still told."""
+    v1 = with_newest(compiled(1))
+    storage.publish_definitions([compiled(1), compiled(2)])
+    empty = storage.create_dossier(v1, account.id, TYPE)
+    v3 = with_newest(compiled(3))
+    assert storage.open_draft(v3, account.id, empty.number) is None
+    after = storage.get_dossier(account.id, empty.number)
+    assert (after.definition_version, after.version) == (3, empty.version + 1)
+    assert storage.dossier_audit(empty.number)[-1].action == "migrate"
+    assert storage.list_messages(account.id) == []
+    # an empty save of the untouched old page: silent too
+    other = storage.create_dossier(v1, account.id, TYPE)
+    saved = storage.save_section(v3, account.id, other.number, "depart",
+                                 {"ville": "", "note_ancienne": " "}, other.version)
+    assert saved.definition_version == 3 and saved.migration is None
+    assert storage.list_messages(account.id) == []
