@@ -32,8 +32,14 @@ class ErrorCode(Enum):
         "indentation."
     )
     YAML_TOO_BIG = (
-        "This file's aliases (*name) repeat their anchors (&name) into more than {limit} "
-        "values. Write the repeated parts out, or repeat them less."
+        "This file holds more than {limit} values, each alias (*name) counting as many as "
+        "its anchor (&name). A definition needs far fewer: remove repeated parts, or "
+        "repeat aliases less."
+    )
+    YAML_TOO_LONG = (
+        "This file holds {size} characters, more than the {limit} a definition may hold. "
+        "A definition needs far fewer: split it into several dossier types, or shorten "
+        "its texts."
     )
     YAML_SYNTAX = "This file is not valid YAML: {problem}. Fix the indentation or quoting."
     YAML_ESCAPE = (

@@ -78,6 +78,9 @@ class LocatedList(list):
 # or the memory of the server (aliases repeating anchors, the "billion laughs").
 MAX_DEPTH = 64
 MAX_VALUES = 200_000
+# characters: twenty times the largest shipped definition (about 45,000), refused before
+# PyYAML reads it (a 20,000-question file took 25 s to be refused for its values)
+MAX_CHARS = 1_000_000
 
 
 class _Limit(yaml.composer.ComposerError):
@@ -241,8 +244,9 @@ class YamlSyntaxError(Exception):
     """The file is not YAML at all; carries the line PyYAML found the problem on.
 
     limit: None, or "depth" / "values" when the file is YAML but nested deeper than
-    MAX_DEPTH or expanding into more than MAX_VALUES values (`line`: where), or
-    "character" for a control character YAML refuses (`problem`: "U+0000, column 5")."""
+    MAX_DEPTH or expanding into more than MAX_VALUES values (`line`: where),
+    "character" for a control character YAML refuses (`problem`: "U+0000, column 5"), or
+    "size" for a text longer than MAX_CHARS (`problem`: its length)."""
 
     def __init__(self, path: str, line: int, problem: str, limit: str | None = None) -> None:
         super().__init__(f"{path}:{line}: {problem}")
@@ -261,8 +265,11 @@ def load_text(text: str, path: str = "<string>") -> Any:
     keep the last one), when it holds a control character such as NUL (its `limit`
     "character"), or (its `limit` "depth"/"values") when the document, aliases expanded, is
     nested deeper than MAX_DEPTH or holds more than MAX_VALUES values: whatever the
-    text, no later stage recursing over the result can exhaust the stack.
+    text, no later stage recursing over the result can exhaust the stack; or (its
+    `limit` "size", at line 1) when the text is longer than MAX_CHARS characters.
     """
+    if len(text) > MAX_CHARS:
+        raise YamlSyntaxError(path, 1, str(len(text)), "size")
     try:
         return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - _LineLoader is a SafeLoader
     except _Limit as exc:

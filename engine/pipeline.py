@@ -18,7 +18,7 @@ from . import build
 from .check import check_meaning, check_shape
 from .compile import CompiledDefinition, compile_definition
 from .errors import DefinitionError, DesignerError, ErrorCode, error
-from .load import MAX_DEPTH, MAX_VALUES, Located, YamlSyntaxError, load_text
+from .load import MAX_CHARS, MAX_DEPTH, MAX_VALUES, Located, YamlSyntaxError, load_text
 from .model import Definition
 from .placeholders import MESSAGE
 from .prune import shape_valid_part
@@ -119,6 +119,9 @@ def syntax_error(exc: YamlSyntaxError, text: str, path: str) -> DesignerError:
         return error(ErrorCode.YAML_TOO_DEEP, path, exc.line, limit=MAX_DEPTH)
     if exc.limit == "values":
         return error(ErrorCode.YAML_TOO_BIG, path, exc.line, limit=MAX_VALUES)
+    if exc.limit == "size":
+        return error(ErrorCode.YAML_TOO_LONG, path, 1, size=int(exc.problem),
+                     limit=MAX_CHARS)
     if exc.limit == "character":
         return error(ErrorCode.YAML_CONTROL_CHARACTER, path, exc.line, problem=exc.problem)
     problem = exc.problem

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from engine import DefinitionError, ErrorCode, convert, load_registry
 from engine.errors import error
 from engine.formtests import run_tests
-from engine.load import MAX_DEPTH
+from engine.load import MAX_CHARS, MAX_DEPTH
 from engine.pipeline import convert_text, forms_dir
 from web.cli import main
 
@@ -133,8 +133,8 @@ def test_convert_text__5000_levels_of_brackets__too_deep_at_its_line():
 
 
 def test_convert_text__deep_block_lists_and_mappings__too_deep_not_recursion_error():
-    blocks = "".join("  " * i + "- \n" for i in range(3000))
-    mappings = "".join("  " * i + f"k{i}:\n" for i in range(3000)) + "  " * 3000 + "x"
+    blocks = "".join("  " * i + "- \n" for i in range(900))  # within MAX_CHARS
+    mappings = "".join("  " * i + f"k{i}:\n" for i in range(900)) + "  " * 900 + "x"
     for text in (blocks, mappings, "a: " + "{a: " * 5000 + "1" + "}" * 5000):
         assert [e.code for e in convert_text(text).errors] == [ErrorCode.YAML_TOO_DEEP]
 
@@ -151,6 +151,21 @@ def test_convert_text__billion_laughs__too_big_not_a_hang():
         lines.append(f"{name}: &{name} [" + ", ".join([f"*{'abcdefgh'[i]}"] * 10) + "]")
     assert [e.code for e in convert_text("\n".join(lines)).errors] == [
         ErrorCode.YAML_TOO_BIG]
+
+
+def test_convert_text__twenty_thousand_questions__too_long_at_once_with_its_size():
+    """Found by a designer's trial: a file of 20,000 questions took 25 s, then was told
+    its "aliases repeat their anchors", though it had none. It is refused before being
+    read, with its size; a long file within the limit is read as usual."""
+    question = ("      - id: q{n}\n        type: text\n"
+                "        label: {{fr: Question {n}, en: Question {n}}}\n")
+    text = ("id: x\nversion: 1\nsections:\n  - id: s\n    fields:\n"
+            + "".join(question.format(n=n) for n in range(20_000)))
+    assert len(text) > MAX_CHARS
+    errors = convert_text(text, "x.yaml").errors
+    assert [str(e) for e in errors] == [str(error(
+        ErrorCode.YAML_TOO_LONG, "x.yaml", 1, size=len(text), limit=MAX_CHARS))]
+    assert "alias" not in errors[0].message
 
 
 def _call_with_stack(depth: int, callback):
