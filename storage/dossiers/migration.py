@@ -252,7 +252,8 @@ class StateImpact:
     """What publishing a version would do to the dossiers of one state on older versions
     (`guichet impact`): how many there are, how many drafts would be migrated and how
     many stay on their version, the answers that would be archived ("field (why)" ->
-    how many), and how many migrated drafts would have new questions to answer."""
+    how many), and how many migrated drafts would have questions to answer: new ones,
+    or ones whose answer was archived (`_asks_again`)."""
 
     status: str
     dossiers: int
@@ -260,6 +261,17 @@ class StateImpact:
     staying: int
     archived: dict[str, int]
     new_questions: int
+
+
+def _asks_again(newest: CompiledDefinition, p: Plan) -> bool:
+    """Whether the migrated draft has questions to answer: a new question shown to it,
+    or a question still asked whose answer was archived (a choice no longer offered, a
+    rename onto an answered field)."""
+    if any(c.new for c in what_changed(p.old, newest, p.migrated)):
+        return True
+    fields = newest.definition.all_fields()
+    return any(x.why in ("unknown_option", "renamed_conflict") and x.field_id in fields
+               and x.field_id not in p.migrated.answers for x in p.migrated.lost)
 
 
 @transaction(write=False)
@@ -283,7 +295,7 @@ def impact(registry: Registry, newest: CompiledDefinition) -> list[StateImpact]:
         for lost in p.migrated.lost:
             key = f"{lost.field_id} ({lost.why})"
             state["archived"][key] = state["archived"].get(key, 0) + 1
-        if any(c.new for c in what_changed(p.old, newest, p.migrated)):
+        if _asks_again(newest, p):
             state["asked"] += 1
     return [StateImpact(status, s["n"], s["moved"], s["n"] - s["moved"],
                         dict(sorted(s["archived"].items())), s["asked"])

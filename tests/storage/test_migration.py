@@ -154,6 +154,22 @@ def test_impact__v3_dry_run__counts_by_state_archived_new_questions_nothing_writ
     assert [s.migrated for s in storage.impact(v1, keep)] == [0, 0]
 
 
+def test_impact__choice_no_longer_offered__counted_as_a_question_to_answer(
+        account, v1_draft):
+    """Found by a designer's trial: an answer archived as unknown_option leaves its
+    question to answer again, yet impact said "0 with new questions to answer"."""
+    text = (HERE / "v2.yaml").read_text(encoding="utf-8")
+    text = (text.replace("          - {value: courriel, label: {fr: Courriel, en: Email}}\n", "")
+            .replace('      - id: ascenseur\n        type: yesno\n        label: {fr: "Y a-t-il '
+                     'un ascenseur ?", en: "Is there a lift?"}\n', ""))
+    result = convert_text(text, "v2.yaml")
+    assert result.ok, result.errors
+    [state] = storage.impact(with_newest(compiled(1)), result.compiled)
+    assert state.archived == {"moyen (unknown_option)": 1,
+                              "note_ancienne (dropped_by_migration)": 1}
+    assert state.new_questions == 1
+
+
 def test_open_draft__nothing_written_yet__migrated_silently(account):
     """Found by a designer's trial: a dossier just linked ("Identifier mon dossier") or
     created and left empty said "the form was updated" on its first opening, about a
