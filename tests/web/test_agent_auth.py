@@ -27,6 +27,17 @@ def test_enrolment_page_shows_a_qr_code_and_the_secret(app):
     secret = storage.enrolment_secret(browser.enrolment)
     assert " ".join(secret[i:i + 4] for i in range(0, 32, 4)) in html
     assert 'name="secret"' not in html  # the key is never sent back by the browser
+    # the code's box opens a phone's number pad (its attributes were escaped: &#34;)
+    assert 'inputmode="numeric" maxlength="7"' in html and "&#34;" not in html
+
+
+def test_login_code_box__number_pad_and_length(app):
+    browser = AgentBrowser(app, "b@example.gc.ca", "Bea", "agent")
+    browser.enrol()
+    browser.password_step()
+    html = browser.get("/agent/connexion/code").get_data(as_text=True)
+    assert 'id="f-code"' in html
+    assert 'inputmode="numeric" maxlength="7"' in html and "&#34;" not in html
 
 
 def test_enrolment_key_is_the_same_on_every_reload_and_a_posted_one_is_ignored(app):
