@@ -203,3 +203,16 @@ def test_agent_queue__number_without_its_prefix_letter__found(registry, search, 
     page = storage.agent_queue([ESSAI], state="brouillon", search=search,
                                number_prefixes=["G"])
     assert numbers(page) == found
+
+
+def test_agent_queue__a_number_typed__found_in_any_state_without_the_state_filter(
+        registry, make_account):
+    """Found by an agents' trial: a dossier registered and not yet submitted was not found
+    by its own number unless its state was chosen too. A name search still lists the
+    submitted dossiers only."""
+    register(registry, "G2300000002", given="Zoë", family="Ødegård")
+    assert numbers(storage.agent_queue([ESSAI], search="G2300000002")) == ["G2300000002"]
+    assert numbers(storage.agent_queue([ESSAI], search="2300000002",
+                                       number_prefixes=["G"])) == ["G2300000002"]
+    assert numbers(storage.agent_queue([ESSAI], search="Odegard")) == []
+    assert numbers(storage.agent_queue([ESSAI])) == []
