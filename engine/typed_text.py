@@ -102,8 +102,9 @@ def typed_text(value: str) -> str:
 
 
 def clean_text(value: str) -> str:
-    """A one-line answer outside a definition (a profile field): `typed_text`, with
-    spaces and invisible characters trimmed from both ends ("" when nothing else)."""
+    """A text typed outside a definition (a profile field, a message, a reply):
+    `typed_text`, with spaces and invisible characters (zero-width space...) trimmed
+    from both ends ("" when nothing else: such a text is empty)."""
     return typed_text(value).strip(BLANK)
 
 

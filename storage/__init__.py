@@ -67,6 +67,7 @@ from storage.agents.accounts import (
 from storage.agents.accounts import (
     NAME_MAX as AGENT_NAME_MAX,
 )
+from storage.agents.dossier import MAX_BODY as MESSAGE_BODY_MAX
 from storage.agents.dossier import MAX_SUBJECT as MESSAGE_SUBJECT_MAX
 from storage.agents.dossier import (
     AgentDossierView,
@@ -267,6 +268,7 @@ __all__ = [
     "agent_document", "agent_dossier", "agent_dossier_type", "agent_upload", "assign_dossier",
     "assignable_agents",
     "correction_request", "post_agent_message", "run_agent_transition", "MESSAGE_SUBJECT_MAX",
+    "MESSAGE_BODY_MAX",
     "REPLY_MAX_LENGTH", "can_reply", "reply_to_message",
     "TokenPair", "TokenRefused", "issue_tokens", "refresh_tokens", "revoke_chain",
     "token_account", "token_visit", "TokenVisit",

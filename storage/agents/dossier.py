@@ -21,6 +21,7 @@ from engine import Registry
 from engine.agentforms import validate_agent_form
 from engine.model import Text
 from engine.placeholders import NOTIFICATION, fill
+from engine.typed_text import clean_text
 from engine.validate import FieldError
 from engine.workflow import agent_transitions, guard_failures, state_label
 from storage.agents.accounts import record_agent_event
@@ -38,6 +39,7 @@ from storage.orm.transactions import transaction
 from storage.views import DocumentView, UploadInfo
 
 MAX_SUBJECT = 500  # characters (Message.subject)
+MAX_BODY = 20_000  # characters of an agent's message (a reply holds 4,000)
 
 
 class TransitionRefused(StorageError):
@@ -302,13 +304,15 @@ def post_agent_message(registry: Registry, agent_id: int, number: str, subject: 
     their message centre, and the definition's `notification` email (which holds no
     personal data: only that a message waits, and the portal's address), audited as
     "message" {"message": its public id} by the agent (not its text: a purge empties
-    messages, never audit rows). `subject`, `body`: stripped; ValueError
-    when either is empty or the subject is longer than MAX_SUBJECT characters, or when
-    the dossier has no owner yet (no one to write to). NotFound for a dossier not
-    granted."""
-    subject, body = (subject or "").strip(), (body or "").strip()
-    if not subject or not body or len(subject) > MAX_SUBJECT:
-        raise ValueError("a message needs a subject (at most 500 characters) and a body")
+    messages, never audit rows). `subject`, `body`: as engine.typed_text.clean_text
+    makes them (spaces and invisible characters trimmed); ValueError when either is
+    then empty, the subject is longer than MAX_SUBJECT characters or the body than
+    MAX_BODY, or when the dossier has no owner yet (no one to write to). NotFound for a
+    dossier not granted."""
+    subject, body = clean_text(subject or ""), clean_text(body or "")
+    if not subject or not body or len(subject) > MAX_SUBJECT or len(body) > MAX_BODY:
+        raise ValueError(f"a message needs a subject (at most {MAX_SUBJECT} characters) "
+                         f"and a body (at most {MAX_BODY})")
     dossier = granted_dossier(agent_id, number, for_update=True)
     owner = dossier.owner
     if owner is None:

@@ -99,7 +99,8 @@ def agent_queue(types: Sequence[str], *, type_id: str | None = None, state: str 
     Without `state`, the submitted dossiers (submitted at least once: a dossier sent
     back for correction stays listed), or, for a number search, every dossier (an agent
     typing a dossier's number finds it whatever its state: one registered and not yet
-    submitted too); with `state`, every dossier in that state, drafts included. `type_id` narrows to one type (nothing if not in `types`);
+    submitted too); with `state`, every dossier in that state, drafts included.
+    `type_id` narrows to one type (nothing if not in `types`);
     `assigned_to` an agent id: the dossiers assigned to that agent; `unassigned`: those
     assigned to no one; `deadline_before`: deadline on or before that day. `search`
     (stripped; ignored when empty): text holding a digit is a dossier number, matched

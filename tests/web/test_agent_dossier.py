@@ -109,6 +109,34 @@ def test_free_message_errors_then_sent(maria, agent):
     assert "Pièce manquante" in maria.get("/messages/").get_data(as_text=True)
 
 
+def test_free_message__invisible_or_too_long__refused_by_its_field(maria, agent):
+    """Found by an agents' trial: a body of one zero-width space was "not empty", and a
+    200,000-character body was sent (an applicant's reply holds 4,000)."""
+    number = maria.submitted_dossier()
+    agent.get(f"/agent/dossiers/{number}")
+    blank = agent.post(f"/agent/dossiers/{number}/message",
+                       {"subject": "Avis vide", "body": "\u200b \u00a0"})
+    assert blank.status_code == 422 and 'href="#f-body"' in blank.get_data(as_text=True)
+    huge = agent.post(f"/agent/dossiers/{number}/message",
+                      {"subject": "Avis long", "body": "x" * (storage.MESSAGE_BODY_MAX + 1)})
+    html = huge.get_data(as_text=True)
+    assert huge.status_code == 422 and "Le message doit compter au plus 20" in html
+    assert "Avis " not in maria.get("/messages/").get_data(as_text=True)
+
+
+def test_reply__zero_width_space_only__refused_as_empty(maria, agent):
+    number = maria.submitted_dossier()
+    agent.get(f"/agent/dossiers/{number}")
+    agent.post(f"/agent/dossiers/{number}/message", {"subject": "Pièce", "body": "Passeport."})
+    inbox = maria.get("/messages/").get_data(as_text=True)
+    link = re.search(r'href="(/messages/[^"/]+)"[^>]*>\s*Pièce', inbox)
+    assert link, inbox[:500]
+    page = maria.get(link.group(1))
+    assert page.status_code == 200
+    refused = maria.post(link.group(1) + "/reponse", {"reponse": "\u200b\u200b"})
+    assert refused.status_code == 422
+
+
 def test_supervisor_assigns_agent_does_not_see_the_form(maria, agent, supervisor):
     number = maria.submitted_dossier()
     assert "Attribution" not in agent.get(f"/agent/dossiers/{number}").get_data(as_text=True)

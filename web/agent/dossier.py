@@ -21,11 +21,13 @@ from typing import Any
 
 from flask import abort, flash, g, redirect, render_template, request, send_file, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import format_number
 
 import storage
 from engine import CompiledDefinition
 from engine.agentforms import agent_form, agent_form_compiled
 from engine.formdata import section_answers
+from engine.typed_text import clean_text
 from engine.validate import clean, visible_fields
 from web.agent import bp
 from web.agent.auth import agent_required
@@ -37,6 +39,7 @@ from web.ui.fields import FieldView
 MESSAGE_MISSING = {"subject": N_("Écrivez l’objet du message."),
                    "body": N_("Écrivez le message.")}
 SUBJECT_TOO_LONG = N_("L’objet du message doit compter au plus 500 caractères.")
+BODY_TOO_LONG = N_("Le message doit compter au plus %(max)s caractères.")
 REFUSALS = {
     "stale": N_("Le dossier a changé depuis l’affichage de la page. Vérifiez son état, "
                 "puis recommencez."),
@@ -204,12 +207,17 @@ def take_transition(number: str, transition_id: str) -> ResponseReturnValue:
 @agent_required()
 def send_message(number: str) -> ResponseReturnValue:
     """A free-text message to the applicant (subject, body): 303 back with a notice;
-    422 with the errors by their fields; 404 for a dossier not granted."""
-    subject = request.form.get("subject", "").strip()
-    body = request.form.get("body", "").strip()
-    errors = {k: m for k, m in MESSAGE_MISSING.items() if not request.form.get(k, "").strip()}
-    if not errors and len(subject) > storage.MESSAGE_SUBJECT_MAX:
+    422 with the errors by their fields (empty once spaces and invisible characters are
+    trimmed, or too long: storage.MESSAGE_SUBJECT_MAX, storage.MESSAGE_BODY_MAX
+    characters); 404 for a dossier not granted."""
+    subject = clean_text(request.form.get("subject", ""))
+    body = clean_text(request.form.get("body", ""))
+    typed = {"subject": subject, "body": body}
+    errors = {k: m for k, m in MESSAGE_MISSING.items() if not typed[k]}
+    if len(subject) > storage.MESSAGE_SUBJECT_MAX:
         errors["subject"] = SUBJECT_TOO_LONG
+    if len(body) > storage.MESSAGE_BODY_MAX:
+        errors["body"] = _(BODY_TOO_LONG, max=format_number(storage.MESSAGE_BODY_MAX))
     if errors:
         return _page(number, message_errors=errors, status=422)
     try:
