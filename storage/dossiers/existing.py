@@ -19,6 +19,7 @@ from typing import IO
 
 from engine import Registry
 from engine.model import Numbering
+from engine.profile import PROFILE
 from storage.clock import clock
 from storage.dossiers import audit
 from storage.dossiers.lifecycle import register_existing
@@ -56,8 +57,9 @@ class RowRefused(ValueError):
     (in English, as the CLI prints it).
 
     `code` says which rule refused it, for a page that words it in its own language:
-    "missing", "unknown_type", "malformed_number", "bad_sex", "bad_birth_date",
-    "future_birth_date", "duplicate", "header" (the file's header lacks columns),
+    "missing", "unknown_type", "malformed_number", "too_long" (a name, `column` and
+    `max`), "bad_sex", "bad_birth_date", "future_birth_date", "early_birth_date"
+    (`earliest`), "duplicate", "header" (the file's header lacks columns),
     "columns" (a row holds more values than the header names columns), "encoding" (the
     file is not UTF-8 text), "unreadable" (not CSV, `problem`) or "other" (the store
     refused it); `params`: the values the message names (`columns`, `value`, `known`,
@@ -80,48 +82,84 @@ def _number_exists(number: str) -> bool:
     return database().Dossier.exists(number=number)
 
 
-def check_row(registry: Registry, row: Mapping[str, str | None]) -> ExistingDossier:
-    """The row as a dossier to register, or RowRefused with the first reason found.
+# the profile's rules for what a registered dossier holds (a linked applicant's profile
+# must be able to match it: a birth date the profile refuses could never be linked)
+_NAME_MAX = {"given_name": PROFILE.fields["given_names"].max_length,
+             "family_name": PROFILE.fields["family_names"].max_length}
+_EARLIEST = PROFILE.fields["birth_date"].earliest
 
-    `row`: column name (COLUMNS) -> text as typed (None or "" when missing). The type
-    must be in `registry`, the number match its numbering (upper-cased first), sex be
-    F, M or X, birth_date be YYYY-MM-DD and in the past, and the number be new.
-    """
+
+def row_refusals(registry: Registry, row: Mapping[str, str | None]) -> list[RowRefused]:
+    """Every reason the row cannot be registered, in the form's order (one per column
+    at most; [] when it can). `row`: column name (COLUMNS) -> text as typed (None or ""
+    when missing). The type must be in `registry`, the number match its numbering
+    (upper-cased first) and be new, each name hold at most the profile's max_length
+    characters ("too_long"), sex be F, M or X, birth_date be YYYY-MM-DD, in the past and
+    not before the profile's earliest day ("early_birth_date"). The number is judged
+    only once the type is known, and whether it is new only once it is well formed."""
     values = {c: (row.get(c) or "").strip() for c in COLUMNS}
+    refusals: list[RowRefused] = []
     missing = [c for c in COLUMNS if not values[c]]
     if missing:
-        raise RowRefused("missing " + ", ".join(missing), "missing", columns=", ".join(missing))
-    compiled = registry.get(values["type"])
-    if compiled is None:
+        refusals.append(RowRefused("missing " + ", ".join(missing), "missing",
+                                   columns=", ".join(missing)))
+    compiled = registry.get(values["type"]) if values["type"] else None
+    if values["type"] and compiled is None:
         known = ", ".join(sorted(registry.ids()))
-        raise RowRefused(f"unknown dossier type {values['type']!r} (known: {known})",
-                         "unknown_type", value=values["type"], known=known)
-    numbering = compiled.definition.numbering
-    number = values["number"].upper()
-    if not re.fullmatch(numbering.regex, number):
-        example = numbering_example(numbering)
-        raise RowRefused(f"malformed number {values['number']!r} for {compiled.id} "
-                         f"(expected like {example})", "malformed_number",
-                         value=values["number"], type=compiled.id, example=example)
-    sex = values["sex"].upper()
-    if sex not in SEXES:
-        raise RowRefused(f"bad sex {values['sex']!r} (expected {', '.join(SEXES)})",
-                         "bad_sex", value=values["sex"], known=", ".join(SEXES))
+        refusals.append(RowRefused(f"unknown dossier type {values['type']!r} (known: {known})",
+                                   "unknown_type", value=values["type"], known=known))
+    if compiled is not None and values["number"]:
+        numbering = compiled.definition.numbering
+        number = values["number"].upper()
+        if not re.fullmatch(numbering.regex, number):
+            example = numbering_example(numbering)
+            refusals.append(RowRefused(
+                f"malformed number {values['number']!r} for {compiled.id} (expected like "
+                f"{example})", "malformed_number", value=values["number"], type=compiled.id,
+                example=example))
+        elif _number_exists(number):
+            refusals.append(RowRefused(f"duplicate number {number} (already registered)",
+                                       "duplicate", number=number))
+    for column, most in _NAME_MAX.items():
+        if most is not None and len(values[column]) > most:
+            refusals.append(RowRefused(f"{column} longer than {most} characters",
+                                       "too_long", column=column, max=str(most)))
+    if values["sex"] and values["sex"].upper() not in SEXES:
+        refusals.append(RowRefused(f"bad sex {values['sex']!r} (expected {', '.join(SEXES)})",
+                                   "bad_sex", value=values["sex"], known=", ".join(SEXES)))
+    if values["birth_date"]:
+        refusals += _birth_date_refusals(values["birth_date"])
+    return refusals
+
+
+def _birth_date_refusals(typed: str) -> list[RowRefused]:
     try:
-        birth_date = date.fromisoformat(values["birth_date"])
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", values["birth_date"]):
-            raise ValueError(values["birth_date"])
+        birth_date = date.fromisoformat(typed)
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", typed):
+            raise ValueError(typed)
     except ValueError:
-        raise RowRefused(f"bad birth date {values['birth_date']!r} (expected YYYY-MM-DD)",
-                         "bad_birth_date", value=values["birth_date"]) from None
+        return [RowRefused(f"bad birth date {typed!r} (expected YYYY-MM-DD)",
+                           "bad_birth_date", value=typed)]
     if birth_date >= clock.today():
-        raise RowRefused(f"bad birth date {values['birth_date']!r} (not in the past)",
-                         "future_birth_date", value=values["birth_date"])
-    if _number_exists(number):
-        raise RowRefused(f"duplicate number {number} (already registered)", "duplicate",
-                         number=number)
-    return ExistingDossier(compiled.id, number, values["given_name"], values["family_name"],
-                           sex, birth_date)
+        return [RowRefused(f"bad birth date {typed!r} (not in the past)",
+                           "future_birth_date", value=typed)]
+    if _EARLIEST is not None and typed < _EARLIEST:
+        return [RowRefused(f"bad birth date {typed!r} (before {_EARLIEST}, which no "
+                           "profile accepts)", "early_birth_date", value=typed,
+                           earliest=_EARLIEST)]
+    return []
+
+
+def check_row(registry: Registry, row: Mapping[str, str | None]) -> ExistingDossier:
+    """The row as a dossier to register, or RowRefused with the first reason found
+    (`row_refusals`)."""
+    refusals = row_refusals(registry, row)
+    if refusals:
+        raise refusals[0]
+    values = {c: (row.get(c) or "").strip() for c in COLUMNS}
+    return ExistingDossier(values["type"], values["number"].upper(), values["given_name"],
+                           values["family_name"], values["sex"].upper(),
+                           date.fromisoformat(values["birth_date"]))
 
 
 def register_row(registry: Registry, row: Mapping[str, str | None], *,

@@ -66,6 +66,30 @@ def test_register_page__errors_next_to_their_fields_and_in_the_summary(agent):
     assert len(_registers(NUMBER)) == 1
 
 
+def test_register_page__every_mistake_at_once_each_by_its_field(agent):
+    """Found by an agents' trial: only the first mistake was said (the sex, not the date
+    too); a 201-character name said "Vérifiez le numéro" under the number; a birth date
+    before 1900, which no profile accepts (so no applicant could ever link the dossier),
+    was registered."""
+    agent.get("/agent/dossiers/inscrire")
+    several = agent.post("/agent/dossiers/inscrire", {
+        **ROW, "number": "bad", "given_name": "A" * 201, "sex": "Q",
+        "birth_date": "1988-02-30"})
+    html = several.get_data(as_text=True)
+    assert several.status_code == 422
+    summary = SUMMARY.search(html).group(0)
+    assert [m for m in re.findall(r'href="#f-(\w+)"', summary)] == [
+        "number", "given_name", "sex", "birth_date"]
+    assert "Écrivez au plus 200 caractères." in html
+    assert "Vérifiez le numéro" not in html
+    old = agent.post("/agent/dossiers/inscrire", {**ROW, "birth_date": "1899-12-31"})
+    assert old.status_code == 422
+    assert "La date de naissance « 1899-12-31 » est trop ancienne" in old.get_data(
+        as_text=True)
+    assert _registers(NUMBER) == []
+    assert "Tous les champs sont obligatoires." in html
+
+
 def test_register_page__in_english(agent):
     agent.get("/agent/dossiers/inscrire")
     agent.post("/agent/langue", {"lang": "en", "next": "/agent/dossiers/inscrire"})

@@ -66,6 +66,12 @@ def refusal_texts(refused: storage.RowRefused) -> dict[str, str]:
     if code == "bad_birth_date":
         return {"birth_date": _("Date de naissance « %(value)s » invalide : écrivez-la "
                                 "AAAA-MM-JJ, par exemple 1990-04-25.", value=p["value"])}
+    if code == "too_long":
+        return {p["column"]: _("Écrivez au plus %(max)s caractères.", max=p["max"])}
+    if code == "early_birth_date":
+        return {"birth_date": _("La date de naissance « %(value)s » est trop ancienne : "
+                                "elle doit être le %(earliest)s ou après.",
+                                value=p["value"], earliest=p["earliest"])}
     if code == "future_birth_date":
         return {"birth_date": _("La date de naissance « %(value)s » doit être passée.",
                                 value=p["value"])}
@@ -115,10 +121,17 @@ def register() -> ResponseReturnValue:
 def register_post() -> ResponseReturnValue:
     """Register one dossier (storage.register_row, as `guichet dossiers
     register-existing`): 201 with "Dossier … inscrit" and an empty form for the next
-    one; 422 with the reason next to its field and in the summary (missing value,
-    type unknown or not granted, malformed number, bad sex or birth date, number
-    already registered)."""
+    one; 422 with every reason at once (storage.row_refusals), each next to its field
+    and in the summary (missing value, type unknown or not granted, malformed number,
+    name too long, bad sex or birth date, number already registered)."""
     row = {f: request.form.get(f, "") for f in FIELDS}
+    refusals = storage.row_refusals(granted_registry(), row)
+    if refusals:
+        texts: dict[str, str] = {}
+        for refused in refusals:
+            texts.update(refusal_texts(refused))
+        ordered = {f: texts[f] for f in FIELDS if f in texts}
+        return _register_page({**ordered, **texts}, status=422)
     try:
         number = storage.register_row(granted_registry(), row,
                                       actor=storage.agent_actor(g.agent.id),
