@@ -270,6 +270,13 @@ def agent_transitions(d: Definition, state: str) -> list[Transition]:
     return [t for t in d.workflow.transitions if t.by == "agent" and state in t.sources]
 
 
+def is_final(d: Definition, state: str) -> bool:
+    """Whether no transition leaves `state` (a state id), whoever takes it: a dossier
+    there stays there (Fermé). The back office asks an agent to confirm a transition
+    into such a state, which nobody can undo."""
+    return not any(state in t.sources for t in d.workflow.transitions)
+
+
 def schedule_transitions(d: Definition, state: str) -> list[Transition]:
     """The transitions `by: schedule` leaving `state`, in declared order: each is taken by
     itself once the dossier has been `Transition.after` in `state`."""
