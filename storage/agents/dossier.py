@@ -109,7 +109,9 @@ class AgentDossierView:
     """A dossier as the back office shows it (storage.agent_dossier).
 
     `state_label`/`type_title`: Text in both languages; `owner_name`/`owner_email`:
-    the linked applicant's ("" when none: then the registered names); `assigned_id` and
+    the linked applicant's ("" when none: then the registered names);
+    `registered_name`: the given and family names an agent registered, as typed (the
+    passport's spelling; "" for a dossier the applicant created); `assigned_id` and
     `assigned_name` (None: nobody); `submissions`: oldest first, the latest last;
     `documents`: recap PDFs (DocumentView); `files`: the applicant's uploads;
     `history`: oldest first; `messages`: newest first; `transitions`: the ids of the
@@ -131,6 +133,7 @@ class AgentDossierView:
     owner_name: str
     owner_email: str
     assigned_id: int | None
+    registered_name: str
     assigned_name: str | None
     submissions: tuple[SubmissionEntry, ...]
     documents: tuple[DocumentView, ...]
@@ -210,6 +213,7 @@ def _view(registry: Registry, dossier: Any) -> AgentDossierView:
                     if owner is not None else
                     f"{dossier.given_names or ''} {dossier.family_names or ''}".strip()),
         owner_email=owner.email if owner is not None else "",
+        registered_name=" ".join(x for x in (dossier.given_names, dossier.family_names) if x),
         assigned_id=assigned.id if assigned is not None else None,
         assigned_name=assigned.name if assigned is not None else None,
         submissions=_submissions(dossier),

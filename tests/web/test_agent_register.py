@@ -39,6 +39,11 @@ def test_register_page__the_applicant_then_links_the_dossier(app, agent):
     gunter = person(app)
     assert search(gunter).status_code == 302  # "Identifier mon dossier" finds it
     assert NUMBER in gunter.get("/dossiers/").get_data(as_text=True)
+    # the agent still reads the names as registered (the passport's spelling) beside
+    # the profile's ("GÜNTER dicaprio"): found by an agents' trial, they were gone
+    facts = agent.get(f"/agent/dossiers/{NUMBER}").get_data(as_text=True)
+    assert re.search(r"<dt>Identité inscrite</dt><dd>Gunter DiCaprio</dd>", facts)
+    assert "GÜNTER" in facts
 
 
 def test_register_page__errors_next_to_their_fields_and_in_the_summary(agent):
