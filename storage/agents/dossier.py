@@ -23,7 +23,7 @@ from engine.model import Text
 from engine.placeholders import NOTIFICATION, fill
 from engine.typed_text import clean_text
 from engine.validate import FieldError
-from engine.workflow import agent_transitions, guard_failures, is_final, state_label
+from engine.workflow import agent_transitions, guard_failures, state_label
 from storage.agents.accounts import record_agent_event
 from storage.clock import clock, from_db, to_db
 from storage.definitions import pinned, pinned_to_change
@@ -48,8 +48,7 @@ class TransitionRefused(StorageError):
     `code`: "stale" (the dossier changed since the page was drawn: `version` is the
     current one), "wrong_state" (the transition does not leave the dossier's state),
     "form" (the agent's form has `errors`: engine FieldErrors, by field id in `path`),
-    "guard" (`failures`: engine GuardFailures, messages in both languages),
-    "unconfirmed" (into a final state without `confirmed`)."""
+    "guard" (`failures`: engine GuardFailures, messages in both languages)."""
 
     def __init__(self, code: str, errors: tuple[FieldError, ...] = (),
                  failures: tuple[Any, ...] = (), version: int = 0) -> None:
@@ -257,8 +256,7 @@ def agent_dossier_type(agent_id: int, number: str) -> tuple[str, int] | None:
 @transaction(write=True)
 def run_agent_transition(registry: Registry, agent_id: int, number: str,
                          transition_id: str, raw_form: Mapping[str, Any],
-                         address: str | None, expected_version: int, *,
-                         confirmed: bool = True) -> AgentDossierView:
+                         address: str | None, expected_version: int) -> AgentDossierView:
     """Agent `agent_id` takes the `by: agent` transition `transition_id` of dossier
     `number`, with the answers of its form (`raw_form`: field id -> value as
     engine.formdata.section_answers reads a post).
@@ -266,10 +264,7 @@ def run_agent_transition(registry: Registry, agent_id: int, number: str,
     Under the row lock: `expected_version` must be the dossier's version (the page the
     agent filled), else TransitionRefused("stale"); the transition must leave the state
     ("wrong_state"); the form is validated by the engine ("form", errors by field id);
-    guards run ("guard"); a transition into a final state (engine.workflow.is_final:
-    nothing leaves it, nobody can undo it) needs `confirmed` ("unconfirmed"; the back
-    office's box; True by default for callers that confirm otherwise). Then the state
-    changes, the version goes up, the actions run
+    guards run ("guard"). Then the state changes, the version goes up, the actions run
     (assign, unlock_for_correction, message filled with the form's answers...) and an
     audit event `transition_id` {"from", "to", "form": ids of the questions answered} by
     the agent, with
@@ -294,8 +289,6 @@ def run_agent_transition(registry: Registry, agent_id: int, number: str,
                               birth_date=owner.birth_date if owner is not None else None)
     if failures:
         raise TransitionRefused("guard", failures=tuple(failures), version=dossier.version)
-    if not confirmed and is_final(compiled.definition, transition.target):
-        raise TransitionRefused("unconfirmed", version=dossier.version)
     now = clock.now()
     previous = dossier.status
     set_status(dossier, transition.target, now)

@@ -138,9 +138,6 @@ class Desk:
                 form.get_by_label(label, exact=True).check()
             else:
                 form.locator(f"#f-{t.id}-{field_id}").fill(answer)
-        confirm = form.locator(f"#f-{t.id}-confirme")  # a final state: a box to tick
-        if confirm.count():
-            confirm.check()
         form.get_by_role("button", name=t.label.get("fr")).click()
         state = self.d.workflow.states[step["state"]].label.get("fr")
         expect(p.locator(".dossier-facts")).to_contain_text(state)

@@ -175,24 +175,20 @@ def maria_account_id() -> int:
     return storage.find_account_by_email(MARIA["email"]).id
 
 
-def test_closing__a_final_state__only_once_the_box_is_ticked(maria, agent):
+def test_closing__a_final_state__said_by_its_button_before_it_is_pressed(maria, agent):
     """Found by an agents' trial: "Fermer le dossier", next to "Demander une
-    correction", closed at once, and nothing leaves the closed state. A transition into a state
-    nothing leaves now shows a box to tick; without it, 422 with the reason by the box
-    and nothing done; other transitions need none."""
+    correction", looked like any other action, and nothing leaves the closed state. A
+    transition into a state nothing leaves says so by its button (a secondary one),
+    which names it; the others say nothing. It still takes one press (no script)."""
     number = maria.submitted_dossier()
     page = agent.get(f"/agent/dossiers/{number}").get_data(as_text=True)
-    assert 'name="fermer-confirme"' in page and 'name="prendre-confirme"' not in page
-    assert "le dossier passera à l’état « Classé » et plus aucune action ne sera" in page
-    version = version_of(agent.last)
-    refused = agent.post(f"/agent/dossiers/{number}/actions/fermer", {"version": version})
-    html = refused.get_data(as_text=True)
-    assert refused.status_code == 422
-    assert "Cochez la case pour confirmer : cette action ne peut pas être annulée." in html
-    facts = re.search(r'<dl class="dossier-facts.*?</dl>', html, re.S).group(0)
-    assert "Classé" not in facts
+    assert page.count("Action définitive :") == 1
+    assert ("le dossier passera à l’état « Classé » et plus aucune action ne sera "
+            "possible.") in page
+    form = re.search(r'<form[^>]*/actions/fermer".*?</form>', page, re.S).group(0)
+    assert 'aria-describedby="f-fermer-final"' in form and "button--secondary" in form
     done = agent.post(f"/agent/dossiers/{number}/actions/fermer",
-                      {"version": version, "fermer-confirme": "1"})
+                      {"version": version_of(agent.last)})
     assert done.status_code == 303
     facts = re.search(r'<dl class="dossier-facts.*?</dl>', agent.get(done.location).get_data(
         as_text=True), re.S).group(0)

@@ -41,7 +41,6 @@ MESSAGE_MISSING = {"subject": N_("Écrivez l’objet du message."),
                    "body": N_("Écrivez le message.")}
 SUBJECT_TOO_LONG = N_("L’objet du message doit compter au plus 500 caractères.")
 BODY_TOO_LONG = N_("Le message doit compter au plus %(max)s caractères.")
-CONFIRM_MISSING = N_("Cochez la case pour confirmer : cette action ne peut pas être annulée.")
 REFUSALS = {
     "stale": N_("Le dossier a changé depuis l’affichage de la page. Vérifiez son état, "
                 "puis recommencez."),
@@ -89,8 +88,8 @@ class TransitionForm:
     language), its questions (FieldViews, input names prefixed "<id>-"), the errors of
     no shown question, and whether it is the one posted with mistakes. `final`: the
     label (current language) of the state it leads to when no transition leaves that
-    state (engine.workflow.is_final), "" otherwise: the form then asks the agent to
-    tick a box confirming it (`confirm_error` when not ticked)."""
+    state (engine.workflow.is_final), "" otherwise: the form then says, by its button,
+    that nothing can be done after it."""
 
     id: str
     label: str
@@ -98,7 +97,6 @@ class TransitionForm:
     other_errors: list[str] = field(default_factory=list)
     posted: bool = False
     final: str = ""
-    confirm_error: str = ""
 
 
 def _leads_to_final(compiled: CompiledDefinition, transition_id: str) -> bool:
@@ -119,13 +117,11 @@ def _prefixed(form: Any, transition_id: str) -> Any:
 
 def transition_form(compiled: CompiledDefinition, transition_id: str,
                     values: dict[str, Any] | None = None,
-                    errors: tuple[Any, ...] = (), unconfirmed: bool = False
-                    ) -> TransitionForm:
+                    errors: tuple[Any, ...] = ()) -> TransitionForm:
     """The form of agent transition `transition_id`: its shown questions for `values`
     (field id -> value as posted; None: empty form), each engine FieldError (`errors`)
     next to its question (a composite question's part by "<id>.<part>"), the others
-    kept apart; `unconfirmed`: a transition into a final state posted without its
-    confirmation box ticked (CONFIRM_MISSING by the box)."""
+    kept apart."""
     section = agent_form(compiled, transition_id)
     form_compiled = agent_form_compiled(compiled, transition_id)
     values = values or {}
@@ -147,8 +143,7 @@ def transition_form(compiled: CompiledDefinition, transition_id: str,
     final = (localize(state_label(compiled.definition, target))
              if _leads_to_final(compiled, transition_id) else "")
     return TransitionForm(transition_id, localize(section.title), views, other,
-                          bool(errors) or unconfirmed, final,
-                          _(CONFIRM_MISSING) if unconfirmed else "")
+                          bool(errors), final)
 
 
 def _page(number: str, posted: TransitionForm | None = None,
@@ -193,9 +188,7 @@ def take_transition(number: str, transition_id: str) -> ResponseReturnValue:
     dossier `version` the page showed: 303 back to the dossier with a notice when done
     or refused (the dossier changed meanwhile, the state no longer allows it, a guard);
     422 with the page drawn again, errors next to the questions, when the form has
-    mistakes, or when the transition leads to a final state (engine.workflow.is_final:
-    Fermer le dossier) and its confirmation box (`<id>-confirme`) is not ticked
-    (storage's "unconfirmed", judged after the version, the state and the form).
+    mistakes.
     404 for a dossier not granted or a transition that is not an agent's."""
     found = storage.agent_dossier_type(g.agent.id, number)
     if found is None:
@@ -207,17 +200,13 @@ def take_transition(number: str, transition_id: str) -> ResponseReturnValue:
     except KeyError:
         abort(404)
     raw = section_answers(section, _prefixed(request.form, transition_id))
-    ticked = request.form.get(f"{transition_id}-confirme") == "1"
     try:
         done = storage.run_agent_transition(registry(), g.agent.id, number,
                                             transition_id, raw, request.remote_addr,
-                                            request.form.get("version", type=int) or 0,
-                                            confirmed=ticked)
+                                            request.form.get("version", type=int) or 0)
     except storage.TransitionRefused as refused:
-        if refused.code in ("form", "unconfirmed"):  # the box's error with the form's
-            final = _leads_to_final(compiled, transition_id)
-            posted = transition_form(compiled, transition_id, raw, refused.errors,
-                                     unconfirmed=final and not ticked)
+        if refused.code == "form":
+            posted = transition_form(compiled, transition_id, raw, refused.errors)
             return _page(number, posted, status=422)
         if refused.code == "guard":
             for failure in refused.failures:
