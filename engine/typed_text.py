@@ -101,8 +101,16 @@ def typed_text(value: str) -> str:
     return value
 
 
+def message_text(value: str) -> str:
+    """A message or a reply as written (a long text in any script): `safe_text`, with
+    spaces and invisible characters trimmed from both ends ("" when nothing else: such a
+    message is empty). Unlike `clean_text`, full-width characters stay as typed ("！"
+    in a Chinese sentence is not "!")."""
+    return safe_text(value).strip(BLANK)
+
+
 def clean_text(value: str) -> str:
-    """A text typed outside a definition (a profile field, a message, a reply):
+    """A one-line answer outside a definition (a profile field, a registered name):
     `typed_text`, with spaces and invisible characters (zero-width space...) trimmed
     from both ends ("" when nothing else: such a text is empty)."""
     return typed_text(value).strip(BLANK)

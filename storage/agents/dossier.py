@@ -21,7 +21,7 @@ from engine import Registry
 from engine.agentforms import validate_agent_form
 from engine.model import Text
 from engine.placeholders import NOTIFICATION, fill
-from engine.typed_text import clean_text
+from engine.typed_text import message_text
 from engine.validate import FieldError
 from engine.workflow import agent_transitions, guard_failures, state_label
 from storage.agents.accounts import record_agent_event
@@ -110,7 +110,8 @@ class AgentDossierView:
     `state_label`/`type_title`: Text in both languages; `owner_name`/`owner_email`:
     the linked applicant's ("" when none: then the registered names);
     `registered_name`: the given and family names an agent registered, as typed (the
-    passport's spelling; "" for a dossier the applicant created); `assigned_id` and
+    passport's spelling; "" for a dossier the applicant created, whose names are the
+    profile's at its creation); `assigned_id` and
     `assigned_name` (None: nobody); `submissions`: oldest first, the latest last;
     `documents`: recap PDFs (DocumentView); `files`: the applicant's uploads;
     `history`: oldest first; `messages`: newest first; `transitions`: the ids of the
@@ -212,7 +213,8 @@ def _view(registry: Registry, dossier: Any) -> AgentDossierView:
                     if owner is not None else
                     f"{dossier.given_names or ''} {dossier.family_names or ''}".strip()),
         owner_email=owner.email if owner is not None else "",
-        registered_name=" ".join(x for x in (dossier.given_names, dossier.family_names) if x),
+        registered_name=(" ".join(x for x in (dossier.given_names, dossier.family_names) if x)
+                         if any(h.action == "register" for h in history) else ""),
         assigned_id=assigned.id if assigned is not None else None,
         assigned_name=assigned.name if assigned is not None else None,
         submissions=_submissions(dossier),
@@ -308,12 +310,12 @@ def post_agent_message(registry: Registry, agent_id: int, number: str, subject: 
     their message centre, and the definition's `notification` email (which holds no
     personal data: only that a message waits, and the portal's address), audited as
     "message" {"message": its public id} by the agent (not its text: a purge empties
-    messages, never audit rows). `subject`, `body`: as engine.typed_text.clean_text
+    messages, never audit rows). `subject`, `body`: as engine.typed_text.message_text
     makes them (spaces and invisible characters trimmed); ValueError when either is
     then empty, the subject is longer than MAX_SUBJECT characters or the body than
     MAX_BODY, or when the dossier has no owner yet (no one to write to). NotFound for a
     dossier not granted."""
-    subject, body = clean_text(subject or ""), clean_text(body or "")
+    subject, body = message_text(subject or ""), message_text(body or "")
     if not subject or not body or len(subject) > MAX_SUBJECT or len(body) > MAX_BODY:
         raise ValueError(f"a message needs a subject (at most {MAX_SUBJECT} characters) "
                          f"and a body (at most {MAX_BODY})")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from pony.orm import flush
 
-from engine.typed_text import clean_text
+from engine.typed_text import message_text
 from storage.clock import clock, to_db
 from storage.dossiers import audit
 from storage.errors import NotFound
@@ -49,7 +49,7 @@ def reply_to_message(account_id: int, public_id: str, body: str,
     NotFound when the message is not the account's, unknown, not about a dossier, a
     reply itself, or when the dossier is no longer the account's; ValueError when the
     text is empty or longer than MAX_REPLY characters."""
-    text = clean_text(body or "")  # NUL: no database keeps it in text; U+200B alone: empty
+    text = message_text(body or "")  # NUL: no database keeps it in text; U+200B alone: empty
     if not text or len(text) > MAX_REPLY:
         raise ValueError(f"a reply holds 1 to {MAX_REPLY} characters")
     orm = database()

@@ -27,7 +27,7 @@ import storage
 from engine import CompiledDefinition
 from engine.agentforms import agent_form, agent_form_compiled
 from engine.formdata import section_answers
-from engine.typed_text import clean_text
+from engine.typed_text import message_text
 from engine.validate import clean, visible_fields
 from engine.workflow import is_final, state_label
 from web.agent import bp
@@ -226,8 +226,8 @@ def send_message(number: str) -> ResponseReturnValue:
     422 with the errors by their fields (empty once spaces and invisible characters are
     trimmed, or too long: storage.MESSAGE_SUBJECT_MAX, storage.MESSAGE_BODY_MAX
     characters); 404 for a dossier not granted."""
-    subject = clean_text(request.form.get("subject", ""))
-    body = clean_text(request.form.get("body", ""))
+    subject = message_text(request.form.get("subject", ""))
+    body = message_text(request.form.get("body", ""))
     typed = {"subject": subject, "body": body}
     errors = {k: m for k, m in MESSAGE_MISSING.items() if not typed[k]}
     if len(subject) > storage.MESSAGE_SUBJECT_MAX:

@@ -18,7 +18,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import format_number
 
 import storage
-from engine.typed_text import clean_text
+from engine.typed_text import message_text
 from web.accounts.current import account_id, login_required
 from web.i18n import N_, _
 from web.ui.fields import FieldView
@@ -98,9 +98,9 @@ def reply(message_id: str) -> ResponseReturnValue:
         abort(404)
     text = request.form.get("reponse", "")
     error = ""
-    if not clean_text(text):  # spaces or invisible characters (U+200B) only: empty
+    if not message_text(text):  # spaces or invisible characters (U+200B) only: empty
         error = _(REPLY_MISSING)
-    elif len(clean_text(text)) > storage.REPLY_MAX_LENGTH:
+    elif len(message_text(text)) > storage.REPLY_MAX_LENGTH:
         error = _(REPLY_TOO_LONG, max=format_number(storage.REPLY_MAX_LENGTH))
     if redisplaying():
         return _page(message, _reply_field(text, error if keeps_errors() else ""))
