@@ -120,7 +120,6 @@ from storage.dossiers.existing import (
     import_csv,
     import_rows,
     register_row,
-    row_refusals,
 )
 from storage.dossiers.identity_changes import update_profile
 from storage.dossiers.kept_answers import (
@@ -241,7 +240,6 @@ __all__ = [
     "unread_count", "update_profile", "Store", "open_store", "Timeouts", "DEFAULT_TIMEOUTS",
     "current_store",
     "end_session", "visit", "Visit", "DemoReport", "load_demo", "ImportReport", "RowRefused",
-    "row_refusals",
     "import_rows", "import_csv", "register_row", "describe", "causes", "hash_password",
     "verify_password",
     "normalize_email", "RESET_PURPOSE", "RESET_TOKEN_SLOT", "queue_password_reset",

@@ -20,6 +20,7 @@ from typing import IO
 from engine import Registry
 from engine.model import Numbering
 from engine.profile import PROFILE
+from engine.typed_text import clean_text
 from storage.clock import clock
 from storage.dossiers import audit
 from storage.dossiers.lifecycle import register_existing
@@ -58,8 +59,9 @@ class RowRefused(ValueError):
 
     `code` says which rule refused it, for a page that words it in its own language:
     "missing", "unknown_type", "malformed_number", "too_long" (a name, `column` and
-    `max`), "bad_sex", "bad_birth_date", "future_birth_date", "early_birth_date"
-    (`earliest`), "duplicate", "header" (the file's header lacks columns),
+    `max`), "bad_sex", "bad_birth_date", "no_such_date" (1988-02-30),
+    "future_birth_date", "early_birth_date" (`earliest`), "duplicate", "header" (the
+    file's header lacks columns),
     "columns" (a row holds more values than the header names columns), "encoding" (the
     file is not UTF-8 text), "unreadable" (not CSV, `problem`) or "other" (the store
     refused it); `params`: the values the message names (`columns`, `value`, `known`,
@@ -70,6 +72,8 @@ class RowRefused(ValueError):
         super().__init__(message)
         self.code = code
         self.params = params
+        # the row's other reasons (`check_row`: every one is said), each a RowRefused
+        self.also: tuple[RowRefused, ...] = ()
 
 
 def numbering_example(numbering: Numbering) -> str:
@@ -97,7 +101,7 @@ def row_refusals(registry: Registry, row: Mapping[str, str | None]) -> list[RowR
     characters ("too_long"), sex be F, M or X, birth_date be YYYY-MM-DD, in the past and
     not before the profile's earliest day ("early_birth_date"). The number is judged
     only once the type is known, and whether it is new only once it is well formed."""
-    values = {c: (row.get(c) or "").strip() for c in COLUMNS}
+    values = _values(row)
     refusals: list[RowRefused] = []
     missing = [c for c in COLUMNS if not values[c]]
     if missing:
@@ -132,14 +136,22 @@ def row_refusals(registry: Registry, row: Mapping[str, str | None]) -> list[RowR
     return refusals
 
 
+def _values(row: Mapping[str, str | None]) -> dict[str, str]:
+    """Each column's text as the profile reads its fields (engine.typed_text.clean_text:
+    composed, spaces and invisible characters trimmed): a name of a zero-width space
+    alone is missing, and a name's length is counted as the profile counts it."""
+    return {c: clean_text(row.get(c) or "") for c in COLUMNS}
+
+
 def _birth_date_refusals(typed: str) -> list[RowRefused]:
-    try:
-        birth_date = date.fromisoformat(typed)
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", typed):
-            raise ValueError(typed)
-    except ValueError:
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", typed):
         return [RowRefused(f"bad birth date {typed!r} (expected YYYY-MM-DD)",
                            "bad_birth_date", value=typed)]
+    try:
+        birth_date = date.fromisoformat(typed)
+    except ValueError:  # 1988-02-30
+        return [RowRefused(f"bad birth date {typed!r} (no such day)", "no_such_date",
+                           value=typed)]
     if birth_date >= clock.today():
         return [RowRefused(f"bad birth date {typed!r} (not in the past)",
                            "future_birth_date", value=typed)]
@@ -151,12 +163,16 @@ def _birth_date_refusals(typed: str) -> list[RowRefused]:
 
 
 def check_row(registry: Registry, row: Mapping[str, str | None]) -> ExistingDossier:
-    """The row as a dossier to register, or RowRefused with the first reason found
-    (`row_refusals`)."""
+    """The row as a dossier to register, or RowRefused saying every reason
+    (`row_refusals`): its message joins them ("; "), its `code` and `params` are the
+    first's, its `also` the others."""
     refusals = row_refusals(registry, row)
     if refusals:
-        raise refusals[0]
-    values = {c: (row.get(c) or "").strip() for c in COLUMNS}
+        first = refusals[0]
+        refused = RowRefused("; ".join(str(r) for r in refusals), first.code, **first.params)
+        refused.also = tuple(refusals[1:])
+        raise refused
+    values = _values(row)
     return ExistingDossier(values["type"], values["number"].upper(), values["given_name"],
                            values["family_name"], values["sex"].upper(),
                            date.fromisoformat(values["birth_date"]))

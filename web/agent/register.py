@@ -45,8 +45,16 @@ def granted_registry() -> Registry:
 
 def refusal_texts(refused: storage.RowRefused) -> dict[str, str]:
     """Why storage refused a row, in the page's language: form field (or column) id ->
-    text, several for missing values; the file's own problem (a header lacking columns)
-    under "file". Same rule as the CLI's English reason (str(refused))."""
+    text, several for missing values and for every other reason of the row
+    (`refused.also`); the file's own problem (a header lacking columns) under "file".
+    Same rules as the CLI's English reasons (str(refused))."""
+    texts = _refusal_text(refused)
+    for other in refused.also:
+        texts.update({k: v for k, v in _refusal_text(other).items() if k not in texts})
+    return texts
+
+
+def _refusal_text(refused: storage.RowRefused) -> dict[str, str]:
     p = refused.params
     code = refused.code
     if code == "missing":
@@ -66,8 +74,15 @@ def refusal_texts(refused: storage.RowRefused) -> dict[str, str]:
     if code == "bad_birth_date":
         return {"birth_date": _("Date de naissance « %(value)s » invalide : écrivez-la "
                                 "AAAA-MM-JJ, par exemple 1990-04-25.", value=p["value"])}
+    if code == "too_long" and p["column"] == "given_name":
+        return {"given_name": _("Le ou les prénoms comptent au plus %(max)s caractères.",
+                                max=p["max"])}
     if code == "too_long":
-        return {p["column"]: _("Écrivez au plus %(max)s caractères.", max=p["max"])}
+        return {p["column"]: _("Le ou les noms de famille comptent au plus %(max)s "
+                               "caractères.", max=p["max"])}
+    if code == "no_such_date":
+        return {"birth_date": _("La date de naissance « %(value)s » n’existe pas.",
+                                value=p["value"])}
     if code == "early_birth_date":
         return {"birth_date": _("La date de naissance « %(value)s » est trop ancienne : "
                                 "elle doit être le %(earliest)s ou après.",
@@ -121,23 +136,19 @@ def register() -> ResponseReturnValue:
 def register_post() -> ResponseReturnValue:
     """Register one dossier (storage.register_row, as `guichet dossiers
     register-existing`): 201 with "Dossier … inscrit" and an empty form for the next
-    one; 422 with every reason at once (storage.row_refusals), each next to its field
-    and in the summary (missing value, type unknown or not granted, malformed number,
-    name too long, bad sex or birth date, number already registered)."""
+    one; 422 with every reason at once (storage's RowRefused and its `also`), each
+    next to its field and in the summary, in the form's order (missing value, type
+    unknown or not granted, malformed number, name too long, bad sex or birth date,
+    number already registered)."""
     row = {f: request.form.get(f, "") for f in FIELDS}
-    refusals = storage.row_refusals(granted_registry(), row)
-    if refusals:
-        texts: dict[str, str] = {}
-        for refused in refusals:
-            texts.update(refusal_texts(refused))
-        ordered = {f: texts[f] for f in FIELDS if f in texts}
-        return _register_page({**ordered, **texts}, status=422)
     try:
         number = storage.register_row(granted_registry(), row,
                                       actor=storage.agent_actor(g.agent.id),
                                       address=request.remote_addr)
     except storage.RowRefused as refused:
-        return _register_page(refusal_texts(refused), status=422)
+        texts = refusal_texts(refused)
+        ordered = {f: texts[f] for f in FIELDS if f in texts}
+        return _register_page({**ordered, **texts}, status=422)
     return _register_page(registered=number, status=201)
 
 
