@@ -12,6 +12,7 @@ index for a number (storage/orm/queue_schema.py makes them).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -104,9 +105,10 @@ def agent_queue(types: Sequence[str], *, type_id: str | None = None, state: str 
     `assigned_to` an agent id: the dossiers assigned to that agent; `unassigned`: those
     assigned to no one; `deadline_before`: deadline on or before that day. `search`
     (stripped; ignored when empty): text holding a digit is a dossier number, matched
-    exactly or by its start, case ignored; typed without its prefix (it starts with a
-    digit), also as the start of the number after one of `number_prefixes` (the
-    granted types' prefixes, e.g. "G": "2619" finds G2619014023); other text is names:
+    exactly or by its start, case, spaces, dashes and dots ignored; typed without its
+    prefix (it starts with a digit), also as the start of the number after one of
+    `number_prefixes` (the granted types' prefixes, e.g. "G": "2619" finds
+    G2619014023); other text is names:
     every word typed must start a word of the owner's or registered names
     (storage/dossiers/search_words.py: case, accents, apostrophes and dashes ignored).
     Text with neither (only punctuation such as "%", "_" or "'") matches nothing: it
@@ -121,6 +123,8 @@ def agent_queue(types: Sequence[str], *, type_id: str | None = None, state: str 
     params: dict[str, Any] = {f"t{i}": t for i, t in enumerate(granted)}
     text = (search or "").strip()
     number = any(c.isdigit() for c in text)
+    if number:  # "G 2100 000017", "G-2100000017": a number written with separators
+        text = re.sub(r"[\s\-.]", "", text)
     words = sorted(words_of(text), key=lambda w: (-len(w), w)) if not number else []
     if text and not number and not words:
         return QueuePage((), None)  # only punctuation: no name or number can match

@@ -216,3 +216,10 @@ def test_agent_queue__a_number_typed__found_in_any_state_without_the_state_filte
                                        number_prefixes=["G"])) == ["G2300000002"]
     assert numbers(storage.agent_queue([ESSAI], search="Odegard")) == []
     assert numbers(storage.agent_queue([ESSAI])) == []
+
+
+@pytest.mark.parametrize("search", ["G 2300000003", "g-2300-000003", " 2300 000 003 "])
+def test_agent_queue__number_with_spaces_or_dashes__found(registry, search):
+    register(registry, "G2300000003")
+    assert numbers(storage.agent_queue([ESSAI], search=search, number_prefixes=["G"])) == [
+        "G2300000003"]
