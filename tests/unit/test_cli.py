@@ -71,7 +71,7 @@ def test_validate__invalid_answers_english__exit_1_english_messages(run, tmp_pat
     assert result.exit_code == 1
     assert json.loads(result.stdout) == [{
         "section": "identite", "field": "numero",
-        "message": "The test number must have 8 digits.", "rule": "pattern"}]
+        "message": "The test number must have 8 digits."}]
 
 
 def test_validate__french_default__french_message(run, tmp_path, test_types, valid_answers):
@@ -81,18 +81,6 @@ def test_validate__french_default__french_message(run, tmp_path, test_types, val
     assert result.exit_code == 1
     assert json.loads(result.stdout)[0]["message"] == (
         "Donnez au moins l'un des deux : votre numéro d'essai ou votre code de parrainage.")
-
-
-def test_validate__yes_no_written_as_a_word__rule_says_not_offered(run, tmp_path, test_types,
-                                                                   valid_answers):
-    """Answers are as stored: "oui" for a yes/no is no answer the question offers; the
-    rule says so next to the applicant's message."""
-    path = tmp_path / "a.json"
-    path.write_text(json.dumps({**valid_answers, "a_numero": "oui"}))
-    result = run("validate", ESSAI, path)
-    assert result.exit_code == 1
-    assert {(e["field"], e["rule"]) for e in json.loads(result.stdout)} >= {
-        ("a_numero", "unknown_option")}
 
 
 @pytest.mark.parametrize("content", ["not json", "[1, 2]", "\xff\xfe"])

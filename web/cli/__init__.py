@@ -178,10 +178,7 @@ def validate_cmd(type_or_path: str, answers_file, lang: str) -> None:
                    err=True)
         sys.exit(2)
     errors = validate(compiled, answers)
-    # with the rule (the kind of mistake, as a tests file's `errors` names it): "oui" for
-    # a yes/no reads "unknown_option", the stored answer being true or false
-    click.echo(json.dumps([{**e.as_json(lang), "rule": e.kind} for e in errors],
-                          ensure_ascii=False, indent=2))
+    click.echo(json.dumps([e.as_json(lang) for e in errors], ensure_ascii=False, indent=2))
     dropped = sorted(set(answers) - set(clean(compiled, answers)))
     if dropped:
         click.echo("ignored (unknown, empty or hidden): " + ", ".join(dropped), err=True)
