@@ -155,7 +155,7 @@ def test_check__migrate_with_no_older_version_anywhere__says_only_targets_were_c
 def test_check__one_broken_file_of_three__count_says_which_part(runner, instance_dir,
                                                                  tmp_path: Path):
     """"3 error(s) in 3 file(s)" read as if every file was wrong: the summary counts the
-    files with errors, of those checked."""
+    files with errors."""
     forms = Path(__file__).resolve().parents[2] / "forms"
     for source in sorted(forms.glob("*.yaml")):
         if not source.name.endswith(".tests.yaml"):
@@ -168,4 +168,4 @@ def test_check__one_broken_file_of_three__count_says_which_part(runner, instance
     assert result.exit_code == 1
     checked = len(list(tmp_path.glob("*.yaml")))
     assert checked >= 3
-    assert f"error(s) in 1 of {checked} file(s) checked." in result.output
+    assert "error(s) in 1 file(s)." in result.output

@@ -55,9 +55,8 @@ def check(paths: tuple[Path, ...]) -> None:
     for e in errors:
         click.echo(str(e), err=True)
     if errors:
-        wrong = len({e.path for e in errors})
-        click.echo(f"{len(errors)} error(s) in {wrong} of {len(files)} file(s) checked.",
-                   err=True)
+        wrong = len({e.path for e in errors})  # the files with errors, not all checked
+        click.echo(f"{len(errors)} error(s) in {wrong} file(s).", err=True)
         sys.exit(1)
     click.echo(f"{len(files)} definition(s) OK: " + ", ".join(str(p) for p in files))
 
