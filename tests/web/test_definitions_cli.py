@@ -113,8 +113,8 @@ def test_impact__v1_draft_under_v2__dry_run_printed_nothing_changed(app, runner,
                            env=_env(instance_dir))
     assert result.exit_code == 0, result.output
     assert ("en_cours: 1 dossier(s), 1 would be migrated, 0 stay on their version; "
-            "archived: note_ancienne (dropped_by_migration): 1; 1 with questions to "
-            "answer (new, or answered again)") in result.output
+            "archived: note_ancienne (dropped_by_migration): 1; 1 with new questions to "
+            "answer") in result.output
     with store_of(app).bound():
         assert storage.get_dossier(someone.id, draft.number).definition_version == 1
         assert storage.archived_answers(draft.number) == []

@@ -87,7 +87,7 @@ def impact_cmd(file: Path) -> None:
         archived = ", ".join(f"{k}: {n}" for k, n in s.archived.items()) or "nothing"
         click.echo(f"{s.status}: {s.dossiers} dossier(s), {s.migrated} would be migrated, "
                    f"{s.staying} stay on their version; archived: {archived}; "
-                   f"{s.new_questions} with questions to answer (new, or answered again)")
+                   f"{s.new_questions} with new questions to answer")
 
 
 @main.command("diff")
