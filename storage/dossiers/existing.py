@@ -59,10 +59,9 @@ class RowRefused(ValueError):
 
     `code` says which rule refused it, for a page that words it in its own language:
     "missing", "unknown_type", "malformed_number", "too_long" (a name, `column` and
-    `max`), "bad_sex", "bad_birth_date", "no_such_date" (1988-02-30),
-    "future_birth_date", "early_birth_date" (`earliest`), "duplicate", "header" (the
-    file's header lacks columns),
-    "columns" (a row holds more values than the header names columns), "encoding" (the
+    `max`), "bad_sex", "bad_birth_date", "future_birth_date", "early_birth_date"
+    (`earliest`), "duplicate", "header" (the file's header lacks columns), "columns" (a
+    row holds more values than the header names columns), "encoding" (the
     file is not UTF-8 text), "unreadable" (not CSV, `problem`) or "other" (the store
     refused it); `params`: the values the message names (`columns`, `value`, `known`,
     `type`, `example`, `number`, `count`, `expected`, `problem`), all texts.
@@ -144,14 +143,13 @@ def _values(row: Mapping[str, str | None]) -> dict[str, str]:
 
 
 def _birth_date_refusals(typed: str) -> list[RowRefused]:
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", typed):
-        return [RowRefused(f"bad birth date {typed!r} (expected YYYY-MM-DD)",
-                           "bad_birth_date", value=typed)]
     try:
         birth_date = date.fromisoformat(typed)
-    except ValueError:  # 1988-02-30
-        return [RowRefused(f"bad birth date {typed!r} (no such day)", "no_such_date",
-                           value=typed)]
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", typed):
+            raise ValueError(typed)
+    except ValueError:
+        return [RowRefused(f"bad birth date {typed!r} (expected YYYY-MM-DD)",
+                           "bad_birth_date", value=typed)]
     if birth_date >= clock.today():
         return [RowRefused(f"bad birth date {typed!r} (not in the past)",
                            "future_birth_date", value=typed)]

@@ -86,7 +86,7 @@ def test_register_page__every_mistake_at_once_each_by_its_field(agent):
     assert [m for m in re.findall(r'href="#f-(\w+)"', summary)] == [
         "number", "given_name", "sex", "birth_date"]
     assert "Le ou les prénoms comptent au plus 200 caractères." in html
-    assert "La date de naissance « 1988-02-30 » n’existe pas." in html
+    assert "Date de naissance « 1988-02-30 » invalide" in html
     assert "Vérifiez le numéro" not in html
     old = agent.post("/agent/dossiers/inscrire", {**ROW, "birth_date": "1899-12-31"})
     assert old.status_code == 422
@@ -122,7 +122,7 @@ def test_import__every_reason_of_a_row_said(agent):
     for reason in ("Choisissez le sexe indiqué sur le passeport.",
                    "Le numéro « G12 » n’a pas la forme attendue",
                    "Le ou les prénoms comptent au plus 200 caractères.",
-                   "La date de naissance « 1988-02-30 » n’existe pas."):
+                   "Date de naissance « 1988-02-30 » invalide"):
         assert reason in html, reason
 
 
@@ -167,7 +167,8 @@ def test_import__report_of_rows_registered_and_refused_with_lines_and_reasons(ag
     assert answer.status_code == 200
     assert "2 lignes inscrites, 3 lignes refusées." in html
     refused = re.findall(r"<tr><td>(\d+)</td><td>([^<]*)</td></tr>", html)
-    assert ("4", "La date de naissance « 1970-13-01 » n’existe pas.") in refused
+    assert ("4", "Date de naissance « 1970-13-01 » invalide : écrivez-la AAAA-MM-JJ, par "
+                 "exemple 1990-04-25.") in refused
     assert ("5", "Type de dossier inconnu ou non attribué : « atelier ». Types possibles : "
                  "essai.") in refused
     assert ("6", "Le dossier G2100076952 est déjà inscrit.") in refused

@@ -80,9 +80,6 @@ def _refusal_text(refused: storage.RowRefused) -> dict[str, str]:
     if code == "too_long":
         return {p["column"]: _("Le ou les noms de famille comptent au plus %(max)s "
                                "caractères.", max=p["max"])}
-    if code == "no_such_date":
-        return {"birth_date": _("La date de naissance « %(value)s » n’existe pas.",
-                                value=p["value"])}
     if code == "early_birth_date":
         return {"birth_date": _("La date de naissance « %(value)s » est trop ancienne : "
                                 "elle doit être le %(earliest)s ou après.",
