@@ -171,10 +171,10 @@ def migrate_draft(registry: Registry, dossier: Any, actor: str,
     renamed alike (`Moved.posted`), and those typed into a question the migration drops
     archived with the stored ones (a value typed on the open page is never lost), and
     named in the notice's `removed`.
-    A draft in which the applicant has written nothing yet (no answer stored, none typed
-    in `posted`: a new draft, or one just linked with "Identifier mon dossier") moves
-    silently: nothing the applicant wrote changed, and the form is new to them
-    (`Moved.notice` None, no message)."""
+    A dossier an agent registered in which nothing is written yet (no answer stored,
+    none typed in `posted`: one just linked with "Identifier mon dossier") moves
+    silently: the form is new to its applicant, who never saw the older one
+    (`Moved.notice` None, no message). An applicant's own draft is always told."""
     newest = registry.get(dossier.type_id)
     found = plan(registry, dossier, newest) if newest is not None else None
     if found is None:
@@ -193,7 +193,7 @@ def migrate_draft(registry: Registry, dossier: Any, actor: str,
                                              "status": migrated.status})
     written = bool(found.migrated.answers or found.migrated.lost) or _typed(
         list((posted or {}).values()))
-    if not written:
+    if not written and dossier.events.select(lambda e: e.action == "register").exists():
         return Moved(None, tuple(steps), translated)
     messages = [s.migration.message for s in steps if s.migration.message]
     message = {lang: "\n\n".join(m.get(lang) for m in messages)

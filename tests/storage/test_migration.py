@@ -4,6 +4,7 @@ audited, told in the message centre; nothing stored is ever lost; keep keeps."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -170,23 +171,25 @@ def test_impact__choice_no_longer_offered__counted_as_a_question_to_answer(
     assert state.new_questions == 1
 
 
-def test_open_draft__nothing_written_yet__migrated_silently(account):
-    """Found by a designer's trial: a dossier just linked ("Identifier mon dossier") or
-    created and left empty said "the form was updated" on its first opening, about a
-    form the applicant never saw. It moves, audited, without notice nor message; one
-    with an answer is still told."""
+def test_open_draft__registered_then_linked_with_nothing_written__migrated_silently(
+        account):
+    """Found by a designer's trial: a dossier an agent registered, just linked with
+    "Identifier mon dossier", said "the form was updated" on its first opening, about a
+    form its applicant never saw. It moves, audited, without notice nor message. An
+    applicant's own draft, even empty, is still told (they may have seen the form)."""
     v1 = with_newest(compiled(1))
     storage.publish_definitions([compiled(1), compiled(2)])
-    empty = storage.create_dossier(v1, account.id, TYPE)
+    who = account.profile
+    registered = storage.register_existing(
+        v1, TYPE, "D2600000001", who["given_names"], who["family_names"], who["sex"],
+        date.fromisoformat(who["birth_date"]))
+    storage.link_existing(account.id, TYPE, registered.number)
+    before = len(storage.list_messages(account.id))  # the link's own message
     v3 = with_newest(compiled(3))
-    assert storage.open_draft(v3, account.id, empty.number) is None
-    after = storage.get_dossier(account.id, empty.number)
-    assert (after.definition_version, after.version) == (3, empty.version + 1)
-    assert storage.dossier_audit(empty.number)[-1].action == "migrate"
-    assert storage.list_messages(account.id) == []
-    # an empty save of the untouched old page: silent too
-    other = storage.create_dossier(v1, account.id, TYPE)
-    saved = storage.save_section(v3, account.id, other.number, "depart",
-                                 {"ville": "", "note_ancienne": " "}, other.version)
-    assert saved.definition_version == 3 and saved.migration is None
-    assert storage.list_messages(account.id) == []
+    assert storage.open_draft(v3, account.id, registered.number) is None
+    after = storage.get_dossier(account.id, registered.number)
+    assert after.definition_version == 3
+    assert storage.dossier_audit(registered.number)[-1].action == "migrate"
+    assert len(storage.list_messages(account.id)) == before
+    own = storage.create_dossier(v1, account.id, TYPE)
+    assert storage.open_draft(v3, account.id, own.number) is not None
