@@ -172,6 +172,7 @@ def test_convert_text__numbers_too_big_for_a_date_or_a_column__at_their_line():
     messages = [(e.line, e.message) for e in convert_text(huge, "x.yaml").errors]
     lines = huge.splitlines()
     assert [(lines[n - 1].split(":")[0], m) for n, m in messages] == [
-        ("version", "`version`: 99999999999999999999999 is greater than the maximum of 1000000."),
+        ("version",
+         "`version`: 99999999999999999999999 is greater than the maximum of 2147483647."),
         ("deadline_days", "`deadline_days`: 999999999 is greater than the maximum of 3660."),
     ]
