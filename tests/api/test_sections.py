@@ -412,6 +412,27 @@ def test_declaration__ticked_by_its_language_the_moment_kept(test_app, maria):
     assert forged.get_json()["errors"][0]["pointer"] == "/answers/attestation"
 
 
+def test_declaration__true_ticks_it_in_the_request_language_false_unticks(test_app, maria):
+    """Found by an API trial: an app could only tick a declaration by sending "fr" or
+    "en", written nowhere; `true` (the natural JSON for a box) was a type error."""
+    api = Checked(test_app.test_client())
+    number = _new(test_app, maria, "saisies")
+    compiled = test_app.extensions[EXTENSION].get("saisies")
+    section = next(s.id for s in compiled.definition.sections
+                   if s.field("attestation") is not None)
+    version = _version(api, maria, number, section)
+    ticked = api.put(_url(number, section), json={"answers": {"attestation": True}},
+                     headers={**maria.headers, "If-Match": f'"{version}"',
+                              "Accept-Language": "en"})
+    assert ticked.status_code == 200, ticked.get_json()
+    answer = ticked.get_json()["answers"]["attestation"]
+    assert answer["lang"] == "en" and answer["text"].startswith("I certify")
+    unticked = _put(api, maria, number, section, {"attestation": False},
+                    ticked.get_json()["dossier_version"])
+    assert unticked.status_code == 200
+    assert "attestation" not in unticked.get_json()["answers"]
+
+
 # --- versions: a dossier pinned to an older version; a save that migrates it ----------
 
 @pytest.fixture

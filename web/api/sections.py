@@ -253,8 +253,8 @@ def shape_errors(section: Section, f: Field, value: Any, item: tuple[int, str] |
         ok = isinstance(value, bool | str)
     elif f.is_list or f.kind.value_kind == "list":
         ok = value == "" or _is_strings(value)
-    elif f.kind.value_kind == "dict":  # a declaration: the language it was read in
-        ok = isinstance(value, str)
+    elif f.kind.value_kind == "dict":  # a declaration: the language it was read in, or
+        ok = isinstance(value, str | bool)  # true/false: ticked in the request's language
     else:  # a string, or a JSON value its schema judges once read (a number's number)
         ok = True
     return [] if ok else [_type_error(section, f, item, top=top)]
@@ -262,7 +262,11 @@ def shape_errors(section: Section, f: Field, value: Any, item: tuple[int, str] |
 
 def _read(f: Field, value: Any) -> Any:
     """A JSON answer of the right type as the page would have read it: a string by its
-    question type (`field_value`), a group's items each question alike; else as is."""
+    question type (`field_value`), a group's items each question alike; a ticked
+    statement (a question keeping an object, read from its language) sent as true, as
+    ticked in the request's language (`api_lang`), false as not ticked; else as is."""
+    if isinstance(value, bool) and f.kind.value_kind == "dict":
+        return field_value(f, [api_lang()]) if value else None
     if isinstance(value, str) and not f.kind.part_names(f) and not f.kind.children(f):
         return field_value(f, [value])
     if f.kind.children(f) and isinstance(value, list):
@@ -585,10 +589,14 @@ PATHS: dict[str, Any] = {
     },
 }
 
-_ANSWER = {"description": "One answer as stored: a string, a boolean (yes/no), a list of "
-                          "strings (checkboxes, grid), an object of strings (an address's "
-                          "parts), a list of objects (a repeating group's items), or null "
-                          "(clears it, in a PUT)."}
+_ANSWER = {"description": "One answer as stored: a string, a boolean (yes/no), a number "
+                          "(a number question), a list of strings (checkboxes, grid), an "
+                          "object of strings (an address's parts), a list of objects (a "
+                          "repeating group's items), a ticked declaration {text, lang, at} "
+                          "(in a PUT: \"fr\" or \"en\", the language it was read in, or "
+                          "true, the request's language; sent back unchanged, kept), or "
+                          "null (clears it, in a PUT). A file question's answer is "
+                          "read-only here: files are deposited on the portal's page."}
 
 SCHEMAS: dict[str, Any] = {
     "SectionAnswers": {
