@@ -501,6 +501,13 @@ def _map_path(section_id: str, fields: Mapping[str, Field], clauses: tuple[Claus
         f = fields[path[1]]
         kind = next((k for p in reversed(path) if (k := _keyword_message(p))), "type")
         return [_part_error(section_id, f, kind, _error_part(kind, err, depth), answers)]
+    instance = list(err.instance_path)[depth:]
+    if path and path[0] == "$defs" and instance and instance[0] in fields:
+        # a keyword of a shared definition ($ref: an address's country), which the
+        # validator names by the definition's place: the answer's place says whose
+        f = fields[str(instance[0])]
+        kind = next((k for p in reversed(path) if (k := _keyword_message(p))), "type")
+        return [_part_error(section_id, f, kind, _error_part(kind, err, depth), answers)]
     return [FieldError(section_id, None, "type", DEFAULT_MESSAGES["type"])]
 
 

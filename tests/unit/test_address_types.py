@@ -166,6 +166,16 @@ def test_address__each_part_its_own_error_in_order():
                                          "autre_adresse.region", "autre_adresse.postal_code"}
 
 
+def test_address__unknown_country__its_own_error_at_the_country_part():
+    """Found by an API trial: an unknown country (the schema's shared `$defs/country`,
+    which the validator names by the definition's place) gave one anonymous error at the
+    section, "Cette réponse n'est pas valide.", with no field: now the country part's."""
+    errors = validate(COMPILED, {"adresse": {**MONTREAL, "country": "NARNIA<script>"}})
+    assert [(e.path, e.kind, e.message.fr) for e in errors if e.field is None] == []
+    assert ("adresse.country", "option", "Choisissez un pays de la liste.") in [
+        (e.path, e.kind, e.message.fr) for e in errors]
+
+
 def test_address__display_a_postal_block_in_each_language():
     fr = build_recap(COMPILED, {"adresse": {**MONTREAL, "region": "PE"}}, "fr")
     en = build_recap(COMPILED, {"adresse": {**MONTREAL, "country": "US", "region": "NY",
