@@ -135,6 +135,16 @@ def test_openapi_json__public__served_and_conform(api_app: Flask) -> None:
     check_response(api_app, "GET", "/api/v1/openapi.json", response)
 
 
+def test_openapi_json__same_bytes_in_every_language__says_both(api_app: Flask) -> None:
+    """Found by an API trial: `Content-Language` followed Accept-Language for the same
+    cacheable bytes (both languages are in the document), with no Vary."""
+    client = api_app.test_client()
+    fr = client.get("/api/v1/openapi.json", headers={"Accept-Language": "fr"})
+    en = client.get("/api/v1/openapi.json", headers={"Accept-Language": "en"})
+    assert fr.get_data() == en.get_data()
+    assert fr.headers["Content-Language"] == en.headers["Content-Language"] == "fr, en"
+
+
 def test_serve__document_built_as_each_server_process_starts(api_app: Flask) -> None:
     """`guichet serve` builds the document with the app (openapi_ready, in its factory),
     before any request: the first client does not wait for it."""

@@ -319,11 +319,14 @@ def openapi_json() -> Response:
     """The document, public (a browser logged in to the portal may open it: nothing
     personal is read); cacheable for an hour (it changes only with a deploy), with a
     strong ETag (the text's sha256) so an app keeping the forms asks `If-None-Match`
-    and gets 304 while they are unchanged."""
+    and gets 304 while they are unchanged. The same bytes for every Accept-Language (the
+    forms' texts are there in both languages): `Content-Language: fr, en`, so a shared
+    cache never serves it under the wrong language."""
     text, etag = _kept(current_app)
     response = Response(text, mimetype="application/json")
     response.set_etag(etag)
     response.headers["Cache-Control"] = "public, max-age=3600"
+    response.headers["Content-Language"] = "fr, en"
     return response.make_conditional(request)
 
 
