@@ -339,6 +339,16 @@ def test_link__missing_type_and_number__422_pointers_nothing_counted(
     assert link(api, gunter).status_code == 200  # the refusals above counted nothing
 
 
+def test_link__number_as_a_json_number__type_error_saying_so(
+        api: FlaskClient, gunter: Person) -> None:
+    """Found by an API trial: `"number": 12` said "Ce champ est obligatoire." (rule type)."""
+    response = api.post("/api/v1/dossiers/link", json={"type": "x", "number": 12},
+                        headers=gunter.headers)
+    wrong = [e for e in response.get_json()["errors"] if e["pointer"] == "/number"]
+    assert [(e["rule"], e["message"]) for e in wrong] == [
+        ("type", "Écrivez le numéro du dossier entre guillemets, comme un texte.")]
+
+
 def test_link__over_the_limit__429_retry_after_even_with_the_right_number(
         api: FlaskClient, registered: storage.DossierView, gunter: Person) -> None:
     for n in range(5):

@@ -47,6 +47,7 @@ from web.registry import definition, registry
 CHOOSE_TYPE = N_("Sélectionnez le type de dossier à créer.")
 CHOOSE_LINK_TYPE = N_("Sélectionnez le type de demande à rechercher.")
 REQUIRED = N_("Ce champ est obligatoire.")
+NUMBER_NOT_TEXT = N_("Écrivez le numéro du dossier entre guillemets, comme un texte.")
 NOT_ELIGIBLE = N_("Votre profil ne permet pas de créer ce type de dossier.")
 
 
@@ -231,9 +232,10 @@ def link_dossier() -> ResponseReturnValue:
     raw = body.get("number")
     number = normal_number(raw) if isinstance(raw, str) else ""
     if not number:
+        missing = raw in (None, "") or (isinstance(raw, str) and not raw.strip())
         items.append({"pointer": "/number", "section": "dossier", "field": "number",
-                      "rule": "required" if raw in (None, "") else "type",
-                      "message": _(REQUIRED)})
+                      "rule": "required" if missing else "type",
+                      "message": _(REQUIRED) if missing else _(NUMBER_NOT_TEXT)})
     if items:
         raise validation_problem(items)
     outcome = link_attempt(current_account_id(), body["type"], number)
