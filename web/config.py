@@ -263,7 +263,7 @@ SETTINGS: tuple[Setting, ...] = (
             "With FILES_URL s3://: the access key; unset (with the secret key): boto3's "
             "own credential chain (~/.aws, an instance or pod role).", secret=True),
     Setting("S3_SECRET_ACCESS_KEY", "AWS_SECRET_ACCESS_KEY", None, "text",
-            "With FILES_URL s3://: the secret key going with S3_ACCESS_KEY_ID.", secret=True),
+            "With FILES_URL s3://: the secret key going with AWS_ACCESS_KEY_ID.", secret=True),
     Setting("CLAMD", "GUICHET_CLAMD", None, "socket",
             "ClamAV's clamd, to scan every upload before it is kept: a unix socket path "
             "(/run/clamav/clamd.ctl) or host:port; unset: no scanning. When set and clamd "
