@@ -219,6 +219,20 @@ def test_put__far_too_long_to_a_question_shown_by_a_stored_answer__refused_nothi
     assert (stored.version, stored.answers) == (version + 1, {"a_numero_mifi": True})
 
 
+def test_put__too_many_group_items__the_designers_max_items_message(test_app, maria):
+    """Found by an API trial: 11 items for a group of at most 10 said "Cette réponse
+    est trop longue." (rule max_length); the rule is max_items, with its message."""
+    api = Checked(test_app.test_client())
+    number = _new(test_app, maria, "famille")
+    version = _version(api, maria, number, "enfants")
+    items = [{"prenom": f"E{n}"} for n in range(8)]  # over twice the group's max of 3
+    response = _put(api, maria, number, "enfants", {"liste_enfants": items}, version)
+    assert response.status_code == 422
+    [error] = response.get_json()["errors"]
+    assert (error["pointer"], error["rule"]) == ("/answers/liste_enfants", "max_items")
+    assert error["message"] == "Inscrivez au plus 3 élément(s)."
+
+
 @pytest.mark.parametrize("answers, pointer", [
     ({"numero_mifi": 12345678, "a_numero_mifi": True}, "/answers/numero_mifi"),
     ({"a_numero_mifi": 1}, "/answers/a_numero_mifi"),

@@ -440,8 +440,10 @@ def put_section(number: str, section_id: str) -> ResponseReturnValue:
                             kept_aside=visit_kept(number))
     except AnswersTooBig as too_big:
         fields = {f.id: f for f in section.fields}
-        errors = [FieldError(section.id, fid, "max_length", message_for(fields[fid],
-                                                                         "max_length"))
+        # too many items (a repeating group, choices) is said as such, else too long
+        rules = {fid: "max_items" if fields[fid].is_list or fields[fid].kind.children(
+            fields[fid]) else "max_length" for fid in too_big.fields}
+        errors = [FieldError(section.id, fid, rules[fid], message_for(fields[fid], rules[fid]))
                   for fid in too_big.fields]
         raise ApiProblem(422, "too-large", _(TOO_LARGE_DETAIL),
                          errors=field_error_items(errors, api_lang())) from too_big
