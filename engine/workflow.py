@@ -272,8 +272,8 @@ def agent_transitions(d: Definition, state: str) -> list[Transition]:
 
 def is_final(d: Definition, state: str) -> bool:
     """Whether no transition leaves `state` (a state id), whoever takes it: a dossier
-    there stays there (Fermé). The back office asks an agent to confirm a transition
-    into such a state, which nobody can undo."""
+    there stays there (Fermé). The back office marks a transition into such a state
+    "Action définitive": nobody can undo it."""
     return not any(state in t.sources for t in d.workflow.transitions)
 
 
