@@ -507,6 +507,18 @@ def _map_path(section_id: str, fields: Mapping[str, Field], clauses: tuple[Claus
         # validator names by the definition's place: the answer's place says whose
         f = fields[str(instance[0])]
         kind = next((k for p in reversed(path) if (k := _keyword_message(p))), "type")
+        children = {c.id: c for c in f.kind.children(f)}
+        if (children and len(instance) > 2 and isinstance(instance[1], int)
+                and instance[2] in children):  # inside a repeating group's item
+            child = children[str(instance[2])]
+            items = answers.get(f.id)
+            item = items[instance[1]] if isinstance(items, list) and instance[1] < len(
+                items) else {}
+            scope = item_scope(answers, item if isinstance(item, Mapping) else {})
+            inner = _part_error(section_id, child, kind, _error_part(kind, err, depth + 2),
+                                scope)
+            return [FieldError(section_id, f.id, inner.kind, inner.message, inner.part,
+                               (instance[1], child.id))]
         return [_part_error(section_id, f, kind, _error_part(kind, err, depth), answers)]
     return [FieldError(section_id, None, "type", DEFAULT_MESSAGES["type"])]
 

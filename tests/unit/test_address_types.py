@@ -23,6 +23,7 @@ from engine.places import (
 from engine.profile import PROFILE
 from engine.recap import build_recap
 from engine.validate import clean, validate
+from tests.definitions import one_field_definition
 
 ADRESSES = Path(__file__).parent.parent / "definitions" / "adresses.yaml"
 FIXTURES = Path(__file__).parent.parent / "fixtures"
@@ -174,6 +175,21 @@ def test_address__unknown_country__its_own_error_at_the_country_part():
     assert [(e.path, e.kind, e.message.fr) for e in errors if e.field is None] == []
     assert ("adresse.country", "option", "Choisissez un pays de la liste.") in [
         (e.path, e.kind, e.message.fr) for e in errors]
+
+
+def test_address__unknown_country_in_a_group_item__at_that_item_and_part():
+    text = one_field_definition({
+        "id": "lieux", "type": "group", "repeat": {"max": 3},
+        "item_label": {"fr": "Lieu {n}", "en": "Place {n}"},
+        "label": {"fr": "Lieux", "en": "Places"},
+        "fields": [{"id": "adresse", "type": "address",
+                    "label": {"fr": "Adresse", "en": "Address"}}]})
+    compiled = convert_text(text, "x.yaml").compiled
+    place = {"line1": "1 rue", "city": "Paris", "postal_code": "75005", "country": "FR"}
+    errors = validate(compiled, {"lieux": [{"adresse": place},
+                                          {"adresse": {**place, "country": "NARNIA"}}]})
+    assert [(e.path, e.kind, e.message.fr) for e in errors] == [
+        ("lieux.1.adresse.country", "option", "Choisissez un pays de la liste.")]
 
 
 def test_address__display_a_postal_block_in_each_language():
