@@ -12,6 +12,7 @@ draft whose chain is not declared all the way stays on its version (as under kee
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,7 +27,12 @@ from engine.workflow import is_editable
 from storage.clock import clock, to_db
 from storage.definitions import definition_of, pinned
 from storage.dossiers import audit
-from storage.dossiers.archive import DROPPED_BY_MIGRATION, archive
+from storage.dossiers.archive import (
+    DROPPED_BY_MIGRATION,
+    RENAMED_CONFLICT,
+    UNKNOWN_OPTION,
+    archive,
+)
 from storage.errors import NotFound
 from storage.orm.db import database
 from storage.orm.rows import owned_dossier
@@ -212,19 +218,21 @@ def notice_text(notice: MigrationNotice, lang: str) -> str:
     section "Title — New questions: a; b. Changed questions: c." lines."""
     lines = [notice.message[lang]]
     for s in notice.sections:
-        parts = []
-        for key, heading in (("new", MIGRATION_NEW), ("changed", MIGRATION_CHANGED)):
-            if s[key]:
-                parts.append(f"{heading.get(lang)} : " if lang == "fr" else
-                             f"{heading.get(lang)}: ")
-                listed = "; ".join(label[lang].strip() for label in s[key])
-                parts[-1] += listed if listed.endswith((".", "?", "!", "…")) else listed + "."
+        parts = [_listed(heading, s[key], lang)
+                 for key, heading in (("new", MIGRATION_NEW), ("changed", MIGRATION_CHANGED))
+                 if s[key]]
         lines.append(f"{s['title'][lang]} — " + " ".join(parts))
     if notice.removed:
-        listed = "; ".join(label[lang].strip() for label in notice.removed)
-        lines.append(f"{MIGRATION_REMOVED.get(lang)}{' :' if lang == 'fr' else ':'} "
-                     + (listed if listed.endswith((".", "?", "!", "…")) else listed + "."))
+        lines.append(_listed(MIGRATION_REMOVED, notice.removed, lang))
     return "\n\n".join(lines)
+
+
+def _listed(heading: Text, labels: Iterable[dict[str, str]], lang: str) -> str:
+    """"Heading : a; b." in `lang` (French's space before the colon), no dot after a
+    label that ends a sentence itself ("…?")."""
+    listed = "; ".join(label[lang].strip() for label in labels)
+    end = "" if listed.endswith((".", "?", "!", "…")) else "."
+    return f"{heading.get(lang)}{' :' if lang == 'fr' else ':'} {listed}{end}"
 
 
 def _post(dossier: Any, notice: MigrationNotice) -> None:
@@ -270,7 +278,7 @@ def _asks_again(newest: CompiledDefinition, p: Plan) -> bool:
     if any(c.new for c in what_changed(p.old, newest, p.migrated)):
         return True
     fields = newest.definition.all_fields()
-    return any(x.why in ("unknown_option", "renamed_conflict") and x.field_id in fields
+    return any(x.why in (UNKNOWN_OPTION, RENAMED_CONFLICT) and x.field_id in fields
                and x.field_id not in p.migrated.answers for x in p.migrated.lost)
 
 
