@@ -453,11 +453,16 @@ def _keyword_message(step: Any) -> str | None:
 def _map_error(cs: CompiledSection, err: Any, cleaned: Mapping[str, Any],
                item_clauses: Mapping[str, tuple[Clause, ...]]) -> list[FieldError]:
     path = list(err.schema_path)
+    where = list(err.instance_path)
     section = cs.section
-    if (len(path) >= 4 and path[0] == "properties" and path[2] == "items"
-            and path[1] in item_clauses and path[3] in ("allOf", "required", "properties")):
-        group = section.field(path[1])
-        where = list(err.instance_path)
+    in_item = (len(path) >= 4 and path[0] == "properties" and path[2] == "items"
+               and path[1] in item_clauses and path[3] in ("allOf", "required", "properties"))
+    # a shared definition's keyword ($ref: an address's country) is named by the
+    # definition's place: the answer's place says it is in a group's item
+    shared_in_item = (path[:1] == ["$defs"] and len(where) > 2 and where[0] in item_clauses
+                      and isinstance(where[1], int))
+    if in_item or shared_in_item:
+        group = section.field(where[0] if shared_in_item else path[1])
         index = where[1] if len(where) > 1 and isinstance(where[1], int) else 0
         items = cleaned.get(group.id)
         item = items[index] if isinstance(items, list) and index < len(items) else {}
@@ -465,7 +470,8 @@ def _map_error(cs: CompiledSection, err: Any, cleaned: Mapping[str, Any],
         return [FieldError(section.id, group.id, m.kind, m.message, m.part,
                            (index, m.field or ""))
                 for m in _map_path(section.id, {c.id: c for c in group.fields},
-                                   item_clauses[group.id], path[3:], err, scope, depth=2)]
+                                   item_clauses[group.id],
+                                   path if shared_in_item else path[3:], err, scope, depth=2)]
     return _map_path(section.id, {f.id: f for f in section.fields}, cs.clauses, path, err,
                      cleaned)
 
@@ -507,18 +513,6 @@ def _map_path(section_id: str, fields: Mapping[str, Field], clauses: tuple[Claus
         # validator names by the definition's place: the answer's place says whose
         f = fields[str(instance[0])]
         kind = next((k for p in reversed(path) if (k := _keyword_message(p))), "type")
-        children = {c.id: c for c in f.kind.children(f)}
-        if (children and len(instance) > 2 and isinstance(instance[1], int)
-                and instance[2] in children):  # inside a repeating group's item
-            child = children[str(instance[2])]
-            items = answers.get(f.id)
-            item = items[instance[1]] if isinstance(items, list) and instance[1] < len(
-                items) else {}
-            scope = item_scope(answers, item if isinstance(item, Mapping) else {})
-            inner = _part_error(section_id, child, kind, _error_part(kind, err, depth + 2),
-                                scope)
-            return [FieldError(section_id, f.id, inner.kind, inner.message, inner.part,
-                               (instance[1], child.id))]
         return [_part_error(section_id, f, kind, _error_part(kind, err, depth), answers)]
     return [FieldError(section_id, None, "type", DEFAULT_MESSAGES["type"])]
 
