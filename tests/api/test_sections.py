@@ -406,13 +406,19 @@ def test_address__part_pointers_and_round_trip(test_app, maria):
     assert again.status_code == 200 and again.get_json()["answers"] == got["answers"]
 
 
-def test_declaration__ticked_by_its_language_the_moment_kept(test_app, maria):
+def _declaration_dossier(test_app, maria):
+    """(client, a new "saisies" dossier, the section holding its declaration, its
+    version)."""
     api = Checked(test_app.test_client())
     number = _new(test_app, maria, "saisies")
     compiled = test_app.extensions[EXTENSION].get("saisies")
     section = next(s.id for s in compiled.definition.sections
                    if s.field("attestation") is not None)
-    version = _version(api, maria, number, section)
+    return api, number, section, _version(api, maria, number, section)
+
+
+def test_declaration__ticked_by_its_language_the_moment_kept(test_app, maria):
+    api, number, section, version = _declaration_dossier(test_app, maria)
     body = _put(api, maria, number, section, {"attestation": "en"}, version).get_json()
     ticked = body["answers"]["attestation"]
     assert ticked["lang"] == "en" and ticked["text"].startswith("I certify") and ticked["at"]
@@ -429,12 +435,7 @@ def test_declaration__ticked_by_its_language_the_moment_kept(test_app, maria):
 def test_declaration__true_ticks_it_in_the_request_language_false_unticks(test_app, maria):
     """Found by an API trial: an app could only tick a declaration by sending "fr" or
     "en", written nowhere; `true` (the natural JSON for a box) was a type error."""
-    api = Checked(test_app.test_client())
-    number = _new(test_app, maria, "saisies")
-    compiled = test_app.extensions[EXTENSION].get("saisies")
-    section = next(s.id for s in compiled.definition.sections
-                   if s.field("attestation") is not None)
-    version = _version(api, maria, number, section)
+    api, number, section, version = _declaration_dossier(test_app, maria)
     ticked = api.put(_url(number, section), json={"answers": {"attestation": True}},
                      headers={**maria.headers, "If-Match": f'"{version}"',
                               "Accept-Language": "en"})

@@ -99,12 +99,6 @@ class TransitionForm:
     final: str = ""
 
 
-def _leads_to_final(compiled: CompiledDefinition, transition_id: str) -> bool:
-    """Whether transition `transition_id` leads to a state nothing leaves."""
-    found = compiled.definition.workflow.transition(transition_id)
-    return found is not None and is_final(compiled.definition, found.target)
-
-
 def _compiled(view: storage.AgentDossierView) -> CompiledDefinition:
     """The definition the dossier is pinned to (its type and version)."""
     return storage.definition_of(registry(), view.type_id, view.definition_version)
@@ -139,9 +133,9 @@ def transition_form(compiled: CompiledDefinition, transition_id: str,
                                        name=f"{transition_id}-{f.id}"))
     ids = {f.id for f in shown}
     other = [m for k, m in messages.items() if k.split(".", 1)[0] not in ids]
-    target = compiled.definition.workflow.transition(transition_id).target
-    final = (localize(state_label(compiled.definition, target))
-             if _leads_to_final(compiled, transition_id) else "")
+    d = compiled.definition
+    target = d.workflow.transition(transition_id).target  # agent_form found it
+    final = localize(state_label(d, target)) if is_final(d, target) else ""
     return TransitionForm(transition_id, localize(section.title), views, other,
                           bool(errors), final)
 
