@@ -123,10 +123,13 @@ from storage.dossiers.existing import (
 )
 from storage.dossiers.identity_changes import update_profile
 from storage.dossiers.kept_answers import (
+    FORM_UPDATED,
     KEPT_DAYS,
+    SESSION_ENDED,
     discard_kept_answers,
     keep_answers,
     kept_answers,
+    kept_aside,
 )
 from storage.dossiers.lifecycle import (
     create_dossier,
@@ -214,6 +217,7 @@ from storage.views import (
     DossierStamp,
     DossierView,
     EmailView,
+    KeptAside,
     MessageView,
     ReceiptCheck,
     SubmissionView,
@@ -244,7 +248,8 @@ __all__ = [
     "verify_password",
     "normalize_email", "RESET_PURPOSE", "RESET_TOKEN_SLOT", "queue_password_reset",
     "start_queued_password_reset", "change_password",
-    "KEPT_DAYS", "keep_answers", "kept_answers", "discard_kept_answers",
+    "KEPT_DAYS", "keep_answers", "kept_answers", "kept_aside", "KeptAside",
+    "SESSION_ENDED", "FORM_UPDATED", "discard_kept_answers",
     "AttemptCount", "AttemptKey", "count_attempt", "clear_attempts", "forget_attempt",
     "SIGNUP_LIFETIME", "SIGNUP_PURPOSE", "SIGNUP_TOKEN_SLOT", "SignupRefused",
     "check_signup_token", "confirm_signup", "queue_signup", "start_queued_signup",

@@ -213,3 +213,14 @@ class ReceiptCheck:
     submitted_at: datetime | None = None
     definition_version: int | None = None
     type_id: str | None = None  # the dossier's type, to keep a check to the types granted
+
+
+@dataclass(frozen=True)
+class KeptAside:
+    """Answers kept aside for one section (storage/dossiers/kept_answers.py): `answers`
+    (field id -> value, as posted, in the terms of the dossier's version) and `reason`
+    ("session_ended", or "form_updated": typed on a page of a version the draft has
+    left since)."""
+
+    answers: dict[str, Any]
+    reason: str

@@ -8,6 +8,12 @@ offers them back on the section after the next login. They reach the dossier onl
 the applicant saves the section (`save_section` then deletes them, in its transaction),
 and go when discarded or after KEPT_DAYS.
 
+A page left open while its draft moved to a newer version of its form (a `drafts:
+migrate` deploy, the draft opened in another tab) posts answers in the older version's
+terms, which may not be saved as they are: they are kept here too (`FORM_UPDATED`),
+renamed as the migrations renamed the stored ones, and offered on the page of the
+newer version, with their own words.
+
 One row per (account, dossier, section): a newer post replaces the older.
 """
 
@@ -22,12 +28,17 @@ from engine.validate import normalize
 from engine.workflow import is_editable
 from storage.clock import clock, to_db
 from storage.definitions import pinned_to_change
+from storage.dossiers.migration import in_version
 from storage.errors import Locked, NotFound
 from storage.orm.db import database
 from storage.orm.rows import owned_dossier, storable_number
 from storage.orm.transactions import transaction
+from storage.views import KeptAside
 
 KEPT_DAYS = 7  # answers kept aside longer than this are forgotten
+# why answers were kept aside (the page words its notice by it)
+SESSION_ENDED = "session_ended"  # posted after the session had ended
+FORM_UPDATED = "form_updated"  # typed on a page of a version the draft has left since
 
 
 def _oldest_kept() -> Any:
@@ -35,17 +46,37 @@ def _oldest_kept() -> Any:
     return to_db(clock.now() - timedelta(days=KEPT_DAYS))
 
 
+def _typed(value: Any) -> bool:
+    """Whether a value holds something typed or chosen ("", [], None, False: no)."""
+    if isinstance(value, str):
+        return bool(value.strip())
+    if isinstance(value, (list, tuple)):
+        return any(_typed(v) for v in value)
+    return value is not None and value is not False
+
+
+def _same(kept: dict[str, Any], stored: dict[str, Any]) -> bool:
+    """Whether every kept answer is the stored one (an empty answer and none alike)."""
+    return all(value == stored.get(key) or not (_typed(value) or _typed(stored.get(key)))
+               for key, value in kept.items())
+
+
 @transaction(write=True)
 def keep_answers(registry: Registry, account_id: int, number: str, section_id: str,
-                 answers: dict[str, Any]) -> None:
+                 answers: dict[str, Any], *, drawn_version: int | None = None,
+                 reason: str = SESSION_ENDED) -> bool:
     """Keep `answers` (one section's raw answers, field id -> str, bool or list[str], as
     engine.formdata reads a form; keys of other sections are dropped, each answer made
     storable by engine.validate.normalize, as a save does) aside for
     `account_id`, in place of any kept before for that section; the dossier is not
     touched (its answers and version stay). Also forgets every row older than KEPT_DAYS.
+    `drawn_version`: the definition version of the page they were typed on, when older
+    than the dossier's now: renamed first as the migrations between them rename
+    (storage.dossiers.migration.in_version). `reason`: SESSION_ENDED, or FORM_UPDATED,
+    for which answers all equal to the stored ones are not kept (nothing was typed).
 
-    NotFound when the dossier is not the account's or the section is unknown; Locked
-    when the dossier is no longer editable (nothing to offer back)."""
+    True when kept. NotFound when the dossier is not the account's or the section is
+    unknown; Locked when the dossier is no longer editable (nothing to offer back)."""
     orm = database()
     oldest = _oldest_kept()
     orm.KeptAnswers.select(lambda k: k.created_at < oldest).delete(bulk=True)
@@ -56,14 +87,20 @@ def keep_answers(registry: Registry, account_id: int, number: str, section_id: s
         raise NotFound(f"section {section_id} of {dossier.type_id}")
     if not is_editable(compiled.definition, dossier.status):
         raise Locked(dossier.status)
+    answers = plain(answers)
+    if drawn_version is not None:
+        answers = in_version(registry, dossier.type_id, drawn_version, compiled, answers)
     fields = {f.id: f for f in section.fields}  # made storable as a save would (no NUL)
-    kept = {k: normalize(fields[k], v) for k, v in plain(answers).items() if k in fields}
+    kept = {k: normalize(fields[k], v) for k, v in answers.items() if k in fields}
+    if reason == FORM_UPDATED and _same(kept, plain(dossier.answers)):
+        return False
     row = orm.KeptAnswers.get(account=dossier.owner, dossier=dossier, section_id=section_id)
     if row is None:
         orm.KeptAnswers(account=dossier.owner, dossier=dossier, section_id=section_id,
-                        answers=kept, created_at=to_db(clock.now()))
+                        answers=kept, created_at=to_db(clock.now()), reason=reason)
     else:
-        row.answers, row.created_at = kept, to_db(clock.now())
+        row.answers, row.created_at, row.reason = kept, to_db(clock.now()), reason
+    return True
 
 
 def _rows(account_id: int, number: str, section_id: str) -> Any:
@@ -76,15 +113,21 @@ def _rows(account_id: int, number: str, section_id: str) -> Any:
 
 
 @transaction(write=False)
-def kept_answers(account_id: int, number: str, section_id: str) -> dict[str, Any] | None:
-    """The answers kept aside for `account_id` in that dossier's section (field id ->
-    value, as posted), or None when there are none (or they are older than KEPT_DAYS).
-    Only ever the account's own: the row is found by the account id."""
+def kept_aside(account_id: int, number: str, section_id: str) -> KeptAside | None:
+    """The answers kept aside for `account_id` in that dossier's section and why, or
+    None when there are none (or they are older than KEPT_DAYS). Only ever the
+    account's own: the row is found by the account id."""
     oldest = _oldest_kept()
     for row in _rows(account_id, number, section_id):
         if row.created_at >= oldest:
-            return plain(row.answers)
+            return KeptAside(plain(row.answers), row.reason)
     return None
+
+
+def kept_answers(account_id: int, number: str, section_id: str) -> dict[str, Any] | None:
+    """The answers of `kept_aside` (field id -> value, as posted), or None."""
+    kept = kept_aside(account_id, number, section_id)
+    return None if kept is None else kept.answers
 
 
 @transaction(write=True)

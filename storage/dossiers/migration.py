@@ -138,6 +138,23 @@ def _through(steps: list[Step] | tuple[Step, ...], answers: dict[str, Any]) -> M
     return migrated
 
 
+def in_version(registry: Registry, type_id: str, from_version: int,
+               to: CompiledDefinition, answers: dict[str, Any]) -> dict[str, Any]:
+    """`answers` (raw answers typed on a page of version `from_version` of `type_id`)
+    in the terms of `to` (a later version of that type): fields and options renamed by
+    the declared migrations between them, dropped fields left out. Unchanged when
+    `from_version` is not older than `to` or no declared chain joins them (the caller
+    keeps only the questions `to` asks). Reads only."""
+    if from_version >= to.definition.version:
+        return dict(answers)
+    try:
+        old = definition_of(registry, type_id, from_version).definition
+    except NotFound:
+        return dict(answers)
+    steps = chain({from_version: old, **_versions(registry, to, from_version)}, from_version)
+    return _through(steps, answers).answers if steps else dict(answers)
+
+
 def _typed(value: Any) -> bool:
     """Whether a posted raw value holds something typed or chosen ("", [], None: no)."""
     if isinstance(value, str):

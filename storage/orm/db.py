@@ -322,6 +322,8 @@ ADDED_COLUMNS: tuple[AddedColumn, ...] = (
     AddedColumn("message", "author", "VARCHAR(20) NOT NULL DEFAULT 'service'"),
     # the records kept before creates had keys are all submissions'
     AddedColumn("idempotency_record", "operation", "VARCHAR(20) NOT NULL DEFAULT 'submit'"),
+    # the answers kept aside before there were reasons were all kept after a session ended
+    AddedColumn("kept_answers", "reason", "VARCHAR(20) NOT NULL DEFAULT 'session_ended'"),
 )
 
 

@@ -372,9 +372,10 @@ def define_entities(db: Database) -> None:
 
     class KeptAnswers(db.Entity):
         """A section's answers posted after its session expired (or was logged out in
-        another tab): kept aside, never in the dossier, for that account to save or
-        discard after logging in again (storage/dossiers/kept_answers.py). One row per
-        account, dossier and section; the newest replaces the older."""
+        another tab), or from a page of a version the draft has left since: kept aside,
+        never in the dossier, for that account to save or discard (after logging in
+        again; storage/dossiers/kept_answers.py). One row per account, dossier and
+        section; the newest replaces the older."""
 
         _table_ = "kept_answers"
         id = PrimaryKey(int, auto=True)
@@ -383,6 +384,9 @@ def define_entities(db: Database) -> None:
         section_id = Required(str, 100)
         answers = Required(Json)
         created_at = Required(datetime, precision=6, index=True)  # purged after KEPT_DAYS
+        # why they were not saved: "session_ended", or "form_updated" (typed on a page
+        # of a version the draft has left since)
+        reason = Required(str, 20, default="session_ended", sql_default="'session_ended'")
         composite_key(account, dossier, section_id)
 
     class Attempt(db.Entity):

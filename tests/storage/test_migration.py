@@ -193,3 +193,35 @@ def test_open_draft__registered_then_linked_with_nothing_written__migrated_silen
     assert len(storage.list_messages(account.id)) == before
     own = storage.create_dossier(v1, account.id, TYPE)
     assert storage.open_draft(v3, account.id, own.number) is not None
+
+
+def test_keep_answers__typed_on_the_v1_page_after_the_move__kept_in_v3_terms(
+        account, v1_draft):
+    """A page of version 1 left open while the draft moved to 3 (the chain 1→2→3):
+    what it posts is kept aside renamed as the stored answers were (field and option),
+    the dropped question left out, nothing written to the dossier; an unchanged post is
+    not kept (nothing was typed)."""
+    v3 = with_newest(compiled(3))
+    storage.open_draft(v3, account.id, v1_draft.number)
+    moved = storage.get_dossier(account.id, v1_draft.number)
+    typed = {"ville": "quebec", "moyen": "courriel", "note_ancienne": "sonner"}
+    assert storage.keep_answers(v3, account.id, v1_draft.number, "depart", typed,
+                                drawn_version=1, reason=storage.FORM_UPDATED)
+    kept = storage.kept_aside(account.id, v1_draft.number, "depart")
+    assert kept == storage.KeptAside({"ville_depart": "quebec", "moyen": "par_courriel"},
+                                     storage.FORM_UPDATED)
+    assert storage.get_dossier(account.id, v1_draft.number) == moved
+    storage.discard_kept_answers(account.id, v1_draft.number, "depart")
+    unchanged = {"ville": "montreal", "moyen": "courriel", "note_ancienne": "2e étage"}
+    assert not storage.keep_answers(v3, account.id, v1_draft.number, "depart", unchanged,
+                                    drawn_version=1, reason=storage.FORM_UPDATED)
+    assert storage.kept_aside(account.id, v1_draft.number, "depart") is None
+
+
+def test_keep_answers__session_ended__kept_as_posted_with_its_reason(account, v1_draft):
+    v1 = with_newest(compiled(1))
+    storage.keep_answers(v1, account.id, v1_draft.number, "depart",
+                         dict(V1_ANSWERS["depart"]))
+    kept = storage.kept_aside(account.id, v1_draft.number, "depart")
+    assert kept.reason == storage.SESSION_ENDED and kept.answers == V1_ANSWERS["depart"]
+    assert storage.kept_answers(account.id, v1_draft.number, "depart") == kept.answers

@@ -54,17 +54,23 @@ def posted_version() -> int:
         return -1
 
 
+def drawn_version() -> int | None:
+    """The definition version the posted section form was drawn from (its hidden
+    `definition_version`), or None when the form does not say."""
+    try:
+        return int(request.form.get("definition_version", ""))
+    except ValueError:
+        return None
+
+
 def page_outdated(dossier: Any) -> bool:
     """Whether the posted section form was drawn from an older definition version than
     `dossier`'s (a DossierView) now is: the draft was migrated meanwhile (issue 14: a page
     left open across a `drafts: migrate` deploy, then opened elsewhere). Its answers are
     in the older version's terms: they must not be saved nor shown as they are. A form
     that does not say (an older page, a test) is taken as current."""
-    try:
-        drawn = int(request.form.get("definition_version", ""))
-    except ValueError:
-        return False
-    return drawn < dossier.definition_version
+    drawn = drawn_version()
+    return drawn is not None and drawn < dossier.definition_version
 
 
 def save_posted(compiled: CompiledDefinition, account_id: int, dossier: storage.DossierView,
@@ -103,10 +109,37 @@ def _posted_section() -> tuple[str, str] | None:
     return number, section_id
 
 
+def keep_posted(owner: int, dossier: Any, section_id: str,
+                reason: str = storage.SESSION_ENDED) -> bool:
+    """Keep the posted answers of the section `section_id` aside for `owner`
+    (storage.keep_answers), read as the page they were typed on asked them (its
+    `definition_version`: a page of a version the draft `dossier`, a DossierView or
+    DossierStamp, has left since names the older questions and options; storage renames
+    them as the migrations did). `reason`: storage.SESSION_ENDED or FORM_UPDATED. True
+    when kept; False when that version or section is unknown, the dossier is not the
+    account's or no longer editable, or nothing typed differs (FORM_UPDATED). Never
+    writes to the dossier."""
+    drawn = drawn_version()
+    try:
+        compiled = (definition(dossier) if drawn is None else
+                    storage.definition_of(registry(), dossier.type_id, drawn))
+    except storage.NotFound:
+        return False
+    section = compiled.definition.section(section_id)
+    if section is None:
+        return False
+    try:
+        return storage.keep_answers(registry(), owner, dossier.number, section_id,
+                                    section_answers(section, request.form.getlist),
+                                    drawn_version=drawn, reason=reason)
+    except (storage.NotFound, storage.Locked):
+        return False
+
+
 def _keep(owner: int) -> bool:
-    """Keep the posted section's answers aside for `owner` (storage.keep_answers): True
-    when kept; False when the address names no dossier of that account, no section of
-    its type, or a dossier no longer editable. Never writes to the dossier."""
+    """Keep the posted section's answers aside for `owner` after its session ended
+    (`keep_posted`): True when kept; False when the address names no dossier of that
+    account, no section of its type, or a dossier no longer editable."""
     where = _posted_section()
     if where is None:
         return False
@@ -115,19 +148,7 @@ def _keep(owner: int) -> bool:
         stamp = storage.dossier_stamp(owner, number, registry())
     except storage.NotFound:
         return False
-    try:
-        compiled = definition(stamp)
-    except storage.NotFound:
-        return False
-    section = compiled.definition.section(section_id)
-    if section is None:
-        return False
-    try:
-        storage.keep_answers(registry(), owner, number, section_id,
-                             section_answers(section, request.form.getlist))
-    except (storage.NotFound, storage.Locked):
-        return False
-    return True
+    return keep_posted(owner, stamp, section_id)
 
 
 def _owner() -> int | None:
@@ -138,13 +159,13 @@ def _owner() -> int | None:
     return owner if owner is not None and posted_for(owner) else None
 
 
-def kept_answers(number: str, section_id: str) -> dict[str, Any] | None:
-    """The answers kept aside for the logged-in applicant in that section (field id ->
-    value as posted), or None. Asked of the database only when the session check's read
-    (`g.visit`) says some are kept in that dossier."""
+def kept_answers(number: str, section_id: str) -> storage.KeptAside | None:
+    """The answers kept aside for the logged-in applicant in that section and why, or
+    None. Asked of the database only when the session check's read (`g.visit`) says
+    some are kept in that dossier."""
     if not may_keep_aside(number):
         return None
-    return storage.kept_answers(account_id(), number, section_id)
+    return storage.kept_aside(account_id(), number, section_id)
 
 
 def may_keep_aside(number: str) -> bool:

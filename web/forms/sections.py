@@ -16,7 +16,7 @@ from engine.validate import SectionStatus, clean, section_shown, section_status
 from web.accounts.current import account_id, account_name, login_required
 from web.forms import bp
 from web.forms.groups import ItemChange, item_change
-from web.forms.migration import may_migrate, pending, remember, take_notice
+from web.forms.migration import may_migrate, migrate_on_open, pending, remember, take_notice
 from web.forms.page import (
     SectionPage,
     dossier_stamp,
@@ -30,6 +30,7 @@ from web.forms.page import (
 from web.forms.page_cache import page_cache
 from web.forms.saving import (
     AnswersTooBig,
+    keep_posted,
     kept_answers,
     page_outdated,
     posted_version,
@@ -39,7 +40,7 @@ from web.forms.uploads import attach_files, posts_files, prune
 from web.http.csrf import marking_csrf
 from web.i18n import N_, current_lang, localize
 from web.inbox.messages import unread_messages
-from web.registry import definition, editable, withdrawn
+from web.registry import definition, editable, registry, withdrawn
 from web.ui.pages import is_htmx, is_leaving, page_url, safe_next
 from web.ui.redisplay import keeps_errors, redisplaying, redisplays
 
@@ -158,7 +159,7 @@ def section(number: str, section_id: str) -> ResponseReturnValue:
     if not section_shown(compiled, sec, clean(compiled, answers)):
         return redirect(url_for("forms.dossier", number=number))
     if kept is not None and editable(compiled, dossier):
-        answers = merged(dossier.answers, sec, kept)
+        answers = merged(dossier.answers, sec, kept.answers)
     else:
         kept = None
     page = section_page(compiled, dossier, sec, answers, dossier.version,
@@ -173,7 +174,7 @@ def section(number: str, section_id: str) -> ResponseReturnValue:
     key = None if kept is not None or migrated or page.prefilled else _key(
         number, dossier.version)
     with marking_csrf():
-        html = full_page(page, readonly=readonly, kept=kept is not None, migrated=migrated,
+        html = full_page(page, readonly=readonly, kept=kept and kept.reason, migrated=migrated,
                           locked=_locked(dossier) if readonly else None)
     return page_cache().keep(key, html), 200, VARY
 
@@ -206,6 +207,26 @@ def _reload(here: str, *, told: bool = False) -> ResponseReturnValue:
     return redirect(here)
 
 
+def _outdated(dossier: storage.DossierView, section_id: str) -> ResponseReturnValue:
+    """A section form drawn from a version the draft leaves or left (`may_migrate`,
+    `page_outdated`) was posted: the draft is moved on if it is not yet, what was typed
+    on it is kept aside in the newer version's terms (web/forms/saving.py
+    `keep_posted`: never saved as it was, never lost), and the section is drawn again
+    (`_reload`), where those answers are offered, with their notice. A section the
+    newer version no longer has leads to the dossier's page. A save made as the page
+    is left (guichet.js) answers 409: no page follows, nothing is said."""
+    number = dossier.number
+    if may_migrate(dossier):
+        migrate_on_open(dossier)
+    stamp = storage.dossier_stamp(account_id(), number, registry())
+    if definition(stamp).definition.section(section_id) is None:
+        here = url_for("forms.dossier", number=number)
+    else:
+        keep_posted(account_id(), stamp, section_id, storage.FORM_UPDATED)
+        here = url_for("forms.section", number=number, section_id=section_id)
+    return ("", 409) if is_leaving() else _reload(here, told=True)
+
+
 @bp.get("/sections/<section_id>/actualiser")
 @login_required
 def refresh_again(number: str, section_id: str) -> ResponseReturnValue:
@@ -226,12 +247,12 @@ def refresh(number: str, section_id: str) -> ResponseReturnValue:
     section page: the errors the page showed are shown again, in the new language, and
     so is the notice of answers kept aside after a session ended, while they are."""
     dossier, compiled = load(number, migrate=False)
-    sec = section_of(compiled, section_id)
-    here = url_for("forms.section", number=number, section_id=section_id)
     if may_migrate(dossier) or page_outdated(dossier):
         # drawn from a version the draft leaves (or left): the page is drawn again,
-        # migrated, with its notice; the older page's answers are never shown as new
-        return _reload(here, told=True)
+        # migrated, with its notice, and what was typed on the older page offered in it
+        return _outdated(dossier, section_id)
+    sec = section_of(compiled, section_id)
+    here = url_for("forms.section", number=number, section_id=section_id)
     if not editable(compiled, dossier):
         return redirect(here)
     posted = section_answers(sec, request.form.getlist)
@@ -244,8 +265,8 @@ def refresh(number: str, section_id: str) -> ResponseReturnValue:
                         counts=change.counts, focus=change.focus)
     page_url(url_for("forms.section", number=number, section_id=section_id))
     # without htmx the whole page: its notice of answers kept aside stays while they are
-    kept = not is_htmx() and kept_answers(number, section_id) is not None
-    return respond(page, REFRESHED, kept=kept)
+    kept = None if is_htmx() else kept_answers(number, section_id)
+    return respond(page, REFRESHED, kept=kept and kept.reason)
 
 
 def _change_items(compiled: Any, dossier: storage.DossierView, sec: Any,
@@ -301,14 +322,12 @@ def save(number: str, section_id: str) -> ResponseReturnValue:
     the error summary.
     """
     dossier, compiled = load(number, migrate=False)  # storage migrates, posted included
+    if page_outdated(dossier):  # migrated since this page was drawn: saving it would
+        # store the older version's answers (an option renamed would be lost)
+        return _outdated(dossier, section_id)
     sec = section_of(compiled, section_id)
     posted = section_answers(sec, request.form.getlist)
     here = url_for("forms.section", number=number, section_id=section_id)
-    if page_outdated(dossier):  # migrated since this page was drawn: saving it would
-        # store the older version's answers (an option renamed would be lost)
-        if is_leaving():  # no page follows: nothing to say
-            return "", 409
-        return _reload(here, told=True)
     files = posts_files(sec)
     change = item_change(sec, posted, request.form.getlist)
     if change.changed and not redisplaying():
