@@ -206,7 +206,7 @@ from storage.orm.db import (
 )
 from storage.orm.transactions import causes
 from storage.queue.counts import queue_counts
-from storage.queue.listing import PAGE_SIZE, QueuePage, QueueRow, agent_queue
+from storage.queue.listing import PAGE_SIZE, QueuePage, QueueRow, agent_queue, unseen_replies
 from storage.receipts import normalize_fingerprint, show_fingerprint, verify_receipt
 from storage.schedules import ScheduleReport, run_schedules
 from storage.startup import init_db
@@ -261,7 +261,7 @@ __all__ = [
     "upload_for_owner", "dossier_uploads", "delete_upload", "prune_uploads",
     "SubmissionView", "submissions_of", "ReceiptCheck", "verify_receipt",
     "show_fingerprint", "normalize_fingerprint",
-    "queue_counts", "agent_queue", "QueuePage", "QueueRow", "PAGE_SIZE",
+    "queue_counts", "agent_queue", "unseen_replies", "QueuePage", "QueueRow", "PAGE_SIZE",
     "export_dossiers", "ExportRefused", "EXPORT_FORMATS", "EXPORT_CONTENT_TYPES",
     "ENROLMENT_LIFETIME", "AGENT_NAME_MAX", "AgentRefused", "AgentView", "agent_actor",
     "agent_login", "agent_roles",

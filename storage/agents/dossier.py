@@ -28,6 +28,7 @@ from storage.agents.accounts import record_agent_event
 from storage.clock import clock, from_db, to_db
 from storage.definitions import pinned, pinned_to_change
 from storage.dossiers.actions import run_actions
+from storage.dossiers.replies import APPLICANT
 from storage.dossiers.status import set_status
 from storage.dossiers.submissions import submission_view
 from storage.dossiers.upload_rows import upload_info
@@ -80,13 +81,15 @@ class HistoryEntry:
 class MessageEntry:
     """A message of the dossier, as sent: subject, body, when (aware UTC), whether
     the applicant has read it, and its direction: `author` "service" (sent to the
-    applicant) or "applicant" (their reply from the message centre)."""
+    applicant) or "applicant" (their reply from the message centre); `new`: a reply no
+    agent had seen before this opening of the dossier."""
 
     subject: str
     body: str
     at: datetime
     read: bool
     author: str = "service"
+    new: bool = False  # an applicant's reply no agent had seen before this opening
 
 
 @dataclass(frozen=True)
@@ -222,7 +225,8 @@ def _view(registry: Registry, dossier: Any) -> AgentDossierView:
         files=tuple(upload_info(u) for u in dossier.uploads.order_by(lambda u: u.id)),
         history=tuple(history),
         messages=tuple(MessageEntry(m.subject, m.body, from_db(m.created_at),
-                                    m.read_at is not None, m.author)
+                                    m.read_at is not None, m.author,
+                                    m.author == APPLICANT and m.seen_at is None)
                        for m in reversed(list(messages))),
         transitions=tuple(t.id for t in agent_transitions(d, dossier.status)),
     )
@@ -240,7 +244,11 @@ def agent_dossier(registry: Registry, agent_id: int, number: str,
     except NotFound:
         return None
     record_agent_event(agent_id, "open", dossier.id, address)
-    return _view(registry, dossier)
+    view = _view(registry, dossier)
+    now = to_db(clock.now())  # the replies it shows are seen from now on
+    for m in dossier.messages.select(lambda m: m.author == APPLICANT and m.seen_at is None):
+        m.seen_at = now
+    return view
 
 
 @transaction(write=False)

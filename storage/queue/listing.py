@@ -19,6 +19,7 @@ from datetime import date, datetime
 from typing import Any
 
 from storage.clock import from_db
+from storage.dossiers.replies import APPLICANT
 from storage.dossiers.search_words import prefix_range, words_of
 from storage.orm.db import database, dialect
 from storage.orm.entities import ROW_ID_MAX
@@ -26,6 +27,8 @@ from storage.orm.transactions import transaction
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
+# a message `m` that is an applicant's reply no agent has seen ($applicant: APPLICANT)
+UNSEEN = "m.author = $applicant AND m.seen_at IS NULL"
 
 
 @dataclass(frozen=True)
@@ -33,7 +36,8 @@ class QueueRow:
     """One dossier of the queue: `name` the owner's given and family names (the
     registered ones while no applicant has linked it), `submitted_at` aware UTC or
     None for a draft, `deadline` the last day to submit (service's zone),
-    `assigned_to` the assigned agent's name or None."""
+    `assigned_to` the assigned agent's name or None, `new_replies` how many of the
+    applicant's replies no agent has seen (opened the dossier since they came)."""
 
     number: str
     type_id: str
@@ -42,6 +46,7 @@ class QueueRow:
     submitted_at: datetime | None
     deadline: date
     assigned_to: str | None
+    new_replies: int = 0
 
 
 @dataclass(frozen=True)
@@ -94,13 +99,15 @@ def agent_queue(types: Sequence[str], *, type_id: str | None = None, state: str 
                 assigned_to: int | None = None, unassigned: bool = False,
                 deadline_before: date | None = None, search: str | None = None,
                 after: str | None = None, limit: int = PAGE_SIZE,
-                number_prefixes: Sequence[str] = ()) -> QueuePage:
+                number_prefixes: Sequence[str] = (), new_replies: bool = False) -> QueuePage:
     """One page of the dossiers an agent granted `types` may see.
 
     Without `state`, the submitted dossiers (submitted at least once: a dossier sent
-    back for correction stays listed), or, for a number search, every dossier (an agent
-    typing a dossier's number finds it whatever its state: one registered and not yet
-    submitted too); with `state`, every dossier in that state, drafts included.
+    back for correction stays listed), or, for a number search or `new_replies`, every
+    dossier (an agent typing a dossier's number finds it whatever its state: one
+    registered and not yet submitted too); with `state`, every dossier in that state,
+    drafts included. `new_replies`: only the dossiers with a reply of their applicant
+    no agent has seen (QueueRow.new_replies).
     `type_id` narrows to one type (nothing if not in `types`);
     `assigned_to` an agent id: the dossiers assigned to that agent; `unassigned`: those
     assigned to no one; `deadline_before`: deadline on or before that day. `search`
@@ -142,8 +149,11 @@ def agent_queue(types: Sequence[str], *, type_id: str | None = None, state: str 
     if state is not None:
         where.append("d.status = $state")
         params["state"] = state
-    elif not number:
+    elif not number and not new_replies:
         where.append("d.submitted_at IS NOT NULL")
+    if new_replies:
+        where.append(f"d.id IN (SELECT m.dossier_id FROM message m WHERE {UNSEEN})")
+        params["applicant"] = APPLICANT
     if assigned_to is not None:
         where.append("d.assigned_agent_id = $agent")
         params["agent"] = assigned_to
@@ -166,17 +176,35 @@ def agent_queue(types: Sequence[str], *, type_id: str | None = None, state: str 
         where.append(f"d.id IN (SELECT w.dossier_id FROM dossier_search_word w "
                      f"WHERE w.word >= $wlow{i} AND w.word < $whigh{i})")
     params["limit"] = limit + 1
+    params["applicant"] = APPLICANT
     rows = database().select(
         "SELECT d.id, d.number, d.type_id, d.status, d.submitted_at, d.deadline, "
-        "a.given_names, a.family_names, d.given_names, d.family_names, "
-        "g.name FROM dossier d LEFT JOIN account a ON a.id = d.owner_id "
+        "a.given_names, a.family_names, d.given_names, d.family_names, g.name, "
+        f"(SELECT COUNT(*) FROM message m WHERE m.dossier_id = d.id AND {UNSEEN}) "
+        "FROM dossier d LEFT JOIN account a ON a.id = d.owner_id "
         "LEFT JOIN agent g ON g.id = d.assigned_agent_id WHERE " + " AND ".join(where)
         + f" ORDER BY {order} LIMIT $limit",
         {}, params)
     page = [QueueRow(number=r[1], type_id=r[2], state=r[3],
                      name=_name(r[6], r[7]) if r[6] or r[7] else _name(r[8], r[9]),
                      submitted_at=_instant(r[4]), deadline=_day(r[5]),
-                     assigned_to=r[10])
+                     assigned_to=r[10], new_replies=int(r[11] or 0))
             for r in rows[:limit]]
     more = len(rows) > limit
     return QueuePage(tuple(page), cursor_after(rows[limit - 1][0]) if more else None)
+
+
+@transaction(write=False)
+def unseen_replies(types: Sequence[str]) -> int:
+    """How many dossiers of `types` (the agent's granted types) have a reply of their
+    applicant no agent has seen (what `agent_queue(..., new_replies=True)` lists)."""
+    granted = list(dict.fromkeys(types))
+    if not granted:
+        return 0
+    params: dict[str, Any] = {f"t{i}": t for i, t in enumerate(granted)}
+    params["applicant"] = APPLICANT
+    (count,) = database().select(
+        "SELECT COUNT(DISTINCT m.dossier_id) FROM message m JOIN dossier d"
+        " ON d.id = m.dossier_id WHERE " + UNSEEN + " AND d.type_id IN ("
+        + ", ".join(f"${k}" for k in params if k.startswith("t")) + ")", {}, params)
+    return int(count or 0)

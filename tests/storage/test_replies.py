@@ -88,3 +88,23 @@ def test_init_db__database_made_before_replies__messages_are_the_services(accoun
     assert answered.author == "service" and storage.can_reply(answered)
     assert storage.reply_to_message(account.id, answered.public_id, "Merci").author == \
         "applicant"
+
+
+def test_reply__unseen_by_agents_until_one_opens_the_dossier__counted_by_granted_types(
+        registry, account, agent, submitted):
+    assert storage.unseen_replies([ESSAI]) == 0
+    storage.reply_to_message(account.id, confirmation(account).public_id, "Lundi.")
+    assert storage.unseen_replies([ESSAI]) == 1
+    assert storage.unseen_replies(["autre_type"]) == 0  # a type not granted: not counted
+    assert storage.unseen_replies([]) == 0
+    (row,) = storage.agent_queue([ESSAI], new_replies=True).rows
+    assert (row.number, row.new_replies) == (submitted.number, 1)
+    view = storage.agent_dossier(registry, agent.id, submitted.number)
+    assert [(m.author, m.new) for m in view.messages] == [("applicant", True),
+                                                          ("service", False)]
+    assert storage.unseen_replies([ESSAI]) == 0
+    assert storage.agent_queue([ESSAI], new_replies=True).rows == ()
+    (row,) = storage.agent_queue([ESSAI]).rows
+    assert row.new_replies == 0
+    again = storage.agent_dossier(registry, agent.id, submitted.number)
+    assert not any(m.new for m in again.messages)

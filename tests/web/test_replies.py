@@ -115,3 +115,33 @@ def test_reply__another_applicants_message__404(maria, other):
     message_id = confirmation_id(maria)
     other.get("/messages/")
     assert other.post(f"/messages/{message_id}/reponse", {"reponse": "Salut"}).status_code == 404
+
+
+def test_reply__agents_told_in_the_queue_until_one_opens_the_dossier(maria, agent):
+    """Found in a review: an applicant's reply reached the dossier's page only: the
+    queue said nothing, so a reply waited until someone happened to open the dossier.
+    The queue counts the dossiers with an unseen reply, lists them (any state), marks
+    their lines; opening the dossier shows the reply as new, once."""
+    number = maria.submitted_dossier()
+    queue = agent.get("/agent/dossiers").get_data(as_text=True)
+    assert "Aucune réponse non lue." in queue
+    message_id = confirmation_id(maria)
+    maria.get(f"/messages/{message_id}")
+    for text in ("Ma carte arrive lundi.", "Et mon passeport mardi."):
+        assert maria.post(f"/messages/{message_id}/reponse",
+                          {"reponse": text}).status_code == 303
+    queue = agent.get("/agent/dossiers").get_data(as_text=True)
+    assert "1 dossier a une réponse que personne n&#39;a encore lue." in queue
+    assert 'href="/agent/dossiers?reponses=nouvelles"' in queue
+    line = re.search(rf"<tr>\s*<td[^>]*><a href=\"[^\"]*{number}\">.*?</tr>", queue, re.S)
+    assert '<strong class="new-reply">2 réponses non lues</strong>' in line.group(0)
+    only = agent.get("/agent/dossiers?reponses=nouvelles").get_data(as_text=True)
+    assert number in only and "Seuls les dossiers ayant une réponse non lue" in only
+    first = agent.get(f"/agent/dossiers/{number}").get_data(as_text=True)
+    assert first.count('<strong class="new-reply">Nouvelle</strong>') == 2
+    again = agent.get(f"/agent/dossiers/{number}").get_data(as_text=True)
+    assert "new-reply" not in again and "Ma carte arrive lundi." in again
+    queue = agent.get("/agent/dossiers").get_data(as_text=True)
+    assert "Aucune réponse non lue." in queue and "réponses non lues" not in queue
+    assert number not in agent.get("/agent/dossiers?reponses=nouvelles").get_data(
+        as_text=True).split('id="list-title"')[1]

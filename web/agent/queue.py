@@ -29,6 +29,7 @@ from web.ui.fields import Choice, FieldView, simple_choices
 
 ASSIGNMENTS = ("", "moi", "personne")  # everyone's, assigned to me, to no one
 SEARCH_LENGTH = 100  # characters of the search box, at most
+NEW_REPLIES = "nouvelles"  # ?reponses=: only the dossiers with replies no agent has seen
 TOO_LONG = N_("Saisissez au plus %(max)s caractères : le début du numéro ou d'un nom suffit.")
 
 
@@ -55,6 +56,7 @@ class QueueLine:
     submitted_at: str
     deadline: str
     assigned_to: str
+    new_replies: int = 0  # the applicant's replies no agent has seen
 
 
 def _types() -> list[tuple[str, str]]:
@@ -114,7 +116,7 @@ def _line(row: storage.QueueRow, titles: dict[str, str], states: dict[str, str])
         type_title=titles.get(row.type_id, row.type_id),
         state=states.get(row.state, row.state), name=row.name,
         submitted_at=fmt_date(row.submitted_at), deadline=fmt_date(row.deadline),
-        assigned_to=row.assigned_to or "")
+        assigned_to=row.assigned_to or "", new_replies=row.new_replies)
 
 
 def _filters(args: Any, types: list[tuple[str, str]], state_types: list[str],
@@ -154,7 +156,9 @@ def queue() -> ResponseReturnValue:
     be used (a type not granted, an unknown state, a date not YYYY-MM-DD, a search
     longer than SEARCH_LENGTH characters), the list
     then shown without that filter. Query: q (number or name), type, etat, attribution
-    ("moi" | "personne"), echeance (YYYY-MM-DD), apres (the next page's cursor)."""
+    ("moi" | "personne"), echeance (YYYY-MM-DD), reponses ("nouvelles": only the
+    dossiers with a reply of their applicant no agent has seen, in any state; the page
+    says how many there are and links to them), apres (the next page's cursor)."""
     args = request.args
     types = _types()
     granted = [t for t, _title in types]
@@ -186,7 +190,8 @@ def queue() -> ResponseReturnValue:
         unassigned=attribution == "personne", deadline_before=deadline,
         search=search, after=args.get("apres") or None,
         number_prefixes=[c.definition.numbering.prefix for t in granted
-                         if (c := registry().get(t)) is not None])
+                         if (c := registry().get(t)) is not None],
+        new_replies=args.get("reponses") == NEW_REPLIES)
     counts = [CountCell(titles[t], _state_labels([t]).get(s, s), n,
                         url_for("agent.queue", type=t, etat=s))
               for t, s, n in storage.queue_counts(granted)]
@@ -194,7 +199,11 @@ def queue() -> ResponseReturnValue:
     next_href = url_for("agent.queue", **kept, apres=page.next) if page.next else ""
     lines = [_line(row, titles, _state_labels([row.type_id])) for row in page.rows]
     fields = _filters(args, types, state_types, errors)
+    replies = storage.unseen_replies(granted)
     return render_template("agent/queue.html", counts=counts, fields=fields, lines=lines,
                            next_href=next_href, first_href=url_for("agent.queue", **kept)
-                           if args.get("apres") else ""), 422 if errors else 200
+                           if args.get("apres") else "", replies=replies,
+                           replies_only=args.get("reponses") == NEW_REPLIES,
+                           replies_href=url_for("agent.queue", reponses=NEW_REPLIES)
+                           ), 422 if errors else 200
 
