@@ -47,3 +47,48 @@ def test_upload__js_on__file_listed_other_answers_kept_refusal_shown_axe_clean(
     page.get_by_role("button", name="Retirer acte.png").click()
     expect(page.locator("#f-preuve-files")).to_have_count(0)
     expect(walk.field("Nom à donner au dossier")).to_have_value("Famille Valdero")
+
+
+def test_upload__file_larger_than_the_question_takes__said_at_once_nothing_sent(
+        page, registry):
+    """A phone's photo larger than the question takes was sent whole before the server
+    refused it; a choice of files larger together than a post may carry replaced the
+    form with the 413 page. Both are said on the page before anything is sent."""
+    walk = Walk(page, registry["pieces"])
+    walk.register()
+    walk.create_dossier()
+    walk.field("Nom à donner au dossier").fill("Famille Valdero")
+    proof = walk.field("Preuve de naissance")
+    proof.set_input_files({"name": "photo.png", "mimeType": "image/png",
+                           "buffer": PNG + b"\0" * 1_000_000})
+    too_big = page.locator("#f-preuve-too-big")
+    expect(too_big).to_contain_text("Ce fichier dépasse 1")
+    expect(too_big).to_contain_text("joignez un fichier plus petit.")
+    expect(proof).to_have_attribute("aria-invalid", "true")
+    assert proof.evaluate("input => input.files.length") == 0  # not kept, not sent
+    proof.set_input_files({"name": "acte.png", "mimeType": "image/png", "buffer": PNG})
+    expect(too_big).to_have_count(0)
+    axe_check(page, "file question, a file too large said before sending")
+
+
+def test_upload__files_too_large_together__said_above_the_form_answers_kept(
+        page, registry, live_app):
+    walk = Walk(page, registry["pieces"])
+    walk.register()
+    walk.create_dossier()
+    before = live_app.config["UPLOAD_REQUEST_MAX_MB"]
+    live_app.config["UPLOAD_REQUEST_MAX_MB"] = 1  # drawn into the page's form
+    try:
+        page.reload()
+        walk.field("Nom à donner au dossier").fill("Famille Valdero")
+        half = b"\0" * 600_000
+        walk.field("Preuve de naissance").set_input_files([
+            {"name": "recto.png", "mimeType": "image/png", "buffer": PNG + half},
+            {"name": "verso.png", "mimeType": "image/png", "buffer": PNG + half}])
+        walk.button("Enregistrer").click()
+        summary = page.locator("#too-large-summary")
+        expect(summary).to_contain_text("dépassent ensemble la taille permise pour un envoi")
+        expect(summary.get_by_role("link", name="Preuve de naissance")).to_be_visible()
+        expect(walk.field("Nom à donner au dossier")).to_have_value("Famille Valdero")
+    finally:
+        live_app.config["UPLOAD_REQUEST_MAX_MB"] = before

@@ -59,8 +59,10 @@ def _table(f: Field, cells: tuple[ChoiceItem, ...]) -> dict[str, Any]:
 
 def _files(f: Field, value: Any, help_text: str) -> dict[str, Any]:
     """A file question's view (the `file` macro): its files (the answer's references,
-    each with its download address), the input's `accept` and `multiple`, and the help
-    followed by what it takes ("PDF, JPEG ou PNG, 10 Mo au plus par fichier")."""
+    each with its download address), the input's `accept` and `multiple`, the help
+    followed by what it takes ("PDF, JPEG ou PNG, 10 Mo au plus par fichier"), and the
+    largest file it takes in bytes with the message for a larger one (`max_bytes`,
+    `too_big`: the page says it before sending, web/static/js/guichet.js)."""
     rules = f.kind.upload_rules(f)
     lang = current_lang()
     number = (request.view_args or {}).get("number", "")
@@ -76,7 +78,8 @@ def _files(f: Field, value: Any, help_text: str) -> dict[str, Any]:
     takes += " " + (_("Jusqu'à %(count)s fichiers.", count=rules.max_files)
                     if rules.max_files > 1 else _("Un seul fichier."))
     return {"files": files, "accept": ",".join(rules.accept), "multiple": rules.max_files > 1,
-            "help": f"{help_text} {takes}".strip()}
+            "help": f"{help_text} {takes}".strip(), "max_bytes": rules.max_bytes,
+            "too_big": localize(f.kind.upload_message(f, "too_large", rules.max_bytes))}
 
 
 # macro name -> how its view is built from the type's choices (default: `choices`)

@@ -150,6 +150,8 @@ class FieldView:
     files: tuple[FileItem, ...] = ()
     accept: str = ""
     multiple: bool = False
+    max_bytes: int = 0  # a file question: the largest file it takes, and its message
+    too_big: str = ""
     parts: tuple[PartView, ...] = ()  # a composite question's inputs (an address)
     # a repeating group: its items, the add button's text ("" when the maximum is
     # reached), and the addresses its add/remove buttons post to without JavaScript

@@ -26,6 +26,8 @@
  *    instead of the server's 413 page replacing the form and what was typed.
  * 5. A page marked data-replace-url (the registration's "email sent") takes that
  *    address in the history, so a reload does not post its form again.
+ * 6. A file larger than its question takes is said next to the question when chosen,
+ *    and files too large to be sent together are said as in 4.
  */
 (function () {
   "use strict";
@@ -153,11 +155,22 @@
 
   // 4. Answers too long to be sent are said on the page, before sending: the server
   //    would refuse the body (413) with a page that replaces the form and what was typed.
+  //    A form with files (multipart) counts their sizes: the largest input is the one
+  //    whose chosen files weigh most.
+  function weight(control) {
+    if (control.type === "file") {
+      var total = 0;
+      Array.prototype.forEach.call(control.files || [], function (file) { total += file.size; });
+      return total;
+    }
+    return control.value.length;
+  }
+
   function longestControl(form) {
     var longest = null;
     Array.prototype.forEach.call(form.elements, function (control) {
       if (isControl(control) && control.type !== "hidden" &&
-          (!longest || control.value.length > longest.value.length)) {
+          (!longest || weight(control) > weight(longest))) {
         longest = control;
       }
     });
@@ -170,11 +183,59 @@
   function bodySize(form) {
     var size = 0;
     new FormData(form).forEach(function (value, name) {
-      var text = typeof value === "string" ? value.replace(/\r\n|\r|\n/g, "\r\n") : "";
+      if (typeof value !== "string") { // a file: its bytes as they are (multipart)
+        size += encodeURIComponent(name).length + value.size + 2;
+        return;
+      }
+      var text = value.replace(/\r\n|\r|\n/g, "\r\n");
       size += encodeURIComponent(name).length + encodeURIComponent(text).length + 2;
     });
     return size;
   }
+
+  // 6. A file larger than its question takes (the data-max-file-bytes of its
+  //    .file-limit) is said next to the question as soon as it is chosen, and not kept
+  //    in the input: nothing is sent that the server would refuse after a long upload
+  //    on a phone.
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    if (!(input instanceof HTMLInputElement) || input.type !== "file" || !input.id) {
+      return;
+    }
+    var limit = document.querySelector('.file-limit[data-for="' + input.id + '"]');
+    if (!limit) {
+      return;
+    }
+    var most = Number(limit.getAttribute("data-max-file-bytes"));
+    var tooBig = Array.prototype.some.call(input.files || [], function (file) {
+      return file.size > most;
+    });
+    var id = input.id + "-too-big";
+    var old = document.getElementById(id);
+    if (old) {
+      old.remove();
+    }
+    var described = (input.getAttribute("aria-describedby") || "").split(" ").filter(
+      function (part) { return part && part !== id; });
+    if (tooBig) {
+      var error = document.createElement("p");
+      error.className = "field__error";
+      error.id = id;
+      error.setAttribute("role", "alert");
+      error.textContent = limit.getAttribute("data-too-big");
+      input.parentNode.insertBefore(error, input);
+      input.value = "";
+      described.push(id);
+      input.setAttribute("aria-invalid", "true");
+    } else if (!input.closest(".field--error")) {
+      input.removeAttribute("aria-invalid");
+    }
+    if (described.length) {
+      input.setAttribute("aria-describedby", described.join(" "));
+    } else {
+      input.removeAttribute("aria-describedby");
+    }
+  });
 
   function sayTooLarge(form) {
     var old = document.getElementById("too-large-summary");
