@@ -208,16 +208,14 @@ def _reload(here: str, *, told: bool = False) -> ResponseReturnValue:
 
 
 def _outdated(dossier: storage.DossierView, section_id: str) -> ResponseReturnValue:
-    """A section form drawn from a version the draft leaves or left (`may_migrate`,
-    `page_outdated`) was posted: the draft is moved on if it is not yet, what was typed
+    """A section form drawn from a version the draft has left (`page_outdated`, or
+    just moved on by `migrate_on_open`) was posted: what was typed
     on it is kept aside in the newer version's terms (web/forms/saving.py
     `keep_posted`: never saved as it was, never lost), and the section is drawn again
     (`_reload`), where those answers are offered, with their notice. A section the
     newer version no longer has leads to the dossier's page. A save made as the page
     is left (guichet.js) answers 409: no page follows, nothing is said."""
     number = dossier.number
-    if may_migrate(dossier):
-        migrate_on_open(dossier)
     stamp = storage.dossier_stamp(account_id(), number, registry())
     if definition(stamp).definition.section(section_id) is None:
         here = url_for("forms.dossier", number=number)
@@ -247,7 +245,7 @@ def refresh(number: str, section_id: str) -> ResponseReturnValue:
     section page: the errors the page showed are shown again, in the new language, and
     so is the notice of answers kept aside after a session ended, while they are."""
     dossier, compiled = load(number, migrate=False)
-    if may_migrate(dossier) or page_outdated(dossier):
+    if (may_migrate(dossier) and migrate_on_open(dossier)) or page_outdated(dossier):
         # drawn from a version the draft leaves (or left): the page is drawn again,
         # migrated, with its notice, and what was typed on the older page offered in it
         return _outdated(dossier, section_id)
