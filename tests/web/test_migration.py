@@ -323,3 +323,27 @@ def test_migrate__old_page_of_a_section_v4_removed__leads_to_the_dossier(
     response = maria.post(maria.section_url(draft, "rendez_vous"), {**TYPED, **hidden})
     assert response.status_code == 302 and response.location.rstrip("/") == f"/dossiers/{draft}"
     store_of(v4).disconnect()
+
+
+def test_migrate__draft_the_chain_does_not_reach__its_page_updates_in_place(
+        v3_portal: Flask, instance_dir: str):  # noqa: F811
+    """v4 keeps drafts, v5 migrates from 4 only: a v3 draft stays on v3. Its page's update
+    (a condition's question changed) used to redraw the whole page again and again, the
+    conditions never updated. It updates in place, as on any page."""
+    maria = person(v3_portal, register=True)
+    draft = maria.create_dossier()
+    v4 = portal_with(essai_registry(ESSAI_TEXT.replace("version: 3\n", "version: 4\n", 1)),
+                     instance_dir)  # published, keeping drafts
+    store_of(v4).disconnect()
+    v5_text = ESSAI_TEXT.replace("version: 3\n", "version: 5\ndrafts: migrate\nmigrations:\n"
+                                 "  - from: 4\n    message: {fr: Mis à jour., en: Updated.}\n", 1)
+    v5 = portal_with(essai_registry(v5_text), instance_dir)
+    maria = person(v5)
+    url = maria.section_url(draft, "rendez_vous")
+    assert 'name="definition_version" value="3"' in page(maria, url)
+    response = maria.refresh(draft, "rendez_vous", {"francais": "false",
+                                                    "definition_version": "3"})
+    assert response.status_code == 200 and "HX-Refresh" not in response.headers
+    assert 'name="langues"' in response.get_data(as_text=True)  # shown by the answer
+    assert "Réponses non enregistrées" not in page(maria, url)
+    store_of(v5).disconnect()
