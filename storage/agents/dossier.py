@@ -28,7 +28,6 @@ from storage.agents.accounts import record_agent_event
 from storage.clock import clock, from_db, to_db
 from storage.definitions import pinned, pinned_to_change
 from storage.dossiers.actions import run_actions
-from storage.dossiers.replies import APPLICANT
 from storage.dossiers.status import set_status
 from storage.dossiers.submissions import submission_view
 from storage.dossiers.upload_rows import upload_info
@@ -226,7 +225,7 @@ def _view(registry: Registry, dossier: Any) -> AgentDossierView:
         history=tuple(history),
         messages=tuple(MessageEntry(m.subject, m.body, from_db(m.created_at),
                                     m.read_at is not None, m.author,
-                                    m.author == APPLICANT and m.seen_at is None)
+                                    m.unseen_since is not None)
                        for m in reversed(list(messages))),
         transitions=tuple(t.id for t in agent_transitions(d, dossier.status)),
     )
@@ -245,9 +244,9 @@ def agent_dossier(registry: Registry, agent_id: int, number: str,
         return None
     record_agent_event(agent_id, "open", dossier.id, address)
     view = _view(registry, dossier)
-    now = to_db(clock.now())  # the replies it shows are seen from now on
-    for m in dossier.messages.select(lambda m: m.author == APPLICANT and m.seen_at is None):
-        m.seen_at = now
+    # the replies it shows are seen from now on
+    for m in dossier.messages.select(lambda m: m.unseen_since is not None):
+        m.unseen_since = None
     return view
 
 

@@ -61,7 +61,7 @@ def reply_to_message(account_id: int, public_id: str, body: str,
     now = to_db(clock.now())
     reply = orm.Message(account=answered.account, dossier=dossier, author=APPLICANT,
                         subject=(REPLY_PREFIX + answered.subject)[:_MAX_SUBJECT],
-                        body=text, created_at=now, read_at=now)
+                        body=text, created_at=now, read_at=now, unseen_since=now)
     flush()
     audit.record(audit.account_actor(account_id), "reply", dossier,
                  {"message": reply.public_id}, address)

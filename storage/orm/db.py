@@ -324,8 +324,8 @@ ADDED_COLUMNS: tuple[AddedColumn, ...] = (
     AddedColumn("idempotency_record", "operation", "VARCHAR(20) NOT NULL DEFAULT 'submit'"),
     # the answers kept aside before there were reasons were all kept after a session ended
     AddedColumn("kept_answers", "reason", "VARCHAR(20) NOT NULL DEFAULT 'session_ended'"),
-    # replies already there are shown once as not seen by an agent
-    AddedColumn("message", "seen_at", "TIMESTAMP"),
+    # replies already there count as seen: agents read them on the dossier's page
+    AddedColumn("message", "unseen_since", "TIMESTAMP"),
 )
 
 

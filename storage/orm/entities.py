@@ -167,9 +167,9 @@ def define_entities(db: Database) -> None:
         # who wrote it: "service" (the definition's messages, an agent's) or "applicant"
         # (a reply from the message centre, storage/dossiers/replies.py)
         author = Required(str, 20, default="service", sql_default="'service'")
-        # an applicant's reply: when an agent first opened its dossier after it came
-        # (None: no agent has seen it yet; the queue marks the dossier)
-        seen_at = Optional(datetime, precision=6)
+        # an applicant's reply no agent has seen yet: when it came (None once an agent
+        # opened its dossier, and for every other message); the queue marks the dossier
+        unseen_since = Optional(datetime, precision=6)
         composite_index(account, created_at)
 
     class Document(db.Entity):

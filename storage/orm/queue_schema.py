@@ -14,11 +14,15 @@ from __future__ import annotations
 
 from pony.orm import Database
 
-# Indexes the queue reads through (name, table, columns).
+# Indexes the queue reads through (name, table, columns; a partial index's columns
+# end with its WHERE clause).
 QUEUE_INDEXES: tuple[tuple[str, str, str], ...] = (
     ("ix_dossier_queue", "dossier", "type_id, status, id"),
     ("ix_dossier_search_word", "dossier_search_word", "word, dossier_id"),
     ("ix_dossier_assigned", "dossier", "assigned_agent_id, id"),  # "attribués à moi"
+    # the applicants' replies no agent has seen (storage/queue/listing.py UNSEEN): few
+    # rows among every message, counted on every queue page
+    ("ix_message_unseen_reply", "message", "dossier_id) WHERE (unseen_since IS NOT NULL"),
 )
 
 _TRIGGERS = ("dossier_count_insert", "dossier_count_update", "dossier_count_delete")

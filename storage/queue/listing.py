@@ -19,7 +19,6 @@ from datetime import date, datetime
 from typing import Any
 
 from storage.clock import from_db
-from storage.dossiers.replies import APPLICANT
 from storage.dossiers.search_words import prefix_range, words_of
 from storage.orm.db import database, dialect
 from storage.orm.entities import ROW_ID_MAX
@@ -27,8 +26,9 @@ from storage.orm.transactions import transaction
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
-# a message `m` that is an applicant's reply no agent has seen ($applicant: APPLICANT)
-UNSEEN = "m.author = $applicant AND m.seen_at IS NULL"
+# a message `m` that is an applicant's reply no agent has seen: the very terms of the
+# partial index ix_message_unseen_reply (storage/orm/queue_schema.py)
+UNSEEN = "m.unseen_since IS NOT NULL"
 
 
 @dataclass(frozen=True)
@@ -142,9 +142,14 @@ def agent_queue(types: Sequence[str], *, type_id: str | None = None, state: str 
     # PostgreSQL, for names too: walking the primary key in order it tests ~1,000 rows
     # per match of a common name (50 ms at 1,000,000 dossiers) instead of reading the
     # 2,000 matches and sorting them.
-    order = "+d.id" if number or (words and dialect() == "postgres") else "d.id"
-    where = ["d.type_id IN (" + ", ".join(f"${k}" for k in params) + ")",
-             f"{order} > $after"]
+    # Only the dossiers with unseen replies: read from the replies' partial index, each
+    # dossier by its key; SQLite, which keeps no statistics, would rather walk every
+    # dossier of the type, so the type's and the id's index are hidden from it (`+`).
+    sqlite_replies = new_replies and dialect() != "postgres"
+    order = "+d.id" if number or sqlite_replies or (words and dialect() == "postgres") \
+        else "d.id"
+    where = [("+d.type_id" if sqlite_replies else "d.type_id") + " IN ("
+             + ", ".join(f"${k}" for k in params) + ")", f"{order} > $after"]
     params["after"] = _cursor(after)
     if state is not None:
         where.append("d.status = $state")
@@ -153,7 +158,6 @@ def agent_queue(types: Sequence[str], *, type_id: str | None = None, state: str 
         where.append("d.submitted_at IS NOT NULL")
     if new_replies:
         where.append(f"d.id IN (SELECT m.dossier_id FROM message m WHERE {UNSEEN})")
-        params["applicant"] = APPLICANT
     if assigned_to is not None:
         where.append("d.assigned_agent_id = $agent")
         params["agent"] = assigned_to
@@ -176,7 +180,6 @@ def agent_queue(types: Sequence[str], *, type_id: str | None = None, state: str 
         where.append(f"d.id IN (SELECT w.dossier_id FROM dossier_search_word w "
                      f"WHERE w.word >= $wlow{i} AND w.word < $whigh{i})")
     params["limit"] = limit + 1
-    params["applicant"] = APPLICANT
     rows = database().select(
         "SELECT d.id, d.number, d.type_id, d.status, d.submitted_at, d.deadline, "
         "a.given_names, a.family_names, d.given_names, d.family_names, g.name, "
@@ -202,9 +205,9 @@ def unseen_replies(types: Sequence[str]) -> int:
     if not granted:
         return 0
     params: dict[str, Any] = {f"t{i}": t for i, t in enumerate(granted)}
-    params["applicant"] = APPLICANT
+    # read from the replies' partial index (few rows), each one's dossier by its key
     (count,) = database().select(
-        "SELECT COUNT(DISTINCT m.dossier_id) FROM message m JOIN dossier d"
-        " ON d.id = m.dossier_id WHERE " + UNSEEN + " AND d.type_id IN ("
-        + ", ".join(f"${k}" for k in params if k.startswith("t")) + ")", {}, params)
+        "SELECT COUNT(DISTINCT m.dossier_id) FROM message m WHERE " + UNSEEN
+        + " AND (SELECT d.type_id FROM dossier d WHERE d.id = m.dossier_id) IN ("
+        + ", ".join(f"${k}" for k in params) + ")", {}, params)
     return int(count or 0)

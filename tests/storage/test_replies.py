@@ -108,3 +108,16 @@ def test_reply__unseen_by_agents_until_one_opens_the_dossier__counted_by_granted
     assert row.new_replies == 0
     again = storage.agent_dossier(registry, agent.id, submitted.number)
     assert not any(m.new for m in again.messages)
+
+
+def test_init_db__database_made_before_unseen_replies__column_and_index_added(
+        account, submitted):
+    storage.reply_to_message(account.id, confirmation(account).public_id, "Avant.")
+    with db_session:
+        database().execute('DROP INDEX "ix_message_unseen_reply"')
+        database().execute('ALTER TABLE "message" DROP COLUMN "unseen_since"')
+    storage.init_db()
+    assert storage.unseen_replies([ESSAI]) == 0  # replies from before count as seen
+    answered = [m for m in storage.list_messages(account.id) if m.author == "service"][0]
+    storage.reply_to_message(account.id, answered.public_id, "Après.")
+    assert storage.unseen_replies([ESSAI]) == 1
