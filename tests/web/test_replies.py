@@ -130,6 +130,9 @@ def test_reply__agents_told_in_the_queue_until_one_opens_the_dossier(maria, agen
     for text in ("Ma carte arrive lundi.", "Et mon passeport mardi."):
         assert maria.post(f"/messages/{message_id}/reponse",
                           {"reponse": text}).status_code == 303
+    home = agent.get("/agent/").get_data(as_text=True)
+    assert "1 dossier a une réponse que personne n&#39;a encore lue." in home
+    assert 'href="/agent/dossiers?reponses=nouvelles"' in home
     queue = agent.get("/agent/dossiers").get_data(as_text=True)
     assert "1 dossier a une réponse que personne n&#39;a encore lue." in queue
     assert 'href="/agent/dossiers?reponses=nouvelles"' in queue
@@ -143,5 +146,6 @@ def test_reply__agents_told_in_the_queue_until_one_opens_the_dossier(maria, agen
     assert "new-reply" not in again and "Ma carte arrive lundi." in again
     queue = agent.get("/agent/dossiers").get_data(as_text=True)
     assert "Aucune réponse non lue." in queue and "réponses non lues" not in queue
+    assert "personne n&#39;a encore lue" not in agent.get("/agent/").get_data(as_text=True)
     assert number not in agent.get("/agent/dossiers?reponses=nouvelles").get_data(
         as_text=True).split('id="list-title"')[1]
