@@ -176,6 +176,20 @@ def _posted_lost(steps: list[Step] | tuple[Step, ...], posted: dict[str, Any],
     return migrated.answers, lost
 
 
+def _move_kept(dossier: Any, steps: list[Step] | tuple[Step, ...],
+               archived: list[SetAside]) -> list[SetAside]:
+    """The answers kept aside in the Dossier entity (storage/dossiers/kept_answers.py:
+    posted after a session ended, not saved yet) renamed as the stored ones are, so that
+    the newer page offers them under its own questions; returns the typed ones a step
+    dropped, for the archive (none already in `archived`)."""
+    lost: list[SetAside] = []
+    for row in database().KeptAnswers.select(lambda k: k.dossier == dossier):
+        answers, dropped = _posted_lost(steps, plain(row.answers), [*archived, *lost])
+        row.answers = answers
+        lost += dropped
+    return lost
+
+
 def _removed_labels(old: Definition, lost: list[SetAside]) -> tuple[dict[str, str], ...]:
     """The labels, as `old` asked them, of the questions dropped with an answer."""
     fields = old.all_fields()
@@ -205,8 +219,9 @@ def migrate_draft(registry: Registry, dossier: Any, actor: str,
     old, steps, migrated, start = found.old, found.steps, found.migrated, dossier.definition_version
     translated, posted_lost = (None, []) if posted is None else _posted_lost(
         steps, posted, migrated.lost)
+    kept_lost = _move_kept(dossier, steps, [*migrated.lost, *posted_lost])
     # from the version the answers were stored (or typed) under
-    archive(dossier, [*migrated.lost, *posted_lost], actor)
+    archive(dossier, [*migrated.lost, *posted_lost, *kept_lost], actor)
     to_version = newest.definition.version
     dossier.answers = migrated.answers
     dossier.status = migrated.status

@@ -225,3 +225,20 @@ def test_keep_answers__session_ended__kept_as_posted_with_its_reason(account, v1
     kept = storage.kept_aside(account.id, v1_draft.number, "depart")
     assert kept.reason == storage.SESSION_ENDED and kept.answers == V1_ANSWERS["depart"]
     assert storage.kept_answers(account.id, v1_draft.number, "depart") == kept.answers
+
+
+def test_open_draft__answers_kept_aside_after_a_session_ended__renamed_with_the_draft(
+        account, v1_draft):
+    """Found by an applicant's trial: answers kept aside at version 1 (posted after the
+    session ended), then the draft moved to 3 at the next opening: the kept answer to a
+    renamed question matched no question any more, the page showed it blank, and saving
+    blanked the stored answer too. The kept answers move with the draft."""
+    v1 = with_newest(compiled(1))
+    storage.keep_answers(v1, account.id, v1_draft.number, "depart",
+                         {"ville": "quebec", "moyen": "telephone", "note_ancienne": "3e"})
+    storage.open_draft(with_newest(compiled(3)), account.id, v1_draft.number)
+    kept = storage.kept_aside(account.id, v1_draft.number, "depart")
+    assert kept == storage.KeptAside({"ville_depart": "quebec", "moyen": "par_telephone"},
+                                     storage.SESSION_ENDED)
+    assert [(a.field_id, a.value) for a in storage.archived_answers(v1_draft.number)] == [
+        ("note_ancienne", "2e étage"), ("note_ancienne", "3e")]
