@@ -64,6 +64,20 @@ def test_refresh__french_oui__languages_disappear(maria):
     assert "Quelles langues" not in page and "Laquelle ?" not in page
 
 
+def test_unsaved_answers_on_the_page__no_green_check_until_saved(maria):
+    """Found by an applicant's trial: a page drawn from answers not saved yet (the
+    language switch and every update post the form to /actualiser) showed the section's
+    green check, which the guide gives a saved, valid section: she could leave thinking
+    it done. The navigation is judged on the saved answers."""
+    number = maria.create_dossier()
+    for htmx in (False, True):
+        page = maria.refresh(number, "identite", IDENTITE, htmx=htmx).get_data(as_text=True)
+        assert 'value="12345678"' in page and "check--valid" not in page
+    assert maria.fill(number, "identite", IDENTITE).status_code == 302
+    page = maria.refresh(number, "identite", {**IDENTITE, "numero": ""}, htmx=False)
+    assert page.get_data(as_text=True).count("check--valid") == 1  # saved valid: kept
+
+
 def test_save__valid_section__draft_kept_and_green_check(maria):
     number = maria.create_dossier()
     response = maria.fill(number, "identite", IDENTITE)

@@ -169,18 +169,21 @@ def section_page(compiled: CompiledDefinition, dossier: Any, section: Section,
                  refused: Mapping[str, str] | None = None,
                  counts: Mapping[str, int] | None = None, focus: str = "") -> SectionPage:
     """`draw_section` for the applicant logged in: the header of their `dossier` (a
-    storage.DossierView) and what their profile prefills; the other arguments as there."""
+    storage.DossierView) and what their profile prefills, the navigation judged on its
+    stored answers; the other arguments as there."""
     account = current_account()
     return draw_section(compiled, header(compiled, dossier), section, answers, version,
                         show_errors, refused, counts, focus,
-                        account.profile if account is not None else {})
+                        account.profile if account is not None else {},
+                        stored=dossier.answers)
 
 
 def draw_section(compiled: CompiledDefinition, page_header: DossierHeader, section: Section,
                  answers: Mapping[str, Any], version: int, show_errors: bool,
                  refused: Mapping[str, str] | None = None,
                  counts: Mapping[str, int] | None = None, focus: str = "",
-                 profile: Mapping[str, Any] | None = None) -> SectionPage:
+                 profile: Mapping[str, Any] | None = None,
+                 stored: Mapping[str, Any] | None = None) -> SectionPage:
     """Shown questions for `answers` (the whole dossier's, this section's as typed).
 
     `answers`: field id -> value (str, bool, list[str]); `version`: the dossier version
@@ -197,6 +200,9 @@ def draw_section(compiled: CompiledDefinition, page_header: DossierHeader, secti
     web/forms/groups.py); `focus`: the item that takes the focus ("<group>.<index>").
     `page_header`: the dossier header drawn (its `number` makes the page's addresses);
     `profile`: the applicant's profile (key -> value) the unanswered questions show.
+    `stored`: the answers as saved (default: `answers`), which the navigation's sections
+    and their green checks are judged on: a page drawn from answers not saved yet (an
+    update, a language switch, answers kept aside) never shows a section as done.
     Needs no storage: the portal (`section_page`) and the designer's preview
     (web/preview) draw their pages with it.
     """
@@ -223,7 +229,8 @@ def draw_section(compiled: CompiledDefinition, page_header: DossierHeader, secti
     shown = {f.id for f in fields}
     section_errors += [m for k, m in messages.items()
                        if k.split(".", 1)[0] not in shown]  # never lose one
-    return SectionPage(page_header, section, nav(compiled, cleaned, section.id),
+    saved = cleaned if stored is None or stored is answers else clean(compiled, stored)
+    return SectionPage(page_header, section, nav(compiled, saved, section.id),
                        fields, version, section_errors, show_errors,
                        compiled.definition.version, bool(from_profile),
                        any(f.kind.multipart for f in section.fields))
