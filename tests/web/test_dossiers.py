@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from markupsafe import escape
@@ -93,3 +94,17 @@ def test_link__wrong_identity_or_number__one_message_that_says_nothing_more(mari
         pages.append(response.get_data(as_text=True))
     assert all("Votre dossier n&#39;a pas été trouvé." in p for p in pages)
     assert all('<a href="#f-number">' in p for p in pages)
+
+
+def test_mes_dossiers__message_column__unread_messages_of_each_dossier_linked(maria):
+    """The guide's "Mes dossiers" has a fifth column, "Message": a dossier with an unread
+    message about it says so and links to it; once read, the cell is empty."""
+    number = maria.submitted_dossier()
+    page = maria.get("/dossiers/").get_data(as_text=True)
+    assert '<th scope="col">Message</th>' in page
+    row = re.search(rf"<tr>\s*<td[^>]*><a href=\"[^\"]*{number}[^\"]*\">.*?</tr>", page, re.S)
+    link = re.search(r'<a href="(/messages/[^"]+)">1 message non lu</a>', row.group(0))
+    assert link is not None
+    assert maria.get(link.group(1)).status_code == 200  # read now
+    page = maria.get("/dossiers/").get_data(as_text=True)
+    assert "message non lu" not in page

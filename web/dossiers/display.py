@@ -17,8 +17,10 @@ from web.registry import editable
 class DossierRow:
     """One line of Mes dossiers, every value a display string: number, the type's
     title, the submission date and time ("" for a draft), the status label, the
-    deadline (YYYY-MM-DD), and whether the dossier can still be edited. Guide: "Numéro
-    du dossier, Type de dossier, Date de soumission, Statut du dossier"; a draft also
+    deadline (YYYY-MM-DD), whether the dossier can still be edited, and how many of the
+    messages about it are unread with the address that shows them (`unread`,
+    `messages_href`: the message itself when only one is). Guide: "Numéro du dossier,
+    Type de dossier, Date de soumission, Statut du dossier, Message"; a draft also
     shows its "Date limite pour soumettre"."""
 
     number: str
@@ -27,6 +29,8 @@ class DossierRow:
     status: str
     deadline: str
     editable: bool
+    unread: int = 0
+    messages_href: str = ""
 
 
 @dataclass(frozen=True)

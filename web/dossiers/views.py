@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
@@ -39,10 +41,20 @@ def _mode_field(mode: str) -> FieldView:
 @login_required
 def index() -> ResponseReturnValue:
     """Mes dossiers: the applicant's dossiers, newest first (dossiers/index.html), 200;
-    overdue drafts show in their deadline state. 302 to the login page when nobody is
+    overdue drafts show in their deadline state; the guide's "Message" column says how
+    many messages about each are unread, with a link to them. 302 to the login page when nobody is
     logged in."""
     reg = registry()
-    rows = [dossier_row(reg, d) for d in storage.list_dossiers(account_id(), reg)]
+    unread: dict[str, list[str]] = {}  # dossier number -> its unread messages' ids
+    for m in storage.list_messages(account_id()):
+        if m.read_at is None and m.dossier_number:
+            unread.setdefault(m.dossier_number, []).append(m.public_id)
+    rows = []
+    for d in storage.list_dossiers(account_id(), reg):
+        ids = unread.get(d.number, [])
+        href = (url_for("messages.show", message_id=ids[0]) if len(ids) == 1
+                else url_for("messages.index") if ids else "")
+        rows.append(replace(dossier_row(reg, d), unread=len(ids), messages_href=href))
     return render_template("dossiers/index.html", rows=rows)
 
 
