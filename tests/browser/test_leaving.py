@@ -201,3 +201,26 @@ def test_two_tabs_without_javascript__answers_kept__ignorer_forgets_them(
         walk.t("Les réponses non enregistrées ont été ignorées."))
     expect(page.get_by_role("heading", name=walk.t(KEPT_TITLE))).to_have_count(0)
     expect(page.locator("#f-categorie")).not_to_have_value(IDENTITE["categorie"])
+
+
+def test_language_switch__the_address_is_the_sections_a_reload_posts_nothing(page, essai):
+    """Found by an applicant's trial: after the language switch (a post of the section to
+    its update address) the address bar showed /actualiser, and reloading or going Back
+    and Forward asked to send the form again. The page takes the section's own address;
+    a reload shows the answers, saved on the way out as the page is left."""
+    walk = Walk(page, essai, "fr")
+    walk.register()
+    walk.create_dossier()
+    answer(page, {k: IDENTITE[k] for k in ("categorie", "a_numero", "numero")})
+    section_url = page.url
+    page.get_by_role("button", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page).to_have_url(section_url)  # not /actualiser
+    numero = page.locator('#section-body [name="numero"]')
+    for _ in range(20):  # the beacon is on its way while the page loads again
+        page.reload()
+        if numero.count() and numero.input_value() == IDENTITE["numero"]:
+            break
+        page.wait_for_timeout(100)
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(numero).to_have_value(IDENTITE["numero"])

@@ -264,7 +264,7 @@ def refresh(number: str, section_id: str) -> ResponseReturnValue:
     page_url(url_for("forms.section", number=number, section_id=section_id))
     # without htmx the whole page: its notice of answers kept aside stays while they are
     kept = None if is_htmx() else kept_answers(number, section_id)
-    return respond(page, REFRESHED, kept=kept and kept.reason)
+    return respond(page, REFRESHED, kept=kept and kept.reason, replace_url=here)
 
 
 def _change_items(compiled: Any, dossier: storage.DossierView, sec: Any,
