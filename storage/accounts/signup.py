@@ -105,10 +105,11 @@ def _usable(token: str) -> Any:
 
 
 @transaction(write=False)
-def check_signup_token(token: str) -> None:
-    """Nothing when the activation link `token` can be used (to show its page);
+def check_signup_token(token: str) -> str:
+    """The language ("fr" or "en") the account was registered in, when the activation
+    link `token` can be used (to show its page in the language of its email);
     SignupRefused when it is unknown, used, superseded or expired."""
-    _usable(token)
+    return _usable(token).lang
 
 
 @transaction(write=True)

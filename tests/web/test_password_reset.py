@@ -217,3 +217,11 @@ def test_forgot__known_and_unknown_email__the_very_same_database_work(app, maria
     inserts = [s.split(" (")[0] for s in known if s.startswith("INSERT")]
     assert inserts == ['INSERT INTO "attempt"'] * 2 + ['INSERT INTO "outgoing_email"']
     assert not any("password_reset_token" in s for s in known)
+
+
+def test_reset_link__opened_in_a_new_browser__in_the_accounts_language(app, maria):
+    maria.switch_language("en")
+    maria.logout()
+    ask_link(maria)
+    page = app.test_client().get(link_path()).get_data(as_text=True)
+    assert '<html lang="en">' in page

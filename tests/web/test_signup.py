@@ -183,3 +183,22 @@ def test_register__many_emails_from_one_address__429(applicant):
                for n in range(31)]
     assert answers[:30] == [200] * 30 and answers[30] == 429
     assert "Retry-After" in applicant.last.headers
+
+
+def test_activation_link__opened_in_a_new_browser__in_the_language_of_its_email(
+        app, applicant):
+    """Found by an applicant's trial: the link of an English activation email opened a
+    French page in a browser that had chosen no language. It opens in the language of
+    the registration; a language chosen in the browser is kept."""
+    applicant.get("/inscription")
+    applicant.switch_language("en", "/inscription")
+    applicant.register_only()
+    (email,) = delivered()
+    path = ACTIVATION_LINK.search(email.body).group(1)
+    fresh = app.test_client()
+    page = fresh.get(path).get_data(as_text=True)
+    assert '<html lang="en">' in page
+    other = Applicant(app.test_client())
+    other.get("/connexion")
+    other.switch_language("fr", "/connexion")
+    assert '<html lang="fr">' in other.get(path).get_data(as_text=True)

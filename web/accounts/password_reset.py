@@ -26,7 +26,7 @@ import storage
 from web.accounts.auth import password_errors, read_email
 from web.background.worker import wake_after_response
 from web.http.limits import limits
-from web.i18n import N_, _, current_lang, in_lang
+from web.i18n import N_, _, current_lang, in_lang, speak_as_the_email
 from web.ui.fields import FieldView
 from web.ui.pages import PRIVATE, portal_url_for
 from web.ui.redisplay import keeps_errors, redisplaying, redisplays
@@ -120,7 +120,7 @@ def reset(token: str) -> ResponseReturnValue:
     typed back, their error again if the page showed it.
     """
     try:
-        storage.check_reset_token(token)
+        speak_as_the_email(storage.check_reset_token(token).lang)
     except storage.ResetRefused:
         return render_template("password/invalid.html"), 410, PRIVATE
     errors: dict[str, str] = {}

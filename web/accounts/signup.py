@@ -24,7 +24,7 @@ from flask.typing import ResponseReturnValue
 
 import storage
 from web.background.worker import wake_after_response
-from web.i18n import N_, _, current_lang, in_lang
+from web.i18n import N_, _, current_lang, in_lang, speak_as_the_email
 from web.ui.pages import PRIVATE, portal_url_for
 
 bp = Blueprint("signup", __name__)
@@ -96,10 +96,12 @@ def activate(activation: str) -> ResponseReturnValue:
     302 to the login page with "Votre compte est activé…". 410 (auth/activation_
     invalid.html) for a link unknown, used, expired or superseded (one page for all).
     Every answer is `no-store` with a same-origin Referrer-Policy: `activation`, the
-    link's token, is a key.
+    link's token, is a key. A browser that chose no language sees the page in the
+    language of the registration (and of its email).
     """
     try:
-        storage.check_signup_token(activation)
+        registered_in = storage.check_signup_token(activation)
+        speak_as_the_email(registered_in)
         if request.method == "POST":
             storage.confirm_signup(activation)
             flash(N_("Votre compte est activé. Connectez-vous avec votre adresse courriel et "

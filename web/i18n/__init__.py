@@ -133,6 +133,15 @@ def set_lang(lang: str) -> None:
     refresh()
 
 
+def speak_as_the_email(lang: str) -> None:
+    """A page reached from a link of an email written in `lang` (an activation, a
+    password reset) is in that language when the browser has chosen none yet (the
+    session holds no language): an English email does not open a French page. A
+    language chosen in this browser is kept."""
+    if session.get("lang") not in LANGS and lang in LANGS:
+        set_lang(lang)
+
+
 @contextmanager
 def in_lang(lang: str) -> Iterator[None]:
     """Texts in a given language for a while: an email goes out in the account's
