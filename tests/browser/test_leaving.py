@@ -224,3 +224,23 @@ def test_language_switch__the_address_is_the_sections_a_reload_posts_nothing(pag
         page.wait_for_timeout(100)
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(numero).to_have_value(IDENTITE["numero"])
+
+
+def test_back_to_a_page_with_restored_answers__its_questions_updated(page, essai):
+    """Found by an applicant's trial: Back to a section page the browser loads anew and
+    fills with the answers typed before (form restoration) showed "Yes" ticked without
+    the question that answer calls for. The page updates its questions once for the
+    restored answers. (The restoration is played here: the answer set without an
+    event, then the `pageshow` a browser fires.)"""
+    walk = Walk(page, essai, "fr")
+    walk.register()
+    walk.create_dossier()
+    numero = page.locator('#section-body [name="numero"]')
+    expect(numero).to_have_count(0)
+    page.evaluate("""() => {
+        document.querySelector('#section-body [name="a_numero"][value="true"]').checked = true;
+        window.dispatchEvent(new PageTransitionEvent("pageshow", {persisted: false}));
+    }""")
+    expect(numero).to_have_count(1)
+    page.evaluate("""() => window.dispatchEvent(
+        new PageTransitionEvent("pageshow", {persisted: true}))""")  # kept whole: nothing

@@ -28,6 +28,8 @@
  *    address in the history, so a reload does not post its form again.
  * 6. A file larger than its question takes is said next to the question when chosen,
  *    and files too large to be sent together are said as in 4.
+ * 7. Back to a section page whose answers the browser restored: its questions are
+ *    updated for them (a restored answer may call for a question not drawn).
  */
 (function () {
   "use strict";
@@ -337,6 +339,33 @@
   if (replaced && window.history.replaceState) {
     window.history.replaceState(null, "", replaced.getAttribute("data-replace-url"));
   }
+
+  // 7. A section page the browser filled again from its history (Back to a page it
+  //    loads anew) may show restored answers that call for questions it was not drawn
+  //    with: its questions are updated once, as if the first such answer had changed.
+  function restored(control) {
+    if (control.type === "checkbox" || control.type === "radio") {
+      return control.checked !== control.defaultChecked;
+    }
+    if (control instanceof HTMLSelectElement) {
+      return Array.prototype.some.call(control.options, function (option) {
+        return option.selected !== option.defaultSelected;
+      });
+    }
+    return control.value !== control.defaultValue;
+  }
+
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted || !section || !window.htmx) {
+      return; // a page kept whole (back-forward cache) is as it was left
+    }
+    var first = Array.prototype.find.call(section.elements, function (control) {
+      return isControl(control) && control.hasAttribute("hx-post") && restored(control);
+    });
+    if (first) {
+      window.htmx.trigger(first, "change");
+    }
+  });
 
   window.addEventListener("pageshow", function () { // back to a page: it may post again
     document.querySelectorAll("form[data-sending]").forEach(release);
