@@ -108,3 +108,17 @@ def test_mes_dossiers__message_column__unread_messages_of_each_dossier_linked(ma
     assert maria.get(link.group(1)).status_code == 200  # read now
     page = maria.get("/dossiers/").get_data(as_text=True)
     assert "message non lu" not in page
+
+
+def test_create_page__dossiers_in_progress__listed_with_the_guides_advice(maria):
+    """Found by an applicant's trial: someone whose request was already sent created a
+    second dossier of the same type, nothing said; the guide sends them to "Créer un
+    dossier lié" instead. The page to create one lists the dossiers still in progress
+    and says so (it refuses nothing: a designer's eligibility rules do that)."""
+    assert "Vous avez déjà des dossiers en cours" not in maria.get(
+        "/dossiers/nouveau").get_data(as_text=True)
+    number = maria.submitted_dossier()
+    page = maria.get("/dossiers/nouveau").get_data(as_text=True)
+    assert "Vous avez déjà des dossiers en cours" in page
+    assert f'href="/dossiers/{number}/">Dossier d&#39;essai – {number}</a>' in page
+    assert "Créer un dossier lié à une demande de parcours" in page

@@ -9,8 +9,9 @@ from flask.typing import ResponseReturnValue
 
 import storage
 from engine.profile import PROFILE
+from engine.workflow import is_final
 from web.accounts.current import account_id, current_account, login_required
-from web.dossiers.display import dossier_row
+from web.dossiers.display import DossierRow, dossier_row
 from web.dossiers.linking import NOT_FOUND, link_attempt, normal_number
 from web.i18n import N_, _, current_lang, localize
 from web.registry import registry
@@ -96,7 +97,25 @@ def create() -> ResponseReturnValue:
                 return redirect(url_for("forms.dossier", number=dossier.number))
     type_field = _type_field(type_id, errors, _("Type de dossier à créer"))
     return render_template("dossiers/create.html", fields=[type_field, _mode_field(mode)],
-                           refusals=refusals), (422 if errors or refusals else 200)
+                           refusals=refusals, in_progress=_in_progress()
+                           ), (422 if errors or refusals else 200)
+
+
+def _in_progress() -> list[DossierRow]:
+    """The applicant's dossiers still in progress (a state something can leave: a
+    draft, a submitted one being handled), as Mes dossiers lists them: the page to
+    create one says they exist, since the guide sends whoever already sent a request
+    to "Créer un dossier lié" rather than to a new dossier."""
+    reg = registry()
+    rows = []
+    for d in storage.list_dossiers(account_id(), reg):
+        try:
+            definition = storage.definition_of(reg, d.type_id, d.definition_version).definition
+        except storage.NotFound:
+            continue
+        if not is_final(definition, d.status):
+            rows.append(dossier_row(reg, d))
+    return rows
 
 
 @bp.route("/identifier", methods=("GET", "POST"))
