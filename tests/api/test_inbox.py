@@ -158,3 +158,15 @@ def test_english_applicant__confirmation_and_pdf_in_english(api, api_app, regist
     missing = api.get("/api/v1/messages/nothing", headers=headers)
     assert missing.headers["Content-Language"] == "en"
     assert missing.get_json()["title"] == "Not found"
+
+
+def test_dossiers__unread_messages_per_dossier__as_the_pages_message_column(
+        api, applicant, submitted):
+    """The guide's Mes dossiers has a "Message" column (the pages show it); the mobile
+    app's list says the same: the dossier's unread messages, 0 once read."""
+    (line,) = api.get("/api/v1/dossiers", headers=applicant.headers).get_json()["items"]
+    assert (line["number"], line["unread_messages"]) == (submitted, 1)
+    (item,) = api.get("/api/v1/messages", headers=applicant.headers).get_json()["items"]
+    api.post(f"/api/v1/messages/{item['id']}/read", headers=applicant.headers)
+    (line,) = api.get("/api/v1/dossiers", headers=applicant.headers).get_json()["items"]
+    assert line["unread_messages"] == 0

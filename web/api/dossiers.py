@@ -38,7 +38,7 @@ from web.api.blueprint import PREFIX, bp
 from web.api.idempotency import answer_response, optional_idempotency_key
 from web.api.names import component_names
 from web.api.problems import ApiProblem, validation_problem
-from web.dossiers.display import correction_for, dossier_header, dossier_row
+from web.dossiers.display import correction_for, dossier_header, dossier_row, unread_by_dossier
 from web.dossiers.linking import NOT_FOUND, link_attempt, normal_number
 from web.forms.migration import migrate_if_older
 from web.i18n import N_, _, current_lang, localize
@@ -68,15 +68,17 @@ def location(number: str) -> str:
     return f"{PREFIX}/dossiers/{number}"
 
 
-def summary(d: storage.DossierView) -> dict[str, Any]:
+def summary(d: storage.DossierView, unread: int) -> dict[str, Any]:
     """One line of Mes dossiers (schema DossierSummary), as the page's row
-    (display.dossier_row: title and state label by the dossier's own version)."""
+    (display.dossier_row: title and state label by the dossier's own version), with
+    `unread`, how many messages about it are unread (the page's "Message" column)."""
     row = dossier_row(registry(), d)
     return {"number": d.number, "type": d.type_id, "title": row.type_title,
             "definition_version": d.definition_version,
             "state": {"id": d.status, "label": row.status, "editable": row.editable},
             "created_at": iso(d.created_at), "submitted_at": iso(d.submitted_at),
-            "deadline": d.deadline.isoformat(), "href": location(d.number)}
+            "deadline": d.deadline.isoformat(), "href": location(d.number),
+            "unread_messages": unread}
 
 
 def migration_body(notice: storage.MigrationNotice | dict[str, Any] | None
@@ -166,10 +168,12 @@ def _type_error(body: dict[str, Any], msgid: str) -> list[dict[str, Any]]:
 @token_required
 def list_dossiers() -> ResponseReturnValue:
     """Mes dossiers: the caller's dossiers, newest first, 200 {"items": [DossierSummary]};
-    overdue drafts in their deadline state."""
+    overdue drafts in their deadline state; each with its unread messages' count."""
     reg = registry()
-    return jsonify({"items": [summary(d)
-                              for d in storage.list_dossiers(current_account_id(), reg)]})
+    account = current_account_id()
+    unread = unread_by_dossier(account)
+    return jsonify({"items": [summary(d, len(unread.get(d.number, ())))
+                              for d in storage.list_dossiers(account, reg)]})
 
 
 @bp.post("/dossiers")
@@ -282,7 +286,7 @@ SCHEMAS: dict[str, Any] = {
     "DossierSummary": {
         "type": "object",
         "required": ["number", "type", "title", "definition_version", "state", "created_at",
-                     "submitted_at", "deadline", "href"],
+                     "submitted_at", "deadline", "href", "unread_messages"],
         "properties": {
             "href": {"type": "string", "description": "The dossier's address (GET)."},
             "number": {"type": "string"}, "type": {"type": "string"},
@@ -293,6 +297,10 @@ SCHEMAS: dict[str, Any] = {
             "submitted_at": {**_INSTANT, "type": ["string", "null"]},
             "deadline": {"type": "string", "format": "date",
                          "description": "The last day to submit (service's zone)."},
+            "unread_messages": {"type": "integer", "minimum": 0,
+                                "description": "How many messages about this dossier are "
+                                               "unread (Mes dossiers' \"Message\" column): "
+                                               "GET /messages lists them."},
         },
     },
     "SectionStatus": {

@@ -104,3 +104,13 @@ def correction_for(account: int, d: Any, changeable: bool) -> str:
     if changeable and d.submitted_at is not None:
         return storage.correction_request(account, d.number) or ""
     return ""
+
+
+def unread_by_dossier(account_id: int) -> dict[str, list[str]]:
+    """Dossier number -> the public ids of the account's unread messages about it,
+    newest first (Mes dossiers' "Message" column, on the page and in the API)."""
+    unread: dict[str, list[str]] = {}
+    for m in storage.list_messages(account_id):
+        if m.read_at is None and m.dossier_number:
+            unread.setdefault(m.dossier_number, []).append(m.public_id)
+    return unread

@@ -11,7 +11,7 @@ import storage
 from engine.profile import PROFILE
 from engine.workflow import is_final
 from web.accounts.current import account_id, current_account, login_required
-from web.dossiers.display import DossierRow, dossier_row
+from web.dossiers.display import DossierRow, dossier_row, unread_by_dossier
 from web.dossiers.linking import NOT_FOUND, link_attempt, normal_number
 from web.i18n import N_, _, current_lang, localize
 from web.registry import registry
@@ -46,10 +46,7 @@ def index() -> ResponseReturnValue:
     many messages about each are unread, with a link to them. 302 to the login page when nobody is
     logged in."""
     reg = registry()
-    unread: dict[str, list[str]] = {}  # dossier number -> its unread messages' ids
-    for m in storage.list_messages(account_id()):
-        if m.read_at is None and m.dossier_number:
-            unread.setdefault(m.dossier_number, []).append(m.public_id)
+    unread = unread_by_dossier(account_id())
     rows = []
     for d in storage.list_dossiers(account_id(), reg):
         ids = unread.get(d.number, [])
