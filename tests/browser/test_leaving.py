@@ -244,3 +244,17 @@ def test_back_to_a_page_with_restored_answers__its_questions_updated(page, essai
     expect(numero).to_have_count(1)
     page.evaluate("""() => window.dispatchEvent(
         new PageTransitionEvent("pageshow", {persisted: true}))""")  # kept whole: nothing
+
+
+def test_reload_with_typed_answers__shows_them_without_a_second_reload(page, essai):
+    """Found by a trial: a reload right after typing showed the answers as they were;
+    only a second reload showed what was typed (the reload's GET was served before the
+    beacon that saves the page as it is left). The page that finds its beacon still on
+    the way loads itself once more."""
+    walk = Walk(page, essai, "fr")
+    walk.register()
+    walk.create_dossier()
+    answer(page, {k: IDENTITE[k] for k in ("categorie", "a_numero", "numero")})
+    numero = page.locator('#section-body [name="numero"]')
+    page.reload()
+    expect(numero).to_have_value(IDENTITE["numero"], timeout=10_000)

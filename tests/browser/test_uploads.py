@@ -79,7 +79,7 @@ def test_upload__files_too_large_together__said_above_the_form_answers_kept(
     before = live_app.config["UPLOAD_REQUEST_MAX_MB"]
     live_app.config["UPLOAD_REQUEST_MAX_MB"] = 1  # drawn into the page's form
     try:
-        page.reload()
+        page.goto(page.url.split("?")[0] + "?limite=1")  # drawn afresh, not the page kept
         walk.field("Nom à donner au dossier").fill("Famille Valdero")
         half = b"\0" * 600_000
         walk.field("Preuve de naissance").set_input_files([
@@ -90,5 +90,42 @@ def test_upload__files_too_large_together__said_above_the_form_answers_kept(
         expect(summary).to_contain_text("dépassent ensemble la taille permise pour un envoi")
         expect(summary.get_by_role("link", name="Preuve de naissance")).to_be_visible()
         expect(walk.field("Nom à donner au dossier")).to_have_value("Famille Valdero")
+    finally:
+        live_app.config["UPLOAD_REQUEST_MAX_MB"] = before
+
+
+def test_upload__file_chosen_then_a_link_followed__saved_on_the_way(page, registry):
+    """Found by a trial: a file chosen, then a link of the page followed (the side
+    navigation, Mes dossiers): typed answers were saved on the way, the file silently
+    dropped (a chosen file did not count as a change)."""
+    walk = Walk(page, registry["pieces"])
+    walk.register()
+    walk.create_dossier()
+    here = page.url
+    walk.field("Preuve de naissance").set_input_files(
+        {"name": "acte.png", "mimeType": "image/png", "buffer": PNG})
+    page.get_by_role("link", name="Mes dossiers").first.click()
+    expect(page.get_by_role("heading", name="Mes dossiers")).to_be_visible()
+    page.goto(here)
+    expect(page.locator("#f-preuve-files")).to_contain_text("acte.png")
+
+
+def test_upload__just_under_the_limit_with_the_parts_headers__said_not_sent(
+        page, registry, live_app):
+    """Found by a trial: the size check counted a file's bytes and name only; a file a
+    few hundred bytes under the per-post limit passed it and the server's 413 page
+    replaced the form. Each part's boundary and headers are counted too."""
+    walk = Walk(page, registry["pieces"])
+    walk.register()
+    walk.create_dossier()
+    before = live_app.config["UPLOAD_REQUEST_MAX_MB"]
+    live_app.config["UPLOAD_REQUEST_MAX_MB"] = 1
+    try:
+        page.goto(page.url.split("?")[0] + "?limite=1")  # drawn afresh, not the page kept
+        walk.field("Preuve de naissance").set_input_files(
+            {"name": "acte.png", "mimeType": "image/png",
+             "buffer": PNG + b"\0" * (999_000 - len(PNG))})
+        walk.button("Enregistrer").click()
+        expect(page.locator("#too-large-summary")).to_contain_text("dépassent ensemble")
     finally:
         live_app.config["UPLOAD_REQUEST_MAX_MB"] = before

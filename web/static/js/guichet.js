@@ -79,8 +79,16 @@
   var leaving = false; // a draft is being saved before leaving
   var submitting = false; // the section form itself is being sent
 
+  // the form's values as text; a file chosen counts by its name, size and date (a
+  // FormData turned into text would write every file, chosen or not, "[object File]";
+  // an input with no file chosen gives an empty file dated now: it counts as nothing)
   function serialized(form) {
-    return new URLSearchParams(new FormData(form)).toString();
+    var pairs = [];
+    new FormData(form).forEach(function (value, name) {
+      pairs.push([name, typeof value === "string" ? value : !value.name ? "" :
+        "file:" + value.name + ":" + value.size + ":" + value.lastModified]);
+    });
+    return new URLSearchParams(pairs).toString();
   }
 
   function changed() {
@@ -182,15 +190,21 @@
   // the size of the form as the browser sends it: line breaks as CR LF (HTML's form
   // submission), every character percent-encoded as encodeURIComponent does (a space
   // counted as %20, not +: a little over, never under)
+  //    A multipart form (with files) also counts each part's boundary and headers:
+  //    MULTIPART_PART bytes, more than a browser writes, and the file's name.
+  var MULTIPART_PART = 256;
+
   function bodySize(form) {
     var size = 0;
+    var multipart = form.enctype === "multipart/form-data";
     new FormData(form).forEach(function (value, name) {
-      if (typeof value !== "string") { // a file: its bytes as they are (multipart)
-        size += encodeURIComponent(name).length + value.size + 2;
+      size += encodeURIComponent(name).length + 2 + (multipart ? MULTIPART_PART : 0);
+      if (typeof value !== "string") { // a file: its bytes as they are, and its name
+        size += value.size + encodeURIComponent(value.name).length;
         return;
       }
       var text = value.replace(/\r\n|\r|\n/g, "\r\n");
-      size += encodeURIComponent(name).length + encodeURIComponent(text).length + 2;
+      size += encodeURIComponent(text).length;
     });
     return size;
   }
@@ -306,13 +320,49 @@
     }
   });
 
+  // A reload (or Back to this very page) loads it while its beacon is still on the way:
+  // the page then comes drawn from the answers as they were, at the version the beacon
+  // saves over. Leaving with a beacon notes the page's address and version; a page
+  // that finds that note, younger than a few seconds, at that same version, loads
+  // itself once more, a moment later, with what the beacon saved.
+  var LEFT_KEY = "guichet-left-with-beacon";
+
+  function note(value) {
+    try {
+      if (value === null) {
+        window.sessionStorage.removeItem(LEFT_KEY);
+      } else {
+        window.sessionStorage.setItem(LEFT_KEY, JSON.stringify(value));
+      }
+    } catch (error) { /* storage refused (private mode): nothing noted */ }
+  }
+
+  function noted() {
+    try {
+      return JSON.parse(window.sessionStorage.getItem(LEFT_KEY) || "null");
+    } catch (error) {
+      return null;
+    }
+  }
+
   window.addEventListener("pagehide", function () { // Back, another address, the tab closed
     if (!leaving && changed() && navigator.sendBeacon) {
       if (navigator.sendBeacon(section.action, draft())) {
         saved = serialized(section);
+        note({path: window.location.pathname, at: Date.now(),
+              version: section.elements.version ? section.elements.version.value : ""});
       }
     }
   });
+
+  var left = noted();
+  if (left) {
+    note(null);
+    if (section && left.path === window.location.pathname && Date.now() - left.at < 5000 &&
+        section.elements.version && section.elements.version.value === left.version) {
+      window.setTimeout(function () { window.location.reload(); }, 300);
+    }
+  }
 
   function release(form) {
     form.removeAttribute("data-sending");
