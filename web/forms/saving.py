@@ -16,7 +16,10 @@ out in another tab, is never saved: its answers are kept aside for the account
 (`_keep`, storage.keep_answers; registered with web/accounts/login_session.py
 `keep_posts`), and the section page offers them back after login (`kept_answers`)
 until the applicant saves them through `save_posted` or discards them (issue #13
-item 8).
+item 8). A section posted from a page of a version the draft has left since (a
+`drafts: migrate` deploy, the draft opened in another tab) is kept aside the same way
+(`keep_posted`, reason FORM_UPDATED), read as that older page asked it and renamed by
+storage as the migrations renamed the stored answers.
 """
 
 from __future__ import annotations
