@@ -142,6 +142,9 @@ def test_reply__agents_told_in_the_queue_until_one_opens_the_dossier(maria, agen
     assert number in only and "Seuls les dossiers ayant une réponse non lue" in only
     first = agent.get(f"/agent/dossiers/{number}").get_data(as_text=True)
     assert first.count('<strong class="new-reply">Nouvelle</strong>') == 2
+    # said at the top too: the messages are far down the page on a phone
+    assert '<a href="#messages-title">2 nouvelles réponses de la personne requérante</a>' \
+        in first
     again = agent.get(f"/agent/dossiers/{number}").get_data(as_text=True)
     assert "new-reply" not in again and "Ma carte arrive lundi." in again
     queue = agent.get("/agent/dossiers").get_data(as_text=True)
