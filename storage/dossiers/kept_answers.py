@@ -28,7 +28,7 @@ from engine.validate import normalize
 from engine.workflow import is_editable
 from storage.clock import clock, to_db
 from storage.definitions import pinned_to_change
-from storage.dossiers.migration import in_version
+from storage.dossiers.migration import in_version, is_typed
 from storage.errors import Locked, NotFound
 from storage.orm.db import database
 from storage.orm.rows import owned_dossier, storable_number
@@ -46,18 +46,9 @@ def _oldest_kept() -> Any:
     return to_db(clock.now() - timedelta(days=KEPT_DAYS))
 
 
-def _typed(value: Any) -> bool:
-    """Whether a value holds something typed or chosen ("", [], None, False: no)."""
-    if isinstance(value, str):
-        return bool(value.strip())
-    if isinstance(value, (list, tuple)):
-        return any(_typed(v) for v in value)
-    return value is not None and value is not False
-
-
 def _same(kept: dict[str, Any], stored: dict[str, Any]) -> bool:
     """Whether every kept answer is the stored one (an empty answer and none alike)."""
-    return all(value == stored.get(key) or not (_typed(value) or _typed(stored.get(key)))
+    return all(value == stored.get(key) or not (is_typed(value) or is_typed(stored.get(key)))
                for key, value in kept.items())
 
 

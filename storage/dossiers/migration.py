@@ -155,12 +155,13 @@ def in_version(registry: Registry, type_id: str, from_version: int,
     return _through(steps, answers).answers if steps else dict(answers)
 
 
-def _typed(value: Any) -> bool:
-    """Whether a posted raw value holds something typed or chosen ("", [], None: no)."""
+def is_typed(value: Any) -> bool:
+    """Whether an answer, raw as posted or normalised as stored, holds something typed
+    or chosen ("", blanks, [], None: no; a "Non" stored as False: yes)."""
     if isinstance(value, str):
         return bool(value.strip())
     if isinstance(value, (list, tuple)):
-        return any(_typed(v) for v in value)
+        return any(is_typed(v) for v in value)
     return value is not None
 
 
@@ -172,7 +173,7 @@ def _posted_lost(steps: list[Step] | tuple[Step, ...], posted: dict[str, Any],
     migrated = _through(steps, posted)
     already = {(x.field_id, repr(x.value)) for x in stored_lost}
     lost = [x for x in migrated.lost
-            if _typed(x.value) and (x.field_id, repr(x.value)) not in already]
+            if is_typed(x.value) and (x.field_id, repr(x.value)) not in already]
     return migrated.answers, lost
 
 
@@ -229,7 +230,7 @@ def migrate_draft(registry: Registry, dossier: Any, actor: str,
     dossier.version += 1
     audit.record(actor, "migrate", dossier, {"from": start, "to": to_version,
                                              "status": migrated.status})
-    written = bool(found.migrated.answers or found.migrated.lost) or _typed(
+    written = bool(found.migrated.answers or found.migrated.lost) or is_typed(
         list((posted or {}).values()))
     if not written and dossier.events.select(lambda e: e.action == "register").exists():
         return Moved(None, tuple(steps), translated)

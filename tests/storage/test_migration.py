@@ -216,6 +216,11 @@ def test_keep_answers__typed_on_the_v1_page_after_the_move__kept_in_v3_terms(
     assert not storage.keep_answers(v3, account.id, v1_draft.number, "depart", unchanged,
                                     drawn_version=1, reason=storage.FORM_UPDATED)
     assert storage.kept_aside(account.id, v1_draft.number, "depart") is None
+    # "Non" to a question the draft has no answer to is typed, though false
+    assert storage.keep_answers(v3, account.id, v1_draft.number, "arrivee",
+                                {"etage": "3", "ascenseur": False}, drawn_version=3,
+                                reason=storage.FORM_UPDATED)
+    assert storage.kept_answers(account.id, v1_draft.number, "arrivee")["ascenseur"] is False
 
 
 def test_keep_answers__session_ended__kept_as_posted_with_its_reason(account, v1_draft):
