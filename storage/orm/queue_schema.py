@@ -14,15 +14,19 @@ from __future__ import annotations
 
 from pony.orm import Database
 
-# Indexes the queue reads through (name, table, columns; a partial index's columns
-# end with its WHERE clause).
-QUEUE_INDEXES: tuple[tuple[str, str, str], ...] = (
-    ("ix_dossier_queue", "dossier", "type_id, status, id"),
-    ("ix_dossier_search_word", "dossier_search_word", "word, dossier_id"),
-    ("ix_dossier_assigned", "dossier", "assigned_agent_id, id"),  # "attribués à moi"
+# A message that is an applicant's reply no agent has seen (storage/queue/listing.py
+# reads these terms, exactly, so the database uses the partial index below)
+UNSEEN_REPLY = "unseen_since IS NOT NULL"
+
+# Indexes the queue reads through (name, table, columns, and the rows a partial index
+# holds: its WHERE clause, "" for every row).
+QUEUE_INDEXES: tuple[tuple[str, str, str, str], ...] = (
+    ("ix_dossier_queue", "dossier", "type_id, status, id", ""),
+    ("ix_dossier_search_word", "dossier_search_word", "word, dossier_id", ""),
+    ("ix_dossier_assigned", "dossier", "assigned_agent_id, id", ""),  # "attribués à moi"
     # the applicants' replies no agent has seen (storage/queue/listing.py UNSEEN): few
     # rows among every message, counted on every queue page
-    ("ix_message_unseen_reply", "message", "dossier_id) WHERE (unseen_since IS NOT NULL"),
+    ("ix_message_unseen_reply", "message", "dossier_id", UNSEEN_REPLY),
 )
 
 _TRIGGERS = ("dossier_count_insert", "dossier_count_update", "dossier_count_delete")
@@ -96,8 +100,9 @@ def install_queue_schema(db: Database, kind: str) -> None:
     (a new database, or one made before counting), drop those present, count the
     dossiers already stored into `dossier_count` and create the triggers, in one
     transaction: no dossier is counted twice or missed."""
-    for name, table, columns in QUEUE_INDEXES:
-        db.execute(f'CREATE INDEX IF NOT EXISTS "{name}" ON "{table}" ({columns})')
+    for name, table, columns, where in QUEUE_INDEXES:
+        db.execute(f'CREATE INDEX IF NOT EXISTS "{name}" ON "{table}" ({columns})'
+                   + (f" WHERE {where}" if where else ""))
     if len(_installed(db, kind)) == len(_TRIGGERS):
         return
     cursor = db.get_connection().cursor()  # raw: Pony would read `$f$` as a parameter

@@ -22,13 +22,12 @@ from storage.clock import from_db
 from storage.dossiers.search_words import prefix_range, words_of
 from storage.orm.db import database, dialect
 from storage.orm.entities import ROW_ID_MAX
+from storage.orm.queue_schema import UNSEEN_REPLY
 from storage.orm.transactions import transaction
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
-# a message `m` that is an applicant's reply no agent has seen: the very terms of the
-# partial index ix_message_unseen_reply (storage/orm/queue_schema.py)
-UNSEEN = "m.unseen_since IS NOT NULL"
+UNSEEN = "m." + UNSEEN_REPLY  # a message `m`: an applicant's reply no agent has seen
 
 
 @dataclass(frozen=True)
