@@ -40,7 +40,7 @@ from web.forms.uploads import attach_files, posts_files, prune
 from web.http.csrf import marking_csrf
 from web.i18n import N_, current_lang, localize
 from web.inbox.messages import unread_messages
-from web.registry import definition, editable, registry, withdrawn
+from web.registry import definition, editable, withdrawn
 from web.ui.pages import is_htmx, is_leaving, page_url, safe_next
 from web.ui.redisplay import keeps_errors, redisplaying, redisplays
 
@@ -208,19 +208,18 @@ def _reload(here: str, *, told: bool = False) -> ResponseReturnValue:
 
 
 def _outdated(dossier: storage.DossierView, section_id: str) -> ResponseReturnValue:
-    """A section form drawn from a version the draft has left (`page_outdated`, or
-    just moved on by `migrate_on_open`) was posted: what was typed
+    """A section form drawn from a version the draft `dossier` (as stored now) has left
+    (`page_outdated`) was posted: what was typed
     on it is kept aside in the newer version's terms (web/forms/saving.py
     `keep_posted`: never saved as it was, never lost), and the section is drawn again
     (`_reload`), where those answers are offered, with their notice. A section the
     newer version no longer has leads to the dossier's page. A save made as the page
     is left (guichet.js) answers 409: no page follows, nothing is said."""
     number = dossier.number
-    stamp = storage.dossier_stamp(account_id(), number, registry())
-    if definition(stamp).definition.section(section_id) is None:
+    if definition(dossier).definition.section(section_id) is None:
         here = url_for("forms.dossier", number=number)
     else:
-        keep_posted(account_id(), stamp, section_id, storage.FORM_UPDATED)
+        keep_posted(account_id(), dossier, section_id, storage.FORM_UPDATED)
         here = url_for("forms.section", number=number, section_id=section_id)
     return ("", 409) if is_leaving() else _reload(here, told=True)
 
@@ -245,9 +244,12 @@ def refresh(number: str, section_id: str) -> ResponseReturnValue:
     section page: the errors the page showed are shown again, in the new language, and
     so is the notice of answers kept aside after a session ended, while they are."""
     dossier, compiled = load(number, migrate=False)
-    if (may_migrate(dossier) and migrate_on_open(dossier)) or page_outdated(dossier):
-        # drawn from a version the draft leaves (or left): the page is drawn again,
-        # migrated, with its notice, and what was typed on the older page offered in it
+    moved = may_migrate(dossier) and migrate_on_open(dossier)
+    if moved:
+        dossier, compiled = load(number, migrate=False)  # as it moved
+    if moved or page_outdated(dossier):
+        # drawn from a version the draft left: the page is drawn again, migrated, with
+        # its notice, and what was typed on the older page offered in it
         return _outdated(dossier, section_id)
     sec = section_of(compiled, section_id)
     here = url_for("forms.section", number=number, section_id=section_id)
