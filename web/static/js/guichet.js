@@ -397,10 +397,12 @@
     if (control.type === "checkbox" || control.type === "radio") {
       return control.checked !== control.defaultChecked;
     }
-    if (control instanceof HTMLSelectElement) {
-      return Array.prototype.some.call(control.options, function (option) {
-        return option.selected !== option.defaultSelected;
-      });
+    if (control instanceof HTMLSelectElement) { // drawn with: the option marked
+      // selected, else the first (the placeholder an unanswered question shows)
+      var drawn = Array.prototype.find.call(control.options, function (option) {
+        return option.defaultSelected;
+      }) || control.options[0];
+      return control.value !== (drawn ? drawn.value : "");
     }
     return control.value !== control.defaultValue;
   }
