@@ -58,6 +58,14 @@ def nav_item(html: str, section: str) -> str:
     return re.search(rf'<a href="[^"]*{section}"[^>]*>(.*?)</a>', html, re.S).group(1)
 
 
+def drawn_at_v3(maria, draft: str) -> tuple[str, dict[str, str]]:
+    """The rendez_vous page of `draft` as the v3 portal draws it, and the hidden fields
+    its form posts back (definition version, dossier version)."""
+    old_page = page(maria, maria.section_url(draft, "rendez_vous"))
+    return old_page, {"definition_version": "3", "version": re.search(
+        r'name="version" value="(\d+)"', old_page).group(1)}
+
+
 def test_migrate__v3_draft_opened_on_v4__renamed_ticked_told_once_asked_archived(
         v3_portal: Flask, instance_dir: str):  # noqa: F811
     maria = person(v3_portal, register=True)
@@ -109,10 +117,9 @@ def test_migrate__page_left_open_across_the_deploy__redrawn_never_saved_as_it_wa
     maria = person(v3_portal, register=True)
     draft = maria.create_dossier()
     assert maria.fill(draft, "rendez_vous", RENDEZ_VOUS).status_code == 302
-    old_page = page(maria, maria.section_url(draft, "rendez_vous"))
+    old_page, hidden = drawn_at_v3(maria, draft)
     assert 'name="definition_version" value="3"' in old_page
-    stale = {**RENDEZ_VOUS, "definition_version": "3",
-             "version": re.search(r'name="version" value="(\d+)"', old_page).group(1)}
+    stale = {**RENDEZ_VOUS, **hidden}
 
     v4 = portal_with(essai_registry(V4_MIGRATE), instance_dir)
     maria = person(v4)
@@ -146,9 +153,7 @@ def test_migrate__first_thing_after_the_deploy_is_a_save_of_the_old_page__saved_
         v3_portal: Flask, instance_dir: str):  # noqa: F811
     maria = person(v3_portal, register=True)
     draft = maria.create_dossier()
-    old_page = page(maria, maria.section_url(draft, "rendez_vous"))
-    posted = {**RENDEZ_VOUS, "definition_version": "3",
-              "version": re.search(r'name="version" value="(\d+)"', old_page).group(1)}
+    posted = {**RENDEZ_VOUS, **drawn_at_v3(maria, draft)[1]}
 
     v4 = portal_with(essai_registry(V4_MIGRATE), instance_dir)
     maria = person(v4)
@@ -179,9 +184,7 @@ def test_migrate__valid_answers_saved_from_the_old_page__judged_by_the_new_versi
     know `mtl`. They are judged by the version they moved to."""
     maria = person(v3_portal, register=True)
     draft = maria.create_dossier()
-    old_page = page(maria, maria.section_url(draft, "rendez_vous"))
-    posted = {**RENDEZ_VOUS, "definition_version": "3",
-              "version": re.search(r'name="version" value="(\d+)"', old_page).group(1)}
+    posted = {**RENDEZ_VOUS, **drawn_at_v3(maria, draft)[1]}
     only_renamed = (ESSAI_TEXT.replace("version: 3\n", MIGRATION.replace(
         "    drop_fields: [autre_langue]\n", ""), 1)
         .replace("{value: montreal, label:", "{value: mtl, label:", 1))
@@ -209,9 +212,7 @@ def old_page_then_v4(portal: Flask, instance_dir: str, *, opened_elsewhere: bool
     maria = person(portal, register=True)
     draft = maria.create_dossier()
     assert maria.fill(draft, "rendez_vous", RENDEZ_VOUS).status_code == 302
-    old_page = page(maria, maria.section_url(draft, "rendez_vous"))
-    hidden = {"definition_version": "3",
-              "version": re.search(r'name="version" value="(\d+)"', old_page).group(1)}
+    hidden = drawn_at_v3(maria, draft)[1]
     v4 = portal_with(essai_registry(V4_MIGRATE), instance_dir)
     maria = person(v4)
     url = maria.section_url(draft, "rendez_vous")
@@ -306,9 +307,7 @@ def test_migrate__old_page_of_a_section_v4_removed__leads_to_the_dossier(
         v3_portal: Flask, instance_dir: str):  # noqa: F811
     maria = person(v3_portal, register=True)
     draft = maria.create_dossier()
-    old_page = page(maria, maria.section_url(draft, "rendez_vous"))
-    hidden = {"definition_version": "3",
-              "version": re.search(r'name="version" value="(\d+)"', old_page).group(1)}
+    hidden = drawn_at_v3(maria, draft)[1]
     start = ESSAI_TEXT.index("  - id: rendez_vous\n")
     end = ESSAI_TEXT.index("\nworkflow:", start)  # the last section
     without = (ESSAI_TEXT[:start] + ESSAI_TEXT[end + 1:]).replace(
