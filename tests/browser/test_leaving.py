@@ -249,8 +249,16 @@ def test_back_to_a_page_with_restored_answers__its_questions_updated(page, essai
         window.dispatchEvent(new PageTransitionEvent("pageshow", {persisted: false}));
     }""")
     expect(numero).to_have_count(1)
-    page.evaluate("""() => window.dispatchEvent(
-        new PageTransitionEvent("pageshow", {persisted: true}))""")  # kept whole: nothing
+    page.wait_for_timeout(300)
+    updates.clear()
+    # a page the back-forward cache kept whole is as it was left: no update
+    page.evaluate("""() => {
+        document.querySelector('#section-body [name="a_numero"][value="false"]').checked = true;
+        window.dispatchEvent(new PageTransitionEvent("pageshow", {persisted: true}));
+    }""")
+    page.wait_for_timeout(300)
+    assert updates == []
+    expect(numero).to_have_count(1)
 
 
 def test_reload_with_typed_answers__shows_them_without_a_second_reload(page, essai):
