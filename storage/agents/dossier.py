@@ -410,8 +410,8 @@ def agent_upload(agent_id: int, number: str, public_id: str, address: str | None
 def correction_request(account_id: int, number: str) -> str | None:
     """The reason of the last correction an agent asked for on the account's dossier
     `number` while it still waits in the editable state the request sent it to (None
-    when there is none or the dossier has been submitted again since). NotFound for
-    another account's dossier."""
+    when there is none or the dossier has been submitted again since; a move to a newer
+    definition version in between keeps it). NotFound for another account's dossier."""
     dossier = database().Dossier.get(number=(number or "").strip().upper())
     if dossier is None or dossier.owner is None or dossier.owner.id != account_id:
         raise NotFound(f"dossier {number}")
@@ -419,8 +419,9 @@ def correction_request(account_id: int, number: str) -> str | None:
     for event in reversed(events):
         if event.action == "correction_requested":
             return (event.detail or {}).get("reason") or None
-        if event.actor.startswith("account:") and (event.detail or {}).get("to"):
-            return None  # submitted again since
+        if (event.actor.startswith("account:") and event.action != "migrate"
+                and (event.detail or {}).get("to")):
+            return None  # submitted again since (a migration's "to" is a version)
     return None
 
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 import pytest
 
 import storage
+from engine import Registry, convert_text
 from storage.orm.db import database
 from storage.schedules.retention import purge_personal_data
-from tests.definitions import ATELIER, ESSAI
+from tests.definitions import ATELIER, DIRECTORY, ESSAI
 from tests.storage.conftest import count, rows
 
 
@@ -118,6 +119,25 @@ def test_correction_unlocks_keeps_the_reason_then_resubmission(registry, agent, 
     again = storage.submit(registry, account.id, submitted.number, version=saved.version)
     assert again.status == "presente"
     assert storage.correction_request(account.id, submitted.number) is None
+
+
+def test_correction_reason_survives_the_draft_moving_to_a_newer_version(registry, agent,
+                                                                       submitted, account):
+    """A migration is no submission: the applicant still reads why to correct (the
+    migration's audit event also says "to", a version)."""
+    view = storage.run_agent_transition(registry, agent.id, submitted.number, "corriger",
+                                        {"motif": "Le numéro est illisible."}, None,
+                                        submitted.version)
+    text = (DIRECTORY / "essai.yaml").read_text(encoding="utf-8").replace(
+        "\nversion: 3\n", "\nversion: 4\ndrafts: migrate\nmigrations:\n  - from: 3\n", 1)
+    v4 = convert_text(text, "essai.yaml")
+    assert v4.ok, v4.errors
+    storage.publish_definitions([registry.get(ESSAI), v4.compiled])
+    newer = Registry([*(c for c in registry if c.definition.id != ESSAI), v4.compiled])
+    assert storage.open_draft(newer, account.id, submitted.number) is not None
+    moved = storage.get_dossier(account.id, submitted.number)
+    assert (moved.definition_version, moved.status) == (4, "a_corriger") and view.editable
+    assert storage.correction_request(account.id, submitted.number) == "Le numéro est illisible."
 
 
 def test_free_message_and_notification_without_personal_data(registry, agent, submitted,
