@@ -30,7 +30,7 @@ from engine.model import Definition
 from storage.clock import clock, from_db, to_db
 from storage.errors import Locked, NotFound
 from storage.orm.db import current_store, database
-from storage.orm.entities import column
+from storage.orm.entities import ROW_ID_MAX, column
 from storage.orm.transactions import transaction
 
 
@@ -110,12 +110,15 @@ def is_current(registry: Registry, type_id: str) -> bool:
 def definition_of(registry: Registry, type_id: str, version: int) -> CompiledDefinition:
     """The definition of (type_id, version): the registry's when it holds that version,
     else the published text compiled once for the current store and cached. NotFound
-    when the version was never published here, or its text no longer compiles (then
+    when the version was never published here (any version under 1 or over
+    ROW_ID_MAX), or its text no longer compiles (then
     nothing is served rather than a wrong form). Reads the database on the first use
     of a version only; joins the caller's transaction, or opens one."""
     compiled = registry.get(type_id)
     if compiled is not None and compiled.definition.version == version:
         return compiled
+    if not 0 < version <= ROW_ID_MAX:  # no version is; the database refuses it
+        raise NotFound(f"dossier type {type_id} version {version}")
     store = current_store()
     key = (type_id, version)
     found = store.published.get(key)

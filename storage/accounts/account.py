@@ -16,6 +16,7 @@ from engine.profile import PROFILE
 from storage.clock import clock, from_db, to_db
 from storage.errors import EmailTaken, NotFound
 from storage.orm.db import database
+from storage.orm.entities import row_by_id
 from storage.orm.transactions import transaction
 from storage.views import PROFILE_FIELDS, AccountView
 
@@ -96,7 +97,7 @@ def _check_lang(lang: str) -> str:
 
 def load_account(account_id: int) -> Any:
     """The Account entity, or NotFound (inside a session)."""
-    account = database().Account.get(id=account_id)
+    account = row_by_id(database().Account, account_id)
     if account is None:
         raise NotFound(f"account {account_id}")
     return account

@@ -28,6 +28,7 @@ from storage.clock import clock, to_db
 from storage.errors import NotFound, ResetRefused
 from storage.inbox.outbox import queue_email
 from storage.orm.db import database
+from storage.orm.entities import row_by_id
 from storage.orm.transactions import transaction
 from storage.views import AccountView, EmailView
 
@@ -109,7 +110,7 @@ def change_password(account_id: int, password_hash: str,
     the email telling the account's address, queued in the same transaction, so a
     password is never changed without its owner being told. NotFound for an unknown
     `account_id`."""
-    account = database().Account.get(id=account_id)
+    account = row_by_id(database().Account, account_id)
     if account is None:
         raise NotFound(f"account {account_id}")
     account.password_hash = password_hash

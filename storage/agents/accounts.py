@@ -28,6 +28,7 @@ from storage.accounts.hashing import hash_password, verify_password
 from storage.clock import clock, from_db, to_db
 from storage.errors import NotFound, StorageError
 from storage.orm.db import current_store, database
+from storage.orm.entities import row_by_id
 from storage.orm.transactions import transaction
 
 ROLES = ("agent", "supervisor")
@@ -153,7 +154,7 @@ def renew_enrolment(agent_id: int, lifetime: timedelta = ENROLMENT_LIFETIME
     """A new enrolment link for an agent (lost phone, forgotten password): the password
     and the TOTP secret are cleared, so the agent can log in again only after enrolling
     anew. Returns (view, token). Raises NotFound."""
-    row = database().Agent.get(id=agent_id)
+    row = row_by_id(database().Agent, agent_id)
     if row is None:
         raise NotFound()
     row.password_hash = None
@@ -275,7 +276,7 @@ def verify_agent_code(agent_id: int, code: str) -> bool:
     of now or one step either side, and no code of that step or a later one was
     accepted before (a code works once); the step is then recorded. False otherwise,
     and for an unknown, disabled or unenrolled agent."""
-    row = database().Agent.get(id=agent_id)
+    row = row_by_id(database().Agent, agent_id)
     if (row is None or row.disabled_at is not None or row.enrolled_at is None
             or not row.totp_secret):
         return False
@@ -289,7 +290,7 @@ def verify_agent_code(agent_id: int, code: str) -> bool:
 @transaction(write=False)
 def get_agent(agent_id: int) -> AgentView | None:
     """The agent of this id (disabled ones too: see `AgentView.active`), or None."""
-    row = database().Agent.get(id=agent_id)
+    row = row_by_id(database().Agent, agent_id)
     return None if row is None else agent_view(row)
 
 
@@ -301,7 +302,7 @@ def agent_visit(agent_id: int, sid: str) -> AgentView | None:
     ended = orm.EndedSession.get(sid_hash=session_key(sid))
     if ended is not None and from_db(ended.until) > clock.now():
         return None
-    row = orm.Agent.get(id=agent_id)
+    row = row_by_id(orm.Agent, agent_id)
     if row is None:
         return None
     view = agent_view(row)
@@ -320,7 +321,7 @@ def disable_agent(agent_id: int) -> AgentView:
     """Disable an agent: it can no longer log in, and its open sessions stop at their
     next request (`agent_visit`). Disabling twice keeps the first date. Raises
     NotFound."""
-    row = database().Agent.get(id=agent_id)
+    row = row_by_id(database().Agent, agent_id)
     if row is None:
         raise NotFound()
     if row.disabled_at is None:
@@ -347,7 +348,7 @@ def record_agent_event(agent_id: int, action: str, dossier_id: int | None = None
     orm = database()
     dossier = None
     if dossier_id is not None:
-        dossier = orm.Dossier.get(id=dossier_id)
+        dossier = row_by_id(orm.Dossier, dossier_id)
         if dossier is None:
             raise NotFound()
     orm.AuditEvent(actor=agent_actor(agent_id), action=action, dossier=dossier,

@@ -35,6 +35,7 @@ from storage.errors import NotFound, StorageError
 from storage.inbox.documents import document_view
 from storage.inbox.outbox import queue_email
 from storage.orm.db import current_store, database
+from storage.orm.entities import row_by_id
 from storage.orm.transactions import transaction
 from storage.views import DocumentView, UploadInfo
 
@@ -146,7 +147,7 @@ class AgentDossierView:
 
 
 def _agent(agent_id: int) -> Any:
-    agent = database().Agent.get(id=agent_id)
+    agent = row_by_id(database().Agent, agent_id)
     if agent is None or agent.disabled_at is not None:
         raise NotFound("agent")
     return agent

@@ -43,6 +43,7 @@ from storage.dossiers.submission import submit
 from storage.dossiers.submissions import submissions_of
 from storage.errors import StorageError
 from storage.orm.db import database
+from storage.orm.entities import row_by_id
 from storage.orm.rows import owned_dossier
 from storage.orm.transactions import transaction
 from storage.views import DossierView, SubmissionView
@@ -169,7 +170,7 @@ def create_once(registry: Registry, account_id: int, type_id: str, key: str, lan
         record = orm.IdempotencyRecord.get(account_id=account_id, key=key)
         if record.operation != CREATE:
             raise IdempotencyKeyReused(f"key used for a {record.operation}, not a create")
-        made = orm.Dossier.get(id=record.dossier_id)
+        made = row_by_id(orm.Dossier, record.dossier_id)
         if made is None or made.type_id != type_id:
             raise IdempotencyKeyReused(f"key used to create another type than {type_id}")
         return _answered(record)

@@ -17,6 +17,7 @@ from engine.load import plain
 from storage.clock import clock, from_db, to_db
 from storage.errors import NotFound
 from storage.orm.db import database, dialect
+from storage.orm.entities import row_by_id
 from storage.orm.rows import newest_first, owned_public_row
 from storage.orm.transactions import transaction
 from storage.receipts import show_fingerprint
@@ -107,7 +108,7 @@ def store_document_content(document_id: int, content: bytes) -> None:
     """Keep the rendered bytes (a PDF) and their SHA-256 (what `verify_receipt` compares
     a PDF with); the document shows as ready from now on. NotFound for an unknown
     `document_id`."""
-    document = database().Document.get(id=document_id)
+    document = row_by_id(database().Document, document_id)
     if document is None:
         raise NotFound(f"document {document_id}")
     document.content = content

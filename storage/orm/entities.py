@@ -34,6 +34,14 @@ NUMBER_LENGTH = 40  # characters of a dossier number, at most (its column)
 ROW_ID_MAX = 2**31 - 1
 
 
+def row_by_id(entity: Any, row_id: int) -> Any | None:
+    """The row of `entity` (a Pony entity class) whose id is `row_id`, or None, also for
+    an id no row can have (under 1, over ROW_ID_MAX: the database refuses it as a
+    parameter, and Pony raises ValueError). Every lookup of a row by an id that came
+    from outside (a URL, a form, a command line) goes through it."""
+    return entity.get(id=row_id) if 0 < row_id <= ROW_ID_MAX else None
+
+
 def profile_column(field: ProfileField) -> Optional:
     """The column of one profile field (engine/profile.yaml): a date, or a string of
     the field's max_length characters (VARCHAR(n) on PostgreSQL). Existing databases

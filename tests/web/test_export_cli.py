@@ -57,3 +57,11 @@ def test_export__unknown_state_or_type__exit_1_nothing_written(runner, instance_
     result = runner.invoke(main, ["export", "inconnu", "--format", "json"],
                            env=_env(instance_dir))
     assert result.exit_code == 1 and "not published here" in result.output
+
+
+def test_export__version_no_row_can_have__exit_1_not_a_traceback(runner, instance_dir):
+    for version in ("99999999999999999999999", "2147483648", "0", "-1"):
+        result = runner.invoke(main, ["export", ESSAI, "--version", version, "--format", "csv"],
+                               env=_env(instance_dir))
+        assert result.exit_code == 1, (version, result.output)
+        assert "not published here" in result.output and "Traceback" not in result.output

@@ -22,6 +22,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.web.agents import AgentBrowser
 from tests.web.conftest import Applicant, portal
 from tests.web.routes import World, build_world, calls, logged_in
 
@@ -92,6 +93,51 @@ def test_any_text__every_route_every_field__never_a_500(app, maria, other, regis
     check()
 
 
+def _agent_fields(supervisor: AgentBrowser, url: str) -> list[str]:
+    """The field names of the back-office page at `url` (or the nearest page above it),
+    as the supervisor sees it: its forms' and its filters' (query) names."""
+    while url.strip("/"):
+        response = supervisor.client.get(url, buffered=True)
+        if response.status_code == 200 and response.mimetype == "text/html":
+            return sorted(set(NAME.findall(response.get_data(as_text=True)))
+                          - {"csrf_token"})
+        url = url.rstrip("/").rsplit("/", 1)[0] or "/"
+    return []
+
+
+def test_any_text__every_back_office_route__as_a_supervisor__never_a_500(
+        app, maria, other, registry, supervisor):
+    """The back office's routes, as a supervisor granted the dossiers' type (every page
+    and form open to them): any text in path, query and form, ids and versions over the
+    database's integer limit included, never a 500."""
+    world = build_world(maria, other, registry)
+    targets = [(call, _agent_fields(supervisor, call.url)) for call in calls(app, world)
+               if world.is_agent(call) and call.endpoint != "agent.logout"]
+    assert len(targets) > 20
+
+    @FAST
+    @given(data=st.data())
+    def check(data: st.DataObject) -> None:
+        call, fields = data.draw(st.sampled_from(targets), label="route")
+        real = world.args_for(call.rule, world.submitted)
+        hostile = data.draw(st.sets(st.sampled_from(sorted(real) or ["-"])), label="args")
+        args = {name: data.draw(TEXT, label=name) if name in hostile else str(value)
+                for name, value in real.items()}
+        path = ARGUMENT.sub(lambda m: quote(args[m.group(1)], safe=""), call.rule.rule)
+        names = st.sampled_from(fields or ["x"])
+        query = data.draw(st.dictionaries(names, TEXT, max_size=3), label="query")
+        form = data.draw(st.dictionaries(names, TEXT, max_size=6), label="form")
+        if supervisor.get("/agent/").status_code != 200:
+            assert supervisor.login().status_code == 303
+            supervisor.get("/agent/")
+        url = path + ("?" + urlencode(query) if query else "")
+        body = {**form, "csrf_token": supervisor.token()} if call.method != "GET" else None
+        response = supervisor.client.open(url, method=call.method, data=body, buffered=True)
+        assert response.status_code < 500, f"{call.method} {url!r} {form!r}"
+
+    check()
+
+
 @pytest.mark.parametrize("url", ["/messages/2147483648", "/messages/99999999999999999999",
                                  "/documents/2147483648/telecharger",
                                  "/documents/99999999999999999999/telecharger",
@@ -100,6 +146,21 @@ def test_ids_over_the_database_limit__not_found_page(maria, url):
     response = maria.get(url)
     assert response.status_code == 404
     assert "introuvable" in response.get_data(as_text=True).lower()
+
+
+@pytest.mark.parametrize("big", [ROW_ID_OVER, "9" * 23])
+def test_back_office__ids_and_versions_over_the_database_limit__404_or_422(
+        supervisor, maria, big):
+    """An agent id in a path or a form, a version in the export's query: no row can have
+    it (storage.orm.entities.row_by_id), so nothing is found, never a 500."""
+    number = maria.create_dossier()
+    for url, form in ((f"/agent/agents/{big}/desactiver", {}), (f"/agent/agents/{big}/lien", {}),
+                      (f"/agent/dossiers/{number}/attribution", {"agent": big})):
+        supervisor.get("/agent/")
+        assert supervisor.post(url, form).status_code == 404, url
+    export = supervisor.get(f"/agent/exports/fichier?type=essai&format=csv&version={big}")
+    assert export.status_code == 422
+    assert "Cette version n’est pas publiée" in export.get_data(as_text=True)
 
 
 def test_nul_byte__in_path_or_query__friendly_400(maria):
