@@ -13,7 +13,8 @@ from typing import Any
 from .fieldtypes.yesno import FALSE_WORDS, TRUE_WORDS
 from .model import Field, Section
 
-__all__ = ["FALSE_WORDS", "TRUE_WORDS", "field_value", "merged_answers", "section_answers"]
+__all__ = ["FALSE_WORDS", "TRUE_WORDS", "field_value", "form_values", "merged_answers",
+           "section_answers"]
 
 def field_value(f: Field, raw: list[str]) -> Any:
     """The answer held by the posted values of one field; None when unanswered.
@@ -30,6 +31,22 @@ def section_answers(section: Section, getlist: Callable[[str], list[str]]) -> di
     """Every field of the section read from a form (`getlist` as in werkzeug's MultiDict),
     each by its type's `FieldType.parse` under its id."""
     return {f.id: f.kind.parse(f, getlist, f.id) for f in section.fields}
+
+
+def form_values(f: Field, getlist: Callable[[str], list[str]]) -> dict[str, list[str]]:
+    """The form names `f`'s type reads (its `FieldType.parse`, `getlist` as in
+    werkzeug's MultiDict) that hold a non-empty value, each with every value posted
+    under it: what a form must post again to give `f` the same answer (a page carrying
+    the answer of a question it hides). {} for an unanswered question."""
+    held: dict[str, list[str]] = {}
+
+    def reading(name: str) -> list[str]:
+        values = getlist(name)
+        if any(isinstance(v, str) and v.strip() for v in values):
+            held[name] = [v for v in values if isinstance(v, str)]
+        return values
+
+    return {} if f.kind.parse(f, reading, f.id) is None else held
 
 
 def merged_answers(section: Section, stored: Mapping[str, Any],

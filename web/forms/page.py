@@ -15,6 +15,7 @@ from flask import abort, g, url_for
 
 import storage
 from engine import CompiledDefinition
+from engine.fieldtypes import GetList
 from engine.model import Section
 from engine.recap import build_recap
 from engine.validate import (
@@ -29,6 +30,7 @@ from engine.workflow import applicant_transitions, guard_failures
 from web.accounts.current import account_id, account_name, current_account
 from web.dossiers.display import DossierHeader, correction_for, dossier_header
 from web.forms.fields import ItemsShown, section_field_views
+from web.forms.hidden_answers import carry
 from web.forms.migration import migrate_on_open
 from web.i18n import current_lang, localize
 from web.registry import definition, registry
@@ -75,6 +77,7 @@ class SectionPage:
     definition_version: int = 0  # of the definition the page was drawn from (posted back)
     prefilled: bool = False  # shows answers from the profile (never kept in the page cache)
     multipart: bool = False  # a question posts files: the form is multipart/form-data
+    carried: str = ""  # the answers of the questions it hides (web/forms/hidden_answers.py)
 
     @property
     def base(self) -> str:
@@ -167,7 +170,8 @@ def nav(compiled: CompiledDefinition, cleaned: Mapping[str, Any], current: str) 
 def section_page(compiled: CompiledDefinition, dossier: Any, section: Section,
                  answers: Mapping[str, Any], version: int, show_errors: bool,
                  refused: Mapping[str, str] | None = None,
-                 counts: Mapping[str, int] | None = None, focus: str = "") -> SectionPage:
+                 counts: Mapping[str, int] | None = None, focus: str = "",
+                 posted: GetList | None = None) -> SectionPage:
     """`draw_section` for the applicant logged in: the header of their `dossier` (a
     storage.DossierView) and what their profile prefills, the navigation judged on its
     stored answers; the other arguments as there."""
@@ -175,7 +179,7 @@ def section_page(compiled: CompiledDefinition, dossier: Any, section: Section,
     return draw_section(compiled, header(compiled, dossier), section, answers, version,
                         show_errors, refused, counts, focus,
                         account.profile if account is not None else {},
-                        stored=dossier.answers)
+                        stored=dossier.answers, posted=posted)
 
 
 def draw_section(compiled: CompiledDefinition, page_header: DossierHeader, section: Section,
@@ -183,7 +187,8 @@ def draw_section(compiled: CompiledDefinition, page_header: DossierHeader, secti
                  refused: Mapping[str, str] | None = None,
                  counts: Mapping[str, int] | None = None, focus: str = "",
                  profile: Mapping[str, Any] | None = None,
-                 stored: Mapping[str, Any] | None = None) -> SectionPage:
+                 stored: Mapping[str, Any] | None = None,
+                 posted: GetList | None = None) -> SectionPage:
     """Shown questions for `answers` (the whole dossier's, this section's as typed).
 
     `answers`: field id -> value (str, bool, list[str]); `version`: the dossier version
@@ -203,6 +208,8 @@ def draw_section(compiled: CompiledDefinition, page_header: DossierHeader, secti
     `stored`: the answers as saved (default: `answers`), which the navigation's sections
     and their green checks are judged on: a page drawn from answers not saved yet (an
     update, a language switch, answers kept aside) never shows a section as done.
+    `posted`: the form the page is drawn from, when it is (web/forms/hidden_answers.py
+    `posted`): the page carries what it held for the questions it hides.
     Needs no storage: the portal (`section_page`) and the designer's preview
     (web/preview) draw their pages with it.
     """
@@ -233,7 +240,8 @@ def draw_section(compiled: CompiledDefinition, page_header: DossierHeader, secti
     return SectionPage(page_header, section, nav(compiled, saved, section.id),
                        fields, version, section_errors, show_errors,
                        compiled.definition.version, bool(from_profile),
-                       any(f.kind.multipart for f in section.fields))
+                       any(f.kind.multipart for f in section.fields),
+                       carry(section, shown, posted))
 
 
 def prefilled_from(section: Section, answers: Mapping[str, Any], profile: Mapping[str, Any]

@@ -37,6 +37,7 @@ from engine.validate import clean
 from web.accounts.current import account_id
 from web.accounts.login_session import Keeper, keep_posts
 from web.forms.answer_sizes import overlong_fields
+from web.forms.hidden_answers import posted
 from web.registry import definition, registry
 from web.ui.redisplay import posted_for
 
@@ -133,7 +134,7 @@ def keep_posted(owner: int, dossier: Any, section_id: str,
         return False
     try:
         return storage.keep_answers(registry(), owner, dossier.number, section_id,
-                                    section_answers(section, request.form.getlist),
+                                    section_answers(section, posted()),
                                     drawn_version=drawn, reason=reason)
     except (storage.NotFound, storage.Locked):
         return False

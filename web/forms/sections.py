@@ -16,6 +16,7 @@ from engine.validate import SectionStatus, clean, section_shown, section_status
 from web.accounts.current import account_id, account_name, login_required
 from web.forms import bp
 from web.forms.groups import ItemChange, item_change
+from web.forms.hidden_answers import posted as posted_form
 from web.forms.migration import may_migrate, migrate_on_open, pending, remember, take_notice
 from web.forms.page import (
     SectionPage,
@@ -255,14 +256,15 @@ def refresh(number: str, section_id: str) -> ResponseReturnValue:
     here = url_for("forms.section", number=number, section_id=section_id)
     if not editable(compiled, dossier):
         return redirect(here)
-    posted = section_answers(sec, request.form.getlist)
+    form = posted_form()
+    posted = section_answers(sec, form)
     if posts_files(sec):  # the files listed, as storage has them; none kept here
         attach_files(number, sec, posted, store=False)
-    change = item_change(sec, posted, request.form.getlist)
+    change = item_change(sec, posted, form)
     page = section_page(compiled, dossier, sec, merged(dossier.answers, sec, change.posted),
                         posted_version(),
                         show_errors=request.form.get("verifier") == "1" or keeps_errors(),
-                        counts=change.counts, focus=change.focus)
+                        counts=change.counts, focus=change.focus, posted=form)
     page_url(url_for("forms.section", number=number, section_id=section_id))
     # without htmx the whole page: its notice of answers kept aside stays while they are
     kept = None if is_htmx() else kept_answers(number, section_id)
@@ -287,7 +289,8 @@ def _change_items(compiled: Any, dossier: storage.DossierView, sec: Any,
     page_url(here)
     page = section_page(compiled, dossier, sec, merged(dossier.answers, sec, change.posted),
                         version, show_errors=request.form.get("verifier") == "1"
-                        or keeps_errors(), counts=change.counts, focus=change.focus)
+                        or keeps_errors(), counts=change.counts, focus=change.focus,
+                        posted=posted_form())
     return respond(page, FRAGMENT)
 
 
@@ -326,10 +329,11 @@ def save(number: str, section_id: str) -> ResponseReturnValue:
         # store the older version's answers (an option renamed would be lost)
         return _outdated(dossier, section_id)
     sec = section_of(compiled, section_id)
-    posted = section_answers(sec, request.form.getlist)
+    form = posted_form()
+    posted = section_answers(sec, form)
     here = url_for("forms.section", number=number, section_id=section_id)
     files = posts_files(sec)
-    change = item_change(sec, posted, request.form.getlist)
+    change = item_change(sec, posted, form)
     if change.changed and not redisplaying():
         return _change_items(compiled, dossier, sec, change, here)
     if redisplaying():
@@ -339,7 +343,7 @@ def save(number: str, section_id: str) -> ResponseReturnValue:
             attach_files(number, sec, posted, store=False)
         page_url(here)
         page = section_page(compiled, dossier, sec, merged(dossier.answers, sec, posted),
-                            posted_version(), show_errors=keeps_errors())
+                            posted_version(), show_errors=keeps_errors(), posted=form)
         return respond(page, FRAGMENT)
     refused: dict[str, str] = {}
     if files and editable(compiled, dossier):  # files chosen kept, "Retirer" done
@@ -351,14 +355,14 @@ def save(number: str, section_id: str) -> ResponseReturnValue:
                  "permis. Corrigez-les, puis enregistrez."), "error")
         page_url(here)
         page = section_page(compiled, dossier, sec, merged(dossier.answers, sec, posted),
-                            posted_version(), show_errors=True)
+                            posted_version(), show_errors=True, posted=form)
         return respond(page, FRAGMENT, 422)
     except storage.Locked:
         flash(_locked(dossier), "error")
         return redirect(here)
     except storage.Conflict as conflict:
         page = section_page(compiled, dossier, sec, merged(conflict.theirs, sec, posted),
-                            conflict.version, show_errors=False)
+                            conflict.version, show_errors=False, posted=form)
         theirs = recap_for(compiled, conflict.theirs, (section_id,))
         page_url(here)
         return respond(page, FRAGMENT, 409, conflict=theirs)

@@ -47,6 +47,7 @@ from engine.validate import section_shown
 from web.accounts.profile_form import full_name
 from web.dossiers.display import DossierHeader, dossier_header
 from web.forms.groups import item_change
+from web.forms.hidden_answers import posted
 from web.forms.page import draw_section, merged, recap_for
 from web.forms.sections import FRAGMENT, REFRESHED, VARY, full_page, respond
 from web.http.errors import friendly_page
@@ -240,7 +241,8 @@ def _posted(entry: Entry, compiled: CompiledDefinition, section_id: str, store: 
     change, and field id -> why a file chosen for it was refused."""
     sec = _section_of(compiled, section_id)
     draft = _draft(entry.key)
-    change = item_change(sec, section_answers(sec, request.form.getlist), request.form.getlist)
+    form = posted()
+    change = item_change(sec, section_answers(sec, form), form)
     refused = attach_placeholders(sec, change.posted, store)
     draft.answers = merged(draft.answers, sec, change.posted)
     return sec, draft, change, refused
@@ -254,7 +256,8 @@ def _redraw(entry: Entry, compiled: CompiledDefinition, section_id: str, fragmen
     page_url(url_for("forms.section", number=entry.key, section_id=section_id))
     page = draw_section(compiled, _header(compiled, entry.key, draft), sec, draft.answers, 0,
                         show_errors=request.form.get("verifier") == "1" or keeps_errors(),
-                        counts=change.counts, focus=change.focus, profile=draft.profile)
+                        counts=change.counts, focus=change.focus, profile=draft.profile,
+                        posted=posted())
     _bar(entry, section_id, form=True)
     return respond(page, fragment, layout=LAYOUT)
 
@@ -438,7 +441,7 @@ def watch(number: str) -> ResponseReturnValue:
         sec = shown.definition.section(request.form.get("section", "")) if shown else None
         if sec is not None:
             draft = _draft(number)
-            draft.answers = merged(draft.answers, sec, section_answers(sec, request.form.getlist))
+            draft.answers = merged(draft.answers, sec, section_answers(sec, posted()))
             now_sec = entry.compiled.definition.section(sec.id) if entry.compiled else None
             if now_sec is not None and section_shown(entry.compiled, now_sec,
                                                      clean(entry.compiled, draft.answers)):
