@@ -153,3 +153,17 @@ def test_recap_pdf__long_unbroken_value__wraps_inside_its_own_cell(applicant, re
     assert checked == 3, f"{value!r} printed in {checked} cell(s), not 3"
 
 
+
+
+def test_recap_pdf__a_long_answer_keeps_its_lines(applicant, registry):
+    """A textarea's paragraphs print on their own lines, not run together."""
+    needs = "Fauteuil roulant au rez-de-chaussée\r\nInterprète en wolof\r\n\r\nMerci"
+    recap = recap_of(applicant, registry, {**RENDEZ_VOUS, "mode": "sur_place",
+                                           "besoins": needs})
+    with pdfplumber.open(io.BytesIO(recap)) as pdf:
+        lines = [line.strip() for page in pdf.pages
+                 for line in (page.extract_text() or "").splitlines()]
+    # each typed line starts a printed line (the cell beside it may share the first)
+    assert any(line.startswith("Fauteuil roulant au rez-de-chaussée") for line in lines)
+    assert "Interprète en wolof" in lines and "Merci" in lines, lines
+    assert not any("chaussée Interprète" in line or "wolof Merci" in line for line in lines)
