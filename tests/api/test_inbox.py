@@ -170,3 +170,54 @@ def test_dossiers__unread_messages_per_dossier__as_the_pages_message_column(
     api.post(f"/api/v1/messages/{item['id']}/read", headers=applicant.headers)
     (line,) = api.get("/api/v1/dossiers", headers=applicant.headers).get_json()["items"]
     assert line["unread_messages"] == 0
+
+
+def test_reply__to_the_services_message__kept_on_the_dossier_for_its_agents(
+        api, applicant, submitted):
+    """The mobile app answers as the page's "Répondre" does (the guide: "write to us in
+    the Reply part below this message")."""
+    (item,) = api.get("/api/v1/messages", headers=applicant.headers).get_json()["items"]
+    assert item["can_reply"] is True
+    sent = api.post(f"/api/v1/messages/{item['id']}/replies", headers=applicant.headers,
+                    json={"body": "  Je serai disponible mardi matin.  "})
+    assert sent.status_code == 201
+    reply = sent.get_json()
+    assert sent.headers["Location"] == f"/api/v1/messages/{reply['id']}"
+    assert (reply["author"], reply["dossier"], reply["can_reply"]) == (
+        "applicant", submitted, False)
+    assert reply["body"] == "Je serai disponible mardi matin."
+    assert reply["subject"] == "Re: " + item["subject"] and reply["read_at"] is not None
+    type_id = storage.get_dossier(applicant.account_id, submitted).type_id
+    assert storage.unseen_replies([type_id]) == 1  # the agents' "Nouvelle"
+    # one's own reply is not answered
+    again = api.post(f"/api/v1/messages/{reply['id']}/replies", headers=applicant.headers,
+                     json={"body": "Encore"})
+    assert again.status_code == 404 and again.mimetype == PROBLEM
+
+
+@pytest.mark.parametrize(("body", "rule", "message"), [
+    ({}, "required", "Écrivez votre réponse."),
+    ({"body": " \u200b "}, "required", "Écrivez votre réponse."),
+    ({"body": 12}, "type", "Écrivez votre réponse."),
+    ({"body": "x" * 4001}, "max_length",
+     "Votre réponse doit compter au plus 4\u202f000 caractères."),
+])
+def test_reply__empty_or_too_long__422_with_the_pages_message(api, applicant, submitted,
+                                                             body, rule, message):
+    (item,) = api.get("/api/v1/messages", headers=applicant.headers).get_json()["items"]
+    refused = api.post(f"/api/v1/messages/{item['id']}/replies", headers=applicant.headers,
+                       json=body)
+    assert refused.status_code == 422 and refused.mimetype == PROBLEM
+    (error,) = refused.get_json()["errors"]
+    assert (error["pointer"], error["rule"], error["message"]) == ("/body", rule, message)
+    assert [m["author"] for m in api.get("/api/v1/messages", headers=applicant.headers
+                                         ).get_json()["items"]] == ["service"]
+
+
+def test_reply__another_applicants_message__404_nothing_sent(api, applicant, other, submitted):
+    (item,) = api.get("/api/v1/messages", headers=applicant.headers).get_json()["items"]
+    refused = api.post(f"/api/v1/messages/{item['id']}/replies", headers=other.headers,
+                       json={"body": "Bonjour"})
+    assert refused.status_code == 404
+    type_id = storage.get_dossier(applicant.account_id, submitted).type_id
+    assert storage.unseen_replies([type_id]) == 0

@@ -7,7 +7,9 @@ rows' public ids, the random ones of the pages' addresses; another's id, or an u
 one, is the same 404.
 
 Reading a message through GET does not mark it read (a GET changes nothing: an app may
-prefetch); POST /messages/{id}/read does, as opening it on the page does. A document
+prefetch); POST /messages/{id}/read does, as opening it on the page does. POST
+/messages/{id}/replies answers a message the service sent about a dossier, as the
+page's "Répondre" does, with the same rules and messages (web/inbox/messages.py). A document
 not rendered yet answers 409 `not-ready` with `Retry-After`, never a 2xx that a
 generic HTTP client would save as the file.
 """
@@ -17,16 +19,19 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from flask import jsonify, send_file
+from flask import jsonify, request, send_file
 from flask.typing import ResponseReturnValue
+from flask_babel import format_number
 
 import storage
+from engine.typed_text import message_text
 from web.api import spec
-from web.api.auth import current_account_id, token_required
+from web.api.auth import current_account_id, json_body, token_required
 from web.api.blueprint import bp
 from web.api.dossiers import iso
-from web.api.problems import ApiProblem
+from web.api.problems import ApiProblem, validation_problem
 from web.i18n import _
+from web.inbox.messages import REPLY_MISSING, REPLY_TOO_LONG
 
 RETRY_SECONDS = 3  # a recap PDF takes about a second to render once its job is claimed
 
@@ -34,10 +39,11 @@ RETRY_SECONDS = 3  # a recap PDF takes about a second to render once its job is 
 def message_json(m: storage.MessageView) -> dict[str, Any]:
     """A `Message`: id (its public id), dossier number (or null), subject and body
     (plain text, in the language they were written in), created_at, read_at (null:
-    unread), author ("service" or "applicant": the applicant's own reply)."""
+    unread), author ("service" or "applicant": the applicant's own reply), can_reply
+    (storage.can_reply: the service's message about a dossier)."""
     return {"id": m.public_id, "dossier": m.dossier_number, "subject": m.subject,
             "body": m.body, "created_at": iso(m.created_at), "read_at": iso(m.read_at),
-            "author": m.author}
+            "author": m.author, "can_reply": storage.can_reply(m)}
 
 
 def document_json(d: storage.DocumentView) -> dict[str, Any]:
@@ -81,6 +87,39 @@ def mark_read(message_id: str) -> ResponseReturnValue:
     reading's time is kept): 204; 404 otherwise."""
     storage.get_message(current_account_id(), message_id, mark_read=True)
     return "", 204
+
+
+@bp.post("/messages/<message_id>/replies")
+@token_required
+def reply(message_id: str) -> ResponseReturnValue:
+    """Answer one of the caller's messages (body {"body": text}, 1 to
+    storage.REPLY_MAX_LENGTH characters once spaces and invisible characters are
+    trimmed), as the page's "Répondre": 201 with the reply (a Message, author
+    "applicant", kept on the dossier for its agents); 422 `validation-failed` (pointer
+    /body, rule required, type or max_length, the page's message); 404 for a message
+    that is not the caller's, about no dossier, or their own reply; 400/415 for a body
+    that is not a JSON object. Not idempotent: the same body sent twice is two replies."""
+    account = current_account_id()
+    message = storage.get_message(account, message_id, mark_read=False)
+    if not storage.can_reply(message):
+        raise storage.NotFound(f"message {message_id}")
+    text = json_body().get("body")
+    rule, error = "", ""
+    if not isinstance(text, str):
+        rule, error = ("required" if text is None else "type"), _(REPLY_MISSING)
+    elif not message_text(text):
+        rule, error = "required", _(REPLY_MISSING)
+    elif len(message_text(text)) > storage.REPLY_MAX_LENGTH:
+        rule, error = "max_length", _(REPLY_TOO_LONG,
+                                      max=format_number(storage.REPLY_MAX_LENGTH))
+    if error:
+        raise validation_problem([{"pointer": "/body", "section": "reply", "field": "body",
+                                   "rule": rule, "message": error}])
+    sent = storage.reply_to_message(account, message_id, text, request.remote_addr)
+    response = _no_store(jsonify(message_json(sent)))
+    response.status_code = 201
+    response.headers["Location"] = f"/api/v1/messages/{sent.public_id}"
+    return response
 
 
 @bp.get("/documents")
@@ -134,7 +173,8 @@ SCHEMAS: dict[str, Any] = {
         "type": "object",
         "description": "A message of the message centre (plain text, in the language it "
                        "was written in: the account's at the time).",
-        "required": ["id", "dossier", "subject", "body", "created_at", "read_at", "author"],
+        "required": ["id", "dossier", "subject", "body", "created_at", "read_at", "author",
+                     "can_reply"],
         "properties": {
             "id": {"type": "string"},
             "dossier": {"type": ["string", "null"], "description": "The dossier number it "
@@ -146,8 +186,17 @@ SCHEMAS: dict[str, Any] = {
                         "description": "null while unread."},
             "author": {"type": "string", "enum": ["service", "applicant"],
                        "description": "`applicant`: the caller's own reply."},
+            "can_reply": {"type": "boolean", "description": "Whether it may be answered "
+                          "(POST .../replies): a message the service sent about a dossier."},
         },
         "additionalProperties": False,
+    },
+    "ReplyRequest": {
+        "type": "object", "required": ["body"],
+        "properties": {"body": {
+            "type": "string", "examples": ["Je serai disponible mardi matin."],
+            "description": f"The answer, plain text (1 to {storage.REPLY_MAX_LENGTH:,} "
+                           "characters once trimmed)."}},
     },
     "MessageList": {
         "type": "object", "required": ["items", "unread"],
@@ -208,6 +257,28 @@ PATHS: dict[str, Any] = {
         "responses": {"204": {"description": "Marked read."},
                       "401": spec.ref("responses", "Unauthorized"),
                       "404": spec.ref("responses", "NotFound")},
+    }},
+    "/messages/{message_id}/replies": {"post": {
+        "operationId": "replyToMessage", "tags": ["messages"],
+        "summary": "Answer a message the service sent about a dossier (the portal's "
+                   "\"Répondre\")",
+        "description": (
+            "The reply is kept on the dossier for its agents (author `applicant`, subject "
+            "\"Re: \" and the subject answered, already read). Not idempotent: the same "
+            "body sent twice is two replies; after a lost answer, GET /messages shows "
+            "whether it was kept."),
+        "security": _SECURITY,
+        "parameters": [_id_parameter("message_id", "message"), _LANG],
+        "requestBody": {"required": True, "content": {"application/json": {
+            "schema": spec.ref("schemas", "ReplyRequest")}}},
+        "responses": {"201": {**_json("Message", "The reply."), "headers": {
+                          "Location": {"schema": {"type": "string"},
+                                       "description": "The reply's path."}}},
+                      "400": spec.ref("responses", "BadRequest"),
+                      "401": spec.ref("responses", "Unauthorized"),
+                      "404": spec.ref("responses", "NotFound"),
+                      "415": spec.ref("responses", "UnsupportedMediaType"),
+                      "422": spec.ref("responses", "ValidationFailed")},
     }},
     "/documents": {"get": {
         "operationId": "listDocuments", "tags": ["documents"],
