@@ -14,8 +14,8 @@ PASSWORD = "phrase-de-passe-agent"
 PHONE = {"width": 390, "height": 844}
 
 
-def _submitted(registry) -> str:
-    account = storage.create_account("requerante.navigateur@example.org", "hash",
+def _submitted(registry, email: str = "requerante.navigateur@example.org") -> str:
+    account = storage.create_account(email, "hash",
                                      {"given_names": "Maria", "family_names": "Valdero",
                                       "sex": "F", "birth_date": "1990-05-17"}, "fr")
     draft = storage.create_dossier(registry, account.id, ESSAI)
@@ -58,5 +58,47 @@ def test_dossier_page_without_js_on_a_phone(browser, live_server, live_store, re
         page.fill("#f-fixer-endroit", "1000, rue Sherbrooke Ouest, Montréal")
         page.click("form[action$='/actions/fixer'] button[type=submit]")
         assert "Rencontre fixée" in page.locator(".dossier-facts").inner_text()
+    finally:
+        context.close()
+
+
+def test_action_refused_by_a_stale_page__what_the_agent_typed_is_given_back(
+        browser, live_server, live_store, registry):
+    """Two tabs on one dossier: the first takes it in charge, the second (stale) asks for
+    a correction with a long reason: refused ("Le dossier a changé..."), and the reason
+    is back in its form, not lost; a done action leaves nothing behind."""
+    number = _submitted(registry, "requerante.onglets@example.org")
+    email = "agent.deux.onglets@example.gc.ca"
+    _, token = storage.create_agent(email, "Alain Onglets", "agent", [ESSAI])
+    totp = pyotp.TOTP(storage.enrolment_secret(token))
+    storage.complete_enrolment(token, PASSWORD, totp.now())
+    context = browser.new_context(base_url=live_server)
+    context.set_default_timeout(10_000)
+    first = context.new_page()
+    try:
+        first.goto("/agent/connexion")
+        first.fill("#f-email", email)
+        first.fill("#f-password", PASSWORD)
+        first.click("button[type=submit].button--primary")
+        first.fill("#f-code", totp.at(storage.clock.now().timestamp() + 30))
+        first.click("button[type=submit].button--primary")
+        first.goto(f"/agent/dossiers/{number}")
+        second = context.new_page()
+        second.goto(f"/agent/dossiers/{number}")
+        reason = "Le numéro d'essai est illisible.\nJoignez une photo plus nette, svp."
+        second.fill("#f-corriger-motif", reason)
+        first.click("form[action$='/actions/prendre'] button[type=submit]")
+        first.wait_for_load_state()
+        second.click("form[action$='/actions/corriger'] button[type=submit]")
+        second.wait_for_load_state()
+        assert "Le dossier a changé" in second.locator(".notices").inner_text()
+        assert second.input_value("#f-corriger-motif") == reason
+        second.click("form[action$='/actions/corriger'] button[type=submit]")
+        second.wait_for_load_state()
+        assert "C’est fait" in second.locator(".notices").inner_text()
+        assert "À corriger" in second.locator(".dossier-facts").inner_text()
+        second.reload()
+        if second.locator("#f-corriger-motif").count():
+            assert second.input_value("#f-corriger-motif") == ""
     finally:
         context.close()

@@ -30,6 +30,9 @@
  *    and files too large to be sent together are said as in 4.
  * 7. Back to a section page whose answers the browser restored: its questions are
  *    updated for them (a restored answer may call for a question not drawn).
+ * 8. An agent's action refused because the dossier changed meanwhile (another tab,
+ *    another agent: the server sends back to the dossier's page with a notice) gives
+ *    back what the agent had typed in its form, instead of an empty form.
  */
 (function () {
   "use strict";
@@ -417,6 +420,60 @@
     if (first) {
       window.htmx.trigger(first, "change");
     }
+  });
+
+  // 8. What an agent typed in an action's form (form.agent-action) is kept in this
+  //    tab's sessionStorage as the form is sent, and put back in the same form's empty
+  //    fields when the dossier's page comes back without "C'est fait" (the action was
+  //    refused: the dossier changed meanwhile). Kept one minute, read once.
+  var KEPT_ACTION = "guichet-agent-action:";
+  var KEPT_ACTION_MS = 60000;
+
+  function typedInAction(form) {
+    var typed = {};
+    Array.prototype.forEach.call(form.elements, function (control) {
+      var text = control instanceof HTMLTextAreaElement || (
+        control instanceof HTMLInputElement && /^(text|date|email|tel|number|url)$/.test(control.type));
+      if (text && control.name && control.value.trim()) {
+        typed[control.name] = control.value;
+      }
+    });
+    return typed;
+  }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!(form instanceof HTMLFormElement) || !form.classList.contains("agent-action")) {
+      return;
+    }
+    var typed = typedInAction(form);
+    try {
+      if (Object.keys(typed).length) {
+        window.sessionStorage.setItem(KEPT_ACTION + form.action,
+          JSON.stringify({ at: Date.now(), typed: typed }));
+      }
+    } catch (error) { /* storage refused (private mode, full): nothing kept */ }
+  }, true);
+
+  document.querySelectorAll("form.agent-action").forEach(function (form) {
+    var kept = null;
+    try {
+      kept = JSON.parse(window.sessionStorage.getItem(KEPT_ACTION + form.action) || "null");
+      window.sessionStorage.removeItem(KEPT_ACTION + form.action);
+    } catch (error) {
+      return;
+    }
+    if (!kept || !kept.typed || Date.now() - kept.at > KEPT_ACTION_MS ||
+        document.querySelector(".notice--success")) {
+      return;
+    }
+    Object.keys(kept.typed).forEach(function (name) {
+      var control = form.elements.namedItem(name);
+      if ((control instanceof HTMLTextAreaElement || control instanceof HTMLInputElement) &&
+          !control.value) {
+        control.value = String(kept.typed[name]);
+      }
+    });
   });
 
   window.addEventListener("pageshow", function () { // back to a page: it may post again
