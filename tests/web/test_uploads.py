@@ -135,6 +135,21 @@ def test_too_many_files__third_refused(maria, number):
     page = response.get_data(as_text=True)
     assert "Joignez au plus 2 fichiers" in page
     assert [r["name"] for r in _refs(page)] == ["a.png", "b.pdf"]
+    # which file was not attached is said (several chosen, some kept)
+    assert page.count("Fichier non joint : c.png.") == 2  # at the question and in the summary
+
+
+def test_several_files_refused__each_named_once_in_the_pages_language(maria, number):
+    response = _upload(maria, number, {"preuve": [(PNG, "a.png"), (PDF, "b.pdf"),
+                                                  (PNG, "c.png"), (PDF, "d.pdf")]})
+    page = html.unescape(response.get_data(as_text=True))
+    assert "Joignez au plus 2 fichiers" in page
+    assert "Fichiers non joints : c.png et d.pdf." in page
+    maria.switch_language("en")
+    english = html.unescape(_upload(maria, number, {"preuve": [
+        (PNG, "e.png"), (PNG, "f.png"), (PNG, "g.png"), (PNG, "h.png")]}).get_data(as_text=True))
+    # the field holds 2 files already (this post names none of them): all 4 refused
+    assert "Files not attached: e.png, f.png, g.png, and h.png." in english
 
 
 def test_request_over_the_upload_limit__413_before_reading(app, maria, number):

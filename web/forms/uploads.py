@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
+from babel.lists import format_list
 from flask import Flask, current_app, g, request, send_file
 from flask.typing import ResponseReturnValue
 
@@ -30,7 +31,7 @@ import storage
 from engine.model import Field, Section
 from web.accounts.current import account_id, login_required
 from web.forms import bp
-from web.i18n import localize
+from web.i18n import current_lang, localize, ngettext
 from web.registry import definition, registry
 
 V = TypeVar("V", bound=Callable[..., Any])
@@ -91,6 +92,44 @@ def remove_field(f: Field) -> str:
     return f"{f.id}.retirer"
 
 
+class Refusals:
+    """The files refused while attaching a section's chosen files: by question, the
+    first reason (current language) and the name of every file refused, so that a
+    choice of several files half kept says which ones were not (newcomer trial: 4
+    files chosen, 2 kept, only "Joignez au plus 5 fichiers" said)."""
+
+    def __init__(self) -> None:
+        self.reasons: dict[str, str] = {}
+        self.names: dict[str, list[str]] = {}
+
+    def add(self, field_id: str, reason: str, name: str | None = None) -> None:
+        """One refusal for the question `field_id`: `reason`, and the file's `name`
+        when a chosen file was refused (None for a "Retirer" refused)."""
+        self.reasons.setdefault(field_id, reason)
+        if name:
+            self.names.setdefault(field_id, []).append(name)
+
+    def messages(self) -> dict[str, str]:
+        """Field id -> its first reason, then, when several files were chosen for that
+        question in this post, the ones not attached ("Fichiers non joints : a.pdf et
+        b.pdf."); one file chosen and refused needs no name."""
+        return {field_id: " ".join(filter(None, (reason, _not_attached(
+                    self.names.get(field_id, [])) if _chosen(field_id) > 1 else "")))
+                for field_id, reason in self.reasons.items()}
+
+
+def _chosen(field_id: str) -> int:
+    """How many files the post chose for the question `field_id`."""
+    return sum(1 for chosen in request.files.getlist(field_id) if chosen.filename)
+
+
+def _not_attached(names: list[str]) -> str:
+    if not names:
+        return ""
+    return ngettext("Fichier non joint : %(names)s.", "Fichiers non joints : %(names)s.",
+                    len(names), names=format_list(names, locale=current_lang()))
+
+
 def attach_files(number: str, section: Section, posted: dict[str, Any],
                  store: bool) -> dict[str, str]:
     """Replace, in `posted` (one section's answers as engine.formdata reads them), each
@@ -99,9 +138,10 @@ def attach_files(number: str, section: Section, posted: dict[str, Any],
     `store` (ENREGISTRER): the files whose "Retirer" was pressed are deleted first, then
     each file chosen in the input is kept (storage.store_upload, limits: the question's
     and UPLOAD_DOSSIER_MAX_MB) and added. Returns field id -> the message (current
-    language) of the first file refused; the other answers are untouched.
+    language) of the first file refused, naming every file refused (`Refusals`); the
+    other answers are untouched.
     Raises storage.NotFound for a dossier that is not the applicant's."""
-    errors: dict[str, str] = {}
+    refusals = Refusals()
     owner = account_id()
     for f in file_fields(section):
         kind = f.kind
@@ -114,7 +154,7 @@ def attach_files(number: str, section: Section, posted: dict[str, Any],
             try:
                 storage.delete_upload(owner, file_id, registry())
             except storage.UploadRefused as refused:
-                errors.setdefault(f.id, localize(kind.upload_message(f, refused.code, None)))
+                refusals.add(f.id, localize(kind.upload_message(f, refused.code, None)))
         for chosen in request.files.getlist(f.id) if store else ():
             if not chosen.filename:
                 continue  # the input left empty
@@ -126,10 +166,11 @@ def attach_files(number: str, section: Section, posted: dict[str, Any],
                     dossier_max_bytes=current_app.config["UPLOAD_DOSSIER_MAX_MB"] * MEGABYTE,
                     registry=registry()))
             except storage.UploadRefused as refused:
-                errors.setdefault(f.id, localize(kind.upload_message(f, refused.code,
-                                                                     refused.limit)))
+                refusals.add(f.id, localize(kind.upload_message(f, refused.code,
+                                                                refused.limit)),
+                             chosen.filename)
         posted[f.id] = kind.answer_with_files(f, [_refs(i) for i in kept])
-    return errors
+    return refusals.messages()
 
 
 def prune(saved: storage.DossierView) -> None:

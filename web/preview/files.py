@@ -18,7 +18,7 @@ from typing import Any
 from flask import request
 
 from engine.model import Section
-from web.forms.uploads import file_fields, remove_field
+from web.forms.uploads import Refusals, file_fields, remove_field
 from web.i18n import localize
 
 CHUNK = 64 * 1024  # bytes read at a time from an upload
@@ -32,8 +32,9 @@ def attach_placeholders(section: Section, posted: dict[str, Any], store: bool
     "Retirer" was pressed, plus (with `store`: ENREGISTRER) one reference per file
     chosen, whose content is read once for its size and hash and not kept. Returns
     field id -> the question's message (current language) for the first file refused
-    by its size or count limit, or empty (as storage refuses them)."""
-    refused: dict[str, str] = {}
+    by its size or count limit, or empty (as storage refuses them), naming every file
+    refused (web/forms/uploads.py `Refusals`)."""
+    refused = Refusals()
     for f in file_fields(section):
         kind = f.kind
         rules = kind.upload_rules(f)
@@ -44,21 +45,24 @@ def attach_placeholders(section: Section, posted: dict[str, Any], store: bool
             if not chosen.filename:
                 continue  # the input left empty
             if len(kept) >= rules.max_files:
-                refused.setdefault(f.id, localize(kind.upload_message(f, "too_many",
-                                                                      rules.max_files)))
+                refused.add(f.id, localize(kind.upload_message(f, "too_many",
+                                                               rules.max_files)),
+                            chosen.filename)
                 continue
             digest, size = hashlib.sha256(), 0
             while size <= rules.max_bytes and (chunk := chosen.stream.read(CHUNK)):
                 digest.update(chunk)
                 size += len(chunk)
             if size > rules.max_bytes:
-                refused.setdefault(f.id, localize(kind.upload_message(f, "too_large",
-                                                                      rules.max_bytes)))
+                refused.add(f.id, localize(kind.upload_message(f, "too_large",
+                                                               rules.max_bytes)),
+                            chosen.filename)
                 continue
             if not size:  # as storage refuses it
-                refused.setdefault(f.id, localize(kind.upload_message(f, "empty", None)))
+                refused.add(f.id, localize(kind.upload_message(f, "empty", None)),
+                            chosen.filename)
                 continue
             kept.append({"id": PREFIX + secrets.token_hex(8), "name": chosen.filename[-255:],
                          "size": size, "sha256": digest.hexdigest()})
         posted[f.id] = kind.answer_with_files(f, kept)
-    return refused
+    return refused.messages()
