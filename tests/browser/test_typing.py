@@ -195,6 +195,28 @@ def test_error_summary__answers_corrected__the_summary_follows_the_questions(pag
     expect(page).not_to_have_title(re.compile("^Erreur"))  # the update brought the title
 
 
+def test_a_misclick_hides_questions__what_was_typed_in_them_comes_back(page, essai):
+    """"Non", boxes ticked and a language typed; "Oui" by mistake hides them; "Non" again
+    shows them as they were, before any save (web/forms/hidden_answers.py)."""
+    walk = Walk(page, essai, "fr")
+    walk.register()
+    walk.create_dossier()
+    page.goto(f"/dossiers/{walk.number}/sections/rendez_vous")
+
+    def choose(name: str, value: str) -> None:
+        box = page.locator(f'#section-body input[name="{name}"][value="{value}"]')
+        updating(page, box.check, box.get_attribute("hx-post") is not None)
+
+    choose("francais", "false")
+    choose("langues", "autre")
+    page.locator("#f-autre_langue").fill("粤语 Cantonese")
+    choose("francais", "true")
+    expect(page.locator("#f-autre_langue")).to_have_count(0)
+    choose("francais", "false")
+    expect(page.locator('input[name="langues"][value="autre"]')).to_be_checked()
+    expect(page.locator("#f-autre_langue")).to_have_value("粤语 Cantonese")
+
+
 def test_error_summary__a_mistake_corrected__its_error_and_its_summary_line_go(page, essai):
     """A question showing an error is checked again when it changes, even when no
     condition reads it: the corrected answer's error leaves the field and the summary."""
