@@ -100,10 +100,10 @@ def reply(message_id: str) -> ResponseReturnValue:
     that is not the caller's, about no dossier, or their own reply; 400/415 for a body
     that is not a JSON object. Not idempotent: the same body sent twice is two replies."""
     account = current_account_id()
+    text = json_body().get("body")  # a body that is no JSON object: 400 before all
     message = storage.get_message(account, message_id, mark_read=False)
     if not storage.can_reply(message):
         raise storage.NotFound(f"message {message_id}")
-    text = json_body().get("body")
     rule, error = "", ""
     if not isinstance(text, str):
         rule, error = ("required" if text is None else "type"), _(REPLY_MISSING)
