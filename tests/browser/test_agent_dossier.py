@@ -5,6 +5,7 @@ transition's form (a mistake first, shown by its question), all by plain posts."
 from __future__ import annotations
 
 import pyotp
+from playwright.sync_api import Page
 
 import storage
 from tests.browser.test_guide import axe_check_without_js, fits_the_screen
@@ -26,6 +27,17 @@ def _submitted(registry, email: str = "requerante.navigateur@example.org") -> st
     return storage.submit(registry, account.id, draft.number).number
 
 
+def _log_in(page: Page, email: str, totp: pyotp.TOTP) -> None:
+    """Both login steps of an enrolled agent (the code of the next TOTP step: one
+    already used is refused)."""
+    page.goto("/agent/connexion")
+    page.fill("#f-email", email)
+    page.fill("#f-password", PASSWORD)
+    page.click("button[type=submit].button--primary")
+    page.fill("#f-code", totp.at(storage.clock.now().timestamp() + 30))
+    page.click("button[type=submit].button--primary")
+
+
 def test_dossier_page_without_js_on_a_phone(browser, live_server, live_store, registry):
     number = _submitted(registry)
     email = "agent.navigateur@example.gc.ca"
@@ -37,12 +49,7 @@ def test_dossier_page_without_js_on_a_phone(browser, live_server, live_store, re
     context.set_default_timeout(10_000)
     page = context.new_page()
     try:
-        page.goto("/agent/connexion")
-        page.fill("#f-email", email)
-        page.fill("#f-password", PASSWORD)
-        page.click("button[type=submit].button--primary")
-        page.fill("#f-code", totp.at(storage.clock.now().timestamp() + 30))
-        page.click("button[type=submit].button--primary")
+        _log_in(page, email, totp)
         page.goto(f"/agent/dossiers/{number}")
         fits_the_screen(page, "agent dossier")
         axe_check_without_js(page, "agent dossier")
@@ -76,12 +83,7 @@ def test_action_refused_by_a_stale_page__what_the_agent_typed_is_given_back(
     context.set_default_timeout(10_000)
     first = context.new_page()
     try:
-        first.goto("/agent/connexion")
-        first.fill("#f-email", email)
-        first.fill("#f-password", PASSWORD)
-        first.click("button[type=submit].button--primary")
-        first.fill("#f-code", totp.at(storage.clock.now().timestamp() + 30))
-        first.click("button[type=submit].button--primary")
+        _log_in(first, email, totp)
         first.goto(f"/agent/dossiers/{number}")
         second = context.new_page()
         second.goto(f"/agent/dossiers/{number}")

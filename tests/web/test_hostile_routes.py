@@ -16,6 +16,7 @@ The answers of a section are checked more deeply by tests/web/test_hostile_input
 from __future__ import annotations
 
 import re
+from typing import Any
 from urllib.parse import quote, urlencode
 
 import pytest
@@ -60,6 +61,14 @@ def _fields(world: World, url: str) -> list[str]:
     return []
 
 
+def _hostile_path(data: st.DataObject, call: Any, real: dict[str, Any]) -> str:
+    """The call's path with some of its `real` arguments replaced by any text."""
+    hostile = data.draw(st.sets(st.sampled_from(sorted(real) or ["-"])), label="args")
+    args = {name: data.draw(TEXT, label=name) if name in hostile else str(value)
+            for name, value in real.items()}
+    return ARGUMENT.sub(lambda m: quote(args[m.group(1)], safe=""), call.rule.rule)
+
+
 def test_any_text__every_route_every_field__never_a_500(app, maria, other, registry):
     world = build_world(maria, other, registry)
     targets = [(call, _fields(world, call.url)) for call in calls(app, world)]
@@ -69,11 +78,7 @@ def test_any_text__every_route_every_field__never_a_500(app, maria, other, regis
     @given(data=st.data())
     def check(data: st.DataObject) -> None:
         call, fields = data.draw(st.sampled_from(targets), label="route")
-        real = world.args_for(call.rule, world.draft)
-        hostile = data.draw(st.sets(st.sampled_from(sorted(real) or ["-"])), label="args")
-        args = {name: data.draw(TEXT, label=name) if name in hostile else str(value)
-                for name, value in real.items()}
-        path = ARGUMENT.sub(lambda m: quote(args[m.group(1)], safe=""), call.rule.rule)
+        path = _hostile_path(data, call, world.args_for(call.rule, world.draft))
         query = data.draw(st.dictionaries(st.one_of(st.sampled_from(
             ["next", "etape", "lang", "q", "page"]), TEXT), TEXT, max_size=3), label="query")
         form = data.draw(st.dictionaries(st.one_of(st.sampled_from(fields or ["x"]), TEXT),
@@ -119,11 +124,7 @@ def test_any_text__every_back_office_route__as_a_supervisor__never_a_500(
     @given(data=st.data())
     def check(data: st.DataObject) -> None:
         call, fields = data.draw(st.sampled_from(targets), label="route")
-        real = world.args_for(call.rule, world.submitted)
-        hostile = data.draw(st.sets(st.sampled_from(sorted(real) or ["-"])), label="args")
-        args = {name: data.draw(TEXT, label=name) if name in hostile else str(value)
-                for name, value in real.items()}
-        path = ARGUMENT.sub(lambda m: quote(args[m.group(1)], safe=""), call.rule.rule)
+        path = _hostile_path(data, call, world.args_for(call.rule, world.submitted))
         names = st.sampled_from(fields or ["x"])
         query = data.draw(st.dictionaries(names, TEXT, max_size=3), label="query")
         form = data.draw(st.dictionaries(names, TEXT, max_size=6), label="form")
