@@ -30,6 +30,9 @@ LOCALES = {"fr": "fr_CA", "en": "en_CA"}
 CURRENCY = re.compile(r"^[A-Z]{3}$")
 DOLLAR_UNITS = frozenset({"$", "CAD"})  # "$" means the Canadian dollar
 MAX_DIGITS = 15  # a float holds 15 significant digits exactly
+# the largest amount a number question takes, whatever its `max` (and its negative, the
+# smallest): past it a JSON number is no longer kept exactly, and Babel cannot write it
+LARGEST = 10**MAX_DIGITS - 1
 DECIMALS_KEYWORD = "x-guichet-decimals"
 
 # spaces people put between thousands: space, no-break, narrow no-break, thin, apostrophes
@@ -130,12 +133,15 @@ def as_json_number(value: Decimal, decimals: int) -> int | float:
 
 
 def _decimal(value: Any) -> Decimal | None:
+    """`value` as a Decimal when it is a JSON number within ±LARGEST, else None (a
+    bool, text, a number too large to be kept exactly: 1e26 sent through the API)."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
     try:
-        return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+        amount = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
     except InvalidOperation:
         return None
+    return amount if amount.is_finite() and abs(amount) <= LARGEST else None
 
 
 def _pattern(kind: str, lang: str, decimals: int) -> NumberPattern:
@@ -153,7 +159,8 @@ def _pattern(kind: str, lang: str, decimals: int) -> NumberPattern:
 def format_number(value: Any, decimals: int, unit: str, lang: str) -> str:
     """`value` (a JSON number) as written in `lang` with Babel: fr "12 500,50 $", en
     "$12,500.50" for a currency (`unit` an ISO 4217 code, or "$" for CAD); "12,5 %" /
-    "12.5%"; another unit after the number ("7,5 h"). str(value) for a non-number."""
+    "12.5%"; another unit after the number ("7,5 h"). str(value) for a non-number or a
+    number past ±LARGEST (never an error: a draft may hold one)."""
     amount = _decimal(value)
     if amount is None:
         return str(value)
@@ -166,6 +173,13 @@ def format_number(value: Any, decimals: int, unit: str, lang: str) -> str:
         return _pattern("percent", lang, decimals).apply(amount, locale)
     text = _pattern("decimal", lang, decimals).apply(amount, locale)
     return f"{text}\u00a0{unit}" if unit else text
+
+
+def bounds(f: Field) -> tuple[int | float, int | float]:
+    """(lowest, highest) amount `f` takes: its `min` and `max`, within ±LARGEST."""
+    low, high = f.extra.get("min"), f.extra.get("max")
+    return (max(-LARGEST, low) if low is not None else -LARGEST,
+            min(LARGEST, high) if high is not None else LARGEST)
 
 
 class DecimalsKeyword:
@@ -241,16 +255,13 @@ class NumberType(FieldType):
                                     f"`decimals: {decimals}` allows")
 
     def schema(self, f: Field) -> dict[str, Any]:
-        """A JSON number within min and max, with at most `decimals` decimals
-        (DECIMALS_KEYWORD; WHOLE_KEYWORD when `decimals` is 0)."""
+        """A JSON number within `bounds` (min and max, never past ±LARGEST), with at
+        most `decimals` decimals (DECIMALS_KEYWORD; WHOLE_KEYWORD when `decimals` is 0)."""
         decimals = decimals_of(f)
         # "number", not "integer", for a whole number too: 3.5 then fails WHOLE_KEYWORD,
         # whose message asks for a whole number, instead of "type"'s "a number in digits"
-        schema: dict[str, Any] = {"type": "number"}
-        if f.extra.get("min") is not None:
-            schema["minimum"] = f.extra["min"]
-        if f.extra.get("max") is not None:
-            schema["maximum"] = f.extra["max"]
+        low, high = bounds(f)
+        schema: dict[str, Any] = {"type": "number", "minimum": low, "maximum": high}
         schema[DECIMALS_KEYWORD if decimals else WHOLE_KEYWORD] = decimals
         return schema
 
@@ -291,7 +302,7 @@ class NumberType(FieldType):
 
     def message_values(self, f: Field, answers: Mapping[str, Any] | None = None
                        ) -> dict[str, Any]:
-        """{min}, {max}: the bounds with the unit, per language; {decimals} ("2
+        """{min}, {max}: the bounds (`bounds`) with the unit, per language; {decimals} ("2
         décimales" / "2 decimals"); {example}:
         12 500 with the field's decimals, per language."""
         decimals, unit = decimals_of(f), str(f.extra.get("unit", ""))
@@ -304,9 +315,8 @@ class NumberType(FieldType):
         values: dict[str, Any] = {
             "decimals": Text(f"{decimals} décimale{plural}", f"{decimals} decimal{plural}"),
             "example": both(12500.5, "")}
-        for key in ("min", "max"):
-            if f.extra.get(key) is not None:
-                values[key] = both(f.extra[key], unit)
+        for key, bound in zip(("min", "max"), bounds(f), strict=True):
+            values[key] = both(bound, unit)
         return values
 
 

@@ -406,6 +406,25 @@ def test_address__part_pointers_and_round_trip(test_app, maria):
     assert again.status_code == 200 and again.get_json()["answers"] == got["answers"]
 
 
+@pytest.mark.parametrize("huge", [1e26, 1e308, -(10**30), 10**15])
+def test_number__too_large_to_be_kept__an_error_never_a_500(test_app, maria, huge):
+    """A JSON number past what a number question takes (±999 999 999 999 999): kept in
+    the draft with the "max"/"min" error, and every page that shows it still answers."""
+    api = Checked(test_app.test_client())
+    number = _new(test_app, maria, "saisies")
+    version = _version(api, maria, number, "montants")
+    response = _put(api, maria, number, "montants", {"heures": huge}, version)
+    assert response.status_code == 200, response.get_json()
+    errors = {e["field"]: e["rule"] for e in response.get_json()["errors"]}
+    assert errors["heures"] == ("max" if huge > 0 else "min")
+    for url in (_url(number, "montants"), f"/api/v1/dossiers/{number}/recap"):
+        assert api.get(url, headers=maria.headers).status_code == 200, url
+    browser = Applicant(test_app.test_client())
+    assert browser.login(maria.email, maria.password).status_code == 302
+    for url in (f"/dossiers/{number}/sections/montants", f"/dossiers/{number}/recapitulatif"):
+        assert browser.get(url).status_code == 200, url
+
+
 def _declaration_dossier(test_app, maria):
     """(client, a new "saisies" dossier, the section holding its declaration, its
     version)."""
