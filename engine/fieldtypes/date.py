@@ -26,10 +26,13 @@ from .text import AUTOCOMPLETE_PROPERTY, NORMALIZE_PROPERTY, TextType
 
 # the year a date may have by (designer sets min, designer sets max): DEFAULT_BOUNDS on
 # the sides left unset (any date of the year 2100 is at most 2100-12-31)
+# years 0001 to 0999: "0000" is no year (RFC 3339's format takes it, no calendar does:
+# a bound could not judge it, and it was kept as an answer)
+_EARLY = "000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}"
 YEARS = {(False, False): "(19[0-9]{2}|20[0-9]{2}|2100)",
          (False, True): "(19[0-9]{2}|[2-9][0-9]{3})",
-         (True, False): "([01][0-9]{3}|20[0-9]{2}|2100)",
-         (True, True): "[0-9]{4}"}
+         (True, False): f"({_EARLY}|1[0-9]{{3}}|20[0-9]{{2}}|2100)",
+         (True, True): f"({_EARLY}|[1-9][0-9]{{3}})"}
 DEFAULT_BOUNDS = {"min": date(1900, 1, 1), "max": date(2100, 12, 31)}
 BOUND_KEYWORD = "x-guichet-date-bound"
 LOCALES = {"fr": "fr_CA", "en": "en_CA"}

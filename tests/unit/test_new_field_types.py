@@ -261,6 +261,14 @@ def test_date__year_0020__refused_with_the_default_bounds(compiled, on_2026_11_3
                                      "1906 and November 30, 2026.")
 
 
+def test_date__year_0000__no_date_whatever_the_bounds(compiled, on_2026_11_30):
+    """RFC 3339's format takes "0000-01-01"; no calendar has it, so no bound could judge
+    it and it was kept as an answer (newcomer trial, through the API)."""
+    for field in ("arrivee", "naissance"):
+        assert field in _errors(compiled, {field: "0000-01-01"}), field
+    assert "arrivee" not in _errors(compiled, {"arrivee": "2020-01-01"})
+
+
 def test_date__today_and_offsets__read_when_validating(compiled):
     previous = use_today(lambda: date(2026, 11, 30))
     try:
