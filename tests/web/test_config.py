@@ -219,6 +219,16 @@ def test_guichet_serve__workers_out_of_range__refused_before_starting(tmp_path):
         assert "Guichet: http" not in result.output
 
 
+@pytest.mark.parametrize("command", [["serve"], ["preview"]])
+def test_guichet_serve_and_preview__port_out_of_range__refused_not_a_traceback(command,
+                                                                             tmp_path):
+    for port in ("0", "70000", "9" * 23):
+        result = CliRunner().invoke(main, [*command, "--port", port],
+                                    env={"GUICHET_INSTANCE": str(tmp_path)})
+        assert result.exit_code == 2 and "--port" in result.output, result.output
+        assert "Traceback" not in result.output
+
+
 def test_files__defaults__local_folder_no_scan(tmp_path):
     settings = config.file_settings(config.load({"INSTANCE_PATH": str(tmp_path)}, environ={}))
     assert (settings.url, settings.clamd, settings.clamd_timeout) == (None, None, 30.0)

@@ -125,7 +125,7 @@ def register(main: click.Group) -> None:
 
     @main.command()
     @click.option("--host", default="127.0.0.1", show_default=True)
-    @click.option("--port", default=8000, show_default=True, type=int)
+    @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
     @click.option("--debug", is_flag=True, help="Flask's development server, with reloader.")
     @click.option("--workers", type=click.IntRange(1, config.MAX_PROCESSES), default=None,
                   help="gunicorn worker processes [GUICHET_WORKERS or 2-4]")

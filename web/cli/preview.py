@@ -51,7 +51,8 @@ def register(main: click.Group) -> None:
     @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
     @click.option("--host", default=None,
                   help="Address to bind to [127.0.0.1]. Any other one must be given here.")
-    @click.option("--port", default=DEFAULT_PORT, show_default=True, type=int)
+    @click.option("--port", default=DEFAULT_PORT, show_default=True,
+                  type=click.IntRange(1, 65535))
     def preview(paths: tuple[Path, ...], host: str | None, port: int) -> None:
         """Preview definitions (PATH: files or folders; default forms/) as applicants see
         them, with no login and no database: every section, the recap and the PDF from the
