@@ -425,7 +425,8 @@
   // 8. What an agent typed in an action's form (form.agent-action) is kept in this
   //    tab's sessionStorage as the form is sent, and put back in the same form's empty
   //    fields when the dossier's page comes back without "C'est fait" (the action was
-  //    refused: the dossier changed meanwhile). Kept one minute, read once.
+  //    refused: the dossier changed meanwhile). Kept one minute, read once by the next
+  //    page, whatever it shows.
   var KEPT_ACTION = "guichet-agent-action:";
   var KEPT_ACTION_MS = 60000;
 
@@ -455,14 +456,21 @@
     } catch (error) { /* storage refused (private mode, full): nothing kept */ }
   }, true);
 
+  var keptActions = {}; // form action -> what was typed, read once: the next page
+  // after the post takes it, whether it shows that form or not (else a reason already
+  // sent would come back in a later page's form)
+  try {
+    Object.keys(window.sessionStorage).forEach(function (key) {
+      if (key.indexOf(KEPT_ACTION) === 0) {
+        keptActions[key.slice(KEPT_ACTION.length)] = JSON.parse(
+          window.sessionStorage.getItem(key) || "null");
+        window.sessionStorage.removeItem(key);
+      }
+    });
+  } catch (error) { /* storage refused or a value mangled: nothing to give back */ }
+
   document.querySelectorAll("form.agent-action").forEach(function (form) {
-    var kept = null;
-    try {
-      kept = JSON.parse(window.sessionStorage.getItem(KEPT_ACTION + form.action) || "null");
-      window.sessionStorage.removeItem(KEPT_ACTION + form.action);
-    } catch (error) {
-      return;
-    }
+    var kept = keptActions[form.action];
     if (!kept || !kept.typed || Date.now() - kept.at > KEPT_ACTION_MS ||
         document.querySelector(".notice--success")) {
       return;
