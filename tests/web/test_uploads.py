@@ -152,6 +152,17 @@ def test_several_files_refused__each_named_once_in_the_pages_language(maria, num
     assert "Files not attached: e.png, f.png, g.png, and h.png." in english
 
 
+def test_files_refused_for_different_reasons__each_named_under_its_own(maria, number):
+    big = b"%PDF-1.4\n" + b"0" * 1_100_000
+    response = _upload(maria, number, {"preuve": [(HTML, "notes.pdf"), (big, "gros.pdf"),
+                                                  (PNG, "acte.png")]})
+    page = html.unescape(response.get_data(as_text=True))
+    assert ("Ce type de fichier n'est pas accepté : joignez un fichier PDF, JPEG ou PNG. "
+            "Fichier non joint : notes.pdf. Ce fichier dépasse 1\u00a0Mo : joignez un "
+            "fichier plus petit. Fichier non joint : gros.pdf.") in page
+    assert [r["name"] for r in _refs(response.get_data(as_text=True))] == ["acte.png"]
+
+
 def test_request_over_the_upload_limit__413_before_reading(app, maria, number):
     app.config["UPLOAD_REQUEST_MAX_MB"] = 1
     url = maria.section_url(number, SECTION)

@@ -93,29 +93,33 @@ def remove_field(f: Field) -> str:
 
 
 class Refusals:
-    """The files refused while attaching a section's chosen files: by question, the
-    first reason (current language) and the name of every file refused, so that a
-    choice of several files half kept says which ones were not (newcomer trial: 4
-    files chosen, 2 kept, only "Joignez au plus 5 fichiers" said)."""
+    """The files refused while attaching a section's chosen files: by question, each
+    reason (current language) with the names of the files refused for it, so that a
+    choice of several files half kept says which ones were not, and why (newcomer
+    trial: 4 files chosen, 2 kept, only "Joignez au plus 5 fichiers" said)."""
 
     def __init__(self) -> None:
-        self.reasons: dict[str, str] = {}
-        self.names: dict[str, list[str]] = {}
+        self.reasons: dict[str, dict[str, list[str]]] = {}  # field id -> reason -> names
 
     def add(self, field_id: str, reason: str, name: str | None = None) -> None:
         """One refusal for the question `field_id`: `reason`, and the file's `name`
         when a chosen file was refused (None for a "Retirer" refused)."""
-        self.reasons.setdefault(field_id, reason)
+        names = self.reasons.setdefault(field_id, {}).setdefault(reason, [])
         if name:
-            self.names.setdefault(field_id, []).append(name)
+            names.append(name)
 
     def messages(self) -> dict[str, str]:
-        """Field id -> its first reason, then, when several files were chosen for that
-        question in this post, the ones not attached ("Fichiers non joints : a.pdf et
-        b.pdf."); one file chosen and refused needs no name."""
-        return {field_id: " ".join(filter(None, (reason, _not_attached(
-                    self.names.get(field_id, [])) if _chosen(field_id) > 1 else "")))
-                for field_id, reason in self.reasons.items()}
+        """Field id -> each reason, followed, when several files were chosen for that
+        question in this post, by the files it refused ("Ce fichier dépasse 10 Mo...
+        Fichier non joint : gros.pdf. Ce type de fichier... Fichier non joint :
+        notes.txt."); one file chosen and refused needs no name."""
+        said = {}
+        for field_id, reasons in self.reasons.items():
+            several = _chosen(field_id) > 1
+            said[field_id] = " ".join(
+                " ".join(filter(None, (reason, _not_attached(names) if several else "")))
+                for reason, names in reasons.items())
+        return said
 
 
 def _chosen(field_id: str) -> int:
