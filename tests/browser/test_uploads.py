@@ -69,6 +69,15 @@ def test_upload__file_larger_than_the_question_takes__said_at_once_nothing_sent(
     proof.set_input_files({"name": "acte.png", "mimeType": "image/png", "buffer": PNG})
     expect(too_big).to_have_count(0)
     axe_check(page, "file question, a file too large said before sending")
+    # two chosen, one too large: that one is named, the other stays chosen and is saved
+    proof.set_input_files([{"name": "gros.png", "mimeType": "image/png",
+                            "buffer": PNG + b"\0" * 1_000_000},
+                           {"name": "acte.png", "mimeType": "image/png", "buffer": PNG}])
+    expect(too_big).to_contain_text("Ce fichier dépasse 1")
+    expect(too_big).to_contain_text("Fichier non joint : gros.png.")
+    assert proof.evaluate("input => Array.from(input.files, f => f.name)") == ["acte.png"]
+    walk.button("Enregistrer").click()
+    expect(page.locator("#f-preuve-files")).to_contain_text("acte.png")
 
 
 def test_upload__files_too_large_together__said_above_the_form_answers_kept(

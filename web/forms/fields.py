@@ -29,7 +29,7 @@ from engine.validate import (
     visible_fields,
     visible_item_fields,
 )
-from web.i18n import _, current_lang, localize
+from web.i18n import _, current_lang, localize, ngettext
 from web.ui.fields import (
     Choice,
     FieldView,
@@ -62,7 +62,9 @@ def _files(f: Field, value: Any, help_text: str) -> dict[str, Any]:
     each with its download address), the input's `accept` and `multiple`, the help
     followed by what it takes ("PDF, JPEG ou PNG, 10 Mo au plus par fichier"), and the
     largest file it takes in bytes with the message for a larger one (`max_bytes`,
-    `too_big`: the page says it before sending, web/static/js/guichet.js)."""
+    `too_big`: the page says it before sending, web/static/js/guichet.js), and the
+    sentences naming the files not kept when several were chosen (`not_attached`: one,
+    several; "{names}" stands for them)."""
     rules = f.kind.upload_rules(f)
     lang = current_lang()
     number = (request.view_args or {}).get("number", "")
@@ -79,7 +81,11 @@ def _files(f: Field, value: Any, help_text: str) -> dict[str, Any]:
                     if rules.max_files > 1 else _("Un seul fichier."))
     return {"files": files, "accept": ",".join(rules.accept), "multiple": rules.max_files > 1,
             "help": f"{help_text} {takes}".strip(), "max_bytes": rules.max_bytes,
-            "too_big": localize(f.kind.upload_message(f, "too_large", rules.max_bytes))}
+            "too_big": localize(f.kind.upload_message(f, "too_large", rules.max_bytes)),
+            # several chosen, some too big: which were not kept ("{names}" filled there)
+            "not_attached": tuple(ngettext("Fichier non joint : %(names)s.",
+                                           "Fichiers non joints : %(names)s.", n,
+                                           names="{names}") for n in (1, 2))}
 
 
 # macro name -> how its view is built from the type's choices (default: `choices`)

@@ -152,6 +152,7 @@ class FieldView:
     multiple: bool = False
     max_bytes: int = 0  # a file question: the largest file it takes, and its message
     too_big: str = ""
+    not_attached: tuple[str, ...] = ()  # "Fichier(s) non joint(s) : {names}." (1, several)
     parts: tuple[PartView, ...] = ()  # a composite question's inputs (an address)
     # a repeating group: its items, the add button's text ("" when the maximum is
     # reached), and the addresses its add/remove buttons post to without JavaScript

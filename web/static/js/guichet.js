@@ -26,8 +26,9 @@
  *    instead of the server's 413 page replacing the form and what was typed.
  * 5. A page marked data-replace-url (the registration's "email sent") takes that
  *    address in the history, so a reload does not post its form again.
- * 6. A file larger than its question takes is said next to the question when chosen,
- *    and files too large to be sent together are said as in 4.
+ * 6. A file larger than its question takes is said next to the question when chosen
+ *    (named when several were chosen; the others stay chosen), and files too large to
+ *    be sent together are said as in 4.
  * 7. Back to a section page whose answers the browser restored: its questions are
  *    updated for them (a restored answer may call for a question not drawn).
  * 8. An agent's action refused because the dossier changed meanwhile (another tab,
@@ -226,9 +227,9 @@
       return;
     }
     var most = Number(limit.getAttribute("data-max-file-bytes"));
-    var tooBig = Array.prototype.some.call(input.files || [], function (file) {
-      return file.size > most;
-    });
+    var chosen = Array.prototype.slice.call(input.files || []);
+    var refused = chosen.filter(function (file) { return file.size > most; });
+    var tooBig = refused.length > 0;
     var id = input.id + "-too-big";
     var old = document.getElementById(id);
     if (old) {
@@ -241,9 +242,9 @@
       error.className = "field__error";
       error.id = id;
       error.setAttribute("role", "alert");
-      error.textContent = limit.getAttribute("data-too-big");
+      error.textContent = limit.getAttribute("data-too-big") + notAttached(limit, chosen, refused);
       input.parentNode.insertBefore(error, input);
-      input.value = "";
+      keepOnly(input, chosen.filter(function (file) { return file.size <= most; }));
       described.push(id);
       input.setAttribute("aria-invalid", "true");
     } else if (!input.closest(".field--error")) {
@@ -255,6 +256,35 @@
       input.removeAttribute("aria-describedby");
     }
   });
+
+  // Several files chosen, some too big: the sentence naming those not kept (" Fichiers
+  // non joints : a.pdf et b.pdf."), else "".
+  function notAttached(limit, chosen, refused) {
+    var template = limit.getAttribute(
+      refused.length > 1 ? "data-not-attached-many" : "data-not-attached-one");
+    if (chosen.length < 2 || !template) {
+      return "";
+    }
+    var names = refused.map(function (file) { return file.name; });
+    var list = window.Intl && Intl.ListFormat ?
+      new Intl.ListFormat(document.documentElement.lang || "fr", { type: "conjunction" })
+        .format(names) : names.join(", ");
+    return " " + template.replace("{names}", list);
+  }
+
+  // The input keeps only `files` (the ones small enough); emptied where a browser cannot
+  // set an input's files.
+  function keepOnly(input, files) {
+    if (files.length && window.DataTransfer) {
+      try {
+        var kept = new DataTransfer();
+        files.forEach(function (file) { kept.items.add(file); });
+        input.files = kept.files;
+        return;
+      } catch (error) { /* an older browser: emptied below */ }
+    }
+    input.value = "";
+  }
 
   function sayTooLarge(form) {
     var old = document.getElementById("too-large-summary");
