@@ -33,11 +33,14 @@ def section_answers(section: Section, getlist: Callable[[str], list[str]]) -> di
     return {f.id: f.kind.parse(f, getlist, f.id) for f in section.fields}
 
 
-def form_values(f: Field, getlist: Callable[[str], list[str]]) -> dict[str, list[str]]:
+def form_values(f: Field, getlist: Callable[[str], list[str]], name: str | None = None
+                ) -> dict[str, list[str]]:
     """The form names `f`'s type reads (its `FieldType.parse`, `getlist` as in
     werkzeug's MultiDict) that hold a non-empty value, each with every value posted
     under it: what a form must post again to give `f` the same answer (a page carrying
-    the answer of a question it hides). {} for an unanswered question."""
+    the answer of a question it hides). `name`: the question's form name (default its
+    id; "<group>-<index>-<id>" inside a repeating group's item). {} for an unanswered
+    question."""
     held: dict[str, list[str]] = {}
 
     def reading(name: str) -> list[str]:
@@ -46,7 +49,7 @@ def form_values(f: Field, getlist: Callable[[str], list[str]]) -> dict[str, list
             held[name] = [v for v in values if isinstance(v, str)]
         return values
 
-    return {} if f.kind.parse(f, reading, f.id) is None else held
+    return {} if f.kind.parse(f, reading, name or f.id) is None else held
 
 
 def merged_answers(section: Section, stored: Mapping[str, Any],

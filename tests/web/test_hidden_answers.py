@@ -88,3 +88,37 @@ def test_carried_answers_the_browser_mangled__ignored(maria, carried):
     assert response.status_code == 200
     assert _checked(page, "langues") == []
     assert re.search(r'<option value="laval"\s+selected', page)  # the form's own answer wins
+
+
+GROUP = {"liste_enfants-items": "2", "liste_enfants-0-prenom": "Lina",
+         "liste_enfants-0-ne_au_canada": "true", "liste_enfants-0-province": "on",
+         "liste_enfants-1-prenom": "Adam", "liste_enfants-1-ne_au_canada": "false"}
+
+
+def _group_refresh(maria, number, data):
+    url = maria.section_url(number, "enfants") + "/actualiser"
+    return maria.post(url, {**data, "version": maria.version(number, "enfants")},
+                      headers={"HX-Request": "true"}).get_data(as_text=True)
+
+
+def test_inside_a_repeating_group__a_hidden_question_comes_back_in_its_own_item(maria):
+    number = maria.create_dossier("famille")
+    # "Né au Canada ?" Non on child 1: its province is hidden, carried
+    page = _group_refresh(maria, number, {**GROUP, "liste_enfants-0-ne_au_canada": "false"})
+    assert 'name="liste_enfants-0-province"' not in page
+    assert json.loads(_carried(page)) == {"liste_enfants-0-province": ["on"]}
+    # Oui again: Ontario is back on child 1, child 2 untouched
+    back = _group_refresh(maria, number, {**GROUP, "liste_enfants-0-province": None,
+                                          "guichet_masquees": _carried(page)})
+    assert re.search(r'<option value="on"\s+selected', back)
+    assert 'name="liste_enfants-1-province"' not in back and _carried(back) is None
+
+
+def test_inside_a_repeating_group__an_item_removed__nothing_carried_to_another_item(maria):
+    number = maria.create_dossier("famille")
+    page = _group_refresh(maria, number, {**GROUP, "liste_enfants-0-ne_au_canada": "false"})
+    removed = _group_refresh(maria, number, {
+        **GROUP, "liste_enfants-0-ne_au_canada": "false", "liste_enfants-0-province": None,
+        "guichet_masquees": _carried(page), "item_action": "remove:liste_enfants:0"})
+    assert 'value="Adam"' in removed and 'value="Lina"' not in removed
+    assert _carried(removed) is None  # Lina's province never lands on Adam

@@ -7,7 +7,8 @@ any save: what they typed was lost by a misclick (a newcomer's trial, 2026-12-02
 
 A section page drawn from a post (an update of the questions, with or without
 JavaScript; a save shown again) keeps, in one hidden input (`CARRIED`, JSON: form name
--> values), the values posted for every question it hides, and reading a post
+-> values), the values posted for every question it hides (also inside the items of a
+repeating group), and reading a post
 (`posted`) takes a name the form lacks from it: when the question shows again, its
 answer is back. Nothing else changes: a save stores what the engine keeps
 (engine.validate.clean drops the answers of hidden questions, as DESIGN.md says), so
@@ -23,8 +24,11 @@ from typing import Any
 from flask import request
 
 from engine.fieldtypes import GetList
+from engine.fieldtypes.group import item_name
 from engine.formdata import form_values
 from engine.model import Section
+from web.forms.groups import ACTION
+from web.ui.fields import FieldView
 
 CARRIED = "guichet_masquees"  # the hidden input's name (no question id has a dot or this)
 
@@ -54,16 +58,28 @@ def posted() -> GetList:
     return lambda name: form.getlist(name) if name in form else carried.get(name, [])
 
 
-def carry(section: Section, shown: Iterable[str], getlist: GetList | None) -> str:
-    """The CARRIED input's value for a page of `section` showing the questions `shown`
-    (field ids), drawn from a post read by `getlist` (`posted`): the form values of every
-    question it hides that holds an answer, as JSON; "" when there is none or no post."""
+def carry(section: Section, fields: Iterable[FieldView], getlist: GetList | None) -> str:
+    """The CARRIED input's value for a page of `section` drawing `fields` (its shown
+    questions' FieldViews), drawn from a post read by `getlist` (`posted`): the form
+    values of every question it hides that holds an answer, a question hidden inside an
+    item of a repeating group included (not those of a group whose item was just
+    removed: its items are renumbered), as JSON; "" when there is none or no post."""
     if getlist is None:
         return ""
-    showing = set(shown)
+    views = {view.id: view for view in fields}
     values: dict[str, list[str]] = {}
+    action = (getlist(ACTION) or [""])[-1]
     for f in section.fields:
-        if f.id not in showing:
+        view = views.get(f.id)
+        if view is None:
             values.update(form_values(f, getlist))
+            continue
+        if action.startswith(f"remove:{f.id}:"):
+            continue  # its items renumbered: the posted names no longer say which item
+        for item in view.items:  # a repeating group's items: their hidden questions
+            shown = {nested.id for nested in item.fields}
+            for child in f.kind.children(f):
+                name = item_name(f.id, item.index, child.id)
+                if name not in shown:
+                    values.update(form_values(child, getlist, name))
     return json.dumps(values, ensure_ascii=False, separators=(",", ":")) if values else ""
-

@@ -241,7 +241,7 @@ def draw_section(compiled: CompiledDefinition, page_header: DossierHeader, secti
                        fields, version, section_errors, show_errors,
                        compiled.definition.version, bool(from_profile),
                        any(f.kind.multipart for f in section.fields),
-                       carry(section, shown, posted))
+                       carry(section, fields, posted))
 
 
 def prefilled_from(section: Section, answers: Mapping[str, Any], profile: Mapping[str, Any]
