@@ -78,7 +78,7 @@ def test_save_while_hidden__the_hidden_answers_are_not_stored(maria):
     assert _carried(maria.get(URL.format(number)).get_data(as_text=True)) is None
 
 
-@pytest.mark.parametrize("carried", ["not json", "[1, 2]", '{"langues": "autre"}',
+@pytest.mark.parametrize("carried", ["not json", "[1, 2]", '{"langues": "autre"}', "[" * 50_000,
                                      '{"langues": [1, {"a": 2}], "ville": ["quebec"]}'])
 def test_carried_answers_the_browser_mangled__ignored(maria, carried):
     number = maria.create_dossier()

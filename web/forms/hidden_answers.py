@@ -38,7 +38,7 @@ def _carried(raw: str | None) -> dict[str, list[str]]:
     that shape (the browser sends it: nothing in it is trusted beyond being strings)."""
     try:
         value: Any = json.loads(raw) if raw else {}
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON; arrays nested past Python's stack
         return {}
     if not isinstance(value, dict):
         return {}
