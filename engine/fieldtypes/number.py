@@ -126,7 +126,9 @@ def _grouped(text: str, mark: str) -> bool:
 
 def as_json_number(value: Decimal, decimals: int) -> int | float:
     """`value` as the JSON number stored: an int when it is whole and `decimals` is 0,
-    else a float (exact to MAX_DIGITS digits)."""
+    else a float (exact to MAX_DIGITS digits); "-0" is 0."""
+    if value.is_zero():
+        value = value.copy_abs()
     if decimals == 0 and value == value.to_integral_value():
         return int(value)
     return float(value)
@@ -141,7 +143,9 @@ def _decimal(value: Any) -> Decimal | None:
         amount = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
     except InvalidOperation:
         return None
-    return amount if amount.is_finite() and abs(amount) <= LARGEST else None
+    if not amount.is_finite() or abs(amount) > LARGEST:
+        return None
+    return amount.copy_abs() if amount.is_zero() else amount  # -0 is 0
 
 
 def _pattern(kind: str, lang: str, decimals: int) -> NumberPattern:
@@ -274,6 +278,8 @@ class NumberType(FieldType):
                 return text
             amount = read_number(text, decimals_of(f), _unit_words(f))
             return text if amount is None else as_json_number(amount, decimals_of(f))
+        if isinstance(value, float) and value == 0:
+            return 0.0  # -0.0 sent as JSON: a zero, never written "-0,00 $"
         return value
 
     def display(self, f: Field, value: Any, lang: str) -> tuple[str, ...]:

@@ -79,6 +79,16 @@ def test_number__ambiguous_or_garbage__kept_as_typed_and_refused(compiled, field
     assert "12,500" in error.message.fr and "12,500" in error.message.en  # says why
 
 
+@pytest.mark.parametrize("typed", ["-0", "-0,00", -0.0])
+def test_number__minus_zero__a_zero_never_written_with_its_sign(compiled, fields, typed):
+    """"-0" typed on the page or -0.0 sent as JSON passed min 0 and was written
+    "-0,00 $" in the recap and the PDF (newcomer trial)."""
+    value = _norm(fields["revenu"], typed)
+    assert value == 0 and str(value) in ("0", "0.0")
+    assert "revenu" not in _errors(compiled, {"revenu": typed})
+    assert _shown(compiled, {"revenu": -0.0}, "fr")["revenu"] == "0,00\u00a0$"
+
+
 def test_number__whole_number_field__int_stored_and_thousands_comma_read(fields):
     assert _norm(fields["enfants_a_charge"], "3") == 3
     assert isinstance(_norm(fields["enfants_a_charge"], "3"), int)
