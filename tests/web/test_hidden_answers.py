@@ -122,3 +122,14 @@ def test_inside_a_repeating_group__an_item_removed__nothing_carried_to_another_i
         "guichet_masquees": _carried(page), "item_action": "remove:liste_enfants:0"})
     assert 'value="Adam"' in removed and 'value="Lina"' not in removed
     assert _carried(removed) is None  # Lina's province never lands on Adam
+
+
+def test_inside_a_repeating_group__an_item_after_removed__the_earlier_items_keep_theirs(maria):
+    number = maria.create_dossier("famille")
+    three = {**GROUP, "liste_enfants-items": "3", "liste_enfants-2-prenom": "Noor",
+             "liste_enfants-2-ne_au_canada": "false"}
+    page = _group_refresh(maria, number, {**three, "liste_enfants-0-ne_au_canada": "false"})
+    removed = _group_refresh(maria, number, {
+        **three, "liste_enfants-0-ne_au_canada": "false", "liste_enfants-0-province": None,
+        "guichet_masquees": _carried(page), "item_action": "remove:liste_enfants:2"})
+    assert json.loads(_carried(removed)) == {"liste_enfants-0-province": ["on"]}

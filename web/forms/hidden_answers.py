@@ -62,8 +62,8 @@ def carry(section: Section, fields: Iterable[FieldView], getlist: GetList | None
     """The CARRIED input's value for a page of `section` drawing `fields` (its shown
     questions' FieldViews), drawn from a post read by `getlist` (`posted`): the form
     values of every question it hides that holds an answer, a question hidden inside an
-    item of a repeating group included (not those of a group whose item was just
-    removed: its items are renumbered), as JSON; "" when there is none or no post."""
+    item of a repeating group included (not those of the items after one just removed:
+    they are renumbered), as JSON; "" when there is none or no post."""
     if getlist is None:
         return ""
     views = {view.id: view for view in fields}
@@ -74,12 +74,21 @@ def carry(section: Section, fields: Iterable[FieldView], getlist: GetList | None
         if view is None:
             values.update(form_values(f, getlist))
             continue
-        if action.startswith(f"remove:{f.id}:"):
-            continue  # its items renumbered: the posted names no longer say which item
+        removed = _removed_index(action, f.id)
         for item in view.items:  # a repeating group's items: their hidden questions
+            if removed is not None and item.index >= removed:
+                continue  # renumbered by the removal: its posted names are another item's
             shown = {nested.id for nested in item.fields}
             for child in f.kind.children(f):
                 name = item_name(f.id, item.index, child.id)
                 if name not in shown:
                     values.update(form_values(child, getlist, name))
     return json.dumps(values, ensure_ascii=False, separators=(",", ":")) if values else ""
+
+
+def _removed_index(action: str, group_id: str) -> int | None:
+    """The index of the item of `group_id` the posted item action removes ("remove:
+    <group>:<index>", web/forms/groups.py), None for any other action."""
+    kind, _, rest = action.partition(":")
+    group, _, index = rest.partition(":")
+    return int(index) if kind == "remove" and group == group_id and index.isdigit() else None
