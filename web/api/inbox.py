@@ -21,17 +21,15 @@ from typing import Any
 
 from flask import jsonify, request, send_file
 from flask.typing import ResponseReturnValue
-from flask_babel import format_number
 
 import storage
-from engine.typed_text import message_text
 from web.api import spec
 from web.api.auth import current_account_id, json_body, token_required
 from web.api.blueprint import bp
 from web.api.dossiers import iso
 from web.api.problems import ApiProblem, validation_problem
 from web.i18n import _
-from web.inbox.messages import REPLY_MISSING, REPLY_TOO_LONG
+from web.inbox.messages import REPLY_MISSING, reply_error
 
 RETRY_SECONDS = 3  # a recap PDF takes about a second to render once its job is claimed
 
@@ -104,14 +102,10 @@ def reply(message_id: str) -> ResponseReturnValue:
     message = storage.get_message(account, message_id, mark_read=False)
     if not storage.can_reply(message):
         raise storage.NotFound(f"message {message_id}")
-    rule, error = "", ""
-    if not isinstance(text, str):
+    if isinstance(text, str):
+        rule, error = reply_error(text)
+    else:  # no text at all: the page's message for an empty reply
         rule, error = ("required" if text is None else "type"), _(REPLY_MISSING)
-    elif not message_text(text):
-        rule, error = "required", _(REPLY_MISSING)
-    elif len(message_text(text)) > storage.REPLY_MAX_LENGTH:
-        rule, error = "max_length", _(REPLY_TOO_LONG,
-                                      max=format_number(storage.REPLY_MAX_LENGTH))
     if error:
         raise validation_problem([{"pointer": "/body", "section": "reply", "field": "body",
                                    "rule": rule, "message": error}])

@@ -45,6 +45,15 @@ def page_counts(section: Section, getlist: Callable[[str], list[str]]) -> dict[s
     return counts
 
 
+def removed_item(getlist: Callable[[str], list[str]]) -> tuple[str, int] | None:
+    """(group id, item index) a posted "Retirer" asks to remove ("remove:<group>:<index>"),
+    None for any other action or none."""
+    parts = (getlist(ACTION) or [""])[-1].split(":")
+    if len(parts) == 3 and parts[0] == "remove" and parts[2].isdigit():
+        return parts[1], int(parts[2])
+    return None
+
+
 def item_change(section: Section, posted: Mapping[str, Any],
                 getlist: Callable[[str], list[str]]) -> ItemChange:
     """Apply the posted `item_action`, if any, to `posted` (the section's answers as
@@ -65,8 +74,9 @@ def item_change(section: Section, posted: Mapping[str, Any],
             return ItemChange(answers, counts)
         counts[f.id] = shown + 1
         return ItemChange(answers, counts, f"{f.id}.{shown}", True)
-    if parts[0] == "remove" and len(parts) == 3 and parts[2].isdigit():
-        index = int(parts[2])
+    removal = removed_item(getlist)
+    if removal is not None:
+        index = removal[1]
         if index >= shown or shown <= (f.min_items or 0):
             return ItemChange(answers, counts)
         if index < len(items):

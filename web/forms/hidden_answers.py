@@ -8,11 +8,11 @@ any save: what they typed was lost by a misclick (a newcomer's trial, 2026-12-02
 A section page drawn from a post (an update of the questions, with or without
 JavaScript; a save shown again) keeps, in one hidden input (`CARRIED`, JSON: form name
 -> values), the values posted for every question it hides (also inside the items of a
-repeating group), and reading a post
-(`posted`) takes a name the form lacks from it: when the question shows again, its
-answer is back. Nothing else changes: a save stores what the engine keeps
-(engine.validate.clean drops the answers of hidden questions, as DESIGN.md says), so
-the carried answers last only as long as the page, never in a dossier.
+repeating group), and reading a post (`posted`) takes a name the form lacks from it:
+when the question shows again, its answer is back. Nothing else changes: a save stores
+what the engine keeps (engine.validate.clean drops the answers of hidden questions, as
+DESIGN.md says), so the carried answers last only as long as the page, never in a
+dossier.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from engine.fieldtypes import GetList
 from engine.fieldtypes.group import item_name
 from engine.formdata import form_values
 from engine.model import Section
-from web.forms.groups import ACTION
+from web.forms.groups import removed_item
 from web.ui.fields import FieldView
 
 CARRIED = "guichet_masquees"  # the hidden input's name (no question id has a dot or this)
@@ -68,15 +68,14 @@ def carry(section: Section, fields: Iterable[FieldView], getlist: GetList | None
         return ""
     views = {view.id: view for view in fields}
     values: dict[str, list[str]] = {}
-    action = (getlist(ACTION) or [""])[-1]
+    removal = removed_item(getlist)
     for f in section.fields:
         view = views.get(f.id)
         if view is None:
             values.update(form_values(f, getlist))
             continue
-        removed = _removed_index(action, f.id)
         for item in view.items:  # a repeating group's items: their hidden questions
-            if removed is not None and item.index >= removed:
+            if removal is not None and removal[0] == f.id and item.index >= removal[1]:
                 continue  # renumbered by the removal: its posted names are another item's
             shown = {nested.id for nested in item.fields}
             for child in f.kind.children(f):
@@ -85,10 +84,3 @@ def carry(section: Section, fields: Iterable[FieldView], getlist: GetList | None
                     values.update(form_values(child, getlist, name))
     return json.dumps(values, ensure_ascii=False, separators=(",", ":")) if values else ""
 
-
-def _removed_index(action: str, group_id: str) -> int | None:
-    """The index of the item of `group_id` the posted item action removes ("remove:
-    <group>:<index>", web/forms/groups.py), None for any other action."""
-    kind, _, rest = action.partition(":")
-    group, _, index = rest.partition(":")
-    return int(index) if kind == "remove" and group == group_id and index.isdigit() else None

@@ -11,6 +11,7 @@ from markupsafe import Markup
 
 import storage
 from engine.compare import today
+from engine.fieldtypes import GetList
 from engine.formdata import section_answers
 from engine.validate import SectionStatus, clean, section_shown, section_status
 from web.accounts.current import account_id, account_name, login_required
@@ -272,11 +273,12 @@ def refresh(number: str, section_id: str) -> ResponseReturnValue:
 
 
 def _change_items(compiled: Any, dossier: storage.DossierView, sec: Any,
-                  change: ItemChange, here: str) -> ResponseReturnValue:
+                  change: ItemChange, here: str, form: GetList) -> ResponseReturnValue:
     """"Ajouter" / "Retirer" without JavaScript (web/forms/groups.py): keep the draft as
     typed (answers too long or a conflict with another tab: nothing is saved, the page
     shows the answers as typed, and ENREGISTRER then says why), then draw the section
-    again, with one item more (focused) or less."""
+    again, with one item more (focused) or less. `form`: the post as read
+    (web/forms/hidden_answers.py `posted`)."""
     version = posted_version()
     try:
         version = save_posted(compiled, account_id(), dossier, sec, change.posted,
@@ -290,7 +292,7 @@ def _change_items(compiled: Any, dossier: storage.DossierView, sec: Any,
     page = section_page(compiled, dossier, sec, merged(dossier.answers, sec, change.posted),
                         version, show_errors=request.form.get("verifier") == "1"
                         or keeps_errors(), counts=change.counts, focus=change.focus,
-                        posted=posted_form())
+                        posted=form)
     return respond(page, FRAGMENT)
 
 
@@ -335,7 +337,7 @@ def save(number: str, section_id: str) -> ResponseReturnValue:
     files = posts_files(sec)
     change = item_change(sec, posted, form)
     if change.changed and not redisplaying():
-        return _change_items(compiled, dossier, sec, change, here)
+        return _change_items(compiled, dossier, sec, change, here, form)
     if redisplaying():
         if not editable(compiled, dossier):
             return redirect(here)

@@ -31,6 +31,19 @@ REPLY_MISSING = N_("Écrivez votre réponse.")
 REPLY_TOO_LONG = N_("Votre réponse doit compter au plus %(max)s caractères.")
 
 
+def reply_error(text: str) -> tuple[str, str]:
+    """What is wrong with the text of a reply, the page's and the API's rule: (rule,
+    message in the current language), ("required", ...) when it is empty once spaces
+    and invisible characters (U+200B) are trimmed, ("max_length", ...) past
+    storage.REPLY_MAX_LENGTH characters; ("", "") when it can be sent."""
+    trimmed = message_text(text)
+    if not trimmed:
+        return "required", _(REPLY_MISSING)
+    if len(trimmed) > storage.REPLY_MAX_LENGTH:
+        return "max_length", _(REPLY_TOO_LONG, max=format_number(storage.REPLY_MAX_LENGTH))
+    return "", ""
+
+
 @bp.app_template_global()
 def unread_messages() -> int | None:
     """The number on the envelope (once per request); None when it cannot be counted,
@@ -97,11 +110,7 @@ def reply(message_id: str) -> ResponseReturnValue:
     if not storage.can_reply(message):
         abort(404)
     text = request.form.get("reponse", "")
-    error = ""
-    if not message_text(text):  # spaces or invisible characters (U+200B) only: empty
-        error = _(REPLY_MISSING)
-    elif len(message_text(text)) > storage.REPLY_MAX_LENGTH:
-        error = _(REPLY_TOO_LONG, max=format_number(storage.REPLY_MAX_LENGTH))
+    _, error = reply_error(text)
     if redisplaying():
         return _page(message, _reply_field(text, error if keeps_errors() else ""))
     if error:
