@@ -83,9 +83,15 @@ def _files(f: Field, value: Any, help_text: str) -> dict[str, Any]:
             "help": f"{help_text} {takes}".strip(), "max_bytes": rules.max_bytes,
             "too_big": localize(f.kind.upload_message(f, "too_large", rules.max_bytes)),
             # several chosen, some too big: which were not kept ("{names}" filled there)
-            "not_attached": tuple(ngettext("Fichier non joint : %(names)s.",
-                                           "Fichiers non joints : %(names)s.", n,
-                                           names="{names}") for n in (1, 2))}
+            "not_attached": (not_attached("{names}", 1), not_attached("{names}", 2))}
+
+
+def not_attached(names: str, count: int) -> str:
+    """The sentence naming the `count` files of a choice that were not attached, in the
+    current language ("Fichier non joint : a.pdf." / "Fichiers non joints : a.pdf et
+    b.pdf."); `names`: already joined as a list is written."""
+    return ngettext("Fichier non joint : %(names)s.", "Fichiers non joints : %(names)s.",
+                    count, names=names)
 
 
 # macro name -> how its view is built from the type's choices (default: `choices`)

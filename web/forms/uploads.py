@@ -31,7 +31,8 @@ import storage
 from engine.model import Field, Section
 from web.accounts.current import account_id, login_required
 from web.forms import bp
-from web.i18n import current_lang, localize, ngettext
+from web.forms.fields import not_attached
+from web.i18n import current_lang, localize
 from web.registry import definition, registry
 
 V = TypeVar("V", bound=Callable[..., Any])
@@ -130,8 +131,7 @@ def _chosen(field_id: str) -> int:
 def _not_attached(names: list[str]) -> str:
     if not names:
         return ""
-    return ngettext("Fichier non joint : %(names)s.", "Fichiers non joints : %(names)s.",
-                    len(names), names=format_list(names, locale=current_lang()))
+    return not_attached(format_list(names, locale=current_lang()), len(names))
 
 
 def attach_files(number: str, section: Section, posted: dict[str, Any],
@@ -142,8 +142,8 @@ def attach_files(number: str, section: Section, posted: dict[str, Any],
     `store` (ENREGISTRER): the files whose "Retirer" was pressed are deleted first, then
     each file chosen in the input is kept (storage.store_upload, limits: the question's
     and UPLOAD_DOSSIER_MAX_MB) and added. Returns field id -> the message (current
-    language) of the first file refused, naming every file refused (`Refusals`); the
-    other answers are untouched.
+    language) of each reason a file was refused for, with the files it refused when
+    several were chosen (`Refusals`); the other answers are untouched.
     Raises storage.NotFound for a dossier that is not the applicant's."""
     refusals = Refusals()
     owner = account_id()

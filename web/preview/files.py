@@ -31,9 +31,9 @@ def attach_placeholders(section: Section, posted: dict[str, Any], store: bool
     file question's answer by the references the page listed, less those whose
     "Retirer" was pressed, plus (with `store`: ENREGISTRER) one reference per file
     chosen, whose content is read once for its size and hash and not kept. Returns
-    field id -> the question's message (current language) for the first file refused
-    by its size or count limit, or empty (as storage refuses them), naming every file
-    refused (web/forms/uploads.py `Refusals`)."""
+    field id -> the question's message (current language) for each reason a file was
+    refused for (its size or count limit, or empty, as storage refuses them), with the
+    files it refused when several were chosen (web/forms/uploads.py `Refusals`)."""
     refused = Refusals()
     for f in file_fields(section):
         kind = f.kind
