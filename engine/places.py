@@ -93,9 +93,10 @@ def regions(country: str, lang: str) -> tuple[tuple[str, str], ...]:
         return ()
     catalogue = _catalogue("iso3166-2", lang)
     posts = _post_region_names(country, lang)
-    named = [(code, posts.get(code) or catalogue.gettext(s.name))
-             for s in pycountry.subdivisions.get(country_code=country)
-             for code in (s.code.split("-", 1)[1],)]
+    named = []
+    for s in pycountry.subdivisions.get(country_code=country):
+        code = s.code.split("-", 1)[1]
+        named.append((code, posts.get(code) or catalogue.gettext(s.name)))
     return tuple(sorted(named, key=lambda pair: _sort_key(pair[1])))
 
 

@@ -126,9 +126,7 @@ def _grouped(text: str, mark: str) -> bool:
 
 def as_json_number(value: Decimal, decimals: int) -> int | float:
     """`value` as the JSON number stored: an int when it is whole and `decimals` is 0,
-    else a float (exact to MAX_DIGITS digits); "-0" is 0."""
-    if value.is_zero():
-        value = value.copy_abs()
+    else a float (exact to MAX_DIGITS digits)."""
     if decimals == 0 and value == value.to_integral_value():
         return int(value)
     return float(value)
@@ -145,7 +143,7 @@ def _decimal(value: Any) -> Decimal | None:
         return None
     if not amount.is_finite() or abs(amount) > LARGEST:
         return None
-    return amount.copy_abs() if amount.is_zero() else amount  # -0 is 0
+    return amount.copy_abs() if amount.is_zero() else amount  # -0 kept before: shown 0
 
 
 def _pattern(kind: str, lang: str, decimals: int) -> NumberPattern:
@@ -271,16 +269,16 @@ class NumberType(FieldType):
 
     def normalize(self, f: Field, value: Any) -> Any:
         """Text read by `read_number` becomes a JSON number (`as_json_number`); text
-        left blank is ""; text that cannot be read stays as typed, for its error."""
+        left blank is ""; text that cannot be read stays as typed, for its error; a
+        minus zero is 0."""
         if isinstance(value, str):
             text = super().normalize(f, value)
             if not isinstance(text, str) or not text:
                 return text
             amount = read_number(text, decimals_of(f), _unit_words(f))
-            return text if amount is None else as_json_number(amount, decimals_of(f))
-        if isinstance(value, float) and value == 0:
-            return 0.0  # -0.0 sent as JSON: a zero, never written "-0,00 $"
-        return value
+            value = text if amount is None else as_json_number(amount, decimals_of(f))
+        # "-0" typed or -0.0 sent as JSON: a zero, never written "-0,00 $"
+        return 0.0 if isinstance(value, float) and value == 0 else value
 
     def display(self, f: Field, value: Any, lang: str) -> tuple[str, ...]:
         """The number with its unit, per `lang` (`format_number`)."""
