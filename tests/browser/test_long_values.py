@@ -85,3 +85,20 @@ def test_section__many_short_lines_over_the_limit__counted_as_sent_said_on_the_p
     expect(link).to_have_attribute("href", "#" + field.get_attribute("id"))
     assert not link.inner_text().endswith("*")  # the question's words, no required mark
     assert field.input_value() == lines
+
+
+def test_recap_page__a_long_answer_shows_its_lines(page, essai):
+    """A textarea's paragraphs are read back on the recap page as typed (rendered line
+    breaks: innerText follows the CSS), not run together into one line."""
+    walk = Walk(page, essai)
+    walk.register()
+    walk.create_dossier()
+    page.goto(page.url.rsplit("/sections/", 1)[0] + "/sections/rendez_vous")
+    answer(page, {"ville": "laval", "mode": "sur_place"})
+    page.locator('#section-body [name="besoins"]').fill(
+        "Fauteuil roulant\nInterprète en wolof\n\nMerci")
+    walk.button("Enregistrer").click()
+    page.goto(page.url.split("/sections/", 1)[0] + "/recapitulatif")
+    needs = page.locator(".answers__row", has_text="Besoins particuliers").locator("dd")
+    assert needs.inner_text().splitlines() == ["Fauteuil roulant", "Interprète en wolof",
+                                               "", "Merci"]
